@@ -1,0 +1,78 @@
+-- The demo guild: members, a few weeks of history, all written through the real rules
+-- (app_private.claim_daily_for / give_from / admin_adjust_by) with back-dated times, so the
+-- streaks, rate limits and ledger are exactly what live use would have produced.
+-- Parameters (transaction-local settings, set by db/scripts seedDemo):
+--   seed.guild_id, seed.guild_name, seed.members, seed.days, seed.random
+do $$
+declare
+  v_guild bigint := current_setting('seed.guild_id')::bigint;
+  v_members int := current_setting('seed.members')::int;
+  v_days int := current_setting('seed.days')::int;
+  v_start timestamptz := date_trunc('day', now()) - make_interval(days => v_days);
+  v_names text[] := array['Aurora', 'Bramble', 'Cinder', 'Dusk', 'Ember', 'Fable', 'Gale', 'Harbor', 'Indigo',
+    'Juniper', 'Kestrel', 'Lumen', 'Moss', 'Nova', 'Onyx', 'Pike', 'Quill', 'Raven', 'Sable', 'Thistle', 'Umber',
+    'Vale', 'Willow', 'Xeno', 'Yarrow', 'Zephyr'];
+  v_ids bigint[];
+  v_user record;
+  v_day int;
+  v_at timestamptz;
+  v_from bigint;
+  v_to bigint;
+  i int;
+  -- The demo staff member (see README "Logging in locally").
+  v_admin bigint := v_guild + 900;
+begin
+  perform setseed(current_setting('seed.random')::float8);
+  perform app_private.ensure_guild(v_guild, current_setting('seed.guild_name'));
+  for i in 1 .. v_members loop
+    perform app_private.ensure_member(v_guild, v_guild + i,
+      v_names[1 + (i - 1) % array_length(v_names, 1)] || case when i > 26 then ' ' || ((i - 1) / 26 + 1)::text else '' end,
+      i > v_members - 2);  -- the last two are bots
+  end loop;
+  select array_agg(id order by discord_id) into v_ids from app_public.users where guild_id = v_guild and not is_bot;
+
+  for v_day in 0 .. v_days - 1 loop
+    -- Daily claims: each member has a habit hour; some skip days (breaking streaks).
+    for v_user in select id, discord_id from app_public.users where guild_id = v_guild and not is_bot order by discord_id loop
+      if random() < 0.55 + 0.4 * ((v_user.discord_id % 7) / 7.0) then
+        v_at := v_start + make_interval(days => v_day, hours => 8 + (v_user.discord_id % 12)::int,
+                                        mins => (random() * 90)::int);
+        begin
+          perform app_private.claim_daily_for(v_user.id, null, v_at);
+        exception when sqlstate 'CD001' then
+          null;  -- claimed less than 24 h after yesterday's claim: a real member would be told to wait
+        end;
+      end if;
+    end loop;
+    -- Gives between members through the day.
+    for i in 1 .. 4 + (random() * 6)::int loop
+      v_from := v_ids[1 + (random() * (array_length(v_ids, 1) - 1))::int];
+      v_to := v_ids[1 + (random() * (array_length(v_ids, 1) - 1))::int];
+      continue when v_from = v_to;
+      v_at := v_start + make_interval(days => v_day, hours => 20, mins => i * 7);
+      begin
+        perform app_private.give_from(v_from, (select discord_id from app_public.users where id = v_to),
+          5 + (random() * 45)::bigint, format('seed-%s-%s', v_day, i), v_at);
+      exception when sqlstate 'NF001' or sqlstate 'RL001' then
+        null;
+      end;
+    end loop;
+    -- A staff adjustment now and then.
+    if v_day % 6 = 3 then
+      perform app_private.admin_adjust_by(v_admin, 'ADMIN', v_ids[1 + v_day % array_length(v_ids, 1)],
+        250, 'Event prize: community game night', null, v_start + make_interval(days => v_day, hours => 22));
+    end if;
+  end loop;
+
+  -- One frozen member, with the audit trail a real freeze leaves.
+  update app_public.users set frozen = true where id = v_ids[array_length(v_ids, 1)];
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason, created_at)
+    select v_guild, v_admin, 'ADMIN', 'freeze_user', 'user', u.discord_id::text,
+           jsonb_build_object('frozen', false), jsonb_build_object('frozen', true),
+           'Demo: suspected alt account', now() - interval '1 day'
+      from app_public.users u where u.id = v_ids[array_length(v_ids, 1)];
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
+    select v_guild, 'flag', v_admin, v_ids[array_length(v_ids, 1)], 0, 'freeze',
+           jsonb_build_object('note', 'Demo: suspected alt account'), now() - interval '1 day';
+end
+$$;

@@ -1,0 +1,111 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/** One problem with one environment variable. */
+export interface ConfigProblem {
+  /** The environment variable's name, e.g. `DATABASE_URL`. */
+  variable: string;
+  /** What is wrong, in words. */
+  problem: string;
+}
+
+/** Thrown when the environment does not satisfy a process's configuration schema. */
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems.map((p) => `  ${p.variable}: ${p.problem}`).join("\n") +
+        "\nSee .env.example for every variable.",
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Reads `NAME_FILE` indirections (Docker secrets): for every key of `shape` whose variable is unset
+ * but `KEY_FILE` names a file, the file's content (trailing newline removed) becomes the value.
+ *
+ * @param keys - variable names the schema knows.
+ * @param env - the environment (default `process.env`).
+ * @returns a copy of `env` with file-backed values filled in.
+ * @throws {ConfigError} when a `KEY_FILE` names a file that cannot be read.
+ */
+export function resolveFileSecrets(keys: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  const problems: ConfigProblem[] = [];
+  for (const key of keys) {
+    const file = env[`${key}_FILE`];
+    if (file && (env[key] === undefined || env[key] === "")) {
+      try {
+        out[key] = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+      } catch (e) {
+        problems.push({ variable: `${key}_FILE`, problem: `cannot read ${file}: ${(e as Error).message}` });
+      }
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
+}
+
+/**
+ * Parses the environment once against a zod object schema. Empty strings count as unset, so
+ * `FOO=` in a `.env` file falls back to the default.
+ *
+ * @param schema - a `z.object` whose keys are environment variable names.
+ * @param env - the environment (default `process.env`).
+ * @returns the typed, validated configuration.
+ * @throws {ConfigError} naming every missing or malformed variable.
+ */
+export function parseConfig<S extends z.ZodObject<z.ZodRawShape>>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const keys = Object.keys(schema.shape);
+  const resolved = resolveFileSecrets(keys, env);
+  const input: Record<string, string> = {};
+  for (const key of keys) {
+    const v = resolved[key];
+    if (v !== undefined && v !== "") input[key] = v;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        variable: issue.path.length ? String(issue.path[0]) : "(environment)",
+        problem:
+          issue.code === "invalid_type" && input[String(issue.path[0])] === undefined
+            ? "is required but not set"
+            : issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+/** zod helpers for environment variables (all inputs are strings). */
+export const env = {
+  /** A `postgres://` or `postgresql://` connection URL. */
+  postgresUrl: () =>
+    z.string().refine((v) => {
+      try {
+        return ["postgres:", "postgresql:"].includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, "must be a postgres:// URL"),
+  /** An integer within [min, max]. */
+  int: (min: number, max: number) =>
+    z
+      .string()
+      .regex(/^-?\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  /** `1/true/yes/on` or `0/false/no/off`. */
+  bool: () =>
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(["1", "true", "yes", "on", "0", "false", "no", "off"], { message: "must be true or false" }))
+      .transform((v) => ["1", "true", "yes", "on"].includes(v)),
+  /** A Discord snowflake (17 to 20 digits), kept as a string. */
+  snowflake: () => z.string().regex(/^\d{17,20}$/, "must be a Discord id (17 to 20 digits)"),
+};

@@ -1,0 +1,88 @@
+/**
+ * The catalogue of named database errors, mirroring `db/ERRORS.md` (a test keeps them in step).
+ * Keys are SQLSTATEs; `message` is the human sentence with `{name}` placeholders filled from the
+ * error's DETAIL JSON.
+ */
+export const ERRORS = {
+  AU001: { key: "not_authenticated", message: "Sign in first: this action needs a guild member or staff session." },
+  PD001: { key: "permission_denied", message: "Your role is not allowed to do that." },
+  MB001: {
+    key: "member_not_registered",
+    message: "You have no account in this server yet: open the coin hub or claim your daily coins to start.",
+  },
+  MB002: { key: "member_not_found", message: "That member has no account in this server." },
+  MB003: { key: "guild_not_found", message: "This server is not set up for Guildbank." },
+  VL001: { key: "invalid_argument", message: "That value is not allowed for {argument}." },
+  AM001: { key: "invalid_amount", message: "The amount must be a whole number of coins greater than zero." },
+  NF001: { key: "insufficient_funds", message: "Not enough coins: this needs {needed} and you have {available}." },
+  TR001: { key: "self_transfer", message: "You cannot send coins to yourself." },
+  FZ001: { key: "account_frozen", message: "Your account is frozen; contact the staff." },
+  FZ002: { key: "recipient_frozen", message: "That member's account is frozen and cannot receive coins." },
+  FZ003: { key: "already_frozen", message: "That account is already frozen." },
+  FZ004: { key: "not_frozen", message: "That account is not frozen." },
+  CD001: { key: "cooldown_active", message: "You have already claimed today: come back at {next_claim_at}." },
+  RL001: {
+    key: "rate_limited",
+    message: "Too many transfers: at most {limit} every {window_s} seconds. Try again shortly.",
+  },
+  RS001: { key: "reason_required", message: "Give a reason of at least 3 characters; it goes into the audit log." },
+  IK001: { key: "idempotency_key_reused", message: "That request id was already used for a different request." },
+  IK002: { key: "idempotency_key_invalid", message: "A request id (1 to 255 characters) is required." },
+  LG001: { key: "ledger_violation", message: "The ledger refused an inconsistent movement; nothing was changed." },
+  LG002: { key: "hold_already_resolved", message: "That escrow has already been settled or returned." },
+} as const satisfies Record<string, { key: string; message: string }>;
+
+/** A SQLSTATE listed in `db/ERRORS.md`. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A named application error, decoded from a PostgreSQL error. */
+export interface AppError {
+  /** The SQLSTATE, e.g. `NF001`. */
+  code: ErrorCode;
+  /** The stable key, e.g. `insufficient_funds`. */
+  key: string;
+  /** The parameters from the exception's DETAIL. */
+  detail: Record<string, unknown>;
+  /** The human sentence, parameters substituted. */
+  message: string;
+}
+
+/** True when `code` is one of our named SQLSTATEs. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERRORS, code);
+}
+
+/**
+ * Fills `{name}` placeholders of a catalogue message from a detail object.
+ *
+ * @param code - a catalogue SQLSTATE.
+ * @param detail - the parameters (missing ones render as `?`).
+ * @returns the human sentence.
+ */
+export function renderError(code: ErrorCode, detail: Record<string, unknown> = {}): string {
+  return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = detail[name];
+    return v === undefined || v === null ? "?" : String(v);
+  });
+}
+
+/**
+ * Decodes an error thrown by node-postgres into an {@link AppError} when it is one of ours.
+ *
+ * @param err - anything caught (a `pg` `DatabaseError` has `code`, `message`, `detail`).
+ * @returns the decoded error, or `null` for any other error (which callers must mask).
+ */
+export function decodeDbError(err: unknown): AppError | null {
+  if (!err || typeof err !== "object") return null;
+  const e = err as { code?: unknown; detail?: unknown };
+  if (!isErrorCode(e.code)) return null;
+  let detail: Record<string, unknown> = {};
+  if (typeof e.detail === "string" && e.detail.startsWith("{")) {
+    try {
+      detail = JSON.parse(e.detail) as Record<string, unknown>;
+    } catch {
+      detail = {};
+    }
+  }
+  return { code: e.code, key: ERRORS[e.code].key, detail, message: renderError(e.code, detail) };
+}

@@ -1,0 +1,32 @@
+import { pino, type Logger, type LoggerOptions } from "pino";
+
+/** Paths pino removes from every log line: credentials must never reach the logs. */
+export const REDACT_PATHS = [
+  "req.headers.cookie",
+  "req.headers.authorization",
+  'req.headers["x-signature"]',
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.token",
+  "*.secret",
+  "*.connectionString",
+];
+
+/**
+ * Creates the JSON logger of a process.
+ *
+ * @param name - the process name (`server`, `bot`, …), written as `name` on every line.
+ * @param level - pino level (`fatal`..`trace`, or `silent`); default `LOG_LEVEL` or `info`.
+ * @param options - extra pino options (merged).
+ * @returns a pino logger writing JSON lines to stdout.
+ */
+export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? "info", options: LoggerOptions = {}): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    ...options,
+  });
+}
+
+export type { Logger };
