@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:da9bac41d3d6bb83717d5b2a19bbc7f4b8d74dd2
+--! Hash: sha1:a8e3b0eeaaccf745c6dabc57a2a5f07c6895beeb
 --! Message: spine: ledger, members, rules, sessions
 
 -- Guildbank spine: guilds, members, the double-entry ledger, the event log, the audit log,
@@ -126,7 +126,7 @@ create table app_public.guilds (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-comment on table app_public.guilds is E'A Discord server (guild) using Guildbank; id is its Discord snowflake. Every row of the economy belongs to one guild.\n@behavior -insert -update -delete';
+comment on table app_public.guilds is E'@behavior -insert -update -delete\nA Discord server (guild) using Guildbank; id is its Discord snowflake. Every row of the economy belongs to one guild.';
 create trigger _100_timestamps before insert or update on app_public.guilds
   for each row execute function app_private.tg__timestamps();
 
@@ -146,7 +146,7 @@ create table app_public.guild_settings (
   created_at               timestamptz not null default now(),
   updated_at               timestamptz not null default now()
 );
-comment on table app_public.guild_settings is E'Economy tunables of a guild (defaults from the seed: MARKET_FEE, PRICE_FLOOR_PCT, ESCROW_TIMEOUT_MIN, VOUCHER_TIMEOUT_H, LEADERBOARD_CRON). Amounts in minor units of COIN.\n@behavior -insert -delete';
+comment on table app_public.guild_settings is E'@behavior -insert -delete\nEconomy tunables of a guild (defaults from the seed: MARKET_FEE, PRICE_FLOOR_PCT, ESCROW_TIMEOUT_MIN, VOUCHER_TIMEOUT_H, LEADERBOARD_CRON). Amounts in minor units of COIN.';
 comment on column app_public.guild_settings.market_fee is 'Marketplace fee as a fraction of the sale (0.08 = 8 %).';
 comment on column app_public.guild_settings.price_floor_pct is 'Listings below this fraction of the 7-day median are refused.';
 comment on column app_public.guild_settings.escrow_timeout_min is 'Minutes after which an unfulfilled order''s escrow is refunded.';
@@ -184,7 +184,7 @@ create table app_public.currencies (
   name  text not null,
   scale smallint not null check (scale between 0 and 6)
 );
-comment on table app_public.currencies is E'Reference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).\n@behavior -insert -update -delete';
+comment on table app_public.currencies is E'@behavior -insert -update -delete\nReference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).';
 insert into app_public.currencies (code, name, scale) values
   ('COIN', 'Coins', 0),
   ('MCD', 'Minecraft dollars', 2);
@@ -210,7 +210,7 @@ create table app_public.users (
   updated_at      timestamptz not null default now(),
   unique (guild_id, discord_id)
 );
-comment on table app_public.users is E'A member of a guild''s economy. Balances live in the ledger (accounts); wallet_balance and escrow_balance are computed from it.\n@behavior -insert -update -delete';
+comment on table app_public.users is E'@behavior -insert -update -delete\nA member of a guild''s economy. Balances live in the ledger (accounts); wallet_balance and escrow_balance are computed from it.';
 comment on column app_public.users.discord_id is 'The member''s Discord user snowflake.';
 comment on column app_public.users.streak_days is 'Consecutive daily claims, each within 48 h of the previous one.';
 comment on column app_public.users.lifetime_earned is 'Coins ever received from outside the member''s own accounts (maintained by the ledger).';
@@ -240,7 +240,7 @@ create table app_public.accounts (
   constraint accounts_owner_matches_kind check ((kind in ('wallet', 'escrow')) = (user_id is not null)),
   constraint accounts_balance_is_net check (balance = credits_posted - debits_posted)
 );
-comment on table app_public.accounts is E'Ledger accounts. balance = credits - debits, in minor units of currency; written only by app_private.post_transfer.\n@behavior -insert -update -delete';
+comment on table app_public.accounts is E'@behavior -insert -update -delete\nLedger accounts. balance = credits - debits, in minor units of currency; written only by app_private.post_transfer.';
 create unique index accounts_member_key on app_public.accounts (user_id, currency, kind) where user_id is not null;
 create unique index accounts_guild_key on app_public.accounts (guild_id, currency, kind) where user_id is null;
 create index accounts_leaderboard on app_public.accounts (guild_id, currency, balance desc) where kind = 'wallet';
@@ -261,7 +261,7 @@ create table app_public.transactions (
   meta            jsonb not null default '{}' check (jsonb_typeof(meta) = 'object'),
   created_at      timestamptz not null default now()
 );
-comment on table app_public.transactions is E'The human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.\n@behavior -insert -update -delete';
+comment on table app_public.transactions is E'@behavior -insert -update -delete\nThe human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.';
 comment on column app_public.transactions.actor_id is 'Discord snowflake of whoever acted (member or staff); null for the system.';
 comment on column app_public.transactions.user_id is 'The member whose balance the event concerns.';
 comment on column app_public.transactions.counterparty_id is 'The other member, for transfers between members.';
@@ -294,7 +294,7 @@ create table app_public.transfers (
   constraint transfers_legs_are_posted check (pending_id is null or status = 'posted'),
   constraint transfers_timeout_only_on_holds check (timeout_at is null or pending_id is null)
 );
-comment on table app_public.transfers is E'The double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.\n@behavior -insert -update -delete';
+comment on table app_public.transfers is E'@behavior -insert -update -delete\nThe double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.';
 comment on column app_public.transfers.amount is 'Minor units of currency.';
 comment on column app_public.transfers.pending_id is 'For a settlement or void leg: the hold it resolves.';
 comment on column app_public.transfers.timeout_at is 'For a hold: when it may be voided automatically.';
@@ -321,7 +321,7 @@ create table app_public.admin_actions (
   reason       text not null check (length(btrim(reason)) between 3 and 500),
   created_at   timestamptz not null default now()
 );
-comment on table app_public.admin_actions is E'The staff audit log: who did what to which subject, why, with before/after snapshots.\n@behavior -insert -update -delete';
+comment on table app_public.admin_actions is E'@behavior -insert -update -delete\nThe staff audit log: who did what to which subject, why, with before/after snapshots.';
 create index admin_actions_guild_created_at on app_public.admin_actions (guild_id, created_at);
 create index admin_actions_subject on app_public.admin_actions (guild_id, subject_type, subject_id);
 
@@ -1366,11 +1366,13 @@ begin
   if not exists (select 1 from app_public.guilds where id = p_guild_id) then
     perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id));
   end if;
-  if p_kind = 'player' and not exists (select 1 from app_public.users where guild_id = p_guild_id and discord_id = p_discord_id) then
-    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id));
-  end if;
   if p_ttl_s is null or p_ttl_s not between 60 and 2592000 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s'));
+  end if;
+  if p_kind = 'player' then
+    -- The server has established who this is: a member's first sign-in opens their account,
+    -- exactly as their first claim would.
+    perform app_private.ensure_member(p_guild_id, p_discord_id, '');
   end if;
   delete from app_private.sessions where expires_at < now() - interval '1 day';
   insert into app_private.sessions (token_hash, guild_id, discord_id, kind, staff_role, source, expires_at)
@@ -1381,7 +1383,7 @@ end;
 $$;
 comment on function app_private.open_session(bytea, bigint, bigint, text, app_public.staff_role, text, integer) is
   'Opens a session for an identity the server has established (development login or Discord OAuth). Only the SHA-256 '
-  'of the cookie token is stored. Errors: MB003 guild_not_found, MB002 member_not_found (player sessions), VL001.';
+  'of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, VL001.';
 
 create function app_private.session_claims(p_token_hash bytea) returns app_private.session_claims
 language sql volatile security definer set search_path = pg_catalog, public, pg_temp

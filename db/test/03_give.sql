@@ -1,0 +1,200 @@
+begin;
+select plan(39);
+-- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
+-- superuser; the statement under test runs as an API role with transaction-local claims.
+create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
+language plpgsql as $$
+begin
+  perform set_config('app.guild_id', coalesce(p_guild::text, ''), true);
+  perform set_config('app.discord_id', coalesce(p_discord::text, ''), true);
+  perform set_config('app.staff_role', coalesce(p_staff, ''), true);
+  perform set_config('role', coalesce(p_role, 'none'), true);
+end $$;
+-- Runs p_sql as p_role with the given claims, then switches back to the superuser and clears
+-- the claims. Returns the row count. (On error the caller's savepoint restores role and claims.)
+create function pg_temp.run_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns bigint language plpgsql as $$
+declare n bigint;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute p_sql;
+  get diagnostics n = row_count;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return n;
+end $$;
+-- Same, for a query: returns its rows as a jsonb array.
+create function pg_temp.rows_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare v jsonb;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute format('select coalesce(jsonb_agg(to_jsonb(t)), ''[]'') from (%s) t', p_sql) into v;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return v;
+end $$;
+-- The error p_sql raises as p_role ({code, key, detail}), or null if it succeeds.
+create function pg_temp.error_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare s text; m text; d text;
+begin
+  perform pg_temp.run_as(p_role, p_guild, p_discord, p_staff, p_sql);
+  return null;
+exception when others then
+  get stacked diagnostics s = returned_sqlstate, m = message_text, d = pg_exception_detail;
+  return jsonb_build_object('code', s, 'key', m, 'detail', case when d ~ '^\{' then d::jsonb else to_jsonb(d) end);
+end $$;
+-- Ledger lookups.
+create function pg_temp.uid(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select id from app_public.users where guild_id = p_guild and discord_id = p_discord $$;
+create function pg_temp.acct(p_guild bigint, p_discord bigint, p_kind text default 'wallet') returns bigint
+language sql as $$
+  select a.id from app_public.accounts a join app_public.users u on u.id = a.user_id
+   where u.guild_id = p_guild and u.discord_id = p_discord and a.currency = 'COIN' and a.kind::text = p_kind $$;
+create function pg_temp.gacct(p_guild bigint, p_kind text, p_currency text default 'COIN') returns bigint
+language sql as $$
+  select id from app_public.accounts
+   where guild_id = p_guild and user_id is null and currency = p_currency and kind::text = p_kind $$;
+create function pg_temp.bal(p_account bigint) returns bigint language sql as $$
+  select balance from app_public.accounts where id = p_account $$;
+create function pg_temp.wallet(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select pg_temp.bal(pg_temp.acct(p_guild, p_discord, 'wallet')) $$;
+-- Everything a refused call could have touched, to prove it touched nothing.
+create function pg_temp.state() returns jsonb language sql as $$
+  select jsonb_build_object(
+    'accounts', (select jsonb_agg(jsonb_build_array(id, balance, credits_posted, debits_posted) order by id) from app_public.accounts),
+    'transfers', (select jsonb_agg(jsonb_build_array(id, status, resolved_at) order by id) from app_public.transfers),
+    'users', (select jsonb_agg(jsonb_build_array(id, frozen, streak_days, last_daily_at, lifetime_earned, lifetime_spent, display_name) order by id) from app_public.users),
+    'transactions', (select count(*) from app_public.transactions),
+    'admin_actions', (select count(*) from app_public.admin_actions),
+    'idempotency_keys', (select count(*) from app_private.idempotency_keys),
+    'settings', (select jsonb_agg(to_jsonb(s) order by guild_id) from app_public.guild_settings s)) $$;
+create temp table snapshots (name text primary key, state jsonb not null);
+-- Fixtures. Guild A = 910000000000000001: alice ...011 (1000 coins), bob ...012, fred ...013 (frozen),
+-- dave ...014 (100 coins), eve ...015 (also a member of guild B). Guild B = 920000000000000001: carol ...011, eve.
+do $$
+begin
+  perform app_private.ensure_guild(910000000000000001, 'Give guild A');
+  perform app_private.ensure_guild(920000000000000001, 'Give guild B');
+  perform app_private.ensure_member(910000000000000001, 910000000000000011, 'alice');
+  perform app_private.ensure_member(910000000000000001, 910000000000000012, 'bob');
+  perform app_private.ensure_member(910000000000000001, 910000000000000013, 'fred');
+  perform app_private.ensure_member(910000000000000001, 910000000000000014, 'dave');
+  perform app_private.ensure_member(910000000000000001, 910000000000000015, 'eve');
+  perform app_private.ensure_member(920000000000000001, 920000000000000011, 'carol');
+  perform app_private.ensure_member(920000000000000001, 910000000000000015, 'eve');
+  perform app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'), pg_temp.acct(910000000000000001, 910000000000000011), 1000, 'test_mint');
+  perform app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'), pg_temp.acct(910000000000000001, 910000000000000014), 100, 'test_mint');
+  update app_public.users set frozen = true where guild_id = 910000000000000001 and discord_id = 910000000000000013;
+end $$;
+-- give as a member of guild A
+create function pg_temp.give_as(p_from bigint, p_to bigint, p_amount bigint, p_key text) returns jsonb
+language sql as $$
+  select pg_temp.rows_as('coins_player', 910000000000000001, p_from, null,
+    format('select * from app_public.give(%s, %s, %L)', coalesce(p_to::text, 'null'), coalesce(p_amount::text, 'null'), p_key)) -> 0 $$;
+create function pg_temp.give_error(p_from bigint, p_to bigint, p_amount bigint, p_key text) returns jsonb
+language sql as $$
+  select pg_temp.error_as('coins_player', 910000000000000001, p_from, null,
+    format('select * from app_public.give(%s, %s, %L)', coalesce(p_to::text, 'null'), coalesce(p_amount::text, 'null'), p_key)) $$;
+create temp table receipts (name text primary key, r jsonb);
+
+-- A give moves coins -----------------------------------------------------------------------------------
+insert into receipts values ('g1', pg_temp.give_as(910000000000000011, 910000000000000012, 100, 'g-1'));
+select results_eq($$select (r->>'amount')::bigint, (r->>'to_discord_id')::bigint, (r->>'balance')::bigint, (r->>'created_at')::timestamptz,
+                           r->>'tx_id' is not null, r->>'transfer_id' is not null from receipts where name = 'g1'$$,
+  $$values (100::bigint, 910000000000000012::bigint, 900::bigint, now(), true, true)$$,
+  'give returns a receipt: amount, recipient, the sender''s new balance');
+select results_eq($$select pg_temp.wallet(910000000000000001, 910000000000000011), pg_temp.wallet(910000000000000001, 910000000000000012)$$,
+  $$values (900::bigint, 100::bigint)$$, 'alice 1000 -> 900, bob 0 -> 100');
+select results_eq(
+  $$select t.type::text, t.actor_id, t.user_id = pg_temp.uid(910000000000000001, 910000000000000011), t.counterparty_id = pg_temp.uid(910000000000000001, 910000000000000012),
+           t.amount, t.reason, t.meta, tr.id = (r->>'transfer_id')::bigint, tr.reason,
+           tr.debit_account_id = pg_temp.acct(910000000000000001, 910000000000000011), tr.credit_account_id = pg_temp.acct(910000000000000001, 910000000000000012)
+      from receipts, app_public.transactions t join app_public.transfers tr on tr.tx_id = t.tx_id
+     where name = 'g1' and t.tx_id = (r->>'tx_id')::uuid$$,
+  $$values ('spend', 910000000000000011::bigint, true, true, 100::bigint, 'give', '{"to_discord_id": 910000000000000012, "idempotency_key": "g-1"}'::jsonb,
+            true, 'give', true, true)$$,
+  'one spend transaction (sender, counterparty) and one wallet -> wallet transfer');
+select results_eq($$select discord_id, lifetime_earned, lifetime_spent from app_public.users
+                     where guild_id = 910000000000000001 and discord_id in (910000000000000011, 910000000000000012) order by 1$$,
+  $$values (910000000000000011::bigint, 1000::bigint, 100::bigint), (910000000000000012::bigint, 100::bigint, 0::bigint)$$,
+  'lifetime_spent of the sender and lifetime_earned of the recipient grow by the amount');
+insert into receipts values ('e1', pg_temp.give_as(910000000000000011, 910000000000000015, 10, 'g-eve'));
+select results_eq($$select pg_temp.wallet(910000000000000001, 910000000000000015), pg_temp.wallet(920000000000000001, 910000000000000015)$$,
+  $$values (10::bigint, 0::bigint)$$, 'a member of two guilds is paid in the sender''s guild only');
+
+-- Refusals -------------------------------------------------------------------------------------------------
+insert into snapshots values ('refusals', pg_temp.state());
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000011, 5, 'r-1')$$, 'TR001', 'self_transfer', 'give to oneself: TR001');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 0, 'r-2')$$, 'AM001', 'invalid_amount', 'amount 0: AM001');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, -5, 'r-3')$$, 'AM001', 'invalid_amount', 'amount -5: AM001');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, null, 'r-4')$$, 'AM001', 'invalid_amount', 'amount null: AM001');
+select is(pg_temp.give_error(910000000000000011, 910000000000000099, 5, 'r-5'),
+  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": 910000000000000099}}'::jsonb, 'unknown recipient: MB002 with its discord_id');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 920000000000000011, 5, 'r-6')$$, 'MB002', 'member_not_found',
+  'a member of another guild is not found: MB002');
+select throws_ok($$select pg_temp.give_as(910000000000000013, 910000000000000012, 5, 'r-7')$$, 'FZ001', 'account_frozen', 'frozen sender: FZ001');
+select is(pg_temp.give_error(910000000000000011, 910000000000000013, 5, 'r-8'),
+  '{"code": "FZ002", "key": "recipient_frozen", "detail": {"discord_id": 910000000000000013}}'::jsonb, 'frozen recipient: FZ002 with its discord_id');
+select is(pg_temp.give_error(910000000000000011, 910000000000000012, 100000, 'r-9'),
+  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100000, "available": 890}}'::jsonb, 'overdraft: NF001 needed/available');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, null)$$, 'IK002', 'idempotency_key_invalid', 'missing key: IK002');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, '')$$, 'IK002', 'idempotency_key_invalid', 'empty key: IK002');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, repeat('k', 256))$$, 'IK002', 'idempotency_key_invalid', '256-character key: IK002');
+select throws_ok($$select pg_temp.give_as(910000000000000098, 910000000000000012, 5, 'r-10')$$, 'MB001', 'member_not_registered', 'caller not registered: MB001');
+select throws_ok($$select pg_temp.run_as('coins_player', null, null, null, $q$select app_public.give(910000000000000012, 5, 'r-11')$q$)$$,
+  'AU001', 'not_authenticated', 'no claims: AU001');
+select is(pg_temp.state(), (select state from snapshots where name = 'refusals'), 'refused gives changed nothing (balances, rows, keys)');
+
+-- Idempotency ------------------------------------------------------------------------------------------------
+insert into snapshots values ('replay', pg_temp.state());
+insert into receipts values ('g1-replay', pg_temp.give_as(910000000000000011, 910000000000000012, 100, 'g-1'));
+select is((select r from receipts where name = 'g1-replay'), (select r from receipts where name = 'g1'),
+  'the same key and request returns the first receipt (same tx_id, transfer_id, balance 900)');
+select is(pg_temp.state(), (select state from snapshots where name = 'replay'), 'the replay moved nothing');
+select is(pg_temp.give_error(910000000000000011, 910000000000000012, 101, 'g-1'),
+  '{"code": "IK001", "key": "idempotency_key_reused", "detail": {"key": "g-1"}}'::jsonb, 'same key, different amount: IK001');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000014, 100, 'g-1')$$, 'IK001', 'idempotency_key_reused',
+  'same key, different recipient: IK001');
+select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5000, 'g-2')$$, 'NF001', 'insufficient_funds', 'a refused give (NF001) ...');
+select is((pg_temp.give_as(910000000000000011, 910000000000000012, 5, 'g-2') ->> 'amount')::bigint, 5::bigint,
+  '... did not consume its key: the key then serves a different, valid request');
+
+-- Rate limit (default 5 gives per 60 s), at explicit times ------------------------------------------------------
+create function pg_temp.give_at(p_from bigint, p_to bigint, p_amount bigint, p_key text, p_at timestamptz) returns app_public.give_receipt
+language sql as $$ select * from app_private.give_from(pg_temp.uid(910000000000000001, p_from), p_to, p_amount, p_key, p_at) $$;
+select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-' || s, '2031-01-01 12:00:00+00'::timestamptz + make_interval(secs => s))
+                    from generate_series(0, 4) s$$, 'five gives within 5 s are accepted');
+insert into snapshots values ('rate', pg_temp.state());
+select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-5', '2031-01-01 12:00:05+00')$$),
+  '{"code": "RL001", "key": "rate_limited", "detail": {"limit": 5, "window_s": 60, "retry_after_s": 60}}'::jsonb,
+  'the 6th give within 60 s: RL001 limit 5, window 60 s');
+select throws_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-6', '2031-01-01 12:00:59+00')$$,
+  'RL001', 'rate_limited', 'still limited 59 s after the first give');
+select is(pg_temp.state(), (select state from snapshots where name = 'rate'), 'rate-limited gives changed nothing');
+select is((select (g).transfer_id from (select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-0', '2031-01-01 12:00:10+00') g) s),
+  (select max(id) from app_public.transfers where reason = 'give' and created_at = '2031-01-01 12:00:00+00'),
+  'a replay is answered from its key even while rate-limited');
+select lives_ok($$select pg_temp.give_at(910000000000000012, 910000000000000014, 1, 'rl-bob', '2031-01-01 12:00:05+00')$$,
+  'the limit is per sender: bob may give while dave is limited');
+select is((pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-7', '2031-01-01 12:01:00+00')).amount, 1::bigint,
+  '60 s after the first give the window has room again');
+select throws_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-8', '2031-01-01 12:01:00.5+00')$$,
+  'RL001', 'rate_limited', 'and it is full again with that give');
+update app_public.guild_settings set give_rate_limit = 2, give_rate_window_s = 10 where guild_id = 910000000000000001;
+select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-' || s, '2031-01-02 12:00:00+00'::timestamptz + make_interval(secs => s))
+                    from generate_series(0, 1) s$$, 'with give_rate_limit 2 / 10 s two gives are accepted');
+select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-2', '2031-01-02 12:00:02+00')$$) -> 'detail',
+  '{"limit": 2, "window_s": 10, "retry_after_s": 10}'::jsonb, 'the third: RL001 with the guild''s limit and window');
+select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-3', '2031-01-02 12:00:10+00')$$,
+  '10 s later it is accepted again');
+select is((select count(*) from app_public.transfers where reason = 'give' and debit_account_id = pg_temp.acct(910000000000000001, 910000000000000014)),
+  9::bigint, 'dave made exactly the 9 accepted gives; refused ones left no transfer');
+select is_empty($$select * from app_public.verify_ledger(910000000000000001)$$, 'the ledger is healthy');
+select * from finish();
+rollback;

@@ -1,0 +1,317 @@
+/**
+ * `npm run simulate -- --url URL --players N --rate R --duration S`
+ *
+ * Synthetic members drive the real GraphQL API over HTTP (the server must run with the
+ * development login, as `npm start` does): daily claims, gives, card reads, replays, staff
+ * adjustments, and a share of invalid requests (overdrafts, self-gives, gives to a frozen
+ * member, bad amounts, missing reasons), each of which must be refused with its named error.
+ * At the end it runs verify_ledger() and reconciles every simulated member's balance against
+ * what the accepted requests imply, then prints requests/s, accepted/rejected counts and the
+ * drift. Exit code 1 on any drift, ledger violation or unexpected answer.
+ *
+ * R is in requests per second; `--rate 0` runs as fast as `--concurrency` allows.
+ */
+import { parseArgs } from "node:util";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string", default: "http://127.0.0.1:3000" },
+    players: { type: "string", default: "20" },
+    rate: { type: "string", default: "10" },
+    duration: { type: "string", default: "30" },
+    concurrency: { type: "string", default: "32" },
+    guild: { type: "string", default: "100000000000000000" },
+    funds: { type: "string", default: "500" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log("usage: npm run simulate -- [--url URL] [--players N] [--rate R req/s, 0 = max] [--duration S] [--concurrency C] [--guild ID] [--funds COINS]");
+  process.exit(0);
+}
+const argsSchema = z.object({
+  url: z.url(),
+  players: z.coerce.number().int().min(2).max(10_000),
+  rate: z.coerce.number().min(0).max(100_000),
+  duration: z.coerce.number().positive().max(86_400),
+  concurrency: z.coerce.number().int().min(1).max(1024),
+  guild: z.string().regex(/^\d{17,20}$/),
+  funds: z.coerce.number().int().min(0).max(1e12),
+});
+const parsed = argsSchema.safeParse(values);
+if (!parsed.success) {
+  console.error("simulate: " + parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+  process.exit(2);
+}
+const opts = parsed.data;
+const baseUrl = opts.url.replace(/\/$/, "");
+
+interface GqlError {
+  message: string;
+  extensions?: { code?: string };
+}
+interface GqlResponse {
+  data?: Record<string, any> | null;
+  errors?: GqlError[];
+}
+
+class Session {
+  cookie = "";
+  readonly discordId: string;
+  constructor(discordId: string) {
+    this.discordId = discordId;
+  }
+  async login(body: Record<string, string>): Promise<void> {
+    const res = await fetch(`${baseUrl}/auth/dev/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 404) throw new Error(`${baseUrl} has no development login: start the server with DEV_LOGIN=true (npm start does)`);
+    if (!res.ok) throw new Error(`login failed (${res.status}): ${await res.text()}`);
+    this.cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  }
+  async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> {
+    const res = await fetch(`${baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: this.cookie },
+      body: JSON.stringify({ query, variables }),
+    });
+    if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
+    return (await res.json()) as GqlResponse;
+  }
+}
+
+const Q = {
+  give: `mutation($to: BigInt!, $amount: BigInt!, $key: String!) { give(input: { toDiscordId: $to, amount: $amount, idempotencyKey: $key }) { giveReceipt { txId amount } } }`,
+  claim: `mutation($key: String) { claimDaily(input: { idempotencyKey: $key }) { dailyClaim { amount } } }`,
+  card: `{ myCard { balance escrow rank } }`,
+  adjust: `mutation($user: BigInt!, $delta: BigInt!, $reason: String!, $key: String) { adminAdjust(input: { discordId: $user, delta: $delta, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`,
+  freeze: `mutation($user: BigInt!) { freezeUser(input: { discordId: $user, reason: "simulation: frozen member" }) { adminAction { id } } }`,
+  balances: `{ users { nodes { discordId walletBalance } } }`,
+  verify: `{ verifyLedger { nodes { invariant guildId currency accountId expected actual } } }`,
+};
+
+// --- set-up -----------------------------------------------------------------------------------
+const guildId = BigInt(opts.guild);
+const staff = new Session((guildId + 900n).toString());
+await staff.login({ guildId: opts.guild, discordId: staff.discordId, kind: "staff", staffRole: "ADMIN" });
+
+const players: Session[] = [];
+for (let i = 0; i < opts.players; i++) players.push(new Session((guildId + 10_000n + BigInt(i)).toString()));
+const frozen = new Session((guildId + 9_999n).toString());
+await Promise.all([...players, frozen].map((p) => p.login({ guildId: opts.guild, discordId: p.discordId, kind: "player" })));
+const freeze = await staff.gql(Q.freeze, { user: frozen.discordId });
+if (freeze.errors && freeze.errors[0].extensions?.code !== "FZ003") throw new Error(`could not freeze the test member: ${freeze.errors[0].message}`);
+
+if (opts.funds > 0) {
+  for (const p of players) {
+    const r = await staff.gql(Q.adjust, { user: p.discordId, delta: String(opts.funds), reason: "simulation funding", key: `sim-fund-${randomUUID()}` });
+    if (r.errors) throw new Error(`funding failed: ${r.errors[0].message}`);
+  }
+}
+
+async function balances(): Promise<Map<string, bigint>> {
+  const r = await staff.gql(Q.balances);
+  if (r.errors) throw new Error(`cannot read balances: ${r.errors[0].message}`);
+  return new Map(r.data!.users.nodes.map((u: { discordId: string; walletBalance: string }) => [u.discordId, BigInt(u.walletBalance)]));
+}
+const start = await balances();
+const expected = new Map(players.map((p) => [p.discordId, start.get(p.discordId) ?? 0n]));
+
+// --- the workload -----------------------------------------------------------------------------
+type Outcome = { kind: string; accepted: boolean; code?: string; anomaly?: string };
+const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];
+const other = (p: Session) => {
+  let q = pick(players);
+  while (q === p) q = pick(players);
+  return q;
+};
+const lastGive = new Map<Session, { to: string; amount: string; key: string; txId: string }>();
+
+function refusal(kind: string, r: GqlResponse, allowed: string[]): Outcome {
+  const code = r.errors?.[0]?.extensions?.code;
+  if (!r.errors) return { kind, accepted: true, anomaly: `${kind} was accepted but must be refused (${allowed.join("/")})` };
+  if (!code || !allowed.includes(code)) return { kind, accepted: false, code: code ?? "masked", anomaly: `${kind}: expected ${allowed.join("/")}, got ${code ?? r.errors[0].message}` };
+  return { kind, accepted: false, code };
+}
+
+const operations: [number, () => Promise<Outcome>][] = [
+  [40, async () => {
+    const p = pick(players);
+    const to = other(p);
+    const amount = String(1 + Math.floor(Math.random() * 20));
+    const key = randomUUID();
+    const r = await p.gql(Q.give, { to: to.discordId, amount, key });
+    const receipt = r.data?.give?.giveReceipt;
+    if (receipt) {
+      expected.set(p.discordId, expected.get(p.discordId)! - BigInt(amount));
+      expected.set(to.discordId, expected.get(to.discordId)! + BigInt(amount));
+      lastGive.set(p, { to: to.discordId, amount, key, txId: receipt.txId });
+      return { kind: "give", accepted: true };
+    }
+    return refusal("give", r, ["RL001", "NF001"]);
+  }],
+  [10, async () => {
+    const p = pick(players);
+    const r = await p.gql(Q.claim, { key: randomUUID() });
+    const claim = r.data?.claimDaily?.dailyClaim;
+    if (claim) {
+      expected.set(p.discordId, expected.get(p.discordId)! + BigInt(claim.amount));
+      return { kind: "claim_daily", accepted: true };
+    }
+    return refusal("claim_daily", r, ["CD001"]);
+  }],
+  [10, async () => {
+    const r = await pick(players).gql(Q.card);
+    return r.data?.myCard ? { kind: "my_card", accepted: true } : { kind: "my_card", accepted: false, code: "masked", anomaly: `my_card failed: ${r.errors?.[0]?.message}` };
+  }],
+  [5, async () => {
+    const p = pick(players);
+    const last = lastGive.get(p);
+    if (!last) return { kind: "replay", accepted: true };
+    const r = await p.gql(Q.give, { to: last.to, amount: last.amount, key: last.key });
+    const txId = r.data?.give?.giveReceipt?.txId;
+    if (txId === last.txId) return { kind: "replay", accepted: true };
+    return { kind: "replay", accepted: false, code: r.errors?.[0]?.extensions?.code ?? "masked", anomaly: `replay returned ${txId ?? r.errors?.[0]?.message}, expected ${last.txId}` };
+  }],
+  [5, async () => {
+    const p = pick(players);
+    const delta = (Math.random() < 0.7 ? 1n : -1n) * BigInt(1 + Math.floor(Math.random() * 50));
+    const r = await staff.gql(Q.adjust, { user: p.discordId, delta: String(delta), reason: "simulation: staff adjustment", key: randomUUID() });
+    if (r.data?.adminAdjust?.adminAction) {
+      expected.set(p.discordId, expected.get(p.discordId)! + delta);
+      return { kind: "admin_adjust", accepted: true };
+    }
+    return refusal("admin_adjust", r, ["NF001"]);
+  }],
+  [6, async () => {
+    const p = pick(players);
+    return refusal("overdraft", await p.gql(Q.give, { to: other(p).discordId, amount: "1000000000000", key: randomUUID() }), ["NF001", "RL001"]);
+  }],
+  [6, async () => {
+    const p = pick(players);
+    return refusal("self_give", await p.gql(Q.give, { to: p.discordId, amount: "5", key: randomUUID() }), ["TR001"]);
+  }],
+  [6, async () => {
+    const p = pick(players);
+    return refusal("give_to_frozen", await p.gql(Q.give, { to: frozen.discordId, amount: "5", key: randomUUID() }), ["FZ002", "RL001"]);
+  }],
+  [4, async () => {
+    const p = pick(players);
+    return refusal("bad_amount", await p.gql(Q.give, { to: other(p).discordId, amount: pick(["0", "-5"]), key: randomUUID() }), ["AM001"]);
+  }],
+  [3, async () => {
+    return refusal("frozen_give", await frozen.gql(Q.give, { to: pick(players).discordId, amount: "1", key: randomUUID() }), ["FZ001"]);
+  }],
+  [3, async () => {
+    return refusal("no_reason", await staff.gql(Q.adjust, { user: pick(players).discordId, delta: "10", reason: "x", key: randomUUID() }), ["RS001"]);
+  }],
+];
+const totalWeight = operations.reduce((s, [w]) => s + w, 0);
+function nextOperation(): () => Promise<Outcome> {
+  let r = Math.random() * totalWeight;
+  for (const [w, op] of operations) if ((r -= w) < 0) return op;
+  return operations[0][1];
+}
+
+const latencies: number[] = [];
+const byKind = new Map<string, { accepted: number; rejected: Map<string, number> }>();
+const anomalies: string[] = [];
+let sent = 0;
+let done = 0;
+let accepted = 0;
+let rejected = 0;
+let inFlight = 0;
+
+async function fire(): Promise<void> {
+  inFlight++;
+  sent++;
+  const t0 = performance.now();
+  let outcome: Outcome;
+  try {
+    outcome = await nextOperation()();
+  } catch (err) {
+    outcome = { kind: "transport", accepted: false, code: "error", anomaly: `request failed: ${(err as Error).message}` };
+  }
+  latencies.push(performance.now() - t0);
+  inFlight--;
+  done++;
+  const k = byKind.get(outcome.kind) ?? { accepted: 0, rejected: new Map() };
+  if (outcome.accepted) {
+    accepted++;
+    k.accepted++;
+  } else {
+    rejected++;
+    k.rejected.set(outcome.code ?? "?", (k.rejected.get(outcome.code ?? "?") ?? 0) + 1);
+  }
+  byKind.set(outcome.kind, k);
+  if (outcome.anomaly && anomalies.length < 50) anomalies.push(outcome.anomaly);
+}
+
+function percentile(xs: number[], p: number): number {
+  if (!xs.length) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const tty = process.stderr.isTTY;
+const t0 = performance.now();
+const endAt = t0 + opts.duration * 1000;
+let lastProgress = 0;
+function progress(final = false) {
+  const elapsed = (performance.now() - t0) / 1000;
+  const line = `[${elapsed.toFixed(0).padStart(4)}s/${opts.duration}s] sent ${sent}  ${(done / Math.max(elapsed, 0.001)).toFixed(1)} req/s  accepted ${accepted}  rejected ${rejected}  in flight ${inFlight}  p99 ${percentile(latencies.slice(-2000), 99).toFixed(1)} ms`;
+  if (tty) process.stderr.write(`\r${line}${final ? "\n" : ""}`);
+  else if (final || elapsed - lastProgress >= 5) {
+    process.stderr.write(line + "\n");
+    lastProgress = elapsed;
+  }
+}
+
+const pending = new Set<Promise<void>>();
+while (performance.now() < endAt) {
+  const elapsed = (performance.now() - t0) / 1000;
+  const due = opts.rate > 0 ? Math.floor(elapsed * opts.rate) + 1 : Infinity;
+  while (sent < due && inFlight < opts.concurrency && performance.now() < endAt) {
+    const p = fire();
+    pending.add(p);
+    p.finally(() => pending.delete(p));
+  }
+  progress();
+  await new Promise((r) => setTimeout(r, opts.rate > 0 && opts.rate < 200 ? 5 : 1));
+  if (inFlight >= opts.concurrency) await Promise.race(pending);
+}
+await Promise.all(pending);
+const wall = (performance.now() - t0) / 1000;
+progress(true);
+
+// --- verification -----------------------------------------------------------------------------
+const verify = await staff.gql(Q.verify);
+const violations = verify.errors ? [{ invariant: `verify_ledger failed: ${verify.errors[0].message}` }] : verify.data!.verifyLedger.nodes;
+const end = await balances();
+let drift = 0n;
+const drifted: string[] = [];
+for (const [id, want] of expected) {
+  const got = end.get(id) ?? 0n;
+  const d = got > want ? got - want : want - got;
+  if (d) drifted.push(`${id}: expected ${want}, server ${got}`);
+  drift += d;
+}
+
+console.log("");
+console.log(`Simulation against ${baseUrl}, guild ${opts.guild}: ${opts.players} members, ${opts.rate || "max"} req/s target, ${opts.duration}s, concurrency ${opts.concurrency}`);
+console.log(`requests: ${done} in ${wall.toFixed(1)}s = ${(done / wall).toFixed(1)} req/s (${((done / wall) * 60).toFixed(0)} tx/min)`);
+console.log(`latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+console.log(`accepted: ${accepted}  rejected: ${rejected}`);
+for (const [kind, k] of [...byKind].sort()) {
+  const rej = [...k.rejected].map(([c, n]) => `${c}×${n}`).join(" ");
+  console.log(`  ${kind.padEnd(14)} accepted ${String(k.accepted).padStart(6)}  rejected ${rej || "0"}`);
+}
+console.log(`ledger: ${violations.length === 0 ? "verify_ledger() clean" : `${violations.length} violation(s): ${JSON.stringify(violations.slice(0, 5))}`}`);
+console.log(`drift: ${drift}`);
+if (drifted.length) console.log("  " + drifted.slice(0, 10).join("\n  "));
+if (anomalies.length) console.log(`unexpected answers (${anomalies.length}):\n  ` + anomalies.slice(0, 10).join("\n  "));
+process.exit(drift === 0n && violations.length === 0 && anomalies.length === 0 ? 0 : 1);

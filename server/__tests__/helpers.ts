@@ -1,0 +1,128 @@
+/** Shared fixtures for the server's vitest suites: real database, real server, real HTTP. */
+import { randomInt } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { createLogger, createPool } from "@guildbank/lib";
+import { loadServerConfig, startServer, type RunningServer } from "../src/index.ts";
+
+/** The test database's URLs (from the vitest global setup). */
+export function dbUrls() {
+  return inject("db");
+}
+
+/** A superuser pool on the test database (fixtures and direct checks). */
+export function superuserPool(): pg.Pool {
+  return new pg.Pool({ connectionString: dbUrls().root, max: 4 });
+}
+
+/** A fresh random guild snowflake; members are guild + 1..n, so guilds never collide. */
+export function newGuildId(): bigint {
+  return 100_000_000_000_000_000n + BigInt(randomInt(1, 2 ** 47)) * 1000n;
+}
+
+/**
+ * Creates a guild with `members` members, each funded with `funds` coins (through the ledger).
+ *
+ * @returns the guild id and the members' Discord ids (as strings).
+ */
+export async function createGuild(db: pg.Pool, members: number, funds = 0): Promise<{ guildId: string; memberIds: string[] }> {
+  const guildId = newGuildId();
+  await db.query("select app_private.ensure_guild($1, $2)", [guildId.toString(), `Test guild ${guildId}`]);
+  const memberIds: string[] = [];
+  for (let i = 1; i <= members; i++) {
+    const discordId = (guildId + BigInt(i)).toString();
+    const { rows } = await db.query("select id from app_private.ensure_member($1, $2, $3)", [guildId.toString(), discordId, `Member ${i}`]);
+    if (funds > 0) {
+      await db.query("select app_private.admin_adjust_by($1, 'ADMIN', $2, $3, 'test funding')", [(guildId + 900n).toString(), rows[0].id, funds]);
+    }
+    memberIds.push(discordId);
+  }
+  return { guildId: guildId.toString(), memberIds };
+}
+
+/** A member's wallet balance, read as superuser. */
+export async function walletBalance(db: pg.Pool, guildId: string, discordId: string): Promise<number> {
+  const { rows } = await db.query(
+    "select app_public.users_wallet_balance(u) as b from app_public.users u where guild_id = $1 and discord_id = $2",
+    [guildId, discordId],
+  );
+  return Number(rows[0].b);
+}
+
+/** verify_ledger() for one guild, as superuser: [] when healthy. */
+export async function ledgerViolations(db: pg.Pool, guildId?: string): Promise<unknown[]> {
+  const { rows } = await db.query("select * from app_public.verify_ledger($1)", [guildId ?? null]);
+  return rows;
+}
+
+/**
+ * Starts a real server (port 0) against the test database as the authenticator.
+ *
+ * @param env - extra environment (e.g. `{ DEV_LOGIN: "false" }`).
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { pool: pg.Pool }> {
+  const config = loadServerConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: dbUrls().authenticator,
+    PORT: "0",
+    DEV_LOGIN: "true",
+    LOG_LEVEL: "silent",
+    DATABASE_POOL_MAX: "30",
+    ...env,
+  });
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const running = await startServer(config, pool, createLogger("server-test", "silent"));
+  return {
+    ...running,
+    pool,
+    close: async () => {
+      await running.close();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+/** A GraphQL response. */
+export interface GqlResult<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[];
+}
+
+/** An HTTP client holding one session cookie, as a browser would. */
+export class ApiClient {
+  cookie: string | undefined;
+  readonly baseUrl: string;
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** Opens a development session. */
+  async login(body: { guildId: string; discordId: string; kind: "player" | "staff"; staffRole?: string }): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}/auth/dev/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const setCookie = res.headers.get("set-cookie");
+    if (setCookie) this.cookie = setCookie.split(";")[0];
+    return res;
+  }
+
+  /** POSTs a GraphQL operation with the session cookie. */
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
+    const res = await fetch(`${this.baseUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult<T>;
+  }
+}
+
+/** Logs in a new client. */
+export async function clientFor(server: { url: string }, body: Parameters<ApiClient["login"]>[0]): Promise<ApiClient> {
+  const client = new ApiClient(server.url);
+  const res = await client.login(body);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return client;
+}

@@ -1,0 +1,101 @@
+import express, { type Router } from "express";
+import type pg from "pg";
+import { z } from "zod";
+import { STAFF_ROLES, decodeDbError, withClaims } from "@guildbank/lib";
+import type { ServerConfig } from "../config.ts";
+import { SESSION_COOKIE, openSession } from "./sessions.ts";
+import { cookieOptions } from "../http/cookies.ts";
+
+const devLoginBody = z
+  .object({
+    guildId: z.string().regex(/^\d{17,20}$/, "guildId must be a Discord id"),
+    discordId: z.string().regex(/^\d{17,20}$/, "discordId must be a Discord id"),
+    kind: z.enum(["player", "staff"]),
+    staffRole: z.enum(STAFF_ROLES).optional(),
+  })
+  .refine((b) => (b.kind === "staff") === (b.staffRole !== undefined), {
+    message: "staffRole is required for staff sessions and not allowed for player sessions",
+    path: ["staffRole"],
+  });
+
+/** The body of `POST /auth/dev/login`. */
+export type DevLoginBody = z.infer<typeof devLoginBody>;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Development-only login: `GET /auth/dev` (a page to pick an identity) and
+ * `POST /auth/dev/login` (JSON or form: guildId, discordId, kind, staffRole). Mounted only when
+ * `DEV_LOGIN` is on, which the configuration refuses in production.
+ *
+ * @param pool - authenticator pool.
+ * @param config - server configuration.
+ */
+export function devLoginRouter(pool: pg.Pool, config: ServerConfig): Router {
+  const router = express.Router();
+  router.use(express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" }));
+
+  router.get("/auth/dev", async (req, res, next) => {
+    try {
+      const guildId = typeof req.query.guild === "string" && /^\d{17,20}$/.test(req.query.guild) ? req.query.guild : config.DEMO_GUILD_ID;
+      let members: { discord_id: string; display_name: string; balance: string }[] = [];
+      if (guildId) {
+        members = await withClaims(pool, { role: "coins_staff", guildId, discordId: "1", staffRole: "AUDITOR" }, async (c) => {
+          const { rows } = await c.query("select discord_id, display_name, balance from app_public.leaderboard(20)");
+          return rows;
+        });
+      }
+      const rows = members
+        .map(
+          (m) =>
+            `<tr><td>${escapeHtml(m.display_name)}</td><td>${m.balance}</td><td><form method="post" action="/auth/dev/login">` +
+            `<input type="hidden" name="guildId" value="${guildId}"><input type="hidden" name="discordId" value="${m.discord_id}">` +
+            `<input type="hidden" name="kind" value="player"><button>Sign in as member</button></form></td></tr>`,
+        )
+        .join("");
+      res.type("html").send(`<!doctype html><html><head><meta charset="utf-8"><title>Guildbank development login</title>
+<style>body{font:15px system-ui;margin:2rem;max-width:52rem}td,th{padding:.2rem .6rem;text-align:left}</style></head><body>
+<h1>Guildbank development login</h1>
+<p>Development only: this page is disabled unless <code>DEV_LOGIN=true</code>, and refused when <code>NODE_ENV=production</code>.</p>
+<h2>Staff</h2>
+<form method="post" action="/auth/dev/login">
+<input type="hidden" name="kind" value="staff">
+<label>Guild <input name="guildId" value="${guildId ?? ""}" size="20"></label>
+<label>Discord id <input name="discordId" value="${guildId ? String(BigInt(guildId) + 900n) : ""}" size="20"></label>
+<label>Role <select name="staffRole">${STAFF_ROLES.map((r) => `<option>${r}</option>`).join("")}</select></label>
+<button>Sign in as staff</button></form>
+<h2>Members${guildId ? ` of guild ${guildId}` : ""}</h2>
+<table><tr><th>Member</th><th>Coins</th><th></th></tr>${rows}</table>
+</body></html>`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post("/auth/dev/login", async (req, res, next) => {
+    const parsed = devLoginBody.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: "invalid_request", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+      return;
+    }
+    try {
+      const { token, claims } = await openSession(pool, { ...parsed.data, source: "dev" }, config.SESSION_TTL_S);
+      res.cookie(SESSION_COOKIE, token, cookieOptions(config, config.SESSION_TTL_S));
+      if (req.is("application/json")) {
+        res.json({ session: { guildId: claims.guildId, discordId: claims.discordId, kind: claims.kind, staffRole: claims.staffRole, expiresAt: claims.expiresAt } });
+      } else {
+        res.redirect(303, config.NODE_ENV === "production" ? "/" : "/graphiql");
+      }
+    } catch (err) {
+      const app = decodeDbError(err);
+      if (app) {
+        res.status(400).json({ error: app.key, code: app.code, message: app.message });
+        return;
+      }
+      next(err);
+    }
+  });
+  return router;
+}

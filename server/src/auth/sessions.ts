@@ -1,0 +1,107 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import type pg from "pg";
+import type { Claims, StaffRole } from "@guildbank/lib";
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = "gb_session";
+
+/** A live session's claims, as `app_private.session_claims` returns them. */
+export interface SessionClaims {
+  sessionId: string;
+  guildId: string;
+  discordId: string;
+  kind: "player" | "staff";
+  staffRole: StaffRole | null;
+  expiresAt: Date;
+}
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The caller's session, set by {@link sessionMiddleware}; undefined when anonymous. */
+    session?: SessionClaims;
+    /** The request id (also sent back as X-Request-Id). */
+    id: string;
+  }
+}
+
+/** SHA-256 of a session token: only this is stored. */
+export function hashToken(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
+
+function rowToClaims(row: Record<string, unknown> | undefined): SessionClaims | undefined {
+  if (!row || row.session_id === null || row.session_id === undefined) return undefined;
+  return {
+    sessionId: String(row.session_id),
+    guildId: String(row.guild_id),
+    discordId: String(row.discord_id),
+    kind: row.kind as "player" | "staff",
+    staffRole: (row.staff_role as StaffRole | null) ?? null,
+    expiresAt: new Date(row.expires_at as string),
+  };
+}
+
+/** What a new session is for. */
+export interface SessionIdentity {
+  guildId: string;
+  discordId: string;
+  kind: "player" | "staff";
+  staffRole?: StaffRole;
+  source: "dev" | "discord";
+}
+
+/**
+ * Opens a session in `app_private.sessions` and returns the cookie token.
+ *
+ * @param pool - authenticator pool.
+ * @param identity - who the session is for (already established by the caller).
+ * @param ttlSeconds - lifetime in seconds.
+ * @returns the random token for the cookie, and the claims.
+ * @throws pg errors: MB003 guild_not_found, MB002 member_not_found (player sessions), VL001.
+ */
+export async function openSession(pool: pg.Pool, identity: SessionIdentity, ttlSeconds: number): Promise<{ token: string; claims: SessionClaims }> {
+  const token = randomBytes(32).toString("base64url");
+  const { rows } = await pool.query(
+    "select * from app_private.open_session($1, $2, $3, $4, $5, $6, $7)",
+    [hashToken(token), identity.guildId, identity.discordId, identity.kind, identity.staffRole ?? null, identity.source, ttlSeconds],
+  );
+  return { token, claims: rowToClaims(rows[0])! };
+}
+
+/**
+ * Ends the session behind a cookie token.
+ *
+ * @returns true if a session was closed.
+ */
+export async function closeSession(pool: pg.Pool, token: string): Promise<boolean> {
+  const { rows } = await pool.query("select app_private.close_session($1) as closed", [hashToken(token)]);
+  return rows[0]?.closed === true;
+}
+
+/** The claims a request carries into PostgreSQL: its session's, or anonymous. */
+export function requestClaims(session: SessionClaims | undefined): Claims {
+  if (!session) return { role: "coins_anonymous" };
+  return session.kind === "staff"
+    ? { role: "coins_staff", guildId: session.guildId, discordId: session.discordId, staffRole: session.staffRole ?? undefined }
+    : { role: "coins_player", guildId: session.guildId, discordId: session.discordId };
+}
+
+/**
+ * Express middleware: resolves the session cookie (if any) to `req.session`. An unknown or
+ * expired token leaves the request anonymous and clears the cookie.
+ */
+export function sessionMiddleware(pool: pg.Pool) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const token: unknown = req.cookies?.[SESSION_COOKIE];
+    if (typeof token !== "string" || token.length < 20 || token.length > 100) return next();
+    try {
+      const { rows } = await pool.query("select * from app_private.session_claims($1)", [hashToken(token)]);
+      req.session = rowToClaims(rows[0]);
+      if (!req.session) res.clearCookie(SESSION_COOKIE, { path: "/" });
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,93 @@
+import type pg from "pg";
+import { postgraphile, type PostGraphileInstance } from "postgraphile";
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { makeV4Preset } from "postgraphile/presets/v4";
+import { makePgService } from "postgraphile/adaptors/pg";
+import { defaultMaskError } from "postgraphile/grafserv";
+import { GraphQLError } from "postgraphile/graphql";
+import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
+import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
+import type { Request } from "express";
+import { claimsToSettings, decodeDbError, type Logger } from "@guildbank/lib";
+import type { ServerConfig } from "./config.ts";
+import { requestClaims } from "./auth/sessions.ts";
+
+/** Finds a PostgreSQL error in a GraphQL error's cause chain. */
+function databaseErrorOf(error: GraphQLError): unknown {
+  let e: unknown = error.originalError;
+  for (let i = 0; e && i < 5; i++) {
+    if (typeof (e as { code?: unknown }).code === "string") return e;
+    e = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * PostGraphile masks every database error by default. Ours (the SQLSTATEs of db/ERRORS.md)
+ * pass through with their human message and `extensions: { code, key, detail }`; anything
+ * else stays masked and is logged with its hash.
+ *
+ * @param logger - where masked errors are logged in full.
+ */
+export function makeMaskError(logger: Logger) {
+  return (error: GraphQLError): GraphQLError => {
+    const appError = decodeDbError(databaseErrorOf(error));
+    if (appError) {
+      return new GraphQLError(appError.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: appError.code, key: appError.key, detail: appError.detail },
+      });
+    }
+    const masked = defaultMaskError(error);
+    if (masked !== error) logger.error({ err: error.originalError ?? error, masked: masked.message }, "masked GraphQL error");
+    return masked;
+  };
+}
+
+/**
+ * Builds the PostGraphile v5 instance: Amber + V4 compatibility preset, connection filters and
+ * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session.
+ *
+ * @param config - server configuration.
+ * @param pool - authenticator pool (shared with the rest of the server).
+ * @param logger - server logger.
+ */
+export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: Logger): PostGraphileInstance {
+  const development = config.NODE_ENV === "development";
+  const preset: GraphileConfig.Preset = {
+    extends: [
+      PostGraphileAmberPreset,
+      makeV4Preset({ dynamicJson: true, setofFunctionsContainNulls: false, disableDefaultMutations: false }),
+      PostGraphileConnectionFilterPreset,
+      PgSimplifyInflectionPreset,
+    ],
+    pgServices: [makePgService({ pool, schemas: ["app_public"] })],
+    grafserv: {
+      graphqlPath: "/graphql",
+      graphiql: development,
+      graphiqlOnGraphQLGET: false,
+      graphiqlPath: "/graphiql",
+      websockets: false,
+      watch: false,
+      maskError: makeMaskError(logger),
+    },
+    grafast: {
+      explain: false,
+      context(requestContext) {
+        const req = (requestContext as { expressv4?: { req?: Request } }).expressv4?.req;
+        return { pgSettings: claimsToSettings(requestClaims(req?.session)) };
+      },
+    },
+    schema: {
+      // Connection filters on scalar columns only; relation filters stay off (expensive, unneeded).
+      connectionFilterRelations: false,
+      connectionFilterComputedColumns: false,
+      connectionFilterSetofFunctions: false,
+      connectionFilterArrays: false,
+    },
+  };
+  return postgraphile(preset);
+}
