@@ -4,7 +4,7 @@
  * database. Exits non-zero if anything fails or a prerequisite is missing.
  *
  * Arguments after `--` go to vitest (e.g. `npm test -- server/__tests__/graphql.test.ts`);
- * `--no-pgtap` / `--no-vitest` run one half.
+ * `--no-typecheck`, `--no-pgtap`, `--no-vitest` leave a stage out.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -14,6 +14,7 @@ import { ROOT_DIR } from "@guildbank/db";
 import { prepareTestDatabase } from "./testdb.ts";
 
 const args = process.argv.slice(2);
+const runTypecheck = !args.includes("--no-typecheck");
 const runPgTap = !args.includes("--no-pgtap");
 const runVitest = !args.includes("--no-vitest");
 const vitestArgs = args.filter((a) => !a.startsWith("--no-"));
@@ -21,6 +22,15 @@ const vitestArgs = args.filter((a) => !a.startsWith("--no-"));
 function fail(message: string): never {
   console.error(`\nnpm test: ${message}`);
   process.exit(1);
+}
+
+if (runTypecheck) {
+  const tsc = spawnSync(process.execPath, [path.join(ROOT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], {
+    cwd: ROOT_DIR,
+    stdio: "inherit",
+  });
+  if (tsc.status !== 0) fail("the TypeScript typecheck failed (see above).");
+  console.log("typecheck: ok");
 }
 
 const db = await prepareTestDatabase();

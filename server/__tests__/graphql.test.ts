@@ -34,7 +34,7 @@ describe("development sessions", () => {
     expect(cookie).toMatch(/^gb_session=[\w-]{40,}/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
-    const session = await (await fetch(`${server.url}/auth/session`, { headers: { cookie: client.cookie! } })).json();
+    const session = (await (await fetch(`${server.url}/auth/session`, { headers: { cookie: client.cookie! } })).json()) as { session: unknown };
     expect(session.session).toMatchObject({ guildId: guild.guildId, discordId: guild.memberIds[0], kind: "player", staffRole: null });
     const stored = await db.query("select count(*)::int as n from app_private.sessions where discord_id = $1", [guild.memberIds[0]]);
     expect(stored.rows[0].n).toBeGreaterThan(0);
@@ -47,7 +47,7 @@ describe("development sessions", () => {
       body: JSON.stringify({ guildId: "12", discordId: guild.memberIds[0], kind: "staff" }),
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { error: string; issues: { path: string }[] };
     expect(body.error).toBe("invalid_request");
     expect(body.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(["guildId", "staffRole"]));
   });
@@ -60,14 +60,14 @@ describe("development sessions", () => {
     expect(card.data!.myCard.balance).toBe("0");
     const res = await new ApiClient(server.url).login({ guildId: "199999999999999999", discordId: newcomer, kind: "player" });
     expect(res.status).toBe(400);
-    expect((await res.json()).code).toBe("MB003");
+    expect(((await res.json()) as { code: string }).code).toBe("MB003");
   });
 
   it("logs out: the cookie stops working", async () => {
     const client = await clientFor(server, { guildId: guild.guildId, discordId: guild.memberIds[1], kind: "player" });
     const out = await fetch(`${server.url}/auth/logout`, { method: "POST", headers: { cookie: client.cookie! } });
     expect(out.status).toBe(204);
-    const session = await (await fetch(`${server.url}/auth/session`, { headers: { cookie: client.cookie! } })).json();
+    const session = (await (await fetch(`${server.url}/auth/session`, { headers: { cookie: client.cookie! } })).json()) as { session: unknown };
     expect(session.session).toBeNull();
   });
 });

@@ -1,0 +1,284 @@
+begin;
+select plan(454);
+-- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
+-- superuser; the statement under test runs as an API role with transaction-local claims.
+create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
+language plpgsql as $$
+begin
+  perform set_config('app.guild_id', coalesce(p_guild::text, ''), true);
+  perform set_config('app.discord_id', coalesce(p_discord::text, ''), true);
+  perform set_config('app.staff_role', coalesce(p_staff, ''), true);
+  perform set_config('role', coalesce(p_role, 'none'), true);
+end $$;
+-- Runs p_sql as p_role with the given claims, then switches back to the superuser and clears
+-- the claims. Returns the row count. (On error the caller's savepoint restores role and claims.)
+create function pg_temp.run_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns bigint language plpgsql as $$
+declare n bigint;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute p_sql;
+  get diagnostics n = row_count;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return n;
+end $$;
+-- Same, for a query: returns its rows as a jsonb array.
+create function pg_temp.rows_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare v jsonb;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute format('select coalesce(jsonb_agg(to_jsonb(t)), ''[]'') from (%s) t', p_sql) into v;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return v;
+end $$;
+-- The error p_sql raises as p_role ({code, key, detail}), or null if it succeeds.
+create function pg_temp.error_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare s text; m text; d text;
+begin
+  perform pg_temp.run_as(p_role, p_guild, p_discord, p_staff, p_sql);
+  return null;
+exception when others then
+  get stacked diagnostics s = returned_sqlstate, m = message_text, d = pg_exception_detail;
+  return jsonb_build_object('code', s, 'key', m, 'detail', case when d ~ '^\{' then d::jsonb else to_jsonb(d) end);
+end $$;
+-- Ledger lookups.
+create function pg_temp.uid(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select id from app_public.users where guild_id = p_guild and discord_id = p_discord $$;
+create function pg_temp.acct(p_guild bigint, p_discord bigint, p_kind text default 'wallet') returns bigint
+language sql as $$
+  select a.id from app_public.accounts a join app_public.users u on u.id = a.user_id
+   where u.guild_id = p_guild and u.discord_id = p_discord and a.currency = 'COIN' and a.kind::text = p_kind $$;
+create function pg_temp.gacct(p_guild bigint, p_kind text, p_currency text default 'COIN') returns bigint
+language sql as $$
+  select id from app_public.accounts
+   where guild_id = p_guild and user_id is null and currency = p_currency and kind::text = p_kind $$;
+create function pg_temp.bal(p_account bigint) returns bigint language sql as $$
+  select balance from app_public.accounts where id = p_account $$;
+create function pg_temp.wallet(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select pg_temp.bal(pg_temp.acct(p_guild, p_discord, 'wallet')) $$;
+-- Everything a refused call could have touched, to prove it touched nothing.
+create function pg_temp.state() returns jsonb language sql as $$
+  select jsonb_build_object(
+    'accounts', (select jsonb_agg(jsonb_build_array(id, balance, credits_posted, debits_posted) order by id) from app_public.accounts),
+    'transfers', (select jsonb_agg(jsonb_build_array(id, status, resolved_at) order by id) from app_public.transfers),
+    'users', (select jsonb_agg(jsonb_build_array(id, frozen, streak_days, last_daily_at, lifetime_earned, lifetime_spent, display_name) order by id) from app_public.users),
+    'transactions', (select count(*) from app_public.transactions),
+    'admin_actions', (select count(*) from app_public.admin_actions),
+    'idempotency_keys', (select count(*) from app_private.idempotency_keys),
+    'settings', (select jsonb_agg(to_jsonb(s) order by guild_id) from app_public.guild_settings s)) $$;
+create temp table snapshots (name text primary key, state jsonb not null);
+-- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
+-- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
+-- Every table gets rows in both guilds, and guild A has rows that involve alice and rows that do not.
+do $$
+declare
+  a bigint := 910000000000000001;
+  b bigint := 920000000000000001;
+begin
+  perform app_private.ensure_guild(a, 'RLS guild A');
+  perform app_private.ensure_guild(b, 'RLS guild B');
+  perform app_private.ensure_member(a, 910000000000000011, 'alice');
+  perform app_private.ensure_member(a, 910000000000000012, 'bob');
+  perform app_private.ensure_member(a, 910000000000000014, 'dave');
+  perform app_private.ensure_member(b, 920000000000000011, 'carol');
+  perform app_private.ensure_member(b, 920000000000000012, 'ellen');
+  perform app_private.claim_daily_for(pg_temp.uid(a, 910000000000000011), 'claim-a', now() - interval '3 hours');
+  perform app_private.claim_daily_for(pg_temp.uid(a, 910000000000000012), 'claim-b', now() - interval '3 hours');
+  perform app_private.give_from(pg_temp.uid(a, 910000000000000011), 910000000000000012, 10, 'give-a', now() - interval '2 hours');
+  perform app_private.give_from(pg_temp.uid(a, 910000000000000012), 910000000000000014, 20, 'give-b', now() - interval '2 hours');
+  perform app_private.admin_adjust_by(910000000000000090, 'ADMIN', pg_temp.uid(a, 910000000000000014), 5, 'rls fixture', 'adjust-a', now() - interval '1 hour');
+  perform app_private.hold(a, pg_temp.uid(a, 910000000000000012), 15, 'order', now() + interval '15 minutes');
+  perform app_private.claim_daily_for(pg_temp.uid(b, 920000000000000011), 'claim-c', now() - interval '3 hours');
+  perform app_private.give_from(pg_temp.uid(b, 920000000000000011), 920000000000000012, 10, 'give-c', now() - interval '2 hours');
+  perform app_private.admin_adjust_by(920000000000000090, 'ADMIN', pg_temp.uid(b, 920000000000000012), 5, 'rls fixture', 'adjust-c', now() - interval '1 hour');
+  perform app_private.open_session(sha256('token-alice'), a, 910000000000000011, 'player', null, 'dev', 3600);
+  perform app_private.open_session(sha256('token-staff-a'), a, 910000000000000090, 'staff', 'ADMIN', 'dev', 3600);
+  perform app_private.open_session(sha256('token-carol'), b, 920000000000000011, 'player', null, 'dev', 3600);
+end $$;
+
+-- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
+create temp table contexts (ord int primary key, label text, role text, staff_role text, discord_id bigint, class text);
+insert into contexts values
+  (1,  'coins_anonymous',                   'coins_anonymous', null,         910000000000000011, 'anonymous'),
+  (2,  'coins_player (alice)',              'coins_player',    null,         910000000000000011, 'player'),
+  (3,  'coins_player with staff_role claim','coins_player',    'SUPERADMIN', 910000000000000011, 'player'),
+  (4,  'coins_staff SUPERADMIN',            'coins_staff',     'SUPERADMIN', 910000000000000090, 'staff'),
+  (5,  'coins_staff ADMIN',                 'coins_staff',     'ADMIN',      910000000000000090, 'staff'),
+  (6,  'coins_staff OPERATOR',              'coins_staff',     'OPERATOR',   910000000000000090, 'staff'),
+  (7,  'coins_staff SUPPORT',               'coins_staff',     'SUPPORT',    910000000000000090, 'staff'),
+  (8,  'coins_staff AUDITOR',               'coins_staff',     'AUDITOR',    910000000000000090, 'staff'),
+  (9,  'coins_listener',                    'coins_listener',  null,         null,               'listener'),
+  (10, 'coins_worker',                      'coins_worker',    null,         null,               'worker'),
+  (11, 'guildbank_authenticator',           'guildbank_authenticator', null, null,               'authenticator');
+
+-- Tables: how to name a row, and a harmless UPDATE to probe with -----------------------------------------------------------
+create temp table tables (ord int primary key, tbl text, key text, probe_update text);
+insert into tables values
+  (1,  'app_public.guilds',             'id::text',     'set name = name'),
+  (2,  'app_public.guild_settings',     'guild_id::text', 'set market_fee = market_fee'),
+  (3,  'app_public.currencies',         'code',         'set name = name'),
+  (4,  'app_public.users',              'id::text',     'set display_name = display_name'),
+  (5,  'app_public.accounts',           'id::text',     'set balance = balance'),
+  (6,  'app_public.transactions',       'tx_id::text',  'set reason = reason'),
+  (7,  'app_public.transfers',          'id::text',     'set reason = reason'),
+  (8,  'app_public.admin_actions',      'id::text',     'set reason = reason'),
+  (9,  'app_private.idempotency_keys',  'key',          'set result = result'),
+  (10, 'app_private.sessions',          'id::text',     'set last_seen_at = last_seen_at');
+
+-- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
+-- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
+create temp table read_expect (tbl text, class text, visible text, primary key (tbl, class));
+insert into read_expect values
+  ('app_public.guilds',         'player', 'id = 910000000000000001'),
+  ('app_public.guild_settings', 'player', 'guild_id = 910000000000000001'),
+  ('app_public.currencies',     'player', 'true'),
+  ('app_public.users',          'player', 'guild_id = 910000000000000001 and discord_id = 910000000000000011'),
+  ('app_public.accounts',       'player', 'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.transactions',   'player', 'pg_temp.uid(910000000000000001, 910000000000000011) in (user_id, counterparty_id)'),
+  ('app_public.transfers',      'player', 'exists (select 1 from app_public.accounts a where a.id in (debit_account_id, credit_account_id) and a.user_id = pg_temp.uid(910000000000000001, 910000000000000011))'),
+  ('app_public.guilds',         'staff',  'id = 910000000000000001'),
+  ('app_public.guild_settings', 'staff',  'guild_id = 910000000000000001'),
+  ('app_public.currencies',     'staff',  'true'),
+  ('app_public.users',          'staff',  'guild_id = 910000000000000001'),
+  ('app_public.accounts',       'staff',  'guild_id = 910000000000000001'),
+  ('app_public.transactions',   'staff',  'guild_id = 910000000000000001'),
+  ('app_public.transfers',      'staff',  'guild_id = 910000000000000001'),
+  ('app_public.admin_actions',  'staff',  'guild_id = 910000000000000001'),
+  ('app_public.currencies',     'listener', 'true'),
+  ('app_public.currencies',     'worker',   'true');
+
+-- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings:
+-- ADMIN and SUPERADMIN update their own guild's row (1 row), the other staff roles update nothing (0 rows).
+create temp table write_expect (tbl text, op text, staff_role text, outcome text);
+insert into write_expect values
+  ('app_public.guild_settings', 'update', 'SUPERADMIN', 'ok:1'),
+  ('app_public.guild_settings', 'update', 'ADMIN',      'ok:1'),
+  ('app_public.guild_settings', 'update', 'OPERATOR',   'ok:0'),
+  ('app_public.guild_settings', 'update', 'SUPPORT',    'ok:0'),
+  ('app_public.guild_settings', 'update', 'AUDITOR',    'ok:0');
+
+-- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
+select is((select count(*) from (
+    select guild_id from app_public.users union all select guild_id from app_public.accounts union all
+    select guild_id from app_public.transactions union all select guild_id from app_public.transfers union all
+    select guild_id from app_public.admin_actions union all select guild_id from app_private.idempotency_keys union all
+    select guild_id from app_private.sessions union all select guild_id from app_public.guild_settings) x where guild_id = 920000000000000001) > 0
+  and (select bool_and(n > 0) from (select (select count(*) from app_public.transactions t where t.guild_id = 910000000000000001
+        and pg_temp.uid(910000000000000001, 910000000000000011) not in (t.user_id, coalesce(t.counterparty_id, 0))) n) s),
+  true, 'fixture: guild B has rows in every table, guild A has rows that do not involve alice');
+
+-- What a caller gets: the sorted keys it can see, or the SQLSTATE of the refusal.
+create function pg_temp.seen(c contexts, t tables) returns text language plpgsql as $$
+declare v jsonb;
+begin
+  v := pg_temp.rows_as(c.role, 910000000000000001, c.discord_id, c.staff_role, format('select %s as k from %s', t.key, t.tbl));
+  return (select coalesce(array_agg(e ->> 'k' order by e ->> 'k'), '{}')::text from jsonb_array_elements(v) e);
+exception when others then
+  return sqlstate;
+end $$;
+create function pg_temp.expected_seen(c contexts, t tables) returns text language plpgsql as $$
+declare v_pred text; v text;
+begin
+  select visible into v_pred from read_expect e where e.tbl = t.tbl and e.class = c.class;
+  if v_pred is null then
+    return '42501';
+  end if;
+  execute format('select coalesce(array_agg(k order by k), ''{}'')::text from (select %s as k from %s where %s) s', t.key, t.tbl, v_pred) into v;
+  return v;
+end $$;
+-- A write probe, always rolled back: 'ok:<rows>' or the SQLSTATE.
+create function pg_temp.write_probe(c contexts, t tables, p_op text) returns text language plpgsql as $$
+declare n bigint; v_sql text;
+begin
+  v_sql := case p_op
+    when 'insert' then format('insert into %s default values', t.tbl)
+    when 'update' then format('update %s %s', t.tbl, t.probe_update)
+    when 'delete' then format('delete from %s', t.tbl) end;
+  begin
+    n := pg_temp.run_as(c.role, 910000000000000001, c.discord_id, c.staff_role, v_sql);
+    raise exception using errcode = 'P0T01', message = n::text;
+  exception when sqlstate 'P0T01' then
+    return 'ok:' || sqlerrm;
+  end;
+exception when others then
+  return sqlstate;
+end $$;
+
+create function pg_temp.run_matrix() returns setof text language plpgsql as $$
+declare
+  t tables;
+  c contexts;
+  v_op text;
+  v_expected text;
+begin
+  for t in select * from tables order by ord loop
+    for c in select * from contexts order by ord loop
+      v_expected := pg_temp.expected_seen(c, t);
+      return next is(pg_temp.seen(c, t), v_expected,
+        format('%s: SELECT as %s %s', t.tbl, c.label,
+          case when v_expected = '42501' then 'is denied' when v_expected = '{}' then 'sees nothing' else 'sees exactly its rows' end));
+      foreach v_op in array array['insert', 'update', 'delete'] loop
+        v_expected := coalesce((select outcome from write_expect w where w.tbl = t.tbl and w.op = v_op
+                                  and c.role = 'coins_staff' and w.staff_role = c.staff_role), '42501');
+        return next is(pg_temp.write_probe(c, t, v_op), v_expected,
+          format('%s: %s as %s %s', t.tbl, upper(v_op), c.label,
+            case when v_expected = '42501' then 'is denied' else 'affects ' || substr(v_expected, 4) || ' row(s)' end));
+      end loop;
+    end loop;
+  end loop;
+end $$;
+select * from pg_temp.run_matrix();
+
+-- guild_settings updates by staff are audited --------------------------------------------------------------------------------
+insert into snapshots values ('settings', pg_temp.state());
+do $$ begin perform set_config('app.reason', 'season 2 economy', true); end $$;
+select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.1, daily_amount = 150'), 1::bigint,
+  'an ADMIN updates their guild''s settings (1 row: their own guild only)');
+do $$ begin perform set_config('app.reason', '', true); end $$;
+select results_eq($$select guild_id, market_fee, daily_amount from app_public.guild_settings order by guild_id$$,
+  $$values (910000000000000001::bigint, 0.1::numeric(5, 4), 150::bigint), (920000000000000001::bigint, 0.08::numeric(5, 4), 100::bigint)$$,
+  'guild A changed, guild B did not');
+select results_eq(
+  $$select actor_id, actor_role::text, action, subject_type, subject_id, reason,
+           (before->>'market_fee')::numeric, (after->>'market_fee')::numeric, (before->>'daily_amount')::bigint, (after->>'daily_amount')::bigint,
+           before ? 'updated_at' or after ? 'updated_at'
+      from app_public.admin_actions where action = 'update_settings'$$,
+  $$values (910000000000000090::bigint, 'ADMIN', 'update_settings', 'guild_settings', '910000000000000001', 'season 2 economy',
+            0.08::numeric, 0.1::numeric, 100::bigint, 150::bigint, false)$$,
+  'the update wrote one update_settings audit row with before/after and the app.reason claim');
+select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPERADMIN',
+    'update app_public.guild_settings set give_rate_limit = 3'), 1::bigint, 'a SUPERADMIN updates settings too');
+select is((select reason from app_public.admin_actions where action = 'update_settings' and actor_role = 'SUPERADMIN'), 'settings updated',
+  'without an app.reason claim the audit reason is ''settings updated''');
+insert into snapshots values ('settings_refused', pg_temp.state());
+select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
+    'update app_public.guild_settings set market_fee = 0.3'), 0::bigint, 'an OPERATOR''s update affects 0 rows');
+select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.3 where guild_id = 920000000000000001'), 0::bigint,
+  'an ADMIN of guild A cannot update guild B''s settings (0 rows)');
+select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set updated_at = now()')$$, '42501', null, 'columns outside the grant (updated_at) cannot be updated: 42501');
+select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set guild_id = 920000000000000001')$$, '42501', null, 'guild_id cannot be updated: 42501');
+select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.9')$$, '23514', null, 'an out-of-range value is refused by its check constraint');
+select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, null, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.2')$$, null::char(5), null, 'an ADMIN without a discord_id claim cannot update settings (the audit row needs an actor)');
+select is(pg_temp.state(), (select state from snapshots where name = 'settings_refused'), 'refused settings updates changed nothing');
+insert into snapshots values ('noop', pg_temp.state());
+create temp table noop as
+  select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN', 'update app_public.guild_settings set market_fee = market_fee') as n;
+select todo('QUESTIONABLE: the audit trigger compares whole rows including updated_at, so a no-op update writes an audit row with before = after', 1);
+select is((select count(*) from app_public.admin_actions), (select (state->>'admin_actions')::bigint from snapshots where name = 'noop'),
+  'a no-op settings update (set market_fee = market_fee) writes no audit row');
+select * from finish();
+rollback;

@@ -1,0 +1,258 @@
+begin;
+select plan(15);
+-- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
+-- superuser; the statement under test runs as an API role with transaction-local claims.
+create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
+language plpgsql as $$
+begin
+  perform set_config('app.guild_id', coalesce(p_guild::text, ''), true);
+  perform set_config('app.discord_id', coalesce(p_discord::text, ''), true);
+  perform set_config('app.staff_role', coalesce(p_staff, ''), true);
+  perform set_config('role', coalesce(p_role, 'none'), true);
+end $$;
+-- Runs p_sql as p_role with the given claims, then switches back to the superuser and clears
+-- the claims. Returns the row count. (On error the caller's savepoint restores role and claims.)
+create function pg_temp.run_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns bigint language plpgsql as $$
+declare n bigint;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute p_sql;
+  get diagnostics n = row_count;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return n;
+end $$;
+-- Same, for a query: returns its rows as a jsonb array.
+create function pg_temp.rows_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare v jsonb;
+begin
+  perform pg_temp.claims(p_role, p_guild, p_discord, p_staff);
+  execute format('select coalesce(jsonb_agg(to_jsonb(t)), ''[]'') from (%s) t', p_sql) into v;
+  perform set_config('role', 'none', true);
+  perform set_config('app.guild_id', '', true);
+  perform set_config('app.discord_id', '', true);
+  perform set_config('app.staff_role', '', true);
+  return v;
+end $$;
+-- The error p_sql raises as p_role ({code, key, detail}), or null if it succeeds.
+create function pg_temp.error_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text)
+returns jsonb language plpgsql as $$
+declare s text; m text; d text;
+begin
+  perform pg_temp.run_as(p_role, p_guild, p_discord, p_staff, p_sql);
+  return null;
+exception when others then
+  get stacked diagnostics s = returned_sqlstate, m = message_text, d = pg_exception_detail;
+  return jsonb_build_object('code', s, 'key', m, 'detail', case when d ~ '^\{' then d::jsonb else to_jsonb(d) end);
+end $$;
+-- Ledger lookups.
+create function pg_temp.uid(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select id from app_public.users where guild_id = p_guild and discord_id = p_discord $$;
+create function pg_temp.acct(p_guild bigint, p_discord bigint, p_kind text default 'wallet') returns bigint
+language sql as $$
+  select a.id from app_public.accounts a join app_public.users u on u.id = a.user_id
+   where u.guild_id = p_guild and u.discord_id = p_discord and a.currency = 'COIN' and a.kind::text = p_kind $$;
+create function pg_temp.gacct(p_guild bigint, p_kind text, p_currency text default 'COIN') returns bigint
+language sql as $$
+  select id from app_public.accounts
+   where guild_id = p_guild and user_id is null and currency = p_currency and kind::text = p_kind $$;
+create function pg_temp.bal(p_account bigint) returns bigint language sql as $$
+  select balance from app_public.accounts where id = p_account $$;
+create function pg_temp.wallet(p_guild bigint, p_discord bigint) returns bigint language sql as $$
+  select pg_temp.bal(pg_temp.acct(p_guild, p_discord, 'wallet')) $$;
+-- Everything a refused call could have touched, to prove it touched nothing.
+create function pg_temp.state() returns jsonb language sql as $$
+  select jsonb_build_object(
+    'accounts', (select jsonb_agg(jsonb_build_array(id, balance, credits_posted, debits_posted) order by id) from app_public.accounts),
+    'transfers', (select jsonb_agg(jsonb_build_array(id, status, resolved_at) order by id) from app_public.transfers),
+    'users', (select jsonb_agg(jsonb_build_array(id, frozen, streak_days, last_daily_at, lifetime_earned, lifetime_spent, display_name) order by id) from app_public.users),
+    'transactions', (select count(*) from app_public.transactions),
+    'admin_actions', (select count(*) from app_public.admin_actions),
+    'idempotency_keys', (select count(*) from app_private.idempotency_keys),
+    'settings', (select jsonb_agg(to_jsonb(s) order by guild_id) from app_public.guild_settings s)) $$;
+create temp table snapshots (name text primary key, state jsonb not null);
+-- A deterministic pseudo-random run (setseed) of 400 operations over two guilds, then the ledger invariants.
+-- Guild A = 910000000000000001 and guild B = 920000000000000001, six members each (...011 to ...016), each
+-- credited 300 coins by staff at the start. Guild B has its own tunables (daily 70, bonus 5, cap 25, at most
+-- 2 gives per 30 s). Operations: daily claims at an advancing clock, gives (including invalid ones: self,
+-- unknown or foreign recipients, bad amounts, frozen parties, overdrafts, rate limits, replayed and reused keys),
+-- staff adjustments, holds that are later settled (with a fee) or voided (and sometimes resolved twice), and
+-- freezes (of anyone but the hot member). Refusals are caught in exception blocks, like a client's failed transaction.
+create temp table op_log (i int primary key, op text not null, outcome text not null);
+create temp table holds_log (id bigint primary key, guild_id bigint not null, resolved boolean not null default false);
+create temp table keys_log (user_id bigint, key text, to_discord bigint, amount bigint);
+
+do $$
+declare
+  v_guilds bigint[] := array[910000000000000001, 920000000000000001];
+  v_t timestamptz := '2031-06-01 00:00+00';
+  v_guild bigint;
+  v_user bigint;
+  v_to bigint;
+  v_amount bigint;
+  v_key text;
+  v_hold holds_log;
+  v_fee bigint;
+  v_recipient bigint;
+  v_op text;
+  v_allowed text[];
+  v_state text;
+  v_msg text;
+  x float8;
+  v_pick_resolved boolean;
+  k keys_log;
+begin
+  perform setseed(0.4242);
+  foreach v_guild in array v_guilds loop
+    perform app_private.ensure_guild(v_guild, 'Random guild ' || v_guild);
+    for m in 10..15 loop
+      perform app_private.ensure_member(v_guild, v_guild + m, 'member ' || m);
+      perform app_private.admin_adjust_by(v_guild + 89, 'ADMIN', pg_temp.uid(v_guild, v_guild + m), 300, 'starting balance', null, v_t);
+    end loop;
+  end loop;
+  update app_public.guild_settings set daily_amount = 70, daily_streak_bonus = 5, daily_streak_bonus_cap = 25,
+      give_rate_limit = 2, give_rate_window_s = 30
+   where guild_id = 920000000000000001;
+
+  for i in 1..400 loop
+    -- the clock: mostly 0-5 seconds (bursts of gives), sometimes up to 30 hours (claims, broken streaks)
+    v_t := v_t + case when random() < 0.9 then make_interval(secs => floor(random() * 6)::int)
+                      else make_interval(mins => floor(random() * 1800)::int) end;
+    v_guild := v_guilds[1 + floor(random() * 2)::int];
+    -- a "hot" member acts half of the time, so rate limits are reached
+    v_user := pg_temp.uid(v_guild, v_guild + case when random() < 0.5 then 10 else 10 + floor(random() * 6)::int end);
+    x := random();
+    v_op := case when x < 0.20 then 'claim' when x < 0.62 then 'give' when x < 0.72 then 'adjust'
+                 when x < 0.84 then 'hold' when x < 0.96 then 'resolve' else 'freeze' end;
+    begin
+      case v_op
+      when 'claim' then
+        v_allowed := array['CD001', 'FZ001'];
+        perform app_private.claim_daily_for(v_user, null, v_t);
+      when 'give' then
+        v_allowed := array['TR001', 'AM001', 'MB002', 'FZ001', 'FZ002', 'NF001', 'RL001', 'IK001'];
+        x := random();
+        v_to := case when x < 0.80 then v_guild + 10 + floor(random() * 6)::int      -- a member (maybe oneself)
+                     when x < 0.88 then (select discord_id from app_public.users where id = v_user)
+                     when x < 0.94 then v_guild + 999                                    -- nobody
+                     else v_guilds[1] + v_guilds[2] - v_guild + 10 end;                  -- a member of the other guild
+        v_amount := case when random() < 0.08 then -floor(random() * 3)::bigint else 1 + floor(random() * 250)::bigint end;
+        v_key := 'give-' || i;
+        if random() < 0.08 then
+          select * into k from keys_log where user_id = v_user order by random() limit 1;
+          if k.key is not null then
+            v_key := k.key;
+            if random() < 0.5 then v_to := k.to_discord; v_amount := k.amount; end if;  -- a true replay
+          end if;
+        end if;
+        perform app_private.give_from(v_user, v_to, v_amount, v_key, v_t);
+        insert into keys_log values (v_user, v_key, v_to, v_amount);
+      when 'adjust' then
+        v_allowed := array['AM001', 'NF001'];
+        v_amount := floor(random() * 351)::bigint - 150;
+        perform app_private.admin_adjust_by(v_guild + 89, 'OPERATOR', v_user, v_amount, 'random adjustment', null, v_t);
+      when 'hold' then
+        v_allowed := array['NF001'];
+        insert into holds_log (id, guild_id)
+          values (app_private.hold(v_guild, v_user, 1 + floor(random() * 200)::bigint, 'order', v_t + interval '15 minutes', null, v_t), v_guild);
+      when 'resolve' then
+        v_allowed := array['LG002'];
+        -- usually an open hold; 15 % of the time one already resolved (must be refused)
+        v_pick_resolved := random() < 0.15;
+        select * into v_hold from holds_log where resolved = v_pick_resolved order by random() limit 1;
+        if v_hold.id is null then
+          v_op := 'resolve_none';
+        else
+          update holds_log set resolved = true where id = v_hold.id;
+          if random() < 0.5 then
+            v_op := 'settle';
+            v_amount := (select amount from app_public.transfers where id = v_hold.id);
+            v_fee := floor(v_amount * 0.08);
+            v_recipient := pg_temp.acct(v_hold.guild_id, v_hold.guild_id + 10 + floor(random() * 6)::int);
+            perform app_private.settle_hold(v_hold.id,
+              jsonb_build_array(jsonb_build_object('account_id', v_recipient, 'amount', v_amount - v_fee))
+                || case when v_fee > 0 then jsonb_build_array(jsonb_build_object('account_id', pg_temp.gacct(v_hold.guild_id, 'fees'),
+                                                                                  'amount', v_fee, 'reason', 'fee'))
+                        else '[]'::jsonb end,
+              null, v_t);
+          else
+            v_op := 'void';
+            perform app_private.void_hold(v_hold.id, 'void', null, v_t);
+          end if;
+        end if;
+      when 'freeze' then
+        -- freeze or unfreeze one of the five members other than the hot one
+        v_allowed := array[]::text[];
+        update app_public.users set frozen = not frozen where id = pg_temp.uid(v_guild, v_guild + 11 + floor(random() * 5)::int);
+      end case;
+      insert into op_log values (i, v_op, 'ok');
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate, v_msg = message_text;
+      insert into op_log values (i, v_op, case when v_state = any (v_allowed) then v_state else 'UNEXPECTED ' || v_state || ' ' || v_msg end);
+    end;
+  end loop;
+end $$;
+
+-- The run exercised the rules -------------------------------------------------------------------------------------------------
+select is_empty($$select * from op_log where outcome like 'UNEXPECTED%'$$, 'every refusal was one of the documented errors of its operation');
+select ok((select bool_and(n >= 10) from (select count(*) filter (where outcome = 'ok') n from op_log
+             where op in ('claim', 'give', 'adjust', 'hold', 'settle', 'void') group by op) s)
+          and (select count(distinct op) from op_log where op in ('claim', 'give', 'adjust', 'hold', 'settle', 'void') and outcome = 'ok') = 6,
+  'each kind of operation succeeded at least 10 times');
+select is(array(select distinct outcome from op_log where outcome <> 'ok' order by 1),
+  array['AM001', 'CD001', 'FZ001', 'FZ002', 'IK001', 'LG002', 'MB002', 'NF001', 'RL001', 'TR001'],
+  'and every kind of refusal happened at least once');
+select ok((select count(*) from app_public.transfers where pending_id is not null) >= 20
+          and exists (select 1 from app_public.transfers where status = 'pending'),
+  'holds were resolved, and some are still pending at the end');
+
+-- Invariants ----------------------------------------------------------------------------------------------------------------------
+select is_empty($$select * from app_public.verify_ledger()$$, 'verify_ledger() reports no violation');
+select results_eq($$select guild_id, sum(balance)::bigint from app_public.accounts group by guild_id order by guild_id$$,
+  $$values (910000000000000001::bigint, 0::bigint), (920000000000000001::bigint, 0::bigint)$$, 'per guild, the balances sum to zero');
+select is_empty($$select a.id from app_public.accounts a
+  where a.credits_posted <> coalesce((select sum(amount) from app_public.transfers t where t.credit_account_id = a.id), 0)
+     or a.debits_posted <> coalesce((select sum(amount) from app_public.transfers t where t.debit_account_id = a.id), 0)$$,
+  'every account''s credits_posted and debits_posted equal its transfers');
+select is_empty($$select id, kind, balance from app_public.accounts where kind not in ('mint', 'external') and balance < 0$$,
+  'no wallet, escrow, treasury or fees account is negative');
+select is_empty($$
+  with legs as (
+    select t.amount, d.user_id as debit_user, c.user_id as credit_user
+      from app_public.transfers t
+      join app_public.accounts d on d.id = t.debit_account_id
+      join app_public.accounts c on c.id = t.credit_account_id)
+  select u.id, u.lifetime_earned, u.lifetime_spent
+    from app_public.users u
+   where u.lifetime_earned <> coalesce((select sum(amount) from legs where credit_user = u.id and debit_user is distinct from u.id), 0)
+      or u.lifetime_spent <> coalesce((select sum(amount) from legs where debit_user = u.id and credit_user is distinct from u.id), 0)$$,
+  'every member''s lifetime_earned / lifetime_spent equal the transfers that crossed to / from another owner');
+select is_empty($$select a.id from app_public.accounts a where a.kind = 'escrow'
+  and a.balance <> coalesce((select sum(amount) from app_public.transfers t where t.credit_account_id = a.id and t.status = 'pending'), 0)$$,
+  'each escrow account holds exactly its pending holds');
+select is_empty($$select t.tx_id from app_public.transactions t
+  where t.reason in ('daily', 'give', 'admin_adjust')
+    and (select count(*) from app_public.transfers tr where tr.tx_id = t.tx_id and tr.amount = t.amount) <> 1$$,
+  'every claim, give and adjustment in the event log has exactly one transfer of its amount');
+select is_empty($$select g.id from app_public.transfers g join app_public.guild_settings s on s.guild_id = g.guild_id
+  where g.reason = 'give'
+    and (select count(*) from app_public.transfers o where o.reason = 'give' and o.debit_account_id = g.debit_account_id
+           and o.created_at > g.created_at - make_interval(secs => s.give_rate_window_s) and o.created_at <= g.created_at) > s.give_rate_limit$$,
+  'no sender ever exceeded the guild''s give rate limit');
+select is_empty($$select * from (
+    select user_id, created_at, lag(created_at) over (partition by user_id order by created_at) as previous
+      from app_public.transactions where reason = 'daily') d
+  where created_at < previous + interval '24 hours'$$,
+  'no member ever claimed twice within 24 hours');
+select is_empty($$select u.id from app_public.users u
+  where u.streak_days <> coalesce((select (t.meta->>'streak_days')::int from app_public.transactions t
+                                    where t.user_id = u.id and t.reason = 'daily' order by t.created_at desc limit 1), 0)$$,
+  'each member''s streak is the one recorded by their last claim');
+select is((select count(*) from app_private.idempotency_keys where request->>'fn' = 'give'),
+  (select count(*) from app_public.transactions where reason = 'give'), 'one idempotency key per give performed (replays add none)');
+select * from finish();
+rollback;
