@@ -309,7 +309,7 @@ begin
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
     values (v_user.guild_id, case when p_delta > 0 then 'earn' else 'spend' end::app_public.tx_type,
             p_actor_id, v_user.id, abs(p_delta), 'admin_adjust',
-            jsonb_build_object('note', p_reason, 'actor_role', p_actor_role, 'delta', p_delta), p_at)
+            jsonb_build_object('actor_role', p_actor_role, 'delta', p_delta), p_at)
     returning tx_id into v_tx;
   if p_delta > 0 then
     perform app_private.post_transfer(v_user.guild_id, v_mint, v_wallet, p_delta, 'admin_adjust', v_tx, 'posted', null, null, p_at);
@@ -617,7 +617,7 @@ declare
   v_replay jsonb;
   v_from_wallet bigint;
   v_to_wallet bigint;
-  v_recent int;
+  v_oldest timestamptz;
   v_tx uuid;
   v_transfer bigint;
   v_result app_public.give_receipt;
@@ -658,18 +658,22 @@ begin
   select * into v_settings from app_public.guild_settings where guild_id = v_guild;
   select id into v_from_wallet from app_public.accounts where user_id = v_from.id and currency = 'COIN' and kind = 'wallet';
   select id into v_to_wallet from app_public.accounts where user_id = v_to.id and currency = 'COIN' and kind = 'wallet';
-  select count(*) into v_recent from app_public.transfers
+  -- The limit-th most recent give inside the window: once it leaves the window, a slot frees up.
+  select created_at into v_oldest from app_public.transfers
    where debit_account_id = v_from_wallet and reason = 'give'
-     and created_at > p_at - make_interval(secs => v_settings.give_rate_window_s) and created_at <= p_at;
-  if v_recent >= v_settings.give_rate_limit then
+     and created_at > p_at - make_interval(secs => v_settings.give_rate_window_s) and created_at <= p_at
+   order by created_at desc
+   offset v_settings.give_rate_limit - 1 limit 1;
+  if v_oldest is not null then
     perform app_private.raise_error('RL001', 'rate_limited',
       jsonb_build_object('limit', v_settings.give_rate_limit, 'window_s', v_settings.give_rate_window_s,
-        'retry_after_s', v_settings.give_rate_window_s));
+        'retry_after_s', greatest(1, ceil(extract(epoch from
+          v_oldest + make_interval(secs => v_settings.give_rate_window_s) - p_at)))::bigint));
   end if;
 
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta, created_at)
     values (v_guild, 'spend', v_from.discord_id, v_from.id, v_to.id, p_amount, 'give',
-            jsonb_build_object('to_discord_id', v_to.discord_id, 'idempotency_key', p_key), p_at)
+            jsonb_build_object('to_discord_id', v_to.discord_id::text), p_at)
     returning tx_id into v_tx;
   v_transfer := app_private.post_transfer(v_guild, v_from_wallet, v_to_wallet, p_amount, 'give', v_tx,
     'posted', null, null, p_at);
@@ -700,6 +704,7 @@ declare
   v_wallet bigint;
   v_escrow bigint;
 begin
+  perform 1 from app_private.lock_members(array[p_user_id]);
   select max(id) filter (where kind = 'wallet'), max(id) filter (where kind = 'escrow')
     into v_wallet, v_escrow
     from app_public.accounts where user_id = p_user_id and currency = 'COIN';
@@ -776,6 +781,97 @@ ALTER FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigi
 COMMENT ON FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) IS 'Stores the result of a request under its idempotency key, in the same transaction as the request''s effect.';
 
 --
+-- Name: transfers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.transfers (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    debit_account_id bigint NOT NULL,
+    credit_account_id bigint NOT NULL,
+    currency text NOT NULL,
+    amount bigint NOT NULL,
+    status app_public.transfer_status NOT NULL,
+    pending_id bigint,
+    timeout_at timestamp with time zone,
+    resolved_at timestamp with time zone,
+    reason text NOT NULL,
+    tx_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT transfers_amount_check CHECK ((amount > 0)),
+    CONSTRAINT transfers_distinct_accounts CHECK ((debit_account_id <> credit_account_id)),
+    CONSTRAINT transfers_holds_have_timeout CHECK (((status <> 'pending'::app_public.transfer_status) OR (timeout_at IS NOT NULL))),
+    CONSTRAINT transfers_legs_are_posted CHECK (((pending_id IS NULL) OR (status = 'posted'::app_public.transfer_status))),
+    CONSTRAINT transfers_reason_check CHECK ((reason ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT transfers_resolution CHECK (((status = 'pending'::app_public.transfer_status) = (resolved_at IS NULL))),
+    CONSTRAINT transfers_timeout_only_on_holds CHECK (((timeout_at IS NULL) OR (pending_id IS NULL)))
+);
+
+ALTER TABLE app_public.transfers OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE transfers; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.transfers IS '@behavior -insert -update -delete
+The double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.';
+
+--
+-- Name: COLUMN transfers.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transfers.amount IS 'Minor units of currency.';
+
+--
+-- Name: COLUMN transfers.pending_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transfers.pending_id IS 'For a settlement or void leg: the hold it resolves.';
+
+--
+-- Name: COLUMN transfers.timeout_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transfers.timeout_at IS 'Set exactly on holds: when the hold expires (it may then only be voided).';
+
+--
+-- Name: lock_hold(bigint, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) RETURNS app_public.transfers
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_hold app_public.transfers;
+begin
+  select * into v_hold from app_public.transfers where id = p_hold_id;
+  if v_hold.id is null or v_hold.timeout_at is null or v_hold.pending_id is not null then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
+  end if;
+  -- Members first (the lock order of db/CONVENTIONS.md), then the hold itself.
+  perform 1 from app_private.lock_members(array(
+    select a.user_id from app_public.accounts a
+     where a.user_id is not null
+       and (a.id in (v_hold.debit_account_id, v_hold.credit_account_id)
+            or a.id in (select (e ->> 'account_id')::bigint from jsonb_array_elements(p_credits) e))));
+  select * into v_hold from app_public.transfers where id = p_hold_id for update;
+  if v_hold.status <> 'pending' then
+    perform app_private.raise_error('LG002', 'hold_already_resolved',
+      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
+  end if;
+  return v_hold;
+end;
+$$;
+
+ALTER FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION lock_hold(p_hold_id bigint, p_credits jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) IS 'Locks the members a hold''s resolution touches (hold accounts and settlement legs), then the hold; returns it. LG001 when the transfer is not a hold (holds are the transfers with a timeout), LG002 hold_already_resolved.';
+
+--
 -- Name: lock_members(bigint[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -834,7 +930,19 @@ begin
     perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id));
   end if;
   if p_ttl_s is null or p_ttl_s not between 60 and 2592000 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s'));
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s', 'min', 60, 'max', 2592000));
+  end if;
+  if p_kind is null or p_kind not in ('player', 'staff') or (p_kind = 'staff') <> (p_staff_role is not null) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind/staff_role'));
+  end if;
+  if p_source is null or p_source not in ('dev', 'discord') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'source'));
+  end if;
+  if p_token_hash is null or length(p_token_hash) <> 32 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'token_hash'));
+  end if;
+  if p_discord_id is null or p_discord_id <= 0 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'discord_id'));
   end if;
   if p_kind = 'player' then
     -- The server has established who this is: a member's first sign-in opens their account,
@@ -855,7 +963,7 @@ ALTER FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p
 -- Name: FUNCTION open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer) IS 'Opens a session for an identity the server has established (development login or Discord OAuth). Only the SHA-256 of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, VL001.';
+COMMENT ON FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer) IS 'Opens a session for an identity the server has established (development login or Discord OAuth). Only the SHA-256 of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, VL001 invalid_argument (ttl outside 60 s..30 days, kind/staff_role mismatch, source, token hash not 32 bytes).';
 
 --
 -- Name: post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -878,6 +986,12 @@ begin
   if p_status = 'voided' then
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'cannot create a voided transfer'));
   end if;
+  if p_debit_account_id = p_credit_account_id then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'debit and credit are the same account'));
+  end if;
+  if p_status = 'pending' and p_timeout_at is null then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'a hold needs a timeout'));
+  end if;
 
   -- One statement moves both balances. The debit side only moves if it can afford it; the
   -- WHERE clause is re-checked on the latest row version after the row lock is taken.
@@ -899,14 +1013,13 @@ begin
 
   if v_moved <> 2 then
     if (select count(*) from app_public.accounts
-         where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2
-       and p_debit_account_id <> p_credit_account_id then
+         where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2 then
       perform app_private.raise_error('NF001', 'insufficient_funds',
         jsonb_build_object('needed', p_amount,
           'available', (select balance from app_public.accounts where id = p_debit_account_id)));
     end if;
     perform app_private.raise_error('LG001', 'ledger_violation',
-      jsonb_build_object('why', 'accounts missing, identical, or in another guild'));
+      jsonb_build_object('why', 'account missing or in another guild'));
   end if;
   if v_currencies <> 1 then
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'currency mismatch'));
@@ -961,6 +1074,35 @@ ALTER FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) 
 COMMENT ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) IS 'Raises a named application error: SQLSTATE p_code, message = the stable key from db/ERRORS.md, DETAIL = a JSON object with the parameters clients substitute into the human message.';
 
 --
+-- Name: register_caller(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.register_caller(p_display_name text) RETURNS app_public.users
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  if not exists (select 1 from app_public.guilds where id = app_public.current_guild_id()) then
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()));
+  end if;
+  if length(p_display_name) > 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name', 'max', 100));
+  end if;
+  return app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), p_display_name);
+end;
+$$;
+
+ALTER FUNCTION app_private.register_caller(p_display_name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION register_caller(p_display_name text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.register_caller(p_display_name text) IS 'Registers the calling member (from the claims) in the current guild; idempotent. AU001 without claims, MB003 guild_not_found, VL001 for a display name over 100 characters.';
+
+--
 -- Name: require_staff(app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -994,13 +1136,22 @@ COMMENT ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[])
 --
 
 CREATE FUNCTION app_private.session_claims(p_token_hash bytea) RETURNS app_private.session_claims
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  update app_private.sessions
-     set last_seen_at = now()
-   where token_hash = p_token_hash and expires_at > now()
-  returning id, guild_id, discord_id, kind, staff_role, expires_at;
+declare
+  v app_private.sessions;
+begin
+  select * into v from app_private.sessions where token_hash = p_token_hash and expires_at > now();
+  if v.id is null then
+    return null;
+  end if;
+  -- Touch at most once a minute: reading a session must not cost a write per request.
+  if v.last_seen_at < now() - interval '1 minute' then
+    update app_private.sessions set last_seen_at = now() where id = v.id;
+  end if;
+  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, v.expires_at)::app_private.session_claims;
+end;
 $$;
 
 ALTER FUNCTION app_private.session_claims(p_token_hash bytea) OWNER TO guildbank_owner;
@@ -1009,7 +1160,7 @@ ALTER FUNCTION app_private.session_claims(p_token_hash bytea) OWNER TO guildbank
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown or expired), marking it seen.';
+COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown or expired); refreshes last_seen_at at most once a minute.';
 
 --
 -- Name: set_frozen(boolean, bigint, text, text, app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1043,7 +1194,7 @@ begin
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta)
     values (v_user.guild_id, 'flag', v_actor, v_user.id, 0,
             case when p_frozen then 'freeze' else 'unfreeze' end,
-            jsonb_build_object('note', p_reason, 'actor_role', v_role))
+            jsonb_build_object('actor_role', v_role))
     returning tx_id into v_tx;
   insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
       before, after, reason)
@@ -1076,13 +1227,10 @@ declare
   v_leg record;
   v_total bigint := 0;
 begin
-  select * into v_hold from app_public.transfers where id = p_hold_id for update;
-  if v_hold.id is null or v_hold.pending_id is not null then
-    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
-  end if;
-  if v_hold.status <> 'pending' then
-    perform app_private.raise_error('LG002', 'hold_already_resolved',
-      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
+  v_hold := app_private.lock_hold(p_hold_id, p_credits);
+  if p_at > v_hold.timeout_at then
+    perform app_private.raise_error('LG003', 'hold_expired',
+      jsonb_build_object('transfer', p_hold_id, 'timeout_at', v_hold.timeout_at));
   end if;
   for v_leg in
     select (e ->> 'account_id')::bigint as account_id, (e ->> 'amount')::bigint as amount,
@@ -1107,7 +1255,7 @@ ALTER FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_i
 -- Name: FUNCTION settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone) IS 'Phase two, success: pays a pending hold out of escrow to the accounts in p_credits ([{account_id, amount, reason?}], amounts adding up exactly to the hold) and marks it posted. At most once: LG002 hold_already_resolved on a second attempt; LG001 when the legs do not add up.';
+COMMENT ON FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone) IS 'Phase two, success: pays a pending hold out of escrow to the accounts in p_credits ([{account_id, amount, reason?}], amounts adding up exactly to the hold) and marks it posted. At most once: LG002 hold_already_resolved on a second attempt; LG003 hold_expired after its timeout (it may then only be voided); LG001 when the legs do not add up or the transfer is not a hold.';
 
 --
 -- Name: staff_target(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1130,6 +1278,9 @@ begin
   if v.id is null then
     perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id));
   end if;
+  if p_discord_id = app_public.current_discord_id() then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   select * into v from app_private.lock_members(array[v.id]);
   return v;
 end;
@@ -1141,7 +1292,7 @@ ALTER FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) OWNE
 -- Name: FUNCTION staff_target(p_discord_id bigint, p_reason text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found).';
+COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: separation of duties).';
 
 --
 -- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1175,7 +1326,8 @@ CREATE FUNCTION app_private.tg_guild_settings__audit() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  if app_public.current_staff_role() is not null and to_jsonb(old) is distinct from to_jsonb(new) then
+  if app_public.current_staff_role() is not null
+     and to_jsonb(old) - 'updated_at' is distinct from to_jsonb(new) - 'updated_at' then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
         before, after, reason)
       values (new.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'update_settings',
@@ -1193,6 +1345,30 @@ ALTER FUNCTION app_private.tg_guild_settings__audit() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_guild_settings__audit() IS 'Trigger: every staff change to guild_settings is written to admin_actions with before/after snapshots (reason from the transaction-local claim app.reason when the client gives one).';
+
+--
+-- Name: tg_guild_settings__require_admin(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_guild_settings__require_admin() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    perform app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_guild_settings__require_admin() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_guild_settings__require_admin(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_guild_settings__require_admin() IS 'Trigger: staff below ADMIN editing guild_settings get PD001 permission_denied (not a silent 0-row update); AU001 without claims.';
 
 --
 -- Name: tg_guilds__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1251,14 +1427,7 @@ CREATE FUNCTION app_private.void_hold(p_hold_id bigint, p_reason text DEFAULT 'v
 declare
   v_hold app_public.transfers;
 begin
-  select * into v_hold from app_public.transfers where id = p_hold_id for update;
-  if v_hold.id is null or v_hold.pending_id is not null then
-    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
-  end if;
-  if v_hold.status <> 'pending' then
-    perform app_private.raise_error('LG002', 'hold_already_resolved',
-      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
-  end if;
+  v_hold := app_private.lock_hold(p_hold_id, '[]');
   perform app_private.post_transfer(v_hold.guild_id, v_hold.credit_account_id, v_hold.debit_account_id,
     v_hold.amount, p_reason, coalesce(p_tx_id, v_hold.tx_id), 'posted', p_hold_id, null, p_at);
   update app_public.transfers set status = 'voided', resolved_at = p_at where id = p_hold_id;
@@ -1295,7 +1464,7 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 -- Name: FUNCTION admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
+COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
 -- Name: claim_daily(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1306,12 +1475,8 @@ CREATE FUNCTION app_public.claim_daily(idempotency_key text DEFAULT NULL::text) 
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
-  v_user app_public.users;
+  v_user app_public.users := app_private.register_caller('');
 begin
-  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
-    perform app_private.raise_error('AU001', 'not_authenticated');
-  end if;
-  v_user := app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), '');
   return app_private.claim_daily_for(v_user.id, idempotency_key, now());
 end;
 $$;
@@ -1322,7 +1487,7 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 -- Name: FUNCTION claim_daily(idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
+COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
 
 --
 -- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1401,7 +1566,7 @@ ALTER FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotenc
 -- Name: FUNCTION freeze_user(discord_id bigint, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Freezes a member: a frozen member cannot claim, give, receive gives, buy or sell until unfrozen. Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT. Writes admin_actions (before/after, reason) and a flag transaction. Errors: AU001, PD001, RS001, MB002, FZ003 already_frozen, IK001/IK002. Source: issue #2, seed 000 section 4 (Freeze User).';
+COMMENT ON FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Freezes a member: a frozen member cannot claim, give, receive gives, buy or sell until unfrozen. Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT. Writes admin_actions (before/after, reason) and a flag transaction. Errors: AU001, PD001, RS001, MB002, PD002, FZ003 already_frozen, IK001/IK002. Source: issue #2, seed 000 section 4 (Freeze User).';
 
 --
 -- Name: give(bigint, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1506,21 +1671,10 @@ COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet 
 --
 
 CREATE FUNCTION app_public.register_member(display_name text DEFAULT ''::text) RETURNS app_public.users
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-begin
-  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
-    perform app_private.raise_error('AU001', 'not_authenticated');
-  end if;
-  if not exists (select 1 from app_public.guilds where id = app_public.current_guild_id()) then
-    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()));
-  end if;
-  if length(display_name) > 100 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name'));
-  end if;
-  return app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), display_name);
-end;
+  select * from app_private.register_caller(display_name);
 $$;
 
 ALTER FUNCTION app_public.register_member(display_name text) OWNER TO guildbank_owner;
@@ -1549,14 +1703,14 @@ ALTER FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempote
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Lifts a freeze. Roles: SUPERADMIN, ADMIN, OPERATOR (SUPPORT may freeze but not unfreeze). Writes admin_actions and a flag transaction. Errors: AU001, PD001, RS001, MB002, FZ004 not_frozen, IK001/IK002. Source: issue #2.';
+COMMENT ON FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Lifts a freeze. Roles: SUPERADMIN, ADMIN, OPERATOR (SUPPORT may freeze but not unfreeze). Writes admin_actions and a flag transaction. Errors: AU001, PD001, RS001, MB002, PD002, FZ004 not_frozen, IK001/IK002. Source: issue #2.';
 
 --
 -- Name: users_escrow_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE FUNCTION app_public.users_escrow_balance(u app_public.users) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
   select balance from app_public.accounts where user_id = u.id and currency = 'COIN' and kind = 'escrow';
@@ -1568,14 +1722,14 @@ ALTER FUNCTION app_public.users_escrow_balance(u app_public.users) OWNER TO guil
 -- Name: FUNCTION users_escrow_balance(u app_public.users); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.users_escrow_balance(u app_public.users) IS 'Computed column: the member''s coins held in escrow (pending holds).';
+COMMENT ON FUNCTION app_public.users_escrow_balance(u app_public.users) IS 'Computed column: the member''s coins held in escrow (pending holds). Caller''s rights, as users_wallet_balance.';
 
 --
 -- Name: users_wallet_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE FUNCTION app_public.users_wallet_balance(u app_public.users) RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
   select balance from app_public.accounts where user_id = u.id and currency = 'COIN' and kind = 'wallet';
@@ -1587,7 +1741,7 @@ ALTER FUNCTION app_public.users_wallet_balance(u app_public.users) OWNER TO guil
 -- Name: FUNCTION users_wallet_balance(u app_public.users); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.users_wallet_balance(u app_public.users) IS 'Computed column: the member''s spendable coins (ledger wallet balance).';
+COMMENT ON FUNCTION app_public.users_wallet_balance(u app_public.users) IS 'Computed column: the member''s spendable coins (ledger wallet balance). Runs with the caller''s rights, so RLS on accounts decides what it may read (null otherwise).';
 
 --
 -- Name: verify_ledger(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1606,9 +1760,8 @@ begin
       perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild));
     end if;
     v_guild := app_public.current_guild_id();
-  elsif current_setting('role', true) in ('coins_player', 'coins_listener', 'coins_anonymous') then
-    perform app_private.raise_error('PD001', 'permission_denied');
   end if;
+  -- Other API roles have no EXECUTE grant; the worker and the owner may check any guild.
 
   -- 1. Double entry: per guild and currency, balances sum to zero.
   return query
@@ -1631,6 +1784,40 @@ begin
     select 'balance_equals_postings', a.guild_id, a.currency, a.id, coalesce(p.net, 0), a.balance
       from app_public.accounts a left join postings p on p.account_id = a.id
      where (v_guild is null or a.guild_id = v_guild) and a.balance <> coalesce(p.net, 0);
+  -- 2b. The posting totals kept on the account match the transfers.
+  return query
+    with totals as (
+      select x.account_id, sum(x.credit)::bigint as credits, sum(x.debit)::bigint as debits
+        from (select t.credit_account_id as account_id, t.amount as credit, 0::bigint as debit from app_public.transfers t
+               where v_guild is null or t.guild_id = v_guild
+              union all
+              select t.debit_account_id, 0, t.amount from app_public.transfers t
+               where v_guild is null or t.guild_id = v_guild) x
+       group by x.account_id
+    )
+    select 'posting_totals_match', a.guild_id, a.currency, a.id,
+           coalesce(p.credits, 0) + coalesce(p.debits, 0), a.credits_posted + a.debits_posted
+      from app_public.accounts a left join totals p on p.account_id = a.id
+     where (v_guild is null or a.guild_id = v_guild)
+       and (a.credits_posted <> coalesce(p.credits, 0) or a.debits_posted <> coalesce(p.debits, 0));
+  -- 2c. Lifetime counters equal the value that crossed between the member and others.
+  return query
+    with flows as (
+      select u.id as user_id,
+             coalesce(sum(t.amount) filter (where ca.user_id = u.id and da.user_id is distinct from u.id), 0)::bigint as earned,
+             coalesce(sum(t.amount) filter (where da.user_id = u.id and ca.user_id is distinct from u.id), 0)::bigint as spent
+        from app_public.users u
+        left join app_public.accounts ua on ua.user_id = u.id
+        left join app_public.transfers t on t.debit_account_id = ua.id or t.credit_account_id = ua.id
+        left join app_public.accounts da on da.id = t.debit_account_id
+        left join app_public.accounts ca on ca.id = t.credit_account_id
+       where v_guild is null or u.guild_id = v_guild
+       group by u.id
+    )
+    select 'lifetime_counters_match', u.guild_id, 'COIN'::text, null::bigint,
+           f.earned + f.spent, u.lifetime_earned + u.lifetime_spent
+      from app_public.users u join flows f on f.user_id = u.id
+     where u.lifetime_earned <> f.earned or u.lifetime_spent <> f.spent;
   -- 3. No member, treasury or fees account is negative.
   return query
     select 'no_negative_balance', a.guild_id, a.currency, a.id, 0::bigint, a.balance
@@ -1667,7 +1854,7 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full. Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full. Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
 -- Name: idempotency_keys; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -1925,7 +2112,7 @@ The human-readable event log (the feed''s source): one row per economic event, w
 -- Name: COLUMN transactions.seq; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON COLUMN app_public.transactions.seq IS 'Commit-ordered sequence used as the live stream''s event id.';
+COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
 
 --
 -- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
@@ -1963,59 +2150,6 @@ ALTER TABLE app_public.transactions ALTER COLUMN seq ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: transfers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.transfers (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    debit_account_id bigint NOT NULL,
-    credit_account_id bigint NOT NULL,
-    currency text NOT NULL,
-    amount bigint NOT NULL,
-    status app_public.transfer_status NOT NULL,
-    pending_id bigint,
-    timeout_at timestamp with time zone,
-    resolved_at timestamp with time zone,
-    reason text NOT NULL,
-    tx_id uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT transfers_amount_check CHECK ((amount > 0)),
-    CONSTRAINT transfers_distinct_accounts CHECK ((debit_account_id <> credit_account_id)),
-    CONSTRAINT transfers_legs_are_posted CHECK (((pending_id IS NULL) OR (status = 'posted'::app_public.transfer_status))),
-    CONSTRAINT transfers_reason_check CHECK ((reason ~ '^[a-z_]{1,40}$'::text)),
-    CONSTRAINT transfers_resolution CHECK (((status = 'pending'::app_public.transfer_status) = (resolved_at IS NULL))),
-    CONSTRAINT transfers_timeout_only_on_holds CHECK (((timeout_at IS NULL) OR (pending_id IS NULL)))
-);
-
-ALTER TABLE app_public.transfers OWNER TO guildbank_owner;
-
---
--- Name: TABLE transfers; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.transfers IS '@behavior -insert -update -delete
-The double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.';
-
---
--- Name: COLUMN transfers.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transfers.amount IS 'Minor units of currency.';
-
---
--- Name: COLUMN transfers.pending_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transfers.pending_id IS 'For a settlement or void leg: the hold it resolves.';
-
---
--- Name: COLUMN transfers.timeout_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transfers.timeout_at IS 'For a hold: when it may be voided automatically.';
 
 --
 -- Name: transfers_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -2231,6 +2365,12 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
+-- Name: guild_settings _050_require_admin; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_admin BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg_guild_settings__require_admin();
+
+--
 -- Name: guild_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2422,7 +2562,7 @@ CREATE POLICY accounts_self ON app_public.accounts FOR SELECT TO coins_player US
 -- Name: accounts accounts_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY accounts_staff ON app_public.accounts FOR SELECT TO coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY accounts_staff ON app_public.accounts FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: admin_actions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -2434,7 +2574,7 @@ ALTER TABLE app_public.admin_actions ENABLE ROW LEVEL SECURITY;
 -- Name: admin_actions admin_actions_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -2467,16 +2607,16 @@ ALTER TABLE app_public.guilds ENABLE ROW LEVEL SECURITY;
 CREATE POLICY guilds_own ON app_public.guilds FOR SELECT TO coins_player, coins_staff USING ((id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
--- Name: guild_settings settings_admin_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY settings_admin_update ON app_public.guild_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) = ANY (ARRAY['SUPERADMIN'::app_public.staff_role, 'ADMIN'::app_public.staff_role])))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
-
---
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE POLICY settings_own ON app_public.guild_settings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: guild_settings settings_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY settings_staff_update ON app_public.guild_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: transactions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -2498,7 +2638,7 @@ CREATE POLICY transactions_self ON app_public.transactions FOR SELECT TO coins_p
 -- Name: transactions transactions_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY transactions_staff ON app_public.transactions FOR SELECT TO coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY transactions_staff ON app_public.transactions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: transfers; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -2519,7 +2659,7 @@ CREATE POLICY transfers_self ON app_public.transfers FOR SELECT TO coins_player 
 -- Name: transfers transfers_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY transfers_staff ON app_public.transfers FOR SELECT TO coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY transfers_staff ON app_public.transfers FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: users; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -2537,7 +2677,7 @@ CREATE POLICY users_self ON app_public.users FOR SELECT TO coins_player USING ((
 -- Name: users users_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY users_staff ON app_public.users FOR SELECT TO coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY users_staff ON app_public.users FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: SCHEMA app_hidden; Type: ACL; Schema: -; Owner: guildbank_owner
@@ -2647,6 +2787,19 @@ REVOKE ALL ON FUNCTION app_private.idempotency_begin(p_guild_id bigint, p_actor_
 REVOKE ALL ON FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) FROM PUBLIC;
 
 --
+-- Name: TABLE transfers; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.transfers TO coins_player;
+GRANT SELECT ON TABLE app_public.transfers TO coins_staff;
+
+--
+-- Name: FUNCTION lock_hold(p_hold_id bigint, p_credits jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION lock_members(p_user_ids bigint[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2676,6 +2829,12 @@ REVOKE ALL ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_acco
 --
 
 REVOKE ALL ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION register_caller(p_display_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.register_caller(p_display_name text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION require_staff(p_allowed app_public.staff_role[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2719,6 +2878,12 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_guild_settings__audit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_guild_settings__require_admin(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_guild_settings__require_admin() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_guilds__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2941,13 +3106,6 @@ GRANT UPDATE(give_rate_window_s) ON TABLE app_public.guild_settings TO coins_sta
 
 GRANT SELECT ON TABLE app_public.transactions TO coins_player;
 GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
-
---
--- Name: TABLE transfers; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.transfers TO coins_player;
-GRANT SELECT ON TABLE app_public.transfers TO coins_staff;
 
 --
 -- PostgreSQL database dump complete

@@ -21,10 +21,8 @@ await admin.end();
 await setupDatabase(rootUrl, name);
 await migrateDatabase(deriveUrls(rootUrl, name));
 const dump = dumpSchema(withUrl(rootUrl, { database: name }));
-const cleanup = new pg.Client({ connectionString: rootUrl });
-await cleanup.connect();
-await cleanup.query(`drop database if exists ${name} with (force)`);
-await cleanup.end();
+// The scratch database stays until the next run drops it: graphile-migrate keeps a pooled
+// connection to it for the life of this process.
 
 const file = path.join(ROOT_DIR, "db/schema.sql");
 if (check) {

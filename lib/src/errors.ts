@@ -6,6 +6,10 @@
 export const ERRORS = {
   AU001: { key: "not_authenticated", message: "Sign in first: this action needs a guild member or staff session." },
   PD001: { key: "permission_denied", message: "Your role is not allowed to do that." },
+  PD002: {
+    key: "self_action_forbidden",
+    message: "Staff cannot adjust, freeze or unfreeze their own account; ask another staff member.",
+  },
   MB001: {
     key: "member_not_registered",
     message: "You have no account in this server yet: open the coin hub or claim your daily coins to start.",
@@ -30,6 +34,7 @@ export const ERRORS = {
   IK002: { key: "idempotency_key_invalid", message: "A request id (1 to 255 characters) is required." },
   LG001: { key: "ledger_violation", message: "The ledger refused an inconsistent movement; nothing was changed." },
   LG002: { key: "hold_already_resolved", message: "That escrow has already been settled or returned." },
+  LG003: { key: "hold_expired", message: "That escrow has expired and can only be returned." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:a8e3b0eeaaccf745c6dabc57a2a5f07c6895beeb
+--! Hash: sha1:86080e4e618a517c49f84b5419390f4c2c1a6e9a
 --! Message: spine: ledger, members, rules, sessions
 
 -- Guildbank spine: guilds, members, the double-entry ledger, the event log, the audit log,
@@ -159,11 +159,28 @@ comment on column app_public.guild_settings.give_rate_window_s is 'The give rate
 create trigger _100_timestamps before insert or update on app_public.guild_settings
   for each row execute function app_private.tg__timestamps();
 
+create function app_private.tg_guild_settings__require_admin() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    perform app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  end if;
+  return new;
+end;
+$$;
+comment on function app_private.tg_guild_settings__require_admin() is
+  'Trigger: staff below ADMIN editing guild_settings get PD001 permission_denied (not a silent 0-row update); '
+  'AU001 without claims.';
+create trigger _050_require_admin before update on app_public.guild_settings
+  for each row execute function app_private.tg_guild_settings__require_admin();
+
 create function app_private.tg_guild_settings__audit() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  if app_public.current_staff_role() is not null and to_jsonb(old) is distinct from to_jsonb(new) then
+  if app_public.current_staff_role() is not null
+     and to_jsonb(old) - 'updated_at' is distinct from to_jsonb(new) - 'updated_at' then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
         before, after, reason)
       values (new.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'update_settings',
@@ -266,7 +283,7 @@ comment on column app_public.transactions.actor_id is 'Discord snowflake of whoe
 comment on column app_public.transactions.user_id is 'The member whose balance the event concerns.';
 comment on column app_public.transactions.counterparty_id is 'The other member, for transfers between members.';
 comment on column app_public.transactions.amount is 'Minor units of currency moved (0 for flags).';
-comment on column app_public.transactions.seq is 'Commit-ordered sequence used as the live stream''s event id.';
+comment on column app_public.transactions.seq is 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
 create index transactions_created_at on app_public.transactions (created_at);
 create index transactions_guild_created_at on app_public.transactions (guild_id, created_at);
 create index transactions_actor_created_at on app_public.transactions (actor_id, created_at);
@@ -292,12 +309,13 @@ create table app_public.transfers (
   constraint transfers_distinct_accounts check (debit_account_id <> credit_account_id),
   constraint transfers_resolution check ((status = 'pending') = (resolved_at is null)),
   constraint transfers_legs_are_posted check (pending_id is null or status = 'posted'),
-  constraint transfers_timeout_only_on_holds check (timeout_at is null or pending_id is null)
+  constraint transfers_timeout_only_on_holds check (timeout_at is null or pending_id is null),
+  constraint transfers_holds_have_timeout check (status <> 'pending' or timeout_at is not null)
 );
 comment on table app_public.transfers is E'@behavior -insert -update -delete\nThe double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.';
 comment on column app_public.transfers.amount is 'Minor units of currency.';
 comment on column app_public.transfers.pending_id is 'For a settlement or void leg: the hold it resolves.';
-comment on column app_public.transfers.timeout_at is 'For a hold: when it may be voided automatically.';
+comment on column app_public.transfers.timeout_at is 'Set exactly on holds: when the hold expires (it may then only be voided).';
 create index transfers_debit on app_public.transfers (debit_account_id, created_at);
 create index transfers_credit on app_public.transfers (credit_account_id, created_at);
 create index transfers_pending on app_public.transfers (pending_id) where pending_id is not null;
@@ -387,19 +405,21 @@ create policy guilds_own on app_public.guilds for select to coins_player, coins_
 
 create policy settings_own on app_public.guild_settings for select to coins_player, coins_staff
   using (guild_id = (select app_public.current_guild_id()));
-create policy settings_admin_update on app_public.guild_settings for update to coins_staff
+-- Any staff member of the guild reaches the row; the _050_require_admin trigger then refuses
+-- roles below ADMIN with PD001, so a refused edit is an error rather than a silent no-op.
+create policy settings_staff_update on app_public.guild_settings for update to coins_staff
   using (guild_id = (select app_public.current_guild_id())
-         and (select app_public.current_staff_role()) in ('SUPERADMIN', 'ADMIN'))
+         and (select app_public.current_staff_role()) is not null)
   with check (guild_id = (select app_public.current_guild_id()));
 
 create policy users_staff on app_public.users for select to coins_staff
-  using (guild_id = (select app_public.current_guild_id()));
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
 create policy users_self on app_public.users for select to coins_player
   using (guild_id = (select app_public.current_guild_id())
          and discord_id = (select app_public.current_discord_id()));
 
 create policy accounts_staff on app_public.accounts for select to coins_staff
-  using (guild_id = (select app_public.current_guild_id()));
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
 create policy accounts_self on app_public.accounts for select to coins_player
   using (guild_id = (select app_public.current_guild_id())
          and user_id = (select u.id from app_public.users u
@@ -407,7 +427,7 @@ create policy accounts_self on app_public.accounts for select to coins_player
                           and u.discord_id = app_public.current_discord_id()));
 
 create policy transactions_staff on app_public.transactions for select to coins_staff
-  using (guild_id = (select app_public.current_guild_id()));
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
 create policy transactions_self on app_public.transactions for select to coins_player
   using (guild_id = (select app_public.current_guild_id())
          and (select u.id from app_public.users u
@@ -415,7 +435,7 @@ create policy transactions_self on app_public.transactions for select to coins_p
                 and u.discord_id = app_public.current_discord_id()) in (user_id, counterparty_id));
 
 create policy transfers_staff on app_public.transfers for select to coins_staff
-  using (guild_id = (select app_public.current_guild_id()));
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
 create policy transfers_self on app_public.transfers for select to coins_player
   using (guild_id = (select app_public.current_guild_id())
          and exists (select 1 from app_public.accounts a
@@ -425,7 +445,7 @@ create policy transfers_self on app_public.transfers for select to coins_player
                        and u.discord_id = app_public.current_discord_id()));
 
 create policy admin_actions_staff on app_public.admin_actions for select to coins_staff
-  using (guild_id = (select app_public.current_guild_id()));
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
 
 --------------------------------------------------------------------------------
 -- Provisioning: guilds and members get their ledger accounts on creation.
@@ -544,6 +564,12 @@ begin
   if p_status = 'voided' then
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'cannot create a voided transfer'));
   end if;
+  if p_debit_account_id = p_credit_account_id then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'debit and credit are the same account'));
+  end if;
+  if p_status = 'pending' and p_timeout_at is null then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'a hold needs a timeout'));
+  end if;
 
   -- One statement moves both balances. The debit side only moves if it can afford it; the
   -- WHERE clause is re-checked on the latest row version after the row lock is taken.
@@ -565,14 +591,13 @@ begin
 
   if v_moved <> 2 then
     if (select count(*) from app_public.accounts
-         where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2
-       and p_debit_account_id <> p_credit_account_id then
+         where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2 then
       perform app_private.raise_error('NF001', 'insufficient_funds',
         jsonb_build_object('needed', p_amount,
           'available', (select balance from app_public.accounts where id = p_debit_account_id)));
     end if;
     perform app_private.raise_error('LG001', 'ledger_violation',
-      jsonb_build_object('why', 'accounts missing, identical, or in another guild'));
+      jsonb_build_object('why', 'account missing or in another guild'));
   end if;
   if v_currencies <> 1 then
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'currency mismatch'));
@@ -609,6 +634,7 @@ declare
   v_wallet bigint;
   v_escrow bigint;
 begin
+  perform 1 from app_private.lock_members(array[p_user_id]);
   select max(id) filter (where kind = 'wallet'), max(id) filter (where kind = 'escrow')
     into v_wallet, v_escrow
     from app_public.accounts where user_id = p_user_id and currency = 'COIN';
@@ -620,6 +646,34 @@ comment on function app_private.hold(bigint, bigint, bigint, text, timestamptz, 
   'Phase one of a two-phase transfer: moves p_amount coins from the member''s wallet into their escrow account as a '
   'pending transfer that times out at p_timeout_at. Errors: as post_transfer (NF001 when the wallet cannot cover it).';
 
+create function app_private.lock_hold(p_hold_id bigint, p_credits jsonb) returns app_public.transfers
+language plpgsql
+as $$
+declare
+  v_hold app_public.transfers;
+begin
+  select * into v_hold from app_public.transfers where id = p_hold_id;
+  if v_hold.id is null or v_hold.timeout_at is null or v_hold.pending_id is not null then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
+  end if;
+  -- Members first (the lock order of db/CONVENTIONS.md), then the hold itself.
+  perform 1 from app_private.lock_members(array(
+    select a.user_id from app_public.accounts a
+     where a.user_id is not null
+       and (a.id in (v_hold.debit_account_id, v_hold.credit_account_id)
+            or a.id in (select (e ->> 'account_id')::bigint from jsonb_array_elements(p_credits) e))));
+  select * into v_hold from app_public.transfers where id = p_hold_id for update;
+  if v_hold.status <> 'pending' then
+    perform app_private.raise_error('LG002', 'hold_already_resolved',
+      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
+  end if;
+  return v_hold;
+end;
+$$;
+comment on function app_private.lock_hold(bigint, jsonb) is
+  'Locks the members a hold''s resolution touches (hold accounts and settlement legs), then the hold; returns it. '
+  'LG001 when the transfer is not a hold (holds are the transfers with a timeout), LG002 hold_already_resolved.';
+
 create function app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid default null,
   p_at timestamptz default now())
 returns void
@@ -630,13 +684,10 @@ declare
   v_leg record;
   v_total bigint := 0;
 begin
-  select * into v_hold from app_public.transfers where id = p_hold_id for update;
-  if v_hold.id is null or v_hold.pending_id is not null then
-    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
-  end if;
-  if v_hold.status <> 'pending' then
-    perform app_private.raise_error('LG002', 'hold_already_resolved',
-      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
+  v_hold := app_private.lock_hold(p_hold_id, p_credits);
+  if p_at > v_hold.timeout_at then
+    perform app_private.raise_error('LG003', 'hold_expired',
+      jsonb_build_object('transfer', p_hold_id, 'timeout_at', v_hold.timeout_at));
   end if;
   for v_leg in
     select (e ->> 'account_id')::bigint as account_id, (e ->> 'amount')::bigint as amount,
@@ -657,7 +708,8 @@ $$;
 comment on function app_private.settle_hold(bigint, jsonb, uuid, timestamptz) is
   'Phase two, success: pays a pending hold out of escrow to the accounts in p_credits ([{account_id, amount, reason?}], '
   'amounts adding up exactly to the hold) and marks it posted. At most once: LG002 hold_already_resolved on a second '
-  'attempt; LG001 when the legs do not add up.';
+  'attempt; LG003 hold_expired after its timeout (it may then only be voided); LG001 when the legs do not add up or '
+  'the transfer is not a hold.';
 
 create function app_private.void_hold(p_hold_id bigint, p_reason text default 'void', p_tx_id uuid default null,
   p_at timestamptz default now())
@@ -667,14 +719,7 @@ as $$
 declare
   v_hold app_public.transfers;
 begin
-  select * into v_hold from app_public.transfers where id = p_hold_id for update;
-  if v_hold.id is null or v_hold.pending_id is not null then
-    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'not a hold', 'transfer', p_hold_id));
-  end if;
-  if v_hold.status <> 'pending' then
-    perform app_private.raise_error('LG002', 'hold_already_resolved',
-      jsonb_build_object('transfer', p_hold_id, 'status', v_hold.status));
-  end if;
+  v_hold := app_private.lock_hold(p_hold_id, '[]');
   perform app_private.post_transfer(v_hold.guild_id, v_hold.credit_account_id, v_hold.debit_account_id,
     v_hold.amount, p_reason, coalesce(p_tx_id, v_hold.tx_id), 'posted', p_hold_id, null, p_at);
   update app_public.transfers set status = 'voided', resolved_at = p_at where id = p_hold_id;
@@ -761,8 +806,8 @@ $$;
 comment on function app_private.current_member(boolean) is
   'The calling member (from the claims), optionally locked. AU001 not_authenticated without claims; MB001 member_not_registered.';
 
-create function app_public.register_member(display_name text default '') returns app_public.users
-language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+create function app_private.register_caller(p_display_name text) returns app_public.users
+language plpgsql
 as $$
 begin
   if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
@@ -771,11 +816,20 @@ begin
   if not exists (select 1 from app_public.guilds where id = app_public.current_guild_id()) then
     perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()));
   end if;
-  if length(display_name) > 100 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name'));
+  if length(p_display_name) > 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name', 'max', 100));
   end if;
-  return app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), display_name);
+  return app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), p_display_name);
 end;
+$$;
+comment on function app_private.register_caller(text) is
+  'Registers the calling member (from the claims) in the current guild; idempotent. AU001 without claims, '
+  'MB003 guild_not_found, VL001 for a display name over 100 characters.';
+
+create function app_public.register_member(display_name text default '') returns app_public.users
+language sql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select * from app_private.register_caller(display_name);
 $$;
 comment on function app_public.register_member(text) is
   'Opens (or refreshes the name of) the calling member''s account in the current guild; idempotent. Clients call it on '
@@ -855,12 +909,8 @@ create function app_public.claim_daily(idempotency_key text default null) return
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
 declare
-  v_user app_public.users;
+  v_user app_public.users := app_private.register_caller('');
 begin
-  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
-    perform app_private.raise_error('AU001', 'not_authenticated');
-  end if;
-  v_user := app_private.ensure_member(app_public.current_guild_id(), app_public.current_discord_id(), '');
   return app_private.claim_daily_for(v_user.id, idempotency_key, now());
 end;
 $$;
@@ -868,7 +918,7 @@ comment on function app_public.claim_daily(text) is
   'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when '
   'the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + '
   'min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first '
-  'use. Errors: AU001 not_authenticated, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, '
+  'use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, '
   'retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
 
 create type app_public.give_receipt as (
@@ -894,7 +944,7 @@ declare
   v_replay jsonb;
   v_from_wallet bigint;
   v_to_wallet bigint;
-  v_recent int;
+  v_oldest timestamptz;
   v_tx uuid;
   v_transfer bigint;
   v_result app_public.give_receipt;
@@ -935,18 +985,22 @@ begin
   select * into v_settings from app_public.guild_settings where guild_id = v_guild;
   select id into v_from_wallet from app_public.accounts where user_id = v_from.id and currency = 'COIN' and kind = 'wallet';
   select id into v_to_wallet from app_public.accounts where user_id = v_to.id and currency = 'COIN' and kind = 'wallet';
-  select count(*) into v_recent from app_public.transfers
+  -- The limit-th most recent give inside the window: once it leaves the window, a slot frees up.
+  select created_at into v_oldest from app_public.transfers
    where debit_account_id = v_from_wallet and reason = 'give'
-     and created_at > p_at - make_interval(secs => v_settings.give_rate_window_s) and created_at <= p_at;
-  if v_recent >= v_settings.give_rate_limit then
+     and created_at > p_at - make_interval(secs => v_settings.give_rate_window_s) and created_at <= p_at
+   order by created_at desc
+   offset v_settings.give_rate_limit - 1 limit 1;
+  if v_oldest is not null then
     perform app_private.raise_error('RL001', 'rate_limited',
       jsonb_build_object('limit', v_settings.give_rate_limit, 'window_s', v_settings.give_rate_window_s,
-        'retry_after_s', v_settings.give_rate_window_s));
+        'retry_after_s', greatest(1, ceil(extract(epoch from
+          v_oldest + make_interval(secs => v_settings.give_rate_window_s) - p_at)))::bigint));
   end if;
 
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta, created_at)
     values (v_guild, 'spend', v_from.discord_id, v_from.id, v_to.id, p_amount, 'give',
-            jsonb_build_object('to_discord_id', v_to.discord_id, 'idempotency_key', p_key), p_at)
+            jsonb_build_object('to_discord_id', v_to.discord_id::text), p_at)
     returning tx_id into v_tx;
   v_transfer := app_private.post_transfer(v_guild, v_from_wallet, v_to_wallet, p_amount, 'give', v_tx,
     'posted', null, null, p_at);
@@ -1012,13 +1066,17 @@ begin
   if v.id is null then
     perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id));
   end if;
+  if p_discord_id = app_public.current_discord_id() then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   select * into v from app_private.lock_members(array[v.id]);
   return v;
 end;
 $$;
 comment on function app_private.staff_target(bigint, text) is
   'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member '
-  'of the current guild (MB002 member_not_found).';
+  'of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: '
+  'separation of duties).';
 
 create function app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_public.staff_role, p_user_id bigint,
   p_delta bigint, p_reason text, p_key text default null, p_at timestamptz default now())
@@ -1051,7 +1109,7 @@ begin
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
     values (v_user.guild_id, case when p_delta > 0 then 'earn' else 'spend' end::app_public.tx_type,
             p_actor_id, v_user.id, abs(p_delta), 'admin_adjust',
-            jsonb_build_object('note', p_reason, 'actor_role', p_actor_role, 'delta', p_delta), p_at)
+            jsonb_build_object('actor_role', p_actor_role, 'delta', p_delta), p_at)
     returning tx_id into v_tx;
   if p_delta > 0 then
     perform app_private.post_transfer(v_user.guild_id, v_mint, v_wallet, p_delta, 'admin_adjust', v_tx, 'posted', null, null, p_at);
@@ -1086,7 +1144,7 @@ comment on function app_public.admin_adjust(bigint, bigint, text, text) is
   'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. '
   'Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an '
   'earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, '
-  'RS001 reason_required, MB002 member_not_found, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. '
+  'RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. '
   'Source: issue #2, seed 000 section 5.';
 
 create function app_private.set_frozen(p_frozen boolean, p_discord_id bigint, p_reason text, p_key text,
@@ -1119,7 +1177,7 @@ begin
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta)
     values (v_user.guild_id, 'flag', v_actor, v_user.id, 0,
             case when p_frozen then 'freeze' else 'unfreeze' end,
-            jsonb_build_object('note', p_reason, 'actor_role', v_role))
+            jsonb_build_object('actor_role', v_role))
     returning tx_id into v_tx;
   insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
       before, after, reason)
@@ -1144,7 +1202,7 @@ $$;
 comment on function app_public.freeze_user(bigint, text, text) is
   'Freezes a member: a frozen member cannot claim, give, receive gives, buy or sell until unfrozen. Roles: SUPERADMIN, '
   'ADMIN, OPERATOR, SUPPORT. Writes admin_actions (before/after, reason) and a flag transaction. Errors: AU001, PD001, '
-  'RS001, MB002, FZ003 already_frozen, IK001/IK002. Source: issue #2, seed 000 section 4 (Freeze User).';
+  'RS001, MB002, PD002, FZ003 already_frozen, IK001/IK002. Source: issue #2, seed 000 section 4 (Freeze User).';
 
 create function app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text default null)
 returns app_public.admin_actions
@@ -1155,27 +1213,28 @@ as $$
 $$;
 comment on function app_public.unfreeze_user(bigint, text, text) is
   'Lifts a freeze. Roles: SUPERADMIN, ADMIN, OPERATOR (SUPPORT may freeze but not unfreeze). Writes admin_actions and a '
-  'flag transaction. Errors: AU001, PD001, RS001, MB002, FZ004 not_frozen, IK001/IK002. Source: issue #2.';
+  'flag transaction. Errors: AU001, PD001, RS001, MB002, PD002, FZ004 not_frozen, IK001/IK002. Source: issue #2.';
 
 --------------------------------------------------------------------------------
 -- Reads: computed columns, leaderboard, card, ledger verification
 --------------------------------------------------------------------------------
 
 create function app_public.users_wallet_balance(u app_public.users) returns bigint
-language sql stable security definer set search_path = pg_catalog, public, pg_temp
+language sql stable set search_path = pg_catalog, public, pg_temp
 as $$
   select balance from app_public.accounts where user_id = u.id and currency = 'COIN' and kind = 'wallet';
 $$;
 comment on function app_public.users_wallet_balance(app_public.users) is
-  'Computed column: the member''s spendable coins (ledger wallet balance).';
+  'Computed column: the member''s spendable coins (ledger wallet balance). Runs with the caller''s rights, so RLS on '
+  'accounts decides what it may read (null otherwise).';
 
 create function app_public.users_escrow_balance(u app_public.users) returns bigint
-language sql stable security definer set search_path = pg_catalog, public, pg_temp
+language sql stable set search_path = pg_catalog, public, pg_temp
 as $$
   select balance from app_public.accounts where user_id = u.id and currency = 'COIN' and kind = 'escrow';
 $$;
 comment on function app_public.users_escrow_balance(app_public.users) is
-  'Computed column: the member''s coins held in escrow (pending holds).';
+  'Computed column: the member''s coins held in escrow (pending holds). Caller''s rights, as users_wallet_balance.';
 
 create type app_public.leaderboard_entry as (
   rank         integer,
@@ -1282,9 +1341,8 @@ begin
       perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild));
     end if;
     v_guild := app_public.current_guild_id();
-  elsif current_setting('role', true) in ('coins_player', 'coins_listener', 'coins_anonymous') then
-    perform app_private.raise_error('PD001', 'permission_denied');
   end if;
+  -- Other API roles have no EXECUTE grant; the worker and the owner may check any guild.
 
   -- 1. Double entry: per guild and currency, balances sum to zero.
   return query
@@ -1307,6 +1365,40 @@ begin
     select 'balance_equals_postings', a.guild_id, a.currency, a.id, coalesce(p.net, 0), a.balance
       from app_public.accounts a left join postings p on p.account_id = a.id
      where (v_guild is null or a.guild_id = v_guild) and a.balance <> coalesce(p.net, 0);
+  -- 2b. The posting totals kept on the account match the transfers.
+  return query
+    with totals as (
+      select x.account_id, sum(x.credit)::bigint as credits, sum(x.debit)::bigint as debits
+        from (select t.credit_account_id as account_id, t.amount as credit, 0::bigint as debit from app_public.transfers t
+               where v_guild is null or t.guild_id = v_guild
+              union all
+              select t.debit_account_id, 0, t.amount from app_public.transfers t
+               where v_guild is null or t.guild_id = v_guild) x
+       group by x.account_id
+    )
+    select 'posting_totals_match', a.guild_id, a.currency, a.id,
+           coalesce(p.credits, 0) + coalesce(p.debits, 0), a.credits_posted + a.debits_posted
+      from app_public.accounts a left join totals p on p.account_id = a.id
+     where (v_guild is null or a.guild_id = v_guild)
+       and (a.credits_posted <> coalesce(p.credits, 0) or a.debits_posted <> coalesce(p.debits, 0));
+  -- 2c. Lifetime counters equal the value that crossed between the member and others.
+  return query
+    with flows as (
+      select u.id as user_id,
+             coalesce(sum(t.amount) filter (where ca.user_id = u.id and da.user_id is distinct from u.id), 0)::bigint as earned,
+             coalesce(sum(t.amount) filter (where da.user_id = u.id and ca.user_id is distinct from u.id), 0)::bigint as spent
+        from app_public.users u
+        left join app_public.accounts ua on ua.user_id = u.id
+        left join app_public.transfers t on t.debit_account_id = ua.id or t.credit_account_id = ua.id
+        left join app_public.accounts da on da.id = t.debit_account_id
+        left join app_public.accounts ca on ca.id = t.credit_account_id
+       where v_guild is null or u.guild_id = v_guild
+       group by u.id
+    )
+    select 'lifetime_counters_match', u.guild_id, 'COIN'::text, null::bigint,
+           f.earned + f.spent, u.lifetime_earned + u.lifetime_spent
+      from app_public.users u join flows f on f.user_id = u.id
+     where u.lifetime_earned <> f.earned or u.lifetime_spent <> f.spent;
   -- 3. No member, treasury or fees account is negative.
   return query
     select 'no_negative_balance', a.guild_id, a.currency, a.id, 0::bigint, a.balance
@@ -1338,7 +1430,8 @@ end;
 $$;
 comment on function app_public.verify_ledger(bigint) is
   'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each '
-  'balance equals the sum of its postings; no member/treasury/fees balance is negative; each escrow account equals its '
+  'balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime '
+  'counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its '
   'pending holds; each resolved hold was paid out exactly once and in full. Staff (any role) check their own guild; the '
   'worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
@@ -1367,7 +1460,19 @@ begin
     perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id));
   end if;
   if p_ttl_s is null or p_ttl_s not between 60 and 2592000 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s'));
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s', 'min', 60, 'max', 2592000));
+  end if;
+  if p_kind is null or p_kind not in ('player', 'staff') or (p_kind = 'staff') <> (p_staff_role is not null) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind/staff_role'));
+  end if;
+  if p_source is null or p_source not in ('dev', 'discord') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'source'));
+  end if;
+  if p_token_hash is null or length(p_token_hash) <> 32 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'token_hash'));
+  end if;
+  if p_discord_id is null or p_discord_id <= 0 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'discord_id'));
   end if;
   if p_kind = 'player' then
     -- The server has established who this is: a member's first sign-in opens their account,
@@ -1383,18 +1488,28 @@ end;
 $$;
 comment on function app_private.open_session(bytea, bigint, bigint, text, app_public.staff_role, text, integer) is
   'Opens a session for an identity the server has established (development login or Discord OAuth). Only the SHA-256 '
-  'of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, VL001.';
+  'of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, '
+  'VL001 invalid_argument (ttl outside 60 s..30 days, kind/staff_role mismatch, source, token hash not 32 bytes).';
 
 create function app_private.session_claims(p_token_hash bytea) returns app_private.session_claims
-language sql volatile security definer set search_path = pg_catalog, public, pg_temp
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
-  update app_private.sessions
-     set last_seen_at = now()
-   where token_hash = p_token_hash and expires_at > now()
-  returning id, guild_id, discord_id, kind, staff_role, expires_at;
+declare
+  v app_private.sessions;
+begin
+  select * into v from app_private.sessions where token_hash = p_token_hash and expires_at > now();
+  if v.id is null then
+    return null;
+  end if;
+  -- Touch at most once a minute: reading a session must not cost a write per request.
+  if v.last_seen_at < now() - interval '1 minute' then
+    update app_private.sessions set last_seen_at = now() where id = v.id;
+  end if;
+  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, v.expires_at)::app_private.session_claims;
+end;
 $$;
 comment on function app_private.session_claims(bytea) is
-  'The claims of a live session (null when unknown or expired), marking it seen.';
+  'The claims of a live session (null when unknown or expired); refreshes last_seen_at at most once a minute.';
 
 create function app_private.close_session(p_token_hash bytea) returns boolean
 language sql volatile security definer set search_path = pg_catalog, public, pg_temp
