@@ -24,11 +24,14 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "32" },
     guild: { type: "string", default: "100000000000000000" },
     funds: { type: "string", default: "500" },
+    "give-limit": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
 if (values.help) {
-  console.log("usage: npm run simulate -- [--url URL] [--players N] [--rate R req/s, 0 = max] [--duration S] [--concurrency C] [--guild ID] [--funds COINS]");
+  console.log(
+    "usage: npm run simulate -- [--url URL] [--players N] [--rate R req/s, 0 = max] [--duration S] [--concurrency C] [--guild ID] [--funds COINS] [--give-limit GIVES_PER_WINDOW]",
+  );
   process.exit(0);
 }
 const argsSchema = z.object({
@@ -39,6 +42,7 @@ const argsSchema = z.object({
   concurrency: z.coerce.number().int().min(1).max(1024),
   guild: z.string().regex(/^\d{17,20}$/),
   funds: z.coerce.number().int().min(0).max(1e12),
+  "give-limit": z.coerce.number().int().min(1).max(10_000).optional(),
 });
 const parsed = argsSchema.safeParse(values);
 if (!parsed.success) {
@@ -92,12 +96,23 @@ const Q = {
   freeze: `mutation($user: BigInt!) { freezeUser(input: { discordId: $user, reason: "simulation: frozen member" }) { adminAction { id } } }`,
   balances: `{ users { nodes { discordId walletBalance } } }`,
   verify: `{ verifyLedger { nodes { invariant guildId currency accountId expected actual } } }`,
+  limit: `mutation($g: BigInt!, $n: Int!) { updateGuildSetting(input: { guildId: $g, patch: { giveRateLimit: $n } }) { guildSetting { giveRateLimit } } }`,
+  settings: `query($g: BigInt!) { guildSetting(guildId: $g) { giveRateLimit } }`,
 };
 
 // --- set-up -----------------------------------------------------------------------------------
 const guildId = BigInt(opts.guild);
 const staff = new Session((guildId + 900n).toString());
 await staff.login({ guildId: opts.guild, discordId: staff.discordId, kind: "staff", staffRole: "ADMIN" });
+
+// --give-limit: raise the guild's give rate limit through the staff API for the run, then restore it.
+let restoreGiveLimit: number | undefined;
+if (opts["give-limit"] !== undefined) {
+  const current = await staff.gql(Q.settings, { g: opts.guild });
+  restoreGiveLimit = current.data?.guildSetting?.giveRateLimit;
+  const set = await staff.gql(Q.limit, { g: opts.guild, n: opts["give-limit"] });
+  if (set.errors) throw new Error(`cannot set the give rate limit: ${set.errors[0].message}`);
+}
 
 const players: Session[] = [];
 for (let i = 0; i < opts.players; i++) players.push(new Session((guildId + 10_000n + BigInt(i)).toString()));
@@ -289,6 +304,7 @@ const wall = (performance.now() - t0) / 1000;
 progress(true);
 
 // --- verification -----------------------------------------------------------------------------
+if (restoreGiveLimit !== undefined) await staff.gql(Q.limit, { g: opts.guild, n: restoreGiveLimit });
 const verify = await staff.gql(Q.verify);
 const violations = verify.errors ? [{ invariant: `verify_ledger failed: ${verify.errors[0].message}` }] : verify.data!.verifyLedger.nodes;
 const end = await balances();
@@ -302,7 +318,10 @@ for (const [id, want] of expected) {
 }
 
 console.log("");
-console.log(`Simulation against ${baseUrl}, guild ${opts.guild}: ${opts.players} members, ${opts.rate || "max"} req/s target, ${opts.duration}s, concurrency ${opts.concurrency}`);
+console.log(
+  `Simulation against ${baseUrl}, guild ${opts.guild}: ${opts.players} members, ${opts.rate || "max"} req/s target, ${opts.duration}s, concurrency ${opts.concurrency}` +
+    (opts["give-limit"] ? `, give limit ${opts["give-limit"]} per window` : ""),
+);
 console.log(`requests: ${done} in ${wall.toFixed(1)}s = ${(done / wall).toFixed(1)} req/s (${((done / wall) * 60).toFixed(0)} tx/min)`);
 console.log(`latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
 console.log(`accepted: ${accepted}  rejected: ${rejected}`);

@@ -1,5 +1,5 @@
 begin;
-select plan(58);
+select plan(74);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -75,6 +75,26 @@ create function pg_temp.state() returns jsonb language sql as $$
     'idempotency_keys', (select count(*) from app_private.idempotency_keys),
     'settings', (select jsonb_agg(to_jsonb(s) order by guild_id) from app_public.guild_settings s)) $$;
 create temp table snapshots (name text primary key, state jsonb not null);
+-- Row locks (hold / settle_hold / void_hold lock the members they touch). A single transaction cannot block itself,
+-- so the locks are read with the pgrowlocks extension (created inside this transaction, gone at rollback); the lock
+-- assertions are skipped where the extension is not available.
+do $$ begin
+  if exists (select 1 from pg_available_extensions where name = 'pgrowlocks') then
+    create extension if not exists pgrowlocks;
+  end if;
+end $$;
+create function pg_temp.has_rowlocks() returns boolean language sql as $$
+  select exists (select 1 from pg_extension where extname = 'pgrowlocks') $$;
+-- Which of these members of guild A have their users row locked FOR NO KEY UPDATE (or stronger).
+create function pg_temp.member_locks(p_discord_ids bigint[]) returns bigint[] language plpgsql as $$
+declare v bigint[];
+begin
+  execute $q$select coalesce(array_agg(u.discord_id order by u.discord_id), '{}')
+               from pgrowlocks('app_public.users') l join app_public.users u on u.ctid = l.locked_row
+              where u.guild_id = 910000000000000001 and u.discord_id = any ($1)
+                and l.modes && array['For No Key Update', 'For Update']$q$ into v using p_discord_ids;
+  return v;
+end $$;
 -- Fixtures. Guild A = 910000000000000001 (alice ...011, bob ...012); guild B = 920000000000000001 (carol ...011).
 do $$
 begin
@@ -91,7 +111,7 @@ end $$;
 -- Provisioning ------------------------------------------------------------------------------
 select is((select array_agg(kind::text order by kind) from app_public.accounts
             where guild_id = 910000000000000001 and user_id is null and currency = 'COIN'),
-          array['treasury', 'mint', 'fees', 'external'], 'a new guild gets its mint, treasury and fees accounts');
+          array['treasury', 'mint', 'fees', 'external'], 'a new guild gets its mint, treasury and fees accounts (the external one is the fixture''s)');
 select is((select array_agg(kind::text order by kind) from app_public.accounts
             where user_id = pg_temp.uid(910000000000000001, 910000000000000011)),
           array['wallet', 'escrow'], 'a new member gets a wallet and an escrow account');
@@ -154,13 +174,13 @@ select results_eq($$select pg_temp.bal(pg_temp.gacct(910000000000000001, 'treasu
 
 -- Inconsistent movements: LG001; bad amounts: AM001 -------------------------------------------
 insert into snapshots values ('lg001', pg_temp.state());
-select todo('BUG: same-account transfer trips accounts_balance_is_net (23514) instead of raising LG001', 1);
 select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000011),
     pg_temp.acct(910000000000000001, 910000000000000011), 5, 'test_move')$$,
   'LG001', 'ledger_violation', 'same debit and credit account: LG001');
-select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000011),
-    pg_temp.acct(910000000000000001, 910000000000000011), 5, 'test_move')$$,
-  null::char(5), null, 'same debit and credit account is refused (whatever the error)');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.post_transfer(910000000000000001,
+    pg_temp.gacct(910000000000000001, 'mint'), pg_temp.gacct(910000000000000001, 'mint'), 5, 'test_move')$$),
+  '{"code": "LG001", "key": "ledger_violation", "detail": {"why": "debit and credit are the same account"}}'::jsonb,
+  'same account even where overdrafts are allowed (mint -> mint): LG001 up front, why = debit and credit are the same account');
 select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000011),
     pg_temp.acct(920000000000000001, 920000000000000011), 5, 'test_move')$$,
   'LG001', 'ledger_violation', 'credit account in another guild: LG001');
@@ -180,6 +200,15 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.post_tra
 select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'),
     pg_temp.acct(910000000000000001, 910000000000000011), 5, 'test_move', null, 'voided')$$,
   'LG001', 'ledger_violation', 'creating a voided transfer: LG001');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.post_transfer(910000000000000001,
+    pg_temp.acct(910000000000000001, 910000000000000012), pg_temp.acct(910000000000000001, 910000000000000012, 'escrow'), 5, 'order', null, 'pending')$$),
+  '{"code": "LG001", "key": "ledger_violation", "detail": {"why": "a hold needs a timeout"}}'::jsonb,
+  'a pending transfer (hold) without a timeout: LG001 why = a hold needs a timeout');
+select throws_ok($$insert into app_public.transfers (guild_id, debit_account_id, credit_account_id, currency, amount, status, reason)
+    values (910000000000000001, pg_temp.acct(910000000000000001, 910000000000000012), pg_temp.acct(910000000000000001, 910000000000000012, 'escrow'),
+            'COIN', 5, 'pending', 'order')$$,
+  '23514', 'new row for relation "transfers" violates check constraint "transfers_holds_have_timeout"',
+  'the table itself refuses a pending transfer without timeout_at (check transfers_holds_have_timeout)');
 select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'),
     pg_temp.acct(910000000000000001, 910000000000000011), 0, 'test_move')$$,
   'AM001', 'invalid_amount', 'amount 0: AM001');
@@ -193,6 +222,9 @@ select is(pg_temp.state(), (select state from snapshots where name = 'lg001'), '
 
 -- Two-phase escrow: hold, settle, void --------------------------------------------------------
 create temp table holds (name text primary key, id bigint);
+select case when pg_temp.has_rowlocks()
+  then is(pg_temp.member_locks(array[910000000000000011]), '{}'::bigint[], 'before any hold, alice''s member row is not locked FOR NO KEY UPDATE')
+  else skip('pgrowlocks is not available', 1) end;
 insert into holds values
   ('h1', app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 200, 'order', now() + interval '15 minutes')),
   ('h2', app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 100, 'order', now() + interval '15 minutes'));
@@ -202,8 +234,14 @@ select results_eq(
   $$select status::text, resolved_at is null, timeout_at = now() + interval '15 minutes', credit_account_id = pg_temp.acct(910000000000000001, 910000000000000011, 'escrow')
       from app_public.transfers where id = (select id from holds where name = 'h1')$$,
   $$values ('pending', true, true, true)$$, 'a hold is a pending, unresolved transfer into escrow with its timeout');
+select case when pg_temp.has_rowlocks()
+  then is(pg_temp.member_locks(array[910000000000000011, 910000000000000012]), array[910000000000000011]::bigint[],
+          'hold() locks its member''s row (FOR NO KEY UPDATE), and only that member')
+  else skip('pgrowlocks is not available', 1) end;
 select results_eq($$select lifetime_earned, lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$values (1000::bigint, 300::bigint)$$, 'holds do not change lifetime counters');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 10, 'order', null)$$),
+  '{"code": "LG001", "key": "ledger_violation", "detail": {"why": "a hold needs a timeout"}}'::jsonb, 'hold() without a timeout: LG001');
 select throws_ok($$select app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 401, 'order', now())$$,
   'NF001', 'insufficient_funds', 'a hold beyond the wallet: NF001');
 select throws_ok($$select app_private.hold(920000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 10, 'order', now())$$,
@@ -271,10 +309,78 @@ select is(pg_temp.error_as(null, null, null, null, format($$select app_private.s
   'voided', 'settling a voided hold: LG002 with status voided');
 select throws_ok(format($$select app_private.void_hold(%s)$$, (select min(id) from app_public.transfers where pending_id is not null)),
   'LG001', 'ledger_violation', 'voiding a settlement leg (not a hold): LG001');
+select throws_ok(format($$select app_private.settle_hold(%s, jsonb_build_array(
+    jsonb_build_object('account_id', pg_temp.acct(910000000000000001, 910000000000000011), 'amount', 50)))$$,
+    (select min(id) from app_public.transfers where pending_id is not null)),
+  'LG001', 'ledger_violation', 'settling a settlement leg (not a hold): LG001');
 select throws_ok($$select app_private.settle_hold(-1, '[]')$$, 'LG001', 'ledger_violation', 'settling a missing transfer: LG001');
-select todo('BUG: settle_hold/void_hold on a plain posted transfer answer LG002 hold_already_resolved instead of LG001 not a hold', 1);
 select throws_ok($$select app_private.void_hold((select id from app_public.transfers where reason = 'test_move'))$$,
   'LG001', 'ledger_violation', 'voiding a plain posted transfer (not a hold): LG001');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.settle_hold((select id from app_public.transfers where reason = 'test_move'),
+    jsonb_build_array(jsonb_build_object('account_id', pg_temp.acct(910000000000000001, 910000000000000011), 'amount', 300)))$$),
+  jsonb_build_object('code', 'LG001', 'key', 'ledger_violation',
+    'detail', jsonb_build_object('why', 'not a hold', 'transfer', (select id from app_public.transfers where reason = 'test_move'))),
+  'settling a plain posted transfer (no timeout_at): LG001 why = not a hold (not LG002)');
+
+-- Expiry: a hold may be settled up to its timeout_at; after it, it may only be voided ----------
+insert into holds values
+  ('h3', app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 60, 'order', now() + interval '15 minutes')),
+  ('h4', app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 40, 'order', now() + interval '15 minutes'));
+insert into snapshots values ('expired', pg_temp.state());
+select is(pg_temp.error_as(null, null, null, null, format($$select app_private.settle_hold(%s, jsonb_build_array(
+    jsonb_build_object('account_id', pg_temp.acct(910000000000000001, 910000000000000012), 'amount', 60)), null, now() + interval '15 minutes 1 second')$$,
+    (select id from holds where name = 'h3'))),
+  jsonb_build_object('code', 'LG003', 'key', 'hold_expired',
+    'detail', jsonb_build_object('transfer', (select id from holds where name = 'h3'), 'timeout_at', now() + interval '15 minutes')),
+  'settling a hold 1 s after its timeout_at: LG003 hold_expired with the hold and its timeout');
+select is(pg_temp.state(), (select state from snapshots where name = 'expired'), 'the refused settlement changed nothing (h3 is still pending)');
+select lives_ok(format($$select app_private.void_hold(%s, 'expired', null, now() + interval '16 minutes')$$, (select id from holds where name = 'h3')),
+  'an expired hold can still be voided');
+select results_eq(
+  $$select h.status::text, h.resolved_at, pg_temp.wallet(910000000000000001, 910000000000000011), pg_temp.bal(pg_temp.acct(910000000000000001, 910000000000000011, 'escrow'))
+      from app_public.transfers h where h.id = (select id from holds where name = 'h3')$$,
+  $$values ('voided', now() + interval '16 minutes', 460::bigint, 40::bigint)$$,
+  'the expired hold is voided at the given time and its 60 coins are back in the wallet (h4 stays in escrow)');
+select lives_ok(format($$select app_private.settle_hold(%s, jsonb_build_array(
+    jsonb_build_object('account_id', pg_temp.acct(910000000000000001, 910000000000000012), 'amount', 40)), null, now() + interval '15 minutes')$$,
+    (select id from holds where name = 'h4')),
+  'a hold can still be settled exactly at its timeout_at');
+select results_eq(
+  $$select (select status::text from app_public.transfers where id = (select id from holds where name = 'h4')),
+           pg_temp.wallet(910000000000000001, 910000000000000012), pg_temp.bal(pg_temp.acct(910000000000000001, 910000000000000011, 'escrow')),
+           (select lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011))$$,
+  $$values ('posted', 490::bigint, 0::bigint, 540::bigint)$$, 'h4 is settled: bob 450 -> 490, escrow empty, alice has spent 540');
+
+-- Locks: the resolution of a hold locks every member it touches, before the hold itself ----------
+-- gina ...021 and jay ...024 get holds posted directly (post_transfer takes no member lock); hal ...022 is paid by a leg.
+do $$ begin
+  perform app_private.ensure_member(910000000000000001, 910000000000000021, 'gina');
+  perform app_private.ensure_member(910000000000000001, 910000000000000022, 'hal');
+  perform app_private.ensure_member(910000000000000001, 910000000000000024, 'jay');
+  perform app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'), pg_temp.acct(910000000000000001, 910000000000000021), 100, 'test_mint');
+  perform app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'mint'), pg_temp.acct(910000000000000001, 910000000000000024), 100, 'test_mint');
+end $$;
+insert into holds values
+  ('hg', app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000021),
+           pg_temp.acct(910000000000000001, 910000000000000021, 'escrow'), 40, 'order', null, 'pending', null, now() + interval '15 minutes')),
+  ('hj', app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000024),
+           pg_temp.acct(910000000000000001, 910000000000000024, 'escrow'), 30, 'order', null, 'pending', null, now() + interval '15 minutes'));
+select case when pg_temp.has_rowlocks()
+  then is(pg_temp.member_locks(array[910000000000000021, 910000000000000022, 910000000000000024]), '{}'::bigint[],
+          'gina, hal and jay are not locked yet')
+  else skip('pgrowlocks is not available', 1) end;
+do $$ begin
+  perform app_private.lock_hold((select id from holds where name = 'hg'),
+    jsonb_build_array(jsonb_build_object('account_id', pg_temp.acct(910000000000000001, 910000000000000022), 'amount', 40)));
+end $$;
+select case when pg_temp.has_rowlocks()
+  then is(pg_temp.member_locks(array[910000000000000021, 910000000000000022, 910000000000000024]), array[910000000000000021, 910000000000000022]::bigint[],
+          'lock_hold locks the hold''s member (gina) and the member a settlement leg pays (hal), nobody else')
+  else skip('pgrowlocks is not available', 1) end;
+do $$ begin perform app_private.void_hold((select id from holds where name = 'hj')); end $$;
+select case when pg_temp.has_rowlocks()
+  then is(pg_temp.member_locks(array[910000000000000024]), array[910000000000000024]::bigint[], 'void_hold locks the hold''s member (jay)')
+  else skip('pgrowlocks is not available', 1) end;
 
 -- The ledger is healthy after all of this ----------------------------------------------------
 select is_empty($$select * from app_public.verify_ledger()$$, 'verify_ledger finds nothing after every primitive');

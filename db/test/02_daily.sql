@@ -1,5 +1,5 @@
 begin;
-select plan(32);
+select plan(39);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -184,11 +184,14 @@ select results_eq($$select u.display_name, u.is_bot, pg_temp.wallet(u.guild_id, 
   $$values ('', false, 100::bigint, 2::bigint)$$, 'the first claim registered the member, with a wallet and an escrow account');
 select throws_ok($$select pg_temp.run_as('coins_player', 920000000000000001, 920000000000000011, null, 'select app_public.claim_daily()')$$,
   'CD001', 'cooldown_active', 'a second API claim right away: CD001');
-select todo('BUG: claim_daily() for a guild that does not exist fails with a foreign-key violation (23503) instead of MB003 guild_not_found', 1);
+insert into snapshots values ('unknown_guild', pg_temp.state());
 select throws_ok($$select pg_temp.run_as('coins_player', 930000000000000001, 930000000000000011, null, 'select app_public.claim_daily()')$$,
   'MB003', 'guild_not_found', 'claim_daily() in an unknown guild: MB003');
-select throws_ok($$select pg_temp.run_as('coins_player', 930000000000000001, 930000000000000011, null, 'select app_public.claim_daily()')$$,
-  null::char(5), null, 'claim_daily() in an unknown guild is refused (whatever the error)');
+select is(pg_temp.error_as('coins_player', 930000000000000001, 930000000000000011, null, $$select app_public.claim_daily('unknown-guild-key')$$),
+  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": 930000000000000001}}'::jsonb,
+  'claim_daily() in an unknown guild, with a key: MB003 with the guild_id (checked before the key is claimed)');
+select is(pg_temp.state(), (select state from snapshots where name = 'unknown_guild'),
+  'the refused claims registered nobody and stored no key');
 
 -- Idempotency ------------------------------------------------------------------------------------------------
 create temp table idem as
@@ -213,5 +216,30 @@ select throws_ok($$select pg_temp.run_as('coins_player', 920000000000000001, 920
 select throws_ok($$select pg_temp.claim('x', 910000000000000011, '2031-04-01 12:00+00', repeat('k', 256))$$,
   'IK002', 'idempotency_key_invalid', 'a 256-character key: IK002');
 select throws_ok($$select app_private.claim_daily_for(-1)$$, 'MB001', 'member_not_registered', 'claim_daily_for an unknown user id: MB001');
+-- Registration (register_member; claim_daily registers implicitly) ------------------------------------------------------------
+create temp table registered as
+  select 1 as n, * from jsonb_populate_recordset(null::app_public.users,
+    pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000019, null, $$select * from app_public.register_member('zed')$$));
+select results_eq($$select guild_id, discord_id, display_name, streak_days, frozen, pg_temp.wallet(guild_id, discord_id) from registered$$,
+  $$values (910000000000000001::bigint, 910000000000000019::bigint, 'zed', 0, false, 0::bigint)$$,
+  'register_member opens the caller''s account with an empty wallet');
+insert into registered
+  select 2, * from jsonb_populate_recordset(null::app_public.users,
+    pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000019, null, $$select * from app_public.register_member()$$));
+insert into registered
+  select 3, * from jsonb_populate_recordset(null::app_public.users,
+    pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000019, null, $$select * from app_public.register_member('Zed the Second')$$));
+select results_eq($$select n, id = (select id from registered where n = 1), display_name from registered order by n$$,
+  $$values (1, true, 'zed'), (2, true, 'zed'), (3, true, 'Zed the Second')$$,
+  'register_member is idempotent: an empty name keeps the old one, a new name refreshes it');
+select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000019, null, format('select app_public.register_member(%L)', repeat('n', 101))),
+  '{"code": "VL001", "key": "invalid_argument", "detail": {"argument": "display_name", "max": 100}}'::jsonb,
+  'a display name over 100 characters: VL001 with argument display_name, max 100');
+select is(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000019, null, format('select display_name from app_public.register_member(%L)', repeat('n', 100))) -> 0 ->> 'display_name',
+  repeat('n', 100), 'a display name of exactly 100 characters is accepted');
+select is(pg_temp.error_as('coins_player', 930000000000000001, 910000000000000019, null, $$select app_public.register_member('zed')$$),
+  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": 930000000000000001}}'::jsonb, 'register_member in an unknown guild: MB003');
+select throws_ok($$select pg_temp.run_as('coins_player', 910000000000000001, null, null, $q$select app_public.register_member('zed')$q$)$$,
+  'AU001', 'not_authenticated', 'register_member without a member claim: AU001');
 select * from finish();
 rollback;

@@ -1,5 +1,5 @@
 begin;
-select plan(39);
+select plan(42);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -117,9 +117,9 @@ select results_eq(
            tr.debit_account_id = pg_temp.acct(910000000000000001, 910000000000000011), tr.credit_account_id = pg_temp.acct(910000000000000001, 910000000000000012)
       from receipts, app_public.transactions t join app_public.transfers tr on tr.tx_id = t.tx_id
      where name = 'g1' and t.tx_id = (r->>'tx_id')::uuid$$,
-  $$values ('spend', 910000000000000011::bigint, true, true, 100::bigint, 'give', '{"to_discord_id": 910000000000000012, "idempotency_key": "g-1"}'::jsonb,
+  $$values ('spend', 910000000000000011::bigint, true, true, 100::bigint, 'give', '{"to_discord_id": "910000000000000012"}'::jsonb,
             true, 'give', true, true)$$,
-  'one spend transaction (sender, counterparty) and one wallet -> wallet transfer');
+  'one spend transaction (sender, counterparty; meta = the recipient as text, no idempotency key) and one wallet -> wallet transfer');
 select results_eq($$select discord_id, lifetime_earned, lifetime_spent from app_public.users
                      where guild_id = 910000000000000001 and discord_id in (910000000000000011, 910000000000000012) order by 1$$,
   $$values (910000000000000011::bigint, 1000::bigint, 100::bigint), (910000000000000012::bigint, 100::bigint, 0::bigint)$$,
@@ -172,10 +172,11 @@ select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012,
                     from generate_series(0, 4) s$$, 'five gives within 5 s are accepted');
 insert into snapshots values ('rate', pg_temp.state());
 select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-5', '2031-01-01 12:00:05+00')$$),
-  '{"code": "RL001", "key": "rate_limited", "detail": {"limit": 5, "window_s": 60, "retry_after_s": 60}}'::jsonb,
-  'the 6th give within 60 s: RL001 limit 5, window 60 s');
-select throws_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-6', '2031-01-01 12:00:59+00')$$,
-  'RL001', 'rate_limited', 'still limited 59 s after the first give');
+  '{"code": "RL001", "key": "rate_limited", "detail": {"limit": 5, "window_s": 60, "retry_after_s": 55}}'::jsonb,
+  'the 6th give within 60 s (at +5 s): RL001 limit 5, window 60 s, retry after 55 s (when the give at +0 s leaves the window)');
+select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-6', '2031-01-01 12:00:59+00')$$),
+  '{"code": "RL001", "key": "rate_limited", "detail": {"limit": 5, "window_s": 60, "retry_after_s": 1}}'::jsonb,
+  'still limited 59 s after the first give, with retry_after_s 1');
 select is(pg_temp.state(), (select state from snapshots where name = 'rate'), 'rate-limited gives changed nothing');
 select is((select (g).transfer_id from (select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-0', '2031-01-01 12:00:10+00') g) s),
   (select max(id) from app_public.transfers where reason = 'give' and created_at = '2031-01-01 12:00:00+00'),
@@ -186,11 +187,18 @@ select is((pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-7', '2
   '60 s after the first give the window has room again');
 select throws_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rl-8', '2031-01-01 12:01:00.5+00')$$,
   'RL001', 'rate_limited', 'and it is full again with that give');
+-- retry_after_s is exact: the seconds until the give_rate_limit-th most recent give leaves the window.
+select lives_ok($$select pg_temp.give_at(910000000000000011, 910000000000000012, 1, 'rx-' || s, '2031-01-03 12:00:00+00'::timestamptz + make_interval(secs => s))
+                    from generate_series(0, 40, 10) s$$, 'alice gives at t, t+10, t+20, t+30 and t+40 s');
+select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000011, 910000000000000012, 1, 'rx-45', '2031-01-03 12:00:45+00')$$) -> 'detail',
+  '{"limit": 5, "window_s": 60, "retry_after_s": 15}'::jsonb, 'a give at t+45 s: RL001 retry_after_s 15 (the give at t leaves the window at t+60 s)');
+select is((pg_temp.give_at(910000000000000011, 910000000000000012, 1, 'rx-60', '2031-01-03 12:01:00+00')).amount, 1::bigint,
+  'retrying retry_after_s later (t+60 s) is accepted');
 update app_public.guild_settings set give_rate_limit = 2, give_rate_window_s = 10 where guild_id = 910000000000000001;
 select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-' || s, '2031-01-02 12:00:00+00'::timestamptz + make_interval(secs => s))
                     from generate_series(0, 1) s$$, 'with give_rate_limit 2 / 10 s two gives are accepted');
 select is(pg_temp.error_as(null, null, null, null, $$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-2', '2031-01-02 12:00:02+00')$$) -> 'detail',
-  '{"limit": 2, "window_s": 10, "retry_after_s": 10}'::jsonb, 'the third: RL001 with the guild''s limit and window');
+  '{"limit": 2, "window_s": 10, "retry_after_s": 8}'::jsonb, 'the third (at +2 s): RL001 with the guild''s limit and window, retry after 8 s');
 select lives_ok($$select pg_temp.give_at(910000000000000014, 910000000000000012, 1, 'rs-3', '2031-01-02 12:00:10+00')$$,
   '10 s later it is accepted again');
 select is((select count(*) from app_public.transfers where reason = 'give' and debit_account_id = pg_temp.acct(910000000000000001, 910000000000000014)),

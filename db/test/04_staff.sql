@@ -1,5 +1,5 @@
 begin;
-select plan(72);
+select plan(81);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -152,8 +152,8 @@ select results_eq(
            tr.credit_account_id = pg_temp.acct(910000000000000001, 910000000000000011)
       from actions, app_public.transactions t join app_public.transfers tr on tr.tx_id = t.tx_id
      where name = 'credit' and t.tx_id = (a->'after'->>'tx_id')::uuid$$,
-  $$values ('earn', 'admin_adjust', 50::bigint, 910000000000000090::bigint, '{"note": "event prize", "delta": 50, "actor_role": "ADMIN"}'::jsonb, true, true)$$,
-  'a credit writes an earn transaction and a mint -> wallet transfer');
+  $$values ('earn', 'admin_adjust', 50::bigint, 910000000000000090::bigint, '{"delta": 50, "actor_role": "ADMIN"}'::jsonb, true, true)$$,
+  'a credit writes an earn transaction (meta = actor_role and delta; the reason stays in admin_actions) and a mint -> wallet transfer');
 insert into actions values ('debit', pg_temp.staff_a('OPERATOR', $$select * from app_public.admin_adjust(910000000000000011, -30, 'chargeback')$$));
 select results_eq(
   $$select a->>'actor_role', (a->'before'->>'wallet_balance')::bigint, (a->'after'->>'wallet_balance')::bigint, t.type::text, t.amount,
@@ -236,8 +236,8 @@ select results_eq(
            t.type::text, t.amount, t.reason, t.meta
       from actions, app_public.transactions t where name = 'freeze' and t.tx_id = (a->'after'->>'tx_id')::uuid$$,
   $$values ('freeze_user', 'SUPPORT', '910000000000000011', 'suspicious trades', false, true,
-            'flag', 0::bigint, 'freeze', '{"note": "suspicious trades", "actor_role": "SUPPORT"}'::jsonb)$$,
-  'freeze_user audits before/after and writes a flag transaction');
+            'flag', 0::bigint, 'freeze', '{"actor_role": "SUPPORT"}'::jsonb)$$,
+  'freeze_user audits before/after and the reason, and writes a flag transaction whose meta is only the actor_role');
 insert into snapshots values ('freeze_refusals', pg_temp.state());
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.freeze_user(910000000000000011, 'again')$$),
   '{"code": "FZ003", "key": "already_frozen", "detail": {"discord_id": 910000000000000011}}'::jsonb, 'freezing a frozen member: FZ003');
@@ -264,6 +264,27 @@ select is((select a from actions where name = 'uf2'), (select a from actions whe
   'a replayed unfreeze key returns the first audit row instead of FZ004');
 select is((select count(*) from app_public.admin_actions where guild_id = 910000000000000001 and action = 'unfreeze_user' and subject_id = '910000000000000011'),
   1::bigint, '... and writes no second audit row');
+select is((select meta from app_public.transactions where tx_id = (select (a->'after'->>'tx_id')::uuid from actions where name = 'uf1')),
+  '{"actor_role": "ADMIN"}'::jsonb, 'unfreeze_user''s flag transaction carries only the actor_role (the reason is in admin_actions)');
+
+-- Separation of duties: staff never act on their own account (PD002) ----------------------------------------------------
+select is(pg_temp.staff_a_error('ADMIN', $$select app_public.admin_adjust(910000000000000090, 5, 'self pay')$$),
+  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": 910000000000000090}}'::jsonb,
+  'a staff member who is not a member of the guild targeting their own id: MB002 (checked before PD002)');
+do $$ begin perform app_private.ensure_member(910000000000000001, 910000000000000090, 'staffer'); end $$;
+insert into snapshots values ('self', pg_temp.state());
+select is(pg_temp.staff_a_error('SUPERADMIN', $$select app_public.admin_adjust(910000000000000090, 5, 'self pay')$$),
+  '{"code": "PD002", "key": "self_action_forbidden", "detail": {}}'::jsonb, 'admin_adjust of one''s own account, even as SUPERADMIN: PD002');
+select is(pg_temp.staff_a_error('ADMIN', $$select app_public.admin_adjust(910000000000000090, 5, 'self pay', 'adj-1')$$) ->> 'code',
+  'PD002', 'with a key already used for another request: PD002, not IK001 (checked before idempotency)');
+select throws_ok($$select pg_temp.staff_a('SUPPORT', $q$select app_public.freeze_user(910000000000000090, 'self freeze')$q$)$$,
+  'PD002', 'self_action_forbidden', 'freeze_user of oneself: PD002');
+select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.unfreeze_user(910000000000000090, 'self unfreeze')$q$)$$,
+  'PD002', 'self_action_forbidden', 'unfreeze_user of oneself: PD002 (before FZ004 not_frozen)');
+select is(pg_temp.state(), (select state from snapshots where name = 'self'), 'refused self-actions changed nothing (no audit row, no key)');
+select lives_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000091, 'ADMIN',
+    $q$select app_public.admin_adjust(910000000000000090, 5, 'paid by a colleague')$q$)$$, 'another staff member may adjust that account');
+select is(pg_temp.wallet(910000000000000001, 910000000000000090), 5::bigint, '... and it is credited');
 select is_empty($$select * from app_public.verify_ledger()$$, 'the ledger is healthy');
 select * from finish();
 rollback;

@@ -1,5 +1,5 @@
 begin;
-select plan(35);
+select plan(42);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -175,11 +175,26 @@ select set_eq(
        'select u.discord_id, app_public.users_wallet_balance(u) as wallet from app_public.users u')) e$$,
   $$values (910000000000000011::bigint, 450::bigint), (910000000000000012, 300), (910000000000000014, 300), (910000000000000016, 100), (910000000000000017, 1000)$$,
   'staff read every wallet balance of their guild');
-select todo('QUESTIONABLE: users_wallet_balance is SECURITY DEFINER and trusts its argument: a player can fabricate a users row and read any member''s balance, in any guild', 1);
+select set_eq(
+  $$select (e->>'discord_id')::bigint as discord_id, (e->>'escrow')::bigint as escrow from jsonb_array_elements(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR',
+       'select u.discord_id, app_public.users_escrow_balance(u) as escrow from app_public.users u')) e$$,
+  $$values (910000000000000011::bigint, 50::bigint), (910000000000000012, 0), (910000000000000014, 0), (910000000000000016, 0), (910000000000000017, 0)$$,
+  'staff read every escrow balance of their guild');
+-- The computed columns run with the caller's rights: a users row fabricated by the caller does not get past RLS on accounts.
+create function pg_temp.fabricated(p_guild bigint, p_discord bigint) returns text language sql as $$
+  select format('row(%s, %s, %s, '''', false, 0, null, ''[]'', ''{}'', false, 0, 0, now(), now())::app_public.users',
+                pg_temp.uid(p_guild, p_discord), p_guild, p_discord) $$;
 select is(pg_temp.player(910000000000000011, format(
-    'select app_public.users_wallet_balance(row(%s, 920000000000000001, 920000000000000011, '''', false, 0, null, ''[]'', ''{}'', false, 0, 0, now(), now())::app_public.users) as b',
-    pg_temp.uid(920000000000000001, 920000000000000011))) -> 0 -> 'b', 'null'::jsonb,
-  'a player cannot read another guild''s member balance through a fabricated row');
+    'select app_public.users_wallet_balance(%s) as b', pg_temp.fabricated(920000000000000001, 920000000000000011))) -> 0 -> 'b', 'null'::jsonb,
+  'a player cannot read another guild''s member balance through a fabricated row (null)');
+select is(pg_temp.player(910000000000000011, format(
+    'select app_public.users_wallet_balance(%1$s) as wallet, app_public.users_escrow_balance(%1$s) as escrow', pg_temp.fabricated(910000000000000001, 910000000000000012))),
+  '[{"wallet": null, "escrow": null}]'::jsonb,
+  'nor the wallet or escrow balance of another member of their own guild (null, null)');
+select is(pg_temp.rows_as('coins_staff', 920000000000000001, 920000000000000090, 'ADMIN', format(
+    'select app_public.users_wallet_balance(%1$s) as wallet, app_public.users_escrow_balance(%1$s) as escrow', pg_temp.fabricated(910000000000000001, 910000000000000011))),
+  '[{"wallet": null, "escrow": null}]'::jsonb,
+  'staff of guild B cannot read a guild A member''s balances through a fabricated row (null, null)');
 
 -- verify_ledger ------------------------------------------------------------------------------------------------------------------
 -- Runs p_corrupt as the superuser, then evaluates p_check (a jsonb expression), then rolls the corruption back.
@@ -203,8 +218,9 @@ select set_eq(
       $c$pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR', 'select * from app_public.verify_ledger()')$c$))
       as (invariant text, guild_id bigint, currency text, account_id bigint, expected bigint, actual bigint)$$,
   $$values ('sum_of_balances_is_zero', 910000000000000001::bigint, 'COIN', null::bigint, 0::bigint, 1::bigint),
-           ('balance_equals_postings', 910000000000000001, 'COIN', pg_temp.acct(910000000000000001, 910000000000000011), 450, 451)$$,
-  'a coin created out of nothing breaks sum-of-balances and balance-equals-postings (seen by staff of the guild)');
+           ('balance_equals_postings', 910000000000000001, 'COIN', pg_temp.acct(910000000000000001, 910000000000000011), 450, 451),
+           ('posting_totals_match', 910000000000000001, 'COIN', pg_temp.acct(910000000000000001, 910000000000000011), 750, 751)$$,
+  'a coin created out of nothing breaks sum-of-balances, balance-equals-postings and posting-totals (credits 600 + debits 150 = 750 vs 751), seen by staff of the guild');
 select is(pg_temp.after_corruption(
     format('update app_public.accounts set balance = balance + 1, credits_posted = credits_posted + 1 where id = %s', pg_temp.acct(910000000000000001, 910000000000000011)),
     $c$pg_temp.rows_as('coins_staff', 920000000000000001, 920000000000000090, 'SUPERADMIN', 'select * from app_public.verify_ledger()')$c$),
@@ -212,7 +228,7 @@ select is(pg_temp.after_corruption(
 select is(pg_temp.after_corruption(
     format('update app_public.accounts set balance = balance + 1, credits_posted = credits_posted + 1 where id = %s', pg_temp.acct(910000000000000001, 910000000000000011)),
     $c$(select jsonb_agg(v.invariant order by v.invariant) from app_public.verify_ledger() v)$c$),
-  '["balance_equals_postings", "sum_of_balances_is_zero"]'::jsonb, 'the owner sees the same two violations across all guilds');
+  '["balance_equals_postings", "posting_totals_match", "sum_of_balances_is_zero"]'::jsonb, 'the owner sees the same three violations across all guilds');
 select set_eq(
   $$select * from jsonb_to_recordset(pg_temp.after_corruption(
       $c$update app_public.transfers set status = 'voided', resolved_at = now() where status = 'pending'$c$,
@@ -227,8 +243,37 @@ select set_eq(
       $c$(select jsonb_agg(v) from app_public.verify_ledger(910000000000000001) v)$c$))
       as (invariant text, account_id bigint, expected bigint, actual bigint)$$,
   $$values ('balance_equals_postings', pg_temp.acct(910000000000000001, 910000000000000011), 445::bigint, 450::bigint),
-           ('balance_equals_postings', pg_temp.acct(910000000000000001, 910000000000000014), 305, 300)$$,
-  'a tampered transfer amount breaks balance-equals-postings on both of its accounts');
+           ('balance_equals_postings', pg_temp.acct(910000000000000001, 910000000000000014), 305, 300),
+           ('posting_totals_match', pg_temp.acct(910000000000000001, 910000000000000011), 755, 750),
+           ('posting_totals_match', pg_temp.acct(910000000000000001, 910000000000000014), 305, 300),
+           ('lifetime_counters_match', null, 705, 700),
+           ('lifetime_counters_match', null, 305, 300)$$,
+  'a tampered transfer amount breaks balance-equals-postings and posting-totals on both of its accounts, and both members'' lifetime counters');
+select set_eq(
+  $$select * from jsonb_to_recordset(pg_temp.after_corruption(
+      format('update app_public.accounts set credits_posted = credits_posted + 5, debits_posted = debits_posted + 5 where id = %s', pg_temp.acct(910000000000000001, 910000000000000011)),
+      $c$(select coalesce(jsonb_agg(v), '[]') from app_public.verify_ledger() v)$c$))
+      as (invariant text, guild_id bigint, currency text, account_id bigint, expected bigint, actual bigint)$$,
+  $$values ('posting_totals_match', 910000000000000001::bigint, 'COIN', pg_temp.acct(910000000000000001, 910000000000000011), 750::bigint, 760::bigint)$$,
+  'posting totals inflated on both sides (the balance still nets out) are reported by posting_totals_match alone: expected 750, actual 760');
+select set_eq(
+  $$select * from jsonb_to_recordset(pg_temp.after_corruption(
+      format('update app_public.users set lifetime_earned = lifetime_earned + 7 where id = %s', pg_temp.uid(910000000000000001, 910000000000000011)),
+      $c$pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR', 'select * from app_public.verify_ledger()')$c$))
+      as (invariant text, guild_id bigint, currency text, account_id bigint, expected bigint, actual bigint)$$,
+  $$values ('lifetime_counters_match', 910000000000000001::bigint, 'COIN', null::bigint, 700::bigint, 707::bigint)$$,
+  'an inflated lifetime_earned is reported by lifetime_counters_match (earned 600 + spent 100 = 700 vs 707), seen by staff of the guild');
+select is(pg_temp.after_corruption(
+    format('update app_public.users set lifetime_earned = lifetime_earned + 7 where id = %s', pg_temp.uid(910000000000000001, 910000000000000011)),
+    $c$(select coalesce(jsonb_agg(v), '[]') from app_public.verify_ledger(920000000000000001) v)$c$),
+  '[]'::jsonb, 'verify_ledger(guild B) does not report guild A''s lifetime counters');
+select set_eq(
+  $$select invariant, account_id, expected, actual from jsonb_to_recordset(pg_temp.after_corruption(
+      format('update app_public.users set lifetime_spent = lifetime_spent + 3 where id = %s', pg_temp.uid(910000000000000001, 910000000000000012)),
+      $c$(select coalesce(jsonb_agg(v), '[]') from app_public.verify_ledger() v)$c$))
+      as (invariant text, account_id bigint, expected bigint, actual bigint)$$,
+  $$values ('lifetime_counters_match', null::bigint, 400::bigint, 403::bigint)$$,
+  'an inflated lifetime_spent is reported too (bob: earned 350 + spent 50 = 400 vs 403)');
 select is_empty($$select * from app_public.verify_ledger()$$, 'after the rolled-back corruptions the ledger is healthy again');
 select throws_ok($$select pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR', 'select * from app_public.verify_ledger(920000000000000001)')$$,
   'PD001', 'permission_denied', 'staff of guild A asking for guild B: PD001');
@@ -237,7 +282,7 @@ select throws_ok($$select pg_temp.rows_as('coins_staff', 910000000000000001, 910
 select throws_ok($$select pg_temp.rows_as('coins_staff', 910000000000000001, null, 'ADMIN', 'select * from app_public.verify_ledger()')$$,
   'AU001', 'not_authenticated', 'staff without a discord_id claim: AU001');
 select throws_ok($$select pg_temp.player(910000000000000011, 'select * from app_public.verify_ledger()')$$,
-  '42501', null, 'coins_player cannot run verify_ledger (42501: not granted; the PD001 branch is unreachable)');
+  '42501', null, 'coins_player cannot run verify_ledger (42501: not granted)');
 select throws_ok($$select pg_temp.rows_as('coins_listener', 910000000000000001, null, null, 'select * from app_public.verify_ledger()')$$,
   '42501', null, 'coins_listener cannot run verify_ledger (42501)');
 select throws_ok($$select pg_temp.rows_as('coins_anonymous', null, null, null, 'select * from app_public.verify_ledger()')$$,

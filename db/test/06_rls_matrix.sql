@@ -1,5 +1,5 @@
 begin;
-select plan(454);
+select plan(497);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -117,7 +117,8 @@ insert into contexts values
   (8,  'coins_staff AUDITOR',               'coins_staff',     'AUDITOR',    910000000000000090, 'staff'),
   (9,  'coins_listener',                    'coins_listener',  null,         null,               'listener'),
   (10, 'coins_worker',                      'coins_worker',    null,         null,               'worker'),
-  (11, 'guildbank_authenticator',           'guildbank_authenticator', null, null,               'authenticator');
+  (11, 'guildbank_authenticator',           'guildbank_authenticator', null, null,               'authenticator'),
+  (12, 'coins_staff without a staff role',  'coins_staff',     null,         910000000000000090, 'staff_norole');
 
 -- Tables: how to name a row, and a harmless UPDATE to probe with -----------------------------------------------------------
 create temp table tables (ord int primary key, tbl text, key text, probe_update text);
@@ -152,18 +153,30 @@ insert into read_expect values
   ('app_public.transactions',   'staff',  'guild_id = 910000000000000001'),
   ('app_public.transfers',      'staff',  'guild_id = 910000000000000001'),
   ('app_public.admin_actions',  'staff',  'guild_id = 910000000000000001'),
+  -- without a staff role claim: the guild, its settings and the currencies as before; the staff policies of the
+  -- other tables need a staff role, so their rows are all hidden (granted, but nothing visible)
+  ('app_public.guilds',         'staff_norole', 'id = 910000000000000001'),
+  ('app_public.guild_settings', 'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.currencies',     'staff_norole', 'true'),
+  ('app_public.users',          'staff_norole', 'false'),
+  ('app_public.accounts',       'staff_norole', 'false'),
+  ('app_public.transactions',   'staff_norole', 'false'),
+  ('app_public.transfers',      'staff_norole', 'false'),
+  ('app_public.admin_actions',  'staff_norole', 'false'),
   ('app_public.currencies',     'listener', 'true'),
   ('app_public.currencies',     'worker',   'true');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings:
--- ADMIN and SUPERADMIN update their own guild's row (1 row), the other staff roles update nothing (0 rows).
+-- ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and are refused
+-- by the _050_require_admin trigger (PD001); coins_staff without a staff role does not reach it (0 rows).
 create temp table write_expect (tbl text, op text, staff_role text, outcome text);
 insert into write_expect values
   ('app_public.guild_settings', 'update', 'SUPERADMIN', 'ok:1'),
   ('app_public.guild_settings', 'update', 'ADMIN',      'ok:1'),
-  ('app_public.guild_settings', 'update', 'OPERATOR',   'ok:0'),
-  ('app_public.guild_settings', 'update', 'SUPPORT',    'ok:0'),
-  ('app_public.guild_settings', 'update', 'AUDITOR',    'ok:0');
+  ('app_public.guild_settings', 'update', 'OPERATOR',   'PD001'),
+  ('app_public.guild_settings', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.guild_settings', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.guild_settings', 'update', null,         'ok:0');
 
 -- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
 select is((select count(*) from (
@@ -227,10 +240,12 @@ begin
           case when v_expected = '42501' then 'is denied' when v_expected = '{}' then 'sees nothing' else 'sees exactly its rows' end));
       foreach v_op in array array['insert', 'update', 'delete'] loop
         v_expected := coalesce((select outcome from write_expect w where w.tbl = t.tbl and w.op = v_op
-                                  and c.role = 'coins_staff' and w.staff_role = c.staff_role), '42501');
+                                  and c.role = 'coins_staff' and w.staff_role is not distinct from c.staff_role), '42501');
         return next is(pg_temp.write_probe(c, t, v_op), v_expected,
           format('%s: %s as %s %s', t.tbl, upper(v_op), c.label,
-            case when v_expected = '42501' then 'is denied' else 'affects ' || substr(v_expected, 4) || ' row(s)' end));
+            case when v_expected = '42501' then 'is denied'
+                 when v_expected like 'ok:%' then 'affects ' || substr(v_expected, 4) || ' row(s)'
+                 else 'is refused with ' || v_expected end));
       end loop;
     end loop;
   end loop;
@@ -238,10 +253,19 @@ end $$;
 select * from pg_temp.run_matrix();
 
 -- guild_settings updates by staff are audited --------------------------------------------------------------------------------
+-- Runs p_sql like run_as and answers 'ok:<rows>', or the SQLSTATE of its refusal (then rolled back), so that a refusal
+-- fails one assertion instead of the whole file.
+create function pg_temp.try_as(p_role text, p_guild bigint, p_discord bigint, p_staff text, p_sql text) returns text
+language plpgsql as $$
+begin
+  return 'ok:' || pg_temp.run_as(p_role, p_guild, p_discord, p_staff, p_sql);
+exception when others then
+  return sqlstate;
+end $$;
 insert into snapshots values ('settings', pg_temp.state());
 do $$ begin perform set_config('app.reason', 'season 2 economy', true); end $$;
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.1, daily_amount = 150'), 1::bigint,
+select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.1, daily_amount = 150'), 'ok:1',
   'an ADMIN updates their guild''s settings (1 row: their own guild only)');
 do $$ begin perform set_config('app.reason', '', true); end $$;
 select results_eq($$select guild_id, market_fee, daily_amount from app_public.guild_settings order by guild_id$$,
@@ -255,15 +279,20 @@ select results_eq(
   $$values (910000000000000090::bigint, 'ADMIN', 'update_settings', 'guild_settings', '910000000000000001', 'season 2 economy',
             0.08::numeric, 0.1::numeric, 100::bigint, 150::bigint, false)$$,
   'the update wrote one update_settings audit row with before/after and the app.reason claim');
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPERADMIN',
-    'update app_public.guild_settings set give_rate_limit = 3'), 1::bigint, 'a SUPERADMIN updates settings too');
+select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPERADMIN',
+    'update app_public.guild_settings set give_rate_limit = 3'), 'ok:1', 'a SUPERADMIN updates settings too');
 select is((select reason from app_public.admin_actions where action = 'update_settings' and actor_role = 'SUPERADMIN'), 'settings updated',
   'without an app.reason claim the audit reason is ''settings updated''');
 insert into snapshots values ('settings_refused', pg_temp.state());
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
-    'update app_public.guild_settings set market_fee = 0.3'), 0::bigint, 'an OPERATOR''s update affects 0 rows');
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.3 where guild_id = 920000000000000001'), 0::bigint,
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
+    'update app_public.guild_settings set market_fee = 0.3'),
+  '{"code": "PD001", "key": "permission_denied", "detail": {"required": ["SUPERADMIN", "ADMIN"], "role": "OPERATOR"}}'::jsonb,
+  'an OPERATOR''s update is refused with PD001 (required SUPERADMIN or ADMIN), not silently ignored');
+select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, null,
+    'update app_public.guild_settings set market_fee = 0.3'), 'ok:0',
+  'coins_staff without a staff role does not reach the row (0 rows)');
+select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.3 where guild_id = 920000000000000001'), 'ok:0',
   'an ADMIN of guild A cannot update guild B''s settings (0 rows)');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'update app_public.guild_settings set updated_at = now()')$$, '42501', null, 'columns outside the grant (updated_at) cannot be updated: 42501');
@@ -271,14 +300,18 @@ select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 9100
     'update app_public.guild_settings set guild_id = 920000000000000001')$$, '42501', null, 'guild_id cannot be updated: 42501');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'update app_public.guild_settings set market_fee = 0.9')$$, '23514', null, 'an out-of-range value is refused by its check constraint');
-select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, null, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.2')$$, null::char(5), null, 'an ADMIN without a discord_id claim cannot update settings (the audit row needs an actor)');
+select is(pg_temp.error_as('coins_staff', 910000000000000001, null, 'ADMIN', 'update app_public.guild_settings set market_fee = 0.2'),
+  '{"code": "AU001", "key": "not_authenticated", "detail": {}}'::jsonb,
+  'an ADMIN without a discord_id claim cannot update settings: AU001 (the audit row needs an actor)');
 select is(pg_temp.state(), (select state from snapshots where name = 'settings_refused'), 'refused settings updates changed nothing');
 insert into snapshots values ('noop', pg_temp.state());
 create temp table noop as
-  select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN', 'update app_public.guild_settings set market_fee = market_fee') as n;
-select todo('QUESTIONABLE: the audit trigger compares whole rows including updated_at, so a no-op update writes an audit row with before = after', 1);
+  select pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN', 'update app_public.guild_settings set market_fee = market_fee') as n;
+select is((select n from noop), 'ok:1', 'a no-op settings update (set market_fee = market_fee) by an ADMIN reaches the row ...');
 select is((select count(*) from app_public.admin_actions), (select (state->>'admin_actions')::bigint from snapshots where name = 'noop'),
-  'a no-op settings update (set market_fee = market_fee) writes no audit row');
+  '... and writes no audit row (the audit ignores updated_at)');
+-- A coins_staff transaction without a staff role ---------------------------------------------------------------------------------
+select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, null, 'select count(*) as n from app_public.users') -> 0 -> 'n',
+  '0'::jsonb, 'coins_staff without a staff role sees no member');
 select * from finish();
 rollback;

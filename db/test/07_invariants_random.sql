@@ -1,5 +1,5 @@
 begin;
-select plan(15);
+select plan(16);
 -- Helpers (pg_temp: visible to this session only, gone at rollback). Assertions run as the
 -- superuser; the statement under test runs as an API role with transaction-local claims.
 create function pg_temp.claims(p_role text, p_guild bigint, p_discord bigint, p_staff text) returns void
@@ -78,10 +78,10 @@ create temp table snapshots (name text primary key, state jsonb not null);
 -- A deterministic pseudo-random run (setseed) of 400 operations over two guilds, then the ledger invariants.
 -- Guild A = 910000000000000001 and guild B = 920000000000000001, six members each (...011 to ...016), each
 -- credited 300 coins by staff at the start. Guild B has its own tunables (daily 70, bonus 5, cap 25, at most
--- 2 gives per 30 s). Operations: daily claims at an advancing clock, gives (including invalid ones: self,
+-- 2 gives per 120 s). Operations: daily claims at an advancing clock, gives (including invalid ones: self,
 -- unknown or foreign recipients, bad amounts, frozen parties, overdrafts, rate limits, replayed and reused keys),
--- staff adjustments, holds that are later settled (with a fee) or voided (and sometimes resolved twice), and
--- freezes (of anyone but the hot member). Refusals are caught in exception blocks, like a client's failed transaction.
+-- staff adjustments, holds that are later settled (with a fee; LG003 once expired) or voided (and sometimes resolved twice), and
+-- freezes (of members 12 to 15). Refusals are caught in exception blocks, like a client's failed transaction.
 create temp table op_log (i int primary key, op text not null, outcome text not null);
 create temp table holds_log (id bigint primary key, guild_id bigint not null, resolved boolean not null default false);
 create temp table keys_log (user_id bigint, key text, to_discord bigint, amount bigint);
@@ -115,12 +115,12 @@ begin
     end loop;
   end loop;
   update app_public.guild_settings set daily_amount = 70, daily_streak_bonus = 5, daily_streak_bonus_cap = 25,
-      give_rate_limit = 2, give_rate_window_s = 30
+      give_rate_limit = 2, give_rate_window_s = 120
    where guild_id = 920000000000000001;
 
   for i in 1..400 loop
     -- the clock: mostly 0-5 seconds (bursts of gives), sometimes up to 30 hours (claims, broken streaks)
-    v_t := v_t + case when random() < 0.9 then make_interval(secs => floor(random() * 6)::int)
+    v_t := v_t + case when random() < 0.95 then make_interval(secs => floor(random() * 6)::int)
                       else make_interval(mins => floor(random() * 1800)::int) end;
     v_guild := v_guilds[1 + floor(random() * 2)::int];
     -- a "hot" member acts half of the time, so rate limits are reached
@@ -135,12 +135,19 @@ begin
         perform app_private.claim_daily_for(v_user, null, v_t);
       when 'give' then
         v_allowed := array['TR001', 'AM001', 'MB002', 'FZ001', 'FZ002', 'NF001', 'RL001', 'IK001'];
-        x := random();
-        v_to := case when x < 0.80 then v_guild + 10 + floor(random() * 6)::int      -- a member (maybe oneself)
-                     when x < 0.88 then (select discord_id from app_public.users where id = v_user)
-                     when x < 0.94 then v_guild + 999                                    -- nobody
-                     else v_guilds[1] + v_guilds[2] - v_guild + 10 end;                  -- a member of the other guild
-        v_amount := case when random() < 0.08 then -floor(random() * 3)::bigint else 1 + floor(random() * 250)::bigint end;
+        if random() < 0.4 then
+          -- a burst: the hot member pays member 11 a few coins (this is what reaches the rate limits)
+          v_user := pg_temp.uid(v_guild, v_guild + 10);
+          v_to := v_guild + 11;
+          v_amount := 1 + floor(random() * 10)::bigint;
+        else
+          x := random();
+          v_to := case when x < 0.80 then v_guild + 10 + floor(random() * 6)::int      -- a member (maybe oneself)
+                       when x < 0.88 then (select discord_id from app_public.users where id = v_user)
+                       when x < 0.94 then v_guild + 999                                    -- nobody
+                       else v_guilds[1] + v_guilds[2] - v_guild + 10 end;                  -- a member of the other guild
+          v_amount := case when random() < 0.08 then -floor(random() * 3)::bigint else 1 + floor(random() * 250)::bigint end;
+        end if;
         v_key := 'give-' || i;
         if random() < 0.08 then
           select * into k from keys_log where user_id = v_user order by random() limit 1;
@@ -160,9 +167,9 @@ begin
         insert into holds_log (id, guild_id)
           values (app_private.hold(v_guild, v_user, 1 + floor(random() * 200)::bigint, 'order', v_t + interval '15 minutes', null, v_t), v_guild);
       when 'resolve' then
-        v_allowed := array['LG002'];
-        -- usually an open hold; 15 % of the time one already resolved (must be refused)
+        -- usually an open hold; 15 % of the time one already resolved (must be refused with LG002)
         v_pick_resolved := random() < 0.15;
+        v_allowed := case when v_pick_resolved then array['LG002'] else array[]::text[] end;
         select * into v_hold from holds_log where resolved = v_pick_resolved order by random() limit 1;
         if v_hold.id is null then
           v_op := 'resolve_none';
@@ -170,6 +177,10 @@ begin
           update holds_log set resolved = true where id = v_hold.id;
           if random() < 0.5 then
             v_op := 'settle';
+            -- an open hold past its timeout may only be voided: settling it must be refused with LG003
+            if not v_pick_resolved and v_t > (select timeout_at from app_public.transfers where id = v_hold.id) then
+              v_allowed := array['LG003'];
+            end if;
             v_amount := (select amount from app_public.transfers where id = v_hold.id);
             v_fee := floor(v_amount * 0.08);
             v_recipient := pg_temp.acct(v_hold.guild_id, v_hold.guild_id + 10 + floor(random() * 6)::int);
@@ -185,9 +196,9 @@ begin
           end if;
         end if;
       when 'freeze' then
-        -- freeze or unfreeze one of the five members other than the hot one
+        -- freeze or unfreeze one of members 12 to 15 (never the hot member or the one it pays)
         v_allowed := array[]::text[];
-        update app_public.users set frozen = not frozen where id = pg_temp.uid(v_guild, v_guild + 11 + floor(random() * 5)::int);
+        update app_public.users set frozen = not frozen where id = pg_temp.uid(v_guild, v_guild + 12 + floor(random() * 4)::int);
       end case;
       insert into op_log values (i, v_op, 'ok');
     exception when others then
@@ -204,7 +215,7 @@ select ok((select bool_and(n >= 10) from (select count(*) filter (where outcome 
           and (select count(distinct op) from op_log where op in ('claim', 'give', 'adjust', 'hold', 'settle', 'void') and outcome = 'ok') = 6,
   'each kind of operation succeeded at least 10 times');
 select is(array(select distinct outcome from op_log where outcome <> 'ok' order by 1),
-  array['AM001', 'CD001', 'FZ001', 'FZ002', 'IK001', 'LG002', 'MB002', 'NF001', 'RL001', 'TR001'],
+  array['AM001', 'CD001', 'FZ001', 'FZ002', 'IK001', 'LG002', 'LG003', 'MB002', 'NF001', 'RL001', 'TR001'],
   'and every kind of refusal happened at least once');
 select ok((select count(*) from app_public.transfers where pending_id is not null) >= 20
           and exists (select 1 from app_public.transfers where status = 'pending'),
@@ -231,6 +242,9 @@ select is_empty($$
    where u.lifetime_earned <> coalesce((select sum(amount) from legs where credit_user = u.id and debit_user is distinct from u.id), 0)
       or u.lifetime_spent <> coalesce((select sum(amount) from legs where debit_user = u.id and credit_user is distinct from u.id), 0)$$,
   'every member''s lifetime_earned / lifetime_spent equal the transfers that crossed to / from another owner');
+select is_empty($$select h.id from app_public.transfers h
+  where h.pending_id is null and h.timeout_at is not null and h.status = 'posted' and h.resolved_at > h.timeout_at$$,
+  'no hold was settled after its timeout (expired holds were only voided)');
 select is_empty($$select a.id from app_public.accounts a where a.kind = 'escrow'
   and a.balance <> coalesce((select sum(amount) from app_public.transfers t where t.credit_account_id = a.id and t.status = 'pending'), 0)$$,
   'each escrow account holds exactly its pending holds');
