@@ -112,6 +112,18 @@ ALTER TYPE app_public.account_kind OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.account_kind IS 'wallet/escrow: a member''s spendable and held funds. treasury: the guild''s own funds. mint: source and sink of issued coins (may go negative). fees: collected fees. external: value held outside (e.g. the Minecraft bot''s in-game money; may go negative).';
 
 --
+-- Name: alert_severity; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.alert_severity AS ENUM (
+    'info',
+    'warning',
+    'critical'
+);
+
+ALTER TYPE app_public.alert_severity OWNER TO guildbank_owner;
+
+--
 -- Name: daily_claim; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -131,6 +143,36 @@ ALTER TYPE app_public.daily_claim OWNER TO guildbank_owner;
 --
 
 COMMENT ON TYPE app_public.daily_claim IS 'Receipt of a daily claim: coins credited, new streak, new wallet balance, next claim time.';
+
+--
+-- Name: fee_band; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.fee_band AS ENUM (
+    'undercut',
+    'market',
+    'over_average'
+);
+
+ALTER TYPE app_public.fee_band OWNER TO guildbank_owner;
+
+--
+-- Name: fulfilment_kind; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.fulfilment_kind AS ENUM (
+    'none',
+    'api',
+    'voucher'
+);
+
+ALTER TYPE app_public.fulfilment_kind OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE fulfilment_kind; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.fulfilment_kind IS 'How a purchase is delivered: none (the item lands in the inventory at once), api (the Minecraft server''s API), voucher (a redeem code, redeemed through the signed webhook).';
 
 --
 -- Name: give_receipt; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -188,6 +230,19 @@ ALTER TYPE app_public.ledger_violation OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.ledger_violation IS 'One broken ledger invariant (see verify_ledger).';
 
 --
+-- Name: listing_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.listing_status AS ENUM (
+    'active',
+    'sold',
+    'cancelled',
+    'expired'
+);
+
+ALTER TYPE app_public.listing_status OWNER TO guildbank_owner;
+
+--
 -- Name: member_card; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -214,6 +269,87 @@ ALTER TYPE app_public.member_card OWNER TO guildbank_owner;
 --
 
 COMMENT ON TYPE app_public.member_card IS 'Everything a personal card shows: balances (coins), streak, badges, rank among non-bot members, and the last 3 transactions.';
+
+--
+-- Name: order_kind; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.order_kind AS ENUM (
+    'shop',
+    'market'
+);
+
+ALTER TYPE app_public.order_kind OWNER TO guildbank_owner;
+
+--
+-- Name: order_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.order_status AS ENUM (
+    'pending',
+    'fulfilled',
+    'refunded',
+    'cancelled'
+);
+
+ALTER TYPE app_public.order_status OWNER TO guildbank_owner;
+
+--
+-- Name: price_quote; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.price_quote AS (
+	sku text,
+	unit_price bigint,
+	catalogue_price bigint,
+	median_7d bigint,
+	active_supply integer,
+	scarcity_multiplier numeric,
+	reference_price bigint,
+	floor_price bigint,
+	fee_band app_public.fee_band,
+	fee_rate numeric,
+	allowed boolean
+);
+
+ALTER TYPE app_public.price_quote OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE price_quote; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.price_quote IS 'How the pricing guards judge a unit price for a SKU (all prices in coins).';
+
+--
+-- Name: reward_category; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.reward_category AS ENUM (
+    'money',
+    'rank',
+    'cosmetic',
+    'voucher'
+);
+
+ALTER TYPE app_public.reward_category OWNER TO guildbank_owner;
+
+--
+-- Name: stream_batch; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.stream_batch AS (
+	cursor text,
+	events jsonb,
+	truncated boolean
+);
+
+ALTER TYPE app_public.stream_batch OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE stream_batch; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.stream_batch IS 'A batch of the live stream: the events committed after the given cursor (oldest first) and the cursor to resume from.';
 
 --
 -- Name: transfer_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -243,9 +379,534 @@ CREATE TYPE app_public.tx_type AS ENUM (
 
 ALTER TYPE app_public.tx_type OWNER TO guildbank_owner;
 
+--
+-- Name: alerts_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer DEFAULT 20) RETURNS app_public.stream_batch
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_now pg_snapshot := pg_current_snapshot();
+  v_since pg_snapshot;
+  v_events jsonb;
+begin
+  if p_cursor is null then
+    select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+      from (select * from app_public.ops_alerts where pg_visible_in_snapshot(xid, v_now)
+             order by id desc limit greatest(p_backlog, 0)) a;
+    return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+  end if;
+  begin
+    v_since := p_cursor::pg_snapshot;
+  exception when others then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+  end;
+  select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+    from (select * from app_public.ops_alerts
+           where xid >= pg_snapshot_xmin(v_since)
+             and pg_visible_in_snapshot(xid, v_now) and not pg_visible_in_snapshot(xid, v_since)
+           order by id limit 1000) a;
+  return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION alerts_since(p_cursor text, p_backlog integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since.';
+
+--
+-- Name: daily_digest(date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.daily_digest(p_day date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_guild bigint;
+  v_from timestamptz := p_day::timestamp at time zone 'UTC';
+  v_to timestamptz := (p_day + 1)::timestamp at time zone 'UTC';
+  v_stats app_public.daily_stats;
+  v_n integer := 0;
+begin
+  for v_guild in select id from app_public.guilds loop
+    insert into app_public.daily_stats (guild_id, day, transactions, volume, fees, new_listings, orders, refunds,
+        active_members, top_movers)
+      select v_guild, p_day,
+        (select count(*) from app_public.transactions where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        (select coalesce(sum(amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.created_at >= v_from
+           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund'),
+        (select coalesce(sum(t.amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.reason = 'market_fee'
+           and t.created_at >= v_from and t.created_at < v_to),
+        (select count(*) from app_public.listings where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        (select count(*) from app_public.orders where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        (select count(*) from app_public.orders where guild_id = v_guild and status in ('refunded', 'cancelled')
+           and settled_at >= v_from and settled_at < v_to),
+        (select count(distinct user_id) from app_public.transactions where guild_id = v_guild and created_at >= v_from
+           and created_at < v_to),
+        coalesce((select jsonb_agg(m order by abs((m ->> 'net')::bigint) desc) from (
+           select jsonb_build_object('discord_id', u.discord_id::text, 'display_name', u.display_name, 'net', x.net) as m
+             from (select a.user_id, sum(case when t.credit_account_id = a.id then t.amount else -t.amount end) as net
+                     from app_public.transfers t
+                     join app_public.accounts a on a.id in (t.debit_account_id, t.credit_account_id)
+                    where t.guild_id = v_guild and a.kind = 'wallet' and t.created_at >= v_from and t.created_at < v_to
+                    group by a.user_id) x
+             join app_public.users u on u.id = x.user_id
+            order by abs(x.net) desc limit 5) mm), '[]'::jsonb)
+    on conflict (guild_id, day) do nothing
+    returning * into v_stats;
+    if v_stats.guild_id is not null then
+      insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+        values (v_guild, 0, null, 'daily_digest', 'daily_stats', p_day::text, null, to_jsonb(v_stats),
+                'daily digest (digest__daily job)');
+      v_n := v_n + 1;
+    end if;
+    v_stats := null;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION daily_digest(p_day date); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers) and an admin_actions entry; idempotent per day. Returns rows written.';
+
+--
+-- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_listings(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.listings;
+  v_n integer := 0;
+begin
+  for v in select * from app_public.listings where status = 'active' and expires_at <= p_at
+             for update skip locked loop
+    perform app_private.close_listing(v.listing_id, 'expired', p_at);
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id, created_at)
+      values (v.guild_id, 'list', null, v.seller_id, 0, 'listing_expired',
+        jsonb_build_object('sku', v.sku, 'returned_qty', v.qty_available), v.listing_id, p_at);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
+
+--
+-- Name: orders; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.orders (
+    order_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    kind app_public.order_kind NOT NULL,
+    buyer_id bigint NOT NULL,
+    seller_id bigint,
+    escrow bigint NOT NULL,
+    fee bigint DEFAULT 0 NOT NULL,
+    fulfilment app_public.fulfilment_kind NOT NULL,
+    status app_public.order_status DEFAULT 'pending'::app_public.order_status NOT NULL,
+    hold_id bigint NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    fulfilment_attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    settled_at timestamp with time zone,
+    settled_by bigint,
+    settle_reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT orders_check CHECK (((fee >= 0) AND (fee <= escrow))),
+    CONSTRAINT orders_check1 CHECK (((kind = 'market'::app_public.order_kind) = (seller_id IS NOT NULL))),
+    CONSTRAINT orders_check2 CHECK (((status = 'pending'::app_public.order_status) = (settled_at IS NULL))),
+    CONSTRAINT orders_escrow_check CHECK ((escrow > 0))
+);
+
+ALTER TABLE app_public.orders OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE orders; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.orders IS '@behavior -insert -update -delete
+A purchase whose coins sit in escrow (a pending hold) until fulfilment posts it or a refund, cancellation or timeout voids it; each at most once.';
+
+--
+-- Name: COLUMN orders.escrow; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.orders.escrow IS 'Coins held for the order (qty x unit price).';
+
+--
+-- Name: COLUMN orders.fee; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.orders.fee IS 'Marketplace fee taken from the escrow on fulfilment (0 for shop orders).';
+
+--
+-- Name: COLUMN orders.expires_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.orders.expires_at IS 'Escrow timeout: a still-pending order is refunded after it (ESCROW_TIMEOUT_MIN).';
+
+--
+-- Name: fulfil_order(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.fulfil_order(p_order_id uuid) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_order app_public.orders;
+begin
+  select * into v_order from app_public.orders where order_id = p_order_id;
+  -- Re-read: a retried or duplicated job does nothing once the order is settled.
+  if v_order.order_id is null or v_order.status <> 'pending' then
+    return v_order;
+  end if;
+  if v_order.expires_at <= now() then
+    return app_private.refund_order_core(p_order_id, 'refunded', null, 'escrow_timeout', now());
+  end if;
+  return app_private.fulfil_order_core(p_order_id, null, 'fulfilled', now());
+end;
+$$;
+
+ALTER FUNCTION app_hidden.fulfil_order(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fulfil_order(p_order_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) IS 'orders__fulfil job body for fulfilment kind none (and for adapters once they succeeded): fulfils a pending order; a settled or missing order is left alone; an expired one is refunded instead. Idempotent.';
+
+--
+-- Name: leaderboard_schedules(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.leaderboard_schedules() RETURNS TABLE(guild_id bigint, cron text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select guild_id, leaderboard_cron from app_public.guild_settings;
+$$;
+
+ALTER FUNCTION app_hidden.leaderboard_schedules() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION leaderboard_schedules(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.leaderboard_schedules() IS 'Each guild''s LEADERBOARD_CRON, for the leaderboard__refresh scheduler.';
+
+--
+-- Name: pricing_rollup(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with stats as (
+    select r.guild_id, r.sku, app_private.median_7d(r.guild_id, r.sku, p_at) as median_7d,
+           coalesce((select sum(l.qty) from app_public.order_lines l join app_public.orders o on o.order_id = l.order_id
+                      where l.guild_id = r.guild_id and l.sku = r.sku and o.kind = 'market' and o.status = 'fulfilled'
+                        and o.settled_at > p_at - interval '24 hours' and o.settled_at <= p_at), 0)::int as volume_24h
+      from app_public.rewards r
+  ), ins as (
+    insert into app_public.pricing_history (guild_id, sku, median_7d, volume_24h, created_at)
+      select guild_id, sku, median_7d, volume_24h, p_at from stats
+       where median_7d is not null or volume_24h > 0
+    returning 1
+  )
+  select count(*)::int from ins;
+$$;
+
+ALTER FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pricing_rollup(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales.';
+
+--
+-- Name: purge_expired(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.purge_expired(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+  v_m integer;
+begin
+  delete from app_private.idempotency_keys where created_at < p_at - interval '7 days';
+  get diagnostics v_n = row_count;
+  delete from app_private.sessions where expires_at < p_at;
+  get diagnostics v_m = row_count;
+  return v_n + v_m;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) IS 'Deletes idempotency records older than 7 days (replays are answered for a week) and expired sessions.';
+
+--
+-- Name: ops_alerts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.ops_alerts (
+    id bigint NOT NULL,
+    guild_id bigint,
+    severity app_public.alert_severity NOT NULL,
+    kind text NOT NULL,
+    message text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by bigint,
+    CONSTRAINT ops_alerts_kind_check CHECK ((kind ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT ops_alerts_message_check CHECK (((length(message) >= 1) AND (length(message) <= 1000)))
+);
+
+ALTER TABLE app_public.ops_alerts OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE ops_alerts; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.ops_alerts IS '@behavior -insert -update -delete
+Operational alerts (ledger violations, failed jobs, fulfilment failures). Guild-less alerts concern every guild and are visible to all staff.';
+
+--
+-- Name: raise_alert(bigint, app_public.alert_severity, text, text, jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb DEFAULT '{}'::jsonb) RETURNS app_public.ops_alerts
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  insert into app_public.ops_alerts (guild_id, severity, kind, message, detail)
+    values (p_guild_id, p_severity, p_kind, left(p_message, 1000), coalesce(p_detail, '{}'))
+  returning *;
+$$;
+
+ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
+
+--
+-- Name: record_fulfilment_failure(uuid, text, boolean); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_order app_public.orders;
+begin
+  update app_public.orders set fulfilment_attempts = fulfilment_attempts + 1, last_error = left(p_error, 1000)
+   where order_id = p_order_id and status = 'pending'
+  returning * into v_order;
+  if v_order.order_id is not null and p_final then
+    perform app_hidden.raise_alert(v_order.guild_id, 'warning', 'fulfilment_failed',
+      format('Order %s could not be fulfilled after %s attempts; it will be refunded at its escrow timeout.',
+        p_order_id, v_order.fulfilment_attempts),
+      jsonb_build_object('order_id', p_order_id, 'error', left(p_error, 500)));
+  end if;
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) IS 'Records a failed fulfilment attempt on a pending order; the final one raises an ops alert.';
+
+--
+-- Name: refresh_leaderboard(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  delete from app_public.leaderboard_snapshots where guild_id = p_guild_id;
+  insert into app_public.leaderboard_snapshots (guild_id, rank, discord_id, display_name, balance, refreshed_at)
+    select p_guild_id, (rank() over (order by a.balance desc))::int, u.discord_id, u.display_name, a.balance, p_at
+      from app_public.accounts a join app_public.users u on u.id = a.user_id
+     where a.guild_id = p_guild_id and a.currency = 'COIN' and a.kind = 'wallet' and not u.is_bot
+     order by a.balance desc, u.discord_id limit 10;
+  get diagnostics v_n = row_count;
+  perform pg_notify('leaderboard', p_guild_id::text);
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone) IS 'leaderboard__refresh job body: replaces the guild''s top-10 snapshot and NOTIFYs channel leaderboard.';
+
+--
+-- Name: refund_expired_orders(timestamp with time zone, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone DEFAULT now(), p_limit integer DEFAULT 500) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_id uuid;
+  v_n integer := 0;
+begin
+  for v_id in
+    select order_id from app_public.orders where status = 'pending' and expires_at <= p_at
+     order by expires_at limit p_limit
+  loop
+    begin
+      perform app_private.refund_order_core(v_id, 'refunded', null, 'escrow_timeout', p_at);
+      v_n := v_n + 1;
+    exception when sqlstate 'OR002' then
+      null;  -- settled meanwhile by the fulfilment job
+    end;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refund_expired_orders(p_at timestamp with time zone, p_limit integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) IS 'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns how many. Safe to run concurrently with fulfilment (each order settles at most once).';
+
+--
+-- Name: transactions_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer DEFAULT 50) RETURNS app_public.stream_batch
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_now pg_snapshot := pg_current_snapshot();
+  v_since pg_snapshot;
+  v_events jsonb;
+  v_count integer;
+begin
+  if p_cursor is null then
+    -- A new subscriber: the latest p_backlog events for context, then live.
+    select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+      from (select * from app_public.transactions
+             where guild_id = app_public.current_guild_id() and pg_visible_in_snapshot(xid, v_now)
+             order by seq desc limit greatest(p_backlog, 0)) t;
+    return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+  end if;
+  begin
+    v_since := p_cursor::pg_snapshot;
+  exception when others then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+  end;
+  select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+    from (select * from app_public.transactions
+           where guild_id = app_public.current_guild_id()
+             and xid >= pg_snapshot_xmin(v_since)
+             and pg_visible_in_snapshot(xid, v_now) and not pg_visible_in_snapshot(xid, v_since)
+           order by seq limit 5001) t;
+  if v_count > 5000 then
+    -- Too far behind to replay in one batch: the client should reload.
+    return (v_now::text, '[]'::jsonb, true)::app_public.stream_batch;
+  end if;
+  return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION transactions_since(p_cursor text, p_backlog integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) IS 'The live transaction stream of the current guild, read with the caller''s rights (RLS: staff see the guild, members their own). p_cursor is a pg_snapshot from a previous batch: the batch holds exactly the rows committed after it, in seq order, so a resumed stream misses nothing even when transactions commit out of seq order. Null cursor: the last p_backlog events. VL001 for a malformed cursor; truncated when more than 5000 events are pending.';
+
+--
+-- Name: verify_ledger_and_alert(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.verify_ledger_and_alert() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v record;
+  v_n integer := 0;
+begin
+  for v in select guild_id, jsonb_agg(to_jsonb(x)) as violations, count(*) as n
+             from app_public.verify_ledger(null) x group by guild_id loop
+    perform app_hidden.raise_alert(v.guild_id, 'critical', 'ledger_violation',
+      format('verify_ledger found %s violated invariant(s).', v.n), jsonb_build_object('violations', v.violations));
+    v_n := v_n + v.n;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.verify_ledger_and_alert() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION verify_ledger_and_alert(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.verify_ledger_and_alert() IS 'ledger__verify job body: runs verify_ledger over every guild; each guild with violations gets a critical ops alert. Returns the number of violations.';
 
 --
 -- Name: admin_actions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -336,6 +997,223 @@ ALTER FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_p
 COMMENT ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_public.staff_role, p_user_id bigint, p_delta bigint, p_reason text, p_key text, p_at timestamp with time zone) IS 'The balance-adjustment rule for an explicit actor and time. See app_public.admin_adjust.';
 
 --
+-- Name: buy_listing_for(bigint, uuid, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.orders
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_buyer app_public.users;
+  v_seller app_public.users;
+  v_listing app_public.listings;
+  v_settings app_public.guild_settings;
+  v_replay jsonb;
+  v_already integer;
+  v_total bigint;
+  v_fee bigint;
+  v_order_id uuid;
+  v_expires timestamptz;
+  v_tx uuid;
+  v_hold bigint;
+  v_order app_public.orders;
+begin
+  perform app_private.check_quantity(p_qty);
+  select * into v_listing from app_public.listings where listing_id = p_listing_id;
+  select * into v_buyer from app_public.users where id = p_user_id;
+  if v_listing.listing_id is null or v_listing.guild_id <> v_buyer.guild_id then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', p_listing_id));
+  end if;
+  if v_listing.seller_id = p_user_id then
+    perform app_private.raise_error('MK003', 'self_purchase');
+  end if;
+  perform 1 from app_private.lock_members(array[p_user_id, v_listing.seller_id]);
+  select * into v_buyer from app_public.users where id = p_user_id;
+  select * into v_seller from app_public.users where id = v_listing.seller_id;
+  v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
+    jsonb_build_object('fn', 'buy_listing', 'listing', p_listing_id, 'qty', p_qty));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.orders, v_replay);
+  end if;
+  -- The listing row lock serialises buyers: the last units go to exactly one of them.
+  select * into v_listing from app_public.listings where listing_id = p_listing_id for update;
+  if v_buyer.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if v_seller.frozen then
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', v_seller.discord_id::text));
+  end if;
+  if v_listing.status <> 'active' or v_listing.expires_at <= p_at then
+    perform app_private.raise_error('MK002', 'listing_not_active',
+      jsonb_build_object('status', case when v_listing.status = 'active' then 'expired' else v_listing.status::text end));
+  end if;
+  if p_qty > v_listing.qty_available then
+    perform app_private.raise_error('MK004', 'quantity_unavailable', jsonb_build_object('available', v_listing.qty_available));
+  end if;
+  if p_qty < v_listing.min_per_buyer then
+    perform app_private.raise_error('MK005', 'below_min_per_buyer', jsonb_build_object('min', v_listing.min_per_buyer));
+  end if;
+  if v_listing.max_per_buyer is not null then
+    select coalesce(sum(l.qty), 0) into v_already
+      from app_public.order_lines l join app_public.orders o on o.order_id = l.order_id
+     where l.listing_id = p_listing_id and o.buyer_id = p_user_id and o.status in ('pending', 'fulfilled');
+    if v_already + p_qty > v_listing.max_per_buyer then
+      perform app_private.raise_error('MK006', 'above_max_per_buyer',
+        jsonb_build_object('max', v_listing.max_per_buyer, 'already', v_already));
+    end if;
+  end if;
+
+  v_total := v_listing.unit_price * p_qty;
+  v_fee := floor(v_total * v_listing.fee_rate)::bigint;
+  select * into v_settings from app_public.guild_settings where guild_id = v_buyer.guild_id;
+  v_order_id := gen_random_uuid();
+  v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta,
+      order_id, listing_id, created_at)
+    values (v_buyer.guild_id, 'buy', v_buyer.discord_id, p_user_id, v_listing.seller_id, v_total, 'market_purchase',
+      jsonb_build_object('sku', v_listing.sku, 'qty', p_qty, 'unit_price', v_listing.unit_price, 'fee', v_fee),
+      v_order_id, p_listing_id, p_at)
+    returning tx_id into v_tx;
+  v_hold := app_private.hold(v_buyer.guild_id, p_user_id, v_total, 'order_escrow', v_expires, v_tx, p_at);
+  insert into app_public.orders (order_id, guild_id, kind, buyer_id, seller_id, escrow, fee, fulfilment, hold_id, expires_at, created_at)
+    values (v_order_id, v_buyer.guild_id, 'market', p_user_id, v_listing.seller_id, v_total, v_fee, 'none', v_hold, v_expires, p_at)
+    returning * into v_order;
+  insert into app_public.order_lines (order_id, guild_id, listing_id, sku, qty, unit_price)
+    values (v_order.order_id, v_buyer.guild_id, p_listing_id, v_listing.sku, p_qty, v_listing.unit_price);
+  update app_public.listings
+     set qty_available = qty_available - p_qty,
+         status = case when qty_available - p_qty = 0 then 'sold'::app_public.listing_status else status end
+   where listing_id = p_listing_id;
+  perform app_private.idempotency_finish(v_buyer.guild_id, v_buyer.discord_id, p_key, to_jsonb(v_order));
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The marketplace purchase rule at an explicit time. See app_public.buy_listing.';
+
+--
+-- Name: buy_reward_for(bigint, text, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.orders
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_reward app_public.rewards;
+  v_settings app_public.guild_settings;
+  v_replay jsonb;
+  v_limit integer;
+  v_already integer;
+  v_total bigint;
+  v_order_id uuid;
+  v_expires timestamptz;
+  v_tx uuid;
+  v_hold bigint;
+  v_order app_public.orders;
+begin
+  perform app_private.check_quantity(p_qty);
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'buy_reward', 'sku', p_sku, 'qty', p_qty));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.orders, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  -- The reward row lock serialises buyers of one SKU: stock can never be oversold.
+  select * into v_reward from app_public.rewards where guild_id = v_user.guild_id and sku = p_sku for update;
+  if v_reward.sku is null or not v_reward.visible then
+    perform app_private.raise_error('RW001', 'reward_not_found', jsonb_build_object('sku', p_sku));
+  end if;
+  if v_reward.expires_at is not null and v_reward.expires_at <= p_at then
+    perform app_private.raise_error('RW002', 'reward_expired', jsonb_build_object('sku', p_sku, 'expired_at', v_reward.expires_at));
+  end if;
+  if v_reward.stock is not null and v_reward.stock < p_qty then
+    perform app_private.raise_error('RW003', 'out_of_stock', jsonb_build_object('sku', p_sku, 'available', v_reward.stock));
+  end if;
+  if v_reward.limits ? 'per_member_per_day' then
+    v_limit := (v_reward.limits ->> 'per_member_per_day')::int;
+    select coalesce(sum(l.qty), 0) into v_already
+      from app_public.orders o join app_public.order_lines l on l.order_id = o.order_id
+     where o.buyer_id = v_user.id and o.kind = 'shop' and l.sku = p_sku and o.status in ('pending', 'fulfilled')
+       and o.created_at >= date_trunc('day', p_at, 'UTC');
+    if v_already + p_qty > v_limit then
+      perform app_private.raise_error('RW004', 'purchase_limit_reached',
+        jsonb_build_object('sku', p_sku, 'limit', v_limit, 'period', 'day', 'already', v_already));
+    end if;
+  end if;
+  if v_reward.limits ? 'per_member_lifetime' then
+    v_limit := (v_reward.limits ->> 'per_member_lifetime')::int;
+    select coalesce(sum(l.qty), 0) into v_already
+      from app_public.orders o join app_public.order_lines l on l.order_id = o.order_id
+     where o.buyer_id = v_user.id and o.kind = 'shop' and l.sku = p_sku and o.status in ('pending', 'fulfilled');
+    if v_already + p_qty > v_limit then
+      perform app_private.raise_error('RW004', 'purchase_limit_reached',
+        jsonb_build_object('sku', p_sku, 'limit', v_limit, 'period', 'lifetime', 'already', v_already));
+    end if;
+  end if;
+
+  v_total := v_reward.price * p_qty;
+  select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
+  v_order_id := gen_random_uuid();
+  v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, order_id, created_at)
+    values (v_user.guild_id, 'buy', v_user.discord_id, v_user.id, v_total, 'shop_purchase',
+            jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', v_reward.price, 'fee', 0), v_order_id, p_at)
+    returning tx_id into v_tx;
+  v_hold := app_private.hold(v_user.guild_id, v_user.id, v_total, 'order_escrow', v_expires, v_tx, p_at);
+  insert into app_public.orders (order_id, guild_id, kind, buyer_id, escrow, fee, fulfilment, hold_id, expires_at, created_at)
+    values (v_order_id, v_user.guild_id, 'shop', v_user.id, v_total, 0, v_reward.fulfilment, v_hold, v_expires, p_at)
+    returning * into v_order;
+  insert into app_public.order_lines (order_id, guild_id, sku, qty, unit_price)
+    values (v_order.order_id, v_user.guild_id, p_sku, p_qty, v_reward.price);
+  if v_reward.stock is not null then
+    update app_public.rewards set stock = stock - p_qty where guild_id = v_user.guild_id and sku = p_sku;
+  end if;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_order));
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. See app_public.buy_reward.';
+
+--
+-- Name: check_quantity(integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.check_quantity(p_qty integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+  if p_qty is null or p_qty <= 0 or p_qty > 1000000 then
+    perform app_private.raise_error('AM002', 'invalid_quantity', jsonb_build_object('qty', p_qty));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.check_quantity(p_qty integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION check_quantity(p_qty integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.check_quantity(p_qty integer) IS 'AM002 invalid_quantity unless 1 <= p_qty <= 1,000,000.';
+
+--
 -- Name: claim_daily_for(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -405,6 +1283,93 @@ ALTER FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at ti
 COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.claim_daily.';
 
 --
+-- Name: listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.listings (
+    listing_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    sku text NOT NULL,
+    qty integer NOT NULL,
+    qty_available integer NOT NULL,
+    unit_price bigint NOT NULL,
+    fee_rate numeric(5,4) NOT NULL,
+    fee_band app_public.fee_band NOT NULL,
+    reference_price bigint NOT NULL,
+    min_per_buyer integer DEFAULT 1 NOT NULL,
+    max_per_buyer integer,
+    expires_at timestamp with time zone NOT NULL,
+    status app_public.listing_status DEFAULT 'active'::app_public.listing_status NOT NULL,
+    closed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT listings_check CHECK (((qty_available >= 0) AND (qty_available <= qty))),
+    CONSTRAINT listings_check1 CHECK (((max_per_buyer IS NULL) OR (max_per_buyer >= min_per_buyer))),
+    CONSTRAINT listings_check2 CHECK ((((status = 'active'::app_public.listing_status) = (closed_at IS NULL)) OR (status = 'sold'::app_public.listing_status))),
+    CONSTRAINT listings_fee_rate_check CHECK (((fee_rate >= (0)::numeric) AND (fee_rate <= 0.5))),
+    CONSTRAINT listings_min_per_buyer_check CHECK ((min_per_buyer >= 1)),
+    CONSTRAINT listings_qty_check CHECK ((qty > 0)),
+    CONSTRAINT listings_reference_price_check CHECK ((reference_price > 0)),
+    CONSTRAINT listings_unit_price_check CHECK ((unit_price > 0))
+);
+
+ALTER TABLE app_public.listings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE listings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.listings IS '@behavior -insert -update -delete
+A member''s offer of items at a unit price. Listing moves the items out of the seller''s inventory into the listing (escrowed goods); qty_available counts units not yet in an order.';
+
+--
+-- Name: COLUMN listings.unit_price; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.listings.unit_price IS 'Coins per unit.';
+
+--
+-- Name: COLUMN listings.fee_rate; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.listings.fee_rate IS 'The marketplace fee rate of this listing, fixed by its fee band when listed or repriced.';
+
+--
+-- Name: COLUMN listings.reference_price; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.listings.reference_price IS 'The reference price (7-day median or catalogue price, times the scarcity multiplier) the guards used.';
+
+--
+-- Name: close_listing(uuid, app_public.listing_status, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone) RETURNS app_public.listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_listing app_public.listings;
+begin
+  select * into v_listing from app_public.listings where listing_id = p_listing_id for update;
+  if v_listing.qty_available > 0 then
+    perform app_private.inventory_add(v_listing.seller_id, v_listing.sku, v_listing.qty_available);
+  end if;
+  update app_public.listings set status = p_status, qty_available = 0, closed_at = p_at
+   where listing_id = p_listing_id returning * into v_listing;
+  return v_listing;
+end;
+$$;
+
+ALTER FUNCTION app_private.close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone) IS 'Ends a listing (cancelled or expired): its unsold units go back to the seller''s inventory. Units in pending orders stay with those orders (a later refund returns them to the seller).';
+
+--
 -- Name: close_session(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -423,6 +1388,81 @@ ALTER FUNCTION app_private.close_session(p_token_hash bytea) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_private.close_session(p_token_hash bytea) IS 'Ends a session; true if it existed.';
+
+--
+-- Name: create_listing_for(bigint, text, integer, bigint, integer, integer, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_reward app_public.rewards;
+  v_cfg app_public.pricing_config;
+  v_replay jsonb;
+  v_quote app_public.price_quote;
+  v_listing app_public.listings;
+begin
+  perform app_private.check_quantity(p_qty);
+  if p_unit_price is null or p_unit_price <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_unit_price));
+  end if;
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'create_listing', 'sku', p_sku, 'qty', p_qty, 'unit_price', p_unit_price,
+      'hours', p_expires_in_hours, 'min', p_min_per_buyer, 'max', p_max_per_buyer));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.listings, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_cfg from app_public.pricing_config where guild_id = v_user.guild_id;
+  if p_expires_in_hours is null or p_expires_in_hours < 1 or p_expires_in_hours > v_cfg.max_listing_days * 24 then
+    perform app_private.raise_error('MK008', 'invalid_expiry', jsonb_build_object('max_hours', v_cfg.max_listing_days * 24));
+  end if;
+  if p_min_per_buyer is null or p_min_per_buyer < 1 or p_min_per_buyer > p_qty
+     or (p_max_per_buyer is not null and p_max_per_buyer < p_min_per_buyer) then
+    perform app_private.raise_error('MK010', 'invalid_buyer_limits',
+      jsonb_build_object('min_per_buyer', p_min_per_buyer, 'max_per_buyer', p_max_per_buyer, 'qty', p_qty));
+  end if;
+  select * into v_reward from app_public.rewards where guild_id = v_user.guild_id and sku = p_sku;
+  if v_reward.sku is null then
+    perform app_private.raise_error('RW001', 'reward_not_found', jsonb_build_object('sku', p_sku));
+  end if;
+  if not v_reward.tradable then
+    perform app_private.raise_error('RW005', 'not_tradable', jsonb_build_object('sku', p_sku));
+  end if;
+  v_quote := app_private.pricing_quote(v_user.guild_id, p_sku, p_unit_price, null, p_at);
+  if not v_quote.allowed then
+    perform app_private.raise_error('FL001', 'below_price_floor',
+      jsonb_build_object('sku', p_sku, 'unit_price', p_unit_price, 'floor', v_quote.floor_price,
+        'reference', v_quote.reference_price, 'median_7d', v_quote.median_7d,
+        'scarcity_multiplier', v_quote.scarcity_multiplier));
+  end if;
+  perform app_private.inventory_take(v_user.id, p_sku, p_qty);
+  insert into app_public.listings (guild_id, seller_id, sku, qty, qty_available, unit_price, fee_rate, fee_band,
+      reference_price, min_per_buyer, max_per_buyer, expires_at, created_at)
+    values (v_user.guild_id, v_user.id, p_sku, p_qty, p_qty, p_unit_price, v_quote.fee_rate, v_quote.fee_band,
+      v_quote.reference_price, p_min_per_buyer, p_max_per_buyer, p_at + make_interval(hours => p_expires_in_hours), p_at)
+    returning * into v_listing;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id, created_at)
+    values (v_user.guild_id, 'list', v_user.discord_id, v_user.id, 0, 'listing_created',
+      jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', p_unit_price, 'fee_rate', v_quote.fee_rate,
+        'fee_band', v_quote.fee_band), v_listing.listing_id, p_at);
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_listing));
+  return v_listing;
+end;
+$$;
+
+ALTER FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) IS 'The listing rule at an explicit time. See app_public.create_listing.';
 
 --
 -- Name: users; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -603,6 +1643,60 @@ ALTER FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint,
 COMMENT ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) IS 'Registers a member (with wallet and escrow accounts) or refreshes their display name; idempotent. VL001 for a bad snowflake.';
 
 --
+-- Name: fulfil_order_core(uuid, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.orders
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_order app_public.orders;
+  v_line app_public.order_lines;
+  v_legs jsonb;
+  v_tx uuid;
+begin
+  v_order := app_private.lock_order(p_order_id);
+  select * into v_line from app_public.order_lines where order_id = p_order_id order by id limit 1;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta,
+      order_id, listing_id, created_at)
+    values (v_order.guild_id, 'fulfil', p_actor_id, v_order.buyer_id, v_order.seller_id, v_order.escrow,
+      case when v_order.kind = 'shop' then 'shop_fulfilled' else 'market_fulfilled' end,
+      jsonb_build_object('sku', v_line.sku, 'qty', v_line.qty, 'unit_price', v_line.unit_price, 'fee', v_order.fee,
+        'net', v_order.escrow - v_order.fee), p_order_id, v_line.listing_id, p_at)
+    returning tx_id into v_tx;
+  if v_order.kind = 'shop' then
+    v_legs := jsonb_build_array(jsonb_build_object('account_id', app_private.guild_account(v_order.guild_id, 'treasury'),
+      'amount', v_order.escrow, 'reason', 'shop_revenue'));
+  else
+    v_legs := jsonb_build_array(jsonb_build_object('account_id', app_private.member_account(v_order.seller_id, 'wallet'),
+      'amount', v_order.escrow - v_order.fee, 'reason', 'sale_proceeds'));
+    if v_order.fee > 0 then
+      v_legs := v_legs || jsonb_build_object('account_id', app_private.guild_account(v_order.guild_id, 'fees'),
+        'amount', v_order.fee, 'reason', 'market_fee');
+    end if;
+  end if;
+  perform app_private.settle_hold(v_order.hold_id, v_legs, v_tx, p_at);
+  for v_line in select * from app_public.order_lines where order_id = p_order_id loop
+    perform app_private.inventory_add(v_order.buyer_id, v_line.sku, v_line.qty);
+  end loop;
+  update app_public.orders
+     set status = 'fulfilled', settled_at = p_at, settled_by = p_actor_id, settle_reason = p_reason,
+         fulfilment_attempts = fulfilment_attempts + 1, last_error = null
+   where order_id = p_order_id
+  returning * into v_order;
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone) IS 'Fulfils a pending order at most once: posts its hold (shop: all to the treasury; market: net to the seller''s wallet, fee to the fees account), delivers the goods to the buyer''s inventory, marks it fulfilled. Errors: OR001, OR002, LG003 hold_expired (an expired order can only be refunded).';
+
+--
 -- Name: give_from(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -694,6 +1788,24 @@ ALTER FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigi
 COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule at an explicit time (the public function passes now(); the demo seed back-dates). See app_public.give.';
 
 --
+-- Name: guild_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+  select id from app_public.accounts where guild_id = p_guild_id and user_id is null and currency = 'COIN' and kind = p_kind;
+$$;
+
+ALTER FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION guild_account(p_guild_id bigint, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) IS 'The guild''s COIN account of a kind (mint, treasury, fees).';
+
+--
 -- Name: hold(bigint, bigint, bigint, text, timestamp with time zone, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -779,6 +1891,100 @@ ALTER FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigi
 --
 
 COMMENT ON FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) IS 'Stores the result of a request under its idempotency key, in the same transaction as the request''s effect.';
+
+--
+-- Name: inventory_add(bigint, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) RETURNS integer
+    LANGUAGE sql
+    AS $$
+  insert into app_public.inventory (user_id, guild_id, sku, quantity)
+    select p_user_id, u.guild_id, p_sku, p_qty from app_public.users u where u.id = p_user_id
+  on conflict (user_id, sku) do update
+    set quantity = app_public.inventory.quantity + excluded.quantity, updated_at = now()
+  returning quantity;
+$$;
+
+ALTER FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION inventory_add(p_user_id bigint, p_sku text, p_qty integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) IS 'Adds p_qty units of a SKU to a member''s inventory; returns the new quantity.';
+
+--
+-- Name: inventory_take(bigint, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_have integer;
+begin
+  update app_public.inventory set quantity = quantity - p_qty, updated_at = now()
+   where user_id = p_user_id and sku = p_sku and quantity >= p_qty
+  returning quantity into v_have;
+  if v_have is null then
+    perform app_private.raise_error('IN001', 'insufficient_inventory', jsonb_build_object('sku', p_sku, 'needed', p_qty,
+      'have', coalesce((select quantity from app_public.inventory where user_id = p_user_id and sku = p_sku), 0)));
+  end if;
+  return v_have;
+end;
+$$;
+
+ALTER FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION inventory_take(p_user_id bigint, p_sku text, p_qty integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) IS 'Removes p_qty units from a member''s inventory; IN001 insufficient_inventory when they own fewer.';
+
+--
+-- Name: listing_for_change(uuid, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) RETURNS record
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_caller app_public.users;
+begin
+  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select * into listing from app_public.listings l
+   where l.listing_id = p_listing_id and l.guild_id = app_public.current_guild_id();
+  if listing.listing_id is null then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', p_listing_id));
+  end if;
+  select * into v_caller from app_public.users u
+   where u.guild_id = app_public.current_guild_id() and u.discord_id = app_public.current_discord_id();
+  is_seller := coalesce(v_caller.id = listing.seller_id, false) and current_setting('role', true) <> 'coins_staff';
+  if not is_seller then
+    actor_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+    if p_reason is null or length(btrim(p_reason)) < 3 then
+      perform app_private.raise_error('RS001', 'reason_required');
+    end if;
+  end if;
+  perform 1 from app_private.lock_members(array[listing.seller_id]);
+  select * into listing from app_public.listings l where l.listing_id = p_listing_id for update;
+  if listing.status not in ('active', 'sold') then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', listing.status));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) IS 'Resolves who may change a listing: its seller, or staff (SUPERADMIN, ADMIN, OPERATOR) with a reason. Locks the seller and the listing. Errors: AU001, MK001 listing_not_found, PD001, RS001, MK002 listing_not_active.';
 
 --
 -- Name: transfers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -890,6 +2096,77 @@ ALTER FUNCTION app_private.lock_members(p_user_ids bigint[]) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.lock_members(p_user_ids bigint[]) IS 'Locks member rows in id order. Every rule that moves a member''s funds calls it before touching the ledger, so locks are always taken members first, then accounts (both in id order): no deadlocks.';
 
 --
+-- Name: lock_order(uuid); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.lock_order(p_order_id uuid) RETURNS app_public.orders
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_order app_public.orders;
+begin
+  select * into v_order from app_public.orders where order_id = p_order_id;
+  if v_order.order_id is null then
+    perform app_private.raise_error('OR001', 'order_not_found', jsonb_build_object('order_id', p_order_id));
+  end if;
+  perform 1 from app_private.lock_members(array[v_order.buyer_id, v_order.seller_id]);
+  select * into v_order from app_public.orders where order_id = p_order_id for update;
+  if v_order.status <> 'pending' then
+    perform app_private.raise_error('OR002', 'order_not_pending', jsonb_build_object('status', v_order.status));
+  end if;
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_private.lock_order(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION lock_order(p_order_id uuid); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.lock_order(p_order_id uuid) IS 'Locks an order''s members then the order; OR001 order_not_found, OR002 order_not_pending (settled already).';
+
+--
+-- Name: median_7d(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+  select round(percentile_cont(0.5) within group (order by ol.unit_price))::bigint
+    from app_public.order_lines ol
+    join app_public.orders o on o.order_id = ol.order_id
+   where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
+     and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at;
+$$;
+
+ALTER FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) IS 'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at; null without sales.';
+
+--
+-- Name: member_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+  select id from app_public.accounts where user_id = p_user_id and currency = 'COIN' and kind = p_kind;
+$$;
+
+ALTER FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION member_account(p_user_id bigint, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) IS 'The member''s COIN account of a kind (wallet, escrow).';
+
+--
 -- Name: member_snapshot(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -964,6 +2241,51 @@ ALTER FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p
 --
 
 COMMENT ON FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer) IS 'Opens a session for an identity the server has established (development login or Discord OAuth). Only the SHA-256 of the cookie token is stored; a player session registers the member if needed. Errors: MB003 guild_not_found, VL001 invalid_argument (ttl outside 60 s..30 days, kind/staff_role mismatch, source, token hash not 32 bytes).';
+
+--
+-- Name: order_snapshot(uuid); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.order_snapshot(p_order_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+  select to_jsonb(o) - 'updated_at' || jsonb_build_object('lines',
+    (select jsonb_agg(jsonb_build_object('sku', l.sku, 'qty', l.qty, 'unit_price', l.unit_price, 'listing_id', l.listing_id))
+       from app_public.order_lines l where l.order_id = o.order_id))
+    from app_public.orders o where o.order_id = p_order_id;
+$$;
+
+ALTER FUNCTION app_private.order_snapshot(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION order_snapshot(p_order_id uuid); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.order_snapshot(p_order_id uuid) IS 'An order with its lines, for audit snapshots and idempotent replies.';
+
+--
+-- Name: order_violations(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.order_violations(p_guild_id bigint) RETURNS SETOF app_public.ledger_violation
+    LANGUAGE sql STABLE
+    AS $$
+  select 'order_state_matches_hold', o.guild_id, 'COIN'::text, t.credit_account_id, o.escrow, t.amount
+    from app_public.orders o join app_public.transfers t on t.id = o.hold_id
+   where (p_guild_id is null or o.guild_id = p_guild_id)
+     and ((o.status = 'pending' and t.status <> 'pending')
+          or (o.status = 'fulfilled' and t.status <> 'posted')
+          or (o.status in ('refunded', 'cancelled') and t.status <> 'voided')
+          or t.amount <> o.escrow);
+$$;
+
+ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION order_violations(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount.';
 
 --
 -- Name: post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1051,6 +2373,58 @@ ALTER FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id b
 COMMENT ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) IS 'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, NF001 insufficient_funds (the debit account cannot go below zero), LG001 ledger_violation. Design: DESIGN.md "Money".';
 
 --
+-- Name: pricing_quote(bigint, text, bigint, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid DEFAULT NULL::uuid, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.price_quote
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+  v_cfg app_public.pricing_config;
+  v_catalogue bigint;
+  v_median bigint;
+  v_supply integer;
+  v_mult numeric := 1;
+  v_ref bigint;
+  v_floor bigint;
+  v_band app_public.fee_band;
+  v_rate numeric;
+begin
+  select * into v_cfg from app_public.pricing_config where guild_id = p_guild_id;
+  select price into v_catalogue from app_public.rewards where guild_id = p_guild_id and sku = p_sku;
+  v_median := app_private.median_7d(p_guild_id, p_sku, p_at);
+  select coalesce(sum(qty_available), 0)::int into v_supply from app_public.listings
+   where guild_id = p_guild_id and sku = p_sku and status = 'active'
+     and listing_id is distinct from p_exclude_listing;
+  if v_cfg.scarcity_target > 0 and v_supply < v_cfg.scarcity_target then
+    v_mult := 1 + v_cfg.alpha * (1 - v_supply::numeric / v_cfg.scarcity_target);
+  end if;
+  v_ref := greatest(1, round(coalesce(v_median, v_catalogue) * v_mult))::bigint;
+  v_floor := ceil(v_ref * v_cfg.price_floor_pct)::bigint;
+  if p_unit_price < v_ref then
+    v_band := 'undercut';
+    v_rate := v_cfg.undercut_fee;
+  elsif p_unit_price > v_ref * v_cfg.over_average_ratio then
+    v_band := 'over_average';
+    v_rate := v_cfg.over_average_fee;
+  else
+    v_band := 'market';
+    v_rate := v_cfg.market_fee;
+  end if;
+  return (p_sku, p_unit_price, v_catalogue, v_median, v_supply, round(v_mult, 4), v_ref, v_floor, v_band, v_rate,
+          p_unit_price >= v_floor)::app_public.price_quote;
+end;
+$$;
+
+ALTER FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) IS 'The pricing guards. Reference = the SKU''s 7-day median sale price (catalogue price without sales) x scarcity multiplier, where multiplier = 1 + alpha x (1 - supply / scarcity_target) while active listed supply (excluding p_exclude_listing) is below scarcity_target. Floor = ceil(reference x price_floor_pct). Fee band: undercut below the reference (undercut_fee), over_average above reference x over_average_ratio (over_average_fee), market otherwise (market_fee). Source: seed 000 section 4 "Pricing guards", issue #3.';
+
+--
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -1072,6 +2446,60 @@ ALTER FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) 
 --
 
 COMMENT ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) IS 'Raises a named application error: SQLSTATE p_code, message = the stable key from db/ERRORS.md, DETAIL = a JSON object with the parameters clients substitute into the human message.';
+
+--
+-- Name: refund_order_core(uuid, app_public.order_status, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.orders
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_order app_public.orders;
+  v_line app_public.order_lines;
+  v_listing app_public.listings;
+  v_tx uuid;
+begin
+  v_order := app_private.lock_order(p_order_id);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta,
+      order_id, listing_id, created_at)
+    values (v_order.guild_id, 'refund', p_actor_id, v_order.buyer_id, v_order.seller_id, v_order.escrow,
+      case when p_status = 'cancelled' then 'order_cancelled' else 'order_refunded' end,
+      jsonb_build_object('why', p_reason), p_order_id,
+      (select listing_id from app_public.order_lines where order_id = p_order_id order by id limit 1), p_at)
+    returning tx_id into v_tx;
+  perform app_private.void_hold(v_order.hold_id, 'order_refund', v_tx, p_at);
+  -- Goods go back where they came from: the listing if it still sells, else the seller; shop stock is restored.
+  for v_line in select * from app_public.order_lines where order_id = p_order_id loop
+    if v_line.listing_id is not null then
+      select * into v_listing from app_public.listings where listing_id = v_line.listing_id for update;
+      if v_listing.status in ('active', 'sold') and v_listing.expires_at > p_at then
+        update app_public.listings
+           set qty_available = qty_available + v_line.qty, status = 'active'
+         where listing_id = v_line.listing_id;
+      else
+        perform app_private.inventory_add(v_listing.seller_id, v_line.sku, v_line.qty);
+      end if;
+    else
+      update app_public.rewards set stock = stock + v_line.qty
+       where guild_id = v_line.guild_id and sku = v_line.sku and stock is not null;
+    end if;
+  end loop;
+  update app_public.orders
+     set status = p_status, settled_at = p_at, settled_by = p_actor_id, settle_reason = p_reason
+   where order_id = p_order_id
+  returning * into v_order;
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_private.refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone) IS 'Refunds (or, for the buyer, cancels) a pending order at most once: voids its hold (escrow back to the buyer), returns the goods (to the listing while it is active and unexpired, else to the seller; shop stock restored). Errors: OR001, OR002 order_not_pending.';
 
 --
 -- Name: register_caller(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1258,6 +2686,34 @@ ALTER FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_i
 COMMENT ON FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone) IS 'Phase two, success: pays a pending hold out of escrow to the accounts in p_credits ([{account_id, amount, reason?}], amounts adding up exactly to the hold) and marks it posted. At most once: LG002 hold_already_resolved on a second attempt; LG003 hold_expired after its timeout (it may then only be voided); LG001 when the legs do not add up or the transfer is not a hold.';
 
 --
+-- Name: staff_order_action(uuid, text, app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) RETURNS app_public.staff_role
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(p_allowed);
+begin
+  if p_reason is null or length(btrim(p_reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if not exists (select 1 from app_public.orders where order_id = p_order_id and guild_id = app_public.current_guild_id()) then
+    perform app_private.raise_error('OR001', 'order_not_found', jsonb_build_object('order_id', p_order_id));
+  end if;
+  return v_role;
+end;
+$$;
+
+ALTER FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) IS 'Checks a staff override on an order of the current guild: role (PD001), reason (RS001), existence (OR001).';
+
+--
 -- Name: staff_target(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -1295,6 +2751,85 @@ ALTER FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) OWNE
 COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: separation of duties).';
 
 --
+-- Name: tg__audit(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg__audit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_before jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) - 'updated_at' end;
+  v_after jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) - 'updated_at' end;
+  v_row jsonb := coalesce(v_after, v_before);
+begin
+  -- tg_argv: [0] subject_type, [1] the column naming the subject.
+  if app_public.current_staff_role() is not null and v_before is distinct from v_after then
+    insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
+        before, after, reason)
+      values ((v_row ->> 'guild_id')::bigint, coalesce(app_public.current_discord_id(), 0), app_public.current_staff_role(),
+        lower(tg_op) || '_' || tg_argv[0], tg_argv[0], v_row ->> tg_argv[1], v_before, v_after,
+        coalesce(nullif(btrim(current_setting('app.reason', true)), ''), lower(tg_op) || ' via API'));
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg__audit() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg__audit(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg__audit() IS 'Trigger (arguments: subject_type, subject column): every staff insert, update or delete is written to admin_actions with before/after snapshots (updated_at ignored; no-op updates not recorded); reason from the claim app.reason.';
+
+--
+-- Name: tg__notify_stream(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg__notify_stream() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  -- Delivered at commit; identical payloads within one transaction are folded into one.
+  perform pg_notify(tg_argv[0], coalesce(new.guild_id::text, ''));
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg__notify_stream() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg__notify_stream(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg__notify_stream() IS 'Trigger: NOTIFY channel tg_argv[0] with the row''s guild id.';
+
+--
+-- Name: tg__require_staff(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg__require_staff() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    perform app_private.require_staff(tg_argv::app_public.staff_role[]);
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg__require_staff() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg__require_staff(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg__require_staff() IS 'Trigger (arguments: the allowed staff roles): a staff write by a role not listed is refused with PD001 permission_denied (AU001 without claims), so a refused edit is an error rather than a silent 0-row update.';
+
+--
 -- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -1318,59 +2853,6 @@ ALTER FUNCTION app_private.tg__timestamps() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg__timestamps() IS 'Trigger: keeps created_at immutable and updated_at strictly increasing.';
 
 --
--- Name: tg_guild_settings__audit(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_guild_settings__audit() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if app_public.current_staff_role() is not null
-     and to_jsonb(old) - 'updated_at' is distinct from to_jsonb(new) - 'updated_at' then
-    insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
-        before, after, reason)
-      values (new.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'update_settings',
-        'guild_settings', new.guild_id::text, to_jsonb(old) - 'updated_at', to_jsonb(new) - 'updated_at',
-        coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'settings updated'));
-  end if;
-  return new;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_guild_settings__audit() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_guild_settings__audit(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_guild_settings__audit() IS 'Trigger: every staff change to guild_settings is written to admin_actions with before/after snapshots (reason from the transaction-local claim app.reason when the client gives one).';
-
---
--- Name: tg_guild_settings__require_admin(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_guild_settings__require_admin() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if current_setting('role', true) = 'coins_staff' then
-    perform app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
-  end if;
-  return new;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_guild_settings__require_admin() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_guild_settings__require_admin(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_guild_settings__require_admin() IS 'Trigger: staff below ADMIN editing guild_settings get PD001 permission_denied (not a silent 0-row update); AU001 without claims.';
-
---
 -- Name: tg_guilds__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -1380,6 +2862,7 @@ CREATE FUNCTION app_private.tg_guilds__provision() RETURNS trigger
     AS $$
 begin
   insert into app_public.guild_settings (guild_id) values (new.id);
+  insert into app_public.pricing_config (guild_id) values (new.id);
   insert into app_public.accounts (guild_id, currency, kind)
     select new.id, 'COIN', k from unnest(array['mint', 'treasury', 'fees']::app_public.account_kind[]) k;
   return new;
@@ -1392,7 +2875,30 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_guilds__provision(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings and its COIN mint, treasury and fees accounts.';
+COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
+
+--
+-- Name: tg_orders__queue_fulfilment(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__queue_fulfilment() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job('orders__fulfil', json_build_object('order_id', new.order_id),
+    job_key := 'orders__fulfil:' || new.order_id, max_attempts := 8);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_orders__queue_fulfilment() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_orders__queue_fulfilment(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_orders__queue_fulfilment() IS 'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once; up to 8 attempts with exponential backoff).';
 
 --
 -- Name: tg_users__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1416,6 +2922,27 @@ ALTER FUNCTION app_private.tg_users__provision() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_users__provision() IS 'Trigger: a new member gets a COIN wallet and a COIN escrow account.';
+
+--
+-- Name: valid_limits(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.valid_limits(p jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  select jsonb_typeof(p) = 'object'
+     and not exists (select 1 from jsonb_object_keys(p) k where k not in ('per_member_per_day', 'per_member_lifetime'))
+     and coalesce(jsonb_typeof(p -> 'per_member_per_day') = 'number' and (p ->> 'per_member_per_day') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_per_day' is null)
+     and coalesce(jsonb_typeof(p -> 'per_member_lifetime') = 'number' and (p ->> 'per_member_lifetime') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_lifetime' is null);
+$_$;
+
+ALTER FUNCTION app_private.valid_limits(p jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION valid_limits(p jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.valid_limits(p jsonb) IS 'Check: reward limits are an object with optional positive integers per_member_per_day (UTC day) and per_member_lifetime.';
 
 --
 -- Name: void_hold(bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1467,6 +2994,117 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
+-- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if idempotency_key is null then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
+  end if;
+  return app_private.buy_listing_for((app_private.current_member()).id, listing_id, qty, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) IS 'Buys qty units of an active listing: the buyer''s coins (qty x unit price) move from wallet to escrow atomically and the units leave the listing; the order is fulfilled by the orders__fulfil job (goods to the buyer, net to the seller, fee to the guild''s fees account) or refunded. The listing row lock serialises buyers, so units are never oversold; per-buyer min (per order) and max (across all of the buyer''s pending and fulfilled orders on the listing) are enforced. Errors: AU001, MB001, AM002, MK001 listing_not_found, MK002 listing_not_active, MK003 self_purchase, MK004 quantity_unavailable, MK005 below_min_per_buyer, MK006 above_max_per_buyer, FZ001, FZ002 (seller frozen), NF001, IK001/IK002. Source: issue #3, seed 000 section 4 "Buy flow" and "Escrow".';
+
+--
+-- Name: buy_reward(text, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if idempotency_key is null then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
+  end if;
+  return app_private.buy_reward_for((app_private.current_member()).id, sku, qty, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_reward(sku text, qty integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) IS 'Buys qty units of a catalogue SKU. Validates visibility, expiry, stock (the reward row is locked: never oversold, never negative), the per-member limits (per UTC day and lifetime, counting pending and fulfilled orders), funds and frozen state; creates an order whose coins sit in escrow (a pending hold timing out after escrow_timeout_min) until fulfilment posts it to the treasury or a failure voids it. A replay with the same key returns the same order. Errors: AU001, MB001, AM002 invalid_quantity, FZ001, RW001 reward_not_found, RW002 reward_expired, RW003 out_of_stock, RW004 purchase_limit_reached, NF001 insufficient_funds, IK001/IK002. Source: issue #3, seed 003 "Shop Item Purchase".';
+
+--
+-- Name: cancel_listing(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_listing(listing_id uuid, reason text DEFAULT NULL::text) RETURNS app_public.listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v record;
+  v_before jsonb;
+  v_after app_public.listings;
+begin
+  select * into v from app_private.listing_for_change(listing_id, reason);
+  v_before := to_jsonb(v.listing);
+  v_after := app_private.close_listing(listing_id, 'cancelled', now());
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
+    values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_cancelled',
+      jsonb_build_object('sku', v_after.sku, 'returned_qty', v.listing.qty_available, 'by', case when v.is_seller then 'seller' else 'staff' end),
+      listing_id);
+  if not v.is_seller then
+    insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+      values (v_after.guild_id, app_public.current_discord_id(), v.actor_role, 'cancel_listing', 'listing', listing_id::text,
+        v_before, to_jsonb(v_after), reason);
+  end if;
+  return v_after;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_listing(listing_id uuid, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_listing(listing_id uuid, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_listing(listing_id uuid, reason text) IS 'Cancels a listing: unsold units return to the seller; pending orders on it proceed (a refund returns their units to the seller). The seller may cancel their own; staff (SUPERADMIN, ADMIN, OPERATOR) override with a reason, audited. Errors: AU001, MK001, PD001, RS001, MK002 listing_not_active. Source: issue #3.';
+
+--
+-- Name: cancel_order(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_order(order_id uuid) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_me app_public.users := app_private.current_member();
+begin
+  if not exists (select 1 from app_public.orders o where o.order_id = cancel_order.order_id and o.buyer_id = v_me.id) then
+    perform app_private.raise_error('OR001', 'order_not_found', jsonb_build_object('order_id', order_id));
+  end if;
+  return app_private.refund_order_core(order_id, 'cancelled', v_me.discord_id, 'cancelled by the buyer', now());
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_order(order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_order(order_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_order(order_id uuid) IS 'The buyer withdraws their own pending order: escrow back to them, goods back. Errors: AU001, MB001, OR001 (not theirs or unknown), OR002 order_not_pending. Source: issue #3.';
+
+--
 -- Name: claim_daily(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -1488,6 +3126,28 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 --
 
 COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
+
+--
+-- Name: create_listing(text, integer, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer DEFAULT 72, min_per_buyer integer DEFAULT 1, max_per_buyer integer DEFAULT NULL::integer, idempotency_key text DEFAULT NULL::text) RETURNS app_public.listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.create_listing_for((app_private.current_member()).id, sku, qty, unit_price, expires_in_hours,
+    min_per_buyer, max_per_buyer, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
 
 --
 -- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1549,6 +3209,59 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
 
 --
+-- Name: edit_listing_price(uuid, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text DEFAULT NULL::text) RETURNS app_public.listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v record;
+  v_quote app_public.price_quote;
+  v_after app_public.listings;
+begin
+  if unit_price is null or unit_price <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
+  end if;
+  select * into v from app_private.listing_for_change(listing_id, reason);
+  if v.listing.status <> 'active' then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', v.listing.status));
+  end if;
+  v_quote := app_private.pricing_quote(v.listing.guild_id, v.listing.sku, unit_price, listing_id);
+  if v.is_seller and not v_quote.allowed then
+    perform app_private.raise_error('FL001', 'below_price_floor',
+      jsonb_build_object('sku', v.listing.sku, 'unit_price', unit_price, 'floor', v_quote.floor_price,
+        'reference', v_quote.reference_price, 'median_7d', v_quote.median_7d,
+        'scarcity_multiplier', v_quote.scarcity_multiplier));
+  end if;
+  update app_public.listings l
+     set unit_price = edit_listing_price.unit_price, fee_rate = v_quote.fee_rate, fee_band = v_quote.fee_band,
+         reference_price = v_quote.reference_price
+   where l.listing_id = edit_listing_price.listing_id
+  returning * into v_after;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
+    values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_repriced',
+      jsonb_build_object('sku', v_after.sku, 'old_unit_price', v.listing.unit_price, 'unit_price', unit_price,
+        'fee_rate', v_quote.fee_rate, 'fee_band', v_quote.fee_band), listing_id);
+  if not v.is_seller then
+    insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+      values (v_after.guild_id, app_public.current_discord_id(), v.actor_role, 'edit_listing_price', 'listing',
+        listing_id::text, to_jsonb(v.listing), to_jsonb(v_after), reason);
+  end if;
+  return v_after;
+end;
+$$;
+
+ALTER FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION edit_listing_price(listing_id uuid, unit_price bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) IS 'Reprices an active listing; the guards are re-applied and the fee band and rate recomputed (pending orders keep their price). The seller is held to the floor (FL001); staff (SUPERADMIN, ADMIN, OPERATOR) may override it with a reason, audited with before/after. Errors: AU001, AM001, MK001, PD001, RS001, MK002, FL001. Source: issue #3.';
+
+--
 -- Name: freeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -1567,6 +3280,36 @@ ALTER FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotenc
 --
 
 COMMENT ON FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Freezes a member: a frozen member cannot claim, give, receive gives, buy or sell until unfrozen. Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT. Writes admin_actions (before/after, reason) and a flag transaction. Errors: AU001, PD001, RS001, MB002, PD002, FZ003 already_frozen, IK001/IK002. Source: issue #2, seed 000 section 4 (Freeze User).';
+
+--
+-- Name: fulfil_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.fulfil_order(order_id uuid, reason text) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.staff_order_action(order_id, reason,
+    array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_before jsonb := app_private.order_snapshot(order_id);
+  v_after app_public.orders;
+begin
+  v_after := app_private.fulfil_order_core(order_id, app_public.current_discord_id(), reason, now());
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_after.guild_id, app_public.current_discord_id(), v_role, 'force_fulfil', 'order', order_id::text,
+      v_before, app_private.order_snapshot(order_id), reason);
+  return v_after;
+end;
+$$;
+
+ALTER FUNCTION app_public.fulfil_order(order_id uuid, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fulfil_order(order_id uuid, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.fulfil_order(order_id uuid, reason text) IS 'Staff override: fulfils a pending order now (as the fulfilment job would). Roles: SUPERADMIN, ADMIN, OPERATOR; reason required; audited with before/after. Errors: AU001, PD001, RS001, OR001, OR002, LG003. Source: issue #3.';
 
 --
 -- Name: give(bigint, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1665,6 +3408,66 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction. Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+
+--
+-- Name: price_check(text, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.price_check(sku text, unit_price bigint) RETURNS app_public.price_quote
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  if not exists (select 1 from app_public.rewards r where r.guild_id = app_public.current_guild_id() and r.sku = price_check.sku) then
+    perform app_private.raise_error('RW001', 'reward_not_found', jsonb_build_object('sku', sku));
+  end if;
+  if unit_price is null or unit_price <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
+  end if;
+  return app_private.pricing_quote(app_public.current_guild_id(), sku, unit_price);
+end;
+$$;
+
+ALTER FUNCTION app_public.price_check(sku text, unit_price bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION price_check(sku text, unit_price bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.price_check(sku text, unit_price bigint) IS 'Quotes a unit price for a SKU against the pricing guards before listing (floor, reference, fee band and rate). Errors: AU001, RW001 reward_not_found, AM001 invalid_amount.';
+
+--
+-- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.refund_order(order_id uuid, reason text) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.staff_order_action(order_id, reason,
+    array['SUPERADMIN', 'ADMIN', 'OPERATOR', 'SUPPORT']::app_public.staff_role[]);
+  v_before jsonb := app_private.order_snapshot(order_id);
+  v_after app_public.orders;
+begin
+  v_after := app_private.refund_order_core(order_id, 'refunded', app_public.current_discord_id(), reason, now());
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_after.guild_id, app_public.current_discord_id(), v_role, 'refund_order', 'order', order_id::text,
+      v_before, app_private.order_snapshot(order_id), reason);
+  return v_after;
+end;
+$$;
+
+ALTER FUNCTION app_public.refund_order(order_id uuid, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refund_order(order_id uuid, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.refund_order(order_id uuid, reason text) IS 'Staff override: refunds a pending order (escrow back to the buyer, goods back to the listing or seller). Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT; reason required; audited. Errors: AU001, PD001, RS001, OR001, OR002. Source: issue #3, seed 000 section 4 (Refund).';
 
 --
 -- Name: register_member(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -1845,6 +3648,8 @@ begin
        and exists (select 1 from app_public.accounts a where a.id = h.credit_account_id and a.kind = 'escrow')
      group by h.id
     having coalesce(sum(l.amount), 0) <> case when h.status = 'pending' then 0 else h.amount end;
+  -- 6. Orders agree with their holds.
+  return query select * from app_private.order_violations(v_guild);
 end;
 $$;
 
@@ -1854,7 +3659,7 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full. Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
 -- Name: idempotency_keys; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -1985,13 +3790,38 @@ COMMENT ON TABLE app_public.currencies IS '@behavior -insert -update -delete
 Reference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).';
 
 --
+-- Name: daily_stats; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.daily_stats (
+    guild_id bigint NOT NULL,
+    day date NOT NULL,
+    transactions integer NOT NULL,
+    volume bigint NOT NULL,
+    fees bigint NOT NULL,
+    new_listings integer NOT NULL,
+    orders integer NOT NULL,
+    refunds integer NOT NULL,
+    active_members integer NOT NULL,
+    top_movers jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.daily_stats OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE daily_stats; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.daily_stats IS '@behavior -insert -update -delete
+One row per guild and UTC day (digest__daily job): transactions, coins volume, fees collected, new listings, orders, refunds, active members, top movers.';
+
+--
 -- Name: guild_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TABLE app_public.guild_settings (
     guild_id bigint NOT NULL,
-    market_fee numeric(5,4) DEFAULT 0.08 NOT NULL,
-    price_floor_pct numeric(5,4) DEFAULT 0.70 NOT NULL,
     escrow_timeout_min integer DEFAULT 15 NOT NULL,
     voucher_timeout_h integer DEFAULT 72 NOT NULL,
     leaderboard_cron text DEFAULT '*/15 * * * *'::text NOT NULL,
@@ -2009,8 +3839,6 @@ CREATE TABLE app_public.guild_settings (
     CONSTRAINT guild_settings_give_rate_limit_check CHECK (((give_rate_limit >= 1) AND (give_rate_limit <= 10000))),
     CONSTRAINT guild_settings_give_rate_window_s_check CHECK (((give_rate_window_s >= 1) AND (give_rate_window_s <= 86400))),
     CONSTRAINT guild_settings_leaderboard_cron_check CHECK ((leaderboard_cron ~ '^\S+( \S+){4}$'::text)),
-    CONSTRAINT guild_settings_market_fee_check CHECK (((market_fee >= (0)::numeric) AND (market_fee <= 0.5))),
-    CONSTRAINT guild_settings_price_floor_pct_check CHECK (((price_floor_pct >= (0)::numeric) AND (price_floor_pct <= (1)::numeric))),
     CONSTRAINT guild_settings_voucher_timeout_h_check CHECK (((voucher_timeout_h >= 1) AND (voucher_timeout_h <= 8760)))
 );
 
@@ -2022,18 +3850,6 @@ ALTER TABLE app_public.guild_settings OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.guild_settings IS '@behavior -insert -delete
 Economy tunables of a guild (defaults from the seed: MARKET_FEE, PRICE_FLOOR_PCT, ESCROW_TIMEOUT_MIN, VOUCHER_TIMEOUT_H, LEADERBOARD_CRON). Amounts in minor units of COIN.';
-
---
--- Name: COLUMN guild_settings.market_fee; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.market_fee IS 'Marketplace fee as a fraction of the sale (0.08 = 8 %).';
-
---
--- Name: COLUMN guild_settings.price_floor_pct; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.price_floor_pct IS 'Listings below this fraction of the 7-day median are refused.';
 
 --
 -- Name: COLUMN guild_settings.escrow_timeout_min; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
@@ -2078,6 +3894,280 @@ COMMENT ON COLUMN app_public.guild_settings.give_rate_limit IS 'How many gives a
 COMMENT ON COLUMN app_public.guild_settings.give_rate_window_s IS 'The give rate-limit window, in seconds.';
 
 --
+-- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.inventory (
+    user_id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    sku text NOT NULL,
+    quantity integer NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT inventory_quantity_check CHECK ((quantity >= 0))
+);
+
+ALTER TABLE app_public.inventory OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE inventory; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.inventory IS '@behavior -insert -update -delete
+What each member owns, by SKU. Written only by the purchase, listing and fulfilment rules.';
+
+--
+-- Name: leaderboard_snapshots; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.leaderboard_snapshots (
+    guild_id bigint NOT NULL,
+    rank integer NOT NULL,
+    discord_id bigint NOT NULL,
+    display_name text NOT NULL,
+    balance bigint NOT NULL,
+    refreshed_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE app_public.leaderboard_snapshots OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE leaderboard_snapshots; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.leaderboard_snapshots IS '@behavior -insert -update -delete
+The top 10 as of the last leaderboard__refresh (what #leaderboard shows).';
+
+--
+-- Name: ops_alerts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.ops_alerts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.ops_alerts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: order_lines; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.order_lines (
+    id bigint NOT NULL,
+    order_id uuid NOT NULL,
+    guild_id bigint NOT NULL,
+    listing_id uuid,
+    sku text NOT NULL,
+    qty integer NOT NULL,
+    unit_price bigint NOT NULL,
+    CONSTRAINT order_lines_qty_check CHECK ((qty > 0)),
+    CONSTRAINT order_lines_unit_price_check CHECK ((unit_price > 0))
+);
+
+ALTER TABLE app_public.order_lines OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE order_lines; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.order_lines IS '@behavior -insert -update -delete
+What an order buys: SKU, quantity, unit price, and the listing for marketplace orders.';
+
+--
+-- Name: order_lines_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.order_lines ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.order_lines_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: pricing_config; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pricing_config (
+    guild_id bigint NOT NULL,
+    price_floor_pct numeric(5,4) DEFAULT 0.70 NOT NULL,
+    market_fee numeric(5,4) DEFAULT 0.08 NOT NULL,
+    undercut_fee numeric(5,4) DEFAULT 0.10 NOT NULL,
+    over_average_fee numeric(5,4) DEFAULT 0.12 NOT NULL,
+    over_average_ratio numeric(6,4) DEFAULT 1.25 NOT NULL,
+    scarcity_target integer DEFAULT 5 NOT NULL,
+    alpha numeric(6,4) DEFAULT 0.20 NOT NULL,
+    max_listing_days integer DEFAULT 14 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pricing_config_alpha_check CHECK (((alpha >= (0)::numeric) AND (alpha <= (5)::numeric))),
+    CONSTRAINT pricing_config_market_fee_check CHECK (((market_fee >= (0)::numeric) AND (market_fee <= 0.5))),
+    CONSTRAINT pricing_config_max_listing_days_check CHECK (((max_listing_days >= 1) AND (max_listing_days <= 90))),
+    CONSTRAINT pricing_config_over_average_fee_check CHECK (((over_average_fee >= (0)::numeric) AND (over_average_fee <= 0.5))),
+    CONSTRAINT pricing_config_over_average_ratio_check CHECK (((over_average_ratio >= (1)::numeric) AND (over_average_ratio <= (10)::numeric))),
+    CONSTRAINT pricing_config_price_floor_pct_check CHECK (((price_floor_pct >= (0)::numeric) AND (price_floor_pct <= (1)::numeric))),
+    CONSTRAINT pricing_config_scarcity_target_check CHECK (((scarcity_target >= 0) AND (scarcity_target <= 1000000))),
+    CONSTRAINT pricing_config_undercut_fee_check CHECK (((undercut_fee >= (0)::numeric) AND (undercut_fee <= 0.5)))
+);
+
+ALTER TABLE app_public.pricing_config OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pricing_config; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pricing_config IS '@behavior -insert -delete
+Marketplace pricing guards of a guild (seed MARKET_FEE, PRICE_FLOOR_PCT; fee bands; scarcity). Rules: README "Marketplace rules", app_private.pricing_quote.';
+
+--
+-- Name: COLUMN pricing_config.price_floor_pct; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.price_floor_pct IS 'A listing below this fraction of the reference price is refused (FL001).';
+
+--
+-- Name: COLUMN pricing_config.market_fee; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.market_fee IS 'Fee rate for listings priced at the going rate (reference .. reference x over_average_ratio).';
+
+--
+-- Name: COLUMN pricing_config.undercut_fee; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.undercut_fee IS 'Fee rate for listings below the reference price (undercutting).';
+
+--
+-- Name: COLUMN pricing_config.over_average_fee; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.over_average_fee IS 'Fee rate for listings above reference x over_average_ratio.';
+
+--
+-- Name: COLUMN pricing_config.scarcity_target; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.scarcity_target IS 'Active listed units of a SKU below which the reference price is raised.';
+
+--
+-- Name: COLUMN pricing_config.alpha; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.alpha IS 'Scarcity strength: reference x (1 + alpha x (1 - supply / scarcity_target)).';
+
+--
+-- Name: COLUMN pricing_config.max_listing_days; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.pricing_config.max_listing_days IS 'Longest listing lifetime, in days.';
+
+--
+-- Name: pricing_history; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pricing_history (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    sku text NOT NULL,
+    median_7d bigint,
+    volume_24h integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.pricing_history OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pricing_history; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pricing_history IS '@behavior -insert -update -delete
+Periodic price statistics per SKU (pricing__rollup job): 7-day median sale price (coins) and units sold in 24 h.';
+
+--
+-- Name: pricing_history_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pricing_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.pricing_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: rewards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.rewards (
+    guild_id bigint NOT NULL,
+    sku text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    category app_public.reward_category NOT NULL,
+    price bigint NOT NULL,
+    fulfilment app_public.fulfilment_kind DEFAULT 'none'::app_public.fulfilment_kind NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    limits jsonb DEFAULT '{}'::jsonb NOT NULL,
+    stock integer,
+    expires_at timestamp with time zone,
+    visible boolean DEFAULT true NOT NULL,
+    tradable boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
+    CONSTRAINT rewards_limits_check CHECK (app_private.valid_limits(limits)),
+    CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
+    CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
+    CONSTRAINT rewards_price_check CHECK ((price > 0)),
+    CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
+    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0)))
+);
+
+ALTER TABLE app_public.rewards OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE rewards; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.rewards IS 'The guild''s catalogue: what the shop sells and what members may trade. Staff manage it (SUPERADMIN, ADMIN, OPERATOR), audited.';
+
+--
+-- Name: COLUMN rewards.sku; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.sku IS 'Stock-keeping unit: lower-case letters, digits, _ . -; unique within the guild.';
+
+--
+-- Name: COLUMN rewards.price; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.price IS 'Catalogue price per unit, in coins; the marketplace''s reference price while a SKU has no sales.';
+
+--
+-- Name: COLUMN rewards.limits; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.limits IS 'Purchase limits: {"per_member_per_day": n, "per_member_lifetime": n} (both optional).';
+
+--
+-- Name: COLUMN rewards.stock; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.stock IS 'Units left in the shop; null = unlimited. Never negative, never oversold.';
+
+--
+-- Name: COLUMN rewards.tradable; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the item on the marketplace.';
+
+--
 -- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2094,6 +4184,9 @@ CREATE TABLE app_public.transactions (
     reason text NOT NULL,
     meta jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    order_id uuid,
+    listing_id uuid,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
     CONSTRAINT transactions_amount_check CHECK ((amount >= 0)),
     CONSTRAINT transactions_meta_check CHECK ((jsonb_typeof(meta) = 'object'::text)),
     CONSTRAINT transactions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 500)))
@@ -2137,6 +4230,12 @@ COMMENT ON COLUMN app_public.transactions.counterparty_id IS 'The other member, 
 --
 
 COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency moved (0 for flags).';
+
+--
+-- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.xid IS 'The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
 
 --
 -- Name: transactions_seq_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -2220,6 +4319,13 @@ ALTER TABLE ONLY app_public.currencies
     ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
 
 --
+-- Name: daily_stats daily_stats_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.daily_stats
+    ADD CONSTRAINT daily_stats_pkey PRIMARY KEY (guild_id, day);
+
+--
 -- Name: guild_settings guild_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2232,6 +4338,76 @@ ALTER TABLE ONLY app_public.guild_settings
 
 ALTER TABLE ONLY app_public.guilds
     ADD CONSTRAINT guilds_pkey PRIMARY KEY (id);
+
+--
+-- Name: inventory inventory_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.inventory
+    ADD CONSTRAINT inventory_pkey PRIMARY KEY (user_id, sku);
+
+--
+-- Name: leaderboard_snapshots leaderboard_snapshots_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.leaderboard_snapshots
+    ADD CONSTRAINT leaderboard_snapshots_pkey PRIMARY KEY (guild_id, rank, discord_id);
+
+--
+-- Name: listings listings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.listings
+    ADD CONSTRAINT listings_pkey PRIMARY KEY (listing_id);
+
+--
+-- Name: ops_alerts ops_alerts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.ops_alerts
+    ADD CONSTRAINT ops_alerts_pkey PRIMARY KEY (id);
+
+--
+-- Name: order_lines order_lines_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.order_lines
+    ADD CONSTRAINT order_lines_pkey PRIMARY KEY (id);
+
+--
+-- Name: orders orders_hold_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_hold_id_key UNIQUE (hold_id);
+
+--
+-- Name: orders orders_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_pkey PRIMARY KEY (order_id);
+
+--
+-- Name: pricing_config pricing_config_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pricing_config
+    ADD CONSTRAINT pricing_config_pkey PRIMARY KEY (guild_id);
+
+--
+-- Name: pricing_history pricing_history_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pricing_history
+    ADD CONSTRAINT pricing_history_pkey PRIMARY KEY (id);
+
+--
+-- Name: rewards rewards_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.rewards
+    ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
 
 --
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -2305,6 +4481,90 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
 
 --
+-- Name: inventory_guild_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX inventory_guild_sku ON app_public.inventory USING btree (guild_id, sku);
+
+--
+-- Name: listings_seller; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX listings_seller ON app_public.listings USING btree (seller_id);
+
+--
+-- Name: listings_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX listings_sku ON app_public.listings USING btree (guild_id, sku, status);
+
+--
+-- Name: listings_status_expires; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX listings_status_expires ON app_public.listings USING btree (status, expires_at);
+
+--
+-- Name: ops_alerts_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX ops_alerts_guild ON app_public.ops_alerts USING btree (guild_id, created_at);
+
+--
+-- Name: ops_alerts_xid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX ops_alerts_xid ON app_public.ops_alerts USING btree (xid);
+
+--
+-- Name: order_lines_listing; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX order_lines_listing ON app_public.order_lines USING btree (listing_id) WHERE (listing_id IS NOT NULL);
+
+--
+-- Name: order_lines_order; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX order_lines_order ON app_public.order_lines USING btree (order_id);
+
+--
+-- Name: order_lines_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX order_lines_sku ON app_public.order_lines USING btree (guild_id, sku);
+
+--
+-- Name: orders_buyer; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX orders_buyer ON app_public.orders USING btree (buyer_id, created_at);
+
+--
+-- Name: orders_guild_settled; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX orders_guild_settled ON app_public.orders USING btree (guild_id, status, settled_at);
+
+--
+-- Name: orders_pending; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX orders_pending ON app_public.orders USING btree (expires_at) WHERE (status = 'pending'::app_public.order_status);
+
+--
+-- Name: orders_seller; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (seller_id IS NOT NULL);
+
+--
+-- Name: pricing_history_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX pricing_history_sku ON app_public.pricing_history USING btree (guild_id, sku, created_at);
+
+--
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2327,6 +4587,24 @@ CREATE INDEX transactions_created_at ON app_public.transactions USING btree (cre
 --
 
 CREATE INDEX transactions_guild_created_at ON app_public.transactions USING btree (guild_id, created_at);
+
+--
+-- Name: transactions_guild_xid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_guild_xid ON app_public.transactions USING btree (guild_id, xid);
+
+--
+-- Name: transactions_listing; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_listing ON app_public.transactions USING btree (listing_id) WHERE (listing_id IS NOT NULL);
+
+--
+-- Name: transactions_order; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_order ON app_public.transactions USING btree (order_id) WHERE (order_id IS NOT NULL);
 
 --
 -- Name: transactions_user_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -2365,10 +4643,22 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
--- Name: guild_settings _050_require_admin; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: guild_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_admin BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg_guild_settings__require_admin();
+CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: pricing_config _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: rewards _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
 -- Name: guild_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -2381,6 +4671,30 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guild_setti
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guilds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: listings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.listings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: orders _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: pricing_config _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: rewards _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -2401,10 +4715,40 @@ CREATE TRIGGER _500_provision AFTER INSERT ON app_public.guilds FOR EACH ROW EXE
 CREATE TRIGGER _500_provision AFTER INSERT ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg_users__provision();
 
 --
+-- Name: orders _500_queue_fulfilment; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_orders__queue_fulfilment();
+
+--
+-- Name: ops_alerts _800_notify; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('ops_alerts');
+
+--
+-- Name: transactions _800_notify; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
+
+--
 -- Name: guild_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg_guild_settings__audit();
+CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('settings', 'guild_id');
+
+--
+-- Name: pricing_config _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('pricing_config', 'guild_id');
+
+--
+-- Name: rewards _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
 
 --
 -- Name: idempotency_keys idempotency_keys_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -2449,11 +4793,144 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.daily_stats
+    ADD CONSTRAINT daily_stats_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: guild_settings guild_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.guild_settings
     ADD CONSTRAINT guild_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: inventory inventory_guild_id_sku_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.inventory
+    ADD CONSTRAINT inventory_guild_id_sku_fkey FOREIGN KEY (guild_id, sku) REFERENCES app_public.rewards(guild_id, sku) ON DELETE RESTRICT;
+
+--
+-- Name: inventory inventory_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.inventory
+    ADD CONSTRAINT inventory_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: leaderboard_snapshots leaderboard_snapshots_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.leaderboard_snapshots
+    ADD CONSTRAINT leaderboard_snapshots_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: listings listings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.listings
+    ADD CONSTRAINT listings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: listings listings_guild_id_sku_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.listings
+    ADD CONSTRAINT listings_guild_id_sku_fkey FOREIGN KEY (guild_id, sku) REFERENCES app_public.rewards(guild_id, sku) ON DELETE RESTRICT;
+
+--
+-- Name: listings listings_seller_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.listings
+    ADD CONSTRAINT listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: ops_alerts ops_alerts_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.ops_alerts
+    ADD CONSTRAINT ops_alerts_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: order_lines order_lines_guild_id_sku_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.order_lines
+    ADD CONSTRAINT order_lines_guild_id_sku_fkey FOREIGN KEY (guild_id, sku) REFERENCES app_public.rewards(guild_id, sku) ON DELETE RESTRICT;
+
+--
+-- Name: order_lines order_lines_listing_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.order_lines
+    ADD CONSTRAINT order_lines_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES app_public.listings(listing_id) ON DELETE CASCADE;
+
+--
+-- Name: order_lines order_lines_order_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.order_lines
+    ADD CONSTRAINT order_lines_order_id_fkey FOREIGN KEY (order_id) REFERENCES app_public.orders(order_id) ON DELETE CASCADE;
+
+--
+-- Name: orders orders_buyer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_buyer_id_fkey FOREIGN KEY (buyer_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: orders orders_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: orders orders_hold_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_hold_id_fkey FOREIGN KEY (hold_id) REFERENCES app_public.transfers(id);
+
+--
+-- Name: orders orders_seller_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.orders
+    ADD CONSTRAINT orders_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: pricing_config pricing_config_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pricing_config
+    ADD CONSTRAINT pricing_config_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: pricing_history pricing_history_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pricing_history
+    ADD CONSTRAINT pricing_history_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: pricing_history pricing_history_guild_id_sku_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pricing_history
+    ADD CONSTRAINT pricing_history_guild_id_sku_fkey FOREIGN KEY (guild_id, sku) REFERENCES app_public.rewards(guild_id, sku) ON DELETE CASCADE;
+
+--
+-- Name: rewards rewards_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.rewards
+    ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_counterparty_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -2475,6 +4952,20 @@ ALTER TABLE ONLY app_public.transactions
 
 ALTER TABLE ONLY app_public.transactions
     ADD CONSTRAINT transactions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: transactions transactions_listing_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transactions
+    ADD CONSTRAINT transactions_listing_id_fkey FOREIGN KEY (listing_id) REFERENCES app_public.listings(listing_id) ON DELETE CASCADE;
+
+--
+-- Name: transactions transactions_order_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transactions
+    ADD CONSTRAINT transactions_order_id_fkey FOREIGN KEY (order_id) REFERENCES app_public.orders(order_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
 
 --
 -- Name: transactions transactions_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -2589,6 +5080,18 @@ ALTER TABLE app_public.currencies ENABLE ROW LEVEL SECURITY;
 CREATE POLICY currencies_read ON app_public.currencies FOR SELECT TO coins_player, coins_staff, coins_listener, coins_worker USING (true);
 
 --
+-- Name: daily_stats; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.daily_stats ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: daily_stats daily_stats_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY daily_stats_staff ON app_public.daily_stats FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: guild_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2605,6 +5108,164 @@ ALTER TABLE app_public.guilds ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY guilds_own ON app_public.guilds FOR SELECT TO coins_player, coins_staff USING ((id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: inventory; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.inventory ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: inventory inventory_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY inventory_self ON app_public.inventory FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: inventory inventory_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY inventory_staff ON app_public.inventory FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: leaderboard_snapshots; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.leaderboard_snapshots ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: leaderboard_snapshots leaderboard_snapshots_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY leaderboard_snapshots_guild ON app_public.leaderboard_snapshots FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: listings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.listings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: listings listings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY listings_guild ON app_public.listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: ops_alerts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.ops_alerts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ops_alerts ops_alerts_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY ops_alerts_staff ON app_public.ops_alerts FOR SELECT TO coins_staff USING ((((guild_id IS NULL) OR (guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id))) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: order_lines; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.order_lines ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: order_lines order_lines_party; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY order_lines_party ON app_public.order_lines FOR SELECT TO coins_player, coins_staff USING ((EXISTS ( SELECT 1
+   FROM app_public.orders o
+  WHERE (o.order_id = order_lines.order_id))));
+
+--
+-- Name: orders; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.orders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: orders orders_party; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY orders_party ON app_public.orders FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND ((( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = buyer_id) OR (( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = seller_id))));
+
+--
+-- Name: orders orders_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY orders_staff ON app_public.orders FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: pricing_config; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pricing_config ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pricing_history; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pricing_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pricing_history pricing_history_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pricing_history_guild ON app_public.pricing_history FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pricing_config pricing_read; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pricing_read ON app_public.pricing_config FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pricing_config pricing_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pricing_staff_update ON app_public.pricing_config FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: rewards; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.rewards ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rewards rewards_player; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY rewards_player ON app_public.rewards FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND visible));
+
+--
+-- Name: rewards rewards_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY rewards_staff ON app_public.rewards FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: rewards rewards_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY rewards_staff_delete ON app_public.rewards FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: rewards rewards_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY rewards_staff_insert ON app_public.rewards FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: rewards rewards_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY rewards_staff_update ON app_public.rewards FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
@@ -2706,6 +5367,112 @@ GRANT USAGE ON SCHEMA app_public TO coins_listener;
 GRANT USAGE ON SCHEMA app_public TO coins_worker;
 
 --
+-- Name: FUNCTION alerts_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_player;
+GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_staff;
+
+--
+-- Name: FUNCTION daily_digest(p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.daily_digest(p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: TABLE orders; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.orders TO coins_player;
+GRANT SELECT ON TABLE app_public.orders TO coins_staff;
+
+--
+-- Name: FUNCTION fulfil_order(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION leaderboard_schedules(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.leaderboard_schedules() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.leaderboard_schedules() TO coins_worker;
+
+--
+-- Name: FUNCTION pricing_rollup(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: TABLE ops_alerts; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.ops_alerts TO coins_staff;
+
+--
+-- Name: FUNCTION raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
+
+--
+-- Name: FUNCTION record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) TO coins_worker;
+
+--
+-- Name: FUNCTION refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION refund_expired_orders(p_at timestamp with time zone, p_limit integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) TO coins_worker;
+
+--
+-- Name: FUNCTION transactions_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) TO coins_player;
+GRANT ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) TO coins_staff;
+
+--
+-- Name: FUNCTION verify_ledger_and_alert(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.verify_ledger_and_alert() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.verify_ledger_and_alert() TO coins_worker;
+
+--
 -- Name: TABLE admin_actions; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2718,10 +5485,41 @@ GRANT SELECT ON TABLE app_public.admin_actions TO coins_staff;
 REVOKE ALL ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_public.staff_role, p_user_id bigint, p_delta bigint, p_reason text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_quantity(p_qty integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_quantity(p_qty integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE listings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.listings TO coins_player;
+GRANT SELECT ON TABLE app_public.listings TO coins_staff;
+
+--
+-- Name: FUNCTION close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.close_listing(p_listing_id uuid, p_status app_public.listing_status, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION close_session(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2729,6 +5527,12 @@ REVOKE ALL ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text,
 
 REVOKE ALL ON FUNCTION app_private.close_session(p_token_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.close_session(p_token_hash bytea) TO guildbank_authenticator;
+
+--
+-- Name: FUNCTION create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: TABLE users; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -2763,10 +5567,22 @@ REVOKE ALL ON FUNCTION app_private.ensure_guild(p_guild_id bigint, p_name text) 
 REVOKE ALL ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION guild_account(p_guild_id bigint, p_kind app_public.account_kind); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) FROM PUBLIC;
 
 --
 -- Name: FUNCTION hold(p_guild_id bigint, p_user_id bigint, p_amount bigint, p_reason text, p_timeout_at timestamp with time zone, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2785,6 +5601,24 @@ REVOKE ALL ON FUNCTION app_private.idempotency_begin(p_guild_id bigint, p_actor_
 --
 
 REVOKE ALL ON FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION inventory_add(p_user_id bigint, p_sku text, p_qty integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION inventory_take(p_user_id bigint, p_sku text, p_qty integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) FROM PUBLIC;
 
 --
 -- Name: TABLE transfers; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -2806,6 +5640,24 @@ REVOKE ALL ON FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) 
 REVOKE ALL ON FUNCTION app_private.lock_members(p_user_ids bigint[]) FROM PUBLIC;
 
 --
+-- Name: FUNCTION lock_order(p_order_id uuid); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.lock_order(p_order_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION member_account(p_user_id bigint, p_kind app_public.account_kind); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) FROM PUBLIC;
+
+--
 -- Name: FUNCTION member_snapshot(p_user_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2819,16 +5671,40 @@ REVOKE ALL ON FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id b
 GRANT ALL ON FUNCTION app_private.open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer) TO guildbank_authenticator;
 
 --
+-- Name: FUNCTION order_snapshot(p_order_id uuid); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.order_snapshot(p_order_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION order_violations(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.order_violations(p_guild_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION register_caller(p_display_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2862,10 +5738,34 @@ REVOKE ALL ON FUNCTION app_private.set_frozen(p_frozen boolean, p_discord_id big
 REVOKE ALL ON FUNCTION app_private.settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) FROM PUBLIC;
+
+--
 -- Name: FUNCTION staff_target(p_discord_id bigint, p_reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__audit(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__audit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__notify_stream(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__notify_stream() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__require_staff(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__require_staff() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__timestamps(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2874,28 +5774,28 @@ REVOKE ALL ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason te
 REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 
 --
--- Name: FUNCTION tg_guild_settings__audit(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_guild_settings__audit() FROM PUBLIC;
-
---
--- Name: FUNCTION tg_guild_settings__require_admin(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_guild_settings__require_admin() FROM PUBLIC;
-
---
 -- Name: FUNCTION tg_guilds__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_guilds__provision() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_orders__queue_fulfilment(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_users__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
+
+--
+-- Name: FUNCTION valid_limits(p jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.valid_limits(p jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -2911,11 +5811,47 @@ REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, 
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
 
 --
+-- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION buy_reward(sku text, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION cancel_listing(listing_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_listing(listing_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_listing(listing_id uuid, reason text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.cancel_listing(listing_id uuid, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION cancel_order(order_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_order(order_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_order(order_id uuid) TO coins_player;
+
+--
 -- Name: FUNCTION claim_daily(idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.claim_daily(idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.claim_daily(idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) TO coins_player;
 
 --
 -- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -2951,11 +5887,26 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
 
 --
+-- Name: FUNCTION edit_listing_price(listing_id uuid, unit_price bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_staff;
+
+--
 -- Name: FUNCTION freeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.freeze_user(discord_id bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION fulfil_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.fulfil_order(order_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.fulfil_order(order_id uuid, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION give(to_discord_id bigint, amount bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -2978,6 +5929,21 @@ GRANT ALL ON FUNCTION app_public.leaderboard("limit" integer) TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
+
+--
+-- Name: FUNCTION price_check(sku text, unit_price bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_player;
+GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_staff;
+
+--
+-- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.refund_order(order_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.refund_order(order_id uuid, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION register_member(display_name text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -3034,23 +6000,17 @@ GRANT SELECT ON TABLE app_public.currencies TO coins_listener;
 GRANT SELECT ON TABLE app_public.currencies TO coins_worker;
 
 --
+-- Name: TABLE daily_stats; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.daily_stats TO coins_staff;
+
+--
 -- Name: TABLE guild_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 GRANT SELECT ON TABLE app_public.guild_settings TO coins_player;
 GRANT SELECT ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.market_fee; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(market_fee) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.price_floor_pct; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(price_floor_pct) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
 -- Name: COLUMN guild_settings.escrow_timeout_min; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -3099,6 +6059,174 @@ GRANT UPDATE(give_rate_limit) ON TABLE app_public.guild_settings TO coins_staff;
 --
 
 GRANT UPDATE(give_rate_window_s) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.inventory TO coins_player;
+GRANT SELECT ON TABLE app_public.inventory TO coins_staff;
+
+--
+-- Name: TABLE leaderboard_snapshots; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_player;
+GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_staff;
+
+--
+-- Name: TABLE order_lines; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.order_lines TO coins_player;
+GRANT SELECT ON TABLE app_public.order_lines TO coins_staff;
+
+--
+-- Name: TABLE pricing_config; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pricing_config TO coins_player;
+GRANT SELECT ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.price_floor_pct; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(price_floor_pct) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.market_fee; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(market_fee) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.undercut_fee; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(undercut_fee) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.over_average_fee; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(over_average_fee) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.over_average_ratio; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(over_average_ratio) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.scarcity_target; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(scarcity_target) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.alpha; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(alpha) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: COLUMN pricing_config.max_listing_days; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(max_listing_days) ON TABLE app_public.pricing_config TO coins_staff;
+
+--
+-- Name: TABLE pricing_history; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pricing_history TO coins_player;
+GRANT SELECT ON TABLE app_public.pricing_history TO coins_staff;
+
+--
+-- Name: TABLE rewards; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.rewards TO coins_player;
+GRANT SELECT,DELETE ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.sku; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(sku) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.category; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(category),UPDATE(category) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.price; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(price),UPDATE(price) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.fulfilment; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(fulfilment),UPDATE(fulfilment) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.payload; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(payload),UPDATE(payload) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.limits; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(limits),UPDATE(limits) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.stock; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(stock),UPDATE(stock) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.expires_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.visible; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.tradable; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
 
 --
 -- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner

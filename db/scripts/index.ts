@@ -10,6 +10,7 @@ import { userInfo } from "node:os";
 import JSON5 from "json5";
 import pg from "pg";
 import { migrate, type Settings } from "graphile-migrate";
+import { Logger as WorkerLogger, runMigrations } from "graphile-worker";
 
 /** The repository root. */
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -119,13 +120,32 @@ export async function setupDatabase(rootUrl: string, database: string, passwords
   });
 }
 
+/** Privileges the worker role needs on graphile-worker's schema (the schema belongs to the owner). */
+const WORKER_GRANTS = `
+  grant usage on schema graphile_worker to coins_worker;
+  grant select, insert, update, delete on all tables in schema graphile_worker to coins_worker;
+  grant usage, select on all sequences in schema graphile_worker to coins_worker;
+  grant execute on all functions in schema graphile_worker to coins_worker;
+`;
+
 /**
- * Applies committed migrations (graphile-migrate) as the owner.
+ * Applies committed migrations (graphile-migrate) and graphile-worker's own schema as the owner,
+ * then grants the worker role what it needs on the job queue.
  *
  * @param urls - the database's URLs.
+ * @throws on SQL errors.
  */
 export async function migrateDatabase(urls: Pick<DatabaseUrls, "owner" | "root">): Promise<void> {
   await migrate(migrateSettings(urls.owner, urls.root));
+  await runMigrations({ connectionString: urls.owner, logger: quietWorkerLogger() });
+  await withClient(urls.owner, (c) => c.query(WORKER_GRANTS));
+}
+
+/** graphile-worker's logger, reduced to warnings and errors on stderr. */
+function quietWorkerLogger() {
+  return new WorkerLogger(() => (level: string, message: string) => {
+    if (level === "error" || level === "warning") console.error(`graphile-worker: ${message}`);
+  });
 }
 
 /** Options of the demo seed. */

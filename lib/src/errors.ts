@@ -35,6 +35,27 @@ export const ERRORS = {
   LG001: { key: "ledger_violation", message: "The ledger refused an inconsistent movement; nothing was changed." },
   LG002: { key: "hold_already_resolved", message: "That escrow has already been settled or returned." },
   LG003: { key: "hold_expired", message: "That escrow has expired and can only be returned." },
+  AM002: { key: "invalid_quantity", message: "The quantity must be a whole number from 1 to 1,000,000." },
+  RW001: { key: "reward_not_found", message: "There is no such item in this server's shop." },
+  RW002: { key: "reward_expired", message: "That item is no longer sold (it expired at {expired_at})." },
+  RW003: { key: "out_of_stock", message: "Not enough stock: {available} left." },
+  RW004: {
+    key: "purchase_limit_reached",
+    message: "You can buy at most {limit} of this item per {period}; you already have {already}.",
+  },
+  RW005: { key: "not_tradable", message: "That item cannot be traded on the marketplace." },
+  IN001: { key: "insufficient_inventory", message: "You own {have} of that item and need {needed}." },
+  FL001: { key: "below_price_floor", message: "That price is below the floor of {floor} coins (reference price {reference})." },
+  MK001: { key: "listing_not_found", message: "That listing does not exist in this server." },
+  MK002: { key: "listing_not_active", message: "That listing is no longer for sale ({status})." },
+  MK003: { key: "self_purchase", message: "You cannot buy your own listing." },
+  MK004: { key: "quantity_unavailable", message: "Only {available} left in that listing." },
+  MK005: { key: "below_min_per_buyer", message: "This listing sells at least {min} per purchase." },
+  MK006: { key: "above_max_per_buyer", message: "This listing sells at most {max} per buyer; you already bought {already}." },
+  MK008: { key: "invalid_expiry", message: "A listing lasts from 1 to {max_hours} hours." },
+  MK010: { key: "invalid_buyer_limits", message: "Per-buyer limits must satisfy 1 <= min <= quantity and min <= max." },
+  OR001: { key: "order_not_found", message: "That order does not exist in this server." },
+  OR002: { key: "order_not_pending", message: "That order is already {status}." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
