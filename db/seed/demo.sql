@@ -1,6 +1,7 @@
--- The demo guild: members, a few weeks of history, all written through the real rules
--- (app_private.claim_daily_for / give_from / admin_adjust_by) with back-dated times, so the
--- streaks, rate limits and ledger are exactly what live use would have produced.
+-- The demo guild: members, a shop, a few weeks of history, all written through the real rules
+-- (claim_daily_for, give_from, admin_adjust_by, buy_reward_for, create_listing_for,
+-- buy_listing_for, fulfil_order_core) with back-dated times, so streaks, rate limits, price
+-- medians and the ledger are exactly what live use would have produced.
 -- Parameters (transaction-local settings, set by db/scripts seedDemo):
 --   seed.guild_id, seed.guild_name, seed.members, seed.days, seed.random
 do $$
@@ -19,6 +20,9 @@ declare
   v_from bigint;
   v_to bigint;
   i int;
+  v_order app_public.orders;
+  v_listing app_public.listings;
+  v_inv record;
   -- The demo staff member (see README "Logging in locally").
   v_admin bigint := v_guild + 900;
 begin
@@ -30,6 +34,14 @@ begin
       i > v_members - 2);  -- the last two are bots
   end loop;
   select array_agg(id order by discord_id) into v_ids from app_public.users where guild_id = v_guild and not is_bot;
+
+  -- The shop catalogue (prices in coins).
+  insert into app_public.rewards (guild_id, sku, name, description, category, price, fulfilment, limits, stock, tradable, created_at)
+  values
+    (v_guild, 'gem', 'Gem', 'A shiny gem for your profile card. Tradable.', 'cosmetic', 60, 'none', '{"per_member_per_day": 5}', 2000, true, v_start),
+    (v_guild, 'golden-frame', 'Golden card frame', 'A golden frame around your card.', 'cosmetic', 400, 'none', '{}', 60, true, v_start),
+    (v_guild, 'raffle-ticket', 'Raffle ticket', 'One entry in the weekly raffle.', 'voucher', 25, 'none', '{"per_member_per_day": 3}', null, false, v_start),
+    (v_guild, 'vip', 'VIP rank', 'The VIP role in Discord.', 'rank', 2500, 'none', '{"per_member_lifetime": 1}', null, false, v_start);
 
   for v_day in 0 .. v_days - 1 loop
     -- Daily claims: each member has a habit hour; some skip days (breaking streaks).
@@ -57,12 +69,50 @@ begin
         null;
       end;
     end loop;
+    -- The shop and the marketplace: buy gems and frames, list some, others buy them.
+    for i in 1 .. 3 + (random() * 4)::int loop
+      v_from := v_ids[1 + (random() * (array_length(v_ids, 1) - 1))::int];
+      v_at := v_start + make_interval(days => v_day, hours => 12, mins => i * 11);
+      begin
+        v_order := app_private.buy_reward_for(v_from, case when random() < 0.8 then 'gem' else 'golden-frame' end,
+          1 + (random() * 2)::int, format('seed-shop-%s-%s', v_day, i), v_at);
+        perform app_private.fulfil_order_core(v_order.order_id, null, 'fulfilled', v_at + interval '20 seconds');
+      exception when sqlstate 'NF001' or sqlstate 'RW003' or sqlstate 'RW004' then
+        null;
+      end;
+    end loop;
+    for v_inv in select i.user_id, i.sku, i.quantity from app_public.inventory i
+                  where i.guild_id = v_guild and i.quantity > 0 and random() < 0.25 loop
+      v_at := v_start + make_interval(days => v_day, hours => 14, mins => (random() * 60)::int);
+      begin
+        v_listing := app_private.create_listing_for(v_inv.user_id, v_inv.sku, 1,
+          (select round(price * (0.9 + random() * 0.5))::bigint from app_public.rewards where guild_id = v_guild and sku = v_inv.sku),
+          72, 1, null, format('seed-list-%s-%s-%s', v_day, v_inv.user_id, v_inv.sku), v_at);
+      exception when sqlstate 'FL001' then
+        continue;
+      end;
+      if random() < 0.7 then
+        v_to := v_ids[1 + (random() * (array_length(v_ids, 1) - 1))::int];
+        continue when v_to = v_inv.user_id;
+        begin
+          v_order := app_private.buy_listing_for(v_to, v_listing.listing_id, 1, format('seed-buy-%s', v_listing.listing_id),
+            v_at + interval '2 hours');
+          perform app_private.fulfil_order_core(v_order.order_id, null, 'fulfilled', v_at + interval '2 hours 1 minute');
+        exception when sqlstate 'NF001' or sqlstate 'FZ001' or sqlstate 'FZ002' then
+          null;
+        end;
+      end if;
+    end loop;
     -- A staff adjustment now and then.
     if v_day % 6 = 3 then
       perform app_private.admin_adjust_by(v_admin, 'ADMIN', v_ids[1 + v_day % array_length(v_ids, 1)],
         250, 'Event prize: community game night', null, v_start + make_interval(days => v_day, hours => 22));
     end if;
   end loop;
+
+  -- The seed settled its own orders: drop their now-pointless fulfilment jobs.
+  perform graphile_worker.remove_job('orders__fulfil:' || o.order_id)
+     from app_public.orders o where o.guild_id = v_guild and o.status <> 'pending';
 
   -- One frozen member, with the audit trail a real freeze leaves.
   update app_public.users set frozen = true where id = v_ids[array_length(v_ids, 1)];
