@@ -391,23 +391,29 @@ declare
   v_now pg_snapshot := pg_current_snapshot();
   v_since pg_snapshot;
   v_events jsonb;
+  v_count integer;
 begin
   if p_cursor is null then
-    select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+    select jsonb_agg(to_jsonb(a) - 'xid' || jsonb_build_object('guild_id', a.guild_id::text, 'acknowledged_by', a.acknowledged_by::text) order by a.id) into v_events
       from (select * from app_public.ops_alerts where pg_visible_in_snapshot(xid, v_now)
-             order by id desc limit greatest(p_backlog, 0)) a;
+             order by id desc limit greatest(coalesce(p_backlog, 20), 0)) a;
     return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
   end if;
   begin
     v_since := p_cursor::pg_snapshot;
   exception when others then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+    -- Caller's rights: app_private is out of reach, so raise the catalogue error directly.
+    raise exception using errcode = 'VL001', message = 'invalid_argument', detail = '{"argument": "cursor"}';
   end;
-  select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+  select jsonb_agg(to_jsonb(a) - 'xid' || jsonb_build_object('guild_id', a.guild_id::text, 'acknowledged_by', a.acknowledged_by::text) order by a.id), count(*)
+    into v_events, v_count
     from (select * from app_public.ops_alerts
            where xid >= pg_snapshot_xmin(v_since)
              and pg_visible_in_snapshot(xid, v_now) and not pg_visible_in_snapshot(xid, v_since)
-           order by id limit 1000) a;
+           order by id limit 1001) a;
+  if v_count > 1000 then
+    return (v_now::text, '[]'::jsonb, true)::app_public.stream_batch;
+  end if;
   return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
 end;
 $$;
@@ -418,7 +424,7 @@ ALTER FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) OWNER T
 -- Name: FUNCTION alerts_since(p_cursor text, p_backlog integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since.';
+COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since (truncated when more than 1000 alerts are pending).';
 
 --
 -- Name: daily_digest(date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -574,10 +580,10 @@ COMMENT ON COLUMN app_public.orders.fee IS 'Marketplace fee taken from the escro
 COMMENT ON COLUMN app_public.orders.expires_at IS 'Escrow timeout: a still-pending order is refunded after it (ESCROW_TIMEOUT_MIN).';
 
 --
--- Name: fulfil_order(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: fulfil_order(uuid, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.fulfil_order(p_order_id uuid) RETURNS app_public.orders
+CREATE FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text DEFAULT NULL::text) RETURNS app_public.orders
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -592,17 +598,22 @@ begin
   if v_order.expires_at <= now() then
     return app_private.refund_order_core(p_order_id, 'refunded', null, 'escrow_timeout', now());
   end if;
-  return app_private.fulfil_order_core(p_order_id, null, 'fulfilled', now());
+  if v_order.fulfilment <> 'none' and (p_delivery_ref is null or length(btrim(p_delivery_ref)) = 0) then
+    perform app_private.raise_error('OR003', 'fulfilment_unconfirmed',
+      jsonb_build_object('order_id', p_order_id, 'fulfilment', v_order.fulfilment));
+  end if;
+  return app_private.fulfil_order_core(p_order_id, null,
+    case when p_delivery_ref is null then 'fulfilled' else 'delivered: ' || left(p_delivery_ref, 200) end, now());
 end;
 $$;
 
-ALTER FUNCTION app_hidden.fulfil_order(p_order_id uuid) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION fulfil_order(p_order_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION fulfil_order(p_order_id uuid, p_delivery_ref text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) IS 'orders__fulfil job body for fulfilment kind none (and for adapters once they succeeded): fulfils a pending order; a settled or missing order is left alone; an expired one is refunded instead. Idempotent.';
+COMMENT ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) IS 'orders__fulfil job body: fulfils a pending order. Kind none needs nothing more; api and voucher orders need the adapter''s proof of delivery in p_delivery_ref (OR003 fulfilment_unconfirmed otherwise). A settled or missing order is left alone; an expired one is refunded instead. Idempotent.';
 
 --
 -- Name: leaderboard_schedules(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -622,6 +633,35 @@ ALTER FUNCTION app_hidden.leaderboard_schedules() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_hidden.leaderboard_schedules() IS 'Each guild''s LEADERBOARD_CRON, for the leaderboard__refresh scheduler.';
+
+--
+-- Name: order_for_fulfilment(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) RETURNS TABLE(order_id uuid, guild_id bigint, kind app_public.order_kind, status app_public.order_status, fulfilment app_public.fulfilment_kind, buyer_discord_id bigint, seller_discord_id bigint, escrow bigint, expires_at timestamp with time zone, fulfilment_attempts integer, lines jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select o.order_id, o.guild_id, o.kind, o.status, o.fulfilment, b.discord_id, s.discord_id, o.escrow, o.expires_at,
+         o.fulfilment_attempts,
+         coalesce((select jsonb_agg(jsonb_build_object('sku', l.sku, 'qty', l.qty, 'unit_price', l.unit_price,
+                            'listing_id', l.listing_id, 'category', r.category, 'payload', r.payload) order by l.id)
+                     from app_public.order_lines l
+                     join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
+                    where l.order_id = o.order_id), '[]'::jsonb)
+    from app_public.orders o
+    join app_public.users b on b.id = o.buyer_id
+    left join app_public.users s on s.id = o.seller_id
+   where o.order_id = p_order_id;
+$$;
+
+ALTER FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION order_for_fulfilment(p_order_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) IS 'orders__fulfil job: re-reads an order (status, fulfilment kind, expiry, buyer and seller, lines with the reward''s category and payload) so the job can skip settled orders and pick the fulfilment adapter. No row when the order does not exist.';
 
 --
 -- Name: pricing_rollup(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -709,6 +749,13 @@ ALTER TABLE app_public.ops_alerts OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.ops_alerts IS '@behavior -insert -update -delete
 Operational alerts (ledger violations, failed jobs, fulfilment failures). Guild-less alerts concern every guild and are visible to all staff.';
+
+--
+-- Name: COLUMN ops_alerts.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.ops_alerts.xid IS '@omit
+The writing transaction''s id (stream cursor).';
 
 --
 -- Name: raise_alert(bigint, app_public.alert_severity, text, text, jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -845,18 +892,19 @@ declare
 begin
   if p_cursor is null then
     -- A new subscriber: the latest p_backlog events for context, then live.
-    select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+    select jsonb_agg(to_jsonb(t) - 'xid' || jsonb_build_object('guild_id', t.guild_id::text, 'actor_id', t.actor_id::text) order by t.seq), count(*) into v_events, v_count
       from (select * from app_public.transactions
              where guild_id = app_public.current_guild_id() and pg_visible_in_snapshot(xid, v_now)
-             order by seq desc limit greatest(p_backlog, 0)) t;
+             order by seq desc limit greatest(coalesce(p_backlog, 50), 0)) t;
     return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
   end if;
   begin
     v_since := p_cursor::pg_snapshot;
   exception when others then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+    -- Caller's rights: app_private is out of reach, so raise the catalogue error directly.
+    raise exception using errcode = 'VL001', message = 'invalid_argument', detail = '{"argument": "cursor"}';
   end;
-  select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+  select jsonb_agg(to_jsonb(t) - 'xid' || jsonb_build_object('guild_id', t.guild_id::text, 'actor_id', t.actor_id::text) order by t.seq), count(*) into v_events, v_count
     from (select * from app_public.transactions
            where guild_id = app_public.current_guild_id()
              and xid >= pg_snapshot_xmin(v_since)
@@ -876,7 +924,28 @@ ALTER FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) O
 -- Name: FUNCTION transactions_since(p_cursor text, p_backlog integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) IS 'The live transaction stream of the current guild, read with the caller''s rights (RLS: staff see the guild, members their own). p_cursor is a pg_snapshot from a previous batch: the batch holds exactly the rows committed after it, in seq order, so a resumed stream misses nothing even when transactions commit out of seq order. Null cursor: the last p_backlog events. VL001 for a malformed cursor; truncated when more than 5000 events are pending.';
+COMMENT ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) IS 'The live transaction stream of the current guild, read with the caller''s rights (RLS: staff see the guild, members their own). p_cursor is a pg_snapshot from a previous batch: the batch holds exactly the rows committed after it, in seq order, so a resumed stream misses nothing even when transactions commit out of seq order. Null cursor: the last p_backlog events. Discord snowflakes (guild_id, actor_id) are strings. VL001 for a malformed cursor; truncated when more than 5000 events are pending.';
+
+--
+-- Name: valid_limits(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.valid_limits(p jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+  select jsonb_typeof(p) = 'object'
+     and not exists (select 1 from jsonb_object_keys(p) k where k not in ('per_member_per_day', 'per_member_lifetime'))
+     and coalesce(jsonb_typeof(p -> 'per_member_per_day') = 'number' and (p ->> 'per_member_per_day') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_per_day' is null)
+     and coalesce(jsonb_typeof(p -> 'per_member_lifetime') = 'number' and (p ->> 'per_member_lifetime') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_lifetime' is null);
+$_$;
+
+ALTER FUNCTION app_hidden.valid_limits(p jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION valid_limits(p jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.valid_limits(p jsonb) IS 'Check: reward limits are an object with optional positive integers per_member_per_day (UTC day) and per_member_lifetime. In app_hidden so the staff who write rewards may evaluate the constraint.';
 
 --
 -- Name: verify_ledger_and_alert(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1050,7 +1119,8 @@ begin
   if p_qty > v_listing.qty_available then
     perform app_private.raise_error('MK004', 'quantity_unavailable', jsonb_build_object('available', v_listing.qty_available));
   end if;
-  if p_qty < v_listing.min_per_buyer then
+  -- Below the minimum only to take the listing's last units (else they could never sell).
+  if p_qty < v_listing.min_per_buyer and p_qty <> v_listing.qty_available then
     perform app_private.raise_error('MK005', 'below_min_per_buyer', jsonb_build_object('min', v_listing.min_per_buyer));
   end if;
   if v_listing.max_per_buyer is not null then
@@ -1144,7 +1214,7 @@ begin
     select coalesce(sum(l.qty), 0) into v_already
       from app_public.orders o join app_public.order_lines l on l.order_id = o.order_id
      where o.buyer_id = v_user.id and o.kind = 'shop' and l.sku = p_sku and o.status in ('pending', 'fulfilled')
-       and o.created_at >= date_trunc('day', p_at, 'UTC');
+       and o.created_at >= date_trunc('day', p_at, 'UTC') and o.created_at < date_trunc('day', p_at, 'UTC') + interval '1 day';
     if v_already + p_qty > v_limit then
       perform app_private.raise_error('RW004', 'purchase_limit_reached',
         jsonb_build_object('sku', p_sku, 'limit', v_limit, 'period', 'day', 'already', v_already));
@@ -1164,7 +1234,9 @@ begin
   v_total := v_reward.price * p_qty;
   select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
   v_order_id := gen_random_uuid();
-  v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
+  -- A voucher waits for its redemption (VOUCHER_TIMEOUT_H); everything else for its fulfilment (ESCROW_TIMEOUT_MIN).
+  v_expires := p_at + case when v_reward.fulfilment = 'voucher' then make_interval(hours => v_settings.voucher_timeout_h)
+                           else make_interval(mins => v_settings.escrow_timeout_min) end;
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, order_id, created_at)
     values (v_user.guild_id, 'buy', v_user.discord_id, v_user.id, v_total, 'shop_purchase',
             jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', v_reward.price, 'fee', 0), v_order_id, p_at)
@@ -1405,7 +1477,7 @@ declare
   v_listing app_public.listings;
 begin
   perform app_private.check_quantity(p_qty);
-  if p_unit_price is null or p_unit_price <= 0 then
+  if p_unit_price is null or p_unit_price <= 0 or p_unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_unit_price));
   end if;
   select * into v_user from app_private.lock_members(array[p_user_id]);
@@ -1725,7 +1797,7 @@ begin
   select guild_id into v_guild from app_public.users where id = p_from_user_id;
   select * into v_to from app_public.users where guild_id = v_guild and discord_id = p_to_discord_id;
   if v_to.id is null then
-    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id));
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
   if v_to.id = p_from_user_id then
     perform app_private.raise_error('TR001', 'self_transfer');
@@ -1746,7 +1818,7 @@ begin
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
   if v_to.frozen then
-    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id));
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
 
   select * into v_settings from app_public.guild_settings where guild_id = v_guild;
@@ -1969,6 +2041,9 @@ begin
     if p_reason is null or length(btrim(p_reason)) < 3 then
       perform app_private.raise_error('RS001', 'reason_required');
     end if;
+    if v_caller.id = listing.seller_id then
+      perform app_private.raise_error('PD002', 'self_action_forbidden');
+    end if;
   end if;
   perform 1 from app_private.lock_members(array[listing.seller_id]);
   select * into listing from app_public.listings l where l.listing_id = p_listing_id for update;
@@ -1984,7 +2059,7 @@ ALTER FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, 
 -- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) IS 'Resolves who may change a listing: its seller, or staff (SUPERADMIN, ADMIN, OPERATOR) with a reason. Locks the seller and the listing. Errors: AU001, MK001 listing_not_found, PD001, RS001, MK002 listing_not_active.';
+COMMENT ON FUNCTION app_private.listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean) IS 'Resolves who may change a listing: its seller, or staff (SUPERADMIN, ADMIN, OPERATOR) with a reason. Locks the seller and the listing. Errors: AU001, MK001 listing_not_found, PD001, RS001, PD002 (staff overriding their own listing), MK002 listing_not_active.';
 
 --
 -- Name: transfers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -2135,6 +2210,7 @@ CREATE FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timest
     AS $$
   select round(percentile_cont(0.5) within group (order by ol.unit_price))::bigint
     from app_public.order_lines ol
+    cross join lateral generate_series(1, least(ol.qty, 10000))
     join app_public.orders o on o.order_id = ol.order_id
    where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
      and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at;
@@ -2146,7 +2222,7 @@ ALTER FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timesta
 -- Name: FUNCTION median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) IS 'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at; null without sales.';
+COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) IS 'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at, each unit sold one observation; null without sales.';
 
 --
 -- Name: member_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2204,7 +2280,7 @@ declare
   v app_private.sessions;
 begin
   if not exists (select 1 from app_public.guilds where id = p_guild_id) then
-    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id));
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id::text));
   end if;
   if p_ttl_s is null or p_ttl_s not between 60 and 2592000 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s', 'min', 60, 'max', 2592000));
@@ -2353,8 +2429,8 @@ begin
       p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at)
     returning id into v_id;
 
-  -- Lifetime counters move only when value crosses between owners (holds and voids stay with the member).
-  if v_debit_user is distinct from v_credit_user then
+  -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
+  if v_currency = 'COIN' and v_debit_user is distinct from v_credit_user then
     update app_public.users u
        set lifetime_spent = u.lifetime_spent + case when u.id = v_debit_user then p_amount else 0 end,
            lifetime_earned = u.lifetime_earned + case when u.id = v_credit_user then p_amount else 0 end
@@ -2394,7 +2470,7 @@ begin
   select price into v_catalogue from app_public.rewards where guild_id = p_guild_id and sku = p_sku;
   v_median := app_private.median_7d(p_guild_id, p_sku, p_at);
   select coalesce(sum(qty_available), 0)::int into v_supply from app_public.listings
-   where guild_id = p_guild_id and sku = p_sku and status = 'active'
+   where guild_id = p_guild_id and sku = p_sku and status = 'active' and expires_at > p_at
      and listing_id is distinct from p_exclude_listing;
   if v_cfg.scarcity_target > 0 and v_supply < v_cfg.scarcity_target then
     v_mult := 1 + v_cfg.alpha * (1 - v_supply::numeric / v_cfg.scarcity_target);
@@ -2513,7 +2589,7 @@ begin
     perform app_private.raise_error('AU001', 'not_authenticated');
   end if;
   if not exists (select 1 from app_public.guilds where id = app_public.current_guild_id()) then
-    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()));
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()::text));
   end if;
   if length(p_display_name) > 100 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name', 'max', 100));
@@ -2615,7 +2691,7 @@ begin
   if v_user.frozen = p_frozen then
     perform app_private.raise_error(case when p_frozen then 'FZ003' else 'FZ004' end,
       case when p_frozen then 'already_frozen' else 'not_frozen' end,
-      jsonb_build_object('discord_id', p_discord_id));
+      jsonb_build_object('discord_id', p_discord_id::text));
   end if;
   v_before := app_private.member_snapshot(v_user.id);
   update app_public.users set frozen = p_frozen where id = v_user.id;
@@ -2701,6 +2777,10 @@ begin
   if not exists (select 1 from app_public.orders where order_id = p_order_id and guild_id = app_public.current_guild_id()) then
     perform app_private.raise_error('OR001', 'order_not_found', jsonb_build_object('order_id', p_order_id));
   end if;
+  if exists (select 1 from app_public.orders o join app_public.users u on u.id in (o.buyer_id, o.seller_id)
+              where o.order_id = p_order_id and u.discord_id = app_public.current_discord_id()) then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   return v_role;
 end;
 $$;
@@ -2711,7 +2791,7 @@ ALTER FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_
 -- Name: FUNCTION staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) IS 'Checks a staff override on an order of the current guild: role (PD001), reason (RS001), existence (OR001).';
+COMMENT ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason text, p_allowed app_public.staff_role[]) IS 'Checks a staff override on an order of the current guild: role (PD001), reason (RS001), existence (OR001), and that the staff member is neither its buyer nor its seller (PD002 self_action_forbidden).';
 
 --
 -- Name: staff_target(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2732,7 +2812,7 @@ begin
   select * into v from app_public.users
    where guild_id = app_public.current_guild_id() and discord_id = p_discord_id;
   if v.id is null then
-    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id));
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id::text));
   end if;
   if p_discord_id = app_public.current_discord_id() then
     perform app_private.raise_error('PD002', 'self_action_forbidden');
@@ -2764,7 +2844,7 @@ declare
   v_row jsonb := coalesce(v_after, v_before);
 begin
   -- tg_argv: [0] subject_type, [1] the column naming the subject.
-  if app_public.current_staff_role() is not null and v_before is distinct from v_after then
+  if v_before is distinct from v_after then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
         before, after, reason)
       values ((v_row ->> 'guild_id')::bigint, coalesce(app_public.current_discord_id(), 0), app_public.current_staff_role(),
@@ -2781,7 +2861,7 @@ ALTER FUNCTION app_private.tg__audit() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg__audit(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg__audit() IS 'Trigger (arguments: subject_type, subject column): every staff insert, update or delete is written to admin_actions with before/after snapshots (updated_at ignored; no-op updates not recorded); reason from the claim app.reason.';
+COMMENT ON FUNCTION app_private.tg__audit() IS 'Trigger (arguments: subject_type, subject column; fires WHEN current_user = ''coins_staff'', i.e. for direct staff writes through the API): every staff insert, update or delete is written to admin_actions with before/after snapshots (updated_at ignored; no-op updates not recorded); reason from the claim app.reason.';
 
 --
 -- Name: tg__notify_stream(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2814,9 +2894,7 @@ CREATE FUNCTION app_private.tg__require_staff() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  if current_setting('role', true) = 'coins_staff' then
-    perform app_private.require_staff(tg_argv::app_public.staff_role[]);
-  end if;
+  perform app_private.require_staff(tg_argv::app_public.staff_role[]);
   return case when tg_op = 'DELETE' then old else new end;
 end;
 $$;
@@ -2827,7 +2905,7 @@ ALTER FUNCTION app_private.tg__require_staff() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg__require_staff(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg__require_staff() IS 'Trigger (arguments: the allowed staff roles): a staff write by a role not listed is refused with PD001 permission_denied (AU001 without claims), so a refused edit is an error rather than a silent 0-row update.';
+COMMENT ON FUNCTION app_private.tg__require_staff() IS 'Trigger (arguments: the allowed staff roles) for direct staff writes through the API (the triggers fire WHEN current_user = ''coins_staff'', i.e. not for writes made inside our SECURITY DEFINER rules): a role not listed is refused with PD001 permission_denied (AU001 without claims), so a refused edit is an error, not a silent no-op.';
 
 --
 -- Name: tg__timestamps(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2837,9 +2915,11 @@ CREATE FUNCTION app_private.tg__timestamps() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-  new.created_at := case when tg_op = 'INSERT' then now() else old.created_at end;
-  new.updated_at := case when tg_op = 'UPDATE' and old.updated_at >= now()
-                         then old.updated_at + interval '1 millisecond' else now() end;
+  new.created_at := case when tg_op = 'INSERT' then coalesce(new.created_at, now()) else old.created_at end;
+  new.updated_at := case
+    when tg_op = 'INSERT' then new.created_at
+    when old.updated_at >= now() then old.updated_at + interval '1 millisecond'
+    else now() end;
   return new;
 end;
 $$;
@@ -2850,7 +2930,7 @@ ALTER FUNCTION app_private.tg__timestamps() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg__timestamps(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg__timestamps() IS 'Trigger: keeps created_at immutable and updated_at strictly increasing.';
+COMMENT ON FUNCTION app_private.tg__timestamps() IS 'Trigger: keeps created_at immutable (an insert keeps the time the rule gave, default now()) and updated_at strictly increasing.';
 
 --
 -- Name: tg_guilds__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2922,27 +3002,6 @@ ALTER FUNCTION app_private.tg_users__provision() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_users__provision() IS 'Trigger: a new member gets a COIN wallet and a COIN escrow account.';
-
---
--- Name: valid_limits(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.valid_limits(p jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $_$
-  select jsonb_typeof(p) = 'object'
-     and not exists (select 1 from jsonb_object_keys(p) k where k not in ('per_member_per_day', 'per_member_lifetime'))
-     and coalesce(jsonb_typeof(p -> 'per_member_per_day') = 'number' and (p ->> 'per_member_per_day') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_per_day' is null)
-     and coalesce(jsonb_typeof(p -> 'per_member_lifetime') = 'number' and (p ->> 'per_member_lifetime') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_lifetime' is null);
-$_$;
-
-ALTER FUNCTION app_private.valid_limits(p jsonb) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION valid_limits(p jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.valid_limits(p jsonb) IS 'Check: reward limits are an object with optional positive integers per_member_per_day (UTC day) and per_member_lifetime.';
 
 --
 -- Name: void_hold(bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3059,7 +3118,7 @@ begin
   v_after := app_private.close_listing(listing_id, 'cancelled', now());
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
     values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_cancelled',
-      jsonb_build_object('sku', v_after.sku, 'returned_qty', v.listing.qty_available, 'by', case when v.is_seller then 'seller' else 'staff' end),
+      jsonb_build_object('sku', v_after.sku, 'returned_qty', (v.listing).qty_available, 'by', case when v.is_seller then 'seller' else 'staff' end),
       listing_id);
   if not v.is_seller then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
@@ -3221,17 +3280,17 @@ declare
   v_quote app_public.price_quote;
   v_after app_public.listings;
 begin
-  if unit_price is null or unit_price <= 0 then
+  if unit_price is null or unit_price <= 0 or unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   select * into v from app_private.listing_for_change(listing_id, reason);
-  if v.listing.status <> 'active' then
-    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', v.listing.status));
+  if (v.listing).status <> 'active' then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', (v.listing).status));
   end if;
-  v_quote := app_private.pricing_quote(v.listing.guild_id, v.listing.sku, unit_price, listing_id);
+  v_quote := app_private.pricing_quote((v.listing).guild_id, (v.listing).sku, unit_price, listing_id);
   if v.is_seller and not v_quote.allowed then
     perform app_private.raise_error('FL001', 'below_price_floor',
-      jsonb_build_object('sku', v.listing.sku, 'unit_price', unit_price, 'floor', v_quote.floor_price,
+      jsonb_build_object('sku', (v.listing).sku, 'unit_price', unit_price, 'floor', v_quote.floor_price,
         'reference', v_quote.reference_price, 'median_7d', v_quote.median_7d,
         'scarcity_multiplier', v_quote.scarcity_multiplier));
   end if;
@@ -3242,7 +3301,7 @@ begin
   returning * into v_after;
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
     values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_repriced',
-      jsonb_build_object('sku', v_after.sku, 'old_unit_price', v.listing.unit_price, 'unit_price', unit_price,
+      jsonb_build_object('sku', v_after.sku, 'old_unit_price', (v.listing).unit_price, 'unit_price', unit_price,
         'fee_rate', v_quote.fee_rate, 'fee_band', v_quote.fee_band), listing_id);
   if not v.is_seller then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
@@ -3424,7 +3483,7 @@ begin
   if not exists (select 1 from app_public.rewards r where r.guild_id = app_public.current_guild_id() and r.sku = price_check.sku) then
     perform app_private.raise_error('RW001', 'reward_not_found', jsonb_build_object('sku', sku));
   end if;
-  if unit_price is null or unit_price <= 0 then
+  if unit_price is null or unit_price <= 0 or unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   return app_private.pricing_quote(app_public.current_guild_id(), sku, unit_price);
@@ -3611,7 +3670,7 @@ begin
              coalesce(sum(t.amount) filter (where da.user_id = u.id and ca.user_id is distinct from u.id), 0)::bigint as spent
         from app_public.users u
         left join app_public.accounts ua on ua.user_id = u.id
-        left join app_public.transfers t on t.debit_account_id = ua.id or t.credit_account_id = ua.id
+        left join app_public.transfers t on (t.debit_account_id = ua.id or t.credit_account_id = ua.id) and t.currency = 'COIN'
         left join app_public.accounts da on da.id = t.debit_account_id
         left join app_public.accounts ca on ca.id = t.credit_account_id
        where v_guild is null or u.guild_id = v_guild
@@ -4121,10 +4180,10 @@ CREATE TABLE app_public.rewards (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
-    CONSTRAINT rewards_limits_check CHECK (app_private.valid_limits(limits)),
+    CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
     CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
-    CONSTRAINT rewards_price_check CHECK ((price > 0)),
+    CONSTRAINT rewards_price_check CHECK (((price >= 1) AND (price <= '1000000000000'::bigint))),
     CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
     CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0)))
 );
@@ -4235,7 +4294,8 @@ COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency mov
 -- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON COLUMN app_public.transactions.xid IS 'The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
+COMMENT ON COLUMN app_public.transactions.xid IS '@omit
+The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
 
 --
 -- Name: transactions_seq_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -4589,6 +4649,12 @@ CREATE INDEX transactions_created_at ON app_public.transactions USING btree (cre
 CREATE INDEX transactions_guild_created_at ON app_public.transactions USING btree (guild_id, created_at);
 
 --
+-- Name: transactions_guild_seq; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_guild_seq ON app_public.transactions USING btree (guild_id, seq);
+
+--
 -- Name: transactions_guild_xid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4646,19 +4712,19 @@ CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 -- Name: guild_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
 -- Name: pricing_config _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.pricing_config FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
 -- Name: rewards _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
 -- Name: guild_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -4736,19 +4802,19 @@ CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW 
 -- Name: guild_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('settings', 'guild_id');
+CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('guild_settings', 'guild_id');
 
 --
 -- Name: pricing_config _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('pricing_config', 'guild_id');
+CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.pricing_config FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pricing_config', 'guild_id');
 
 --
 -- Name: rewards _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
 
 --
 -- Name: idempotency_keys idempotency_keys_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -5371,7 +5437,6 @@ GRANT USAGE ON SCHEMA app_public TO coins_worker;
 --
 
 REVOKE ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_player;
 GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_staff;
 
 --
@@ -5396,11 +5461,11 @@ GRANT SELECT ON TABLE app_public.orders TO coins_player;
 GRANT SELECT ON TABLE app_public.orders TO coins_staff;
 
 --
--- Name: FUNCTION fulfil_order(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION fulfil_order(p_order_id uuid, p_delivery_ref text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) TO coins_worker;
 
 --
 -- Name: FUNCTION leaderboard_schedules(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -5408,6 +5473,13 @@ GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid) TO coins_worker;
 
 REVOKE ALL ON FUNCTION app_hidden.leaderboard_schedules() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.leaderboard_schedules() TO coins_worker;
+
+--
+-- Name: FUNCTION order_for_fulfilment(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) TO coins_worker;
 
 --
 -- Name: FUNCTION pricing_rollup(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -5464,6 +5536,13 @@ GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time 
 REVOKE ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) TO coins_player;
 GRANT ALL ON FUNCTION app_hidden.transactions_since(p_cursor text, p_backlog integer) TO coins_staff;
+
+--
+-- Name: FUNCTION valid_limits(p jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.valid_limits(p jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.valid_limits(p jsonb) TO coins_staff;
 
 --
 -- Name: FUNCTION verify_ledger_and_alert(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -5790,12 +5869,6 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
-
---
--- Name: FUNCTION valid_limits(p jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.valid_limits(p jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner

@@ -120,12 +120,28 @@ export async function setupDatabase(rootUrl: string, database: string, passwords
   });
 }
 
-/** Privileges the worker role needs on graphile-worker's schema (the schema belongs to the owner). */
+/**
+ * What the worker role needs on graphile-worker's schema (the schema belongs to the owner):
+ * privileges, and, because graphile-worker enables row-level security without policies on its
+ * tables, one permissive policy per table. Idempotent; re-run after every graphile-worker upgrade.
+ */
 const WORKER_GRANTS = `
   grant usage on schema graphile_worker to coins_worker;
   grant select, insert, update, delete on all tables in schema graphile_worker to coins_worker;
   grant usage, select on all sequences in schema graphile_worker to coins_worker;
   grant execute on all functions in schema graphile_worker to coins_worker;
+  do $$
+  declare
+    t regclass;
+  begin
+    for t in select c.oid::regclass from pg_class c
+              where c.relnamespace = 'graphile_worker'::regnamespace and c.relkind = 'r' and c.relrowsecurity
+    loop
+      execute format('drop policy if exists coins_worker_queue on %s', t);
+      execute format('create policy coins_worker_queue on %s for all to coins_worker using (true) with check (true)', t);
+    end loop;
+  end
+  $$;
 `;
 
 /**

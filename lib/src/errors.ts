@@ -56,6 +56,7 @@ export const ERRORS = {
   MK010: { key: "invalid_buyer_limits", message: "Per-buyer limits must satisfy 1 <= min <= quantity and min <= max." },
   OR001: { key: "order_not_found", message: "That order does not exist in this server." },
   OR002: { key: "order_not_pending", message: "That order is already {status}." },
+  OR003: { key: "fulfilment_unconfirmed", message: "That order cannot be marked delivered without the delivery's confirmation." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

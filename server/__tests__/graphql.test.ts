@@ -189,7 +189,7 @@ describe("staff", () => {
     const upd = await admin.gql(`mutation($g: BigInt!) { updateGuildSetting(input: { guildId: $g, patch: { dailyAmount: "150" } }) { guildSetting { dailyAmount } } }`, { g: other.guildId });
     expect(upd.errors).toBeUndefined();
     expect(upd.data!.updateGuildSetting.guildSetting.dailyAmount).toBe("150");
-    const audit = await db.query("select before->>'daily_amount' b, after->>'daily_amount' a from app_public.admin_actions where guild_id = $1 and action = 'update_settings'", [other.guildId]);
+    const audit = await db.query("select before->>'daily_amount' b, after->>'daily_amount' a from app_public.admin_actions where guild_id = $1 and action = 'update_guild_settings'", [other.guildId]);
     expect(audit.rows).toEqual([{ b: "100", a: "150" }]);
     const operator = await clientFor(server, { guildId: other.guildId, discordId: "300000000000000005", kind: "staff", staffRole: "OPERATOR" });
     const denied = await operator.gql(`mutation($g: BigInt!) { updateGuildSetting(input: { guildId: $g, patch: { dailyAmount: "999" } }) { guildSetting { dailyAmount } } }`, { g: other.guildId });

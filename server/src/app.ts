@@ -11,10 +11,13 @@ import { createPostGraphile } from "./graphile.ts";
 import { SESSION_COOKIE, closeSession, sessionMiddleware } from "./auth/sessions.ts";
 import { devLoginRouter } from "./auth/dev.ts";
 import { cookieOptions } from "./http/cookies.ts";
+import { createStreamHub, type StreamHub } from "./streams/index.ts";
 
 /** A running HTTP server and how to stop it. */
 export interface RunningServer {
   server: Server;
+  /** The live-stream hub (`/streams/tx`, `/streams/alerts`): connected clients in `streams.stats`. */
+  streams: StreamHub;
   /** Base URL, e.g. `http://127.0.0.1:3000`. */
   url: string;
   /** Stops accepting requests, finishes in-flight ones and releases PostGraphile. */
@@ -25,14 +28,19 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Builds the express application and its HTTP server: request ids and JSON logs, `/healthz`,
- * sessions, the development login (when enabled), and PostGraphile on `/graphql`.
+ * sessions, the development login (when enabled), PostGraphile on `/graphql`, and the live
+ * Server-Sent Event streams on `/streams/tx` and `/streams/alerts`.
  *
  * @param config - server configuration.
  * @param pool - authenticator pool.
  * @param logger - server logger.
  * @returns the server, not yet listening, and a `close` that releases everything it created.
  */
-export async function createHttpServer(config: ServerConfig, pool: pg.Pool, logger: Logger): Promise<{ server: Server; close: () => Promise<void> }> {
+export async function createHttpServer(
+  config: ServerConfig,
+  pool: pg.Pool,
+  logger: Logger,
+): Promise<{ server: Server; streams: StreamHub; close: () => Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
@@ -84,6 +92,8 @@ export async function createHttpServer(config: ServerConfig, pool: pg.Pool, logg
   const pgl = createPostGraphile(config, pool, logger);
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app, server);
+  const streams = createStreamHub({ connectionString: config.DATABASE_URL, pool, logger });
+  app.use("/streams", streams.router);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "not_found" });
@@ -95,8 +105,12 @@ export async function createHttpServer(config: ServerConfig, pool: pg.Pool, logg
 
   return {
     server,
+    streams,
     // Releasing the grafserv instance releases the PostGraphile instance it was created from.
-    close: () => serv.release(),
+    close: async () => {
+      await streams.close();
+      await serv.release();
+    },
   };
 }
 
@@ -107,7 +121,7 @@ export async function createHttpServer(config: ServerConfig, pool: pg.Pool, logg
  * @throws if the port is taken or PostGraphile cannot introspect the database.
  */
 export async function startServer(config: ServerConfig, pool: pg.Pool, logger: Logger): Promise<RunningServer> {
-  const { server, close } = await createHttpServer(config, pool, logger);
+  const { server, streams, close } = await createHttpServer(config, pool, logger);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -116,8 +130,11 @@ export async function startServer(config: ServerConfig, pool: pg.Pool, logger: L
   const port = typeof address === "object" && address ? address.port : config.PORT;
   return {
     server,
+    streams,
     url: `http://${config.HOST}:${port}`,
     close: async () => {
+      // Event streams never finish by themselves: end them first, or server.close() waits forever.
+      streams.drain();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:86080e4e618a517c49f84b5419390f4c2c1a6e9a
+--! Hash: sha1:945698cd26e133337de1da3cc7b793daa4504cd4
 --! Message: spine: ledger, members, rules, sessions
 
 -- Guildbank spine: guilds, members, the double-entry ledger, the event log, the audit log,
@@ -609,8 +609,8 @@ begin
       p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at)
     returning id into v_id;
 
-  -- Lifetime counters move only when value crosses between owners (holds and voids stay with the member).
-  if v_debit_user is distinct from v_credit_user then
+  -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
+  if v_currency = 'COIN' and v_debit_user is distinct from v_credit_user then
     update app_public.users u
        set lifetime_spent = u.lifetime_spent + case when u.id = v_debit_user then p_amount else 0 end,
            lifetime_earned = u.lifetime_earned + case when u.id = v_credit_user then p_amount else 0 end
@@ -814,7 +814,7 @@ begin
     perform app_private.raise_error('AU001', 'not_authenticated');
   end if;
   if not exists (select 1 from app_public.guilds where id = app_public.current_guild_id()) then
-    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()));
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', app_public.current_guild_id()::text));
   end if;
   if length(p_display_name) > 100 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'display_name', 'max', 100));
@@ -958,7 +958,7 @@ begin
   select guild_id into v_guild from app_public.users where id = p_from_user_id;
   select * into v_to from app_public.users where guild_id = v_guild and discord_id = p_to_discord_id;
   if v_to.id is null then
-    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id));
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
   if v_to.id = p_from_user_id then
     perform app_private.raise_error('TR001', 'self_transfer');
@@ -979,7 +979,7 @@ begin
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
   if v_to.frozen then
-    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id));
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
 
   select * into v_settings from app_public.guild_settings where guild_id = v_guild;
@@ -1064,7 +1064,7 @@ begin
   select * into v from app_public.users
    where guild_id = app_public.current_guild_id() and discord_id = p_discord_id;
   if v.id is null then
-    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id));
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_discord_id::text));
   end if;
   if p_discord_id = app_public.current_discord_id() then
     perform app_private.raise_error('PD002', 'self_action_forbidden');
@@ -1170,7 +1170,7 @@ begin
   if v_user.frozen = p_frozen then
     perform app_private.raise_error(case when p_frozen then 'FZ003' else 'FZ004' end,
       case when p_frozen then 'already_frozen' else 'not_frozen' end,
-      jsonb_build_object('discord_id', p_discord_id));
+      jsonb_build_object('discord_id', p_discord_id::text));
   end if;
   v_before := app_private.member_snapshot(v_user.id);
   update app_public.users set frozen = p_frozen where id = v_user.id;
@@ -1338,7 +1338,7 @@ begin
   if current_setting('role', true) = 'coins_staff' then
     perform app_private.require_staff(enum_range(null::app_public.staff_role));
     if v_guild is not null and v_guild <> app_public.current_guild_id() then
-      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild));
+      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild::text));
     end if;
     v_guild := app_public.current_guild_id();
   end if;
@@ -1389,7 +1389,7 @@ begin
              coalesce(sum(t.amount) filter (where da.user_id = u.id and ca.user_id is distinct from u.id), 0)::bigint as spent
         from app_public.users u
         left join app_public.accounts ua on ua.user_id = u.id
-        left join app_public.transfers t on t.debit_account_id = ua.id or t.credit_account_id = ua.id
+        left join app_public.transfers t on (t.debit_account_id = ua.id or t.credit_account_id = ua.id) and t.currency = 'COIN'
         left join app_public.accounts da on da.id = t.debit_account_id
         left join app_public.accounts ca on ca.id = t.credit_account_id
        where v_guild is null or u.guild_id = v_guild
@@ -1457,7 +1457,7 @@ declare
   v app_private.sessions;
 begin
   if not exists (select 1 from app_public.guilds where id = p_guild_id) then
-    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id));
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id::text));
   end if;
   if p_ttl_s is null or p_ttl_s not between 60 and 2592000 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s', 'min', 60, 'max', 2592000));

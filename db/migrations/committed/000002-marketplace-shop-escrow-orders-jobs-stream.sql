@@ -1,5 +1,5 @@
---! Previous: sha1:86080e4e618a517c49f84b5419390f4c2c1a6e9a
---! Hash: sha1:69aad626d05aac41bc4499427e3048c22bf8cf97
+--! Previous: sha1:945698cd26e133337de1da3cc7b793daa4504cd4
+--! Hash: sha1:cd354f2a09dde4fb0dc097d9ae4b2cdb593f1563
 --! Message: marketplace, shop, escrow orders, jobs, stream
 
 -- Marketplace, rewards shop, inventory, orders in escrow, pricing guards, jobs, ops alerts and
@@ -14,15 +14,14 @@ create or replace function app_private.tg__require_staff() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  if current_setting('role', true) = 'coins_staff' then
-    perform app_private.require_staff(tg_argv::app_public.staff_role[]);
-  end if;
+  perform app_private.require_staff(tg_argv::app_public.staff_role[]);
   return case when tg_op = 'DELETE' then old else new end;
 end;
 $$;
 comment on function app_private.tg__require_staff() is
-  'Trigger (arguments: the allowed staff roles): a staff write by a role not listed is refused with PD001 '
-  'permission_denied (AU001 without claims), so a refused edit is an error rather than a silent 0-row update.';
+  'Trigger (arguments: the allowed staff roles) for direct staff writes through the API (the triggers fire WHEN '
+  'current_user = ''coins_staff'', i.e. not for writes made inside our SECURITY DEFINER rules): a role not listed is '
+  'refused with PD001 permission_denied (AU001 without claims), so a refused edit is an error, not a silent no-op.';
 
 create or replace function app_private.tg__audit() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
@@ -33,7 +32,7 @@ declare
   v_row jsonb := coalesce(v_after, v_before);
 begin
   -- tg_argv: [0] subject_type, [1] the column naming the subject.
-  if app_public.current_staff_role() is not null and v_before is distinct from v_after then
+  if v_before is distinct from v_after then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id,
         before, after, reason)
       values ((v_row ->> 'guild_id')::bigint, coalesce(app_public.current_discord_id(), 0), app_public.current_staff_role(),
@@ -44,7 +43,8 @@ begin
 end;
 $$;
 comment on function app_private.tg__audit() is
-  'Trigger (arguments: subject_type, subject column): every staff insert, update or delete is written to admin_actions '
+  'Trigger (arguments: subject_type, subject column; fires WHEN current_user = ''coins_staff'', i.e. for direct staff '
+  'writes through the API): every staff insert, update or delete is written to admin_actions '
   'with before/after snapshots (updated_at ignored; no-op updates not recorded); reason from the claim app.reason.';
 
 drop trigger _050_require_admin on app_public.guild_settings;
@@ -52,9 +52,26 @@ drop trigger _900_audit on app_public.guild_settings;
 drop function app_private.tg_guild_settings__require_admin();
 drop function app_private.tg_guild_settings__audit();
 create trigger _050_require_staff before update on app_public.guild_settings
-  for each row execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 create trigger _900_audit after update on app_public.guild_settings
-  for each row execute function app_private.tg__audit('settings', 'guild_id');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('guild_settings', 'guild_id');
+
+-- Rows written by the rules with an explicit time (p_at) keep it; API writes cannot set created_at (column grants).
+create or replace function app_private.tg__timestamps() returns trigger
+language plpgsql
+as $$
+begin
+  new.created_at := case when tg_op = 'INSERT' then coalesce(new.created_at, now()) else old.created_at end;
+  new.updated_at := case
+    when tg_op = 'INSERT' then new.created_at
+    when old.updated_at >= now() then old.updated_at + interval '1 millisecond'
+    else now() end;
+  return new;
+end;
+$$;
+comment on function app_private.tg__timestamps() is
+  'Trigger: keeps created_at immutable (an insert keeps the time the rule gave, default now()) and updated_at strictly '
+  'increasing.';
 
 --------------------------------------------------------------------------------
 -- Pricing configuration (moves market_fee and price_floor_pct out of guild_settings)
@@ -84,9 +101,9 @@ comment on column app_public.pricing_config.max_listing_days is 'Longest listing
 create trigger _100_timestamps before insert or update on app_public.pricing_config
   for each row execute function app_private.tg__timestamps();
 create trigger _050_require_staff before update on app_public.pricing_config
-  for each row execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 create trigger _900_audit after update on app_public.pricing_config
-  for each row execute function app_private.tg__audit('pricing_config', 'guild_id');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('pricing_config', 'guild_id');
 
 insert into app_public.pricing_config (guild_id, price_floor_pct, market_fee)
   select guild_id, price_floor_pct, market_fee from app_public.guild_settings;
@@ -126,7 +143,7 @@ comment on type app_public.fulfilment_kind is
   'How a purchase is delivered: none (the item lands in the inventory at once), api (the Minecraft server''s API), '
   'voucher (a redeem code, redeemed through the signed webhook).';
 
-create function app_private.valid_limits(p jsonb) returns boolean
+create function app_hidden.valid_limits(p jsonb) returns boolean
 language sql immutable parallel safe
 as $$
   select jsonb_typeof(p) = 'object'
@@ -134,8 +151,10 @@ as $$
      and coalesce(jsonb_typeof(p -> 'per_member_per_day') = 'number' and (p ->> 'per_member_per_day') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_per_day' is null)
      and coalesce(jsonb_typeof(p -> 'per_member_lifetime') = 'number' and (p ->> 'per_member_lifetime') ~ '^[1-9][0-9]{0,6}$', p -> 'per_member_lifetime' is null);
 $$;
-comment on function app_private.valid_limits(jsonb) is
-  'Check: reward limits are an object with optional positive integers per_member_per_day (UTC day) and per_member_lifetime.';
+comment on function app_hidden.valid_limits(jsonb) is
+  'Check: reward limits are an object with optional positive integers per_member_per_day (UTC day) and per_member_lifetime. '
+  'In app_hidden so the staff who write rewards may evaluate the constraint.';
+grant execute on function app_hidden.valid_limits(jsonb) to coins_staff;
 
 create table app_public.rewards (
   guild_id    bigint not null references app_public.guilds on delete cascade,
@@ -143,10 +162,10 @@ create table app_public.rewards (
   name        text not null check (length(btrim(name)) between 1 and 100),
   description text not null default '' check (length(description) <= 1000),
   category    app_public.reward_category not null,
-  price       bigint not null check (price > 0),
+  price       bigint not null check (price between 1 and 1000000000000),
   fulfilment  app_public.fulfilment_kind not null default 'none',
   payload     jsonb not null default '{}' check (jsonb_typeof(payload) = 'object'),
-  limits      jsonb not null default '{}' check (app_private.valid_limits(limits)),
+  limits      jsonb not null default '{}' check (app_hidden.valid_limits(limits)),
   stock       integer check (stock is null or stock >= 0),
   expires_at  timestamptz,
   visible     boolean not null default true,
@@ -164,9 +183,9 @@ comment on column app_public.rewards.tradable is 'Whether members may list the i
 create trigger _100_timestamps before insert or update on app_public.rewards
   for each row execute function app_private.tg__timestamps();
 create trigger _050_require_staff before insert or update or delete on app_public.rewards
-  for each row execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 create trigger _900_audit after insert or update or delete on app_public.rewards
-  for each row execute function app_private.tg__audit('reward', 'sku');
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('reward', 'sku');
 
 create table app_public.inventory (
   user_id    bigint not null references app_public.users on delete cascade,
@@ -286,10 +305,11 @@ alter table app_public.transactions
   add column order_id uuid references app_public.orders on delete cascade deferrable initially deferred,
   add column listing_id uuid references app_public.listings on delete cascade,
   add column xid xid8 not null default pg_current_xact_id();
-comment on column app_public.transactions.xid is 'The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
+comment on column app_public.transactions.xid is E'@omit\nThe writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
 create index transactions_order on app_public.transactions (order_id) where order_id is not null;
 create index transactions_listing on app_public.transactions (listing_id) where listing_id is not null;
 create index transactions_guild_xid on app_public.transactions (guild_id, xid);
+create index transactions_guild_seq on app_public.transactions (guild_id, seq);
 
 --------------------------------------------------------------------------------
 -- Ops alerts, daily stats, leaderboard snapshots
@@ -312,6 +332,7 @@ create table app_public.ops_alerts (
 comment on table app_public.ops_alerts is E'@behavior -insert -update -delete\nOperational alerts (ledger violations, failed jobs, fulfilment failures). Guild-less alerts concern every guild and are visible to all staff.';
 create index ops_alerts_guild on app_public.ops_alerts (guild_id, created_at);
 create index ops_alerts_xid on app_public.ops_alerts (xid);
+comment on column app_public.ops_alerts.xid is E'@omit\nThe writing transaction''s id (stream cursor).';
 
 create table app_public.daily_stats (
   guild_id        bigint not null references app_public.guilds on delete cascade,
@@ -465,12 +486,14 @@ language sql stable
 as $$
   select round(percentile_cont(0.5) within group (order by ol.unit_price))::bigint
     from app_public.order_lines ol
+    cross join lateral generate_series(1, least(ol.qty, 10000))
     join app_public.orders o on o.order_id = ol.order_id
    where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
      and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at;
 $$;
 comment on function app_private.median_7d(bigint, text, timestamptz) is
-  'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at; null without sales.';
+  'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at, each unit sold one '
+  'observation; null without sales.';
 
 create function app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint,
   p_exclude_listing uuid default null, p_at timestamptz default now())
@@ -492,7 +515,7 @@ begin
   select price into v_catalogue from app_public.rewards where guild_id = p_guild_id and sku = p_sku;
   v_median := app_private.median_7d(p_guild_id, p_sku, p_at);
   select coalesce(sum(qty_available), 0)::int into v_supply from app_public.listings
-   where guild_id = p_guild_id and sku = p_sku and status = 'active'
+   where guild_id = p_guild_id and sku = p_sku and status = 'active' and expires_at > p_at
      and listing_id is distinct from p_exclude_listing;
   if v_cfg.scarcity_target > 0 and v_supply < v_cfg.scarcity_target then
     v_mult := 1 + v_cfg.alpha * (1 - v_supply::numeric / v_cfg.scarcity_target);
@@ -530,7 +553,7 @@ begin
   if not exists (select 1 from app_public.rewards r where r.guild_id = app_public.current_guild_id() and r.sku = price_check.sku) then
     perform app_private.raise_error('RW001', 'reward_not_found', jsonb_build_object('sku', sku));
   end if;
-  if unit_price is null or unit_price <= 0 then
+  if unit_price is null or unit_price <= 0 or unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   return app_private.pricing_quote(app_public.current_guild_id(), sku, unit_price);
@@ -628,7 +651,7 @@ begin
     select coalesce(sum(l.qty), 0) into v_already
       from app_public.orders o join app_public.order_lines l on l.order_id = o.order_id
      where o.buyer_id = v_user.id and o.kind = 'shop' and l.sku = p_sku and o.status in ('pending', 'fulfilled')
-       and o.created_at >= date_trunc('day', p_at, 'UTC');
+       and o.created_at >= date_trunc('day', p_at, 'UTC') and o.created_at < date_trunc('day', p_at, 'UTC') + interval '1 day';
     if v_already + p_qty > v_limit then
       perform app_private.raise_error('RW004', 'purchase_limit_reached',
         jsonb_build_object('sku', p_sku, 'limit', v_limit, 'period', 'day', 'already', v_already));
@@ -648,7 +671,9 @@ begin
   v_total := v_reward.price * p_qty;
   select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
   v_order_id := gen_random_uuid();
-  v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
+  -- A voucher waits for its redemption (VOUCHER_TIMEOUT_H); everything else for its fulfilment (ESCROW_TIMEOUT_MIN).
+  v_expires := p_at + case when v_reward.fulfilment = 'voucher' then make_interval(hours => v_settings.voucher_timeout_h)
+                           else make_interval(mins => v_settings.escrow_timeout_min) end;
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, order_id, created_at)
     values (v_user.guild_id, 'buy', v_user.discord_id, v_user.id, v_total, 'shop_purchase',
             jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', v_reward.price, 'fee', 0), v_order_id, p_at)
@@ -706,7 +731,7 @@ declare
   v_listing app_public.listings;
 begin
   perform app_private.check_quantity(p_qty);
-  if p_unit_price is null or p_unit_price <= 0 then
+  if p_unit_price is null or p_unit_price <= 0 or p_unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_unit_price));
   end if;
   select * into v_user from app_private.lock_members(array[p_user_id]);
@@ -829,7 +854,8 @@ begin
   if p_qty > v_listing.qty_available then
     perform app_private.raise_error('MK004', 'quantity_unavailable', jsonb_build_object('available', v_listing.qty_available));
   end if;
-  if p_qty < v_listing.min_per_buyer then
+  -- Below the minimum only to take the listing's last units (else they could never sell).
+  if p_qty < v_listing.min_per_buyer and p_qty <> v_listing.qty_available then
     perform app_private.raise_error('MK005', 'below_min_per_buyer', jsonb_build_object('min', v_listing.min_per_buyer));
   end if;
   if v_listing.max_per_buyer is not null then
@@ -932,6 +958,9 @@ begin
     if p_reason is null or length(btrim(p_reason)) < 3 then
       perform app_private.raise_error('RS001', 'reason_required');
     end if;
+    if v_caller.id = listing.seller_id then
+      perform app_private.raise_error('PD002', 'self_action_forbidden');
+    end if;
   end if;
   perform 1 from app_private.lock_members(array[listing.seller_id]);
   select * into listing from app_public.listings l where l.listing_id = p_listing_id for update;
@@ -942,7 +971,8 @@ end;
 $$;
 comment on function app_private.listing_for_change(uuid, text) is
   'Resolves who may change a listing: its seller, or staff (SUPERADMIN, ADMIN, OPERATOR) with a reason. Locks the seller '
-  'and the listing. Errors: AU001, MK001 listing_not_found, PD001, RS001, MK002 listing_not_active.';
+  'and the listing. Errors: AU001, MK001 listing_not_found, PD001, RS001, PD002 (staff overriding their own listing), '
+  'MK002 listing_not_active.';
 
 create function app_public.cancel_listing(listing_id uuid, reason text default null) returns app_public.listings
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -957,7 +987,7 @@ begin
   v_after := app_private.close_listing(listing_id, 'cancelled', now());
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
     values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_cancelled',
-      jsonb_build_object('sku', v_after.sku, 'returned_qty', v.listing.qty_available, 'by', case when v.is_seller then 'seller' else 'staff' end),
+      jsonb_build_object('sku', v_after.sku, 'returned_qty', (v.listing).qty_available, 'by', case when v.is_seller then 'seller' else 'staff' end),
       listing_id);
   if not v.is_seller then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
@@ -981,17 +1011,17 @@ declare
   v_quote app_public.price_quote;
   v_after app_public.listings;
 begin
-  if unit_price is null or unit_price <= 0 then
+  if unit_price is null or unit_price <= 0 or unit_price > 1000000000000 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   select * into v from app_private.listing_for_change(listing_id, reason);
-  if v.listing.status <> 'active' then
-    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', v.listing.status));
+  if (v.listing).status <> 'active' then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', (v.listing).status));
   end if;
-  v_quote := app_private.pricing_quote(v.listing.guild_id, v.listing.sku, unit_price, listing_id);
+  v_quote := app_private.pricing_quote((v.listing).guild_id, (v.listing).sku, unit_price, listing_id);
   if v.is_seller and not v_quote.allowed then
     perform app_private.raise_error('FL001', 'below_price_floor',
-      jsonb_build_object('sku', v.listing.sku, 'unit_price', unit_price, 'floor', v_quote.floor_price,
+      jsonb_build_object('sku', (v.listing).sku, 'unit_price', unit_price, 'floor', v_quote.floor_price,
         'reference', v_quote.reference_price, 'median_7d', v_quote.median_7d,
         'scarcity_multiplier', v_quote.scarcity_multiplier));
   end if;
@@ -1002,7 +1032,7 @@ begin
   returning * into v_after;
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, listing_id)
     values (v_after.guild_id, 'list', app_public.current_discord_id(), v_after.seller_id, 0, 'listing_repriced',
-      jsonb_build_object('sku', v_after.sku, 'old_unit_price', v.listing.unit_price, 'unit_price', unit_price,
+      jsonb_build_object('sku', v_after.sku, 'old_unit_price', (v.listing).unit_price, 'unit_price', unit_price,
         'fee_rate', v_quote.fee_rate, 'fee_band', v_quote.fee_band), listing_id);
   if not v.is_seller then
     insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
@@ -1151,11 +1181,16 @@ begin
   if not exists (select 1 from app_public.orders where order_id = p_order_id and guild_id = app_public.current_guild_id()) then
     perform app_private.raise_error('OR001', 'order_not_found', jsonb_build_object('order_id', p_order_id));
   end if;
+  if exists (select 1 from app_public.orders o join app_public.users u on u.id in (o.buyer_id, o.seller_id)
+              where o.order_id = p_order_id and u.discord_id = app_public.current_discord_id()) then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   return v_role;
 end;
 $$;
 comment on function app_private.staff_order_action(uuid, text, app_public.staff_role[]) is
-  'Checks a staff override on an order of the current guild: role (PD001), reason (RS001), existence (OR001).';
+  'Checks a staff override on an order of the current guild: role (PD001), reason (RS001), existence (OR001), and '
+  'that the staff member is neither its buyer nor its seller (PD002 self_action_forbidden).';
 
 create function app_public.fulfil_order(order_id uuid, reason text) returns app_public.orders
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -1230,7 +1265,7 @@ $$;
 comment on function app_hidden.raise_alert(bigint, app_public.alert_severity, text, text, jsonb) is
   'Records an ops alert (streamed live to staff on /streams/alerts).';
 
-create function app_hidden.fulfil_order(p_order_id uuid) returns app_public.orders
+create function app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text default null) returns app_public.orders
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
 declare
@@ -1244,12 +1279,51 @@ begin
   if v_order.expires_at <= now() then
     return app_private.refund_order_core(p_order_id, 'refunded', null, 'escrow_timeout', now());
   end if;
-  return app_private.fulfil_order_core(p_order_id, null, 'fulfilled', now());
+  if v_order.fulfilment <> 'none' and (p_delivery_ref is null or length(btrim(p_delivery_ref)) = 0) then
+    perform app_private.raise_error('OR003', 'fulfilment_unconfirmed',
+      jsonb_build_object('order_id', p_order_id, 'fulfilment', v_order.fulfilment));
+  end if;
+  return app_private.fulfil_order_core(p_order_id, null,
+    case when p_delivery_ref is null then 'fulfilled' else 'delivered: ' || left(p_delivery_ref, 200) end, now());
 end;
 $$;
-comment on function app_hidden.fulfil_order(uuid) is
-  'orders__fulfil job body for fulfilment kind none (and for adapters once they succeeded): fulfils a pending order; a '
-  'settled or missing order is left alone; an expired one is refunded instead. Idempotent.';
+comment on function app_hidden.fulfil_order(uuid, text) is
+  'orders__fulfil job body: fulfils a pending order. Kind none needs nothing more; api and voucher orders need the '
+  'adapter''s proof of delivery in p_delivery_ref (OR003 fulfilment_unconfirmed otherwise). A settled or missing order '
+  'is left alone; an expired one is refunded instead. Idempotent.';
+
+create function app_hidden.order_for_fulfilment(p_order_id uuid)
+returns table (
+  order_id            uuid,
+  guild_id            bigint,
+  kind                app_public.order_kind,
+  status              app_public.order_status,
+  fulfilment          app_public.fulfilment_kind,
+  buyer_discord_id    bigint,
+  seller_discord_id   bigint,
+  escrow              bigint,
+  expires_at          timestamptz,
+  fulfilment_attempts integer,
+  lines               jsonb
+)
+language sql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select o.order_id, o.guild_id, o.kind, o.status, o.fulfilment, b.discord_id, s.discord_id, o.escrow, o.expires_at,
+         o.fulfilment_attempts,
+         coalesce((select jsonb_agg(jsonb_build_object('sku', l.sku, 'qty', l.qty, 'unit_price', l.unit_price,
+                            'listing_id', l.listing_id, 'category', r.category, 'payload', r.payload) order by l.id)
+                     from app_public.order_lines l
+                     join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
+                    where l.order_id = o.order_id), '[]'::jsonb)
+    from app_public.orders o
+    join app_public.users b on b.id = o.buyer_id
+    left join app_public.users s on s.id = o.seller_id
+   where o.order_id = p_order_id;
+$$;
+comment on function app_hidden.order_for_fulfilment(uuid) is
+  'orders__fulfil job: re-reads an order (status, fulfilment kind, expiry, buyer and seller, lines with the reward''s '
+  'category and payload) so the job can skip settled orders and pick the fulfilment adapter. No row when the order '
+  'does not exist.';
 
 create function app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean)
 returns app_public.orders
@@ -1497,18 +1571,19 @@ declare
 begin
   if p_cursor is null then
     -- A new subscriber: the latest p_backlog events for context, then live.
-    select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+    select jsonb_agg(to_jsonb(t) - 'xid' || jsonb_build_object('guild_id', t.guild_id::text, 'actor_id', t.actor_id::text) order by t.seq), count(*) into v_events, v_count
       from (select * from app_public.transactions
              where guild_id = app_public.current_guild_id() and pg_visible_in_snapshot(xid, v_now)
-             order by seq desc limit greatest(p_backlog, 0)) t;
+             order by seq desc limit greatest(coalesce(p_backlog, 50), 0)) t;
     return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
   end if;
   begin
     v_since := p_cursor::pg_snapshot;
   exception when others then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+    -- Caller's rights: app_private is out of reach, so raise the catalogue error directly.
+    raise exception using errcode = 'VL001', message = 'invalid_argument', detail = '{"argument": "cursor"}';
   end;
-  select jsonb_agg(to_jsonb(t) - 'xid' order by t.seq), count(*) into v_events, v_count
+  select jsonb_agg(to_jsonb(t) - 'xid' || jsonb_build_object('guild_id', t.guild_id::text, 'actor_id', t.actor_id::text) order by t.seq), count(*) into v_events, v_count
     from (select * from app_public.transactions
            where guild_id = app_public.current_guild_id()
              and xid >= pg_snapshot_xmin(v_since)
@@ -1525,7 +1600,8 @@ comment on function app_hidden.transactions_since(text, integer) is
   'The live transaction stream of the current guild, read with the caller''s rights (RLS: staff see the guild, members '
   'their own). p_cursor is a pg_snapshot from a previous batch: the batch holds exactly the rows committed after it, '
   'in seq order, so a resumed stream misses nothing even when transactions commit out of seq order. Null cursor: the '
-  'last p_backlog events. VL001 for a malformed cursor; truncated when more than 5000 events are pending.';
+  'last p_backlog events. Discord snowflakes (guild_id, actor_id) are strings. VL001 for a malformed cursor; truncated '
+  'when more than 5000 events are pending.';
 
 create function app_hidden.alerts_since(p_cursor text, p_backlog integer default 20)
 returns app_public.stream_batch
@@ -1536,29 +1612,35 @@ declare
   v_now pg_snapshot := pg_current_snapshot();
   v_since pg_snapshot;
   v_events jsonb;
+  v_count integer;
 begin
   if p_cursor is null then
-    select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+    select jsonb_agg(to_jsonb(a) - 'xid' || jsonb_build_object('guild_id', a.guild_id::text, 'acknowledged_by', a.acknowledged_by::text) order by a.id) into v_events
       from (select * from app_public.ops_alerts where pg_visible_in_snapshot(xid, v_now)
-             order by id desc limit greatest(p_backlog, 0)) a;
+             order by id desc limit greatest(coalesce(p_backlog, 20), 0)) a;
     return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
   end if;
   begin
     v_since := p_cursor::pg_snapshot;
   exception when others then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'cursor'));
+    -- Caller's rights: app_private is out of reach, so raise the catalogue error directly.
+    raise exception using errcode = 'VL001', message = 'invalid_argument', detail = '{"argument": "cursor"}';
   end;
-  select jsonb_agg(to_jsonb(a) - 'xid' order by a.id) into v_events
+  select jsonb_agg(to_jsonb(a) - 'xid' || jsonb_build_object('guild_id', a.guild_id::text, 'acknowledged_by', a.acknowledged_by::text) order by a.id), count(*)
+    into v_events, v_count
     from (select * from app_public.ops_alerts
            where xid >= pg_snapshot_xmin(v_since)
              and pg_visible_in_snapshot(xid, v_now) and not pg_visible_in_snapshot(xid, v_since)
-           order by id limit 1000) a;
+           order by id limit 1001) a;
+  if v_count > 1000 then
+    return (v_now::text, '[]'::jsonb, true)::app_public.stream_batch;
+  end if;
   return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
 end;
 $$;
 comment on function app_hidden.alerts_since(text, integer) is
   'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same '
-  'snapshot cursor as transactions_since.';
+  'snapshot cursor as transactions_since (truncated when more than 1000 alerts are pending).';
 
 --------------------------------------------------------------------------------
 -- Jobs: the order trigger queues fulfilment
@@ -1658,7 +1740,7 @@ begin
              coalesce(sum(t.amount) filter (where da.user_id = u.id and ca.user_id is distinct from u.id), 0)::bigint as spent
         from app_public.users u
         left join app_public.accounts ua on ua.user_id = u.id
-        left join app_public.transfers t on t.debit_account_id = ua.id or t.credit_account_id = ua.id
+        left join app_public.transfers t on (t.debit_account_id = ua.id or t.credit_account_id = ua.id) and t.currency = 'COIN'
         left join app_public.accounts da on da.id = t.debit_account_id
         left join app_public.accounts ca on ca.id = t.credit_account_id
        where v_guild is null or u.guild_id = v_guild
@@ -1720,9 +1802,10 @@ grant execute on function app_public.price_check(text, bigint), app_public.cance
   app_public.edit_listing_price(uuid, bigint, text), app_public.fulfil_order(uuid, text),
   app_public.refund_order(uuid, text)
   to coins_staff;
-grant execute on function app_hidden.transactions_since(text, integer), app_hidden.alerts_since(text, integer)
-  to coins_player, coins_staff;
-grant execute on function app_hidden.fulfil_order(uuid), app_hidden.record_fulfilment_failure(uuid, text, boolean),
+grant execute on function app_hidden.transactions_since(text, integer) to coins_player, coins_staff;
+grant execute on function app_hidden.alerts_since(text, integer) to coins_staff;
+grant execute on function app_hidden.fulfil_order(uuid, text), app_hidden.order_for_fulfilment(uuid),
+  app_hidden.record_fulfilment_failure(uuid, text, boolean),
   app_hidden.refund_expired_orders(timestamptz, integer), app_hidden.expire_listings(timestamptz),
   app_hidden.pricing_rollup(timestamptz), app_hidden.refresh_leaderboard(bigint, timestamptz),
   app_hidden.leaderboard_schedules(), app_hidden.daily_digest(date), app_hidden.verify_ledger_and_alert(),

@@ -1,0 +1,744 @@
+/**
+ * The live streams: `GET /streams/tx` (the transaction feed) and `GET /streams/alerts` (ops alerts,
+ * staff only) as Server-Sent Events.
+ *
+ * How it works (DESIGN.md "Live feed"):
+ * - One dedicated connection (not from the pool) LISTENs on `tx_stream` and `ops_alerts`; the
+ *   triggers NOTIFY with the row's guild id ('' for a guild-less alert) at commit. On connection
+ *   loss it reconnects with backoff and re-LISTENs, then every subscriber re-reads from its
+ *   cursor, so notifications lost while disconnected lose no events.
+ * - Each subscriber keeps its own cursor (a `pg_snapshot` text). A notification for its guild
+ *   schedules a read of `app_hidden.transactions_since` / `alerts_since` with the subscriber's
+ *   claims (RLS: staff see their guild, members only their own transactions); bursts coalesce
+ *   (one read in flight per subscriber, and one more if notified meanwhile).
+ * - The NOTIFY only says "something committed"; the events always come from the table, by
+ *   snapshot visibility, so nothing is lost or reordered by late commits or dropped notifications.
+ *
+ * Wire format (choice: the id rides on the LAST event of each batch):
+ * - `retry: <ms>` first, then the backlog (the last `backlog` events for a new client, or the
+ *   replay since `Last-Event-ID` / `?cursor=` for a resuming one) as `event: tx` (or `alert`)
+ *   blocks without ids, then `event: ready` carrying `id: <cursor>`.
+ * - Live: each batch is written as one chunk of `event: tx|alert` blocks whose data is the row as
+ *   JSON (exactly as PostgreSQL renders it: bigint snowflakes are JSON numbers beyond 2^53, so a
+ *   JavaScript client should parse them with a source-aware reviver); only the batch's last
+ *   event carries `id: <cursor>`. A client that drops mid-batch resumes from the previous batch's
+ *   cursor and receives that batch's remainder again: delivery is at-least-once across a
+ *   reconnect, and clients dedupe by `tx_id` (alerts: `id`), present in every event.
+ * - When reads advance the cursor without events for this client (a member, while others trade),
+ *   the next heartbeat sends a bare `id: <cursor>` block, which moves the browser's last event id
+ *   without dispatching an event, so resuming stays cheap.
+ * - `event: reset` (with `id:`) when the client is too far behind to replay (the read function's
+ *   `truncated`): reload state, then keep listening. `event: end` just before the server closes
+ *   the stream (session expired or revoked, shutdown).
+ * - `: ping` comment every 15 s.
+ */
+import express, { type Request, type Response, type Router } from "express";
+import pg from "pg";
+import { decodeDbError, withClaims, type Claims, type Logger } from "@guildbank/lib";
+import { SESSION_COOKIE, hashToken, requestClaims } from "../auth/sessions.ts";
+import { SSE_HEADERS, sseComment, sseEvent, sseId, sseRetry } from "./sse.ts";
+
+/** The two live streams. */
+export type StreamKind = "tx" | "alerts";
+
+/**
+ * The `application_name` of the LISTEN connection, `guildbank-streams/<process id>` (to find a
+ * given server process's listener in `pg_stat_activity`).
+ */
+export const LISTENER_APPLICATION_NAME = `guildbank-streams/${process.pid}`;
+
+/** Upper bounds (ms) of the delivery-latency histogram buckets; the last bucket is +Inf. */
+export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] as const;
+
+interface StreamSpec {
+  /** The read function (caller's rights). */
+  fn: string;
+  /** SSE event type of one row. */
+  event: string;
+  /** NOTIFY channel. */
+  channel: string;
+  defaultBacklog: number;
+}
+
+const STREAMS: Record<StreamKind, StreamSpec> = {
+  tx: { fn: "app_hidden.transactions_since", event: "tx", channel: "tx_stream", defaultBacklog: 50 },
+  alerts: { fn: "app_hidden.alerts_since", event: "alert", channel: "ops_alerts", defaultBacklog: 20 },
+};
+
+/** A `pg_snapshot` text: `xmin:xmax:xip,xip,…` (the read function validates it again). */
+const CURSOR = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20})*)?$/;
+const MAX_CURSOR_LENGTH = 16_384;
+const MAX_BACKLOG = 1000;
+
+/** Options of {@link createStreamHub}. */
+export interface StreamHubOptions {
+  /** Authenticator URL for the dedicated LISTEN connection (the server's DATABASE_URL). */
+  connectionString: string;
+  /** Authenticator pool: reads run on it inside `withClaims`. */
+  pool: pg.Pool;
+  logger: Logger;
+  /** Heartbeat comment interval (default 15 000 ms). */
+  heartbeatMs?: number;
+  /** The `retry:` hint sent to clients (default 2 000 ms). */
+  retryMs?: number;
+  /** How often open streams re-check their session (logout, expiry); default 60 000 ms. */
+  sessionCheckMs?: number;
+  /** How often the LISTEN connection is pinged to detect a dead socket; default 30 000 ms. */
+  listenerPingMs?: number;
+  /** Reconnect backoff of the LISTEN connection (default 100 ms doubling to 5 000 ms). */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** Called after every batch written to a client (benchmarks, tracing). Must not throw. */
+  onBatch?: (batch: BatchInfo) => void;
+}
+
+/** One batch written to one client (times are epoch milliseconds with sub-ms precision). */
+export interface BatchInfo {
+  stream: StreamKind;
+  guildId: string;
+  /** The subscriber's id (unique in this process). */
+  subscriber: number;
+  /** Events written (0 for a read that found nothing for this client). */
+  events: number;
+  truncated: boolean;
+  /** The first notification this batch answers (null for the initial batch or a re-read after reconnect/error). */
+  notifiedAt: number | null;
+  readStartedAt: number;
+  writtenAt: number;
+}
+
+/** Counters for `/metrics` (monotonic unless noted). */
+export interface StreamStats {
+  /** Connected clients per stream (gauge). */
+  clients: { tx: number; alerts: number };
+  /** The LISTEN connection: `connected` is a gauge. */
+  listener: { connected: boolean; connects: number; disconnects: number };
+  /** Notifications received. */
+  notifications: number;
+  /** Reads of the stream functions, and how many failed. */
+  reads: number;
+  readErrors: number;
+  /** Notifications folded into a read already scheduled or in flight. */
+  coalesced: number;
+  /** Events and non-empty batches written. */
+  events: number;
+  batches: number;
+  /** `reset` events sent (client too far behind). */
+  truncations: number;
+  /** Streams the server ended (session expired/revoked, read error, shutdown). */
+  ended: number;
+  /**
+   * Notification → written-to-socket latency of live batches, as a cumulative-friendly histogram:
+   * `counts[i]` events took ≤ `bucketsMs[i]` ms (and more than the previous bound); the last count is +Inf.
+   */
+  deliveryLatencyMs: { bucketsMs: readonly number[]; counts: number[]; sum: number; count: number; max: number };
+}
+
+interface Batch {
+  cursor: string;
+  truncated: boolean;
+  /** Each event's JSON text (exact: never parsed here). */
+  events: string[];
+}
+
+interface Subscriber {
+  readonly id: number;
+  readonly kind: StreamKind;
+  readonly guildId: string;
+  readonly claims: Claims;
+  readonly tokenHash: Buffer | null;
+  /** Session expiry (epoch ms). */
+  readonly expiresAt: number;
+  readonly res: Response;
+  readonly backlog: number;
+  /** Where the next read starts: the last batch's cursor (null: a new client, before its backlog). */
+  cursor: string | null;
+  /** The last `id:` written to the client. */
+  sentId: string | null;
+  /** Headers and the first batch are written. */
+  started: boolean;
+  reading: boolean;
+  /** Notified (or must re-read) since the current read started. */
+  dirty: boolean;
+  /** The socket buffer is full: no read until it drains. */
+  draining: boolean;
+  retryTimer: NodeJS.Timeout | null;
+  failures: number;
+  /** The first notification not yet answered by a read (epoch ms). */
+  pendingSince: number | null;
+  closed: boolean;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Thrown for a malformed request argument (cursor, backlog): answered 400. */
+class BadArgument extends Error {
+  readonly argument: string;
+  constructor(argument: string) {
+    super(`invalid ${argument}`);
+    this.argument = argument;
+  }
+}
+
+/** The hub: one LISTEN connection, every open SSE stream, and their counters. Create with {@link createStreamHub}. */
+export class StreamHub {
+  /** Express router to mount at `/streams`: `GET /tx` and `GET /alerts`. */
+  readonly router: Router;
+
+  readonly #opts: Required<Omit<StreamHubOptions, "server" | "onBatch">> & Pick<StreamHubOptions, "onBatch">;
+  readonly #log: Logger;
+  readonly #subs = new Set<Subscriber>();
+  /** stream → guild id → subscribers. */
+  readonly #byGuild: Record<StreamKind, Map<string, Set<Subscriber>>> = { tx: new Map(), alerts: new Map() };
+  readonly #inflight = new Set<Promise<unknown>>();
+  #nextId = 1;
+  #closing = false;
+  #closed: Promise<void> | null = null;
+  #listener: pg.Client | null = null;
+  #attempt: pg.Client | null = null;
+  #dropListener: ((err?: unknown) => void) | null = null;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #backoff: number;
+  #pinging = false;
+  #lastSessionCheck = Date.now();
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #ping: NodeJS.Timeout;
+  readonly #counters = {
+    listenerConnects: 0,
+    listenerDisconnects: 0,
+    notifications: 0,
+    reads: 0,
+    readErrors: 0,
+    coalesced: 0,
+    events: 0,
+    batches: 0,
+    truncations: 0,
+    ended: 0,
+    latencyCounts: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
+    latencySum: 0,
+    latencyCount: 0,
+    latencyMax: 0,
+  };
+
+  /**
+   * Starts the hub: connects the LISTEN connection (in the background, retrying until it
+   * succeeds) and the heartbeat. Prefer {@link createStreamHub}.
+   *
+   * @param options - see {@link StreamHubOptions}.
+   */
+  constructor(options: StreamHubOptions) {
+    this.#opts = {
+      connectionString: options.connectionString,
+      pool: options.pool,
+      logger: options.logger,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      retryMs: options.retryMs ?? 2_000,
+      sessionCheckMs: options.sessionCheckMs ?? 60_000,
+      listenerPingMs: options.listenerPingMs ?? 30_000,
+      reconnectMinMs: options.reconnectMinMs ?? 100,
+      reconnectMaxMs: options.reconnectMaxMs ?? 5_000,
+      onBatch: options.onBatch,
+    };
+    this.#log = options.logger.child({ component: "streams" });
+    this.#backoff = this.#opts.reconnectMinMs;
+    this.router = express.Router();
+    this.router.get("/tx", (req, res) => this.#open("tx", req, res));
+    this.router.get("/alerts", (req, res) => this.#open("alerts", req, res));
+    this.#heartbeat = setInterval(() => this.#tick(), this.#opts.heartbeatMs).unref();
+    this.#ping = setInterval(() => this.#pingListener(), this.#opts.listenerPingMs).unref();
+    this.#connectListener();
+  }
+
+  /** Metrics: connected clients, listener state, reads, events, delivery latency. A fresh snapshot on every access. */
+  get stats(): StreamStats {
+    const c = this.#counters;
+    let tx = 0;
+    let alerts = 0;
+    for (const s of this.#subs) {
+      if (s.kind === "tx") tx++;
+      else alerts++;
+    }
+    return {
+      clients: { tx, alerts },
+      listener: { connected: this.#listener !== null, connects: c.listenerConnects, disconnects: c.listenerDisconnects },
+      notifications: c.notifications,
+      reads: c.reads,
+      readErrors: c.readErrors,
+      coalesced: c.coalesced,
+      events: c.events,
+      batches: c.batches,
+      truncations: c.truncations,
+      ended: c.ended,
+      deliveryLatencyMs: { bucketsMs: LATENCY_BUCKETS_MS, counts: [...c.latencyCounts], sum: c.latencySum, count: c.latencyCount, max: c.latencyMax },
+    };
+  }
+
+  /**
+   * Ends every open stream (`event: end`, reason `server_closing`) and refuses new ones (503).
+   * The LISTEN connection stays until {@link close}. Idempotent.
+   */
+  drain(): void {
+    this.#closing = true;
+    for (const sub of [...this.#subs]) this.#end(sub, "server_closing");
+  }
+
+  /**
+   * Ends every stream, waits for reads in flight (so the pool can be ended afterwards) and closes
+   * the LISTEN connection. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.drain();
+      clearInterval(this.#heartbeat);
+      clearInterval(this.#ping);
+      if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+      await Promise.allSettled([...this.#inflight]);
+      const client = this.#listener ?? this.#attempt;
+      this.#listener = this.#attempt = null;
+      if (client) {
+        client.removeAllListeners("notification");
+        client.removeAllListeners("end");
+        client.on("error", () => {});
+        await Promise.race([client.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      }
+    })();
+    return this.#closed;
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  async #open(kind: StreamKind, req: Request, res: Response): Promise<void> {
+    if (req.method !== "GET") {
+      // Express routes HEAD to GET handlers: a stream that can carry no body makes no sense.
+      res.status(405).set("Allow", "GET").end();
+      return;
+    }
+    const session = req.session;
+    if (!session) {
+      res.status(401).json({ error: "not_authenticated" });
+      return;
+    }
+    if (kind === "alerts" && session.kind !== "staff") {
+      res.status(403).json({ error: "permission_denied" });
+      return;
+    }
+    if (this.#closing) {
+      res.status(503).set("Retry-After", "5").json({ error: "shutting_down" });
+      return;
+    }
+    let cursor: string | null;
+    let backlog: number;
+    try {
+      cursor = resumeCursor(req);
+      backlog = parseBacklog(req.query.backlog, STREAMS[kind].defaultBacklog);
+    } catch (err) {
+      if (!(err instanceof BadArgument)) throw err;
+      res.status(400).json({ error: "invalid_argument", argument: err.argument });
+      return;
+    }
+    const token: unknown = req.cookies?.[SESSION_COOKIE];
+    const sub: Subscriber = {
+      id: this.#nextId++,
+      kind,
+      guildId: session.guildId,
+      claims: requestClaims(session),
+      tokenHash: typeof token === "string" ? hashToken(token) : null,
+      expiresAt: session.expiresAt.getTime(),
+      res,
+      backlog,
+      cursor,
+      sentId: null,
+      started: false,
+      reading: true,
+      dirty: false,
+      draining: false,
+      retryTimer: null,
+      failures: 0,
+      pendingSince: null,
+      closed: false,
+    };
+    // Subscribe before the first read: a commit notified during it marks the subscriber dirty.
+    this.#add(sub);
+    res.on("close", () => this.#remove(sub));
+
+    const readStartedAt = now();
+    let batch: Batch;
+    try {
+      batch = await this.#track(this.#read(sub));
+    } catch (err) {
+      this.#remove(sub);
+      if (res.headersSent || res.destroyed) return;
+      if (decodeDbError(err)?.code === "VL001") {
+        res.status(400).json({ error: "invalid_argument", argument: "cursor" });
+        return;
+      }
+      throw err;
+    } finally {
+      sub.reading = false;
+    }
+    if (sub.closed) return;
+    req.socket.setNoDelay(true);
+    res.writeHead(200, SSE_HEADERS);
+    sub.started = true;
+    this.#deliver(sub, batch, null, readStartedAt, true);
+    if (sub.dirty) this.#schedule(sub);
+  }
+
+  // ---------------------------------------------------------------- subscribers
+
+  #add(sub: Subscriber): void {
+    this.#subs.add(sub);
+    const byGuild = this.#byGuild[sub.kind];
+    let set = byGuild.get(sub.guildId);
+    if (!set) byGuild.set(sub.guildId, (set = new Set()));
+    set.add(sub);
+  }
+
+  #remove(sub: Subscriber): void {
+    if (sub.closed) return;
+    sub.closed = true;
+    if (sub.retryTimer) clearTimeout(sub.retryTimer);
+    sub.retryTimer = null;
+    this.#subs.delete(sub);
+    const byGuild = this.#byGuild[sub.kind];
+    const set = byGuild.get(sub.guildId);
+    set?.delete(sub);
+    if (set?.size === 0) byGuild.delete(sub.guildId);
+  }
+
+  /** Ends a stream from the server side: a last `end` event, then the response (and socket). */
+  #end(sub: Subscriber, reason: string): void {
+    if (sub.closed) return;
+    this.#counters.ended++;
+    if (sub.started && !sub.res.writableEnded) sub.res.end(sseEvent("end", JSON.stringify({ reason })));
+    else if (!sub.res.headersSent && !sub.res.destroyed) sub.res.status(503).set("Retry-After", "5").json({ error: "shutting_down" });
+    this.#remove(sub);
+  }
+
+  #onNotification(msg: pg.Notification): void {
+    this.#counters.notifications++;
+    const at = now();
+    const payload = msg.payload ?? "";
+    if (msg.channel === STREAMS.tx.channel) {
+      this.#wake(this.#byGuild.tx.get(payload), at);
+    } else if (msg.channel === STREAMS.alerts.channel) {
+      // A guild-less alert concerns every guild's staff.
+      if (payload === "") for (const set of this.#byGuild.alerts.values()) this.#wake(set, at);
+      else this.#wake(this.#byGuild.alerts.get(payload), at);
+    }
+  }
+
+  #wake(subs: Set<Subscriber> | undefined, at: number): void {
+    if (!subs) return;
+    for (const sub of subs) {
+      sub.pendingSince ??= at;
+      this.#schedule(sub);
+    }
+  }
+
+  /** Reads now, or marks the subscriber for one more read after the current one (coalescing). */
+  #schedule(sub: Subscriber): void {
+    if (sub.closed) return;
+    if (!sub.started || sub.reading || sub.draining || sub.retryTimer) {
+      if (sub.dirty) this.#counters.coalesced++;
+      sub.dirty = true;
+      return;
+    }
+    this.#track(this.#pump(sub)).catch((err: unknown) => this.#log.error({ err }, "stream pump failed"));
+  }
+
+  /** Reads and writes batches until the subscriber is clean (or waits on the socket or a retry). */
+  async #pump(sub: Subscriber): Promise<void> {
+    sub.reading = true;
+    try {
+      while (!sub.closed) {
+        sub.dirty = false;
+        const notifiedAt = sub.pendingSince;
+        sub.pendingSince = null;
+        const readStartedAt = now();
+        let batch: Batch;
+        try {
+          batch = await this.#read(sub);
+        } catch (err) {
+          if (notifiedAt !== null) sub.pendingSince = Math.min(notifiedAt, sub.pendingSince ?? Infinity);
+          this.#readFailed(sub, err);
+          return;
+        }
+        if (sub.closed) return;
+        sub.failures = 0;
+        this.#deliver(sub, batch, notifiedAt, readStartedAt, false);
+        if (!sub.dirty || sub.draining) return;
+      }
+    } finally {
+      sub.reading = false;
+    }
+  }
+
+  async #read(sub: Subscriber): Promise<Batch> {
+    this.#counters.reads++;
+    try {
+      return await withClaims(this.#opts.pool, sub.claims, async (client) => {
+        // The events come back as JSON texts: parsing jsonb in node would round snowflakes.
+        const { rows } = await client.query<{ cursor: string; truncated: boolean; events: string[] }>(
+          `select b.cursor, b.truncated,
+                  coalesce((select array_agg(e::text order by n) from jsonb_array_elements(b.events) with ordinality x(e, n)), '{}') as events
+             from ${STREAMS[sub.kind].fn}($1::text, $2::int) b`,
+          [sub.cursor, sub.backlog],
+        );
+        return rows[0];
+      });
+    } catch (err) {
+      this.#counters.readErrors++;
+      throw err;
+    }
+  }
+
+  #readFailed(sub: Subscriber, err: unknown): void {
+    if (sub.closed) return;
+    const code = (err as { code?: unknown } | null)?.code;
+    if (decodeDbError(err) || (typeof code === "string" && code.startsWith("42"))) {
+      // Not transient (a named error or a privilege problem): retrying would not help.
+      this.#log.error({ err, stream: sub.kind, guildId: sub.guildId }, "stream read refused; ending the stream");
+      this.#end(sub, "error");
+      return;
+    }
+    sub.failures++;
+    const delay = Math.min(250 * 2 ** (sub.failures - 1), 10_000);
+    this.#log.warn({ err, stream: sub.kind, guildId: sub.guildId, retryInMs: delay }, "stream read failed; retrying");
+    sub.dirty = true;
+    sub.retryTimer = setTimeout(() => {
+      sub.retryTimer = null;
+      this.#schedule(sub);
+    }, delay);
+  }
+
+  #deliver(sub: Subscriber, batch: Batch, notifiedAt: number | null, readStartedAt: number, first: boolean): void {
+    const spec = STREAMS[sub.kind];
+    const n = batch.events.length;
+    let out = first ? sseRetry(this.#opts.retryMs) : "";
+    for (let i = 0; i < n; i++) {
+      // Live batches: the id on the last event only. The first batch: the id on `ready`.
+      out += sseEvent(spec.event, batch.events[i], !first && !batch.truncated && i === n - 1 ? batch.cursor : undefined);
+    }
+    if (batch.truncated) {
+      this.#counters.truncations++;
+      out += sseEvent("reset", JSON.stringify({ reason: "truncated", cursor: batch.cursor }), batch.cursor);
+    }
+    if (first) {
+      out += sseEvent("ready", JSON.stringify({ cursor: batch.cursor, events: n }), batch.cursor);
+    }
+    if (first || n > 0 || batch.truncated) sub.sentId = batch.cursor;
+    sub.cursor = batch.cursor;
+    if (out) this.#write(sub, out);
+    const writtenAt = now();
+    if (n > 0) {
+      this.#counters.events += n;
+      this.#counters.batches++;
+      if (notifiedAt !== null) this.#observeLatency(writtenAt - notifiedAt, n);
+    }
+    this.#opts.onBatch?.({
+      stream: sub.kind,
+      guildId: sub.guildId,
+      subscriber: sub.id,
+      events: n,
+      truncated: batch.truncated,
+      notifiedAt,
+      readStartedAt,
+      writtenAt,
+    });
+  }
+
+  #observeLatency(ms: number, events: number): void {
+    const c = this.#counters;
+    let i = LATENCY_BUCKETS_MS.findIndex((b) => ms <= b);
+    if (i < 0) i = LATENCY_BUCKETS_MS.length;
+    c.latencyCounts[i] += events;
+    c.latencySum += ms * events;
+    c.latencyCount += events;
+    if (ms > c.latencyMax) c.latencyMax = ms;
+  }
+
+  #write(sub: Subscriber, chunk: string): void {
+    if (sub.closed || sub.res.writableEnded) return;
+    if (!sub.res.write(chunk) && !sub.draining) {
+      // Backpressure: no further read until the client has taken what it was sent; the cursor
+      // keeps the rest in the table.
+      sub.draining = true;
+      sub.res.once("drain", () => {
+        sub.draining = false;
+        if (sub.dirty) this.#schedule(sub);
+      });
+    }
+  }
+
+  /** Heartbeat: a comment (plus a bare `id:` when reads moved the cursor silently), session expiry and re-checks. */
+  #tick(): void {
+    const t = Date.now();
+    for (const sub of [...this.#subs]) {
+      if (!sub.started || sub.closed) continue;
+      if (sub.expiresAt <= t) {
+        this.#end(sub, "session_expired");
+        continue;
+      }
+      if (sub.draining) continue;
+      let out = sseComment("ping");
+      if (sub.cursor !== null && sub.cursor !== sub.sentId) {
+        out += sseId(sub.cursor);
+        sub.sentId = sub.cursor;
+      }
+      this.#write(sub, out);
+    }
+    if (t - this.#lastSessionCheck >= this.#opts.sessionCheckMs) {
+      this.#lastSessionCheck = t;
+      this.#track(this.#checkSessions()).catch((err: unknown) => this.#log.warn({ err }, "stream session check failed"));
+    }
+  }
+
+  /** Ends the streams whose session was closed (logout) or has expired, in one query. */
+  async #checkSessions(): Promise<void> {
+    const subs = [...this.#subs].filter((s) => s.started && s.tokenHash);
+    if (subs.length === 0) return;
+    const hashes = [...new Map(subs.map((s) => [s.tokenHash!.toString("hex"), s.tokenHash!])).values()];
+    const { rows } = await this.#opts.pool.query<{ hash: Buffer }>(
+      `select h.hash from unnest($1::bytea[]) h(hash) cross join lateral app_private.session_claims(h.hash) c
+        where c.session_id is null`,
+      [hashes],
+    );
+    const gone = new Set(rows.map((r) => r.hash.toString("hex")));
+    for (const sub of subs) if (gone.has(sub.tokenHash!.toString("hex"))) this.#end(sub, "session_ended");
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    const done = () => this.#inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- LISTEN connection
+
+  #connectListener(): void {
+    if (this.#closing) return;
+    const client = new pg.Client({
+      connectionString: this.#opts.connectionString,
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
+    this.#attempt = client;
+    let lost = false;
+    const drop = (err?: unknown) => {
+      if (lost) return;
+      lost = true;
+      client.removeAllListeners("notification");
+      client.removeAllListeners("end");
+      client.removeAllListeners("error");
+      client.on("error", () => {});
+      client.end().catch(() => {});
+      if (this.#listener === client) {
+        this.#listener = null;
+        this.#counters.listenerDisconnects++;
+      }
+      if (this.#attempt === client) this.#attempt = null;
+      if (this.#dropListener === drop) this.#dropListener = null;
+      if (this.#closing) return;
+      const delay = this.#backoff;
+      this.#backoff = Math.min(this.#backoff * 2, this.#opts.reconnectMaxMs);
+      this.#log.warn({ err, retryInMs: delay }, "stream listener disconnected; reconnecting");
+      this.#reconnectTimer = setTimeout(() => {
+        this.#reconnectTimer = null;
+        this.#connectListener();
+      }, delay);
+    };
+    client.on("error", drop);
+    client.on("end", () => drop(new Error("connection ended")));
+    client.on("notification", (msg) => this.#onNotification(msg));
+    client
+      .connect()
+      .then(() => client.query(`listen ${STREAMS.tx.channel}; listen ${STREAMS.alerts.channel}`))
+      .then(() => {
+        if (lost) return;
+        if (this.#closing) {
+          drop();
+          return;
+        }
+        this.#attempt = null;
+        this.#listener = client;
+        this.#dropListener = drop;
+        this.#backoff = this.#opts.reconnectMinMs;
+        this.#counters.listenerConnects++;
+        this.#log.info({ connects: this.#counters.listenerConnects }, "stream listener connected");
+        // Anything committed while nobody listened was not notified: every subscriber re-reads
+        // from its cursor (the LISTEN is in effect now, so later commits will be notified).
+        for (const sub of this.#subs) this.#schedule(sub);
+      }, drop);
+  }
+
+  /** Detects a dead LISTEN socket (no error, no data) and replaces the connection. */
+  #pingListener(): void {
+    const client = this.#listener;
+    const drop = this.#dropListener;
+    if (!client || !drop || this.#pinging) return;
+    this.#pinging = true;
+    const timeout = setTimeout(() => drop(new Error("listener ping timed out")), 10_000);
+    client
+      .query("select 1")
+      .then(
+        () => {},
+        (err: unknown) => drop(err),
+      )
+      .finally(() => {
+        clearTimeout(timeout);
+        this.#pinging = false;
+      });
+  }
+}
+
+/** Where a client resumes: `Last-Event-ID` (what a browser sends on reconnect) over `?cursor=`; null for a new client. */
+function resumeCursor(req: Request): string | null {
+  if (req.query.cursor !== undefined && typeof req.query.cursor !== "string") throw new BadArgument("cursor");
+  const header = req.get("last-event-id")?.trim();
+  const query = req.query.cursor;
+  const cursor = header ? header : query ? query : null;
+  if (cursor === null) return null;
+  if (cursor.length > MAX_CURSOR_LENGTH || !isSnapshotText(cursor)) throw new BadArgument("cursor");
+  return cursor;
+}
+
+const MAX_XID8 = 2n ** 64n - 1n;
+
+/**
+ * Whether `text` is accepted by PostgreSQL's `pg_snapshot` input (the same rules: xmin ≥ 1,
+ * xmin ≤ xmax, every in-progress xid in [xmin, xmax) and non-decreasing), so a malformed cursor is
+ * answered 400 without a database round trip.
+ */
+function isSnapshotText(text: string): boolean {
+  if (!CURSOR.test(text)) return false;
+  const [xminText, xmaxText, xipText] = text.split(":");
+  const xmin = BigInt(xminText);
+  const xmax = BigInt(xmaxText);
+  if (xmin < 1n || xmax > MAX_XID8 || xmin > xmax) return false;
+  let last = xmin;
+  for (const part of xipText === "" ? [] : xipText.split(",")) {
+    const xid = BigInt(part);
+    if (xid < last || xid >= xmax) return false;
+    last = xid;
+  }
+  return true;
+}
+
+function parseBacklog(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !/^\d{1,4}$/.test(value) || Number(value) > MAX_BACKLOG) throw new BadArgument("backlog");
+  return Number(value);
+}
+
+/**
+ * Creates the live-stream hub and starts its LISTEN connection.
+ *
+ * @param options - connection string, pool, logger, and optionally timings.
+ * @returns the hub: mount `hub.router` at `/streams`; read `hub.stats`; `await hub.close()` on shutdown.
+ */
+export function createStreamHub(options: StreamHubOptions): StreamHub {
+  return new StreamHub(options);
+}
