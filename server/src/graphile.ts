@@ -5,6 +5,7 @@ import { makeV4Preset } from "postgraphile/presets/v4";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
+import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import type { Request } from "express";
@@ -47,6 +48,33 @@ export function makeMaskError(logger: Logger) {
   };
 }
 
+/** The OID of schema pg_catalog (fixed in every PostgreSQL). */
+const PG_CATALOG_OID = "11";
+
+/**
+ * A codec for `pg_catalog.xid8` (the stream-position columns). The columns are `@omit`ted from the
+ * API, but PostGraphile gathers a codec for every column type and warns on each start without one.
+ */
+export const Xid8CodecPlugin: GraphileConfig.Plugin = {
+  name: "GuildbankXid8CodecPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      async pgCodecs_findPgCodec(_info, event) {
+        if (event.pgCodec || event.pgType.typname !== "xid8" || event.pgType.typnamespace !== PG_CATALOG_OID) return;
+        event.pgCodec = {
+          name: "xid8",
+          sqlType: sql`pg_catalog.xid8`,
+          toPg: (value: string) => value,
+          fromPg: (value: string) => value,
+          executor: null,
+          attributes: undefined,
+        };
+      },
+    },
+  },
+};
+
 /**
  * Builds the PostGraphile v5 instance: Amber + V4 compatibility preset, connection filters and
  * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session.
@@ -64,6 +92,7 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
+    plugins: [Xid8CodecPlugin],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",

@@ -1,5 +1,5 @@
 --! Previous: sha1:945698cd26e133337de1da3cc7b793daa4504cd4
---! Hash: sha1:cd354f2a09dde4fb0dc097d9ae4b2cdb593f1563
+--! Hash: sha1:f3df6af560653f7591068557d720fa70166f79a3
 --! Message: marketplace, shop, escrow orders, jobs, stream
 
 -- Marketplace, rewards shop, inventory, orders in escrow, pricing guards, jobs, ops alerts and
@@ -298,7 +298,7 @@ create table app_public.pricing_history (
   foreign key (guild_id, sku) references app_public.rewards on delete cascade
 );
 comment on table app_public.pricing_history is E'@behavior -insert -update -delete\nPeriodic price statistics per SKU (pricing__rollup job): 7-day median sale price (coins) and units sold in 24 h.';
-create index pricing_history_sku on app_public.pricing_history (guild_id, sku, created_at);
+create unique index pricing_history_sku on app_public.pricing_history (guild_id, sku, created_at);
 
 -- Event log links and stream position.
 alter table app_public.transactions
@@ -1353,6 +1353,7 @@ language plpgsql volatile security definer set search_path = pg_catalog, public,
 as $$
 declare
   v_id uuid;
+  v_order app_public.orders;
   v_n integer := 0;
 begin
   for v_id in
@@ -1360,8 +1361,14 @@ begin
      order by expires_at limit p_limit
   loop
     begin
-      perform app_private.refund_order_core(v_id, 'refunded', null, 'escrow_timeout', p_at);
+      v_order := app_private.refund_order_core(v_id, 'refunded', null, 'escrow_timeout', p_at);
       v_n := v_n + 1;
+      if v_order.fulfilment_attempts > 0 then
+        perform app_hidden.raise_alert(v_order.guild_id, 'warning', 'fulfilment_timed_out',
+          format('Order %s was refunded at its escrow timeout after %s failed fulfilment attempt(s).', v_id,
+            v_order.fulfilment_attempts),
+          jsonb_build_object('order_id', v_id, 'last_error', v_order.last_error));
+      end if;
     exception when sqlstate 'OR002' then
       null;  -- settled meanwhile by the fulfilment job
     end;
@@ -1371,7 +1378,8 @@ end;
 $$;
 comment on function app_hidden.refund_expired_orders(timestamptz, integer) is
   'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns '
-  'how many. Safe to run concurrently with fulfilment (each order settles at most once).';
+  'how many. An order refunded after failed fulfilment attempts raises a warning ops alert. Safe to run concurrently '
+  'with fulfilment (each order settles at most once).';
 
 create function app_hidden.expire_listings(p_at timestamptz default now()) returns integer
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -1408,12 +1416,14 @@ as $$
     insert into app_public.pricing_history (guild_id, sku, median_7d, volume_24h, created_at)
       select guild_id, sku, median_7d, volume_24h, p_at from stats
        where median_7d is not null or volume_24h > 0
+    on conflict (guild_id, sku, created_at) do nothing
     returning 1
   )
   select count(*)::int from ins;
 $$;
 comment on function app_hidden.pricing_rollup(timestamptz) is
-  'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales.';
+  'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales, '
+  'stamped p_at; a slot already written is left alone (idempotent per p_at). Returns rows written.';
 
 create function app_hidden.refresh_leaderboard(p_guild_id bigint, p_at timestamptz default now()) returns integer
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -1651,13 +1661,14 @@ language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
   perform graphile_worker.add_job('orders__fulfil', json_build_object('order_id', new.order_id),
-    job_key := 'orders__fulfil:' || new.order_id, max_attempts := 8);
+    job_key := 'orders__fulfil:' || new.order_id, max_attempts := 7);
   return null;
 end;
 $$;
 comment on function app_private.tg_orders__queue_fulfilment() is
-  'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once; up to 8 '
-  'attempts with exponential backoff).';
+  'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once). Up to 7 '
+  'attempts with graphile-worker''s exponential backoff (exp(attempt) s): the last one comes about 10.6 min after the '
+  'first, inside the default 15-minute escrow timeout.';
 create trigger _500_queue_fulfilment after insert on app_public.orders
   for each row execute function app_private.tg_orders__queue_fulfilment();
 

@@ -1,0 +1,68 @@
+/**
+ * The worker process: `node server/src/worker-main.ts` (configuration from the environment; see
+ * `server/src/worker/config.ts` and .env.example). Runs the server's background jobs with
+ * graphile-worker as `coins_worker`.
+ *
+ * Exit codes: 0 after a graceful stop (SIGINT/SIGTERM: running jobs finish or are failed back to
+ * the queue within WORKER_SHUTDOWN_TIMEOUT_MS); 1 when start-up fails or the runner dies; 2 on a
+ * configuration error. A second signal during the stop exits at once with 1 (jobs still running
+ * stay locked until graphile-worker releases them, and their orders settle through the escrow
+ * timeout).
+ */
+import { ConfigError, createLogger } from "@guildbank/lib";
+import { loadWorkerConfig, type WorkerConfig } from "./worker/config.ts";
+import { startWorker } from "./worker/index.ts";
+
+let config: WorkerConfig;
+try {
+  config = loadWorkerConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const logger = createLogger("worker", config.LOG_LEVEL);
+process.on("unhandledRejection", (err) => {
+  logger.fatal({ err }, "unhandled promise rejection");
+  process.exit(1);
+});
+
+let worker: Awaited<ReturnType<typeof startWorker>>;
+try {
+  worker = await startWorker({ config, logger });
+} catch (err) {
+  logger.fatal({ err }, "worker failed to start");
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting without waiting for running jobs");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    void worker.stop().then(() => {
+      logger.info("worker stopped");
+      process.exit(0);
+    });
+  });
+}
+
+worker.runner.promise.then(
+  () => {
+    if (!stopping) {
+      logger.error("the runner stopped on its own");
+      void worker.stop().then(() => process.exit(1));
+    }
+  },
+  (err: unknown) => {
+    logger.fatal({ err }, "the runner failed");
+    void worker.stop().then(() => process.exit(1));
+  },
+);

@@ -1,0 +1,146 @@
+import type { Logger as WorkerLogger } from "graphile-worker";
+
+/** How a purchase is delivered (`app_public.fulfilment_kind`). */
+export type FulfilmentKind = "none" | "api" | "voucher";
+
+/** Every fulfilment kind, in the enum's order. */
+export const FULFILMENT_KINDS: readonly FulfilmentKind[] = ["none", "api", "voucher"];
+
+/** One line of an order, with what the catalogue says about its item. */
+export interface FulfilmentLine {
+  sku: string;
+  /** Units bought. */
+  qty: number;
+  /** Coins per unit (decimal string: bigint). */
+  unitPrice: string;
+  /** The listing, for marketplace orders; null for shop orders. */
+  listingId: string | null;
+  /** `app_public.reward_category`: money, rank, cosmetic, voucher. */
+  category: string;
+  /** The reward's delivery payload (`rewards.payload`, e.g. a server command template). */
+  payload: Record<string, unknown>;
+}
+
+/** An order as `app_hidden.order_for_fulfilment` returns it (re-read by every attempt). */
+export interface FulfilmentOrder {
+  orderId: string;
+  /** Guild snowflake (decimal string). */
+  guildId: string;
+  kind: "shop" | "market";
+  status: "pending" | "fulfilled" | "refunded" | "cancelled";
+  fulfilment: FulfilmentKind;
+  /** The buyer's Discord snowflake (decimal string). */
+  buyerDiscordId: string;
+  /** The seller's Discord snowflake for marketplace orders, else null. */
+  sellerDiscordId: string | null;
+  /** Coins held in escrow for the order (decimal string: bigint). */
+  escrow: string;
+  /** The escrow timeout: after it the order can only be refunded. */
+  expiresAt: Date;
+  /** Failed attempts recorded so far (`orders.fulfilment_attempts`). */
+  fulfilmentAttempts: number;
+  lines: FulfilmentLine[];
+}
+
+/** What an adapter gets besides the order. */
+export interface AdapterContext {
+  /** This attempt's number, 1-based (graphile-worker's `job.attempts`). */
+  attempt: number;
+  /** The job's attempt limit (`job.max_attempts`, 8 for orders). */
+  maxAttempts: number;
+  /** Aborted when the worker shuts down: stop waiting and throw. */
+  signal: AbortSignal;
+  /** The job's logger (scoped to the job). */
+  logger: WorkerLogger;
+}
+
+/**
+ * Delivers the goods of one fulfilment kind. `orders__fulfil` calls `deliver` for a pending order
+ * (for `api` and `voucher` only while its escrow has more than a minute left); when it resolves,
+ * the task settles the order with `app_hidden.fulfil_order(order_id, delivery_ref)` (escrow
+ * posted, goods in the buyer's inventory, `settle_reason` = `delivered: <ref>`). When it throws,
+ * the task records the failure (`app_hidden.record_fulfilment_failure`) and graphile-worker
+ * retries with exponential backoff; the escrow timeout refunds orders that never get delivered.
+ *
+ * Contract for implementations (the Minecraft issue's `api` and `voucher`):
+ * - resolve only once the goods are delivered (or the voucher issued), with a non-empty
+ *   reference proving it (the API's transaction id, the voucher's id): the database refuses to
+ *   fulfil an `api` or `voucher` order without one (OR003 fulfilment_unconfirmed, recorded as a
+ *   failed attempt and retried);
+ * - be idempotent per `order.orderId`: the same order may be delivered again after a crash or a
+ *   failed settlement (key the external effect by the order id, or look it up first and return
+ *   the existing reference);
+ * - honour `context.signal` (shutdown) and throw rather than hang.
+ */
+export interface FulfilmentAdapter {
+  /** The kind this adapter delivers. */
+  readonly kind: FulfilmentKind;
+  /**
+   * Delivers `order`.
+   *
+   * @param order - the re-read, pending order.
+   * @param context - attempt number, abort signal, logger.
+   * @returns the delivery reference (at most 200 characters are kept); null only for kind `none`.
+   * @throws any error when delivery failed (the attempt is recorded and retried).
+   */
+  deliver(order: FulfilmentOrder, context: AdapterContext): Promise<string | null>;
+}
+
+/** The adapter of every fulfilment kind. */
+export type FulfilmentAdapters = Record<FulfilmentKind, FulfilmentAdapter>;
+
+/** Thrown by the adapters of kinds that are not implemented yet. */
+export class FulfilmentNotImplementedError extends Error {
+  readonly kind: FulfilmentKind;
+  constructor(kind: FulfilmentKind) {
+    super(`fulfilment kind '${kind}' is not implemented yet`);
+    this.name = "FulfilmentNotImplementedError";
+    this.kind = kind;
+  }
+}
+
+/** `none`: nothing to deliver outside the database; `app_hidden.fulfil_order` puts the goods in the inventory. */
+export const noneAdapter: FulfilmentAdapter = {
+  kind: "none",
+  async deliver() {
+    return null;
+  },
+};
+
+/**
+ * An adapter for a kind that is not implemented yet: every delivery fails.
+ *
+ * @param kind - the fulfilment kind.
+ * @returns an adapter whose `deliver` throws {@link FulfilmentNotImplementedError}.
+ */
+export function notImplementedAdapter(kind: FulfilmentKind): FulfilmentAdapter {
+  return {
+    kind,
+    async deliver() {
+      throw new FulfilmentNotImplementedError(kind);
+    },
+  };
+}
+
+/**
+ * Builds the adapter registry: `none` delivers nothing (the database does it), `api` and
+ * `voucher` fail until the Minecraft issue provides them; `overrides` replace any of them.
+ *
+ * @param overrides - adapters by kind (each must report the kind it is registered under).
+ * @returns one adapter per fulfilment kind.
+ * @throws {Error} when an override's `kind` differs from its key.
+ */
+export function createAdapterRegistry(overrides: Partial<FulfilmentAdapters> = {}): FulfilmentAdapters {
+  const registry: FulfilmentAdapters = {
+    none: noneAdapter,
+    api: notImplementedAdapter("api"),
+    voucher: notImplementedAdapter("voucher"),
+  };
+  for (const kind of FULFILMENT_KINDS) {
+    const adapter = overrides[kind];
+    if (!adapter) continue;
+    if (adapter.kind !== kind) throw new Error(`the adapter registered for '${kind}' reports kind '${adapter.kind}'`);
+    registry[kind] = adapter;
+  }
+  return registry;
+}

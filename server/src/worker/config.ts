@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { env, parseConfig } from "@guildbank/lib";
+
+/**
+ * The worker's configuration schema: one key per environment variable (see .env.example).
+ *
+ * - `NODE_ENV`: `development` | `test` | `production` (default `development`).
+ * - `DATABASE_URL`: the authenticator's postgres:// URL (required). Every pooled connection
+ *   switches to the `coins_worker` role as soon as it connects.
+ * - `WORKER_CONCURRENCY`: jobs run at once by this process, 1..100 (default 4).
+ * - `WORKER_POOL_MAX`: database connections of this process, 3..200 (default
+ *   `WORKER_CONCURRENCY + 4`: one per running job, plus LISTEN, job fetching and cron).
+ * - `WORKER_POLL_INTERVAL_MS`: how often to look for jobs due later (retries, scheduled runs),
+ *   in milliseconds, 100..60000 (default 2000). New jobs wake the worker at once (LISTEN/NOTIFY).
+ * - `WORKER_CRON`: whether this process schedules the crontab (default true). Any number of
+ *   processes may schedule it (graphile-worker schedules each slot once); at least one must.
+ * - `WORKER_SHUTDOWN_TIMEOUT_MS`: how long a graceful stop waits for running jobs before
+ *   failing them back to the queue, in milliseconds, 1000..600000 (default 30000). Running jobs
+ *   are asked to abort 5 s into the stop.
+ * - `WORKER_REFUND_BATCH`: orders refunded per transaction by `orders__escrow_timeout`,
+ *   1..10000 (default 500); the task repeats batches until none is left.
+ * - `LOG_LEVEL`: pino level (default `info`).
+ * - `WORKER_TEST_FULFIL_DELAY_MS`: **tests only** (default 0 = off; refused when
+ *   `NODE_ENV=production`). When positive, `orders__fulfil` holds its settlement transaction
+ *   open for this many milliseconds after `app_hidden.fulfil_order` ran and before COMMIT,
+ *   logging `test hook: holding the fulfilment transaction open`, so a test can kill the
+ *   process in the middle of a fulfilment.
+ */
+export const workerConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: env.postgresUrl(),
+    WORKER_CONCURRENCY: env.int(1, 100).default(4),
+    WORKER_POOL_MAX: env.int(3, 200).optional(),
+    WORKER_POLL_INTERVAL_MS: env.int(100, 60_000).default(2000),
+    WORKER_CRON: env.bool().default(true),
+    WORKER_SHUTDOWN_TIMEOUT_MS: env.int(1000, 600_000).default(30_000),
+    WORKER_REFUND_BATCH: env.int(1, 10_000).default(500),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    WORKER_TEST_FULFIL_DELAY_MS: env.int(0, 3_600_000).default(0),
+  })
+  .superRefine((c, ctx) => {
+    if (c.WORKER_TEST_FULFIL_DELAY_MS > 0 && c.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKER_TEST_FULFIL_DELAY_MS"],
+        message: "is a test hook and cannot be set when NODE_ENV=production",
+      });
+    }
+  });
+
+/** The worker's validated configuration. */
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+/**
+ * Parses the worker configuration from the environment.
+ *
+ * @param source - the environment (default `process.env`); empty strings count as unset.
+ * @returns the typed configuration, defaults applied.
+ * @throws {ConfigError} naming each missing or malformed variable.
+ */
+export function loadWorkerConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return parseConfig(workerConfigSchema, source);
+}
+
+/**
+ * The pool size a configuration asks for: `WORKER_POOL_MAX`, else `WORKER_CONCURRENCY + 4`.
+ *
+ * @param config - the worker configuration.
+ * @returns the maximum number of database connections of the process.
+ */
+export function workerPoolSize(config: Pick<WorkerConfig, "WORKER_CONCURRENCY" | "WORKER_POOL_MAX">): number {
+  return config.WORKER_POOL_MAX ?? config.WORKER_CONCURRENCY + 4;
+}

@@ -1,0 +1,43 @@
+import { parseCrontab, type ParsedCronItem } from "graphile-worker";
+
+/**
+ * The server worker's crontab, in graphile-worker's syntax (times are UTC):
+ * `minute hour day-of-month month day-of-week task ?options`, where options are `max` (attempts),
+ * `jobKey` (at most one waiting job of that task: a late slot is replaced by the next one),
+ * `fill` (on start-up, schedule slots missed within that period, e.g. `1d`).
+ *
+ * - `listings__expire`, `orders__escrow_timeout`: every minute; each run converges to "now",
+ *   so a slot still waiting when the next comes is replaced (jobKey).
+ * - `leaderboard__refresh`: every minute; the task refreshes the guilds whose own
+ *   LEADERBOARD_CRON matches the slot (so no jobKey: every slot counts).
+ * - `pricing__rollup`: every 10 minutes.
+ * - `ledger__verify`: nightly at 03:00.
+ * - `digest__daily`: 00:05 for the previous UTC day; slots missed within a day (worker down at
+ *   midnight) are run on start-up.
+ * - `purge__expired`: daily at 03:30.
+ */
+export const CRONTAB = `
+# m    h  dom mon dow  task                    options
+*      *  *   *   *    listings__expire        ?max=3&jobKey=listings__expire
+*      *  *   *   *    orders__escrow_timeout  ?max=3&jobKey=orders__escrow_timeout
+*      *  *   *   *    leaderboard__refresh    ?max=3
+*/10   *  *   *   *    pricing__rollup         ?max=3
+0      3  *   *   *    ledger__verify          ?max=5
+5      0  *   *   *    digest__daily           ?fill=1d&max=5
+30     3  *   *   *    purge__expired          ?max=3
+`;
+
+/**
+ * Parses a crontab and checks that every line names a known task.
+ *
+ * @param crontab - crontab text (graphile-worker syntax).
+ * @param tasks - the identifiers the runner has tasks for.
+ * @returns the parsed items for `run({ parsedCronItems })`.
+ * @throws {Error} on a syntax error or an unknown task identifier.
+ */
+export function parseWorkerCrontab(crontab: string, tasks: readonly string[]): ParsedCronItem[] {
+  const items = parseCrontab(crontab);
+  const unknown = items.map((i) => i.task).filter((t) => !tasks.includes(t));
+  if (unknown.length) throw new Error(`the crontab names unknown task(s): ${unknown.join(", ")}`);
+  return items;
+}

@@ -1,0 +1,161 @@
+/**
+ * The background-job runner of the server (DESIGN.md "Jobs"): graphile-worker with the server's
+ * tasks (`server/src/tasks/`) and crontab, acting as `coins_worker`.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type pg from "pg";
+import { run, type Runner, type WorkerEvents } from "graphile-worker";
+import { createLogger, type Logger } from "@guildbank/lib";
+import { createTaskList, TASK_IDENTIFIERS } from "../tasks/index.ts";
+import { createAdapterRegistry, type FulfilmentAdapters } from "./adapters.ts";
+import { workerPoolSize, type WorkerConfig } from "./config.ts";
+import { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
+import { checkWorkerDatabase, createWorkerPool } from "./db.ts";
+import { toWorkerLogger } from "./logger.ts";
+
+export { loadWorkerConfig, workerConfigSchema, workerPoolSize, type WorkerConfig } from "./config.ts";
+export { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
+export { checkWorkerDatabase, createWorkerPool, inTransaction, REQUIRED_FUNCTIONS, WORKER_ROLE } from "./db.ts";
+export { toWorkerLogger } from "./logger.ts";
+export {
+  createAdapterRegistry,
+  FULFILMENT_KINDS,
+  FulfilmentNotImplementedError,
+  noneAdapter,
+  notImplementedAdapter,
+  type AdapterContext,
+  type FulfilmentAdapter,
+  type FulfilmentAdapters,
+  type FulfilmentKind,
+  type FulfilmentLine,
+  type FulfilmentOrder,
+} from "./adapters.ts";
+export { createTaskList, cronMatches, digestDay, TASK_IDENTIFIERS, type TaskContext, type TaskIdentifier } from "../tasks/index.ts";
+
+/** How long `stop()` waits for the pool's last queries (a job's outcome being recorded), in milliseconds. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+/**
+ * Waits until a pool has no checked-out client and no waiting request on two checks 50 ms apart.
+ *
+ * @param pool - the pool.
+ * @param timeoutMs - the longest wait, in milliseconds.
+ * @returns true when it went quiet, false on timeout.
+ */
+async function poolDrained(pool: pg.Pool, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let quietChecks = 0;
+  while (Date.now() < deadline) {
+    await sleep(50);
+    quietChecks = pool.waitingCount === 0 && pool.idleCount === pool.totalCount ? quietChecks + 1 : 0;
+    if (quietChecks >= 2) return true;
+  }
+  return false;
+}
+
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  /** The parsed configuration ({@link loadWorkerConfig}). */
+  config: WorkerConfig;
+  /** The process's pino logger (default: `createLogger("worker", config.LOG_LEVEL)`). */
+  logger?: Logger;
+  /** Fulfilment adapters replacing the defaults, by kind (the Minecraft issue plugs `api` and `voucher` in here). */
+  adapters?: Partial<FulfilmentAdapters>;
+  /** Crontab text replacing {@link CRONTAB} (ignored when `config.WORKER_CRON` is false). */
+  crontab?: string;
+  /** An EventEmitter receiving graphile-worker's events from start-up on (also `runner.events`). */
+  events?: WorkerEvents;
+}
+
+/** A running worker. */
+export interface WorkerHandle {
+  /** graphile-worker's runner (`addJob`, `events`, `promise` rejects on a fatal error). */
+  runner: Runner;
+  /** The worker's pool (every connection acts as `coins_worker`); ended by `stop`. */
+  pool: pg.Pool;
+  /**
+   * Stops gracefully: no new jobs, waits for running ones (asked to abort after 5 s); past
+   * `WORKER_SHUTDOWN_TIMEOUT_MS` the remaining jobs are failed back to the queue (retried later).
+   * Then waits (up to 5 s) for the pool's last queries, which record the jobs' outcomes, and ends
+   * the pool. Idempotent: every call returns the same promise. Never rejects.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker: a pool acting as `coins_worker`, a start-up check (the role, the
+ * `app_hidden` functions the tasks call, the job queue's row-level-security policies), then graphile-worker's runner with the server's tasks,
+ * the crontab (unless `WORKER_CRON=false`), `WORKER_CONCURRENCY` jobs at once and pino logging.
+ * It installs no signal handlers: the process entry (`worker-main.ts`) calls `stop()`.
+ *
+ * graphile-worker checks its schema revision at start-up with a read of
+ * `graphile_worker.migrations`; its migrations themselves are applied by the migrate step as the
+ * owner (`db/scripts` `migrateDatabase`), never by the worker role.
+ *
+ * @param options - configuration, and optionally a logger, adapters, a crontab, an event emitter.
+ * @returns the running worker.
+ * @throws {Error} when the database is unreachable, the role switch, a required function or the
+ *   job queue's row-level-security policies are missing, the crontab is malformed, or
+ *   graphile-worker's schema is missing or too new.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger("worker", config.LOG_LEVEL);
+  const pool = createWorkerPool(config.DATABASE_URL, workerPoolSize(config), logger);
+  let runner: Runner;
+  try {
+    await checkWorkerDatabase(pool);
+    const taskList = createTaskList({
+      adapters: createAdapterRegistry(options.adapters),
+      refundBatch: config.WORKER_REFUND_BATCH,
+      testFulfilDelayMs: config.WORKER_TEST_FULFIL_DELAY_MS,
+    });
+    const parsedCronItems = config.WORKER_CRON ? parseWorkerCrontab(options.crontab ?? CRONTAB, TASK_IDENTIFIERS) : [];
+    if (config.WORKER_TEST_FULFIL_DELAY_MS > 0) {
+      logger.warn({ delayMs: config.WORKER_TEST_FULFIL_DELAY_MS }, "test hook on: orders__fulfil holds its transaction open before commit");
+    }
+    runner = await run({
+      pgPool: pool,
+      taskList,
+      parsedCronItems,
+      concurrency: config.WORKER_CONCURRENCY,
+      pollInterval: config.WORKER_POLL_INTERVAL_MS,
+      logger: toWorkerLogger(logger),
+      noHandleSignals: true,
+      events: options.events,
+    });
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs: config.WORKER_SHUTDOWN_TIMEOUT_MS }, "graceful stop timed out: failing running jobs back to the queue");
+        runner.kill("graceful stop timed out").catch((err: unknown) => logger.error({ err }, "forceful stop failed"));
+      }, config.WORKER_SHUTDOWN_TIMEOUT_MS);
+      try {
+        await runner.stop("stop requested");
+      } catch (err) {
+        // Already stopped (e.g. after a fatal error, reported through runner.promise).
+        logger.debug({ err }, "runner was already stopped");
+      } finally {
+        clearTimeout(timer);
+        // graphile-worker records a job's outcome (completeJob/failJob) without awaiting it, so
+        // runner.stop() can resolve while that query is still queued: ending the pool then would
+        // leave the job locked for 4 hours. Let the pool go quiet first.
+        if (!(await poolDrained(pool, DRAIN_TIMEOUT_MS))) {
+          logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, "worker pool still busy at shutdown; closing it anyway");
+        }
+        await pool.end().catch((err: unknown) => logger.warn({ err }, "could not close the worker pool"));
+      }
+    })());
+
+  logger.info(
+    { concurrency: config.WORKER_CONCURRENCY, cron: config.WORKER_CRON, tasks: TASK_IDENTIFIERS },
+    "worker started",
+  );
+  return { runner, pool, stop };
+}
