@@ -1104,8 +1104,9 @@ begin
   if v_listing.seller_id = p_user_id then
     perform app_private.raise_error('MK003', 'self_purchase');
   end if;
-  perform 1 from app_private.lock_members(array[p_user_id, v_listing.seller_id]);
-  select * into v_buyer from app_public.users where id = p_user_id;
+  -- Only the buyer's funds move now, so only the buyer is locked: a popular seller must not
+  -- serialise every purchase (the listing's row lock already serialises buyers of one listing).
+  select * into v_buyer from app_private.lock_members(array[p_user_id]);
   select * into v_seller from app_public.users where id = v_listing.seller_id;
   v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
     jsonb_build_object('fn', 'buy_listing', 'listing', p_listing_id, 'qty', p_qty));
@@ -2216,12 +2217,21 @@ COMMENT ON FUNCTION app_private.lock_order(p_order_id uuid) IS 'Locks an order''
 CREATE FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
     LANGUAGE sql STABLE
     AS $$
-  select round(percentile_cont(0.5) within group (order by ol.unit_price))::bigint
-    from app_public.order_lines ol
-    cross join lateral generate_series(1, least(ol.qty, 10000))
-    join app_public.orders o on o.order_id = ol.order_id
-   where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
-     and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at;
+  -- The median over units (a line of qty n counts n times), without expanding lines: the prices
+  -- at positions floor((N + 1) / 2) and floor(N / 2) + 1 of the N units sold, averaged.
+  with sales as (
+    select ol.unit_price, ol.qty::bigint as qty
+      from app_public.order_lines ol
+      join app_public.orders o on o.order_id = ol.order_id
+     where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
+       and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at
+  ), ranked as (
+    select unit_price, sum(qty) over (order by unit_price rows unbounded preceding) as cum, sum(qty) over () as total
+      from sales
+  )
+  select round((min(unit_price) filter (where cum >= floor((total + 1) / 2.0))
+              + min(unit_price) filter (where cum >= floor(total / 2.0) + 1)) / 2.0)::bigint
+    from ranked;
 $$;
 
 ALTER FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) OWNER TO guildbank_owner;
@@ -2230,7 +2240,7 @@ ALTER FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timesta
 -- Name: FUNCTION median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) IS 'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at, each unit sold one observation; null without sales.';
+COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone) IS 'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at, each unit sold one observation (percentile_cont(0.5) over units, computed from running quantities); null without sales.';
 
 --
 -- Name: member_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3292,8 +3302,9 @@ begin
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   select * into v from app_private.listing_for_change(listing_id, reason);
-  if (v.listing).status <> 'active' then
-    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', (v.listing).status));
+  if (v.listing).status <> 'active' or (v.listing).expires_at <= now() then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status',
+      case when (v.listing).status = 'active' then 'expired' else (v.listing).status::text end));
   end if;
   v_quote := app_private.pricing_quote((v.listing).guild_id, (v.listing).sku, unit_price, listing_id);
   if v.is_seller and not v_quote.allowed then
@@ -3627,7 +3638,7 @@ begin
   if current_setting('role', true) = 'coins_staff' then
     perform app_private.require_staff(enum_range(null::app_public.staff_role));
     if v_guild is not null and v_guild <> app_public.current_guild_id() then
-      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild));
+      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild::text));
     end if;
     v_guild := app_public.current_guild_id();
   end if;

@@ -1,5 +1,5 @@
 begin;
-select plan(74);
+select plan(78);
 \ir lib/helpers.psql
 -- Row locks (hold / settle_hold / void_hold lock the members they touch). A single transaction cannot block itself,
 -- so the locks are read with the pgrowlocks extension (created inside this transaction, gone at rollback); the lock
@@ -307,6 +307,30 @@ do $$ begin perform app_private.void_hold((select id from holds where name = 'hj
 select case when pg_temp.has_rowlocks()
   then is(pg_temp.member_locks(array[910000000000000024]), array[910000000000000024]::bigint[], 'void_hold locks the hold''s member (jay)')
   else skip('pgrowlocks is not available', 1) end;
+
+-- Lifetime counters are in coins: value of another currency crossing owners leaves them alone ---
+-- alice and bob get MCD wallets (a member account of another currency, created as the superuser); MCD comes in from the
+-- guild's MCD external account and alice pays bob in MCD.
+create function pg_temp.mcd(p_discord bigint) returns bigint language sql as $$
+  select a.id from app_public.accounts a join app_public.users u on u.id = a.user_id
+   where u.guild_id = 910000000000000001 and u.discord_id = p_discord and a.currency = 'MCD' and a.kind = 'wallet' $$;
+insert into app_public.accounts (guild_id, user_id, currency, kind) values
+  (910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 'MCD', 'wallet'),
+  (910000000000000001, pg_temp.uid(910000000000000001, 910000000000000012), 'MCD', 'wallet');
+create temp table lifetime_before as
+  select id, lifetime_earned, lifetime_spent from app_public.users where guild_id = 910000000000000001;
+select lives_ok($$select app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'external', 'MCD'),
+    pg_temp.mcd(910000000000000011), 500, 'test_mcd'), app_private.post_transfer(910000000000000001, pg_temp.mcd(910000000000000011),
+    pg_temp.mcd(910000000000000012), 200, 'test_mcd')$$,
+  'MCD moves: external -> alice''s MCD wallet (500), alice -> bob (200)');
+select results_eq($$select pg_temp.bal(pg_temp.mcd(910000000000000011)), pg_temp.bal(pg_temp.mcd(910000000000000012)),
+                           pg_temp.bal(pg_temp.gacct(910000000000000001, 'external', 'MCD'))$$,
+  $$values (300::bigint, 200::bigint, -500::bigint)$$, 'the MCD balances moved (alice 300, bob 200, the external account -500)');
+select is_empty($$select u.id from app_public.users u join lifetime_before b on b.id = u.id
+                   where (u.lifetime_earned, u.lifetime_spent) is distinct from (b.lifetime_earned, b.lifetime_spent)$$,
+  'lifetime counters only count COIN: the MCD that crossed between owners changed no member''s lifetime_earned / lifetime_spent');
+select is_empty($$select * from app_public.verify_ledger(910000000000000001) where invariant = 'lifetime_counters_match'$$,
+  'and verify_ledger''s lifetime_counters_match only counts COIN transfers (the MCD flows are not expected in the counters)');
 
 -- The ledger is healthy after all of this ----------------------------------------------------
 select is_empty($$select * from app_public.verify_ledger()$$, 'verify_ledger finds nothing after every primitive');

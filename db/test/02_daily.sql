@@ -114,8 +114,8 @@ insert into snapshots values ('unknown_guild', pg_temp.state());
 select throws_ok($$select pg_temp.run_as('coins_player', 930000000000000001, 930000000000000011, null, 'select app_public.claim_daily()')$$,
   'MB003', 'guild_not_found', 'claim_daily() in an unknown guild: MB003');
 select is(pg_temp.error_as('coins_player', 930000000000000001, 930000000000000011, null, $$select app_public.claim_daily('unknown-guild-key')$$),
-  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": 930000000000000001}}'::jsonb,
-  'claim_daily() in an unknown guild, with a key: MB003 with the guild_id (checked before the key is claimed)');
+  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": "930000000000000001"}}'::jsonb,
+  'claim_daily() in an unknown guild, with a key: MB003 with the guild_id as a string (a snowflake exceeds JavaScript''s safe integers; checked before the key is claimed)');
 select is(pg_temp.state(), (select state from snapshots where name = 'unknown_guild'),
   'the refused claims registered nobody and stored no key');
 
@@ -164,7 +164,7 @@ select is(pg_temp.error_as('coins_player', 910000000000000001, 91000000000000001
 select is(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000019, null, format('select display_name from app_public.register_member(%L)', repeat('n', 100))) -> 0 ->> 'display_name',
   repeat('n', 100), 'a display name of exactly 100 characters is accepted');
 select is(pg_temp.error_as('coins_player', 930000000000000001, 910000000000000019, null, $$select app_public.register_member('zed')$$),
-  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": 930000000000000001}}'::jsonb, 'register_member in an unknown guild: MB003');
+  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": "930000000000000001"}}'::jsonb, 'register_member in an unknown guild: MB003');
 select throws_ok($$select pg_temp.run_as('coins_player', 910000000000000001, null, null, $q$select app_public.register_member('zed')$q$)$$,
   'AU001', 'not_authenticated', 'register_member without a member claim: AU001');
 select * from finish();

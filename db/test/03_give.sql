@@ -61,12 +61,12 @@ select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, -5, 'r-3')$$, 'AM001', 'invalid_amount', 'amount -5: AM001');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, null, 'r-4')$$, 'AM001', 'invalid_amount', 'amount null: AM001');
 select is(pg_temp.give_error(910000000000000011, 910000000000000099, 5, 'r-5'),
-  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": 910000000000000099}}'::jsonb, 'unknown recipient: MB002 with its discord_id');
+  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": "910000000000000099"}}'::jsonb, 'unknown recipient: MB002 with its discord_id (as a string: snowflakes exceed JavaScript''s safe integers)');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 920000000000000011, 5, 'r-6')$$, 'MB002', 'member_not_found',
   'a member of another guild is not found: MB002');
 select throws_ok($$select pg_temp.give_as(910000000000000013, 910000000000000012, 5, 'r-7')$$, 'FZ001', 'account_frozen', 'frozen sender: FZ001');
 select is(pg_temp.give_error(910000000000000011, 910000000000000013, 5, 'r-8'),
-  '{"code": "FZ002", "key": "recipient_frozen", "detail": {"discord_id": 910000000000000013}}'::jsonb, 'frozen recipient: FZ002 with its discord_id');
+  '{"code": "FZ002", "key": "recipient_frozen", "detail": {"discord_id": "910000000000000013"}}'::jsonb, 'frozen recipient: FZ002 with its discord_id (as a string)');
 select is(pg_temp.give_error(910000000000000011, 910000000000000012, 100000, 'r-9'),
   '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100000, "available": 890}}'::jsonb, 'overdraft: NF001 needed/available');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, null)$$, 'IK002', 'idempotency_key_invalid', 'missing key: IK002');

@@ -107,7 +107,7 @@ select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.admin_ad
 select throws_ok($$select pg_temp.staff_a('ADMIN', format('select app_public.admin_adjust(910000000000000011, 5, %L)', repeat('x', 501)))$$,
   'VL001', 'invalid_argument', 'reason over 500 characters: VL001');
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.admin_adjust(910000000000000099, 5, 'nobody')$$),
-  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": 910000000000000099}}'::jsonb, 'unknown member: MB002');
+  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": "910000000000000099"}}'::jsonb, 'unknown member: MB002 (discord_id as a string)');
 select throws_ok($$select pg_temp.staff_a('SUPERADMIN', $q$select app_public.admin_adjust(920000000000000011, 5, 'other guild')$q$)$$,
   'MB002', 'member_not_found', 'staff of guild A cannot adjust a member of guild B: MB002');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, null, 'ADMIN', $q$select app_public.admin_adjust(910000000000000011, 5, 'no actor')$q$)$$,
@@ -166,9 +166,9 @@ select results_eq(
   'freeze_user audits before/after and the reason, and writes a flag transaction whose meta is only the actor_role');
 insert into snapshots values ('freeze_refusals', pg_temp.state());
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.freeze_user(910000000000000011, 'again')$$),
-  '{"code": "FZ003", "key": "already_frozen", "detail": {"discord_id": 910000000000000011}}'::jsonb, 'freezing a frozen member: FZ003');
+  '{"code": "FZ003", "key": "already_frozen", "detail": {"discord_id": "910000000000000011"}}'::jsonb, 'freezing a frozen member: FZ003 (discord_id as a string)');
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.unfreeze_user(910000000000000012, 'not frozen')$$),
-  '{"code": "FZ004", "key": "not_frozen", "detail": {"discord_id": 910000000000000012}}'::jsonb, 'unfreezing a member who is not frozen: FZ004');
+  '{"code": "FZ004", "key": "not_frozen", "detail": {"discord_id": "910000000000000012"}}'::jsonb, 'unfreezing a member who is not frozen: FZ004 (discord_id as a string)');
 select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.freeze_user(910000000000000012, 'no')$q$)$$,
   'RS001', 'reason_required', 'freeze without a real reason: RS001');
 select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.freeze_user(920000000000000011, 'other guild')$q$)$$,
@@ -195,7 +195,7 @@ select is((select meta from app_public.transactions where tx_id = (select (a->'a
 
 -- Separation of duties: staff never act on their own account (PD002) ----------------------------------------------------
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.admin_adjust(910000000000000090, 5, 'self pay')$$),
-  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": 910000000000000090}}'::jsonb,
+  '{"code": "MB002", "key": "member_not_found", "detail": {"discord_id": "910000000000000090"}}'::jsonb,
   'a staff member who is not a member of the guild targeting their own id: MB002 (checked before PD002)');
 do $$ begin perform app_private.ensure_member(910000000000000001, 910000000000000090, 'staffer'); end $$;
 insert into snapshots values ('self', pg_temp.state());

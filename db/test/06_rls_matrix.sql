@@ -1,9 +1,13 @@
 begin;
-select plan(497);
+select plan(981);
 \ir lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
 -- Every table gets rows in both guilds, and guild A has rows that involve alice and rows that do not.
+-- Marketplace (000002): rewards sword (visible), hidden (invisible) and unused (never bought) in A, sword and unused
+-- in B; bob buys 2 swords in the shop and lists them, alice buys 1 of bob's (fulfilled), dave buys a sword in the shop
+-- (pending); carol buys a sword and lists it, ellen buys it (fulfilled). Then the jobs: pricing rollup, daily digest,
+-- leaderboards, and ops alerts for A, B and every guild (guild_id null).
 do $$
 declare
   a bigint := 910000000000000001;
@@ -28,6 +32,26 @@ begin
   perform app_private.open_session(sha256('token-alice'), a, 910000000000000011, 'player', null, 'dev', 3600);
   perform app_private.open_session(sha256('token-staff-a'), a, 910000000000000090, 'staff', 'ADMIN', 'dev', 3600);
   perform app_private.open_session(sha256('token-carol'), b, 920000000000000011, 'player', null, 'dev', 3600);
+  insert into app_public.rewards (guild_id, sku, name, category, price, visible) values
+    (a, 'sword', 'Sword', 'cosmetic', 10, true), (a, 'hidden', 'Hidden', 'cosmetic', 10, false),
+    (a, 'unused', 'Unused', 'cosmetic', 5, true), (b, 'sword', 'Sword', 'cosmetic', 10, true),
+    (b, 'unused', 'Unused', 'cosmetic', 5, true);
+  perform app_private.fulfil_order_core((app_private.buy_reward_for(pg_temp.uid(a, 910000000000000012), 'sword', 2, 'shop-b')).order_id, null, 'rls fixture');
+  perform app_private.fulfil_order_core((app_private.buy_listing_for(pg_temp.uid(a, 910000000000000011),
+    (app_private.create_listing_for(pg_temp.uid(a, 910000000000000012), 'sword', 2, 10, 24, 1, null, 'list-b')).listing_id,
+    1, 'market-a')).order_id, null, 'rls fixture');
+  perform app_private.buy_reward_for(pg_temp.uid(a, 910000000000000014), 'sword', 1, 'shop-d');
+  perform app_private.fulfil_order_core((app_private.buy_reward_for(pg_temp.uid(b, 920000000000000011), 'sword', 1, 'shop-c')).order_id, null, 'rls fixture');
+  perform app_private.fulfil_order_core((app_private.buy_listing_for(pg_temp.uid(b, 920000000000000012),
+    (app_private.create_listing_for(pg_temp.uid(b, 920000000000000011), 'sword', 1, 10, 24, 1, null, 'list-c')).listing_id,
+    1, 'market-e')).order_id, null, 'rls fixture');
+  perform app_hidden.pricing_rollup(now());
+  perform app_hidden.daily_digest((now() at time zone 'UTC')::date);
+  perform app_hidden.refresh_leaderboard(a);
+  perform app_hidden.refresh_leaderboard(b);
+  perform app_hidden.raise_alert(a, 'info', 'rls_fixture', 'alert of guild A');
+  perform app_hidden.raise_alert(b, 'info', 'rls_fixture', 'alert of guild B');
+  perform app_hidden.raise_alert(null, 'warning', 'rls_fixture', 'alert of every guild');
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -46,11 +70,13 @@ insert into contexts values
   (11, 'guildbank_authenticator',           'guildbank_authenticator', null, null,               'authenticator'),
   (12, 'coins_staff without a staff role',  'coins_staff',     null,         910000000000000090, 'staff_norole');
 
--- Tables: how to name a row, and a harmless UPDATE to probe with -----------------------------------------------------------
-create temp table tables (ord int primary key, tbl text, key text, probe_update text);
-insert into tables values
+-- Tables: how to name a row, and a harmless UPDATE to probe with (and, where a write may be allowed, the row to insert
+-- and the rows to delete) -------------------------------------------------------------------------------------------------
+create temp table tables (ord int primary key, tbl text, key text, probe_update text, probe_insert text default 'default values',
+  probe_delete text default '');
+insert into tables (ord, tbl, key, probe_update) values
   (1,  'app_public.guilds',             'id::text',     'set name = name'),
-  (2,  'app_public.guild_settings',     'guild_id::text', 'set market_fee = market_fee'),
+  (2,  'app_public.guild_settings',     'guild_id::text', 'set daily_amount = daily_amount'),
   (3,  'app_public.currencies',         'code',         'set name = name'),
   (4,  'app_public.users',              'id::text',     'set display_name = display_name'),
   (5,  'app_public.accounts',           'id::text',     'set balance = balance'),
@@ -58,7 +84,20 @@ insert into tables values
   (7,  'app_public.transfers',          'id::text',     'set reason = reason'),
   (8,  'app_public.admin_actions',      'id::text',     'set reason = reason'),
   (9,  'app_private.idempotency_keys',  'key',          'set result = result'),
-  (10, 'app_private.sessions',          'id::text',     'set last_seen_at = last_seen_at');
+  (10, 'app_private.sessions',          'id::text',     'set last_seen_at = last_seen_at'),
+  (11, 'app_public.pricing_config',     'guild_id::text', 'set market_fee = market_fee'),
+  (13, 'app_public.inventory',          'user_id || ''/'' || sku', 'set quantity = quantity'),
+  (14, 'app_public.listings',           'listing_id::text', 'set unit_price = unit_price'),
+  (15, 'app_public.orders',             'order_id::text', 'set last_error = last_error'),
+  (16, 'app_public.order_lines',        'id::text',     'set qty = qty'),
+  (17, 'app_public.pricing_history',    'id::text',     'set volume_24h = volume_24h'),
+  (18, 'app_public.ops_alerts',         'id::text',     'set message = message'),
+  (19, 'app_public.daily_stats',        'guild_id || ''/'' || day', 'set orders = orders'),
+  (20, 'app_public.leaderboard_snapshots', 'guild_id || ''/'' || rank || ''/'' || discord_id', 'set balance = balance');
+-- rewards: staff insert a valid row of their guild, and delete the one reward nothing refers to
+insert into tables values
+  (12, 'app_public.rewards', 'guild_id || ''/'' || sku', 'set name = name',
+   $i$(guild_id, sku, name, category, price) values (910000000000000001, 'probe', 'Probe', 'cosmetic', 1)$i$, $d$where sku = 'unused'$d$);
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -90,19 +129,78 @@ insert into read_expect values
   ('app_public.transfers',      'staff_norole', 'false'),
   ('app_public.admin_actions',  'staff_norole', 'false'),
   ('app_public.currencies',     'listener', 'true'),
-  ('app_public.currencies',     'worker',   'true');
+  ('app_public.currencies',     'worker',   'true'),
+  -- 000002. Pricing configuration, listings, price history and leaderboard snapshots are guild-wide reads (no staff
+  -- role needed); the shop shows players the visible rewards only; inventory and orders are the member's own (order
+  -- lines follow their order); ops alerts (with the guild-less ones) and daily stats are for staff only.
+  ('app_public.pricing_config',  'player',       'guild_id = 910000000000000001'),
+  ('app_public.pricing_config',  'staff',        'guild_id = 910000000000000001'),
+  ('app_public.pricing_config',  'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.rewards',         'player',       'guild_id = 910000000000000001 and visible'),
+  ('app_public.rewards',         'staff',        'guild_id = 910000000000000001'),
+  ('app_public.rewards',         'staff_norole', 'false'),
+  ('app_public.inventory',       'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.inventory',       'staff',        'guild_id = 910000000000000001'),
+  ('app_public.inventory',       'staff_norole', 'false'),
+  ('app_public.listings',        'player',       'guild_id = 910000000000000001'),
+  ('app_public.listings',        'staff',        'guild_id = 910000000000000001'),
+  ('app_public.listings',        'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.orders',          'player',       'guild_id = 910000000000000001 and pg_temp.uid(910000000000000001, 910000000000000011) in (buyer_id, seller_id)'),
+  ('app_public.orders',          'staff',        'guild_id = 910000000000000001'),
+  ('app_public.orders',          'staff_norole', 'false'),
+  ('app_public.order_lines',     'player',       'order_id in (select o.order_id from app_public.orders o where o.guild_id = 910000000000000001 and pg_temp.uid(910000000000000001, 910000000000000011) in (o.buyer_id, o.seller_id))'),
+  ('app_public.order_lines',     'staff',        'guild_id = 910000000000000001'),
+  ('app_public.order_lines',     'staff_norole', 'false'),
+  ('app_public.pricing_history', 'player',       'guild_id = 910000000000000001'),
+  ('app_public.pricing_history', 'staff',        'guild_id = 910000000000000001'),
+  ('app_public.pricing_history', 'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.ops_alerts',      'staff',        'guild_id is null or guild_id = 910000000000000001'),
+  ('app_public.ops_alerts',      'staff_norole', 'false'),
+  ('app_public.daily_stats',     'staff',        'guild_id = 910000000000000001'),
+  ('app_public.daily_stats',     'staff_norole', 'false'),
+  ('app_public.leaderboard_snapshots', 'player',       'guild_id = 910000000000000001'),
+  ('app_public.leaderboard_snapshots', 'staff',        'guild_id = 910000000000000001'),
+  ('app_public.leaderboard_snapshots', 'staff_norole', 'guild_id = 910000000000000001');
 
--- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings:
--- ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and are refused
--- by the _050_require_admin trigger (PD001); coins_staff without a staff role does not reach it (0 rows).
+-- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
+-- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and
+-- are refused by the _050_require_staff trigger (PD001); coins_staff without a staff role does not reach it (0 rows);
+-- and staff INSERT / UPDATE / DELETE of rewards: SUPERADMIN, ADMIN and OPERATOR write their guild's rows (the probe row,
+-- the 3 rewards of guild A; the rewards check constraint's app_hidden.valid_limits is executable by coins_staff), SUPPORT
+-- and AUDITOR are refused by the trigger (PD001); without a staff role the insert policy lets the row through to the
+-- trigger (PD001) while the update and delete policies reach nothing (0 rows).
 create temp table write_expect (tbl text, op text, staff_role text, outcome text);
-insert into write_expect values
+insert into write_expect (tbl, op, staff_role, outcome) values
   ('app_public.guild_settings', 'update', 'SUPERADMIN', 'ok:1'),
   ('app_public.guild_settings', 'update', 'ADMIN',      'ok:1'),
   ('app_public.guild_settings', 'update', 'OPERATOR',   'PD001'),
   ('app_public.guild_settings', 'update', 'SUPPORT',    'PD001'),
   ('app_public.guild_settings', 'update', 'AUDITOR',    'PD001'),
-  ('app_public.guild_settings', 'update', null,         'ok:0');
+  ('app_public.guild_settings', 'update', null,         'ok:0'),
+  ('app_public.pricing_config', 'update', 'SUPERADMIN', 'ok:1'),
+  ('app_public.pricing_config', 'update', 'ADMIN',      'ok:1'),
+  ('app_public.pricing_config', 'update', 'OPERATOR',   'PD001'),
+  ('app_public.pricing_config', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.pricing_config', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.pricing_config', 'update', null,         'ok:0'),
+  ('app_public.rewards', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.rewards', 'insert', 'ADMIN',      'ok:1'),
+  ('app_public.rewards', 'insert', 'OPERATOR',   'ok:1'),
+  ('app_public.rewards', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.rewards', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.rewards', 'insert', null,         'PD001'),
+  ('app_public.rewards', 'update', 'SUPERADMIN', 'ok:3'),
+  ('app_public.rewards', 'update', 'ADMIN',      'ok:3'),
+  ('app_public.rewards', 'update', 'OPERATOR',   'ok:3'),
+  ('app_public.rewards', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.rewards', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.rewards', 'update', null,         'ok:0'),
+  ('app_public.rewards', 'delete', 'SUPERADMIN', 'ok:1'),
+  ('app_public.rewards', 'delete', 'ADMIN',      'ok:1'),
+  ('app_public.rewards', 'delete', 'OPERATOR',   'ok:1'),
+  ('app_public.rewards', 'delete', 'SUPPORT',    'PD001'),
+  ('app_public.rewards', 'delete', 'AUDITOR',    'PD001'),
+  ('app_public.rewards', 'delete', null,         'ok:0');
 
 -- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
 select is((select count(*) from (
@@ -113,6 +211,24 @@ select is((select count(*) from (
   and (select bool_and(n > 0) from (select (select count(*) from app_public.transactions t where t.guild_id = 910000000000000001
         and pg_temp.uid(910000000000000001, 910000000000000011) not in (t.user_id, coalesce(t.counterparty_id, 0))) n) s),
   true, 'fixture: guild B has rows in every table, guild A has rows that do not involve alice');
+select is((select array_agg(t order by t) from (
+    select 'pricing_config' t from app_public.pricing_config where guild_id = 920000000000000001
+    union select 'rewards' from app_public.rewards where guild_id = 920000000000000001
+    union select 'inventory' from app_public.inventory where guild_id = 920000000000000001
+    union select 'listings' from app_public.listings where guild_id = 920000000000000001
+    union select 'orders' from app_public.orders where guild_id = 920000000000000001
+    union select 'order_lines' from app_public.order_lines where guild_id = 920000000000000001
+    union select 'pricing_history' from app_public.pricing_history where guild_id = 920000000000000001
+    union select 'ops_alerts' from app_public.ops_alerts where guild_id = 920000000000000001
+    union select 'daily_stats' from app_public.daily_stats where guild_id = 920000000000000001
+    union select 'leaderboard_snapshots' from app_public.leaderboard_snapshots where guild_id = 920000000000000001
+    union select 'rewards (invisible, A)' from app_public.rewards where guild_id = 910000000000000001 and not visible
+    union select 'inventory (not alice''s, A)' from app_public.inventory where guild_id = 910000000000000001 and user_id <> pg_temp.uid(910000000000000001, 910000000000000011)
+    union select 'orders (not alice''s, A)' from app_public.orders where guild_id = 910000000000000001 and pg_temp.uid(910000000000000001, 910000000000000011) not in (buyer_id, coalesce(seller_id, 0))
+    union select 'ops_alerts (every guild)' from app_public.ops_alerts where guild_id is null) x),
+  array['daily_stats', 'inventory', 'inventory (not alice''s, A)', 'leaderboard_snapshots', 'listings', 'ops_alerts', 'ops_alerts (every guild)',
+        'order_lines', 'orders', 'orders (not alice''s, A)', 'pricing_config', 'pricing_history', 'rewards', 'rewards (invisible, A)'],
+  'fixture (000002): guild B has rows in every marketplace table; guild A has invisible rewards, inventory and orders of others, guild-less alerts');
 
 -- What a caller gets: the sorted keys it can see, or the SQLSTATE of the refusal.
 create function pg_temp.seen(c contexts, t tables) returns text language plpgsql as $$
@@ -138,9 +254,9 @@ create function pg_temp.write_probe(c contexts, t tables, p_op text) returns tex
 declare n bigint; v_sql text;
 begin
   v_sql := case p_op
-    when 'insert' then format('insert into %s default values', t.tbl)
+    when 'insert' then format('insert into %s %s', t.tbl, t.probe_insert)
     when 'update' then format('update %s %s', t.tbl, t.probe_update)
-    when 'delete' then format('delete from %s', t.tbl) end;
+    when 'delete' then format('delete from %s %s', t.tbl, t.probe_delete) end;
   begin
     n := pg_temp.run_as(c.role, 910000000000000001, c.discord_id, c.staff_role, v_sql);
     raise exception using errcode = 'P0T01', message = n::text;
@@ -165,8 +281,9 @@ begin
         format('%s: SELECT as %s %s', t.tbl, c.label,
           case when v_expected = '42501' then 'is denied' when v_expected = '{}' then 'sees nothing' else 'sees exactly its rows' end));
       foreach v_op in array array['insert', 'update', 'delete'] loop
-        v_expected := coalesce((select outcome from write_expect w where w.tbl = t.tbl and w.op = v_op
-                                  and c.role = 'coins_staff' and w.staff_role is not distinct from c.staff_role), '42501');
+        select outcome into v_expected from write_expect w where w.tbl = t.tbl and w.op = v_op
+           and c.role = 'coins_staff' and w.staff_role is not distinct from c.staff_role;
+        v_expected := coalesce(v_expected, '42501');
         return next is(pg_temp.write_probe(c, t, v_op), v_expected,
           format('%s: %s as %s %s', t.tbl, upper(v_op), c.label,
             case when v_expected = '42501' then 'is denied'
@@ -191,51 +308,64 @@ end $$;
 insert into snapshots values ('settings', pg_temp.state());
 do $$ begin perform set_config('app.reason', 'season 2 economy', true); end $$;
 select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.1, daily_amount = 150'), 'ok:1',
+    'update app_public.guild_settings set escrow_timeout_min = 30, daily_amount = 150'), 'ok:1',
   'an ADMIN updates their guild''s settings (1 row: their own guild only)');
 do $$ begin perform set_config('app.reason', '', true); end $$;
-select results_eq($$select guild_id, market_fee, daily_amount from app_public.guild_settings order by guild_id$$,
-  $$values (910000000000000001::bigint, 0.1::numeric(5, 4), 150::bigint), (920000000000000001::bigint, 0.08::numeric(5, 4), 100::bigint)$$,
+select results_eq($$select guild_id, escrow_timeout_min, daily_amount from app_public.guild_settings order by guild_id$$,
+  $$values (910000000000000001::bigint, 30, 150::bigint), (920000000000000001::bigint, 15, 100::bigint)$$,
   'guild A changed, guild B did not');
 select results_eq(
   $$select actor_id, actor_role::text, action, subject_type, subject_id, reason,
-           (before->>'market_fee')::numeric, (after->>'market_fee')::numeric, (before->>'daily_amount')::bigint, (after->>'daily_amount')::bigint,
+           (before->>'escrow_timeout_min')::int, (after->>'escrow_timeout_min')::int, (before->>'daily_amount')::bigint, (after->>'daily_amount')::bigint,
            before ? 'updated_at' or after ? 'updated_at'
-      from app_public.admin_actions where action = 'update_settings'$$,
-  $$values (910000000000000090::bigint, 'ADMIN', 'update_settings', 'guild_settings', '910000000000000001', 'season 2 economy',
-            0.08::numeric, 0.1::numeric, 100::bigint, 150::bigint, false)$$,
-  'the update wrote one update_settings audit row with before/after and the app.reason claim');
+      from app_public.admin_actions where subject_type = 'guild_settings'$$,
+  $$values (910000000000000090::bigint, 'ADMIN', 'update_guild_settings', 'guild_settings', '910000000000000001', 'season 2 economy',
+            15, 30, 100::bigint, 150::bigint, false)$$,
+  'the update wrote one update_guild_settings audit row (subject guild_settings / the guild id) with before/after and the app.reason claim');
+select is((select array_agg(k order by k) from app_public.admin_actions, jsonb_object_keys(after) k where action = 'update_guild_settings'),
+  array(select a.attname::text from pg_attribute a where a.attrelid = 'app_public.guild_settings'::regclass and a.attnum > 0
+          and not a.attisdropped and a.attname <> 'updated_at' order by 1),
+  'the after snapshot holds every current column of guild_settings but updated_at (market_fee and price_floor_pct moved to pricing_config)');
 select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPERADMIN',
     'update app_public.guild_settings set give_rate_limit = 3'), 'ok:1', 'a SUPERADMIN updates settings too');
-select is((select reason from app_public.admin_actions where action = 'update_settings' and actor_role = 'SUPERADMIN'), 'settings updated',
-  'without an app.reason claim the audit reason is ''settings updated''');
+select is((select reason from app_public.admin_actions where action = 'update_guild_settings' and actor_role = 'SUPERADMIN'), 'update via API',
+  'without an app.reason claim the audit reason is ''update via API''');
 insert into snapshots values ('settings_refused', pg_temp.state());
 select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
-    'update app_public.guild_settings set market_fee = 0.3'),
+    'update app_public.guild_settings set daily_amount = 300'),
   '{"code": "PD001", "key": "permission_denied", "detail": {"required": ["SUPERADMIN", "ADMIN"], "role": "OPERATOR"}}'::jsonb,
   'an OPERATOR''s update is refused with PD001 (required SUPERADMIN or ADMIN), not silently ignored');
 select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, null,
-    'update app_public.guild_settings set market_fee = 0.3'), 'ok:0',
+    'update app_public.guild_settings set daily_amount = 300'), 'ok:0',
   'coins_staff without a staff role does not reach the row (0 rows)');
 select is(pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.3 where guild_id = 920000000000000001'), 'ok:0',
+    'update app_public.guild_settings set daily_amount = 300 where guild_id = 920000000000000001'), 'ok:0',
   'an ADMIN of guild A cannot update guild B''s settings (0 rows)');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'update app_public.guild_settings set updated_at = now()')$$, '42501', null, 'columns outside the grant (updated_at) cannot be updated: 42501');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'update app_public.guild_settings set guild_id = 920000000000000001')$$, '42501', null, 'guild_id cannot be updated: 42501');
 select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    'update app_public.guild_settings set market_fee = 0.9')$$, '23514', null, 'an out-of-range value is refused by its check constraint');
-select is(pg_temp.error_as('coins_staff', 910000000000000001, null, 'ADMIN', 'update app_public.guild_settings set market_fee = 0.2'),
+    'update app_public.guild_settings set escrow_timeout_min = 0')$$, '23514', null, 'an out-of-range value is refused by its check constraint');
+select throws_ok($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    'update app_public.guild_settings set market_fee = 0.1')$$, '42703', null, 'market_fee is no longer a settings column (moved to pricing_config): 42703');
+select is(pg_temp.error_as('coins_staff', 910000000000000001, null, 'ADMIN', 'update app_public.guild_settings set daily_amount = 200'),
   '{"code": "AU001", "key": "not_authenticated", "detail": {}}'::jsonb,
   'an ADMIN without a discord_id claim cannot update settings: AU001 (the audit row needs an actor)');
 select is(pg_temp.state(), (select state from snapshots where name = 'settings_refused'), 'refused settings updates changed nothing');
 insert into snapshots values ('noop', pg_temp.state());
 create temp table noop as
-  select pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN', 'update app_public.guild_settings set market_fee = market_fee') as n;
-select is((select n from noop), 'ok:1', 'a no-op settings update (set market_fee = market_fee) by an ADMIN reaches the row ...');
+  select pg_temp.try_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN', 'update app_public.guild_settings set daily_amount = daily_amount') as n;
+select is((select n from noop), 'ok:1', 'a no-op settings update (set daily_amount = daily_amount) by an ADMIN reaches the row ...');
 select is((select count(*) from app_public.admin_actions), (select (state->>'admin_actions')::bigint from snapshots where name = 'noop'),
   '... and writes no audit row (the audit ignores updated_at)');
+-- The staff triggers fire only for direct API writes (WHEN current_user = 'coins_staff'): the owner's own writes (the
+-- rules, running as SECURITY DEFINER, and this superuser) are neither checked nor audited.
+insert into snapshots values ('owner_write', pg_temp.state());
+update app_public.guild_settings set daily_amount = 175 where guild_id = 910000000000000001;
+select results_eq($$select daily_amount, (select count(*) from app_public.admin_actions) from app_public.guild_settings where guild_id = 910000000000000001$$,
+  $$values (175::bigint, (select (state->>'admin_actions')::bigint from snapshots where name = 'owner_write'))$$,
+  'an update of guild_settings by the owner (not coins_staff) is applied without a staff check and writes no audit row');
 -- A coins_staff transaction without a staff role ---------------------------------------------------------------------------------
 select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, null, 'select count(*) as n from app_public.users') -> 0 -> 'n',
   '0'::jsonb, 'coins_staff without a staff role sees no member');

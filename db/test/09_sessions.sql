@@ -43,8 +43,8 @@ do $$ begin perform app_private.close_session(sha256('max-ttl-token')); end $$;
 insert into snapshots values ('sessions', pg_temp.sessions_and_state());
 select is(pg_temp.error_as('guildbank_authenticator', null, null, null,
     $$select app_private.open_session(sha256('x2'), 930000000000000001, 910000000000000011, 'player', null, 'dev', 3600)$$),
-  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": 930000000000000001}}'::jsonb,
-  'a session in an unknown guild: MB003');
+  '{"code": "MB003", "key": "guild_not_found", "detail": {"guild_id": "930000000000000001"}}'::jsonb,
+  'a session in an unknown guild: MB003 (guild_id as a string)');
 select is(pg_temp.error_as('guildbank_authenticator', null, null, null,
     $$select app_private.open_session(sha256('x3'), 910000000000000001, 910000000000000098, 'player', null, 'dev', 59)$$),
   '{"code": "VL001", "key": "invalid_argument", "detail": {"argument": "ttl_s", "min": 60, "max": 2592000}}'::jsonb,

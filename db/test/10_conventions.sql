@@ -1,5 +1,5 @@
 begin;
-select plan(20);
+select plan(32);
 \ir lib/helpers.psql
 -- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
 
@@ -47,6 +47,39 @@ select set_eq(
     ('coins_staff', 'app_public.users_wallet_balance(app_public.users)'),
     ('coins_staff', 'app_public.users_escrow_balance(app_public.users)'),
     ('coins_worker', 'app_public.verify_ledger(bigint)'),
+    -- 000002: shop and marketplace
+    ('coins_player', 'app_public.price_check(text,bigint)'),
+    ('coins_player', 'app_public.buy_reward(text,integer,text)'),
+    ('coins_player', 'app_public.create_listing(text,integer,bigint,integer,integer,integer,text)'),
+    ('coins_player', 'app_public.buy_listing(uuid,integer,text)'),
+    ('coins_player', 'app_public.cancel_listing(uuid,text)'),
+    ('coins_player', 'app_public.edit_listing_price(uuid,bigint,text)'),
+    ('coins_player', 'app_public.cancel_order(uuid)'),
+    ('coins_staff', 'app_public.price_check(text,bigint)'),
+    ('coins_staff', 'app_public.cancel_listing(uuid,text)'),
+    ('coins_staff', 'app_public.edit_listing_price(uuid,bigint,text)'),
+    ('coins_staff', 'app_public.fulfil_order(uuid,text)'),
+    ('coins_staff', 'app_public.refund_order(uuid,text)'),
+    -- 000002: the live streams (caller's rights)
+    -- (alerts_since for staff only: members cannot read ops_alerts)
+    ('coins_player', 'app_hidden.transactions_since(text,integer)'),
+    ('coins_staff', 'app_hidden.transactions_since(text,integer)'),
+    ('coins_staff', 'app_hidden.alerts_since(text,integer)'),
+    -- 000002: the rewards check constraint's limits check, for the staff who write rewards
+    ('coins_staff', 'app_hidden.valid_limits(jsonb)'),
+    -- 000002: job bodies and the fulfilment job's read, for the worker only
+    ('coins_worker', 'app_hidden.fulfil_order(uuid,text)'),
+    ('coins_worker', 'app_hidden.order_for_fulfilment(uuid)'),
+    ('coins_worker', 'app_hidden.record_fulfilment_failure(uuid,text,boolean)'),
+    ('coins_worker', 'app_hidden.refund_expired_orders(timestamp with time zone,integer)'),
+    ('coins_worker', 'app_hidden.expire_listings(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.pricing_rollup(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.refresh_leaderboard(bigint,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.leaderboard_schedules()'),
+    ('coins_worker', 'app_hidden.daily_digest(date)'),
+    ('coins_worker', 'app_hidden.verify_ledger_and_alert()'),
+    ('coins_worker', 'app_hidden.raise_alert(bigint,app_public.alert_severity,text,text,jsonb)'),
+    ('coins_worker', 'app_hidden.purge_expired(timestamp with time zone)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
     ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
     ('guildbank_authenticator', 'app_private.close_session(bytea)')$$,
@@ -98,10 +131,13 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('admin_adjust', 'v', true), ('claim_daily', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false),
-           ('current_staff_role', 's', false), ('freeze_user', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
-           ('my_card', 's', true), ('register_member', 'v', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false),
-           ('users_wallet_balance', 's', false), ('verify_ledger', 's', true)$$,
+  $$values ('admin_adjust', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+           ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
+           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('edit_listing_price', 'v', true),
+           ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
+           ('my_card', 's', true), ('price_check', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
+           ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -109,8 +145,107 @@ select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namesp
                   select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and obj_description(c.oid, 'pg_class') is null$$,
   'every function and table has a comment');
-select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                   where n.nspname = 'app_public' and c.relkind = 'r' and obj_description(c.oid, 'pg_class') !~ '^@behavior [^\n]*\n'$$,
-  'every app_public table comment starts with its smart tags on their own line');
+-- The smart tags follow the grants: the @behavior line removes exactly the writes no API role is granted (insert and
+-- update counting column grants). Rewards, which staff insert, update and delete through the API, has nothing to remove,
+-- so its comment has no tag line.
+select is_empty($$with t as (
+    select c.oid, obj_description(c.oid, 'pg_class') as d,
+           array(select '-' || op from unnest(array['insert', 'update', 'delete']) op
+                  where not exists (select 1 from pg_roles r where r.rolname like 'coins\_%'
+                                      and (has_table_privilege(r.oid, c.oid, op)
+                                           or (op <> 'delete' and has_any_column_privilege(r.oid, c.oid, op))))) as removed
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'app_public' and c.relkind = 'r')
+  select oid::regclass, removed, d from t
+   where case when cardinality(removed) = 0 then d ~ '^@'
+              else d !~ ('^@behavior ' || array_to_string(removed, ' ') || '\n') end$$,
+  'every app_public table comment starts with a @behavior line (on its own line) removing exactly the writes no API role is granted; rewards (staff insert, update, delete) has none');
+select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', false,
+  'the rewards comment starts with its description: PostGraphile keeps its insert, update and delete for the staff');
+
+-- app_hidden (000002): the job bodies and the worker's order read run with the owner's rights (SECURITY DEFINER); the two
+-- stream readers run with the caller's rights, so that RLS decides what a player or a staff member receives; valid_limits
+-- (the rewards check constraint, evaluated with the rights of whoever writes the row) is an IMMUTABLE plain function ---------
+select results_eq(
+  $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'app_hidden' order by 1$$,
+  $$values ('alerts_since', 'v', false), ('daily_digest', 'v', true), ('expire_listings', 'v', true), ('fulfil_order', 'v', true),
+           ('leaderboard_schedules', 's', true), ('order_for_fulfilment', 's', true), ('pricing_rollup', 'v', true), ('purge_expired', 'v', true),
+           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('refund_expired_orders', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false),
+           ('verify_ledger_and_alert', 'v', true)$$,
+  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
+select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
+  'app_hidden.fulfil_order takes the order and an optional delivery reference');
+select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
+select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname = 'app_private' and p.prosecdef
+                     and p.proname not in ('open_session', 'session_claims', 'close_session')
+                     and p.prorettype <> 'trigger'::regtype$$,
+  'in app_private only the three session functions and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
+
+-- Triggers: names _NNN_what (fired in name order), app_private.tg_* functions; every staff-writable table is guarded
+-- (_050_require_staff with the allowed roles) and audited (_900_audit with subject type and subject column) ---------------------
+select is_empty($$select c.oid::regclass, t.tgname from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+                   where not t.tgisinternal and n.nspname in ('app_public', 'app_hidden', 'app_private')
+                     and (t.tgname !~ '^_[0-9]{3}_[a-z_]+$' or t.tgfoid::regproc::text !~ '^app_private\.tg_[a-z_]*_[a-z_]+$')$$,
+  'every trigger is named _NNN_what and runs an app_private.tg_* function');
+select set_eq(
+  $$select c.oid::regclass::text, t.tgname::text, t.tgfoid::regproc::text, encode(t.tgargs, 'escape')
+      from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+     where not t.tgisinternal and n.nspname = 'app_public' and t.tgname in ('_050_require_staff', '_900_audit')$$,
+  $$values ('app_public.guild_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.guild_settings', '_900_audit', 'app_private.tg__audit', E'guild_settings\\000guild_id\\000'),
+           ('app_public.pricing_config', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.pricing_config', '_900_audit', 'app_private.tg__audit', E'pricing_config\\000guild_id\\000'),
+           ('app_public.rewards', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.rewards', '_900_audit', 'app_private.tg__audit', E'reward\\000sku\\000')$$,
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards OPERATOR+, all three audited');
+select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
+            where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
+  array['((CURRENT_USER = ''coins_staff''::name))'],
+  'the staff check and audit triggers fire only for direct API writes (WHEN current_user = coins_staff), not for writes made inside the SECURITY DEFINER rules');
+select set_eq(
+  $$select distinct c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and r.rolname like 'coins\_%'
+       and (has_table_privilege(r.oid, c.oid, 'insert') or has_table_privilege(r.oid, c.oid, 'update') or has_table_privilege(r.oid, c.oid, 'delete')
+            or has_any_column_privilege(r.oid, c.oid, 'insert') or has_any_column_privilege(r.oid, c.oid, 'update'))$$,
+  $$select c.oid::regclass::text from pg_class c join pg_trigger t on t.tgrelid = c.oid where t.tgname = '_050_require_staff'$$,
+  'an API role may write exactly the tables that carry the _050_require_staff trigger');
+
+-- Grants on tables: API roles read through SELECT grants and write only the staff-editable columns -----------------------------------
+select set_eq(
+  $$select r.rolname::text, c.oid::regclass::text, p.priv
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+      cross join unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) p(priv)
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind in ('r', 'v', 'm')
+       and r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker', 'guildbank_authenticator')
+       and has_table_privilege(r.oid, c.oid, p.priv)$$,
+  $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
+           unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
+                        'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots']) t
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
+    union all select r, 'app_public.currencies', 'select' from unnest(array['coins_listener', 'coins_worker']) r
+    union all values ('coins_staff', 'app_public.rewards', 'delete')$$,
+  'table privileges: SELECT per role as documented (admin_actions, ops_alerts and daily_stats for staff only), DELETE of rewards for staff, nothing else');
+select set_eq(
+  $$select a.attrelid::regclass::text, a.attname::text, p.priv from pg_attribute a join pg_class c on c.oid = a.attrelid
+      join pg_namespace n on n.oid = c.relnamespace cross join unnest(array['insert', 'update']) p(priv)
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_staff', a.attrelid, a.attnum, p.priv)$$,
+  $$select 'app_public.guild_settings' as tbl, c as col, 'update' as priv from unnest(array['escrow_timeout_min', 'voucher_timeout_h', 'leaderboard_cron', 'daily_amount',
+      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s']) c
+    union all select 'app_public.pricing_config', c, 'update' from unnest(array['price_floor_pct', 'market_fee', 'undercut_fee', 'over_average_fee',
+      'over_average_ratio', 'scarcity_target', 'alpha', 'max_listing_days']) c
+    union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',
+      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c
+    union all select 'app_public.rewards', c, 'update' from unnest(array['name', 'description', 'category', 'price', 'fulfilment',
+      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c$$,
+  'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
+select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
+                   join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+                     and r.rolname in ('coins_anonymous', 'coins_player', 'coins_listener', 'coins_worker', 'guildbank_authenticator')
+                     and (has_column_privilege(r.oid, a.attrelid, a.attnum, 'insert') or has_column_privilege(r.oid, a.attrelid, a.attnum, 'update'))$$,
+  'no API role but coins_staff may insert or update any column');
 select * from finish();
 rollback;

@@ -290,14 +290,14 @@ describe("tasks, each run twice, with a real worker", () => {
     await waitFor("first failed attempt", async () => (await orderRow(orderId)).fulfilment_attempts >= 1);
     const job = await waitFor("job rescheduled", async () => {
       const j = await jobOf();
-      return j?.unlocked && j.attempts >= 1 && j.attempts < 8 ? j : null;
+      return j?.unlocked && j.attempts >= 1 && j.attempts < 7 ? j : null;
     });
-    expect(job).toMatchObject({ max_attempts: 8, later: true });
+    expect(job).toMatchObject({ max_attempts: 7, later: true });
     expect(job.last_error).toMatch(/not implemented/);
     expect(await orderRow(orderId)).toMatchObject({ status: "pending", last_error: "fulfilment kind 'api' is not implemented yet" });
     expect(await db.query("select 1 from app_public.ops_alerts where guild_id = $1", [guildId])).toHaveProperty("rowCount", 0);
 
-    // Jump to the final attempt (as if 7 had failed): it is recorded as final and raises an ops alert.
+    // Jump to the final attempt (as if 6 had failed): it is recorded as final and raises an ops alert.
     await waitFor("job moved to its last attempt", async () => {
       const r = await db.query(
         "update graphile_worker._private_jobs set attempts = max_attempts - 1, run_at = now() where key = $1 and locked_at is null and attempts < max_attempts",
@@ -312,9 +312,9 @@ describe("tasks, each run twice, with a real worker", () => {
     expect(alerts).toEqual([{ severity: "warning", kind: "fulfilment_failed", detail: { order_id: orderId, error: "fulfilment kind 'api' is not implemented yet" } }]);
     const failed = await waitFor("job failed for good", async () => {
       const j = await jobOf();
-      return j?.unlocked && j.attempts === 8 ? j : null;
+      return j?.unlocked && j.attempts === 7 ? j : null;
     });
-    expect(failed.max_attempts).toBe(8);
+    expect(failed.max_attempts).toBe(7);
     expect((await orderRow(orderId)).fulfilment_attempts).toBeGreaterThanOrEqual(2);
     // The order keeps its escrow until the timeout refunds it; nothing moved meanwhile.
     expect((await orderRow(orderId)).status).toBe("pending");

@@ -52,8 +52,9 @@ export function makeMaskError(logger: Logger) {
 const PG_CATALOG_OID = "11";
 
 /**
- * A codec for `pg_catalog.xid8` (the stream-position columns). The columns are `@omit`ted from the
- * API, but PostGraphile gathers a codec for every column type and warns on each start without one.
+ * A codec for `pg_catalog.xid8` (the stream-position columns), rendered as a String. The columns
+ * are `@omit`ted from the API, but PostGraphile builds a codec and a GraphQL type for every column
+ * type and warns on each start without them.
  */
 export const Xid8CodecPlugin: GraphileConfig.Plugin = {
   name: "GuildbankXid8CodecPlugin",
@@ -70,6 +71,18 @@ export const Xid8CodecPlugin: GraphileConfig.Plugin = {
           executor: null,
           attributes: undefined,
         };
+      },
+    },
+  },
+  schema: {
+    hooks: {
+      init(_, build) {
+        const codec = build.pgCodecs.xid8;
+        if (codec) {
+          build.setGraphQLTypeForPgCodec(codec, "output", "String");
+          build.setGraphQLTypeForPgCodec(codec, "input", "String");
+        }
+        return _;
       },
     },
   },

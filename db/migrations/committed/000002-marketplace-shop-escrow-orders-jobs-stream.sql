@@ -1,5 +1,5 @@
 --! Previous: sha1:945698cd26e133337de1da3cc7b793daa4504cd4
---! Hash: sha1:f3df6af560653f7591068557d720fa70166f79a3
+--! Hash: sha1:0d6c102cbeab1315b700bcd38eb32cfc6c338850
 --! Message: marketplace, shop, escrow orders, jobs, stream
 
 -- Marketplace, rewards shop, inventory, orders in escrow, pricing guards, jobs, ops alerts and
@@ -484,16 +484,25 @@ comment on type app_public.price_quote is 'How the pricing guards judge a unit p
 create function app_private.median_7d(p_guild_id bigint, p_sku text, p_at timestamptz default now()) returns bigint
 language sql stable
 as $$
-  select round(percentile_cont(0.5) within group (order by ol.unit_price))::bigint
-    from app_public.order_lines ol
-    cross join lateral generate_series(1, least(ol.qty, 10000))
-    join app_public.orders o on o.order_id = ol.order_id
-   where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
-     and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at;
+  -- The median over units (a line of qty n counts n times), without expanding lines: the prices
+  -- at positions floor((N + 1) / 2) and floor(N / 2) + 1 of the N units sold, averaged.
+  with sales as (
+    select ol.unit_price, ol.qty::bigint as qty
+      from app_public.order_lines ol
+      join app_public.orders o on o.order_id = ol.order_id
+     where ol.guild_id = p_guild_id and ol.sku = p_sku and o.kind = 'market' and o.status = 'fulfilled'
+       and o.settled_at > p_at - interval '7 days' and o.settled_at <= p_at
+  ), ranked as (
+    select unit_price, sum(qty) over (order by unit_price rows unbounded preceding) as cum, sum(qty) over () as total
+      from sales
+  )
+  select round((min(unit_price) filter (where cum >= floor((total + 1) / 2.0))
+              + min(unit_price) filter (where cum >= floor(total / 2.0) + 1)) / 2.0)::bigint
+    from ranked;
 $$;
 comment on function app_private.median_7d(bigint, text, timestamptz) is
   'Median unit price (coins) of the SKU''s marketplace sales fulfilled in the 7 days before p_at, each unit sold one '
-  'observation; null without sales.';
+  'observation (percentile_cont(0.5) over units, computed from running quantities); null without sales.';
 
 create function app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint,
   p_exclude_listing uuid default null, p_at timestamptz default now())
@@ -831,8 +840,9 @@ begin
   if v_listing.seller_id = p_user_id then
     perform app_private.raise_error('MK003', 'self_purchase');
   end if;
-  perform 1 from app_private.lock_members(array[p_user_id, v_listing.seller_id]);
-  select * into v_buyer from app_public.users where id = p_user_id;
+  -- Only the buyer's funds move now, so only the buyer is locked: a popular seller must not
+  -- serialise every purchase (the listing's row lock already serialises buyers of one listing).
+  select * into v_buyer from app_private.lock_members(array[p_user_id]);
   select * into v_seller from app_public.users where id = v_listing.seller_id;
   v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
     jsonb_build_object('fn', 'buy_listing', 'listing', p_listing_id, 'qty', p_qty));
@@ -1015,8 +1025,9 @@ begin
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', unit_price));
   end if;
   select * into v from app_private.listing_for_change(listing_id, reason);
-  if (v.listing).status <> 'active' then
-    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', (v.listing).status));
+  if (v.listing).status <> 'active' or (v.listing).expires_at <= now() then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status',
+      case when (v.listing).status = 'active' then 'expired' else (v.listing).status::text end));
   end if;
   v_quote := app_private.pricing_quote((v.listing).guild_id, (v.listing).sku, unit_price, listing_id);
   if v.is_seller and not v_quote.allowed then
@@ -1700,7 +1711,7 @@ begin
   if current_setting('role', true) = 'coins_staff' then
     perform app_private.require_staff(enum_range(null::app_public.staff_role));
     if v_guild is not null and v_guild <> app_public.current_guild_id() then
-      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild));
+      perform app_private.raise_error('PD001', 'permission_denied', jsonb_build_object('guild_id', v_guild::text));
     end if;
     v_guild := app_public.current_guild_id();
   end if;
