@@ -380,6 +380,27 @@ CREATE TYPE app_public.tx_type AS ENUM (
 ALTER TYPE app_public.tx_type OWNER TO guildbank_owner;
 
 --
+-- Name: alert_for_notification(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.alert_for_notification(p_alert_id bigint) RETURNS TABLE(id bigint, guild_id bigint, guild_name text, severity app_public.alert_severity, kind text, message text, detail jsonb, created_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select a.id, a.guild_id, g.name, a.severity, a.kind, a.message, a.detail, a.created_at
+    from app_public.ops_alerts a left join app_public.guilds g on g.id = a.guild_id
+   where a.id = p_alert_id;
+$$;
+
+ALTER FUNCTION app_hidden.alert_for_notification(p_alert_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION alert_for_notification(p_alert_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.alert_for_notification(p_alert_id bigint) IS 'alerts__notify job: re-reads an alert (with its guild''s name) to post it; no row when it is gone.';
+
+--
 -- Name: alerts_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -635,6 +656,28 @@ ALTER FUNCTION app_hidden.leaderboard_schedules() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.leaderboard_schedules() IS 'Each guild''s LEADERBOARD_CRON, for the leaderboard__refresh scheduler.';
 
 --
+-- Name: ledger_health(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.ledger_health() RETURNS TABLE(violations bigint, last_verified_at timestamp with time zone, open_critical_alerts bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select (select count(*) from app_public.ops_alerts where kind = 'ledger_violation' and acknowledged_at is null
+            and created_at > now() - interval '2 days'),
+         (select max(finished_at) from app_hidden.job_runs where task = 'ledger__verify'),
+         (select count(*) from app_public.ops_alerts where severity = 'critical' and acknowledged_at is null);
+$$;
+
+ALTER FUNCTION app_hidden.ledger_health() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ledger_health(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.ledger_health() IS 'For /metrics: unacknowledged ledger-violation alerts of the last 2 days, when ledger__verify last completed, and open critical alerts.';
+
+--
 -- Name: order_for_fulfilment(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -724,6 +767,36 @@ ALTER FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) OWNER TO 
 COMMENT ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) IS 'Deletes idempotency records older than 7 days (replays are answered for a week) and expired sessions.';
 
 --
+-- Name: queue_depth(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.queue_depth() RETURNS TABLE(task_identifier text, ready bigint, scheduled bigint, locked bigint, failed bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- PL/pgSQL: graphile-worker's tables are resolved when called (they are installed by the migrate
+  -- step, not by these migrations).
+  return query
+    select t.identifier::text,
+           count(*) filter (where j.locked_at is null and j.run_at <= now() and j.attempts < j.max_attempts),
+           count(*) filter (where j.locked_at is null and j.run_at > now() and j.attempts < j.max_attempts),
+           count(*) filter (where j.locked_at is not null),
+           count(*) filter (where j.attempts >= j.max_attempts)
+      from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+     group by t.identifier;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.queue_depth() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION queue_depth(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.queue_depth() IS 'The job queue by task: ready, scheduled for later, running (locked), and permanently failed jobs (for /metrics and the panel''s queue badges).';
+
+--
 -- Name: ops_alerts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -810,6 +883,26 @@ ALTER FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error tex
 --
 
 COMMENT ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) IS 'Records a failed fulfilment attempt on a pending order; the final one raises an ops alert.';
+
+--
+-- Name: record_job_run(text, jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  insert into app_hidden.job_runs (task, finished_at, outcome) values (p_task, now(), coalesce(p_outcome, '{}'))
+  on conflict (task) do update set finished_at = excluded.finished_at, outcome = excluded.outcome;
+$$;
+
+ALTER FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_job_run(p_task text, p_outcome jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) IS 'Records that a periodic task completed (and its outcome).';
 
 --
 -- Name: refresh_leaderboard(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2976,6 +3069,31 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
 
 --
+-- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_ops_alerts__notify() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if new.severity = 'critical' or new.kind = 'high_value_trade' then
+    perform graphile_worker.add_job('alerts__notify', json_build_object('alert_id', new.id),
+      job_key := 'alerts__notify:' || new.id, max_attempts := 5);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_ops_alerts__notify() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_ops_alerts__notify(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_ops_alerts__notify() IS 'Trigger: critical alerts and high-value trades queue an alerts__notify job (the worker posts them to the Discord alert webhook, rate-limited).';
+
+--
 -- Name: tg_orders__queue_fulfilment(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2997,6 +3115,39 @@ ALTER FUNCTION app_private.tg_orders__queue_fulfilment() OWNER TO guildbank_owne
 --
 
 COMMENT ON FUNCTION app_private.tg_orders__queue_fulfilment() IS 'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once). Up to 7 attempts with graphile-worker''s exponential backoff (exp(attempt) s): the last one comes about 10.6 min after the first, inside the default 15-minute escrow timeout.';
+
+--
+-- Name: tg_transactions__high_value(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_transactions__high_value() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_threshold bigint;
+begin
+  if new.amount <= 0 or new.currency <> 'COIN' or new.type not in ('spend', 'earn', 'buy', 'fulfil') then
+    return null;
+  end if;
+  select high_value_threshold into v_threshold from app_public.guild_settings where guild_id = new.guild_id;
+  if new.amount >= v_threshold then
+    perform app_hidden.raise_alert(new.guild_id, 'warning', 'high_value_trade',
+      format('%s coins moved (%s, %s) by %s.', new.amount, new.type, new.reason, coalesce(new.actor_id::text, 'the system')),
+      jsonb_build_object('tx_id', new.tx_id, 'type', new.type, 'reason', new.reason, 'amount', new.amount,
+        'actor_id', new.actor_id::text, 'threshold', v_threshold, 'order_id', new.order_id, 'listing_id', new.listing_id));
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_transactions__high_value() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_transactions__high_value(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_transactions__high_value() IS 'Trigger: a COIN movement (give, purchase, fulfilment, adjustment) of at least the guild''s high_value_threshold raises a warning ops alert ''high_value_trade'' (seed 000 section 11 "high-value trade pings").';
 
 --
 -- Name: tg_users__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3740,6 +3891,25 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
+-- Name: job_runs; Type: TABLE; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE TABLE app_hidden.job_runs (
+    task text NOT NULL,
+    finished_at timestamp with time zone NOT NULL,
+    outcome jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT job_runs_task_check CHECK ((task ~ '^[a-z_]+$'::text))
+);
+
+ALTER TABLE app_hidden.job_runs OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE job_runs; Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_hidden.job_runs IS 'The last completed run of each periodic task (what /metrics reports as freshness).';
+
+--
 -- Name: idempotency_keys; Type: TABLE; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3910,12 +4080,14 @@ CREATE TABLE app_public.guild_settings (
     give_rate_window_s integer DEFAULT 60 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    high_value_threshold bigint DEFAULT 10000 NOT NULL,
     CONSTRAINT guild_settings_daily_amount_check CHECK ((daily_amount > 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_cap_check CHECK ((daily_streak_bonus_cap >= 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_check CHECK ((daily_streak_bonus >= 0)),
     CONSTRAINT guild_settings_escrow_timeout_min_check CHECK (((escrow_timeout_min >= 1) AND (escrow_timeout_min <= 10080))),
     CONSTRAINT guild_settings_give_rate_limit_check CHECK (((give_rate_limit >= 1) AND (give_rate_limit <= 10000))),
     CONSTRAINT guild_settings_give_rate_window_s_check CHECK (((give_rate_window_s >= 1) AND (give_rate_window_s <= 86400))),
+    CONSTRAINT guild_settings_high_value_threshold_check CHECK ((high_value_threshold > 0)),
     CONSTRAINT guild_settings_leaderboard_cron_check CHECK ((leaderboard_cron ~ '^\S+( \S+){4}$'::text)),
     CONSTRAINT guild_settings_voucher_timeout_h_check CHECK (((voucher_timeout_h >= 1) AND (voucher_timeout_h <= 8760)))
 );
@@ -3970,6 +4142,12 @@ COMMENT ON COLUMN app_public.guild_settings.give_rate_limit IS 'How many gives a
 --
 
 COMMENT ON COLUMN app_public.guild_settings.give_rate_window_s IS 'The give rate-limit window, in seconds.';
+
+--
+-- Name: COLUMN guild_settings.high_value_threshold; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.high_value_threshold IS 'A single movement of at least this many coins (a give, a purchase, a fulfilment, a staff adjustment) raises a ''high_value_trade'' ops alert.';
 
 --
 -- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -4354,6 +4532,13 @@ ALTER TABLE app_public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: job_runs job_runs_pkey; Type: CONSTRAINT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_hidden.job_runs
+    ADD CONSTRAINT job_runs_pkey PRIMARY KEY (task);
 
 --
 -- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -4788,6 +4973,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: ops_alerts _500_notify_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_notify_staff AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EXECUTE FUNCTION app_private.tg_ops_alerts__notify();
+
+--
 -- Name: guilds _500_provision; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4804,6 +4995,12 @@ CREATE TRIGGER _500_provision AFTER INSERT ON app_public.users FOR EACH ROW EXEC
 --
 
 CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_orders__queue_fulfilment();
+
+--
+-- Name: transactions _700_high_value; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _700_high_value AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__high_value();
 
 --
 -- Name: ops_alerts _800_notify; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -5107,6 +5304,12 @@ ALTER TABLE ONLY app_public.transfers
 
 ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: job_runs; Type: ROW SECURITY; Schema: app_hidden; Owner: guildbank_owner
+--
+
+ALTER TABLE app_hidden.job_runs ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: idempotency_keys; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
@@ -5452,6 +5655,13 @@ GRANT USAGE ON SCHEMA app_public TO coins_listener;
 GRANT USAGE ON SCHEMA app_public TO coins_worker;
 
 --
+-- Name: FUNCTION alert_for_notification(p_alert_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.alert_for_notification(p_alert_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.alert_for_notification(p_alert_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION alerts_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -5494,6 +5704,13 @@ REVOKE ALL ON FUNCTION app_hidden.leaderboard_schedules() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.leaderboard_schedules() TO coins_worker;
 
 --
+-- Name: FUNCTION ledger_health(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.ledger_health() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.ledger_health() TO coins_worker;
+
+--
 -- Name: FUNCTION order_for_fulfilment(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -5515,6 +5732,13 @@ REVOKE ALL ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) F
 GRANT ALL ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION queue_depth(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.queue_depth() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.queue_depth() TO coins_worker;
+
+--
 -- Name: TABLE ops_alerts; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5533,6 +5757,13 @@ GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_p
 
 REVOKE ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) TO coins_worker;
+
+--
+-- Name: FUNCTION record_job_run(p_task text, p_outcome jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) TO coins_worker;
 
 --
 -- Name: FUNCTION refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -5878,10 +6109,22 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_guilds__provision() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_ops_alerts__notify(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_ops_alerts__notify() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_orders__queue_fulfilment(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_transactions__high_value(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_transactions__high_value() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_users__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -6151,6 +6394,12 @@ GRANT UPDATE(give_rate_limit) ON TABLE app_public.guild_settings TO coins_staff;
 --
 
 GRANT UPDATE(give_rate_window_s) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.high_value_threshold; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(high_value_threshold) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
 -- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -145,15 +145,16 @@ const WORKER_GRANTS = `
 `;
 
 /**
- * Applies committed migrations (graphile-migrate) and graphile-worker's own schema as the owner,
- * then grants the worker role what it needs on the job queue.
+ * Applies graphile-worker's own schema, then the committed migrations (graphile-migrate), as the
+ * owner, then grants the worker role what it needs on the job queue.
  *
  * @param urls - the database's URLs.
  * @throws on SQL errors.
  */
 export async function migrateDatabase(urls: Pick<DatabaseUrls, "owner" | "root">): Promise<void> {
-  await migrate(migrateSettings(urls.owner, urls.root));
+  // The job queue first: migrations may define functions and triggers that use it.
   await runMigrations({ connectionString: urls.owner, logger: quietWorkerLogger() });
+  await migrate(migrateSettings(urls.owner, urls.root));
   await withClient(urls.owner, (c) => c.query(WORKER_GRANTS));
 }
 
