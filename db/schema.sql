@@ -2052,10 +2052,14 @@ COMMENT ON FUNCTION app_private.idempotency_begin(p_guild_id bigint, p_actor_id 
 --
 
 CREATE FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-  update app_private.idempotency_keys set result = p_result
-   where p_key is not null and guild_id = p_guild_id and actor_id = p_actor_id and key = p_key;
+begin
+  if p_key is not null then
+    update app_private.idempotency_keys set result = p_result
+     where guild_id = p_guild_id and actor_id = p_actor_id and key = p_key;
+  end if;
+end;
 $$;
 
 ALTER FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_result jsonb) OWNER TO guildbank_owner;
@@ -2200,6 +2204,12 @@ COMMENT ON TABLE app_public.transfers IS '@behavior -insert -update -delete
 The double-entry ledger: each row moves amount from the debit account to the credit account. A hold (status pending) moves funds into an escrow account; it is resolved at most once, to posted (settled by legs with pending_id = hold) or voided (returned by one leg). Written only by app_private.post_transfer / settle_hold / void_hold.';
 
 --
+-- Name: COLUMN transfers.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transfers.guild_id IS 'The guild of both accounts (set by post_transfer from the accounts it locks; verify_ledger checks it).';
+
+--
 -- Name: COLUMN transfers.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2259,9 +2269,11 @@ COMMENT ON FUNCTION app_private.lock_hold(p_hold_id bigint, p_credits jsonb) IS 
 --
 
 CREATE FUNCTION app_private.lock_members(p_user_ids bigint[]) RETURNS SETOF app_public.users
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-  select * from app_public.users where id = any (p_user_ids) order by id for no key update;
+begin
+  return query select * from app_public.users where id = any (p_user_ids) order by id for no key update;
+end;
 $$;
 
 ALTER FUNCTION app_private.lock_members(p_user_ids bigint[]) OWNER TO guildbank_owner;
@@ -2463,7 +2475,9 @@ CREATE FUNCTION app_private.order_violations(p_guild_id bigint) RETURNS SETOF ap
      and ((o.status = 'pending' and t.status <> 'pending')
           or (o.status = 'fulfilled' and t.status <> 'posted')
           or (o.status in ('refunded', 'cancelled') and t.status <> 'voided')
-          or t.amount <> o.escrow);
+          or t.amount <> o.escrow)
+  union all
+  select * from app_private.transfer_scope_violations(p_guild_id);
 $$;
 
 ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildbank_owner;
@@ -2472,7 +2486,7 @@ ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildban
 -- Name: FUNCTION order_violations(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount.';
+COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount. Also reports transfers whose guild or currency differ from their accounts'' (transfer_scope_violations).';
 
 --
 -- Name: post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2979,11 +2993,16 @@ COMMENT ON FUNCTION app_private.tg__audit() IS 'Trigger (arguments: subject_type
 --
 
 CREATE FUNCTION app_private.tg__notify_stream() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  -- Delivered at commit; identical payloads within one transaction are folded into one.
-  perform pg_notify(tg_argv[0], coalesce(new.guild_id::text, ''));
+  -- Delivered at commit; identical payloads within one transaction are folded into one. For the
+  -- transaction feed only while someone watches the guild (see app_private.stream_watchers).
+  if tg_argv[0] <> 'tx_stream'
+     or exists (select 1 from app_private.stream_watchers w where w.guild_id = new.guild_id and w.expires_at > now()) then
+    perform pg_notify(tg_argv[0], coalesce(new.guild_id::text, ''));
+  end if;
   return null;
 end;
 $$;
@@ -2994,7 +3013,7 @@ ALTER FUNCTION app_private.tg__notify_stream() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg__notify_stream(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg__notify_stream() IS 'Trigger: NOTIFY channel tg_argv[0] with the row''s guild id.';
+COMMENT ON FUNCTION app_private.tg__notify_stream() IS 'Trigger: NOTIFY channel tg_argv[0] with the row''s guild id; for tx_stream only while a live-feed lease exists for the guild, because every notifying commit takes a server-wide lock through its WAL flush.';
 
 --
 -- Name: tg__require_staff(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3173,6 +3192,29 @@ ALTER FUNCTION app_private.tg_users__provision() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_users__provision() IS 'Trigger: a new member gets a COIN wallet and a COIN escrow account.';
 
 --
+-- Name: transfer_scope_violations(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) RETURNS SETOF app_public.ledger_violation
+    LANGUAGE sql STABLE
+    AS $$
+  select 'transfer_matches_accounts', t.guild_id, t.currency, t.id, 0::bigint, 1::bigint
+    from app_public.transfers t
+    join app_public.accounts d on d.id = t.debit_account_id
+    join app_public.accounts c on c.id = t.credit_account_id
+   where (p_guild_id is null or t.guild_id = p_guild_id)
+     and (d.guild_id <> t.guild_id or c.guild_id <> t.guild_id or d.currency <> t.currency or c.currency <> t.currency);
+$$;
+
+ALTER FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION transfer_scope_violations(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) IS 'Ledger invariant: a transfer''s guild and currency are those of both its accounts (the foreign keys to guilds and currencies were dropped from the hot ledger tables for write throughput).';
+
+--
 -- Name: void_hold(bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3196,6 +3238,39 @@ ALTER FUNCTION app_private.void_hold(p_hold_id bigint, p_reason text, p_tx_id uu
 --
 
 COMMENT ON FUNCTION app_private.void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone) IS 'Phase two, failure or timeout: returns a pending hold from escrow to the account it came from and marks it voided. At most once: LG002 hold_already_resolved.';
+
+--
+-- Name: watch_stream(bigint[], text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  if p_ttl_s is null or p_ttl_s not between 5 and 3600 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s', 'min', 5, 'max', 3600));
+  end if;
+  delete from app_private.stream_watchers
+   where (instance = p_instance and not (guild_id = any (coalesce(p_guild_ids, '{}'))))
+      or expires_at < now() - interval '1 hour';
+  insert into app_private.stream_watchers (guild_id, instance, expires_at)
+    select g, p_instance, now() + make_interval(secs => p_ttl_s) from unnest(coalesce(p_guild_ids, '{}')) g
+  on conflict (guild_id, instance) do update set expires_at = excluded.expires_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) IS 'The stream hub of one server instance declares the guilds it has live-feed subscribers for (its whole set, renewed before the lease of p_ttl_s seconds runs out); guilds no longer listed lose this instance''s lease. Returns the leases held. VL001 for a ttl outside 5..3600 s.';
 
 --
 -- Name: admin_adjust(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -3961,6 +4036,25 @@ ALTER TABLE app_private.sessions OWNER TO guildbank_owner;
 COMMENT ON TABLE app_private.sessions IS 'Server sessions. The cookie carries a random token; only its SHA-256 is stored.';
 
 --
+-- Name: stream_watchers; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.stream_watchers (
+    guild_id bigint NOT NULL,
+    instance text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    CONSTRAINT stream_watchers_instance_check CHECK (((length(instance) >= 1) AND (length(instance) <= 200)))
+);
+
+ALTER TABLE app_private.stream_watchers OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE stream_watchers; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.stream_watchers IS 'Leases of server instances that have live-feed subscribers for a guild: transactions of that guild NOTIFY tx_stream only while a lease is current.';
+
+--
 -- Name: accounts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4464,6 +4558,12 @@ The human-readable event log (the feed''s source): one row per economic event, w
 COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
 
 --
+-- Name: COLUMN transactions.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.guild_id IS 'The guild of the event (set by the rule that writes it).';
+
+--
 -- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4560,6 +4660,13 @@ ALTER TABLE ONLY app_private.sessions
 
 ALTER TABLE ONLY app_private.sessions
     ADD CONSTRAINT sessions_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: stream_watchers stream_watchers_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.stream_watchers
+    ADD CONSTRAINT stream_watchers_pkey PRIMARY KEY (guild_id, instance);
 
 --
 -- Name: accounts accounts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -4721,10 +4828,16 @@ CREATE INDEX sessions_expires_at ON app_private.sessions USING btree (expires_at
 CREATE UNIQUE INDEX accounts_guild_key ON app_public.accounts USING btree (guild_id, currency, kind) WHERE (user_id IS NULL);
 
 --
--- Name: accounts_leaderboard; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+-- Name: accounts_guild_wallets; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE INDEX accounts_leaderboard ON app_public.accounts USING btree (guild_id, currency, balance DESC) WHERE (kind = 'wallet'::app_public.account_kind);
+CREATE INDEX accounts_guild_wallets ON app_public.accounts USING btree (guild_id) WHERE (kind = 'wallet'::app_public.account_kind);
+
+--
+-- Name: INDEX accounts_guild_wallets; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON INDEX app_public.accounts_guild_wallets IS 'Wallets of a guild (leaderboard, rank). Deliberately without balance, so balance updates stay HOT.';
 
 --
 -- Name: accounts_member_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -5033,13 +5146,6 @@ CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.pricing_config FOR EACH ROW
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
 
 --
--- Name: idempotency_keys idempotency_keys_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_private.idempotency_keys
-    ADD CONSTRAINT idempotency_keys_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
-
---
 -- Name: sessions sessions_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5222,20 +5328,6 @@ ALTER TABLE ONLY app_public.transactions
     ADD CONSTRAINT transactions_counterparty_id_fkey FOREIGN KEY (counterparty_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
--- Name: transactions transactions_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transactions
-    ADD CONSTRAINT transactions_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
-
---
--- Name: transactions transactions_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transactions
-    ADD CONSTRAINT transactions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
-
---
 -- Name: transactions transactions_listing_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5264,25 +5356,11 @@ ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_credit_account_id_fkey FOREIGN KEY (credit_account_id) REFERENCES app_public.accounts(id);
 
 --
--- Name: transfers transfers_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transfers
-    ADD CONSTRAINT transfers_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
-
---
 -- Name: transfers transfers_debit_account_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_debit_account_id_fkey FOREIGN KEY (debit_account_id) REFERENCES app_public.accounts(id);
-
---
--- Name: transfers transfers_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transfers
-    ADD CONSTRAINT transfers_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transfers transfers_pending_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -5322,6 +5400,12 @@ ALTER TABLE app_private.idempotency_keys ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: stream_watchers; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.stream_watchers ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: accounts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -6133,10 +6217,23 @@ REVOKE ALL ON FUNCTION app_private.tg_transactions__high_value() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
 
 --
+-- Name: FUNCTION transfer_scope_violations(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) TO guildbank_authenticator;
 
 --
 -- Name: FUNCTION admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner

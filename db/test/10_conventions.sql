@@ -78,6 +78,11 @@ select set_eq(
     ('coins_worker', 'app_hidden.leaderboard_schedules()'),
     ('coins_worker', 'app_hidden.daily_digest(date)'),
     ('coins_worker', 'app_hidden.verify_ledger_and_alert()'),
+    ('coins_worker', 'app_hidden.alert_for_notification(bigint)'),
+    ('coins_worker', 'app_hidden.queue_depth()'),
+    ('coins_worker', 'app_hidden.ledger_health()'),
+    ('coins_worker', 'app_hidden.record_job_run(text,jsonb)'),
+    ('guildbank_authenticator', 'app_private.watch_stream(bigint[],text,integer)'),
     ('coins_worker', 'app_hidden.raise_alert(bigint,app_public.alert_severity,text,text,jsonb)'),
     ('coins_worker', 'app_hidden.purge_expired(timestamp with time zone)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
@@ -168,9 +173,10 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alerts_since', 'v', false), ('daily_digest', 'v', true), ('expire_listings', 'v', true), ('fulfil_order', 'v', true),
-           ('leaderboard_schedules', 's', true), ('order_for_fulfilment', 's', true), ('pricing_rollup', 'v', true), ('purge_expired', 'v', true),
-           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('refresh_leaderboard', 'v', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('daily_digest', 'v', true), ('expire_listings', 'v', true),
+           ('fulfil_order', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('order_for_fulfilment', 's', true),
+           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
+           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_job_run', 'v', true), ('refresh_leaderboard', 'v', true),
            ('refund_expired_orders', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false),
            ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
@@ -179,9 +185,9 @@ select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'
 select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
 select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname = 'app_private' and p.prosecdef
-                     and p.proname not in ('open_session', 'session_claims', 'close_session')
+                     and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream')
                      and p.prorettype <> 'trigger'::regtype$$,
-  'in app_private only the three session functions and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
+  'in app_private only the session functions, the live-feed lease and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
 
 -- Triggers: names _NNN_what (fired in name order), app_private.tg_* functions; every staff-writable table is guarded
 -- (_050_require_staff with the allowed roles) and audited (_900_audit with subject type and subject column) ---------------------
@@ -233,7 +239,7 @@ select set_eq(
      where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
        and has_column_privilege('coins_staff', a.attrelid, a.attnum, p.priv)$$,
   $$select 'app_public.guild_settings' as tbl, c as col, 'update' as priv from unnest(array['escrow_timeout_min', 'voucher_timeout_h', 'leaderboard_cron', 'daily_amount',
-      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s']) c
+      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s', 'high_value_threshold']) c
     union all select 'app_public.pricing_config', c, 'update' from unnest(array['price_floor_pct', 'market_fee', 'undercut_fee', 'over_average_fee',
       'over_average_ratio', 'scarcity_target', 'alpha', 'max_listing_days']) c
     union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',

@@ -32,6 +32,8 @@
  *   the stream (session expired or revoked, shutdown).
  * - `: ping` comment every 15 s.
  */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import pg from "pg";
 import { decodeDbError, withClaims, type Claims, type Logger } from "@guildbank/lib";
@@ -77,8 +79,17 @@ export interface StreamHubOptions {
   /** Authenticator pool: reads run on it inside `withClaims`. */
   pool: pg.Pool;
   logger: Logger;
-  /** Heartbeat comment interval (default 15 000 ms). */
+  /**
+   * Heartbeat comment interval (default 15 000 ms). Each heartbeat also re-reads every transaction
+   * subscriber (a safety net for commits that raced the live-feed lease, see `leaseTtlS`).
+   */
   heartbeatMs?: number;
+  /**
+   * Live-feed lease, in seconds (default 60, renewed every third of it): transactions NOTIFY only
+   * for guilds some server instance leases (app_private.watch_stream), because PostgreSQL
+   * serialises notifying commits.
+   */
+  leaseTtlS?: number;
   /** The `retry:` hint sent to clients (default 2 000 ms). */
   retryMs?: number;
   /** How often open streams re-check their session (logout, expiry); default 60 000 ms. */
@@ -201,6 +212,11 @@ export class StreamHub {
   #backoff: number;
   #pinging = false;
   #lastSessionCheck = Date.now();
+  /** This instance's name in app_private.stream_watchers. */
+  readonly #instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Guilds this instance currently holds a live-feed lease for. */
+  #leased = new Set<string>();
+  readonly #leaseTimer: NodeJS.Timeout;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #ping: NodeJS.Timeout;
   readonly #counters = {
@@ -237,6 +253,7 @@ export class StreamHub {
       listenerPingMs: options.listenerPingMs ?? 30_000,
       reconnectMinMs: options.reconnectMinMs ?? 100,
       reconnectMaxMs: options.reconnectMaxMs ?? 5_000,
+      leaseTtlS: options.leaseTtlS ?? 60,
       onBatch: options.onBatch,
     };
     this.#log = options.logger.child({ component: "streams" });
@@ -246,6 +263,9 @@ export class StreamHub {
     this.router.get("/alerts", (req, res) => this.#open("alerts", req, res));
     this.#heartbeat = setInterval(() => this.#tick(), this.#opts.heartbeatMs).unref();
     this.#ping = setInterval(() => this.#pingListener(), this.#opts.listenerPingMs).unref();
+    this.#leaseTimer = setInterval(() => {
+      this.#track(this.#lease()).catch((err: unknown) => this.#log.warn({ err }, "live-feed lease renewal failed"));
+    }, (this.#opts.leaseTtlS * 1000) / 3).unref();
     this.#connectListener();
   }
 
@@ -291,8 +311,11 @@ export class StreamHub {
       this.drain();
       clearInterval(this.#heartbeat);
       clearInterval(this.#ping);
+      clearInterval(this.#leaseTimer);
       if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
       await Promise.allSettled([...this.#inflight]);
+      // Give the leases back, so writers stop notifying for guilds nobody watches.
+      await this.#lease().catch(() => {});
       const client = this.#listener ?? this.#attempt;
       this.#listener = this.#attempt = null;
       if (client) {
@@ -360,6 +383,10 @@ export class StreamHub {
     // Subscribe before the first read: a commit notified during it marks the subscriber dirty.
     this.#add(sub);
     res.on("close", () => this.#remove(sub));
+    // A guild's first watcher takes the live-feed lease before its first read, so later commits notify.
+    if (kind === "tx" && !this.#leased.has(sub.guildId)) {
+      await this.#track(this.#lease()).catch((err: unknown) => this.#log.warn({ err }, "live-feed lease failed"));
+    }
 
     const readStartedAt = now();
     let batch: Batch;
@@ -571,9 +598,22 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Declares this instance's live-feed guilds (app_private.watch_stream): the guilds of its current
+   * transaction subscribers; guilds left out lose the lease. Runs on a guild's first subscriber,
+   * every third of the lease and at close (with none).
+   */
+  async #lease(): Promise<void> {
+    const guilds = this.#closing ? [] : [...this.#byGuild.tx.keys()];
+    await this.#opts.pool.query("select app_private.watch_stream($1::bigint[], $2, $3)", [guilds, this.#instance, this.#opts.leaseTtlS]);
+    this.#leased = new Set(guilds);
+  }
+
   /** Heartbeat: a comment (plus a bare `id:` when reads moved the cursor silently), session expiry and re-checks. */
   #tick(): void {
     const t = Date.now();
+    // Safety net: a commit whose trigger ran before this guild's lease existed sent no NOTIFY.
+    for (const sub of this.#subs) if (sub.kind === "tx" && sub.started && !sub.closed) this.#schedule(sub);
     for (const sub of [...this.#subs]) {
       if (!sub.started || sub.closed) continue;
       if (sub.expiresAt <= t) {
