@@ -34,7 +34,7 @@ if (runTypecheck) {
 }
 
 const db = await prepareTestDatabase();
-console.log(`test database ready (${db.source}): ${new URL(db.urls.root).host}/guildbank_test`);
+console.log(`test database ready (${db.source}): ${new URL(db.urls.root).host}${new URL(db.urls.root).pathname}`);
 let exitCode = 0;
 
 try {
