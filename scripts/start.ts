@@ -89,7 +89,7 @@ try {
 
 const development = start.NODE_ENV !== "production";
 process.env.GRAPHILE_ENV ??= development ? "development" : "production";
-const { loadServerConfig, startServer, loadWorkerConfig, startWorker } = await import("@guildbank/server");
+const { loadServerConfig, startServer, loadWorkerConfig, startWorker, installCrashAlerts } = await import("@guildbank/server");
 const config = loadServerConfig({
   ...process.env,
   DATABASE_URL: authenticatorUrl,
@@ -104,6 +104,7 @@ const worker = await startWorker({
   config: loadWorkerConfig({ ...process.env, DATABASE_URL: authenticatorUrl }),
   logger: createLogger("worker", config.LOG_LEVEL),
 });
+installCrashAlerts({ alerter: worker.criticalAlerter, logger: serverLog });
 
 const banner = [
   "",

@@ -4,12 +4,27 @@ import { pino, type Logger, type LoggerOptions } from "pino";
 export const REDACT_PATHS = [
   "req.headers.cookie",
   "req.headers.authorization",
+  'req.headers["proxy-authorization"]',
   'req.headers["x-signature"]',
   'res.headers["set-cookie"]',
+  "password",
+  "token",
+  "secret",
+  "connectionString",
   "*.password",
   "*.token",
   "*.secret",
   "*.connectionString",
+  "*.*.password",
+  "*.*.connectionString",
+  "*.*.*.password",
+  "webhookUrl",
+  "*.webhookUrl",
+  "*.DATABASE_URL",
+  "*.DATABASE_OWNER_URL",
+  "*.ROOT_DATABASE_URL",
+  "*.METRICS_TOKEN",
+  "*.DISCORD_ALERT_WEBHOOK_URL",
 ];
 
 /**

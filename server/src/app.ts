@@ -12,6 +12,7 @@ import { SESSION_COOKIE, closeSession, sessionMiddleware } from "./auth/sessions
 import { devLoginRouter } from "./auth/dev.ts";
 import { cookieOptions } from "./http/cookies.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
+import { createServerMetrics } from "./metrics/index.ts";
 
 /** A running HTTP server and how to stop it. */
 export interface RunningServer {
@@ -45,6 +46,8 @@ export async function createHttpServer(
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY);
   const server = createServer(app);
+  const metrics = createServerMetrics({ pool, logger, token: config.METRICS_TOKEN });
+  app.use(metrics.httpMiddleware);
 
   app.use(
     pinoHttp({
@@ -56,7 +59,7 @@ export async function createHttpServer(
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
-      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
     }),
   );
 
@@ -70,6 +73,9 @@ export async function createHttpServer(
       res.status(503).json({ status: "error", database: "unreachable" });
     }
   });
+
+  // Scrapes carry no session: served before the session lookup (METRICS_TOKEN, else loopback only).
+  app.get("/metrics", metrics.handler);
 
   app.use(cookieParser(), sessionMiddleware(pool));
 
@@ -90,10 +96,11 @@ export async function createHttpServer(
   if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config));
 
   const pgl = createPostGraphile(config, pool, logger);
-  const serv = pgl.createServ(grafserv);
+  const serv = pgl.createServ(metrics.instrumentGrafserv(grafserv));
   await serv.addTo(app, server);
   const streams = createStreamHub({ connectionString: config.DATABASE_URL, pool, logger });
   app.use("/streams", streams.router);
+  metrics.observeStreams(() => streams.stats);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "not_found" });

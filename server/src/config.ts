@@ -23,6 +23,11 @@ export const serverConfigSchema = z
     DEMO_GUILD_ID: env.snowflake().optional(),
     /** Trust X-Forwarded-* from a reverse proxy (hops). */
     TRUST_PROXY: env.int(0, 10).default(0),
+    /**
+     * Bearer token `GET /metrics` requires (secret; also METRICS_TOKEN_FILE). Unset: only loopback
+     * clients may scrape (behind a same-host proxy, the forwarded client address must be loopback too).
+     */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {

@@ -14,3 +14,4 @@ export {
   type FulfilmentOrder,
 } from "./worker/index.ts";
 export type { StreamHub } from "./streams/index.ts";
+export { createCriticalAlerter, installCrashAlerts, queryAsWorker, type CriticalAlerter } from "./alerts/index.ts";

@@ -21,6 +21,12 @@ const { startServer } = await import("./app.ts");
 
 const logger = createLogger("server", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+const { createCriticalAlerter, installCrashAlerts, queryAsWorker } = await import("./alerts/index.ts");
+// A crash raises a critical ops alert (posted to the alert webhook) before the process exits.
+installCrashAlerts({
+  alerter: createCriticalAlerter({ query: queryAsWorker(pool), logger, source: "server", secrets: [config.METRICS_TOKEN] }),
+  logger,
+});
 const running = await startServer(config, pool, logger);
 logger.info({ url: running.url }, "server listening");
 

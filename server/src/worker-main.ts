@@ -12,6 +12,7 @@
 import { ConfigError, createLogger } from "@guildbank/lib";
 import { loadWorkerConfig, type WorkerConfig } from "./worker/config.ts";
 import { startWorker } from "./worker/index.ts";
+import { installCrashAlerts } from "./alerts/index.ts";
 
 let config: WorkerConfig;
 try {
@@ -25,10 +26,12 @@ try {
 }
 
 const logger = createLogger("worker", config.LOG_LEVEL);
-process.on("unhandledRejection", (err) => {
+// Until the worker runs there is nobody to raise an alert through: fail fast.
+const onEarlyRejection = (err: unknown) => {
   logger.fatal({ err }, "unhandled promise rejection");
   process.exit(1);
-});
+};
+process.on("unhandledRejection", onEarlyRejection);
 
 let worker: Awaited<ReturnType<typeof startWorker>>;
 try {
@@ -37,6 +40,9 @@ try {
   logger.fatal({ err }, "worker failed to start");
   process.exit(1);
 }
+// From now on a crash raises a critical ops alert (posted to the alert webhook) before exiting.
+process.off("unhandledRejection", onEarlyRejection);
+installCrashAlerts({ alerter: worker.criticalAlerter, logger });
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

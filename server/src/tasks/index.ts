@@ -5,6 +5,8 @@
  */
 import type { TaskList } from "graphile-worker";
 import type { TaskContext } from "./context.ts";
+import { recordJobRun } from "../metrics/worker.ts";
+import { ALERTS_NOTIFY, alertsNotify, type AlertsNotifyContext } from "./alerts__notify.ts";
 import { DIGEST_DAILY, digestDaily } from "./digest__daily.ts";
 import { LEADERBOARD_REFRESH, leaderboardRefresh } from "./leaderboard__refresh.ts";
 import { LEDGER_VERIFY, ledgerVerify } from "./ledger__verify.ts";
@@ -18,6 +20,7 @@ export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
 export { digestDay } from "./digest__daily.ts";
 export { DELIVERY_MARGIN_MS, readOrder } from "./orders__fulfil.ts";
+export { ALERTS_NOTIFY, ALERTS_SUMMARY_JOB_KEY, alertsNotify, type AlertsNotifyContext } from "./alerts__notify.ts";
 
 /** Every task identifier this process runs. */
 export const TASK_IDENTIFIERS = [
@@ -37,18 +40,25 @@ export type TaskIdentifier = (typeof TASK_IDENTIFIERS)[number];
 /**
  * Builds the task list handed to graphile-worker (a runner only claims jobs it has a task for).
  *
- * @param ctx - adapters, refund batch size, test hook.
+ * The periodic (crontab) tasks are wrapped by `recordJobRun`: each successful run is recorded in
+ * `app_hidden.job_runs` (what /metrics reports as freshness). `alerts__notify` is registered too
+ * (it is queued by a trigger, not by the crontab).
+ *
+ * @param ctx - adapters, refund batch size, test hook, and the alert webhook (`alerts`).
  * @returns identifier → task function.
  */
-export function createTaskList(ctx: TaskContext): TaskList & Record<TaskIdentifier, NonNullable<TaskList[string]>> {
+export function createTaskList(
+  ctx: TaskContext & { alerts?: AlertsNotifyContext },
+): TaskList & Record<TaskIdentifier | typeof ALERTS_NOTIFY, NonNullable<TaskList[string]>> {
   return {
     [ORDERS_FULFIL]: ordersFulfil(ctx),
-    [ORDERS_ESCROW_TIMEOUT]: ordersEscrowTimeout(ctx),
-    [LISTINGS_EXPIRE]: listingsExpire(),
-    [PRICING_ROLLUP]: pricingRollup(),
-    [LEADERBOARD_REFRESH]: leaderboardRefresh(),
-    [LEDGER_VERIFY]: ledgerVerify(),
-    [DIGEST_DAILY]: digestDaily(),
-    [PURGE_EXPIRED]: purgeExpired(),
+    [ORDERS_ESCROW_TIMEOUT]: recordJobRun(ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout(ctx)),
+    [LISTINGS_EXPIRE]: recordJobRun(LISTINGS_EXPIRE, listingsExpire()),
+    [PRICING_ROLLUP]: recordJobRun(PRICING_ROLLUP, pricingRollup()),
+    [LEADERBOARD_REFRESH]: recordJobRun(LEADERBOARD_REFRESH, leaderboardRefresh()),
+    [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),
+    [DIGEST_DAILY]: recordJobRun(DIGEST_DAILY, digestDaily()),
+    [PURGE_EXPIRED]: recordJobRun(PURGE_EXPIRED, purgeExpired()),
+    [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

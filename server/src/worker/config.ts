@@ -20,6 +20,18 @@ import { env, parseConfig } from "@guildbank/lib";
  * - `WORKER_REFUND_BATCH`: orders refunded per transaction by `orders__escrow_timeout`,
  *   1..10000 (default 500); the task repeats batches until none is left.
  * - `LOG_LEVEL`: pino level (default `info`).
+ * - `WORKER_METRICS_PORT`: port of the worker's own `GET /metrics` listener, 0..65535 (default 0 =
+ *   no listener; a worker running inside the server process, as with `npm start`, is included in
+ *   the server's `/metrics` instead).
+ * - `WORKER_METRICS_HOST`: address that listener binds (default `127.0.0.1`).
+ * - `METRICS_TOKEN` (secret): the Bearer token scrapes of that listener must present; unset, only
+ *   loopback clients may scrape. At least 16 characters.
+ * - `DISCORD_ALERT_WEBHOOK_URL` (secret: the URL carries the webhook's token; also
+ *   `DISCORD_ALERT_WEBHOOK_URL_FILE`): where `alerts__notify` posts critical alerts and high-value
+ *   trades. Unset: notifications are off (the jobs complete doing nothing). Must be https when
+ *   `NODE_ENV=production`.
+ * - `ALERT_RATE_LIMIT_PER_MINUTE`: posts per minute to the webhook, 1..120 (default 10); alerts
+ *   beyond it are coalesced into one summary post when the minute frees up.
  * - `WORKER_TEST_FULFIL_DELAY_MS`: **tests only** (default 0 = off; refused when
  *   `NODE_ENV=production`). When positive, `orders__fulfil` holds its settlement transaction
  *   open for this many milliseconds after `app_hidden.fulfil_order` ran and before COMMIT,
@@ -38,8 +50,25 @@ export const workerConfigSchema = z
     WORKER_REFUND_BATCH: env.int(1, 10_000).default(500),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     WORKER_TEST_FULFIL_DELAY_MS: env.int(0, 3_600_000).default(0),
+    WORKER_METRICS_PORT: env.int(0, 65535).default(0),
+    WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    DISCORD_ALERT_WEBHOOK_URL: z
+      .string()
+      .refine((v) => {
+        try {
+          return ["https:", "http:"].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, "must be an http(s) URL")
+      .optional(),
+    ALERT_RATE_LIMIT_PER_MINUTE: env.int(1, 120).default(10),
   })
   .superRefine((c, ctx) => {
+    if (c.DISCORD_ALERT_WEBHOOK_URL && c.NODE_ENV === "production" && !c.DISCORD_ALERT_WEBHOOK_URL.startsWith("https:")) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_ALERT_WEBHOOK_URL"], message: "must be an https URL when NODE_ENV=production" });
+    }
     if (c.WORKER_TEST_FULFIL_DELAY_MS > 0 && c.NODE_ENV === "production") {
       ctx.addIssue({
         code: "custom",

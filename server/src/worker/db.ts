@@ -20,6 +20,9 @@ export const REQUIRED_FUNCTIONS = [
   "app_hidden.daily_digest(date)",
   "app_hidden.verify_ledger_and_alert()",
   "app_hidden.purge_expired(timestamptz)",
+  "app_hidden.alert_for_notification(bigint)",
+  "app_hidden.record_job_run(text, jsonb)",
+  "app_hidden.raise_alert(bigint, app_public.alert_severity, text, text, jsonb)",
 ] as const;
 
 /**

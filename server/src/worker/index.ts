@@ -2,11 +2,14 @@
  * The background-job runner of the server (DESIGN.md "Jobs"): graphile-worker with the server's
  * tasks (`server/src/tasks/`) and crontab, acting as `coins_worker`.
  */
+import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { createLogger, type Logger } from "@guildbank/lib";
 import { createTaskList, TASK_IDENTIFIERS } from "../tasks/index.ts";
+import { createCriticalAlerter, WebhookRateLimiter, type CriticalAlerter } from "../alerts/index.ts";
+import { createWorkerMetrics, processRegistry, renderMetrics, shareInProcess, startMetricsListener, type MetricsListener, type WorkerMetrics } from "../metrics/index.ts";
 import { createAdapterRegistry, type FulfilmentAdapters } from "./adapters.ts";
 import { workerPoolSize, type WorkerConfig } from "./config.ts";
 import { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
@@ -65,6 +68,8 @@ export interface StartWorkerOptions {
   crontab?: string;
   /** An EventEmitter receiving graphile-worker's events from start-up on (also `runner.events`). */
   events?: WorkerEvents;
+  /** The alert rate limit's window in ms (default 60 000: `ALERT_RATE_LIMIT_PER_MINUTE` per minute); tests shorten it. */
+  alertWindowMs?: number;
 }
 
 /** A running worker. */
@@ -73,6 +78,18 @@ export interface WorkerHandle {
   runner: Runner;
   /** The worker's pool (every connection acts as `coins_worker`); ended by `stop`. */
   pool: pg.Pool;
+  /**
+   * The worker's metrics (job durations and failures, alert notifications). Shared with the
+   * servers of the same process (their `/metrics` include them) until `stop`.
+   */
+  metrics: WorkerMetrics;
+  /** The URL of the worker's own metrics listener (`WORKER_METRICS_PORT`), or null when off. */
+  metricsUrl: string | null;
+  /**
+   * Raises a critical ops alert for an error (best effort, rate-limited, never rejects): for the
+   * process entry's fatal-error handlers (`installCrashAlerts`).
+   */
+  criticalAlerter: CriticalAlerter;
   /**
    * Stops gracefully: no new jobs, waits for running ones (asked to abort after 5 s); past
    * `WORKER_SHUTDOWN_TIMEOUT_MS` the remaining jobs are failed back to the queue (retried later).
@@ -102,17 +119,41 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const { config } = options;
   const logger = options.logger ?? createLogger("worker", config.LOG_LEVEL);
   const pool = createWorkerPool(config.DATABASE_URL, workerPoolSize(config), logger);
+  const metrics = createWorkerMetrics();
+  const events = options.events ?? (new EventEmitter() as WorkerEvents);
+  const unobserve = metrics.observe(events);
+  const criticalAlerter = createCriticalAlerter({
+    query: (sql, params) => pool.query(sql, params),
+    logger,
+    source: "worker",
+    secrets: [config.DISCORD_ALERT_WEBHOOK_URL, config.METRICS_TOKEN],
+  });
   let runner: Runner;
+  let listener: MetricsListener | null = null;
   try {
     await checkWorkerDatabase(pool);
     const taskList = createTaskList({
       adapters: createAdapterRegistry(options.adapters),
       refundBatch: config.WORKER_REFUND_BATCH,
       testFulfilDelayMs: config.WORKER_TEST_FULFIL_DELAY_MS,
+      alerts: {
+        webhookUrl: config.DISCORD_ALERT_WEBHOOK_URL,
+        limiter: new WebhookRateLimiter(config.ALERT_RATE_LIMIT_PER_MINUTE, options.alertWindowMs),
+        count: (outcome, n = 1) => metrics.alertNotifications.inc({ outcome }, n),
+      },
     });
     const parsedCronItems = config.WORKER_CRON ? parseWorkerCrontab(options.crontab ?? CRONTAB, TASK_IDENTIFIERS) : [];
     if (config.WORKER_TEST_FULFIL_DELAY_MS > 0) {
       logger.warn({ delayMs: config.WORKER_TEST_FULFIL_DELAY_MS }, "test hook on: orders__fulfil holds its transaction open before commit");
+    }
+    if (config.WORKER_METRICS_PORT > 0) {
+      listener = await startMetricsListener({
+        host: config.WORKER_METRICS_HOST,
+        port: config.WORKER_METRICS_PORT,
+        token: config.METRICS_TOKEN,
+        render: () => renderMetrics([processRegistry(), metrics.registry]),
+        logger,
+      });
     }
     runner = await run({
       pgPool: pool,
@@ -122,12 +163,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       pollInterval: config.WORKER_POLL_INTERVAL_MS,
       logger: toWorkerLogger(logger),
       noHandleSignals: true,
-      events: options.events,
+      events,
     });
   } catch (err) {
+    unobserve();
+    await listener?.close();
     await pool.end().catch(() => {});
     throw err;
   }
+  const unshare = shareInProcess(metrics.registry);
+  // A runner dying on its own is a critical error (the process entry decides what happens next).
+  runner.promise.catch((err: unknown) => void criticalAlerter("runner_failed", err));
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -150,12 +196,21 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
           logger.warn({ timeoutMs: DRAIN_TIMEOUT_MS }, "worker pool still busy at shutdown; closing it anyway");
         }
         await pool.end().catch((err: unknown) => logger.warn({ err }, "could not close the worker pool"));
+        unshare();
+        unobserve();
+        await listener?.close();
       }
     })());
 
   logger.info(
-    { concurrency: config.WORKER_CONCURRENCY, cron: config.WORKER_CRON, tasks: TASK_IDENTIFIERS },
+    {
+      concurrency: config.WORKER_CONCURRENCY,
+      cron: config.WORKER_CRON,
+      tasks: TASK_IDENTIFIERS,
+      metrics: listener?.url ?? null,
+      alertWebhook: config.DISCORD_ALERT_WEBHOOK_URL ? "configured" : "off",
+    },
     "worker started",
   );
-  return { runner, pool, stop };
+  return { runner, pool, metrics, metricsUrl: listener?.url ?? null, criticalAlerter, stop };
 }

