@@ -15,6 +15,8 @@ export interface EnvVariable {
   value: string;
   description: string;
   secret: boolean;
+  /** Internal: no blank line since this variable (the next one may share its comment). */
+  adjacent?: boolean;
 }
 
 const SECTION = /^# --- (.+?) -*$/;
@@ -39,19 +41,23 @@ export function parseEnvExample(text: string): EnvVariable[] {
     }
     const v = VARIABLE.exec(line);
     if (v && (line.startsWith("#") ? /^# [A-Z]/.test(line) : true)) {
-      const description = comment.join(" ").trim();
+      // Consecutive variables under one comment share it.
+      const previous = out[out.length - 1];
+      const description = comment.length ? comment.join(" ").trim() : previous?.section === section && previous.adjacent ? previous.description : "";
       out.push({
         section,
         name: v[1],
         value: v[2].trim(),
         description,
         secret: /\(secret/i.test(description) || /_(PASSWORD|SECRET|TOKEN)$/.test(v[1]),
+        adjacent: true,
       });
       comment = [];
     } else if (line.startsWith("#")) {
       comment.push(line.replace(/^#\s?/, "").trim());
     } else if (line.trim() === "") {
       comment = [];
+      if (out.length) out[out.length - 1].adjacent = false;
     }
   }
   return out;
