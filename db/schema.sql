@@ -2245,8 +2245,8 @@ begin
   perform 1 from app_private.lock_members(array(
     select a.user_id from app_public.accounts a
      where a.user_id is not null
-       and (a.id in (v_hold.debit_account_id, v_hold.credit_account_id)
-            or a.id in (select (e ->> 'account_id')::bigint from jsonb_array_elements(p_credits) e))));
+       and a.id = any (array[v_hold.debit_account_id, v_hold.credit_account_id]
+                       || array(select (e ->> 'account_id')::bigint from jsonb_array_elements(p_credits) e))));
   select * into v_hold from app_public.transfers where id = p_hold_id for update;
   if v_hold.status <> 'pending' then
     perform app_private.raise_error('LG002', 'hold_already_resolved',
