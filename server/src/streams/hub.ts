@@ -79,15 +79,13 @@ export interface StreamHubOptions {
   /** Authenticator pool: reads run on it inside `withClaims`. */
   pool: pg.Pool;
   logger: Logger;
-  /**
-   * Heartbeat comment interval (default 15 000 ms). Each heartbeat also re-reads every transaction
-   * subscriber (a safety net for commits that raced the live-feed lease, see `leaseTtlS`).
-   */
+  /** Heartbeat comment interval (default 15 000 ms). */
   heartbeatMs?: number;
   /**
    * Live-feed lease, in seconds (default 60, renewed every third of it): transactions NOTIFY only
    * for guilds some server instance leases (app_private.watch_stream), because PostgreSQL
-   * serialises notifying commits.
+   * serialises notifying commits. Each renewal also re-reads every transaction subscriber: a safety
+   * net for a commit whose trigger ran before its guild's lease existed (it sent no NOTIFY).
    */
   leaseTtlS?: number;
   /** The `retry:` hint sent to clients (default 2 000 ms). */
@@ -265,6 +263,7 @@ export class StreamHub {
     this.#ping = setInterval(() => this.#pingListener(), this.#opts.listenerPingMs).unref();
     this.#leaseTimer = setInterval(() => {
       this.#track(this.#lease()).catch((err: unknown) => this.#log.warn({ err }, "live-feed lease renewal failed"));
+      for (const sub of this.#subs) if (sub.kind === "tx" && sub.started && !sub.closed) this.#schedule(sub);
     }, (this.#opts.leaseTtlS * 1000) / 3).unref();
     this.#connectListener();
   }
@@ -612,8 +611,6 @@ export class StreamHub {
   /** Heartbeat: a comment (plus a bare `id:` when reads moved the cursor silently), session expiry and re-checks. */
   #tick(): void {
     const t = Date.now();
-    // Safety net: a commit whose trigger ran before this guild's lease existed sent no NOTIFY.
-    for (const sub of this.#subs) if (sub.kind === "tx" && sub.started && !sub.closed) this.#schedule(sub);
     for (const sub of [...this.#subs]) {
       if (!sub.started || sub.closed) continue;
       if (sub.expiresAt <= t) {
