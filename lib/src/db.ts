@@ -63,20 +63,37 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 export async function withClaims<T>(pool: pg.Pool, claims: Claims, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query("begin");
-    const settings = claimsToSettings(claims);
-    const names = Object.keys(settings);
-    await client.query(
-      `select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(", ")}`,
-      names.flatMap((n) => [n, settings[n]]),
-    );
+    return await inTransaction(client, async (c) => {
+      const settings = claimsToSettings(claims);
+      const names = Object.keys(settings);
+      await c.query(
+        `select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(", ")}`,
+        names.flatMap((n) => [n, settings[n]]),
+      );
+      return fn(c);
+    });
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs `fn` in one transaction on a connected client: `BEGIN`, `fn`, `COMMIT`, or `ROLLBACK` on any
+ * error (which is rethrown). The client stays checked out: the caller releases it.
+ *
+ * @param client - a connected client (pooled or not) with no transaction open.
+ * @param fn - the work; receives the same client.
+ * @returns what `fn` returns.
+ * @throws whatever `fn` or PostgreSQL throws.
+ */
+export async function inTransaction<C extends pg.ClientBase, T>(client: C, fn: (client: C) => Promise<T>): Promise<T> {
+  await client.query("begin");
+  try {
     const result = await fn(client);
     await client.query("commit");
     return result;
   } catch (err) {
     await client.query("rollback").catch(() => {});
     throw err;
-  } finally {
-    client.release();
   }
 }

@@ -22,9 +22,8 @@ import { ConfigError, REDACT_PATHS } from "@guildbank/lib";
 import { loadServerConfig } from "../src/config.ts";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { WebhookRateLimiter, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
-import { clientFor, createGuild, dbUrls, startTestServer, superuserPool } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
 
-const WORKER_TESTS_LOCK = 7_203_001;
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WEBHOOK_TOKEN = "whk-token-Zq81hTT0-secret";
 
@@ -86,18 +85,7 @@ function alertIdsOf(post: Post): string[] {
   return [...(embed.description ?? "").matchAll(/`#(\d+)`/g)].map((m) => m[1]);
 }
 
-/** Polls `probe` until it returns a truthy value. */
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 20_000): Promise<Exclude<T, false | 0 | "" | null | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as Exclude<T, false | 0 | "" | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-let lock: pg.Client;
+let unlockWorkerTests: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const webhook = new FakeWebhook();
@@ -150,9 +138,7 @@ async function notifications(outcome: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   server = await startTestServer();
   await webhook.start();
@@ -173,8 +159,7 @@ afterAll(async () => {
   await webhook.stop();
   await server?.close();
   await db?.end();
-  await lock?.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-  await lock?.end();
+  await unlockWorkerTests?.();
 });
 
 describe("alerts__notify", () => {

@@ -126,3 +126,46 @@ export async function clientFor(server: { url: string }, body: Parameters<ApiCli
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return client;
 }
+
+/** The advisory lock every test file that runs a worker holds: they share one job queue. */
+export const WORKER_TESTS_LOCK = 7_203_001;
+
+/**
+ * Takes the worker tests' cross-process advisory lock (waiting for another file to finish).
+ *
+ * @returns a function releasing it.
+ */
+export async function lockWorkerTests(): Promise<() => Promise<void>> {
+  const lock = new pg.Client({ connectionString: dbUrls().root });
+  await lock.connect();
+  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  return async () => {
+    await lock.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
+    await lock.end();
+  };
+}
+
+/**
+ * Polls `probe` until it returns a truthy value.
+ *
+ * @param what - named in the timeout error.
+ * @param probe - returns the awaited value, or something falsy while waiting.
+ * @param timeoutMs - give up after this many milliseconds (default 30 000).
+ * @param everyMs - poll interval in milliseconds (default 100).
+ * @returns the first truthy value.
+ * @throws {Error} on timeout.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<Exclude<T, false | 0 | "" | null | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as Exclude<T, false | 0 | "" | null | undefined>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

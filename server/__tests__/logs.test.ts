@@ -18,9 +18,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGuild, dbUrls, superuserPool } from "./helpers.ts";
+import { createGuild, dbUrls, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
 
-const WORKER_TESTS_LOCK = 7_203_001;
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REQUEST_ID = "logs-test-req-000001";
 
@@ -63,17 +62,6 @@ async function stop(proc: Proc | undefined): Promise<void> {
   if (proc.child.exitCode === null) proc.child.kill("SIGKILL");
 }
 
-/** Polls `probe` until it returns a truthy value. */
-async function waitFor<T>(what: string, probe: () => Promise<T> | T, timeoutMs = 30_000): Promise<Exclude<T, false | 0 | "" | null | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as Exclude<T, false | 0 | "" | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 async function freePort(): Promise<number> {
   const srv = createNetServer();
   await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
@@ -82,7 +70,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let lock: pg.Client;
+let unlockWorkerTests: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let serverProc: Proc | undefined;
 let workerProc: Proc | undefined;
@@ -92,9 +80,7 @@ const webhookCalls: { path: string; status: number }[] = [];
 const webhookScript = [500, 429];
 
 beforeAll(async () => {
-  lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   webhook = createServer((req, res) => {
     req.resume();
@@ -114,8 +100,7 @@ afterAll(async () => {
   await stop(workerProc);
   await new Promise<void>((resolve) => webhook?.close(() => resolve()));
   await db?.end();
-  await lock?.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-  await lock?.end();
+  await unlockWorkerTests?.();
 });
 
 describe("log hygiene", () => {

@@ -9,9 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
-import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance, lockWorkerTests } from "./helpers.ts";
 
-const WORKER_TESTS_LOCK = 7_203_001;
 
 const BUY_REWARD = `mutation($sku: String!, $qty: Int!, $key: String!) {
   buyReward(input: { sku: $sku, qty: $qty, idempotencyKey: $key }) { order { orderId status escrow } }
@@ -25,15 +24,13 @@ const BUY_LISTING = `mutation($listingId: UUID!, $qty: Int!, $key: String!) {
   buyListing(input: { listingId: $listingId, qty: $qty, idempotencyKey: $key }) { order { orderId status escrow fee } }
 }`;
 
-let lock: pg.Client;
+let unlockWorkerTests: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let worker: WorkerHandle | undefined;
 
 beforeAll(async () => {
-  lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   server = await startTestServer();
   worker = await startWorker({
@@ -52,8 +49,7 @@ afterAll(async () => {
   await worker?.stop();
   await server?.close();
   await db?.end();
-  await lock?.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-  await lock?.end();
+  await unlockWorkerTests?.();
 });
 
 /** Waits until no order of the guild is pending; returns the orders. */

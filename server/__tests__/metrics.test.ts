@@ -8,7 +8,6 @@
  */
 import { EventEmitter } from "node:events";
 import { createServer as createNetServer } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
@@ -24,9 +23,8 @@ import {
   renderMetrics,
   routeLabel,
 } from "../src/metrics/index.ts";
-import { clientFor, createGuild, dbUrls, startTestServer, superuserPool } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
 
-const WORKER_TESTS_LOCK = 7_203_001;
 const TOKEN = "metrics-token-0123456789abcdef";
 
 /** One sample of a Prometheus text exposition. */
@@ -69,17 +67,6 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
   return parseMetrics(await res.text());
 }
 
-/** Polls `probe` until it returns a truthy value. */
-async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 20_000): Promise<Exclude<T, false | 0 | "" | null | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as Exclude<T, false | 0 | "" | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** A free TCP port on 127.0.0.1. */
 async function freePort(): Promise<number> {
   const srv = createNetServer();
@@ -89,14 +76,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let lock: pg.Client;
+let unlockWorkerTests: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   server = await startTestServer();
 }, 300_000);
@@ -104,8 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await db?.end();
-  await lock?.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-  await lock?.end();
+  await unlockWorkerTests?.();
 });
 
 describe("server /metrics", () => {

@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,9 +26,8 @@ import {
   type FulfilmentOrder,
   type WorkerHandle,
 } from "../src/worker/index.ts";
-import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance, lockWorkerTests, waitFor } from "./helpers.ts";
 
-const WORKER_TESTS_LOCK = 7_203_001;
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const BUY_REWARD = `mutation($sku: String!, $qty: Int!, $key: String!) {
@@ -58,14 +56,12 @@ let hasSlotIdempotence = false;
   }
 }
 
-let lock: pg.Client;
+let unlockWorkerTests: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
+  unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   server = await startTestServer();
 }, 300_000);
@@ -73,20 +69,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await db?.end();
-  await lock?.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-  await lock?.end();
+  await unlockWorkerTests?.();
 });
-
-/** Polls `probe` until it returns a truthy value. */
-async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 20_000, everyMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 async function userId(guildId: string, discordId: string): Promise<string> {
   const { rows } = await db.query("select id::text from app_public.users where guild_id = $1 and discord_id = $2", [guildId, discordId]);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Logger } from "@guildbank/lib";
+import { inTransaction as transaction, type Logger } from "@guildbank/lib";
 
 /** The database role every worker connection acts as. */
 export const WORKER_ROLE = "coins_worker";
@@ -98,8 +98,8 @@ export async function checkWorkerDatabase(pool: pg.Pool): Promise<void> {
 }
 
 /**
- * Runs `fn` in one transaction on one pooled client (`BEGIN` … `COMMIT`, `ROLLBACK` on any error,
- * which is rethrown).
+ * Runs `fn` in one transaction on one client from graphile-worker's `withPgClient` (lib's
+ * `inTransaction`: `BEGIN` … `COMMIT`, `ROLLBACK` on any error, which is rethrown).
  *
  * @param withPgClient - graphile-worker's `helpers.withPgClient` (or any equivalent).
  * @param fn - the work; receives the client bound to the transaction.
@@ -110,15 +110,5 @@ export async function inTransaction<T>(
   withPgClient: <R>(cb: (client: pg.PoolClient) => Promise<R>) => Promise<R>,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  return withPgClient(async (client) => {
-    await client.query("begin");
-    try {
-      const result = await fn(client);
-      await client.query("commit");
-      return result;
-    } catch (err) {
-      await client.query("rollback").catch(() => {});
-      throw err;
-    }
-  });
+  return withPgClient((client) => transaction(client, fn));
 }
