@@ -63,6 +63,7 @@ interface GqlResponse {
 
 class Session {
   cookie = "";
+  csrfToken = "";
   readonly discordId: string;
   constructor(discordId: string) {
     this.discordId = discordId;
@@ -75,12 +76,18 @@ class Session {
     });
     if (res.status === 404) throw new Error(`${baseUrl} has no development login: start the server with DEV_LOGIN=true (npm start does)`);
     if (!res.ok) throw new Error(`login failed (${res.status}): ${await res.text()}`);
-    this.cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+    // The session and CSRF cookies, and the CSRF token every state-changing request carries.
+    this.cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .filter((c) => !c.endsWith("="))
+      .join("; ");
+    this.csrfToken = ((await res.json()) as { csrfToken?: string }).csrfToken ?? "";
   }
   async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> {
     const res = await fetch(`${baseUrl}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: this.cookie },
+      headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
       body: JSON.stringify({ query, variables }),
     });
     if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };

@@ -6,6 +6,7 @@ export const REDACT_PATHS = [
   "req.headers.authorization",
   'req.headers["proxy-authorization"]',
   'req.headers["x-signature"]',
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   "password",
   "token",
@@ -25,6 +26,8 @@ export const REDACT_PATHS = [
   "*.ROOT_DATABASE_URL",
   "*.METRICS_TOKEN",
   "*.DISCORD_ALERT_WEBHOOK_URL",
+  "*.DISCORD_CLIENT_SECRET",
+  "*.CSRF_SECRET",
 ];
 
 /**

@@ -65,9 +65,10 @@ describe("development sessions", () => {
 
   it("logs out: the cookie stops working", async () => {
     const client = await clientFor(server, { guildId: guild.guildId, discordId: guild.memberIds[1], kind: "player" });
-    const out = await fetch(`${server.url}/auth/logout`, { method: "POST", headers: { cookie: client.cookie! } });
+    const cookie = client.cookie!;
+    const out = await client.logout();
     expect(out.status).toBe(204);
-    const session = (await (await fetch(`${server.url}/auth/session`, { headers: { cookie: client.cookie! } })).json()) as { session: unknown };
+    const session = (await (await fetch(`${server.url}/auth/session`, { headers: { cookie } })).json()) as { session: unknown };
     expect(session.session).toBeNull();
   });
 });

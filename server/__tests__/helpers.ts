@@ -88,34 +88,75 @@ export interface GqlResult<T = Record<string, any>> {
   errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[];
 }
 
-/** An HTTP client holding one session cookie, as a browser would. */
+/** An HTTP client holding its cookies (session, refresh, CSRF) and CSRF token, as a browser would. */
 export class ApiClient {
-  cookie: string | undefined;
+  readonly cookies = new Map<string, string>();
+  /** The CSRF token for state-changing requests (X-CSRF-Token), from the last sign-in, refresh or GET /auth/csrf. */
+  csrfToken: string | undefined;
   readonly baseUrl: string;
   constructor(baseUrl: string) {
     this.baseUrl = baseUrl;
   }
 
-  /** Opens a development session. */
+  /** The Cookie header value (undefined when the client holds no cookie). */
+  get cookie(): string | undefined {
+    return this.cookies.size ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") : undefined;
+  }
+
+  /** Stores the cookies a response sets (an empty value or an expiry in the past deletes one). */
+  keepCookies(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /^\s*expires=/i.test(a) && new Date(a.split("=")[1]).getTime() < Date.now());
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  /** Headers of a state-changing request: cookies and the CSRF token. */
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...(this.cookie ? { cookie: this.cookie } : {}),
+      ...(this.csrfToken ? { "x-csrf-token": this.csrfToken } : {}),
+      ...extra,
+    };
+  }
+
+  /** A request with this client's cookies and CSRF token; keeps the cookies it sets. */
+  async fetch(path: string, init: RequestInit & { headers?: Record<string, string> } = {}): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}${path}`, { redirect: "manual", ...init, headers: this.headers(init.headers) });
+    this.keepCookies(res);
+    return res;
+  }
+
+  /** Opens a development session (and keeps its CSRF token). */
   async login(body: { guildId: string; discordId: string; kind: "player" | "staff"; staffRole?: string }): Promise<Response> {
     const res = await fetch(`${this.baseUrl}/auth/dev/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    const setCookie = res.headers.get("set-cookie");
-    if (setCookie) this.cookie = setCookie.split(";")[0];
+    this.keepCookies(res);
+    if (res.ok) this.csrfToken = ((await res.clone().json()) as { csrfToken?: string }).csrfToken;
     return res;
   }
 
-  /** POSTs a GraphQL operation with the session cookie. */
-  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult<T>> {
-    const res = await fetch(`${this.baseUrl}/graphql`, {
+  /** POSTs a GraphQL operation with the session cookie and CSRF token. */
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GqlResult<T>> {
+    const res = await this.fetch("/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as GqlResult<T>;
+  }
+
+  /** Signs out (POST /auth/logout with the CSRF token). */
+  async logout(): Promise<Response> {
+    return this.fetch("/auth/logout", { method: "POST" });
   }
 }
 

@@ -145,8 +145,10 @@ describe("log hygiene", () => {
     const sessionCookie = login.headers.get("set-cookie")!.split(";")[0];
     const sessionToken = sessionCookie.split("=")[1];
     expect(sessionToken.length).toBeGreaterThan(10);
-    const cookie = `${sessionCookie}; tracker=${SECRETS.trackerCookie}`;
-    const headers = { ...extra, cookie, "content-type": "application/json" };
+    const csrfCookie = login.headers.getSetCookie().find((c) => c.startsWith("gb_csrf="))!.split(";")[0];
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = `${sessionCookie}; ${csrfCookie}; tracker=${SECRETS.trackerCookie}`;
+    const headers = { ...extra, cookie, "content-type": "application/json", "x-csrf-token": csrfToken };
     const gql = async (query: string, variables: Record<string, unknown> = {}) =>
       (await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) })).json() as Promise<{
         data?: unknown;

@@ -564,11 +564,12 @@ describe("hub behaviour (own hub with short timers)", () => {
     const g = await fundedGuild(1);
     const client = await clientFor(server, { guildId: g.guildId, discordId: g.memberIds[0], kind: "player" });
     const conn = track(await subscribe(url, "/streams/tx?backlog=0", { cookie: client.cookie }));
-    await fetch(`${server.url}/auth/logout`, { method: "POST", headers: { cookie: client.cookie! } });
+    const cookie = client.cookie;
+    await client.logout();
     const end = await conn.waitFor((m) => m.type === "end", 3_000, "end");
     expect(JSON.parse(end.data)).toEqual({ reason: "session_ended" });
     await conn.until(() => conn.closed, 3_000, "close");
-    expect((await openSse(url, "/streams/tx", { cookie: client.cookie })).status).toBe(401);
+    expect((await openSse(url, "/streams/tx", { cookie })).status).toBe(401);
   });
 
   it("counts clients and releases them on disconnect", async () => {

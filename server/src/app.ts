@@ -8,9 +8,13 @@ import { grafserv } from "postgraphile/grafserv/express/v4";
 import type { Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { createPostGraphile } from "./graphile.ts";
-import { SESSION_COOKIE, closeSession, sessionMiddleware } from "./auth/sessions.ts";
+import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
 import { devLoginRouter } from "./auth/dev.ts";
+import { discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
 import { cookieOptions } from "./http/cookies.ts";
+import { createCsrf, originGuard, rateLimits } from "./http/security.ts";
+import { idempotencyMiddleware } from "./http/idempotency.ts";
+import { panelStatic } from "./http/panel.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
 
@@ -77,30 +81,77 @@ export async function createHttpServer(
   // Scrapes carry no session: served before the session lookup (METRICS_TOKEN, else loopback only).
   app.get("/metrics", metrics.handler);
 
+  // Browsers may call us only from the panel's origin or our own (CORS locked to PANEL_BASE_URL).
+  app.use(originGuard(config));
   app.use(cookieParser(), sessionMiddleware(pool));
+  const csrf = createCsrf(config);
+  const limits = rateLimits(config);
+  const sessionView = (req: Request) => {
+    const s = req.session;
+    return s ? { guildId: s.guildId, discordId: s.discordId, kind: s.kind, staffRole: s.staffRole, expiresAt: s.expiresAt } : null;
+  };
+  const clearSessionCookies = (res: Response) => {
+    res.clearCookie(SESSION_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+    res.clearCookie(REFRESH_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+  };
 
   app.get("/auth/session", (req, res) => {
-    const s = req.session;
-    res.json({ session: s ? { guildId: s.guildId, discordId: s.discordId, kind: s.kind, staffRole: s.staffRole, expiresAt: s.expiresAt } : null });
+    res.json({ session: sessionView(req), csrfToken: csrf.token(req, res), refreshable: typeof req.cookies?.[REFRESH_COOKIE] === "string" });
+  });
+  app.get("/auth/csrf", (req, res) => {
+    res.json({ csrfToken: csrf.token(req, res) });
+  });
+  app.use("/auth/discord", limits.auth);
+  app.use("/auth/refresh", limits.auth);
+  app.use(discordAuthRouter(pool, config));
+  // Every state-changing request below carries the CSRF token (X-CSRF-Token).
+  app.use(csrf.protect);
+  app.post("/auth/refresh", async (req, res, next) => {
+    try {
+      const token: unknown = req.cookies?.[REFRESH_COOKIE];
+      const outcome = typeof token === "string" && token.length <= 100 ? await refreshPanelSession(pool, token, config.ACCESS_TTL_S) : { status: "unknown" as const };
+      if (outcome.status !== "rotated") {
+        clearSessionCookies(res);
+        if (outcome.status === "reused") req.log?.warn("refresh token reused: session revoked");
+        res.status(401).json({ error: outcome.status === "reused" ? "refresh_token_reused" : "session_expired" });
+        return;
+      }
+      setPanelCookies(res, config, outcome.tokens);
+      // The CSRF token is bound to the refresh cookie: hand out the one for the new cookie.
+      req.cookies[REFRESH_COOKIE] = outcome.tokens.refresh;
+      const c = outcome.tokens.claims;
+      res.json({
+        session: { guildId: c.guildId, discordId: c.discordId, kind: c.kind, staffRole: c.staffRole, expiresAt: c.expiresAt },
+        csrfToken: csrf.token(req, res),
+      });
+    } catch (err) {
+      next(err);
+    }
   });
   app.post("/auth/logout", async (req, res, next) => {
     try {
       const token: unknown = req.cookies?.[SESSION_COOKIE];
+      const refresh: unknown = req.cookies?.[REFRESH_COOKIE];
       if (typeof token === "string") await closeSession(pool, token);
-      res.clearCookie(SESSION_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+      if (typeof refresh === "string" && refresh.length <= 100) await revokeRefreshToken(pool, refresh);
+      clearSessionCookies(res);
       res.status(204).end();
     } catch (err) {
       next(err);
     }
   });
-  if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config));
+  const panel = panelStatic(config);
+  if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config, { csrfToken: csrf.token, home: panel ? "/" : "/graphiql" }));
 
+  app.use("/graphql", limits.api, idempotencyMiddleware(pool));
   const pgl = createPostGraphile(config, pool, logger);
   const serv = pgl.createServ(metrics.instrumentGrafserv(grafserv));
   await serv.addTo(app, server);
   const streams = createStreamHub({ connectionString: config.DATABASE_URL, pool, logger });
   app.use("/streams", streams.router);
   metrics.observeStreams(() => streams.stats);
+  // The built panel (panel/dist) at /, with the single-page app's fallback for its routes.
+  if (panel) app.use(panel);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "not_found" });

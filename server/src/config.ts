@@ -28,6 +28,34 @@ export const serverConfigSchema = z
      * clients may scrape (behind a same-host proxy, the forwarded client address must be loopback too).
      */
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+
+    // --- Web panel and Discord sign-in ---------------------------------------------------------
+    /** Public origin of the panel (CORS allows it and only it besides the server's own origin). */
+    PANEL_BASE_URL: z.url().optional(),
+    /** Public origin of the API (informational; the Discord redirect URI defaults to PANEL_BASE_URL). */
+    API_BASE_URL: z.url().optional(),
+    /** The Discord guild the panel is bound to: only its members may sign in (default DEMO_GUILD_ID). */
+    GUILD_ID: env.snowflake().optional(),
+    /** Discord application (OAuth2) client id; unset: Discord sign-in is off. */
+    DISCORD_CLIENT_ID: z.string().regex(/^\d{17,20}$/, "must be a Discord application id").optional(),
+    /** Discord application client secret (secret; also DISCORD_CLIENT_SECRET_FILE). */
+    DISCORD_CLIENT_SECRET: z.string().min(8).optional(),
+    /** OAuth2 redirect URI registered in the Discord application (default `<PANEL_BASE_URL>/auth/discord/callback`). */
+    DISCORD_REDIRECT_URI: z.url().optional(),
+    /** Discord API base URL: OAuth2 endpoints and REST (tests point it at a local fake). */
+    DISCORD_API_BASE_URL: z.url().default("https://discord.com/api/v10"),
+    /** Lifetime of a panel access session, in seconds (default 15 minutes). */
+    ACCESS_TTL_S: env.int(60, 86400).default(900),
+    /** Lifetime of a panel refresh token, in seconds (default 12 hours; each refresh rotates it). */
+    REFRESH_TTL_S: env.int(300, 2592000).default(43200),
+    /** Secret of the CSRF double-submit tokens (secret, 32+ characters; required in production). */
+    CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Requests per minute per client address to /auth/discord/* and /auth/refresh. */
+    RATE_LIMIT_AUTH_PER_MIN: env.int(1, 100000).default(30),
+    /** Requests per minute per session (or client address) to /graphql. */
+    RATE_LIMIT_API_PER_MIN: env.int(1, 1000000).default(1200),
+    /** Directory of the built panel served at / (default panel/dist; absent: not served). */
+    PANEL_DIST_DIR: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {
@@ -36,6 +64,12 @@ export const serverConfigSchema = z
         path: ["DEV_LOGIN"],
         message: "the development login cannot be enabled when NODE_ENV=production",
       });
+    }
+    if (c.NODE_ENV === "production" && !c.CSRF_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["CSRF_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+    if ((c.DISCORD_CLIENT_ID === undefined) !== (c.DISCORD_CLIENT_SECRET === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["DISCORD_CLIENT_SECRET"], message: "DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET go together" });
     }
   });
 

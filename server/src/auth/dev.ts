@@ -1,9 +1,9 @@
-import express, { type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import type pg from "pg";
 import { z } from "zod";
 import { STAFF_ROLES, decodeDbError, withClaims } from "@guildbank/lib";
 import type { ServerConfig } from "../config.ts";
-import { SESSION_COOKIE, openSession } from "./sessions.ts";
+import { REFRESH_COOKIE, SESSION_COOKIE, openSession } from "./sessions.ts";
 import { cookieOptions } from "../http/cookies.ts";
 
 const devLoginBody = z
@@ -32,8 +32,14 @@ function escapeHtml(s: string): string {
  *
  * @param pool - authenticator pool.
  * @param config - server configuration.
+ * @param options - `csrfToken` issues the CSRF token returned with a JSON login (for the new
+ *   session); `home` is where a form login lands (the panel when it is served, else GraphiQL).
  */
-export function devLoginRouter(pool: pg.Pool, config: ServerConfig): Router {
+export function devLoginRouter(
+  pool: pg.Pool,
+  config: ServerConfig,
+  options: { csrfToken: (req: Request, res: Response) => string; home: string },
+): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" }));
 
@@ -83,10 +89,17 @@ export function devLoginRouter(pool: pg.Pool, config: ServerConfig): Router {
     try {
       const { token, claims } = await openSession(pool, { ...parsed.data, source: "dev" }, config.SESSION_TTL_S);
       res.cookie(SESSION_COOKIE, token, cookieOptions(config, config.SESSION_TTL_S));
+      res.clearCookie(REFRESH_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
       if (req.is("application/json")) {
-        res.json({ session: { guildId: claims.guildId, discordId: claims.discordId, kind: claims.kind, staffRole: claims.staffRole, expiresAt: claims.expiresAt } });
+        // The CSRF token is bound to the session cookie: issue the one for the new session.
+        req.cookies = { ...req.cookies, [SESSION_COOKIE]: token };
+        delete req.cookies[REFRESH_COOKIE];
+        res.json({
+          session: { guildId: claims.guildId, discordId: claims.discordId, kind: claims.kind, staffRole: claims.staffRole, expiresAt: claims.expiresAt },
+          csrfToken: options.csrfToken(req, res),
+        });
       } else {
-        res.redirect(303, config.NODE_ENV === "production" ? "/" : "/graphiql");
+        res.redirect(303, options.home);
       }
     } catch (err) {
       const app = decodeDbError(err);

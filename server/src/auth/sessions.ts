@@ -3,8 +3,10 @@ import type { NextFunction, Request, Response } from "express";
 import type pg from "pg";
 import type { Claims, StaffRole } from "@guildbank/lib";
 
-/** The session cookie's name. */
+/** The session cookie's name (for panel sessions: the short-lived access token). */
 export const SESSION_COOKIE = "gb_session";
+/** The refresh-token cookie of panel (Discord) sessions: rotated at each `POST /auth/refresh`. */
+export const REFRESH_COOKIE = "gb_refresh";
 
 /** A live session's claims, as `app_private.session_claims` returns them. */
 export interface SessionClaims {
@@ -104,4 +106,80 @@ export function sessionMiddleware(pool: pg.Pool) {
       next(err);
     }
   };
+}
+
+/** A fresh random cookie token (256 bits, base64url). */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Tokens and claims of a panel session just opened or rotated. */
+export interface PanelTokens {
+  /** Access token (cookie {@link SESSION_COOKIE}), valid `accessTtlS` seconds. */
+  access: string;
+  /** Refresh token (cookie {@link REFRESH_COOKIE}), single use. */
+  refresh: string;
+  claims: SessionClaims;
+}
+
+/**
+ * Opens a panel (Discord) staff session with an access token and a refresh token
+ * (`app_private.open_panel_session`).
+ *
+ * @param identity - guild, Discord user and the staff role resolved at this sign-in.
+ * @param accessTtlS - access lifetime in seconds; `refreshTtlS` - lifetime of the whole session in seconds.
+ * @throws pg errors: MB003 guild_not_found, VL001 invalid_argument.
+ */
+export async function openPanelSession(
+  pool: pg.Pool,
+  identity: { guildId: string; discordId: string; staffRole: StaffRole },
+  accessTtlS: number,
+  refreshTtlS: number,
+): Promise<PanelTokens> {
+  const access = newToken();
+  const refresh = newToken();
+  const { rows } = await pool.query("select * from app_private.open_panel_session($1, $2, $3, $4, $5, $6, $7)", [
+    hashToken(access),
+    hashToken(refresh),
+    identity.guildId,
+    identity.discordId,
+    identity.staffRole,
+    accessTtlS,
+    refreshTtlS,
+  ]);
+  return { access, refresh, claims: rowToClaims(rows[0])! };
+}
+
+/** The outcome of a refresh: rotated (new tokens), reused (the family was revoked) or unknown/expired. */
+export type RefreshOutcome = { status: "rotated"; tokens: PanelTokens } | { status: "reused" | "unknown" };
+
+/**
+ * Rotates a refresh token (`app_private.refresh_session`): the old one becomes unusable; presenting
+ * an already rotated token again revokes the whole session (token theft).
+ *
+ * @param refreshToken - the refresh cookie's value.
+ * @param accessTtlS - lifetime of the new access token, in seconds.
+ */
+export async function refreshPanelSession(pool: pg.Pool, refreshToken: string, accessTtlS: number): Promise<RefreshOutcome> {
+  const access = newToken();
+  const refresh = newToken();
+  const { rows } = await pool.query("select * from app_private.refresh_session($1, $2, $3, $4)", [
+    hashToken(refreshToken),
+    hashToken(access),
+    hashToken(refresh),
+    accessTtlS,
+  ]);
+  const row = rows[0] as Record<string, unknown> & { status: "rotated" | "reused" | "unknown" };
+  if (row.status !== "rotated") return { status: row.status };
+  return { status: "rotated", tokens: { access, refresh, claims: rowToClaims(row)! } };
+}
+
+/**
+ * Ends the session a refresh token (current or already rotated) belongs to.
+ *
+ * @returns true if a session was closed.
+ */
+export async function revokeRefreshToken(pool: pg.Pool, refreshToken: string): Promise<boolean> {
+  const { rows } = await pool.query("select app_private.revoke_refresh_token($1) as closed", [hashToken(refreshToken)]);
+  return rows[0]?.closed === true;
 }

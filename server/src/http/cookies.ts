@@ -1,9 +1,21 @@
 import type { CookieOptions } from "express";
 import type { ServerConfig } from "../config.ts";
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
 /**
- * Options of every cookie the server sets: httpOnly, SameSite=strict, Secure in production
- * (or as `COOKIE_SECURE` says).
+ * Whether cookies are marked Secure: always in production, and outside loopback development
+ * (a server on a non-loopback address is reached over the network, so over TLS); `COOKIE_SECURE`
+ * overrides.
+ *
+ * @param config - server configuration.
+ */
+export function secureCookies(config: ServerConfig): boolean {
+  return config.COOKIE_SECURE ?? (config.NODE_ENV === "production" || !LOOPBACK.test(config.HOST));
+}
+
+/**
+ * Options of every cookie the server sets: httpOnly, SameSite=strict, Secure per {@link secureCookies}.
  *
  * @param config - server configuration.
  * @param maxAgeSeconds - lifetime in seconds.
@@ -12,7 +24,7 @@ export function cookieOptions(config: ServerConfig, maxAgeSeconds: number): Cook
   return {
     httpOnly: true,
     sameSite: "strict",
-    secure: config.COOKIE_SECURE ?? config.NODE_ENV === "production",
+    secure: secureCookies(config),
     path: "/",
     maxAge: maxAgeSeconds * 1000,
   };
