@@ -1,0 +1,96 @@
+import { useEffect, useState } from "react";
+import { Admin, CustomRoutes, Resource, type LayoutProps } from "react-admin";
+import { Route } from "react-router-dom";
+import { Box, Button, Card, CardContent, Stack, Typography } from "@mui/material";
+import PeopleIcon from "@mui/icons-material/People";
+import StorefrontIcon from "@mui/icons-material/Storefront";
+import ReceiptIcon from "@mui/icons-material/Receipt";
+import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
+import CardGiftcardIcon from "@mui/icons-material/CardGiftcard";
+import QuizIcon from "@mui/icons-material/Quiz";
+import EventIcon from "@mui/icons-material/Event";
+import HistoryIcon from "@mui/icons-material/History";
+import WarningIcon from "@mui/icons-material/Warning";
+import { dataProvider } from "./lib/dataProvider.ts";
+import { authProvider } from "./lib/authProvider.ts";
+import { loadSession, signInMethods } from "./lib/api.ts";
+import { Layout as LiveLayout } from "./layout/Layout.tsx";
+import { Dashboard } from "./dashboard/Dashboard.tsx";
+import { UserList, UserShow } from "./users/index.tsx";
+import { ListingList } from "./listings/index.tsx";
+import { OrderList } from "./orders/index.tsx";
+import { TransactionList } from "./transactions/index.tsx";
+import { RewardCreate, RewardEdit, RewardList } from "./rewards/index.tsx";
+import { QuestCreate, QuestEdit, QuestList } from "./quests/index.tsx";
+import { EventList } from "./events/index.tsx";
+import { Reports } from "./reports/index.tsx";
+import { RoleMappingCreate, Settings } from "./settings/index.tsx";
+import { AdminActionList } from "./adminActions/index.tsx";
+import { OpsAlertList } from "./opsAlerts/index.tsx";
+
+/** Sign-in: Discord (production), or the development login when the server offers it. */
+function LoginPage() {
+  const [methods, setMethods] = useState(signInMethods);
+  useEffect(() => {
+    loadSession().then(() => setMethods({ ...signInMethods }), () => {});
+  }, []);
+  return (
+    <Box sx={{ display: "flex", minHeight: "100vh", alignItems: "center", justifyContent: "center", bgcolor: "#f3f4f8" }}>
+      <Card sx={{ width: 380 }}>
+        <CardContent>
+          <Typography variant="h5" gutterBottom>
+            Guildbank panel
+          </Typography>
+          <Typography variant="body2" sx={{ mb: 2 }}>
+            Staff of the Discord server sign in with Discord; your Discord roles decide what you may do.
+          </Typography>
+          <Stack spacing={1}>
+            <Button variant="contained" href="/auth/discord/login" disabled={!methods.discord} data-testid="discord-login">
+              Sign in with Discord
+            </Button>
+            {methods.dev && (
+              <Button variant="outlined" href="/auth/dev" data-testid="dev-login">
+                Development login
+              </Button>
+            )}
+          </Stack>
+        </CardContent>
+      </Card>
+    </Box>
+  );
+}
+
+
+function Layout(props: LayoutProps) {
+  return <LiveLayout {...props} />;
+}
+
+/** The panel: every resource, reports and settings, behind the server session. */
+export function App() {
+  return (
+    <Admin dataProvider={dataProvider} authProvider={authProvider} dashboard={Dashboard} layout={Layout} loginPage={LoginPage} requireAuth title="Guildbank" disableTelemetry>
+      {() => (
+        <>
+          <Resource name="users" list={UserList} show={UserShow} icon={PeopleIcon} recordRepresentation="displayName" />
+          <Resource name="transactions" list={TransactionList} icon={SwapHorizIcon} />
+          <Resource name="listings" list={ListingList} icon={StorefrontIcon} />
+          <Resource name="orders" list={OrderList} icon={ReceiptIcon} />
+          <Resource name="rewards" list={RewardList} edit={RewardEdit} create={RewardCreate} icon={CardGiftcardIcon} />
+          <Resource name="quests" list={QuestList} edit={QuestEdit} create={QuestCreate} icon={QuizIcon} />
+          <Resource name="economyEvents" list={EventList} icon={EventIcon} options={{ label: "Events" }} />
+          <Resource name="adminActions" list={AdminActionList} icon={HistoryIcon} options={{ label: "Audit log" }} />
+          <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
+          <Resource name="staffRoleMappings" create={RoleMappingCreate} />
+          <Resource name="guildSettings" />
+          <Resource name="pricingConfigs" />
+          <Resource name="accounts" />
+          <Resource name="transfers" />
+          <CustomRoutes>
+            <Route path="/reports" element={<Reports />} />
+            <Route path="/settings" element={<Settings />} />
+          </CustomRoutes>
+        </>
+      )}
+    </Admin>
+  );
+}

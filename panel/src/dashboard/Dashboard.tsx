@@ -1,0 +1,94 @@
+import { useEffect, useState } from "react";
+import { Title, useNotify } from "react-admin";
+import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Typography, Chip } from "@mui/material";
+import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, CartesianGrid } from "recharts";
+import { useLive } from "../live/LiveProvider.tsx";
+import { loadReport, type ReportDay } from "../reports/index.tsx";
+import { formatCoins } from "../common/fields.tsx";
+
+function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Card>
+      <CardContent>
+        <Typography variant="overline">{label}</Typography>
+        <Typography variant="h5" data-testid={testId}>
+          {value}
+        </Typography>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** The live transaction feed (Server-Sent Events): newest first, no refresh needed. */
+export function LiveFeed() {
+  const { transactions, connected } = useLive();
+  return (
+    <Card>
+      <CardHeader title="Live transactions" action={<Chip size="small" label={connected ? "live" : "connecting"} color={connected ? "success" : "default"} />} />
+      <List dense data-testid="live-feed" sx={{ maxHeight: 420, overflow: "auto" }}>
+        {transactions.length === 0 && (
+          <ListItem>
+            <ListItemText primary="Waiting for transactions…" />
+          </ListItem>
+        )}
+        {transactions.map((t) => (
+          <ListItem key={t.tx_id} data-tx-id={t.tx_id} divider>
+            <ListItemText
+              primary={`${t.type} · ${t.reason} · ${formatCoins(t.amount)}`}
+              secondary={`${new Date(t.created_at).toLocaleString()} · member #${t.user_id ?? "—"}${t.counterparty_id ? ` → #${t.counterparty_id}` : ""}`}
+            />
+          </ListItem>
+        ))}
+      </List>
+    </Card>
+  );
+}
+
+/** The dashboard: key figures of the last 14 days, money supply, and the live feed. */
+export function Dashboard() {
+  const [rows, setRows] = useState<ReportDay[] | null>(null);
+  const notify = useNotify();
+  const { openAlerts, queue } = useLive();
+  useEffect(() => {
+    loadReport(14).then((r) => setRows(r.rows), (e: Error) => notify(e.message, { type: "error" }));
+  }, [notify]);
+  const last = rows?.[rows.length - 1];
+  const fees = rows?.reduce((a, r) => a + r.fees, 0);
+  const volume = rows?.reduce((a, r) => a + r.volume, 0);
+  return (
+    <Grid container spacing={2} sx={{ mt: 1 }}>
+      <Title title="Dashboard" />
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Money supply" value={last ? formatCoins(last.supply) : "…"} testId="kpi-supply" />
+      </Grid>
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Volume, 14 days" value={volume !== undefined ? formatCoins(volume) : "…"} />
+      </Grid>
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Fees, 14 days" value={fees !== undefined ? formatCoins(fees) : "…"} />
+      </Grid>
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Open alerts · failed jobs" value={`${openAlerts} · ${queue ? queue.failed : "…"}`} />
+      </Grid>
+      <Grid size={{ xs: 12, md: 7 }}>
+        <Card>
+          <CardHeader title="Money supply, 14 days" />
+          <CardContent>
+            <ResponsiveContainer width="100%" height={300}>
+              <LineChart data={rows ?? []}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="day" fontSize={11} />
+                <YAxis fontSize={11} />
+                <Tooltip />
+                <Line type="monotone" dataKey="supply" stroke="#5865f2" dot={false} isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </CardContent>
+        </Card>
+      </Grid>
+      <Grid size={{ xs: 12, md: 5 }}>
+        <LiveFeed />
+      </Grid>
+    </Grid>
+  );
+}

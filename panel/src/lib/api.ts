@@ -1,0 +1,145 @@
+/**
+ * The panel's one HTTP client: same-origin requests with the session cookies, the CSRF token on
+ * every state-changing request, a fresh `Idempotency-Key` on every GraphQL mutation, and a
+ * silent refresh of the short-lived access session before it lapses.
+ */
+
+/** The signed-in staff member, as `GET /auth/session` describes them. */
+export interface Session {
+  guildId: string;
+  discordId: string;
+  kind: "player" | "staff";
+  staffRole: StaffRole | null;
+  expiresAt: string;
+}
+
+export type StaffRole = "SUPERADMIN" | "ADMIN" | "OPERATOR" | "SUPPORT" | "AUDITOR";
+
+/** A named error from the server (`extensions: { code, key, detail }`) or a transport failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code?: string;
+  readonly key?: string;
+  readonly detail?: Record<string, unknown>;
+  constructor(message: string, status: number, ext: { code?: string; key?: string; detail?: Record<string, unknown> } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = ext.code;
+    this.key = ext.key;
+    this.detail = ext.detail;
+  }
+}
+
+interface SessionAnswer {
+  session: Session | null;
+  csrfToken?: string;
+  refreshable?: boolean;
+  methods?: { discord: boolean; dev: boolean };
+}
+
+let csrfToken: string | undefined;
+let current: Session | null = null;
+let refreshable = false;
+let refreshing: Promise<Session | null> | undefined;
+
+/** Sign-in methods the server offers (Discord when configured; the development login outside production). */
+export let signInMethods: { discord: boolean; dev: boolean } = { discord: true, dev: false };
+
+/**
+ * Reads the session (and a CSRF token); when the access session has lapsed but a refresh token
+ * is held, refreshes once.
+ *
+ * @returns the session, or null when signed out.
+ */
+export async function loadSession(): Promise<Session | null> {
+  const res = await fetch("/auth/session", { credentials: "same-origin" });
+  const body = (await res.json()) as SessionAnswer;
+  csrfToken = body.csrfToken;
+  refreshable = Boolean(body.refreshable);
+  if (body.methods) signInMethods = body.methods;
+  current = body.session;
+  if (!current && refreshable) return refresh();
+  return current;
+}
+
+/** The session loaded last (null when signed out). */
+export function session(): Session | null {
+  return current;
+}
+
+/**
+ * Exchanges the refresh token for a new access session (rotation: the old refresh token dies).
+ *
+ * @returns the new session, or null when the refresh was refused (signed out).
+ */
+export function refresh(): Promise<Session | null> {
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch("/auth/refresh", { method: "POST", credentials: "same-origin", headers: csrfToken ? { "x-csrf-token": csrfToken } : {} });
+      if (!res.ok) {
+        current = null;
+        refreshable = false;
+        return null;
+      }
+      const body = (await res.json()) as SessionAnswer;
+      csrfToken = body.csrfToken;
+      current = body.session;
+      refreshable = true;
+      return current;
+    } finally {
+      refreshing = undefined;
+    }
+  })();
+  return refreshing;
+}
+
+/** Refreshes when the access session lapses within 30 s (panel sessions only). */
+async function fresh(): Promise<void> {
+  if (current && refreshable && new Date(current.expiresAt).getTime() - Date.now() < 30_000) await refresh();
+}
+
+/** Ends the session on the server (both tokens) and forgets it here. */
+export async function signOut(): Promise<void> {
+  await fetch("/auth/logout", { method: "POST", credentials: "same-origin", headers: csrfToken ? { "x-csrf-token": csrfToken } : {} });
+  current = null;
+  refreshable = false;
+}
+
+/** A fresh idempotency key for one user action. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+/**
+ * Runs a GraphQL operation. Mutations carry `Idempotency-Key` (the given one, else a new one).
+ *
+ * @param query - the operation.
+ * @param variables - its variables.
+ * @param options - `idempotencyKey` for a mutation that is retried as the same action.
+ * @returns `data`.
+ * @throws {ApiError} the first GraphQL error (our named errors keep code/key/detail), or the HTTP failure.
+ */
+export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}): Promise<T> {
+  await fresh();
+  const mutation = /^\s*mutation\b/.test(query);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  if (mutation) headers["idempotency-key"] = options.idempotencyKey ?? newIdempotencyKey();
+  const res = await fetch("/graphql", { method: "POST", credentials: "same-origin", headers, body: JSON.stringify({ query, variables }) });
+  if (res.status === 401 || res.status === 403) throw new ApiError("Your session has ended: please sign in again.", res.status);
+  if (res.status === 429) throw new ApiError("Too many requests: wait a moment and retry.", 429);
+  let body: { data?: T; errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[] };
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`The server answered ${res.status}.`, res.status);
+  }
+  if (body.errors?.length) {
+    const e = body.errors[0];
+    const code = e.extensions?.code;
+    throw new ApiError(e.message, code === "AU001" ? 401 : code === "PD001" ? 403 : 400, e.extensions ?? {});
+  }
+  if (!body.data) throw new ApiError("Empty answer from the server.", res.status);
+  return body.data;
+}

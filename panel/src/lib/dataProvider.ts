@@ -1,0 +1,328 @@
+/**
+ * react-admin data provider for our PostGraphile v5 schema (V4 preset, connection filters,
+ * simplified inflection). A small explicit one: each resource names its list field, its single
+ * field, its key and the fields to select, so nothing depends on schema introspection at start-up.
+ * Lists use server-side pagination (`first`/`offset` + `totalCount`), sorting (`orderBy`) and
+ * filtering (connection filters). Writes are the few direct staff writes the database allows
+ * (rewards, quests, settings, role mappings); a write RLS or a trigger refuses is an error, never
+ * an empty success.
+ */
+import type { DataProvider, GetListParams, Identifier, RaRecord } from "react-admin";
+import { ApiError, gql, session } from "./api.ts";
+
+/** How one react-admin resource maps to GraphQL. */
+export interface ResourceConfig {
+  /** Connection field, e.g. `users`. */
+  list: string;
+  /** GraphQL type name, e.g. `User` (inputs are `UserInput` / `UserPatch`). */
+  type: string;
+  /** Key columns besides `guildId` (taken from the session); the first is react-admin's `id`. */
+  key: string;
+  /** Whether the table's primary key includes guildId (rewards, settings, role mappings). */
+  guildKey?: boolean;
+  /** The GraphQL type of the key argument. */
+  keyType: string;
+  /** Selection set of a record (without braces). */
+  fields: string;
+  /** Full-text-ish search for the `q` filter. */
+  search?: (q: string) => Record<string, unknown>;
+  /** Default order when react-admin asks for none. */
+  defaultSort?: string;
+  /** Columns that are not sortable server-side (computed): sorted by the key instead. */
+  unsortable?: string[];
+  /** Name of the single-row field when it is not the lower-camel type name. */
+  one?: string;
+}
+
+const USER = "id discordId displayName isBot frozen streakDays lastDailyAt walletBalance escrowBalance lifetimeEarned lifetimeSpent badges flags createdAt";
+
+/** Every resource of the panel. */
+export const RESOURCES: Record<string, ResourceConfig> = {
+  users: {
+    list: "users",
+    type: "User",
+    key: "id",
+    keyType: "BigInt!",
+    fields: USER,
+    search: (q) => (/^\d{5,20}$/.test(q) ? { discordId: { equalTo: q } } : { displayName: { includesInsensitive: q } }),
+    defaultSort: "DISPLAY_NAME_ASC",
+    unsortable: ["walletBalance", "escrowBalance"],
+  },
+  accounts: { list: "accounts", type: "Account", key: "id", keyType: "BigInt!", fields: "id userId kind currency balance debitsPosted creditsPosted" },
+  transactions: {
+    list: "transactions",
+    type: "Transaction",
+    key: "txId",
+    keyType: "UUID!",
+    fields: "txId seq type actorId userId counterpartyId amount currency reason meta createdAt orderId listingId user { id discordId displayName } counterparty { id discordId displayName }",
+    search: (q) => ({ reason: { includesInsensitive: q } }),
+    defaultSort: "SEQ_DESC",
+  },
+  transfers: {
+    list: "transfers",
+    type: "Transfer",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id debitAccountId creditAccountId amount status reason txId createdAt pendingId debitAccount { kind userId } creditAccount { kind userId }",
+    defaultSort: "ID_DESC",
+  },
+  listings: {
+    list: "listings",
+    type: "Listing",
+    key: "listingId",
+    keyType: "UUID!",
+    fields: "listingId sku qty qtyAvailable unitPrice feeRate feeBand referencePrice minPerBuyer maxPerBuyer expiresAt status closedAt createdAt seller { id discordId displayName }",
+    search: (q) => ({ sku: { includesInsensitive: q } }),
+    defaultSort: "CREATED_AT_DESC",
+  },
+  orders: {
+    list: "orders",
+    type: "Order",
+    key: "orderId",
+    keyType: "UUID!",
+    fields: "orderId kind escrow fee fulfilment status expiresAt fulfilmentAttempts lastError settledAt settledBy settleReason createdAt buyer { id discordId displayName } seller { id discordId displayName } orderLines { nodes { sku qty unitPrice } }",
+    defaultSort: "CREATED_AT_DESC",
+  },
+  rewards: {
+    list: "rewards",
+    type: "Reward",
+    key: "sku",
+    guildKey: true,
+    keyType: "String!",
+    fields: "sku name description category price fulfilment payload limits stock expiresAt visible tradable createdAt updatedAt",
+    search: (q) => ({ or: [{ sku: { includesInsensitive: q } }, { name: { includesInsensitive: q } }] }),
+    defaultSort: "SKU_ASC",
+  },
+  quests: {
+    list: "quests",
+    type: "Quest",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id kind title prompt choices answers reward cooldownS active startsAt endsAt createdAt updatedAt",
+    search: (q) => ({ title: { includesInsensitive: q } }),
+    defaultSort: "ID_DESC",
+  },
+  economyEvents: {
+    list: "economyEvents",
+    type: "EconomyEvent",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id kind value title startsAt endsAt startedBy stoppedAt stoppedBy active createdAt",
+    defaultSort: "STARTS_AT_DESC",
+    unsortable: ["active"],
+  },
+  adminActions: {
+    list: "adminActions",
+    type: "AdminAction",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id actorId actorRole action subjectType subjectId before after reason createdAt",
+    search: (q) => ({ or: [{ reason: { includesInsensitive: q } }, { subjectId: { equalTo: q } }, { action: { includesInsensitive: q } }] }),
+    defaultSort: "ID_DESC",
+  },
+  opsAlerts: {
+    list: "opsAlerts",
+    type: "OpsAlert",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id guildId severity kind message detail createdAt acknowledgedAt acknowledgedBy",
+    search: (q) => ({ message: { includesInsensitive: q } }),
+    defaultSort: "ID_DESC",
+  },
+  guildSettings: {
+    list: "guildSettings",
+    type: "GuildSetting",
+    key: "guildId",
+    keyType: "BigInt!",
+    fields: "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold updatedAt guild { name }",
+  },
+  pricingConfigs: {
+    list: "pricingConfigs",
+    type: "PricingConfig",
+    key: "guildId",
+    keyType: "BigInt!",
+    fields: "guildId priceFloorPct marketFee undercutFee overAverageFee overAverageRatio scarcityTarget alpha maxListingDays updatedAt",
+  },
+  staffRoleMappings: {
+    list: "staffRoleMappings",
+    type: "StaffRoleMapping",
+    key: "discordRoleId",
+    guildKey: true,
+    keyType: "BigInt!",
+    fields: "discordRoleId staffRole createdAt updatedAt",
+    defaultSort: "DISCORD_ROLE_ID_ASC",
+  },
+};
+
+/** `createdAt` → `CREATED_AT`. */
+export function constantCase(field: string): string {
+  return field.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+}
+
+function lowerFirst(s: string): string {
+  return s[0].toLowerCase() + s.slice(1);
+}
+
+function config(resource: string): ResourceConfig {
+  const c = RESOURCES[resource];
+  if (!c) throw new ApiError(`Unknown resource ${resource}`, 400);
+  return c;
+}
+
+/** Adds react-admin's `id` (the key) to a row. */
+function withId(c: ResourceConfig, row: Record<string, unknown>): RaRecord {
+  return { ...row, id: row[c.key] as Identifier };
+}
+
+/**
+ * react-admin filter values → a connection filter: `q` goes to the resource's search;
+ * `field_gte` / `field_lte` / `field_gt` / `field_lt` are ranges; `field_isnull` is a null test; arrays are `in`; `field_like`
+ * is a case-insensitive substring; anything else is equality.
+ */
+export function toFilter(c: ResourceConfig, filter: Record<string, unknown>): Record<string, unknown> | undefined {
+  const and: Record<string, unknown>[] = [];
+  for (const [name, value] of Object.entries(filter)) {
+    if (value === undefined || value === null || value === "") continue;
+    if (name === "q") {
+      if (c.search) and.push(c.search(String(value)));
+      continue;
+    }
+    if (name === "or" && Array.isArray(value)) {
+      and.push({ or: value });
+      continue;
+    }
+    const m = /^(.*)_(gte|lte|gt|lt|like|isnull)$/.exec(name);
+    if (m) {
+      const op = { gte: "greaterThanOrEqualTo", lte: "lessThanOrEqualTo", gt: "greaterThan", lt: "lessThan", like: "includesInsensitive", isnull: "isNull" }[m[2]]!;
+      and.push({ [m[1]]: { [op]: value } });
+    } else if (Array.isArray(value)) {
+      and.push({ [name]: { in: value } });
+    } else {
+      and.push({ [name]: { equalTo: value } });
+    }
+  }
+  return and.length ? { and } : undefined;
+}
+
+function keyArgs(c: ResourceConfig, id: Identifier): { decl: string; args: string; vars: Record<string, unknown> } {
+  const s = session();
+  if (c.guildKey) {
+    return { decl: `$guildId: BigInt!, $key: ${c.keyType}`, args: `guildId: $guildId, ${c.key}: $key`, vars: { guildId: s?.guildId, key: id } };
+  }
+  return { decl: `$key: ${c.keyType}`, args: `${c.key}: $key`, vars: { key: id } };
+}
+
+/** Columns the server computes or owns: never sent in an insert or a patch. */
+const READ_ONLY = new Set(["id", "nodeId", "guildId", "createdAt", "updatedAt", "active", "walletBalance", "escrowBalance"]);
+
+function writable(c: ResourceConfig, data: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown> {
+  const fields = new Set(c.fields.split(/\s+/).filter((f) => /^[a-z]\w*$/.test(f)));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (READ_ONLY.has(k) || !fields.has(k) || (typeof v === "object" && v !== null && !Array.isArray(v) && !["payload", "limits"].includes(k))) continue;
+    if (previous && JSON.stringify(previous[k]) === JSON.stringify(v)) continue;
+    out[k] = v === "" ? null : v;
+  }
+  return out;
+}
+
+async function getList(resource: string, params: Partial<GetListParams>) {
+  const c = config(resource);
+  const page = params.pagination?.page ?? 1;
+  const perPage = params.pagination?.perPage ?? 25;
+  const sortField = params.sort?.field;
+  const order =
+    sortField && sortField !== "id" && !(c.unsortable ?? []).includes(sortField)
+      ? [`${constantCase(sortField)}_${params.sort?.order === "ASC" ? "ASC" : "DESC"}`, "PRIMARY_KEY_ASC"]
+      : sortField === "id"
+        ? [`${constantCase(c.key)}_${params.sort?.order === "ASC" ? "ASC" : "DESC"}`]
+        : [c.defaultSort ?? "PRIMARY_KEY_ASC"];
+  const data = await gql<Record<string, { totalCount: number; nodes: Record<string, unknown>[] }>>(
+    `query List($first: Int!, $offset: Int!, $orderBy: [${c.list[0].toUpperCase()}${c.list.slice(1)}OrderBy!], $filter: ${c.type}Filter) {
+      result: ${c.list}(first: $first, offset: $offset, orderBy: $orderBy, filter: $filter) { totalCount nodes { ${c.fields} } }
+    }`,
+    { first: perPage, offset: (page - 1) * perPage, orderBy: order, filter: toFilter(c, params.filter ?? {}) },
+  );
+  return { data: data.result.nodes.map((n) => withId(c, n)), total: data.result.totalCount };
+}
+
+/** The panel's data provider (react-admin v5). */
+export const dataProvider: DataProvider = {
+  getList: (resource, params) => getList(resource, params) as never,
+
+  async getOne(resource, params) {
+    const c = config(resource);
+    const k = keyArgs(c, params.id);
+    const one = c.one ?? lowerFirst(c.type);
+    const data = await gql<Record<string, Record<string, unknown> | null>>(`query One(${k.decl}) { result: ${one}(${k.args}) { ${c.fields} } }`, k.vars);
+    if (!data.result) throw new ApiError(`${c.type} ${String(params.id)} was not found (or is not visible to you).`, 404);
+    return { data: withId(c, data.result) } as never;
+  },
+
+  async getMany(resource, params) {
+    const c = config(resource);
+    const { data } = await getList(resource, { pagination: { page: 1, perPage: Math.max(params.ids.length, 1) }, filter: { [c.key]: params.ids } });
+    return { data } as never;
+  },
+
+  async getManyReference(resource, params) {
+    return getList(resource, { ...params, filter: { ...params.filter, [params.target]: params.id } }) as never;
+  },
+
+  async create(resource, params) {
+    const c = config(resource);
+    const input = writable(c, params.data as Record<string, unknown>);
+    if (c.guildKey || ["quests"].includes(resource)) input.guildId = session()?.guildId;
+    const field = lowerFirst(c.type);
+    const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
+      `mutation Create($input: ${c.type}Input!) { result: create${c.type}(input: { ${field}: $input }) { ${field} { ${c.fields} } } }`,
+      { input },
+    );
+    const row = data.result?.[field];
+    if (!row) throw new ApiError("The server created nothing.", 400);
+    return { data: withId(c, row) } as never;
+  },
+
+  async update(resource, params) {
+    const c = config(resource);
+    const k = keyArgs(c, params.id);
+    const patch = writable(c, params.data as Record<string, unknown>, params.previousData as Record<string, unknown>);
+    const field = lowerFirst(c.type);
+    const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
+      `mutation Update(${k.decl}, $patch: ${c.type}Patch!) { result: update${c.type}(input: { ${k.args}, patch: $patch }) { ${field} { ${c.fields} } } }`,
+      { ...k.vars, patch },
+    );
+    // An update that RLS hid from us changes no row: PostGraphile answers an error, and a null
+    // here would mean the same; both are failures, never a silent success.
+    const row = data.result?.[field];
+    if (!row) throw new ApiError("The update changed nothing: the row is not visible to you.", 403);
+    return { data: withId(c, row) } as never;
+  },
+
+  async updateMany(resource, params) {
+    const ids: Identifier[] = [];
+    for (const id of params.ids) {
+      await dataProvider.update(resource, { id, data: params.data, previousData: {} as RaRecord });
+      ids.push(id);
+    }
+    return { data: ids } as never;
+  },
+
+  async delete(resource, params) {
+    const c = config(resource);
+    const k = keyArgs(c, params.id);
+    const field = lowerFirst(c.type);
+    const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
+      `mutation Delete(${k.decl}) { result: delete${c.type}(input: { ${k.args} }) { ${field} { ${c.fields} } } }`,
+      k.vars,
+    );
+    const row = data.result?.[field];
+    if (!row) throw new ApiError("Nothing was deleted: the row is not visible to you.", 403);
+    return { data: withId(c, row) } as never;
+  },
+
+  async deleteMany(resource, params) {
+    for (const id of params.ids) await dataProvider.delete(resource, { id, previousData: undefined });
+    return { data: params.ids } as never;
+  },
+};

@@ -1,0 +1,87 @@
+import {
+  BooleanField,
+  BooleanInput,
+  Create,
+  Datagrid,
+  DateTimeInput,
+  DeleteWithConfirmButton,
+  Edit,
+  List,
+  ListActions,
+  NumberField,
+  NumberInput,
+  SearchInput,
+  SelectInput,
+  SimpleForm,
+  TextField,
+  TextInput,
+  Toolbar,
+  SaveButton,
+  usePermissions,
+  required,
+} from "react-admin";
+import { can } from "../lib/permissions.ts";
+import { CoinsField } from "../common/fields.tsx";
+
+const CATEGORIES = ["money", "rank", "cosmetic", "voucher"].map((id) => ({ id, name: id }));
+const FULFILMENT = ["none", "api", "voucher"].map((id) => ({ id, name: id }));
+
+/** The shop catalogue; OPERATOR and above create, edit and delete (audited by the database). */
+export function RewardList() {
+  const { permissions } = usePermissions();
+  return (
+    <List filters={[<SearchInput key="q" source="q" alwaysOn placeholder="SKU or name" />]} sort={{ field: "sku", order: "ASC" }} actions={<ListActions hasCreate={can(permissions, "manageRewards")} />}>
+      <Datagrid rowClick={can(permissions, "manageRewards") ? "edit" : false} bulkActionButtons={false}>
+        <TextField source="sku" label="SKU" />
+        <TextField source="name" />
+        <TextField source="category" />
+        <CoinsField source="price" />
+        <NumberField source="stock" emptyText="unlimited" />
+        <TextField source="fulfilment" />
+        <BooleanField source="visible" />
+        <BooleanField source="tradable" />
+      </Datagrid>
+    </List>
+  );
+}
+
+function RewardForm({ create }: { create?: boolean }) {
+  const { permissions } = usePermissions();
+  return (
+    <SimpleForm
+      toolbar={
+        <Toolbar sx={{ justifyContent: "space-between" }}>
+          <SaveButton />
+          {!create && can(permissions, "manageRewards") && <DeleteWithConfirmButton confirmContent="The SKU disappears from the shop. Continue?" />}
+        </Toolbar>
+      }
+    >
+      <TextInput source="sku" label="SKU" validate={required()} disabled={!create} helperText="lower-case letters, digits, _ . -" />
+      <TextInput source="name" validate={required()} />
+      <TextInput source="description" multiline fullWidth />
+      <SelectInput source="category" choices={CATEGORIES} validate={required()} />
+      <NumberInput source="price" label="Price (coins)" validate={required()} min={1} />
+      <NumberInput source="stock" helperText="empty = unlimited" />
+      <SelectInput source="fulfilment" choices={FULFILMENT} defaultValue="none" />
+      <DateTimeInput source="expiresAt" />
+      <BooleanInput source="visible" defaultValue={true} />
+      <BooleanInput source="tradable" defaultValue={true} />
+    </SimpleForm>
+  );
+}
+
+export function RewardEdit() {
+  return (
+    <Edit mutationMode="pessimistic">
+      <RewardForm />
+    </Edit>
+  );
+}
+
+export function RewardCreate() {
+  return (
+    <Create redirect="list">
+      <RewardForm create />
+    </Create>
+  );
+}

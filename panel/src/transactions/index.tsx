@@ -1,0 +1,57 @@
+import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton } from "react-admin";
+import { CoinsField, MemberField } from "../common/fields.tsx";
+
+const TYPES = ["earn", "spend", "list", "buy", "fulfil", "refund", "flag"].map((id) => ({ id, name: id }));
+
+const filters = [
+  <SearchInput key="q" source="q" alwaysOn placeholder="Reason" />,
+  <SelectInput key="type" source="type" choices={TYPES} alwaysOn />,
+  <TextInput key="actorId" source="actorId" label="Actor (Discord id)" />,
+  <TextInput key="userId" source="userId" label="Member (internal id)" />,
+  <DateInput key="from" source="createdAt_gte" label="From" alwaysOn />,
+  <DateInput key="to" source="createdAt_lte" label="To" alwaysOn />,
+];
+
+/** CSV rows: flat, with coins as integers. */
+function exporter(records: Record<string, any>[]) {
+  const header = ["tx_id", "created_at", "type", "reason", "amount", "currency", "member_discord_id", "counterparty_discord_id", "actor_id"];
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? "" : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = records.map((r) => [r.txId, r.createdAt, r.type, r.reason, r.amount, r.currency, r.user?.discordId, r.counterparty?.discordId, r.actorId].map(esc).join(","));
+  const blob = new Blob([[header.join(","), ...lines].join("\n") + "\n"], { type: "text/csv" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = `transactions-${new Date().toISOString().slice(0, 10)}.csv`;
+  a.click();
+}
+
+/** The transaction log: filters by type, member, actor and date; CSV export of the filtered rows. */
+export function TransactionList() {
+  return (
+    <List
+      filters={filters}
+      sort={{ field: "seq", order: "DESC" }}
+      perPage={25}
+      exporter={exporter}
+      actions={
+        <TopToolbar>
+          <FilterButton />
+          <ExportButton maxResults={10000} />
+        </TopToolbar>
+      }
+    >
+      <Datagrid bulkActionButtons={false}>
+        <DateField source="createdAt" showTime />
+        <TextField source="type" />
+        <TextField source="reason" />
+        <CoinsField source="amount" />
+        <MemberField source="user" label="Member" />
+        <MemberField source="counterparty" label="Counterparty" />
+        <TextField source="actorId" label="Actor" />
+        <FunctionField label="Detail" render={(r: Record<string, any>) => (r.meta && Object.keys(r.meta).length ? JSON.stringify(r.meta) : "")} />
+      </Datagrid>
+    </List>
+  );
+}

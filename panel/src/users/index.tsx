@@ -1,0 +1,174 @@
+import {
+  BooleanField,
+  BooleanInput,
+  Datagrid,
+  DateField,
+  FunctionField,
+  List,
+  NumberField,
+  ReferenceManyField,
+  SearchInput,
+  Show,
+  Tab,
+  TabbedShowLayout,
+  TextField,
+  TopToolbar,
+  useGetList,
+  usePermissions,
+  useRecordContext,
+  Pagination,
+} from "react-admin";
+import { gql } from "../lib/api.ts";
+import { can } from "../lib/permissions.ts";
+import { ActionDialog } from "../common/ActionDialog.tsx";
+import { CoinsField, StatusChip, formatCoins } from "../common/fields.tsx";
+import { JsonDiff } from "../adminActions/index.tsx";
+
+const filters = [<SearchInput key="q" source="q" alwaysOn placeholder="Name or Discord id" />, <BooleanInput key="frozen" source="frozen" label="Frozen" />];
+
+/** Members of the guild: search by name or Discord id, server-side paging and sorting. */
+export function UserList() {
+  return (
+    <List filters={filters} sort={{ field: "displayName", order: "ASC" }} perPage={25}>
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="displayName" label="Member" />
+        <TextField source="discordId" label="Discord id" />
+        <CoinsField source="walletBalance" label="Wallet" sortable={false} />
+        <CoinsField source="escrowBalance" label="Escrow" sortable={false} />
+        <NumberField source="streakDays" label="Streak" />
+        <BooleanField source="frozen" />
+        <BooleanField source="isBot" label="Bot" />
+        <DateField source="createdAt" label="Joined" />
+      </Datagrid>
+    </List>
+  );
+}
+
+/** Staff actions on a member, as the role allows: adjust, freeze, unfreeze (each with a reason). */
+function UserActions() {
+  const record = useRecordContext();
+  const { permissions } = usePermissions();
+  if (!record) return null;
+  const discordId = String(record.discordId);
+  return (
+    <TopToolbar>
+      {can(permissions, "adjustBalance") && (
+        <ActionDialog
+          label="Adjust balance"
+          testId="adjust-balance"
+          title={`Adjust the wallet of ${record.displayName || discordId}`}
+          description="A positive amount credits coins (minted); a negative one debits them (never below zero)."
+          fields={[{ name: "delta", label: "Amount in coins (e.g. 250 or -100)", type: "number" }]}
+          run={(v, key) =>
+            gql(`mutation($d: BigInt!, $delta: BigInt!, $reason: String!, $key: String) { adminAdjust(input: { discordId: $d, delta: $delta, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, delta: v.delta, reason: v.reason, key }, { idempotencyKey: key })
+          }
+          success="Balance adjusted"
+        />
+      )}
+      {!record.frozen && can(permissions, "freeze") && (
+        <ActionDialog
+          label="Freeze"
+          testId="freeze"
+          color="warning"
+          title={`Freeze ${record.displayName || discordId}`}
+          description="A frozen member can neither send nor receive coins until unfrozen."
+          run={(v, key) => gql(`mutation($d: BigInt!, $reason: String!, $key: String) { freezeUser(input: { discordId: $d, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, reason: v.reason, key }, { idempotencyKey: key })}
+          success="Member frozen"
+        />
+      )}
+      {record.frozen && can(permissions, "unfreeze") && (
+        <ActionDialog
+          label="Unfreeze"
+          testId="unfreeze"
+          title={`Unfreeze ${record.displayName || discordId}`}
+          run={(v, key) => gql(`mutation($d: BigInt!, $reason: String!, $key: String) { unfreezeUser(input: { discordId: $d, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, reason: v.reason, key }, { idempotencyKey: key })}
+          success="Member unfrozen"
+        />
+      )}
+    </TopToolbar>
+  );
+}
+
+/** The member's ledger entries: every posting on any of their accounts. */
+function LedgerEntries() {
+  const record = useRecordContext();
+  const { data: accounts } = useGetList("accounts", { filter: { userId: record?.id }, pagination: { page: 1, perPage: 10 } }, { enabled: Boolean(record) });
+  const ids = (accounts ?? []).map((a) => a.id);
+  if (!record || !accounts) return null;
+  const kindOf = (id: unknown) => accounts.find((a) => String(a.id) === String(id))?.kind as string | undefined;
+  return (
+    <>
+      <p>
+        Accounts:{" "}
+        {accounts.map((a) => (
+          <span key={String(a.id)} style={{ marginRight: 16 }}>
+            {a.kind} {formatCoins(a.balance)}
+          </span>
+        ))}
+      </p>
+      <ReferenceManyField reference="transfers" target="or" source="id" record={{ id: ids.flatMap((id) => [{ debitAccountId: { equalTo: id } }, { creditAccountId: { equalTo: id } }]) } as never} pagination={<Pagination />} perPage={10} sort={{ field: "id", order: "DESC" }}>
+        <Datagrid bulkActionButtons={false}>
+          <TextField source="id" label="Posting" />
+          <DateField source="createdAt" showTime />
+          <FunctionField label="Direction" render={(t: Record<string, unknown>) => (kindOf(t.creditAccountId) ? `in → ${kindOf(t.creditAccountId)}` : `out of ${kindOf(t.debitAccountId)}`)} />
+          <CoinsField source="amount" />
+          <TextField source="reason" />
+          <StatusChip source="status" />
+        </Datagrid>
+      </ReferenceManyField>
+    </>
+  );
+}
+
+/** One member: summary, activity (their transactions), ledger entries, and the audit trail about them. */
+export function UserShow() {
+  return (
+    <Show actions={<UserActions />}>
+      <TabbedShowLayout>
+        <Tab label="Summary">
+          <TextField source="displayName" />
+          <TextField source="discordId" />
+          <CoinsField source="walletBalance" label="Wallet" />
+          <CoinsField source="escrowBalance" label="Escrow" />
+          <CoinsField source="lifetimeEarned" label="Lifetime earned" />
+          <CoinsField source="lifetimeSpent" label="Lifetime spent" />
+          <NumberField source="streakDays" />
+          <DateField source="lastDailyAt" showTime />
+          <BooleanField source="frozen" />
+          <DateField source="createdAt" showTime />
+        </Tab>
+        <Tab label="Activity" path="activity">
+          <ReferenceManyField reference="transactions" target="userId" pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
+            <Datagrid bulkActionButtons={false}>
+              <DateField source="createdAt" showTime />
+              <TextField source="type" />
+              <TextField source="reason" />
+              <CoinsField source="amount" />
+            </Datagrid>
+          </ReferenceManyField>
+        </Tab>
+        <Tab label="Ledger" path="ledger">
+          <LedgerEntries />
+        </Tab>
+        <Tab label="Audit" path="audit">
+          <AuditAbout />
+        </Tab>
+      </TabbedShowLayout>
+    </Show>
+  );
+}
+
+function AuditAbout() {
+  const record = useRecordContext();
+  if (!record) return null;
+  return (
+    <ReferenceManyField reference="adminActions" target="subjectId" record={{ id: String(record.discordId) } as never} filter={{ subjectType: "user" }} perPage={10} pagination={<Pagination />} sort={{ field: "id", order: "DESC" }}>
+      <Datagrid bulkActionButtons={false} expand={<JsonDiff />}>
+        <DateField source="createdAt" showTime />
+        <TextField source="action" />
+        <TextField source="actorId" label="By" />
+        <TextField source="reason" />
+      </Datagrid>
+    </ReferenceManyField>
+  );
+}
