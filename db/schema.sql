@@ -91,6 +91,22 @@ CREATE TYPE app_private.session_claims AS (
 ALTER TYPE app_private.session_claims OWNER TO guildbank_owner;
 
 --
+-- Name: session_refresh; Type: TYPE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TYPE app_private.session_refresh AS (
+	status text,
+	session_id uuid,
+	guild_id bigint,
+	discord_id bigint,
+	kind text,
+	staff_role app_public.staff_role,
+	expires_at timestamp with time zone
+);
+
+ALTER TYPE app_private.session_refresh OWNER TO guildbank_owner;
+
+--
 -- Name: account_kind; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -367,6 +383,44 @@ ALTER TYPE app_public.quest_result OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.quest_result IS 'Outcome of a quest attempt: whether it was right, coins earned (0 when wrong), new wallet balance, when the member may try this quest again, and the paying transaction (null when wrong).';
 
 --
+-- Name: queue_status_row; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.queue_status_row AS (
+	task text,
+	ready bigint,
+	scheduled bigint,
+	running bigint,
+	failed bigint
+);
+
+ALTER TYPE app_public.queue_status_row OWNER TO guildbank_owner;
+
+--
+-- Name: report_day; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.report_day AS (
+	day date,
+	supply bigint,
+	minted bigint,
+	burned bigint,
+	fees bigint,
+	volume bigint,
+	velocity numeric,
+	faucets jsonb,
+	sinks jsonb
+);
+
+ALTER TYPE app_public.report_day OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE report_day; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.report_day IS 'One UTC day of the economy: supply (coins held by members, treasury and fees at the end of the day = minus the mint''s balance), minted/burned (posted flows from/to the mint), fees collected, volume (posted transfers between member wallets and escrows, settlements included), velocity (volume / supply), and faucets/sinks by reason ({reason: coins}). Faucets are flows out of the mint; sinks are flows from members into the mint, the treasury or the fees account.';
+
+--
 -- Name: reward_category; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -396,6 +450,19 @@ ALTER TYPE app_public.stream_batch OWNER TO guildbank_owner;
 --
 
 COMMENT ON TYPE app_public.stream_batch IS 'A batch of the live stream: the events committed after the given cursor (oldest first) and the cursor to resume from.';
+
+--
+-- Name: top_earner; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.top_earner AS (
+	discord_id bigint,
+	display_name text,
+	earned bigint,
+	spent bigint
+);
+
+ALTER TYPE app_public.top_earner OWNER TO guildbank_owner;
 
 --
 -- Name: transfer_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -1216,6 +1283,72 @@ ALTER FUNCTION app_hidden.verify_ledger_and_alert() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.verify_ledger_and_alert() IS 'ledger__verify job body: runs verify_ledger over every guild; each guild with violations gets a critical ops alert. Returns the number of violations.';
 
 --
+-- Name: economy_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.economy_events (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    kind text NOT NULL,
+    value numeric(6,4) NOT NULL,
+    title text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    started_by bigint NOT NULL,
+    stopped_at timestamp with time zone,
+    stopped_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT economy_events_check CHECK ((ends_at > starts_at)),
+    CONSTRAINT economy_events_check1 CHECK (((stopped_at IS NULL) OR (stopped_by IS NOT NULL))),
+    CONSTRAINT economy_events_check2 CHECK ((((kind = 'daily_multiplier'::text) AND (value > (1)::numeric) AND (value <= (10)::numeric)) OR ((kind = 'shop_discount'::text) AND (value > (0)::numeric) AND (value <= 0.9)))),
+    CONSTRAINT economy_events_kind_check CHECK ((kind = ANY (ARRAY['daily_multiplier'::text, 'shop_discount'::text]))),
+    CONSTRAINT economy_events_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 100)))
+);
+
+ALTER TABLE app_public.economy_events OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE economy_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.economy_events IS '@behavior -insert -update -delete
+Time-boxed economy modifiers (a daily-reward multiplier, a shop discount). While active (starts_at <= now < ends_at, not stopped) the rules apply them: claim_daily multiplies the reward, buy_reward lowers the unit price. At most one active event per kind and guild. Started and stopped by ADMIN+ (start_event, stop_event), audited.';
+
+--
+-- Name: COLUMN economy_events.value; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.economy_events.value IS 'daily_multiplier: the factor (1 < x <= 10); shop_discount: the fraction off the catalogue price (0 < x <= 0.9).';
+
+--
+-- Name: COLUMN economy_events.stopped_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.economy_events.stopped_at IS 'Set when staff stop the event early; the event is over from then.';
+
+--
+-- Name: active_event(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) RETURNS app_public.economy_events
+    LANGUAGE sql STABLE
+    AS $$
+  select * from app_public.economy_events
+   where guild_id = p_guild_id and kind = p_kind and starts_at <= p_at
+     and p_at < least(ends_at, coalesce(stopped_at, 'infinity'))
+   order by starts_at desc
+   limit 1;
+$$;
+
+ALTER FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) IS 'The economy event of a kind in effect in a guild at p_at (null row when none). Used by the daily-claim and shop rules.';
+
+--
 -- Name: admin_actions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -1509,6 +1642,8 @@ declare
   v_tx uuid;
   v_hold bigint;
   v_order app_public.orders;
+  v_event app_public.economy_events;
+  v_unit bigint;
 begin
   perform app_private.check_quantity(p_qty);
   select * into v_user from app_private.lock_members(array[p_user_id]);
@@ -1553,7 +1688,10 @@ begin
     end if;
   end if;
 
-  v_total := v_reward.price * p_qty;
+  -- An active shop_discount event (issue #5) takes its fraction off the unit price, rounded down to whole coins off.
+  v_event := app_private.active_event(v_user.guild_id, 'shop_discount', p_at);
+  v_unit := v_reward.price - case when v_event.id is null then 0 else floor(v_reward.price * v_event.value)::bigint end;
+  v_total := v_unit * p_qty;
   select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
   v_order_id := gen_random_uuid();
   -- A voucher waits for its redemption (VOUCHER_TIMEOUT_H); everything else for its fulfilment (ESCROW_TIMEOUT_MIN).
@@ -1561,14 +1699,17 @@ begin
                            else make_interval(mins => v_settings.escrow_timeout_min) end;
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, order_id, created_at)
     values (v_user.guild_id, 'buy', v_user.discord_id, v_user.id, v_total, 'shop_purchase',
-            jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', v_reward.price, 'fee', 0), v_order_id, p_at)
+            jsonb_build_object('sku', p_sku, 'qty', p_qty, 'unit_price', v_unit, 'fee', 0)
+              || case when v_event.id is null then '{}'::jsonb
+                 else jsonb_build_object('list_price', v_reward.price, 'event_id', v_event.id, 'discount', v_event.value) end,
+            v_order_id, p_at)
     returning tx_id into v_tx;
   v_hold := app_private.hold(v_user.guild_id, v_user.id, v_total, 'order_escrow', v_expires, v_tx, p_at);
   insert into app_public.orders (order_id, guild_id, kind, buyer_id, escrow, fee, fulfilment, hold_id, expires_at, created_at)
     values (v_order_id, v_user.guild_id, 'shop', v_user.id, v_total, 0, v_reward.fulfilment, v_hold, v_expires, p_at)
     returning * into v_order;
   insert into app_public.order_lines (order_id, guild_id, sku, qty, unit_price)
-    values (v_order.order_id, v_user.guild_id, p_sku, p_qty, v_reward.price);
+    values (v_order.order_id, v_user.guild_id, p_sku, p_qty, v_unit);
   if v_reward.stock is not null then
     update app_public.rewards set stock = stock - p_qty where guild_id = v_user.guild_id and sku = p_sku;
   end if;
@@ -1583,7 +1724,7 @@ ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty in
 -- Name: FUNCTION buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. See app_public.buy_reward.';
+COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward.';
 
 --
 -- Name: check_quantity(integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1622,6 +1763,7 @@ declare
   v_amount bigint;
   v_tx uuid;
   v_result app_public.daily_claim;
+  v_event app_public.economy_events;
 begin
   select * into v_user from app_private.lock_members(array[p_user_id]);
   if v_user.id is null then
@@ -1649,10 +1791,16 @@ begin
   end;
   v_amount := v_settings.daily_amount
     + least((v_streak - 1)::bigint * v_settings.daily_streak_bonus, v_settings.daily_streak_bonus_cap);
+  -- An active daily_multiplier event (issue #5) multiplies the whole reward, rounded down.
+  v_event := app_private.active_event(v_user.guild_id, 'daily_multiplier', p_at);
+  if v_event.id is not null then
+    v_amount := floor(v_amount * v_event.value)::bigint;
+  end if;
 
   insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
     values (v_user.guild_id, 'earn', v_user.discord_id, v_user.id, v_amount, 'daily',
-            jsonb_build_object('streak_days', v_streak), p_at)
+            jsonb_build_object('streak_days', v_streak) || case when v_event.id is null then '{}'::jsonb
+              else jsonb_build_object('event_id', v_event.id, 'multiplier', v_event.value) end, p_at)
     returning tx_id into v_tx;
   perform app_private.post_transfer(v_user.guild_id,
     (select id from app_public.accounts where guild_id = v_user.guild_id and user_id is null and currency = 'COIN' and kind = 'mint'),
@@ -1674,7 +1822,7 @@ ALTER FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at ti
 -- Name: FUNCTION claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.claim_daily.';
+COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). An active daily_multiplier economy event multiplies the reward (rounded down; event_id and multiplier in the transaction''s meta). See app_public.claim_daily.';
 
 --
 -- Name: listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -2206,6 +2354,77 @@ ALTER FUNCTION app_private.hold(p_guild_id bigint, p_user_id bigint, p_amount bi
 COMMENT ON FUNCTION app_private.hold(p_guild_id bigint, p_user_id bigint, p_amount bigint, p_reason text, p_timeout_at timestamp with time zone, p_tx_id uuid, p_at timestamp with time zone) IS 'Phase one of a two-phase transfer: moves p_amount coins from the member''s wallet into their escrow account as a pending transfer that times out at p_timeout_at. Errors: as post_transfer (NF001 when the wallet cannot cover it).';
 
 --
+-- Name: http_request_begin(bigint, bigint, text, bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea) RETURNS TABLE(state text, status integer, body text, content_type text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_private.idempotency_keys;
+  v_request jsonb := jsonb_build_object('http', encode(p_request_hash, 'hex'));
+begin
+  if p_key is null or length(p_key) not between 1 and 255 then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', length(p_key)));
+  end if;
+  insert into app_private.idempotency_keys (guild_id, actor_id, key, request)
+    values (p_guild_id, p_actor_id, 'http:' || p_key, v_request)
+    on conflict do nothing;
+  if found then
+    return query select 'new'::text, null::integer, null::text, null::text;
+    return;
+  end if;
+  select * into v from app_private.idempotency_keys
+   where guild_id = p_guild_id and actor_id = p_actor_id and key = 'http:' || p_key;
+  if v.request is distinct from v_request then
+    return query select 'mismatch'::text, null::integer, null::text, null::text;
+  elsif v.result is null then
+    return query select 'in_progress'::text, null::integer, null::text, null::text;
+  else
+    return query select 'replay'::text, (v.result ->> 'status')::integer, v.result ->> 'body', v.result ->> 'content_type';
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea) IS 'Claims an HTTP Idempotency-Key for a signed-in caller (scoped by guild and actor, stored as http:<key> in idempotency_keys with the SHA-256 of method, path and body). State new (run the request), replay (the stored answer), in_progress (the first request has not finished) or mismatch (the key was used for another request). Errors: IK002 idempotency_key_invalid. Source: issue #5, DESIGN.md "Idempotency".';
+
+--
+-- Name: http_request_finish(bigint, bigint, text, integer, text, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_body is null then
+    -- A server error is not an answer to replay: release the key so the client may retry.
+    delete from app_private.idempotency_keys
+     where guild_id = p_guild_id and actor_id = p_actor_id and key = 'http:' || p_key and result is null;
+  else
+    update app_private.idempotency_keys
+       set result = jsonb_build_object('status', p_status, 'body', p_body, 'content_type', p_content_type)
+     where guild_id = p_guild_id and actor_id = p_actor_id and key = 'http:' || p_key and result is null;
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text) IS 'Stores the answer (status, body, content type) of the request that claimed an HTTP Idempotency-Key; a null body (server error) releases the key instead. Source: issue #5.';
+
+--
 -- Name: idempotency_begin(bigint, bigint, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2590,6 +2809,45 @@ ALTER FUNCTION app_private.member_snapshot(p_user_id bigint) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.member_snapshot(p_user_id bigint) IS 'A member''s audit snapshot (before/after of admin_actions).';
 
 --
+-- Name: open_panel_session(bytea, bytea, bigint, bigint, app_public.staff_role, integer, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer) RETURNS app_private.session_claims
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_private.sessions;
+begin
+  if p_staff_role is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'staff_role'));
+  end if;
+  if p_access_ttl_s is null or p_refresh_ttl_s is null or p_access_ttl_s not between 60 and 86400
+     or p_refresh_ttl_s not between p_access_ttl_s and 2592000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'ttl_s'));
+  end if;
+  if p_refresh_hash is null or length(p_refresh_hash) <> 32 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'refresh_hash'));
+  end if;
+  -- The refresh lifetime bounds the whole session: a staff role is re-read from Discord at the next sign-in.
+  perform app_private.open_session(p_access_hash, p_guild_id, p_discord_id, 'staff', p_staff_role, 'discord', p_refresh_ttl_s);
+  update app_private.sessions
+     set refresh_hash = p_refresh_hash, access_expires_at = now() + make_interval(secs => p_access_ttl_s)
+   where token_hash = p_access_hash
+  returning * into v;
+  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, v.access_expires_at)::app_private.session_claims;
+end;
+$$;
+
+ALTER FUNCTION app_private.open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer) IS 'Opens a panel staff session after a Discord sign-in: an access token valid p_access_ttl_s seconds and a refresh token; the session ends p_refresh_ttl_s after sign-in whatever the refreshes (so a changed Discord role is applied at the next sign-in, at the latest then). Only SHA-256 hashes are stored. Errors: MB003 guild_not_found, VL001 invalid_argument (ttls, hashes, missing role). Source: issue #5 "Sign-in and sessions".';
+
+--
 -- Name: open_session(bytea, bigint, bigint, text, app_public.staff_role, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2865,6 +3123,54 @@ ALTER FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) 
 COMMENT ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) IS 'Raises a named application error: SQLSTATE p_code, message = the stable key from db/ERRORS.md, DETAIL = a JSON object with the parameters clients substitute into the human message.';
 
 --
+-- Name: refresh_session(bytea, bytea, bytea, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer) RETURNS app_private.session_refresh
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_private.sessions;
+  v_reused uuid;
+begin
+  if p_access_ttl_s is null or p_access_ttl_s not between 60 and 86400
+     or length(p_new_access_hash) <> 32 or length(p_new_refresh_hash) <> 32 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'refresh'));
+  end if;
+  -- The row lock serialises two refreshes of one session: the second sees the token as rotated.
+  select * into v from app_private.sessions where refresh_hash = p_refresh_hash for update;
+  if v.id is null then
+    select session_id into v_reused from app_private.session_rotated_tokens where token_hash = p_refresh_hash;
+    if v_reused is not null then
+      delete from app_private.sessions where id = v_reused;
+      return ('reused', null, null, null, null, null, null)::app_private.session_refresh;
+    end if;
+    return ('unknown', null, null, null, null, null, null)::app_private.session_refresh;
+  end if;
+  if v.expires_at <= now() then
+    delete from app_private.sessions where id = v.id;
+    return ('unknown', null, null, null, null, null, null)::app_private.session_refresh;
+  end if;
+  insert into app_private.session_rotated_tokens (token_hash, session_id) values (p_refresh_hash, v.id);
+  update app_private.sessions
+     set token_hash = p_new_access_hash, refresh_hash = p_new_refresh_hash, last_seen_at = now(),
+         access_expires_at = least(expires_at, now() + make_interval(secs => p_access_ttl_s))
+   where id = v.id
+  returning * into v;
+  return ('rotated', v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, v.access_expires_at)::app_private.session_refresh;
+end;
+$$;
+
+ALTER FUNCTION app_private.refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer) IS 'Rotates a panel session''s tokens: the presented refresh token is exchanged for a new access token and a new refresh token, and remembered as rotated. Status rotated (with the claims), unknown (no such token, or the session ended), or reused: the token had already been rotated, so it was copied, and the whole session is revoked (OAuth 2.0 Security BCP, refresh token rotation). Errors: VL001 invalid_argument. Source: issue #5 "Sign-in and sessions".';
+
+--
 -- Name: refund_order_core(uuid, app_public.order_status, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2977,6 +3283,30 @@ ALTER FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) OWNE
 COMMENT ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) IS 'Returns the caller''s staff role if it is one of p_allowed. Raises AU001 not_authenticated without claims, PD001 permission_denied otherwise. Role matrix: db/CONVENTIONS.md.';
 
 --
+-- Name: revoke_refresh_token(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with gone as (
+    delete from app_private.sessions
+     where refresh_hash = p_refresh_hash
+        or id = (select session_id from app_private.session_rotated_tokens where token_hash = p_refresh_hash)
+    returning 1)
+  select exists (select 1 from gone);
+$$;
+
+ALTER FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION revoke_refresh_token(p_refresh_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) IS 'Sign-out of a panel session by its refresh token (current or already rotated): ends the session; true if it existed.';
+
+--
 -- Name: session_claims(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2987,7 +3317,8 @@ CREATE FUNCTION app_private.session_claims(p_token_hash bytea) RETURNS app_priva
 declare
   v app_private.sessions;
 begin
-  select * into v from app_private.sessions where token_hash = p_token_hash and expires_at > now();
+  select * into v from app_private.sessions
+   where token_hash = p_token_hash and expires_at > now() and coalesce(access_expires_at, expires_at) > now();
   if v.id is null then
     return null;
   end if;
@@ -2995,7 +3326,7 @@ begin
   if v.last_seen_at < now() - interval '1 minute' then
     update app_private.sessions set last_seen_at = now() where id = v.id;
   end if;
-  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, v.expires_at)::app_private.session_claims;
+  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, least(v.expires_at, coalesce(v.access_expires_at, v.expires_at)))::app_private.session_claims;
 end;
 $$;
 
@@ -3005,7 +3336,7 @@ ALTER FUNCTION app_private.session_claims(p_token_hash bytea) OWNER TO guildbank
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown or expired); refreshes last_seen_at at most once a minute.';
+COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown, expired, or its access token has lapsed); expires_at is when the access token lapses. Refreshes last_seen_at at most once a minute.';
 
 --
 -- Name: set_frozen(boolean, bigint, text, text, app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3489,6 +3820,37 @@ ALTER FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p
 COMMENT ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) IS 'The stream hub of one server instance declares the guilds it has live-feed subscribers for (its whole set, renewed before the lease of p_ttl_s seconds runs out); guilds no longer listed lose this instance''s lease. Returns the leases held. VL001 for a ttl outside 5..3600 s.';
 
 --
+-- Name: acknowledge_alert(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.acknowledge_alert(alert_id bigint) RETURNS app_public.ops_alerts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR', 'SUPPORT']::app_public.staff_role[]);
+  v app_public.ops_alerts;
+begin
+  update app_public.ops_alerts
+     set acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, app_public.current_discord_id())
+   where id = alert_id and (guild_id = app_public.current_guild_id() or guild_id is null)
+  returning * into v;
+  if v.id is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'alert_id'));
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.acknowledge_alert(alert_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION acknowledge_alert(alert_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.acknowledge_alert(alert_id bigint) IS 'Marks an ops alert of the caller''s guild (or a guild-less one) as seen; idempotent (the first acknowledgement is kept). Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT. Errors: AU001, PD001, VL001 (no such alert). Source: issue #5.';
+
+--
 -- Name: admin_adjust(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3749,6 +4111,25 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
+
+--
+-- Name: economy_events_active(app_public.economy_events); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.economy_events_active(e app_public.economy_events) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select e.starts_at <= now() and now() < least(e.ends_at, coalesce(e.stopped_at, 'infinity'));
+$$;
+
+ALTER FUNCTION app_public.economy_events_active(e app_public.economy_events) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION economy_events_active(e app_public.economy_events); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.economy_events_active(e app_public.economy_events) IS 'Whether the event is in effect now (started, not ended, not stopped).';
 
 --
 -- Name: edit_listing_price(uuid, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -4017,6 +4398,28 @@ ALTER FUNCTION app_public.quest_board() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.quest_board() IS 'The active quests of the caller''s guild with the caller''s cooldown (next_attempt_at) and last outcome; answers are never returned. Errors: AU001 not_authenticated, MB001 member_not_registered. Source: issue 4 (Quests button).';
 
 --
+-- Name: queue_status(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.queue_status() RETURNS SETOF app_public.queue_status_row
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR', 'SUPPORT', 'AUDITOR']::app_public.staff_role[]);
+  return query select q.task_identifier, q.ready, q.scheduled, q.locked, q.failed from app_hidden.queue_depth() q order by 1;
+end;
+$$;
+
+ALTER FUNCTION app_public.queue_status() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION queue_status(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.queue_status() IS 'The job queue by task (ready, scheduled, running, permanently failed), for the panel''s queue badges. The queue is shared by every guild, so counts are global and carry no guild data. Roles: every staff role. Errors: AU001, PD001. Source: issue #5 "Live".';
+
+--
 -- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4066,6 +4469,135 @@ ALTER FUNCTION app_public.register_member(display_name text) OWNER TO guildbank_
 COMMENT ON FUNCTION app_public.register_member(display_name text) IS 'Opens (or refreshes the name of) the calling member''s account in the current guild; idempotent. Clients call it on a member''s first interaction. Errors: AU001 not_authenticated, MB003 guild_not_found, VL001 invalid_argument.';
 
 --
+-- Name: report_daily(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.report_daily("from" timestamp with time zone, "to" timestamp with time zone) RETURNS SETOF app_public.report_day
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_guild bigint;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR', 'SUPPORT', 'AUDITOR']::app_public.staff_role[]);
+  v_guild := app_public.current_guild_id();
+  if "from" is null or "to" is null or "to" <= "from" or "to" - "from" > interval '366 days' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'from/to', 'max_days', 366));
+  end if;
+  return query
+  with acc as (
+    select id, kind from app_public.accounts where guild_id = v_guild and currency = 'COIN'
+  ), flows as (
+    select (t.created_at at time zone 'UTC')::date as day, t.amount, t.reason,
+           d.kind as dk, c.kind as ck
+      from app_public.transfers t
+      join acc d on d.id = t.debit_account_id
+      join acc c on c.id = t.credit_account_id
+     where t.guild_id = v_guild and t.status = 'posted' and t.created_at >= "from" and t.created_at < "to"
+  ), opening as (
+    select coalesce(sum(case when d.kind = 'mint' then t.amount else 0 end), 0)
+         - coalesce(sum(case when c.kind = 'mint' then t.amount else 0 end), 0) as supply
+      from app_public.transfers t
+      join acc d on d.id = t.debit_account_id
+      join acc c on c.id = t.credit_account_id
+     where t.guild_id = v_guild and t.status = 'posted' and t.created_at < "from" and (d.kind = 'mint' or c.kind = 'mint')
+  ), days as (
+    select g::date as day from generate_series(("from" at time zone 'UTC')::date, (("to" - interval '1 microsecond') at time zone 'UTC')::date, interval '1 day') g
+  ), per_day as (
+    select d.day,
+           coalesce(sum(f.amount) filter (where f.dk = 'mint'), 0)::bigint as minted,
+           coalesce(sum(f.amount) filter (where f.ck = 'mint'), 0)::bigint as burned,
+           coalesce(sum(f.amount) filter (where f.ck = 'fees'), 0)::bigint as fees,
+           coalesce(sum(f.amount) filter (where f.dk in ('wallet', 'escrow') and f.ck in ('wallet', 'escrow', 'treasury', 'fees')), 0)::bigint as volume
+      from days d left join flows f on f.day = d.day
+     group by d.day
+  ), faucet as (
+    select day, jsonb_object_agg(reason, total) as j from (
+      select day, reason, sum(amount)::bigint as total from flows where dk = 'mint' group by day, reason) x group by day
+  ), sink as (
+    select day, jsonb_object_agg(reason, total) as j from (
+      select day, reason, sum(amount)::bigint as total from flows
+       where dk in ('wallet', 'escrow') and ck in ('mint', 'treasury', 'fees') group by day, reason) x group by day
+  )
+  select p.day,
+         ((select supply from opening) + sum(p.minted - p.burned) over (order by p.day))::bigint,
+         p.minted, p.burned, p.fees, p.volume,
+         case when (select supply from opening) + sum(p.minted - p.burned) over (order by p.day) > 0
+              then round(p.volume::numeric / ((select supply from opening) + sum(p.minted - p.burned) over (order by p.day)), 4) else 0 end,
+         coalesce(fa.j, '{}'::jsonb), coalesce(si.j, '{}'::jsonb)
+    from per_day p left join faucet fa on fa.day = p.day left join sink si on si.day = p.day
+   order by p.day;
+end;
+$$;
+
+ALTER FUNCTION app_public.report_daily("from" timestamp with time zone, "to" timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION report_daily("from" timestamp with time zone, "to" timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.report_daily("from" timestamp with time zone, "to" timestamp with time zone) IS 'The economy per UTC day between from and to (at most 366 days) from the ledger (posted transfers): money supply over time, minted and burned, faucets vs sinks by reason, fees collected, volume and velocity. Roles: every staff role. Errors: AU001, PD001, VL001 invalid_argument. Source: issue #5 "reports".';
+
+--
+-- Name: report_top_earners(timestamp with time zone, timestamp with time zone, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer DEFAULT 10) RETURNS SETOF app_public.top_earner
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_guild bigint;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR', 'SUPPORT', 'AUDITOR']::app_public.staff_role[]);
+  v_guild := app_public.current_guild_id();
+  if "from" is null or "to" is null or "to" <= "from" or "limit" is null or "limit" not between 1 and 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'from/to/limit'));
+  end if;
+  return query
+  with w as (
+    select a.id, a.user_id from app_public.accounts a
+     where a.guild_id = v_guild and a.kind = 'wallet' and a.currency = 'COIN' and a.user_id is not null
+  ), esc as (
+    select a.id, a.user_id from app_public.accounts a
+     where a.guild_id = v_guild and a.kind = 'escrow' and a.currency = 'COIN'
+  ), moves as (
+    -- Into a wallet from anywhere but the member's own escrow (a returned hold is not income).
+    select w.user_id, t.amount as earned, 0::bigint as spent
+      from app_public.transfers t join w on w.id = t.credit_account_id
+     where t.guild_id = v_guild and t.status = 'posted' and t.created_at >= "from" and t.created_at < "to"
+       and not exists (select 1 from esc where esc.id = t.debit_account_id and esc.user_id = w.user_id)
+    union all
+    -- Out of a wallet to anywhere but the member's own escrow (a hold is counted when it settles, below).
+    select w.user_id, 0, t.amount
+      from app_public.transfers t join w on w.id = t.debit_account_id
+     where t.guild_id = v_guild and t.status = 'posted' and t.created_at >= "from" and t.created_at < "to"
+       and not exists (select 1 from esc where esc.id = t.credit_account_id and esc.user_id = w.user_id)
+    union all
+    select esc.user_id, 0, t.amount
+      from app_public.transfers t join esc on esc.id = t.debit_account_id
+     where t.guild_id = v_guild and t.status = 'posted' and t.pending_id is not null
+       and t.created_at >= "from" and t.created_at < "to"
+  )
+  select u.discord_id, u.display_name, sum(m.earned)::bigint, sum(m.spent)::bigint
+    from moves m join app_public.users u on u.id = m.user_id
+   where not u.is_bot
+   group by u.discord_id, u.display_name
+  having sum(m.earned) > 0
+   order by sum(m.earned) desc, u.discord_id
+   limit "limit";
+end;
+$$;
+
+ALTER FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) IS 'The members who received the most coins between from and to (daily rewards, gives, sales, staff credits, quests; returned escrow excluded), with what they spent (gives, settled purchases, debits), bots excluded. Roles: every staff role. Errors: AU001, PD001, VL001 invalid_argument. Source: issue #5 "reports".';
+
+--
 -- Name: request_discord_setup(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4097,6 +4629,104 @@ ALTER FUNCTION app_public.request_discord_setup(reason text) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_public.request_discord_setup(reason text) IS 'Asks the bot to (re)build the guild''s channels and hub (the same idempotent work as /setup): queues the graphile-worker job discord__setup on queue discord, one pending job per guild (job_key), audited. SUPERADMIN and ADMIN only. Errors: AU001, PD001 permission_denied, RS001 reason_required. Source: issue 5 (settings: channel setup through the bot) and issue 4 (/setup also callable from the panel).';
+
+--
+-- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone DEFAULT NULL::timestamp with time zone, ends_at timestamp with time zone DEFAULT NULL::timestamp with time zone, reason text DEFAULT NULL::text) RETURNS app_public.economy_events
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_start timestamptz := coalesce(start_event.starts_at, now());
+  v_clash bigint;
+  v_event app_public.economy_events;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if kind is null or kind not in ('daily_multiplier', 'shop_discount') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind'));
+  end if;
+  if value is null or (kind = 'daily_multiplier' and not (value > 1 and value <= 10))
+     or (kind = 'shop_discount' and not (value > 0 and value <= 0.9)) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'value'));
+  end if;
+  if start_event.ends_at is null or start_event.ends_at <= greatest(v_start, now())
+     or start_event.ends_at > v_start + interval '90 days' or v_start < now() - interval '1 minute' then
+    perform app_private.raise_error('EV001', 'invalid_event_window',
+      jsonb_build_object('starts_at', v_start, 'ends_at', start_event.ends_at, 'max_days', 90));
+  end if;
+  -- The guild row lock serialises event starts, so two overlapping events of a kind can never both pass.
+  perform 1 from app_public.guilds where id = v_guild for update;
+  select e.id into v_clash from app_public.economy_events e
+   where e.guild_id = v_guild and e.kind = start_event.kind
+     and e.starts_at < start_event.ends_at and v_start < least(e.ends_at, coalesce(e.stopped_at, 'infinity'))
+   limit 1;
+  if v_clash is not null then
+    perform app_private.raise_error('EV002', 'event_overlap', jsonb_build_object('event_id', v_clash, 'kind', kind));
+  end if;
+  insert into app_public.economy_events (guild_id, kind, value, title, starts_at, ends_at, started_by)
+    values (v_guild, kind, value, btrim(title), v_start, start_event.ends_at, app_public.current_discord_id())
+    returning * into v_event;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_guild, app_public.current_discord_id(), v_role, 'start_event', 'economy_event', v_event.id::text,
+      null, to_jsonb(v_event), reason);
+  return v_event;
+end;
+$$;
+
+ALTER FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) IS 'Schedules an economy event (now, or from starts_at) until ends_at (at most 90 days): kind daily_multiplier (value: factor > 1, <= 10, applied to claim_daily''s reward) or shop_discount (value: fraction off, <= 0.9, applied to buy_reward''s unit price). At most one event of a kind at any moment per guild. Roles: SUPERADMIN, ADMIN. Audited (admin_actions, subject economy_event). Errors: AU001, PD001, RS001 reason_required, VL001 invalid_argument (kind, value), EV001 invalid_event_window, EV002 event_overlap. Source: issue #5 "events".';
+
+--
+-- Name: stop_event(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.stop_event(event_id bigint, reason text) RETURNS app_public.economy_events
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before app_public.economy_events;
+  v_event app_public.economy_events;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_before from app_public.economy_events
+   where id = event_id and guild_id = app_public.current_guild_id() for update;
+  if v_before.id is null then
+    perform app_private.raise_error('EV003', 'event_not_found', jsonb_build_object('event_id', event_id));
+  end if;
+  if v_before.stopped_at is not null or v_before.ends_at <= now() then
+    perform app_private.raise_error('EV004', 'event_over', jsonb_build_object('event_id', event_id));
+  end if;
+  update app_public.economy_events set stopped_at = now(), stopped_by = app_public.current_discord_id()
+   where id = v_before.id returning * into v_event;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_event.guild_id, app_public.current_discord_id(), v_role, 'stop_event', 'economy_event', v_event.id::text,
+      to_jsonb(v_before), to_jsonb(v_event), reason);
+  return v_event;
+end;
+$$;
+
+ALTER FUNCTION app_public.stop_event(event_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION stop_event(event_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.stop_event(event_id bigint, reason text) IS 'Stops an active or scheduled economy event now (its modifier no longer applies). Roles: SUPERADMIN, ADMIN. Audited. Errors: AU001, PD001, RS001 reason_required, EV003 event_not_found, EV004 event_over. Source: issue #5 "events".';
 
 --
 -- Name: unfreeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -4312,6 +4942,25 @@ ALTER TABLE app_private.idempotency_keys OWNER TO guildbank_owner;
 COMMENT ON TABLE app_private.idempotency_keys IS 'One row per external request (interaction id, Idempotency-Key header, webhook id), written in the same transaction as its effect; a replay returns result.';
 
 --
+-- Name: session_rotated_tokens; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.session_rotated_tokens (
+    token_hash bytea NOT NULL,
+    session_id uuid NOT NULL,
+    rotated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT session_rotated_tokens_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
+ALTER TABLE app_private.session_rotated_tokens OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE session_rotated_tokens; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.session_rotated_tokens IS 'Refresh tokens already exchanged. Presenting one again means it was copied: the whole session is revoked.';
+
+--
 -- Name: sessions; Type: TABLE; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4326,9 +4975,12 @@ CREATE TABLE app_private.sessions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
+    access_expires_at timestamp with time zone,
+    refresh_hash bytea,
     CONSTRAINT sessions_check CHECK (((kind = 'staff'::text) = (staff_role IS NOT NULL))),
     CONSTRAINT sessions_discord_id_check CHECK ((discord_id > 0)),
     CONSTRAINT sessions_kind_check CHECK ((kind = ANY (ARRAY['player'::text, 'staff'::text]))),
+    CONSTRAINT sessions_refresh_hash_check CHECK ((length(refresh_hash) = 32)),
     CONSTRAINT sessions_source_check CHECK ((source = ANY (ARRAY['dev'::text, 'discord'::text]))),
     CONSTRAINT sessions_token_hash_check CHECK ((length(token_hash) = 32))
 );
@@ -4340,6 +4992,24 @@ ALTER TABLE app_private.sessions OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_private.sessions IS 'Server sessions. The cookie carries a random token; only its SHA-256 is stored.';
+
+--
+-- Name: COLUMN sessions.expires_at; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_private.sessions.expires_at IS 'End of the session: the access token (and any refresh) is refused afterwards. For panel sessions, sign-in + REFRESH_TTL_S.';
+
+--
+-- Name: COLUMN sessions.access_expires_at; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_private.sessions.access_expires_at IS 'Panel sessions: when the current access token (cookie gb_session) lapses; null for sessions whose token lives until expires_at.';
+
+--
+-- Name: COLUMN sessions.refresh_hash; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_private.sessions.refresh_hash IS 'Panel sessions: SHA-256 of the current refresh token (cookie gb_refresh); each refresh replaces it.';
 
 --
 -- Name: stream_watchers; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -4463,6 +5133,19 @@ ALTER TABLE app_public.daily_stats OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.daily_stats IS '@behavior -insert -update -delete
 One row per guild and UTC day (digest__daily job): transactions, coins volume, fees collected, new listings, orders, refunds, active members, top movers.';
+
+--
+-- Name: economy_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.economy_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.economy_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: guild_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -5098,11 +5781,25 @@ ALTER TABLE ONLY app_private.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (guild_id, actor_id, key);
 
 --
+-- Name: session_rotated_tokens session_rotated_tokens_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.session_rotated_tokens
+    ADD CONSTRAINT session_rotated_tokens_pkey PRIMARY KEY (token_hash);
+
+--
 -- Name: sessions sessions_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_private.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: sessions sessions_refresh_hash_key; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.sessions
+    ADD CONSTRAINT sessions_refresh_hash_key UNIQUE (refresh_hash);
 
 --
 -- Name: sessions sessions_token_hash_key; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -5145,6 +5842,13 @@ ALTER TABLE ONLY app_public.currencies
 
 ALTER TABLE ONLY app_public.daily_stats
     ADD CONSTRAINT daily_stats_pkey PRIMARY KEY (guild_id, day);
+
+--
+-- Name: economy_events economy_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.economy_events
+    ADD CONSTRAINT economy_events_pkey PRIMARY KEY (id);
 
 --
 -- Name: guild_settings guild_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -5287,6 +5991,12 @@ ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
+-- Name: session_rotated_tokens_session; Type: INDEX; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE INDEX session_rotated_tokens_session ON app_private.session_rotated_tokens USING btree (session_id);
+
+--
 -- Name: sessions_expires_at; Type: INDEX; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5327,6 +6037,12 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 --
 
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
+
+--
+-- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX economy_events_guild_window ON app_public.economy_events USING btree (guild_id, kind, starts_at);
 
 --
 -- Name: inventory_guild_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -5671,6 +6387,13 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('staff_role_mapping', 'discord_role_id');
 
 --
+-- Name: session_rotated_tokens session_rotated_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.session_rotated_tokens
+    ADD CONSTRAINT session_rotated_tokens_session_id_fkey FOREIGN KEY (session_id) REFERENCES app_private.sessions(id) ON DELETE CASCADE;
+
+--
 -- Name: sessions sessions_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5711,6 +6434,13 @@ ALTER TABLE ONLY app_public.admin_actions
 
 ALTER TABLE ONLY app_public.daily_stats
     ADD CONSTRAINT daily_stats_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: economy_events economy_events_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.economy_events
+    ADD CONSTRAINT economy_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: guild_settings guild_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -5949,6 +6679,12 @@ ALTER TABLE app_hidden.job_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app_private.idempotency_keys ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: session_rotated_tokens; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.session_rotated_tokens ENABLE ROW LEVEL SECURITY;
+
+--
 -- Name: sessions; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6015,6 +6751,24 @@ ALTER TABLE app_public.daily_stats ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY daily_stats_staff ON app_public.daily_stats FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: economy_events; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.economy_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: economy_events economy_events_player; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY economy_events_player ON app_public.economy_events FOR SELECT TO coins_player USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: economy_events economy_events_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY economy_events_staff ON app_public.economy_events FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: guild_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -6547,6 +7301,19 @@ REVOKE ALL ON FUNCTION app_hidden.verify_ledger_and_alert() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.verify_ledger_and_alert() TO coins_worker;
 
 --
+-- Name: TABLE economy_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.economy_events TO coins_player;
+GRANT SELECT ON TABLE app_public.economy_events TO coins_staff;
+
+--
+-- Name: FUNCTION active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: TABLE admin_actions; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6664,6 +7431,20 @@ REVOKE ALL ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_p
 REVOKE ALL ON FUNCTION app_private.hold(p_guild_id bigint, p_user_id bigint, p_amount bigint, p_reason text, p_timeout_at timestamp with time zone, p_tx_id uuid, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.http_request_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request_hash bytea) TO guildbank_authenticator;
+
+--
+-- Name: FUNCTION http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.http_request_finish(p_guild_id bigint, p_actor_id bigint, p_key text, p_status integer, p_body text, p_content_type text) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION idempotency_begin(p_guild_id bigint, p_actor_id bigint, p_key text, p_request jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6737,6 +7518,13 @@ REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_p
 REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION open_session(p_token_hash bytea, p_guild_id bigint, p_discord_id bigint, p_kind text, p_staff_role app_public.staff_role, p_source text, p_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6780,6 +7568,13 @@ REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION refund_order_core(p_order_id uuid, p_status app_public.order_status, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6796,6 +7591,13 @@ REVOKE ALL ON FUNCTION app_private.register_caller(p_display_name text) FROM PUB
 --
 
 REVOKE ALL ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION revoke_refresh_token(p_refresh_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) TO guildbank_authenticator;
 
 --
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -6902,6 +7704,13 @@ REVOKE ALL ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance
 GRANT ALL ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance text, p_ttl_s integer) TO guildbank_authenticator;
 
 --
+-- Name: FUNCTION acknowledge_alert(alert_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.acknowledge_alert(alert_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.acknowledge_alert(alert_id bigint) TO coins_staff;
+
+--
 -- Name: FUNCTION admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6992,6 +7801,14 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
 
 --
+-- Name: FUNCTION economy_events_active(e app_public.economy_events); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.economy_events_active(e app_public.economy_events) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.economy_events_active(e app_public.economy_events) TO coins_staff;
+GRANT ALL ON FUNCTION app_public.economy_events_active(e app_public.economy_events) TO coins_player;
+
+--
 -- Name: FUNCTION edit_listing_price(listing_id uuid, unit_price bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7051,6 +7868,13 @@ REVOKE ALL ON FUNCTION app_public.quest_board() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.quest_board() TO coins_player;
 
 --
+-- Name: FUNCTION queue_status(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.queue_status() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.queue_status() TO coins_staff;
+
+--
 -- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7065,11 +7889,39 @@ REVOKE ALL ON FUNCTION app_public.register_member(display_name text) FROM PUBLIC
 GRANT ALL ON FUNCTION app_public.register_member(display_name text) TO coins_player;
 
 --
+-- Name: FUNCTION report_daily("from" timestamp with time zone, "to" timestamp with time zone); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.report_daily("from" timestamp with time zone, "to" timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.report_daily("from" timestamp with time zone, "to" timestamp with time zone) TO coins_staff;
+
+--
+-- Name: FUNCTION report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) TO coins_staff;
+
+--
 -- Name: FUNCTION request_discord_setup(reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.request_discord_setup(reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.request_discord_setup(reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION stop_event(event_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -1,5 +1,5 @@
 begin;
-select plan(1125);
+select plan(1221);
 \ir lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -58,6 +58,12 @@ begin
   insert into app_public.quests (guild_id, title, prompt, answers, reward, active) values
     (a, 'Capital', 'Capital of France?', '{paris}', 10, true), (a, 'Retired', 'Old', '{x}', 10, false),
     (a, 'Unused', 'Never tried', '{y}', 10, true), (b, 'B quest', 'B?', '{b}', 10, true);
+  -- panel (issue #5): an economy event in each guild; a panel session of guild A refreshed once (a rotated token)
+  insert into app_public.economy_events (guild_id, kind, value, title, starts_at, ends_at, started_by) values
+    (a, 'daily_multiplier', 2, 'A event', now(), now() + interval '1 day', 910000000000000090),
+    (b, 'shop_discount', 0.1, 'B event', now(), now() + interval '1 day', 920000000000000090);
+  perform app_private.open_panel_session(sha256('panel-a'), sha256('refresh-a'), a, 910000000000000090, 'ADMIN', 900, 43200);
+  perform app_private.refresh_session(sha256('refresh-a'), sha256('panel-a2'), sha256('refresh-a2'), 900);
   perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000011), (select id from app_public.quests where title = 'Capital'), 'paris', null, now() - interval '1 hour');
   perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000012), (select id from app_public.quests where title = 'Capital'), 'lyon', null, now() - interval '1 hour');
   perform app_private.answer_quest_for(pg_temp.uid(b, 920000000000000011), (select id from app_public.quests where title = 'B quest'), 'b', null, now() - interval '1 hour');
@@ -114,7 +120,9 @@ insert into tables values
   (22, 'app_public.quests', 'id::text', 'set title = title',
    $i$(guild_id, title, prompt, answers, reward) values (910000000000000001, 'Probe', 'Probe?', '{p}', 1)$i$, $d$where title = 'Unused'$d$);
 insert into tables (ord, tbl, key, probe_update) values
-  (23, 'app_public.quest_attempts', 'id::text', 'set answer = answer');
+  (23, 'app_public.quest_attempts', 'id::text', 'set answer = answer'),
+  (24, 'app_public.economy_events', 'id::text', 'set title = title'),
+  (25, 'app_private.session_rotated_tokens', 'session_id::text', 'set rotated_at = rotated_at');
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -187,7 +195,11 @@ insert into read_expect values
   ('app_public.quests',          'staff_norole', 'false'),
   ('app_public.quest_attempts',  'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
   ('app_public.quest_attempts',  'staff',        'guild_id = 910000000000000001'),
-  ('app_public.quest_attempts',  'staff_norole', 'false');
+  ('app_public.quest_attempts',  'staff_norole', 'false'),
+  -- panel (issue #5): economy events are guild-wide reads for members and staff with a role
+  ('app_public.economy_events',  'player',       'guild_id = 910000000000000001'),
+  ('app_public.economy_events',  'staff',        'guild_id = 910000000000000001'),
+  ('app_public.economy_events',  'staff_norole', 'false');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and

@@ -92,6 +92,20 @@ select set_eq(
     ('coins_player', 'app_public.quest_board()'),
     ('coins_player', 'app_public.answer_quest(bigint,text,text)'),
     ('coins_staff', 'app_public.request_discord_setup(text)'),
+    -- panel (issue #5): events, reports, queue status, alerts; panel sessions and HTTP Idempotency-Key records
+    ('coins_staff', 'app_public.start_event(text,numeric,text,timestamp with time zone,timestamp with time zone,text)'),
+    ('coins_staff', 'app_public.stop_event(bigint,text)'),
+    ('coins_staff', 'app_public.economy_events_active(app_public.economy_events)'),
+    ('coins_player', 'app_public.economy_events_active(app_public.economy_events)'),
+    ('coins_staff', 'app_public.report_daily(timestamp with time zone,timestamp with time zone)'),
+    ('coins_staff', 'app_public.report_top_earners(timestamp with time zone,timestamp with time zone,integer)'),
+    ('coins_staff', 'app_public.queue_status()'),
+    ('coins_staff', 'app_public.acknowledge_alert(bigint)'),
+    ('guildbank_authenticator', 'app_private.open_panel_session(bytea,bytea,bigint,bigint,app_public.staff_role,integer,integer)'),
+    ('guildbank_authenticator', 'app_private.refresh_session(bytea,bytea,bytea,integer)'),
+    ('guildbank_authenticator', 'app_private.revoke_refresh_token(bytea)'),
+    ('guildbank_authenticator', 'app_private.http_request_begin(bigint,bigint,text,bytea)'),
+    ('guildbank_authenticator', 'app_private.http_request_finish(bigint,bigint,text,integer,text,text)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
     ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
     ('guildbank_authenticator', 'app_private.close_session(bytea)')$$,
@@ -143,12 +157,12 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
            ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
-           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('edit_listing_price', 'v', true),
+           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
-           ('my_card', 's', true), ('price_check', 's', true), ('quest_board', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('request_discord_setup', 'v', true),
+           ('my_card', 's', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true),
            ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
            ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
@@ -193,7 +207,8 @@ select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'
 select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
 select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname = 'app_private' and p.prosecdef
-                     and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream')
+                     and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream', 'open_panel_session',
+                                           'refresh_session', 'revoke_refresh_token', 'http_request_begin', 'http_request_finish')
                      and p.prorettype <> 'trigger'::regtype$$,
   'in app_private only the session functions, the live-feed lease and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
 
@@ -248,7 +263,9 @@ select set_eq(
     -- members all but answers (column grants, below), so no table-wide SELECT for members
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['staff_role_mappings', 'quests']) t
     union all select r, 'app_public.quest_attempts', 'select' from unnest(array['coins_player', 'coins_staff']) r
-    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['staff_role_mappings', 'quests']) t$$,
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['staff_role_mappings', 'quests']) t
+    -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
+    union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped

@@ -60,6 +60,10 @@ export const ERRORS = {
   QS001: { key: "quest_not_found", message: "That quest is not open in this server." },
   QS002: { key: "quest_cooldown", message: "You have already tried this quest: try again at {next_attempt_at}." },
   QS003: { key: "answer_required", message: "Give an answer to the quest." },
+  EV001: { key: "invalid_event_window", message: "An event must end after it starts, in the future, and last at most {max_days} days." },
+  EV002: { key: "event_overlap", message: "Another {kind} event (#{event_id}) runs during that time; stop it first." },
+  EV003: { key: "event_not_found", message: "That event does not exist in this server." },
+  EV004: { key: "event_over", message: "That event has already ended or been stopped." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -96,7 +96,12 @@ export async function createHttpServer(
   };
 
   app.get("/auth/session", (req, res) => {
-    res.json({ session: sessionView(req), csrfToken: csrf.token(req, res), refreshable: typeof req.cookies?.[REFRESH_COOKIE] === "string" });
+    res.json({
+      session: sessionView(req),
+      csrfToken: csrf.token(req, res),
+      refreshable: typeof req.cookies?.[REFRESH_COOKIE] === "string",
+      methods: { discord: Boolean(config.DISCORD_CLIENT_ID), dev: config.DEV_LOGIN },
+    });
   });
   app.get("/auth/csrf", (req, res) => {
     res.json({ csrfToken: csrf.token(req, res) });
