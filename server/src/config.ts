@@ -48,7 +48,10 @@ export const serverConfigSchema = z
     ACCESS_TTL_S: env.int(60, 86400).default(900),
     /** Lifetime of a panel refresh token, in seconds (default 12 hours; each refresh rotates it). */
     REFRESH_TTL_S: env.int(300, 2592000).default(43200),
-    /** Secret of the CSRF double-submit tokens (secret, 32+ characters; required in production). */
+    /**
+     * Secret of the CSRF double-submit tokens (secret, 32+ characters). Unset: a random secret per
+     * process (one server replica; the panel fetches a new token after a restart).
+     */
     CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     /** Requests per minute per client address to /auth/discord/* and /auth/refresh. */
     RATE_LIMIT_AUTH_PER_MIN: env.int(1, 100000).default(30),
@@ -64,9 +67,6 @@ export const serverConfigSchema = z
         path: ["DEV_LOGIN"],
         message: "the development login cannot be enabled when NODE_ENV=production",
       });
-    }
-    if (c.NODE_ENV === "production" && !c.CSRF_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["CSRF_SECRET"], message: "is required when NODE_ENV=production" });
     }
     if ((c.DISCORD_CLIENT_ID === undefined) !== (c.DISCORD_CLIENT_SECRET === undefined)) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_CLIENT_SECRET"], message: "DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET go together" });

@@ -126,8 +126,15 @@ export async function gql<T = Record<string, any>>(query: string, variables: Rec
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (csrfToken) headers["x-csrf-token"] = csrfToken;
   if (mutation) headers["idempotency-key"] = options.idempotencyKey ?? newIdempotencyKey();
-  const res = await fetch("/graphql", { method: "POST", credentials: "same-origin", headers, body: JSON.stringify({ query, variables }) });
-  if (res.status === 401 || res.status === 403) throw new ApiError("Your session has ended: please sign in again.", res.status);
+  const post = () => fetch("/graphql", { method: "POST", credentials: "same-origin", headers, body: JSON.stringify({ query, variables }) });
+  let res = await post();
+  if (res.status === 403 && ((await res.clone().json().catch(() => ({}))) as { error?: string }).error === "csrf_invalid") {
+    // The server restarted (a new CSRF secret) or the session changed in another tab: take a fresh token, retry once.
+    await loadSession();
+    if (csrfToken) headers["x-csrf-token"] = csrfToken;
+    res = await post();
+  }
+  if (res.status === 401 || res.status === 403) throw new ApiError("Your session has ended: please sign in again.", 401);
   if (res.status === 429) throw new ApiError("Too many requests: wait a moment and retry.", 429);
   let body: { data?: T; errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[] };
   try {

@@ -56,7 +56,9 @@ export function createCsrf(config: ServerConfig): Csrf {
       (config.DEV_LOGIN && req.path === "/auth/dev/login") || (!req.cookies?.[SESSION_COOKIE] && !req.cookies?.[REFRESH_COOKIE]),
   });
   return {
-    token: (req, res) => generateCsrfToken(req, res, { overwrite: true }),
+    // The cookie's token is reused while it fits the caller's session (several tabs share one), and
+    // replaced when the session changed (sign-in, refresh, sign-out).
+    token: (req, res) => generateCsrfToken(req, res, { overwrite: false }),
     protect: (req, res, next) =>
       doubleCsrfProtection(req, res, (err?: unknown) => {
         if (err) {
