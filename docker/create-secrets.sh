@@ -3,6 +3,9 @@
 #   postgres_password.txt           the PostgreSQL superuser (db, migrate, backup)
 #   db_owner_password.txt           guildbank_owner: migrations (migrate)
 #   db_authenticator_password.txt   guildbank_authenticator: what server and worker log in as
+#   csrf_secret.txt                 the server's CSRF token secret (web panel)
+# an empty discord_client_secret.txt (paste the Discord application's client secret to enable
+# Discord sign-in to the web panel),
 # and an empty rclone.conf (the off-site copy's configuration, used only with the `offsite`
 # profile: fill it in before enabling that profile).
 # An existing file is never overwritten (the database keeps the passwords it was set up with).
@@ -18,7 +21,7 @@ random_secret() {
   od -An -N32 -tx1 /dev/urandom | tr -d ' \n'
 }
 
-for name in postgres_password db_owner_password db_authenticator_password; do
+for name in postgres_password db_owner_password db_authenticator_password csrf_secret; do
   file="$dir/$name.txt"
   if [ -e "$file" ]; then
     echo "kept    $file"
@@ -28,6 +31,12 @@ for name in postgres_password db_owner_password db_authenticator_password; do
   chmod 0644 "$file"
   echo "created $file"
 done
+
+if [ ! -e "$dir/discord_client_secret.txt" ]; then
+  (umask 022 && : >"$dir/discord_client_secret.txt")
+  chmod 0644 "$dir/discord_client_secret.txt"
+  echo "created $dir/discord_client_secret.txt (empty: paste your Discord application's client secret to enable Discord sign-in)"
+fi
 
 if [ ! -e "$dir/rclone.conf" ]; then
   (umask 022 && : >"$dir/rclone.conf")

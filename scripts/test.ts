@@ -30,7 +30,23 @@ if (runTypecheck) {
     stdio: "inherit",
   });
   if (tsc.status !== 0) fail("the TypeScript typecheck failed (see above).");
+  // The panel (browser code: DOM types, JSX) has its own configuration.
+  const panelTsc = spawnSync(process.execPath, [path.join(ROOT_DIR, "node_modules/typescript/bin/tsc"), "-p", "panel/tsconfig.json", "--noEmit"], {
+    cwd: ROOT_DIR,
+    stdio: "inherit",
+  });
+  if (panelTsc.status !== 0) fail("the panel's TypeScript typecheck failed (see above).");
   console.log("typecheck: ok");
+}
+
+if (runVitest) {
+  // The end-to-end suite drives the built panel: build it (vite build into panel/dist).
+  const build = spawnSync(process.execPath, [path.join(ROOT_DIR, "node_modules/vite/bin/vite.js"), "build", "panel", "--logLevel", "warn"], {
+    cwd: ROOT_DIR,
+    stdio: "inherit",
+  });
+  if (build.status !== 0) fail("the panel build (vite build) failed (see above).");
+  console.log("panel build: ok");
 }
 
 const db = await prepareTestDatabase();

@@ -638,6 +638,11 @@ function materializeImage(dir: string): void {
       }
       continue;
     }
+    if (copy.from === "panel") {
+      // The panel stage's vite build: the local build stands in for it when there is one.
+      if (existsSync(path.join(ROOT, "panel/dist"))) cpSync(path.join(ROOT, "panel/dist"), dest, { recursive: true });
+      continue;
+    }
     const intoDir = copy.dest.endsWith("/") || copy.sources.length > 1;
     for (const src of copy.sources) {
       const isDir = statSync(path.join(ROOT, src)).isDirectory();

@@ -28,10 +28,18 @@ export function MemberField({ source, label }: { source: string; label?: string 
   );
 }
 
+/**
+ * Select choices for a PostgreSQL enum: GraphQL names its values in upper case (EARN), people read
+ * them in lower case (earn).
+ */
+export function enumChoices(values: string[]): { id: string; name: string }[] {
+  return values.map((v) => ({ id: v.toUpperCase(), name: v.toLowerCase() }));
+}
+
 /** A status as a coloured chip. */
 export function StatusChip({ source }: { source: string }) {
   const r = useRecordContext();
-  const v = r?.[source] as string | undefined;
+  const v = (r?.[source] as string | undefined)?.toLowerCase();
   if (!v) return null;
   const color = ["fulfilled", "active", "posted", "sold"].includes(v) ? "success" : ["pending"].includes(v) ? "warning" : ["critical", "refunded", "cancelled"].includes(v) ? "error" : "default";
   return <Chip size="small" label={v} color={color} />;

@@ -2,16 +2,16 @@ import { Datagrid, DateField, List, NumberField, SearchInput, SelectInput, TextF
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
-import { CoinsField, MemberField, StatusChip } from "../common/fields.tsx";
+import { CoinsField, MemberField, StatusChip, enumChoices } from "../common/fields.tsx";
 
-const STATUSES = ["active", "sold", "cancelled", "expired"].map((id) => ({ id, name: id }));
+const STATUSES = enumChoices(["active", "sold", "cancelled", "expired"]);
 const filters = [<SearchInput key="q" source="q" alwaysOn placeholder="SKU" />, <SelectInput key="status" source="status" choices={STATUSES} alwaysOn />];
 
 /** Staff overrides on an active listing: reprice (may go below the floor) and cancel, each with a reason. */
 function ListingActions() {
   const r = useRecordContext();
   const { permissions } = usePermissions();
-  if (!r || r.status !== "active" || !can(permissions, "overrideListing")) return null;
+  if (!r || r.status !== "ACTIVE" || !can(permissions, "overrideListing")) return null;
   return (
     <span onClick={(e) => e.stopPropagation()}>
       <ActionDialog
@@ -38,7 +38,7 @@ function ListingActions() {
 /** Marketplace listings: filter by status and SKU; staff reprice or cancel. */
 export function ListingList() {
   return (
-    <List filters={filters} filterDefaultValues={{ status: "active" }} sort={{ field: "createdAt", order: "DESC" }}>
+    <List filters={filters} filterDefaultValues={{ status: "ACTIVE" }} sort={{ field: "createdAt", order: "DESC" }}>
       <Datagrid bulkActionButtons={false}>
         <DateField source="createdAt" showTime />
         <TextField source="sku" label="SKU" />

@@ -1,7 +1,7 @@
 import { Datagrid, DateField, FunctionField, List, SearchInput, SelectInput, NullableBooleanInput, TextField, usePermissions, useRecordContext, useNotify, useRefresh, Button } from "react-admin";
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
-import { StatusChip } from "../common/fields.tsx";
+import { StatusChip, enumChoices } from "../common/fields.tsx";
 
 function Acknowledge() {
   const r = useRecordContext();
@@ -27,7 +27,7 @@ function Acknowledge() {
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn placeholder="Message" />,
-  <SelectInput key="severity" source="severity" choices={["info", "warning", "critical"].map((id) => ({ id, name: id }))} alwaysOn />,
+  <SelectInput key="severity" source="severity" choices={enumChoices(["info", "warning", "critical"])} alwaysOn />,
   <NullableBooleanInput key="open" source="acknowledgedAt_isnull" label="Open only" />,
 ];
 

@@ -2,18 +2,18 @@ import { Datagrid, DateField, FunctionField, List, SelectInput, TextField, usePe
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
-import { CoinsField, MemberField, StatusChip } from "../common/fields.tsx";
+import { CoinsField, MemberField, StatusChip, enumChoices } from "../common/fields.tsx";
 
 const filters = [
-  <SelectInput key="status" source="status" choices={["pending", "fulfilled", "refunded", "cancelled"].map((id) => ({ id, name: id }))} alwaysOn />,
-  <SelectInput key="kind" source="kind" choices={["shop", "market"].map((id) => ({ id, name: id }))} alwaysOn />,
+  <SelectInput key="status" source="status" choices={enumChoices(["pending", "fulfilled", "refunded", "cancelled"])} alwaysOn />,
+  <SelectInput key="kind" source="kind" choices={enumChoices(["shop", "market"])} alwaysOn />,
 ];
 
 /** Staff actions on a pending order: force fulfil (OPERATOR+) and refund (SUPPORT+), each with a reason. */
 function OrderActions() {
   const r = useRecordContext();
   const { permissions } = usePermissions();
-  if (!r || r.status !== "pending") return null;
+  if (!r || r.status !== "PENDING") return null;
   return (
     <span onClick={(e) => e.stopPropagation()}>
       {can(permissions, "fulfilOrder") && (

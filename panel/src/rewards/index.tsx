@@ -21,10 +21,10 @@ import {
   required,
 } from "react-admin";
 import { can } from "../lib/permissions.ts";
-import { CoinsField } from "../common/fields.tsx";
+import { CoinsField, enumChoices } from "../common/fields.tsx";
 
-const CATEGORIES = ["money", "rank", "cosmetic", "voucher"].map((id) => ({ id, name: id }));
-const FULFILMENT = ["none", "api", "voucher"].map((id) => ({ id, name: id }));
+const CATEGORIES = enumChoices(["money", "rank", "cosmetic", "voucher"]);
+const FULFILMENT = enumChoices(["none", "api", "voucher"]);
 
 /** The shop catalogue; OPERATOR and above create, edit and delete (audited by the database). */
 export function RewardList() {
@@ -62,7 +62,7 @@ function RewardForm({ create }: { create?: boolean }) {
       <SelectInput source="category" choices={CATEGORIES} validate={required()} />
       <NumberInput source="price" label="Price (coins)" validate={required()} min={1} />
       <NumberInput source="stock" helperText="empty = unlimited" />
-      <SelectInput source="fulfilment" choices={FULFILMENT} defaultValue="none" />
+      <SelectInput source="fulfilment" choices={FULFILMENT} defaultValue="NONE" />
       <DateTimeInput source="expiresAt" />
       <BooleanInput source="visible" defaultValue={true} />
       <BooleanInput source="tradable" defaultValue={true} />

@@ -1,7 +1,7 @@
 import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton } from "react-admin";
-import { CoinsField, MemberField } from "../common/fields.tsx";
+import { CoinsField, MemberField, enumChoices } from "../common/fields.tsx";
 
-const TYPES = ["earn", "spend", "list", "buy", "fulfil", "refund", "flag"].map((id) => ({ id, name: id }));
+const TYPES = enumChoices(["earn", "spend", "list", "buy", "fulfil", "refund", "flag"]);
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn placeholder="Reason" />,

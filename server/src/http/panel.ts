@@ -7,32 +7,22 @@ import type { ServerConfig } from "../config.ts";
 /** The default location of the built panel: `panel/dist` at the repository root. */
 export const DEFAULT_PANEL_DIST = fileURLToPath(new URL("../../../panel/dist", import.meta.url));
 
-/** Paths that belong to the server, never to the panel's client-side routes. */
-const SERVER_PATHS = /^\/(graphql|graphiql|auth|streams|healthz|metrics|webhooks)(\/|$)/;
-
 /**
- * Serves the built panel (`vite build` output): hashed assets with long caching, and `index.html`
- * (never cached) for every other GET that is not a server path, so client-side routes reload.
+ * Serves the built panel (`vite build` output) at `/`: `index.html` (never cached) and the hashed
+ * assets (cached for a year). The panel routes with the URL hash (`/#/users`), so no other path
+ * falls back to it: unknown paths stay 404.
  *
  * @param config - `PANEL_DIST_DIR` (default {@link DEFAULT_PANEL_DIST}).
  * @returns the middleware, or undefined when the panel has not been built.
  */
 export function panelStatic(config: ServerConfig): RequestHandler | undefined {
   const dir = path.resolve(config.PANEL_DIST_DIR ?? DEFAULT_PANEL_DIST);
-  const index = path.join(dir, "index.html");
-  if (!existsSync(index)) return undefined;
-  const assets = express.static(dir, {
-    index: false,
+  if (!existsSync(path.join(dir, "index.html"))) return undefined;
+  return express.static(dir, {
+    index: "index.html",
+    redirect: false,
     setHeaders: (res, file) => {
       res.setHeader("Cache-Control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache");
     },
   });
-  return (req, res, next) => {
-    if ((req.method !== "GET" && req.method !== "HEAD") || SERVER_PATHS.test(req.path)) return next();
-    assets(req, res, () => {
-      if (!req.accepts("html")) return next();
-      res.setHeader("Cache-Control", "no-cache");
-      res.sendFile(index);
-    });
-  };
 }

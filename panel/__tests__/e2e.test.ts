@@ -1,0 +1,187 @@
+/**
+ * The panel end to end, in headless Chromium (the Debian `chromium` package, driven by
+ * `playwright-core`; no browser download): sign in through the fake Discord, browse members, adjust
+ * a balance with a reason, find it in the audit log with its diff, see a transaction made elsewhere
+ * arrive in the live feed, and check that an AUDITOR sees no write action. Saves the README's
+ * screenshots (dashboard, users, transactions, reports) into docs/screenshots/.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { createGuild, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
+import { startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DIST = path.join(ROOT, "panel/dist");
+const SHOTS = path.join(ROOT, "docs/screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ROLE_ADMIN = "222000000000000001";
+const ROLE_AUDITOR = "222000000000000002";
+
+let db: pg.Pool;
+let fake: FakeDiscord;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let guildId: string;
+let members: string[];
+const admin = () => (BigInt(guildId) + 801n).toString();
+const auditor = () => (BigInt(guildId) + 802n).toString();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh browser context signed in through the fake Discord as `userId`, on the dashboard. */
+async function signIn(userId: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US", timezoneId: "UTC" });
+  const page = await context.newPage();
+  fake.signInAs(userId);
+  await page.goto(`${server.url}/`);
+  await page.getByTestId("discord-login").click();
+  await page.getByTestId("live-feed").waitFor({ timeout: 20_000 });
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  if (!existsSync(path.join(DIST, "index.html"))) {
+    const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "panel"], { cwd: ROOT, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  db = superuserPool();
+  ({ guildId, memberIds: members } = await createGuild(db, 6, 300));
+  await db.query("select app_hidden.record_guild($1, 'Panel e2e guild', null)", [guildId]);
+  // Some history for the pages: daily claims and gives between the members, names for the list.
+  for (const [i, id] of members.entries()) {
+    await db.query("update app_public.users set display_name = $3 where guild_id = $1 and discord_id = $2", [guildId, id, ["Aurora", "Bramble", "Cinder", "Dusk", "Ember", "Fable"][i]]);
+    await db.query("select app_private.claim_daily_for((select id from app_public.users where guild_id = $1 and discord_id = $2), null, now() - interval '2 days')", [guildId, id]);
+  }
+  for (let i = 0; i < members.length; i++) {
+    await db.query(
+      "select app_private.give_from((select id from app_public.users where guild_id = $1 and discord_id = $2), $3, $4, $5, now() - interval '1 day')",
+      [guildId, members[i], members[(i + 1) % members.length], 10 + i * 7, `e2e-give-${i}`],
+    );
+  }
+  await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'vip', 'VIP rank', 'rank', 500)", [guildId]);
+  await db.query(
+    "insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values ($1, $2, 'ADMIN'), ($1, $3, 'AUDITOR')",
+    [guildId, ROLE_ADMIN, ROLE_AUDITOR],
+  );
+  fake = await startFakeDiscord();
+  fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [ROLE_ADMIN] } });
+  fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [ROLE_AUDITOR] } });
+  const port = await freePort();
+  server = await startTestServer({
+    PORT: String(port),
+    DEV_LOGIN: "false",
+    GUILD_ID: guildId,
+    PANEL_BASE_URL: `http://127.0.0.1:${port}`,
+    DISCORD_CLIENT_ID: fake.clientId,
+    DISCORD_CLIENT_SECRET: fake.clientSecret,
+    DISCORD_API_BASE_URL: fake.url,
+    RATE_LIMIT_AUTH_PER_MIN: "1000",
+    PANEL_DIST_DIR: DIST,
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fake?.close();
+  await db?.end();
+});
+
+describe("the panel in Chromium", () => {
+  it("signs in through Discord, browses members, adjusts a balance with a reason and finds it in the audit log", async () => {
+    const page = await signIn(admin());
+    await expect.poll(() => page.getByTestId("kpi-supply").textContent(), { timeout: 15_000 }).toMatch(/¢/);
+    await page.getByTestId("live-status").getByText("live").waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "dashboard.png") });
+
+    await page.getByRole("menuitem", { name: "Users" }).click();
+    await page.getByText("Bramble").waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "users.png") });
+    await page.getByPlaceholder("Name or Discord id").fill("Cind");
+    await expect.poll(() => page.locator("tbody tr").count(), { timeout: 10_000 }).toBe(1);
+    const before = await walletBalance(db, guildId, members[2]);
+    await page.getByText("Cinder").click();
+    await page.getByTestId("adjust-balance").click();
+    await page.getByLabel(/Amount in coins/).fill("250");
+    await expect(await page.getByTestId("adjust-balance-confirm").isDisabled()).toBe(true);
+    await page.getByLabel(/Reason/).fill("e2e goodwill credit");
+    await page.getByTestId("adjust-balance-confirm").click();
+    await page.getByText("Balance adjusted").waitFor();
+    await expect.poll(() => walletBalance(db, guildId, members[2])).toBe(before + 250);
+
+    await page.getByRole("menuitem", { name: "Audit log" }).click();
+    const row = page.locator("tbody tr", { hasText: "e2e goodwill credit" });
+    await row.waitFor();
+    await expect(await row.textContent()).toContain("adjust_balance");
+    await row.click();
+    const diff = page.getByTestId("audit-diff");
+    await diff.waitFor();
+    await expect(await diff.textContent()).toContain(String(before + 250));
+  });
+
+  it("shows a transaction made elsewhere in the live feed within 2 s, and renders transactions and reports", async () => {
+    const page = await signIn(admin());
+    await page.getByTestId("live-status").getByText("live").waitFor({ timeout: 15_000 });
+    // Made elsewhere: a give between two members, straight through the SQL rule.
+    const started = Date.now();
+    const { rows } = await db.query(
+      "select tx_id from app_private.give_from((select id from app_public.users where guild_id = $1 and discord_id = $2), $3, 42, 'e2e-live', now())",
+      [guildId, members[3], members[4]],
+    );
+    await page.locator(`[data-tx-id="${rows[0].tx_id}"]`).waitFor({ timeout: 2_000 });
+    console.log(`live feed: transaction visible ${Date.now() - started} ms after commit`);
+
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    await page.locator("tbody tr").first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "transactions.png") });
+    await page.getByRole("menuitem", { name: "Reports" }).click();
+    await page.getByTestId("top-earners").locator("tbody tr").first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, "reports.png"), fullPage: true });
+  });
+
+  it("shows an AUDITOR no write action", async () => {
+    const page = await signIn(auditor());
+    await page.getByRole("menuitem", { name: "Users" }).click();
+    await page.getByText("Dusk").click();
+    await page.getByText("Lifetime earned").waitFor();
+    for (const id of ["adjust-balance", "freeze", "unfreeze"]) expect(await page.getByTestId(id).count(), id).toBe(0);
+    await page.getByRole("menuitem", { name: "Rewards" }).click();
+    await page.getByText("VIP rank").waitFor();
+    expect(await page.getByRole("link", { name: "Create" }).count()).toBe(0);
+    await page.getByRole("menuitem", { name: "Events" }).click();
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByTestId("start-event").count()).toBe(0);
+    await page.getByRole("menuitem", { name: "Settings" }).click();
+    await page.getByTestId("guild-id").waitFor();
+    await page.getByText("Read-only for your role.").first().waitFor();
+    expect(await page.getByTestId("discord-setup").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(0);
+    // And the database agrees: an AUDITOR's adjustment is refused whatever the page shows.
+    const cookies = await page.context().cookies();
+    const cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const csrf = ((await (await fetch(`${server.url}/auth/session`, { headers: { cookie } })).json()) as { csrfToken: string }).csrfToken;
+    const res = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrf },
+      body: JSON.stringify({ query: `mutation($d: BigInt!) { adminAdjust(input: { discordId: $d, delta: "1", reason: "auditor tries" }) { adminAction { id } } }`, variables: { d: members[0] } }),
+    });
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe("PD001");
+  });
+});
