@@ -136,9 +136,10 @@ export async function gql<T = Record<string, any>>(query: string, variables: Rec
   }
   if (res.status === 401 || res.status === 403) throw new ApiError("Your session has ended: please sign in again.", 401);
   if (res.status === 429) throw new ApiError("Too many requests: wait a moment and retry.", 429);
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[] };
+  type Answer = { data?: T; errors?: { message: string; extensions?: { code?: string; key?: string; detail?: Record<string, unknown> } }[] };
+  let body: Answer;
   try {
-    body = await res.json();
+    body = (await res.json()) as Answer;
   } catch {
     throw new ApiError(`The server answered ${res.status}.`, res.status);
   }

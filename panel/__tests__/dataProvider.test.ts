@@ -1,0 +1,94 @@
+/**
+ * The panel's data provider against the real server (as a browser would call it, same origin):
+ * server-side paging, sorting and filtering; direct staff writes; and refusals (a trigger's PD001,
+ * a row RLS hides) surfacing as errors, never as an empty success.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { ApiClient, createGuild, startTestServer, superuserPool } from "../../server/__tests__/helpers.ts";
+import { dataProvider } from "../src/lib/dataProvider.ts";
+import { ApiError, loadSession } from "../src/lib/api.ts";
+
+let db: pg.Pool;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let guildId: string;
+let otherGuild: string;
+const realFetch = globalThis.fetch;
+
+/** Makes the panel's relative, same-origin requests go to the test server with `client`'s cookies. */
+function browserAs(client: ApiClient): void {
+  globalThis.fetch = (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const url = typeof input === "string" && input.startsWith("/") ? `${server.url}${input}` : input;
+    const headers = { ...(init.headers as Record<string, string>), ...(client.cookie ? { cookie: client.cookie } : {}) };
+    const res = await realFetch(url, { ...init, headers, redirect: "manual" });
+    client.keepCookies(res);
+    return res;
+  }) as typeof fetch;
+}
+
+async function signInAs(role: string): Promise<void> {
+  const client = new ApiClient(server.url);
+  const res = await client.login({ guildId, discordId: (BigInt(guildId) + 900n).toString(), kind: "staff", staffRole: role });
+  expect(res.status).toBe(200);
+  browserAs(client);
+  expect((await loadSession())?.staffRole).toBe(role);
+}
+
+beforeAll(async () => {
+  db = superuserPool();
+  ({ guildId } = await createGuild(db, 12, 10));
+  ({ guildId: otherGuild } = await createGuild(db, 1, 0));
+  for (let i = 1; i <= 12; i++) {
+    await db.query("update app_public.users set display_name = $3 where guild_id = $1 and discord_id = $2", [guildId, (BigInt(guildId) + BigInt(i)).toString(), `Member ${String(i).padStart(2, "0")}`]);
+  }
+  await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'cape', 'Cape', 'cosmetic', 40), ($2, 'cape', 'Other cape', 'cosmetic', 40)", [guildId, otherGuild]);
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  globalThis.fetch = realFetch;
+  await server?.close();
+  await db?.end();
+});
+
+describe("the panel's data provider", () => {
+  it("pages, sorts and filters on the server", async () => {
+    await signInAs("AUDITOR");
+    const page2 = await dataProvider.getList("users", { pagination: { page: 2, perPage: 5 }, sort: { field: "displayName", order: "DESC" }, filter: {} });
+    expect(page2.total).toBe(12);
+    expect(page2.data.map((u) => u.displayName)).toEqual(["Member 07", "Member 06", "Member 05", "Member 04", "Member 03"]);
+    const found = await dataProvider.getList("users", { pagination: { page: 1, perPage: 25 }, sort: { field: "id", order: "ASC" }, filter: { q: "ber 1" } });
+    expect(found.data.map((u) => u.displayName)).toEqual(["Member 10", "Member 11", "Member 12"]);
+    const tx = await dataProvider.getList("transactions", { pagination: { page: 1, perPage: 50 }, sort: { field: "seq", order: "DESC" }, filter: { type: "EARN", createdAt_gte: new Date(Date.now() - 3600_000).toISOString() } });
+    expect(tx.total).toBe(12);
+    expect(tx.data.every((t) => t.type === "EARN" && t.reason === "admin_adjust")).toBe(true);
+  });
+
+  it("writes the catalogue as OPERATOR and reads the audit of it", async () => {
+    await signInAs("OPERATOR");
+    const updated = await dataProvider.update("rewards", { id: "cape", data: { name: "Red cape", price: 45 }, previousData: { id: "cape", name: "Cape", price: 40 } });
+    expect(updated.data).toMatchObject({ id: "cape", name: "Red cape", price: "45" });
+    const created = await dataProvider.create("rewards", { data: { sku: "boots", name: "Boots", category: "COSMETIC", price: 12 } });
+    expect(created.data.id).toBe("boots");
+    const audit = await dataProvider.getList("adminActions", { pagination: { page: 1, perPage: 10 }, sort: { field: "id", order: "DESC" }, filter: { subjectType: "reward" } });
+    expect(audit.data.map((a) => a.action).sort()).toEqual(["insert_reward", "update_reward"]);
+    const other = await db.query("select name from app_public.rewards where guild_id = $1", [otherGuild]);
+    expect(other.rows).toEqual([{ name: "Other cape" }]);
+  });
+
+  it("surfaces refusals as errors: a role the trigger refuses (PD001), and a row RLS hides", async () => {
+    await signInAs("SUPPORT");
+    const refused = dataProvider.update("rewards", { id: "cape", data: { name: "Support cape" }, previousData: { id: "cape", name: "Red cape" } });
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    await expect(refused).rejects.toMatchObject({ code: "PD001" });
+    await signInAs("ADMIN");
+    const settings = await dataProvider.update("guildSettings", { id: guildId, data: { dailyAmount: 120 }, previousData: { id: guildId, dailyAmount: 100 } });
+    expect(settings.data.dailyAmount).toBe("120");
+    // Guild B's settings row is invisible to guild A's ADMIN: an error, not "saved".
+    await expect(dataProvider.update("guildSettings", { id: otherGuild, data: { dailyAmount: 1 }, previousData: { id: otherGuild } })).rejects.toBeInstanceOf(ApiError);
+    await expect(dataProvider.getOne("guildSettings", { id: otherGuild })).rejects.toMatchObject({ status: 404 });
+    const b = await db.query("select daily_amount from app_public.guild_settings where guild_id = $1", [otherGuild]);
+    expect(b.rows).toEqual([{ daily_amount: "100" }]);
+    expect((await db.query("select name from app_public.rewards where guild_id = $1 and sku = 'cape'", [guildId])).rows).toEqual([{ name: "Red cape" }]);
+  });
+});
