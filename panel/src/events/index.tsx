@@ -56,7 +56,7 @@ function StopEvent() {
 /** Economy events: time-boxed modifiers the SQL rules apply while active. */
 export function EventList() {
   return (
-    <List actions={<StartEvent />} sort={{ field: "startsAt", order: "DESC" }}>
+    <List actions={<StartEvent />} empty={false} sort={{ field: "startsAt", order: "DESC" }}>
       <Datagrid bulkActionButtons={false}>
         <TextField source="title" />
         <FunctionField label="Effect" render={(r: Record<string, unknown>) => describe(String(r.kind), r.value)} />

@@ -221,7 +221,7 @@ function writable(c: ResourceConfig, data: Record<string, unknown>, previous?: R
   for (const [k, v] of Object.entries(data)) {
     if (READ_ONLY.has(k) || !fields.has(k) || (typeof v === "object" && v !== null && !Array.isArray(v) && !["payload", "limits"].includes(k))) continue;
     if (previous && JSON.stringify(previous[k]) === JSON.stringify(v)) continue;
-    out[k] = v === "" ? null : v;
+    out[k] = v === "" || (Array.isArray(v) && v.length === 0) ? null : v;
   }
   return out;
 }

@@ -29,7 +29,7 @@ import { CoinsField } from "../common/fields.tsx";
 export function QuestList() {
   const { permissions } = usePermissions();
   return (
-    <List filters={[<SearchInput key="q" source="q" alwaysOn placeholder="Title" />]} sort={{ field: "id", order: "DESC" }} actions={<ListActions hasCreate={can(permissions, "manageQuests")} />}>
+    <List empty={false} filters={[<SearchInput key="q" source="q" alwaysOn placeholder="Title" />]} sort={{ field: "id", order: "DESC" }} actions={<ListActions hasCreate={can(permissions, "manageQuests")} />}>
       <Datagrid rowClick={can(permissions, "manageQuests") ? "edit" : false} bulkActionButtons={false}>
         <TextField source="title" />
         <TextField source="kind" />

@@ -30,7 +30,7 @@ const FULFILMENT = enumChoices(["none", "api", "voucher"]);
 export function RewardList() {
   const { permissions } = usePermissions();
   return (
-    <List filters={[<SearchInput key="q" source="q" alwaysOn placeholder="SKU or name" />]} sort={{ field: "sku", order: "ASC" }} actions={<ListActions hasCreate={can(permissions, "manageRewards")} />}>
+    <List empty={false} filters={[<SearchInput key="q" source="q" alwaysOn placeholder="SKU or name" />]} sort={{ field: "sku", order: "ASC" }} actions={<ListActions hasCreate={can(permissions, "manageRewards")} />}>
       <Datagrid rowClick={can(permissions, "manageRewards") ? "edit" : false} bulkActionButtons={false}>
         <TextField source="sku" label="SKU" />
         <TextField source="name" />

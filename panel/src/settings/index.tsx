@@ -75,12 +75,12 @@ function PricingSettings({ guildId, allowed }: { guildId: string; allowed: boole
 export function RoleMappingList() {
   const { permissions } = usePermissions();
   return (
-    <List resource="staffRoleMappings" actions={<ListActions hasCreate={can(permissions, "mapRoles")} />} title=" " sort={{ field: "discordRoleId", order: "ASC" }} disableSyncWithLocation>
+    <List resource="staffRoleMappings" empty={false} actions={<ListActions hasCreate={can(permissions, "mapRoles")} />} title=" " sort={{ field: "discordRoleId", order: "ASC" }} disableSyncWithLocation>
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <TextField source="discordRoleId" label="Discord role id" />
         <TextField source="staffRole" label="Staff role" />
         <DateField source="updatedAt" showTime />
-        {can(permissions, "mapRoles") && <DeleteWithConfirmButton confirmContent="Members with this Discord role lose this staff role at their next sign-in." />}
+        {can(permissions, "mapRoles") && <DeleteWithConfirmButton redirect={false} confirmContent="Members with this Discord role lose this staff role at their next sign-in." />}
       </Datagrid>
     </List>
   );
