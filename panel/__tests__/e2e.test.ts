@@ -6,14 +6,13 @@
  * screenshots (dashboard, users, transactions, reports) into docs/screenshots/.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createGuild, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
-import { startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
+import { createGuild, freePort, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
+import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "panel/dist");
@@ -31,16 +30,6 @@ let members: string[];
 const admin = () => (BigInt(guildId) + 801n).toString();
 const auditor = () => (BigInt(guildId) + 802n).toString();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fresh browser context signed in through the fake Discord as `userId`, on the dashboard. */
 async function signIn(userId: string): Promise<Page> {
@@ -83,17 +72,7 @@ beforeAll(async () => {
   fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [ROLE_ADMIN] } });
   fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [ROLE_AUDITOR] } });
   const port = await freePort();
-  server = await startTestServer({
-    PORT: String(port),
-    DEV_LOGIN: "false",
-    GUILD_ID: guildId,
-    PANEL_BASE_URL: `http://127.0.0.1:${port}`,
-    DISCORD_CLIENT_ID: fake.clientId,
-    DISCORD_CLIENT_SECRET: fake.clientSecret,
-    DISCORD_API_BASE_URL: fake.url,
-    RATE_LIMIT_AUTH_PER_MIN: "1000",
-    PANEL_DIST_DIR: DIST,
-  });
+  server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 }, 120_000);
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { ApiClient, createGuild, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
-import { startFakeDiscord, type FakeDiscord } from "./fake-discord.ts";
+import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "./fake-discord.ts";
 
 const PANEL = "http://panel.test.invalid";
 const ROLE_ADMIN = "111000000000000001";
@@ -46,6 +46,14 @@ async function discordSignIn(client: ApiClient, userId: string): Promise<Respons
   return res;
 }
 
+/** A client holding only a refresh token (as a thief would), with a CSRF pair that fits it. */
+async function holding(refreshToken: string): Promise<ApiClient> {
+  const client = new ApiClient(server.url);
+  client.cookies.set("gb_refresh", refreshToken);
+  client.csrfToken = ((await (await client.fetch("/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+  return client;
+}
+
 async function sessionOf(client: ApiClient): Promise<{ staffRole: string; kind: string; discordId: string } | null> {
   return ((await (await client.fetch("/auth/session")).json()) as { session: { staffRole: string; kind: string; discordId: string } | null }).session;
 }
@@ -69,15 +77,7 @@ beforeAll(async () => {
   user(staff(4), null);
   user(staff(5), [ROLE_AUDITOR]);
   user(owner, []);
-  server = await startTestServer({
-    DEV_LOGIN: "false",
-    GUILD_ID: guildId,
-    PANEL_BASE_URL: PANEL,
-    DISCORD_CLIENT_ID: fake.clientId,
-    DISCORD_CLIENT_SECRET: fake.clientSecret,
-    DISCORD_API_BASE_URL: fake.url,
-    RATE_LIMIT_AUTH_PER_MIN: "1000",
-  });
+  server = await startTestServer(discordServerEnv(fake, guildId, PANEL));
 });
 
 afterAll(async () => {
@@ -175,9 +175,7 @@ describe("sessions", () => {
     expect(((await old.json()) as { session: unknown }).session).toBeNull();
 
     // A thief replays the first refresh token (with a valid CSRF pair for that cookie).
-    const thief = new ApiClient(server.url);
-    thief.cookies.set("gb_refresh", first.refresh);
-    thief.csrfToken = ((await (await thief.fetch("/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+    const thief = await holding(first.refresh);
     const reuse = await thief.fetch("/auth/refresh", { method: "POST" });
     expect(reuse.status).toBe(401);
     expect(((await reuse.json()) as { error: string }).error).toBe("refresh_token_reused");
@@ -193,9 +191,7 @@ describe("sessions", () => {
     const access = client.cookies.get("gb_session")!;
     expect((await client.logout()).status).toBe(204);
     expect(await sessionOf(client)).toBeNull();
-    const again = new ApiClient(server.url);
-    again.cookies.set("gb_refresh", refresh);
-    again.csrfToken = ((await (await again.fetch("/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+    const again = await holding(refresh);
     expect((await again.fetch("/auth/refresh", { method: "POST" })).status).toBe(401);
     const old = await fetch(`${server.url}/auth/session`, { headers: { cookie: `gb_session=${access}` } });
     expect(((await old.json()) as { session: unknown }).session).toBeNull();
@@ -300,15 +296,7 @@ describe("request security", () => {
   });
 
   it("rate-limits the sign-in routes per client address", async () => {
-    const limited = await startTestServer({
-      DEV_LOGIN: "false",
-      GUILD_ID: guildId,
-      PANEL_BASE_URL: PANEL,
-      DISCORD_CLIENT_ID: fake.clientId,
-      DISCORD_CLIENT_SECRET: fake.clientSecret,
-      DISCORD_API_BASE_URL: fake.url,
-      RATE_LIMIT_AUTH_PER_MIN: "3",
-    });
+    const limited = await startTestServer({ ...discordServerEnv(fake, guildId, PANEL), RATE_LIMIT_AUTH_PER_MIN: "3" });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited.url}/auth/discord/login`, { redirect: "manual" })).status);

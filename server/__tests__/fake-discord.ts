@@ -32,6 +32,23 @@ export interface FakeDiscord {
 }
 
 /**
+ * The server environment for Discord sign-in against `fake`: the bound guild, the panel's origin,
+ * the fake's credentials and URL; no development login; sign-in rate limits out of the way (the
+ * suites sign in many times from one address).
+ */
+export function discordServerEnv(fake: FakeDiscord, guildId: string, panelBaseUrl: string): Record<string, string> {
+  return {
+    DEV_LOGIN: "false",
+    GUILD_ID: guildId,
+    PANEL_BASE_URL: panelBaseUrl,
+    DISCORD_CLIENT_ID: fake.clientId,
+    DISCORD_CLIENT_SECRET: fake.clientSecret,
+    DISCORD_API_BASE_URL: fake.url,
+    RATE_LIMIT_AUTH_PER_MIN: "1000",
+  };
+}
+
+/**
  * Starts the fake on 127.0.0.1 (port 0).
  *
  * @param clientId - the application id the server is configured with.

@@ -1,5 +1,6 @@
 /** Shared fixtures for the server's vitest suites: real database, real server, real HTTP. */
 import { randomInt } from "node:crypto";
+import { createServer as createNetServer } from "node:net";
 import pg from "pg";
 import { inject } from "vitest";
 import { createLogger, createPool } from "@guildbank/lib";
@@ -80,6 +81,18 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await pool.end().catch(() => {});
     },
   };
+}
+
+/** A free TCP port on 127.0.0.1 (for a server whose URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** A GraphQL response. */

@@ -1,9 +1,8 @@
 import { useEffect, useState } from "react";
 import { Title, useNotify } from "react-admin";
 import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Typography, Chip } from "@mui/material";
-import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, CartesianGrid } from "recharts";
 import { useLive } from "../live/LiveProvider.tsx";
-import { loadReport, type ReportDay } from "../reports/index.tsx";
+import { DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
 import { formatCoins } from "../common/fields.tsx";
 
 function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -74,15 +73,7 @@ export function Dashboard() {
         <Card>
           <CardHeader title="Money supply, 14 days" />
           <CardContent>
-            <ResponsiveContainer width="100%" height={300}>
-              <LineChart data={rows ?? []}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} />
-                <Tooltip />
-                <Line type="monotone" dataKey="supply" stroke="#5865f2" dot={false} isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
+            <DailyLineChart rows={rows ?? []} dataKey="supply" color="#5865f2" height={300} />
           </CardContent>
         </Card>
       </Grid>

@@ -2,27 +2,23 @@ import {
   ArrayInput,
   BooleanField,
   BooleanInput,
-  Create,
   Datagrid,
   DateField,
   DateTimeInput,
-  DeleteWithConfirmButton,
-  Edit,
   List,
   ListActions,
   NumberInput,
-  SaveButton,
   SearchInput,
   SelectInput,
   SimpleForm,
   SimpleFormIterator,
   TextField,
   TextInput,
-  Toolbar,
   required,
   usePermissions,
 } from "react-admin";
 import { can } from "../lib/permissions.ts";
+import { FormToolbar, editAndCreate } from "../common/forms.tsx";
 import { CoinsField } from "../common/fields.tsx";
 
 /** Trivia and check-in quests; OPERATOR and above manage them (audited by the database). */
@@ -47,12 +43,7 @@ function QuestForm({ create }: { create?: boolean }) {
   const { permissions } = usePermissions();
   return (
     <SimpleForm
-      toolbar={
-        <Toolbar sx={{ justifyContent: "space-between" }}>
-          <SaveButton />
-          {!create && can(permissions, "manageQuests") && <DeleteWithConfirmButton confirmContent="Members lose access to this quest. Continue?" />}
-        </Toolbar>
-      }
+      toolbar={<FormToolbar canDelete={!create && can(permissions, "manageQuests")} confirm="Members lose access to this quest. Continue?" />}
     >
       <SelectInput source="kind" choices={[{ id: "trivia", name: "trivia" }, { id: "check_in", name: "check-in" }]} validate={required()} defaultValue="trivia" />
       <TextInput source="title" validate={required()} fullWidth />
@@ -76,18 +67,8 @@ function QuestForm({ create }: { create?: boolean }) {
   );
 }
 
-export function QuestEdit() {
-  return (
-    <Edit mutationMode="pessimistic">
-      <QuestForm />
-    </Edit>
-  );
-}
-
-export function QuestCreate() {
-  return (
-    <Create redirect="list">
-      <QuestForm create />
-    </Create>
-  );
-}
+const pages = editAndCreate(QuestForm);
+/** Edit a quest. */
+export const QuestEdit = pages.EditPage;
+/** Create a quest. */
+export const QuestCreate = pages.CreatePage;

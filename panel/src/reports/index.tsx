@@ -50,6 +50,21 @@ export async function loadReport(days: number) {
   return { rows, top: d.reportTopEarners.nodes };
 }
 
+/** A line over the days of a report (one series). */
+export function DailyLineChart({ rows, dataKey, color, height }: { rows: ReportDay[]; dataKey: keyof ReportDay; color: string; height: number }) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <LineChart data={rows}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="day" fontSize={11} />
+        <YAxis fontSize={11} />
+        <Tooltip />
+        <Line type="monotone" dataKey={dataKey} stroke={color} dot={false} isAnimationActive={false} />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + Number(b), 0);
 
 /** The economy reports: money supply, faucets vs sinks, fees, velocity, top earners. */
@@ -86,15 +101,7 @@ export function Reports() {
         <Grid container spacing={2}>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Money supply</h3>
-            <ResponsiveContainer width="100%" height={240}>
-              <LineChart data={data?.rows ?? []}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} />
-                <Tooltip />
-                <Line type="monotone" dataKey="supply" stroke="#5865f2" dot={false} isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
+            <DailyLineChart rows={data?.rows ?? []} dataKey="supply" color="#5865f2" height={240} />
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Faucets vs sinks</h3>
@@ -124,15 +131,7 @@ export function Reports() {
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Velocity (volume ÷ supply, per day)</h3>
-            <ResponsiveContainer width="100%" height={200}>
-              <LineChart data={data?.rows ?? []}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} />
-                <Tooltip />
-                <Line type="monotone" dataKey="velocity" stroke="#eb459e" dot={false} isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
+            <DailyLineChart rows={data?.rows ?? []} dataKey="velocity" color="#eb459e" height={200} />
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Top earners</h3>

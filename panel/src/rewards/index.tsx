@@ -1,11 +1,8 @@
 import {
   BooleanField,
   BooleanInput,
-  Create,
   Datagrid,
   DateTimeInput,
-  DeleteWithConfirmButton,
-  Edit,
   List,
   ListActions,
   NumberField,
@@ -15,12 +12,11 @@ import {
   SimpleForm,
   TextField,
   TextInput,
-  Toolbar,
-  SaveButton,
   usePermissions,
   required,
 } from "react-admin";
 import { can } from "../lib/permissions.ts";
+import { FormToolbar, editAndCreate } from "../common/forms.tsx";
 import { CoinsField, enumChoices } from "../common/fields.tsx";
 
 const CATEGORIES = enumChoices(["money", "rank", "cosmetic", "voucher"]);
@@ -49,12 +45,7 @@ function RewardForm({ create }: { create?: boolean }) {
   const { permissions } = usePermissions();
   return (
     <SimpleForm
-      toolbar={
-        <Toolbar sx={{ justifyContent: "space-between" }}>
-          <SaveButton />
-          {!create && can(permissions, "manageRewards") && <DeleteWithConfirmButton confirmContent="The SKU disappears from the shop. Continue?" />}
-        </Toolbar>
-      }
+      toolbar={<FormToolbar canDelete={!create && can(permissions, "manageRewards")} confirm="The SKU disappears from the shop. Continue?" />}
     >
       <TextInput source="sku" label="SKU" validate={required()} disabled={!create} helperText="lower-case letters, digits, _ . -" />
       <TextInput source="name" validate={required()} />
@@ -70,18 +61,8 @@ function RewardForm({ create }: { create?: boolean }) {
   );
 }
 
-export function RewardEdit() {
-  return (
-    <Edit mutationMode="pessimistic">
-      <RewardForm />
-    </Edit>
-  );
-}
-
-export function RewardCreate() {
-  return (
-    <Create redirect="list">
-      <RewardForm create />
-    </Create>
-  );
-}
+const pages = editAndCreate(RewardForm);
+/** Edit a reward. */
+export const RewardEdit = pages.EditPage;
+/** Create a reward. */
+export const RewardCreate = pages.CreatePage;
