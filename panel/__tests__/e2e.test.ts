@@ -11,15 +11,16 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { createGuild, freePort, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
+import { seedDemo } from "@guildbank/db";
+import { dbUrls, freePort, newGuildId, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
 import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "panel/dist");
 const SHOTS = path.join(ROOT, "docs/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ROLE_ADMIN = "222000000000000001";
-const ROLE_AUDITOR = "222000000000000002";
+const roleAdmin = () => (BigInt(guildId) + 800n).toString();
+const roleAuditor = () => (BigInt(guildId) + 803n).toString();
 
 let db: pg.Pool;
 let fake: FakeDiscord;
@@ -50,27 +51,14 @@ beforeAll(async () => {
   }
   mkdirSync(SHOTS, { recursive: true });
   db = superuserPool();
-  ({ guildId, memberIds: members } = await createGuild(db, 6, 300));
-  await db.query("select app_hidden.record_guild($1, 'Panel e2e guild', null)", [guildId]);
-  // Some history for the pages: daily claims and gives between the members, names for the list.
-  for (const [i, id] of members.entries()) {
-    await db.query("update app_public.users set display_name = $3 where guild_id = $1 and discord_id = $2", [guildId, id, ["Aurora", "Bramble", "Cinder", "Dusk", "Ember", "Fable"][i]]);
-    await db.query("select app_private.claim_daily_for((select id from app_public.users where guild_id = $1 and discord_id = $2), null, now() - interval '2 days')", [guildId, id]);
-  }
-  for (let i = 0; i < members.length; i++) {
-    await db.query(
-      "select app_private.give_from((select id from app_public.users where guild_id = $1 and discord_id = $2), $3, $4, $5, now() - interval '1 day')",
-      [guildId, members[i], members[(i + 1) % members.length], 10 + i * 7, `e2e-give-${i}`],
-    );
-  }
-  await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'vip', 'VIP rank', 'rank', 500)", [guildId]);
-  await db.query(
-    "insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values ($1, $2, 'ADMIN'), ($1, $3, 'AUDITOR')",
-    [guildId, ROLE_ADMIN, ROLE_AUDITOR],
-  );
+  // The demo guild (as npm start seeds it, written through the real rules): 26 members with three
+  // weeks of history, quests, a shop and role mappings (Discord roles guild+800 ADMIN, +803 AUDITOR).
+  guildId = newGuildId().toString();
+  await seedDemo(dbUrls().owner, { guildId, guildName: "Panel e2e guild", members: 26, days: 21 });
+  members = Array.from({ length: 26 }, (_, i) => (BigInt(guildId) + BigInt(i + 1)).toString());
   fake = await startFakeDiscord();
-  fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [ROLE_ADMIN] } });
-  fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [ROLE_AUDITOR] } });
+  fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [roleAdmin()] } });
+  fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [roleAuditor()] } });
   const port = await freePort();
   server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
@@ -91,12 +79,12 @@ describe("the panel in Chromium", () => {
     await page.screenshot({ path: path.join(SHOTS, "dashboard.png") });
 
     await page.getByRole("menuitem", { name: "Users" }).click();
-    await page.getByText("Bramble").waitFor();
+    await page.getByRole("cell", { name: "Bramble", exact: true }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, "users.png") });
     await page.getByPlaceholder("Name or Discord id").fill("Cind");
     await expect.poll(() => page.locator("tbody tr").count(), { timeout: 10_000 }).toBe(1);
     const before = await walletBalance(db, guildId, members[2]);
-    await page.getByText("Cinder").click();
+    await page.getByRole("cell", { name: "Cinder", exact: true }).click();
     await page.getByTestId("adjust-balance").click();
     await page.getByLabel(/Amount in coins/).fill("250");
     await expect(await page.getByTestId("adjust-balance-confirm").isDisabled()).toBe(true);
@@ -138,11 +126,11 @@ describe("the panel in Chromium", () => {
   it("shows an AUDITOR no write action", async () => {
     const page = await signIn(auditor());
     await page.getByRole("menuitem", { name: "Users" }).click();
-    await page.getByText("Dusk").click();
+    await page.getByRole("cell", { name: "Dusk", exact: true }).click();
     await page.getByText("Lifetime earned").waitFor();
     for (const id of ["adjust-balance", "freeze", "unfreeze"]) expect(await page.getByTestId(id).count(), id).toBe(0);
     await page.getByRole("menuitem", { name: "Rewards" }).click();
-    await page.getByText("VIP rank").waitFor();
+    await page.locator("tbody tr").first().waitFor();
     expect(await page.getByRole("link", { name: "Create" }).count()).toBe(0);
     await page.getByRole("menuitem", { name: "Events" }).click();
     await page.waitForLoadState("networkidle");

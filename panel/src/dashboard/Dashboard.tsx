@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Title, useNotify } from "react-admin";
+import { Title, useGetMany, useNotify } from "react-admin";
 import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Typography, Chip } from "@mui/material";
 import { useLive } from "../live/LiveProvider.tsx";
 import { DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
@@ -21,6 +21,13 @@ function Kpi({ label, value, testId }: { label: string; value: string; testId?: 
 /** The live transaction feed (Server-Sent Events): newest first, no refresh needed. */
 export function LiveFeed() {
   const { transactions, connected } = useLive();
+  const ids = [...new Set(transactions.flatMap((t) => [t.user_id, t.counterparty_id]).filter((id): id is number => id !== null))];
+  const { data: members } = useGetMany("users", { ids }, { enabled: ids.length > 0 });
+  const name = (id: number | null) => {
+    if (id === null) return "—";
+    const m = members?.find((u) => String(u.id) === String(id));
+    return m ? String(m.displayName || m.discordId) : `#${id}`;
+  };
   return (
     <Card>
       <CardHeader title="Live transactions" action={<Chip size="small" label={connected ? "live" : "connecting"} color={connected ? "success" : "default"} />} />
@@ -34,7 +41,7 @@ export function LiveFeed() {
           <ListItem key={t.tx_id} data-tx-id={t.tx_id} divider>
             <ListItemText
               primary={`${t.type} · ${t.reason} · ${formatCoins(t.amount)}`}
-              secondary={`${new Date(t.created_at).toLocaleString()} · member #${t.user_id ?? "—"}${t.counterparty_id ? ` → #${t.counterparty_id}` : ""}`}
+              secondary={`${new Date(t.created_at).toLocaleString()} · ${name(t.user_id)}${t.counterparty_id ? ` → ${name(t.counterparty_id)}` : ""}`}
             />
           </ListItem>
         ))}

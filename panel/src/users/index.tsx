@@ -21,7 +21,7 @@ import {
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
-import { CoinsField, StatusChip, formatCoins } from "../common/fields.tsx";
+import { CoinsField, MemberField, StatusChip, formatCoins } from "../common/fields.tsx";
 import { JsonDiff } from "../adminActions/index.tsx";
 
 const filters = [<SearchInput key="q" source="q" alwaysOn placeholder="Name or Discord id" />, <BooleanInput key="frozen" source="frozen" label="Frozen" />];
@@ -138,14 +138,7 @@ export function UserShow() {
           <DateField source="createdAt" showTime />
         </Tab>
         <Tab label="Activity" path="activity">
-          <ReferenceManyField reference="transactions" target="userId" pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
-            <Datagrid bulkActionButtons={false}>
-              <DateField source="createdAt" showTime />
-              <TextField source="type" />
-              <TextField source="reason" />
-              <CoinsField source="amount" />
-            </Datagrid>
-          </ReferenceManyField>
+          <Activity />
         </Tab>
         <Tab label="Ledger" path="ledger">
           <LedgerEntries />
@@ -155,6 +148,24 @@ export function UserShow() {
         </Tab>
       </TabbedShowLayout>
     </Show>
+  );
+}
+
+/** The member's transactions: those about them and those where they are the counterparty (gives received). */
+function Activity() {
+  const record = useRecordContext();
+  if (!record) return null;
+  return (
+    <ReferenceManyField reference="transactions" target="or" source="id" record={{ id: [{ userId: { equalTo: record.id } }, { counterpartyId: { equalTo: record.id } }] } as never} pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
+      <Datagrid bulkActionButtons={false}>
+        <DateField source="createdAt" showTime />
+        <TextField source="type" />
+        <TextField source="reason" />
+        <CoinsField source="amount" />
+        <MemberField source="user" label="Member" />
+        <MemberField source="counterparty" label="Counterparty" />
+      </Datagrid>
+    </ReferenceManyField>
   );
 }
 
