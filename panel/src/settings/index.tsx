@@ -86,6 +86,7 @@ export function RoleMappingList() {
   );
 }
 
+/** Maps one more Discord role (by id) to a staff role (SUPERADMIN only; the database refuses others). */
 export function RoleMappingCreate() {
   return (
     <Create resource="staffRoleMappings" redirect="/settings">
