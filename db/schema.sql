@@ -3867,9 +3867,10 @@ CREATE FUNCTION app_private.tg_minecraft_payouts__queue() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  -- One attempt: the row's state machine, not the queue, decides; a payout is never resent automatically.
+  -- Retries only help while the payout is queued (the listener not logged in): the row's state machine, not the
+  -- queue, decides, and app_hidden.payout_begin lets /pay out at most once.
   perform graphile_worker.add_job('minecraft__payout', json_build_object('payout_id', new.id),
-    job_key := 'minecraft__payout:' || new.id, max_attempts := 1);
+    job_key := 'minecraft__payout:' || new.id, max_attempts := 25);
   return null;
 end;
 $$;
@@ -3880,7 +3881,7 @@ ALTER FUNCTION app_private.tg_minecraft_payouts__queue() OWNER TO guildbank_owne
 -- Name: FUNCTION tg_minecraft_payouts__queue(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), one attempt only.';
+COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), retried with backoff while the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again.';
 
 --
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

@@ -1,5 +1,5 @@
 --! Previous: sha1:b70a91f5e709fba6db7bdf03483583c3d5710374
---! Hash: sha1:d5ed0a99d4b46f389f80abc567bd01a33f80f2ec
+--! Hash: sha1:def05a205510f6c8ba0df41bea492da0731027c5
 --! Message: minecraft: IGN links, record_payment, payouts, vouchers, webhook nonces, API refund
 
 -- Minecraft (issue #6): IGN links, in-game payments (record_payment), in-game payouts (/pay), vouchers and the
@@ -331,14 +331,16 @@ create function app_private.tg_minecraft_payouts__queue() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  -- One attempt: the row's state machine, not the queue, decides; a payout is never resent automatically.
+  -- Retries only help while the payout is queued (the listener not logged in): the row's state machine, not the
+  -- queue, decides, and app_hidden.payout_begin lets /pay out at most once.
   perform graphile_worker.add_job('minecraft__payout', json_build_object('payout_id', new.id),
-    job_key := 'minecraft__payout:' || new.id, max_attempts := 1);
+    job_key := 'minecraft__payout:' || new.id, max_attempts := 25);
   return null;
 end;
 $$;
 comment on function app_private.tg_minecraft_payouts__queue() is
-  'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), one attempt only.';
+  'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), retried with backoff while '
+  'the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again.';
 create trigger _500_queue_payout after insert on app_public.minecraft_payouts
   for each row execute function app_private.tg_minecraft_payouts__queue();
 
