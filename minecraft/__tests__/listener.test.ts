@@ -7,7 +7,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, createPool, withClaims } from "@guildbank/lib";
-import { createListener, startPayoutRunner, type Listener, type PayoutRunner } from "../src/index.ts";
+import { ConfigError } from "@guildbank/lib";
+import { createListener, createListenerMetrics, loadMinecraftConfig, startHealthServer, startPayoutRunner, type Listener, type ListenerMetrics, type PayoutRunner } from "../src/index.ts";
 import { startFakeServer, type FakeServer } from "./fake-server.ts";
 import { createMinecraftGuild, dbUrls, ledgerViolations, mcdBalance, superuserPool, testConfig, waitFor } from "./helpers.ts";
 
@@ -19,6 +20,7 @@ let runner: PayoutRunner;
 let guildId: string;
 let alice: string;
 let bob: string;
+let metrics: ListenerMetrics;
 
 beforeAll(async () => {
   db = superuserPool();
@@ -27,12 +29,13 @@ beforeAll(async () => {
   fake = await startFakeServer();
   const config = testConfig(fake.port, guildId);
   const logger = createLogger("minecraft-test", "silent");
-  listener = createListener({ config, pool, logger });
+  metrics = createListenerMetrics();
+  listener = createListener({ config, pool, logger, metrics });
   const joined = fake.joined();
   listener.start();
   await joined;
   await waitFor("login", () => listener.connected);
-  runner = await startPayoutRunner({ config, listener, pool, logger }, 200);
+  runner = await startPayoutRunner({ config, listener, pool, logger, metrics }, 200);
 }, 60_000);
 
 afterAll(async () => {
@@ -155,5 +158,32 @@ describe("minecraft listener", () => {
     await waitFor("late confirmation", async () => (await payout(id)).status === "confirmed");
     expect(await mcdBalance(db, guildId, alice, "escrow")).toBe(0n);
     expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("answers its health probe and exposes its metrics", async () => {
+    const health = await startHealthServer("127.0.0.1", 0, listener, pool, metrics);
+    try {
+      const res = await fetch(`${health.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "ok", minecraft: "connected", database: "ok" });
+      const text = await (await fetch(`${health.url}/metrics`)).text();
+      expect(text).toMatch(/guildbank_minecraft_payments_total\{status="credited"\} \d+/);
+      expect(text).toMatch(/guildbank_minecraft_connected 1/);
+    } finally {
+      await health.close();
+    }
+  });
+});
+
+describe("listener configuration", () => {
+  it("names what is missing or malformed", () => {
+    expect(() => loadMinecraftConfig({})).toThrow(ConfigError);
+    const base = { DATABASE_URL: "postgres://x@127.0.0.1/db", MINECRAFT_GUILD_ID: "123456789012345678", MINECRAFT_HOST: "mc", MINECRAFT_USERNAME: "Bot" };
+    const config = loadMinecraftConfig(base);
+    expect(config).toMatchObject({ MINECRAFT_PORT: 25565, MINECRAFT_VERSION: "1.21.10", MINECRAFT_AUTH: "microsoft", MINECRAFT_PAYMENT_MAX: 100_000_000_000n });
+    expect(() => loadMinecraftConfig({ ...base, MINECRAFT_PAYMENT_PATTERNS: '["^(\\w+) paid (\\d+)$"]' })).toThrow(/MINECRAFT_PAYMENT_PATTERNS/);
+    expect(() => loadMinecraftConfig({ ...base, MINECRAFT_PAY_COMMAND: "pay {ign}" })).toThrow(/MINECRAFT_PAY_COMMAND/);
+    expect(() => loadMinecraftConfig({ ...base, MINECRAFT_PAYMENT_MAX: "1.2.3" })).toThrow(/MINECRAFT_PAYMENT_MAX/);
+    expect(loadMinecraftConfig({ ...base, MINECRAFT_PAYMENT_MAX: "2.5k" }).MINECRAFT_PAYMENT_MAX).toBe(250_000n);
   });
 });

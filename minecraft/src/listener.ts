@@ -148,7 +148,7 @@ export function createListener(options: ListenerOptions): Listener {
     if (payment) {
       const source = `${config.MINECRAFT_LISTENER_ID}:${sessionId ?? "none"}`;
       const key = String(++lineNo);
-      logger.info({ line: payment.line, source, key, ok: payment.ok }, "payment line");
+      logger.info({ raw: text, line: payment.line, source, key, ok: payment.ok }, "payment line");
       metrics?.lines.inc({ kind: "payment" });
       if (!payment.ok) {
         logger.warn({ line: payment.line, problem: payment.problem }, "payment line with an unusable amount: not recorded");
@@ -185,7 +185,7 @@ export function createListener(options: ListenerOptions): Listener {
     }
     const confirm = matchLine(text, confirms, "ign", config.MINECRAFT_PAYMENT_MAX);
     if (confirm?.ok) {
-      logger.info({ line: confirm.line }, "payout confirmation line");
+      logger.info({ raw: text, line: confirm.line }, "payout confirmation line");
       metrics?.lines.inc({ kind: "confirmation" });
       enqueue(async () => {
         const rows = await persist("confirm_payout", () =>

@@ -191,6 +191,34 @@ describe("voucher fulfilment and /webhooks/redeem", () => {
     expect(await ledgerViolations(db, guildId)).toEqual([]);
   });
 
+  it("a redemption racing the escrow-timeout refund: exactly one of them happens, every time", async () => {
+    const { guildId, memberIds: [buyer] } = await createGuild(db, 1, 1000);
+    await addReward(guildId, "race", 10, "voucher");
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const orderId = await buy(guildId, buyer, "race");
+      const code = await voucherFor(orderId);
+      const [redeem] = await Promise.all([
+        post("/webhooks/redeem", REDEEM_SECRET, { code, nonce: randomUUID() }),
+        db.query("select app_hidden.refund_expired_orders(now() + interval '73 hours')"),
+      ]);
+      const o = await order(orderId);
+      const { rows } = await db.query("select status::text from app_public.vouchers where code = $1", [code]);
+      if (redeem.status === 200) {
+        expect(o.status).toBe("fulfilled");
+        expect(rows[0].status).toBe("redeemed");
+      } else {
+        expect(redeem.status).toBe(410);
+        expect(o.status).toBe("refunded");
+        expect(rows[0].status).toBe("void");
+      }
+      outcomes.push(o.status);
+    }
+    const fulfilled = outcomes.filter((s) => s === "fulfilled").length;
+    expect(await walletBalance(db, guildId, buyer)).toBe(1000 - 10 * fulfilled);
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
   it("an unknown code is 404, a refunded order's voucher is 410, a malformed body 400", async () => {
     const { guildId, memberIds: [buyer] } = await createGuild(db, 1, 100);
     await addReward(guildId, "hat", 10, "voucher");
