@@ -69,16 +69,7 @@ export const workerConfigSchema = z
       }, "must be an http(s) URL")
       .optional(),
     ALERT_RATE_LIMIT_PER_MINUTE: env.int(1, 120).default(10),
-    MINECRAFT_API_URL: z
-      .string()
-      .refine((v) => {
-        try {
-          return ["https:", "http:"].includes(new URL(v).protocol);
-        } catch {
-          return false;
-        }
-      }, "must be an http(s) URL")
-      .optional(),
+    MINECRAFT_API_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
     MINECRAFT_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
     MINECRAFT_API_MAX_ATTEMPTS: env.int(1, 20).default(5),
     MINECRAFT_API_BACKOFF_MS: env.int(1, 600_000).default(2000),
