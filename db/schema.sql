@@ -4116,6 +4116,53 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
+-- Name: assign_payment(bigint, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) RETURNS app_public.minecraft_payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users := app_private.staff_target(discord_id, reason);
+  v app_public.minecraft_payments;
+  v_before jsonb;
+  v_tx uuid;
+begin
+  select * into v from app_public.minecraft_payments p
+   where p.id = payment_id and p.guild_id = app_public.current_guild_id()
+   for update;
+  if v.id is null then
+    perform app_private.raise_error('PY004', 'payment_not_found', jsonb_build_object('payment_id', payment_id));
+  end if;
+  if v.status <> 'unmatched' then
+    perform app_private.raise_error('PY005', 'payment_not_unmatched', jsonb_build_object('status', v.status));
+  end if;
+  v_before := to_jsonb(v);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'earn', app_public.current_discord_id(), v_user.id, v.amount, 'MCD', 'minecraft_payment_assigned',
+      jsonb_build_object('payment_id', v.id, 'payer_ign', v.payer_ign, 'why', reason), now())
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(v.guild_id, app_private.mcd_account(v.guild_id, null, 'treasury'),
+    app_private.mcd_account(v.guild_id, v_user.id, 'wallet'), v.amount, 'minecraft_payment', v_tx);
+  update app_public.minecraft_payments p set status = 'credited', user_id = v_user.id where p.id = v.id returning * into v;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), v_role, 'assign_payment', 'minecraft_payment', v.id::text,
+      v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION assign_payment(payment_id bigint, discord_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) credit an unmatched payment (an unlinked IGN) to a member after checking who paid: the amount moves from the guild''s MCD treasury to the member''s MCD wallet, the payment becomes credited; audited. Errors: AU001, PD001, PD002, RS001, MB002, PY004 payment_not_found, PY005 payment_not_unmatched. Source: issue #6 (unlinked payments wait for staff).';
+
+--
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7652,6 +7699,13 @@ GRANT ALL ON FUNCTION app_private.watch_stream(p_guild_ids bigint[], p_instance 
 
 REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION assign_payment(payment_id bigint, discord_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -92,6 +92,7 @@ select set_eq(
     -- functions for coins_listener, voucher issue and the API refund for the worker
     ('coins_staff', 'app_public.link_minecraft(bigint,text,text)'),
     ('coins_staff', 'app_public.resolve_payout(bigint,boolean,text)'),
+    ('coins_staff', 'app_public.assign_payment(bigint,bigint,text)'),
     ('coins_player', 'app_public.request_payout(bigint,text)'),
     ('coins_listener', 'app_hidden.record_payment(text,bigint,text,timestamp with time zone,text,text)'),
     ('coins_listener', 'app_hidden.payout_begin(bigint)'),
@@ -151,7 +152,7 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('admin_adjust', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+  $$values ('admin_adjust', 'v', true), ('assign_payment', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
            ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
            ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('edit_listing_price', 'v', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),

@@ -1,5 +1,5 @@
 begin;
-select plan(64);
+select plan(70);
 \ir lib/helpers.psql
 -- Minecraft (issue #6): IGN links, record_payment (replay, pairing, distinct identical payments), payouts (queued ->
 -- sent -> confirmed | failed, never twice, staff resolution), vouchers (redeem = deliver, exclusive with refund), webhook
@@ -98,6 +98,24 @@ select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090,
     'select count(*) as n from app_public.minecraft_payments') -> 0 ->> 'n', '7', 'RLS: staff see the guild''s payments');
 select is(pg_temp.error_as('coins_listener', 910000000000000001, null, null, 'select 1 from app_public.minecraft_payments') ->> 'code',
   '42501', 'the listener reads no table');
+
+-- Staff assign an unmatched payment -------------------------------------------------------------------------------------
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPPORT',
+    format('select app_public.assign_payment(%s, 910000000000000012, %L)', (select id from app_public.minecraft_payments where payer_ign = 'Stranger'), 'bob paid from an alt')) ->> 'code',
+  'PD001', 'assign_payment: SUPPORT may not');
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    format('select app_public.assign_payment(%s, 910000000000000012, %L)', (select min(id) from app_public.minecraft_payments), 'wrong one')) ->> 'code',
+  'PY005', 'assign_payment: a credited payment is PY005');
+select is(pg_temp.error_as('coins_staff', 920000000000000001, 920000000000000090, 'ADMIN',
+    format('select app_public.assign_payment(%s, 920000000000000011, %L)', (select id from app_public.minecraft_payments where payer_ign = 'Stranger'), 'other guild')) ->> 'code',
+  'PY004', 'assign_payment: a payment of another guild is PY004');
+select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
+    format('select status, user_id from app_public.assign_payment(%s, 910000000000000012, %L)', (select id from app_public.minecraft_payments where payer_ign = 'Stranger'), 'bob paid from an alt')) -> 0,
+  jsonb_build_object('status', 'credited', 'user_id', pg_temp.uid(910000000000000001, 910000000000000012)),
+  'assign_payment: an ADMIN credits an unmatched payment to a member');
+select is(array[pg_temp.mcd(910000000000000001, 910000000000000012), pg_temp.gmcd(910000000000000001, 'treasury')], array[500, 0]::bigint[],
+  '... from the guild''s MCD treasury to the member''s MCD wallet');
+select ok(exists (select 1 from app_public.admin_actions where action = 'assign_payment' and reason = 'bob paid from an alt'), '... audited');
 
 -- Payouts -------------------------------------------------------------------------------------------------------------
 select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000012, null,

@@ -66,6 +66,8 @@ export const ERRORS = {
     key: "payout_not_resolvable",
     message: "That payout is {status}: only an unconfirmed payout still in escrow can be resolved.",
   },
+  PY004: { key: "payment_not_found", message: "That payment does not exist in this server." },
+  PY005: { key: "payment_not_unmatched", message: "That payment is already {status}; only unmatched payments can be assigned." },
   VC001: { key: "voucher_not_found", message: "That voucher code does not exist." },
   VC002: { key: "voucher_already_redeemed", message: "That voucher was already redeemed." },
   VC003: { key: "voucher_expired", message: "That voucher has expired or its order was refunded." },

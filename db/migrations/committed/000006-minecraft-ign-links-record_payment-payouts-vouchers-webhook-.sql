@@ -1,5 +1,5 @@
 --! Previous: sha1:b70a91f5e709fba6db7bdf03483583c3d5710374
---! Hash: sha1:def05a205510f6c8ba0df41bea492da0731027c5
+--! Hash: sha1:277dc6aad2b82164c8dd375d0f3b66f93c8b0296
 --! Message: minecraft: IGN links, record_payment, payouts, vouchers, webhook nonces, API refund
 
 -- Minecraft (issue #6): IGN links, in-game payments (record_payment), in-game payouts (/pay), vouchers and the
@@ -20,6 +20,7 @@ drop function if exists app_hidden.confirm_payout(text, bigint, text, timestampt
 drop function if exists app_hidden.payout_begin(bigint);
 drop function if exists app_public.request_payout(bigint, text);
 drop function if exists app_private.request_payout_for(bigint, bigint, text, timestamptz);
+drop function if exists app_public.assign_payment(bigint, bigint, text);
 drop function if exists app_hidden.record_payment(text, bigint, text, timestamptz, text, text);
 drop function if exists app_private.record_payment_for(bigint, text, text, text, bigint, text, timestamptz, integer);
 drop function if exists app_public.link_minecraft(bigint, text, text);
@@ -293,6 +294,46 @@ comment on function app_hidden.record_payment(text, bigint, text, timestamptz, t
   'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook '
   '(coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: '
   'app_private.record_payment_for; AU001 without a guild claim.';
+
+create function app_public.assign_payment(payment_id bigint, discord_id bigint, reason text)
+returns app_public.minecraft_payments
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users := app_private.staff_target(discord_id, reason);
+  v app_public.minecraft_payments;
+  v_before jsonb;
+  v_tx uuid;
+begin
+  select * into v from app_public.minecraft_payments p
+   where p.id = payment_id and p.guild_id = app_public.current_guild_id()
+   for update;
+  if v.id is null then
+    perform app_private.raise_error('PY004', 'payment_not_found', jsonb_build_object('payment_id', payment_id));
+  end if;
+  if v.status <> 'unmatched' then
+    perform app_private.raise_error('PY005', 'payment_not_unmatched', jsonb_build_object('status', v.status));
+  end if;
+  v_before := to_jsonb(v);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'earn', app_public.current_discord_id(), v_user.id, v.amount, 'MCD', 'minecraft_payment_assigned',
+      jsonb_build_object('payment_id', v.id, 'payer_ign', v.payer_ign, 'why', reason), now())
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(v.guild_id, app_private.mcd_account(v.guild_id, null, 'treasury'),
+    app_private.mcd_account(v.guild_id, v_user.id, 'wallet'), v.amount, 'minecraft_payment', v_tx);
+  update app_public.minecraft_payments p set status = 'credited', user_id = v_user.id where p.id = v.id returning * into v;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), v_role, 'assign_payment', 'minecraft_payment', v.id::text,
+      v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+comment on function app_public.assign_payment(bigint, bigint, text) is
+  'Staff (SUPERADMIN, ADMIN, OPERATOR) credit an unmatched payment (an unlinked IGN) to a member after checking who paid: '
+  'the amount moves from the guild''s MCD treasury to the member''s MCD wallet, the payment becomes credited; audited. '
+  'Errors: AU001, PD001, PD002, RS001, MB002, PY004 payment_not_found, PY005 payment_not_unmatched. Source: issue #6 '
+  '(unlinked payments wait for staff).';
 
 --------------------------------------------------------------------------------
 -- Payouts: /pay <ign> <amount>, queued -> sent -> confirmed | failed, never sent twice
@@ -780,7 +821,8 @@ create policy vouchers_self on app_public.vouchers for select to coins_player
 create policy vouchers_staff on app_public.vouchers for select to coins_staff
   using (guild_id = app_public.current_guild_id() and app_public.current_staff_role() is not null);
 
-grant execute on function app_public.link_minecraft(bigint, text, text), app_public.resolve_payout(bigint, boolean, text)
+grant execute on function app_public.link_minecraft(bigint, text, text), app_public.resolve_payout(bigint, boolean, text),
+  app_public.assign_payment(bigint, bigint, text)
   to coins_staff;
 grant execute on function app_public.request_payout(bigint, text) to coins_player;
 grant execute on function app_hidden.record_payment(text, bigint, text, timestamptz, text, text),
