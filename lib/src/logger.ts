@@ -25,6 +25,10 @@ export const REDACT_PATHS = [
   "*.ROOT_DATABASE_URL",
   "*.METRICS_TOKEN",
   "*.DISCORD_ALERT_WEBHOOK_URL",
+  'req.headers["x-guildbank-signature"]',
+  "*.MINECRAFT_API_KEY",
+  "*.REDEMPTION_WEBHOOK_SECRET",
+  "*.MINECRAFT_PAYMENT_WEBHOOK_SECRET",
 ];
 
 /**

@@ -13,6 +13,7 @@ import { devLoginRouter } from "./auth/dev.ts";
 import { cookieOptions } from "./http/cookies.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
+import { webhooksRouter } from "./webhooks/index.ts";
 
 /** A running HTTP server and how to stop it. */
 export interface RunningServer {
@@ -76,6 +77,12 @@ export async function createHttpServer(
 
   // Scrapes carry no session: served before the session lookup (METRICS_TOKEN, else loopback only).
   app.get("/metrics", metrics.handler);
+
+  // Signed plugin webhooks carry no session either (HMAC, timestamp window, nonce).
+  app.use(
+    "/webhooks",
+    webhooksRouter({ pool, logger, redemptionSecret: config.REDEMPTION_WEBHOOK_SECRET, paymentSecret: config.MINECRAFT_PAYMENT_WEBHOOK_SECRET }),
+  );
 
   app.use(cookieParser(), sessionMiddleware(pool));
 

@@ -28,6 +28,10 @@ export const serverConfigSchema = z
      * clients may scrape (behind a same-host proxy, the forwarded client address must be loopback too).
      */
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** HMAC key of `POST /webhooks/redeem` (secret; also REDEMPTION_WEBHOOK_SECRET_FILE). Unset: the endpoint answers 503. */
+    REDEMPTION_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    /** HMAC key of `POST /webhooks/minecraft/payment` (secret). Unset: the endpoint answers 503. */
+    MINECRAFT_PAYMENT_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {
