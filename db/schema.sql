@@ -311,6 +311,43 @@ CREATE TYPE app_public.order_status AS ENUM (
 ALTER TYPE app_public.order_status OWNER TO guildbank_owner;
 
 --
+-- Name: payment_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.payment_status AS ENUM (
+    'credited',
+    'unmatched',
+    'duplicate'
+);
+
+ALTER TYPE app_public.payment_status OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE payment_status; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.payment_status IS 'credited: the payer''s IGN is linked, the member''s MCD wallet got it. unmatched: nobody has the IGN, the guild''s MCD treasury holds it for staff. duplicate: a second delivery of an in-game payment already recorded (no money moved).';
+
+--
+-- Name: payout_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.payout_status AS ENUM (
+    'queued',
+    'sent',
+    'confirmed',
+    'failed'
+);
+
+ALTER TYPE app_public.payout_status OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE payout_status; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.payout_status IS 'queued: the hold is in escrow, nothing sent. sent: the listener claimed it and sends /pay once. confirmed: the server''s confirmation line was seen (hold posted). failed: no confirmation in time: an ops alert, never resent automatically.';
+
+--
 -- Name: price_quote; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -493,6 +530,18 @@ CREATE TYPE app_public.tx_type AS ENUM (
 ALTER TYPE app_public.tx_type OWNER TO guildbank_owner;
 
 --
+-- Name: voucher_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.voucher_status AS ENUM (
+    'pending',
+    'redeemed',
+    'void'
+);
+
+ALTER TYPE app_public.voucher_status OWNER TO guildbank_owner;
+
+--
 -- Name: alert_for_notification(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -559,6 +608,132 @@ ALTER FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since (truncated when more than 1000 alerts are pending).';
+
+--
+-- Name: claim_webhook_nonce(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer DEFAULT 300) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_signed_at is null or abs(extract(epoch from (now() - p_signed_at))) > p_window_s then
+    perform app_private.raise_error('WH002', 'webhook_stale', jsonb_build_object('window_s', p_window_s));
+  end if;
+  if p_nonce is null or length(p_nonce) not between 16 and 128 then
+    perform app_private.raise_error('WH001', 'webhook_replayed', jsonb_build_object('why', 'nonce'));
+  end if;
+  delete from app_private.webhook_nonces where received_at < now() - interval '1 day';
+  insert into app_private.webhook_nonces (endpoint, nonce, signed_at) values (p_endpoint, p_nonce, p_signed_at)
+    on conflict do nothing;
+  if not found then
+    perform app_private.raise_error('WH001', 'webhook_replayed', jsonb_build_object('why', 'replay'));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) IS 'Signed webhooks, in the transaction of their effect (after the server checked the HMAC): WH002 webhook_stale when the signed timestamp is more than p_window_s seconds (5 minutes) from now; WH001 webhook_replayed when the nonce (16 to 128 characters) was already used on that endpoint. A concurrent duplicate waits on the primary key and is refused. Source: issue #6.';
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: minecraft_payouts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.minecraft_payouts (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    ign text NOT NULL,
+    amount bigint NOT NULL,
+    status app_public.payout_status DEFAULT 'queued'::app_public.payout_status NOT NULL,
+    hold_id bigint NOT NULL,
+    sent_at timestamp with time zone,
+    confirmed_at timestamp with time zone,
+    failed_at timestamp with time zone,
+    confirmation_line text,
+    failure text,
+    resolved_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT minecraft_payouts_amount_check CHECK ((amount > 0)),
+    CONSTRAINT minecraft_payouts_check CHECK (((status = 'queued'::app_public.payout_status) = (sent_at IS NULL))),
+    CONSTRAINT minecraft_payouts_check1 CHECK (((status = 'confirmed'::app_public.payout_status) = (confirmed_at IS NOT NULL))),
+    CONSTRAINT minecraft_payouts_check2 CHECK (((status <> 'failed'::app_public.payout_status) OR (failed_at IS NOT NULL))),
+    CONSTRAINT minecraft_payouts_confirmation_line_check CHECK ((length(confirmation_line) <= 1000)),
+    CONSTRAINT minecraft_payouts_failure_check CHECK ((length(failure) <= 1000)),
+    CONSTRAINT minecraft_payouts_ign_check CHECK ((ign ~ '^[A-Za-z0-9_]{3,16}$'::text))
+);
+
+ALTER TABLE app_public.minecraft_payouts OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE minecraft_payouts; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.minecraft_payouts IS '@behavior -insert -update -delete
+In-game payouts of a member''s MCD to their IGN (/pay). The hold (wallet -> escrow) is created with the row; confirmation posts it to the guild''s external account. amount in MCD cents.';
+
+--
+-- Name: confirm_payout(text, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone) RETURNS SETOF app_public.minecraft_payouts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.minecraft_payouts;
+  v_tx uuid;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  -- The oldest sent payout of that IGN and amount; a failed one whose hold is still pending also counts (a late
+  -- confirmation is proof it was paid).
+  select p.* into v from app_public.minecraft_payouts p join app_public.transfers h on h.id = p.hold_id
+   where p.guild_id = app_public.current_guild_id() and lower(p.ign) = lower(p_ign) and p.amount = p_amount
+     and (p.status = 'sent' or (p.status = 'failed' and h.status = 'pending'))
+   order by p.status = 'failed', p.sent_at, p.id
+   limit 1;
+  if v.id is null then
+    return;
+  end if;
+  perform 1 from app_private.lock_members(array[v.user_id]);
+  select * into v from app_public.minecraft_payouts where id = v.id for update;
+  if v.status not in ('sent', 'failed') then
+    return;
+  end if;
+  insert into app_public.transactions (guild_id, type, user_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'spend', v.user_id, v.amount, 'MCD', 'minecraft_payout_confirmed',
+      jsonb_build_object('payout_id', v.id, 'ign', v.ign, 'line', left(p_line, 500)), now())
+    returning tx_id into v_tx;
+  perform app_private.settle_hold(v.hold_id, jsonb_build_array(jsonb_build_object(
+    'account_id', app_private.mcd_account(v.guild_id, null, 'external'), 'amount', v.amount, 'reason', 'minecraft_payout')),
+    v_tx, now());
+  return query
+    update app_public.minecraft_payouts p
+       set status = 'confirmed', confirmed_at = coalesce(p_seen_at, now()), confirmation_line = left(p_line, 1000)
+     where p.id = v.id
+    returning p.*;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone) IS 'The listener saw the server''s confirmation of a /pay to p_ign for p_amount MCD cents: settles the oldest matching sent payout (or a failed one whose hold is still pending: a late confirmation proves payment), posting its hold from escrow to the guild''s MCD external account. Returns it, or no row when nothing matches. AU001 without a guild claim.';
 
 --
 -- Name: daily_digest(date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -653,9 +828,36 @@ ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER T
 
 COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
 
-SET default_tablespace = '';
+--
+-- Name: fail_stale_payouts(integer, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
 
-SET default_table_access_method = heap;
+CREATE FUNCTION app_hidden.fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_id bigint;
+  v_n integer := 0;
+begin
+  for v_id in select id from app_public.minecraft_payouts
+               where status = 'sent' and sent_at < p_at - make_interval(secs => p_timeout_s)
+                 and guild_id = coalesce(app_public.current_guild_id(), guild_id)
+  loop
+    perform app_hidden.payout_unconfirmed(v_id, 'no confirmation (listener restarted while waiting)');
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone) IS 'The listener''s sweep: payouts sent more than p_timeout_s seconds ago and still unconfirmed (the process died while waiting) become failed with an ops alert, as app_hidden.payout_unconfirmed. Returns how many.';
 
 --
 -- Name: orders; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -750,6 +952,74 @@ ALTER FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) OWN
 COMMENT ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) IS 'orders__fulfil job body: fulfils a pending order. Kind none needs nothing more; api and voucher orders need the adapter''s proof of delivery in p_delivery_ref (OR003 fulfilment_unconfirmed otherwise). A settled or missing order is left alone; an expired one is refunded instead. Idempotent.';
 
 --
+-- Name: vouchers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.vouchers (
+    code uuid DEFAULT gen_random_uuid() NOT NULL,
+    order_id uuid NOT NULL,
+    guild_id bigint NOT NULL,
+    buyer_id bigint NOT NULL,
+    status app_public.voucher_status DEFAULT 'pending'::app_public.voucher_status NOT NULL,
+    issued_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    redeemed_at timestamp with time zone,
+    redeemed_by text,
+    voided_at timestamp with time zone,
+    CONSTRAINT vouchers_check CHECK (((status = 'redeemed'::app_public.voucher_status) = (redeemed_at IS NOT NULL))),
+    CONSTRAINT vouchers_check1 CHECK (((status = 'void'::app_public.voucher_status) = (voided_at IS NOT NULL))),
+    CONSTRAINT vouchers_redeemed_by_check CHECK ((length(redeemed_by) <= 100))
+);
+
+ALTER TABLE app_public.vouchers OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE vouchers; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.vouchers IS '@behavior -insert -update -delete
+Redeem codes of voucher orders: the buyer sees the code and redeems it in game; the plugin''s signed /webhooks/redeem fulfils the order exactly once. Unredeemed vouchers expire with their order (VOUCHER_TIMEOUT_H) and the order is refunded.';
+
+--
+-- Name: issue_voucher(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.issue_voucher(p_order_id uuid) RETURNS app_public.vouchers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_order app_public.orders;
+  v app_public.vouchers;
+begin
+  select * into v from app_public.vouchers where order_id = p_order_id;
+  if v.code is not null then
+    return v;
+  end if;
+  select * into v_order from app_public.orders where order_id = p_order_id for update;
+  if v_order.order_id is null or v_order.fulfilment <> 'voucher' then
+    perform app_private.raise_error('VC004', 'not_a_voucher_order', jsonb_build_object('order_id', p_order_id));
+  end if;
+  if v_order.status <> 'pending' then
+    perform app_private.raise_error('OR002', 'order_not_pending', jsonb_build_object('status', v_order.status));
+  end if;
+  insert into app_public.vouchers (order_id, guild_id, buyer_id, expires_at)
+    values (p_order_id, v_order.guild_id, v_order.buyer_id, v_order.expires_at)
+    on conflict (order_id) do nothing;
+  select * into v from app_public.vouchers where order_id = p_order_id;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.issue_voucher(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION issue_voucher(p_order_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.issue_voucher(p_order_id uuid) IS 'orders__fulfil for voucher orders: issues the order''s redeem code (a uuid) once and returns it (the same voucher on every later call). The order stays pending until the code is redeemed; its escrow lasts VOUCHER_TIMEOUT_H (set at purchase), after which orders__escrow_timeout refunds it and voids the voucher. Errors: VC004 not_a_voucher_order, OR002 order_not_pending. Source: issue #6, seed 000 section 8 (voucher mode).';
+
+--
 -- Name: leaderboard_schedules(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -818,6 +1088,84 @@ ALTER FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) OWNER TO guildba
 --
 
 COMMENT ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) IS 'orders__fulfil job: re-reads an order (status, fulfilment kind, expiry, buyer and seller, lines with the reward''s category and payload) so the job can skip settled orders and pick the fulfilment adapter. No row when the order does not exist.';
+
+--
+-- Name: order_minecraft_player(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select l.ign from app_public.orders o join app_public.minecraft_links l on l.user_id = o.buyer_id
+   where o.order_id = p_order_id;
+$$;
+
+ALTER FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION order_minecraft_player(p_order_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) IS 'orders__fulfil (api): the buyer''s linked IGN, sent to the server''s API with the buyer''s Discord id; null when unlinked.';
+
+--
+-- Name: payout_begin(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.payout_begin(p_payout_id bigint) RETURNS SETOF app_public.minecraft_payouts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return query
+    update app_public.minecraft_payouts p set status = 'sent', sent_at = now()
+     where p.id = p_payout_id and p.status = 'queued'
+       and p.guild_id = coalesce(app_public.current_guild_id(), p.guild_id)
+    returning p.*;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.payout_begin(p_payout_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION payout_begin(p_payout_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.payout_begin(p_payout_id bigint) IS 'minecraft__payout, before sending: claims a queued payout (queued -> sent) in its own committed transaction and returns it; returns no row when it is not queued (sent before, confirmed, failed), so /pay goes out at most once per payout, whatever crashes or duplicate jobs happen. Source: issue #6 ("never sent twice for one ledger transfer").';
+
+--
+-- Name: payout_unconfirmed(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) RETURNS SETOF app_public.minecraft_payouts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.minecraft_payouts;
+begin
+  update app_public.minecraft_payouts p set status = 'failed', failed_at = now(), failure = left(coalesce(p_reason, 'unconfirmed'), 1000)
+   where p.id = p_payout_id and p.status = 'sent'
+  returning p.* into v;
+  if v.id is null then
+    return;
+  end if;
+  perform app_hidden.raise_alert(v.guild_id, 'critical', 'payout_unconfirmed',
+    format('Payout %s of %s MCD to %s was sent but not confirmed (%s). It is NOT resent: check in game, then resolve it.',
+      v.id, to_char(v.amount / 100.0, 'FM999999999999990.00'), v.ign, v.failure),
+    jsonb_build_object('payout_id', v.id, 'ign', v.ign, 'amount', v.amount, 'reason', v.failure));
+  return next v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION payout_unconfirmed(p_payout_id bigint, p_reason text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) IS 'minecraft__payout, when no confirmation line came in time: sent -> failed and a critical ops alert for staff; the hold stays in escrow (the /pay may have gone through) until a late confirmation or staff resolve it (app_public.resolve_payout). Never resent automatically. No row when the payout was not sent (or already settled).';
 
 --
 -- Name: pricing_rollup(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1084,6 +1432,129 @@ ALTER FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) OWNER TO 
 COMMENT ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) IS 'Records that a periodic task completed (and its outcome).';
 
 --
+-- Name: minecraft_payments; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.minecraft_payments (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    source text NOT NULL,
+    delivery_key text NOT NULL,
+    payer_ign text NOT NULL,
+    amount bigint NOT NULL,
+    raw_line text NOT NULL,
+    seen_at timestamp with time zone NOT NULL,
+    status app_public.payment_status NOT NULL,
+    user_id bigint,
+    transfer_id bigint,
+    duplicate_of bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT minecraft_payments_amount_check CHECK ((amount > 0)),
+    CONSTRAINT minecraft_payments_check CHECK (((status = 'duplicate'::app_public.payment_status) = (duplicate_of IS NOT NULL))),
+    CONSTRAINT minecraft_payments_check1 CHECK (((status = 'duplicate'::app_public.payment_status) = (transfer_id IS NULL))),
+    CONSTRAINT minecraft_payments_check2 CHECK (((status = 'duplicate'::app_public.payment_status) OR ((status = 'credited'::app_public.payment_status) = (user_id IS NOT NULL)))),
+    CONSTRAINT minecraft_payments_delivery_key_check CHECK (((length(delivery_key) >= 1) AND (length(delivery_key) <= 255))),
+    CONSTRAINT minecraft_payments_payer_ign_check CHECK ((payer_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
+    CONSTRAINT minecraft_payments_raw_line_check CHECK (((length(raw_line) >= 1) AND (length(raw_line) <= 1000))),
+    CONSTRAINT minecraft_payments_source_check CHECK (((length(source) >= 1) AND (length(source) <= 100)))
+);
+
+ALTER TABLE app_public.minecraft_payments OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE minecraft_payments; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.minecraft_payments IS '@behavior -insert -update -delete
+In-game payments to the listener''s Minecraft account, one row per delivery (see app_private.record_payment_for for how replays and duplicates are told apart from distinct identical payments). amount is in MCD minor units (cents).';
+
+--
+-- Name: COLUMN minecraft_payments.source; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.minecraft_payments.source IS 'Who delivered the line: a listener session (listener id and Minecraft session) or webhook:<plugin>.';
+
+--
+-- Name: COLUMN minecraft_payments.delivery_key; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.minecraft_payments.delivery_key IS 'The delivery''s idempotency key within its source (the line number in the session; the plugin''s event id).';
+
+--
+-- Name: COLUMN minecraft_payments.duplicate_of; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.minecraft_payments.duplicate_of IS 'For a duplicate: the payment (delivered by another source) this delivery repeats.';
+
+--
+-- Name: record_payment(text, bigint, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) RETURNS app_public.minecraft_payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  return app_private.record_payment_for(app_public.current_guild_id(), p_source, p_delivery_key, p_payer_ign, p_amount,
+    p_raw_line, p_seen_at);
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) IS 'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook (coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: app_private.record_payment_for; AU001 without a guild claim.';
+
+--
+-- Name: redeem_voucher(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.vouchers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.vouchers;
+  v_order app_public.orders;
+begin
+  select * into v from app_public.vouchers where code = p_code;
+  if v.code is null then
+    perform app_private.raise_error('VC001', 'voucher_not_found');
+  end if;
+  -- The order's lock (members, then the order) is the one refund_order_core takes: redeem and refund exclude each other.
+  select * into v_order from app_public.orders where order_id = v.order_id;
+  perform 1 from app_private.lock_members(array[v_order.buyer_id, v_order.seller_id]);
+  select * into v_order from app_public.orders where order_id = v.order_id for update;
+  select * into v from app_public.vouchers where code = p_code for update;
+  if v.status = 'redeemed' then
+    perform app_private.raise_error('VC002', 'voucher_already_redeemed', jsonb_build_object('redeemed_at', v.redeemed_at));
+  end if;
+  if v.status = 'void' or v_order.status <> 'pending' or v_order.expires_at <= p_at then
+    perform app_private.raise_error('VC003', 'voucher_expired', jsonb_build_object('expires_at', v.expires_at));
+  end if;
+  perform app_private.fulfil_order_core(v.order_id, null, 'voucher redeemed: ' || v.code::text, p_at);
+  update app_public.vouchers set status = 'redeemed', redeemed_at = p_at, redeemed_by = left(p_redeemed_by, 100)
+   where code = p_code
+  returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone) IS 'The signed /webhooks/redeem callback (coins_listener): redeeming is delivering, so it fulfils the voucher''s order (escrow posted, goods delivered) and marks the voucher redeemed, exactly once: it takes the order''s row lock, as refunds do. Errors: VC001 voucher_not_found, VC002 voucher_already_redeemed, VC003 voucher_expired (refunded, cancelled or past VOUCHER_TIMEOUT_H). Source: issue #6, seed 000 section 8.';
+
+--
 -- Name: refresh_leaderboard(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1155,6 +1626,38 @@ ALTER FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p
 --
 
 COMMENT ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) IS 'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns how many. An order refunded after failed fulfilment attempts raises a warning ops alert. Safe to run concurrently with fulfilment (each order settles at most once).';
+
+--
+-- Name: refund_undeliverable_order(uuid, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) RETURNS app_public.orders
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_order app_public.orders;
+begin
+  select * into v_order from app_public.orders where order_id = p_order_id;
+  if v_order.order_id is null or v_order.status <> 'pending' then
+    return v_order;
+  end if;
+  update app_public.orders set last_error = left(p_error, 1000) where order_id = p_order_id;
+  v_order := app_private.refund_order_core(p_order_id, 'refunded', null, 'fulfilment_failed', now());
+  perform app_hidden.raise_alert(v_order.guild_id, 'warning', 'fulfilment_failed',
+    format('Order %s could not be delivered through the Minecraft API and was refunded.', p_order_id),
+    jsonb_build_object('order_id', p_order_id, 'error', left(p_error, 500)));
+  return v_order;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION refund_undeliverable_order(p_order_id uuid, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) IS 'orders__fulfil (api), after the last delivery attempt failed: refunds the pending order at once (escrow back to the buyer, stock restored) with a warning ops alert. A settled or missing order is left alone. Source: issue #6 ("failure retries with exponential backoff, then refunds").';
 
 --
 -- Name: resolve_staff_role(bigint, bigint, bigint[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1725,6 +2228,28 @@ ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty in
 --
 
 COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward.';
+
+--
+-- Name: check_ign(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.check_ign(p_ign text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+  if p_ign is null or p_ign !~ '^[A-Za-z0-9_]{3,16}$' then
+    perform app_private.raise_error('MC001', 'invalid_ign', jsonb_build_object('ign', left(p_ign, 40)));
+  end if;
+end;
+$_$;
+
+ALTER FUNCTION app_private.check_ign(p_ign text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION check_ign(p_ign text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.check_ign(p_ign text) IS 'MC001 invalid_ign unless p_ign is a Minecraft Java name (3 to 16 letters, digits or _; Mojang''s rule). IGNs compare case-insensitively everywhere (Mojang names are unique regardless of case).';
 
 --
 -- Name: check_quantity(integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2539,6 +3064,58 @@ ALTER FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty in
 COMMENT ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) IS 'Removes p_qty units from a member''s inventory; IN001 insufficient_inventory when they own fewer.';
 
 --
+-- Name: minecraft_links; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.minecraft_links (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    ign text NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT minecraft_links_ign_check CHECK ((ign ~ '^[A-Za-z0-9_]{3,16}$'::text))
+);
+
+ALTER TABLE app_public.minecraft_links OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE minecraft_links; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.minecraft_links IS '@behavior -insert -update -delete
+A member''s Minecraft name (IGN) in a guild: payments from it credit the member, payouts go to it. One IGN per member, one member per IGN (case-insensitive).';
+
+--
+-- Name: link_ign(bigint, bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) RETURNS app_public.minecraft_links
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.minecraft_links;
+begin
+  perform app_private.check_ign(p_ign);
+  if exists (select 1 from app_public.minecraft_links
+              where guild_id = p_guild_id and lower(ign) = lower(p_ign) and user_id <> p_user_id) then
+    perform app_private.raise_error('MC002', 'ign_taken', jsonb_build_object('ign', p_ign));
+  end if;
+  insert into app_public.minecraft_links (guild_id, user_id, ign) values (p_guild_id, p_user_id, p_ign)
+    on conflict (user_id) do update set ign = excluded.ign, linked_at = now()
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION link_ign(p_guild_id bigint, p_user_id bigint, p_ign text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) IS 'Links (or re-links) a member to an IGN. MC001 invalid_ign; MC002 ign_taken when another member of the guild has it (case-insensitive). Used by app_public.link_minecraft, tests and the seed. Source: issue #6, seed 004 ("Link Minecraft").';
+
+--
 -- Name: listing_for_change(uuid, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2731,6 +3308,45 @@ ALTER FUNCTION app_private.lock_order(p_order_id uuid) OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.lock_order(p_order_id uuid) IS 'Locks an order''s members then the order; OR001 order_not_found, OR002 order_not_pending (settled already).';
+
+--
+-- Name: mcd_account(bigint, bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+begin
+  if p_user_id is null then
+    select id into v_id from app_public.accounts
+     where guild_id = p_guild_id and user_id is null and currency = 'MCD' and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, currency, kind) values (p_guild_id, 'MCD', p_kind)
+        on conflict (guild_id, currency, kind) where user_id is null do nothing;
+      select id into v_id from app_public.accounts
+       where guild_id = p_guild_id and user_id is null and currency = 'MCD' and kind = p_kind;
+    end if;
+  else
+    select id into v_id from app_public.accounts where user_id = p_user_id and currency = 'MCD' and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, user_id, currency, kind) values (p_guild_id, p_user_id, 'MCD', p_kind)
+        on conflict (user_id, currency, kind) where user_id is not null do nothing;
+      select id into v_id from app_public.accounts where user_id = p_user_id and currency = 'MCD' and kind = p_kind;
+    end if;
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind) IS 'The MCD (Minecraft dollars, scale 2) ledger account of a member (wallet, escrow) or of the guild (external: the in-game money the listener''s Minecraft account holds, may go negative; treasury: unmatched payments), created on first use. Source: DESIGN.md "Money" (account kind external).';
 
 --
 -- Name: median_7d(bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3123,6 +3739,106 @@ ALTER FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) 
 COMMENT ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) IS 'Raises a named application error: SQLSTATE p_code, message = the stable key from db/ERRORS.md, DETAIL = a JSON object with the parameters clients substitute into the human message.';
 
 --
+-- Name: record_payment_for(bigint, text, text, text, bigint, text, timestamp with time zone, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer DEFAULT 30) RETURNS app_public.minecraft_payments
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.minecraft_payments;
+  v_user_id bigint;
+  v_external bigint;
+  v_original bigint;
+  v_tx uuid;
+  v_transfer bigint;
+begin
+  perform app_private.check_ign(p_payer_ign);
+  if p_amount is null or p_amount <= 0 or p_amount > 1000000000000000 then
+    perform app_private.raise_error('PY001', 'invalid_payment', jsonb_build_object('why', 'amount', 'amount', p_amount));
+  end if;
+  if p_raw_line is null or length(p_raw_line) not between 1 and 1000 then
+    perform app_private.raise_error('PY001', 'invalid_payment', jsonb_build_object('why', 'raw_line'));
+  end if;
+  if p_source is null or length(p_source) not between 1 and 100 or p_delivery_key is null
+     or length(p_delivery_key) not between 1 and 255 then
+    perform app_private.raise_error('PY001', 'invalid_payment', jsonb_build_object('why', 'delivery'));
+  end if;
+  if p_seen_at is null or p_seen_at > now() + interval '5 minutes' then
+    perform app_private.raise_error('PY001', 'invalid_payment', jsonb_build_object('why', 'seen_at'));
+  end if;
+  if not exists (select 1 from app_public.guilds where id = p_guild_id) then
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id::text));
+  end if;
+
+  select l.user_id into v_user_id from app_public.minecraft_links l
+   where l.guild_id = p_guild_id and lower(l.ign) = lower(p_payer_ign);
+  -- Lock order (db/CONVENTIONS.md): members, then accounts. The guild's MCD external account row serialises the
+  -- payments of a guild, so the replay and pairing checks below see every committed delivery.
+  if v_user_id is not null then
+    perform 1 from app_private.lock_members(array[v_user_id]);
+  end if;
+  v_external := app_private.mcd_account(p_guild_id, null, 'external');
+  perform 1 from app_public.accounts where id = v_external for update;
+
+  -- 1. Replay of the same delivery (the listener retrying after a lost connection): the first result.
+  select * into v from app_public.minecraft_payments
+   where guild_id = p_guild_id and source = p_source and delivery_key = p_delivery_key;
+  if v.id is not null then
+    if lower(v.payer_ign) <> lower(p_payer_ign) or v.amount <> p_amount then
+      perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_delivery_key));
+    end if;
+    return v;
+  end if;
+
+  -- 2. The same in-game payment delivered by another source (a second listener, the plugin webhook): pair it with
+  --    the earliest recorded payment of the same IGN and amount, seen within p_pairing_s seconds by a different
+  --    source, that this source has not delivered yet. One-to-one pairing: k identical payments seen by two sources
+  --    are recorded k times, not 2k and not once.
+  select p.id into v_original from app_public.minecraft_payments p
+   where p.guild_id = p_guild_id and lower(p.payer_ign) = lower(p_payer_ign) and p.amount = p_amount
+     and p.seen_at between p_seen_at - make_interval(secs => p_pairing_s) and p_seen_at + make_interval(secs => p_pairing_s)
+     and p.status <> 'duplicate' and p.source <> p_source
+     and not exists (select 1 from app_public.minecraft_payments d where d.duplicate_of = p.id and d.source = p_source)
+   order by p.seen_at, p.id
+   limit 1;
+  if v_original is not null then
+    insert into app_public.minecraft_payments (guild_id, source, delivery_key, payer_ign, amount, raw_line, seen_at, status,
+        user_id, duplicate_of)
+      values (p_guild_id, p_source, p_delivery_key, p_payer_ign, p_amount, p_raw_line, p_seen_at, 'duplicate',
+        v_user_id, v_original)
+      returning * into v;
+    return v;
+  end if;
+
+  -- 3. A new payment: external (the listener's in-game money) -> the member's MCD wallet, or the guild's MCD treasury.
+  insert into app_public.transactions (guild_id, type, user_id, amount, currency, reason, meta, created_at)
+    values (p_guild_id, 'earn', v_user_id, p_amount, 'MCD',
+      case when v_user_id is null then 'minecraft_payment_unmatched' else 'minecraft_payment' end,
+      jsonb_build_object('payer_ign', p_payer_ign, 'source', p_source, 'seen_at', p_seen_at), now())
+    returning tx_id into v_tx;
+  v_transfer := app_private.post_transfer(p_guild_id, v_external,
+    case when v_user_id is null then app_private.mcd_account(p_guild_id, null, 'treasury')
+         else app_private.mcd_account(p_guild_id, v_user_id, 'wallet') end,
+    p_amount, 'minecraft_payment', v_tx);
+  insert into app_public.minecraft_payments (guild_id, source, delivery_key, payer_ign, amount, raw_line, seen_at, status,
+      user_id, transfer_id)
+    values (p_guild_id, p_source, p_delivery_key, p_payer_ign, p_amount, p_raw_line, p_seen_at,
+      case when v_user_id is null then 'unmatched'::app_public.payment_status else 'credited' end, v_user_id, v_transfer)
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer) IS 'Records an in-game payment of p_amount MCD cents from p_payer_ign, exactly once. How deliveries are told apart: (1) every delivery carries (source, delivery_key): the listener''s source is its id plus its Minecraft session, the key the line''s number in that session, so a retried call (lost database connection, restart with unacknowledged lines) returns the first row and moves nothing; (2) a delivery of the same IGN and amount by ANOTHER source, seen within p_pairing_s seconds (30) of a payment that source has not delivered yet, is the same in-game payment: recorded as duplicate, nothing moves; (3) anything else is a new payment, so two identical payments seen by one source both count. A linked IGN credits the member''s MCD wallet, an unlinked one the guild''s MCD treasury (status unmatched, for staff); the debit is the guild''s MCD external account. Errors: MC001 invalid_ign, PY001 invalid_payment (amount not in 1..10^15, raw line not 1..1000 characters, missing source or key, seen_at in the future), MB003 guild_not_found, IK001 idempotency_key_reused (same key, different payment). Source: issue #6, seed 004.';
+
+--
 -- Name: refresh_session(bytea, bytea, bytea, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3252,6 +3968,61 @@ ALTER FUNCTION app_private.register_caller(p_display_name text) OWNER TO guildba
 --
 
 COMMENT ON FUNCTION app_private.register_caller(p_display_name text) IS 'Registers the calling member (from the claims) in the current guild; idempotent. AU001 without claims, MB003 guild_not_found, VL001 for a display name over 100 characters.';
+
+--
+-- Name: request_payout_for(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.minecraft_payouts
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v_ign text;
+  v_tx uuid;
+  v_hold bigint;
+  v app_public.minecraft_payouts;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'request_payout', 'amount', p_amount));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.minecraft_payouts, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if p_amount is null or p_amount <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_amount));
+  end if;
+  select ign into v_ign from app_public.minecraft_links where user_id = p_user_id;
+  if v_ign is null then
+    perform app_private.raise_error('MC003', 'ign_not_linked');
+  end if;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (v_user.guild_id, 'spend', v_user.discord_id, p_user_id, p_amount, 'MCD', 'minecraft_payout',
+      jsonb_build_object('ign', v_ign), p_at)
+    returning tx_id into v_tx;
+  -- The hold lasts 30 days: a failed payout waits for staff, who post it (paid) or void it (not paid).
+  v_hold := app_private.post_transfer(v_user.guild_id, app_private.mcd_account(v_user.guild_id, p_user_id, 'wallet'),
+    app_private.mcd_account(v_user.guild_id, p_user_id, 'escrow'), p_amount, 'payout_escrow', v_tx, 'pending', null,
+    p_at + interval '30 days', p_at);
+  insert into app_public.minecraft_payouts (guild_id, user_id, ign, amount, hold_id, created_at)
+    values (v_user.guild_id, p_user_id, v_ign, p_amount, v_hold, p_at)
+    returning * into v;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The payout rule at an explicit time. See app_public.request_payout.';
 
 --
 -- Name: require_staff(app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3635,6 +4406,31 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
 
 --
+-- Name: tg_minecraft_payouts__queue(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_minecraft_payouts__queue() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- Retries only help while the payout is queued (the listener not logged in): the row's state machine, not the
+  -- queue, decides, and app_hidden.payout_begin lets /pay out at most once.
+  perform graphile_worker.add_job('minecraft__payout', json_build_object('payout_id', new.id),
+    job_key := 'minecraft__payout:' || new.id, max_attempts := 25);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_minecraft_payouts__queue() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_minecraft_payouts__queue(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), retried with backoff while the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again.';
+
+--
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3681,6 +4477,29 @@ ALTER FUNCTION app_private.tg_orders__queue_fulfilment() OWNER TO guildbank_owne
 --
 
 COMMENT ON FUNCTION app_private.tg_orders__queue_fulfilment() IS 'Trigger: a new order queues its orders__fulfil job (graphile-worker; LISTEN/NOTIFY wakes a worker at once). Up to 7 attempts with graphile-worker''s exponential backoff (exp(attempt) s): the last one comes about 10.6 min after the first, inside the default 15-minute escrow timeout.';
+
+--
+-- Name: tg_orders__void_voucher(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__void_voucher() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  update app_public.vouchers set status = 'void', voided_at = coalesce(new.settled_at, now())
+   where order_id = new.order_id and status = 'pending';
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_orders__void_voucher() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_orders__void_voucher(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_orders__void_voucher() IS 'Trigger: a voucher order refunded or cancelled voids its pending voucher, in the transaction that holds the order''s row lock (so a redemption either came first, and the order is fulfilled, or finds the voucher void).';
 
 --
 -- Name: tg_transactions__high_value(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3896,6 +4715,53 @@ ALTER FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency
 --
 
 COMMENT ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) IS 'Attempts a quest as the calling member: one attempt per quest per cooldown_s (a wrong answer uses the attempt, so trivia choices cannot be tried one by one); a correct answer (trivia, compared trimmed and case-insensitively) or a check-in earns the quest''s reward from the mint (transaction type earn, reason quest). A replayed idempotency key returns the first result. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, QS001 quest_not_found (missing, inactive or outside its window), QS002 quest_cooldown (detail next_attempt_at, retry_after_s), QS003 answer_required, VL001 invalid_argument (answer over 200 characters), IK001/IK002. Source: seeds 000 ("Quests: daily trivia/quests with cooldown validation") and issue 4.';
+
+--
+-- Name: assign_payment(bigint, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) RETURNS app_public.minecraft_payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users := app_private.staff_target(discord_id, reason);
+  v app_public.minecraft_payments;
+  v_before jsonb;
+  v_tx uuid;
+begin
+  select * into v from app_public.minecraft_payments p
+   where p.id = payment_id and p.guild_id = app_public.current_guild_id()
+   for update;
+  if v.id is null then
+    perform app_private.raise_error('PY004', 'payment_not_found', jsonb_build_object('payment_id', payment_id));
+  end if;
+  if v.status <> 'unmatched' then
+    perform app_private.raise_error('PY005', 'payment_not_unmatched', jsonb_build_object('status', v.status));
+  end if;
+  v_before := to_jsonb(v);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'earn', app_public.current_discord_id(), v_user.id, v.amount, 'MCD', 'minecraft_payment_assigned',
+      jsonb_build_object('payment_id', v.id, 'payer_ign', v.payer_ign, 'why', reason), now())
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(v.guild_id, app_private.mcd_account(v.guild_id, null, 'treasury'),
+    app_private.mcd_account(v.guild_id, v_user.id, 'wallet'), v.amount, 'minecraft_payment', v_tx);
+  update app_public.minecraft_payments p set status = 'credited', user_id = v_user.id where p.id = v.id returning * into v;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), v_role, 'assign_payment', 'minecraft_payment', v.id::text,
+      v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION assign_payment(payment_id bigint, discord_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) credit an unmatched payment (an unlinked IGN) to a member after checking who paid: the amount moves from the guild''s MCD treasury to the member''s MCD wallet, the payment becomes credited; audited. Errors: AU001, PD001, PD002, RS001, MB002, PY004 payment_not_found, PY005 payment_not_unmatched. Source: issue #6 (unlinked payments wait for staff).';
 
 --
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -4291,6 +5157,36 @@ ALTER FUNCTION app_public.leaderboard("limit" integer) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.leaderboard("limit" integer) IS 'Top wallet balances of the current guild (bots excluded), ties sharing a rank. limit 1..100 (VL001 otherwise); AU001 without a guild. Source: seed 000 section 4 (Leaderboard).';
 
 --
+-- Name: link_minecraft(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) RETURNS app_public.minecraft_links
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users := app_private.staff_target(discord_id, reason);
+  v_before jsonb := (select to_jsonb(l) from app_public.minecraft_links l where l.user_id = v_user.id);
+  v app_public.minecraft_links;
+begin
+  v := app_private.link_ign(v_user.guild_id, v_user.id, ign);
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_user.guild_id, app_public.current_discord_id(), v_role, 'link_minecraft', 'user', v_user.discord_id::text,
+      v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION link_minecraft(discord_id bigint, ign text, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) link a member to their Minecraft name after checking it (seed 004: a verification payment or a plugin command); audited with before/after. Errors: AU001, PD001, PD002, RS001, MB002, MC001 invalid_ign, MC002 ign_taken. Source: issue #6.';
+
+--
 -- Name: my_card(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4629,6 +5525,87 @@ ALTER FUNCTION app_public.request_discord_setup(reason text) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_public.request_discord_setup(reason text) IS 'Asks the bot to (re)build the guild''s channels and hub (the same idempotent work as /setup): queues the graphile-worker job discord__setup on queue discord, one pending job per guild (job_key), audited. SUPERADMIN and ADMIN only. Errors: AU001, PD001 permission_denied, RS001 reason_required. Source: issue 5 (settings: channel setup through the bot) and issue 4 (/setup also callable from the panel).';
+
+--
+-- Name: request_payout(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.request_payout(amount bigint, idempotency_key text) RETURNS app_public.minecraft_payouts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if idempotency_key is null then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
+  end if;
+  return app_private.request_payout_for((app_private.current_member()).id, amount, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.request_payout(amount bigint, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_payout(amount bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.request_payout(amount bigint, idempotency_key text) IS 'A member withdraws amount MCD cents to their linked IGN in game: in one transaction the amount moves from their MCD wallet into escrow (a pending hold) and a queued payout is created, which the minecraft__payout job sends once as /pay. A replay with the same key returns the same payout. Errors: AU001, MB001, IK001, IK002, FZ001 account_frozen, AM001 invalid_amount, MC003 ign_not_linked, NF001 insufficient_funds. Source: issue #6.';
+
+--
+-- Name: resolve_payout(bigint, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) RETURNS app_public.minecraft_payouts
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v app_public.minecraft_payouts;
+  v_before jsonb;
+  v_tx uuid;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v from app_public.minecraft_payouts p where p.id = payout_id and p.guild_id = app_public.current_guild_id();
+  if v.id is null then
+    perform app_private.raise_error('PY002', 'payout_not_found', jsonb_build_object('payout_id', payout_id));
+  end if;
+  perform 1 from app_private.lock_members(array[v.user_id]);
+  select * into v from app_public.minecraft_payouts p where p.id = payout_id for update;
+  if v.status <> 'failed' or (select status from app_public.transfers where id = v.hold_id) <> 'pending' then
+    perform app_private.raise_error('PY003', 'payout_not_resolvable', jsonb_build_object('status', v.status));
+  end if;
+  v_before := to_jsonb(v);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, case when paid then 'spend' else 'refund' end::app_public.tx_type, app_public.current_discord_id(),
+      v.user_id, v.amount, 'MCD', case when paid then 'minecraft_payout_confirmed' else 'minecraft_payout_returned' end,
+      jsonb_build_object('payout_id', v.id, 'why', reason), now())
+    returning tx_id into v_tx;
+  if paid then
+    perform app_private.settle_hold(v.hold_id, jsonb_build_array(jsonb_build_object(
+      'account_id', app_private.mcd_account(v.guild_id, null, 'external'), 'amount', v.amount, 'reason', 'minecraft_payout')),
+      v_tx, now());
+    update app_public.minecraft_payouts p set status = 'confirmed', confirmed_at = now(), resolved_by = app_public.current_discord_id()
+     where p.id = v.id returning * into v;
+  else
+    perform app_private.void_hold(v.hold_id, 'payout_returned', v_tx, now());
+    update app_public.minecraft_payouts p set resolved_by = app_public.current_discord_id() where p.id = v.id returning * into v;
+  end if;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), v_role, case when paid then 'payout_paid' else 'payout_returned' end,
+      'payout', v.id::text, v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION resolve_payout(payout_id bigint, paid boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Errors: AU001, PD001, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly).';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -5031,6 +6008,27 @@ ALTER TABLE app_private.stream_watchers OWNER TO guildbank_owner;
 COMMENT ON TABLE app_private.stream_watchers IS 'Leases of server instances that have live-feed subscribers for a guild: transactions of that guild NOTIFY tx_stream only while a lease is current.';
 
 --
+-- Name: webhook_nonces; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.webhook_nonces (
+    endpoint text NOT NULL,
+    nonce text NOT NULL,
+    signed_at timestamp with time zone NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_nonces_endpoint_check CHECK (((length(endpoint) >= 1) AND (length(endpoint) <= 100))),
+    CONSTRAINT webhook_nonces_nonce_check CHECK (((length(nonce) >= 16) AND (length(nonce) <= 128)))
+);
+
+ALTER TABLE app_private.webhook_nonces OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE webhook_nonces; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.webhook_nonces IS 'Nonces of accepted signed webhooks, written in the same transaction as the webhook''s effect: a replay within the signature window is refused (WH001). Rows older than a day are purged as new ones arrive.';
+
+--
 -- Name: accounts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5275,6 +6273,45 @@ ALTER TABLE app_public.leaderboard_snapshots OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.leaderboard_snapshots IS '@behavior -insert -update -delete
 The top 10 as of the last leaderboard__refresh (what #leaderboard shows).';
+
+--
+-- Name: minecraft_links_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_links ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.minecraft_links_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: minecraft_payments_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_payments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.minecraft_payments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: minecraft_payouts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_payouts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.minecraft_payouts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: ops_alerts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -5816,6 +6853,13 @@ ALTER TABLE ONLY app_private.stream_watchers
     ADD CONSTRAINT stream_watchers_pkey PRIMARY KEY (guild_id, instance);
 
 --
+-- Name: webhook_nonces webhook_nonces_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.webhook_nonces
+    ADD CONSTRAINT webhook_nonces_pkey PRIMARY KEY (endpoint, nonce);
+
+--
 -- Name: accounts accounts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5884,6 +6928,48 @@ ALTER TABLE ONLY app_public.leaderboard_snapshots
 
 ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_pkey PRIMARY KEY (listing_id);
+
+--
+-- Name: minecraft_links minecraft_links_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_links
+    ADD CONSTRAINT minecraft_links_pkey PRIMARY KEY (id);
+
+--
+-- Name: minecraft_links minecraft_links_user_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_links
+    ADD CONSTRAINT minecraft_links_user_id_key UNIQUE (user_id);
+
+--
+-- Name: minecraft_payments minecraft_payments_guild_id_source_delivery_key_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_guild_id_source_delivery_key_key UNIQUE (guild_id, source, delivery_key);
+
+--
+-- Name: minecraft_payments minecraft_payments_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_pkey PRIMARY KEY (id);
+
+--
+-- Name: minecraft_payouts minecraft_payouts_hold_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payouts
+    ADD CONSTRAINT minecraft_payouts_hold_id_key UNIQUE (hold_id);
+
+--
+-- Name: minecraft_payouts minecraft_payouts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payouts
+    ADD CONSTRAINT minecraft_payouts_pkey PRIMARY KEY (id);
 
 --
 -- Name: ops_alerts ops_alerts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -5991,6 +7077,20 @@ ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
+-- Name: vouchers vouchers_order_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.vouchers
+    ADD CONSTRAINT vouchers_order_id_key UNIQUE (order_id);
+
+--
+-- Name: vouchers vouchers_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.vouchers
+    ADD CONSTRAINT vouchers_pkey PRIMARY KEY (code);
+
+--
 -- Name: session_rotated_tokens_session; Type: INDEX; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6001,6 +7101,12 @@ CREATE INDEX session_rotated_tokens_session ON app_private.session_rotated_token
 --
 
 CREATE INDEX sessions_expires_at ON app_private.sessions USING btree (expires_at);
+
+--
+-- Name: webhook_nonces_received; Type: INDEX; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE INDEX webhook_nonces_received ON app_private.webhook_nonces USING btree (received_at);
 
 --
 -- Name: accounts_guild_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -6067,6 +7173,36 @@ CREATE INDEX listings_sku ON app_public.listings USING btree (guild_id, sku, sta
 --
 
 CREATE INDEX listings_status_expires ON app_public.listings USING btree (status, expires_at);
+
+--
+-- Name: minecraft_links_ign; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX minecraft_links_ign ON app_public.minecraft_links USING btree (guild_id, lower(ign));
+
+--
+-- Name: minecraft_payments_duplicates; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_payments_duplicates ON app_public.minecraft_payments USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
+
+--
+-- Name: minecraft_payments_fingerprint; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_payments_fingerprint ON app_public.minecraft_payments USING btree (guild_id, lower(payer_ign), amount, seen_at);
+
+--
+-- Name: minecraft_payouts_open; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_payouts_open ON app_public.minecraft_payouts USING btree (guild_id, lower(ign), amount, sent_at) WHERE (status = ANY (ARRAY['sent'::app_public.payout_status, 'failed'::app_public.payout_status]));
+
+--
+-- Name: minecraft_payouts_user; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_payouts_user ON app_public.minecraft_payouts USING btree (user_id, created_at);
 
 --
 -- Name: ops_alerts_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -6339,6 +7475,18 @@ CREATE TRIGGER _500_provision AFTER INSERT ON app_public.users FOR EACH ROW EXEC
 CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg_orders__queue_fulfilment();
 
 --
+-- Name: minecraft_payouts _500_queue_payout; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_queue_payout AFTER INSERT ON app_public.minecraft_payouts FOR EACH ROW EXECUTE FUNCTION app_private.tg_minecraft_payouts__queue();
+
+--
+-- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR EACH ROW WHEN (((old.status = 'pending'::app_public.order_status) AND (new.status = ANY (ARRAY['refunded'::app_public.order_status, 'cancelled'::app_public.order_status])) AND (new.fulfilment = 'voucher'::app_public.fulfilment_kind))) EXECUTE FUNCTION app_private.tg_orders__void_voucher();
+
+--
 -- Name: transactions _700_high_value; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6490,6 +7638,69 @@ ALTER TABLE ONLY app_public.listings
 
 ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_links minecraft_links_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_links
+    ADD CONSTRAINT minecraft_links_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_links minecraft_links_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_links
+    ADD CONSTRAINT minecraft_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_payments minecraft_payments_duplicate_of_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES app_public.minecraft_payments(id);
+
+--
+-- Name: minecraft_payments minecraft_payments_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_payments minecraft_payments_transfer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES app_public.transfers(id);
+
+--
+-- Name: minecraft_payments minecraft_payments_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payments
+    ADD CONSTRAINT minecraft_payments_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_payouts minecraft_payouts_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payouts
+    ADD CONSTRAINT minecraft_payouts_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_payouts minecraft_payouts_hold_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payouts
+    ADD CONSTRAINT minecraft_payouts_hold_id_fkey FOREIGN KEY (hold_id) REFERENCES app_public.transfers(id);
+
+--
+-- Name: minecraft_payouts minecraft_payouts_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_payouts
+    ADD CONSTRAINT minecraft_payouts_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: ops_alerts ops_alerts_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -6667,6 +7878,27 @@ ALTER TABLE ONLY app_public.users
     ADD CONSTRAINT users_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: vouchers vouchers_buyer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.vouchers
+    ADD CONSTRAINT vouchers_buyer_id_fkey FOREIGN KEY (buyer_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: vouchers vouchers_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.vouchers
+    ADD CONSTRAINT vouchers_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: vouchers vouchers_order_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.vouchers
+    ADD CONSTRAINT vouchers_order_id_fkey FOREIGN KEY (order_id) REFERENCES app_public.orders(order_id) ON DELETE CASCADE;
+
+--
 -- Name: job_runs; Type: ROW SECURITY; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -6695,6 +7927,12 @@ ALTER TABLE app_private.sessions ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.stream_watchers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: webhook_nonces; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.webhook_nonces ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: accounts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -6831,6 +8069,66 @@ ALTER TABLE app_public.listings ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY listings_guild ON app_public.listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: minecraft_links; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_links ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: minecraft_links minecraft_links_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_links_self ON app_public.minecraft_links FOR SELECT TO coins_player USING (((guild_id = app_public.current_guild_id()) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: minecraft_links minecraft_links_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_links_staff ON app_public.minecraft_links FOR SELECT TO coins_staff USING (((guild_id = app_public.current_guild_id()) AND (app_public.current_staff_role() IS NOT NULL)));
+
+--
+-- Name: minecraft_payments; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_payments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: minecraft_payments minecraft_payments_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_payments_self ON app_public.minecraft_payments FOR SELECT TO coins_player USING (((guild_id = app_public.current_guild_id()) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: minecraft_payments minecraft_payments_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_payments_staff ON app_public.minecraft_payments FOR SELECT TO coins_staff USING (((guild_id = app_public.current_guild_id()) AND (app_public.current_staff_role() IS NOT NULL)));
+
+--
+-- Name: minecraft_payouts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_payouts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: minecraft_payouts minecraft_payouts_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_payouts_self ON app_public.minecraft_payouts FOR SELECT TO coins_player USING (((guild_id = app_public.current_guild_id()) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: minecraft_payouts minecraft_payouts_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_payouts_staff ON app_public.minecraft_payouts FOR SELECT TO coins_staff USING (((guild_id = app_public.current_guild_id()) AND (app_public.current_staff_role() IS NOT NULL)));
 
 --
 -- Name: ops_alerts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -7106,6 +8404,26 @@ CREATE POLICY users_self ON app_public.users FOR SELECT TO coins_player USING ((
 CREATE POLICY users_staff ON app_public.users FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: vouchers; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.vouchers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: vouchers vouchers_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY vouchers_self ON app_public.vouchers FOR SELECT TO coins_player USING (((guild_id = app_public.current_guild_id()) AND (buyer_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: vouchers vouchers_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY vouchers_staff ON app_public.vouchers FOR SELECT TO coins_staff USING (((guild_id = app_public.current_guild_id()) AND (app_public.current_staff_role() IS NOT NULL)));
+
+--
 -- Name: SCHEMA app_hidden; Type: ACL; Schema: -; Owner: guildbank_owner
 --
 
@@ -7146,6 +8464,27 @@ REVOKE ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer)
 GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_staff;
 
 --
+-- Name: FUNCTION claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) TO coins_listener;
+
+--
+-- Name: TABLE minecraft_payouts; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.minecraft_payouts TO coins_player;
+GRANT SELECT ON TABLE app_public.minecraft_payouts TO coins_staff;
+
+--
+-- Name: FUNCTION confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.confirm_payout(p_ign text, p_amount bigint, p_line text, p_seen_at timestamp with time zone) TO coins_listener;
+
+--
 -- Name: FUNCTION daily_digest(p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -7160,6 +8499,13 @@ REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone)
 GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone) TO coins_listener;
+
+--
 -- Name: TABLE orders; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7172,6 +8518,20 @@ GRANT SELECT ON TABLE app_public.orders TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text) TO coins_worker;
+
+--
+-- Name: TABLE vouchers; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.vouchers TO coins_player;
+GRANT SELECT ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: FUNCTION issue_voucher(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.issue_voucher(p_order_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.issue_voucher(p_order_id uuid) TO coins_worker;
 
 --
 -- Name: FUNCTION leaderboard_schedules(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -7193,6 +8553,27 @@ GRANT ALL ON FUNCTION app_hidden.ledger_health() TO coins_worker;
 
 REVOKE ALL ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION order_minecraft_player(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION payout_begin(p_payout_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.payout_begin(p_payout_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.payout_begin(p_payout_id bigint) TO coins_listener;
+
+--
+-- Name: FUNCTION payout_unconfirmed(p_payout_id bigint, p_reason text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) TO coins_listener;
 
 --
 -- Name: FUNCTION pricing_rollup(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -7257,6 +8638,27 @@ REVOKE ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) F
 GRANT ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) TO coins_worker;
 
 --
+-- Name: TABLE minecraft_payments; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.minecraft_payments TO coins_player;
+GRANT SELECT ON TABLE app_public.minecraft_payments TO coins_staff;
+
+--
+-- Name: FUNCTION record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) TO coins_listener;
+
+--
+-- Name: FUNCTION redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone) TO coins_listener;
+
+--
 -- Name: FUNCTION refresh_leaderboard(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -7269,6 +8671,13 @@ GRANT ALL ON FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at tim
 
 REVOKE ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) TO coins_worker;
+
+--
+-- Name: FUNCTION refund_undeliverable_order(p_order_id uuid, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) TO coins_worker;
 
 --
 -- Name: FUNCTION resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -7342,6 +8751,12 @@ REVOKE ALL ON FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_i
 --
 
 REVOKE ALL ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_ign(p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.check_ign(p_ign text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_quantity(p_qty integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -7469,6 +8884,19 @@ REVOKE ALL ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p
 REVOKE ALL ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) FROM PUBLIC;
 
 --
+-- Name: TABLE minecraft_links; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.minecraft_links TO coins_player;
+GRANT SELECT ON TABLE app_public.minecraft_links TO coins_staff;
+
+--
+-- Name: FUNCTION link_ign(p_guild_id bigint, p_user_id bigint, p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7498,6 +8926,12 @@ REVOKE ALL ON FUNCTION app_private.lock_members(p_user_ids bigint[]) FROM PUBLIC
 --
 
 REVOKE ALL ON FUNCTION app_private.lock_order(p_order_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mcd_account(p_guild_id bigint, p_user_id bigint, p_kind app_public.account_kind) FROM PUBLIC;
 
 --
 -- Name: FUNCTION median_7d(p_guild_id bigint, p_sku text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -7568,6 +9002,12 @@ REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.raise_error(p_code text, p_key text, p_detail jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.record_payment_for(p_guild_id bigint, p_source text, p_delivery_key text, p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_pairing_s integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION refresh_session(p_refresh_hash bytea, p_new_access_hash bytea, p_new_refresh_hash bytea, p_access_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7585,6 +9025,12 @@ REVOKE ALL ON FUNCTION app_private.refund_order_core(p_order_id uuid, p_status a
 --
 
 REVOKE ALL ON FUNCTION app_private.register_caller(p_display_name text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION require_staff(p_allowed app_public.staff_role[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -7661,6 +9107,12 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_guilds__provision() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_minecraft_payouts__queue(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_minecraft_payouts__queue() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_ops_alerts__notify(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7671,6 +9123,12 @@ REVOKE ALL ON FUNCTION app_private.tg_ops_alerts__notify() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_orders__void_voucher(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_transactions__high_value(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -7723,6 +9181,13 @@ GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, r
 
 REVOKE ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION assign_payment(payment_id bigint, discord_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -7846,6 +9311,13 @@ GRANT ALL ON FUNCTION app_public.leaderboard("limit" integer) TO coins_player;
 GRANT ALL ON FUNCTION app_public.leaderboard("limit" integer) TO coins_staff;
 
 --
+-- Name: FUNCTION link_minecraft(discord_id bigint, ign text, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) TO coins_staff;
+
+--
 -- Name: FUNCTION my_card(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7908,6 +9380,20 @@ GRANT ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time z
 
 REVOKE ALL ON FUNCTION app_public.request_discord_setup(reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.request_discord_setup(reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION request_payout(amount bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.request_payout(amount bigint, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_payout(amount bigint, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION resolve_payout(payout_id bigint, paid boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner

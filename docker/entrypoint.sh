@@ -4,14 +4,15 @@
 #   server    API: GraphQL, SSE streams, webhooks, /healthz, /metrics   node server/src/main.ts
 #   worker    graphile-worker job runner (and crontab)                  node server/src/worker-main.ts
 #   migrate   one-shot: roles, database, migrations, configured guild   node scripts/migrate.ts
+#   minecraft the Minecraft listener: payments, /pay payouts, /healthz   node minecraft/src/main.ts
 #   help      this list
 #
-# bot and minecraft get their case here when their processes exist (see docker-compose.yml).
+# bot gets its case here when its process exists (see docker-compose.yml).
 # Anything else is refused (exit 64): each compose service names one of the processes above
 # (`command: ["server"]`), and scripts/__tests__/compose.test.ts checks that every such name
 # leads to a file that exists. Extra arguments are passed on to the process.
 #
-# server and worker log in as guildbank_authenticator. When neither DATABASE_URL nor
+# server, worker and minecraft log in as guildbank_authenticator. When neither DATABASE_URL nor
 # DATABASE_URL_FILE is set, their DATABASE_URL is built by docker/database-url.ts from
 # DATABASE_HOST, DATABASE_PORT, DATABASE_NAME and DATABASE_AUTHENTICATOR_PASSWORD_FILE (a Docker
 # secret), so the password exists in one secret only.
@@ -24,8 +25,9 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'USAGE'
-usage: <image> server | worker | migrate [arguments...]
+usage: <image> server | worker | migrate | minecraft [arguments...]
   server    the API (GraphQL, SSE streams, webhooks, /healthz, /metrics)
+  minecraft the Minecraft listener (payment lines, /pay payouts, /healthz, /metrics)
   worker    the background job runner (scale with: docker compose up -d --scale worker=N)
   migrate   create roles and database, apply migrations, ensure GUILD_ID; then exit
 USAGE
@@ -63,6 +65,10 @@ case "$process" in
     ;;
   migrate)
     run node scripts/migrate.ts "$@"
+    ;;
+  minecraft)
+    authenticator_url
+    run node minecraft/src/main.ts "$@"
     ;;
   help | -h | --help)
     usage

@@ -11,7 +11,9 @@ import { ROOT_DIR, deriveUrls, migrateDatabase, setupDatabase, withUrl } from ".
 import { dumpSchema } from "./schema-dump.ts";
 
 const rootUrl = process.env.ROOT_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = "guildbank_schema_dump";
+// Its own scratch database per user of the server (SCHEMA_DUMP_DATABASE), so parallel dumps do not collide.
+const name = process.env.SCHEMA_DUMP_DATABASE ?? "guildbank_schema_dump";
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad SCHEMA_DUMP_DATABASE: ${name}`);
 const check = process.argv.includes("--check");
 
 const admin = new pg.Client({ connectionString: rootUrl });

@@ -108,7 +108,23 @@ select set_eq(
     ('guildbank_authenticator', 'app_private.http_request_finish(bigint,bigint,text,integer,text,text)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
     ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
-    ('guildbank_authenticator', 'app_private.close_session(bytea)')$$,
+    ('guildbank_authenticator', 'app_private.close_session(bytea)'),
+    -- Minecraft (issue #6): links and payout resolution for staff, payouts for members, the listener's and the webhooks'
+    -- functions for coins_listener, voucher issue and the API refund for the worker
+    ('coins_staff', 'app_public.link_minecraft(bigint,text,text)'),
+    ('coins_staff', 'app_public.resolve_payout(bigint,boolean,text)'),
+    ('coins_staff', 'app_public.assign_payment(bigint,bigint,text)'),
+    ('coins_player', 'app_public.request_payout(bigint,text)'),
+    ('coins_listener', 'app_hidden.record_payment(text,bigint,text,timestamp with time zone,text,text)'),
+    ('coins_listener', 'app_hidden.payout_begin(bigint)'),
+    ('coins_listener', 'app_hidden.confirm_payout(text,bigint,text,timestamp with time zone)'),
+    ('coins_listener', 'app_hidden.payout_unconfirmed(bigint,text)'),
+    ('coins_listener', 'app_hidden.fail_stale_payouts(integer,timestamp with time zone)'),
+    ('coins_listener', 'app_hidden.claim_webhook_nonce(text,text,timestamp with time zone,integer)'),
+    ('coins_listener', 'app_hidden.redeem_voucher(uuid,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
+    ('coins_worker', 'app_hidden.order_minecraft_player(uuid)'),
+    ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -157,12 +173,15 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true), ('buy_listing', 'v', true),
+           ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
            ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
            ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
+           ('link_minecraft', 'v', true),
            ('my_card', 's', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true),
+           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
+           ('start_event', 'v', true), ('stop_event', 'v', true),
            ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
            ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
@@ -195,12 +214,16 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('daily_digest', 'v', true), ('expire_listings', 'v', true),
-           ('fulfil_order', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('order_for_fulfilment', 's', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
+           ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
+           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
+           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
+           ('payout_unconfirmed', 'v', true),
            ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
-           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('refresh_leaderboard', 'v', true),
-           ('refund_expired_orders', 'v', true), ('resolve_staff_role', 's', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false),
-           ('verify_ledger_and_alert', 'v', true)$$,
+           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true),
+           ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true),
+           ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -255,7 +278,8 @@ select set_eq(
        and has_table_privilege(r.oid, c.oid, p.priv)$$,
   $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
            unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
-                        'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots']) t
+                        'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots',
+                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts', 'vouchers']) t
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
     union all select r, 'app_public.currencies', 'select' from unnest(array['coins_listener', 'coins_worker']) r
     union all values ('coins_staff', 'app_public.rewards', 'delete')

@@ -64,6 +64,23 @@ export const ERRORS = {
   EV002: { key: "event_overlap", message: "Another {kind} event (#{event_id}) runs during that time; stop it first." },
   EV003: { key: "event_not_found", message: "That event does not exist in this server." },
   EV004: { key: "event_over", message: "That event has already ended or been stopped." },
+  MC001: { key: "invalid_ign", message: "That is not a Minecraft name: 3 to 16 letters, digits or underscores." },
+  MC002: { key: "ign_taken", message: "That Minecraft name is already linked to another member." },
+  MC003: { key: "ign_not_linked", message: "Link your Minecraft name first: payouts go to your linked name." },
+  PY001: { key: "invalid_payment", message: "That payment cannot be recorded ({why})." },
+  PY002: { key: "payout_not_found", message: "That payout does not exist in this server." },
+  PY003: {
+    key: "payout_not_resolvable",
+    message: "That payout is {status}: only an unconfirmed payout still in escrow can be resolved.",
+  },
+  PY004: { key: "payment_not_found", message: "That payment does not exist in this server." },
+  PY005: { key: "payment_not_unmatched", message: "That payment is already {status}; only unmatched payments can be assigned." },
+  VC001: { key: "voucher_not_found", message: "That voucher code does not exist." },
+  VC002: { key: "voucher_already_redeemed", message: "That voucher was already redeemed." },
+  VC003: { key: "voucher_expired", message: "That voucher has expired or its order was refunded." },
+  VC004: { key: "not_a_voucher_order", message: "That order is not delivered by voucher." },
+  WH001: { key: "webhook_replayed", message: "That webhook delivery was already received." },
+  WH002: { key: "webhook_stale", message: "That webhook's timestamp is outside the {window_s}-second window." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

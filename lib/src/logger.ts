@@ -28,6 +28,10 @@ export const REDACT_PATHS = [
   "*.DISCORD_ALERT_WEBHOOK_URL",
   "*.DISCORD_CLIENT_SECRET",
   "*.CSRF_SECRET",
+  'req.headers["x-guildbank-signature"]',
+  "*.MINECRAFT_API_KEY",
+  "*.REDEMPTION_WEBHOOK_SECRET",
+  "*.MINECRAFT_PAYMENT_WEBHOOK_SECRET",
 ];
 
 /**

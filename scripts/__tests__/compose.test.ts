@@ -652,7 +652,8 @@ function materializeImage(dir: string): void {
 }
 
 describe("the image's file set, run like the compose services", () => {
-  const DATABASE = "guildbank_compose_test";
+  // Beside the run's test database (TEST_DATABASE_NAME), so parallel runs on one server do not share it.
+  const DATABASE = `${new URL(inject("db").owner).pathname.slice(1)}_compose`;
   const GUILD_ID = "987654321098765432";
   let dir: string;
   let secrets: string;

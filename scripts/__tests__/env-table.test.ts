@@ -14,7 +14,7 @@ describe("the README's configuration table", () => {
 
   it("documents every variable the processes read from the environment", () => {
     const documented = new Set(parseEnvExample(envExample).map((v) => v.name));
-    const sources = ["server/src/config.ts", "server/src/worker/config.ts", "scripts/start.ts", "scripts/migrate.ts", "db/scripts/setup.ts"];
+    const sources = ["server/src/config.ts", "server/src/worker/config.ts", "scripts/start.ts", "scripts/migrate.ts", "db/scripts/setup.ts", "minecraft/src/config.ts"];
     for (const file of sources) {
       const text = readFileSync(path.join(root, file), "utf8");
       for (const m of text.matchAll(/^\s{2,6}([A-Z][A-Z0-9_]{2,}): (?:z\.|env\.)/gm)) {

@@ -10,7 +10,7 @@
  * Runs a worker: takes the cross-process advisory lock of the worker tests first.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import path from "node:path";
@@ -33,6 +33,9 @@ const SECRETS = {
   hmacKey: secret("hmac-key"),
   trackerCookie: secret("tracker-cookie"),
   forgedSession: secret("forged-session"),
+  redemptionSecret: secret("redemption-secret"),
+  paymentWebhookSecret: secret("payment-webhook-secret"),
+  minecraftApiKey: secret("minecraft-api-key"),
 };
 
 /** A spawned process and everything it wrote. */
@@ -118,6 +121,10 @@ describe("log hygiene", () => {
       LOG_LEVEL: "trace",
       METRICS_TOKEN: SECRETS.metricsToken,
       BOT_HMAC_KEY: SECRETS.hmacKey,
+      REDEMPTION_WEBHOOK_SECRET: SECRETS.redemptionSecret,
+      MINECRAFT_PAYMENT_WEBHOOK_SECRET: SECRETS.paymentWebhookSecret,
+      MINECRAFT_API_URL: "http://127.0.0.1:9/deliver",
+      MINECRAFT_API_KEY: SECRETS.minecraftApiKey,
       GRAPHILE_ENV: "development",
     };
     serverProc = run("src/main.ts", { ...common, HOST: "127.0.0.1", PORT: "0", DEV_LOGIN: "true" });
@@ -174,6 +181,12 @@ describe("log hygiene", () => {
     expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.wrongMetricsToken}` } })).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${workerPort}/metrics`, { headers: { authorization: `Bearer ${SECRETS.metricsToken}` } })).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${workerPort}/metrics`, { headers: { authorization: `Bearer ${SECRETS.wrongMetricsToken}` } })).status).toBe(401);
+    // Signed Minecraft webhooks: a valid signature for an unknown voucher (404) and a forged one (401).
+    const redeemBody = JSON.stringify({ code: "00000000-0000-4000-8000-000000000000", nonce: secret("nonce") });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const redeemSig = `sha256=${createHmac("sha256", SECRETS.redemptionSecret).update(`${ts}.${redeemBody}`).digest("hex")}`;
+    expect((await fetch(`${url}/webhooks/redeem`, { method: "POST", headers: { "x-guildbank-timestamp": ts, "x-guildbank-signature": redeemSig }, body: redeemBody })).status).toBe(404);
+    expect((await fetch(`${url}/webhooks/redeem`, { method: "POST", headers: { "x-guildbank-timestamp": ts, "x-guildbank-signature": `sha256=${"0".repeat(64)}` }, body: redeemBody })).status).toBe(401);
     // A live stream opened and dropped.
     const abort = new AbortController();
     const stream = await fetch(`${url}/streams/tx`, { headers, signal: abort.signal });

@@ -17,6 +17,7 @@ import { idempotencyMiddleware } from "./http/idempotency.ts";
 import { panelStatic } from "./http/panel.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
+import { webhooksRouter } from "./webhooks/index.ts";
 
 /** A running HTTP server and how to stop it. */
 export interface RunningServer {
@@ -83,6 +84,12 @@ export async function createHttpServer(
 
   // Browsers may call us only from the panel's origin or our own (CORS locked to PANEL_BASE_URL).
   app.use(originGuard(config));
+  // Signed plugin webhooks carry no session either (HMAC, timestamp window, nonce).
+  app.use(
+    "/webhooks",
+    webhooksRouter({ pool, logger, redemptionSecret: config.REDEMPTION_WEBHOOK_SECRET, paymentSecret: config.MINECRAFT_PAYMENT_WEBHOOK_SECRET }),
+  );
+
   app.use(cookieParser(), sessionMiddleware(pool));
   const csrf = createCsrf(config);
   const limits = rateLimits(config);

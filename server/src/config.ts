@@ -59,6 +59,10 @@ export const serverConfigSchema = z
     RATE_LIMIT_API_PER_MIN: env.int(1, 1000000).default(1200),
     /** Directory of the built panel served at / (default panel/dist; absent: not served). */
     PANEL_DIST_DIR: z.string().min(1).optional(),
+    /** HMAC key of `POST /webhooks/redeem` (secret; also REDEMPTION_WEBHOOK_SECRET_FILE). Unset: the endpoint answers 503. */
+    REDEMPTION_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    /** HMAC key of `POST /webhooks/minecraft/payment` (secret). Unset: the endpoint answers 503. */
+    MINECRAFT_PAYMENT_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {

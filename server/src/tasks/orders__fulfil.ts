@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
-import type { FulfilmentLine, FulfilmentOrder } from "../worker/adapters.ts";
+import { FulfilmentDeferred, FulfilmentFailedError, type FulfilmentLine, type FulfilmentOrder } from "../worker/adapters.ts";
 import { inTransaction } from "../worker/db.ts";
 import { errorMessage, parsePayload, type TaskContext } from "./context.ts";
 
@@ -83,7 +83,10 @@ export async function readOrder(helpers: Pick<JobHelpers, "query">, orderId: str
  *    `ref = adapter.deliver(order)`, then settle with `app_hidden.fulfil_order(order, ref)`. If
  *    the order turns out refunded after a delivery (its escrow timed out meanwhile), raise a
  *    critical `delivered_after_refund` ops alert;
- * 3. on any failure: `app_hidden.record_fulfilment_failure(order, error, final)` with
+ *    An adapter may instead throw `FulfilmentDeferred` (the voucher: the order stays pending until
+ *    the redeem webhook fulfils it; the job ends) or `FulfilmentFailedError` (the direct API after
+ *    its own retries: `app_hidden.refund_undeliverable_order` refunds at once; the job ends);
+ * 3. on any other failure: `app_hidden.record_fulfilment_failure(order, error, final)` with
  *    `final = job.attempts >= job.max_attempts` (the final one raises an ops alert), then rethrow
  *    so graphile-worker retries with exponential backoff. A shutdown abort is not recorded.
  *
@@ -113,7 +116,27 @@ export function ordersFulfil(ctx: TaskContext): Task {
         });
         return;
       }
-      const deliveryRef = await adapter.deliver(order, { attempt: attempts, maxAttempts, signal: helpers.abortSignal, logger: helpers.logger });
+      let deliveryRef: string | null;
+      try {
+        deliveryRef = await adapter.deliver(order, {
+          attempt: attempts,
+          maxAttempts,
+          signal: helpers.abortSignal,
+          logger: helpers.logger,
+          query: (sql, params) => helpers.query(sql, params),
+        });
+      } catch (err) {
+        if (err instanceof FulfilmentDeferred) {
+          helpers.logger.info(`delivery continues outside the job: ${err.message}`, { orderId, reference: err.reference });
+          return;
+        }
+        if (err instanceof FulfilmentFailedError) {
+          await helpers.query("select 1 from app_hidden.refund_undeliverable_order($1, $2)", [orderId, err.message]);
+          helpers.logger.warn(`delivery failed for good: order refunded (${err.message})`, { orderId, fulfilment: order.fulfilment });
+          return;
+        }
+        throw err;
+      }
       const delivered = order.fulfilment !== "none";
       const settled = await inTransaction(helpers.withPgClient, async (client) => {
         const { rows } = await client.query<{ status: string | null; settle_reason: string | null }>(

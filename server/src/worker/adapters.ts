@@ -52,6 +52,11 @@ export interface AdapterContext {
   signal: AbortSignal;
   /** The job's logger (scoped to the job). */
   logger: WorkerLogger;
+  /**
+   * Runs one statement as `coins_worker` (graphile-worker's `helpers.query`), for adapters that
+   * read or write through `app_hidden` functions (the voucher's code, the buyer's IGN).
+   */
+  query?: <R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<{ rows: R[] }>;
 }
 
 /**
@@ -96,6 +101,33 @@ export class FulfilmentNotImplementedError extends Error {
     super(`fulfilment kind '${kind}' is not implemented yet`);
     this.name = "FulfilmentNotImplementedError";
     this.kind = kind;
+  }
+}
+
+/**
+ * Thrown by an adapter whose delivery continues outside the job: the order stays pending and the
+ * job ends without a failure (the voucher: issued now, delivered when the signed redeem webhook
+ * fulfils it; refunded by the escrow timeout, `VOUCHER_TIMEOUT_H`, when never redeemed).
+ */
+export class FulfilmentDeferred extends Error {
+  /** What was handed over (e.g. `voucher:<code>`). */
+  readonly reference: string;
+  constructor(reference: string, message: string) {
+    super(message);
+    this.name = "FulfilmentDeferred";
+    this.reference = reference;
+  }
+}
+
+/**
+ * Thrown by an adapter that gave up for good (its own retries exhausted, or a delivery that can
+ * never succeed): `orders__fulfil` refunds the order at once
+ * (`app_hidden.refund_undeliverable_order`, with an ops alert) instead of retrying.
+ */
+export class FulfilmentFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FulfilmentFailedError";
   }
 }
 

@@ -32,6 +32,11 @@ import { env, parseConfig } from "@guildbank/lib";
  *   `NODE_ENV=production`.
  * - `ALERT_RATE_LIMIT_PER_MINUTE`: posts per minute to the webhook, 1..120 (default 10); alerts
  *   beyond it are coalesced into one summary post when the minute frees up.
+ * - `MINECRAFT_API_URL`, `MINECRAFT_API_KEY` (secret, at least 16 characters; required with the
+ *   URL): the direct-API fulfilment (`api` orders). Unset: `api` orders fail and are refunded at
+ *   their escrow timeout. `MINECRAFT_API_MAX_ATTEMPTS` (1..20, default 5) requests per job,
+ *   `MINECRAFT_API_BACKOFF_MS` (default 2000) before the second, doubled after each failure, then
+ *   the order is refunded; `MINECRAFT_API_TIMEOUT_MS` (default 10000) per request.
  * - `WORKER_TEST_FULFIL_DELAY_MS`: **tests only** (default 0 = off; refused when
  *   `NODE_ENV=production`). When positive, `orders__fulfil` holds its settlement transaction
  *   open for this many milliseconds after `app_hidden.fulfil_order` ran and before COMMIT,
@@ -64,10 +69,18 @@ export const workerConfigSchema = z
       }, "must be an http(s) URL")
       .optional(),
     ALERT_RATE_LIMIT_PER_MINUTE: env.int(1, 120).default(10),
+    MINECRAFT_API_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+    MINECRAFT_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    MINECRAFT_API_MAX_ATTEMPTS: env.int(1, 20).default(5),
+    MINECRAFT_API_BACKOFF_MS: env.int(1, 600_000).default(2000),
+    MINECRAFT_API_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
   })
   .superRefine((c, ctx) => {
     if (c.DISCORD_ALERT_WEBHOOK_URL && c.NODE_ENV === "production" && !c.DISCORD_ALERT_WEBHOOK_URL.startsWith("https:")) {
       ctx.addIssue({ code: "custom", path: ["DISCORD_ALERT_WEBHOOK_URL"], message: "must be an https URL when NODE_ENV=production" });
+    }
+    if (c.MINECRAFT_API_URL && !c.MINECRAFT_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["MINECRAFT_API_KEY"], message: "is required when MINECRAFT_API_URL is set" });
     }
     if (c.WORKER_TEST_FULFIL_DELAY_MS > 0 && c.NODE_ENV === "production") {
       ctx.addIssue({

@@ -23,6 +23,9 @@ export const REQUIRED_FUNCTIONS = [
   "app_hidden.alert_for_notification(bigint)",
   "app_hidden.record_job_run(text, jsonb)",
   "app_hidden.raise_alert(bigint, app_public.alert_severity, text, text, jsonb)",
+  "app_hidden.issue_voucher(uuid)",
+  "app_hidden.order_minecraft_player(uuid)",
+  "app_hidden.refund_undeliverable_order(uuid, text)",
 ] as const;
 
 /**

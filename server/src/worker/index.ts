@@ -11,6 +11,7 @@ import { createTaskList, TASK_IDENTIFIERS } from "../tasks/index.ts";
 import { createCriticalAlerter, WebhookRateLimiter, type CriticalAlerter } from "../alerts/index.ts";
 import { createWorkerMetrics, processRegistry, renderMetrics, shareInProcess, startMetricsListener, type MetricsListener, type WorkerMetrics } from "../metrics/index.ts";
 import { createAdapterRegistry, type FulfilmentAdapters } from "./adapters.ts";
+import { minecraftAdapters } from "../fulfilment/index.ts";
 import { workerPoolSize, type WorkerConfig } from "./config.ts";
 import { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
 import { checkWorkerDatabase, createWorkerPool } from "./db.ts";
@@ -22,6 +23,8 @@ export { checkWorkerDatabase, createWorkerPool, inTransaction, REQUIRED_FUNCTION
 export { toWorkerLogger } from "./logger.ts";
 export {
   createAdapterRegistry,
+  FulfilmentDeferred,
+  FulfilmentFailedError,
   FULFILMENT_KINDS,
   FulfilmentNotImplementedError,
   noneAdapter,
@@ -126,14 +129,27 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     query: (sql, params) => pool.query(sql, params),
     logger,
     source: "worker",
-    secrets: [config.DISCORD_ALERT_WEBHOOK_URL, config.METRICS_TOKEN],
+    secrets: [config.DISCORD_ALERT_WEBHOOK_URL, config.METRICS_TOKEN, config.MINECRAFT_API_KEY],
   });
   let runner: Runner;
   let listener: MetricsListener | null = null;
   try {
     await checkWorkerDatabase(pool);
     const taskList = createTaskList({
-      adapters: createAdapterRegistry(options.adapters),
+      adapters: createAdapterRegistry({
+        ...minecraftAdapters(
+          config.MINECRAFT_API_URL && config.MINECRAFT_API_KEY
+            ? {
+                url: config.MINECRAFT_API_URL,
+                key: config.MINECRAFT_API_KEY,
+                maxAttempts: config.MINECRAFT_API_MAX_ATTEMPTS,
+                backoffMs: config.MINECRAFT_API_BACKOFF_MS,
+                timeoutMs: config.MINECRAFT_API_TIMEOUT_MS,
+              }
+            : null,
+        ),
+        ...options.adapters,
+      }),
       refundBatch: config.WORKER_REFUND_BATCH,
       testFulfilDelayMs: config.WORKER_TEST_FULFIL_DELAY_MS,
       alerts: {

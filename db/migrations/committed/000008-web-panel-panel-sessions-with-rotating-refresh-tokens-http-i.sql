@@ -1,5 +1,5 @@
---! Previous: sha1:bf223b75e4e7db5148fc53cf6647e0a8c972a1af
---! Hash: sha1:3ec0570076e8a162e92bc8f06fc43098771a9f43
+--! Previous: sha1:a3d0c0d2081dc6e40754171b0dd06cbdcf01f10a
+--! Hash: sha1:ad78af978e4025f3a1cde63e7838b02c40525d92
 --! Message: Web panel: panel sessions with rotating refresh tokens, HTTP Idempotency-Key records, economy events, reports, queue status, alert acknowledgement
 
 -- Web panel (issue #5): panel sessions with rotating refresh tokens, HTTP Idempotency-Key records,
