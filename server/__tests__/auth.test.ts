@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { ApiClient, createGuild, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
-import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "./fake-discord.ts";
+import { discordServerEnv, signInThroughFake, startFakeDiscord, type FakeDiscord } from "./fake-discord.ts";
 
 const PANEL = "http://panel.test.invalid";
 const ROLE_ADMIN = "111000000000000001";
@@ -31,18 +31,8 @@ const staff = (n: number) => (BigInt(guildId) + 500n + BigInt(n)).toString();
  * @returns the callback's answer (303 to the panel on success, a 4xx page otherwise).
  */
 async function discordSignIn(client: ApiClient, userId: string): Promise<Response> {
-  fake.signInAs(userId);
-  const login = await client.fetch("/auth/discord/login");
-  expect(login.status).toBe(302);
-  const authorize = await fetch(login.headers.get("location")!, { redirect: "manual" });
-  expect(authorize.status, await authorize.clone().text()).toBe(302);
-  const callback = new URL(authorize.headers.get("location")!);
+  const { res, callback } = await signInThroughFake(fake, client, userId);
   expect(callback.origin + callback.pathname).toBe(`${PANEL}/auth/discord/callback`);
-  const res = await client.fetch(callback.pathname + callback.search);
-  if (res.status === 303) {
-    const s = (await (await client.fetch("/auth/session")).json()) as { csrfToken: string };
-    client.csrfToken = s.csrfToken;
-  }
   return res;
 }
 

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import express from "express";
+import type { ApiClient } from "./helpers.ts";
 
 /** A Discord user of the fake: their guild memberships and the role ids they hold in each. */
 export interface FakeDiscordUser {
@@ -29,6 +30,29 @@ export interface FakeDiscord {
   /** How many token exchanges succeeded. */
   exchanges: number;
   close(): Promise<void>;
+}
+
+/**
+ * Signs `client` in through `fake` as `userId`, following the redirects as a browser would (the
+ * callback lands on the panel's host, so it is replayed against the client's server), and keeps
+ * the CSRF token of the new session.
+ *
+ * @returns the callback's answer (303 to the panel on success, a 4xx page otherwise) and the
+ *   callback URL Discord redirected to.
+ * @throws when the login or the fake's authorization does not redirect.
+ */
+export async function signInThroughFake(fake: FakeDiscord, client: ApiClient, userId: string): Promise<{ res: Response; callback: URL }> {
+  fake.signInAs(userId);
+  const login = await client.fetch("/auth/discord/login");
+  if (login.status !== 302) throw new Error(`GET /auth/discord/login answered ${login.status}`);
+  const authorize = await fetch(login.headers.get("location")!, { redirect: "manual" });
+  if (authorize.status !== 302) throw new Error(`the fake's authorize answered ${authorize.status}: ${await authorize.text()}`);
+  const callback = new URL(authorize.headers.get("location")!);
+  const res = await client.fetch(callback.pathname + callback.search);
+  if (res.status === 303) {
+    client.csrfToken = ((await (await client.fetch("/auth/session")).json()) as { csrfToken: string }).csrfToken;
+  }
+  return { res, callback };
 }
 
 /**

@@ -68,25 +68,44 @@ export function session(): Session | null {
   return current;
 }
 
+/** The session behind the cookies as they are now (another tab may have rotated them). */
+async function currentSession(): Promise<SessionAnswer> {
+  const res = await fetch("/auth/session", { credentials: "same-origin" });
+  return (await res.json()) as SessionAnswer;
+}
+
 /**
  * Exchanges the refresh token for a new access session (rotation: the old refresh token dies).
+ * Tabs share the cookies, and presenting a rotated refresh token twice revokes the session, so
+ * refreshes run one at a time across tabs (Web Locks), and a tab that waited first checks whether
+ * another one has already refreshed.
  *
  * @returns the new session, or null when the refresh was refused (signed out).
  */
 export function refresh(): Promise<Session | null> {
+  const run = async (): Promise<Session | null> => {
+    const now = await currentSession();
+    if (now.session && new Date(now.session.expiresAt).getTime() - Date.now() > 60_000) {
+      csrfToken = now.csrfToken;
+      current = now.session;
+      return current;
+    }
+    const res = await fetch("/auth/refresh", { method: "POST", credentials: "same-origin", headers: now.csrfToken ? { "x-csrf-token": now.csrfToken } : {} });
+    if (!res.ok) {
+      current = null;
+      refreshable = false;
+      return null;
+    }
+    const body = (await res.json()) as SessionAnswer;
+    csrfToken = body.csrfToken;
+    current = body.session;
+    refreshable = true;
+    return current;
+  };
   refreshing ??= (async () => {
     try {
-      const res = await fetch("/auth/refresh", { method: "POST", credentials: "same-origin", headers: csrfToken ? { "x-csrf-token": csrfToken } : {} });
-      if (!res.ok) {
-        current = null;
-        refreshable = false;
-        return null;
-      }
-      const body = (await res.json()) as SessionAnswer;
-      csrfToken = body.csrfToken;
-      current = body.session;
-      refreshable = true;
-      return current;
+      const locks = typeof navigator !== "undefined" ? (navigator as { locks?: { request<T>(name: string, fn: () => Promise<T>): Promise<T> } }).locks : undefined;
+      return locks ? await locks.request("guildbank-refresh", run) : await run();
     } finally {
       refreshing = undefined;
     }
