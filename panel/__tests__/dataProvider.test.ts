@@ -66,12 +66,22 @@ describe("the panel's data provider", () => {
 
   it("writes the catalogue as OPERATOR and reads the audit of it", async () => {
     await signInAs("OPERATOR");
-    const updated = await dataProvider.update("rewards", { id: "cape", data: { name: "Red cape", price: 45 }, previousData: { id: "cape", name: "Cape", price: 40 } });
+    const updated = await dataProvider.update("rewards", {
+      id: "cape",
+      data: { name: "Red cape", price: 45, auditReason: "autumn collection: red capes" },
+      previousData: { id: "cape", name: "Cape", price: 40 },
+    });
     expect(updated.data).toMatchObject({ id: "cape", name: "Red cape", price: "45" });
     const created = await dataProvider.create("rewards", { data: { sku: "boots", name: "Boots", category: "COSMETIC", price: 12 } });
     expect(created.data.id).toBe("boots");
-    const audit = await dataProvider.getList("adminActions", { pagination: { page: 1, perPage: 10 }, sort: { field: "id", order: "DESC" }, filter: { subjectType: "reward" } });
-    expect(audit.data.map((a) => a.action).sort()).toEqual(["insert_reward", "update_reward"]);
+    await dataProvider.delete("rewards", { id: "boots", previousData: created.data, meta: { reason: "duplicate of the boots SKU — removed" } });
+    const audit = await dataProvider.getList("adminActions", { pagination: { page: 1, perPage: 10 }, sort: { field: "id", order: "ASC" }, filter: { subjectType: "reward" } });
+    // Each direct write carries the reason the staff member typed (X-Audit-Reason → app.reason).
+    expect(audit.data.map((a) => [a.action, a.reason])).toEqual([
+      ["update_reward", "autumn collection: red capes"],
+      ["insert_reward", "insert via API"],
+      ["delete_reward", "duplicate of the boots SKU — removed"],
+    ]);
     const other = await db.query("select name from app_public.rewards where guild_id = $1", [otherGuild]);
     expect(other.rows).toEqual([{ name: "Other cape" }]);
   });

@@ -101,6 +101,18 @@ describe("the panel in Chromium", () => {
     const diff = page.getByTestId("audit-diff");
     await diff.waitFor();
     await expect(await diff.textContent()).toContain(String(before + 250));
+
+    // A direct write (the catalogue) needs a reason too; it lands in the audit log.
+    await page.getByRole("menuitem", { name: "Rewards" }).click();
+    await page.locator("tbody tr").first().click();
+    await page.getByLabel(/Price \(coins\)/).fill("321");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Required").first().waitFor();
+    await page.getByLabel(/^Reason/).fill("e2e price review");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await db.query("select reason, (after ->> 'price') as price from app_public.admin_actions where guild_id = $1 and action = 'update_reward'", [guildId])).rows)
+      .toEqual([{ reason: "e2e price review", price: "321" }]);
   });
 
   it("shows a transaction made elsewhere in the live feed within 2 s, and renders transactions and reports", async () => {

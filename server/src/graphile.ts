@@ -48,6 +48,27 @@ export function makeMaskError(logger: Logger) {
   };
 }
 
+/** The header carrying the reason of a direct staff write (URI-encoded), recorded by the audit trigger. */
+export const AUDIT_REASON_HEADER = "x-audit-reason";
+
+/**
+ * The reason a staff member gave for a direct write (`X-Audit-Reason`, URI-encoded UTF-8, 3 to 500
+ * characters once trimmed), which becomes the `app.reason` claim that `app_private.tg__audit`
+ * writes into `admin_actions`; anything else is ignored (the trigger then records "<op> via API").
+ *
+ * @param req - the HTTP request (undefined outside HTTP).
+ */
+export function auditReason(req: Request | undefined): string | undefined {
+  const raw = req?.headers[AUDIT_REASON_HEADER];
+  if (typeof raw !== "string" || raw.length > 3000) return undefined;
+  try {
+    const reason = decodeURIComponent(raw).trim();
+    return reason.length >= 3 && reason.length <= 500 ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The OID of schema pg_catalog (fixed in every PostgreSQL). */
 const PG_CATALOG_OID = "11";
 
@@ -120,7 +141,7 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       explain: false,
       context(requestContext) {
         const req = (requestContext as { expressv4?: { req?: Request } }).expressv4?.req;
-        return { pgSettings: claimsToSettings(requestClaims(req?.session)) };
+        return { pgSettings: claimsToSettings({ ...requestClaims(req?.session), reason: auditReason(req) }) };
       },
     },
     schema: {

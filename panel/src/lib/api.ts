@@ -135,16 +135,23 @@ export function newIdempotencyKey(): string {
  *
  * @param query - the operation.
  * @param variables - its variables.
- * @param options - `idempotencyKey` for a mutation that is retried as the same action.
+ * @param options - `idempotencyKey` for a mutation that is retried as the same action; `reason`
+ *   for a direct write (recorded in the audit log).
  * @returns `data`.
  * @throws {ApiError} the first GraphQL error (our named errors keep code/key/detail), or the HTTP failure.
  */
-export async function gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: { idempotencyKey?: string } = {}): Promise<T> {
+export async function gql<T = Record<string, any>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { idempotencyKey?: string; reason?: string } = {},
+): Promise<T> {
   await fresh();
   const mutation = /^\s*mutation\b/.test(query);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (csrfToken) headers["x-csrf-token"] = csrfToken;
   if (mutation) headers["idempotency-key"] = options.idempotencyKey ?? newIdempotencyKey();
+  // A direct write's reason goes to the audit log (app.reason); URI-encoded, as headers are ASCII.
+  if (options.reason) headers["x-audit-reason"] = encodeURIComponent(options.reason);
   const post = () => fetch("/graphql", { method: "POST", credentials: "same-origin", headers, body: JSON.stringify({ query, variables }) });
   let res = await post();
   if (res.status === 403 && ((await res.clone().json().catch(() => ({}))) as { error?: string }).error === "csrf_invalid") {

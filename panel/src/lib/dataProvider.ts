@@ -212,6 +212,16 @@ function keyArgs(c: ResourceConfig, id: Identifier): { decl: string; args: strin
   return { decl: `$key: ${c.keyType}`, args: `${c.key}: $key`, vars: { key: id } };
 }
 
+/**
+ * The reason of a direct write, for the audit log: the form's `auditReason` input, or
+ * `meta.reason` (delete buttons).
+ */
+function reasonOf(params: { data?: unknown; meta?: { reason?: unknown } }): string | undefined {
+  const fromForm = (params.data as { auditReason?: unknown } | undefined)?.auditReason;
+  const r = typeof fromForm === "string" ? fromForm : params.meta?.reason;
+  return typeof r === "string" && r.trim() ? r.trim() : undefined;
+}
+
 /** Columns the server computes or owns: never sent in an insert or a patch. */
 const READ_ONLY = new Set(["id", "nodeId", "guildId", "createdAt", "updatedAt", "active", "walletBalance", "escrowBalance"]);
 
@@ -277,6 +287,7 @@ export const dataProvider: DataProvider = {
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
       `mutation Create($input: ${c.type}Input!) { result: create${c.type}(input: { ${field}: $input }) { ${field} { ${c.fields} } } }`,
       { input },
+      { reason: reasonOf(params) },
     );
     const row = data.result?.[field];
     if (!row) throw new ApiError("The server created nothing.", 400);
@@ -291,6 +302,7 @@ export const dataProvider: DataProvider = {
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
       `mutation Update(${k.decl}, $patch: ${c.type}Patch!) { result: update${c.type}(input: { ${k.args}, patch: $patch }) { ${field} { ${c.fields} } } }`,
       { ...k.vars, patch },
+      { reason: reasonOf(params) },
     );
     // An update that RLS hid from us changes no row: PostGraphile answers an error, and a null
     // here would mean the same; both are failures, never a silent success.
@@ -302,7 +314,7 @@ export const dataProvider: DataProvider = {
   async updateMany(resource, params) {
     const ids: Identifier[] = [];
     for (const id of params.ids) {
-      await dataProvider.update(resource, { id, data: params.data, previousData: {} as RaRecord });
+      await dataProvider.update(resource, { id, data: params.data, previousData: {} as RaRecord, meta: params.meta });
       ids.push(id);
     }
     return { data: ids } as never;
@@ -315,6 +327,7 @@ export const dataProvider: DataProvider = {
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
       `mutation Delete(${k.decl}) { result: delete${c.type}(input: { ${k.args} }) { ${field} { ${c.fields} } } }`,
       k.vars,
+      { reason: reasonOf(params) },
     );
     const row = data.result?.[field];
     if (!row) throw new ApiError("Nothing was deleted: the row is not visible to you.", 403);
@@ -322,7 +335,7 @@ export const dataProvider: DataProvider = {
   },
 
   async deleteMany(resource, params) {
-    for (const id of params.ids) await dataProvider.delete(resource, { id, previousData: undefined });
+    for (const id of params.ids) await dataProvider.delete(resource, { id, previousData: undefined, meta: params.meta });
     return { data: params.ids } as never;
   },
 };

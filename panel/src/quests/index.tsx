@@ -18,7 +18,7 @@ import {
   usePermissions,
 } from "react-admin";
 import { can } from "../lib/permissions.ts";
-import { FormToolbar, editAndCreate } from "../common/forms.tsx";
+import { FormToolbar, ReasonInput, editAndCreate } from "../common/forms.tsx";
 import { CoinsField } from "../common/fields.tsx";
 
 /** Trivia and check-in quests; OPERATOR and above manage them (audited by the database). */
@@ -63,6 +63,7 @@ function QuestForm({ create }: { create?: boolean }) {
       <BooleanInput source="active" defaultValue={true} />
       <DateTimeInput source="startsAt" />
       <DateTimeInput source="endsAt" />
+      <ReasonInput />
     </SimpleForm>
   );
 }

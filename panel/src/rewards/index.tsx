@@ -16,7 +16,7 @@ import {
   required,
 } from "react-admin";
 import { can } from "../lib/permissions.ts";
-import { FormToolbar, editAndCreate } from "../common/forms.tsx";
+import { FormToolbar, ReasonInput, editAndCreate } from "../common/forms.tsx";
 import { CoinsField, enumChoices } from "../common/fields.tsx";
 
 const CATEGORIES = enumChoices(["money", "rank", "cosmetic", "voucher"]);
@@ -57,6 +57,7 @@ function RewardForm({ create }: { create?: boolean }) {
       <DateTimeInput source="expiresAt" />
       <BooleanInput source="visible" defaultValue={true} />
       <BooleanInput source="tradable" defaultValue={true} />
+      <ReasonInput />
     </SimpleForm>
   );
 }

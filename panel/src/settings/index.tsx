@@ -2,7 +2,6 @@ import {
   Create,
   Datagrid,
   DateField,
-  DeleteWithConfirmButton,
   Edit,
   List,
   ListActions,
@@ -21,6 +20,7 @@ import { Card, CardContent, CardHeader, Stack, Typography } from "@mui/material"
 import { gql, session } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
+import { DeleteWithReason, ReasonInput } from "../common/forms.tsx";
 
 const ROLES = ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT", "AUDITOR"].map((id) => ({ id, name: id }));
 
@@ -46,6 +46,7 @@ function EconomySettings({ guildId, allowed }: { guildId: string; allowed: boole
           <TextInput source="leaderboardCron" label="Leaderboard cron (UTC)" />
           <NumberInput source="highValueThreshold" label="High-value alert threshold" />
         </Stack>
+        {allowed && <ReasonInput />}
       </SimpleForm>
     </Edit>
   );
@@ -66,6 +67,7 @@ function PricingSettings({ guildId, allowed }: { guildId: string; allowed: boole
           <NumberInput source="alpha" label="Scarcity alpha" step={0.05} />
           <NumberInput source="maxListingDays" label="Max listing days" />
         </Stack>
+        {allowed && <ReasonInput />}
       </SimpleForm>
     </Edit>
   );
@@ -80,7 +82,7 @@ export function RoleMappingList() {
         <TextField source="discordRoleId" label="Discord role id" />
         <TextField source="staffRole" label="Staff role" />
         <DateField source="updatedAt" showTime />
-        {can(permissions, "mapRoles") && <DeleteWithConfirmButton redirect={false} confirmContent="Members with this Discord role lose this staff role at their next sign-in." />}
+        {can(permissions, "mapRoles") && <DeleteWithReason stay confirm="Members with this Discord role lose this staff role at their next sign-in." />}
       </Datagrid>
     </List>
   );
@@ -93,6 +95,7 @@ export function RoleMappingCreate() {
       <SimpleForm>
         <TextInput source="discordRoleId" label="Discord role id" validate={required()} helperText="Discord: Server settings → Roles → … → Copy role ID (developer mode)" />
         <SelectInput source="staffRole" choices={ROLES} validate={required()} />
+        <ReasonInput />
       </SimpleForm>
     </Create>
   );

@@ -94,7 +94,7 @@ export function originGuard(config: ServerConfig): RequestHandler {
       res.setHeader("Vary", "Origin");
       if (req.method === "OPTIONS") {
         res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        res.setHeader("Access-Control-Allow-Headers", "content-type, x-csrf-token, idempotency-key, last-event-id");
+        res.setHeader("Access-Control-Allow-Headers", "content-type, x-csrf-token, idempotency-key, x-audit-reason, last-event-id");
         res.setHeader("Access-Control-Max-Age", "600");
         res.status(204).end();
         return;
