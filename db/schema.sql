@@ -321,6 +321,52 @@ ALTER TYPE app_public.price_quote OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.price_quote IS 'How the pricing guards judge a unit price for a SKU (all prices in coins).';
 
 --
+-- Name: quest_board_entry; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.quest_board_entry AS (
+	id bigint,
+	kind text,
+	title text,
+	prompt text,
+	choices text[],
+	reward bigint,
+	cooldown_s integer,
+	ends_at timestamp with time zone,
+	next_attempt_at timestamp with time zone,
+	last_correct boolean
+);
+
+ALTER TYPE app_public.quest_board_entry OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE quest_board_entry; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.quest_board_entry IS 'A quest as the calling member sees it: no answers; next_attempt_at is null when they may attempt it now; last_correct is the outcome of their latest attempt (null if none).';
+
+--
+-- Name: quest_result; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.quest_result AS (
+	quest_id bigint,
+	correct boolean,
+	reward bigint,
+	balance bigint,
+	next_attempt_at timestamp with time zone,
+	tx_id uuid
+);
+
+ALTER TYPE app_public.quest_result OWNER TO guildbank_owner;
+
+--
+-- Name: TYPE quest_result; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TYPE app_public.quest_result IS 'Outcome of a quest attempt: whether it was right, coins earned (0 when wrong), new wallet balance, when the member may try this quest again, and the paying transaction (null when wrong).';
+
+--
 -- Name: reward_category; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -885,6 +931,72 @@ ALTER FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error tex
 COMMENT ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) IS 'Records a failed fulfilment attempt on a pending order; the final one raises an ops alert.';
 
 --
+-- Name: guilds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.guilds (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    owner_id bigint,
+    CONSTRAINT guilds_id_check CHECK ((id > 0)),
+    CONSTRAINT guilds_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT guilds_owner_id_check CHECK ((owner_id > 0))
+);
+
+ALTER TABLE app_public.guilds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE guilds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.guilds IS '@behavior -insert -update -delete
+A Discord server (guild) using Guildbank; id is its Discord snowflake. Every row of the economy belongs to one guild.';
+
+--
+-- Name: COLUMN guilds.owner_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guilds.owner_id IS 'Discord snowflake of the guild''s owner, as the bot last saw it; the owner always resolves to SUPERADMIN.';
+
+--
+-- Name: record_guild(bigint, text, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_guild(p_guild_id bigint, p_name text, p_owner_id bigint) RETURNS app_public.guilds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.guilds;
+begin
+  if p_guild_id is null or p_guild_id <= 0 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'guild_id'));
+  end if;
+  if p_name is null or length(btrim(p_name)) not between 1 and 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'name', 'min', 1, 'max', 100));
+  end if;
+  if p_owner_id is not null and p_owner_id <= 0 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'owner_id'));
+  end if;
+  perform app_private.ensure_guild(p_guild_id, btrim(p_name));
+  update app_public.guilds set owner_id = coalesce(p_owner_id, owner_id)
+   where id = p_guild_id and owner_id is distinct from coalesce(p_owner_id, owner_id);
+  select * into v from app_public.guilds where id = p_guild_id;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_guild(p_guild_id bigint, p_name text, p_owner_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_guild(p_guild_id bigint, p_name text, p_owner_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_guild(p_guild_id bigint, p_name text, p_owner_id bigint) IS 'Creates the guild (settings, mint and fee accounts) or refreshes its name and owner; idempotent. The bot calls it when it joins or sees a guild. VL001 invalid_argument for a bad snowflake or a name outside 1..100 characters.';
+
+--
 -- Name: record_job_run(text, jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -976,6 +1088,31 @@ ALTER FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p
 --
 
 COMMENT ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) IS 'orders__escrow_timeout job body: refunds every pending order past its escrow timeout (ESCROW_TIMEOUT_MIN); returns how many. An order refunded after failed fulfilment attempts raises a warning ops alert. Safe to run concurrently with fulfilment (each order settles at most once).';
+
+--
+-- Name: resolve_staff_role(bigint, bigint, bigint[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) RETURNS app_public.staff_role
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- The enum is declared from the most to the least powerful role, so min() is the highest rank.
+  select case
+    when exists (select 1 from app_public.guilds g where g.id = p_guild_id and g.owner_id = p_discord_id)
+      then 'SUPERADMIN'::app_public.staff_role
+    else (select min(m.staff_role) from app_public.staff_role_mappings m
+           where m.guild_id = p_guild_id and m.discord_role_id = any (coalesce(p_role_ids, '{}')))
+  end;
+$$;
+
+ALTER FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) IS 'The staff role of a Discord member from their Discord roles (p_role_ids, as Discord reports them at login or in the interaction): the guild owner is SUPERADMIN; otherwise the highest-ranked role mapped in staff_role_mappings (SUPERADMIN > ADMIN > OPERATOR > SUPPORT > AUDITOR); null when no role maps (a member, not staff). Raises nothing. Source: issue 5 (roles mapped at every login) and issue 4 (permission from the member''s mapped staff role).';
 
 --
 -- Name: transactions_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1165,6 +1302,89 @@ ALTER FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_p
 --
 
 COMMENT ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_public.staff_role, p_user_id bigint, p_delta bigint, p_reason text, p_key text, p_at timestamp with time zone) IS 'The balance-adjustment rule for an explicit actor and time. See app_public.admin_adjust.';
+
+--
+-- Name: answer_quest_for(bigint, bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.quest_result
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_quest app_public.quests;
+  v_replay jsonb;
+  v_last timestamptz;
+  v_next timestamptz;
+  v_correct boolean;
+  v_reward bigint := 0;
+  v_tx uuid;
+  v_result app_public.quest_result;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  if v_user.id is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'answer_quest', 'quest_id', p_quest_id, 'answer', p_answer));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.quest_result, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_quest from app_public.quests q
+   where q.id = p_quest_id and q.guild_id = v_user.guild_id and q.active
+     and (q.starts_at is null or q.starts_at <= p_at) and (q.ends_at is null or q.ends_at > p_at);
+  if v_quest.id is null then
+    perform app_private.raise_error('QS001', 'quest_not_found', jsonb_build_object('quest_id', p_quest_id::text));
+  end if;
+  if p_answer is not null and length(p_answer) > 200 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'answer', 'max', 200));
+  end if;
+  if v_quest.kind = 'trivia' and app_private.quest_answer_key(p_answer) = '' then
+    perform app_private.raise_error('QS003', 'answer_required');
+  end if;
+  -- The member row lock (lock_members) serialises a member's attempts, so this read is the latest.
+  select max(attempted_at) into v_last from app_public.quest_attempts
+   where user_id = v_user.id and quest_id = v_quest.id;
+  if v_last is not null and p_at < v_last + make_interval(secs => v_quest.cooldown_s) then
+    v_next := v_last + make_interval(secs => v_quest.cooldown_s);
+    perform app_private.raise_error('QS002', 'quest_cooldown',
+      jsonb_build_object('next_attempt_at', v_next, 'retry_after_s', ceil(extract(epoch from v_next - p_at))::bigint));
+  end if;
+
+  v_correct := v_quest.kind = 'check_in'
+    or app_private.quest_answer_key(p_answer) = any (select app_private.quest_answer_key(a) from unnest(v_quest.answers) a);
+  if v_correct then
+    v_reward := v_quest.reward;
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
+      values (v_user.guild_id, 'earn', v_user.discord_id, v_user.id, v_reward, 'quest',
+              jsonb_build_object('quest_id', v_quest.id::text, 'title', v_quest.title), p_at)
+      returning tx_id into v_tx;
+    perform app_private.post_transfer(v_user.guild_id,
+      app_private.guild_account(v_user.guild_id, 'mint'),
+      app_private.member_account(v_user.id, 'wallet'),
+      v_reward, 'quest', v_tx, 'posted', null, null, p_at);
+  end if;
+  insert into app_public.quest_attempts (guild_id, quest_id, user_id, answer, correct, reward, tx_id, attempted_at)
+    values (v_user.guild_id, v_quest.id, v_user.id, left(btrim(coalesce(p_answer, '')), 200), v_correct, v_reward, v_tx, p_at);
+
+  v_result := (v_quest.id, v_correct, v_reward,
+    (select balance from app_public.accounts where id = app_private.member_account(v_user.id, 'wallet')),
+    p_at + make_interval(secs => v_quest.cooldown_s), v_tx)::app_public.quest_result;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_result));
+  return v_result;
+end;
+$$;
+
+ALTER FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest.';
 
 --
 -- Name: buy_listing_for(bigint, uuid, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -1734,28 +1954,6 @@ ALTER FUNCTION app_private.current_member(p_lock boolean) OWNER TO guildbank_own
 --
 
 COMMENT ON FUNCTION app_private.current_member(p_lock boolean) IS 'The calling member (from the claims), optionally locked. AU001 not_authenticated without claims; MB001 member_not_registered.';
-
---
--- Name: guilds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.guilds (
-    id bigint NOT NULL,
-    name text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT guilds_id_check CHECK ((id > 0)),
-    CONSTRAINT guilds_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)))
-);
-
-ALTER TABLE app_public.guilds OWNER TO guildbank_owner;
-
---
--- Name: TABLE guilds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.guilds IS '@behavior -insert -update -delete
-A Discord server (guild) using Guildbank; id is its Discord snowflake. Every row of the economy belongs to one guild.';
 
 --
 -- Name: ensure_guild(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -2626,6 +2824,24 @@ ALTER FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_p
 COMMENT ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) IS 'The pricing guards. Reference = the SKU''s 7-day median sale price (catalogue price without sales) x scarcity multiplier, where multiplier = 1 + alpha x (1 - supply / scarcity_target) while active listed supply (excluding p_exclude_listing) is below scarcity_target. Floor = ceil(reference x price_floor_pct). Fee band: undercut below the reference (undercut_fee), over_average above reference x over_average_ratio (over_average_fee), market otherwise (market_fee). Source: seed 000 section 4 "Pricing guards", issue #3.';
 
 --
+-- Name: quest_answer_key(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.quest_answer_key(p_answer text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+  select lower(regexp_replace(btrim(coalesce(p_answer, '')), '\s+', ' ', 'g'));
+$$;
+
+ALTER FUNCTION app_private.quest_answer_key(p_answer text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION quest_answer_key(p_answer text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.quest_answer_key(p_answer text) IS 'How answers compare: trimmed, inner whitespace collapsed, lower-cased.';
+
+--
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3297,6 +3513,29 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
+-- Name: answer_quest(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.answer_quest(quest_id bigint, answer text DEFAULT NULL::text, idempotency_key text DEFAULT NULL::text) RETURNS app_public.quest_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.register_caller('');
+begin
+  return app_private.answer_quest_for(v_user.id, answer_quest.quest_id, answer_quest.answer, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) IS 'Attempts a quest as the calling member: one attempt per quest per cooldown_s (a wrong answer uses the attempt, so trivia choices cannot be tried one by one); a correct answer (trivia, compared trimmed and case-insensitively) or a check-in earns the quest''s reward from the mint (transaction type earn, reason quest). A replayed idempotency key returns the first result. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, QS001 quest_not_found (missing, inactive or outside its window), QS002 quest_cooldown (detail next_attempt_at, retry_after_s), QS003 answer_required, VL001 invalid_argument (answer over 200 characters), IK001/IK002. Source: seeds 000 ("Quests: daily trivia/quests with cooldown validation") and issue 4.';
+
+--
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3744,6 +3983,40 @@ ALTER FUNCTION app_public.price_check(sku text, unit_price bigint) OWNER TO guil
 COMMENT ON FUNCTION app_public.price_check(sku text, unit_price bigint) IS 'Quotes a unit price for a SKU against the pricing guards before listing (floor, reference, fee band and rate). Errors: AU001, RW001 reward_not_found, AM001 invalid_amount.';
 
 --
+-- Name: quest_board(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.quest_board() RETURNS SETOF app_public.quest_board_entry
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+begin
+  return query
+    select q.id, q.kind, q.title, q.prompt, q.choices, q.reward, q.cooldown_s, q.ends_at,
+           case when a.attempted_at + make_interval(secs => q.cooldown_s) > now()
+                then a.attempted_at + make_interval(secs => q.cooldown_s) end,
+           a.correct
+      from app_public.quests q
+      left join lateral (select qa.attempted_at, qa.correct from app_public.quest_attempts qa
+                          where qa.user_id = v_user.id and qa.quest_id = q.id
+                          order by qa.attempted_at desc limit 1) a on true
+     where q.guild_id = v_user.guild_id and q.active
+       and (q.starts_at is null or q.starts_at <= now()) and (q.ends_at is null or q.ends_at > now())
+     order by q.id;
+end;
+$$;
+
+ALTER FUNCTION app_public.quest_board() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION quest_board(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.quest_board() IS 'The active quests of the caller''s guild with the caller''s cooldown (next_attempt_at) and last outcome; answers are never returned. Errors: AU001 not_authenticated, MB001 member_not_registered. Source: issue 4 (Quests button).';
+
+--
 -- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3791,6 +4064,39 @@ ALTER FUNCTION app_public.register_member(display_name text) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_public.register_member(display_name text) IS 'Opens (or refreshes the name of) the calling member''s account in the current guild; idempotent. Clients call it on a member''s first interaction. Errors: AU001 not_authenticated, MB003 guild_not_found, VL001 invalid_argument.';
+
+--
+-- Name: request_discord_setup(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.request_discord_setup(reason text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+begin
+  if reason is null or length(btrim(reason)) not between 3 and 500 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  perform graphile_worker.add_job('discord__setup',
+    json_build_object('guild_id', v_guild::text, 'requested_by', app_public.current_discord_id()::text),
+    queue_name := 'discord', job_key := 'discord__setup:' || v_guild, max_attempts := 10);
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, after, reason)
+    values (v_guild, app_public.current_discord_id(), v_role, 'request_discord_setup', 'guild', v_guild::text,
+            jsonb_build_object('job', 'discord__setup'), btrim(reason));
+  return true;
+end;
+$$;
+
+ALTER FUNCTION app_public.request_discord_setup(reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_discord_setup(reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.request_discord_setup(reason text) IS 'Asks the bot to (re)build the guild''s channels and hub (the same idempotent work as /setup): queues the graphile-worker job discord__setup on queue discord, one pending job per guild (job_key), audited. SUPERADMIN and ADMIN only. Errors: AU001, PD001 permission_denied, RS001 reason_required. Source: issue 5 (settings: channel setup through the bot) and issue 4 (/setup also callable from the panel).';
 
 --
 -- Name: unfreeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -4451,6 +4757,123 @@ ALTER TABLE app_public.pricing_history ALTER COLUMN id ADD GENERATED ALWAYS AS I
 );
 
 --
+-- Name: quest_attempts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.quest_attempts (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    quest_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    answer text DEFAULT ''::text NOT NULL,
+    correct boolean NOT NULL,
+    reward bigint DEFAULT 0 NOT NULL,
+    tx_id uuid,
+    attempted_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quest_attempts_answer_check CHECK ((length(answer) <= 200)),
+    CONSTRAINT quest_attempts_check CHECK ((correct OR ((reward = 0) AND (tx_id IS NULL)))),
+    CONSTRAINT quest_attempts_reward_check CHECK ((reward >= 0))
+);
+
+ALTER TABLE app_public.quest_attempts OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE quest_attempts; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.quest_attempts IS '@behavior -insert -update -delete
+Every quest attempt: the answer given, whether it was right, the coins earned and the transaction that paid them. The latest attempt of a member on a quest sets their cooldown.';
+
+--
+-- Name: quest_attempts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.quest_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.quest_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: quests; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.quests (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    kind text DEFAULT 'trivia'::text NOT NULL,
+    title text NOT NULL,
+    prompt text NOT NULL,
+    choices text[],
+    answers text[],
+    reward bigint NOT NULL,
+    cooldown_s integer DEFAULT 86400 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    starts_at timestamp with time zone,
+    ends_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quests_answers_check CHECK (((answers IS NULL) OR (((cardinality(answers) >= 1) AND (cardinality(answers) <= 20)) AND (array_position(answers, NULL::text) IS NULL)))),
+    CONSTRAINT quests_check CHECK (((ends_at IS NULL) OR (starts_at IS NULL) OR (ends_at > starts_at))),
+    CONSTRAINT quests_check1 CHECK (((kind = 'trivia'::text) = (answers IS NOT NULL))),
+    CONSTRAINT quests_check2 CHECK (((kind = 'trivia'::text) OR (choices IS NULL))),
+    CONSTRAINT quests_choices_check CHECK (((choices IS NULL) OR (((cardinality(choices) >= 2) AND (cardinality(choices) <= 5)) AND (array_position(choices, NULL::text) IS NULL)))),
+    CONSTRAINT quests_cooldown_s_check CHECK (((cooldown_s >= 60) AND (cooldown_s <= 2592000))),
+    CONSTRAINT quests_kind_check CHECK ((kind = ANY (ARRAY['trivia'::text, 'check_in'::text]))),
+    CONSTRAINT quests_prompt_check CHECK (((length(btrim(prompt)) >= 1) AND (length(btrim(prompt)) <= 1000))),
+    CONSTRAINT quests_reward_check CHECK (((reward >= 1) AND (reward <= '1000000000000'::bigint))),
+    CONSTRAINT quests_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 100)))
+);
+
+ALTER TABLE app_public.quests OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE quests; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.quests IS 'Daily trivia and check-in quests (hub button Quests). A member may attempt a quest once per cooldown_s; a correct trivia answer (or a check-in) earns reward coins from the mint. Staff (SUPERADMIN, ADMIN, OPERATOR) manage them, audited. Players read active quests in their window, without the answers column.';
+
+--
+-- Name: COLUMN quests.choices; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.quests.choices IS 'Trivia options shown as buttons (2 to 5), or null for a free-text answer.';
+
+--
+-- Name: COLUMN quests.answers; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.quests.answers IS 'Accepted answers (trivia), compared trimmed, whitespace-collapsed and case-insensitively. Staff only.';
+
+--
+-- Name: COLUMN quests.reward; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.quests.reward IS 'Coins credited for a correct answer or a check-in.';
+
+--
+-- Name: COLUMN quests.cooldown_s; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.quests.cooldown_s IS 'Seconds between two attempts by one member (86400 = daily).';
+
+--
+-- Name: quests_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.quests ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.quests_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: rewards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4516,6 +4939,33 @@ COMMENT ON COLUMN app_public.rewards.stock IS 'Units left in the shop; null = un
 --
 
 COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the item on the marketplace.';
+
+--
+-- Name: staff_role_mappings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.staff_role_mappings (
+    guild_id bigint NOT NULL,
+    discord_role_id bigint NOT NULL,
+    staff_role app_public.staff_role NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT staff_role_mappings_discord_role_id_check CHECK ((discord_role_id > 0))
+);
+
+ALTER TABLE app_public.staff_role_mappings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE staff_role_mappings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.staff_role_mappings IS 'Which Discord role grants which staff role in a guild (the settings page''s role mapping). Read at every panel login and every bot interaction by app_hidden.resolve_staff_role, so a change takes effect at the next login. SUPERADMIN writes it, audited as subject staff_role_mapping.';
+
+--
+-- Name: COLUMN staff_role_mappings.discord_role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.staff_role_mappings.discord_role_id IS 'Discord role snowflake.';
 
 --
 -- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -4774,11 +5224,32 @@ ALTER TABLE ONLY app_public.pricing_history
     ADD CONSTRAINT pricing_history_pkey PRIMARY KEY (id);
 
 --
+-- Name: quest_attempts quest_attempts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.quest_attempts
+    ADD CONSTRAINT quest_attempts_pkey PRIMARY KEY (id);
+
+--
+-- Name: quests quests_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.quests
+    ADD CONSTRAINT quests_pkey PRIMARY KEY (id);
+
+--
 -- Name: rewards rewards_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
+
+--
+-- Name: staff_role_mappings staff_role_mappings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.staff_role_mappings
+    ADD CONSTRAINT staff_role_mappings_pkey PRIMARY KEY (guild_id, discord_role_id);
 
 --
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -4942,6 +5413,24 @@ CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (s
 CREATE UNIQUE INDEX pricing_history_sku ON app_public.pricing_history USING btree (guild_id, sku, created_at);
 
 --
+-- Name: quest_attempts_guild_attempted_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX quest_attempts_guild_attempted_at ON app_public.quest_attempts USING btree (guild_id, attempted_at);
+
+--
+-- Name: quest_attempts_user_quest; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX quest_attempts_user_quest ON app_public.quest_attempts USING btree (user_id, quest_id, attempted_at DESC);
+
+--
+-- Name: quests_guild_active; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX quests_guild_active ON app_public.quests USING btree (guild_id) WHERE active;
+
+--
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5038,10 +5527,22 @@ CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR
 CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.pricing_config FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
+-- Name: quests _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.quests FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: rewards _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: staff_role_mappings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN');
 
 --
 -- Name: guild_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -5074,10 +5575,22 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.orders FOR 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.pricing_config FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: quests _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.quests FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: rewards _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: staff_role_mappings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -5140,10 +5653,22 @@ CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW
 CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.pricing_config FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pricing_config', 'guild_id');
 
 --
+-- Name: quests _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.quests FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('quest', 'id');
+
+--
 -- Name: rewards _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
+
+--
+-- Name: staff_role_mappings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('staff_role_mapping', 'discord_role_id');
 
 --
 -- Name: sessions sessions_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -5314,11 +5839,39 @@ ALTER TABLE ONLY app_public.pricing_history
     ADD CONSTRAINT pricing_history_guild_id_sku_fkey FOREIGN KEY (guild_id, sku) REFERENCES app_public.rewards(guild_id, sku) ON DELETE CASCADE;
 
 --
+-- Name: quest_attempts quest_attempts_quest_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.quest_attempts
+    ADD CONSTRAINT quest_attempts_quest_id_fkey FOREIGN KEY (quest_id) REFERENCES app_public.quests(id) ON DELETE CASCADE;
+
+--
+-- Name: quest_attempts quest_attempts_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.quest_attempts
+    ADD CONSTRAINT quest_attempts_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: quests quests_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.quests
+    ADD CONSTRAINT quests_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: rewards rewards_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: staff_role_mappings staff_role_mappings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.staff_role_mappings
+    ADD CONSTRAINT staff_role_mappings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_counterparty_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -5604,6 +6157,62 @@ CREATE POLICY pricing_read ON app_public.pricing_config FOR SELECT TO coins_play
 CREATE POLICY pricing_staff_update ON app_public.pricing_config FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: quest_attempts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.quest_attempts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: quest_attempts quest_attempts_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quest_attempts_self ON app_public.quest_attempts FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: quest_attempts quest_attempts_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quest_attempts_staff ON app_public.quest_attempts FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: quests; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.quests ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: quests quests_player; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quests_player ON app_public.quests FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND active AND ((starts_at IS NULL) OR (starts_at <= now())) AND ((ends_at IS NULL) OR (ends_at > now()))));
+
+--
+-- Name: quests quests_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quests_staff ON app_public.quests FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: quests quests_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quests_staff_delete ON app_public.quests FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: quests quests_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quests_staff_insert ON app_public.quests FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: quests quests_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY quests_staff_update ON app_public.quests FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: rewards; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -5650,6 +6259,36 @@ CREATE POLICY settings_own ON app_public.guild_settings FOR SELECT TO coins_play
 --
 
 CREATE POLICY settings_staff_update ON app_public.guild_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: staff_role_mappings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.staff_role_mappings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: staff_role_mappings staff_role_mappings_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY staff_role_mappings_delete ON app_public.staff_role_mappings FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: staff_role_mappings staff_role_mappings_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY staff_role_mappings_insert ON app_public.staff_role_mappings FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: staff_role_mappings staff_role_mappings_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY staff_role_mappings_staff ON app_public.staff_role_mappings FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: staff_role_mappings staff_role_mappings_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY staff_role_mappings_update ON app_public.staff_role_mappings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: transactions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -5843,6 +6482,20 @@ REVOKE ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_e
 GRANT ALL ON FUNCTION app_hidden.record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean) TO coins_worker;
 
 --
+-- Name: TABLE guilds; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.guilds TO coins_player;
+GRANT SELECT ON TABLE app_public.guilds TO coins_staff;
+
+--
+-- Name: FUNCTION record_guild(p_guild_id bigint, p_name text, p_owner_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_guild(p_guild_id bigint, p_name text, p_owner_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_guild(p_guild_id bigint, p_name text, p_owner_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION record_job_run(p_task text, p_outcome jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -5862,6 +6515,14 @@ GRANT ALL ON FUNCTION app_hidden.refresh_leaderboard(p_guild_id bigint, p_at tim
 
 REVOKE ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time zone, p_limit integer) TO coins_worker;
+
+--
+-- Name: FUNCTION resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) TO coins_anonymous;
+GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) TO coins_worker;
 
 --
 -- Name: FUNCTION transactions_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -5896,6 +6557,12 @@ GRANT SELECT ON TABLE app_public.admin_actions TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_role app_public.staff_role, p_user_id bigint, p_delta bigint, p_reason text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -5959,13 +6626,6 @@ GRANT SELECT ON TABLE app_public.users TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.current_member(p_lock boolean) FROM PUBLIC;
-
---
--- Name: TABLE guilds; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.guilds TO coins_player;
-GRANT SELECT ON TABLE app_public.guilds TO coins_staff;
 
 --
 -- Name: FUNCTION ensure_guild(p_guild_id bigint, p_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -6108,6 +6768,12 @@ REVOKE ALL ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_acco
 REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION quest_answer_key(p_answer text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6243,6 +6909,13 @@ REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, 
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
 
 --
+-- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) TO coins_player;
+
+--
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6371,6 +7044,13 @@ GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coi
 GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_staff;
 
 --
+-- Name: FUNCTION quest_board(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.quest_board() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.quest_board() TO coins_player;
+
+--
 -- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6383,6 +7063,13 @@ GRANT ALL ON FUNCTION app_public.refund_order(order_id uuid, reason text) TO coi
 
 REVOKE ALL ON FUNCTION app_public.register_member(display_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.register_member(display_name text) TO coins_player;
+
+--
+-- Name: FUNCTION request_discord_setup(reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.request_discord_setup(reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_discord_setup(reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -6582,6 +7269,113 @@ GRANT SELECT ON TABLE app_public.pricing_history TO coins_player;
 GRANT SELECT ON TABLE app_public.pricing_history TO coins_staff;
 
 --
+-- Name: TABLE quest_attempts; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.quest_attempts TO coins_staff;
+GRANT SELECT ON TABLE app_public.quest_attempts TO coins_player;
+
+--
+-- Name: TABLE quests; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(id) ON TABLE app_public.quests TO coins_player;
+
+--
+-- Name: COLUMN quests.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(guild_id) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(guild_id) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.kind; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(kind) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(kind),UPDATE(kind) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.title; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(title) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(title),UPDATE(title) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.prompt; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(prompt) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(prompt),UPDATE(prompt) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.choices; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(choices) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(choices),UPDATE(choices) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.answers; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(answers),UPDATE(answers) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.reward; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(reward) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(reward),UPDATE(reward) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.cooldown_s; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(cooldown_s) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(cooldown_s),UPDATE(cooldown_s) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.active; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(active) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(active),UPDATE(active) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.starts_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(starts_at) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.ends_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(ends_at) ON TABLE app_public.quests TO coins_player;
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app_public.quests TO coins_staff;
+
+--
+-- Name: COLUMN quests.created_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app_public.quests TO coins_player;
+
+--
+-- Name: COLUMN quests.updated_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app_public.quests TO coins_player;
+
+--
 -- Name: TABLE rewards; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6665,6 +7459,30 @@ GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff
 --
 
 GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: TABLE staff_role_mappings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.staff_role_mappings TO coins_staff;
+
+--
+-- Name: COLUMN staff_role_mappings.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.staff_role_mappings TO coins_staff;
+
+--
+-- Name: COLUMN staff_role_mappings.discord_role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(discord_role_id) ON TABLE app_public.staff_role_mappings TO coins_staff;
+
+--
+-- Name: COLUMN staff_role_mappings.staff_role; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(staff_role),UPDATE(staff_role) ON TABLE app_public.staff_role_mappings TO coins_staff;
 
 --
 -- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -1,6 +1,6 @@
 -- The demo guild: members, a shop, a few weeks of history, all written through the real rules
 -- (claim_daily_for, give_from, admin_adjust_by, buy_reward_for, create_listing_for,
--- buy_listing_for, fulfil_order_core) with back-dated times, so streaks, rate limits, price
+-- buy_listing_for, fulfil_order_core, answer_quest_for) with back-dated times, so streaks, rate limits, price
 -- medians and the ledger are exactly what live use would have produced.
 -- Parameters (transaction-local settings, set by db/scripts seedDemo):
 --   seed.guild_id, seed.guild_name, seed.members, seed.days, seed.random
@@ -42,6 +42,16 @@ begin
     (v_guild, 'golden-frame', 'Golden card frame', 'A golden frame around your card.', 'cosmetic', 400, 'none', '{}', 60, true, v_start),
     (v_guild, 'raffle-ticket', 'Raffle ticket', 'One entry in the weekly raffle.', 'voucher', 25, 'none', '{"per_member_per_day": 3}', null, false, v_start),
     (v_guild, 'vip', 'VIP rank', 'The VIP role in Discord.', 'rank', 2500, 'none', '{"per_member_lifetime": 1}', null, false, v_start);
+
+  -- Quests (migration 000006): two trivia questions and a check-in, each once a day.
+  insert into app_public.quests (guild_id, kind, title, prompt, choices, answers, reward, cooldown_s, created_at) values
+    (v_guild, 'trivia', 'Block party', 'Which block do you need to craft a beacon''s base?', '{Iron,Obsidian,Glass}', '{Iron}', 30, 86400, v_start),
+    (v_guild, 'trivia', 'Name the mob', 'Which mob drops ender pearls? (one word)', null, '{enderman,endermen}', 40, 86400, v_start),
+    (v_guild, 'check_in', 'Say hello', 'Check in with the community today.', null, null, 10, 86400, v_start);
+  -- Discord roles mapped to staff roles (the role ids are made up; the settings page edits them).
+  insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values
+    (v_guild, v_guild + 800, 'ADMIN'), (v_guild, v_guild + 801, 'OPERATOR'), (v_guild, v_guild + 802, 'SUPPORT'),
+    (v_guild, v_guild + 803, 'AUDITOR');
 
   for v_day in 0 .. v_days - 1 loop
     -- Daily claims: each member has a habit hour; some skip days (breaking streaks).
@@ -102,6 +112,17 @@ begin
           null;
         end;
       end if;
+    end loop;
+    -- Quests: a third of the members try one a day, mostly right.
+    for v_user in select id, discord_id from app_public.users where guild_id = v_guild and not is_bot and random() < 0.33 loop
+      begin
+        perform app_private.answer_quest_for(v_user.id, q.id,
+          case when random() < 0.8 then coalesce(q.answers[1], '') else 'no idea' end, null,
+          v_start + make_interval(days => v_day, hours => 18, mins => (v_user.discord_id % 60)::int))
+          from app_public.quests q where q.guild_id = v_guild order by random() limit 1;
+      exception when sqlstate 'QS002' or sqlstate 'FZ001' then
+        null;
+      end;
     end loop;
     -- A staff adjustment now and then.
     if v_day % 6 = 3 then

@@ -1,5 +1,5 @@
 begin;
-select plan(981);
+select plan(1125);
 \ir lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -52,6 +52,15 @@ begin
   perform app_hidden.raise_alert(a, 'info', 'rls_fixture', 'alert of guild A');
   perform app_hidden.raise_alert(b, 'info', 'rls_fixture', 'alert of guild B');
   perform app_hidden.raise_alert(null, 'warning', 'rls_fixture', 'alert of every guild');
+  -- 000006: role mappings and quests in both guilds; attempts by alice and bob (A) and carol (B)
+  insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values
+    (a, 500, 'OPERATOR'), (a, 501, 'AUDITOR'), (b, 600, 'ADMIN');
+  insert into app_public.quests (guild_id, title, prompt, answers, reward, active) values
+    (a, 'Capital', 'Capital of France?', '{paris}', 10, true), (a, 'Retired', 'Old', '{x}', 10, false),
+    (a, 'Unused', 'Never tried', '{y}', 10, true), (b, 'B quest', 'B?', '{b}', 10, true);
+  perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000011), (select id from app_public.quests where title = 'Capital'), 'paris', null, now() - interval '1 hour');
+  perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000012), (select id from app_public.quests where title = 'Capital'), 'lyon', null, now() - interval '1 hour');
+  perform app_private.answer_quest_for(pg_temp.uid(b, 920000000000000011), (select id from app_public.quests where title = 'B quest'), 'b', null, now() - interval '1 hour');
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -98,6 +107,14 @@ insert into tables (ord, tbl, key, probe_update) values
 insert into tables values
   (12, 'app_public.rewards', 'guild_id || ''/'' || sku', 'set name = name',
    $i$(guild_id, sku, name, category, price) values (910000000000000001, 'probe', 'Probe', 'cosmetic', 1)$i$, $d$where sku = 'unused'$d$);
+-- 000006: the role mapping (SUPERADMIN writes) and quests (OPERATOR+ write); quest attempts are written by answer_quest only
+insert into tables values
+  (21, 'app_public.staff_role_mappings', 'guild_id || ''/'' || discord_role_id', 'set staff_role = staff_role',
+   $i$(guild_id, discord_role_id, staff_role) values (910000000000000001, 999, 'SUPPORT')$i$, $d$where discord_role_id = 501$d$),
+  (22, 'app_public.quests', 'id::text', 'set title = title',
+   $i$(guild_id, title, prompt, answers, reward) values (910000000000000001, 'Probe', 'Probe?', '{p}', 1)$i$, $d$where title = 'Unused'$d$);
+insert into tables (ord, tbl, key, probe_update) values
+  (23, 'app_public.quest_attempts', 'id::text', 'set answer = answer');
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -160,7 +177,17 @@ insert into read_expect values
   ('app_public.daily_stats',     'staff_norole', 'false'),
   ('app_public.leaderboard_snapshots', 'player',       'guild_id = 910000000000000001'),
   ('app_public.leaderboard_snapshots', 'staff',        'guild_id = 910000000000000001'),
-  ('app_public.leaderboard_snapshots', 'staff_norole', 'guild_id = 910000000000000001');
+  ('app_public.leaderboard_snapshots', 'staff_norole', 'guild_id = 910000000000000001'),
+  -- 000006: the role mapping is for staff with a role; members see the active quests in their window and their own
+  -- attempts; staff see all of their guild's quests and attempts
+  ('app_public.staff_role_mappings', 'staff',        'guild_id = 910000000000000001'),
+  ('app_public.staff_role_mappings', 'staff_norole', 'false'),
+  ('app_public.quests',          'player',       'guild_id = 910000000000000001 and active and (starts_at is null or starts_at <= now()) and (ends_at is null or ends_at > now())'),
+  ('app_public.quests',          'staff',        'guild_id = 910000000000000001'),
+  ('app_public.quests',          'staff_norole', 'false'),
+  ('app_public.quest_attempts',  'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.quest_attempts',  'staff',        'guild_id = 910000000000000001'),
+  ('app_public.quest_attempts',  'staff_norole', 'false');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and
@@ -200,7 +227,43 @@ insert into write_expect (tbl, op, staff_role, outcome) values
   ('app_public.rewards', 'delete', 'OPERATOR',   'ok:1'),
   ('app_public.rewards', 'delete', 'SUPPORT',    'PD001'),
   ('app_public.rewards', 'delete', 'AUDITOR',    'PD001'),
-  ('app_public.rewards', 'delete', null,         'ok:0');
+  ('app_public.rewards', 'delete', null,         'ok:0'),
+  ('app_public.staff_role_mappings', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.staff_role_mappings', 'insert', 'ADMIN',      'PD001'),
+  ('app_public.staff_role_mappings', 'insert', 'OPERATOR',   'PD001'),
+  ('app_public.staff_role_mappings', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.staff_role_mappings', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.staff_role_mappings', 'insert', null,         'PD001'),
+  ('app_public.staff_role_mappings', 'update', 'SUPERADMIN', 'ok:2'),
+  ('app_public.staff_role_mappings', 'update', 'ADMIN',      'PD001'),
+  ('app_public.staff_role_mappings', 'update', 'OPERATOR',   'PD001'),
+  ('app_public.staff_role_mappings', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.staff_role_mappings', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.staff_role_mappings', 'update', null,         'ok:0'),
+  ('app_public.staff_role_mappings', 'delete', 'SUPERADMIN', 'ok:1'),
+  ('app_public.staff_role_mappings', 'delete', 'ADMIN',      'PD001'),
+  ('app_public.staff_role_mappings', 'delete', 'OPERATOR',   'PD001'),
+  ('app_public.staff_role_mappings', 'delete', 'SUPPORT',    'PD001'),
+  ('app_public.staff_role_mappings', 'delete', 'AUDITOR',    'PD001'),
+  ('app_public.staff_role_mappings', 'delete', null,         'ok:0'),
+  ('app_public.quests', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.quests', 'insert', 'ADMIN',      'ok:1'),
+  ('app_public.quests', 'insert', 'OPERATOR',   'ok:1'),
+  ('app_public.quests', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.quests', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.quests', 'insert', null,         'PD001'),
+  ('app_public.quests', 'update', 'SUPERADMIN', 'ok:3'),
+  ('app_public.quests', 'update', 'ADMIN',      'ok:3'),
+  ('app_public.quests', 'update', 'OPERATOR',   'ok:3'),
+  ('app_public.quests', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.quests', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.quests', 'update', null,         'ok:0'),
+  ('app_public.quests', 'delete', 'SUPERADMIN', 'ok:1'),
+  ('app_public.quests', 'delete', 'ADMIN',      'ok:1'),
+  ('app_public.quests', 'delete', 'OPERATOR',   'ok:1'),
+  ('app_public.quests', 'delete', 'SUPPORT',    'PD001'),
+  ('app_public.quests', 'delete', 'AUDITOR',    'PD001'),
+  ('app_public.quests', 'delete', null,         'ok:0');
 
 -- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
 select is((select count(*) from (

@@ -1,5 +1,5 @@
 begin;
-select plan(32);
+select plan(33);
 \ir lib/helpers.psql
 -- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
 
@@ -85,6 +85,13 @@ select set_eq(
     ('guildbank_authenticator', 'app_private.watch_stream(bigint[],text,integer)'),
     ('coins_worker', 'app_hidden.raise_alert(bigint,app_public.alert_severity,text,text,jsonb)'),
     ('coins_worker', 'app_hidden.purge_expired(timestamp with time zone)'),
+    -- 000006: staff role mapping, quests, Discord setup requests
+    ('coins_anonymous', 'app_hidden.resolve_staff_role(bigint,bigint,bigint[])'),
+    ('coins_worker', 'app_hidden.resolve_staff_role(bigint,bigint,bigint[])'),
+    ('coins_worker', 'app_hidden.record_guild(bigint,text,bigint)'),
+    ('coins_player', 'app_public.quest_board()'),
+    ('coins_player', 'app_public.answer_quest(bigint,text,text)'),
+    ('coins_staff', 'app_public.request_discord_setup(text)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
     ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
     ('guildbank_authenticator', 'app_private.close_session(bytea)')$$,
@@ -136,11 +143,12 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('admin_adjust', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+  $$values ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
            ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
            ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('edit_listing_price', 'v', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
-           ('my_card', 's', true), ('price_check', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('my_card', 's', true), ('price_check', 's', true), ('quest_board', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('request_discord_setup', 'v', true),
            ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
            ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
@@ -176,8 +184,8 @@ select results_eq(
   $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('daily_digest', 'v', true), ('expire_listings', 'v', true),
            ('fulfil_order', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('order_for_fulfilment', 's', true),
            ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
-           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_job_run', 'v', true), ('refresh_leaderboard', 'v', true),
-           ('refund_expired_orders', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false),
+           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('refund_expired_orders', 'v', true), ('resolve_staff_role', 's', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false),
            ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
@@ -204,8 +212,12 @@ select set_eq(
            ('app_public.pricing_config', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
            ('app_public.pricing_config', '_900_audit', 'app_private.tg__audit', E'pricing_config\\000guild_id\\000'),
            ('app_public.rewards', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
-           ('app_public.rewards', '_900_audit', 'app_private.tg__audit', E'reward\\000sku\\000')$$,
-  'staff-writable tables: settings and pricing_config are ADMIN+, rewards OPERATOR+, all three audited');
+           ('app_public.rewards', '_900_audit', 'app_private.tg__audit', E'reward\\000sku\\000'),
+           ('app_public.staff_role_mappings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000'),
+           ('app_public.staff_role_mappings', '_900_audit', 'app_private.tg__audit', E'staff_role_mapping\\000discord_role_id\\000'),
+           ('app_public.quests', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000')$$,
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards and quests OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
   array['((CURRENT_USER = ''coins_staff''::name))'],
@@ -231,8 +243,19 @@ select set_eq(
                         'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots']) t
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
     union all select r, 'app_public.currencies', 'select' from unnest(array['coins_listener', 'coins_worker']) r
-    union all values ('coins_staff', 'app_public.rewards', 'delete')$$,
-  'table privileges: SELECT per role as documented (admin_actions, ops_alerts and daily_stats for staff only), DELETE of rewards for staff, nothing else');
+    union all values ('coins_staff', 'app_public.rewards', 'delete')
+    -- 000006: the role mapping for staff only; quest attempts for members and staff; quests: staff read every column,
+    -- members all but answers (column grants, below), so no table-wide SELECT for members
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['staff_role_mappings', 'quests']) t
+    union all select r, 'app_public.quest_attempts', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['staff_role_mappings', 'quests']) t$$,
+  'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
+select set_eq(
+  $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_player', a.attrelid, a.attnum, 'select')$$,
+  $$values ('id'), ('guild_id'), ('kind'), ('title'), ('prompt'), ('choices'), ('reward'), ('cooldown_s'), ('active'), ('starts_at'), ('ends_at'),
+           ('created_at'), ('updated_at')$$,
+  'members read every quest column but answers');
 select set_eq(
   $$select a.attrelid::regclass::text, a.attname::text, p.priv from pg_attribute a join pg_class c on c.oid = a.attrelid
       join pg_namespace n on n.oid = c.relnamespace cross join unnest(array['insert', 'update']) p(priv)
@@ -245,7 +268,13 @@ select set_eq(
     union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',
       'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c
     union all select 'app_public.rewards', c, 'update' from unnest(array['name', 'description', 'category', 'price', 'fulfilment',
-      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c$$,
+      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c
+    union all select 'app_public.staff_role_mappings', c, 'insert' from unnest(array['guild_id', 'discord_role_id', 'staff_role']) c
+    union all values ('app_public.staff_role_mappings', 'staff_role', 'update')
+    union all select 'app_public.quests', c, 'insert' from unnest(array['guild_id', 'kind', 'title', 'prompt', 'choices', 'answers', 'reward',
+      'cooldown_s', 'active', 'starts_at', 'ends_at']) c
+    union all select 'app_public.quests', c, 'update' from unnest(array['kind', 'title', 'prompt', 'choices', 'answers', 'reward',
+      'cooldown_s', 'active', 'starts_at', 'ends_at']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

@@ -57,6 +57,9 @@ export const ERRORS = {
   OR001: { key: "order_not_found", message: "That order does not exist in this server." },
   OR002: { key: "order_not_pending", message: "That order is already {status}." },
   OR003: { key: "fulfilment_unconfirmed", message: "That order cannot be marked delivered without the delivery's confirmation." },
+  QS001: { key: "quest_not_found", message: "That quest is not open in this server." },
+  QS002: { key: "quest_cooldown", message: "You have already tried this quest: try again at {next_attempt_at}." },
+  QS003: { key: "answer_required", message: "Give an answer to the quest." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
