@@ -60,6 +60,7 @@ export const ERRORS = {
   QS001: { key: "quest_not_found", message: "That quest is not open in this server." },
   QS002: { key: "quest_cooldown", message: "You have already tried this quest: try again at {next_attempt_at}." },
   QS003: { key: "answer_required", message: "Give an answer to the quest." },
+  TX001: { key: "transaction_not_found", message: "That transaction does not exist in this server." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
