@@ -193,6 +193,44 @@ describe("hub buttons and player flows", () => {
   });
 });
 
+describe("quests", () => {
+  it("the board shows the quests; a right answer pays once, the cooldown is enforced in SQL; a free-text answer goes through a modal", async () => {
+    const { rows } = await db.query(
+      `insert into app_public.quests (guild_id, kind, title, prompt, choices, answers, reward, cooldown_s) values
+         ($1, 'trivia', 'Capital', 'Capital of France?', '{Paris,Lyon}', '{paris}', 50, 86400),
+         ($1, 'trivia', 'Riddle', 'What has keys but no locks?', null, '{piano,a piano}', 30, 86400)
+       returning id::text`,
+      [guildId],
+    );
+    const [capital, riddle] = rows.map((r) => r.id);
+    const board = await inject(t, button(guildId, alice, "hub:quests"));
+    expect(board.reply.flags).toBe(EPHEMERAL);
+    expect(Object.keys(fields(board.reply))).toEqual(["Capital · 50 coins", "Riddle · 30 coins"]);
+    expect(customIds(board.reply)).toEqual([`quest:answer:${capital}:0`, `quest:answer:${capital}:1`, `quest:open:${riddle}`]);
+
+    const before = await wallet(db, guildId, alice.id);
+    const right = await inject(t, button(guildId, alice, `quest:answer:${capital}:0`));
+    expect(right.reply.flags).toBe(EPHEMERAL);
+    expect(right.reply.embeds[0].title).toBe("Correct!");
+    expect(fields(right.reply).Reward).toBe("50 coins");
+    expect(await wallet(db, guildId, alice.id)).toBe(before! + 50);
+
+    const again = await inject(t, button(guildId, alice, `quest:answer:${capital}:0`));
+    expect(again.reply.content).toMatch(/^You have already tried this quest: try again at <t:\d+:f>\.$/);
+    expect(await wallet(db, guildId, alice.id)).toBe(before! + 50);
+    const after = await inject(t, button(guildId, alice, "hub:quests"));
+    expect(after.reply.components[0].components.every((c: any) => c.disabled)).toBe(true);
+
+    const open = await inject(t, button(guildId, alice, `quest:open:${riddle}`));
+    expect(open.callbackType).toBe(9);
+    expect(open.calls[0].body.data.custom_id).toBe(`quest:submit:${riddle}`);
+    const wrong = await inject(t, modal(guildId, alice, `quest:submit:${riddle}`, { answer: "a door" }));
+    expect(wrong.reply.embeds[0].title).toBe("Not quite");
+    expect(fields(wrong.reply).Reward).toBe("0 coins");
+    expect(await wallet(db, guildId, alice.id)).toBe(before! + 50);
+  });
+});
+
 describe("shop", () => {
   let receiptOrder: string;
   it("category select → SKU view → confirm → receipt; a second click on Confirm buys nothing more", async () => {
