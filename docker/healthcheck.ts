@@ -14,6 +14,9 @@
  *      own event loop is alive. Without it, checks 1 and 2 cannot tell a hung runner from a
  *      working one.
  *
+ * - `bot`: `GET http://127.0.0.1:$BOT_HEALTH_PORT/healthz` answers 200: the bot's own listener
+ *   runs `select 1` on its pool and reports whether the Discord gateway is connected.
+ *
  * Every network step gives up after `HEALTHCHECK_TIMEOUT_MS` (default 5000).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -123,10 +126,22 @@ export async function checkWorker(source: NodeJS.ProcessEnv = process.env): Prom
   return null;
 }
 
+/**
+ * The bot's check (see the module comment).
+ *
+ * @param source - the environment.
+ * @returns null when healthy, else why not.
+ */
+export async function checkBot(source: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
+  const c = parseConfig(z.object({ BOT_HEALTH_PORT: env.int(1, 65535).default(9465), ...timeoutSchema }), source);
+  return checkHttp(`http://127.0.0.1:${c.BOT_HEALTH_PORT}/healthz`, c.HEALTHCHECK_TIMEOUT_MS);
+}
+
 /** The checks by process name (the names of docker/entrypoint.sh). */
 export const CHECKS: Record<string, (source?: NodeJS.ProcessEnv) => Promise<CheckResult>> = {
   server: checkServer,
   worker: checkWorker,
+  bot: checkBot,
 };
 
 if (import.meta.main) {

@@ -63,7 +63,7 @@ function stats(ms: number[]) {
 const fmt = (x: number) => x.toFixed(2).padStart(7);
 
 const avatar = await decodeAvatar(avatarPng());
-let png = Buffer.alloc(0);
+let png: Buffer = Buffer.alloc(0);
 for (let i = 0; i < 20; i++) png = renderCard(card, avatar);
 const cardMs: number[] = [];
 for (let i = 0; i < RUNS; i++) {

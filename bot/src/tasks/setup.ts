@@ -29,7 +29,7 @@ export interface Overwrite {
 }
 
 const P = PermissionFlagsBits;
-const BOT_ALLOW = P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.ManageMessages;
+const BOT_ALLOW = P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.ReadMessageHistory | P.ManageMessages | P.PinMessages;
 
 /**
  * The permission overwrites of a channel: public channels are readable by everyone and writable
