@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { deployCommands } from "../src/deploy-commands.ts";
 import { button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
@@ -505,5 +506,57 @@ describe("Discord side effects under rate limits", () => {
     });
     expect(job.attempts).toBe(0);
     await db.query("select graphile_worker.remove_job($1)", [`discord__transaction:${rows[0].tx_id}`]);
+  });
+});
+
+describe("bad input and strangers", () => {
+  it("a server unknown to Guildbank gets one clear sentence and nothing is written", async () => {
+    const stranger = newGuildId().toString();
+    const seen = await inject(t, button(stranger, { id: (BigInt(stranger) + 1n).toString(), name: "Stranger" }, "hub:daily"));
+    expect(seen.reply.flags).toBe(EPHEMERAL);
+    expect(seen.reply.content).toBe("This server is not set up for Guildbank.");
+    const { rows } = await db.query("select count(*)::int as n from app_public.users where guild_id = $1", [stranger]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it("a first-time member is registered by their first interaction", async () => {
+    const newcomer = { id: (BigInt(guildId) + 50n).toString(), name: "Newcomer" };
+    const seen = await inject(t, command(guildId, newcomer, "balance"));
+    expect(fields(seen.reply).Wallet).toBe("0 coins");
+    const { rows } = await db.query("select display_name from app_public.users where guild_id = $1 and discord_id = $2", [guildId, newcomer.id]);
+    expect(rows[0].display_name).toBe("Newcomer");
+  });
+
+  it("modal fields are validated with the reason shown, and unknown buttons are out of date", async () => {
+    const qty = await inject(t, modal(guildId, bob, `market:confirm:${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}:1`, { qty: "0" }));
+    expect(qty.reply.content).toBe("The quantity must be from 1 to 1,000,000.");
+    const limits = await inject(t, modal(guildId, alice, `market:list:${snowflake()}`, { sku: "hat", price: "200", qty: "1", hours: "24", limits: "3-1" }));
+    expect(limits.reply.content).toBe("Per-buyer limits need 1 <= min <= max.");
+    const hours = await inject(t, modal(guildId, alice, `market:list:${snowflake()}`, { sku: "hat", price: "200", qty: "1", hours: "9999", limits: "1" }));
+    expect(hours.reply.content).toBe("The expiry must be from 1 to 720 hours.");
+    const stale = await inject(t, button(guildId, alice, "old:feature:1"));
+    expect(stale.reply.flags).toBe(EPHEMERAL);
+    expect(stale.reply.content).toBe("That button is out of date.");
+  });
+});
+
+describe("process", () => {
+  it("serves /healthz and /metrics", async () => {
+    const health = await fetch(`${t.bot.health.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const metrics = await (await fetch(`${t.bot.health.url}/metrics`)).text();
+    expect(metrics).toMatch(/guildbank_bot_interactions_total\{kind="button",outcome="ok"\} \d+/);
+    expect(metrics).toContain("guildbank_bot_card_render_seconds_count");
+  });
+
+  it("deploys the slash commands to a guild (development) or globally", async () => {
+    const guild = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId, api: t.discord.api });
+    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 10 });
+    const put = t.discord.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands"));
+    expect(put[0].path).toBe(`/applications/1250000000000000001/guilds/${guildId}/commands`);
+    expect(put[0].body.map((c: any) => c.name).sort()).toEqual(["balance", "card", "daily", "give", "help", "leaderboard", "market", "sell", "setup", "shop"]);
+    const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
+    expect(global.scope).toBe("global");
   });
 });
