@@ -3107,26 +3107,31 @@ ALTER FUNCTION app_private.quest_answer_key(p_answer text) OWNER TO guildbank_ow
 COMMENT ON FUNCTION app_private.quest_answer_key(p_answer text) IS 'How answers compare: trimmed, inner whitespace collapsed, lower-cased.';
 
 --
--- Name: queue_discord_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+-- Name: queue_discord_job(bigint, text, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) RETURNS void
+CREATE FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
-    max_attempts := 10);
+  if exists (select 1 from app_public.guild_discord g
+              where g.guild_id = p_guild_id
+                and case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
+                                   when 'leaderboard' then g.leaderboard_channel_id end is not null) then
+    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+      max_attempts := 10);
+  end if;
 end;
 $$;
 
-ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner (the server''s worker has no such task, so never claims it) in the guild''s own queue ''discord:<guild>'' (one at a time per guild: the feed keeps its order), with a job_key per subject (a burst of changes coalesces into one edit) and 10 attempts with graphile-worker''s exponential backoff.';
+COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot queues nothing). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
 
 --
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3588,8 +3593,8 @@ begin
                                  when 'order' then t.order_id::text = new.subject_id
                                  else t.listing_id::text = new.subject_id end
   loop
-    perform app_private.queue_discord_job(new.guild_id, 'discord__transaction', jsonb_build_object('tx_id', v_tx),
-      'discord__transaction:' || v_tx);
+    perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+      jsonb_build_object('tx_id', v_tx), 'discord__transaction:' || v_tx);
   end loop;
   return null;
 end;
@@ -3612,10 +3617,8 @@ CREATE FUNCTION app_private.tg_daily_stats__discord_digest() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.transactions_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__digest',
-      jsonb_build_object('guild_id', new.guild_id::text, 'day', new.day), 'discord__digest:' || new.guild_id || ':' || new.day);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__digest',
+    jsonb_build_object('guild_id', new.guild_id::text, 'day', new.day), 'discord__digest:' || new.guild_id || ':' || new.day);
   return null;
 end;
 $$;
@@ -3664,12 +3667,9 @@ CREATE FUNCTION app_private.tg_leaderboard_snapshots__discord() RETURNS trigger
 declare
   v_guild bigint;
 begin
-  for v_guild in
-    select distinct n.guild_id from inserted n
-      join app_public.guild_discord g on g.guild_id = n.guild_id and g.leaderboard_channel_id is not null
-  loop
-    perform app_private.queue_discord_job(v_guild, 'discord__leaderboard', jsonb_build_object('guild_id', v_guild::text),
-      'discord__leaderboard:' || v_guild);
+  for v_guild in select distinct n.guild_id from inserted n loop
+    perform app_private.queue_discord_job(v_guild, 'leaderboard', 'discord__leaderboard',
+      jsonb_build_object('guild_id', v_guild::text), 'discord__leaderboard:' || v_guild);
   end loop;
   return null;
 end;
@@ -3692,10 +3692,8 @@ CREATE FUNCTION app_private.tg_listings__discord_shop() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.shop_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__listing', jsonb_build_object('listing_id', new.listing_id),
-      'discord__listing:' || new.listing_id);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__listing',
+    jsonb_build_object('listing_id', new.listing_id), 'discord__listing:' || new.listing_id);
   return null;
 end;
 $$;
@@ -3765,10 +3763,8 @@ CREATE FUNCTION app_private.tg_transactions__discord_feed() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.transactions_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__transaction', jsonb_build_object('tx_id', new.tx_id),
-      'discord__transaction:' || new.tx_id);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+    jsonb_build_object('tx_id', new.tx_id), 'discord__transaction:' || new.tx_id);
   return null;
 end;
 $$;
@@ -7453,10 +7449,10 @@ REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, 
 REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 
 --
--- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { deployCommands } from "../src/deploy-commands.ts";
+import { recordGuild } from "../src/index.ts";
 import { button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
@@ -541,6 +542,17 @@ describe("bad input and strangers", () => {
 });
 
 describe("process", () => {
+  it("records a guild and its owner from the gateway (guildCreate / ready): the owner resolves to SUPERADMIN", async () => {
+    const id = newGuildId().toString();
+    const ownerId = (BigInt(id) + 7n).toString();
+    await recordGuild(t.bot.ctx, { id, name: "Joined guild", ownerId });
+    const { rows } = await db.query("select name, owner_id::text, app_hidden.resolve_staff_role(id, $2, '{}')::text as role from app_public.guilds where id = $1", [
+      id,
+      ownerId,
+    ]);
+    expect(rows).toEqual([{ name: "Joined guild", owner_id: ownerId, role: "SUPERADMIN" }]);
+  });
+
   it("serves /healthz and /metrics", async () => {
     const health = await fetch(`${t.bot.health.url}/healthz`);
     expect(health.status).toBe(200);

@@ -7,6 +7,8 @@ import { ConfigError } from "@guildbank/lib";
 import { loadBotConfig } from "../src/config.ts";
 import { customId, describeError, parseCustomId } from "../src/interaction.ts";
 import type { BotContext } from "../src/context.ts";
+import { BOT_TASKS } from "../src/tasks/index.ts";
+import { TASK_IDENTIFIERS } from "../../server/src/tasks/index.ts";
 
 describe("bot configuration", () => {
   it("names every missing variable", () => {
@@ -53,5 +55,12 @@ describe("error sentences", () => {
     const reference = /reference: ([0-9a-f]{8})\./.exec(text)![1];
     expect(logged.at(-1)!.obj.reference).toBe(reference);
     expect(logged.at(-1)!.obj.err.message).toBe("connection reset");
+  });
+});
+
+describe("the bot's runner", () => {
+  it("has only discord__* tasks, none of which the server's worker has (each runner claims only its own jobs)", () => {
+    expect(BOT_TASKS.every((t) => t.startsWith("discord__"))).toBe(true);
+    expect(TASK_IDENTIFIERS.filter((t) => t.startsWith("discord__"))).toEqual([]);
   });
 });

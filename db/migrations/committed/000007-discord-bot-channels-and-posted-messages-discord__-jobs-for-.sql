@@ -1,5 +1,5 @@
 --! Previous: sha1:bf223b75e4e7db5148fc53cf6647e0a8c972a1af
---! Hash: sha1:18913f922206b0f6cd2362c8666f97835d9a15fd
+--! Hash: sha1:0c330180eacc108cb1d31a75794291eb7ab26eb1
 --! Message: Discord bot: channels and posted messages, discord__* jobs for feed, shop, leaderboard and digest, note_transaction
 
 -- Discord bot (issue #4): where the bot's channels and messages are, the jobs that keep Discord
@@ -16,7 +16,7 @@ drop function if exists app_private.tg_daily_stats__discord_digest();
 drop function if exists app_private.tg_leaderboard_snapshots__discord();
 drop function if exists app_private.tg_listings__discord_shop();
 drop function if exists app_private.tg_transactions__discord_feed();
-drop function if exists app_private.queue_discord_job(bigint, text, jsonb, text);
+drop function if exists app_private.queue_discord_job(bigint, text, text, jsonb, text);
 drop function if exists app_public.note_transaction(uuid, text);
 drop function if exists app_hidden.discord_digest(bigint, date);
 drop function if exists app_hidden.discord_listing(uuid);
@@ -295,28 +295,32 @@ comment on function app_public.note_transaction(uuid, text) is
 -- Jobs: Discord follows the ledger
 --------------------------------------------------------------------------------
 
-create function app_private.queue_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text)
+create function app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text)
 returns void
 language plpgsql volatile set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
-    max_attempts := 10);
+  if exists (select 1 from app_public.guild_discord g
+              where g.guild_id = p_guild_id
+                and case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
+                                   when 'leaderboard' then g.leaderboard_channel_id end is not null) then
+    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+      max_attempts := 10);
+  end if;
 end;
 $$;
-comment on function app_private.queue_discord_job(bigint, text, jsonb, text) is
-  'Queues a discord__* job for the bot''s runner (the server''s worker has no such task, so never claims it) in the '
-  'guild''s own queue ''discord:<guild>'' (one at a time per guild: the feed keeps its order), with a job_key per subject '
-  '(a burst of changes coalesces into one edit) and 10 attempts with graphile-worker''s exponential backoff.';
+comment on function app_private.queue_discord_job(bigint, text, text, jsonb, text) is
+  'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or '
+  'leaderboard; a guild without the bot queues nothing). The server''s worker has no discord__* task, so never claims '
+  'it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key '
+  'per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
 
 create function app_private.tg_transactions__discord_feed() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.transactions_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__transaction', jsonb_build_object('tx_id', new.tx_id),
-      'discord__transaction:' || new.tx_id);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+    jsonb_build_object('tx_id', new.tx_id), 'discord__transaction:' || new.tx_id);
   return null;
 end;
 $$;
@@ -329,10 +333,8 @@ create function app_private.tg_listings__discord_shop() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.shop_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__listing', jsonb_build_object('listing_id', new.listing_id),
-      'discord__listing:' || new.listing_id);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__listing',
+    jsonb_build_object('listing_id', new.listing_id), 'discord__listing:' || new.listing_id);
   return null;
 end;
 $$;
@@ -348,12 +350,9 @@ as $$
 declare
   v_guild bigint;
 begin
-  for v_guild in
-    select distinct n.guild_id from inserted n
-      join app_public.guild_discord g on g.guild_id = n.guild_id and g.leaderboard_channel_id is not null
-  loop
-    perform app_private.queue_discord_job(v_guild, 'discord__leaderboard', jsonb_build_object('guild_id', v_guild::text),
-      'discord__leaderboard:' || v_guild);
+  for v_guild in select distinct n.guild_id from inserted n loop
+    perform app_private.queue_discord_job(v_guild, 'leaderboard', 'discord__leaderboard',
+      jsonb_build_object('guild_id', v_guild::text), 'discord__leaderboard:' || v_guild);
   end loop;
   return null;
 end;
@@ -369,10 +368,8 @@ create function app_private.tg_daily_stats__discord_digest() returns trigger
 language plpgsql security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id and g.transactions_channel_id is not null) then
-    perform app_private.queue_discord_job(new.guild_id, 'discord__digest',
-      jsonb_build_object('guild_id', new.guild_id::text, 'day', new.day), 'discord__digest:' || new.guild_id || ':' || new.day);
-  end if;
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__digest',
+    jsonb_build_object('guild_id', new.guild_id::text, 'day', new.day), 'discord__digest:' || new.guild_id || ':' || new.day);
   return null;
 end;
 $$;
@@ -399,8 +396,8 @@ begin
                                  when 'order' then t.order_id::text = new.subject_id
                                  else t.listing_id::text = new.subject_id end
   loop
-    perform app_private.queue_discord_job(new.guild_id, 'discord__transaction', jsonb_build_object('tx_id', v_tx),
-      'discord__transaction:' || v_tx);
+    perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+      jsonb_build_object('tx_id', v_tx), 'discord__transaction:' || v_tx);
   end loop;
   return null;
 end;
@@ -425,7 +422,7 @@ revoke all on function app_hidden.discord_feed_entry(uuid) from public;
 revoke all on function app_hidden.discord_listing(uuid) from public;
 revoke all on function app_hidden.discord_digest(bigint, date) from public;
 revoke all on function app_public.note_transaction(uuid, text) from public;
-revoke all on function app_private.queue_discord_job(bigint, text, jsonb, text) from public;
+revoke all on function app_private.queue_discord_job(bigint, text, text, jsonb, text) from public;
 revoke all on function app_private.tg_transactions__discord_feed() from public;
 revoke all on function app_private.tg_listings__discord_shop() from public;
 revoke all on function app_private.tg_leaderboard_snapshots__discord() from public;
