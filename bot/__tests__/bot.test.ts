@@ -144,6 +144,19 @@ describe("/setup", () => {
     expect(await guildDiscord()).toEqual(before);
     expect(t.discord.channels.size).toBe(4);
   });
+
+  it("repairs what was changed by hand: an outdated hub is edited in place, a deleted channel is recreated", async () => {
+    const before = await guildDiscord();
+    t.discord.messages.get(before.hub_message)!.embeds = [{ title: "Old hub" }];
+    t.discord.channels.delete(before.shop);
+    const seen = await inject(t, command(guildId, owner, "setup"));
+    expect(seen.reply.embeds[0].title).toBe("Guildbank is set up");
+    const after = await guildDiscord();
+    expect(after.hub_message).toBe(before.hub_message);
+    expect(t.discord.messages.get(after.hub_message)!.embeds[0].title).toBe("🪙 Coin Hub");
+    expect(after.shop).not.toBe(before.shop);
+    expect(t.discord.channels.get(after.shop)!.name).toBe("shop");
+  });
 });
 
 describe("hub buttons and player flows", () => {

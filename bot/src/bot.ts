@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { Client, Events, GatewayIntentBits, type Guild } from "discord.js";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { createLogger, createPool, type Logger } from "@guildbank/lib";
-import { createWorkerPool, toWorkerLogger } from "@guildbank/server/worker";
+import { checkWorkerDatabase, createWorkerPool, toWorkerLogger } from "@guildbank/server/worker";
 import { createWorkerMetrics, processRegistry, renderMetrics } from "@guildbank/server/metrics";
 import type { BotConfig } from "./config.ts";
 import type { BotContext } from "./context.ts";
@@ -16,6 +16,24 @@ import { startHealthListener, type HealthListener } from "./health.ts";
 import { createBotMetrics } from "./metrics.ts";
 import { routeInteraction } from "./router.ts";
 import { BOT_TASKS, createBotTaskList } from "./tasks/index.ts";
+
+/**
+ * The functions the bot calls as `coins_worker` (its runner's tasks, the staff role resolution,
+ * guild recording), as `to_regprocedure` signatures: the bot refuses to start without them.
+ */
+export const BOT_REQUIRED_FUNCTIONS = [
+  "app_hidden.resolve_staff_role(bigint, bigint, bigint[])",
+  "app_hidden.record_guild(bigint, text, bigint)",
+  "app_hidden.discord_guild(bigint)",
+  "app_hidden.save_discord_setup(bigint, bigint, bigint, bigint, bigint, bigint, bigint)",
+  "app_hidden.discord_message(bigint, text, text)",
+  "app_hidden.record_discord_message(bigint, text, text, bigint, bigint)",
+  "app_hidden.discord_staff_role_ids(bigint)",
+  "app_hidden.discord_leaderboard(bigint)",
+  "app_hidden.discord_feed_entry(uuid)",
+  "app_hidden.discord_listing(uuid)",
+  "app_hidden.discord_digest(bigint, date)",
+] as const;
 
 /** Options of {@link startBot}. */
 export interface StartBotOptions {
@@ -56,7 +74,8 @@ export async function recordGuild(ctx: BotContext, guild: Pick<Guild, "id" | "na
  *
  * @param options - configuration and test hooks.
  * @returns the running bot.
- * @throws when the database, the runner or the listener cannot start, or the login fails.
+ * @throws when the database is unreachable or lacks the bot's functions (migrations not applied), the
+ *   runner or the listener cannot start, or the login fails.
  */
 export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   const { config } = options;
@@ -96,6 +115,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   let runner: Runner;
   let health: HealthListener;
   try {
+    await checkWorkerDatabase(workerPool, BOT_REQUIRED_FUNCTIONS);
     runner = await run({
       pgPool: workerPool,
       taskList: createBotTaskList({ pool, rest: client.rest, botId: config.DISCORD_CLIENT_ID, metrics }),

@@ -77,6 +77,26 @@ export interface GuildDiscord {
   leaderboard_message_id: string | null;
 }
 
+/** The parts of a message setup compares. */
+interface MessageJson {
+  embeds: { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
+  components: { components?: { custom_id?: string; label?: string }[] }[];
+}
+
+/**
+ * What a member sees of a message, as one string: embed titles, descriptions and fields, button
+ * ids and labels (not colours or timestamps), to tell an outdated hub from the current one.
+ *
+ * @param m - a message (as posted or as the API returns it).
+ * @returns its shape.
+ */
+export function messageShape(m: MessageJson): string {
+  return JSON.stringify([
+    (m.embeds ?? []).map((e) => [e.title ?? "", e.description ?? "", (e.fields ?? []).map((f) => [f.name, f.value])]),
+    (m.components ?? []).map((r) => (r.components ?? []).map((c) => [c.custom_id ?? "", c.label ?? ""])),
+  ]);
+}
+
 /** What a setup run did. */
 export interface SetupResult {
   channels: Record<SetupChannel, string>;
@@ -135,10 +155,15 @@ export async function runSetup(pool: pg.Pool, rest: REST, guildId: string, botId
     channels[key] = channel.id;
   }
 
-  const ensureMessage = async (channelId: string, storedId: string | null | undefined, kind: string, body: object, pin: boolean): Promise<string> => {
+  const ensureMessage = async (channelId: string, storedId: string | null | undefined, kind: string, body: MessageJson, pin: boolean): Promise<string> => {
     if (storedId) {
       try {
-        const msg = (await rest.get(Routes.channelMessage(channelId, storedId))) as { id: string; pinned: boolean };
+        const msg = (await rest.get(Routes.channelMessage(channelId, storedId))) as { id: string; pinned: boolean } & MessageJson;
+        // The hub of an older version (other wording or buttons) is edited in place, never reposted.
+        if (pin && messageShape(msg) !== messageShape(body)) {
+          await rest.patch(Routes.channelMessage(channelId, msg.id), { body });
+          changes++;
+        }
         if (pin && !msg.pinned) {
           await rest.put(Routes.channelMessagesPin(channelId, msg.id), { reason: "Guildbank hub" });
           changes++;
@@ -156,9 +181,9 @@ export async function runSetup(pool: pg.Pool, rest: REST, guildId: string, botId
     }
     return msg.id;
   };
-  const toJson = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) => ({
-    embeds: m.embeds.map((e) => e.toJSON()),
-    components: m.components.map((c) => c.toJSON()),
+  const toJson = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }): MessageJson => ({
+    embeds: m.embeds.map((e) => e.toJSON()) as MessageJson["embeds"],
+    components: m.components.map((c) => c.toJSON()) as MessageJson["components"],
   });
   const sameHub = stored?.hub_channel_id === channels.hub ? stored.hub_message_id : null;
   const hubMessageId = await ensureMessage(channels.hub, sameHub, "hub", toJson(hubMessage()), true);
