@@ -114,6 +114,15 @@ describe("/setup", () => {
     expect(await guildDiscord()).toBeUndefined();
   });
 
+  it("refuses a staff role below ADMIN in SQL (request_discord_setup) and changes nothing", async () => {
+    const seen = await inject(t, command(guildId, auditor, "setup"));
+    expect(seen.reply.flags).toBe(EPHEMERAL);
+    expect(seen.reply.content).toBe("Your role is not allowed to do that.");
+    expect(t.discord.writes()).toHaveLength(0);
+    const { rows } = await db.query("select count(*)::int as n from graphile_worker.jobs where key = $1", [`discord__setup:${guildId}`]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it("creates the four channels with their overwrites, pins the hub and stores the ids", async () => {
     const seen = await inject(t, command(guildId, owner, "setup"));
     expect(seen.callbackType).toBe(5);
@@ -338,6 +347,16 @@ describe("marketplace", () => {
     expect(post.components).toEqual([]);
     const posts = t.discord.calls.filter((c) => c.method === "POST" && c.path === `/channels/${post.channel_id}/messages`);
     expect(posts).toHaveLength(1);
+  });
+
+  it("an expired listing's #shop post is edited: no Buy button", async () => {
+    const listed = await inject(t, modal(guildId, alice, `market:list:${snowflake()}`, { sku: "hat", price: "205", qty: "1", hours: "1", limits: "1" }));
+    const id = fields(listed.reply).listing_id.replace(/`/g, "");
+    const post = await postedMessage("listing", id);
+    expect(post.embeds[0].title).toBe("For sale: Party hat");
+    await db.query("select app_hidden.expire_listings(now() + interval '2 hours')");
+    await waitFor("the post edited", () => post.embeds[0].title === "Expired: Party hat");
+    expect(post.components).toEqual([]);
   });
 
   it("a stale Buy button answers clearly and changes nothing", async () => {
