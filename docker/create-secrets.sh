@@ -3,7 +3,7 @@
 #   postgres_password.txt           the PostgreSQL superuser (db, migrate, backup)
 #   db_owner_password.txt           guildbank_owner: migrations (migrate)
 #   db_authenticator_password.txt   guildbank_authenticator: what server and worker log in as
-# and an empty rclone.conf (the off-site copy's configuration, used only with the `offsite`
+# an empty discord_token.txt (the Discord bot's token, used only with the `bot` profile), and an empty rclone.conf (the off-site copy's configuration, used only with the `offsite`
 # profile: fill it in before enabling that profile).
 # An existing file is never overwritten (the database keeps the passwords it was set up with).
 # The folder is made private to you (0700); the files inside are 0644 so the containers' own
@@ -28,6 +28,11 @@ for name in postgres_password db_owner_password db_authenticator_password; do
   chmod 0644 "$file"
   echo "created $file"
 done
+
+if [ ! -e "$dir/discord_token.txt" ]; then
+  (umask 022 && : >"$dir/discord_token.txt")
+  echo "created $dir/discord_token.txt (empty: paste the bot token before enabling the bot profile)"
+fi
 
 if [ ! -e "$dir/rclone.conf" ]; then
   (umask 022 && : >"$dir/rclone.conf")
