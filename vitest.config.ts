@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{lib,db,server,scripts,minecraft,panel}/__tests__/**/*.test.ts"],
+    include: ["{lib,db,server,scripts,minecraft,bot,panel}/__tests__/**/*.test.ts"],
     globalSetup: ["scripts/vitest.global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

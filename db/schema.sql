@@ -797,6 +797,215 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers) and an admin_actions entry; idempotent per day. Returns rows written.';
 
 --
+-- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_digest(p_guild_id bigint, p_day date) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('day', d.day, 'transactions', d.transactions, 'volume', d.volume::text, 'fees', d.fees::text,
+           'new_listings', d.new_listings, 'orders', d.orders, 'refunds', d.refunds, 'active_members', d.active_members,
+           'top_movers', d.top_movers)
+    from app_public.daily_stats d where d.guild_id = p_guild_id and d.day = p_day;
+$$;
+
+ALTER FUNCTION app_hidden.discord_digest(p_guild_id bigint, p_day date) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_digest(p_guild_id bigint, p_day date) IS 'A guild''s daily digest (daily_stats of digest__daily) for its #coin-transactions post. Source: issue #4.';
+
+--
+-- Name: discord_feed_entry(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  t app_public.transactions;
+  v_order app_public.orders;
+  v_listing app_public.listings;
+  v_user app_public.users;
+begin
+  select * into t from app_public.transactions where tx_id = p_tx_id;
+  if not found then
+    return null;
+  end if;
+  select * into v_user from app_public.users where id = t.user_id;
+  if t.order_id is not null then
+    select * into v_order from app_public.orders where order_id = t.order_id;
+  end if;
+  if t.listing_id is not null then
+    select * into v_listing from app_public.listings where listing_id = t.listing_id;
+  end if;
+  return jsonb_build_object(
+    'tx_id', t.tx_id, 'guild_id', t.guild_id::text, 'type', t.type, 'reason', t.reason, 'amount', t.amount::text,
+    'created_at', t.created_at,
+    'actor_discord_id', t.actor_id::text,
+    'user_discord_id', v_user.discord_id::text,
+    'user_frozen', v_user.frozen,
+    'counterparty_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.counterparty_id),
+    'sku', t.meta ->> 'sku',
+    'qty', (t.meta ->> 'qty')::int,
+    'unit_price', t.meta ->> 'unit_price',
+    'fee', t.meta ->> 'fee',
+    'order_id', t.order_id, 'order_status', v_order.status,
+    'listing_id', t.listing_id, 'listing_status', v_listing.status,
+    -- Net movement of each account this transaction's transfers touched, and its balance now.
+    'deltas', coalesce((
+      select jsonb_agg(jsonb_build_object('discord_id', u.discord_id::text, 'kind', a.kind,
+               'delta', d.net::text, 'balance', a.balance::text) order by a.user_id nulls last, a.kind)
+        from (select x.account_id, sum(x.amount) as net
+                from app_public.transfers tr
+               cross join lateral (values (tr.credit_account_id, tr.amount), (tr.debit_account_id, -tr.amount)) as x(account_id, amount)
+               where tr.tx_id = t.tx_id and tr.status <> 'voided'
+               group by x.account_id) d
+        join app_public.accounts a on a.id = d.account_id
+        left join app_public.users u on u.id = a.user_id
+       where d.net <> 0), '[]'),
+    -- What staff did about it: notes on the transaction, actions on its order or listing, a freeze of its member.
+    'actions', coalesce((
+      select jsonb_agg(jsonb_build_object('actor_discord_id', aa.actor_id::text, 'actor_role', aa.actor_role,
+               'action', aa.action, 'reason', aa.reason, 'created_at', aa.created_at) order by aa.created_at, aa.id)
+        from app_public.admin_actions aa
+       where aa.guild_id = t.guild_id
+         and ((aa.subject_type = 'transaction' and aa.subject_id = t.tx_id::text)
+           or (aa.subject_type = 'order' and aa.subject_id = t.order_id::text)
+           or (aa.subject_type = 'listing' and aa.subject_id = t.listing_id::text)
+           or (aa.subject_type = 'user' and aa.action = 'freeze_user' and aa.subject_id = v_user.discord_id::text
+               and aa.created_at >= t.created_at))), '[]'));
+end;
+$$;
+
+ALTER FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_feed_entry(p_tx_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) IS 'One #coin-transactions feed entry: type, members, item/SKU, qty, price, fees, coin deltas (net per account from the transaction''s transfers), balances now, order/listing status, tx_id, listing_id, and the staff actions on it. Null for an unknown transaction. Source: issue #4 (admin transaction feed), seed 000 section 4.';
+
+--
+-- Name: discord_guild(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_guild(p_guild_id bigint) RETURNS TABLE(guild_id bigint, hub_channel_id bigint, leaderboard_channel_id bigint, shop_channel_id bigint, transactions_channel_id bigint, hub_message_id bigint, leaderboard_message_id bigint, last_setup_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select g.guild_id, g.hub_channel_id, g.leaderboard_channel_id, g.shop_channel_id, g.transactions_channel_id,
+         (select m.message_id from app_public.discord_messages m
+           where m.guild_id = g.guild_id and m.subject_type = 'hub' and m.subject_id = g.guild_id::text),
+         (select m.message_id from app_public.discord_messages m
+           where m.guild_id = g.guild_id and m.subject_type = 'leaderboard' and m.subject_id = g.guild_id::text),
+         g.last_setup_at
+    from app_public.guild_discord g where g.guild_id = p_guild_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_guild(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_guild(p_guild_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_guild(p_guild_id bigint) IS 'The bot''s channels in a guild and its hub and leaderboard message ids; no row before the first setup. For the discord__* tasks and /setup. Source: issue #4.';
+
+--
+-- Name: discord_leaderboard(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_leaderboard(p_guild_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    'rows', coalesce(jsonb_agg(jsonb_build_object('rank', s.rank, 'discord_id', s.discord_id::text,
+              'display_name', s.display_name, 'balance', s.balance::text) order by s.rank, s.discord_id), '[]'),
+    'refreshed_at', max(s.refreshed_at))
+    from app_public.leaderboard_snapshots s where s.guild_id = p_guild_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_leaderboard(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_leaderboard(p_guild_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_leaderboard(p_guild_id bigint) IS 'The guild''s last leaderboard snapshot (top 10 wallet balances, refreshed_at) for the #leaderboard message. Source: issue #4.';
+
+--
+-- Name: discord_listing(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_listing(p_listing_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('listing_id', l.listing_id, 'guild_id', l.guild_id::text, 'sku', l.sku,
+           'item_name', coalesce(r.name, l.sku), 'seller_discord_id', u.discord_id::text, 'qty', l.qty,
+           'qty_available', l.qty_available, 'unit_price', l.unit_price::text, 'fee_rate', l.fee_rate::text,
+           'min_per_buyer', l.min_per_buyer, 'max_per_buyer', l.max_per_buyer, 'expires_at', l.expires_at,
+           'status', case when l.status = 'active' and l.expires_at <= now() then 'expired' else l.status::text end)
+    from app_public.listings l
+    join app_public.users u on u.id = l.seller_id
+    left join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
+   where l.listing_id = p_listing_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_listing(p_listing_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_listing(p_listing_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_listing(p_listing_id uuid) IS 'A listing as its #shop post shows it (item name, seller, price, units left, limits, expiry, status). Null when unknown. Source: issue #4 (marketplace in Discord).';
+
+--
+-- Name: discord_message(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) RETURNS TABLE(channel_id bigint, message_id bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select m.channel_id, m.message_id from app_public.discord_messages m
+   where m.guild_id = p_guild_id and m.subject_type = p_type and m.subject_id = p_subject;
+$$;
+
+ALTER FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_message(p_guild_id bigint, p_type text, p_subject text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) IS 'The Discord message already showing a subject (none: not posted yet). discord__* tasks edit it instead of posting again. Source: issue #4 ("never lost or doubled").';
+
+--
+-- Name: discord_staff_role_ids(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(array_agg(m.discord_role_id order by m.discord_role_id), '{}')
+    from app_public.staff_role_mappings m where m.guild_id = p_guild_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) IS 'The Discord roles mapped to any staff role in a guild: setup lets them see #coin-transactions. Source: issue #4.';
+
+--
 -- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1314,6 +1523,29 @@ ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.a
 COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
 
 --
+-- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  insert into app_public.discord_messages (guild_id, subject_type, subject_id, channel_id, message_id)
+    values (p_guild_id, p_type, p_subject, p_channel, p_message)
+  on conflict (guild_id, subject_type, subject_id) do update
+    set channel_id = excluded.channel_id, message_id = excluded.message_id
+    where (discord_messages.channel_id, discord_messages.message_id) is distinct from (excluded.channel_id, excluded.message_id);
+$$;
+
+ALTER FUNCTION app_hidden.record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint) IS 'Stores the Discord message posted for a subject (replacing one that was deleted). Source: issue #4.';
+
+--
 -- Name: record_fulfilment_failure(uuid, text, boolean); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1683,6 +1915,39 @@ ALTER FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id big
 --
 
 COMMENT ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) IS 'The staff role of a Discord member from their Discord roles (p_role_ids, as Discord reports them at login or in the interaction): the guild owner is SUPERADMIN; otherwise the highest-ranked role mapped in staff_role_mappings (SUPERADMIN > ADMIN > OPERATOR > SUPPORT > AUDITOR); null when no role maps (a member, not staff). Raises nothing. Source: issue 5 (roles mapped at every login) and issue 4 (permission from the member''s mapped staff role).';
+
+--
+-- Name: save_discord_setup(bigint, bigint, bigint, bigint, bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if not exists (select 1 from app_public.guilds where id = p_guild_id) then
+    perform app_private.raise_error('MB003', 'guild_not_found', jsonb_build_object('guild_id', p_guild_id::text));
+  end if;
+  insert into app_public.guild_discord (guild_id, hub_channel_id, leaderboard_channel_id, shop_channel_id,
+      transactions_channel_id, last_setup_at)
+    values (p_guild_id, p_hub_channel, p_leaderboard_channel, p_shop_channel, p_transactions_channel, now())
+  on conflict (guild_id) do update
+    set hub_channel_id = excluded.hub_channel_id, leaderboard_channel_id = excluded.leaderboard_channel_id,
+        shop_channel_id = excluded.shop_channel_id, transactions_channel_id = excluded.transactions_channel_id,
+        last_setup_at = excluded.last_setup_at;
+  perform app_hidden.record_discord_message(p_guild_id, 'hub', p_guild_id::text, p_hub_channel, p_hub_message);
+  perform app_hidden.record_discord_message(p_guild_id, 'leaderboard', p_guild_id::text, p_leaderboard_channel,
+    p_leaderboard_message);
+end;
+$$;
+
+ALTER FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) IS 'Stores the result of a discord__setup run: the four channels, the pinned hub and the leaderboard message; last_setup_at = now(). Rewriting the same ids changes nothing else. Errors: MB003 guild_not_found. Source: issue #4.';
 
 --
 -- Name: transactions_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3716,6 +3981,33 @@ ALTER FUNCTION app_private.quest_answer_key(p_answer text) OWNER TO guildbank_ow
 COMMENT ON FUNCTION app_private.quest_answer_key(p_answer text) IS 'How answers compare: trimmed, inner whitespace collapsed, lower-cased.';
 
 --
+-- Name: queue_discord_job(bigint, text, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if exists (select 1 from app_public.guild_discord g
+              where g.guild_id = p_guild_id
+                and case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
+                                   when 'leaderboard' then g.leaderboard_channel_id end is not null) then
+    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+      max_attempts := 10);
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot queues nothing). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
+
+--
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4381,6 +4673,67 @@ ALTER FUNCTION app_private.tg__timestamps() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg__timestamps() IS 'Trigger: keeps created_at immutable (an insert keeps the time the rule gave, default now()) and updated_at strictly increasing.';
 
 --
+-- Name: tg_admin_actions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_admin_actions__discord_feed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_tx uuid;
+begin
+  if new.subject_type not in ('transaction', 'order', 'listing') then
+    return null;
+  end if;
+  for v_tx in
+    select t.tx_id from app_public.transactions t
+      join app_public.discord_messages m
+        on m.guild_id = t.guild_id and m.subject_type = 'transaction' and m.subject_id = t.tx_id::text
+     where t.guild_id = new.guild_id
+       and case new.subject_type when 'transaction' then t.tx_id::text = new.subject_id
+                                 when 'order' then t.order_id::text = new.subject_id
+                                 else t.listing_id::text = new.subject_id end
+  loop
+    perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+      jsonb_build_object('tx_id', v_tx), 'discord__transaction:' || v_tx);
+  end loop;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_admin_actions__discord_feed() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_admin_actions__discord_feed(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_admin_actions__discord_feed() IS 'Trigger: a staff action on a transaction, order or listing re-renders the feed messages already posted for it, so #coin-transactions shows who did what.';
+
+--
+-- Name: tg_daily_stats__discord_digest(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_daily_stats__discord_digest() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__digest',
+    jsonb_build_object('guild_id', new.guild_id::text, 'day', new.day), 'discord__digest:' || new.guild_id || ':' || new.day);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_daily_stats__discord_digest() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_daily_stats__discord_digest(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_daily_stats__discord_digest() IS 'Trigger: a guild''s daily digest (digest__daily) queues its post in #coin-transactions (discord__digest).';
+
+--
 -- Name: tg_guilds__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4404,6 +4757,56 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
+
+--
+-- Name: tg_leaderboard_snapshots__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_leaderboard_snapshots__discord() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_guild bigint;
+begin
+  for v_guild in select distinct n.guild_id from inserted n loop
+    perform app_private.queue_discord_job(v_guild, 'leaderboard', 'discord__leaderboard',
+      jsonb_build_object('guild_id', v_guild::text), 'discord__leaderboard:' || v_guild);
+  end loop;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_leaderboard_snapshots__discord() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_leaderboard_snapshots__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_leaderboard_snapshots__discord() IS 'Trigger (per statement): a refreshed leaderboard snapshot queues the edit of the guild''s #leaderboard message (discord__leaderboard; edited in place, never reposted).';
+
+--
+-- Name: tg_listings__discord_shop(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_listings__discord_shop() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__listing',
+    jsonb_build_object('listing_id', new.listing_id), 'discord__listing:' || new.listing_id);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_listings__discord_shop() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_listings__discord_shop(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_listings__discord_shop() IS 'Trigger: a new listing, or a change of its status or units left (sold, sold out, expired, cancelled, repriced), queues its #shop post or edit (discord__listing).';
 
 --
 -- Name: tg_minecraft_payouts__queue(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4500,6 +4903,29 @@ ALTER FUNCTION app_private.tg_orders__void_voucher() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_orders__void_voucher() IS 'Trigger: a voucher order refunded or cancelled voids its pending voucher, in the transaction that holds the order''s row lock (so a redemption either came first, and the order is fulfilled, or finds the voucher void).';
+
+--
+-- Name: tg_transactions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_transactions__discord_feed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+    jsonb_build_object('tx_id', new.tx_id), 'discord__transaction:' || new.tx_id);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_transactions__discord_feed() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_transactions__discord_feed(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_transactions__discord_feed() IS 'Trigger: every transaction of a guild with a #coin-transactions channel queues its feed post (discord__transaction).';
 
 --
 -- Name: tg_transactions__high_value(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5228,6 +5654,43 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction. Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+
+--
+-- Name: note_transaction(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.note_transaction(tx_id uuid, note text) RETURNS app_public.admin_actions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff('{SUPERADMIN,ADMIN,OPERATOR,SUPPORT}');
+  v_tx app_public.transactions;
+  v_action app_public.admin_actions;
+begin
+  if note is null or length(btrim(note)) < 3 or length(btrim(note)) > 500 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_tx from app_public.transactions t
+   where t.tx_id = note_transaction.tx_id and t.guild_id = app_public.current_guild_id();
+  if not found then
+    perform app_private.raise_error('TX001', 'transaction_not_found', jsonb_build_object('tx_id', tx_id));
+  end if;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_tx.guild_id, app_public.current_discord_id(), v_role, 'note', 'transaction', v_tx.tx_id::text,
+            null, jsonb_build_object('note', btrim(note)), btrim(note))
+    returning * into v_action;
+  return v_action;
+end;
+$$;
+
+ALTER FUNCTION app_public.note_transaction(tx_id uuid, note text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION note_transaction(tx_id uuid, note text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.note_transaction(tx_id uuid, note text) IS 'Staff note on a transaction (the feed''s Note button), written to admin_actions (subject ''transaction''). Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT (AUDITOR reads only). Errors: AU001, PD001, RS001 (3..500 characters), TX001 transaction_not_found. Source: issue #4, seed 000 section 4 (Note).';
 
 --
 -- Name: price_check(text, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6133,6 +6596,33 @@ COMMENT ON TABLE app_public.daily_stats IS '@behavior -insert -update -delete
 One row per guild and UTC day (digest__daily job): transactions, coins volume, fees collected, new listings, orders, refunds, active members, top movers.';
 
 --
+-- Name: discord_messages; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.discord_messages (
+    guild_id bigint NOT NULL,
+    subject_type text NOT NULL,
+    subject_id text NOT NULL,
+    channel_id bigint NOT NULL,
+    message_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
+    CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
+    CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text])))
+);
+
+ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE discord_messages; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.discord_messages IS '@behavior -insert -update -delete
+The Discord message that shows a subject (the hub, the leaderboard, a transaction in the feed, a listing in #shop, a day''s digest). Stored when first posted, so a retried job edits instead of posting twice. Source: issue #4.';
+
+--
 -- Name: economy_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6144,6 +6634,34 @@ ALTER TABLE app_public.economy_events ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: guild_discord; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.guild_discord (
+    guild_id bigint NOT NULL,
+    hub_channel_id bigint,
+    leaderboard_channel_id bigint,
+    shop_channel_id bigint,
+    transactions_channel_id bigint,
+    last_setup_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT guild_discord_hub_channel_id_check CHECK ((hub_channel_id > 0)),
+    CONSTRAINT guild_discord_leaderboard_channel_id_check CHECK ((leaderboard_channel_id > 0)),
+    CONSTRAINT guild_discord_shop_channel_id_check CHECK ((shop_channel_id > 0)),
+    CONSTRAINT guild_discord_transactions_channel_id_check CHECK ((transactions_channel_id > 0))
+);
+
+ALTER TABLE app_public.guild_discord OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE guild_discord; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.guild_discord IS '@behavior -insert -update -delete
+The Discord channels of a guild''s Guildbank (#coin-hub, #leaderboard, #shop, #coin-transactions), written by the bot''s discord__setup job (app_hidden.save_discord_setup). A guild without a row has no bot: no discord__* job is queued for it. Source: issue #4 (first-run setup).';
 
 --
 -- Name: guild_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -6888,11 +7406,25 @@ ALTER TABLE ONLY app_public.daily_stats
     ADD CONSTRAINT daily_stats_pkey PRIMARY KEY (guild_id, day);
 
 --
+-- Name: discord_messages discord_messages_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.discord_messages
+    ADD CONSTRAINT discord_messages_pkey PRIMARY KEY (guild_id, subject_type, subject_id);
+
+--
 -- Name: economy_events economy_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: guild_discord guild_discord_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.guild_discord
+    ADD CONSTRAINT guild_discord_pkey PRIMARY KEY (guild_id);
 
 --
 -- Name: guild_settings guild_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -7397,6 +7929,18 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN');
 
 --
+-- Name: discord_messages _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.discord_messages FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: guild_discord _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.guild_discord FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: guild_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7493,6 +8037,36 @@ CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR
 CREATE TRIGGER _700_high_value AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__high_value();
 
 --
+-- Name: daily_stats _800_discord_digest; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_digest AFTER INSERT ON app_public.daily_stats FOR EACH ROW EXECUTE FUNCTION app_private.tg_daily_stats__discord_digest();
+
+--
+-- Name: admin_actions _800_discord_feed; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_feed AFTER INSERT ON app_public.admin_actions FOR EACH ROW EXECUTE FUNCTION app_private.tg_admin_actions__discord_feed();
+
+--
+-- Name: transactions _800_discord_feed; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_feed AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__discord_feed();
+
+--
+-- Name: leaderboard_snapshots _800_discord_leaderboard; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_leaderboard AFTER INSERT ON app_public.leaderboard_snapshots REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_leaderboard_snapshots__discord();
+
+--
+-- Name: listings _800_discord_shop; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_shop AFTER INSERT OR UPDATE OF status, qty_available, unit_price ON app_public.listings FOR EACH ROW EXECUTE FUNCTION app_private.tg_listings__discord_shop();
+
+--
 -- Name: ops_alerts _800_notify; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7584,11 +8158,25 @@ ALTER TABLE ONLY app_public.daily_stats
     ADD CONSTRAINT daily_stats_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: discord_messages discord_messages_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.discord_messages
+    ADD CONSTRAINT discord_messages_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: economy_events economy_events_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: guild_discord guild_discord_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.guild_discord
+    ADD CONSTRAINT guild_discord_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: guild_settings guild_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -7991,6 +8579,18 @@ ALTER TABLE app_public.daily_stats ENABLE ROW LEVEL SECURITY;
 CREATE POLICY daily_stats_staff ON app_public.daily_stats FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: discord_messages; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.discord_messages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: discord_messages discord_messages_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY discord_messages_staff ON app_public.discord_messages FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: economy_events; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8007,6 +8607,18 @@ CREATE POLICY economy_events_player ON app_public.economy_events FOR SELECT TO c
 --
 
 CREATE POLICY economy_events_staff ON app_public.economy_events FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: guild_discord; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.guild_discord ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: guild_discord guild_discord_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY guild_discord_own ON app_public.guild_discord FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: guild_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -8492,6 +9104,55 @@ REVOKE ALL ON FUNCTION app_hidden.daily_digest(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_digest(p_guild_id bigint, p_day date) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_digest(p_guild_id bigint, p_day date) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_feed_entry(p_tx_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_guild(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_guild(p_guild_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_guild(p_guild_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_leaderboard(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_leaderboard(p_guild_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_leaderboard(p_guild_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_listing(p_listing_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_listing(p_listing_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_listing(p_listing_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_message(p_guild_id bigint, p_type text, p_subject text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -8610,6 +9271,13 @@ REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_
 GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
 
 --
+-- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION record_fulfilment_failure(p_order_id uuid, p_error text, p_final boolean); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -8686,6 +9354,13 @@ GRANT ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_e
 REVOKE ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) TO coins_anonymous;
 GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) TO coins_worker;
+
+--
+-- Name: FUNCTION save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) TO coins_worker;
 
 --
 -- Name: FUNCTION transactions_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -8996,6 +9671,12 @@ REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, 
 REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -9101,10 +9782,34 @@ REVOKE ALL ON FUNCTION app_private.tg__require_staff() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_admin_actions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_admin_actions__discord_feed() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_daily_stats__discord_digest(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_daily_stats__discord_digest() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_guilds__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_guilds__provision() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_leaderboard_snapshots__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_leaderboard_snapshots__discord() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_listings__discord_shop(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_listings__discord_shop() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_minecraft_payouts__queue(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -9129,6 +9834,12 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_transactions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_transactions__discord_feed() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_transactions__high_value(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -9325,6 +10036,13 @@ REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
 
 --
+-- Name: FUNCTION note_transaction(tx_id uuid, note text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) TO coins_staff;
+
+--
 -- Name: FUNCTION price_check(sku text, unit_price bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9461,6 +10179,19 @@ GRANT SELECT ON TABLE app_public.currencies TO coins_worker;
 --
 
 GRANT SELECT ON TABLE app_public.daily_stats TO coins_staff;
+
+--
+-- Name: TABLE discord_messages; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.discord_messages TO coins_staff;
+
+--
+-- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.guild_discord TO coins_player;
+GRANT SELECT ON TABLE app_public.guild_discord TO coins_staff;
 
 --
 -- Name: TABLE guild_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -6,6 +6,7 @@
 #   csrf_secret.txt                 the server's CSRF token secret (web panel)
 # an empty discord_client_secret.txt (paste the Discord application's client secret to enable
 # Discord sign-in to the web panel),
+# an empty discord_token.txt (the Discord bot's token, used only with the `bot` profile),
 # and an empty rclone.conf (the off-site copy's configuration, used only with the `offsite`
 # profile: fill it in before enabling that profile).
 # An existing file is never overwritten (the database keeps the passwords it was set up with).
@@ -36,6 +37,11 @@ if [ ! -e "$dir/discord_client_secret.txt" ]; then
   (umask 022 && : >"$dir/discord_client_secret.txt")
   chmod 0644 "$dir/discord_client_secret.txt"
   echo "created $dir/discord_client_secret.txt (empty: paste your Discord application's client secret to enable Discord sign-in)"
+fi
+
+if [ ! -e "$dir/discord_token.txt" ]; then
+  (umask 022 && : >"$dir/discord_token.txt")
+  echo "created $dir/discord_token.txt (empty: paste the bot token before enabling the bot profile)"
 fi
 
 if [ ! -e "$dir/rclone.conf" ]; then

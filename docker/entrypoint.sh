@@ -3,16 +3,16 @@
 #
 #   server    API: GraphQL, SSE streams, webhooks, /healthz, /metrics   node server/src/main.ts
 #   worker    graphile-worker job runner (and crontab)                  node server/src/worker-main.ts
+#   bot       Discord bot: gateway, interactions, discord__* jobs        node bot/src/main.ts
 #   migrate   one-shot: roles, database, migrations, configured guild   node scripts/migrate.ts
 #   minecraft the Minecraft listener: payments, /pay payouts, /healthz   node minecraft/src/main.ts
 #   help      this list
 #
-# bot gets its case here when its process exists (see docker-compose.yml).
 # Anything else is refused (exit 64): each compose service names one of the processes above
 # (`command: ["server"]`), and scripts/__tests__/compose.test.ts checks that every such name
 # leads to a file that exists. Extra arguments are passed on to the process.
 #
-# server, worker and minecraft log in as guildbank_authenticator. When neither DATABASE_URL nor
+# server, worker, bot and minecraft log in as guildbank_authenticator. When neither DATABASE_URL nor
 # DATABASE_URL_FILE is set, their DATABASE_URL is built by docker/database-url.ts from
 # DATABASE_HOST, DATABASE_PORT, DATABASE_NAME and DATABASE_AUTHENTICATOR_PASSWORD_FILE (a Docker
 # secret), so the password exists in one secret only.
@@ -25,10 +25,11 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'USAGE'
-usage: <image> server | worker | migrate | minecraft [arguments...]
+usage: <image> server | worker | bot | minecraft | migrate [arguments...]
   server    the API (GraphQL, SSE streams, webhooks, /healthz, /metrics)
   minecraft the Minecraft listener (payment lines, /pay payouts, /healthz, /metrics)
   worker    the background job runner (scale with: docker compose up -d --scale worker=N)
+  bot       the Discord bot (needs DISCORD_TOKEN_FILE and DISCORD_CLIENT_ID)
   migrate   create roles and database, apply migrations, ensure GUILD_ID; then exit
 USAGE
 }
@@ -62,6 +63,10 @@ case "$process" in
   worker)
     authenticator_url
     run node server/src/worker-main.ts "$@"
+    ;;
+  bot)
+    authenticator_url
+    run node bot/src/main.ts "$@"
     ;;
   migrate)
     run node scripts/migrate.ts "$@"

@@ -16,6 +16,8 @@
  *
  * - `minecraft`: `GET http://127.0.0.1:$MINECRAFT_HEALTH_PORT/healthz` answers 200: the listener is
  *   logged in to the Minecraft server and its pool reaches the database.
+ * - `bot`: `GET http://127.0.0.1:$BOT_HEALTH_PORT/healthz` answers 200: the bot's own listener
+ *   runs `select 1` on its pool and reports whether the Discord gateway is connected.
  *
  * Every network step gives up after `HEALTHCHECK_TIMEOUT_MS` (default 5000).
  */
@@ -133,8 +135,19 @@ export async function checkWorker(source: NodeJS.ProcessEnv = process.env): Prom
  * @returns null when healthy, else why not.
  */
 export async function checkMinecraft(source: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
-  const c = parseConfig(z.object({ MINECRAFT_HEALTH_PORT: env.int(1, 65535).default(9465), ...timeoutSchema }), source);
+  const c = parseConfig(z.object({ MINECRAFT_HEALTH_PORT: env.int(1, 65535).default(9466), ...timeoutSchema }), source);
   return checkHttp(`http://127.0.0.1:${c.MINECRAFT_HEALTH_PORT}/healthz`, c.HEALTHCHECK_TIMEOUT_MS);
+}
+
+/**
+ * The bot's check (see the module comment).
+ *
+ * @param source - the environment.
+ * @returns null when healthy, else why not.
+ */
+export async function checkBot(source: NodeJS.ProcessEnv = process.env): Promise<CheckResult> {
+  const c = parseConfig(z.object({ BOT_HEALTH_PORT: env.int(1, 65535).default(9465), ...timeoutSchema }), source);
+  return checkHttp(`http://127.0.0.1:${c.BOT_HEALTH_PORT}/healthz`, c.HEALTHCHECK_TIMEOUT_MS);
 }
 
 /** The checks by process name (the names of docker/entrypoint.sh). */
@@ -142,6 +155,7 @@ export const CHECKS: Record<string, (source?: NodeJS.ProcessEnv) => Promise<Chec
   server: checkServer,
   worker: checkWorker,
   minecraft: checkMinecraft,
+  bot: checkBot,
 };
 
 if (import.meta.main) {

@@ -1,5 +1,5 @@
 begin;
-select plan(1221);
+select plan(1317);
 \ir lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -67,6 +67,9 @@ begin
   perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000011), (select id from app_public.quests where title = 'Capital'), 'paris', null, now() - interval '1 hour');
   perform app_private.answer_quest_for(pg_temp.uid(a, 910000000000000012), (select id from app_public.quests where title = 'Capital'), 'lyon', null, now() - interval '1 hour');
   perform app_private.answer_quest_for(pg_temp.uid(b, 920000000000000011), (select id from app_public.quests where title = 'B quest'), 'b', null, now() - interval '1 hour');
+  -- 000007: the bot is set up in both guilds (channels, hub and leaderboard messages)
+  perform app_hidden.save_discord_setup(a, 11, 12, 13, 14, 15, 16);
+  perform app_hidden.save_discord_setup(b, 21, 22, 23, 24, 25, 26);
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -120,9 +123,14 @@ insert into tables values
   (22, 'app_public.quests', 'id::text', 'set title = title',
    $i$(guild_id, title, prompt, answers, reward) values (910000000000000001, 'Probe', 'Probe?', '{p}', 1)$i$, $d$where title = 'Unused'$d$);
 insert into tables (ord, tbl, key, probe_update) values
-  (23, 'app_public.quest_attempts', 'id::text', 'set answer = answer'),
-  (24, 'app_public.economy_events', 'id::text', 'set title = title'),
-  (25, 'app_private.session_rotated_tokens', 'session_id::text', 'set rotated_at = rotated_at');
+  (23, 'app_public.quest_attempts', 'id::text', 'set answer = answer');
+-- 000007: the bot's channels and posted messages are written by the bot's runner only (app_hidden functions)
+insert into tables (ord, tbl, key, probe_update) values
+  (24, 'app_public.guild_discord', 'guild_id::text', 'set last_setup_at = last_setup_at'),
+  (25, 'app_public.discord_messages', 'guild_id || ''/'' || subject_type || ''/'' || subject_id', 'set message_id = message_id');
+insert into tables (ord, tbl, key, probe_update) values
+  (26, 'app_public.economy_events', 'id::text', 'set title = title'),
+  (27, 'app_private.session_rotated_tokens', 'session_id::text', 'set rotated_at = rotated_at');
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -196,6 +204,12 @@ insert into read_expect values
   ('app_public.quest_attempts',  'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
   ('app_public.quest_attempts',  'staff',        'guild_id = 910000000000000001'),
   ('app_public.quest_attempts',  'staff_norole', 'false'),
+  -- 000007: every member and staff member reads their guild's bot channels; the posted messages are for staff with a role
+  ('app_public.guild_discord',   'player',       'guild_id = 910000000000000001'),
+  ('app_public.guild_discord',   'staff',        'guild_id = 910000000000000001'),
+  ('app_public.guild_discord',   'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.discord_messages', 'staff',       'guild_id = 910000000000000001'),
+  ('app_public.discord_messages', 'staff_norole', 'false'),
   -- panel (issue #5): economy events are guild-wide reads for members and staff with a role
   ('app_public.economy_events',  'player',       'guild_id = 910000000000000001'),
   ('app_public.economy_events',  'staff',        'guild_id = 910000000000000001'),

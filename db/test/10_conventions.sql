@@ -106,6 +106,17 @@ select set_eq(
     ('guildbank_authenticator', 'app_private.revoke_refresh_token(bytea)'),
     ('guildbank_authenticator', 'app_private.http_request_begin(bigint,bigint,text,bytea)'),
     ('guildbank_authenticator', 'app_private.http_request_finish(bigint,bigint,text,integer,text,text)'),
+    -- 000007: the Discord bot's runner reads and records through app_hidden; staff note transactions
+    ('coins_worker', 'app_hidden.discord_guild(bigint)'),
+    ('coins_worker', 'app_hidden.save_discord_setup(bigint,bigint,bigint,bigint,bigint,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.discord_message(bigint,text,text)'),
+    ('coins_worker', 'app_hidden.record_discord_message(bigint,text,text,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.discord_staff_role_ids(bigint)'),
+    ('coins_worker', 'app_hidden.discord_leaderboard(bigint)'),
+    ('coins_worker', 'app_hidden.discord_feed_entry(uuid)'),
+    ('coins_worker', 'app_hidden.discord_listing(uuid)'),
+    ('coins_worker', 'app_hidden.discord_digest(bigint,date)'),
+    ('coins_staff', 'app_public.note_transaction(uuid,text)'),
     ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
     ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
     ('guildbank_authenticator', 'app_private.close_session(bytea)'),
@@ -179,9 +190,9 @@ select results_eq(
            ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
            ('link_minecraft', 'v', true),
-           ('my_card', 's', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
-           ('start_event', 'v', true), ('stop_event', 'v', true),
+           ('my_card', 's', true), ('note_transaction', 'v', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true),
+           ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
+           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true),
            ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
            ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
@@ -215,15 +226,18 @@ select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
   $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
-           ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
+           ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
+           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
+           ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
            ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
            ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
            ('payout_unconfirmed', 'v', true),
            ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
-           ('raise_alert', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true),
-           ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('raise_alert', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true),
+           ('record_job_run', 'v', true), ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
            ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true),
-           ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+           ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -288,6 +302,9 @@ select set_eq(
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['staff_role_mappings', 'quests']) t
     union all select r, 'app_public.quest_attempts', 'select' from unnest(array['coins_player', 'coins_staff']) r
     union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['staff_role_mappings', 'quests']) t
+    -- 000007: members and staff read their guild's bot channels; staff read the posted Discord messages
+    union all select r, 'app_public.guild_discord', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    union all values ('coins_staff', 'app_public.discord_messages', 'select')
     -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
     union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');

@@ -67,10 +67,12 @@ export function createWorkerPool(connectionString: string, max: number, logger: 
  * sees no job and cannot add one.
  *
  * @param pool - a pool from {@link createWorkerPool}.
+ * @param functions - the `to_regprocedure` signatures to require (default {@link REQUIRED_FUNCTIONS};
+ *   the bot's runner passes its own).
  * @throws {Error} naming the role found, the missing functions or the tables without a policy
  *   (e.g. a migration or the migrate step not yet applied).
  */
-export async function checkWorkerDatabase(pool: pg.Pool): Promise<void> {
+export async function checkWorkerDatabase(pool: pg.Pool, functions: readonly string[] = REQUIRED_FUNCTIONS): Promise<void> {
   const { rows: who } = await pool.query<{ role: string }>("select current_user::text as role");
   if (who[0].role !== WORKER_ROLE) throw new Error(`worker connections act as ${who[0].role}, expected ${WORKER_ROLE}`);
   const { rows } = await pool.query<{ missing: string[]; unpolicied: string[] }>(
@@ -83,7 +85,7 @@ export async function checkWorkerDatabase(pool: pg.Pool): Promise<void> {
                 and not exists (select 1 from pg_catalog.pg_policy p
                                  where p.polrelid = c.oid and p.polpermissive and p.polcmd = '*'
                                    and (p.polroles = '{0}' or to_regrole($2) = any(p.polroles)))) as unpolicied`,
-    [REQUIRED_FUNCTIONS, WORKER_ROLE],
+    [functions, WORKER_ROLE],
   );
   const { missing, unpolicied } = rows[0];
   if (missing.length) {

@@ -1,5 +1,5 @@
---! Previous: sha1:a3d0c0d2081dc6e40754171b0dd06cbdcf01f10a
---! Hash: sha1:ad78af978e4025f3a1cde63e7838b02c40525d92
+--! Previous: sha1:35b7013487e2adc084edf0084b3b683df0e8af76
+--! Hash: sha1:f9abb1f1f84fe129811cf2530c586efcca60206b
 --! Message: Web panel: panel sessions with rotating refresh tokens, HTTP Idempotency-Key records, economy events, reports, queue status, alert acknowledgement
 
 -- Web panel (issue #5): panel sessions with rotating refresh tokens, HTTP Idempotency-Key records,

@@ -1,0 +1,233 @@
+/**
+ * A local fake of Discord's REST API for the bot's tests: an express app on port 0 that records
+ * every call (interaction callbacks, followups, original-response edits, channel and message
+ * creation and edits, permission overwrites, pins, command deployment) and keeps just enough
+ * state (channels, messages) to answer like Discord.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import express from "express";
+
+/** One recorded REST call. */
+export interface Call {
+  method: string;
+  /** Path without the `/api/v10` prefix, e.g. `/channels/1/messages`. */
+  path: string;
+  /** The JSON body (multipart requests: their `payload_json`). */
+  body: any;
+  /** Names of files uploaded with the call. */
+  files: { name: string; size: number; type: string }[];
+}
+
+/** A channel the fake guild has. */
+export interface FakeChannel {
+  id: string;
+  guild_id: string;
+  name: string;
+  type: number;
+  topic?: string | null;
+  permission_overwrites: { id: string; type: number; allow: string; deny: string }[];
+}
+
+/** A message the fake has stored. */
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  embeds: any[];
+  components: any[];
+  content: string;
+  pinned: boolean;
+  nonce?: string;
+  flags?: number;
+}
+
+let counter = 0n;
+/**
+ * A fresh snowflake (unique within the process).
+ *
+ * @returns a decimal snowflake string.
+ */
+export function snowflake(): string {
+  counter += 1n;
+  return (1_300_000_000_000_000_000n + BigInt(Date.now() % 1_000_000) * 1_000_000n + counter).toString();
+}
+
+/** The fake API. */
+export class FakeDiscord {
+  calls: Call[] = [];
+  channels = new Map<string, FakeChannel>();
+  messages = new Map<string, FakeMessage>();
+  /** Answers the next matching call with 429 and this `retry_after` (seconds). */
+  rateLimits: { method: string; path: RegExp; retryAfter: number }[] = [];
+  url = "";
+  private server?: Server;
+  readonly applicationId: string;
+
+  constructor(applicationId: string) {
+    this.applicationId = applicationId;
+  }
+
+  /** The REST base to give discord.js (`rest.api`). */
+  get api(): string {
+    return `${this.url}/api`;
+  }
+
+  /** Starts listening on 127.0.0.1:0. */
+  async start(): Promise<void> {
+    const app = express();
+    app.use(express.raw({ type: () => true, limit: "25mb" }));
+    app.use(async (req, res, next) => {
+      const path = decodeURIComponent(req.path).replace(/^\/api\/v\d+/, "");
+      const ct = String(req.headers["content-type"] ?? "");
+      let body: any = null;
+      const files: Call["files"] = [];
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (ct.startsWith("multipart/form-data")) {
+        const form = await new Response(raw, { headers: { "content-type": ct } }).formData();
+        for (const [key, value] of form.entries()) {
+          if (key === "payload_json") body = JSON.parse(String(value));
+          else if (typeof value !== "string") files.push({ name: value.name, size: value.size, type: value.type });
+        }
+      } else if (raw.length) {
+        body = JSON.parse(raw.toString("utf8"));
+      }
+      const limited = this.rateLimits.findIndex((r) => r.method === req.method && r.path.test(path));
+      this.calls.push({ method: req.method, path, body, files });
+      if (limited >= 0) {
+        const [rule] = this.rateLimits.splice(limited, 1);
+        res
+          .status(429)
+          .set({ "retry-after": String(Math.ceil(rule.retryAfter)), "x-ratelimit-scope": "user" })
+          .json({ message: "You are being rate limited.", retry_after: rule.retryAfter, global: false });
+        return;
+      }
+      (req as any).parsed = body;
+      (req as any).apiPath = path;
+      next();
+    });
+    app.use((req, res) => this.answer((req as any).apiPath, req.method, (req as any).parsed, res));
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** Stops listening. */
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private message(channelId: string, body: any): FakeMessage {
+    return { id: snowflake(), channel_id: channelId, embeds: body?.embeds ?? [], components: body?.components ?? [], content: body?.content ?? "", pinned: false, flags: body?.flags };
+  }
+
+  private toApi(m: FakeMessage) {
+    return {
+      id: m.id,
+      channel_id: m.channel_id,
+      type: 0,
+      content: m.content,
+      embeds: m.embeds,
+      components: m.components,
+      pinned: m.pinned,
+      flags: m.flags ?? 0,
+      author: { id: this.applicationId, username: "Guildbank", discriminator: "0", bot: true, avatar: null, global_name: null },
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+    };
+  }
+
+  private answer(path: string, method: string, body: any, res: express.Response): void {
+    let m: RegExpMatchArray | null;
+    const notFound = (code: number) => res.status(404).json({ message: "Unknown", code });
+    if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === "POST") {
+      res.status(204).end();
+      return;
+    }
+    if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(\/messages\/(@original|\d+))?$/))) {
+      const msg = this.message("0", body);
+      res.json(this.toApi(msg));
+      return;
+    }
+    if ((m = path.match(/^\/guilds\/(\d+)\/channels$/))) {
+      const guildId = m[1];
+      if (method === "GET") {
+        res.json([...this.channels.values()].filter((c) => c.guild_id === guildId));
+        return;
+      }
+      const channel: FakeChannel = {
+        id: snowflake(),
+        guild_id: guildId,
+        name: body.name,
+        type: body.type ?? 0,
+        topic: body.topic ?? null,
+        permission_overwrites: (body.permission_overwrites ?? []).map((o: any) => ({ id: o.id, type: o.type, allow: String(o.allow ?? "0"), deny: String(o.deny ?? "0") })),
+      };
+      this.channels.set(channel.id, channel);
+      res.status(201).json(channel);
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/permissions\/(\d+)$/)) && method === "PUT") {
+      const channel = this.channels.get(m[1]);
+      if (!channel) return void notFound(10003);
+      channel.permission_overwrites = channel.permission_overwrites.filter((o) => o.id !== m![2]);
+      channel.permission_overwrites.push({ id: m[2], type: body.type, allow: String(body.allow ?? "0"), deny: String(body.deny ?? "0") });
+      res.status(204).end();
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "PUT") {
+      const msg = this.messages.get(m[2]);
+      if (!msg) return void notFound(10008);
+      msg.pinned = true;
+      res.status(204).end();
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === "POST") {
+      if (!this.channels.has(m[1])) return void notFound(10003);
+      if (body?.enforce_nonce && body.nonce) {
+        const same = [...this.messages.values()].find((x) => x.channel_id === m![1] && x.nonce === body.nonce);
+        if (same) return void res.json(this.toApi(same));
+      }
+      const msg = { ...this.message(m[1], body), nonce: body?.nonce };
+      this.messages.set(msg.id, msg);
+      res.json(this.toApi(msg));
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      const msg = this.messages.get(m[2]);
+      if (!msg || msg.channel_id !== m[1]) return void notFound(10008);
+      if (method === "PATCH") {
+        if (body.embeds !== undefined) msg.embeds = body.embeds;
+        if (body.components !== undefined) msg.components = body.components;
+        if (body.content !== undefined && body.content !== null) msg.content = body.content;
+      }
+      res.json(this.toApi(msg));
+      return;
+    }
+    if ((m = path.match(/^\/applications\/(\d+)(\/guilds\/(\d+))?\/commands$/)) && method === "PUT") {
+      res.json((body as any[]).map((c) => ({ ...c, id: snowflake(), application_id: m![1] })));
+      return;
+    }
+    res.status(404).json({ message: "Unknown route (fake)", code: 0 });
+  }
+
+  /**
+   * The calls made for one interaction: its callback, then edits and followups through its token.
+   *
+   * @param interaction - the raw interaction (id and token).
+   * @returns those calls, in order.
+   */
+  callsFor(interaction: { id: string; token: string }): Call[] {
+    return this.calls.filter((c) => c.path.startsWith(`/interactions/${interaction.id}/`) || c.path.includes(`/webhooks/${this.applicationId}/${interaction.token}`));
+  }
+
+  /** Calls that change something on Discord's side (everything but GETs and interaction answers). */
+  writes(): Call[] {
+    return this.calls.filter((c) => c.method !== "GET" && !c.path.startsWith("/interactions/") && !c.path.startsWith("/webhooks/"));
+  }
+}

@@ -1,0 +1,66 @@
+/** The bot's pure parts: configuration, custom ids, error sentences. */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ConfigError } from "@guildbank/lib";
+import { loadBotConfig } from "../src/config.ts";
+import { customId, describeError, parseCustomId } from "../src/interaction.ts";
+import type { BotContext } from "../src/context.ts";
+import { BOT_TASKS } from "../src/tasks/index.ts";
+import { TASK_IDENTIFIERS } from "../../server/src/tasks/index.ts";
+
+describe("bot configuration", () => {
+  it("names every missing variable", () => {
+    try {
+      loadBotConfig({});
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual(["DATABASE_URL", "DISCORD_CLIENT_ID", "DISCORD_TOKEN"]);
+    }
+  });
+
+  it("reads the token from DISCORD_TOKEN_FILE (a Docker secret) and applies defaults", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "bot-")), "token");
+    writeFileSync(file, "a-bot-token-from-a-file-0123456789\n");
+    const c = loadBotConfig({ DISCORD_TOKEN_FILE: file, DISCORD_CLIENT_ID: "1250000000000000001", DATABASE_URL: "postgres://x@localhost/db" });
+    expect(c.DISCORD_TOKEN).toBe("a-bot-token-from-a-file-0123456789");
+    expect(c.BOT_HEALTH_PORT).toBe(9465);
+    expect(c.BOT_WORKER_CONCURRENCY).toBe(2);
+  });
+});
+
+describe("custom ids", () => {
+  it("are feature:action:id, the id keeping its own colons, at most 100 characters", () => {
+    expect(customId("market", "confirm", "abc", "123")).toBe("market:confirm:abc:123");
+    expect(parseCustomId("market:confirm:abc:123")).toEqual({ feature: "market", action: "confirm", id: "abc:123" });
+    expect(parseCustomId("hub:card")).toEqual({ feature: "hub", action: "card", id: "" });
+    expect(() => customId("x", "y", "z".repeat(100))).toThrow(/100 characters/);
+  });
+});
+
+describe("error sentences", () => {
+  const logged: { obj: any; msg: string }[] = [];
+  const ctx = { logger: { error: (obj: any, msg: string) => logged.push({ obj, msg }) } } as unknown as BotContext;
+
+  it("a named SQLSTATE becomes its catalogue sentence, times as Discord timestamps", () => {
+    const err = Object.assign(new Error("cooldown_active"), { code: "CD001", detail: JSON.stringify({ next_claim_at: "2026-11-22T10:00:00Z", retry_after_s: 5 }) });
+    expect(describeError(ctx, err, "test")).toEqual({ text: "You have already claimed today: come back at <t:1795341600:f>.", expected: true });
+  });
+
+  it("anything else is a short apology whose reference id is in the log line", () => {
+    const { text, expected } = describeError(ctx, new Error("connection reset"), "test");
+    expect(expected).toBe(false);
+    const reference = /reference: ([0-9a-f]{8})\./.exec(text)![1];
+    expect(logged.at(-1)!.obj.reference).toBe(reference);
+    expect(logged.at(-1)!.obj.err.message).toBe("connection reset");
+  });
+});
+
+describe("the bot's runner", () => {
+  it("has only discord__* tasks, none of which the server's worker has (each runner claims only its own jobs)", () => {
+    expect(BOT_TASKS.every((t) => t.startsWith("discord__"))).toBe(true);
+    expect(TASK_IDENTIFIERS.filter((t) => t.startsWith("discord__"))).toEqual([]);
+  });
+});

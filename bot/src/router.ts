@@ -1,0 +1,117 @@
+/**
+ * Routes interactions: slash commands by name, components and modals by custom id
+ * `feature:action:id`. Every route answers ephemerally; errors become one human sentence
+ * (`describeError`), and every outcome is counted.
+ */
+import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
+import type { BotContext } from "./context.ts";
+import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { feedButton, feedModal } from "./handlers/feed.ts";
+import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
+import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
+import { questButton, questModal, showQuests } from "./handlers/quests.ts";
+import { setup } from "./handlers/setup.ts";
+import { openShop, shopComponent } from "./handlers/shop.ts";
+
+type Command = (ctx: BotContext, i: ChatInputCommandInteraction) => Promise<void>;
+type Button = (ctx: BotContext, i: ButtonInteraction, id: CustomId) => Promise<void>;
+type Select = (ctx: BotContext, i: StringSelectMenuInteraction, id: CustomId) => Promise<void>;
+type Modal = (ctx: BotContext, i: ModalSubmitInteraction, id: CustomId) => Promise<void>;
+
+/** Slash commands by name. */
+export const COMMAND_HANDLERS: Record<string, Command> = {
+  balance: showBalance,
+  daily: claimDaily,
+  card: showCard,
+  shop: openShop,
+  market: showMarket,
+  leaderboard: showLeaderboard,
+  help: showHelp,
+  give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
+  sell: (_ctx, i) => openSellModal(i, i.options.getString("sku")),
+  setup,
+};
+
+/** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
+const HUB: Record<string, Command | ((ctx: BotContext, i: ButtonInteraction) => Promise<void>)> = {
+  card: showCard,
+  shop: openShop,
+  quests: showQuests,
+  daily: claimDaily,
+  help: showHelp,
+};
+
+/** Buttons by feature. */
+export const BUTTON_HANDLERS: Record<string, Button> = {
+  hub: async (ctx, i, id) => {
+    const handler = HUB[id.action];
+    if (!handler) throw new UserFacingError("That button is out of date.");
+    await (handler as (ctx: BotContext, i: ButtonInteraction) => Promise<void>)(ctx, i);
+  },
+  card: (ctx, i) => showCard(ctx, i),
+  lb: (ctx, i) => showCard(ctx, i),
+  shop: shopComponent,
+  market: marketButton,
+  quest: questButton,
+  feed: feedButton,
+};
+
+/** String selects by feature. */
+export const SELECT_HANDLERS: Record<string, Select> = { shop: shopComponent };
+
+/** Modals by feature. */
+export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal };
+
+function kindOf(i: BaseInteraction): string {
+  if (i.isChatInputCommand()) return "command";
+  if (i.isButton()) return "button";
+  if (i.isStringSelectMenu()) return "select";
+  if (i.isModalSubmit()) return "modal";
+  return "other";
+}
+
+/**
+ * Handles one interaction to the end (never rejects): routes it, and answers any error with its
+ * sentence (a stale or unknown custom id says the button is out of date).
+ *
+ * @param ctx - the bot.
+ * @param i - the interaction discord.js built.
+ */
+export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Promise<void> {
+  const kind = kindOf(i);
+  const started = performance.now();
+  let outcome = "ok";
+  try {
+    if (i.isChatInputCommand()) {
+      const handler = COMMAND_HANDLERS[i.commandName];
+      if (!handler) throw new UserFacingError("That command is not available any more.");
+      await handler(ctx, i);
+    } else if (i.isButton()) {
+      const id = parseCustomId(i.customId);
+      const handler = BUTTON_HANDLERS[id.feature];
+      if (!handler) throw new UserFacingError("That button is out of date.");
+      await handler(ctx, i, id);
+    } else if (i.isStringSelectMenu()) {
+      const id = parseCustomId(i.customId);
+      const handler = SELECT_HANDLERS[id.feature];
+      if (!handler) throw new UserFacingError("That menu is out of date.");
+      await handler(ctx, i, id);
+    } else if (i.isModalSubmit()) {
+      const id = parseCustomId(i.customId);
+      const handler = MODAL_HANDLERS[id.feature];
+      if (!handler) throw new UserFacingError("That form is out of date.");
+      await handler(ctx, i, id);
+    } else {
+      return;
+    }
+  } catch (err) {
+    const { text, expected } = describeError(ctx, err, `${kind} ${"customId" in i ? String(i.customId) : "commandName" in i ? String(i.commandName) : ""}`);
+    outcome = expected ? "refused" : "error";
+    if (i.isRepliable()) {
+      await answer(i, text).catch((replyErr: unknown) => ctx.logger.warn({ err: replyErr }, "could not answer an interaction"));
+    }
+  } finally {
+    ctx.metrics.interactions.inc({ kind, outcome });
+    ctx.metrics.interactionSeconds.observe({ kind }, (performance.now() - started) / 1000);
+  }
+}
