@@ -34,8 +34,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Builds the express application and its HTTP server: request ids and JSON logs, `/healthz`,
- * sessions, the development login (when enabled), PostGraphile on `/graphql`, and the live
- * Server-Sent Event streams on `/streams/tx` and `/streams/alerts`.
+ * the origin guard (CORS locked to PANEL_BASE_URL), sessions, Discord sign-in
+ * (`/auth/discord/login`, `/auth/discord/callback`), `/auth/session`, `/auth/csrf`,
+ * `POST /auth/refresh` and `POST /auth/logout`, CSRF double submit on state-changing requests,
+ * per-route rate limits, the development login (when enabled), PostGraphile on `/graphql` (with
+ * Idempotency-Key records), the live Server-Sent Event streams on `/streams/tx` and
+ * `/streams/alerts`, and the built panel at `/`.
  *
  * @param config - server configuration.
  * @param pool - authenticator pool.
