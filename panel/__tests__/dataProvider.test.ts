@@ -82,6 +82,11 @@ describe("the panel's data provider", () => {
       ["insert_reward", "insert via API"],
       ["delete_reward", "duplicate of the boots SKU — removed"],
     ]);
+    // A duplicate SKU is refused with the constraint that says why, not a masked error.
+    await expect(dataProvider.create("rewards", { data: { sku: "cape", name: "Second cape", category: "COSMETIC", price: 1, auditReason: "twice" } })).rejects.toMatchObject({
+      code: "23505",
+      message: "That value is already taken (rewards_pkey).",
+    });
     const other = await db.query("select name from app_public.rewards where guild_id = $1", [otherGuild]);
     expect(other.rows).toEqual([{ name: "Other cape" }]);
   });

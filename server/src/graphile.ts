@@ -23,10 +23,37 @@ function databaseErrorOf(error: GraphQLError): unknown {
   return undefined;
 }
 
+/** The integrity violations a staff member's direct write can meet, and how they read. */
+const VIOLATIONS: Record<string, { key: string; message: string }> = {
+  "23505": { key: "unique_violation", message: "That value is already taken" },
+  "23514": { key: "check_violation", message: "That value is not allowed" },
+  "23502": { key: "not_null_violation", message: "A required value is missing" },
+};
+
+/**
+ * A unique, check or not-null violation (the direct staff writes: catalogue, quests, settings,
+ * role mapping), described by its constraint or column so the panel can say what to fix. Nothing
+ * else of the error (values, SQL) is passed on.
+ *
+ * @param err - a node-postgres error, or anything.
+ * @returns code (the SQLSTATE), key, message and detail `{ constraint, column }`, or undefined.
+ */
+export function constraintViolation(err: unknown): { code: string; key: string; message: string; detail: Record<string, string> } | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; column?: unknown } | undefined;
+  const v = typeof e?.code === "string" ? VIOLATIONS[e.code] : undefined;
+  if (!v) return undefined;
+  const detail: Record<string, string> = {};
+  if (typeof e!.constraint === "string") detail.constraint = e!.constraint;
+  if (typeof e!.column === "string") detail.column = e!.column;
+  const which = detail.constraint ?? detail.column;
+  return { code: e!.code as string, key: v.key, message: which ? `${v.message} (${which}).` : `${v.message}.`, detail };
+}
+
 /**
  * PostGraphile masks every database error by default. Ours (the SQLSTATEs of db/ERRORS.md)
- * pass through with their human message and `extensions: { code, key, detail }`; anything
- * else stays masked and is logged with its hash.
+ * pass through with their human message and `extensions: { code, key, detail }`, and so do
+ * integrity violations ({@link constraintViolation}); anything else stays masked and is logged
+ * with its hash.
  *
  * @param logger - where masked errors are logged in full.
  */
@@ -40,6 +67,16 @@ export function makeMaskError(logger: Logger) {
         positions: error.positions,
         path: error.path,
         extensions: { code: appError.code, key: appError.key, detail: appError.detail },
+      });
+    }
+    const violation = constraintViolation(databaseErrorOf(error));
+    if (violation) {
+      return new GraphQLError(violation.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: violation.code, key: violation.key, detail: violation.detail },
       });
     }
     const masked = defaultMaskError(error);
