@@ -51,4 +51,33 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
   });
 }
 
+/** Query parameters whose values are credentials (OAuth codes and state, tokens, signatures). */
+const SECRET_QUERY_PARAMS = /^(code|state|token|access_token|refresh_token|signature|sig|key)$/i;
+
+/**
+ * A request URL fit for the logs: the values of credential-bearing query parameters (OAuth `code`
+ * and `state`, tokens, signatures) replaced by `[redacted]`; path and other parameters kept.
+ *
+ * @param url - a request target (`/path?query`) or an absolute URL; anything unparsable is returned
+ *   without its query string.
+ * @returns the same URL with those values censored.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  try {
+    const params = new URLSearchParams(url.slice(q + 1));
+    let changed = false;
+    for (const name of new Set(params.keys())) {
+      if (SECRET_QUERY_PARAMS.test(name)) {
+        params.set(name, "[redacted]");
+        changed = true;
+      }
+    }
+    return changed ? `${url.slice(0, q)}?${params.toString()}` : url;
+  } catch {
+    return url.slice(0, q);
+  }
+}
+
 export type { Logger };

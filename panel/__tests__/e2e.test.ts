@@ -74,7 +74,7 @@ afterAll(async () => {
 describe("the panel in Chromium", () => {
   it("signs in through Discord, browses members, adjusts a balance with a reason and finds it in the audit log", async () => {
     const page = await signIn(admin());
-    await expect.poll(() => page.getByTestId("kpi-supply").textContent(), { timeout: 15_000 }).toMatch(/¢/);
+    await expect.poll(() => page.getByTestId("kpi-supply").textContent(), { timeout: 15_000 }).toMatch(/coins/);
     await page.getByTestId("live-status").getByText("live").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "dashboard.png") });
 

@@ -36,6 +36,8 @@ const SECRETS = {
   redemptionSecret: secret("redemption-secret"),
   paymentWebhookSecret: secret("payment-webhook-secret"),
   minecraftApiKey: secret("minecraft-api-key"),
+  oauthCode: secret("oauth-code"),
+  oauthState: secret("oauth-state"),
 };
 
 /** A spawned process and everything it wrote. */
@@ -177,6 +179,8 @@ describe("log hygiene", () => {
     // A forged session cookie, an unknown route, the metrics endpoint with and without the token.
     expect((await fetch(`${url}/auth/session`, { headers: { cookie: `gb_session=${SECRETS.forgedSession}` } })).status).toBe(200);
     expect((await fetch(`${url}/no/such/route`, { headers })).status).toBe(404);
+    // An OAuth callback's one-time code and state travel in the query string.
+    await fetch(`${url}/auth/discord/callback?code=${SECRETS.oauthCode}&state=${SECRETS.oauthState}`, { redirect: "manual" });
     expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.metricsToken}` } })).status).toBe(200);
     expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.wrongMetricsToken}` } })).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${workerPort}/metrics`, { headers: { authorization: `Bearer ${SECRETS.metricsToken}` } })).status).toBe(200);

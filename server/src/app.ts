@@ -5,7 +5,7 @@ import cookieParser from "cookie-parser";
 import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { grafserv } from "postgraphile/grafserv/express/v4";
-import type { Logger } from "@guildbank/lib";
+import { redactUrl, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { createPostGraphile } from "./graphile.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
@@ -69,6 +69,14 @@ export async function createHttpServer(
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+      // OAuth callbacks carry a one-time code and state in the query string: not for the logs.
+      serializers: {
+        req(req: { url?: string; query?: unknown }) {
+          if (typeof req.url === "string") req.url = redactUrl(req.url);
+          delete req.query;
+          return req;
+        },
+      },
     }),
   );
 

@@ -5,7 +5,7 @@ import { Chip } from "@mui/material";
 export function formatCoins(v: unknown): string {
   if (v === null || v === undefined || v === "") return "";
   try {
-    return `${BigInt(String(v)).toLocaleString("en-US")} ¢`;
+    return `${BigInt(String(v)).toLocaleString("en-US")} coins`;
   } catch {
     return String(v);
   }
