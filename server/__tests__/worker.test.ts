@@ -259,7 +259,7 @@ describe("tasks, each run twice, with a real worker", () => {
     await db.query("select graphile_worker.remove_job($1)", [`orders__fulfil:${orderId}`]);
   });
 
-  it("orders__fulfil (api, not implemented yet): records each failure, retries with backoff, alerts on the last attempt", async () => {
+  it("orders__fulfil (api, not configured on this worker): records each failure, retries with backoff, alerts on the last attempt", async () => {
     const { guildId, memberIds } = await createGuild(db, 1, 500);
     await addReward(guildId, "vip", 100, "api");
     const member = await clientFor(server, { guildId, discordId: memberIds[0], kind: "player" });
@@ -277,8 +277,8 @@ describe("tasks, each run twice, with a real worker", () => {
       return j?.unlocked && j.attempts >= 1 && j.attempts < 7 ? j : null;
     });
     expect(job).toMatchObject({ max_attempts: 7, later: true });
-    expect(job.last_error).toMatch(/not implemented/);
-    expect(await orderRow(orderId)).toMatchObject({ status: "pending", last_error: "fulfilment kind 'api' is not implemented yet" });
+    expect(job.last_error).toMatch(/not configured/);
+    expect(await orderRow(orderId)).toMatchObject({ status: "pending", last_error: "fulfilment kind 'api' is not configured on this worker" });
     expect(await db.query("select 1 from app_public.ops_alerts where guild_id = $1", [guildId])).toHaveProperty("rowCount", 0);
 
     // Jump to the final attempt (as if 6 had failed): it is recorded as final and raises an ops alert.
@@ -293,7 +293,7 @@ describe("tasks, each run twice, with a real worker", () => {
       const { rows } = await db.query("select severity::text, kind, detail from app_public.ops_alerts where guild_id = $1", [guildId]);
       return rows.length ? rows : null;
     });
-    expect(alerts).toEqual([{ severity: "warning", kind: "fulfilment_failed", detail: { order_id: orderId, error: "fulfilment kind 'api' is not implemented yet" } }]);
+    expect(alerts).toEqual([{ severity: "warning", kind: "fulfilment_failed", detail: { order_id: orderId, error: "fulfilment kind 'api' is not configured on this worker" } }]);
     const failed = await waitFor("job failed for good", async () => {
       const j = await jobOf();
       return j?.unlocked && j.attempts === 7 ? j : null;

@@ -7,7 +7,7 @@ export { voucherAdapter } from "./voucher.ts";
 
 /**
  * The Minecraft adapters a worker runs by default: `voucher` always (it only needs the database),
- * `api` when `MINECRAFT_API_URL` is set (else the registry's not-implemented adapter stays).
+ * `api` when `MINECRAFT_API_URL` is set (else the registry's not-configured adapter stays).
  *
  * @param api - the direct-API settings, or null when not configured.
  * @returns adapters by kind, for `createAdapterRegistry`.

@@ -94,12 +94,12 @@ export interface FulfilmentAdapter {
 /** The adapter of every fulfilment kind. */
 export type FulfilmentAdapters = Record<FulfilmentKind, FulfilmentAdapter>;
 
-/** Thrown by the adapters of kinds that are not implemented yet. */
-export class FulfilmentNotImplementedError extends Error {
+/** Thrown by the adapter of a kind this worker is not configured to deliver (e.g. `api` without MINECRAFT_API_URL). */
+export class FulfilmentNotConfiguredError extends Error {
   readonly kind: FulfilmentKind;
   constructor(kind: FulfilmentKind) {
-    super(`fulfilment kind '${kind}' is not implemented yet`);
-    this.name = "FulfilmentNotImplementedError";
+    super(`fulfilment kind '${kind}' is not configured on this worker`);
+    this.name = "FulfilmentNotConfiguredError";
     this.kind = kind;
   }
 }
@@ -140,23 +140,26 @@ export const noneAdapter: FulfilmentAdapter = {
 };
 
 /**
- * An adapter for a kind that is not implemented yet: every delivery fails.
+ * The adapter of a kind this worker cannot deliver: every delivery fails (recorded on the order,
+ * retried with backoff, alerted at the last attempt, then refunded by the escrow timeout).
  *
  * @param kind - the fulfilment kind.
- * @returns an adapter whose `deliver` throws {@link FulfilmentNotImplementedError}.
+ * @returns an adapter whose `deliver` throws {@link FulfilmentNotConfiguredError}.
  */
-export function notImplementedAdapter(kind: FulfilmentKind): FulfilmentAdapter {
+export function notConfiguredAdapter(kind: FulfilmentKind): FulfilmentAdapter {
   return {
     kind,
     async deliver() {
-      throw new FulfilmentNotImplementedError(kind);
+      throw new FulfilmentNotConfiguredError(kind);
     },
   };
 }
 
 /**
- * Builds the adapter registry: `none` delivers nothing (the database does it), `api` and
- * `voucher` fail until the Minecraft issue provides them; `overrides` replace any of them.
+ * Builds the adapter registry: `none` delivers nothing (the database does it); `api` and
+ * `voucher` fail as not configured unless `overrides` provide them (the worker passes the
+ * Minecraft adapters of `server/src/fulfilment`: `voucher` always, `api` when MINECRAFT_API_URL
+ * is set).
  *
  * @param overrides - adapters by kind (each must report the kind it is registered under).
  * @returns one adapter per fulfilment kind.
@@ -165,8 +168,8 @@ export function notImplementedAdapter(kind: FulfilmentKind): FulfilmentAdapter {
 export function createAdapterRegistry(overrides: Partial<FulfilmentAdapters> = {}): FulfilmentAdapters {
   const registry: FulfilmentAdapters = {
     none: noneAdapter,
-    api: notImplementedAdapter("api"),
-    voucher: notImplementedAdapter("voucher"),
+    api: notConfiguredAdapter("api"),
+    voucher: notConfiguredAdapter("voucher"),
   };
   for (const kind of FULFILMENT_KINDS) {
     const adapter = overrides[kind];
