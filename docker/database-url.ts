@@ -33,7 +33,7 @@ export const databaseLocationShape = {
 /** The configuration schema of {@link authenticatorUrlFromEnv}. */
 export const authenticatorUrlSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    NODE_ENV: env.nodeEnv(),
     DATABASE_URL: env.postgresUrl().optional(),
     ...databaseLocationShape,
     DATABASE_AUTHENTICATOR_PASSWORD: z.string().min(1).optional(),

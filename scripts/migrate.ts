@@ -29,15 +29,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { z } from "zod";
-import { ConfigError, createLogger, env, parseConfig, type Logger } from "@guildbank/lib";
+import { ConfigError, createLogger, env, parseConfig, processConfigShape, type Logger } from "@guildbank/lib";
 import { canConnect, deriveUrls, migrateDatabase, seedDemo, setupDatabase, type DatabaseUrls } from "@guildbank/db";
 import { databaseLocationShape, postgresUrl } from "../docker/database-url.ts";
 
 /** The migrate one-shot's configuration schema: one key per environment variable. */
 export const migrateConfigSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ...processConfigShape,
     /** A superuser URL (secret). Unset: built from POSTGRES_USER, POSTGRES_PASSWORD and the location. */
     ROOT_DATABASE_URL: env.postgresUrl().optional(),
     POSTGRES_USER: z.string().min(1).default("postgres"),

@@ -27,7 +27,7 @@ const startSchema = z.object({
   EMBEDDED_PG_PORT: env.int(1024, 65535).default(54329),
   SEED_DEMO: env.bool().default(true),
   DEMO_GUILD_ID: env.snowflake().default("100000000000000000"),
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  NODE_ENV: env.nodeEnv(),
 });
 
 let start: z.infer<typeof startSchema>;
