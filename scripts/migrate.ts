@@ -29,7 +29,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { z } from "zod";
-import { ConfigError, createLogger, env, parseConfig, processConfigShape, type Logger } from "@guildbank/lib";
+import { createLogger, env, loadConfigOrExit, parseConfig, processConfigShape, type Logger } from "@guildbank/lib";
 import { canConnect, deriveUrls, migrateDatabase, seedDemo, setupDatabase, type DatabaseUrls } from "@guildbank/db";
 import { databaseLocationShape, postgresUrl } from "../docker/database-url.ts";
 
@@ -176,16 +176,7 @@ export async function runMigrate(c: MigrateConfig, log: Logger): Promise<void> {
 }
 
 if (import.meta.main) {
-  let config: MigrateConfig;
-  try {
-    config = loadMigrateConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(loadMigrateConfig);
   const log = createLogger("migrate", config.LOG_LEVEL);
   try {
     await runMigrate(config, log);
