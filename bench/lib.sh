@@ -1,7 +1,11 @@
-# bench/lib.sh: shell helpers shared by bench/ledger/run.sh and bench/market/run.sh (sourced, not
-# run). Expects `repo` (the repository root), `die`, and, for the functions that use them,
-# ROOT_URL, BENCH_URL and SECS to be set by the script that sources it.
+# bench/lib.sh: setup and shell helpers shared by bench/ledger/run.sh and bench/market/run.sh
+# (sourced, not run). Expects `repo` (the repository root), `die`, ROOT_URL (superuser URL),
+# DB (the bench database), PGB_DB (pgbench's database) and SECS (seconds per run) to be set by the
+# script that sources it. Dies when pgbench or psql is missing; sets NODE, ROOT_PG_URL, BENCH_URL,
+# PGB_URL and AUTH_URL (below).
 
+command -v pgbench >/dev/null || die "pgbench not found"
+command -v psql >/dev/null || die "psql not found"
 NODE="$repo/node_modules/.bin/node"
 [[ -x $NODE ]] || NODE=node
 
@@ -14,6 +18,10 @@ url_for() {
     u.pathname = "/" + db;
     console.log(u.href);' "$ROOT_URL" "$1" "$2" "${3-}"
 }
+ROOT_PG_URL=$(url_for "" postgres)
+BENCH_URL=$(url_for "" "$DB")                 # superuser, bench database
+PGB_URL=$(url_for "" "$PGB_DB")               # superuser, pgbench database
+AUTH_URL=$(url_for guildbank_authenticator "$DB" "${BENCH_AUTHENTICATOR_PASSWORD-}") # what the app logs in as
 
 # sql URL [psql arguments...]: unaligned, tuples only, stops on the first error, no notices.
 sql() { local url=$1; shift; PGOPTIONS="${PGOPTIONS-} -c client_min_messages=warning" psql "$url" -X -v ON_ERROR_STOP=1 -Atq "$@"; }

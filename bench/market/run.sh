@@ -71,14 +71,10 @@ for w in $WORKLOADS; do
   case $w in tpcb-like | buy-fulfil-random | buy-fulfil-hotspot | buy-random | buy-hotspot) ;; *) die "BENCH_WORKLOADS: unknown workload '$w'" ;; esac
 done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer"
-command -v pgbench >/dev/null || die "pgbench not found"
-command -v psql >/dev/null || die "psql not found"
+# Checks for pgbench and psql; sets NODE, ROOT_PG_URL, BENCH_URL, PGB_URL and AUTH_URL; defines
+# url_for, sql, sample_waits, median and spread.
 # shellcheck source=../lib.sh
 source "$repo/bench/lib.sh"
-ROOT_PG_URL=$(url_for "" postgres)
-BENCH_URL=$(url_for "" "$DB")                 # superuser, bench database
-PGB_URL=$(url_for "" "$PGB_DB")               # superuser, pgbench database
-AUTH_URL=$(url_for guildbank_authenticator "$DB" "${BENCH_AUTHENTICATOR_PASSWORD-}") # what the app logs in as
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$repo/bench/out/market-$stamp"
