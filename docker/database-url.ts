@@ -15,7 +15,7 @@
  * status 2 on a configuration error, naming the variable.
  */
 import { z } from "zod";
-import { ConfigError, env, parseConfig } from "@guildbank/lib";
+import { env, loadConfigOrExit, parseConfig } from "@guildbank/lib";
 
 /** The login role the processes use (created by db/migrations/afterReset.sql). */
 export const AUTHENTICATOR_ROLE = "guildbank_authenticator";
@@ -33,7 +33,7 @@ export const databaseLocationShape = {
 /** The configuration schema of {@link authenticatorUrlFromEnv}. */
 export const authenticatorUrlSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    NODE_ENV: env.nodeEnv(),
     DATABASE_URL: env.postgresUrl().optional(),
     ...databaseLocationShape,
     DATABASE_AUTHENTICATOR_PASSWORD: z.string().min(1).optional(),
@@ -97,13 +97,5 @@ export function authenticatorUrlFromEnv(source: NodeJS.ProcessEnv = process.env)
 }
 
 if (import.meta.main) {
-  try {
-    process.stdout.write(`${authenticatorUrlFromEnv()}\n`);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  process.stdout.write(`${loadConfigOrExit(authenticatorUrlFromEnv)}\n`);
 }

@@ -29,15 +29,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { z } from "zod";
-import { ConfigError, createLogger, env, parseConfig, type Logger } from "@guildbank/lib";
+import { createLogger, env, loadConfigOrExit, parseConfig, processConfigShape, type Logger } from "@guildbank/lib";
 import { canConnect, deriveUrls, migrateDatabase, seedDemo, setupDatabase, type DatabaseUrls } from "@guildbank/db";
 import { databaseLocationShape, postgresUrl } from "../docker/database-url.ts";
 
 /** The migrate one-shot's configuration schema: one key per environment variable. */
 export const migrateConfigSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ...processConfigShape,
     /** A superuser URL (secret). Unset: built from POSTGRES_USER, POSTGRES_PASSWORD and the location. */
     ROOT_DATABASE_URL: env.postgresUrl().optional(),
     POSTGRES_USER: z.string().min(1).default("postgres"),
@@ -177,16 +176,7 @@ export async function runMigrate(c: MigrateConfig, log: Logger): Promise<void> {
 }
 
 if (import.meta.main) {
-  let config: MigrateConfig;
-  try {
-    config = loadMigrateConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(loadMigrateConfig);
   const log = createLogger("migrate", config.LOG_LEVEL);
   try {
     await runMigrate(config, log);

@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError, createLogger, createPool, env, parseConfig } from "@guildbank/lib";
+import { createLogger, createPool, env, loadConfigOrExit, parseConfig, stopOnSignals } from "@guildbank/lib";
 import { ROOT_DIR, deriveUrls, migrateDatabase, seedDemo, setupDatabase, startEmbedded, type EmbeddedServer } from "@guildbank/db";
 
 if (existsSync(path.join(ROOT_DIR, ".env"))) process.loadEnvFile(path.join(ROOT_DIR, ".env"));
@@ -27,19 +27,10 @@ const startSchema = z.object({
   EMBEDDED_PG_PORT: env.int(1024, 65535).default(54329),
   SEED_DEMO: env.bool().default(true),
   DEMO_GUILD_ID: env.snowflake().default("100000000000000000"),
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  NODE_ENV: env.nodeEnv(),
 });
 
-let start: z.infer<typeof startSchema>;
-try {
-  start = parseConfig(startSchema);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const start = loadConfigOrExit(() => parseConfig(startSchema));
 const log = createLogger("start");
 
 let embedded: EmbeddedServer | undefined;
@@ -150,16 +141,9 @@ const banner = [
 ].filter(Boolean);
 console.log(banner.join("\n"));
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    serverLog.info({ signal }, "shutting down");
-    await worker.stop();
-    await running.close();
-    await pool.end();
-    await embedded?.stop();
-    process.exit(0);
-  });
-}
+stopOnSignals(serverLog, async () => {
+  await worker.stop();
+  await running.close();
+  await pool.end();
+  await embedded?.stop();
+});

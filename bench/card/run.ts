@@ -13,6 +13,7 @@ import path from "node:path";
 import { createCanvas } from "@napi-rs/canvas";
 import { CARD_HEIGHT, CARD_WIDTH, decodeAvatar, renderCard } from "../../bot/src/render/card.ts";
 import type { MemberCard } from "../../bot/src/render/embeds.ts";
+import { summarize } from "../lib/stats.ts";
 
 const RUNS = Number(process.env.BENCH_CARD_RUNS ?? 500);
 if (!(RUNS >= 10 && RUNS <= 100_000)) {
@@ -55,11 +56,7 @@ const card: MemberCard = {
   ],
 };
 
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-  return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: at(50), p95: at(95), p99: at(99), max: s[s.length - 1] };
-}
+const stats = (ms: number[]) => ({ mean: ms.reduce((a, b) => a + b, 0) / ms.length, ...summarize(ms) });
 const fmt = (x: number) => x.toFixed(2).padStart(7);
 
 const avatar = await decodeAvatar(avatarPng());

@@ -17,6 +17,7 @@ import pg from "pg";
 import { createLogger } from "@guildbank/lib";
 import { loadWorkerConfig, startWorker } from "@guildbank/server";
 import { prepareTestDatabase } from "../../scripts/testdb.ts";
+import { formatSummary } from "../lib/stats.ts";
 
 const RATE = Number(process.env.BENCH_JOBS_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_JOBS_SECONDS ?? 20);
@@ -25,14 +26,6 @@ if (!(RATE > 0 && RATE <= 2000) || !(SECONDS > 0 && SECONDS <= 3600)) {
   process.exit(2);
 }
 if (process.env.BENCH_ROOT_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_ROOT_URL;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-function summary(values: number[]): string {
-  const s = [...values].sort((a, b) => a - b);
-  return `p50 ${percentile(s, 50).toFixed(2)} ms  p95 ${percentile(s, 95).toFixed(2)} ms  p99 ${percentile(s, 99).toFixed(2)} ms  max ${s[s.length - 1].toFixed(2)} ms  (n=${s.length})`;
-}
 
 const db = await prepareTestDatabase("guildbank_bench_jobs");
 const root = new pg.Pool({ connectionString: db.urls.root, max: 4 });
@@ -129,8 +122,8 @@ const latencies = [...committedAt].filter(([id]) => startedAt.has(id)).map(([id,
 const missing = [...committedAt.keys()].filter((id) => !started.has(id)).length;
 const doubled = [...started.values()].filter((n) => n > 1).length;
 console.log(`\nbench/jobs: trigger → job start, ${committedAt.size} purchases at ${(committedAt.size / wall).toFixed(1)}/s for ${wall.toFixed(1)} s, worker concurrency 4`);
-console.log(`  commit → orders__fulfil start: ${summary(latencies)}`);
-console.log(`  reference, NOTIFY committed → received on another connection: ${summary(notifyLatencies)}`);
+console.log(`  commit → orders__fulfil start: ${formatSummary(latencies)}`);
+console.log(`  reference, NOTIFY committed → received on another connection: ${formatSummary(notifyLatencies)}`);
 console.log(`  orders: ${settled.map((r) => `${r.status} ${r.n}`).join(", ")}; jobs never started: ${missing}; started twice: ${doubled}`);
 console.log(`  ledger: ${violations.length ? `${violations.length} violation(s)` : "verify_ledger() clean"}`);
 process.exit(missing === 0 && doubled === 0 && violations.length === 0 ? 0 : 1);

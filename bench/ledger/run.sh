@@ -48,26 +48,10 @@ die() { echo "bench/ledger: $*" >&2; exit 1; }
 [[ $SCALE =~ ^[1-9][0-9]*$ ]] || die "BENCH_SCALE must be a positive integer"
 for c in $CLIENTS; do [[ $c =~ ^[1-9][0-9]*$ ]] || die "BENCH_CLIENTS: bad client count '$c'"; done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPEAT must be a positive integer"
-command -v pgbench >/dev/null || die "pgbench not found"
-command -v psql >/dev/null || die "psql not found"
-NODE="$repo/node_modules/.bin/node"
-[[ -x $NODE ]] || NODE=node
-
-# url_for USER DATABASE [PASSWORD]: the root URL with another database (and user, if USER is not empty).
-url_for() {
-  "$NODE" -e '
-    const [url, user, db, password] = process.argv.slice(1);
-    const u = new URL(url);
-    if (user) { u.username = encodeURIComponent(user); u.password = password ? encodeURIComponent(password) : ""; }
-    u.pathname = "/" + db;
-    console.log(u.href);' "$ROOT_URL" "$1" "$2" "${3-}"
-}
-ROOT_PG_URL=$(url_for "" postgres)
-BENCH_URL=$(url_for "" "$DB")                 # superuser, bench database
-PGB_URL=$(url_for "" "$PGB_DB")               # superuser, pgbench database
-AUTH_URL=$(url_for guildbank_authenticator "$DB" "${BENCH_AUTHENTICATOR_PASSWORD-}") # what the app logs in as
-
-sql() { local url=$1; shift; PGOPTIONS="${PGOPTIONS-} -c client_min_messages=warning" psql "$url" -X -v ON_ERROR_STOP=1 -Atq "$@"; }
+# Checks for pgbench and psql; sets NODE, ROOT_PG_URL, BENCH_URL, PGB_URL and AUTH_URL; defines
+# url_for, sql, sample_waits, median and spread.
+# shellcheck source=../lib.sh
+source "$repo/bench/lib.sh"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$repo/bench/out/ledger-$stamp"
@@ -122,25 +106,6 @@ aborted_runs=""
 multixacts=0
 run_id=$(( $(date +%s) % 100000 * 1000 ))
 
-# sample_waits LOGFILE: wait events of the benchmark's backends every 20 ms for the length of a run.
-sample_waits() {
-  local n=$(( SECS * 50 - 50 ))
-  ((n > 0)) || n=1
-  sql "$BENCH_URL" >"$1" <<SQL
-create temp table samples (w text);
-do \$\$ begin
-  perform pg_sleep(0.5);
-  for i in 1..$n loop
-    perform pg_stat_clear_snapshot();
-    insert into samples select coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' (' || state || ')'
-      from pg_stat_activity where datname = current_database() and usename = 'guildbank_authenticator' and state <> 'idle';
-    perform pg_sleep(0.02);
-  end loop;
-end \$\$;
-select to_char(100.0 * count(*) / sum(count(*)) over (), 'FM990.0') || '%  ' || w from samples group by w order by count(*) desc limit 8;
-SQL
-}
-
 run() { # run WORKLOAD CLIENTS REPETITION
   local w=$1 c=$2 j=$(( $2 < 2 ? $2 : 2 )) name="$1-c$2" rc=0 mx0=0 sampler="" lsn0="" wal="" tps lat processed failed
   ((REPEAT == 1)) || name+="-r$3"
@@ -159,7 +124,7 @@ run() { # run WORKLOAD CLIENTS REPETITION
   [[ $PROFILE != 1 ]] || lsn0=$(sql "$ROOT_PG_URL" -c "select pg_current_wal_lsn()")
   if [[ $PROFILE == 1 && $w != tpcb-like ]]; then
     mx0=$(sql "$ROOT_PG_URL" -c "select next_multixact_id::text::bigint from pg_control_checkpoint()")
-    sample_waits "$OUT/$name.waits.txt" & sampler=$!
+    sample_waits "$OUT/$name.waits.txt" 8 & sampler=$!
   fi
   echo "${cmd[*]}" | sed -E 's#postgres(ql)?://[^ ]*@#postgres://…@#g' >"$log"
   "${cmd[@]}" >>"$log" 2>&1 || rc=$?
@@ -184,9 +149,6 @@ run() { # run WORKLOAD CLIENTS REPETITION
   [[ -z $wal || ${processed:-0} == 0 ]] || wal=", $(( wal / processed )) WAL bytes/tx (server-wide)"
   printf '  %-13s c=%-3s %10s tps%s%s\n' "$w" "$c" "${tps:-?}" "$wal" "${STATUS[$w:$c]-}"
 }
-
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-spread() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR > 1) printf "%.0f-%.0f", lo, hi }'; }
 
 echo "running (each client count: tpcb-like, give-random, give-hotspot)..."
 for c in $CLIENTS; do

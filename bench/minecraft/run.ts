@@ -20,6 +20,7 @@ import { createLogger, createPool } from "@guildbank/lib";
 import { createListener, loadMinecraftConfig, type RecordedPayment } from "@guildbank/minecraft";
 import { startFakeServer, VERSION } from "../../minecraft/__tests__/fake-server.ts";
 import { prepareTestDatabase } from "../../scripts/testdb.ts";
+import { formatSummary } from "../lib/stats.ts";
 
 const LINES = Number(process.env.BENCH_MC_LINES ?? 1000);
 const RATE = Number(process.env.BENCH_MC_RATE ?? 100);
@@ -28,14 +29,6 @@ if (!(LINES > 0 && LINES <= 100_000) || !(RATE > 0 && RATE <= 10_000)) {
   process.exit(2);
 }
 if (process.env.BENCH_ROOT_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_ROOT_URL;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-function summary(values: number[]): string {
-  const s = [...values].sort((a, b) => a - b);
-  return `p50 ${percentile(s, 50).toFixed(2)} ms  p95 ${percentile(s, 95).toFixed(2)} ms  p99 ${percentile(s, 99).toFixed(2)} ms  max ${s[s.length - 1].toFixed(2)} ms  (n=${s.length})`;
-}
 
 const db = await prepareTestDatabase("guildbank_bench_minecraft");
 const root = new pg.Pool({ connectionString: db.urls.root, max: 2 });
@@ -95,8 +88,8 @@ const { rows: check } = await root.query(
 );
 const expectedTotal = Array.from({ length: LINES }, (_, i) => BigInt((i % 50) + 1) * 100n).reduce((a, b) => a + b, 0n);
 
-console.log(`chat line → payment row committed: ${summary(listenerMs)}`);
-console.log(`raw protocol delivery (same run):  ${summary(rawMs)}`);
+console.log(`chat line → payment row committed: ${formatSummary(listenerMs)}`);
+console.log(`raw protocol delivery (same run):  ${formatSummary(rawMs)}`);
 console.log(`recorded ${check[0].n} rows, ${check[0].keys} distinct delivery keys, total ${check[0].total} cents (expected ${LINES} rows, ${expectedTotal})`);
 
 raw.end("bench done");

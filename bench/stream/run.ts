@@ -48,6 +48,8 @@ import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import pg from "pg";
+import { SseParser } from "../../server/__tests__/sse.ts";
+import { nearestRankPercentile, summarize as summarizeSample } from "../lib/stats.ts";
 
 const GUILD_ID = "4444000000000000000";
 const DB_NAME = "guildbank_bench_stream";
@@ -153,30 +155,13 @@ class SseClient {
   async #read(body: ReadableStream<Uint8Array>): Promise<void> {
     const reader = body.getReader();
     const decoder = new TextDecoder();
-    let buffer = "";
-    let type = "";
-    let data = "";
+    const parser = new SseParser();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         const at = performance.now();
-        buffer += decoder.decode(value, { stream: true });
-        const lines = buffer.split(/\r\n|\r|\n/);
-        buffer = lines.pop()!;
-        for (const line of lines) {
-          if (line === "") {
-            if (data !== "") this.#dispatch(type || "message", data.slice(0, -1), at);
-            type = data = "";
-          } else if (!line.startsWith(":")) {
-            const colon = line.indexOf(":");
-            const field = colon < 0 ? line : line.slice(0, colon);
-            let v = colon < 0 ? "" : line.slice(colon + 1);
-            if (v.startsWith(" ")) v = v.slice(1);
-            if (field === "event") type = v;
-            else if (field === "data") data += `${v}\n`;
-          }
-        }
+        for (const event of parser.push(decoder.decode(value, { stream: true }))) this.#dispatch(event.type, event.data, at);
         for (const w of [...this.#waiters]) w();
       }
     } catch {
@@ -381,17 +366,10 @@ function positiveInt(name: string, fallback: number): number {
   return Number(raw);
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "-");
 
-function summarize(values: number[]): { p50: number; p95: number; p99: number; max: number; n: number } {
-  const s = [...values].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, n: s.length };
-}
+/** The stream bench reports nearest-rank percentiles. */
+const summarize = (values: number[]) => summarizeSample(values, nearestRankPercentile);
 
 interface StatsSnapshot {
   notifications: number;

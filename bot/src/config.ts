@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { env, parseConfig } from "@guildbank/lib";
+import { env, parseConfig, processConfigShape } from "@guildbank/lib";
 
 /**
  * The bot's configuration schema: one key per environment variable (see .env.example, section
@@ -21,7 +21,7 @@ import { env, parseConfig } from "@guildbank/lib";
  * - `LOG_LEVEL`: pino level (default `info`).
  */
 export const botConfigSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  ...processConfigShape,
   DISCORD_TOKEN: z.string().min(20, "must be a bot token"),
   DISCORD_CLIENT_ID: env.snowflake(),
   GUILD_ID: env.snowflake().optional(),
@@ -29,10 +29,9 @@ export const botConfigSchema = z.object({
   BOT_POOL_MAX: env.int(2, 200).default(10),
   BOT_WORKER_CONCURRENCY: env.int(1, 50).default(2),
   BOT_WORKER_POLL_INTERVAL_MS: env.int(100, 60_000).default(2000),
-  BOT_HEALTH_PORT: env.int(0, 65535).default(9465),
-  BOT_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  BOT_HEALTH_PORT: env.port().default(9465),
+  BOT_HEALTH_HOST: env.bindHost(),
   BOT_SHUTDOWN_TIMEOUT_MS: env.int(1000, 600_000).default(20_000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
 /** The bot's validated configuration. */

@@ -26,7 +26,7 @@ if (import.meta.main) {
   try {
     const config = parseConfig(
       z.object({
-        NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+        NODE_ENV: env.nodeEnv(),
         DISCORD_TOKEN: z.string().min(20),
         DISCORD_CLIENT_ID: env.snowflake(),
         GUILD_ID: env.snowflake().optional(),

@@ -81,6 +81,19 @@ export function parseConfig<S extends z.ZodObject<z.ZodRawShape>>(schema: S, env
   return result.data;
 }
 
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** The `NODE_ENV` values every process accepts. */
+export const NODE_ENVS = ["development", "test", "production"] as const;
+
+/** The pino levels `LOG_LEVEL` accepts. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 /** zod helpers for environment variables (all inputs are strings). */
 export const env = {
   /** A `postgres://` or `postgresql://` connection URL. */
@@ -93,12 +106,7 @@ export const env = {
       }
     }, "must be a postgres:// URL"),
   /** An integer within [min, max]. */
-  int: (min: number, max: number) =>
-    z
-      .string()
-      .regex(/^-?\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  int,
   /** `1/true/yes/on` or `0/false/no/off`. */
   bool: () =>
     z
@@ -108,4 +116,25 @@ export const env = {
       .transform((v) => ["1", "true", "yes", "on"].includes(v)),
   /** A Discord snowflake (17 to 20 digits), kept as a string. */
   snowflake: () => z.string().regex(/^\d{17,20}$/, "must be a Discord id (17 to 20 digits)"),
+  /** A TCP port to listen on, 0..65535 (0: as the variable documents, an ephemeral port or no listener). */
+  port: () => int(0, 65535),
+  /** The address a listener binds; default loopback (`127.0.0.1`). */
+  bindHost: () => z.string().min(1).default("127.0.0.1"),
+  /** A secret string (token, HMAC key) of at least `min` characters. */
+  secret: (min: number) => z.string().min(min, `must be at least ${min} characters`),
+  /** `NODE_ENV`: {@link NODE_ENVS}, default `development`. */
+  nodeEnv: () => z.enum(NODE_ENVS).default("development"),
+  /** `LOG_LEVEL`: a pino level, {@link LOG_LEVELS}, default `info`. */
+  logLevel: () => z.enum(LOG_LEVELS).default("info"),
+};
+
+/**
+ * The variables every process's configuration schema starts with; spread it into a `z.object`:
+ *
+ * - `NODE_ENV`: `development` | `test` | `production` (default `development`).
+ * - `LOG_LEVEL`: a pino level, {@link LOG_LEVELS} (default `info`).
+ */
+export const processConfigShape = {
+  NODE_ENV: env.nodeEnv(),
+  LOG_LEVEL: env.logLevel(),
 };

@@ -2,3 +2,4 @@ export * from "./config.ts";
 export * from "./db.ts";
 export * from "./errors.ts";
 export * from "./logger.ts";
+export * from "./process.ts";

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
-import { env, parseConfig } from "@guildbank/lib";
+import { env, parseConfig, processConfigShape } from "@guildbank/lib";
 import { parseAmount } from "./amount.ts";
 import { DEFAULT_CONFIRM_PATTERNS, DEFAULT_PAYMENT_PATTERNS, compilePatterns } from "./lines.ts";
 
@@ -40,8 +40,7 @@ function patternList(who: "payer" | "ign") {
  */
 export const minecraftConfigSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ...processConfigShape,
     DATABASE_URL: env.postgresUrl(),
     MINECRAFT_GUILD_ID: env.snowflake(),
     MINECRAFT_HOST: z.string().min(1),
@@ -71,8 +70,8 @@ export const minecraftConfigSchema = z
     MINECRAFT_PAYOUT_CONFIRM_TIMEOUT_MS: env.int(500, 600_000).default(30_000),
     MINECRAFT_RECONNECT_MIN_MS: env.int(10, 600_000).default(1000),
     MINECRAFT_RECONNECT_MAX_MS: env.int(10, 3_600_000).default(60_000),
-    MINECRAFT_HEALTH_PORT: env.int(0, 65535).default(0),
-    MINECRAFT_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+    MINECRAFT_HEALTH_PORT: env.port().default(0),
+    MINECRAFT_HEALTH_HOST: env.bindHost(),
   })
   .superRefine((c, ctx) => {
     if (c.MINECRAFT_RECONNECT_MAX_MS < c.MINECRAFT_RECONNECT_MIN_MS) {

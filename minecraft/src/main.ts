@@ -3,19 +3,10 @@
  * lines, runs the `minecraft__payout` jobs, serves /healthz and /metrics on MINECRAFT_HEALTH_PORT.
  * SIGTERM / SIGINT stop it gracefully (pending lines are recorded first).
  */
-import { ConfigError, createLogger, createPool } from "@guildbank/lib";
+import { createLogger, createPool, loadConfigOrExit, stopOnSignals } from "@guildbank/lib";
 import { createListener, createListenerMetrics, loadMinecraftConfig, startHealthServer, startPayoutRunner } from "./index.ts";
 
-let config;
-try {
-  config = loadMinecraftConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit(loadMinecraftConfig);
 const logger = createLogger("minecraft", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, 4);
 const metrics = createListenerMetrics();
@@ -28,16 +19,9 @@ logger.info(
   "minecraft listener started",
 );
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "stopping");
+stopOnSignals(logger, async () => {
   await runner.stop();
   await listener.stop();
   await health?.close();
   await pool.end().catch(() => {});
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+});

@@ -22,7 +22,7 @@ import { ConfigError, REDACT_PATHS } from "@guildbank/lib";
 import { loadServerConfig } from "../src/config.ts";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { WebhookRateLimiter, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
-import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WEBHOOK_TOKEN = "whk-token-Zq81hTT0-secret";
@@ -94,11 +94,7 @@ let worker: WorkerHandle | undefined;
 /** Starts a worker posting to the fake webhook (unless `webhookUrl` is null). */
 async function startAlertWorker(options: { webhookUrl?: string | null; perMinute?: number; windowMs?: number; logger?: pino.Logger } = {}) {
   worker = await startWorker({
-    config: loadWorkerConfig({
-      NODE_ENV: "test",
-      DATABASE_URL: dbUrls().authenticator,
-      LOG_LEVEL: "silent",
-      WORKER_CRON: "false",
+    config: testWorkerConfig({
       WORKER_POLL_INTERVAL_MS: "100",
       ALERT_RATE_LIMIT_PER_MINUTE: String(options.perMinute ?? 10),
       ...(options.webhookUrl === null ? {} : { DISCORD_ALERT_WEBHOOK_URL: options.webhookUrl ?? webhook.url }),

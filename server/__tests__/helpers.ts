@@ -4,7 +4,7 @@ import { createServer as createNetServer } from "node:net";
 import pg from "pg";
 import { inject } from "vitest";
 import { createLogger, createPool } from "@guildbank/lib";
-import { loadServerConfig, startServer, type RunningServer } from "../src/index.ts";
+import { loadServerConfig, loadWorkerConfig, startServer, type RunningServer, type WorkerConfig } from "../src/index.ts";
 
 /** The test database's URLs (from the vitest global setup). */
 export function dbUrls() {
@@ -92,6 +92,25 @@ export async function freePort(): Promise<number> {
       const { port } = srv.address() as { port: number };
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * The configuration of an in-process test worker: the authenticator's URL on the test database,
+ * `NODE_ENV=test`, silent logs, no crontab, a 200 ms poll interval.
+ *
+ * @param overrides - more variables, or other values for those (environment strings).
+ * @returns the parsed configuration.
+ * @throws {ConfigError} when an override is malformed.
+ */
+export function testWorkerConfig(overrides: Record<string, string> = {}): WorkerConfig {
+  return loadWorkerConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: dbUrls().authenticator,
+    LOG_LEVEL: "silent",
+    WORKER_CRON: "false",
+    WORKER_POLL_INTERVAL_MS: "200",
+    ...overrides,
   });
 }
 

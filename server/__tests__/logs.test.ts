@@ -12,13 +12,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGuild, dbUrls, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
+import { createGuild, dbUrls, freePort, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REQUEST_ID = "logs-test-req-000001";
@@ -65,14 +64,6 @@ async function stop(proc: Proc | undefined): Promise<void> {
   proc.child.kill("SIGTERM");
   await Promise.race([exited, sleep(15_000)]);
   if (proc.child.exitCode === null) proc.child.kill("SIGKILL");
-}
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 let unlockWorkerTests: (() => Promise<void>) | undefined;

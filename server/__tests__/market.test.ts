@@ -8,8 +8,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
-import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance, lockWorkerTests } from "./helpers.ts";
+import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
+import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, lockWorkerTests } from "./helpers.ts";
 
 
 const BUY_REWARD = `mutation($sku: String!, $qty: Int!, $key: String!) {
@@ -34,14 +34,7 @@ beforeAll(async () => {
   db = superuserPool();
   server = await startTestServer();
   worker = await startWorker({
-    config: loadWorkerConfig({
-      NODE_ENV: "test",
-      DATABASE_URL: dbUrls().authenticator,
-      LOG_LEVEL: "silent",
-      WORKER_CONCURRENCY: "4",
-      WORKER_CRON: "false",
-      WORKER_POLL_INTERVAL_MS: "200",
-    }),
+    config: testWorkerConfig({ WORKER_CONCURRENCY: "4" }),
   });
 }, 300_000);
 

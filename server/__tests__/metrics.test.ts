@@ -7,10 +7,9 @@
  * shared by the whole test database).
  */
 import { EventEmitter } from "node:events";
-import { createServer as createNetServer } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
+import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import express from "express";
 import { Registry } from "prom-client";
 import type { WorkerEvents } from "graphile-worker";
@@ -23,7 +22,7 @@ import {
   renderMetrics,
   routeLabel,
 } from "../src/metrics/index.ts";
-import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, freePort, startTestServer, superuserPool, lockWorkerTests, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const TOKEN = "metrics-token-0123456789abcdef";
 
@@ -65,15 +64,6 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
   return parseMetrics(await res.text());
-}
-
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 let unlockWorkerTests: (() => Promise<void>) | undefined;
@@ -205,14 +195,7 @@ describe("job metrics, with a real worker", () => {
 
     const port = await freePort();
     worker = await startWorker({
-      config: loadWorkerConfig({
-        NODE_ENV: "test",
-        DATABASE_URL: dbUrls().authenticator,
-        LOG_LEVEL: "silent",
-        WORKER_CRON: "false",
-        WORKER_POLL_INTERVAL_MS: "200",
-        WORKER_METRICS_PORT: String(port),
-      }),
+      config: testWorkerConfig({ WORKER_METRICS_PORT: String(port) }),
     });
     expect(worker.metricsUrl).toBe(`http://127.0.0.1:${port}`);
     await waitFor("the order to be fulfilled", async () => {
@@ -287,14 +270,7 @@ describe("who may scrape", () => {
   it("guards the worker's listener the same way", async () => {
     const port = await freePort();
     const worker = await startWorker({
-      config: loadWorkerConfig({
-        NODE_ENV: "test",
-        DATABASE_URL: dbUrls().authenticator,
-        LOG_LEVEL: "silent",
-        WORKER_CRON: "false",
-        WORKER_METRICS_PORT: String(port),
-        METRICS_TOKEN: TOKEN,
-      }),
+      config: testWorkerConfig({ WORKER_METRICS_PORT: String(port), METRICS_TOKEN: TOKEN }),
     });
     try {
       expect((await fetch(`${worker.metricsUrl}/metrics`)).status).toBe(401);

@@ -16,9 +16,9 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClaims } from "@guildbank/lib";
-import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
+import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from "../src/webhooks/index.ts";
-import { createGuild, dbUrls, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, waitFor, walletBalance } from "./helpers.ts";
+import { createGuild, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, testWorkerConfig, waitFor, walletBalance } from "./helpers.ts";
 
 const REDEEM_SECRET = "redeem-secret-0123456789abcdef";
 const PAYMENT_SECRET = "payment-secret-0123456789abcdef";
@@ -56,12 +56,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/deliver`;
   worker = await startWorker({
-    config: loadWorkerConfig({
-      NODE_ENV: "test",
-      DATABASE_URL: dbUrls().authenticator,
-      LOG_LEVEL: "silent",
-      WORKER_CRON: "false",
-      WORKER_POLL_INTERVAL_MS: "200",
+    config: testWorkerConfig({
       MINECRAFT_API_URL: apiUrl,
       MINECRAFT_API_KEY: API_KEY,
       MINECRAFT_API_MAX_ATTEMPTS: "4",

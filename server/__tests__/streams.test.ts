@@ -15,14 +15,11 @@ import { createLogger } from "@guildbank/lib";
 import { sessionMiddleware } from "../src/auth/sessions.ts";
 import { LISTENER_APPLICATION_NAME, createStreamHub, type StreamHub } from "../src/streams/index.ts";
 import { clientFor, createGuild, dbUrls, startTestServer, superuserPool } from "./helpers.ts";
+import { SseParser, type SseEvent } from "./sse.ts";
 
 // ---------------------------------------------------------------- a small SSE client
 
-interface SseMessage {
-  type: string;
-  data: string;
-  /** The stream's last event id once this message was dispatched. */
-  lastEventId: string;
+interface SseMessage extends SseEvent {
   /** performance.now() when its chunk arrived. */
   at: number;
 }
@@ -30,12 +27,9 @@ interface SseMessage {
 /** One EventSource-like connection: parses the stream as the HTML specification does. */
 class SseConnection {
   readonly messages: SseMessage[] = [];
-  comments = 0;
-  retry: number | null = null;
-  lastEventId: string;
   closed = false;
   readonly #abort: AbortController;
-  #idBuffer: string;
+  readonly #parser: SseParser;
   #waiters = new Set<() => void>();
 
   readonly response: Response;
@@ -43,43 +37,33 @@ class SseConnection {
   constructor(response: Response, abort: AbortController, lastEventId: string) {
     this.response = response;
     this.#abort = abort;
-    this.lastEventId = this.#idBuffer = lastEventId;
+    this.#parser = new SseParser(lastEventId);
     void this.#read();
+  }
+
+  /** The stream's last event id (the resumed one until an event or blank line updates it). */
+  get lastEventId(): string {
+    return this.#parser.lastEventId;
+  }
+
+  /** Comment lines (heartbeats) received. */
+  get comments(): number {
+    return this.#parser.comments;
+  }
+
+  /** The last `retry` field, in milliseconds; null before any. */
+  get retry(): number | null {
+    return this.#parser.retry;
   }
 
   async #read(): Promise<void> {
     const reader = this.response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    let type = "";
-    let data = "";
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         const at = performance.now();
-        buffer += value;
-        const lines = buffer.split(/\r\n|\r|\n/);
-        buffer = lines.pop()!;
-        for (const line of lines) {
-          if (line === "") {
-            this.lastEventId = this.#idBuffer;
-            if (data !== "") this.messages.push({ type: type || "message", data: data.slice(0, -1), lastEventId: this.lastEventId, at });
-            type = data = "";
-            continue;
-          }
-          if (line.startsWith(":")) {
-            this.comments++;
-            continue;
-          }
-          const colon = line.indexOf(":");
-          const field = colon < 0 ? line : line.slice(0, colon);
-          let v = colon < 0 ? "" : line.slice(colon + 1);
-          if (v.startsWith(" ")) v = v.slice(1);
-          if (field === "event") type = v;
-          else if (field === "data") data += `${v}\n`;
-          else if (field === "id" && !v.includes("\0")) this.#idBuffer = v;
-          else if (field === "retry" && /^\d+$/.test(v)) this.retry = Number(v);
-        }
+        for (const event of this.#parser.push(value)) this.messages.push({ ...event, at });
         this.#notify();
       }
     } catch {

@@ -26,7 +26,7 @@ import {
   type FulfilmentOrder,
   type WorkerHandle,
 } from "../src/worker/index.ts";
-import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, walletBalance, lockWorkerTests, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, lockWorkerTests, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -172,13 +172,7 @@ describe("tasks, each run twice, with a real worker", () => {
 
   beforeAll(async () => {
     worker = await startWorker({
-      config: loadWorkerConfig({
-        NODE_ENV: "test",
-        DATABASE_URL: dbUrls().authenticator,
-        LOG_LEVEL: "silent",
-        WORKER_CRON: "false",
-        WORKER_POLL_INTERVAL_MS: "200",
-      }),
+      config: testWorkerConfig(),
       adapters: { voucher: voucherAdapter },
     });
     worker.runner.events.on("job:complete", ({ job, error }) => completed.set(job.id, error ?? null));

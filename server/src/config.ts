@@ -1,16 +1,15 @@
 import { z } from "zod";
-import { env, parseConfig } from "@guildbank/lib";
+import { env, parseConfig, processConfigShape } from "@guildbank/lib";
 
 /** The server's configuration schema: one key per environment variable (see .env.example). */
 export const serverConfigSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    ...processConfigShape,
     /** Authenticator connection URL (the only role the server logs in as). */
     DATABASE_URL: env.postgresUrl(),
-    HOST: z.string().min(1).default("127.0.0.1"),
+    HOST: env.bindHost(),
     /** 0 picks a free port (tests). */
-    PORT: env.int(0, 65535).default(3000),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    PORT: env.port().default(3000),
     /** Development-only login (pick a guild member or staff role without Discord). */
     DEV_LOGIN: env.bool().default(false),
     /** Session lifetime in seconds (default 7 days). */
@@ -27,7 +26,7 @@ export const serverConfigSchema = z
      * Bearer token `GET /metrics` requires (secret; also METRICS_TOKEN_FILE). Unset: only loopback
      * clients may scrape (behind a same-host proxy, the forwarded client address must be loopback too).
      */
-    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    METRICS_TOKEN: env.secret(16).optional(),
 
     // --- Web panel and Discord sign-in ---------------------------------------------------------
     /** Public origin of the panel (CORS allows it and only it besides the server's own origin). */
@@ -52,7 +51,7 @@ export const serverConfigSchema = z
      * Secret of the CSRF double-submit tokens (secret, 32+ characters). Unset: a random secret per
      * process (one server replica; the panel fetches a new token after a restart).
      */
-    CSRF_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    CSRF_SECRET: env.secret(32).optional(),
     /** Requests per minute per client address to /auth/discord/* and /auth/refresh. */
     RATE_LIMIT_AUTH_PER_MIN: env.int(1, 100000).default(30),
     /** Requests per minute per session (or client address) to /graphql. */
@@ -60,9 +59,9 @@ export const serverConfigSchema = z
     /** Directory of the built panel served at / (default panel/dist; absent: not served). */
     PANEL_DIST_DIR: z.string().min(1).optional(),
     /** HMAC key of `POST /webhooks/redeem` (secret; also REDEMPTION_WEBHOOK_SECRET_FILE). Unset: the endpoint answers 503. */
-    REDEMPTION_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    REDEMPTION_WEBHOOK_SECRET: env.secret(16).optional(),
     /** HMAC key of `POST /webhooks/minecraft/payment` (secret). Unset: the endpoint answers 503. */
-    MINECRAFT_PAYMENT_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+    MINECRAFT_PAYMENT_WEBHOOK_SECRET: env.secret(16).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {

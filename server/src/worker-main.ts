@@ -9,21 +9,12 @@
  * stay locked until graphile-worker releases them, and their orders settle through the escrow
  * timeout).
  */
-import { ConfigError, createLogger } from "@guildbank/lib";
-import { loadWorkerConfig, type WorkerConfig } from "./worker/config.ts";
+import { createLogger, loadConfigOrExit, stopOnSignals } from "@guildbank/lib";
+import { loadWorkerConfig } from "./worker/config.ts";
 import { startWorker } from "./worker/index.ts";
 import { installCrashAlerts } from "./alerts/index.ts";
 
-let config: WorkerConfig;
-try {
-  config = loadWorkerConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = loadConfigOrExit(loadWorkerConfig);
 
 const logger = createLogger("worker", config.LOG_LEVEL);
 // Until the worker runs there is nobody to raise an alert through: fail fast.
@@ -44,25 +35,18 @@ try {
 process.off("unhandledRejection", onEarlyRejection);
 installCrashAlerts({ alerter: worker.criticalAlerter, logger });
 
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      logger.warn({ signal }, "second signal: exiting without waiting for running jobs");
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    void worker.stop().then(() => {
-      logger.info("worker stopped");
-      process.exit(0);
-    });
-  });
-}
+const signals = stopOnSignals(
+  logger,
+  async () => {
+    await worker.stop();
+    logger.info("worker stopped");
+  },
+  { secondSignal: "second signal: exiting without waiting for running jobs" },
+);
 
 worker.runner.promise.then(
   () => {
-    if (!stopping) {
+    if (!signals.stopping) {
       logger.error("the runner stopped on its own");
       void worker.stop().then(() => process.exit(1));
     }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { env, parseConfig } from "@guildbank/lib";
+import { env, parseConfig, processConfigShape } from "@guildbank/lib";
 
 /**
  * The worker's configuration schema: one key per environment variable (see .env.example).
@@ -45,7 +45,7 @@ import { env, parseConfig } from "@guildbank/lib";
  */
 export const workerConfigSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    ...processConfigShape,
     DATABASE_URL: env.postgresUrl(),
     WORKER_CONCURRENCY: env.int(1, 100).default(4),
     WORKER_POOL_MAX: env.int(3, 200).optional(),
@@ -53,11 +53,10 @@ export const workerConfigSchema = z
     WORKER_CRON: env.bool().default(true),
     WORKER_SHUTDOWN_TIMEOUT_MS: env.int(1000, 600_000).default(30_000),
     WORKER_REFUND_BATCH: env.int(1, 10_000).default(500),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     WORKER_TEST_FULFIL_DELAY_MS: env.int(0, 3_600_000).default(0),
-    WORKER_METRICS_PORT: env.int(0, 65535).default(0),
-    WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
-    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    WORKER_METRICS_PORT: env.port().default(0),
+    WORKER_METRICS_HOST: env.bindHost(),
+    METRICS_TOKEN: env.secret(16).optional(),
     DISCORD_ALERT_WEBHOOK_URL: z
       .string()
       .refine((v) => {
@@ -70,7 +69,7 @@ export const workerConfigSchema = z
       .optional(),
     ALERT_RATE_LIMIT_PER_MINUTE: env.int(1, 120).default(10),
     MINECRAFT_API_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
-    MINECRAFT_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    MINECRAFT_API_KEY: env.secret(16).optional(),
     MINECRAFT_API_MAX_ATTEMPTS: env.int(1, 20).default(5),
     MINECRAFT_API_BACKOFF_MS: env.int(1, 600_000).default(2000),
     MINECRAFT_API_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
