@@ -6034,6 +6034,11 @@ begin
   if v.id is null then
     perform app_private.raise_error('PY002', 'payout_not_found', jsonb_build_object('payout_id', payout_id));
   end if;
+  -- Separation of duties: nobody resolves their own payout ("not paid" would hand them back money they may have
+  -- received in game).
+  if exists (select 1 from app_public.users u where u.id = v.user_id and u.discord_id = app_public.current_discord_id()) then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   perform 1 from app_private.lock_members(array[v.user_id]);
   select * into v from app_public.minecraft_payouts p where p.id = payout_id for update;
   if v.status <> 'failed' or (select status from app_public.transfers where id = v.hold_id) <> 'pending' then
@@ -6068,7 +6073,7 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 -- Name: FUNCTION resolve_payout(payout_id bigint, paid boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Errors: AU001, PD001, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly).';
+COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner

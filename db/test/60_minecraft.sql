@@ -1,5 +1,5 @@
 begin;
-select plan(70);
+select plan(71);
 \ir lib/helpers.psql
 -- Minecraft (issue #6): IGN links, record_payment (replay, pairing, distinct identical payments), payouts (queued ->
 -- sent -> confirmed | failed, never twice, staff resolution), vouchers (redeem = deliver, exclusive with refund), webhook
@@ -168,6 +168,9 @@ select is(pg_temp.rows_as('coins_listener', 910000000000000001, null, null,
 select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
     format('select app_public.resolve_payout(%s, false, %L)', (select max(id) from app_public.minecraft_payouts), 'not paid in game')) ->> 'code',
   'PD001', 'resolve_payout: OPERATOR may not');
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000011, 'ADMIN',
+    format('select app_public.resolve_payout(%s, false, %L)', (select max(id) from app_public.minecraft_payouts), 'not paid in game')) ->> 'code',
+  'PD002', 'resolve_payout: staff may not resolve their own payout (separation of duties)');
 select lives_ok(format($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'select app_public.resolve_payout(%s, false, ''not paid in game'')')$$, (select max(id) from app_public.minecraft_payouts)),
   'resolve_payout: an ADMIN returns an unpaid failed payout');
