@@ -81,9 +81,10 @@ describe("minecraft listener", () => {
     const balance = await mcdBalance(db, guildId, alice);
     // What mineflayer emits for a player_chat / profileless_chat packet whose chat type renders the
     // message bare (a server chat plugin's decoration, a "disguised" message): position "chat".
-    mcBot.emit("messagestr", "Alice_MC paid you $1000", "chat", null, null, false);
-    mcBot.emit("messagestr", "Alice_MC has paid you 5k", "chat", null, null, false);
-    mcBot.emit("messagestr", "Alice_MC paid you 7", "game_info", null, null);
+    const noJson = null as never; // the ChatMessage argument: unused by the listener
+    mcBot.emit("messagestr", "Alice_MC paid you $1000", "chat", noJson);
+    mcBot.emit("messagestr", "Alice_MC has paid you 5k", "chat", noJson);
+    mcBot.emit("messagestr", "Alice_MC paid you 7", "game_info", noJson);
     fake.say("Bob_MC paid you 1"); // the server's own line, after the forged ones
     await waitFor("the system line", async () => (await payments()).length === before + 1);
     await listener.drain();
