@@ -17,6 +17,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClaims } from "@guildbank/lib";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
+import { voucherAdapter } from "../src/fulfilment/voucher.ts";
+import { FulfilmentDeferred, type AdapterContext, type FulfilmentOrder } from "../src/worker/adapters.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from "../src/webhooks/index.ts";
 import { createGuild, dbUrls, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, waitFor, walletBalance } from "./helpers.ts";
 
@@ -170,6 +172,17 @@ describe("voucher fulfilment and /webhooks/redeem", () => {
     expect(((await replay.json()) as { code: string }).code).toBe("WH001");
     expect(await walletBalance(db, guildId, buyer)).toBe(60);
     expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("the voucher job never puts the code (a bearer credential) in what it logs", async () => {
+    const code = randomUUID();
+    const order = { orderId: randomUUID() } as FulfilmentOrder;
+    const query = (async () => ({ rows: [{ code }] })) as unknown as AdapterContext["query"];
+    const err = await voucherAdapter.deliver(order, { query } as AdapterContext).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FulfilmentDeferred);
+    const deferred = err as FulfilmentDeferred;
+    expect(deferred.reference).toBe(`voucher-order:${order.orderId}`);
+    expect(`${deferred.reference} ${deferred.message}`).not.toContain(code);
   });
 
   it("20 concurrent redemptions of one code (distinct nonces) fulfil the order exactly once", async () => {
