@@ -1190,6 +1190,12 @@ COMMENT ON TABLE app_public.vouchers IS '@behavior -insert -update -delete
 Redeem codes of voucher orders: the buyer sees the code and redeems it in game; the plugin''s signed /webhooks/redeem fulfils the order exactly once. Unredeemed vouchers expire with their order (VOUCHER_TIMEOUT_H) and the order is refunded.';
 
 --
+-- Name: COLUMN vouchers.code; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.vouchers.code IS 'The redeem code (a bearer credential: typed in game, it delivers the order). Readable by the buyer only; staff are granted every other column.';
+
+--
 -- Name: issue_voucher(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -9190,7 +9196,60 @@ GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref te
 --
 
 GRANT SELECT ON TABLE app_public.vouchers TO coins_player;
-GRANT SELECT ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.order_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(order_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(guild_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.buyer_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(buyer_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.status; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(status) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.issued_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(issued_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.expires_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(expires_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.redeemed_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(redeemed_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.redeemed_by; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(redeemed_by) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.voided_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(voided_at) ON TABLE app_public.vouchers TO coins_staff;
 
 --
 -- Name: FUNCTION issue_voucher(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner

@@ -20,7 +20,7 @@ import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/
 import { voucherAdapter } from "../src/fulfilment/voucher.ts";
 import { FulfilmentDeferred, type AdapterContext, type FulfilmentOrder } from "../src/worker/adapters.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from "../src/webhooks/index.ts";
-import { createGuild, dbUrls, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, waitFor, walletBalance } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, waitFor, walletBalance } from "./helpers.ts";
 
 const REDEEM_SECRET = "redeem-secret-0123456789abcdef";
 const PAYMENT_SECRET = "payment-secret-0123456789abcdef";
@@ -172,6 +172,25 @@ describe("voucher fulfilment and /webhooks/redeem", () => {
     expect(((await replay.json()) as { code: string }).code).toBe("WH001");
     expect(await walletBalance(db, guildId, buyer)).toBe(60);
     expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("over GraphQL the buyer reads their voucher code; staff list vouchers but never read a code", async () => {
+    const { guildId, memberIds: [buyer] } = await createGuild(db, 1, 100);
+    await addReward(guildId, "vip", 40, "voucher");
+    const orderId = await buy(guildId, buyer, "vip");
+    const code = await voucherFor(orderId);
+    const player = await clientFor(server, { guildId, discordId: buyer, kind: "player" });
+    const mine = await player.gql(`{ vouchers { nodes { code status } } }`);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.vouchers.nodes).toEqual([{ code, status: "PENDING" }]);
+    const staff = await clientFor(server, { guildId, discordId: (BigInt(guildId) + 900n).toString(), kind: "staff", staffRole: "SUPERADMIN" });
+    // Staff order by a column they may read (the default order is the primary key: the code).
+    const listed = await staff.gql(`{ vouchers(orderBy: ORDER_ID_ASC) { nodes { orderId status } } }`);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.vouchers.nodes).toEqual([{ orderId, status: "PENDING" }]);
+    const stolen = await staff.gql(`{ vouchers(orderBy: ORDER_ID_ASC) { nodes { code } } }`);
+    expect(stolen.errors?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stolen)).not.toContain(code);
   });
 
   it("the voucher job never puts the code (a bearer credential) in what it logs", async () => {

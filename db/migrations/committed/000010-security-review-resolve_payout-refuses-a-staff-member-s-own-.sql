@@ -1,9 +1,12 @@
 --! Previous: sha1:f9abb1f1f84fe129811cf2530c586efcca60206b
---! Hash: sha1:7acabb669d5e03b7649d0042377aa98f79c90154
---! Message: Security review: resolve_payout refuses staff resolving their own payout (PD002, separation of duties)
+--! Hash: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
+--! Message: Security review: resolve_payout refuses a staff member's own payout (PD002); staff no longer read voucher codes
 
--- Security review of the Minecraft, bot and panel features: separation of duties on resolve_payout (PD002).
--- Idempotent: only create or replace.
+-- Security review of the Minecraft, bot and panel features:
+-- 1. resolve_payout: separation of duties (PD002), like every staff action on a member.
+-- 2. Voucher codes are bearer credentials (whoever types one in game gets the goods): only the buyer reads theirs;
+--    staff read every other column of app_public.vouchers (column-level grant), not the code.
+-- Idempotent: create or replace, revoke then grant.
 
 create or replace function app_public.resolve_payout(payout_id bigint, paid boolean, reason text) returns app_public.minecraft_payouts
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -59,3 +62,10 @@ comment on function app_public.resolve_payout(bigint, boolean, text) is
   'their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 '
   'payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md '
   '(PD002).';
+
+revoke select on app_public.vouchers from coins_staff;
+grant select (order_id, guild_id, buyer_id, status, issued_at, expires_at, redeemed_at, redeemed_by, voided_at)
+  on app_public.vouchers to coins_staff;
+comment on column app_public.vouchers.code is
+  'The redeem code (a bearer credential: typed in game, it delivers the order). Readable by the buyer only; staff are '
+  'granted every other column.';
