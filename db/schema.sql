@@ -1190,6 +1190,12 @@ COMMENT ON TABLE app_public.vouchers IS '@behavior -insert -update -delete
 Redeem codes of voucher orders: the buyer sees the code and redeems it in game; the plugin''s signed /webhooks/redeem fulfils the order exactly once. Unredeemed vouchers expire with their order (VOUCHER_TIMEOUT_H) and the order is refunded.';
 
 --
+-- Name: COLUMN vouchers.code; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.vouchers.code IS 'The redeem code (a bearer credential: typed in game, it delivers the order). Readable by the buyer only; staff are granted every other column.';
+
+--
 -- Name: issue_voucher(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -6034,6 +6040,11 @@ begin
   if v.id is null then
     perform app_private.raise_error('PY002', 'payout_not_found', jsonb_build_object('payout_id', payout_id));
   end if;
+  -- Separation of duties: nobody resolves their own payout ("not paid" would hand them back money they may have
+  -- received in game).
+  if exists (select 1 from app_public.users u where u.id = v.user_id and u.discord_id = app_public.current_discord_id()) then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
   perform 1 from app_private.lock_members(array[v.user_id]);
   select * into v from app_public.minecraft_payouts p where p.id = payout_id for update;
   if v.status <> 'failed' or (select status from app_public.transfers where id = v.hold_id) <> 'pending' then
@@ -6068,7 +6079,7 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 -- Name: FUNCTION resolve_payout(payout_id bigint, paid boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Errors: AU001, PD001, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly).';
+COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -9185,7 +9196,60 @@ GRANT ALL ON FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref te
 --
 
 GRANT SELECT ON TABLE app_public.vouchers TO coins_player;
-GRANT SELECT ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.order_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(order_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(guild_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.buyer_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(buyer_id) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.status; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(status) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.issued_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(issued_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.expires_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(expires_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.redeemed_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(redeemed_at) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.redeemed_by; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(redeemed_by) ON TABLE app_public.vouchers TO coins_staff;
+
+--
+-- Name: COLUMN vouchers.voided_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT(voided_at) ON TABLE app_public.vouchers TO coins_staff;
 
 --
 -- Name: FUNCTION issue_voucher(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner

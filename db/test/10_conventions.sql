@@ -1,5 +1,5 @@
 begin;
-select plan(33);
+select plan(34);
 \ir lib/helpers.psql
 -- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
 
@@ -293,7 +293,9 @@ select set_eq(
   $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
            unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
                         'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots',
-                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts', 'vouchers']) t
+                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts']) t
+    -- 000010: voucher codes are bearer credentials: members read their vouchers whole, staff every column but the code (below)
+    union all values ('coins_player', 'app_public.vouchers', 'select')
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
     union all select r, 'app_public.currencies', 'select' from unnest(array['coins_listener', 'coins_worker']) r
     union all values ('coins_staff', 'app_public.rewards', 'delete')
@@ -314,6 +316,11 @@ select set_eq(
   $$values ('id'), ('guild_id'), ('kind'), ('title'), ('prompt'), ('choices'), ('reward'), ('cooldown_s'), ('active'), ('starts_at'), ('ends_at'),
            ('created_at'), ('updated_at')$$,
   'members read every quest column but answers');
+select set_eq(
+  $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.vouchers'::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_staff', a.attrelid, a.attnum, 'select')$$,
+  $$values ('order_id'), ('guild_id'), ('buyer_id'), ('status'), ('issued_at'), ('expires_at'), ('redeemed_at'), ('redeemed_by'), ('voided_at')$$,
+  'staff read every voucher column but the code (a bearer credential)');
 select set_eq(
   $$select a.attrelid::regclass::text, a.attname::text, p.priv from pg_attribute a join pg_class c on c.oid = a.attrelid
       join pg_namespace n on n.oid = c.relnamespace cross join unnest(array['insert', 'update']) p(priv)

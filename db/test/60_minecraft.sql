@@ -1,5 +1,5 @@
 begin;
-select plan(70);
+select plan(74);
 \ir lib/helpers.psql
 -- Minecraft (issue #6): IGN links, record_payment (replay, pairing, distinct identical payments), payouts (queued ->
 -- sent -> confirmed | failed, never twice, staff resolution), vouchers (redeem = deliver, exclusive with refund), webhook
@@ -168,6 +168,9 @@ select is(pg_temp.rows_as('coins_listener', 910000000000000001, null, null,
 select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
     format('select app_public.resolve_payout(%s, false, %L)', (select max(id) from app_public.minecraft_payouts), 'not paid in game')) ->> 'code',
   'PD001', 'resolve_payout: OPERATOR may not');
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000011, 'ADMIN',
+    format('select app_public.resolve_payout(%s, false, %L)', (select max(id) from app_public.minecraft_payouts), 'not paid in game')) ->> 'code',
+  'PD002', 'resolve_payout: staff may not resolve their own payout (separation of duties)');
 select lives_ok(format($$select pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
     'select app_public.resolve_payout(%s, false, ''not paid in game'')')$$, (select max(id) from app_public.minecraft_payouts)),
   'resolve_payout: an ADMIN returns an unpaid failed payout');
@@ -197,6 +200,15 @@ select is(pg_temp.rows_as('coins_worker', null, null, null, format('select code 
   pg_temp.rows_as('coins_worker', null, null, null, format('select code from app_hidden.issue_voucher(%L)', (select order_id from v where n = 1))),
   'issue_voucher is idempotent per order');
 select pg_temp.run_as('coins_worker', null, null, null, format('select app_hidden.issue_voucher(%L)', (select order_id from v where n = 2)));
+select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR',
+    'select code from app_public.vouchers') ->> 'code', '42501',
+  'staff may not read voucher codes (a bearer credential: typed in game, it delivers the buyer''s order)');
+select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'SUPERADMIN',
+    format('select status, buyer_id from app_public.vouchers where order_id = %L', (select order_id from v where n = 2))) -> 0 ->> 'status',
+  'pending', '... but read every other voucher column');
+select is(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000011, null,
+    format('select code from app_public.vouchers where order_id = %L', (select order_id from v where n = 2))) -> 0 ->> 'code',
+  (select code::text from app_public.vouchers where order_id = (select order_id from v where n = 2)), 'the buyer reads their voucher''s code');
 select is(pg_temp.rows_as('coins_listener', null, null, null,
     format('select status from app_hidden.redeem_voucher(%L, %L)', (select code from app_public.vouchers where order_id = (select order_id from v where n = 1)), 'Alice_MC')) -> 0 ->> 'status',
   'redeemed', 'redeem_voucher redeems');

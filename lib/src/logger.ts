@@ -6,6 +6,7 @@ export const REDACT_PATHS = [
   "req.headers.authorization",
   'req.headers["proxy-authorization"]',
   'req.headers["x-signature"]',
+  'req.headers["x-guildbank-signature"]',
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   "password",

@@ -5,6 +5,7 @@
  * and settled by their confirmation line, and an unconfirmed payout escalated, never resent.
  */
 import pg from "pg";
+import mineflayer, { type Bot } from "mineflayer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, createPool, withClaims } from "@guildbank/lib";
 import { ConfigError } from "@guildbank/lib";
@@ -21,6 +22,8 @@ let guildId: string;
 let alice: string;
 let bob: string;
 let metrics: ListenerMetrics;
+/** The mineflayer client the listener created last (the real one, wrapped to be reachable). */
+let mcBot: Bot;
 
 beforeAll(async () => {
   db = superuserPool();
@@ -30,7 +33,7 @@ beforeAll(async () => {
   const config = testConfig(fake.port, guildId);
   const logger = createLogger("minecraft-test", "silent");
   metrics = createListenerMetrics();
-  listener = createListener({ config, pool, logger, metrics });
+  listener = createListener({ config, pool, logger, metrics, createBot: (o) => (mcBot = mineflayer.createBot(o)) });
   const joined = fake.joined();
   listener.start();
   await joined;
@@ -71,6 +74,23 @@ describe("minecraft listener", () => {
     expect(rows[0].source).toBe(`test-listener:${listener.sessionId}`);
     expect(await mcdBalance(db, guildId, alice)).toBe(1050n);
     expect(await mcdBalance(db, guildId, bob)).toBe(0n);
+  });
+
+  it("ignores player chat (and the action bar) that looks like a payment: only system chat counts", async () => {
+    const before = (await payments()).length;
+    const balance = await mcdBalance(db, guildId, alice);
+    // What mineflayer emits for a player_chat / profileless_chat packet whose chat type renders the
+    // message bare (a server chat plugin's decoration, a "disguised" message): position "chat".
+    const noJson = null as never; // the ChatMessage argument: unused by the listener
+    mcBot.emit("messagestr", "Alice_MC paid you $1000", "chat", noJson);
+    mcBot.emit("messagestr", "Alice_MC has paid you 5k", "chat", noJson);
+    mcBot.emit("messagestr", "Alice_MC paid you 7", "game_info", noJson);
+    fake.say("Bob_MC paid you 1"); // the server's own line, after the forged ones
+    await waitFor("the system line", async () => (await payments()).length === before + 1);
+    await listener.drain();
+    const rows = (await payments()).slice(before);
+    expect(rows.map((r) => [r.payer_ign, r.amount])).toEqual([["Bob_MC", "100"]]);
+    expect(await mcdBalance(db, guildId, alice)).toBe(balance);
   });
 
   it("a burst of 1,000 lines (many identical) loses none and doubles none", async () => {

@@ -1,6 +1,7 @@
 /**
  * The in-game listener (DESIGN.md "Processes": minecraft/): a mineflayer bot logged into the
- * server, reconnecting with backoff after kicks and network loss. Every system-chat line that
+ * server, reconnecting with backoff after kicks and network loss. Every system-chat line (never a
+ * player's chat message, whatever it looks like) that
  * matches a payment pattern becomes one `app_hidden.record_payment` call (as `coins_listener`),
  * every payout confirmation line one `app_hidden.confirm_payout` call; the rules are in SQL.
  */
@@ -253,7 +254,11 @@ export function createListener(options: ListenerOptions): Listener {
       events.emit("connected", sessionId);
     });
     b.on("messagestr", (text: string, position: string) => {
-      if (position === "game_info") return; // action bar
+      // Only the server's own lines (system chat) are evidence of a payment or a payout. Player chat
+      // (position "chat": signed, unsigned or profileless messages, whispers) is text any player
+      // types, rendered with whatever decoration the server's chat type gives it, and the action bar
+      // ("game_info") is not chat at all.
+      if (position !== "system") return;
       handleLine(text, new Date());
     });
     b.on("kicked", (reason: unknown) => {

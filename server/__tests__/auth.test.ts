@@ -113,6 +113,24 @@ describe("Discord sign-in", () => {
     expect(await sessionOf(client)).toBeNull();
   });
 
+  it("a refused sign-in in a browser that held a session ends that session too (no session afterwards)", async () => {
+    const client = new ApiClient(server.url);
+    expect((await discordSignIn(client, staff(1))).status).toBe(303);
+    const before = await sessionOf(client);
+    expect(before).toMatchObject({ staffRole: "ADMIN", discordId: staff(1) });
+    const stolen = new ApiClient(server.url);
+    for (const name of ["gb_session", "gb_refresh"]) stolen.cookies.set(name, client.cookies.get(name)!);
+    const res = await discordSignIn(client, staff(3));
+    expect(res.status).toBe(403);
+    expect(await sessionOf(client)).toBeNull();
+    expect(client.cookies.has("gb_session")).toBe(false);
+    expect(client.cookies.has("gb_refresh")).toBe(false);
+    // The old tokens are dead server-side, not only forgotten by the browser.
+    expect(await sessionOf(stolen)).toBeNull();
+    stolen.csrfToken = ((await (await stolen.fetch("/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
+    expect((await stolen.fetch("/auth/refresh", { method: "POST" })).status).toBe(401);
+  });
+
   it("maps roles: the highest mapped role wins, and the guild owner is SUPERADMIN", async () => {
     const several = new ApiClient(server.url);
     expect((await discordSignIn(several, staff(2))).status).toBe(303);

@@ -17,8 +17,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClaims } from "@guildbank/lib";
 import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
+import { voucherAdapter } from "../src/fulfilment/voucher.ts";
+import { FulfilmentDeferred, type AdapterContext, type FulfilmentOrder } from "../src/worker/adapters.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from "../src/webhooks/index.ts";
-import { createGuild, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, testWorkerConfig, waitFor, walletBalance } from "./helpers.ts";
+import { clientFor, createGuild, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, testWorkerConfig, waitFor, walletBalance } from "./helpers.ts";
 
 const REDEEM_SECRET = "redeem-secret-0123456789abcdef";
 const PAYMENT_SECRET = "payment-secret-0123456789abcdef";
@@ -165,6 +167,36 @@ describe("voucher fulfilment and /webhooks/redeem", () => {
     expect(((await replay.json()) as { code: string }).code).toBe("WH001");
     expect(await walletBalance(db, guildId, buyer)).toBe(60);
     expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("over GraphQL the buyer reads their voucher code; staff list vouchers but never read a code", async () => {
+    const { guildId, memberIds: [buyer] } = await createGuild(db, 1, 100);
+    await addReward(guildId, "vip", 40, "voucher");
+    const orderId = await buy(guildId, buyer, "vip");
+    const code = await voucherFor(orderId);
+    const player = await clientFor(server, { guildId, discordId: buyer, kind: "player" });
+    const mine = await player.gql(`{ vouchers { nodes { code status } } }`);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.vouchers.nodes).toEqual([{ code, status: "PENDING" }]);
+    const staff = await clientFor(server, { guildId, discordId: (BigInt(guildId) + 900n).toString(), kind: "staff", staffRole: "SUPERADMIN" });
+    // Staff order by a column they may read (the default order is the primary key: the code).
+    const listed = await staff.gql(`{ vouchers(orderBy: ORDER_ID_ASC) { nodes { orderId status } } }`);
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.vouchers.nodes).toEqual([{ orderId, status: "PENDING" }]);
+    const stolen = await staff.gql(`{ vouchers(orderBy: ORDER_ID_ASC) { nodes { code } } }`);
+    expect(stolen.errors?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stolen)).not.toContain(code);
+  });
+
+  it("the voucher job never puts the code (a bearer credential) in what it logs", async () => {
+    const code = randomUUID();
+    const order = { orderId: randomUUID() } as FulfilmentOrder;
+    const query = (async () => ({ rows: [{ code }] })) as unknown as AdapterContext["query"];
+    const err = await voucherAdapter.deliver(order, { query } as AdapterContext).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FulfilmentDeferred);
+    const deferred = err as FulfilmentDeferred;
+    expect(deferred.reference).toBe(`voucher-order:${order.orderId}`);
+    expect(`${deferred.reference} ${deferred.message}`).not.toContain(code);
   });
 
   it("20 concurrent redemptions of one code (distinct nonces) fulfil the order exactly once", async () => {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { STAFF_ROLES, withClaims, type StaffRole } from "@guildbank/lib";
 import type { ServerConfig } from "../config.ts";
 import { cookieOptions } from "../http/cookies.ts";
-import { REFRESH_COOKIE, SESSION_COOKIE, openPanelSession, type PanelTokens } from "./sessions.ts";
+import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, openPanelSession, revokeRefreshToken, type PanelTokens } from "./sessions.ts";
 
 /** The short-lived cookie holding the OAuth2 `state` and PKCE verifier between login and callback. */
 export const OAUTH_COOKIE = "gb_oauth";
@@ -33,6 +33,22 @@ function page(res: Response, status: number, title: string, body: string): void 
 }
 
 /**
+ * Ends the session behind the request's cookies (access and refresh token, in the database) and
+ * clears both cookies.
+ *
+ * @param pool - authenticator pool.
+ * @param config - server configuration (cookie flags).
+ */
+async function endBrowserSession(pool: pg.Pool, config: ServerConfig, req: Request, res: Response): Promise<void> {
+  const access: unknown = req.cookies?.[SESSION_COOKIE];
+  const refresh: unknown = req.cookies?.[REFRESH_COOKIE];
+  if (typeof access === "string" && access.length <= 100) await closeSession(pool, access);
+  if (typeof refresh === "string" && refresh.length <= 100) await revokeRefreshToken(pool, refresh);
+  if (access !== undefined) res.clearCookie(SESSION_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+  if (refresh !== undefined) res.clearCookie(REFRESH_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+}
+
+/**
  * Sets the access and refresh cookies of a panel session.
  *
  * @param tokens - the session's tokens.
@@ -47,8 +63,9 @@ export function setPanelCookies(res: Response, config: ServerConfig, tokens: Pan
  * `GET /auth/discord/login` redirects to Discord; `GET /auth/discord/callback` exchanges the code,
  * reads the user and their membership of the bound guild (`GUILD_ID`), resolves their staff role
  * from the guild's role mappings at this sign-in (`app_hidden.resolve_staff_role`), and opens a
- * panel session (short-lived access cookie + rotating refresh cookie). Non-members and members
- * without a staff role get a refusal page (403) and no session.
+ * panel session (short-lived access cookie + rotating refresh cookie). A callback whose state matches
+ * first ends the session the browser held. Non-members and members without a staff role get a
+ * refusal page (403) and no session.
  *
  * @param pool - authenticator pool.
  * @param config - `DISCORD_*`, `GUILD_ID`, `PANEL_BASE_URL`, `ACCESS_TTL_S`, `REFRESH_TTL_S`.
@@ -104,6 +121,10 @@ export function discordAuthRouter(pool: pg.Pool, config: ServerConfig, fetchImpl
       return;
     }
     try {
+      // A genuine sign-in attempt from this browser (its state matched) ends the session the browser
+      // held before: a refused sign-in leaves no session (not even someone else's, on a shared
+      // browser), and a successful one replaces it instead of leaving it open beside the new one.
+      await endBrowserSession(pool, config, req, res);
       let accessToken: string;
       try {
         const tokens = await client(req).validateAuthorizationCode(`${base}/oauth2/token`, code, saved.verifier);

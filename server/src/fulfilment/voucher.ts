@@ -18,6 +18,9 @@ export const voucherAdapter: FulfilmentAdapter = {
   async deliver(order: FulfilmentOrder, context: AdapterContext): Promise<string> {
     if (!context.query) throw new Error("the voucher adapter needs the job's query helper");
     const { rows } = await context.query<{ code: string }>("select code::text from app_hidden.issue_voucher($1)", [order.orderId]);
-    throw new FulfilmentDeferred(`voucher:${rows[0].code}`, "voucher issued; the order is fulfilled when it is redeemed");
+    // The code is a bearer credential (whoever types it in game gets the goods): only the buyer reads
+    // it, from `vouchers`. The reference is logged, so it names the order, never the code.
+    if (!rows[0]?.code) throw new Error("issue_voucher returned no code");
+    throw new FulfilmentDeferred(`voucher-order:${order.orderId}`, "voucher issued; the order is fulfilled when it is redeemed");
   },
 };

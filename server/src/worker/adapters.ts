@@ -110,7 +110,7 @@ export class FulfilmentNotConfiguredError extends Error {
  * fulfils it; refunded by the escrow timeout, `VOUCHER_TIMEOUT_H`, when never redeemed).
  */
 export class FulfilmentDeferred extends Error {
-  /** What was handed over (e.g. `voucher:<code>`). */
+  /** What was handed over, for the logs: never a secret (e.g. `voucher-order:<order id>`, not the code). */
   readonly reference: string;
   constructor(reference: string, message: string) {
     super(message);
