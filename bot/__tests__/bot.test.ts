@@ -168,6 +168,24 @@ describe("/setup", () => {
   });
 });
 
+describe("/setup after a role mapping changes", () => {
+  it("a role unmapped from staff loses its #coin-transactions overwrite at the next setup; nothing else changes", async () => {
+    const ids = await guildDiscord();
+    const formerStaff = snowflake();
+    await db.query("insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values ($1, $2, 'SUPPORT')", [guildId, formerStaff]);
+    await inject(t, command(guildId, owner, "setup"));
+    const feed = () => t.discord.channels.get(ids.transactions)!;
+    expect(feed().permission_overwrites.find((o) => o.id === formerStaff)).toBeTruthy();
+    await db.query("delete from app_public.staff_role_mappings where guild_id = $1 and discord_role_id = $2", [guildId, formerStaff]);
+    const writes = t.discord.writes().length;
+    const seen = await inject(t, command(guildId, owner, "setup"));
+    expect(seen.reply.embeds[0].title).toBe("Guildbank is set up");
+    expect(feed().permission_overwrites.find((o) => o.id === formerStaff)).toBeUndefined();
+    expect(feed().permission_overwrites.find((o) => o.id === ADMIN_ROLE)).toBeTruthy();
+    expect(t.discord.writes().slice(writes).map((w) => w.method)).toEqual(["DELETE"]);
+  });
+});
+
 describe("hub buttons and player flows", () => {
   it("Help answers ephemerally", async () => {
     const seen = await inject(t, button(guildId, alice, "hub:help"));

@@ -180,6 +180,13 @@ export class FakeDiscord {
       res.status(204).end();
       return;
     }
+    if ((m = path.match(/^\/channels\/(\d+)\/permissions\/(\d+)$/)) && method === "DELETE") {
+      const channel = this.channels.get(m[1]);
+      if (!channel) return void notFound(10003);
+      channel.permission_overwrites = channel.permission_overwrites.filter((o) => o.id !== m![2]);
+      res.status(204).end();
+      return;
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "PUT") {
       const msg = this.messages.get(m[2]);
       if (!msg) return void notFound(10008);

@@ -59,6 +59,28 @@ export function desiredOverwrites(channel: SetupChannel, guildId: string, botId:
   return list.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/**
+ * The role overwrites of #coin-transactions that let a role read it although the role is no longer
+ * mapped to a staff role (the feed is staff only): `/setup` removes them, so unmapping a role in
+ * the settings takes its access away at the next setup. Member overwrites and roles that cannot
+ * view the channel are left alone; other channels have no such overwrites.
+ *
+ * @param channel - which channel.
+ * @param have - the channel's current overwrites.
+ * @param want - the overwrites `/setup` wants ({@link desiredOverwrites}).
+ * @returns the overwrites to delete.
+ */
+export function staleStaffOverwrites(
+  channel: SetupChannel,
+  have: { id: string; type: number; allow: string }[],
+  want: Overwrite[],
+): { id: string; type: number; allow: string }[] {
+  if (channel !== "transactions") return [];
+  return have.filter(
+    (h) => h.type === OverwriteType.Role && !want.some((w) => w.id === h.id) && (BigInt(h.allow) & P.ViewChannel) !== 0n,
+  );
+}
+
 /** A guild channel as the API returns it (the fields used). */
 interface ApiChannel {
   id: string;
@@ -150,6 +172,10 @@ export async function runSetup(pool: pg.Pool, rest: REST, guildId: string, botId
           await rest.put(Routes.channelPermission(channel.id, o.id), { body: { type: o.type, allow: o.allow, deny: o.deny }, reason: "Guildbank setup" });
           changes++;
         }
+      }
+      for (const stale of staleStaffOverwrites(key, channel.permission_overwrites ?? [], want)) {
+        await rest.delete(Routes.channelPermission(channel.id, stale.id), { reason: "Guildbank setup: role no longer mapped to staff" });
+        changes++;
       }
     }
     channels[key] = channel.id;
