@@ -92,6 +92,9 @@ describe("the panel in Chromium", () => {
     await page.getByTestId("adjust-balance-confirm").click();
     await page.getByText("Balance adjusted").waitFor();
     await expect.poll(() => walletBalance(db, guildId, members[2])).toBe(before + 250);
+    // The member's activity tab lists the adjustment with the transaction log's columns.
+    await page.getByRole("tab", { name: "Activity" }).click();
+    await page.locator("tbody tr", { hasText: "admin_adjust" }).first().waitFor({ timeout: 10_000 });
 
     await page.getByRole("menuitem", { name: "Audit log" }).click();
     const row = page.locator("tbody tr", { hasText: "e2e goodwill credit" });

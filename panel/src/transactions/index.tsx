@@ -27,6 +27,19 @@ function exporter(records: Record<string, any>[]) {
   a.click();
 }
 
+/**
+ * The columns every transaction table shows (the log here, a member's activity on their page), as an
+ * array so that Datagrid sees each column as its own child.
+ */
+export const transactionColumns = [
+  <DateField key="createdAt" source="createdAt" showTime />,
+  <TextField key="type" source="type" />,
+  <TextField key="reason" source="reason" />,
+  <CoinsField key="amount" source="amount" />,
+  <MemberField key="user" source="user" label="Member" />,
+  <MemberField key="counterparty" source="counterparty" label="Counterparty" />,
+];
+
 /** The transaction log: filters by type, member, actor and date; CSV export of the filtered rows. */
 export function TransactionList() {
   return (
@@ -43,12 +56,7 @@ export function TransactionList() {
       }
     >
       <Datagrid bulkActionButtons={false}>
-        <DateField source="createdAt" showTime />
-        <TextField source="type" />
-        <TextField source="reason" />
-        <CoinsField source="amount" />
-        <MemberField source="user" label="Member" />
-        <MemberField source="counterparty" label="Counterparty" />
+        {transactionColumns}
         <TextField source="actorId" label="Actor" />
         <FunctionField label="Detail" render={(r: Record<string, any>) => (r.meta && Object.keys(r.meta).length ? JSON.stringify(r.meta) : "")} />
       </Datagrid>

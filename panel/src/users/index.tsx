@@ -21,8 +21,9 @@ import {
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
-import { CoinsField, MemberField, StatusChip, formatCoins } from "../common/fields.tsx";
+import { CoinsField, StatusChip, formatCoins } from "../common/fields.tsx";
 import { JsonDiff } from "../adminActions/index.tsx";
+import { transactionColumns } from "../transactions/index.tsx";
 
 const filters = [<SearchInput key="q" source="q" alwaysOn placeholder="Name or Discord id" />, <BooleanInput key="frozen" source="frozen" label="Frozen" />];
 
@@ -157,14 +158,7 @@ function Activity() {
   if (!record) return null;
   return (
     <ReferenceManyField reference="transactions" target="or" source="id" record={{ id: [{ userId: { equalTo: record.id } }, { counterpartyId: { equalTo: record.id } }] } as never} pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
-      <Datagrid bulkActionButtons={false}>
-        <DateField source="createdAt" showTime />
-        <TextField source="type" />
-        <TextField source="reason" />
-        <CoinsField source="amount" />
-        <MemberField source="user" label="Member" />
-        <MemberField source="counterparty" label="Counterparty" />
-      </Datagrid>
+      <Datagrid bulkActionButtons={false}>{transactionColumns}</Datagrid>
     </ReferenceManyField>
   );
 }
