@@ -1,5 +1,5 @@
 begin;
-select plan(162);
+select plan(163);
 \ir ../lib/helpers.psql
 -- Middleman trades (issue 13, seed 004): every transition and refusal (refusals change nothing), exact matching
 -- (wrong payer, an amount off by 0.01, unlinked IGN, replay, listener + webhook double delivery), verification amount
@@ -89,6 +89,8 @@ select is((pg_temp.t((select id from ids where name = 't1'))).status, 'open', 'S
 select is((pg_temp.t((select id from ids where name = 't1'))).short_id, 'mm-' || (select id from ids where name = 't1'), '... named mm-<id>');
 select is((pg_temp.as_member('sam', $$select id from app_public.mm_open_trade('start-1')$$) -> 0 ->> 'id')::bigint,
   (select id from ids where name = 't1'), 'a double click (same interaction id) returns the same trade');
+select is((pg_temp.as_member('sam', $$select id from app_public.mm_open_trade('start-1b')$$) -> 0 ->> 'id')::bigint,
+  (select id from ids where name = 't1'), 'another click while the ticket is still open returns it too');
 select is((select count(*) from app_public.mm_trades), 1::bigint, '... and opens one ticket');
 select is((select kind from app_public.mm_events where trade_id = (select id from ids where name = 't1')), 'opened', 'the trail starts with opened');
 
@@ -389,8 +391,15 @@ select is_empty('select * from app_public.verify_ledger()', 'verify_ledger: clea
 -- Limits -------------------------------------------------------------------------------------------------------------------
 -- sam is party to t9 (live). Two more live trades reach the limit of 3 (the hourly limit raised for this part).
 update app_public.guild_settings set mm_hourly_limit = 100 where guild_id = pg_temp.g();
-select pg_temp.as_member('sam', $$select 1 from app_public.mm_open_trade('start-10')$$);
-select pg_temp.as_member('sam', $$select 1 from app_public.mm_open_trade('start-11')$$);
+do $$
+declare k text; v bigint;
+begin
+  foreach k in array array['start-10', 'start-11'] loop
+    v := (pg_temp.as_member('sam', format('select id from app_public.mm_open_trade(%L)', k)) -> 0 ->> 'id')::bigint;
+    perform pg_temp.as_member('sam', format('select 1 from app_public.mm_set_counterparty(%s, %s)', v, pg_temp.d('neo')));
+    perform pg_temp.as_member('sam', format('select 1 from app_public.mm_submit_form(%s, %L, null, %L, 1000, %L)', v, 'seller', 'NeoAlt' || right(k, 2), ''));
+  end loop;
+end $$;
 insert into ids select 't13', (pg_temp.as_member('xan', $$select id from app_public.mm_open_trade('start-13')$$) -> 0 ->> 'id')::bigint;
 select pg_temp.snap('limits');
 select is(pg_temp.err_member('sam', $$select app_public.mm_open_trade('start-12')$$), 'MM005', 'a 4th live trade: MM005 too_many_live_trades');
