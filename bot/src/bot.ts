@@ -33,6 +33,10 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_feed_entry(uuid)",
   "app_hidden.discord_listing(uuid)",
   "app_hidden.discord_digest(bigint, date)",
+  "app_hidden.mm_ticket(bigint)",
+  "app_hidden.mm_public(bigint)",
+  "app_hidden.mm_record_ticket(bigint, bigint, bigint)",
+  "app_hidden.mm_store_transcript(bigint, text)",
 ] as const;
 
 /** Options of {@link startBot}. */

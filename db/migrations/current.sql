@@ -51,7 +51,6 @@ grant update (mm_fee_bps, mm_verification_min, mm_verification_max, mm_sale_min,
 create table app_public.mm_discord (
   guild_id bigint primary key references app_public.guilds on delete cascade,
   public_channel_id bigint check (public_channel_id > 0),
-  public_message_id bigint check (public_message_id > 0),
   log_channel_id bigint check (log_channel_id > 0),
   staff_channel_id bigint check (staff_channel_id > 0),
   support_role_id bigint check (support_role_id > 0),
@@ -277,4 +276,4 @@ create trigger _500_discord after insert on app_public.mm_events
   for each row execute function app_private.tg_mm_events__discord();
 alter table app_public.discord_messages drop constraint if exists discord_messages_subject_type_check;
 alter table app_public.discord_messages add constraint discord_messages_subject_type_check
-  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'mm_public', 'mm_log'));
+  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'mm_public', 'mm_log', 'mm_dispute'));

@@ -3,3 +3,4 @@ export * from "./db.ts";
 export * from "./errors.ts";
 export * from "./logger.ts";
 export * from "./process.ts";
+export * from "./mcd.ts";
