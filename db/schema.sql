@@ -1403,6 +1403,222 @@ ALTER FUNCTION app_hidden.mm_expire_trades(p_at timestamp with time zone) OWNER 
 COMMENT ON FUNCTION app_hidden.mm_expire_trades(p_at timestamp with time zone) IS 'The mm__expire cron body (coins_worker, every minute): an open trade or one awaiting verification past mm_verify_timeout_s (2 h) since it opened / its amounts were drawn -> expired; awaiting the deposit past mm_deposit_timeout_s (24 h) since both verified -> expired; verification payments returned (mm_end_trade). In escrow without confirmation for mm_confirm_remind_s (48 h): a reminder event (ticket post and staff ping), repeated every period, never an automatic release. Re-checks each trade under its lock; returns how many it changed. Errors: none (a trade that cannot be closed is skipped with a warning). Source: issue 13 "Timeouts".';
 
 --
+-- Name: mm_public(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_public(p_guild_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    'guild_id', p_guild_id::text,
+    'discord', app_private.mm_discord_json(d),
+    'bot_ign', s.mm_bot_ign,
+    'fee_bps', s.mm_fee_bps,
+    'verification_min', s.mm_verification_min,
+    'verification_max', s.mm_verification_max,
+    'live', (select count(*) from app_public.mm_trades t where t.guild_id = p_guild_id and t.closed_at is null),
+    'completed', (select count(*) from app_public.mm_trades t where t.guild_id = p_guild_id and t.status = 'completed'),
+    -- No private details in public: the trade's name, its state and when it changed.
+    'latest', coalesce((select jsonb_agg(jsonb_build_object('short_id', x.short_id, 'status', x.status, 'updated_at', x.updated_at,
+                                                            'channel_id', x.channel_id::text) order by x.updated_at desc, x.id desc)
+                          from (select t.* from app_public.mm_trades t where t.guild_id = p_guild_id
+                                 order by t.updated_at desc, t.id desc limit 5) x), '[]'))
+    from app_public.guild_settings s join app_public.mm_discord d on d.guild_id = s.guild_id
+   where s.guild_id = p_guild_id;
+$$;
+
+ALTER FUNCTION app_hidden.mm_public(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_public(p_guild_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_public(p_guild_id bigint) IS 'What the public "Middleman / Escrow — Donut SMP" embed shows: fee, bot IGN, verification range, counts and the five latest trades'' states (no private details). Null without a middleman public channel. Errors: none. Source: seed 004 "Public UI", issue 13.';
+
+--
+-- Name: mm_trades; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.mm_trades (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    short_id text GENERATED ALWAYS AS (('mm-'::text || (id)::text)) STORED,
+    status app_public.mm_status DEFAULT 'open'::app_public.mm_status NOT NULL,
+    starter_id bigint NOT NULL,
+    counterparty_id bigint,
+    seller_id bigint,
+    buyer_id bigint,
+    seller_ign text,
+    buyer_ign text,
+    sale_amount bigint,
+    fee_bps integer,
+    fee_amount bigint,
+    seller_payout bigint,
+    notes text DEFAULT ''::text NOT NULL,
+    seller_verify_amount bigint,
+    buyer_verify_amount bigint,
+    seller_verified_at timestamp with time zone,
+    buyer_verified_at timestamp with time zone,
+    seller_verify_payment_id bigint,
+    buyer_verify_payment_id bigint,
+    seller_verify_hold_id bigint,
+    buyer_verify_hold_id bigint,
+    deposit_payment_id bigint,
+    deposit_hold_id bigint,
+    deposit_amount bigint DEFAULT 0 NOT NULL,
+    deposited_at timestamp with time zone,
+    amounts_drawn_at timestamp with time zone,
+    verified_at timestamp with time zone,
+    frozen_at timestamp with time zone,
+    frozen_by bigint,
+    disputed_at timestamp with time zone,
+    seller_flagged_at timestamp with time zone,
+    buyer_flagged_at timestamp with time zone,
+    reminded_at timestamp with time zone,
+    outcome jsonb,
+    closed_at timestamp with time zone,
+    channel_id bigint,
+    ticket_message_id bigint,
+    staff_thread_id bigint,
+    transcript text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mm_trades_buyer_ign_check CHECK ((buyer_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
+    CONSTRAINT mm_trades_buyer_verify_amount_check CHECK ((buyer_verify_amount > 0)),
+    CONSTRAINT mm_trades_channel_id_check CHECK ((channel_id > 0)),
+    CONSTRAINT mm_trades_check CHECK ((counterparty_id IS DISTINCT FROM starter_id)),
+    CONSTRAINT mm_trades_check1 CHECK (((seller_id IS DISTINCT FROM buyer_id) OR (seller_id IS NULL))),
+    CONSTRAINT mm_trades_check2 CHECK (((seller_ign IS NULL) OR (buyer_ign IS NULL) OR (lower(seller_ign) <> lower(buyer_ign)))),
+    CONSTRAINT mm_trades_check3 CHECK ((((status = 'open'::app_public.mm_status) OR ((status = ANY (ARRAY['cancelled'::app_public.mm_status, 'expired'::app_public.mm_status])) AND (amounts_drawn_at IS NULL))) = (amounts_drawn_at IS NULL))),
+    CONSTRAINT mm_trades_check4 CHECK (((amounts_drawn_at IS NULL) OR ((seller_id IS NOT NULL) AND (buyer_id IS NOT NULL) AND (seller_ign IS NOT NULL) AND (buyer_ign IS NOT NULL) AND (sale_amount IS NOT NULL) AND ((fee_amount + seller_payout) = sale_amount) AND (seller_verify_amount IS NOT NULL) AND (buyer_verify_amount IS NOT NULL) AND (seller_verify_amount <> buyer_verify_amount)))),
+    CONSTRAINT mm_trades_check5 CHECK (((status = ANY (ARRAY['completed'::app_public.mm_status, 'cancelled'::app_public.mm_status, 'expired'::app_public.mm_status, 'adjudicated'::app_public.mm_status])) = (closed_at IS NOT NULL))),
+    CONSTRAINT mm_trades_check6 CHECK (((deposit_hold_id IS NULL) = (deposited_at IS NULL))),
+    CONSTRAINT mm_trades_deposit_amount_check CHECK ((deposit_amount >= 0)),
+    CONSTRAINT mm_trades_fee_amount_check CHECK ((fee_amount >= 0)),
+    CONSTRAINT mm_trades_fee_bps_check CHECK (((fee_bps >= 0) AND (fee_bps <= 5000))),
+    CONSTRAINT mm_trades_notes_check CHECK ((length(notes) <= 1000)),
+    CONSTRAINT mm_trades_outcome_check CHECK (((outcome IS NULL) OR (jsonb_typeof(outcome) = 'object'::text))),
+    CONSTRAINT mm_trades_sale_amount_check CHECK ((sale_amount > 0)),
+    CONSTRAINT mm_trades_seller_ign_check CHECK ((seller_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
+    CONSTRAINT mm_trades_seller_payout_check CHECK ((seller_payout >= 0)),
+    CONSTRAINT mm_trades_seller_verify_amount_check CHECK ((seller_verify_amount > 0)),
+    CONSTRAINT mm_trades_staff_thread_id_check CHECK ((staff_thread_id > 0)),
+    CONSTRAINT mm_trades_ticket_message_id_check CHECK ((ticket_message_id > 0))
+);
+
+ALTER TABLE app_public.mm_trades OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE mm_trades; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.mm_trades IS '@behavior -insert -update -delete
+Middleman trades (seed 004): who buys and sells (members and IGNs), the sale in MCD cents, the fee (fee_bps of the sale, rounded half up to the cent) and the seller''s payout, the two verification amounts and when each was paid, the deposit''s hold, the dispute and its outcome. Every change is made by one app_private.mm_* transition and leaves an mm_events row.';
+
+--
+-- Name: COLUMN mm_trades.outcome; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.mm_trades.outcome IS 'Adjudication: {decision: buyer|seller|split, buyer_amount, seller_amount, fee, reason, by}.';
+
+--
+-- Name: mm_record_ticket(bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint) RETURNS app_public.mm_trades
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  update app_public.mm_trades t
+     set channel_id = coalesce(p_channel_id, t.channel_id), ticket_message_id = coalesce(p_message_id, t.ticket_message_id)
+   where t.id = p_trade_id
+  returning t.*;
+$$;
+
+ALTER FUNCTION app_hidden.mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint) IS 'discord__mm_ticket stores the private channel it created for a trade and the welcome message it posted (null keeps the stored value), so retries edit instead of creating again. Errors: none. Source: issue 13.';
+
+--
+-- Name: mm_store_transcript(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.mm_trades;
+begin
+  select * into v from app_public.mm_trades where id = p_trade_id for update;
+  if v.id is null or v.closed_at is null or v.transcript is not null then
+    return false;
+  end if;
+  update app_public.mm_trades set transcript = left(p_transcript, 200000) where id = v.id returning * into v;
+  perform app_private.mm_event(v, 'transcript_stored', 'system', null, jsonb_build_object('chars', length(p_transcript)));
+  return true;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_store_transcript(p_trade_id bigint, p_transcript text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) IS 'discord__mm_log stores a closed ticket''s transcript (its messages and evidence, up to 200 000 characters) once; false when the trade is live, unknown or already has one. Errors: none. Source: issue 13 ("A transcript of the ticket is stored when it closes").';
+
+--
+-- Name: mm_ticket(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_ticket(p_trade_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    -- Snowflakes and ids as text: JSON numbers lose digits past 2^53 in JavaScript.
+    'trade', to_jsonb(t) - 'transcript' || jsonb_build_object('id', t.id::text, 'guild_id', t.guild_id::text,
+      'channel_id', t.channel_id::text, 'ticket_message_id', t.ticket_message_id::text,
+      'staff_thread_id', t.staff_thread_id::text, 'frozen_by', t.frozen_by::text),
+    'starter_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.starter_id),
+    'counterparty_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.counterparty_id),
+    'seller_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.seller_id),
+    'buyer_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.buyer_id),
+    'bot_ign', s.mm_bot_ign,
+    'fee_bps', s.mm_fee_bps,
+    'discord', app_private.mm_discord_json(d),
+    'reputation', jsonb_build_object(
+      'seller', (select to_jsonb(r) from app_private.mm_reputation_of(t.seller_id) r),
+      'buyer', (select to_jsonb(r) from app_private.mm_reputation_of(t.buyer_id) r)),
+    'events', coalesce((select jsonb_agg(to_jsonb(e) || jsonb_build_object('guild_id', e.guild_id::text,
+                                           'actor_discord_id', e.actor_discord_id::text) order by e.id) from app_public.mm_events e where e.trade_id = t.id), '[]'),
+    'payouts', coalesce((select jsonb_agg(jsonb_build_object('id', p.id, 'ign', p.ign, 'amount', p.amount, 'status', p.status) order by p.id)
+                           from app_public.minecraft_payouts p
+                          where p.id in (select (x ->> 'payout_id')::bigint from app_public.mm_events e,
+                                           jsonb_array_elements(case when e.detail ? 'payouts' then e.detail -> 'payouts'
+                                                                     else jsonb_build_array(e.detail) end) x
+                                          where e.trade_id = t.id and e.kind = 'payout_queued')), '[]'))
+    from app_public.mm_trades t
+    join app_public.guild_settings s on s.guild_id = t.guild_id
+    left join app_public.mm_discord d on d.guild_id = t.guild_id
+   where t.id = p_trade_id;
+$$;
+
+ALTER FUNCTION app_hidden.mm_ticket(p_trade_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_ticket(p_trade_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_ticket(p_trade_id bigint) IS 'Everything a middleman ticket shows (discord__mm_ticket, discord__mm_log, the panel): the trade, the parties'' Discord ids, the bot''s IGN and fee, the guild''s middleman places, both traders'' reputation, the whole trail with raw lines, and the payouts it queued. Null for an unknown trade. Errors: none. Source: issue 13 (Discord, "Trader reputation").';
+
+--
 -- Name: order_for_fulfilment(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -3825,92 +4041,6 @@ ALTER FUNCTION app_private.member_snapshot(p_user_id bigint) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.member_snapshot(p_user_id bigint) IS 'A member''s audit snapshot (before/after of admin_actions).';
 
 --
--- Name: mm_trades; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.mm_trades (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    short_id text GENERATED ALWAYS AS (('mm-'::text || (id)::text)) STORED,
-    status app_public.mm_status DEFAULT 'open'::app_public.mm_status NOT NULL,
-    starter_id bigint NOT NULL,
-    counterparty_id bigint,
-    seller_id bigint,
-    buyer_id bigint,
-    seller_ign text,
-    buyer_ign text,
-    sale_amount bigint,
-    fee_bps integer,
-    fee_amount bigint,
-    seller_payout bigint,
-    notes text DEFAULT ''::text NOT NULL,
-    seller_verify_amount bigint,
-    buyer_verify_amount bigint,
-    seller_verified_at timestamp with time zone,
-    buyer_verified_at timestamp with time zone,
-    seller_verify_payment_id bigint,
-    buyer_verify_payment_id bigint,
-    seller_verify_hold_id bigint,
-    buyer_verify_hold_id bigint,
-    deposit_payment_id bigint,
-    deposit_hold_id bigint,
-    deposit_amount bigint DEFAULT 0 NOT NULL,
-    deposited_at timestamp with time zone,
-    amounts_drawn_at timestamp with time zone,
-    verified_at timestamp with time zone,
-    frozen_at timestamp with time zone,
-    frozen_by bigint,
-    disputed_at timestamp with time zone,
-    seller_flagged_at timestamp with time zone,
-    buyer_flagged_at timestamp with time zone,
-    reminded_at timestamp with time zone,
-    outcome jsonb,
-    closed_at timestamp with time zone,
-    channel_id bigint,
-    ticket_message_id bigint,
-    staff_thread_id bigint,
-    transcript text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT mm_trades_buyer_ign_check CHECK ((buyer_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
-    CONSTRAINT mm_trades_buyer_verify_amount_check CHECK ((buyer_verify_amount > 0)),
-    CONSTRAINT mm_trades_channel_id_check CHECK ((channel_id > 0)),
-    CONSTRAINT mm_trades_check CHECK ((counterparty_id IS DISTINCT FROM starter_id)),
-    CONSTRAINT mm_trades_check1 CHECK (((seller_id IS DISTINCT FROM buyer_id) OR (seller_id IS NULL))),
-    CONSTRAINT mm_trades_check2 CHECK (((seller_ign IS NULL) OR (buyer_ign IS NULL) OR (lower(seller_ign) <> lower(buyer_ign)))),
-    CONSTRAINT mm_trades_check3 CHECK ((((status = 'open'::app_public.mm_status) OR ((status = ANY (ARRAY['cancelled'::app_public.mm_status, 'expired'::app_public.mm_status])) AND (amounts_drawn_at IS NULL))) = (amounts_drawn_at IS NULL))),
-    CONSTRAINT mm_trades_check4 CHECK (((amounts_drawn_at IS NULL) OR ((seller_id IS NOT NULL) AND (buyer_id IS NOT NULL) AND (seller_ign IS NOT NULL) AND (buyer_ign IS NOT NULL) AND (sale_amount IS NOT NULL) AND ((fee_amount + seller_payout) = sale_amount) AND (seller_verify_amount IS NOT NULL) AND (buyer_verify_amount IS NOT NULL) AND (seller_verify_amount <> buyer_verify_amount)))),
-    CONSTRAINT mm_trades_check5 CHECK (((status = ANY (ARRAY['completed'::app_public.mm_status, 'cancelled'::app_public.mm_status, 'expired'::app_public.mm_status, 'adjudicated'::app_public.mm_status])) = (closed_at IS NOT NULL))),
-    CONSTRAINT mm_trades_check6 CHECK (((deposit_hold_id IS NULL) = (deposited_at IS NULL))),
-    CONSTRAINT mm_trades_deposit_amount_check CHECK ((deposit_amount >= 0)),
-    CONSTRAINT mm_trades_fee_amount_check CHECK ((fee_amount >= 0)),
-    CONSTRAINT mm_trades_fee_bps_check CHECK (((fee_bps >= 0) AND (fee_bps <= 5000))),
-    CONSTRAINT mm_trades_notes_check CHECK ((length(notes) <= 1000)),
-    CONSTRAINT mm_trades_outcome_check CHECK (((outcome IS NULL) OR (jsonb_typeof(outcome) = 'object'::text))),
-    CONSTRAINT mm_trades_sale_amount_check CHECK ((sale_amount > 0)),
-    CONSTRAINT mm_trades_seller_ign_check CHECK ((seller_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
-    CONSTRAINT mm_trades_seller_payout_check CHECK ((seller_payout >= 0)),
-    CONSTRAINT mm_trades_seller_verify_amount_check CHECK ((seller_verify_amount > 0)),
-    CONSTRAINT mm_trades_staff_thread_id_check CHECK ((staff_thread_id > 0)),
-    CONSTRAINT mm_trades_ticket_message_id_check CHECK ((ticket_message_id > 0))
-);
-
-ALTER TABLE app_public.mm_trades OWNER TO guildbank_owner;
-
---
--- Name: TABLE mm_trades; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.mm_trades IS '@behavior -insert -update -delete
-Middleman trades (seed 004): who buys and sells (members and IGNs), the sale in MCD cents, the fee (fee_bps of the sale, rounded half up to the cent) and the seller''s payout, the two verification amounts and when each was paid, the deposit''s hold, the dispute and its outcome. Every change is made by one app_private.mm_* transition and leaves an mm_events row.';
-
---
--- Name: COLUMN mm_trades.outcome; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.mm_trades.outcome IS 'Adjudication: {decision: buyer|seller|split, buyer_amount, seller_amount, fee, reason, by}.';
-
---
 -- Name: mm_adjudicate_for(bigint, bigint, bigint, app_public.staff_role, text, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4159,6 +4289,60 @@ ALTER FUNCTION app_private.mm_confirm_delivery_for(p_guild_id bigint, p_trade_id
 --
 
 COMMENT ON FUNCTION app_private.mm_confirm_delivery_for(p_guild_id bigint, p_trade_id bigint, p_user_id bigint, p_at timestamp with time zone) IS 'Confirm Delivery: the buyer of a trade in escrow releases it: in_escrow -> completed. The deposit hold is settled: fee (fee_bps of the sale, half up) to the guild''s MCD fee account, sale - fee to the seller''s MCD wallet, then a /pay of that payout to the seller''s IGN (minecraft_payouts, exactly once); verification payments are returned. Errors: MM001, MM002 illegal_transition, MM003 not_a_party, MM012 buyer_only (the seller cannot release). Source: seed 004 "Completion flow", issue 13 "Money".';
+
+--
+-- Name: mm_discord; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.mm_discord (
+    guild_id bigint NOT NULL,
+    public_channel_id bigint,
+    log_channel_id bigint,
+    staff_channel_id bigint,
+    support_role_id bigint,
+    ticket_category_id bigint,
+    use_threads boolean DEFAULT false NOT NULL,
+    archive_delay_s integer DEFAULT 3600 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mm_discord_archive_delay_s_check CHECK (((archive_delay_s >= 0) AND (archive_delay_s <= 604800))),
+    CONSTRAINT mm_discord_log_channel_id_check CHECK ((log_channel_id > 0)),
+    CONSTRAINT mm_discord_public_channel_id_check CHECK ((public_channel_id > 0)),
+    CONSTRAINT mm_discord_staff_channel_id_check CHECK ((staff_channel_id > 0)),
+    CONSTRAINT mm_discord_support_role_id_check CHECK ((support_role_id > 0)),
+    CONSTRAINT mm_discord_ticket_category_id_check CHECK ((ticket_category_id > 0))
+);
+
+ALTER TABLE app_public.mm_discord OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE mm_discord; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.mm_discord IS '@behavior -insert -update -delete
+The middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, tickets as channels or private threads, and how long a closed ticket stays before it is archived.';
+
+--
+-- Name: mm_discord_json(app_public.mm_discord); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mm_discord_json(p app_public.mm_discord) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  -- Snowflakes as text: JSON numbers lose digits past 2^53 in JavaScript.
+  select case when p.guild_id is not null then jsonb_build_object('guild_id', p.guild_id::text,
+    'public_channel_id', p.public_channel_id::text, 'log_channel_id', p.log_channel_id::text,
+    'staff_channel_id', p.staff_channel_id::text, 'support_role_id', p.support_role_id::text,
+    'ticket_category_id', p.ticket_category_id::text, 'use_threads', p.use_threads, 'archive_delay_s', p.archive_delay_s) end;
+$$;
+
+ALTER FUNCTION app_private.mm_discord_json(p app_public.mm_discord) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_discord_json(p app_public.mm_discord); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mm_discord_json(p app_public.mm_discord) IS 'A guild''s middleman places as JSON for the bot, every snowflake as text (null without a row). Errors: none. Source: issue 13.';
 
 --
 -- Name: mm_draw_amount(bigint, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4556,6 +4740,11 @@ begin
   if v_user.frozen then
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
+  -- A second Start Middleman while the member's last ticket is still open (no form yet) returns that ticket.
+  select * into v from app_public.mm_trades t where t.starter_id = p_user_id and t.status = 'open' order by t.id desc limit 1;
+  if v.id is not null then
+    return v;
+  end if;
   select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
   select count(*) into v_live from app_public.mm_trades t
    where t.guild_id = v_user.guild_id and t.closed_at is null
@@ -4583,7 +4772,7 @@ ALTER FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp wi
 -- Name: FUNCTION mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone) IS 'Start Middleman: opens a trade (status open) started by the member, at an explicit time. Limits (guild_settings): at most mm_live_limit (3) live trades per member as any party, at most mm_hourly_limit (5) started per rolling hour. Errors: MB001, FZ001 account_frozen, MM005 too_many_live_trades, MM006 trade_rate_limited. Source: seed 004 "Start flow", "Rate-limit trade creation per user"; issue 13 "Limits in SQL".';
+COMMENT ON FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone) IS 'Start Middleman: opens a trade (status open) started by the member, at an explicit time; while the member''s last ticket is still open (no form submitted) that ticket is returned instead (a double click opens one ticket). Limits (guild_settings): at most mm_live_limit (3) live trades per member as any party, at most mm_hourly_limit (5) started per rolling hour. Errors: MB001, FZ001 account_frozen, MM005 too_many_live_trades, MM006 trade_rate_limited. Source: seed 004 "Start flow", "Rate-limit trade creation per user"; issue 13 "Limits in SQL".';
 
 --
 -- Name: mm_party(app_public.mm_trades, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4605,6 +4794,32 @@ ALTER FUNCTION app_private.mm_party(p_trade app_public.mm_trades, p_user_id bigi
 --
 
 COMMENT ON FUNCTION app_private.mm_party(p_trade app_public.mm_trades, p_user_id bigint) IS 'Which party of the trade a member is: seller, buyer (once the form named them), starter or counterparty; null for a stranger. Errors: none. Source: issue 13 ("a stranger clicking buttons in someone else''s ticket").';
+
+--
+-- Name: mm_reputation_of(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mm_reputation_of(p_user_id bigint) RETURNS app_public.mm_reputation
+    LANGUAGE sql STABLE
+    AS $$
+  select u.discord_id,
+         count(t.id) filter (where t.status = 'completed')::integer,
+         coalesce(sum(t.sale_amount) filter (where t.status = 'completed'), 0)::bigint,
+         count(t.id) filter (where t.disputed_at is not null)::integer,
+         count(t.id) filter (where t.status = 'adjudicated')::integer
+    from app_public.users u
+    left join app_public.mm_trades t on u.id in (t.seller_id, t.buyer_id)
+   where u.id = p_user_id
+   group by u.discord_id;
+$$;
+
+ALTER FUNCTION app_private.mm_reputation_of(p_user_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_reputation_of(p_user_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mm_reputation_of(p_user_id bigint) IS 'A member''s middleman record: completed trades and their volume (MCD cents), disputed and adjudicated trades. Used by mm_reputation and the ticket. Errors: none. Source: issue 13 "Trader reputation".';
 
 --
 -- Name: mm_link_requests; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -6094,6 +6309,49 @@ ALTER FUNCTION app_private.tg_minecraft_payouts__queue() OWNER TO guildbank_owne
 COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), retried with backoff while the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again.';
 
 --
+-- Name: tg_mm_events__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_mm_events__discord() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- Only guilds whose middleman lives in Discord (an mm_discord row with a public channel) queue anything.
+  if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
+    return null;
+  end if;
+  -- The ticket (created on first run, then its embed edited in place): one waiting job per trade, so a burst of
+  -- payments becomes one edit of the latest state. The guild's queue runs its jobs one at a time: a job still
+  -- editing with an older state can never finish after the job that renders the newer one.
+  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id),
+    queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_ticket:' || new.trade_id, max_attempts := 10);
+  if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
+                  'frozen', 'adjudicated') then
+    perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
+      queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_public:' || new.guild_id, max_attempts := 10);
+  end if;
+  if new.kind in ('completed', 'adjudicated', 'cancelled', 'expired') then
+    perform graphile_worker.add_job('discord__mm_log', json_build_object('trade_id', new.trade_id),
+      queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_log:' || new.trade_id, max_attempts := 10);
+    -- The ticket becomes read-only for the parties after the guild's archive delay.
+    perform graphile_worker.add_job('discord__mm_archive', json_build_object('trade_id', new.trade_id),
+      run_at := now() + make_interval(secs => (select d.archive_delay_s from app_public.mm_discord d where d.guild_id = new.guild_id)),
+      job_key := 'discord__mm_archive:' || new.trade_id, max_attempts := 10);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_mm_events__discord() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_mm_events__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, coalesced per trade, in the guild''s discord queue so edits never overtake each other); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
+
+--
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7125,15 +7383,8 @@ CREATE FUNCTION app_public.mm_reputation(discord_id bigint) RETURNS app_public.m
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  select u.discord_id,
-         count(*) filter (where t.status = 'completed')::integer,
-         coalesce(sum(t.sale_amount) filter (where t.status = 'completed'), 0)::bigint,
-         count(*) filter (where t.disputed_at is not null)::integer,
-         count(*) filter (where t.status = 'adjudicated')::integer
-    from app_public.users u
-    left join app_public.mm_trades t on u.id in (t.seller_id, t.buyer_id)
-   where u.guild_id = app_public.current_guild_id() and u.discord_id = mm_reputation.discord_id
-   group by u.discord_id;
+  select r.* from app_public.users u, app_private.mm_reputation_of(u.id) r
+   where u.guild_id = app_public.current_guild_id() and u.discord_id = mm_reputation.discord_id;
 $$;
 
 ALTER FUNCTION app_public.mm_reputation(discord_id bigint) OWNER TO guildbank_owner;
@@ -7220,40 +7471,6 @@ ALTER FUNCTION app_public.mm_set_counterparty(trade_id bigint, counterparty_disc
 COMMENT ON FUNCTION app_public.mm_set_counterparty(trade_id bigint, counterparty_discord_id bigint) IS 'The calling member (the trade''s starter) tags their counterparty. Rules and errors: app_private.mm_set_counterparty_for; AU001, MB001. Source: seed 004, issue 13.';
 
 --
--- Name: mm_discord; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.mm_discord (
-    guild_id bigint NOT NULL,
-    public_channel_id bigint,
-    public_message_id bigint,
-    log_channel_id bigint,
-    staff_channel_id bigint,
-    support_role_id bigint,
-    ticket_category_id bigint,
-    use_threads boolean DEFAULT false NOT NULL,
-    archive_delay_s integer DEFAULT 3600 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT mm_discord_archive_delay_s_check CHECK (((archive_delay_s >= 0) AND (archive_delay_s <= 604800))),
-    CONSTRAINT mm_discord_log_channel_id_check CHECK ((log_channel_id > 0)),
-    CONSTRAINT mm_discord_public_channel_id_check CHECK ((public_channel_id > 0)),
-    CONSTRAINT mm_discord_public_message_id_check CHECK ((public_message_id > 0)),
-    CONSTRAINT mm_discord_staff_channel_id_check CHECK ((staff_channel_id > 0)),
-    CONSTRAINT mm_discord_support_role_id_check CHECK ((support_role_id > 0)),
-    CONSTRAINT mm_discord_ticket_category_id_check CHECK ((ticket_category_id > 0))
-);
-
-ALTER TABLE app_public.mm_discord OWNER TO guildbank_owner;
-
---
--- Name: TABLE mm_discord; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.mm_discord IS '@behavior -insert -update -delete
-The middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, tickets as channels or private threads, and how long a closed ticket stays before it is archived.';
-
---
 -- Name: mm_set_discord(text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7281,9 +7498,6 @@ begin
   select to_jsonb(d) into v_before from app_public.mm_discord d where d.guild_id = app_public.current_guild_id() for update;
   update app_public.mm_discord d
      set public_channel_id = case when setting = 'public_channel' then value else d.public_channel_id end,
-         -- A new public channel needs a new persistent message.
-         public_message_id = case when setting = 'public_channel' and value is distinct from d.public_channel_id
-                                  then null else d.public_message_id end,
          log_channel_id = case when setting = 'log_channel' then value else d.log_channel_id end,
          staff_channel_id = case when setting = 'staff_channel' then value else d.staff_channel_id end,
          support_role_id = case when setting = 'support_role' then value else d.support_role_id end,
@@ -7292,6 +7506,11 @@ begin
          archive_delay_s = case when setting = 'archive_delay_s' then value::integer else d.archive_delay_s end
    where d.guild_id = app_public.current_guild_id()
   returning * into v;
+  -- The public embed (re)appears in the public channel.
+  if v.public_channel_id is not null then
+    perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', v.guild_id::text),
+      queue_name := 'discord:' || v.guild_id, job_key := 'discord__mm_public:' || v.guild_id, max_attempts := 10);
+  end if;
   insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
     values (v.guild_id, app_public.current_discord_id(), v_role, 'mm_set_discord', 'mm_discord', setting,
       v_before, to_jsonb(v), reason);
@@ -7305,7 +7524,7 @@ ALTER FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text
 -- Name: FUNCTION mm_set_discord(setting text, value bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) IS '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, ticket category, tickets as private threads 0/1, archive delay in seconds): ADMIN and above set one middleman place of their guild; audited. Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
+COMMENT ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) IS '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, ticket category, tickets as private threads 0/1, archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; the public embed is (re)posted (discord__mm_public). Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
 
 --
 -- Name: mm_submit_form(bigint, text, text, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8334,7 +8553,7 @@ CREATE TABLE app_public.discord_messages (
     CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
     CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
     CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
-    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text])))
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'mm_public'::text, 'mm_log'::text, 'mm_dispute'::text])))
 );
 
 ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;
@@ -9934,6 +10153,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.staff_role_
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: mm_events _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_discord AFTER INSERT ON app_public.mm_events FOR EACH ROW EXECUTE FUNCTION app_private.tg_mm_events__discord();
+
+--
 -- Name: ops_alerts _500_notify_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11438,6 +11663,41 @@ REVOKE ALL ON FUNCTION app_hidden.mm_expire_trades(p_at timestamp with time zone
 GRANT ALL ON FUNCTION app_hidden.mm_expire_trades(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION mm_public(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_public(p_guild_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_public(p_guild_id bigint) TO coins_worker;
+
+--
+-- Name: TABLE mm_trades; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.mm_trades TO coins_player;
+GRANT SELECT ON TABLE app_public.mm_trades TO coins_staff;
+
+--
+-- Name: FUNCTION mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_record_ticket(p_trade_id bigint, p_channel_id bigint, p_message_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION mm_store_transcript(p_trade_id bigint, p_transcript text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) TO coins_worker;
+
+--
+-- Name: FUNCTION mm_ticket(p_trade_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_ticket(p_trade_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_ticket(p_trade_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION order_for_fulfilment(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11856,13 +12116,6 @@ REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_p
 REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC;
 
 --
--- Name: TABLE mm_trades; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.mm_trades TO coins_player;
-GRANT SELECT ON TABLE app_public.mm_trades TO coins_staff;
-
---
 -- Name: FUNCTION mm_adjudicate_for(p_guild_id bigint, p_trade_id bigint, p_actor_discord_id bigint, p_actor_role app_public.staff_role, p_decision text, p_buyer_amount bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11885,6 +12138,18 @@ REVOKE ALL ON FUNCTION app_private.mm_claim_unmatched(p_guild_id bigint, p_user_
 --
 
 REVOKE ALL ON FUNCTION app_private.mm_confirm_delivery_for(p_guild_id bigint, p_trade_id bigint, p_user_id bigint, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE mm_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.mm_discord TO coins_staff;
+
+--
+-- Name: FUNCTION mm_discord_json(p app_public.mm_discord); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mm_discord_json(p app_public.mm_discord) FROM PUBLIC;
 
 --
 -- Name: FUNCTION mm_draw_amount(p_min bigint, p_max bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11952,6 +12217,12 @@ REVOKE ALL ON FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at time
 --
 
 REVOKE ALL ON FUNCTION app_private.mm_party(p_trade app_public.mm_trades, p_user_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION mm_reputation_of(p_user_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mm_reputation_of(p_user_id bigint) FROM PUBLIC;
 
 --
 -- Name: TABLE mm_link_requests; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12174,6 +12445,12 @@ REVOKE ALL ON FUNCTION app_private.tg_listings__discord_shop() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_minecraft_payouts__queue() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_mm_events__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_mm_events__discord() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_ops_alerts__notify(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12473,12 +12750,6 @@ GRANT ALL ON FUNCTION app_public.mm_request_link() TO coins_player;
 
 REVOKE ALL ON FUNCTION app_public.mm_set_counterparty(trade_id bigint, counterparty_discord_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.mm_set_counterparty(trade_id bigint, counterparty_discord_id bigint) TO coins_player;
-
---
--- Name: TABLE mm_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.mm_discord TO coins_staff;
 
 --
 -- Name: FUNCTION mm_set_discord(setting text, value bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner

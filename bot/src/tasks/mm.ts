@@ -121,7 +121,7 @@ export async function syncTicket(pool: pg.Pool, rest: REST, tradeId: string | nu
   }
   const disputed = view.events.some((e) => e.kind === "disputed" || e.kind === "frozen");
   if (disputed) {
-    if (t.status === "dispute_open") await rest.put(Routes.channelPin(channelId, messageId));
+    if (t.status === "dispute_open") await rest.put(Routes.channelMessagesPin(channelId, messageId), { reason: "Marked as scammed" });
     const staffChannel = view.discord?.staff_channel_id;
     if (staffChannel) {
       await upsertMessage(pool, rest, { guildId: String(t.guild_id), type: "mm_dispute", id: String(t.id), channelId: String(staffChannel) }, json(disputeMessage(view)));
