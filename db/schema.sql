@@ -1342,6 +1342,36 @@ ALTER FUNCTION app_hidden.ledger_health() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.ledger_health() IS 'For /metrics: unacknowledged ledger-violation alerts of the last 2 days, when ledger__verify last completed, and open critical alerts.';
 
 --
+-- Name: mm_check_recipient(text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_check_recipient(p_recipient_ign text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_bot text;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select s.mm_bot_ign into v_bot from app_public.guild_settings s where s.guild_id = app_public.current_guild_id();
+  if p_recipient_ign is null or v_bot is null or lower(p_recipient_ign) <> lower(v_bot) then
+    perform app_private.raise_error('PY006', 'payment_not_to_bot', jsonb_build_object('recipient', left(p_recipient_ign, 40),
+      'bot_ign', v_bot));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.mm_check_recipient(p_recipient_ign text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_check_recipient(p_recipient_ign text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_check_recipient(p_recipient_ign text) IS 'The plugin webhook states who was paid: only payments to the guild''s bot account (guild_settings.mm_bot_ign, Bunji_MC by default; case-insensitive) may be recorded. The listener only reads "paid you" lines, which are to the bot by construction. Errors: AU001, PY006 payment_not_to_bot. Source: issue 13 ("the recipient is the bot account"), seed 004 "recipient_mc equals Bunji_MC".';
+
+--
 -- Name: mm_expire_trades(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11654,6 +11684,13 @@ GRANT ALL ON FUNCTION app_hidden.leaderboard_schedules() TO coins_worker;
 
 REVOKE ALL ON FUNCTION app_hidden.ledger_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.ledger_health() TO coins_worker;
+
+--
+-- Name: FUNCTION mm_check_recipient(p_recipient_ign text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_check_recipient(p_recipient_ign text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_check_recipient(p_recipient_ign text) TO coins_listener;
 
 --
 -- Name: FUNCTION mm_expire_trades(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner

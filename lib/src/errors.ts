@@ -88,6 +88,7 @@ export const ERRORS = {
   MM011: { key: "ign_mismatch", message: "The Minecraft name {ign} cannot be used for this party ({why})." },
   MM012: { key: "buyer_only", message: "Only the buyer of trade {trade} can confirm delivery." },
   MM013: { key: "invalid_split", message: "A split gives the buyer more than 0 and less than the deposit ({deposit})." },
+  PY006: { key: "payment_not_to_bot", message: "That payment was not made to the bot's account ({bot_ign})." },
   VC001: { key: "voucher_not_found", message: "That voucher code does not exist." },
   VC002: { key: "voucher_already_redeemed", message: "That voucher was already redeemed." },
   VC003: { key: "voucher_expired", message: "That voucher has expired or its order was refunded." },

@@ -1,5 +1,5 @@
 --! Previous: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
---! Hash: sha1:690cfbda275be55d2dc1e1b4c77f0e732db417d5
+--! Hash: sha1:d124dbd07064b4ccb00b9bf0571bafa35d0e7ff0
 --! Message: Middleman trades (issue 13, seed 004): mm_trades state machine, mm_events trail, CSPRNG verification amounts unique by index, matching inside record_payment, MCD holds and fees, payouts by /pay, limits, expiry, link by tiny payment, verify_ledger coverage
 
 -- Issue 13 (seed 004): middleman (MM) escrow tickets for Minecraft trades, verified by exact in-game payments.
@@ -1722,6 +1722,30 @@ comment on function app_private.tg_mm_events__discord() is
   'transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 '
   '("All Discord side effects are discord__* jobs").';
 --! EndIncluded mm/tg_mm_events__discord.sql
+--! Included mm/mm_check_recipient.sql
+create or replace function app_hidden.mm_check_recipient(p_recipient_ign text) returns void
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_bot text;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select s.mm_bot_ign into v_bot from app_public.guild_settings s where s.guild_id = app_public.current_guild_id();
+  if p_recipient_ign is null or v_bot is null or lower(p_recipient_ign) <> lower(v_bot) then
+    perform app_private.raise_error('PY006', 'payment_not_to_bot', jsonb_build_object('recipient', left(p_recipient_ign, 40),
+      'bot_ign', v_bot));
+  end if;
+end;
+$$;
+
+comment on function app_hidden.mm_check_recipient(text) is
+  'The plugin webhook states who was paid: only payments to the guild''s bot account (guild_settings.mm_bot_ign, '
+  'Bunji_MC by default; case-insensitive) may be recorded. The listener only reads "paid you" lines, which are '
+  'to the bot by construction. Errors: AU001, PY006 payment_not_to_bot. Source: issue 13 ("the recipient is the bot '
+  'account"), seed 004 "recipient_mc equals Bunji_MC".';
+--! EndIncluded mm/mm_check_recipient.sql
 --! Included minecraft/link_ign.sql
 create or replace function app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text)
 returns app_public.minecraft_links
@@ -1992,6 +2016,8 @@ grant execute on function app_public.mm_freeze(bigint, text), app_public.mm_requ
   to coins_staff;
 grant execute on function app_hidden.mm_expire_trades(timestamptz), app_hidden.mm_ticket(bigint), app_hidden.mm_public(bigint),
   app_hidden.mm_record_ticket(bigint, bigint, bigint), app_hidden.mm_store_transcript(bigint, text) to coins_worker;
+
+grant execute on function app_hidden.mm_check_recipient(text) to coins_listener;
 
 -- Discord: the ticket, the public embed and the log are discord__* jobs queued by the trail; their messages are stored
 -- like the other posted messages.

@@ -1,5 +1,5 @@
 begin;
-select plan(163);
+select plan(170);
 \ir ../lib/helpers.psql
 -- Middleman trades (issue 13, seed 004): every transition and refusal (refusals change nothing), exact matching
 -- (wrong payer, an amount off by 0.01, unlinked IGN, replay, listener + webhook double delivery), verification amount
@@ -512,6 +512,22 @@ select ok((select count(distinct status) from app_public.mm_trades) >= 5, 'the r
 select is_empty('select * from app_public.verify_ledger()', 'verify_ledger: clean after 40 randomized trades (sums, escrow = live holds, no final trade holds)');
 select is((select count(*) from app_public.transfers h join app_public.mm_trades t on h.id in (t.deposit_hold_id, t.seller_verify_hold_id, t.buyer_verify_hold_id)
             where t.closed_at is not null and h.status = 'pending'), 0::bigint, 'no trade in a final state holds a pending transfer');
+
+-- The plugin webhook's recipient check, and the Discord jobs the trail queues -----------------------------------------
+select is(pg_temp.error_as('coins_listener', pg_temp.g(), null, null, $$select app_hidden.mm_check_recipient('bunji_mc')$$), null,
+  'a payment to the bot account (any case) passes the recipient check');
+select is(pg_temp.error_as('coins_listener', pg_temp.g(), null, null, $$select app_hidden.mm_check_recipient('Someone_Else')$$) ->> 'code', 'PY006',
+  'a payment to another account: PY006 payment_not_to_bot');
+select is((select count(*) from graphile_worker.jobs where task_identifier like 'discord__mm%'), 0::bigint,
+  'a guild without a middleman channel queues no Discord job');
+select is(pg_temp.as_staff('ADMIN', $$select public_channel_id::text from app_public.mm_set_discord('public_channel', 123456789012345678, 'setting up')$$) -> 0 ->> 'public_channel_id',
+  '123456789012345678', '/mm set-public-channel (ADMIN): saved and audited');
+select is(pg_temp.err_staff('SUPPORT', $$select app_public.mm_set_discord('log_channel', 1, 'x y z')$$), 'PD001', 'SUPPORT cannot configure the middleman');
+select is((select count(*) from graphile_worker.jobs where task_identifier = 'discord__mm_public' and queue_name = 'discord:' || pg_temp.g()), 1::bigint,
+  '... the public embed is queued in the guild''s discord queue');
+select pg_temp.as_member('bea', $$select 1 from app_public.mm_open_trade('start-discord')$$);
+select is((select count(*) from graphile_worker.jobs where task_identifier = 'discord__mm_ticket' and key like 'discord__mm_ticket:%'), 1::bigint,
+  'a new trade queues its ticket (one job per trade, coalesced by key)');
 
 -- verify_ledger notices a trade that disagrees with its holds
 update app_public.mm_trades set status = 'completed', closed_at = now() where id = (select id from ids where name = 't9');
