@@ -82,3 +82,14 @@ describe("the Middleman resource", () => {
     expect(one.data.outcome).toMatchObject({ decision: "buyer", buyer_amount: 20000 });
   });
 });
+
+describe("the dashboard's middleman figures", () => {
+  it("reads the open disputes and the MCD fee account as the dashboard asks", async () => {
+    await signInAs("AUDITOR");
+    const r = await gql<{ mmTrades: { totalCount: number }; accounts: { nodes: { balance: string }[] } }>(
+      `{ mmTrades(filter: { status: { equalTo: DISPUTE_OPEN } }) { totalCount } accounts(filter: { kind: { equalTo: FEES }, currency: { equalTo: "MCD" } }) { nodes { balance } } }`,
+    );
+    expect(r.mmTrades.totalCount).toBe(0);
+    expect(r.accounts.nodes.map((n) => n.balance)).toEqual([]);
+  });
+});
