@@ -5,6 +5,7 @@ import { STAFF_ROLES, decodeDbError, withClaims } from "@guildbank/lib";
 import type { ServerConfig } from "../config.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, openSession } from "./sessions.ts";
 import { cookieOptions } from "../http/cookies.ts";
+import { bodyParsers } from "../http/body.ts";
 
 const devLoginBody = z
   .object({
@@ -41,7 +42,8 @@ export function devLoginRouter(
   options: { csrfToken: (req: Request, res: Response) => string; home: string },
 ): Router {
   const router = express.Router();
-  router.use(express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" }));
+  // The login's own small body parsers, on its route only (never on /graphql or anything else).
+  const loginBody = bodyParsers([express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" })]);
 
   router.get("/auth/dev", async (req, res, next) => {
     try {
@@ -80,7 +82,7 @@ export function devLoginRouter(
     }
   });
 
-  router.post("/auth/dev/login", async (req, res, next) => {
+  router.post("/auth/dev/login", loginBody, async (req, res, next) => {
     const parsed = devLoginBody.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: "invalid_request", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
