@@ -3,9 +3,17 @@
  * bodies are read by the route that owns them (no 4 kB login parser on /graphql, a malformed body
  * is a 4xx), and an Idempotency-Key's request hash covers the exact request.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type RequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { clientFor, createGuild, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+import { idempotencyMiddleware } from "../src/http/idempotency.ts";
+import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+
+const GIVE = `mutation($to: BigInt!, $amount: BigInt!, $key: String!) {
+  give(input: { toDiscordId: $to, amount: $amount, idempotencyKey: $key }) { giveReceipt { txId amount balance } }
+}`;
 
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -68,5 +76,89 @@ describe("request bodies with the development login on", () => {
       expect(res.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
       expect(res.status, body.slice(0, 40)).toBeLessThan(500);
     }
+  });
+});
+
+describe("Idempotency-Key with the development login on", () => {
+  it("replays the same request, and refuses the same key with a different request (422) without moving coins", async () => {
+    const client = await clientFor(server, { guildId, discordId: members[0], kind: "player" });
+    const send = (variables: Record<string, string>, extra: Record<string, string> = {}) =>
+      client.fetch("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "http-give-1", ...extra },
+        body: JSON.stringify({ query: GIVE, variables }),
+      });
+    const first = await send({ to: members[1], amount: "10", key: "g1" });
+    const firstBody = await first.text();
+    expect(first.status).toBe(200);
+    expect(JSON.parse(firstBody).errors).toBeUndefined();
+    const afterFirst = await snapshot();
+    const replay = await send({ to: members[1], amount: "10", key: "g1" });
+    expect(replay.headers.get("idempotency-replayed"), `${replay.status} ${await replay.clone().text()}`).toBe("true");
+    expect(await replay.text()).toBe(firstBody);
+    for (const other of [{ to: members[1], amount: "11", key: "g1" }, { to: members[2], amount: "10", key: "g2" }]) {
+      const reused = await send(other);
+      expect(reused.status).toBe(422);
+      expect(reused.headers.get("idempotency-replayed")).toBeNull();
+      expect(((await reused.json()) as { error: string }).error).toBe("idempotency_key_reused");
+    }
+    expect(await snapshot()).toEqual(afterFirst);
+    expect(afterFirst.balances.slice(0, 2)).toEqual([990, 1010]);
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("refuses a read with another query under the same key (422)", async () => {
+    const client = await clientFor(server, { guildId, discordId: members[0], kind: "player" });
+    const query = "{ currentDiscordId }";
+    const json = await client.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "http-read-1" },
+      body: JSON.stringify({ query }),
+    });
+    expect(json.status, await json.clone().text()).toBe(200);
+    const other = await client.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": "http-read-1" },
+      body: JSON.stringify({ query: "{ currentGuildId }" }),
+    });
+    expect(other.status).toBe(422);
+  });
+
+  it("hashes the exact bytes whatever parsed the body before it, and never hashes a body it cannot see", async () => {
+    // A bare express app: a stand-in session, then a parser that ran before the middleware.
+    const session: RequestHandler = (req, _res, next) => {
+      (req as unknown as { session: unknown }).session = { guildId, discordId: members[2], kind: "player" };
+      next();
+    };
+    let runs = 0;
+    const serve = async (before: RequestHandler) => {
+      const app = express();
+      app.post("/w", session, before, idempotencyMiddleware(server.pool), (req, res) => {
+        runs++;
+        res.json({ run: runs, body: req.body });
+      });
+      app.use(((err, _req, res, _next) => res.status(500).json({ error: String(err) })) as express.ErrorRequestHandler);
+      const http = createServer(app);
+      await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+      return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/w`, close: () => new Promise((r) => http.close(r)) };
+    };
+    const post = (url: string, key: string, body: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": key }, body });
+
+    // A JSON parser that keeps the bytes (verify): the hash covers them.
+    const kept = await serve(express.json({ verify: (req, _res, buf) => void ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
+    const a = await post(kept.url, "unit-1", '{"amount":1}');
+    expect(a.status).toBe(200);
+    expect((await post(kept.url, "unit-1", '{"amount":1}')).headers.get("idempotency-replayed")).toBe("true");
+    expect((await post(kept.url, "unit-1", '{"amount":2}')).status).toBe(422);
+    expect(runs).toBe(1);
+    await kept.close();
+
+    // A JSON parser that kept nothing: refused as a server fault, and the handler never runs.
+    const lost = await serve(express.json());
+    const b = await post(lost.url, "unit-2", '{"amount":1}');
+    expect(b.status).toBe(500);
+    expect(runs).toBe(1);
+    await lost.close();
   });
 });
