@@ -12,6 +12,7 @@ import type { Request } from "express";
 import { claimsToSettings, decodeDbError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
+import { StrictBigIntPlugin } from "./graphql/bigint.ts";
 
 /** Finds a PostgreSQL error in a GraphQL error's cause chain. */
 function databaseErrorOf(error: GraphQLError): unknown {
@@ -163,7 +164,7 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
-    plugins: [Xid8CodecPlugin],
+    plugins: [Xid8CodecPlugin, StrictBigIntPlugin],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",
