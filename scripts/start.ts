@@ -111,6 +111,8 @@ const config = loadServerConfig({
   DATABASE_URL: authenticatorUrl,
   DEV_LOGIN: process.env.DEV_LOGIN ?? String(development),
   DEMO_GUILD_ID: start.DEMO_GUILD_ID,
+  // Without CSRF_SECRET the server keeps a generated one here, so sessions' tokens survive a restart.
+  GUILDBANK_DATA_DIR: start.GUILDBANK_DATA_DIR,
 });
 const serverLog = createLogger("server", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);

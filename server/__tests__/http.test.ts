@@ -3,13 +3,16 @@
  * bodies are read by the route that owns them (no 4 kB login parser on /graphql, a malformed body
  * is a 4xx), and an Idempotency-Key's request hash covers the exact request.
  */
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import express, { type RequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { idempotencyMiddleware } from "../src/http/idempotency.ts";
-import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+import { ApiClient, clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
 
 const GIVE = `mutation($to: BigInt!, $amount: BigInt!, $key: String!) {
   give(input: { toDiscordId: $to, amount: $amount, idempotencyKey: $key }) { giveReceipt { txId amount balance } }
@@ -160,5 +163,47 @@ describe("Idempotency-Key with the development login on", () => {
     expect(b.status).toBe(500);
     expect(runs).toBe(1);
     await lost.close();
+  });
+});
+
+describe("the CSRF secret across a restart", () => {
+  it("keeps a session's CSRF token valid after a restart: a write retried with its Idempotency-Key runs once", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "guildbank-csrf-"));
+    try {
+      const env = { DEV_LOGIN: "true", GUILDBANK_DATA_DIR: dataDir };
+      const first = await startTestServer(env);
+      const client = await clientFor(first, { guildId, discordId: members[2], kind: "player" });
+      await first.close();
+      expect((await stat(path.join(dataDir, "csrf-secret"))).mode & 0o777).toBe(0o600);
+
+      const second = await startTestServer(env);
+      try {
+        // The same browser (cookies, CSRF token) talking to the restarted server.
+        const retry = new ApiClient(second.url);
+        for (const [k, v] of client.cookies) retry.cookies.set(k, v);
+        retry.csrfToken = client.csrfToken;
+        const before = await snapshot();
+        const send = () =>
+          retry.fetch("/graphql", {
+            method: "POST",
+            headers: { "content-type": "application/json", "idempotency-key": "restart-give-1" },
+            body: JSON.stringify({ query: GIVE, variables: { to: members[0], amount: "7", key: "restart-1" } }),
+          });
+        const res = await send();
+        const body = await res.text();
+        expect(res.status, body).toBe(200);
+        expect(JSON.parse(body).errors).toBeUndefined();
+        const again = await send();
+        expect(again.headers.get("idempotency-replayed")).toBe("true");
+        const after = await snapshot();
+        expect(after.balances[2]).toBe(before.balances[2] - 7);
+        expect(after.balances[0]).toBe(before.balances[0] + 7);
+        expect(after.transfers).toBe(before.transfers + 1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
