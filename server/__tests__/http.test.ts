@@ -70,6 +70,19 @@ describe("request bodies with the development login on", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("answers a webhook body over its 16 kB limit with 413, not 500", async () => {
+    const hooks = await startTestServer({ REDEMPTION_WEBHOOK_SECRET: "s".repeat(32), MINECRAFT_PAYMENT_WEBHOOK_SECRET: "p".repeat(32) });
+    try {
+      for (const route of ["/webhooks/redeem", "/webhooks/minecraft/payment"]) {
+        const res = await fetch(`${hooks.url}${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pad: "x".repeat(20_000) }) });
+        expect(res.status, route).toBe(413);
+        expect(((await res.json()) as { error: string }).error).toBe("body_too_large");
+      }
+    } finally {
+      await hooks.close();
+    }
+  });
+
   it("answers a malformed development login with 400", async () => {
     for (const [type, body] of [
       ["application/json", '{"guildId": '],
