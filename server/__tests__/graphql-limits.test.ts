@@ -93,6 +93,16 @@ describe("query limits", () => {
     expect(ok.data!.users.nodes.length).toBeGreaterThan(0);
   });
 
+  it("checks a mutation's payload before the mutation runs: an oversized page in it refuses the whole operation, and nothing moves", async () => {
+    const before = await snapshot();
+    for (const payload of [`query { users(first: 1000) { totalCount } }`, `query { users(first: 100) { nodes { accounts(first: 100) { nodes { id kind balance } } } } }`]) {
+      const res = await alice.gql(`mutation { give(input: { toDiscordId: ${members[1]}, amount: 1, idempotencyKey: "payload-${payload.length}" }) { giveReceipt { amount } ${payload} } }`);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT" });
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("refuses an operation that could return more nodes than the limit (nested pages multiply)", async () => {
     // 100 users × 100 accounts × 3 fields: within depth, aliases and page size, but 30,000+ nodes.
     const res = await staff.gql(`{ users(first: 100) { nodes { accounts(first: 100) { nodes { id kind balance } } } } }`);

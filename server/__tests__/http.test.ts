@@ -180,6 +180,29 @@ describe("Idempotency-Key with the development login on", () => {
 });
 
 describe("the CSRF secret across a restart", () => {
+  it("without CSRF_SECRET or a data directory, a restarted server refuses the old token (403) and nothing moves", async () => {
+    const first = await startTestServer({ DEV_LOGIN: "true" });
+    const client = await clientFor(first, { guildId, discordId: members[2], kind: "player" });
+    await first.close();
+    const second = await startTestServer({ DEV_LOGIN: "true" });
+    try {
+      const retry = new ApiClient(second.url);
+      for (const [k, v] of client.cookies) retry.cookies.set(k, v);
+      retry.csrfToken = client.csrfToken;
+      const before = await snapshot();
+      const res = await retry.fetch("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "restart-refused-1" },
+        body: JSON.stringify({ query: GIVE, variables: { to: members[0], amount: "7", key: "restart-refused" } }),
+      });
+      expect(res.status).toBe(403);
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
+
   it("keeps a session's CSRF token valid after a restart: a write retried with its Idempotency-Key runs once", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "guildbank-csrf-"));
     try {
