@@ -23,7 +23,7 @@ const DOCUMENTED_URL = "http://127.0.0.1:3000";
  *
  * @throws if the section or its block is missing.
  */
-export async function readmeLoginCommands(): Promise<string> {
+async function readmeLoginCommands(): Promise<string> {
   const readme = await readFile(path.join(ROOT_DIR, "README.md"), "utf8");
   const section = readme.indexOf("**Logging in locally.**");
   if (section < 0) throw new Error('README.md has no "Logging in locally" section');
