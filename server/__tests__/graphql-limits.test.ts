@@ -110,6 +110,17 @@ describe("query limits", () => {
     expect(res.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT", key: "max_nodes", detail: { limit: DEFAULT_GRAPHQL_LIMITS.maxNodes } });
   });
 
+  it("counts a paginated field without first/last as a full page: nested unbounded lists are refused, a flat one is answered", async () => {
+    const nested = await staff.gql(`{ users { nodes { accounts { nodes { id kind balance } } } } }`);
+    expect(nested.data ?? null).toBeNull();
+    expect(nested.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT", key: "max_nodes" });
+    const fragment = await staff.gql(`fragment A on User { accounts { nodes { id kind balance } } } { users { nodes { ...A } } }`);
+    expect(fragment.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT", key: "max_nodes" });
+    const flat = await staff.gql(`{ users { nodes { discordId displayName walletBalance } } }`);
+    expect(flat.errors).toBeUndefined();
+    expect(flat.data!.users.nodes.length).toBeGreaterThan(0);
+  });
+
   it("refuses a query nested deeper than the depth limit", async () => {
     let selection = "id";
     for (let i = 0; i < 6; i++) selection = `user { accounts(first: 1) { nodes { ${selection} } } }`;

@@ -4,7 +4,12 @@ import {
   GraphQLError,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
   type DocumentNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -27,7 +32,8 @@ export interface GraphQLLimits {
   maxPageSize: number;
   /**
    * The most result nodes an operation may ask for: every field counts once per row it can appear
-   * in, a field's rows being its parents' times its own `first` / `last` (GitHub's node limit).
+   * in, a field's rows being its parents' times its own `first` / `last`, or `maxPageSize` for a
+   * paginated field asked for without either (GitHub's node limit).
    */
   maxNodes: number;
   /** Whether `__schema` / `__type` introspection is refused (production). */
@@ -96,9 +102,12 @@ function intArgument(value: ValueNode, variables: Record<string, unknown>): numb
 /**
  * Checks the limits that need the request's variables: every `first` / `last` is at most
  * `maxPageSize`, and the operation's estimated result nodes ({@link GraphQLLimits.maxNodes}) stay
- * within `maxNodes`. Fragments are expanded (each spread counted where it appears; a fragment
+ * within `maxNodes`. A paginated field (one that takes `first`) asked for without `first` or `last`
+ * counts as a full page of `maxPageSize` rows: nesting unbounded lists is refused as soon as it
+ * could exceed the limit. Fragments are expanded (each spread counted where it appears; a fragment
  * spread inside itself is invalid GraphQL and never reaches this point).
  *
+ * @param schema - the executable schema (to know which fields are paginated).
  * @param document - the validated document.
  * @param operationName - the operation to run (undefined: the only one).
  * @param variables - the request's variable values.
@@ -107,6 +116,7 @@ function intArgument(value: ValueNode, variables: Record<string, unknown>): numb
  *   or undefined when the operation is within the limits.
  */
 export function checkOperationCost(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
@@ -120,18 +130,20 @@ export function checkOperationCost(
     else if (d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) operation ??= d;
   }
   if (!operation) return undefined;
+  const root =
+    operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
   let nodes = 0;
   let refusal: GraphQLError | undefined;
-  const walk = (set: SelectionSetNode, rows: number): void => {
+  const walk = (set: SelectionSetNode, parent: GraphQLNamedType | null | undefined, rows: number): void => {
     for (const s of set.selections) {
       if (refusal) return;
       if (s.kind === Kind.FRAGMENT_SPREAD) {
         const f = fragments.get(s.name.value);
-        if (f) walk(f.selectionSet, rows);
+        if (f) walk(f.selectionSet, schema.getType(f.typeCondition.name.value), rows);
         continue;
       }
       if (s.kind === Kind.INLINE_FRAGMENT) {
-        walk(s.selectionSet, rows);
+        walk(s.selectionSet, s.typeCondition ? schema.getType(s.typeCondition.name.value) : parent, rows);
         continue;
       }
       nodes += rows;
@@ -141,7 +153,9 @@ export function checkOperationCost(
         });
         return;
       }
-      let pageRows = 1;
+      const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[s.name.value] : undefined;
+      const paginated = definition?.args.some((a) => a.name === "first") ?? false;
+      let pageRows: number | undefined;
       for (const arg of s.arguments ?? []) {
         if (arg.name.value !== "first" && arg.name.value !== "last") continue;
         const n = intArgument(arg.value, vars);
@@ -153,12 +167,13 @@ export function checkOperationCost(
           });
           return;
         }
-        pageRows = Math.max(pageRows, n);
+        pageRows = Math.max(pageRows ?? 0, n);
       }
-      if (s.selectionSet) walk(s.selectionSet, rows * pageRows);
+      pageRows ??= paginated ? limits.maxPageSize : 1;
+      if (s.selectionSet) walk(s.selectionSet, definition ? getNamedType(definition.type) : undefined, rows * Math.max(pageRows, 1));
     }
   };
-  walk(operation.selectionSet, 1);
+  walk(operation.selectionSet, root, 1);
   return refusal;
 }
 
@@ -185,8 +200,8 @@ export function makeGraphQLLimitsPlugin(limits: GraphQLLimits): GraphileConfig.P
     grafast: {
       middleware: {
         execute(next, event) {
-          const { document, operationName, variableValues } = event.args;
-          const refusal = checkOperationCost(document, operationName, variableValues as Record<string, unknown> | undefined, limits);
+          const { schema, document, operationName, variableValues } = event.args;
+          const refusal = checkOperationCost(schema, document, operationName, variableValues as Record<string, unknown> | undefined, limits);
           if (refusal) return { errors: [refusal] };
           return next();
         },
