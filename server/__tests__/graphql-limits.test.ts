@@ -132,7 +132,7 @@ describe("query limits", () => {
     expect(res.status).toBeLessThan(500);
     const body = (await res.json()) as { data?: unknown; errors: { message: string }[] };
     expect(body.data ?? null).toBeNull();
-    expect(body.errors[0].message).toMatch(/depth|deep/i);
+    expect(body.errors[0].message).toMatch(/exceeds operation depth limits: operation depth \d+ exceeds maximum of 10/);
   });
 
   it("refuses a batch (a JSON array of operations) with 400, and nothing moves", async () => {
@@ -140,6 +140,7 @@ describe("query limits", () => {
     const op = { query: `mutation { give(input: { toDiscordId: ${members[1]}, amount: 1, idempotencyKey: "batch-1" }) { giveReceipt { amount } } }` };
     const res = await alice.fetch("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([op, op, op]) });
     expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toBe("Invalid body; expected object");
     expect(await snapshot()).toEqual(before);
   });
 
