@@ -130,9 +130,10 @@ describe("query limits", () => {
       body: JSON.stringify({ query: `{ accounts(first: 1) { nodes { ${selection} } } }` }),
     });
     expect(res.status).toBeLessThan(500);
-    const body = (await res.json()) as { data?: unknown; errors: { message: string }[] };
+    const body = (await res.json()) as { data?: unknown; errors: { message: string; extensions?: unknown }[] };
     expect(body.data ?? null).toBeNull();
     expect(body.errors[0].message).toMatch(/exceeds operation depth limits: operation depth \d+ exceeds maximum of 10/);
+    expect(body.errors[0].extensions).toMatchObject({ code: "QUERY_LIMIT", key: "max_depth", detail: { limit: 10, listLimit: 3 } });
   });
 
   it("refuses a batch (a JSON array of operations) with 400, and nothing moves", async () => {
@@ -162,9 +163,10 @@ describe("in production", () => {
   it("refuses introspection (__schema, __type) but answers __typename, and serves no GraphiQL", async () => {
     for (const query of [`{ __schema { types { name } } }`, `{ __type(name: "User") { fields { name } } }`]) {
       const res = await fetch(`${prod.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-      const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
+      const body = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: unknown }[] };
       expect(body.data ?? null).toBeNull();
       expect(body.errors![0].message).toMatch(/introspection/i);
+      expect(body.errors![0].extensions).toMatchObject({ code: "QUERY_LIMIT", key: "introspection_disabled" });
     }
     const typename = await fetch(`${prod.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
     expect(await typename.json()).toEqual({ data: { __typename: "Query" } });

@@ -57,21 +57,46 @@ function limitError(key: string, message: string, detail: Record<string, number>
 }
 
 /**
+ * A validation rule whose errors carry `extensions: { code: "QUERY_LIMIT", key }` (rules from
+ * libraries report plain messages): the rule sees a context whose `reportError` adds them.
+ *
+ * @param rule - the validation rule.
+ * @param key - the limit's key, e.g. `max_depth`.
+ * @param detail - what the client may know about the limit.
+ */
+function keyedRule(rule: ValidationRule, key: string, detail: Record<string, number> = {}): ValidationRule {
+  return (context) => {
+    const keyed = Object.create(context) as typeof context;
+    keyed.reportError = (error: GraphQLError) =>
+      context.reportError(
+        new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: LIMIT_ERROR_CODE, key, detail } }),
+      );
+    return rule(keyed);
+  };
+}
+
+/**
  * The static validation rules (no variables needed): depth and list depth (`@graphile/depth-limit`),
  * aliases (`@escape.tech/graphql-armor-max-aliases`) and, when `disableIntrospection`, graphql-js's
- * `NoSchemaIntrospectionCustomRule` (`__typename` stays allowed).
+ * `NoSchemaIntrospectionCustomRule` (`__typename` stays allowed). Every refusal carries
+ * `extensions: { code: "QUERY_LIMIT", key }`, key `max_depth`, `max_aliases` or
+ * `introspection_disabled`.
  *
  * @param limits - the limits.
  * @returns rules to append to the specified rules.
  */
 export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
   const rules: ValidationRule[] = [
-    depthLimit({
-      maxDepth: limits.maxDepth,
-      maxListDepth: limits.maxListDepth,
-      maxSelfReferentialDepth: 2,
-      revealDetails: true,
-    }) as unknown as ValidationRule,
+    keyedRule(
+      depthLimit({
+        maxDepth: limits.maxDepth,
+        maxListDepth: limits.maxListDepth,
+        maxSelfReferentialDepth: 2,
+        revealDetails: true,
+      }) as unknown as ValidationRule,
+      "max_depth",
+      { limit: limits.maxDepth, listLimit: limits.maxListDepth },
+    ),
     maxAliasesRule({
       n: limits.maxAliases,
       exposeLimits: true,
@@ -85,7 +110,7 @@ export function limitValidationRules(limits: GraphQLLimits): ValidationRule[] {
       ],
     }) as unknown as ValidationRule,
   ];
-  if (limits.disableIntrospection) rules.push(NoSchemaIntrospectionCustomRule);
+  if (limits.disableIntrospection) rules.push(keyedRule(NoSchemaIntrospectionCustomRule, "introspection_disabled"));
   return rules;
 }
 
