@@ -3,12 +3,16 @@
  * INTERACTION_CREATE payloads), the router and handlers, the `discord__*` runner, the test
  * database, and a fake Discord REST API recording what members and channels would see.
  */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { deployCommands } from "../src/deploy-commands.ts";
-import { recordGuild } from "../src/index.ts";
-import { button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
+import { loadBotConfig, recordGuild, startBot } from "../src/index.ts";
+import { FakeDiscord } from "./fake-discord.ts";
+import { APP_ID, button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
 
@@ -635,5 +639,61 @@ describe("process", () => {
     expect(put[0].body.map((c: any) => c.name).sort()).toEqual(["balance", "card", "daily", "give", "help", "leaderboard", "market", "sell", "setup", "shop"]);
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");
+  });
+});
+
+describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 12)", () => {
+  const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+  it("the bot's REST calls go there, and it logs in to the gateway whose URL that API gives (GET /gateway/bot)", async () => {
+    await jobsSettled();
+    const other = new FakeDiscord(APP_ID);
+    await other.start();
+    const bot = await startBot({
+      config: loadBotConfig({
+        NODE_ENV: "test",
+        DATABASE_URL: dbUrls().authenticator,
+        DISCORD_TOKEN: "test-token-0123456789abcdefghij",
+        DISCORD_CLIENT_ID: APP_ID,
+        DISCORD_API_BASE_URL: `${other.url}/api/v10`,
+        BOT_HEALTH_PORT: "0",
+        LOG_LEVEL: "silent",
+      }),
+      login: true,
+    });
+    try {
+      expect(bot.client.isReady()).toBe(true);
+      expect(other.calls.filter((c) => c.method === "GET").map((c) => c.path)).toContain("/gateway/bot");
+      const identify = other.gatewayFrames.find((f) => f.op === 2)!;
+      expect(identify.d.token).toBe("test-token-0123456789abcdefghij");
+      expect(bot.client.user?.id).toBe(APP_ID);
+      await bot.client.rest.get(`/channels/${snowflake()}/messages/${snowflake()}`).catch(() => {});
+      expect(other.calls.at(-1)!.path).toMatch(/^\/channels\/\d+\/messages\/\d+$/);
+      expect((await fetch(`${bot.health.url}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop();
+      await other.stop();
+    }
+  });
+
+  it("npm run bot:deploy-commands deploys there", async () => {
+    const other = new FakeDiscord(APP_ID);
+    await other.start();
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, "bot/src/deploy-commands.ts")], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: "development", DISCORD_TOKEN: "test-token-0123456789abcdefghij", DISCORD_CLIENT_ID: APP_ID, GUILD_ID: guildId, DISCORD_API_BASE_URL: `${other.url}/api/v10` },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(out.trim()).toBe(`deployed 10 slash command(s) (guild ${guildId})`);
+      expect(code).toBe(0);
+      expect(other.calls.filter((c) => c.method === "PUT").map((c) => c.path)).toEqual([`/applications/${APP_ID}/guilds/${guildId}/commands`]);
+    } finally {
+      await other.stop();
+    }
   });
 });

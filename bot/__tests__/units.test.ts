@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConfigError } from "@guildbank/lib";
-import { loadBotConfig } from "../src/config.ts";
+import { discordRestOptions, loadBotConfig } from "../src/config.ts";
 import { customId, describeError, parseCustomId } from "../src/interaction.ts";
 import type { BotContext } from "../src/context.ts";
 import { BOT_TASKS } from "../src/tasks/index.ts";
@@ -29,6 +29,25 @@ describe("bot configuration", () => {
     expect(c.DISCORD_TOKEN).toBe("a-bot-token-from-a-file-0123456789");
     expect(c.BOT_HEALTH_PORT).toBe(9465);
     expect(c.BOT_WORKER_CONCURRENCY).toBe(2);
+  });
+});
+
+describe("Discord's API base URL (DISCORD_API_BASE_URL)", () => {
+  it("defaults to Discord's v10 API, as the server's", () => {
+    const c = loadBotConfig({ DISCORD_TOKEN: "a-bot-token-0123456789abcdef", DISCORD_CLIENT_ID: "1250000000000000001", DATABASE_URL: "postgres://x@localhost/db" });
+    expect(c.DISCORD_API_BASE_URL).toBe("https://discord.com/api/v10");
+    expect(discordRestOptions(c.DISCORD_API_BASE_URL)).toEqual({ api: "https://discord.com/api", version: "10" });
+  });
+
+  it("splits the version off for discord.js, and refuses what is not an http(s) URL", () => {
+    expect(discordRestOptions("http://127.0.0.1:8080/api/v9/")).toEqual({ api: "http://127.0.0.1:8080/api", version: "9" });
+    expect(discordRestOptions("https://proxy.example/discord")).toEqual({ api: "https://proxy.example/discord", version: "10" });
+    try {
+      loadBotConfig({ DISCORD_TOKEN: "a-bot-token-0123456789abcdef", DISCORD_CLIENT_ID: "1250000000000000001", DATABASE_URL: "postgres://x@localhost/db", DISCORD_API_BASE_URL: "discord.com" });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.variable)).toEqual(["DISCORD_API_BASE_URL"]);
+    }
   });
 });
 
