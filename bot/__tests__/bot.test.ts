@@ -697,3 +697,41 @@ describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 1
     }
   });
 });
+
+describe("issue 17: currencies, order status and deleted channels in the feed", () => {
+  async function feedPostOf(txId: string) {
+    return postedMessage("transaction", txId);
+  }
+  const disabled = (post: { components: any[] }) => Object.fromEntries(post.components[0].components.map((c: any) => [c.label, c.disabled === true]));
+
+  it("defect 9: a 1,500.00 MCD Minecraft payment shows in #coin-transactions in MCD, not as 150,000 coins", async () => {
+    const ign = `Alice_${guildId.slice(-6)}`;
+    await db.query("insert into app_public.minecraft_links (guild_id, user_id, ign) values ($1, $2, $3)", [guildId, await memberId(alice.id), ign]);
+    const paid = await db.query("select transfer_id from app_private.record_payment_for($1, 'bot-test', '1', $2, 150000, 'Alice paid you $1,500.00', now())", [guildId, ign]);
+    const { rows } = await db.query("select tx_id::text from app_public.transfers where id = $1", [paid.rows[0].transfer_id]);
+    const f = fields(await feedPostOf(rows[0].tx_id));
+    expect(f.Type).toBe("earn (minecraft payment)");
+    expect(f.Price).toBe("1,500.00 MCD");
+    expect(f["Coin deltas"]).toBe(`<@${alice.id}> wallet: +1,500.00 MCD\nexternal external: -1,500.00 MCD`);
+    expect(f["Balances after"]).toBe(`<@${alice.id}> wallet: 1,500.00 MCD`);
+    const card = await inject(t, button(guildId, alice, "hub:card"));
+    expect(fields(card.reply)["Last transactions"]).toContain("+1,500.00 MCD earn (minecraft payment)");
+  });
+
+  it("defect 10: when a shop order is fulfilled by its job, its feed post is edited: fulfilled, no Refund or Force Fulfil", async () => {
+    const sku = await inject(t, select(guildId, bob, "shop:sku", ["vip-rank"]));
+    const receipt = await inject(t, button(guildId, bob, customIds(sku.reply)[0]));
+    const orderId = fields(receipt.reply).Order.replace(/`/g, "");
+    const { rows } = await db.query("select tx_id::text from app_public.transactions where order_id = $1 and reason = 'shop_purchase'", [orderId]);
+    const post = await feedPostOf(rows[0].tx_id);
+    await waitFor("the purchase's feed post", () => fields(post).Status === "pending");
+    expect(disabled(post)).toMatchObject({ Refund: false, "Force Fulfil": false });
+    // What the orders__fulfil job does for an inventory reward (the server's worker does not run in this file).
+    await db.query("select app_hidden.fulfil_order($1)", [orderId]);
+    await waitFor("the feed post edited", () => fields(t.discord.messages.get(post.id)!).Status === "fulfilled");
+    expect(disabled(t.discord.messages.get(post.id)!)).toMatchObject({ Refund: true, "Force Fulfil": true });
+    const posts = t.discord.calls.filter((c) => c.method === "POST" && JSON.stringify(c.body ?? {}).includes(rows[0].tx_id));
+    expect(posts).toHaveLength(1);
+  });
+
+});
