@@ -734,4 +734,46 @@ describe("issue 17: currencies, order status and deleted channels in the feed", 
     expect(posts).toHaveLength(1);
   });
 
+  it("defect 11: a deleted #coin-transactions marks the channel missing once (one ops alert), stops the jobs, and /setup repairs it", async () => {
+    await jobsSettled();
+    const before = await guildDiscord();
+    t.discord.channels.delete(before.transactions);
+    const give = (amount: number) => inject(t, command(guildId, bob, "give", [{ name: "member", type: 6, value: alice.id }, { name: "amount", type: 4, value: amount }], [alice]));
+    const postsTo = (channel: string) => t.discord.calls.filter((c) => c.method === "POST" && c.path === `/channels/${channel}/messages`).length;
+    const postsBefore = postsTo(before.transactions);
+
+    await give(5);
+    await waitFor("the channel marked missing", async () => {
+      const { rows } = await db.query("select missing_channels from app_hidden.discord_guild($1)", [guildId]);
+      return rows[0].missing_channels.includes("transactions");
+    });
+    await jobsSettled();
+    expect(postsTo(before.transactions)).toBe(postsBefore + 1);
+    const alerts = async () =>
+      (await db.query("select severity::text, detail ->> 'channel' as channel from app_public.ops_alerts where guild_id = $1 and kind = 'discord_channel_missing'", [guildId])).rows;
+    expect(await alerts()).toEqual([{ severity: "warning", channel: "transactions" }]);
+    const { rows: failed } = await db.query("select count(*)::int as n from graphile_worker.jobs where queue_name = $1", [`discord:${guildId}`]);
+    expect(failed[0].n).toBe(0);
+
+    // Further transactions queue nothing for the missing channel: no call to Discord, no error, no second alert.
+    const { rows: jobsBefore } = await db.query("select coalesce(max(id), 0) as id from graphile_worker.jobs");
+    await give(6);
+    const { rows: queued } = await db.query("select count(*)::int as n from graphile_worker.jobs where id > $1 and task_identifier = 'discord__transaction' and queue_name = $2", [
+      jobsBefore[0].id,
+      `discord:${guildId}`,
+    ]);
+    expect(queued[0].n).toBe(0);
+    expect(postsTo(before.transactions)).toBe(postsBefore + 1);
+    expect(await alerts()).toHaveLength(1);
+
+    // /setup recreates it and clears the mark; the next transaction is posted in the new channel.
+    const seen = await inject(t, command(guildId, owner, "setup"));
+    expect(seen.reply.embeds[0].title).toBe("Guildbank is set up");
+    const after = await guildDiscord();
+    expect(after.transactions).not.toBe(before.transactions);
+    expect((await db.query("select missing_channels from app_hidden.discord_guild($1)", [guildId])).rows[0].missing_channels).toEqual([]);
+    await give(7);
+    const { rows } = await db.query("select tx_id::text from app_public.transactions where guild_id = $1 order by seq desc limit 1", [guildId]);
+    expect((await postedMessage("transaction", rows[0].tx_id)).channel_id).toBe(after.transactions);
+  });
 });

@@ -33,6 +33,7 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_feed_entry(uuid)",
   "app_hidden.discord_listing(uuid)",
   "app_hidden.discord_digest(bigint, date)",
+  "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
 ] as const;
 
 /** Options of {@link startBot}. */

@@ -58,6 +58,7 @@ export const KIND_TITLES: Record<string, string> = {
   fulfilment_timed_out: "Order fulfilment timed out",
   process_crash: "Process crashed",
   runner_failed: "Job runner failed",
+  discord_channel_missing: "Discord channel missing",
 };
 
 /** Discord's limits on embeds. */
