@@ -755,10 +755,11 @@ begin
         active_members, top_movers)
       select v_guild, p_day,
         (select count(*) from app_public.transactions where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        -- Coins only: the digest's amounts are coins (an MCD payment in minor units would count 100 times its value).
         (select coalesce(sum(amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.created_at >= v_from
-           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund'),
+           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund' and t.currency = 'COIN'),
         (select coalesce(sum(t.amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.reason = 'market_fee'
-           and t.created_at >= v_from and t.created_at < v_to),
+           and t.created_at >= v_from and t.created_at < v_to and t.currency = 'COIN'),
         (select count(*) from app_public.listings where guild_id = v_guild and created_at >= v_from and created_at < v_to),
         (select count(*) from app_public.orders where guild_id = v_guild and created_at >= v_from and created_at < v_to),
         (select count(*) from app_public.orders where guild_id = v_guild and status in ('refunded', 'cancelled')
@@ -770,7 +771,7 @@ begin
              from (select a.user_id, sum(case when t.credit_account_id = a.id then t.amount else -t.amount end) as net
                      from app_public.transfers t
                      join app_public.accounts a on a.id in (t.debit_account_id, t.credit_account_id)
-                    where t.guild_id = v_guild and a.kind = 'wallet' and t.created_at >= v_from and t.created_at < v_to
+                    where t.guild_id = v_guild and a.kind = 'wallet' and a.currency = 'COIN' and t.created_at >= v_from and t.created_at < v_to
                     group by a.user_id) x
              join app_public.users u on u.id = x.user_id
             order by abs(x.net) desc limit 5) mm), '[]'::jsonb)
@@ -794,7 +795,7 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 -- Name: FUNCTION daily_digest(p_day date); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers) and an admin_actions entry; idempotent per day. Returns rows written.';
+COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
 
 --
 -- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner

@@ -1,5 +1,5 @@
 begin;
-select plan(19);
+select plan(21);
 \ir ../lib/helpers.psql
 -- Issue 17 (migration 000011): the feed entry and My Card name the currency of their amounts; a change of an order's
 -- status re-queues the feed posts of its transactions; a channel Discord says is gone is marked missing (one alert, no
@@ -35,6 +35,15 @@ select is(app_hidden.discord_feed_entry((select tx_id from app_public.transactio
 select is((pg_temp.rows_as('coins_player', 940000000000000001, 940000000000000011, null, $$select r ->> 'currency' as c, r ->> 'amount' as a
     from jsonb_array_elements((app_public.my_card()).recent) r$$) -> 1), '{"a": "150000", "c": "MCD"}'::jsonb,
   'My Card: a recent transaction names its currency');
+select app_hidden.daily_digest(current_date);
+select is((select volume from app_public.daily_stats where guild_id = 940000000000000001 and day = current_date),
+  (select sum(amount) from app_public.transfers where guild_id = 940000000000000001 and currency = 'COIN' and timeout_at is null
+     and reason <> 'order_refund' and created_at >= current_date::timestamp at time zone 'UTC')::bigint,
+  'the daily digest''s volume counts coins only, not the 1,500.00 MCD payment');
+select is((select count(*) from app_public.daily_stats s, jsonb_array_elements(s.top_movers) m
+            where s.guild_id = 940000000000000001 and s.day = current_date and (m ->> 'net')::bigint = 150000), 0::bigint,
+  'nor among its top movers');
+delete from app_public.daily_stats where guild_id = 940000000000000001;
 
 -- Defect 10: an order's status change re-queues its feed posts -----------------------------------------------------------
 create temp table o as select * from app_private.buy_reward_for(pg_temp.uid(940000000000000001, 940000000000000011), 'hat', 1, 'i17-buy');

@@ -1,6 +1,6 @@
 --! Previous: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
---! Hash: sha1:bc8b02c5693f543cd627963508bfd99e75cec69c
---! Message: Issue 17 (bot): feed entries and My Card name their currency; an order's status change edits its feed posts; a channel Discord says is gone is marked missing until /setup
+--! Hash: sha1:12c03805cfe1bacf17578c063afc722ad181fd2d
+--! Message: Issue 17 (bot): feed entries and My Card name their currency, the digest counts coins only; an order's status change edits its feed posts; a channel Discord says is gone is marked missing until /setup
 
 -- Issue 17 (the bot): amounts name their currency (a Minecraft payment is MCD, scale 2); a feed post follows its
 -- order's status; a channel Discord says is gone is marked missing (its jobs stop, one ops alert) until /setup.
@@ -173,7 +173,7 @@ revoke all on function app_private.tg_orders__discord_feed() from public;
 create trigger _800_discord_feed after update of status on app_public.orders
   for each row when (old.status is distinct from new.status) execute function app_private.tg_orders__discord_feed();
 
--- Defect 9: the currency of every amount the bot and the alerts show.
+-- Defect 9: the currency of every amount the bot and the alerts show; the digest's coin figures count coins only.
 --! Included discord/discord_feed_entry.sql
 create or replace function app_hidden.discord_feed_entry(p_tx_id uuid) returns jsonb
 language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp
@@ -306,3 +306,59 @@ comment on function app_hidden.payout_unconfirmed(bigint, text) is
   '(app_public.resolve_payout). Never resent automatically. No row when the payout was not sent (or already settled). '
   'The alert''s detail names the amount''s currency (MCD) for the alert posts (issue 17).';
 --! EndIncluded minecraft/payout_unconfirmed.sql
+--! Included discord/daily_digest.sql
+create or replace function app_hidden.daily_digest(p_day date) returns integer
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_guild bigint;
+  v_from timestamptz := p_day::timestamp at time zone 'UTC';
+  v_to timestamptz := (p_day + 1)::timestamp at time zone 'UTC';
+  v_stats app_public.daily_stats;
+  v_n integer := 0;
+begin
+  for v_guild in select id from app_public.guilds loop
+    insert into app_public.daily_stats (guild_id, day, transactions, volume, fees, new_listings, orders, refunds,
+        active_members, top_movers)
+      select v_guild, p_day,
+        (select count(*) from app_public.transactions where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        -- Coins only: the digest's amounts are coins (an MCD payment in minor units would count 100 times its value).
+        (select coalesce(sum(amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.created_at >= v_from
+           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund' and t.currency = 'COIN'),
+        (select coalesce(sum(t.amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.reason = 'market_fee'
+           and t.created_at >= v_from and t.created_at < v_to and t.currency = 'COIN'),
+        (select count(*) from app_public.listings where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        (select count(*) from app_public.orders where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        (select count(*) from app_public.orders where guild_id = v_guild and status in ('refunded', 'cancelled')
+           and settled_at >= v_from and settled_at < v_to),
+        (select count(distinct user_id) from app_public.transactions where guild_id = v_guild and created_at >= v_from
+           and created_at < v_to),
+        coalesce((select jsonb_agg(m order by abs((m ->> 'net')::bigint) desc) from (
+           select jsonb_build_object('discord_id', u.discord_id::text, 'display_name', u.display_name, 'net', x.net) as m
+             from (select a.user_id, sum(case when t.credit_account_id = a.id then t.amount else -t.amount end) as net
+                     from app_public.transfers t
+                     join app_public.accounts a on a.id in (t.debit_account_id, t.credit_account_id)
+                    where t.guild_id = v_guild and a.kind = 'wallet' and a.currency = 'COIN' and t.created_at >= v_from and t.created_at < v_to
+                    group by a.user_id) x
+             join app_public.users u on u.id = x.user_id
+            order by abs(x.net) desc limit 5) mm), '[]'::jsonb)
+    on conflict (guild_id, day) do nothing
+    returning * into v_stats;
+    if v_stats.guild_id is not null then
+      insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+        values (v_guild, 0, null, 'daily_digest', 'daily_stats', p_day::text, null, to_jsonb(v_stats),
+                'daily digest (digest__daily job)');
+      v_n := v_n + 1;
+    end if;
+    v_stats := null;
+  end loop;
+  return v_n;
+end;
+$$;
+
+comment on function app_hidden.daily_digest(date) is
+  'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding '
+  'escrow holds and refunds, fees, new listings, orders, '
+  'refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows '
+  'written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
+--! EndIncluded discord/daily_digest.sql
