@@ -3929,7 +3929,8 @@ begin
          where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2 then
       perform app_private.raise_error('NF001', 'insufficient_funds',
         jsonb_build_object('needed', p_amount,
-          'available', (select balance from app_public.accounts where id = p_debit_account_id)));
+          'available', (select balance from app_public.accounts where id = p_debit_account_id),
+          'currency', (select currency from app_public.accounts where id = p_debit_account_id)));
     end if;
     perform app_private.raise_error('LG001', 'ledger_violation',
       jsonb_build_object('why', 'account missing or in another guild'));
@@ -3961,7 +3962,7 @@ ALTER FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id b
 -- Name: FUNCTION post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) IS 'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, NF001 insufficient_funds (the debit account cannot go below zero), LG001 ledger_violation. Design: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) IS 'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, NF001 insufficient_funds (the debit account cannot go below zero; DETAIL needed, available and their currency, issue 17), LG001 ledger_violation. Design: DESIGN.md "Money".';
 
 --
 -- Name: pricing_quote(bigint, text, bigint, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

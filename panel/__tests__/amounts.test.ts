@@ -78,4 +78,12 @@ describe("a 1,500.00 MCD payment in the panel's data (real server)", () => {
     const postings = await dataProvider.getList("transfers", { pagination: { page: 1, perPage: 10 }, sort: { field: "id", order: "DESC" }, filter: { txId: payment.txId } });
     expect(postings.data.map((p) => formatMoney(p.amount, p.currency))).toEqual(["1,500.00 MCD"]);
   });
+
+  it("a refusal names amounts in their currency: a 2,000.00 MCD payout against 1,500.00 MCD", async () => {
+    const member = new ApiClient(server.url);
+    expect((await member.login({ guildId, discordId: (BigInt(guildId) + 1n).toString(), kind: "player" })).status).toBe(200);
+    const res = await member.gql(`mutation { requestPayout(input: { amount: "200000", idempotencyKey: "amounts-payout" }) { minecraftPayout { id } } }`);
+    expect(res.errors?.[0]?.extensions?.code).toBe("NF001");
+    expect(res.errors?.[0]?.message).toBe("Not enough funds: this needs 2,000.00 MCD and you have 1,500.00 MCD.");
+  });
 });

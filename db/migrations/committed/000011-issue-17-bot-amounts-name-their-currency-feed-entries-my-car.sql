@@ -1,6 +1,6 @@
 --! Previous: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
---! Hash: sha1:12c03805cfe1bacf17578c063afc722ad181fd2d
---! Message: Issue 17 (bot): feed entries and My Card name their currency, the digest counts coins only; an order's status change edits its feed posts; a channel Discord says is gone is marked missing until /setup
+--! Hash: sha1:787c1c1e96526fc19d9df5dc922d802b6211db3e
+--! Message: Issue 17 (bot): amounts name their currency (feed entries, My Card, payout alerts, insufficient funds), the digest counts coins only; an order's status change edits its feed posts; a channel Discord says is gone is marked missing until /setup
 
 -- Issue 17 (the bot): amounts name their currency (a Minecraft payment is MCD, scale 2); a feed post follows its
 -- order's status; a channel Discord says is gone is marked missing (its jobs stop, one ops alert) until /setup.
@@ -362,3 +362,97 @@ comment on function app_hidden.daily_digest(date) is
   'refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows '
   'written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
 --! EndIncluded discord/daily_digest.sql
+-- An insufficient-funds refusal names the currency of its amounts (an MCD payout's shortfall is in MCD).
+--! Included ledger/post_transfer.sql
+create or replace function app_private.post_transfer(
+  p_guild_id bigint,
+  p_debit_account_id bigint,
+  p_credit_account_id bigint,
+  p_amount bigint,
+  p_reason text,
+  p_tx_id uuid default null,
+  p_status app_public.transfer_status default 'posted',
+  p_pending_id bigint default null,
+  p_timeout_at timestamptz default null,
+  p_at timestamptz default now()
+) returns bigint
+language plpgsql
+as $$
+declare
+  v_moved int;
+  v_currencies int;
+  v_currency text;
+  v_debit_user bigint;
+  v_credit_user bigint;
+  v_id bigint;
+begin
+  if p_amount is null or p_amount <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_amount));
+  end if;
+  if p_status = 'voided' then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'cannot create a voided transfer'));
+  end if;
+  if p_debit_account_id = p_credit_account_id then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'debit and credit are the same account'));
+  end if;
+  if p_status = 'pending' and p_timeout_at is null then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'a hold needs a timeout'));
+  end if;
+
+  -- One statement moves both balances. The debit side only moves if it can afford it; the
+  -- WHERE clause is re-checked on the latest row version after the row lock is taken.
+  with moved as (
+    update app_public.accounts a
+       set balance = a.balance + case when a.id = p_credit_account_id then p_amount else -p_amount end,
+           credits_posted = a.credits_posted + case when a.id = p_credit_account_id then p_amount else 0 end,
+           debits_posted = a.debits_posted + case when a.id = p_debit_account_id then p_amount else 0 end
+     where a.id in (p_debit_account_id, p_credit_account_id)
+       and a.guild_id = p_guild_id
+       and (a.id = p_credit_account_id or a.kind in ('mint', 'external') or a.balance >= p_amount)
+    returning a.id, a.currency, a.user_id
+  )
+  select count(*), count(distinct currency), min(currency),
+         max(user_id) filter (where id = p_debit_account_id),
+         max(user_id) filter (where id = p_credit_account_id)
+    into v_moved, v_currencies, v_currency, v_debit_user, v_credit_user
+    from moved;
+
+  if v_moved <> 2 then
+    if (select count(*) from app_public.accounts
+         where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2 then
+      perform app_private.raise_error('NF001', 'insufficient_funds',
+        jsonb_build_object('needed', p_amount,
+          'available', (select balance from app_public.accounts where id = p_debit_account_id),
+          'currency', (select currency from app_public.accounts where id = p_debit_account_id)));
+    end if;
+    perform app_private.raise_error('LG001', 'ledger_violation',
+      jsonb_build_object('why', 'account missing or in another guild'));
+  end if;
+  if v_currencies <> 1 then
+    perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'currency mismatch'));
+  end if;
+
+  insert into app_public.transfers (guild_id, debit_account_id, credit_account_id, currency, amount, status,
+      pending_id, timeout_at, resolved_at, reason, tx_id, created_at)
+    values (p_guild_id, p_debit_account_id, p_credit_account_id, v_currency, p_amount, p_status,
+      p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at)
+    returning id into v_id;
+
+  -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
+  if v_currency = 'COIN' and v_debit_user is distinct from v_credit_user then
+    update app_public.users u
+       set lifetime_spent = u.lifetime_spent + case when u.id = v_debit_user then p_amount else 0 end,
+           lifetime_earned = u.lifetime_earned + case when u.id = v_credit_user then p_amount else 0 end
+     where u.id in (v_debit_user, v_credit_user);
+  end if;
+  return v_id;
+end;
+$$;
+
+comment on function app_private.post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamptz, timestamptz) is
+  'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same '
+  'guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold '
+  'into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, '
+  'NF001 insufficient_funds (the debit account cannot go below zero; DETAIL needed, available and their currency, '
+  'issue 17), LG001 ledger_violation. Design: DESIGN.md "Money".';
+--! EndIncluded ledger/post_transfer.sql
