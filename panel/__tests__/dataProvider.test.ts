@@ -52,6 +52,18 @@ afterAll(async () => {
 });
 
 describe("the panel's data provider", () => {
+  it("fetches a page larger than the server's page size limit (the CSV export) in slices", async () => {
+    const big = await createGuild(db, 130, 0);
+    const client = new ApiClient(server.url);
+    expect((await client.login({ guildId: big.guildId, discordId: (BigInt(big.guildId) + 900n).toString(), kind: "staff", staffRole: "AUDITOR" })).status).toBe(200);
+    browserAs(client);
+    const all = await dataProvider.getList("users", { pagination: { page: 1, perPage: 1000 }, sort: { field: "id", order: "ASC" }, filter: {} });
+    expect(all.total).toBe(130);
+    expect(new Set(all.data.map((u) => u.discordId)).size).toBe(130);
+    const second = await dataProvider.getList("users", { pagination: { page: 2, perPage: 120 }, sort: { field: "id", order: "ASC" }, filter: {} });
+    expect(second.data.map((u) => u.discordId)).toEqual(all.data.slice(120).map((u) => u.discordId));
+  });
+
   it("pages, sorts and filters on the server", async () => {
     await signInAs("AUDITOR");
     const page2 = await dataProvider.getList("users", { pagination: { page: 2, perPage: 5 }, sort: { field: "displayName", order: "DESC" }, filter: {} });
