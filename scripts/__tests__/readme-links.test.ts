@@ -151,8 +151,8 @@ describe("the documentation names what the repository has", () => {
     expect([...anchors(doc)]).toEqual(["guildbank", "web-panel"]);
     expect(asGlob("db/migrations/committed/NNNNNN-*.sql")).toBe("db/migrations/committed/*-*.sql");
     expect(asGlob("db/CONVENTIONS.md")).toBe("db/CONVENTIONS.md");
-    expect(exists("db/test/*.sql")).toBe(true);
-    expect(exists("db/test/no-such-suite.sql")).toBe(false);
+    expect(exists("db/migrations/committed/*.sql")).toBe(true);
+    expect(exists("db/migrations/no-such-migration.sql")).toBe(false);
     expect(exists("docker/secrets/rclone.conf")).toBe(true);
   });
 });
