@@ -206,6 +206,8 @@ describe("the panel in Chromium", () => {
     await row.waitFor();
     await expect.poll(() => page.locator("tbody").textContent()).not.toMatch(snowflake);
     expect(await row.textContent()).toContain(from.display_name);
+    // The first test's adjustment was made by the signed-in staff member: named too.
+    expect(await page.locator("tbody tr", { hasText: "admin_adjust" }).first().locator("td").nth(6).textContent()).toBe("ada");
   });
 
   it("shows a transaction's detail as words, not JSON", async () => {

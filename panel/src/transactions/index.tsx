@@ -1,6 +1,7 @@
 import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton, useGetManyAggregate, useRecordContext } from "react-admin";
 import { CoinsField, MemberField, enumChoices } from "../common/fields.tsx";
 import { formatMoney, transactionsCsv } from "../lib/amounts.ts";
+import { session } from "../lib/api.ts";
 import { describeMeta } from "./meta.ts";
 
 const TYPES = enumChoices(["earn", "spend", "list", "buy", "fulfil", "refund", "flag"]);
@@ -25,7 +26,8 @@ function exporter(records: Record<string, any>[]) {
 
 /**
  * Who acted, by name: the member or counterparty of the row when it is one of them, else the member
- * with that Discord id, else a staff member (staff who are not members have no name in the database).
+ * with that Discord id, else the signed-in staff member's own Discord name, else "staff" (staff who
+ * are not members have no name in the database).
  */
 function ActorField(_: { label?: string }) {
   const r = useRecordContext();
@@ -33,7 +35,8 @@ function ActorField(_: { label?: string }) {
   const known = [r?.user, r?.counterparty].find((m) => m && String(m.discordId) === actor) as { displayName?: string } | undefined;
   const { data } = useGetManyAggregate("usersByDiscordId", { ids: actor && !known ? [actor] : [] }, { enabled: Boolean(actor && !known) });
   if (!actor) return null;
-  const name = known?.displayName ?? (data?.[0]?.displayName as string | undefined);
+  const me = session();
+  const name = known?.displayName ?? (data?.[0]?.displayName as string | undefined) ?? (me?.discordId === actor ? (me.displayName ?? undefined) : undefined);
   const role = r?.meta?.actor_role as string | undefined;
   return <span title={`Discord id ${actor}`}>{name ?? (role ? `staff (${role})` : "staff")}</span>;
 }
