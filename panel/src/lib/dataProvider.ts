@@ -48,6 +48,15 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     defaultSort: "DISPLAY_NAME_ASC",
     unsortable: ["walletBalance", "escrowBalance"],
   },
+  /** Members looked up by Discord id (who acted, in the transaction log): the same rows keyed by `discordId`. */
+  usersByDiscordId: {
+    list: "users",
+    type: "User",
+    key: "discordId",
+    keyType: "BigInt!",
+    fields: "id discordId displayName",
+    defaultSort: "DISCORD_ID_ASC",
+  },
   accounts: { list: "accounts", type: "Account", key: "id", keyType: "BigInt!", fields: "id userId kind currency balance debitsPosted creditsPosted" },
   transactions: {
     list: "transactions",
