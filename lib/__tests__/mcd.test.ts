@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatAmount, mmFee, parseAmount } from "../src/mcd.ts";
+import { formatPayAmount as formatAmount, mmFee, parseAmount } from "../src/mcd.ts";
 
 const MAX = 10n ** 15n;
 const cents = fc.bigInt({ min: 1n, max: MAX });

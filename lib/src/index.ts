@@ -2,5 +2,6 @@ export * from "./config.ts";
 export * from "./db.ts";
 export * from "./errors.ts";
 export * from "./logger.ts";
+export * from "./money.ts";
 export * from "./process.ts";
 export * from "./mcd.ts";

@@ -62,7 +62,7 @@ export function parseAmount(text: string, maxMinor: bigint): AmountResult {
  * @param minor - a positive amount in cents.
  * @returns the text.
  */
-export function formatAmount(minor: bigint): string {
+export function formatPayAmount(minor: bigint): string {
   const whole = minor / 100n;
   const cents = minor % 100n;
   return cents === 0n ? whole.toString() : `${whole}.${cents.toString().padStart(2, "0")}`;

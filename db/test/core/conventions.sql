@@ -1,7 +1,7 @@
 begin;
 select plan(34);
 \ir ../lib/helpers.psql
--- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
+-- Schema-wide conventions (ARCHITECTURE.md "The database", ERRORS.md), checked from the catalogs.
 
 -- Row-level security, SECURITY DEFINER hygiene, ownership ------------------------------------------------------------------
 select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -111,6 +111,7 @@ select set_eq(
     ('coins_worker', 'app_hidden.save_discord_setup(bigint,bigint,bigint,bigint,bigint,bigint,bigint)'),
     ('coins_worker', 'app_hidden.discord_message(bigint,text,text)'),
     ('coins_worker', 'app_hidden.record_discord_message(bigint,text,text,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.mark_discord_channel_missing(bigint,text,bigint,text)'),
     ('coins_worker', 'app_hidden.discord_staff_role_ids(bigint)'),
     ('coins_worker', 'app_hidden.discord_leaderboard(bigint)'),
     ('coins_worker', 'app_hidden.discord_feed_entry(uuid)'),
@@ -260,6 +261,7 @@ select results_eq(
            ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
            ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
            ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
+           ('mark_discord_channel_missing', 'v', true),
            ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true),
            ('mm_ticket', 's', true),
            ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
