@@ -1557,7 +1557,6 @@ CREATE TABLE app_public.mm_trades (
     closed_at timestamp with time zone,
     channel_id bigint,
     ticket_message_id bigint,
-    staff_thread_id bigint,
     transcript text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -1580,7 +1579,6 @@ CREATE TABLE app_public.mm_trades (
     CONSTRAINT mm_trades_seller_ign_check CHECK ((seller_ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
     CONSTRAINT mm_trades_seller_payout_check CHECK ((seller_payout >= 0)),
     CONSTRAINT mm_trades_seller_verify_amount_check CHECK ((seller_verify_amount > 0)),
-    CONSTRAINT mm_trades_staff_thread_id_check CHECK ((staff_thread_id > 0)),
     CONSTRAINT mm_trades_ticket_message_id_check CHECK ((ticket_message_id > 0))
 );
 
@@ -1661,8 +1659,7 @@ CREATE FUNCTION app_hidden.mm_ticket(p_trade_id bigint) RETURNS jsonb
   select jsonb_build_object(
     -- Snowflakes and ids as text: JSON numbers lose digits past 2^53 in JavaScript.
     'trade', to_jsonb(t) - 'transcript' || jsonb_build_object('id', t.id::text, 'guild_id', t.guild_id::text,
-      'channel_id', t.channel_id::text, 'ticket_message_id', t.ticket_message_id::text,
-      'staff_thread_id', t.staff_thread_id::text, 'frozen_by', t.frozen_by::text),
+      'channel_id', t.channel_id::text, 'ticket_message_id', t.ticket_message_id::text, 'frozen_by', t.frozen_by::text),
     'starter_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.starter_id),
     'counterparty_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.counterparty_id),
     'seller_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.seller_id),
@@ -4378,7 +4375,6 @@ CREATE TABLE app_public.mm_discord (
     staff_channel_id bigint,
     support_role_id bigint,
     ticket_category_id bigint,
-    use_threads boolean DEFAULT false NOT NULL,
     archive_delay_s integer DEFAULT 3600 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -4397,7 +4393,7 @@ ALTER TABLE app_public.mm_discord OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_public.mm_discord IS '@behavior -insert -update -delete
-The middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, tickets as channels or private threads, and how long a closed ticket stays before it is archived.';
+The middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, the category tickets are created in, and how long a closed ticket stays before it is archived.';
 
 --
 -- Name: mm_discord_json(app_public.mm_discord); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4410,7 +4406,7 @@ CREATE FUNCTION app_private.mm_discord_json(p app_public.mm_discord) RETURNS jso
   select case when p.guild_id is not null then jsonb_build_object('guild_id', p.guild_id::text,
     'public_channel_id', p.public_channel_id::text, 'log_channel_id', p.log_channel_id::text,
     'staff_channel_id', p.staff_channel_id::text, 'support_role_id', p.support_role_id::text,
-    'ticket_category_id', p.ticket_category_id::text, 'use_threads', p.use_threads, 'archive_delay_s', p.archive_delay_s) end;
+    'ticket_category_id', p.ticket_category_id::text, 'archive_delay_s', p.archive_delay_s) end;
 $$;
 
 ALTER FUNCTION app_private.mm_discord_json(p app_public.mm_discord) OWNER TO guildbank_owner;
@@ -7601,11 +7597,11 @@ begin
     perform app_private.raise_error('RS001', 'reason_required');
   end if;
   if setting is null or setting not in ('public_channel', 'log_channel', 'staff_channel', 'support_role',
-      'ticket_category', 'use_threads', 'archive_delay_s') then
+      'ticket_category', 'archive_delay_s') then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'setting'));
   end if;
-  if value is null or value < 0 or (setting = 'use_threads' and value > 1) or (setting = 'archive_delay_s' and value > 604800)
-     or (setting not in ('use_threads', 'archive_delay_s') and value = 0) then
+  if value is null or value < 0 or (setting = 'archive_delay_s' and value > 604800)
+     or (setting <> 'archive_delay_s' and value = 0) then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'value'));
   end if;
   insert into app_public.mm_discord (guild_id) values (app_public.current_guild_id()) on conflict do nothing;
@@ -7616,7 +7612,6 @@ begin
          staff_channel_id = case when setting = 'staff_channel' then value else d.staff_channel_id end,
          support_role_id = case when setting = 'support_role' then value else d.support_role_id end,
          ticket_category_id = case when setting = 'ticket_category' then value else d.ticket_category_id end,
-         use_threads = case when setting = 'use_threads' then value = 1 else d.use_threads end,
          archive_delay_s = case when setting = 'archive_delay_s' then value::integer else d.archive_delay_s end
    where d.guild_id = app_public.current_guild_id()
   returning * into v;
@@ -7638,7 +7633,7 @@ ALTER FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text
 -- Name: FUNCTION mm_set_discord(setting text, value bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) IS '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, ticket category, tickets as private threads 0/1, archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; the public embed is (re)posted (discord__mm_public). Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
+COMMENT ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) IS '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, the ticket category, the archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; the public embed is (re)posted (discord__mm_public). Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
 
 --
 -- Name: mm_submit_form(bigint, text, text, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner

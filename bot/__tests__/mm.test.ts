@@ -287,10 +287,26 @@ describe("an expired trade", () => {
     const tr = await trade(id);
     await pay(tr.seller_ign, tr.seller_verify_amount);
     await ticketBody(id, (m) => fields(m)["Seller verification"].includes("✅ Paid"));
-    await withClaims(db, { role: "coins_worker" }, (c) => c.query("select app_hidden.mm_expire_trades(now() + interval '2 hours 1 minute')"));
+    // Two hours pass for this trade only (the cron body is global; other suites share the database).
+    await db.query("update app_public.mm_trades set amounts_drawn_at = amounts_drawn_at - interval '2 hours 1 minute', created_at = created_at - interval '2 hours 1 minute' where id = $1", [id]);
+    await withClaims(db, { role: "coins_worker" }, (c) => c.query("select app_hidden.mm_expire_trades(now())"));
     const body = await ticketBody(id, (m) => m.embeds[0].title.includes("expired"));
     expect(fields(body)["Payouts (/pay)"]).toContain(`${tr.seller_ign}: $${(Number(tr.seller_verify_amount) / 100).toFixed(2)}`);
     expect(customIds(body)).toEqual([]);
+  });
+
+  it("48 h in escrow without confirmation: a reminder in the ticket and a support ping, never a release", async () => {
+    const id = await startTrade(alice, bob, "seller", "300");
+    const tr = await trade(id);
+    await pay(tr.seller_ign, tr.seller_verify_amount);
+    await pay(tr.buyer_ign, tr.buyer_verify_amount);
+    await pay(tr.buyer_ign, 30000);
+    await ticketBody(id, (m) => m.embeds[0].title.includes("in escrow"));
+    await db.query("update app_public.mm_trades set deposited_at = deposited_at - interval '48 hours 1 minute' where id = $1", [id]);
+    await withClaims(db, { role: "coins_worker" }, (c) => c.query("select app_hidden.mm_expire_trades(now())"));
+    const body = await ticketBody(id, (m) => m.content.includes("⏰"));
+    expect(body.content).toContain(`<@&${SUPPORT_ROLE}>`);
+    expect((await trade(id)).status).toBe("in_escrow");
   });
 
   it("/mm history lists a member's completed trades; /mcwallet shows MCD and pending payouts", async () => {

@@ -321,7 +321,12 @@ export function ticketMessage(view: MmTicketView): { content: string; embeds: Em
   }
   const pings = [view.starter_discord_id, view.counterparty_discord_id].filter(Boolean).map((d) => mention(d));
   const support = t.status === "dispute_open" && view.discord?.support_role_id ? ` <@&${view.discord.support_role_id}> a trade was marked as scammed.` : "";
-  return { content: `${pings.join(" ")}${support}`.trim(), embeds: [embed], components: rows };
+  // MM_CONFIRM_REMIND: in escrow too long without a confirmation: remind the buyer, ping staff; nothing is released.
+  const reminder =
+    t.status === "in_escrow" && lastEvent(view, "reminder")
+      ? ` ⏰ ${mention(view.buyer_discord_id)} the deposit has been in escrow since ${when(t.deposited_at)}: confirm delivery or mark as scammed.${view.discord?.support_role_id ? ` <@&${view.discord.support_role_id}>` : ""}`
+      : "";
+  return { content: `${pings.join(" ")}${support}${reminder}`.trim(), embeds: [embed], components: rows };
 }
 
 /**

@@ -1,5 +1,5 @@
 --! Previous: sha1:787c1c1e96526fc19d9df5dc922d802b6211db3e
---! Hash: sha1:b71458f044f117c7553b6648ced6f498019b92eb
+--! Hash: sha1:87f87fe7394b274a107be9c4e2152e08b1190402
 --! Message: Middleman trades (issue 13, seed 004): mm_trades state machine, mm_events trail, CSPRNG verification amounts unique by index, matching inside record_payment, MCD holds and fees, payouts by /pay, limits, expiry, link by tiny payment, verify_ledger coverage
 
 -- Issue 13 (seed 004): middleman (MM) escrow tickets for Minecraft trades, verified by exact in-game payments.
@@ -57,12 +57,11 @@ create table app_public.mm_discord (
   staff_channel_id bigint check (staff_channel_id > 0),
   support_role_id bigint check (support_role_id > 0),
   ticket_category_id bigint check (ticket_category_id > 0),
-  use_threads boolean not null default false,
   archive_delay_s integer not null default 3600 check (archive_delay_s between 0 and 604800),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-comment on table app_public.mm_discord is E'@behavior -insert -update -delete\nThe middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, tickets as channels or private threads, and how long a closed ticket stays before it is archived.';
+comment on table app_public.mm_discord is E'@behavior -insert -update -delete\nThe middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, the category tickets are created in, and how long a closed ticket stays before it is archived.';
 create trigger _100_timestamps before insert or update on app_public.mm_discord
   for each row execute function app_private.tg__timestamps();
 
@@ -110,7 +109,6 @@ create table app_public.mm_trades (
   closed_at timestamptz,
   channel_id bigint check (channel_id > 0),
   ticket_message_id bigint check (ticket_message_id > 0),
-  staff_thread_id bigint check (staff_thread_id > 0),
   transcript text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -1427,11 +1425,11 @@ begin
     perform app_private.raise_error('RS001', 'reason_required');
   end if;
   if setting is null or setting not in ('public_channel', 'log_channel', 'staff_channel', 'support_role',
-      'ticket_category', 'use_threads', 'archive_delay_s') then
+      'ticket_category', 'archive_delay_s') then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'setting'));
   end if;
-  if value is null or value < 0 or (setting = 'use_threads' and value > 1) or (setting = 'archive_delay_s' and value > 604800)
-     or (setting not in ('use_threads', 'archive_delay_s') and value = 0) then
+  if value is null or value < 0 or (setting = 'archive_delay_s' and value > 604800)
+     or (setting <> 'archive_delay_s' and value = 0) then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'value'));
   end if;
   insert into app_public.mm_discord (guild_id) values (app_public.current_guild_id()) on conflict do nothing;
@@ -1442,7 +1440,6 @@ begin
          staff_channel_id = case when setting = 'staff_channel' then value else d.staff_channel_id end,
          support_role_id = case when setting = 'support_role' then value else d.support_role_id end,
          ticket_category_id = case when setting = 'ticket_category' then value else d.ticket_category_id end,
-         use_threads = case when setting = 'use_threads' then value = 1 else d.use_threads end,
          archive_delay_s = case when setting = 'archive_delay_s' then value::integer else d.archive_delay_s end
    where d.guild_id = app_public.current_guild_id()
   returning * into v;
@@ -1459,8 +1456,8 @@ end;
 $$;
 
 comment on function app_public.mm_set_discord(text, bigint, text) is
-  '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, ticket category, tickets as '
-  'private threads 0/1, archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; '
+  '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, the ticket category, the '
+  'archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; '
   'the public embed is (re)posted (discord__mm_public). '
   'Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
 --! EndIncluded mm/mm_set_discord.sql
@@ -1576,7 +1573,7 @@ as $$
   select case when p.guild_id is not null then jsonb_build_object('guild_id', p.guild_id::text,
     'public_channel_id', p.public_channel_id::text, 'log_channel_id', p.log_channel_id::text,
     'staff_channel_id', p.staff_channel_id::text, 'support_role_id', p.support_role_id::text,
-    'ticket_category_id', p.ticket_category_id::text, 'use_threads', p.use_threads, 'archive_delay_s', p.archive_delay_s) end;
+    'ticket_category_id', p.ticket_category_id::text, 'archive_delay_s', p.archive_delay_s) end;
 $$;
 
 comment on function app_private.mm_discord_json(app_public.mm_discord) is
@@ -1590,8 +1587,7 @@ as $$
   select jsonb_build_object(
     -- Snowflakes and ids as text: JSON numbers lose digits past 2^53 in JavaScript.
     'trade', to_jsonb(t) - 'transcript' || jsonb_build_object('id', t.id::text, 'guild_id', t.guild_id::text,
-      'channel_id', t.channel_id::text, 'ticket_message_id', t.ticket_message_id::text,
-      'staff_thread_id', t.staff_thread_id::text, 'frozen_by', t.frozen_by::text),
+      'channel_id', t.channel_id::text, 'ticket_message_id', t.ticket_message_id::text, 'frozen_by', t.frozen_by::text),
     'starter_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.starter_id),
     'counterparty_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.counterparty_id),
     'seller_discord_id', (select u.discord_id::text from app_public.users u where u.id = t.seller_id),
