@@ -1514,6 +1514,26 @@ ALTER FUNCTION app_hidden.mm_public(p_guild_id bigint) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.mm_public(p_guild_id bigint) IS 'What the public "Middleman / Escrow — Donut SMP" embed shows: fee, bot IGN, verification range, counts and the five latest trades'' states (no private details). Null without a middleman public channel. Errors: none. Source: seed 004 "Public UI", issue 13.';
 
 --
+-- Name: mm_record_rendered(bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  update app_public.mm_trades t set rendered_event_id = p_event_id
+   where t.id = p_trade_id and (t.rendered_event_id is null or t.rendered_event_id < p_event_id);
+$$;
+
+ALTER FUNCTION app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_record_rendered(p_trade_id bigint, p_event_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) IS 'discord__mm_ticket stores the last trail event its edit showed (never going backwards); a later job whose trade has no newer event does nothing, so one job per event coalesces a burst into one edit without job keys (whose replacement can miss an event committed while a job is being claimed). Errors: none. Source: issue 13.';
+
+--
 -- Name: mm_trades; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -1557,6 +1577,7 @@ CREATE TABLE app_public.mm_trades (
     closed_at timestamp with time zone,
     channel_id bigint,
     ticket_message_id bigint,
+    rendered_event_id bigint,
     transcript text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -1596,6 +1617,12 @@ Middleman trades (seed 004): who buys and sells (members and IGNs), the sale in 
 --
 
 COMMENT ON COLUMN app_public.mm_trades.outcome IS 'Adjudication: {decision: buyer|seller|split, buyer_amount, seller_amount, fee, reason, by}.';
+
+--
+-- Name: COLUMN mm_trades.rendered_event_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.mm_trades.rendered_event_id IS 'The last mm_events row the ticket message shows (discord__mm_ticket skips a job when nothing newer happened).';
 
 --
 -- Name: mm_record_ticket(bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -6396,11 +6423,12 @@ begin
   if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
     return null;
   end if;
-  -- The ticket (created on first run, then its embed edited in place): one waiting job per trade, so a burst of
-  -- payments becomes one edit of the latest state. The guild's queue runs its jobs one at a time: a job still
-  -- editing with an older state can never finish after the job that renders the newer one.
-  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id),
-    queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_ticket:' || new.trade_id, max_attempts := 10);
+  -- The ticket (created on first run, then its embed edited in place): one job per event, in the guild's queue (one
+  -- at a time, so an older state never overwrites a newer one); a job whose trade has no event newer than the one
+  -- already shown does nothing (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key:
+  -- replacing a keyed job while a worker is claiming it can drop the newer job.
+  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id, 'event_id', new.id),
+    queue_name := 'discord:' || new.guild_id, max_attempts := 10);
   if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
                   'frozen', 'adjudicated') then
     perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
@@ -6424,7 +6452,7 @@ ALTER FUNCTION app_private.tg_mm_events__discord() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_mm_events__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, coalesced per trade, in the guild''s discord queue so edits never overtake each other); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
+COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the guild''s discord queue so edits never overtake each other; a job with nothing newer to show does nothing); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
 
 --
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11805,6 +11833,13 @@ GRANT ALL ON FUNCTION app_hidden.mm_expire_trades(p_at timestamp with time zone)
 
 REVOKE ALL ON FUNCTION app_hidden.mm_public(p_guild_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.mm_public(p_guild_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION mm_record_rendered(p_trade_id bigint, p_event_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) TO coins_worker;
 
 --
 -- Name: TABLE mm_trades; Type: ACL; Schema: app_public; Owner: guildbank_owner

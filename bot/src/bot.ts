@@ -37,6 +37,7 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.mm_ticket(bigint)",
   "app_hidden.mm_public(bigint)",
   "app_hidden.mm_record_ticket(bigint, bigint, bigint)",
+  "app_hidden.mm_record_rendered(bigint, bigint)",
   "app_hidden.mm_store_transcript(bigint, text)",
 ] as const;
 

@@ -36,6 +36,8 @@ export interface MmTrade {
   deposited_at: string | null;
   channel_id: number | string | null;
   ticket_message_id: number | string | null;
+  /** The last trail event the ticket message shows. */
+  rendered_event_id: number | string | null;
   outcome: { decision: string; buyer_amount: number; seller_amount: number; fee: number; reason: string } | null;
   created_at: string;
   closed_at: string | null;

@@ -3,10 +3,11 @@
  * and converges Discord to it, so a retry or a coalesced burst of events is one more edit, never
  * a second ticket or a second post:
  *
- * - `discord__mm_ticket` {trade_id}: creates the private channel `mm-<id>` once (found again by
+ * - `discord__mm_ticket` {trade_id, event_id}: one job per trail event; does nothing when the
+ *   ticket already shows the trade's latest event. Creates the private channel `mm-<id>` once (found again by
  *   name after a crash, stored with `mm_record_ticket`), keeps the counterparty's access, posts
  *   the ticket embed once and then edits it in place; on a dispute pins it and posts the staff
- *   escalation in the staff channel.
+ *   escalation in the staff channel, with a thread under it for the staff's discussion.
  * - `discord__mm_public` {guild_id}: the public "Middleman / Escrow — Donut SMP" message, posted
  *   once and edited with the latest states.
  * - `discord__mm_log` {trade_id}: a closed trade's summary line (the seed's line for a completed
@@ -100,6 +101,9 @@ export async function syncTicket(pool: pg.Pool, rest: REST, tradeId: string | nu
   const view = await loadTicket(pool, tradeId);
   if (!view) return;
   const t = view.trade;
+  const latest = view.events.at(-1)?.id ?? 0;
+  // Nothing happened since the last edit (an earlier job of this burst already showed it): done.
+  if (t.ticket_message_id && t.rendered_event_id !== null && Number(t.rendered_event_id) >= Number(latest)) return;
   const channelId = await ensureChannel(pool, rest, view, botId);
   if (view.counterparty_discord_id && t.closed_at === null) {
     await rest.put(Routes.channelPermission(channelId, view.counterparty_discord_id), { body: { type: OverwriteType.Member, allow: PARTY.toString(), deny: "0" } });
@@ -119,12 +123,17 @@ export async function syncTicket(pool: pg.Pool, rest: REST, tradeId: string | nu
     messageId = posted.id;
     await asWorker(pool, (c) => c.query("select 1 from app_hidden.mm_record_ticket($1, null, $2)", [t.id, messageId]));
   }
+  await asWorker(pool, (c) => c.query("select app_hidden.mm_record_rendered($1, $2)", [t.id, latest]));
   const disputed = view.events.some((e) => e.kind === "disputed" || e.kind === "frozen");
   if (disputed) {
     if (t.status === "dispute_open") await rest.put(Routes.channelMessagesPin(channelId, messageId), { reason: "Marked as scammed" });
     const staffChannel = view.discord?.staff_channel_id;
     if (staffChannel) {
-      await upsertMessage(pool, rest, { guildId: String(t.guild_id), type: "mm_dispute", id: String(t.id), channelId: String(staffChannel) }, json(disputeMessage(view)));
+      const escalation = await upsertMessage(pool, rest, { guildId: String(t.guild_id), type: "mm_dispute", id: String(t.id), channelId: String(staffChannel) }, json(disputeMessage(view)));
+      // The staff-only discussion thread under the escalation (staff channel permissions apply), opened with it.
+      if (escalation.created) {
+        await rest.post(Routes.threads(String(staffChannel), escalation.messageId), { body: { name: `dispute-${t.short_id}`, auto_archive_duration: 10080 } });
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 --! Previous: sha1:787c1c1e96526fc19d9df5dc922d802b6211db3e
---! Hash: sha1:87f87fe7394b274a107be9c4e2152e08b1190402
+--! Hash: sha1:62359979732419ab196e47cb6b599b82c23690b4
 --! Message: Middleman trades (issue 13, seed 004): mm_trades state machine, mm_events trail, CSPRNG verification amounts unique by index, matching inside record_payment, MCD holds and fees, payouts by /pay, limits, expiry, link by tiny payment, verify_ledger coverage
 
 -- Issue 13 (seed 004): middleman (MM) escrow tickets for Minecraft trades, verified by exact in-game payments.
@@ -109,6 +109,7 @@ create table app_public.mm_trades (
   closed_at timestamptz,
   channel_id bigint check (channel_id > 0),
   ticket_message_id bigint check (ticket_message_id > 0),
+  rendered_event_id bigint,
   transcript text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -126,6 +127,7 @@ create table app_public.mm_trades (
   check ((deposit_hold_id is null) = (deposited_at is null))
 );
 comment on table app_public.mm_trades is E'@behavior -insert -update -delete\nMiddleman trades (seed 004): who buys and sells (members and IGNs), the sale in MCD cents, the fee (fee_bps of the sale, rounded half up to the cent) and the seller''s payout, the two verification amounts and when each was paid, the deposit''s hold, the dispute and its outcome. Every change is made by one app_private.mm_* transition and leaves an mm_events row.';
+comment on column app_public.mm_trades.rendered_event_id is 'The last mm_events row the ticket message shows (discord__mm_ticket skips a job when nothing newer happened).';
 comment on column app_public.mm_trades.outcome is 'Adjudication: {decision: buyer|seller|split, buyer_amount, seller_amount, fee, reason, by}.';
 create index mm_trades_live on app_public.mm_trades (guild_id, status) where closed_at is null;
 create index mm_trades_seller on app_public.mm_trades (seller_id, created_at);
@@ -1659,6 +1661,19 @@ comment on function app_hidden.mm_record_ticket(bigint, bigint, bigint) is
   'discord__mm_ticket stores the private channel it created for a trade and the welcome message it posted (null keeps '
   'the stored value), so retries edit instead of creating again. Errors: none. Source: issue 13.';
 --! EndIncluded mm/mm_record_ticket.sql
+--! Included mm/mm_record_rendered.sql
+create or replace function app_hidden.mm_record_rendered(p_trade_id bigint, p_event_id bigint) returns void
+language sql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  update app_public.mm_trades t set rendered_event_id = p_event_id
+   where t.id = p_trade_id and (t.rendered_event_id is null or t.rendered_event_id < p_event_id);
+$$;
+
+comment on function app_hidden.mm_record_rendered(bigint, bigint) is
+  'discord__mm_ticket stores the last trail event its edit showed (never going backwards); a later job whose trade has '
+  'no newer event does nothing, so one job per event coalesces a burst into one edit without job keys (whose '
+  'replacement can miss an event committed while a job is being claimed). Errors: none. Source: issue 13.';
+--! EndIncluded mm/mm_record_rendered.sql
 --! Included mm/mm_store_transcript.sql
 create or replace function app_hidden.mm_store_transcript(p_trade_id bigint, p_transcript text) returns boolean
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
@@ -1690,11 +1705,12 @@ begin
   if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
     return null;
   end if;
-  -- The ticket (created on first run, then its embed edited in place): one waiting job per trade, so a burst of
-  -- payments becomes one edit of the latest state. The guild's queue runs its jobs one at a time: a job still
-  -- editing with an older state can never finish after the job that renders the newer one.
-  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id),
-    queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_ticket:' || new.trade_id, max_attempts := 10);
+  -- The ticket (created on first run, then its embed edited in place): one job per event, in the guild's queue (one
+  -- at a time, so an older state never overwrites a newer one); a job whose trade has no event newer than the one
+  -- already shown does nothing (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key:
+  -- replacing a keyed job while a worker is claiming it can drop the newer job.
+  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id, 'event_id', new.id),
+    queue_name := 'discord:' || new.guild_id, max_attempts := 10);
   if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
                   'frozen', 'adjudicated') then
     perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
@@ -1713,7 +1729,8 @@ end;
 $$;
 
 comment on function app_private.tg_mm_events__discord() is
-  'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, coalesced per trade, in the guild''s discord queue so edits never overtake each other); state changes '
+  'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the guild''s discord queue so edits never overtake each other; a job with '
+  'nothing newer to show does nothing); state changes '
   'queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and '
   'transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 '
   '("All Discord side effects are discord__* jobs").';
@@ -2011,7 +2028,8 @@ grant execute on function app_public.mm_freeze(bigint, text), app_public.mm_requ
   app_public.mm_adjudicate(bigint, text, bigint, text), app_public.mm_set_discord(text, bigint, text)
   to coins_staff;
 grant execute on function app_hidden.mm_expire_trades(timestamptz), app_hidden.mm_ticket(bigint), app_hidden.mm_public(bigint),
-  app_hidden.mm_record_ticket(bigint, bigint, bigint), app_hidden.mm_store_transcript(bigint, text) to coins_worker;
+  app_hidden.mm_record_ticket(bigint, bigint, bigint), app_hidden.mm_record_rendered(bigint, bigint),
+  app_hidden.mm_store_transcript(bigint, text) to coins_worker;
 
 grant execute on function app_hidden.mm_check_recipient(text) to coins_listener;
 
