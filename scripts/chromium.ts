@@ -94,17 +94,15 @@ export async function packagedChromium(rootDir = ROOT_DIR): Promise<ChromiumLaun
   }
   return {
     executablePath: exe,
-    // The flags @sparticuz/chromium documents for its build (single process, SwiftShader GL, no sandbox).
+    // @sparticuz/chromium's flags for its build (SwiftShader GL, no sandbox), without the
+    // single-process ones it uses on AWS Lambda: with them, a second browser context never renders.
     args: [
       "--no-sandbox",
       "--disable-setuid-sandbox",
-      "--no-zygote",
-      "--single-process",
       "--disable-dev-shm-usage",
       "--use-gl=angle",
       "--use-angle=swiftshader",
       "--enable-unsafe-swiftshader",
-      "--in-process-gpu",
       "--font-render-hinting=none",
     ],
     env: {
