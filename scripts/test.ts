@@ -1,7 +1,7 @@
 /**
  * `npm test`: checks every prerequisite first (a few seconds, one line each), then the typecheck
  * and the panel build, a fresh test database (TEST_DATABASE_URL, else an embedded PostgreSQL 17
- * under .data/, see testdb.ts), and the vitest suites of every workspace against it, the pgTAP
+ * under .data/, see testdb.ts; the pgTAP files get a copy of it to themselves), and the vitest suites of every workspace against it, the pgTAP
  * files included (db/__tests__/pgtap.test.ts: one test per file, no psql or pg_prove). Exits
  * non-zero if anything fails or a prerequisite is missing. Needs nothing but Node and npm.
  *
@@ -156,7 +156,7 @@ try {
         TEST_ROOT_URL: db.urls.root,
         TEST_OWNER_URL: db.urls.owner,
         TEST_AUTHENTICATOR_URL: db.urls.authenticator,
-        TEST_DATABASE_SOURCE: db.source,
+        TEST_PGTAP_URL: db.urls.pgtap,
         ...(screenshots ? { SCREENSHOTS_DIR: path.resolve(screenshots) } : {}),
       },
     );
@@ -167,6 +167,7 @@ try {
       TEST_ROOT_URL: db.urls.root,
       TEST_OWNER_URL: db.urls.owner,
       TEST_AUTHENTICATOR_URL: db.urls.authenticator,
+      TEST_PGTAP_URL: db.urls.pgtap,
     });
     if (result !== 0) exitCode = 1;
   }

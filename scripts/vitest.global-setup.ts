@@ -13,6 +13,7 @@ export async function setup(project: TestProject): Promise<void> {
     root: process.env.TEST_ROOT_URL ?? "",
     owner: process.env.TEST_OWNER_URL ?? "",
     authenticator: process.env.TEST_AUTHENTICATOR_URL ?? "",
+    pgtap: process.env.TEST_PGTAP_URL ?? "",
   };
   if (!urls.root) {
     db = await prepareTestDatabase(process.env.TEST_DATABASE_NAME ?? "guildbank_test_vitest");
@@ -27,6 +28,6 @@ export async function teardown(): Promise<void> {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    db: { root: string; owner: string; authenticator: string };
+    db: { root: string; owner: string; authenticator: string; pgtap: string };
   }
 }

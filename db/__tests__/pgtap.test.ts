@@ -2,6 +2,8 @@
  * The pgTAP suite (`db/test/**\/*.sql`, helpers in db/test/lib/ excluded): one vitest test per
  * file, each run through the pg client by scripts/pgtap-runner.ts (no psql, no pg_prove); a
  * failing file lists every failing assertion with pgTAP's diagnostics, or the SQL error and where.
+ * They run on a copy of the freshly migrated test database (scripts/testdb.ts) that no other test
+ * writes to: they count rows across guilds, as they did under pg_prove before the vitest files ran.
  */
 import { globSync } from "node:fs";
 import path from "node:path";
@@ -16,7 +18,7 @@ const files = globSync("db/test/**/*.sql", { cwd: ROOT })
   .sort();
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: dbUrls().root });
+  const client = new pg.Client({ connectionString: dbUrls().pgtap });
   await client.connect();
   try {
     await client.query("create extension if not exists pgtap");
@@ -34,7 +36,7 @@ describe("pgTAP", () => {
 
   for (const file of files) {
     it(file, async () => {
-      const result = await runPgTapFile(path.join(ROOT, file), dbUrls().root, ROOT);
+      const result = await runPgTapFile(path.join(ROOT, file), dbUrls().pgtap, ROOT);
       if (!result.ok) {
         expect.fail(`${file}: ${result.pass}/${result.plan ?? "?"} passed\n${result.problems.join("\n")}`);
       }

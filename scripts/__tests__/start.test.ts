@@ -4,7 +4,7 @@
  * in a private folder (as `mktemp -d` makes) is refused in one line, no stack trace (defect 17).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,6 +42,7 @@ function npmStart(env: NodeJS.ProcessEnv): Started {
 describe("npm start", () => {
   it("stops on Ctrl-C in order and says so in one line (defect 13)", async () => {
     const dataDir = mkdtempSync(path.join(ROOT, ".data/start-test-"));
+    chmodSync(dataDir, 0o755); // as root, the server's user postgres must enter it
     dirs.push(dataDir);
     const run = npmStart({ GUILDBANK_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freeTcpPort()), PORT: String(await freeTcpPort()) });
     const until = Date.now() + 150_000;
