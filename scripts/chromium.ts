@@ -37,7 +37,9 @@ async function untarBrotli(file: string, dest: string): Promise<void> {
         return next();
       }
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c) => {
+        chunks.push(c as Buffer);
+      });
       stream.on("end", () => {
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, Buffer.concat(chunks), { mode: header.mode ?? 0o644 });

@@ -103,7 +103,8 @@ export async function runPgTapFile(file: string, url: string, rootDir: string): 
         if (typeof value === "string") output.push(...value.split("\n"));
       });
       query.on("end", () => resolve());
-      query.on("error", (err: pg.DatabaseError) => {
+      query.on("error", (error: Error) => {
+        const err = error as pg.DatabaseError;
         const at = err.position ? originOf(script.text, script.origins, Number(err.position)) : undefined;
         const where = at ? ` at ${at.file}:${at.line}` : "";
         problems.push(`SQL error${where}: ${err.message}${err.code ? ` (SQLSTATE ${err.code})` : ""}${err.detail ? `\n  detail: ${err.detail}` : ""}${err.where ? `\n  context: ${err.where}` : ""}`);

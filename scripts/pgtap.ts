@@ -89,7 +89,9 @@ export async function pgTapFiles(deb: Buffer): Promise<Map<string, Buffer>> {
   await new Promise<void>((resolve, reject) => {
     extract.on("entry", (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("data", (c) => {
+        chunks.push(c as Buffer);
+      });
       stream.on("end", () => {
         const m = /\/extension\/(pgtap[^/]*\.(?:control|sql))$/.exec(header.name);
         if (m && header.type === "file") files.set(m[1], Buffer.concat(chunks));

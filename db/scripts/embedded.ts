@@ -87,7 +87,7 @@ function postgresUser(): RunAs | undefined {
  */
 export function unreachableParent(dir: string, who: RunAs): { dir: string; mode: string; owner: number } | undefined {
   const parts = path.resolve(dir).split(path.sep).filter(Boolean);
-  let current = path.sep;
+  let current: string = path.sep;
   for (let i = 0; i <= parts.length; i++) {
     if (i > 0) current = path.join(current, parts[i - 1]);
     if (!existsSync(current)) return undefined;

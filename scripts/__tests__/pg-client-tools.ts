@@ -3,7 +3,8 @@
  * the embedded PostgreSQL 17 ships none, and pg_dump refuses a server newer than itself. The
  * tests that need them (scripts/backup and scripts/restore, db/schema.sql against the migrations)
  * run where tools of a fitting major exist (the machine's, e.g. with TEST_DATABASE_URL at its
- * PostgreSQL 15, as .ci/run's second pass does) and are skipped with the reason otherwise.
+ * PostgreSQL 15, as .ci/run's second pass does) and are skipped with the reason otherwise;
+ * REQUIRE_PG_CLIENT_TOOLS=1 makes that a failure instead (.ci/run's second pass sets it).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -49,8 +50,10 @@ export async function clientToolsFor(url: string, exact = false): Promise<Client
   const fit = candidates.filter((c) => (exact ? c.major === serverMajor : c.major >= serverMajor)).sort((a, b) => a.major - b.major)[0];
   if (fit) return { ...fit, serverMajor };
   const found = candidates.length ? `found pg_dump ${[...new Set(candidates.map((c) => c.major))].join(", ")}` : "no pg_dump found";
-  return {
+  const missing = {
     serverMajor,
     missing: `needs pg_dump ${exact ? "" : ">= "}${serverMajor} for the PostgreSQL ${serverMajor} test server (${found}); run it with TEST_DATABASE_URL at a server whose major the machine's client tools match (.ci/run does, on the machine's PostgreSQL 15)`,
   };
+  if (process.env.REQUIRE_PG_CLIENT_TOOLS === "1") throw new Error(`REQUIRE_PG_CLIENT_TOOLS=1 and this test ${missing.missing}`);
+  return missing;
 }
