@@ -7,10 +7,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Three files at a time even on 2 cores (vitest's default there is one): most files wait on
+    // Two files at a time on 2 cores (vitest's default there is one): most files wait on
     // PostgreSQL, timers and child processes rather than the CPU, and they are written to share the
     // test database with files running beside them.
-    maxWorkers: 3,
+    maxWorkers: 2,
     env: { GRAPHILE_ENV: "test", LOG_LEVEL: "silent" },
   },
 });
