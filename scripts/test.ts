@@ -1,8 +1,9 @@
 /**
  * `npm test`: checks every prerequisite first (a few seconds, one line each), then the typecheck
  * and the panel build, a fresh test database (TEST_DATABASE_URL, else an embedded PostgreSQL 17
- * under .data/, see testdb.ts; the pgTAP files get a copy of it to themselves), and the vitest suites of every workspace against it, the pgTAP
- * files included (db/__tests__/pgtap.test.ts: one test per file, no psql or pg_prove). Exits
+ * under .data/, see testdb.ts; the pgTAP files get a copy of it to themselves), and the vitest
+ * suites of every workspace against it, the pgTAP files (db/test/<domain>/*.sql) included
+ * (db/__tests__/pgtap.test.ts: one test per file, no psql or pg_prove). Exits
  * non-zero if anything fails or a prerequisite is missing. Needs nothing but Node and npm.
  *
  * Arguments after `--` go to vitest (e.g. `npm test -- server/__tests__/graphql.test.ts`);
