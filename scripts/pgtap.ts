@@ -113,11 +113,12 @@ export async function pgTapFiles(deb: Buffer): Promise<Map<string, Buffer>> {
  *
  * @param shareDir - the server's `share/postgresql`.
  * @param cacheDir - where the .deb is kept between runs.
- * @returns "present" or "installed".
+ * @returns "present", "installed" (from the cached .deb) or "fetched" (downloaded, then installed).
  */
-export async function installPgTap(shareDir: string, cacheDir: string): Promise<"present" | "installed"> {
+export async function installPgTap(shareDir: string, cacheDir: string): Promise<"present" | "installed" | "fetched"> {
   const extDir = path.join(shareDir, "extension");
   if (existsSync(path.join(extDir, "pgtap.control")) && existsSync(path.join(extDir, `pgtap--${PGTAP_DEB.version}.sql`))) return "present";
+  const cached = existsSync(path.join(cacheDir, PGTAP_DEB.file));
   const files = await pgTapFiles(await pgTapDeb(cacheDir));
   // The control file last: the extension is visible only once its SQL is in place.
   for (const [name, body] of [...files].sort(([a], [b]) => Number(a === "pgtap.control") - Number(b === "pgtap.control"))) {
@@ -125,5 +126,5 @@ export async function installPgTap(shareDir: string, cacheDir: string): Promise<
     writeFileSync(tmp, body);
     renameSync(tmp, path.join(extDir, name));
   }
-  return "installed";
+  return cached ? "installed" : "fetched";
 }

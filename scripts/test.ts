@@ -102,7 +102,7 @@ if (testUrl) {
   if (runPgTap) {
     await check("pgTAP for the embedded PostgreSQL", async () => {
       const how = await installPgTap((await embeddedBinaries()).shareDir, path.join(ROOT_DIR, ".data/cache"));
-      return how === "present" ? "installed" : "fetched from Debian and installed";
+      return { present: "installed", installed: "installed from .data/cache/", fetched: "fetched from the Debian archive and installed" }[how];
     });
   }
 }
