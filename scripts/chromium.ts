@@ -97,7 +97,8 @@ export async function packagedChromium(rootDir = ROOT_DIR): Promise<ChromiumLaun
   return {
     executablePath: exe,
     // @sparticuz/chromium's flags for its build (SwiftShader GL, no sandbox), without the
-    // single-process ones it uses on AWS Lambda: with them, a second browser context never renders.
+    // single-process ones it uses on AWS Lambda (with them, a second browser context never renders);
+    // the GPU (SwiftShader) stays in the browser process.
     args: [
       "--no-sandbox",
       "--disable-setuid-sandbox",
@@ -105,6 +106,7 @@ export async function packagedChromium(rootDir = ROOT_DIR): Promise<ChromiumLaun
       "--use-gl=angle",
       "--use-angle=swiftshader",
       "--enable-unsafe-swiftshader",
+      "--in-process-gpu",
       "--font-render-hinting=none",
     ],
     env: {
