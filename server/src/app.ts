@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type Request, type Response } from "express";
 import cookieParser from "cookie-parser";
 import { pinoHttp } from "pino-http";
 import type pg from "pg";
@@ -15,6 +15,7 @@ import { cookieOptions } from "./http/cookies.ts";
 import { createCsrf, originGuard, rateLimits } from "./http/security.ts";
 import { idempotencyMiddleware } from "./http/idempotency.ts";
 import { panelStatic } from "./http/panel.ts";
+import { errorHandler } from "./http/errors.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
 import { webhooksRouter } from "./webhooks/index.ts";
@@ -180,10 +181,8 @@ export async function createHttpServer(
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "not_found" });
   });
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    req.log?.error({ err }, "unhandled error");
-    res.status(500).json({ error: "internal_error", requestId: req.id });
-  });
+  // Body-parser and HTTP errors keep their status (400 malformed JSON, 413 too large); the rest is 500.
+  app.use(errorHandler(logger));
 
   return {
     server,

@@ -1,0 +1,77 @@
+/**
+ * How the server answers what goes wrong (issue 17): body-parser and HTTP errors keep their status
+ * (413 for a webhook body over its limit, 400 for malformed JSON) and never carry a stack trace;
+ * refusals of staff mutations are named errors, and nothing moves.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from "../src/webhooks/index.ts";
+import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool } from "./helpers.ts";
+
+const REDEEM_SECRET = "redeem-secret-0123456789abcdef";
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let db: pg.Pool;
+let guild: { guildId: string; memberIds: string[] };
+
+beforeAll(async () => {
+  db = superuserPool();
+  server = await startTestServer({ REDEMPTION_WEBHOOK_SECRET: REDEEM_SECRET });
+  guild = await createGuild(db, 3, 500);
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.end();
+});
+
+/** No stack frame, file path or exception text in an answer. */
+function expectNoInternals(text: string): void {
+  expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|Error:/);
+}
+
+describe("the final error handler", () => {
+  it("answers 413 to a signed webhook body over the limit, without a stack", async () => {
+    const raw = JSON.stringify({ code: "x".repeat(20_000), nonce: randomUUID() });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const res = await fetch(`${server.url}/webhooks/redeem`, {
+      method: "POST",
+      headers: { "content-type": "application/json", [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: sign(REDEEM_SECRET, ts, raw) },
+      body: raw,
+    });
+    const text = await res.text();
+    expect(res.status).toBe(413);
+    expect(JSON.parse(text)).toMatchObject({ error: "payload_too_large", requestId: res.headers.get("x-request-id") });
+    expectNoInternals(text);
+  });
+
+  it("answers 400 invalid_json to malformed JSON (GraphQL with an Idempotency-Key, and the login)", async () => {
+    const member = await clientFor(server, { guildId: guild.guildId, discordId: guild.memberIds[0], kind: "player" });
+    const gql = await member.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
+      body: '{"query": "{ myCard { balance } }"',
+    });
+    const gqlText = await gql.text();
+    expect(gql.status).toBe(400);
+    expect(JSON.parse(gqlText)).toMatchObject({ error: "invalid_json" });
+    expectNoInternals(gqlText);
+
+    const login = await fetch(`${server.url}/auth/dev/login`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const loginText = await login.text();
+    expect(login.status).toBe(400);
+    expect(JSON.parse(loginText)).toMatchObject({ error: "invalid_json" });
+    expectNoInternals(loginText);
+  });
+
+  it("answers 413 to a login body over its limit", async () => {
+    const res = await fetch(`${server.url}/auth/dev/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ pad: "y".repeat(10_000) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "payload_too_large" });
+    expect(await ledgerViolations(db, guild.guildId)).toEqual([]);
+  });
+});

@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler } from "express";
+import createHttpError, { isHttpError } from "http-errors";
+import type { Logger } from "@guildbank/lib";
+
+/** The JSON body of an error answer. */
+export interface ErrorBody {
+  /** A stable key, e.g. `payload_too_large`, `invalid_json`, `internal_error`. */
+  error: string;
+  /** A sentence for people (only for client errors, whose message is safe to show). */
+  message?: string;
+  /** The request id (also in `X-Request-Id`): find the request in the server's logs. */
+  requestId?: string;
+}
+
+/** Keys of the body parsers' error types (`body-parser`/`raw-body`'s `type` field). */
+const PARSER_KEYS: Record<string, string> = {
+  "entity.parse.failed": "invalid_json",
+  "entity.too.large": "payload_too_large",
+  "entity.verify.failed": "invalid_body",
+  "encoding.unsupported": "unsupported_encoding",
+  "charset.unsupported": "unsupported_charset",
+  "request.aborted": "request_aborted",
+  "request.size.invalid": "invalid_body",
+  "stream.encoding.set": "internal_error",
+  "parameters.too.many": "too_many_parameters",
+};
+
+/** `Payload Too Large` → `payload_too_large`. */
+function keyOfStatus(status: number): string {
+  const name = createHttpError(status).message;
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "") || "error";
+}
+
+/**
+ * What an error answers: an HTTP error (`http-errors`, which every body parser throws: 400 for
+ * malformed JSON, 413 for a body over the limit, 415 for an unsupported charset) keeps its status,
+ * and its message when it is meant to be shown (`expose`, i.e. 4xx); anything else is 500
+ * `internal_error` with no detail. Never a stack trace, in any environment.
+ *
+ * @param err - anything an express handler passed to `next` or threw.
+ * @returns the status, the response body (without `requestId`) and extra headers.
+ */
+export function describeError(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  if (isHttpError(err) && err.status >= 400 && err.status < 600) {
+    const type = (err as { type?: unknown }).type;
+    const key = (typeof type === "string" && PARSER_KEYS[type]) || keyOfStatus(err.status);
+    const body: ErrorBody = { error: key };
+    if (err.expose && err.status < 500) body.message = err.message;
+    return { status: err.status, body, headers: {} };
+  }
+  return { status: 500, body: { error: "internal_error" }, headers: {} };
+}
+
+/**
+ * The server's final error handler: answers {@link describeError}'s status and JSON body with the
+ * request id, and logs the error (5xx at error level, 4xx at warn without the stack). When the
+ * answer has already begun (a stream), it hands the error to express, which closes the connection.
+ *
+ * @param logger - fallback logger when the request carries none.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const { status, body, headers } = describeError(err);
+    const log = req.log ?? logger;
+    if (status >= 500) log.error({ err, status }, "request failed");
+    else log.warn({ status, error: body.error, reason: err instanceof Error ? err.message : String(err) }, "request refused");
+    res.status(status).set(headers).json({ ...body, requestId: req.id });
+  };
+}
