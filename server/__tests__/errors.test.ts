@@ -75,3 +75,43 @@ describe("the final error handler", () => {
     expect(await ledgerViolations(db, guild.guildId)).toEqual([]);
   });
 });
+
+/** Everything a refused write could have moved in a guild: wallets, ledger rows, settings, catalogue, audit log. */
+async function guildState(guildId: string): Promise<unknown> {
+  const { rows } = await db.query(
+    `select (select coalesce(json_agg(json_build_object('id', a.id, 'balance', a.balance) order by a.id), '[]') from app_public.accounts a where a.guild_id = $1) as accounts,
+            (select count(*)::int from app_public.transfers t where t.guild_id = $1) as transfers,
+            (select count(*)::int from app_public.transactions t where t.guild_id = $1) as transactions,
+            (select count(*)::int from app_public.admin_actions a where a.guild_id = $1) as admin_actions,
+            (select to_jsonb(s) - 'updated_at' from app_public.guild_settings s where s.guild_id = $1) as settings,
+            (select to_jsonb(p) - 'updated_at' from app_public.pricing_config p where p.guild_id = $1) as pricing,
+            (select coalesce(json_agg(to_jsonb(r) - 'updated_at' order by r.sku), '[]') from app_public.rewards r where r.guild_id = $1) as rewards`,
+    [guildId],
+  );
+  return rows[0];
+}
+
+describe("refused staff writes are named errors and move nothing", () => {
+  beforeAll(async () => {
+    await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'hat', 'Hat', 'cosmetic', 25)", [guild.guildId]);
+  });
+
+  it("a member calling staff mutations gets PD001 permission_denied, not a masked error (defect 7)", async () => {
+    const member = await clientFor(server, { guildId: guild.guildId, discordId: guild.memberIds[1], kind: "player" });
+    const before = await guildState(guild.guildId);
+    const attempts = [
+      [`mutation($u: BigInt!) { adminAdjust(input: { discordId: $u, delta: "1000", reason: "free coins" }) { adminAction { id } } }`, { u: guild.memberIds[1] }],
+      [`mutation($u: BigInt!) { freezeUser(input: { discordId: $u, reason: "freeze a rival" }) { adminAction { id } } }`, { u: guild.memberIds[2] }],
+      [`mutation($g: BigInt!) { updateGuildSetting(input: { guildId: $g, patch: { dailyAmount: "999" } }) { guildSetting { dailyAmount } } }`, { g: guild.guildId }],
+      [`mutation($g: BigInt!) { updateReward(input: { guildId: $g, sku: "hat", patch: { price: "1" } }) { reward { price } } }`, { g: guild.guildId }],
+    ] as const;
+    for (const [query, variables] of attempts) {
+      const res = await member.gql(query, variables);
+      expect(res.errors?.[0]?.extensions, query).toMatchObject({ code: "PD001", key: "permission_denied" });
+      expect(res.errors![0].message).toBe("Your role is not allowed to do that.");
+      expect(res.errors![0].message).not.toMatch(/logged with hash/);
+    }
+    expect(await guildState(guild.guildId)).toEqual(before);
+    expect(await ledgerViolations(db, guild.guildId)).toEqual([]);
+  });
+});

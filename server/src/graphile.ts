@@ -9,7 +9,7 @@ import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import type { Request } from "express";
-import { claimsToSettings, decodeDbError, type Logger } from "@guildbank/lib";
+import { ERRORS, claimsToSettings, decodeDbError, renderError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
 
@@ -50,9 +50,26 @@ export function constraintViolation(err: unknown): { code: string; key: string; 
 }
 
 /**
+ * PostgreSQL's own refusal of a privilege (SQLSTATE 42501 `insufficient_privilege`: a role without
+ * the grant on a function, table or column, or a row that a policy refuses to write), read as
+ * the named PD001 `permission_denied` that the rules raise themselves: a member calling a staff
+ * mutation is refused like every other refusal, not with a masked error.
+ *
+ * @param err - a node-postgres error, or anything.
+ * @returns the PD001 error (with an empty detail), or undefined.
+ */
+export function permissionDenied(err: unknown): { code: "PD001"; key: string; message: string; detail: Record<string, string> } | undefined {
+  if ((err as { code?: unknown } | undefined)?.code !== "42501") return undefined;
+  // Nothing of PostgreSQL's message (object names, policies) is passed on.
+  const detail: Record<string, string> = {};
+  return { code: "PD001", key: ERRORS.PD001.key, message: renderError("PD001", detail), detail };
+}
+
+/**
  * PostGraphile masks every database error by default. Ours (the SQLSTATEs of db/ERRORS.md)
  * pass through with their human message and `extensions: { code, key, detail }`, and so do
- * integrity violations ({@link constraintViolation}); anything else stays masked and is logged
+ * integrity violations ({@link constraintViolation}) and privilege refusals
+ * ({@link permissionDenied}); anything else stays masked and is logged
  * with its hash.
  *
  * @param logger - where masked errors are logged in full.
@@ -67,6 +84,16 @@ export function makeMaskError(logger: Logger) {
         positions: error.positions,
         path: error.path,
         extensions: { code: appError.code, key: appError.key, detail: appError.detail },
+      });
+    }
+    const denied = permissionDenied(databaseErrorOf(error));
+    if (denied) {
+      return new GraphQLError(denied.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: denied.code, key: denied.key, detail: denied.detail },
       });
     }
     const violation = constraintViolation(databaseErrorOf(error));
