@@ -82,6 +82,7 @@ export const ERRORS = {
   WH001: { key: "webhook_replayed", message: "That webhook delivery was already received." },
   WH002: { key: "webhook_stale", message: "That webhook's timestamp is outside the {window_s}-second window." },
   TX001: { key: "transaction_not_found", message: "That transaction does not exist in this server." },
+  RC001: { key: "record_not_found", message: "That {subject} does not exist in this server." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

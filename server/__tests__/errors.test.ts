@@ -92,8 +92,34 @@ async function guildState(guildId: string): Promise<unknown> {
 }
 
 describe("refused staff writes are named errors and move nothing", () => {
+  let b: { guildId: string; memberIds: string[] };
   beforeAll(async () => {
+    b = await createGuild(db, 2, 300);
+    await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'cape', 'Cape', 'cosmetic', 40)", [b.guildId]);
     await db.query("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'hat', 'Hat', 'cosmetic', 25)", [guild.guildId]);
+  });
+
+  it("an ADMIN aiming updateGuildSetting, updatePricingConfig, updateReward or deleteReward at another guild's key gets RC001 (defect 6)", async () => {
+    const admin = await clientFor(server, { guildId: guild.guildId, discordId: (BigInt(guild.guildId) + 901n).toString(), kind: "staff", staffRole: "ADMIN" });
+    const before = { a: await guildState(guild.guildId), b: await guildState(b.guildId) };
+    const attempts = [
+      [`mutation($g: BigInt!) { updateGuildSetting(input: { guildId: $g, patch: { dailyAmount: "999" } }) { guildSetting { dailyAmount } } }`, { g: b.guildId }, "updateGuildSetting", "guild setting"],
+      [`mutation($g: BigInt!) { updatePricingConfig(input: { guildId: $g, patch: { maxListingDays: 2 } }) { pricingConfig { maxListingDays } } }`, { g: b.guildId }, "updatePricingConfig", "pricing config"],
+      [`mutation($g: BigInt!) { updateReward(input: { guildId: $g, sku: "cape", patch: { price: "1" } }) { reward { price } } }`, { g: b.guildId }, "updateReward", "reward"],
+      [`mutation($g: BigInt!) { deleteReward(input: { guildId: $g, sku: "cape" }) { reward { sku } } }`, { g: b.guildId }, "deleteReward", "reward"],
+    ] as const;
+    for (const [query, variables, field, subject] of attempts) {
+      const res = await admin.gql(query, variables, { "x-audit-reason": "cross-guild attempt" });
+      expect(res.data?.[field] ?? null, field).toBeNull();
+      expect(res.errors?.[0]?.extensions, field).toMatchObject({ code: "RC001", key: "record_not_found", detail: { subject } });
+      expect(res.errors![0].message).toBe(`That ${subject} does not exist in this server.`);
+    }
+    // The same ADMIN's writes in its own guild still work (and are the only change).
+    const own = await admin.gql(`mutation($g: BigInt!) { updateReward(input: { guildId: $g, sku: "hat", patch: { price: "30" } }) { reward { price } } }`, { g: guild.guildId }, { "x-audit-reason": "own guild" });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.updateReward.reward.price).toBe("30");
+    expect(await guildState(b.guildId)).toEqual(before.b);
+    expect(await ledgerViolations(db, b.guildId)).toEqual([]);
   });
 
   it("a member calling staff mutations gets PD001 permission_denied, not a masked error (defect 7)", async () => {

@@ -5,6 +5,7 @@ import { makeV4Preset } from "postgraphile/presets/v4";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
+import { lambda, object, type ExecutableStep, type ObjectStep } from "postgraphile/grafast";
 import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
@@ -76,7 +77,7 @@ export function permissionDenied(err: unknown): { code: "PD001"; key: string; me
  */
 export function makeMaskError(logger: Logger) {
   return (error: GraphQLError): GraphQLError => {
-    const appError = decodeDbError(databaseErrorOf(error));
+    const appError = decodeDbError(databaseErrorOf(error) ?? zeroRowDelete(error));
     if (appError) {
       return new GraphQLError(appError.message, {
         nodes: error.nodes,
@@ -132,6 +133,75 @@ export function auditReason(req: Request | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The error a direct update or delete meets when its key matches no row the caller may change (RC001
+ * `record_not_found`): another guild's row (row-level security hides it) or no row at all. Shaped
+ * like a database error (`code`, JSON `detail`), so {@link makeMaskError} passes it through.
+ */
+export class RecordNotFoundError extends Error {
+  readonly code = "RC001";
+  readonly detail: string;
+  constructor(subject: string) {
+    super(ERRORS.RC001.key);
+    this.name = "RecordNotFoundError";
+    this.detail = JSON.stringify({ subject });
+  }
+}
+
+/** The subject of each table's RC001 (`rewards` → `reward`), filled while the schema is built. */
+const SUBJECTS = new Map<string, string>();
+
+/**
+ * `pgDeleteSingle` throws a plain error for a delete that matched no visible row ("No values were
+ * deleted in collection 'rewards' …"): read as {@link RecordNotFoundError}.
+ */
+function zeroRowDelete(error: GraphQLError): RecordNotFoundError | undefined {
+  const m = /^No values were (?:deleted|updated) in collection '([^']+)'/.exec(error.originalError?.message ?? "");
+  return m ? new RecordNotFoundError(SUBJECTS.get(m[1]) ?? m[1].replace(/_/g, " ")) : undefined;
+}
+
+/**
+ * PostGraphile answers an update or delete whose key matched no visible row with a `null` payload
+ * (`pgUpdateSingle`/`pgDeleteSingle` return null for 0 rows), so a staff member aiming
+ * `updateGuildSetting`, `updatePricingConfig` or `updateReward` at another guild's key got 200 and
+ * `null`, a silent 0-row write that db/CONVENTIONS.md forbids. This plugin makes every such
+ * mutation field fail with {@link RecordNotFoundError} instead: the payload depends on a check of
+ * the write's result (deletes already throw; {@link makeMaskError} names that error the same way).
+ */
+export const ZeroRowWriteIsAnErrorPlugin: GraphileConfig.Plugin = {
+  name: "GuildbankZeroRowWriteIsAnErrorPlugin",
+  version: "1.0.0",
+  schema: {
+    hooks: {
+      GraphQLObjectType_fields_field(field, build, context) {
+        const { scope } = context;
+        if (!scope.isRootMutation || !(scope.isPgUpdateMutation || scope.isPgDeleteMutation) || !field.plan) return field;
+        const resource = scope.pgFieldResource as { name: string; codec: Parameters<typeof build.inflection.tableType>[0] } | undefined;
+        const subject = resource
+          ? build.inflection
+              .tableType(resource.codec)
+              .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+              .toLowerCase()
+          : "record";
+        if (resource) SUBJECTS.set(resource.name, subject);
+        const plan = field.plan;
+        return {
+          ...field,
+          plan(...args: Parameters<typeof plan>) {
+            const $payload = (plan as (...a: typeof args) => ObjectStep<{ result: ExecutableStep }>)(...args);
+            const $result = $payload.getStepForKey("result");
+            const $found = lambda($result, (row: unknown) => {
+              if (row === null || row === undefined) throw new RecordNotFoundError(subject);
+              return row;
+            });
+            return object({ result: $result, found: $found });
+          },
+        } as typeof field;
+      },
+    },
+  },
+};
 
 /** The OID of schema pg_catalog (fixed in every PostgreSQL). */
 const PG_CATALOG_OID = "11";
@@ -190,7 +260,7 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
-    plugins: [Xid8CodecPlugin],
+    plugins: [Xid8CodecPlugin, ZeroRowWriteIsAnErrorPlugin],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",
