@@ -3,7 +3,8 @@
  * test's own (the shared server is never stopped): under a load of concurrent gives, one
  * authenticator backend is killed with SIGKILL (PostgreSQL then resets every session), every
  * authenticator backend is terminated, and the server is stopped with a fast shutdown and started
- * again. The server process must stay up, reconnect its pool and the live feed's LISTEN connection, and
+ * again. The server process must stay up, answer 503 with `Retry-After` (and DB001 in GraphQL) while
+ * the database is unreachable, reconnect its pool and the live feed's LISTEN connection, and
  * resume; the SSE stream opened before stays open and delivers every accepted give; no accepted
  * give is lost or doubled (retried with the same idempotency key), and verify_ledger() is clean.
  */
@@ -93,12 +94,13 @@ interface Tally {
   refused: Map<string, number>;
   retries: number;
   status503: number;
+  retryAfter: Set<string>;
   anomalies: string[];
 }
 
 /**
- * One give, repeated with the same idempotency key (and backoff) while the database fails under it
- * or the connection to the server fails, until it is accepted or refused with a named error.
+ * One give, repeated with the same idempotency key (and backoff) while the answer is 503 / DB001 or
+ * the connection to the server fails, until it is accepted or refused with a named error.
  */
 async function giveWithRetries(client: ApiClient, from: string, to: string, amount: number, tally: Tally): Promise<void> {
   const key = randomUUID();
@@ -117,10 +119,10 @@ async function giveWithRetries(client: ApiClient, from: string, to: string, amou
     }
     const body = (await res.json()) as { data?: { give?: { giveReceipt?: { txId: string } } }; errors?: { extensions?: { code?: string } }[]; code?: string };
     const code = body.errors?.[0]?.extensions?.code ?? body.code;
-    // The database failed under the request (5xx, or a masked GraphQL error): its outcome is
-    // unknown, and the same idempotency key makes a repeat safe.
-    if (res.status >= 500 || (body.errors && code === undefined) || code === "DB001") {
-      if (res.status === 503) tally.status503++;
+    if (res.status === 503 || code === "DB001") {
+      if (res.status !== 503 || code !== "DB001") tally.anomalies.push(`transient answer with status ${res.status} and code ${code}`);
+      tally.status503++;
+      tally.retryAfter.add(res.headers.get("retry-after") ?? "none");
       tally.retries++;
       await sleep(Math.min(50 * 2 ** Math.min(attempt, 4), 800));
       continue;
@@ -143,14 +145,14 @@ async function giveWithRetries(client: ApiClient, from: string, to: string, amou
 }
 
 describe("losing the database under load", () => {
-  it("stays up, reconnects and resumes; nothing lost or doubled", async () => {
+  it("stays up, answers 503 with Retry-After, reconnects and resumes; nothing lost or doubled", async () => {
     const members = await Promise.all(memberIds.map((id) => clientFor(server, { guildId, discordId: id, kind: "player" })));
     const staff = await clientFor(server, { guildId, discordId: (BigInt(guildId) + 901n).toString(), kind: "staff", staffRole: "AUDITOR" });
     const { rows: [{ seq: seqBefore }] } = await db.query<{ seq: string }>("select coalesce(max(seq), 0)::text as seq from app_public.transactions");
     const stream = openStream(staff);
     await waitFor("the stream's ready event", () => stream.events.some((e) => e.type === "ready"), 20_000);
 
-    const tally: Tally = { accepted: new Map(), refused: new Map(), retries: 0, status503: 0, anomalies: [] };
+    const tally: Tally = { accepted: new Map(), refused: new Map(), retries: 0, status503: 0, retryAfter: new Set(), anomalies: [] };
     running = true;
     const workers = Array.from({ length: 6 }, async (_, w) => {
       while (running) {
@@ -191,6 +193,26 @@ describe("losing the database under load", () => {
     const downAt = Date.now();
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(503);
+    // A signed-in member: the session lookup fails first (the final error handler).
+    const viaSession = await members[0].fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ myCard { balance } }" }),
+    });
+    expect(viaSession.status).toBe(503);
+    expect(viaSession.headers.get("retry-after")).toBe("2");
+    expect(await viaSession.json()).toMatchObject({ error: "database_unavailable", code: "DB001", retryAfterS: 2 });
+    // Anonymous: PostGraphile itself meets the failure (the GraphQL error DB001, retryable).
+    const anonymous = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ myCard { balance } }" }),
+    });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.headers.get("retry-after")).toBe("2");
+    const anonymousBody = (await anonymous.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(anonymousBody.errors[0].extensions).toMatchObject({ code: "DB001", key: "database_unavailable", retryable: true, detail: { retry_after_s: 2 } });
+    expect(anonymousBody.errors[0].message).not.toMatch(/logged with hash|ECONNREFUSED/);
     await sleep(3000);
     pgServer = await startEmbedded(DATA_DIR, port, PASSWORD);
     await waitFor("the server to answer /healthz after the restart", healthy, 60_000, 100);
@@ -209,6 +231,8 @@ describe("losing the database under load", () => {
     stream.abort();
 
     expect(tally.anomalies).toEqual([]);
+    expect(tally.status503).toBeGreaterThan(0);
+    expect([...tally.retryAfter]).toEqual(["2"]);
     // Nothing lost or doubled: exactly one transaction per accepted give (key), none other.
     const { rows: gives } = await db.query<{ tx_id: string }>("select tx_id::text from app_public.transactions where guild_id = $1 and seq > $2", [guildId, seqBefore]);
     expect(gives.length).toBe(tally.accepted.size);
@@ -226,7 +250,7 @@ describe("losing the database under load", () => {
     expect(new Map(wallets.map((w) => [w.discord_id, Number(w.b)]))).toEqual(expected);
     expect((await db.query("select * from app_public.verify_ledger($1)", [guildId])).rows).toEqual([]);
     console.log(
-      `resilience: ${tally.accepted.size} gives accepted, ${tally.retries} retries; ` +
+      `resilience: ${tally.accepted.size} gives accepted, ${tally.status503} answers 503, ${tally.retries} retries; ` +
         `crash reset outage ${crashOutageMs} ms, fast-shutdown outage ${restartOutageMs} ms (3 000 ms of it down on purpose); ` +
         `${streamed().size} transactions streamed to the open SSE connection`,
     );

@@ -88,7 +88,7 @@ export async function createHttpServer(
       res.json({ status: "ok", database: "ok", latencyMs: Math.round((performance.now() - started) * 10) / 10 });
     } catch (err) {
       logger.error({ err }, "health check: database unreachable");
-      res.status(503).json({ status: "error", database: "unreachable" });
+      res.status(503).set("Retry-After", "2").json({ status: "error", database: "unreachable" });
     }
   });
 

@@ -10,7 +10,7 @@ import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import type { Request } from "express";
-import { ERRORS, claimsToSettings, decodeDbError, renderError, type Logger } from "@guildbank/lib";
+import { ERRORS, claimsToSettings, databaseUnavailable, decodeDbError, isTransientDbError, renderError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
 
@@ -70,7 +70,9 @@ export function permissionDenied(err: unknown): { code: "PD001"; key: string; me
  * PostGraphile masks every database error by default. Ours (the SQLSTATEs of db/ERRORS.md)
  * pass through with their human message and `extensions: { code, key, detail }`, and so do
  * integrity violations ({@link constraintViolation}) and privilege refusals
- * ({@link permissionDenied}); anything else stays masked and is logged
+ * ({@link permissionDenied}); a transient database failure becomes DB001 `database_unavailable`
+ * with `extensions.retryable: true` (and the response 503, see {@link RetryableStatusPlugin});
+ * anything else stays masked and is logged
  * with its hash.
  *
  * @param logger - where masked errors are logged in full.
@@ -85,6 +87,18 @@ export function makeMaskError(logger: Logger) {
         positions: error.positions,
         path: error.path,
         extensions: { code: appError.code, key: appError.key, detail: appError.detail },
+      });
+    }
+    if (isTransientDbError(error)) {
+      // Not masked: the client must know it may repeat the request with the same idempotency key.
+      const unavailable = databaseUnavailable();
+      logger.warn({ err: error.originalError ?? error }, "database unavailable: GraphQL error DB001");
+      return new GraphQLError(unavailable.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: unavailable.code, key: unavailable.key, detail: unavailable.detail, retryable: true },
       });
     }
     const denied = permissionDenied(databaseErrorOf(error));
@@ -203,6 +217,50 @@ export const ZeroRowWriteIsAnErrorPlugin: GraphileConfig.Plugin = {
   },
 };
 
+/**
+ * A GraphQL response carrying a DB001 error (a transient database failure, see
+ * {@link makeMaskError}) is answered with HTTP 503 and `Retry-After` instead of 200: a client (or a
+ * proxy) that looks only at the status knows it may repeat the request with the same idempotency
+ * key, and tells it from an unknown outcome (500).
+ */
+export const RetryableStatusPlugin: GraphileConfig.Plugin = {
+  name: "GuildbankRetryableStatusPlugin",
+  version: "1.0.0",
+  grafast: {
+    middleware: {
+      // Marks the request when its execution met a transient failure (the errors are not masked yet).
+      async execute(next, event) {
+        const result = await next();
+        const errors = (result as { errors?: readonly unknown[] } | null)?.errors;
+        const req = requestOf(event.args.requestContext);
+        if (req && errors?.some((e) => isTransientDbError(e))) TRANSIENT_REQUESTS.add(req);
+        return result;
+      },
+    },
+  },
+  grafserv: {
+    middleware: {
+      async processRequest(next, event) {
+        const result = await next();
+        const req = requestOf(event.requestDigest.requestContext);
+        if (!result || !req || !TRANSIENT_REQUESTS.has(req) || !("headers" in result)) return result;
+        TRANSIENT_REQUESTS.delete(req);
+        result.statusCode = 503;
+        result.headers["retry-after"] = String(databaseUnavailable().detail.retry_after_s);
+        return result;
+      },
+    },
+  },
+};
+
+/** Requests (node's request object) whose GraphQL execution met a transient database failure. */
+const TRANSIENT_REQUESTS = new WeakSet<object>();
+
+/** The node request object of a grafserv/grafast request context. */
+function requestOf(requestContext: unknown): object | undefined {
+  return (requestContext as { expressv4?: { req?: object } } | undefined)?.expressv4?.req;
+}
+
 /** The OID of schema pg_catalog (fixed in every PostgreSQL). */
 const PG_CATALOG_OID = "11";
 
@@ -260,7 +318,7 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
-    plugins: [Xid8CodecPlugin, ZeroRowWriteIsAnErrorPlugin],
+    plugins: [Xid8CodecPlugin, ZeroRowWriteIsAnErrorPlugin, RetryableStatusPlugin],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",

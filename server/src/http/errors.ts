@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from "express";
 import createHttpError, { isHttpError } from "http-errors";
-import type { Logger } from "@guildbank/lib";
+import { databaseUnavailable, isTransientDbError, type Logger } from "@guildbank/lib";
 
 /** The JSON body of an error answer. */
 export interface ErrorBody {
@@ -8,6 +8,10 @@ export interface ErrorBody {
   error: string;
   /** A sentence for people (only for client errors, whose message is safe to show). */
   message?: string;
+  /** The catalogue code (db/ERRORS.md) when there is one: `DB001` for a transient database failure. */
+  code?: string;
+  /** Seconds to wait before retrying (also the `Retry-After` header): only with a 503. */
+  retryAfterS?: number;
   /** The request id (also in `X-Request-Id`): find the request in the server's logs. */
   requestId?: string;
 }
@@ -35,7 +39,11 @@ function keyOfStatus(status: number): string {
  * What an error answers: an HTTP error (`http-errors`, which every body parser throws: 400 for
  * malformed JSON, 413 for a body over the limit, 415 for an unsupported charset) keeps its status,
  * and its message when it is meant to be shown (`expose`, i.e. 4xx); anything else is 500
- * `internal_error` with no detail. Never a stack trace, in any environment.
+ * `internal_error` with no detail. A transient database failure (lost or refused connection,
+ * shutdown, start-up, timeout, serialisation failure: `isTransientDbError`) is 503
+ * `database_unavailable` (DB001) with `Retry-After`: the request did not happen, or its outcome is
+ * unknown, and repeating it with the same idempotency key is safe. Never a stack trace, in any
+ * environment.
  *
  * @param err - anything an express handler passed to `next` or threw.
  * @returns the status, the response body (without `requestId`) and extra headers.
@@ -47,6 +55,15 @@ export function describeError(err: unknown): { status: number; body: ErrorBody; 
     const body: ErrorBody = { error: key };
     if (err.expose && err.status < 500) body.message = err.message;
     return { status: err.status, body, headers: {} };
+  }
+  if (isTransientDbError(err)) {
+    const e = databaseUnavailable();
+    const retryAfterS = Number(e.detail.retry_after_s);
+    return {
+      status: 503,
+      body: { error: e.key, code: e.code, message: e.message, retryAfterS },
+      headers: { "Retry-After": String(retryAfterS) },
+    };
   }
   return { status: 500, body: { error: "internal_error" }, headers: {} };
 }
@@ -66,7 +83,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const { status, body, headers } = describeError(err);
     const log = req.log ?? logger;
-    if (status >= 500) log.error({ err, status }, "request failed");
+    if (status === 503) log.warn({ err, status }, "database unavailable: answered 503");
+    else if (status >= 500) log.error({ err, status }, "request failed");
     else log.warn({ status, error: body.error, reason: err instanceof Error ? err.message : String(err) }, "request refused");
     res.status(status).set(headers).json({ ...body, requestId: req.id });
   };
