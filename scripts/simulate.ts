@@ -11,7 +11,8 @@
  *
  * A transient failure (HTTP 503 / GraphQL DB001 `database_unavailable`, or the server unreachable)
  * is retried with backoff (p-retry) with the very same request, idempotency key included, so it
- * happens at most once; the report counts the retries.
+ * happens at most once; the report counts the retries. Simulated members are named
+ * `[sim] player NN` (the `[sim]` prefix marks them in the panel's member list).
  *
  * R is in requests per second; `--rate 0` runs as fast as `--concurrency` allows.
  */
@@ -144,6 +145,7 @@ const Q = {
   verify: `{ verifyLedger { nodes { invariant guildId currency accountId expected actual } } }`,
   limit: `mutation($g: BigInt!, $n: Int!) { updateGuildSetting(input: { guildId: $g, patch: { giveRateLimit: $n } }) { guildSetting { giveRateLimit } } }`,
   settings: `query($g: BigInt!) { guildSetting(guildId: $g) { giveRateLimit } }`,
+  register: `mutation($name: String!) { registerMember(input: { displayName: $name }) { user { displayName } } }`,
 };
 
 // --- set-up -----------------------------------------------------------------------------------
@@ -164,6 +166,15 @@ const players: Session[] = [];
 for (let i = 0; i < opts.players; i++) players.push(new Session((guildId + 10_000n + BigInt(i)).toString()));
 const frozen = new Session((guildId + 9_999n).toString());
 await Promise.all([...players, frozen].map((p) => p.login({ guildId: opts.guild, discordId: p.discordId, kind: "player" })));
+// Named, with a marker: a sign-in registers a member without a name, which the panel lists first.
+const width = String(opts.players).length;
+await Promise.all(
+  [...players, frozen].map(async (p, i) => {
+    const name = p === frozen ? "[sim] frozen member" : `[sim] player ${String(i + 1).padStart(width, "0")}`;
+    const r = await p.gql(Q.register, { name });
+    if (r.errors) throw new Error(`cannot name ${p.discordId}: ${r.errors[0].message}`);
+  }),
+);
 const freeze = await staff.gql(Q.freeze, { user: frozen.discordId });
 if (freeze.errors && freeze.errors[0].extensions?.code !== "FZ003") throw new Error(`could not freeze the test member: ${freeze.errors[0].message}`);
 

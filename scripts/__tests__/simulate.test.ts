@@ -37,6 +37,10 @@ describe("npm run simulate", () => {
     expect(rejected).toBeGreaterThan(5);
     const { rows } = await db.query("select * from app_public.verify_ledger($1)", [guildId]);
     expect(rows).toEqual([]);
+    // Every simulated member has a name with the [sim] marker (none is nameless at the top of the panel's list).
+    const names = await db.query<{ display_name: string }>("select display_name from app_public.users where guild_id = $1 order by discord_id", [guildId]);
+    expect(names.rows.length).toBe(7);
+    expect(names.rows.map((r) => r.display_name)).toEqual(["[sim] frozen member", ...[1, 2, 3, 4, 5, 6].map((i) => `[sim] player ${i}`)]);
   });
 
   it("retries transient failures (503 / DB001) with the same idempotency key and reports them; still zero drift", async () => {
