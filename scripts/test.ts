@@ -1,6 +1,6 @@
 /**
  * `npm test`: prepares a fresh test database (see testdb.ts), runs the pgTAP suite
- * (db/test/*.sql) with pg_prove, then the vitest suites of every workspace against the same
+ * (db/test/<domain>/*.sql) with pg_prove, then the vitest suites of every workspace against the same
  * database. Exits non-zero if anything fails or a prerequisite is missing.
  *
  * Arguments after `--` go to vitest (e.g. `npm test -- server/__tests__/graphql.test.ts`);
@@ -68,8 +68,9 @@ try {
     } finally {
       await client.end();
     }
-    const files = readdirSync(path.join(ROOT_DIR, "db/test"))
-      .filter((f) => f.endsWith(".sql"))
+    // One folder per domain (db/test/<domain>/*.sql), beside db/migrations/fixtures/<domain>/; lib/ holds helpers.
+    const files = (readdirSync(path.join(ROOT_DIR, "db/test"), { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".sql") && !f.startsWith("lib"))
       .sort()
       .map((f) => path.join("db/test", f));
     if (files.length === 0) fail("no pgTAP files in db/test");

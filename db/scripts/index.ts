@@ -7,6 +7,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { userInfo } from "node:os";
+import { Logger as MigrateLogger } from "@graphile/logger";
 import JSON5 from "json5";
 import pg from "pg";
 import { migrate, type Settings } from "graphile-migrate";
@@ -83,7 +84,10 @@ export function migrateSettings(ownerUrl: string, rootUrl?: string): Settings {
     connectionString: ownerUrl,
     rootConnectionString: rootUrl ?? withUrl(ownerUrl, { database: "postgres" }),
     migrationsFolder: MIGRATIONS_DIR,
-    logger: undefined,
+    // Warnings and errors only: a migration run is silent when it goes well.
+    logger: new MigrateLogger(() => (level: string, message: string) => {
+      if (level === "error" || level === "warning") console.error(`graphile-migrate: ${message}`);
+    }),
   };
 }
 

@@ -1,0 +1,351 @@
+begin;
+select plan(34);
+\ir ../lib/helpers.psql
+-- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
+
+-- Row-level security, SECURITY DEFINER hygiene, ownership ------------------------------------------------------------------
+select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind in ('r', 'p') and not c.relrowsecurity$$,
+  'row-level security is enabled on every table');
+select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosecdef
+                     and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')$$,
+  'every SECURITY DEFINER function pins its search_path');
+select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and has_function_privilege('public', p.oid, 'execute')$$,
+  'no function is executable by PUBLIC');
+select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind in ('r', 'p', 'v', 'm', 'S')
+                     and pg_get_userbyid(c.relowner) <> 'guildbank_owner'$$,
+  'guildbank_owner owns every table and sequence');
+select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and pg_get_userbyid(p.proowner) <> 'guildbank_owner'$$,
+  'guildbank_owner owns every function');
+
+-- Who may execute what: the complete matrix ---------------------------------------------------------------------------------
+select set_eq(
+  $$select r.rolname::text, p.oid::regprocedure::text
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      cross join pg_roles r
+     where n.nspname in ('app_public', 'app_hidden', 'app_private')
+       and r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker', 'guildbank_authenticator')
+       and has_function_privilege(r.oid, p.oid, 'execute')
+       and p.proname not in ('current_guild_id', 'current_discord_id', 'current_staff_role')$$,
+  $$values
+    ('coins_player', 'app_public.register_member(text)'),
+    ('coins_player', 'app_public.claim_daily(text)'),
+    ('coins_player', 'app_public.give(bigint,bigint,text)'),
+    ('coins_player', 'app_public.my_card()'),
+    ('coins_player', 'app_public.leaderboard(integer)'),
+    ('coins_player', 'app_public.users_wallet_balance(app_public.users)'),
+    ('coins_player', 'app_public.users_escrow_balance(app_public.users)'),
+    ('coins_staff', 'app_public.leaderboard(integer)'),
+    ('coins_staff', 'app_public.admin_adjust(bigint,bigint,text,text)'),
+    ('coins_staff', 'app_public.freeze_user(bigint,text,text)'),
+    ('coins_staff', 'app_public.unfreeze_user(bigint,text,text)'),
+    ('coins_staff', 'app_public.verify_ledger(bigint)'),
+    ('coins_staff', 'app_public.users_wallet_balance(app_public.users)'),
+    ('coins_staff', 'app_public.users_escrow_balance(app_public.users)'),
+    ('coins_worker', 'app_public.verify_ledger(bigint)'),
+    -- 000002: shop and marketplace
+    ('coins_player', 'app_public.price_check(text,bigint)'),
+    ('coins_player', 'app_public.buy_reward(text,integer,text)'),
+    ('coins_player', 'app_public.create_listing(text,integer,bigint,integer,integer,integer,text)'),
+    ('coins_player', 'app_public.buy_listing(uuid,integer,text)'),
+    ('coins_player', 'app_public.cancel_listing(uuid,text)'),
+    ('coins_player', 'app_public.edit_listing_price(uuid,bigint,text)'),
+    ('coins_player', 'app_public.cancel_order(uuid)'),
+    ('coins_staff', 'app_public.price_check(text,bigint)'),
+    ('coins_staff', 'app_public.cancel_listing(uuid,text)'),
+    ('coins_staff', 'app_public.edit_listing_price(uuid,bigint,text)'),
+    ('coins_staff', 'app_public.fulfil_order(uuid,text)'),
+    ('coins_staff', 'app_public.refund_order(uuid,text)'),
+    -- 000002: the live streams (caller's rights)
+    -- (alerts_since for staff only: members cannot read ops_alerts)
+    ('coins_player', 'app_hidden.transactions_since(text,integer)'),
+    ('coins_staff', 'app_hidden.transactions_since(text,integer)'),
+    ('coins_staff', 'app_hidden.alerts_since(text,integer)'),
+    -- 000002: the rewards check constraint's limits check, for the staff who write rewards
+    ('coins_staff', 'app_hidden.valid_limits(jsonb)'),
+    -- 000002: job bodies and the fulfilment job's read, for the worker only
+    ('coins_worker', 'app_hidden.fulfil_order(uuid,text)'),
+    ('coins_worker', 'app_hidden.order_for_fulfilment(uuid)'),
+    ('coins_worker', 'app_hidden.record_fulfilment_failure(uuid,text,boolean)'),
+    ('coins_worker', 'app_hidden.refund_expired_orders(timestamp with time zone,integer)'),
+    ('coins_worker', 'app_hidden.expire_listings(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.pricing_rollup(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.refresh_leaderboard(bigint,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.leaderboard_schedules()'),
+    ('coins_worker', 'app_hidden.daily_digest(date)'),
+    ('coins_worker', 'app_hidden.verify_ledger_and_alert()'),
+    ('coins_worker', 'app_hidden.alert_for_notification(bigint)'),
+    ('coins_worker', 'app_hidden.queue_depth()'),
+    ('coins_worker', 'app_hidden.ledger_health()'),
+    ('coins_worker', 'app_hidden.record_job_run(text,jsonb)'),
+    ('guildbank_authenticator', 'app_private.watch_stream(bigint[],text,integer)'),
+    ('coins_worker', 'app_hidden.raise_alert(bigint,app_public.alert_severity,text,text,jsonb)'),
+    ('coins_worker', 'app_hidden.purge_expired(timestamp with time zone)'),
+    -- 000006: staff role mapping, quests, Discord setup requests
+    ('coins_anonymous', 'app_hidden.resolve_staff_role(bigint,bigint,bigint[])'),
+    ('coins_worker', 'app_hidden.resolve_staff_role(bigint,bigint,bigint[])'),
+    ('coins_worker', 'app_hidden.record_guild(bigint,text,bigint)'),
+    ('coins_player', 'app_public.quest_board()'),
+    ('coins_player', 'app_public.answer_quest(bigint,text,text)'),
+    ('coins_staff', 'app_public.request_discord_setup(text)'),
+    -- panel (issue #5): events, reports, queue status, alerts; panel sessions and HTTP Idempotency-Key records
+    ('coins_staff', 'app_public.start_event(text,numeric,text,timestamp with time zone,timestamp with time zone,text)'),
+    ('coins_staff', 'app_public.stop_event(bigint,text)'),
+    ('coins_staff', 'app_public.economy_events_active(app_public.economy_events)'),
+    ('coins_player', 'app_public.economy_events_active(app_public.economy_events)'),
+    ('coins_staff', 'app_public.report_daily(timestamp with time zone,timestamp with time zone)'),
+    ('coins_staff', 'app_public.report_top_earners(timestamp with time zone,timestamp with time zone,integer)'),
+    ('coins_staff', 'app_public.queue_status()'),
+    ('coins_staff', 'app_public.acknowledge_alert(bigint)'),
+    ('guildbank_authenticator', 'app_private.open_panel_session(bytea,bytea,bigint,bigint,app_public.staff_role,integer,integer)'),
+    ('guildbank_authenticator', 'app_private.refresh_session(bytea,bytea,bytea,integer)'),
+    ('guildbank_authenticator', 'app_private.revoke_refresh_token(bytea)'),
+    ('guildbank_authenticator', 'app_private.http_request_begin(bigint,bigint,text,bytea)'),
+    ('guildbank_authenticator', 'app_private.http_request_finish(bigint,bigint,text,integer,text,text)'),
+    -- 000007: the Discord bot's runner reads and records through app_hidden; staff note transactions
+    ('coins_worker', 'app_hidden.discord_guild(bigint)'),
+    ('coins_worker', 'app_hidden.save_discord_setup(bigint,bigint,bigint,bigint,bigint,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.discord_message(bigint,text,text)'),
+    ('coins_worker', 'app_hidden.record_discord_message(bigint,text,text,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.discord_staff_role_ids(bigint)'),
+    ('coins_worker', 'app_hidden.discord_leaderboard(bigint)'),
+    ('coins_worker', 'app_hidden.discord_feed_entry(uuid)'),
+    ('coins_worker', 'app_hidden.discord_listing(uuid)'),
+    ('coins_worker', 'app_hidden.discord_digest(bigint,date)'),
+    ('coins_staff', 'app_public.note_transaction(uuid,text)'),
+    ('guildbank_authenticator', 'app_private.open_session(bytea,bigint,bigint,text,app_public.staff_role,text,integer)'),
+    ('guildbank_authenticator', 'app_private.session_claims(bytea)'),
+    ('guildbank_authenticator', 'app_private.close_session(bytea)'),
+    -- Minecraft (issue #6): links and payout resolution for staff, payouts for members, the listener's and the webhooks'
+    -- functions for coins_listener, voucher issue and the API refund for the worker
+    ('coins_staff', 'app_public.link_minecraft(bigint,text,text)'),
+    ('coins_staff', 'app_public.resolve_payout(bigint,boolean,text)'),
+    ('coins_staff', 'app_public.assign_payment(bigint,bigint,text)'),
+    ('coins_player', 'app_public.request_payout(bigint,text)'),
+    ('coins_listener', 'app_hidden.record_payment(text,bigint,text,timestamp with time zone,text,text)'),
+    ('coins_listener', 'app_hidden.payout_begin(bigint)'),
+    ('coins_listener', 'app_hidden.confirm_payout(text,bigint,text,timestamp with time zone)'),
+    ('coins_listener', 'app_hidden.payout_unconfirmed(bigint,text)'),
+    ('coins_listener', 'app_hidden.fail_stale_payouts(integer,timestamp with time zone)'),
+    ('coins_listener', 'app_hidden.claim_webhook_nonce(text,text,timestamp with time zone,integer)'),
+    ('coins_listener', 'app_hidden.redeem_voucher(uuid,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
+    ('coins_worker', 'app_hidden.order_minecraft_player(uuid)'),
+    ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)')$$,
+  'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
+select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
+            where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
+              and has_function_privilege(r.oid, 'app_public.current_staff_role()', 'execute')
+              and has_function_privilege(r.oid, 'app_public.current_guild_id()', 'execute')
+              and has_function_privilege(r.oid, 'app_public.current_discord_id()', 'execute')),
+  array['coins_anonymous', 'coins_listener', 'coins_player', 'coins_staff', 'coins_worker'], 'every API role may read its claims (RLS needs them)');
+select results_eq($$select rolinherit, rolcanlogin from pg_roles where rolname = 'guildbank_authenticator'$$, $$values (false, true)$$,
+  'the authenticator logs in and inherits nothing (NOINHERIT)');
+select is((select array_agg(r.rolname::text order by r.rolname) from pg_auth_members m join pg_roles r on r.oid = m.roleid
+            where m.member = (select oid from pg_roles where rolname = 'guildbank_authenticator')),
+  array['coins_anonymous', 'coins_listener', 'coins_player', 'coins_staff', 'coins_worker'], 'the authenticator may switch to each API role');
+select is_empty($$select r.rolname from pg_roles r where r.rolname like 'coins_%' and (r.rolcanlogin or r.rolsuper or r.rolbypassrls)$$,
+  'API roles cannot log in and do not bypass RLS');
+
+-- The error catalogue (db/ERRORS.md) ------------------------------------------------------------------------------------------------
+-- Read from the file itself (psql runs the command on the client; pg_prove is run from the repository root, or from db/ or
+-- db/test/), so a code added to ERRORS.md or to the SQL without the other fails below. Rows: | SQLSTATE | key | message | detail |
+\set errors_md `cat db/ERRORS.md 2>/dev/null || cat ERRORS.md 2>/dev/null || cat ../ERRORS.md 2>/dev/null || true`
+create temp table catalogue (code text primary key, key text not null unique);
+insert into catalogue
+  select m[1], m[2] from regexp_matches(:'errors_md', '^\|\s*([A-Z0-9]{5})\s*\|\s*([a-z_]+)\s*\|', 'gn') m;
+select ok((select count(*) from catalogue) >= 20,
+  format('db/ERRORS.md was read: its table lists %s errors', (select count(*) from catalogue)));
+create temp table raised as
+  select distinct m[1] as code, m[2] as key
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace,
+         regexp_matches(p.prosrc, $r$raise_error\(\s*'([A-Z0-9]{5})'\s*,\s*'([a-z_]+)'$r$, 'g') m
+   where n.nspname in ('app_public', 'app_hidden', 'app_private');
+select ok((select count(*) from raised) >= 15, 'the function sources raise named errors (at least 15 distinct code/key pairs found)');
+select is_empty($$select code, key from raised except select code, key from catalogue$$,
+  'every error raised in SQL is in the catalogue with the same key');
+select is_empty($$select c.code from catalogue c where not exists (
+    select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosrc like '%''' || c.code || '''%')$$,
+  'every catalogue entry is raised somewhere');
+select is_empty($$select code from catalogue where left(code, 2) in ('00', '01', '02', '03', '08', '09', '0A', '0B', '0F', '0L', '0P', '0Z', '20', '21',
+    '22', '23', '24', '25', '26', '27', '28', '2B', '2D', '2F', '34', '38', '39', '3B', '3D', '3F', '40', '42', '44', '53', '54', '55', '57',
+    '58', '72', 'F0', 'HV', 'P0', 'XX')$$,
+  'no catalogue SQLSTATE class collides with a PostgreSQL class');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_error('AU001', 'not_authenticated')$$),
+  '{"code": "AU001", "key": "not_authenticated", "detail": {}}'::jsonb, 'raise_error: SQLSTATE = code, message = key, detail = {} by default');
+select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_error('VL001', 'invalid_argument', '{"argument": "x"}')$$) -> 'detail',
+  '{"argument": "x"}'::jsonb, 'raise_error: detail is the JSON parameters');
+-- Function and table style (db/CONVENTIONS.md "Function style") ---------------------------------------------------------------------
+select results_eq(
+  $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'app_public' order by 1$$,
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true), ('buy_listing', 'v', true),
+           ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
+           ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
+           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true),
+           ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
+           ('link_minecraft', 'v', true),
+           ('my_card', 's', true), ('note_transaction', 'v', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true),
+           ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
+           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true),
+           ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
+           ('verify_ledger', 's', true)$$,
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
+select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
+                  union all
+                  select c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and obj_description(c.oid, 'pg_class') is null$$,
+  'every function and table has a comment');
+-- The smart tags follow the grants: the @behavior line removes exactly the writes no API role is granted (insert and
+-- update counting column grants). Rewards, which staff insert, update and delete through the API, has nothing to remove,
+-- so its comment has no tag line.
+select is_empty($$with t as (
+    select c.oid, obj_description(c.oid, 'pg_class') as d,
+           array(select '-' || op from unnest(array['insert', 'update', 'delete']) op
+                  where not exists (select 1 from pg_roles r where r.rolname like 'coins\_%'
+                                      and (has_table_privilege(r.oid, c.oid, op)
+                                           or (op <> 'delete' and has_any_column_privilege(r.oid, c.oid, op))))) as removed
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'app_public' and c.relkind = 'r')
+  select oid::regclass, removed, d from t
+   where case when cardinality(removed) = 0 then d ~ '^@'
+              else d !~ ('^@behavior ' || array_to_string(removed, ' ') || '\n') end$$,
+  'every app_public table comment starts with a @behavior line (on its own line) removing exactly the writes no API role is granted; rewards (staff insert, update, delete) has none');
+select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', false,
+  'the rewards comment starts with its description: PostGraphile keeps its insert, update and delete for the staff');
+
+-- app_hidden (000002): the job bodies and the worker's order read run with the owner's rights (SECURITY DEFINER); the two
+-- stream readers run with the caller's rights, so that RLS decides what a player or a staff member receives; valid_limits
+-- (the rewards check constraint, evaluated with the rights of whoever writes the row) is an IMMUTABLE plain function ---------
+select results_eq(
+  $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+     where n.nspname = 'app_hidden' order by 1$$,
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
+           ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
+           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
+           ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
+           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
+           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
+           ('payout_unconfirmed', 'v', true),
+           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
+           ('raise_alert', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true),
+           ('record_job_run', 'v', true), ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true),
+           ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
+select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
+  'app_hidden.fulfil_order takes the order and an optional delivery reference');
+select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
+select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                   where n.nspname = 'app_private' and p.prosecdef
+                     and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream', 'open_panel_session',
+                                           'refresh_session', 'revoke_refresh_token', 'http_request_begin', 'http_request_finish')
+                     and p.prorettype <> 'trigger'::regtype$$,
+  'in app_private only the session functions, the live-feed lease and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
+
+-- Triggers: names _NNN_what (fired in name order), app_private.tg_* functions; every staff-writable table is guarded
+-- (_050_require_staff with the allowed roles) and audited (_900_audit with subject type and subject column) ---------------------
+select is_empty($$select c.oid::regclass, t.tgname from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+                   where not t.tgisinternal and n.nspname in ('app_public', 'app_hidden', 'app_private')
+                     and (t.tgname !~ '^_[0-9]{3}_[a-z_]+$' or t.tgfoid::regproc::text !~ '^app_private\.tg_[a-z_]*_[a-z_]+$')$$,
+  'every trigger is named _NNN_what and runs an app_private.tg_* function');
+select set_eq(
+  $$select c.oid::regclass::text, t.tgname::text, t.tgfoid::regproc::text, encode(t.tgargs, 'escape')
+      from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+     where not t.tgisinternal and n.nspname = 'app_public' and t.tgname in ('_050_require_staff', '_900_audit')$$,
+  $$values ('app_public.guild_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.guild_settings', '_900_audit', 'app_private.tg__audit', E'guild_settings\\000guild_id\\000'),
+           ('app_public.pricing_config', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.pricing_config', '_900_audit', 'app_private.tg__audit', E'pricing_config\\000guild_id\\000'),
+           ('app_public.rewards', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.rewards', '_900_audit', 'app_private.tg__audit', E'reward\\000sku\\000'),
+           ('app_public.staff_role_mappings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000'),
+           ('app_public.staff_role_mappings', '_900_audit', 'app_private.tg__audit', E'staff_role_mapping\\000discord_role_id\\000'),
+           ('app_public.quests', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000')$$,
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards and quests OPERATOR+, the role mapping SUPERADMIN only, all audited');
+select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
+            where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
+  array['((CURRENT_USER = ''coins_staff''::name))'],
+  'the staff check and audit triggers fire only for direct API writes (WHEN current_user = coins_staff), not for writes made inside the SECURITY DEFINER rules');
+select set_eq(
+  $$select distinct c.oid::regclass::text from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and r.rolname like 'coins\_%'
+       and (has_table_privilege(r.oid, c.oid, 'insert') or has_table_privilege(r.oid, c.oid, 'update') or has_table_privilege(r.oid, c.oid, 'delete')
+            or has_any_column_privilege(r.oid, c.oid, 'insert') or has_any_column_privilege(r.oid, c.oid, 'update'))$$,
+  $$select c.oid::regclass::text from pg_class c join pg_trigger t on t.tgrelid = c.oid where t.tgname = '_050_require_staff'$$,
+  'an API role may write exactly the tables that carry the _050_require_staff trigger');
+
+-- Grants on tables: API roles read through SELECT grants and write only the staff-editable columns -----------------------------------
+select set_eq(
+  $$select r.rolname::text, c.oid::regclass::text, p.priv
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+      cross join unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) p(priv)
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind in ('r', 'v', 'm')
+       and r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker', 'guildbank_authenticator')
+       and has_table_privilege(r.oid, c.oid, p.priv)$$,
+  $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
+           unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
+                        'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots',
+                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts']) t
+    -- 000010: voucher codes are bearer credentials: members read their vouchers whole, staff every column but the code (below)
+    union all values ('coins_player', 'app_public.vouchers', 'select')
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
+    union all select r, 'app_public.currencies', 'select' from unnest(array['coins_listener', 'coins_worker']) r
+    union all values ('coins_staff', 'app_public.rewards', 'delete')
+    -- 000006: the role mapping for staff only; quest attempts for members and staff; quests: staff read every column,
+    -- members all but answers (column grants, below), so no table-wide SELECT for members
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['staff_role_mappings', 'quests']) t
+    union all select r, 'app_public.quest_attempts', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['staff_role_mappings', 'quests']) t
+    -- 000007: members and staff read their guild's bot channels; staff read the posted Discord messages
+    union all select r, 'app_public.guild_discord', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    union all values ('coins_staff', 'app_public.discord_messages', 'select')
+    -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
+    union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r$$,
+  'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
+select set_eq(
+  $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_player', a.attrelid, a.attnum, 'select')$$,
+  $$values ('id'), ('guild_id'), ('kind'), ('title'), ('prompt'), ('choices'), ('reward'), ('cooldown_s'), ('active'), ('starts_at'), ('ends_at'),
+           ('created_at'), ('updated_at')$$,
+  'members read every quest column but answers');
+select set_eq(
+  $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.vouchers'::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_staff', a.attrelid, a.attnum, 'select')$$,
+  $$values ('order_id'), ('guild_id'), ('buyer_id'), ('status'), ('issued_at'), ('expires_at'), ('redeemed_at'), ('redeemed_by'), ('voided_at')$$,
+  'staff read every voucher column but the code (a bearer credential)');
+select set_eq(
+  $$select a.attrelid::regclass::text, a.attname::text, p.priv from pg_attribute a join pg_class c on c.oid = a.attrelid
+      join pg_namespace n on n.oid = c.relnamespace cross join unnest(array['insert', 'update']) p(priv)
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('coins_staff', a.attrelid, a.attnum, p.priv)$$,
+  $$select 'app_public.guild_settings' as tbl, c as col, 'update' as priv from unnest(array['escrow_timeout_min', 'voucher_timeout_h', 'leaderboard_cron', 'daily_amount',
+      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s', 'high_value_threshold']) c
+    union all select 'app_public.pricing_config', c, 'update' from unnest(array['price_floor_pct', 'market_fee', 'undercut_fee', 'over_average_fee',
+      'over_average_ratio', 'scarcity_target', 'alpha', 'max_listing_days']) c
+    union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',
+      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c
+    union all select 'app_public.rewards', c, 'update' from unnest(array['name', 'description', 'category', 'price', 'fulfilment',
+      'payload', 'limits', 'stock', 'expires_at', 'visible', 'tradable']) c
+    union all select 'app_public.staff_role_mappings', c, 'insert' from unnest(array['guild_id', 'discord_role_id', 'staff_role']) c
+    union all values ('app_public.staff_role_mappings', 'staff_role', 'update')
+    union all select 'app_public.quests', c, 'insert' from unnest(array['guild_id', 'kind', 'title', 'prompt', 'choices', 'answers', 'reward',
+      'cooldown_s', 'active', 'starts_at', 'ends_at']) c
+    union all select 'app_public.quests', c, 'update' from unnest(array['kind', 'title', 'prompt', 'choices', 'answers', 'reward',
+      'cooldown_s', 'active', 'starts_at', 'ends_at']) c$$,
+  'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
+select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
+                   join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
+                   where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+                     and r.rolname in ('coins_anonymous', 'coins_player', 'coins_listener', 'coins_worker', 'guildbank_authenticator')
+                     and (has_column_privilege(r.oid, a.attrelid, a.attnum, 'insert') or has_column_privilege(r.oid, a.attrelid, a.attnum, 'update'))$$,
+  'no API role but coins_staff may insert or update any column');
+select * from finish();
+rollback;
