@@ -8,6 +8,7 @@
  * resume; the SSE stream opened before stays open and delivers every accepted give; no accepted
  * give is lost or doubled (retried with the same idempotency key), and verify_ledger() is clean.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -31,6 +32,10 @@ const GIVE = `mutation($to: BigInt!, $amount: BigInt!, $key: String!) {
 let port: number;
 let pgServer: EmbeddedServer | undefined;
 let server: Awaited<ReturnType<typeof startTestServer>>;
+/** The real server process (`node server/src/main.ts`), beside the in-process one: it must not exit. */
+let child: ChildProcess | undefined;
+let childUrl: string;
+let childStderr = "";
 let db: pg.Pool;
 let guildId: string;
 let memberIds: string[];
@@ -46,6 +51,14 @@ beforeAll(async () => {
   await migrateDatabase(urls);
   db = createPool(withUrl(pgServer.rootUrl, { database: DATABASE }), 3);
   server = await startTestServer({ DATABASE_URL: urls.authenticator, DATABASE_POOL_MAX: "10" });
+  const childPort = await freePort();
+  childUrl = `http://127.0.0.1:${childPort}`;
+  child = spawn(process.execPath, [path.join(ROOT_DIR, "server/src/main.ts")], {
+    env: { ...process.env, NODE_ENV: "test", DATABASE_URL: urls.authenticator, HOST: "127.0.0.1", PORT: String(childPort), DEV_LOGIN: "true", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr!.on("data", (chunk: Buffer) => (childStderr += chunk.toString()));
+  await waitFor("the server process to listen", async () => (await fetch(`${childUrl}/healthz`).catch(() => null))?.status === 200, 60_000, 200);
   guildId = newGuildId().toString();
   await db.query("select app_private.ensure_guild($1, 'Resilience')", [guildId]);
   memberIds = [];
@@ -60,6 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   running = false;
+  child?.kill("SIGTERM");
   if (pgServer === undefined) pgServer = await startEmbedded(DATA_DIR, port, PASSWORD).catch(() => undefined);
   await server?.close();
   await db?.end().catch(() => {});
@@ -147,6 +161,8 @@ async function giveWithRetries(client: ApiClient, from: string, to: string, amou
 describe("losing the database under load", () => {
   it("stays up, answers 503 with Retry-After, reconnects and resumes; nothing lost or doubled", async () => {
     const members = await Promise.all(memberIds.map((id) => clientFor(server, { guildId, discordId: id, kind: "player" })));
+    // The same members signed in on the server process too: two of the six workers load it.
+    const viaProcess = await Promise.all(memberIds.map((id) => clientFor({ url: childUrl }, { guildId, discordId: id, kind: "player" })));
     const staff = await clientFor(server, { guildId, discordId: (BigInt(guildId) + 901n).toString(), kind: "staff", staffRole: "AUDITOR" });
     const { rows: [{ seq: seqBefore }] } = await db.query<{ seq: string }>("select coalesce(max(seq), 0)::text as seq from app_public.transactions");
     const stream = openStream(staff);
@@ -158,7 +174,7 @@ describe("losing the database under load", () => {
       while (running) {
         const from = (w + Math.floor(Math.random() * MEMBERS)) % MEMBERS;
         const to = (from + 1 + Math.floor(Math.random() * (MEMBERS - 1))) % MEMBERS;
-        await giveWithRetries(members[from], memberIds[from], memberIds[to], 1 + Math.floor(Math.random() * 5), tally);
+        await giveWithRetries((w < 2 ? viaProcess : members)[from], memberIds[from], memberIds[to], 1 + Math.floor(Math.random() * 5), tally);
       }
     });
     const healthy = async () => (await fetch(`${server.url}/healthz`)).status === 200;
@@ -230,6 +246,11 @@ describe("losing the database under load", () => {
     expect(stream.events.some((e) => e.type === "end")).toBe(false);
     stream.abort();
 
+    // The server process is still the same, running one, and answers.
+    expect(child!.exitCode).toBeNull();
+    expect(child!.signalCode).toBeNull();
+    expect((await fetch(`${childUrl}/healthz`)).status).toBe(200);
+    expect(childStderr).not.toMatch(/uncaught|Connection terminated unexpectedly/i);
     expect(tally.anomalies).toEqual([]);
     expect(tally.status503).toBeGreaterThan(0);
     expect([...tally.retryAfter]).toEqual(["2"]);
