@@ -36,6 +36,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let child: ChildProcess | undefined;
 let childUrl: string;
 let childStderr = "";
+let authenticatorUrl: string;
 let db: pg.Pool;
 let guildId: string;
 let memberIds: string[];
@@ -50,6 +51,7 @@ beforeAll(async () => {
   const urls = deriveUrls(pgServer.rootUrl, DATABASE, PASSWORDS);
   await migrateDatabase(urls);
   db = createPool(withUrl(pgServer.rootUrl, { database: DATABASE }), 3);
+  authenticatorUrl = urls.authenticator;
   server = await startTestServer({ DATABASE_URL: urls.authenticator, DATABASE_POOL_MAX: "10" });
   const childPort = await freePort();
   childUrl = `http://127.0.0.1:${childPort}`;
@@ -229,6 +231,8 @@ describe("losing the database under load", () => {
     const anonymousBody = (await anonymous.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
     expect(anonymousBody.errors[0].extensions).toMatchObject({ code: "DB001", key: "database_unavailable", retryable: true, detail: { retry_after_s: 2 } });
     expect(anonymousBody.errors[0].message).not.toMatch(/logged with hash|ECONNREFUSED/);
+    // A server starting while the database is down waits for it (its GraphQL schema is built from it).
+    const late = startTestServer({ DATABASE_URL: authenticatorUrl });
     await sleep(3000);
     pgServer = await startEmbedded(DATA_DIR, port, PASSWORD);
     await waitFor("the server to answer /healthz after the restart", healthy, 60_000, 100);
@@ -236,6 +240,18 @@ describe("losing the database under load", () => {
     await sleep(2000);
     running = false;
     await Promise.all(workers);
+    const lateServer = await late;
+    try {
+      const answer = await fetch(`${lateServer.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ data: { __typename: "Query" } });
+    } finally {
+      await lateServer.close();
+    }
 
     // Resumed: a give after the restart reaches the stream that was opened before any of this.
     await giveWithRetries(members[1], memberIds[1], memberIds[2], 1, tally);

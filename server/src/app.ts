@@ -7,7 +7,7 @@ import type pg from "pg";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { redactUrl, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
-import { createPostGraphile } from "./graphile.ts";
+import { createPostGraphileWhenReady } from "./graphile.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
 import { devLoginRouter } from "./auth/dev.ts";
 import { discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
@@ -169,7 +169,8 @@ export async function createHttpServer(
   if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config, { csrfToken: csrf.token, home: panel ? "/" : "/graphiql" }));
 
   app.use("/graphql", limits.api, idempotencyMiddleware(pool));
-  const pgl = createPostGraphile(config, pool, logger);
+  // The schema is built before the server listens, again if the database drops meanwhile.
+  const pgl = await createPostGraphileWhenReady(config, pool, logger);
   const serv = pgl.createServ(metrics.instrumentGrafserv(grafserv));
   await serv.addTo(app, server);
   const streams = createStreamHub({ connectionString: config.DATABASE_URL, pool, logger });

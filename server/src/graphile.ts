@@ -10,6 +10,7 @@ import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import type { Request } from "express";
+import pRetry from "p-retry";
 import { ERRORS, claimsToSettings, databaseUnavailable, decodeDbError, isTransientDbError, renderError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
@@ -345,4 +346,55 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
     },
   };
   return postgraphile(preset);
+}
+
+/** Options of {@link createPostGraphileWhenReady}. */
+export interface WhenReadyOptions {
+  /** Attempts after the first (default 10: 250 ms doubling to 5 s, about 35 s in all). */
+  retries?: number;
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+}
+
+/**
+ * {@link createPostGraphile}, then waits for its schema (introspection of the database). PostGraphile
+ * builds the schema once, when the instance is created: if the database is unreachable or the
+ * connection drops during the introspection, that instance stays broken for good (every request
+ * then fails). So a transient failure (`isTransientDbError`) releases the instance and tries again
+ * with a new one, with exponential backoff (p-retry); any other error, or the last failure, is thrown.
+ *
+ * @param config - server configuration.
+ * @param pool - authenticator pool.
+ * @param logger - server logger (each retry is logged as a warning).
+ * @param options - retry budget ({@link WhenReadyOptions}).
+ * @returns an instance whose schema is built.
+ * @throws the introspection's error when it is not transient or the retries are spent.
+ */
+export async function createPostGraphileWhenReady(
+  config: ServerConfig,
+  pool: pg.Pool,
+  logger: Logger,
+  options: WhenReadyOptions = {},
+): Promise<PostGraphileInstance> {
+  return pRetry(
+    async () => {
+      const pgl = createPostGraphile(config, pool, logger);
+      try {
+        await pgl.getSchema();
+        return pgl;
+      } catch (err) {
+        await Promise.resolve(pgl.release()).catch(() => {});
+        throw err;
+      }
+    },
+    {
+      retries: options.retries ?? 10,
+      minTimeout: options.minTimeoutMs ?? 250,
+      maxTimeout: options.maxTimeoutMs ?? 5_000,
+      shouldRetry: ({ error }) => isTransientDbError(error),
+      onFailedAttempt: ({ error, attemptNumber, retryDelay }) => {
+        if (isTransientDbError(error)) logger.warn({ err: error, attempt: attemptNumber, retryInMs: retryDelay }, "GraphQL schema: database unavailable; retrying");
+      },
+    },
+  );
 }
