@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type pg from "pg";
+import pRetry from "p-retry";
+import { isTransientDbError } from "@guildbank/lib";
 import { z } from "zod";
 
 /** The request header naming an idempotency key (1..255 printable ASCII characters). */
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 const KEY = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+
+/** Options of {@link idempotencyMiddleware}. */
+export interface IdempotencyOptions {
+  /** p-retry options for storing the answer (default 12 retries, 250 ms doubling to 10 s: about 1.5 min). */
+  finishRetry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
+}
 
 /** What `app_private.http_request_begin` answers. */
 const beginRow = z.object({
@@ -23,11 +31,15 @@ const beginRow = z.object({
  * `Idempotency-Replayed: true` and runs nothing; the same key with another body is 422
  * `idempotency_key_reused` (IK001); a replay while the first is still running is 409
  * `idempotency_key_in_progress`. A 5xx answer is not stored (the key is released for a retry).
- * A malformed key is 400 `idempotency_key_invalid` (IK002).
+ * A malformed key is 400 `idempotency_key_invalid` (IK002). Storing the answer (or releasing the
+ * key) is retried with backoff while the database is unreachable, so a key never stays "in
+ * progress" because of an outage.
  *
  * @param pool - authenticator pool (the functions are granted to it).
+ * @param options - the backoff of storing the answer ({@link IdempotencyOptions}).
  */
-export function idempotencyMiddleware(pool: pg.Pool): RequestHandler {
+export function idempotencyMiddleware(pool: pg.Pool, options: IdempotencyOptions = {}): RequestHandler {
+  const finishRetry = { retries: 12, minTimeout: 250, maxTimeout: 10_000, ...options.finishRetry };
   const json = express.json({
     limit: "1mb",
     verify: (req, _res, buf) => {
@@ -87,14 +99,13 @@ export function idempotencyMiddleware(pool: pg.Pool): RequestHandler {
       res.on("finish", () => {
         const status = res.statusCode;
         const contentType = res.getHeader("content-type");
-        pool
-          .query("select app_private.http_request_finish($1, $2, $3, $4, $5, $6)", [
-            ...scope,
-            status,
-            status >= 500 ? null : Buffer.concat(chunks).toString("utf8"),
-            typeof contentType === "string" ? contentType : null,
-          ])
-          .catch((e: unknown) => req.log?.error({ err: e }, "idempotency: storing the answer failed"));
+        const args = [...scope, status, status >= 500 ? null : Buffer.concat(chunks).toString("utf8"), typeof contentType === "string" ? contentType : null];
+        // The key stays "in progress" (a retry gets 409) until this is stored: when the database is
+        // unreachable, keep trying in the background until it is back.
+        pRetry(() => pool.query("select app_private.http_request_finish($1, $2, $3, $4, $5, $6)", args), {
+          ...finishRetry,
+          shouldRetry: ({ error }) => isTransientDbError(error),
+        }).catch((e: unknown) => req.log?.error({ err: e }, "idempotency: storing the answer failed"));
       });
       next();
     });
