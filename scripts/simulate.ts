@@ -74,6 +74,27 @@ const retried = { attempts: 0, requests: 0 };
 /** How a transient failure is retried: 10 more attempts, 200 ms doubling to 3 s (about 20 s in all). */
 const RETRY = { retries: 10, minTimeout: 200, factor: 2, maxTimeout: 3_000 };
 
+/**
+ * Runs `attempt` again, with backoff, while it throws {@link Transient}, and counts the retries.
+ *
+ * @param attempt - one try of a request; the same request each time (same body, same idempotency key).
+ * @returns what the first successful attempt returned.
+ * @throws the last {@link Transient} when the retries are spent, or any other error at once.
+ */
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  let failed = false;
+  return pRetry(attempt, {
+    ...RETRY,
+    shouldRetry: ({ error }) => error instanceof Transient,
+    onFailedAttempt: ({ error }) => {
+      if (!(error instanceof Transient)) return;
+      retried.attempts++;
+      if (!failed) retried.requests++;
+      failed = true;
+    },
+  });
+}
+
 class Session {
   cookie = "";
   csrfToken = "";
@@ -82,10 +103,19 @@ class Session {
     this.discordId = discordId;
   }
   async login(body: Record<string, string>): Promise<void> {
-    const res = await fetch(`${baseUrl}/auth/dev/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+    const res = await withRetries(async () => {
+      let answer: Response;
+      try {
+        answer = await fetch(`${baseUrl}/auth/dev/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      } catch (err) {
+        throw new Transient(`no answer from the server: ${(err as Error).message}`);
+      }
+      if (answer.status === 503) throw new Transient(`HTTP 503 (${(await answer.text()).slice(0, 200)})`);
+      return answer;
     });
     if (res.status === 404) throw new Error(`${baseUrl} has no development login: start the server with DEV_LOGIN=true (npm start does)`);
     if (!res.ok) throw new Error(`login failed (${res.status}): ${await res.text()}`);
@@ -102,36 +132,23 @@ class Session {
    * idempotency key) until it gets an answer or the retries run out.
    */
   async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> {
-    let failed = false;
-    return pRetry(
-      async () => {
-        let res: Response;
-        try {
-          res = await fetch(`${baseUrl}/graphql`, {
-            method: "POST",
-            headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
-            body: JSON.stringify({ query, variables }),
-          });
-        } catch (err) {
-          throw new Transient(`no answer from the server: ${(err as Error).message}`);
-        }
-        if (res.status === 503) throw new Transient(`HTTP 503 (${(await res.text()).slice(0, 200)})`);
-        if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
-        const body = (await res.json()) as GqlResponse;
-        if (body.errors?.some((e) => e.extensions?.code === "DB001")) throw new Transient("DB001 database_unavailable");
-        return body;
-      },
-      {
-        ...RETRY,
-        shouldRetry: ({ error }) => error instanceof Transient,
-        onFailedAttempt: ({ error }) => {
-          if (!(error instanceof Transient)) return;
-          retried.attempts++;
-          if (!failed) retried.requests++;
-          failed = true;
-        },
-      },
-    );
+    return withRetries(async () => {
+      let res: Response;
+      try {
+        res = await fetch(`${baseUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (err) {
+        throw new Transient(`no answer from the server: ${(err as Error).message}`);
+      }
+      if (res.status === 503) throw new Transient(`HTTP 503 (${(await res.text()).slice(0, 200)})`);
+      if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
+      const body = (await res.json()) as GqlResponse;
+      if (body.errors?.some((e) => e.extensions?.code === "DB001")) throw new Transient("DB001 database_unavailable");
+      return body;
+    });
   }
 }
 
