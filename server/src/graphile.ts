@@ -14,6 +14,8 @@ import pRetry from "p-retry";
 import { ERRORS, claimsToSettings, databaseUnavailable, decodeDbError, isTransientDbError, renderError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
+import { StrictBigIntPlugin } from "./graphql/bigint.ts";
+import { DEFAULT_GRAPHQL_LIMITS, makeGraphQLLimitsPlugin } from "./graphql/limits.ts";
 
 /** Finds a PostgreSQL error in a GraphQL error's cause chain. */
 function databaseErrorOf(error: GraphQLError): unknown {
@@ -304,7 +306,9 @@ export const Xid8CodecPlugin: GraphileConfig.Plugin = {
 
 /**
  * Builds the PostGraphile v5 instance: Amber + V4 compatibility preset, connection filters and
- * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session.
+ * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session,
+ * strict BigInt input and the query limits of {@link DEFAULT_GRAPHQL_LIMITS} (introspection refused
+ * when `NODE_ENV=production`).
  *
  * @param config - server configuration.
  * @param pool - authenticator pool (shared with the rest of the server).
@@ -319,7 +323,14 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
-    plugins: [Xid8CodecPlugin, ZeroRowWriteIsAnErrorPlugin, RetryableStatusPlugin],
+    plugins: [
+      Xid8CodecPlugin,
+      StrictBigIntPlugin,
+      // Depth, aliases, page size and node count; introspection off in production (GraphiQL is development-only).
+      makeGraphQLLimitsPlugin({ ...DEFAULT_GRAPHQL_LIMITS, disableIntrospection: config.NODE_ENV === "production" }),
+      ZeroRowWriteIsAnErrorPlugin,
+      RetryableStatusPlugin,
+    ],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",

@@ -4,7 +4,7 @@ import { databaseUnavailable, isTransientDbError, type Logger } from "@guildbank
 
 /** The JSON body of an error answer. */
 export interface ErrorBody {
-  /** A stable key, e.g. `payload_too_large`, `invalid_json`, `internal_error`. */
+  /** A stable key, e.g. `body_too_large`, `invalid_body`, `database_unavailable`, `internal_error`. */
   error: string;
   /** A sentence for people (only for client errors, whose message is safe to show). */
   message?: string;
@@ -16,17 +16,20 @@ export interface ErrorBody {
   requestId?: string;
 }
 
-/** Keys of the body parsers' error types (`body-parser`/`raw-body`'s `type` field). */
+/**
+ * Keys of the body parsers' error types (`body-parser`/`raw-body`'s `type` field), the same as the
+ * routes' own body handling answers (server/src/http/body.ts): 413 `body_too_large`, else
+ * `invalid_body`.
+ */
 const PARSER_KEYS: Record<string, string> = {
-  "entity.parse.failed": "invalid_json",
-  "entity.too.large": "payload_too_large",
+  "entity.too.large": "body_too_large",
+  "entity.parse.failed": "invalid_body",
   "entity.verify.failed": "invalid_body",
-  "encoding.unsupported": "unsupported_encoding",
-  "charset.unsupported": "unsupported_charset",
-  "request.aborted": "request_aborted",
+  "encoding.unsupported": "invalid_body",
+  "charset.unsupported": "invalid_body",
+  "request.aborted": "invalid_body",
   "request.size.invalid": "invalid_body",
-  "stream.encoding.set": "internal_error",
-  "parameters.too.many": "too_many_parameters",
+  "parameters.too.many": "invalid_body",
 };
 
 /** `Payload Too Large` → `payload_too_large`. */
@@ -37,7 +40,8 @@ function keyOfStatus(status: number): string {
 
 /**
  * What an error answers: an HTTP error (`http-errors`, which every body parser throws: 400 for
- * malformed JSON, 413 for a body over the limit, 415 for an unsupported charset) keeps its status,
+ * malformed JSON, 413 for a body over the limit, 415 for an unsupported charset) keeps its status
+ * (body-parser errors with the keys of {@link PARSER_KEYS}),
  * and its message when it is meant to be shown (`expose`, i.e. 4xx); anything else is 500
  * `internal_error` with no detail. A transient database failure (lost or refused connection,
  * shutdown, start-up, timeout, serialisation failure: `isTransientDbError`) is 503
