@@ -1,5 +1,5 @@
 begin;
-select plan(34);
+select plan(36);
 \ir ../lib/helpers.psql
 -- Schema-wide conventions (ARCHITECTURE.md "The database", ERRORS.md), checked from the catalogs.
 
@@ -168,10 +168,19 @@ create temp table raised as
 select ok((select count(*) from raised) >= 15, 'the function sources raise named errors (at least 15 distinct code/key pairs found)');
 select is_empty($$select code, key from raised except select code, key from catalogue$$,
   'every error raised in SQL is in the catalogue with the same key');
+-- The codes the server raises itself say so in a paragraph of their own: 'RC001 is raised by the server ...'.
+create temp table server_raised as
+  select m[1] as code from regexp_matches(:'errors_md', '^([A-Z0-9]{5}) is raised by the server', 'gn') m;
+select ok((select count(*) from server_raised) >= 1, format('db/ERRORS.md names the codes the server raises (%s)',
+  (select string_agg(code, ', ' order by code) from server_raised)));
 select is_empty($$select c.code from catalogue c where not exists (
     select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-     where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosrc like '%''' || c.code || '''%')$$,
-  'every catalogue entry is raised somewhere');
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosrc like '%''' || c.code || '''%')
+    and c.code not in (select code from server_raised)$$,
+  'every catalogue entry is raised somewhere (in SQL, or by the server where ERRORS.md says so)');
+select is_empty($$select s.code from server_raised s join pg_proc p on p.prosrc like '%''' || s.code || '''%'
+                   join pg_namespace n on n.oid = p.pronamespace and n.nspname in ('app_public', 'app_hidden', 'app_private')$$,
+  'a code the server raises is raised by no SQL function');
 select is_empty($$select code from catalogue where left(code, 2) in ('00', '01', '02', '03', '08', '09', '0A', '0B', '0F', '0L', '0P', '0Z', '20', '21',
     '22', '23', '24', '25', '26', '27', '28', '2B', '2D', '2F', '34', '38', '39', '3B', '3D', '3F', '40', '42', '44', '53', '54', '55', '57',
     '58', '72', 'F0', 'HV', 'P0', 'XX')$$,
