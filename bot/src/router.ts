@@ -6,6 +6,7 @@
 import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { buyCard, burnCard, cardMarket, cardsButton, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
@@ -30,6 +31,18 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
   sell: (_ctx, i) => openSellModal(i, i.options.getString("sku")),
   setup,
+  openpack: openPack,
+  draw: drawCard,
+  mycards: myCards,
+  inventory,
+  viewcard: viewCard,
+  sellcard: sellCard,
+  cardmarket: cardMarket,
+  buycard: buyCard,
+  trade,
+  burn: burnCard,
+  cooldowns,
+  collectors,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -54,6 +67,7 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   market: marketButton,
   quest: questButton,
   feed: feedButton,
+  cards: cardsButton,
 };
 
 /** String selects by feature. */

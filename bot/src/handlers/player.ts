@@ -9,7 +9,7 @@ import type { BotContext } from "../context.ts";
 import { actorOf, answer, UserFacingError } from "../interaction.ts";
 import { decodeAvatar, renderCard } from "../render/card.ts";
 import { cardMessage, COLOURS, helpEmbed, leaderboardMessage, type LeaderboardRow, type MemberCard } from "../render/embeds.ts";
-import { coins, mention, when } from "../render/format.ts";
+import { coins, mention, money, when } from "../render/format.ts";
 
 /** The idempotency key of an interaction's effect (the interaction id is unique per click or submit). */
 export function interactionKey(kind: string, id: string): string {
@@ -66,13 +66,21 @@ export async function showCard(ctx: BotContext, i: RepliableInteraction): Promis
  * @param i - the interaction.
  */
 export async function showBalance(ctx: BotContext, i: RepliableInteraction): Promise<void> {
-  const card = await asMember(ctx.pool, actorOf(i), async (c) => (await c.query<MemberCard>("select * from app_public.my_card()")).rows[0]);
+  const { card, others } = await asMember(ctx.pool, actorOf(i), async (c) => ({
+    card: (await c.query<MemberCard>("select * from app_public.my_card()")).rows[0],
+    others: (await c.query<{ currency: string; name: string; scale: number; balance: string }>("select * from app_public.card_balances() where currency <> 'COIN'")).rows,
+  }));
   await answer(i, {
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.brand)
         .setTitle("Your balance")
-        .addFields({ name: "Wallet", value: coins(card.balance), inline: true }, { name: "Escrow", value: coins(card.escrow), inline: true }),
+        .addFields(
+          { name: "Wallet", value: coins(card.balance), inline: true },
+          { name: "Escrow", value: coins(card.escrow), inline: true },
+          // The card currencies the guild uses (issue 15), each with its scale.
+          ...others.map((o) => ({ name: o.name, value: money(o.balance, o.currency, o.scale), inline: true })),
+        ),
     ],
   });
 }
