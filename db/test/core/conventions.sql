@@ -1,7 +1,7 @@
 begin;
 select plan(34);
 \ir ../lib/helpers.psql
--- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
+-- Schema-wide conventions (ARCHITECTURE.md "The database", ERRORS.md), checked from the catalogs.
 
 -- Row-level security, SECURITY DEFINER hygiene, ownership ------------------------------------------------------------------
 select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -111,6 +111,7 @@ select set_eq(
     ('coins_worker', 'app_hidden.save_discord_setup(bigint,bigint,bigint,bigint,bigint,bigint,bigint)'),
     ('coins_worker', 'app_hidden.discord_message(bigint,text,text)'),
     ('coins_worker', 'app_hidden.record_discord_message(bigint,text,text,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.mark_discord_channel_missing(bigint,text,bigint,text)'),
     ('coins_worker', 'app_hidden.discord_staff_role_ids(bigint)'),
     ('coins_worker', 'app_hidden.discord_leaderboard(bigint)'),
     ('coins_worker', 'app_hidden.discord_feed_entry(uuid)'),
@@ -261,13 +262,17 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true),
-           ('daily_digest', 'v', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true),
-           ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
+           ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
+           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
            ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true), ('expire_temporary_cards', 'v', true),
-           ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
-           ('ledger_health', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
-           ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
+           ('fail_stale_payouts', 'v', true),
+           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
+           ('mark_discord_channel_missing', 'v', true),
+           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
+           ('payout_unconfirmed', 'v', true),
+           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
            ('raise_alert', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true),
            ('record_job_run', 'v', true), ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
            ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true),
