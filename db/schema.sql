@@ -3629,6 +3629,11 @@ begin
       values (v_user.guild_id, p_user_id, v_user.discord_id, v_seed_id, v_first + v_slot, p_opening_id, v_slot, p_pack_type_id,
         v_roll, v_rolled, v_rarity, v_pool, v_index, v_template, p_at)
       returning * into v_draw;
+    -- Members who wishlisted the template are told it dropped (for someone else).
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select w.guild_id, w.user_id, 'wishlist_drop',
+             jsonb_build_object('template_id', v_template, 'drawn_by', v_user.discord_id::text, 'draw_id', v_draw.id), p_at
+        from app_public.card_wishlists w where w.template_id = v_template and w.user_id <> p_user_id;
     return next v_draw;
   end loop;
 end;
@@ -3640,7 +3645,7 @@ ALTER FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p
 -- Name: FUNCTION draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) IS 'Draws p_count cards for a pack opening, provably fair: each uses HMAC-SHA256(current server seed, "discord_id:nonce") (app_public.fair_value) with the member''s next nonces under that seed; roll = first 6 bytes mod 10000 gives the rarity under the pack''s rates (rarity_for_roll); the pack''s guarantee raises the last card when none reached it; an empty pool falls back to the nearest rarity with templates (down first); the template is the next 6 bytes mod the pool size, in id order, among non-retired templates (temporary ones only in their event''s packs). Mints nothing. Errors: CA014 empty_catalogue. Source: issue 15 "Provably fair draws", "Packs".';
+COMMENT ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) IS 'Draws p_count cards for a pack opening, provably fair: each uses HMAC-SHA256(current server seed, "discord_id:nonce") (app_public.fair_value) with the member''s next nonces under that seed; roll = first 6 bytes mod 10000 gives the rarity under the pack''s rates (rarity_for_roll); the pack''s guarantee raises the last card when none reached it; an empty pool falls back to the nearest rarity with templates (down first); the template is the next 6 bytes mod the pool size, in id order, among non-retired templates (temporary ones only in their event''s packs); members who wishlisted the template are told (card_notifications wishlist_drop). Mints nothing. Errors: CA014 empty_catalogue. Source: issue 15 "Provably fair draws", "Packs".';
 
 --
 -- Name: ensure_card_catalogue(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6968,6 +6973,35 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
 
 --
+-- Name: collection_progress(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.collection_progress() RETURNS TABLE(artist text, era text, templates bigint, owned bigint, percent integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select a.name, e.name, count(t.id),
+         count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                             and c.owner_id = (app_private.current_member()).id)),
+         (100 * count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                                    and c.owner_id = (app_private.current_member()).id)) / count(t.id))::integer
+    from app_public.card_templates t
+    join app_public.artists a on a.id = t.artist_id
+    join app_public.eras e on e.id = t.era_id
+   where t.guild_id = app_public.current_guild_id() and t.retired_at is null and not t.temporary
+   group by a.name, e.name, e.starts_on
+   order by a.name, e.starts_on nulls last, e.name;
+$$;
+
+ALTER FUNCTION app_public.collection_progress() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION collection_progress(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.collection_progress() IS 'The caller''s collection completion per artist and era: templates (not retired, not temporary) and how many of them the member owns at least one copy of, with the percentage. Errors: AU001, MB001. Source: issue 15 "Inventory: collection completion per artist/era".';
+
+--
 -- Name: confirm_trade(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7148,6 +7182,78 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
+
+--
+-- Name: delete_card_template(text, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) RETURNS app_public.card_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before app_public.card_templates;
+  v app_public.card_templates;
+  v_notes bigint := 0;
+  v_owner record;
+  v_tx uuid;
+  v_copies integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_before from app_public.card_templates t
+   where t.guild_id = app_public.current_guild_id() and t.public_id = upper(delete_card_template.public_id) for update;
+  if v_before.id is null or v_before.retired_at is not null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  -- Owners first (id order), then their copies: the lock order of every rule that moves cards.
+  perform 1 from app_private.lock_members(array(select distinct c.owner_id from app_public.user_cards c
+                                                   where c.template_id = v_before.id and c.owner_id is not null));
+  if coalesce(refund, false) and not v_before.temporary then
+    v_notes := coalesce((select (s.burn_notes ->> v_before.rarity::text)::bigint from app_public.card_settings s
+                          where s.guild_id = v_before.guild_id), 0);
+  end if;
+  update app_public.card_listings l set status = 'cancelled', closed_at = now()
+   where l.status = 'active' and l.card_id in (select c.id from app_public.user_cards c where c.template_id = v_before.id);
+  update app_public.card_trades t set status = 'cancelled', closed_at = now(), updated_at = now()
+   where t.status = 'open' and exists (select 1 from app_public.card_trade_items i join app_public.user_cards c on c.id = i.card_id
+                                         where i.trade_id = t.id and c.template_id = v_before.id);
+  for v_owner in select c.owner_id, count(*)::integer as n from app_public.user_cards c
+                  where c.template_id = v_before.id and c.owner_id is not null group by c.owner_id order by c.owner_id loop
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+      values (v_before.guild_id, v_owner.owner_id, 'template_deleted',
+        jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'refund_notes', v_notes * v_owner.n));
+    if v_notes > 0 then
+      insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta)
+        values (v_before.guild_id, 'refund', app_public.current_discord_id(), v_owner.owner_id, v_notes * v_owner.n, 'NOTE',
+          'card_template_refund', jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'why', reason))
+        returning tx_id into v_tx;
+      perform app_private.post_transfer(v_before.guild_id, app_private.ledger_account(v_before.guild_id, null, 'NOTE', 'mint'),
+        app_private.ledger_account(v_before.guild_id, v_owner.owner_id, 'NOTE', 'wallet'), v_notes * v_owner.n,
+        'card_template_refund', v_tx);
+    end if;
+  end loop;
+  update app_public.user_cards c set owner_id = null, burned_at = now(), burn_reason = 'template_deleted', locked = false
+   where c.template_id = v_before.id and c.owner_id is not null;
+  get diagnostics v_copies = row_count;
+  delete from app_public.card_wishlists w where w.template_id = v_before.id;
+  update app_public.card_templates t set retired_at = now() where t.id = v_before.id returning * into v;
+  perform app_private.card_audit(v.guild_id, 'delete_card_template', 'card_template', v.public_id,
+    to_jsonb(v_before) - 'updated_at', (to_jsonb(v) - 'updated_at') || jsonb_build_object('copies_removed', v_copies,
+      'refund_notes_per_copy', v_notes), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) delete a card template: it drops no more (retired; the row stays for past draws and print numbers), every copy is removed from its owner (burned, reason template_deleted), its listings and the open trades holding it are cancelled, wishlists cleared, owners told. Refund rule: with refund, each owner receives per copy the Notes that burning it would pay (card_settings.burn_notes of the template''s rarity; temporary cards: nothing), from the NOTE mint. Audited before/after. Errors: AU001, PD001, RS001, CA006 template_not_found. Source: issue 15 "Admin: delete a template with an optional refund to owners", seed 002 "/admin delete_template".';
 
 --
 -- Name: draw_card(text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7718,6 +7824,51 @@ ALTER FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[
 COMMENT ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'A member offers a trade to another member: copies and currencies ({"NOTE": 100}) they give for copies and currencies they want. Version 1, nobody confirmed yet, expires after card_settings.trade_expiry_min; the other member is told. Errors: AU001, MB001, FZ001, MB002 member_not_found, TD004 self_trade, FZ002, TD005 empty_trade, and the item checks (CA001, CA003, CA004, CA005, CA009, AM001, VL001). Source: issue 15 "Trading", seed 002 "/trade".';
 
 --
+-- Name: purge_artist(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.purge_artist(artist_id bigint, reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN']::app_public.staff_role[]);
+  v_artist app_public.artists;
+  v_owned integer;
+  v_n integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_artist from app_public.artists a where a.id = purge_artist.artist_id and a.guild_id = app_public.current_guild_id()
+     for update;
+  if v_artist.id is null then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', artist_id));
+  end if;
+  -- The check: an artist whose cards members own is not purged (delete those templates first, with or without refund).
+  select count(*) into v_owned from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+   where t.artist_id = v_artist.id and c.owner_id is not null;
+  if v_owned > 0 then
+    perform app_private.raise_error('CA018', 'artist_has_owned_cards', jsonb_build_object('artist_id', artist_id, 'copies', v_owned));
+  end if;
+  update app_public.card_templates t set retired_at = now() where t.artist_id = v_artist.id and t.retired_at is null;
+  get diagnostics v_n = row_count;
+  delete from app_public.card_wishlists w using app_public.card_templates t where t.id = w.template_id and t.artist_id = v_artist.id;
+  perform app_private.card_audit(v_artist.guild_id, 'purge_artist', 'artist', v_artist.id::text, to_jsonb(v_artist),
+    jsonb_build_object('templates_retired', v_n), reason);
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_public.purge_artist(artist_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) IS 'SUPERADMIN purges an artist: all their templates drop no more (retired), wishlists of them are cleared; refused while any member owns one of their cards (delete those templates first). Returns how many templates were retired. Audited. Errors: AU001, PD001, RS001, CA017 artist_not_found, CA018 artist_has_owned_cards. Source: issue 15 "Admin: purge an artist (with checks)", seed 002 "/admin purge_artist".';
+
+--
 -- Name: quest_board(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8248,6 +8399,41 @@ ALTER FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card
 --
 
 COMMENT ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) set a template''s rarity: every copy shows it at once (copies reference the template), each owner is told (card_notifications rarity_changed), audited before/after. The public id keeps the rarity letter it was created with. Errors: AU001, PD001, RS001 reason_required, VL001, CA006 template_not_found. Source: issue 15 "Catalogue", "Admin: set rarity"; seed 002 "How to propagate a rarity change".';
+
+--
+-- Name: set_wishlist(text, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_wishlist(public_id text, wanted boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+  v_template bigint;
+begin
+  select t.id into v_template from app_public.card_templates t
+   where t.guild_id = v_user.guild_id and t.public_id = upper(set_wishlist.public_id);
+  if v_template is null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  if coalesce(wanted, false) then
+    insert into app_public.card_wishlists (guild_id, user_id, template_id) values (v_user.guild_id, v_user.id, v_template)
+      on conflict do nothing;
+  else
+    delete from app_public.card_wishlists w where w.user_id = v_user.id and w.template_id = v_template;
+  end if;
+  return coalesce(wanted, false);
+end;
+$$;
+
+ALTER FUNCTION app_public.set_wishlist(public_id text, wanted boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) IS 'A member adds a template to (wanted) or removes it from their wishlist; they are told when it drops for someone (draw_cards). Idempotent. Errors: AU001, MB001, CA006 template_not_found. Source: issue 15 "Inventory: wishlist".';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8978,7 +9164,7 @@ CREATE TABLE app_public.card_notifications (
     payload jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     delivered_at timestamp with time zone,
-    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text])))
+    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text, 'wishlist_drop'::text, 'template_deleted'::text])))
 );
 
 ALTER TABLE app_public.card_notifications OWNER TO guildbank_owner;
@@ -9070,6 +9256,26 @@ ALTER TABLE app_public.card_trade_items OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.card_trade_items IS '@behavior -insert -update -delete
 What each side of a trade gives: a copy, or an amount of a currency.';
+
+--
+-- Name: card_wishlists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_wishlists (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    template_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.card_wishlists OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_wishlists; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_wishlists IS '@behavior -insert -update -delete
+Templates a member wishlisted: they are told (card_notifications wishlist_drop) when one drops for someone.';
 
 --
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -10246,6 +10452,13 @@ ALTER TABLE ONLY app_public.card_trades
     ADD CONSTRAINT card_trades_pkey PRIMARY KEY (id);
 
 --
+-- Name: card_wishlists card_wishlists_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_pkey PRIMARY KEY (user_id, template_id);
+
+--
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10680,6 +10893,12 @@ CREATE INDEX card_trade_items_card_id_idx ON app_public.card_trade_items USING b
 --
 
 CREATE INDEX card_trade_items_trade_id_idx ON app_public.card_trade_items USING btree (trade_id);
+
+--
+-- Name: card_wishlists_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_wishlists_template_id_idx ON app_public.card_wishlists USING btree (template_id);
 
 --
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -11508,6 +11727,20 @@ ALTER TABLE ONLY app_public.card_trades
     ADD CONSTRAINT card_trades_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES app_public.users(id);
 
 --
+-- Name: card_wishlists card_wishlists_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: card_wishlists card_wishlists_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12227,6 +12460,26 @@ CREATE POLICY card_trades_parties ON app_public.card_trades FOR SELECT TO coins_
 --
 
 CREATE POLICY card_trades_staff ON app_public.card_trades FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_wishlists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_wishlists ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_wishlists card_wishlists_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_self ON app_public.card_wishlists FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_wishlists card_wishlists_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_staff ON app_public.card_wishlists FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -14079,6 +14332,14 @@ REVOKE ALL ON FUNCTION app_public.claim_daily(idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.claim_daily(idempotency_key text) TO coins_player;
 
 --
+-- Name: FUNCTION collection_progress(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.collection_progress() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_player;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_staff;
+
+--
 -- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14138,6 +14399,13 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_player;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_staff;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
+
+--
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -14271,6 +14539,13 @@ REVOKE ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards
 GRANT ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) TO coins_player;
 
 --
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) TO coins_staff;
+
+--
 -- Name: FUNCTION quest_board(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14368,6 +14643,13 @@ GRANT ALL ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean)
 
 REVOKE ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) TO coins_player;
 
 --
 -- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -14597,6 +14879,13 @@ GRANT UPDATE(burn_notes) ON TABLE app_public.card_settings TO coins_staff;
 
 GRANT SELECT ON TABLE app_public.card_trade_items TO coins_player;
 GRANT SELECT ON TABLE app_public.card_trade_items TO coins_staff;
+
+--
+-- Name: TABLE card_wishlists; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_player;
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_staff;
 
 --
 -- Name: TABLE currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner

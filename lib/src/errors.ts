@@ -106,6 +106,8 @@ export const ERRORS = {
   TD003: { key: "trade_changed", message: "The trade changed since you looked at it: review version {version} and confirm again." },
   TD004: { key: "self_trade", message: "You cannot trade with yourself." },
   TD005: { key: "empty_trade", message: "A trade needs at least one card or amount." },
+  CA017: { key: "artist_not_found", message: "That artist does not exist in this server." },
+  CA018: { key: "artist_has_owned_cards", message: "Members own {copies} cards of that artist: delete those cards first." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -23,7 +23,7 @@ import type { BotContext } from "../context.ts";
 import { actorOf, answer, customId, UserFacingError, type CustomId } from "../interaction.ts";
 import { RARITIES, type CardFace, type Rarity } from "../render/collectible.ts";
 import { COLOURS } from "../render/embeds.ts";
-import { mention, money, when } from "../render/format.ts";
+import { coins, mention, when } from "../render/format.ts";
 import { interactionKey } from "./player.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -358,7 +358,7 @@ export async function sellCard(ctx: BotContext, i: ChatInputCommandInteraction):
         .setColor(COLOURS.ok)
         .setTitle("Card listed")
         .addFields(
-          { name: "Price", value: money(price, currency), inline: true },
+          { name: "Price", value: coins(price, currency), inline: true },
           { name: "Market fee", value: `${listing.fee_bp / 100} %`, inline: true },
           { name: "Expires", value: when(listing.expires_at), inline: true },
           { name: "Listing", value: `\`${listing.id}\`` },
@@ -404,7 +404,7 @@ export async function cardMarket(ctx: BotContext, i: ChatInputCommandInteraction
         .setTitle("Card market")
         .setDescription(
           rows.length
-            ? rows.map((r, n) => `**${n + 1}.** ${r.public_id} #${r.print_no} · ${r.rarity} · ${r.artist} — ${money(r.price, r.currency)}`).join("\n")
+            ? rows.map((r, n) => `**${n + 1}.** ${r.public_id} #${r.print_no} · ${r.rarity} · ${r.artist} — ${coins(r.price, r.currency)}`).join("\n")
             : "No cards for sale right now.",
         ),
     ],
@@ -430,7 +430,7 @@ async function buy(ctx: BotContext, i: RepliableInteraction, listingId: string):
       new EmbedBuilder()
         .setColor(COLOURS.ok)
         .setTitle(`Bought ${row.public_id} #${row.print_no}`)
-        .addFields({ name: "Paid", value: money(row.price, row.currency), inline: true }, { name: "Copy id", value: row.card_id, inline: true }),
+        .addFields({ name: "Paid", value: coins(row.price, row.currency), inline: true }, { name: "Copy id", value: row.card_id, inline: true }),
     ],
   });
 }
@@ -471,7 +471,7 @@ async function tradeEmbed(c: pg.PoolClient, t: TradeRow, proposer: string, recip
   const list = (side: string) =>
     rows
       .filter((r) => r.side === side)
-      .map((r) => (r.public_id ? `${r.public_id} #${r.print_no}` : money(r.amount!, r.currency!)))
+      .map((r) => (r.public_id ? `${r.public_id} #${r.print_no}` : coins(r.amount!, r.currency!)))
       .join("\n") || "nothing";
   const tick = (v: number | null) => (v === t.version ? "✅" : "⏳");
   return new EmbedBuilder()

@@ -9,7 +9,7 @@ import type { BotContext } from "../context.ts";
 import { actorOf, answer, UserFacingError } from "../interaction.ts";
 import { decodeAvatar, renderCard } from "../render/card.ts";
 import { cardMessage, COLOURS, helpEmbed, leaderboardMessage, type LeaderboardRow, type MemberCard } from "../render/embeds.ts";
-import { coins, mention, money, when } from "../render/format.ts";
+import { coins, mention, when } from "../render/format.ts";
 
 /** The idempotency key of an interaction's effect (the interaction id is unique per click or submit). */
 export function interactionKey(kind: string, id: string): string {
@@ -79,7 +79,7 @@ export async function showBalance(ctx: BotContext, i: RepliableInteraction): Pro
           { name: "Wallet", value: coins(card.balance), inline: true },
           { name: "Escrow", value: coins(card.escrow), inline: true },
           // The card currencies the guild uses (issue 15), each with its scale.
-          ...others.map((o) => ({ name: o.name, value: money(o.balance, o.currency, o.scale), inline: true })),
+          ...others.map((o) => ({ name: o.name, value: coins(o.balance, o.currency), inline: true })),
         ),
     ],
   });

@@ -47,23 +47,3 @@ export function when(at: Date | string | null | undefined, style: "f" | "R" = "f
 export function mention(discordId: string | null | undefined): string {
   return discordId ? `<@${discordId}>` : "—";
 }
-
-const CURRENCY_NAMES: Record<string, string> = { COIN: "coins", NOTE: "Notes", DISC: "Discs", GEM: "Gems", MCD: "Minecraft dollars" };
-
-/**
- * An amount in minor units with its currency, formatted with the currency's scale (`1,250 Notes`, `12.50 MCD`).
- *
- * @param amount - minor units.
- * @param currency - the currency code.
- * @param scale - decimals of the currency (0 for the card currencies).
- * @returns the text.
- */
-export function money(amount: bigint | number | string, currency: string, scale = 0): string {
-  const v = BigInt(amount);
-  const neg = v < 0n;
-  const abs = neg ? -v : v;
-  const unit = 10n ** BigInt(scale);
-  const whole = (abs / unit).toLocaleString("en-US");
-  const frac = scale > 0 ? `.${(abs % unit).toString().padStart(scale, "0")}` : "";
-  return `${neg ? "-" : ""}${whole}${frac} ${CURRENCY_NAMES[currency] ?? currency}`;
-}

@@ -168,7 +168,11 @@ select set_eq(
     ('coins_staff', 'app_public.create_card_template(bigint,bigint,app_public.card_rarity,bigint,bigint)'),
     ('coins_worker', 'app_hidden.expire_card_listings(timestamp with time zone)'),
     ('coins_worker', 'app_hidden.expire_card_trades(timestamp with time zone)'),
-    ('coins_worker', 'app_hidden.expire_temporary_cards(timestamp with time zone)')$$,
+    ('coins_worker', 'app_hidden.expire_temporary_cards(timestamp with time zone)'),
+    ('coins_player', 'app_public.set_wishlist(text,boolean)'),
+    ('coins_player', 'app_public.collection_progress()'), ('coins_staff', 'app_public.collection_progress()'),
+    ('coins_staff', 'app_public.delete_card_template(text,boolean,text)'),
+    ('coins_staff', 'app_public.purge_artist(bigint,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -220,17 +224,18 @@ select results_eq(
   $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
            ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true),
            ('cancel_card_listing', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true),
-           ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('confirm_trade', 'v', true),
-           ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false),
-           ('current_staff_role', 's', false), ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false),
-           ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true),
-           ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true),
-           ('list_card', 'v', true), ('my_card', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true),
-           ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('quest_board', 's', true),
-           ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true),
-           ('resolve_payout', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true),
-           ('set_card_rarity', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('unfreeze_user', 'v', true),
+           ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('collection_progress', 's', true),
+           ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
+           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('delete_card_template', 'v', true), ('draw_card', 'v', true),
+           ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true),
+           ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true),
+           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true), ('my_card', 's', true),
+           ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true),
+           ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
+           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
+           ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
+           ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true),
+           ('set_wishlist', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('unfreeze_user', 'v', true),
            ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
@@ -370,7 +375,7 @@ select set_eq(
     union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
       unnest(array['card_settings', 'artists', 'eras', 'era_images', 'card_events', 'card_templates', 'user_cards', 'card_notifications',
                    'pack_types', 'pack_costs', 'card_cooldown_roles', 'card_cooldowns', 'fair_seeds', 'pack_openings', 'card_draws',
-                   'card_listings', 'card_trades', 'card_trade_items']) t
+                   'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists']) t
     union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
