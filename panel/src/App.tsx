@@ -93,7 +93,7 @@ export function App() {
           <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
           <Resource name="cardTemplates" list={CardTemplateList} icon={StyleIcon} options={{ label: "Cards: catalogue" }} />
           <Resource name="packTypes" list={PackTypeList} edit={PackTypeEdit} icon={CasinoIcon} options={{ label: "Cards: packs" }} />
-          <Resource name="cardEvents" list={CardEventList} icon={EventIcon} options={{ label: "Cards: events" }} />
+          <Resource name="cardEvents" list={CardEventList} icon={EventIcon} options={{ label: "Cards: event packs" }} />
           <Resource name="cardListings" list={CardListingList} icon={StorefrontIcon} options={{ label: "Cards: market" }} />
           <Resource name="cardTrades" list={CardTradeList} icon={SwapHorizIcon} options={{ label: "Cards: trades" }} />
           <Resource name="fairSeeds" list={FairSeedList} icon={VerifiedIcon} options={{ label: "Cards: fairness" }} />
