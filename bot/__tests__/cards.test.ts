@@ -174,4 +174,48 @@ describe("cards in Discord", () => {
     const bal = await inject(t, command(guildId, alice, "balance"));
     expect(fields(bal.reply).Notes).toBe("75 Notes");
   });
+
+  it("/wishlist, /collection and the staff's /cardsadmin (refused for members, audited for staff)", async () => {
+    const wish = await inject(t, command(guildId, bob, "wishlist", [{ name: "public_id", type: 3, value: "aur-day-m-001" }]));
+    expect(wish.reply.content).toBe("AUR-DAY-M-001 is on your wishlist: you will be told when it drops.");
+    const col = await inject(t, command(guildId, alice, "collection"));
+    expect(col.reply.embeds[0].description).toBe("**Aurora Vale** · Daybreak: 1/10 (10 %)");
+    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }];
+    const refused = await inject(
+      t,
+      command(guildId, alice, "cardsadmin", sub("setrarity", [
+        { name: "public_id", type: 3, value: "AUR-DAY-C-001" },
+        { name: "rarity", type: 3, value: "mythic" },
+        { name: "reason", type: 3, value: "because" },
+      ])),
+    );
+    expect(refused.reply.content).toBe("Your role is not allowed to do that.");
+    const set = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("setrarity", [
+        { name: "public_id", type: 3, value: "AUR-DAY-C-001" },
+        { name: "rarity", type: 3, value: "mythic" },
+        { name: "reason", type: 3, value: "fan favourite" },
+      ])),
+    );
+    expect(set.reply.content).toBe("AUR-DAY-C-001 is now mythic; its owners are told.");
+    const give = await inject(
+      t,
+      command(
+        guildId,
+        owner,
+        "cardsadmin",
+        sub("give", [
+          { name: "member", type: 6, value: bob.id },
+          { name: "amount", type: 4, value: 3 },
+          { name: "currency", type: 3, value: "GEM" },
+          { name: "reason", type: 3, value: "contest prize" },
+        ]),
+        [bob],
+      ),
+    );
+    expect(give.reply.content).toBe(`Gave 3 Gems to <@${bob.id}>.`);
+    const { rows } = await db.query("select action, reason from app_public.admin_actions where guild_id = $1 order by id", [guildId]);
+    expect(rows.map((r) => r.action)).toEqual(["set_card_rarity", "give_card_currency"]);
+  });
 });

@@ -6,7 +6,7 @@
 import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
-import { buyCard, burnCard, cardMarket, cardsButton, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard } from "./handlers/cards.ts";
+import { buyCard, burnCard, cardMarket, cardsAdmin, cardsButton, collection, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
@@ -43,6 +43,9 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   burn: burnCard,
   cooldowns,
   collectors,
+  wishlist,
+  collection,
+  cardsadmin: cardsAdmin,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */

@@ -64,6 +64,37 @@ export const COMMANDS = [
   command("burn", "Burn one of your cards for Notes.").addIntegerOption((o) => o.setName("card").setDescription("Your copy's id").setRequired(true).setMinValue(1)),
   command("cooldowns", "When you can open a pack or draw again."),
   command("collectors", "Top card collectors.").addBooleanOption((o) => o.setName("global").setDescription("All servers").setRequired(false)),
+  command("wishlist", "Be told when a card drops.")
+    .addStringOption((o) => o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30))
+    .addBooleanOption((o) => o.setName("remove").setDescription("Take it off your wishlist").setRequired(false)),
+  command("collection", "Your collection's completion per artist and era."),
+  command("cardsadmin", "Staff: card game actions (audited).")
+    .addSubcommand((s) =>
+      s
+        .setName("setrarity")
+        .setDescription("Change a card's rarity (owners are told).")
+        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30))
+        .addStringOption((o) =>
+          o
+            .setName("rarity")
+            .setDescription("The new rarity")
+            .setRequired(true)
+            .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+        )
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("give")
+        .setDescription("Give a member Notes, Discs or Gems from the mint.")
+        .addUserOption((o) => o.setName("member").setDescription("Who").setRequired(true))
+        .addIntegerOption((o) => o.setName("amount").setDescription("How many").setRequired(true).setMinValue(1))
+        .addStringOption((o) =>
+          o.setName("currency").setDescription("Currency").setRequired(true).addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }),
+        )
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash.")),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
 ];

@@ -18,7 +18,7 @@ import {
 } from "discord.js";
 import type pg from "pg";
 import { z } from "zod";
-import { asMember } from "../db.ts";
+import { asMember, asStaff, resolveStaffRole } from "../db.ts";
 import type { BotContext } from "../context.ts";
 import { actorOf, answer, customId, UserFacingError, type CustomId } from "../interaction.ts";
 import { RARITIES, type CardFace, type Rarity } from "../render/collectible.ts";
@@ -630,5 +630,83 @@ export async function cardsButton(ctx: BotContext, i: ButtonInteraction, id: Cus
       return tradeButton(ctx, i, id, false);
     default:
       throw new UserFacingError("That button is out of date.");
+  }
+}
+
+/**
+ * `/wishlist public_id [remove]`: `set_wishlist` (ephemeral); the member is told when the card drops for someone.
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function wishlist(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const publicId = z.string().regex(/^[A-Za-z0-9-]{5,30}$/, "A card id looks like TMC-1989-L-001.").parse(i.options.getString("public_id", true));
+  const remove = i.options.getBoolean("remove") ?? false;
+  await asMember(ctx.pool, actorOf(i), (c) => c.query("select app_public.set_wishlist($1, $2)", [publicId, !remove]));
+  await answer(i, remove ? `${publicId.toUpperCase()} is off your wishlist.` : `${publicId.toUpperCase()} is on your wishlist: you will be told when it drops.`);
+}
+
+/**
+ * `/collection`: completion per artist and era (`collection_progress`, ephemeral).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function collection(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const rows = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (await c.query<{ artist: string; era: string; templates: string; owned: string; percent: number }>("select * from app_public.collection_progress()")).rows,
+  );
+  await answer(i, {
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.info)
+        .setTitle("Your collection")
+        .setDescription(rows.map((r) => `**${r.artist}** · ${r.era}: ${r.owned}/${r.templates} (${r.percent} %)`).join("\n").slice(0, 4000) || "The catalogue is empty."),
+    ],
+  });
+}
+
+const adminRarity = z.object({ publicId: z.string().regex(/^[A-Za-z0-9-]{5,30}$/), rarity: z.enum(RARITIES), reason: z.string().trim().min(3).max(500) });
+const adminGive = z.object({
+  to: z.string().regex(/^\d{17,20}$/),
+  amount: z.number().int().positive(),
+  currency: z.enum(["NOTE", "DISC", "GEM"]),
+  reason: z.string().trim().min(3).max(500),
+});
+
+/**
+ * `/cardsadmin setrarity|give|rotateseed`: staff actions, each one SQL function as `coins_staff` with the member's
+ * resolved staff role (the function checks the role: PD001), audited by the database.
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const actor = actorOf(i);
+  const role = await resolveStaffRole(ctx.pool, actor);
+  if (!role) throw new UserFacingError("Your role is not allowed to do that.");
+  const sub = i.options.getSubcommand();
+  if (sub === "setrarity") {
+    const p = adminRarity.safeParse({ publicId: i.options.getString("public_id", true), rarity: i.options.getString("rarity", true), reason: i.options.getString("reason", true) });
+    if (!p.success) throw new UserFacingError("Give a card id, a rarity and a reason of at least 3 characters.");
+    const t = await asStaff(ctx.pool, actor, role, async (c) =>
+      (await c.query<{ public_id: string; rarity: string }>("select public_id, rarity::text from app_public.set_card_rarity($1, $2, $3)", [p.data.publicId, p.data.rarity, p.data.reason])).rows[0],
+    );
+    await answer(i, `${t.public_id} is now ${t.rarity}; its owners are told.`);
+  } else if (sub === "give") {
+    const p = adminGive.safeParse({
+      to: i.options.getUser("member", true).id,
+      amount: i.options.getInteger("amount", true),
+      currency: i.options.getString("currency", true),
+      reason: i.options.getString("reason", true),
+    });
+    if (!p.success) throw new UserFacingError(p.error.issues[0].message);
+    await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.give_card_currency($1, $2, $3, $4)", [p.data.to, p.data.amount, p.data.currency, p.data.reason]));
+    await answer(i, `Gave ${coins(p.data.amount, p.data.currency)} to ${mention(p.data.to)}.`);
+  } else if (sub === "rotateseed") {
+    const s = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ seed_hash: string }>("select seed_hash from app_public.rotate_fair_seed()")).rows[0]);
+    await answer(i, `Seed rotated: the old seed is revealed and draws now use the seed with hash \`${s.seed_hash}\`.`);
+  } else {
+    throw new UserFacingError("That command is not available any more.");
   }
 }
