@@ -180,7 +180,7 @@ describe("cards in Discord", () => {
     expect(wish.reply.content).toBe("AUR-DAY-M-001 is on your wishlist: you will be told when it drops.");
     const col = await inject(t, command(guildId, alice, "collection"));
     expect(col.reply.embeds[0].description).toBe("**Aurora Vale** · Daybreak: 1/10 (10 %)");
-    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }];
+    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }] as unknown as { name: string; type: number; value: unknown }[];
     const refused = await inject(
       t,
       command(guildId, alice, "cardsadmin", sub("setrarity", [
