@@ -218,4 +218,26 @@ describe("cards in Discord", () => {
     const { rows } = await db.query("select action, reason from app_public.admin_actions where guild_id = $1 order by id", [guildId]);
     expect(rows.map((r) => r.action)).toEqual(["set_card_rarity", "give_card_currency"]);
   });
+
+  it("card ids autocomplete; /events and /claim_event_pack open the running event's pack", async () => {
+    const raw = command(guildId, alice, "viewcard", [{ name: "public_id", type: 3, value: "aur-day-r", focused: true } as never]);
+    const seen = await inject(t, { ...raw, type: 4 });
+    expect(seen.callbackType).toBe(8);
+    expect(seen.reply.choices.map((c: any) => c.value)).toEqual(["AUR-DAY-R-001", "AUR-DAY-R-002"]);
+    expect(seen.reply.choices[0].name).toBe("AUR-DAY-R-001 · Aurora Vale – Daybreak (rare)");
+    const none = await inject(t, command(guildId, alice, "claim_event_pack"));
+    expect(none.reply.content).toBe("No card event is running: there is no event pack to claim.");
+    await db.query(
+      `with e as (insert into app_public.card_events (guild_id, name, description, starts_at, ends_at)
+                  values ($1, 'Tour week', 'Legendaries +20 %', now() - interval '1 hour', now() + interval '6 days') returning id)
+       insert into app_public.pack_types (guild_id, code, name, cards_per_pack, rate_common, rate_rare, rate_epic, rate_legendary, rate_mythic, cooldown_s, daily_free, event_id)
+       select $1, 'tour-3', 'Tour pack', 3, 4200, 2300, 1000, 2400, 100, 0, 1, id from e`,
+      [guildId],
+    );
+    const list = await inject(t, command(guildId, bob, "events"));
+    expect(list.reply.embeds[0].description).toMatch(/^\*\*Tour week\*\* until <t:\d+:f>\nLegendaries \+20 %\nPacks: tour-3 \(Tour pack\)$/);
+    const claim = await inject(t, command(guildId, bob, "claim_event_pack"));
+    expect(claim.reply.embeds[0].title).toBe("Bob opened a Tour pack");
+    expect(customIds(claim.reply)).toHaveLength(3);
+  });
 });

@@ -40,7 +40,7 @@ export const COMMANDS = [
     .addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))
     .addStringOption((o) => o.setName("rarity").setDescription("Only this rarity").setRequired(false)),
   command("viewcard", "A card: image, rarity, copies minted, how many you own.").addStringOption((o) =>
-    o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30),
+    o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true),
   ),
   command("sellcard", "List one of your cards on the card market.")
     .addIntegerOption((o) => o.setName("card").setDescription("Your copy's id (see /mycards)").setRequired(true).setMinValue(1))
@@ -65,15 +65,17 @@ export const COMMANDS = [
   command("cooldowns", "When you can open a pack or draw again."),
   command("collectors", "Top card collectors.").addBooleanOption((o) => o.setName("global").setDescription("All servers").setRequired(false)),
   command("wishlist", "Be told when a card drops.")
-    .addStringOption((o) => o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30))
+    .addStringOption((o) => o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true))
     .addBooleanOption((o) => o.setName("remove").setDescription("Take it off your wishlist").setRequired(false)),
   command("collection", "Your collection's completion per artist and era."),
+  command("events", "Card events running now and their packs."),
+  command("claim_event_pack", "Open the running event's pack (your free one)."),
   command("cardsadmin", "Staff: card game actions (audited).")
     .addSubcommand((s) =>
       s
         .setName("setrarity")
         .setDescription("Change a card's rarity (owners are told).")
-        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30))
+        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30).setAutocomplete(true))
         .addStringOption((o) =>
           o
             .setName("rarity")

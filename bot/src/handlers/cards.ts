@@ -12,6 +12,7 @@ import {
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
+  type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type RepliableInteraction,
@@ -91,6 +92,59 @@ const openSchema = z.object({
 export async function openPack(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
   const parsed = openSchema.safeParse({ pack: i.options.getString("pack") ?? undefined, currency: i.options.getString("currency") });
   if (!parsed.success) throw new UserFacingError(parsed.error.issues[0].message);
+  await openPackCode(ctx, i, parsed.data);
+}
+
+/**
+ * `/events`: the guild's card events running now and their packs (ephemeral).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function events(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const rows = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (
+      await c.query<{ name: string; description: string; ends_at: Date; packs: string | null }>(
+        `select e.name, e.description, e.ends_at, string_agg(p.code || ' (' || p.name || ')', ', ' order by p.code) as packs
+           from app_public.card_events e left join app_public.pack_types p on p.event_id = e.id and p.active
+          where e.starts_at <= now() and e.ends_at > now() group by e.id order by e.ends_at`,
+      )
+    ).rows,
+  );
+  await answer(i, {
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.brand)
+        .setTitle("Card events")
+        .setDescription(
+          rows.map((r) => `**${r.name}** until ${when(r.ends_at)}${r.description ? `\n${r.description}` : ""}\nPacks: ${r.packs ?? "none"}`).join("\n\n") ||
+            "No card event is running.",
+        ),
+    ],
+  });
+}
+
+/**
+ * `/claim_event_pack`: opens the running event's pack with the member's free allotment (as `/openpack` does).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function claimEventPack(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const code = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (
+      await c.query<{ code: string }>(
+        `select p.code from app_public.pack_types p join app_public.card_events e on e.id = p.event_id
+          where p.active and p.command = 'openpack' and e.starts_at <= now() and e.ends_at > now() order by e.ends_at, p.code limit 1`,
+      )
+    ).rows[0]?.code,
+  );
+  if (!code) throw new UserFacingError("No card event is running: there is no event pack to claim.");
+  await openPackCode(ctx, i, { pack: code, currency: null });
+}
+
+async function openPackCode(ctx: BotContext, i: ChatInputCommandInteraction, data: { pack: string; currency: string | null }): Promise<void> {
+  const parsed = { data };
   const actor = actorOf(i);
   const { opening, faces, pub, name } = await asMember(ctx.pool, actor, async (c) => {
     const { rows } = await c.query<{ id: string }>("select id from app_public.open_pack($1, $2, $3::bigint[], $4)", [
@@ -709,4 +763,32 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
   } else {
     throw new UserFacingError("That command is not available any more.");
   }
+}
+
+/**
+ * Autocomplete of card ids (`public_id` options): up to 25 templates of the guild whose public id starts with (or
+ * whose artist name contains) what the member typed, one query as the member.
+ *
+ * @param ctx - the bot.
+ * @param i - the autocomplete interaction.
+ */
+export async function cardsAutocomplete(ctx: BotContext, i: AutocompleteInteraction): Promise<void> {
+  const focused = i.options.getFocused(true);
+  if (focused.name !== "public_id") {
+    await i.respond([]);
+    return;
+  }
+  const typed = String(focused.value).trim().slice(0, 30);
+  const rows = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (
+      await c.query<{ public_id: string; artist: string; era: string; rarity: string }>(
+        `select t.public_id, a.name as artist, e.name as era, t.rarity::text as rarity
+           from app_public.card_templates t join app_public.artists a on a.id = t.artist_id join app_public.eras e on e.id = t.era_id
+          where t.retired_at is null and (t.public_id like upper($1) || '%' or a.name ilike '%' || $1 || '%')
+          order by t.public_id limit 25`,
+        [typed.replace(/[%_\\]/g, "")],
+      )
+    ).rows,
+  );
+  await i.respond(rows.map((r) => ({ name: `${r.public_id} · ${r.artist} – ${r.era} (${r.rarity})`.slice(0, 100), value: r.public_id })));
 }
