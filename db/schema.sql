@@ -140,6 +140,57 @@ CREATE TYPE app_public.alert_severity AS ENUM (
 ALTER TYPE app_public.alert_severity OWNER TO guildbank_owner;
 
 --
+-- Name: card_listing_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_listing_status AS ENUM (
+    'active',
+    'sold',
+    'cancelled',
+    'expired'
+);
+
+ALTER TYPE app_public.card_listing_status OWNER TO guildbank_owner;
+
+--
+-- Name: card_rarity; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_rarity AS ENUM (
+    'common',
+    'rare',
+    'epic',
+    'legendary',
+    'mythic'
+);
+
+ALTER TYPE app_public.card_rarity OWNER TO guildbank_owner;
+
+--
+-- Name: card_trade_side; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_trade_side AS ENUM (
+    'proposer',
+    'recipient'
+);
+
+ALTER TYPE app_public.card_trade_side OWNER TO guildbank_owner;
+
+--
+-- Name: card_trade_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_trade_status AS ENUM (
+    'open',
+    'done',
+    'cancelled',
+    'expired'
+);
+
+ALTER TYPE app_public.card_trade_status OWNER TO guildbank_owner;
+
+--
 -- Name: daily_claim; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -375,6 +426,17 @@ CREATE TYPE app_public.order_status AS ENUM (
 );
 
 ALTER TYPE app_public.order_status OWNER TO guildbank_owner;
+
+--
+-- Name: pack_opening_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.pack_opening_status AS ENUM (
+    'open',
+    'picked'
+);
+
+ALTER TYPE app_public.pack_opening_status OWNER TO guildbank_owner;
 
 --
 -- Name: payment_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -1074,6 +1136,58 @@ ALTER FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) OWNER TO gui
 COMMENT ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) IS 'The Discord roles mapped to any staff role in a guild: setup lets them see #coin-transactions. Source: issue #4.';
 
 --
+-- Name: expire_card_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  update app_public.card_listings l set status = 'expired', closed_at = p_at
+   where l.status = 'active' and l.expires_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_card_listings(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) IS 'Job (worker): closes card listings past their expiry (status expired); their copies are free again. Returns how many. Source: issue 15 "Card market" (cancel and expiry return the copy).';
+
+--
+-- Name: expire_card_trades(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  update app_public.card_trades t set status = 'expired', closed_at = p_at, updated_at = p_at
+   where t.status = 'open' and t.expires_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_card_trades(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) IS 'Job (worker): closes open trades past their expiry (status expired; nothing moves). Source: issue 15 "Trading" (offers expire).';
+
+--
 -- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1104,6 +1218,45 @@ ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
+
+--
+-- Name: expire_temporary_cards(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  with due as (
+    select c.id, c.guild_id, c.owner_id from app_public.user_cards c
+     where c.temporary and c.burned_at is null and c.expires_at <= p_at
+     for update
+  ), gone as (
+    update app_public.user_cards c set owner_id = null, burned_at = p_at, burn_reason = 'expired', locked = false
+      from due where c.id = due.id
+    returning c.id
+  ), told as (
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select d.guild_id, d.owner_id, 'card_expired', jsonb_build_object('card_id', d.id), p_at from due d
+  )
+  select count(*) into v_n from gone;
+  update app_public.card_templates t set retired_at = p_at
+   where t.temporary and t.retired_at is null
+     and exists (select 1 from app_public.card_events e where e.id = t.event_id and e.ends_at <= p_at);
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_temporary_cards(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) IS 'Job (worker): temporary copies past their expiry (their event''s end) vanish (burned, reason expired) and temporary templates of ended events drop no more (retired). Returns how many copies vanished. Source: issue 15 "Events with temporary cards ... vanish at the event''s end (a job)".';
 
 --
 -- Name: fail_stale_payouts(integer, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2738,6 +2891,207 @@ ALTER FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint,
 COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest.';
 
 --
+-- Name: user_cards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.user_cards (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    template_id bigint NOT NULL,
+    owner_id bigint,
+    print_no integer NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    temporary boolean DEFAULT false NOT NULL,
+    expires_at timestamp with time zone,
+    origin text NOT NULL,
+    obtained_at timestamp with time zone DEFAULT now() NOT NULL,
+    burned_at timestamp with time zone,
+    burn_reason text,
+    CONSTRAINT user_cards_burn_reason_check CHECK ((burn_reason = ANY (ARRAY['burned'::text, 'expired'::text, 'template_deleted'::text]))),
+    CONSTRAINT user_cards_check CHECK (((owner_id IS NULL) = (burned_at IS NOT NULL))),
+    CONSTRAINT user_cards_check1 CHECK (((burned_at IS NULL) = (burn_reason IS NULL))),
+    CONSTRAINT user_cards_check2 CHECK ((temporary = (expires_at IS NOT NULL))),
+    CONSTRAINT user_cards_origin_check CHECK ((origin = ANY (ARRAY['pack'::text, 'draw'::text, 'event'::text, 'admin'::text]))),
+    CONSTRAINT user_cards_print_no_check CHECK ((print_no >= 1))
+);
+
+ALTER TABLE app_public.user_cards OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE user_cards; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.user_cards IS '@behavior -insert -update -delete
+Owned copies: one row per copy, print_no = the n-th copy ever minted of its template. A burned copy has no owner.';
+
+--
+-- Name: burn_card_for(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v app_public.user_cards;
+  v_rarity app_public.card_rarity;
+  v_notes bigint;
+  v_tx uuid;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'burn_card', 'card', p_card_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.user_cards, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  v := app_private.card_for_change(p_user_id, p_card_id);
+  if v.locked then
+    perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if exists (select 1 from app_public.card_listings l where l.card_id = p_card_id and l.status = 'active') then
+    perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', p_card_id));
+  end if;
+  select t.rarity into v_rarity from app_public.card_templates t where t.id = v.template_id;
+  v_notes := case when v.temporary then 0
+                  else coalesce((select (burn_notes ->> v_rarity::text)::bigint from app_public.card_settings
+                                 where guild_id = v_user.guild_id), 0) end;
+  update app_public.user_cards c set owner_id = null, burned_at = p_at, burn_reason = 'burned', locked = false
+   where c.id = p_card_id returning * into v;
+  if v_notes > 0 and 'NOTE' = any (coalesce((select currencies from app_public.card_settings where guild_id = v_user.guild_id), '{}')) then
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+      values (v_user.guild_id, 'earn', v_user.discord_id, p_user_id, v_notes, 'NOTE', 'card_burn',
+        jsonb_build_object('card_id', p_card_id, 'rarity', v_rarity), p_at)
+      returning tx_id into v_tx;
+    perform app_private.post_transfer(v_user.guild_id, app_private.ledger_account(v_user.guild_id, null, 'NOTE', 'mint'),
+      app_private.ledger_account(v_user.guild_id, p_user_id, 'NOTE', 'wallet'), v_notes, 'card_burn', v_tx, 'posted', null, null, p_at);
+  end if;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) IS 'The burn rule at an explicit time. See app_public.burn_card.';
+
+--
+-- Name: card_listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_listings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    card_id bigint NOT NULL,
+    price bigint NOT NULL,
+    currency text NOT NULL,
+    fee_bp integer NOT NULL,
+    status app_public.card_listing_status DEFAULT 'active'::app_public.card_listing_status NOT NULL,
+    buyer_id bigint,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT card_listings_check CHECK (((status = 'active'::app_public.card_listing_status) = (closed_at IS NULL))),
+    CONSTRAINT card_listings_check1 CHECK (((status = 'sold'::app_public.card_listing_status) = (buyer_id IS NOT NULL))),
+    CONSTRAINT card_listings_fee_bp_check CHECK (((fee_bp >= 0) AND (fee_bp <= 5000))),
+    CONSTRAINT card_listings_price_check CHECK ((price > 0))
+);
+
+ALTER TABLE app_public.card_listings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_listings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_listings IS '@behavior -insert -update -delete
+Card market listings (server-only): one copy at a price in a currency; the copy stays with the seller until sold, and cannot be traded, burned or listed twice while active.';
+
+--
+-- Name: buy_card_for(bigint, uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_buyer app_public.users;
+  v_seller app_public.users;
+  v_replay jsonb;
+  v app_public.card_listings;
+  v_fee bigint;
+  v_tx uuid;
+  v_template text;
+begin
+  select * into v from app_public.card_listings where id = p_listing_id;
+  select * into v_buyer from app_public.users where id = p_user_id;
+  if v.id is null or v.guild_id <> v_buyer.guild_id then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', p_listing_id));
+  end if;
+  if v.seller_id = p_user_id then
+    perform app_private.raise_error('MK003', 'self_purchase');
+  end if;
+  -- Both members' funds move: lock both (id order), then the listing, then the copy.
+  perform 1 from app_private.lock_members(array[p_user_id, v.seller_id]);
+  select * into v_buyer from app_public.users where id = p_user_id;
+  select * into v_seller from app_public.users where id = v.seller_id;
+  v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
+    jsonb_build_object('fn', 'buy_card', 'listing', p_listing_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.card_listings, v_replay);
+  end if;
+  select * into v from app_public.card_listings where id = p_listing_id for update;
+  if v_buyer.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if v_seller.frozen then
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', v_seller.discord_id::text));
+  end if;
+  if v.status <> 'active' or v.expires_at <= p_at then
+    perform app_private.raise_error('MK002', 'listing_not_active',
+      jsonb_build_object('status', case when v.status = 'active' then 'expired' else v.status::text end));
+  end if;
+  perform app_private.card_for_change(v.seller_id, v.card_id);
+  v_fee := (v.price * v.fee_bp) / 10000;
+  select t.public_id into v_template from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+   where c.id = v.card_id;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'buy', v_buyer.discord_id, p_user_id, v.seller_id, v.price, v.currency, 'card_market',
+      jsonb_build_object('card_listing', v.id, 'card_id', v.card_id, 'public_id', v_template, 'fee', v_fee), p_at)
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, p_user_id, v.currency, 'wallet'),
+    app_private.ledger_account(v.guild_id, v.seller_id, v.currency, 'wallet'), v.price - v_fee, 'card_market_sale', v_tx,
+    'posted', null, null, p_at);
+  if v_fee > 0 then
+    perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, p_user_id, v.currency, 'wallet'),
+      app_private.ledger_account(v.guild_id, null, v.currency, 'fees'), v_fee, 'card_market_fee', v_tx, 'posted', null, null, p_at);
+  end if;
+  update app_public.user_cards c set owner_id = p_user_id, locked = false, obtained_at = p_at where c.id = v.card_id;
+  update app_public.card_listings l set status = 'sold', buyer_id = p_user_id, closed_at = p_at where l.id = v.id returning * into v;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    values (v.guild_id, v.seller_id, 'card_sold', jsonb_build_object('listing_id', v.id, 'public_id', v_template,
+      'price', v.price, 'currency', v.currency, 'fee', v_fee), p_at);
+  perform app_private.idempotency_finish(v_buyer.guild_id, v_buyer.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) IS 'The card purchase rule at an explicit time. See app_public.buy_card.';
+
+--
 -- Name: buy_listing_for(bigint, uuid, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2943,6 +3297,111 @@ ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty in
 --
 
 COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward.';
+
+--
+-- Name: card_audit(bigint, text, text, text, jsonb, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) RETURNS void
+    LANGUAGE sql
+    AS $$
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (p_guild_id, coalesce(app_public.current_discord_id(), 0), app_public.current_staff_role(), p_action, p_subject_type,
+      p_subject_id, p_before, p_after, p_reason);
+$$;
+
+ALTER FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) IS 'Writes one staff action on the card game to admin_actions with before/after. Source: issue 15 "Every admin action audited with before/after".';
+
+--
+-- Name: card_cooldown(bigint, text, integer, bigint[], timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_next timestamptz;
+  v_reduction integer;
+  v_new timestamptz;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select next_at into v_next from app_public.card_cooldowns where user_id = p_user_id and command = p_command for update;
+  if v_next is not null and v_next > p_at then
+    perform app_private.raise_error('CD002', 'card_cooldown_active', jsonb_build_object('command', p_command,
+      'next_at', v_next, 'retry_after_s', ceil(extract(epoch from v_next - p_at))::integer));
+  end if;
+  select coalesce(max(reduction_pct), 0) into v_reduction from app_public.card_cooldown_roles
+   where guild_id = v_user.guild_id and discord_role_id = any (coalesce(p_role_ids, '{}'));
+  v_new := p_at + make_interval(secs => p_base_s * (100 - v_reduction) / 100.0);
+  insert into app_public.card_cooldowns (guild_id, user_id, command, next_at) values (v_user.guild_id, p_user_id, p_command, v_new)
+    on conflict (user_id, command) do update set next_at = excluded.next_at;
+  return v_new;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) IS 'Checks and starts a member''s cooldown of a card command (openpack, draw): refuses with CD002 card_cooldown_active while it runs, else sets the next use to p_at + the base cooldown reduced by the largest card_cooldown_roles reduction among the member''s Discord roles (as the bot read them). Source: issue 15 "Cooldowns per member and command" (openpack 7 min, draw 2 min, boosters -50 %), seed 002 "Cooldowns".';
+
+--
+-- Name: card_currency(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+  if p_currency is null or not (p_currency = any ((select currencies from app_public.card_settings where guild_id = p_guild_id) || '{COIN}'::text[])) then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency));
+  end if;
+  return p_currency;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_currency(p_guild_id bigint, p_currency text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) IS 'Returns p_currency when the guild uses it for cards (card_settings.currencies, or COIN, the guild''s main currency). Errors: CA009 currency_not_used. Source: issue 15 "Currencies" (a guild chooses which currencies it uses).';
+
+--
+-- Name: card_for_change(bigint, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.user_cards;
+begin
+  select * into v from app_public.user_cards where id = p_card_id for update;
+  if v.id is null or v.owner_id is distinct from p_user_id then
+    perform app_private.raise_error('CA001', 'card_not_found', jsonb_build_object('card_id', p_card_id));
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_for_change(p_user_id bigint, p_card_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) IS 'Locks a copy the member owns (FOR UPDATE: sales, trades, burns and locks of one copy are serialised). Errors: CA001 card_not_found (also when it is someone else''s or burned).';
 
 --
 -- Name: check_ign(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3172,6 +3631,80 @@ ALTER FUNCTION app_private.close_session(p_token_hash bytea) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.close_session(p_token_hash bytea) IS 'Ends a session; true if it existed.';
 
 --
+-- Name: card_trades; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_trades (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    proposer_id bigint NOT NULL,
+    recipient_id bigint NOT NULL,
+    status app_public.card_trade_status DEFAULT 'open'::app_public.card_trade_status NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    proposer_confirmed integer,
+    recipient_confirmed integer,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT card_trades_check CHECK ((proposer_id <> recipient_id)),
+    CONSTRAINT card_trades_check1 CHECK (((status = 'open'::app_public.card_trade_status) = (closed_at IS NULL))),
+    CONSTRAINT card_trades_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE app_public.card_trades OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_trades; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_trades IS '@behavior -insert -update -delete
+Trades between two members: cards and currencies each way. Each side confirms the current version; a revision bumps the version (old confirmations no longer count); when both confirmed the same version, the swap happens in that transaction.';
+
+--
+-- Name: confirm_trade_for(bigint, uuid, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.card_trades;
+begin
+  select * into v from app_public.card_trades where id = p_trade_id;
+  if v.id is null or p_user_id not in (v.proposer_id, v.recipient_id) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', p_trade_id));
+  end if;
+  perform 1 from app_private.lock_members(array[v.proposer_id, v.recipient_id]);
+  select * into v from app_public.card_trades where id = p_trade_id for update;
+  if v.status <> 'open' or v.expires_at <= p_at then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status',
+      case when v.status = 'open' then 'expired' else v.status::text end));
+  end if;
+  if p_version is distinct from v.version then
+    perform app_private.raise_error('TD003', 'trade_changed', jsonb_build_object('version', v.version));
+  end if;
+  update app_public.card_trades t
+     set proposer_confirmed = case when p_user_id = t.proposer_id then p_version else t.proposer_confirmed end,
+         recipient_confirmed = case when p_user_id = t.recipient_id then p_version else t.recipient_confirmed end,
+         updated_at = p_at
+   where t.id = p_trade_id returning * into v;
+  if v.proposer_confirmed = v.version and v.recipient_confirmed = v.version then
+    v := app_private.execute_trade(p_trade_id, p_at);
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) IS 'The trade confirmation rule at an explicit time. See app_public.confirm_trade.';
+
+--
 -- Name: create_listing_for(bigint, text, integer, bigint, integer, integer, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3344,6 +3877,208 @@ ALTER FUNCTION app_private.current_member(p_lock boolean) OWNER TO guildbank_own
 COMMENT ON FUNCTION app_private.current_member(p_lock boolean) IS 'The calling member (from the claims), optionally locked. AU001 not_authenticated without claims; MB001 member_not_registered.';
 
 --
+-- Name: draw_card_for(bigint, text, text, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v_open app_public.pack_openings;
+  v app_public.user_cards;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'draw_card', 'pack', p_pack, 'currency', p_currency));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.user_cards, v_replay);
+  end if;
+  v_open := app_private.open_pack_for(p_user_id, p_pack, p_currency, p_role_ids, null, p_at);
+  v := app_private.pick_card_for(p_user_id, v_open.id, 0, p_at);
+  update app_public.user_cards set origin = 'draw' where id = v.id returning * into v;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The draw rule at an explicit time. See app_public.draw_card.';
+
+--
+-- Name: card_draws; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_draws (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    discord_id bigint NOT NULL,
+    seed_id bigint NOT NULL,
+    nonce integer NOT NULL,
+    opening_id uuid,
+    slot integer NOT NULL,
+    pack_type_id bigint NOT NULL,
+    roll integer NOT NULL,
+    rarity_rolled app_public.card_rarity NOT NULL,
+    rarity app_public.card_rarity NOT NULL,
+    pool_size integer NOT NULL,
+    pick_index integer NOT NULL,
+    template_id bigint NOT NULL,
+    card_id bigint,
+    drawn_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_draws_check CHECK (((pick_index >= 0) AND (pick_index < pool_size))),
+    CONSTRAINT card_draws_nonce_check CHECK ((nonce >= 0)),
+    CONSTRAINT card_draws_pool_size_check CHECK ((pool_size > 0)),
+    CONSTRAINT card_draws_roll_check CHECK (((roll >= 0) AND (roll <= 9999))),
+    CONSTRAINT card_draws_slot_check CHECK ((slot >= 0))
+);
+
+ALTER TABLE app_public.card_draws OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_draws; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_draws IS '@behavior -insert -update -delete
+Every draw with what makes it verifiable: the seed, the member''s Discord id and nonce (HMAC-SHA256(seed, "discord_id:nonce")), the roll (0-9999) and the rarity it gives under the pack''s rates, the rarity given (a guarantee or an empty pool can change it), the pool size and index of the template.';
+
+--
+-- Name: draw_cards(bigint, bigint, integer, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS SETOF app_public.card_draws
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_rates integer[];
+  v_seed_id bigint;
+  v_secret bytea;
+  v_first integer;
+  v_h bytea;
+  v_roll integer;
+  v_rolled app_public.card_rarity;
+  v_rarity app_public.card_rarity;
+  v_best app_public.card_rarity;
+  v_pool integer;
+  v_index integer;
+  v_template bigint;
+  v_order app_public.card_rarity[];
+  v_draw app_public.card_draws;
+  v_ipad bytea := '\x'::bytea;
+  v_opad bytea := '\x'::bytea;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select * into v_pack from app_public.pack_types where id = p_pack_type_id;
+  v_rates := array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic];
+  v_seed_id := app_private.fair_seed_for(v_user.guild_id, p_at);
+  -- FOR SHARE: a rotation (FOR UPDATE) waits until the draws made with this seed have committed.
+  perform 1 from app_public.fair_seeds where id = v_seed_id for share;
+  select seed into v_secret from app_private.fair_seed_secrets where seed_id = v_seed_id;
+  -- HMAC-SHA256 key pads, computed once per call (app_public.fair_value computes the same HMAC from scratch).
+  for i in 0 .. 63 loop
+    v_ipad := v_ipad || decode(lpad(to_hex(case when i < 32 then get_byte(v_secret, i) else 0 end # 54), 2, '0'), 'hex');
+    v_opad := v_opad || decode(lpad(to_hex(case when i < 32 then get_byte(v_secret, i) else 0 end # 92), 2, '0'), 'hex');
+  end loop;
+  insert into app_private.fair_nonces as n (seed_id, discord_id, next_nonce) values (v_seed_id, v_user.discord_id, p_count)
+    on conflict (seed_id, discord_id) do update set next_nonce = n.next_nonce + p_count
+    returning n.next_nonce - p_count into v_first;
+  for v_slot in 0 .. p_count - 1 loop
+    v_h := sha256(v_opad || sha256(v_ipad || convert_to(v_user.discord_id::text || ':' || (v_first + v_slot)::text, 'UTF8')));
+    v_roll := (('x' || encode(substring(v_h from 1 for 6), 'hex'))::bit(48)::bigint % 10000)::integer;
+    v_rolled := app_public.rarity_for_roll(v_roll, v_rates);
+    v_rarity := v_rolled;
+    -- Guarantee: the last card of a pack is raised to the guaranteed rarity when no card so far reached it.
+    if v_pack.guarantee is not null and v_slot = p_count - 1 and v_rarity < v_pack.guarantee
+       and (v_best is null or v_best < v_pack.guarantee) then
+      v_rarity := v_pack.guarantee;
+    end if;
+    -- An empty pool falls back to the nearest rarity with templates: first downwards, then upwards.
+    v_order := array(select (enum_range(null::app_public.card_rarity))[i] from generate_series(1, 5) i
+                      order by case when i <= array_position(enum_range(null::app_public.card_rarity), v_rarity)
+                                    then array_position(enum_range(null::app_public.card_rarity), v_rarity) - i else i end);
+    v_pool := 0;
+    foreach v_rarity in array v_order loop
+      select count(*) into v_pool from app_public.card_templates t
+       where t.guild_id = v_user.guild_id and t.rarity = v_rarity and t.retired_at is null
+         and (not t.temporary or t.event_id is not distinct from v_pack.event_id);
+      exit when v_pool > 0;
+    end loop;
+    if v_pool = 0 then
+      perform app_private.raise_error('CA014', 'empty_catalogue');
+    end if;
+    v_index := (('x' || encode(substring(v_h from 7 for 6), 'hex'))::bit(48)::bigint % v_pool)::integer;
+    select t.id into v_template from app_public.card_templates t
+     where t.guild_id = v_user.guild_id and t.rarity = v_rarity and t.retired_at is null
+       and (not t.temporary or t.event_id is not distinct from v_pack.event_id)
+     order by t.id offset v_index limit 1;
+    v_best := greatest(v_best, v_rarity);
+    insert into app_public.card_draws (guild_id, user_id, discord_id, seed_id, nonce, opening_id, slot, pack_type_id, roll,
+        rarity_rolled, rarity, pool_size, pick_index, template_id, drawn_at)
+      values (v_user.guild_id, p_user_id, v_user.discord_id, v_seed_id, v_first + v_slot, p_opening_id, v_slot, p_pack_type_id,
+        v_roll, v_rolled, v_rarity, v_pool, v_index, v_template, p_at)
+      returning * into v_draw;
+    -- Members who wishlisted the template are told it dropped (for someone else).
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select w.guild_id, w.user_id, 'wishlist_drop',
+             jsonb_build_object('template_id', v_template, 'drawn_by', v_user.discord_id::text, 'draw_id', v_draw.id), p_at
+        from app_public.card_wishlists w where w.template_id = v_template and w.user_id <> p_user_id;
+    return next v_draw;
+  end loop;
+end;
+$$;
+
+ALTER FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) IS 'Draws p_count cards for a pack opening, provably fair: each uses HMAC-SHA256(current server seed, "discord_id:nonce") (app_public.fair_value) with the member''s next nonces under that seed; roll = first 6 bytes mod 10000 gives the rarity under the pack''s rates (rarity_for_roll); the pack''s guarantee raises the last card when none reached it; an empty pool falls back to the nearest rarity with templates (down first); the template is the next 6 bytes mod the pool size, in id order, among non-retired templates (temporary ones only in their event''s packs); members who wishlisted the template are told (card_notifications wishlist_drop). Mints nothing. Errors: CA014 empty_catalogue. Source: issue 15 "Provably fair draws", "Packs".';
+
+--
+-- Name: ensure_card_catalogue(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+  insert into app_public.card_settings (guild_id) values (p_guild_id) on conflict do nothing;
+  insert into app_public.pack_types (guild_id, code, name, command, cards_per_pack, rate_common, rate_rare, rate_epic,
+      rate_legendary, rate_mythic, cooldown_s, daily_free, guarantee)
+    values (p_guild_id, 'standard-3', 'Standard pack', 'openpack', 3, 6200, 2300, 1000, 400, 100, 420, 1, null),
+           (p_guild_id, 'premium-5', 'Premium pack', 'openpack', 5, 4500, 3000, 1500, 800, 200, 420, 0, 'epic'),
+           (p_guild_id, 'single', 'Single draw', 'draw', 1, 6200, 2300, 1000, 400, 100, 120, 3, null)
+    on conflict (guild_id, code) do nothing;
+  insert into app_public.pack_costs (guild_id, pack_type_id, currency, amount)
+    select p_guild_id, p.id, c.currency, c.amount
+      from app_public.pack_types p
+      join (values ('standard-3', 'NOTE', 200), ('standard-3', 'DISC', 1), ('premium-5', 'DISC', 5), ('premium-5', 'GEM', 1),
+                   ('single', 'NOTE', 50)) c (code, currency, amount) on c.code = p.code
+     where p.guild_id = p_guild_id
+    on conflict do nothing;
+  perform app_private.fair_seed_for(p_guild_id);
+end;
+$$;
+
+ALTER FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ensure_card_catalogue(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) IS 'Gives a guild its card settings, the default pack types (standard-3: 3 cards, common 62 %, rare 23 %, epic 10 %, legendary 4 %, mythic 1 %, 1 free a day or 200 Notes or 1 Disc, 7 min cooldown; premium-5: 5 cards with an epic or better guaranteed, 5 Discs or 1 Gem; single: the /draw pack, 3 free a day then 50 Notes, 2 min cooldown) and its first server seed; idempotent. Source: issue 15 "Packs" (the seed''s defaults).';
+
+--
 -- Name: ensure_guild(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3401,6 +4136,105 @@ ALTER FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint,
 --
 
 COMMENT ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) IS 'Registers a member (with wallet and escrow accounts) or refreshes their display name; idempotent. VL001 for a bad snowflake.';
+
+--
+-- Name: execute_trade(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.card_trades;
+  v_item app_public.card_trade_items;
+  v_from bigint;
+  v_to bigint;
+  v_tx uuid;
+  v_actor bigint;
+begin
+  select * into v from app_public.card_trades where id = p_trade_id;
+  -- Lock order: both members (id order), then the copies (id order): a sale of the same copy waits here or wins first.
+  perform 1 from app_private.lock_members(array[v.proposer_id, v.recipient_id]);
+  perform 1 from app_public.user_cards c
+   where c.id in (select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.card_id is not null)
+   order by c.id for update;
+  if exists (select 1 from app_public.users u where u.id in (v.proposer_id, v.recipient_id) and u.frozen) then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  perform app_private.trade_items_check(v.proposer_id, v.guild_id,
+    array(select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.side = 'proposer' and i.card_id is not null),
+    null);
+  perform app_private.trade_items_check(v.recipient_id, v.guild_id,
+    array(select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.side = 'recipient' and i.card_id is not null),
+    null);
+  select discord_id into v_actor from app_public.users where id = v.proposer_id;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'spend', v_actor, v.proposer_id, v.recipient_id, 0, 'COIN', 'card_trade',
+      jsonb_build_object('trade_id', v.id,
+        'items', (select jsonb_agg(to_jsonb(i) - 'trade_id' - 'guild_id') from app_public.card_trade_items i where i.trade_id = v.id)), p_at)
+    returning tx_id into v_tx;
+  for v_item in select * from app_public.card_trade_items i where i.trade_id = p_trade_id order by i.side, i.card_id, i.currency loop
+    v_from := case when v_item.side = 'proposer' then v.proposer_id else v.recipient_id end;
+    v_to := case when v_item.side = 'proposer' then v.recipient_id else v.proposer_id end;
+    if v_item.card_id is not null then
+      update app_public.user_cards c set owner_id = v_to, obtained_at = p_at where c.id = v_item.card_id;
+    else
+      perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, v_from, v_item.currency, 'wallet'),
+        app_private.ledger_account(v.guild_id, v_to, v_item.currency, 'wallet'), v_item.amount, 'card_trade', v_tx,
+        'posted', null, null, p_at);
+    end if;
+  end loop;
+  update app_public.card_trades t set status = 'done', closed_at = p_at, updated_at = p_at where t.id = p_trade_id returning * into v;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    select v.guild_id, u, 'trade_done', jsonb_build_object('trade_id', v.id), p_at from unnest(array[v.proposer_id, v.recipient_id]) u;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION execute_trade(p_trade_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) IS 'The swap of a trade both members confirmed: locks both members then every copy, re-checks every item (owner, not locked, temporary or listed), moves the copies and posts each currency wallet to wallet, all in one transaction. Errors: FZ001, CA001, CA003, CA004, CA005, NF001 (nothing moves). Source: issue 15 "Trading" (one atomic swap).';
+
+--
+-- Name: fair_seed_for(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+  v_seed bytea;
+begin
+  select id into v_id from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null;
+  if v_id is null then
+    -- Two v4 UUIDs from pg_strong_random: 244 random bits (the version nibbles are fixed), hashed to 32 bytes.
+    v_seed := sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+    insert into app_public.fair_seeds (guild_id, seed_hash, created_at)
+      values (p_guild_id, encode(sha256(v_seed), 'hex'), p_at)
+      on conflict (guild_id) where rotated_at is null do nothing
+      returning id into v_id;
+    if v_id is null then
+      select id into v_id from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null;
+    else
+      insert into app_private.fair_seed_secrets (seed_id, seed) values (v_id, v_seed);
+    end if;
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) IS 'The guild''s current server seed (its id), created on first use: 32 random bytes kept in app_private, only their SHA-256 published in fair_seeds.seed_hash. Source: issue 15 "Provably fair draws".';
 
 --
 -- Name: fulfil_order_core(uuid, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3564,6 +4398,41 @@ ALTER FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.ac
 --
 
 COMMENT ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) IS 'The guild''s COIN account of a kind (mint, treasury, fees).';
+
+--
+-- Name: hmac_sha256(bytea, bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_key bytea := p_key;
+  v_ipad bytea := '\x'::bytea;
+  v_opad bytea := '\x'::bytea;
+  v_byte integer;
+begin
+  -- RFC 2104 with SHA-256 (block size 64 bytes); PostgreSQL has sha256() but not hmac() without pgcrypto.
+  if length(v_key) > 64 then
+    v_key := sha256(v_key);
+  end if;
+  v_key := v_key || decode(repeat('00', 64 - length(v_key)), 'hex');
+  for i in 0 .. 63 loop
+    v_byte := get_byte(v_key, i);
+    v_ipad := v_ipad || decode(lpad(to_hex(v_byte # 54), 2, '0'), 'hex');
+    v_opad := v_opad || decode(lpad(to_hex(v_byte # 92), 2, '0'), 'hex');
+  end loop;
+  return sha256(v_opad || sha256(v_ipad || p_message));
+end;
+$$;
+
+ALTER FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) IS 'HMAC-SHA256 (RFC 2104) of p_message under p_key, with PostgreSQL''s sha256(). Source: issue 15 "Provably fair draws".';
 
 --
 -- Name: hold(bigint, bigint, bigint, text, timestamp with time zone, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3779,6 +4648,45 @@ ALTER FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty in
 COMMENT ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) IS 'Removes p_qty units from a member''s inventory; IN001 insufficient_inventory when they own fewer.';
 
 --
+-- Name: ledger_account(bigint, bigint, text, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+begin
+  if p_user_id is null then
+    select id into v_id from app_public.accounts
+     where guild_id = p_guild_id and user_id is null and currency = p_currency and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, currency, kind) values (p_guild_id, p_currency, p_kind)
+        on conflict (guild_id, currency, kind) where user_id is null do nothing;
+      select id into v_id from app_public.accounts
+       where guild_id = p_guild_id and user_id is null and currency = p_currency and kind = p_kind;
+    end if;
+  else
+    select id into v_id from app_public.accounts where user_id = p_user_id and currency = p_currency and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, user_id, currency, kind) values (p_guild_id, p_user_id, p_currency, p_kind)
+        on conflict (user_id, currency, kind) where user_id is not null do nothing;
+      select id into v_id from app_public.accounts where user_id = p_user_id and currency = p_currency and kind = p_kind;
+    end if;
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) IS 'The ledger account of a member (wallet, escrow) or of the guild (mint, treasury, fees) in any currency, created on first use (the card currencies NOTE, DISC, GEM open their accounts this way). Source: DESIGN.md "Several currencies, one ledger"; issue 15 "Currencies".';
+
+--
 -- Name: minecraft_links; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3831,6 +4739,64 @@ ALTER FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign t
 --
 
 COMMENT ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) IS 'Links (or re-links) a member to an IGN. MC001 invalid_ign; MC002 ign_taken when another member of the guild has it (case-insensitive). Then matches the payments from that IGN a live middleman trade of the member was waiting for (mm_claim_unmatched, issue 13). Used by app_public.link_minecraft, mm_match_link, tests and the seed. Source: issue #6, seed 004 ("Link Minecraft").';
+
+--
+-- Name: list_card_for(bigint, bigint, bigint, text, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_settings app_public.card_settings;
+  v_replay jsonb;
+  v_card app_public.user_cards;
+  v app_public.card_listings;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'list_card', 'card', p_card_id, 'price', p_price, 'currency', p_currency, 'hours', p_hours));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.card_listings, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_settings from app_public.card_settings where guild_id = v_user.guild_id;
+  if p_price is null or p_price <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_price));
+  end if;
+  perform app_private.card_currency(v_user.guild_id, p_currency);
+  if p_hours is null or p_hours not between 1 and v_settings.listing_hours then
+    perform app_private.raise_error('MK008', 'invalid_expiry', jsonb_build_object('max_hours', v_settings.listing_hours));
+  end if;
+  v_card := app_private.card_for_change(p_user_id, p_card_id);
+  if v_card.locked then
+    perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if v_card.temporary then
+    perform app_private.raise_error('CA004', 'card_temporary', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if exists (select 1 from app_public.card_listings l where l.card_id = p_card_id and l.status = 'active') then
+    perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', p_card_id));
+  end if;
+  insert into app_public.card_listings (guild_id, seller_id, card_id, price, currency, fee_bp, expires_at, created_at)
+    values (v_user.guild_id, p_user_id, p_card_id, p_price, p_currency, v_settings.market_fee_bp,
+      p_at + make_interval(hours => p_hours), p_at)
+    returning * into v;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) IS 'The card listing rule at an explicit time. See app_public.list_card.';
 
 --
 -- Name: listing_for_change(uuid, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4140,6 +5106,40 @@ ALTER FUNCTION app_private.member_snapshot(p_user_id bigint) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_private.member_snapshot(p_user_id bigint) IS 'A member''s audit snapshot (before/after of admin_actions).';
+
+--
+-- Name: mint_card(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_t app_public.card_templates;
+  v_expires timestamptz;
+  v app_public.user_cards;
+begin
+  -- The template's row lock serialises minting: print numbers are unique and gap-free (a rolled-back mint rolls the
+  -- counter back with it).
+  update app_public.card_templates t set copies_created = t.copies_created + 1
+   where t.id = p_template_id returning * into v_t;
+  if v_t.temporary then
+    select ends_at into v_expires from app_public.card_events where id = v_t.event_id;
+  end if;
+  insert into app_public.user_cards (guild_id, template_id, owner_id, print_no, temporary, expires_at, origin, obtained_at)
+    values (v_t.guild_id, v_t.id, p_user_id, v_t.copies_created, v_t.temporary, v_expires, p_origin, p_at)
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) IS 'Mints the next copy of a template for a member: print number = copies_created + 1 under the template''s row lock (unique, gap-free, equal to copies_created); a temporary template''s copy expires at its event''s end. Source: issue 15 "Catalogue" (print number), seed 002 "Card model".';
 
 --
 -- Name: mm_adjudicate_for(bigint, bigint, bigint, app_public.staff_role, text, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5252,6 +6252,104 @@ ALTER FUNCTION app_private.mm_violations(p_guild_id bigint) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_private.mm_violations(p_guild_id bigint) IS 'Middleman invariants for verify_ledger (issue 13): no trade in a final state holds a pending transfer and every live trade''s holds are pending; a deposit hold is exactly the deposit, which is exactly the sale, and a completed trade posted it; per guild, the pending middleman holds (deposits and verification payments) equal those of live trades; a live trade reserves its two verification amounts, a closed one none. Errors: none. Source: issue 13 "verify_ledger() covers trades".';
 
 --
+-- Name: pack_openings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_openings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    pack_type_id bigint NOT NULL,
+    status app_public.pack_opening_status DEFAULT 'open'::app_public.pack_opening_status NOT NULL,
+    free boolean NOT NULL,
+    currency text,
+    amount bigint DEFAULT 0 NOT NULL,
+    rates integer[] NOT NULL,
+    picked_slot integer,
+    card_id bigint,
+    channel_id bigint,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    picked_at timestamp with time zone,
+    CONSTRAINT pack_openings_amount_check CHECK ((amount >= 0)),
+    CONSTRAINT pack_openings_check CHECK (((status = 'picked'::app_public.pack_opening_status) = (picked_at IS NOT NULL))),
+    CONSTRAINT pack_openings_check1 CHECK ((free = (currency IS NULL))),
+    CONSTRAINT pack_openings_rates_check CHECK ((cardinality(rates) = 5))
+);
+
+ALTER TABLE app_public.pack_openings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_openings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_openings IS '@behavior -insert -update -delete
+Opened packs: the drawn cards are card_draws rows; nothing is minted until the member picks one (status picked, card_id the minted copy).';
+
+--
+-- Name: open_pack_for(bigint, text, text, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.pack_openings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_event app_public.card_events;
+  v_replay jsonb;
+  v_tx uuid;
+  v_amount bigint;
+  v app_public.pack_openings;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'open_pack', 'pack', p_pack, 'currency', p_currency));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.pack_openings, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_pack from app_public.pack_types where guild_id = v_user.guild_id and code = p_pack;
+  if v_pack.id is null then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', p_pack));
+  end if;
+  select * into v_event from app_public.card_events where id = v_pack.event_id;
+  if not v_pack.active or (v_pack.event_id is not null and not (p_at >= v_event.starts_at and p_at < v_event.ends_at)) then
+    perform app_private.raise_error('CA008', 'pack_not_available', jsonb_build_object('pack', p_pack));
+  end if;
+  perform app_private.card_cooldown(p_user_id, v_pack.command, v_pack.cooldown_s, p_role_ids, p_at);
+  if p_currency is not null then
+    perform app_private.card_currency(v_user.guild_id, p_currency);
+    select amount into v_amount from app_public.pack_costs where pack_type_id = v_pack.id and currency = p_currency;
+    if v_amount is null then
+      perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency, 'pack', v_pack.code));
+    end if;
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+      values (v_user.guild_id, 'spend', v_user.discord_id, p_user_id, v_amount, p_currency, 'card_pack',
+        jsonb_build_object('pack', v_pack.code), p_at)
+      returning tx_id into v_tx;
+  end if;
+  v_amount := app_private.pay_for_pack(p_user_id, v_pack.id, p_currency, v_tx, p_at);
+  insert into app_public.pack_openings (guild_id, user_id, pack_type_id, free, currency, amount, rates, opened_at)
+    values (v_user.guild_id, p_user_id, v_pack.id, p_currency is null, p_currency, v_amount,
+      array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic], p_at)
+    returning * into v;
+  perform 1 from app_private.draw_cards(p_user_id, v_pack.id, v_pack.cards_per_pack, v.id, p_at);
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The open-pack rule at an explicit time. See app_public.open_pack.';
+
+--
 -- Name: open_panel_session(bytea, bytea, bigint, bigint, app_public.staff_role, integer, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5386,6 +6484,93 @@ ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildban
 --
 
 COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount. Also reports transfers whose guild or currency differ from their accounts'' (transfer_scope_violations).';
+
+--
+-- Name: pay_for_pack(bigint, bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_amount bigint;
+  v_used integer;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select * into v_pack from app_public.pack_types where id = p_pack_type_id;
+  if p_currency is null then
+    select count(*) into v_used from app_public.pack_openings o
+     where o.user_id = p_user_id and o.pack_type_id = p_pack_type_id and o.free
+       and o.opened_at >= date_trunc('day', p_at at time zone 'UTC') at time zone 'UTC';
+    if v_used >= v_pack.daily_free then
+      perform app_private.raise_error('CA015', 'no_free_pack', jsonb_build_object('pack', v_pack.code,
+        'used', v_used, 'allowed', v_pack.daily_free));
+    end if;
+    return 0;
+  end if;
+  perform app_private.card_currency(v_user.guild_id, p_currency);
+  select amount into v_amount from app_public.pack_costs where pack_type_id = p_pack_type_id and currency = p_currency;
+  if v_amount is null then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency, 'pack', v_pack.code));
+  end if;
+  -- A pack's price is a sink: it goes back to the guild's mint of that currency.
+  perform app_private.post_transfer(v_user.guild_id, app_private.ledger_account(v_user.guild_id, p_user_id, p_currency, 'wallet'),
+    app_private.ledger_account(v_user.guild_id, null, p_currency, 'mint'), v_amount, 'card_pack', p_tx_id, 'posted', null, null, p_at);
+  return v_amount;
+end;
+$$;
+
+ALTER FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) IS 'Pays for a pack: with p_currency null, one of the pack''s free opens of the UTC day (CA015 no_free_pack when used up); else the pack''s cost in that currency, from the member''s wallet back to the guild''s mint (a sink). Returns the amount paid. Errors: CA009 currency_not_used, CA015 no_free_pack, NF001 insufficient_funds. Source: issue 15 "Packs" (standard-3: free daily allotment or 200 Notes / 1 Disc).';
+
+--
+-- Name: pick_card_for(bigint, uuid, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_open app_public.pack_openings;
+  v_draw app_public.card_draws;
+  v app_public.user_cards;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  -- The opening's row lock serialises concurrent clicks: exactly one pick mints.
+  select * into v_open from app_public.pack_openings where id = p_opening_id for update;
+  if v_open.id is null or v_open.user_id <> p_user_id then
+    perform app_private.raise_error('CA012', 'opening_not_found', jsonb_build_object('opening_id', p_opening_id));
+  end if;
+  if v_open.status <> 'open' then
+    perform app_private.raise_error('CA011', 'pack_already_picked', jsonb_build_object('card_id', v_open.card_id));
+  end if;
+  select * into v_draw from app_public.card_draws where opening_id = p_opening_id and slot = p_slot;
+  if v_draw.id is null then
+    perform app_private.raise_error('CA013', 'invalid_slot', jsonb_build_object('slot', p_slot));
+  end if;
+  v := app_private.mint_card(v_draw.template_id, p_user_id, 'pack', p_at);
+  update app_public.card_draws set card_id = v.id where id = v_draw.id;
+  update app_public.pack_openings set status = 'picked', picked_slot = p_slot, card_id = v.id, picked_at = p_at
+   where id = p_opening_id;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) IS 'The pick rule at an explicit time. See app_public.pick_card.';
 
 --
 -- Name: post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5524,6 +6709,63 @@ ALTER FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_p
 --
 
 COMMENT ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) IS 'The pricing guards. Reference = the SKU''s 7-day median sale price (catalogue price without sales) x scarcity multiplier, where multiplier = 1 + alpha x (1 - supply / scarcity_target) while active listed supply (excluding p_exclude_listing) is below scarcity_target. Floor = ceil(reference x price_floor_pct). Fee band: undercut below the reference (undercut_fee), over_average above reference x over_average_ratio (over_average_fee), market otherwise (market_fee). Source: seed 000 section 4 "Pricing guards", issue #3.';
+
+--
+-- Name: propose_trade_for(bigint, bigint, bigint[], jsonb, bigint[], jsonb, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_to app_public.users;
+  v app_public.card_trades;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_to from app_public.users where guild_id = v_user.guild_id and discord_id = p_to_discord_id;
+  if v_to.id is null then
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
+  end if;
+  if v_to.id = p_user_id then
+    perform app_private.raise_error('TD004', 'self_trade');
+  end if;
+  if v_to.frozen then
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
+  end if;
+  insert into app_public.card_trades (guild_id, proposer_id, recipient_id, expires_at, created_at, updated_at)
+    values (v_user.guild_id, p_user_id, v_to.id,
+      p_at + make_interval(mins => (select trade_expiry_min from app_public.card_settings where guild_id = v_user.guild_id)), p_at, p_at)
+    returning * into v;
+  perform app_private.trade_items_check(p_user_id, v_user.guild_id, p_give_cards, p_give);
+  perform app_private.trade_items_check(v_to.id, v_user.guild_id, p_want_cards, p_want);
+  insert into app_public.card_trade_items (trade_id, guild_id, side, card_id)
+    select v.id, v.guild_id, 'proposer'::app_public.card_trade_side, c from unnest(coalesce(p_give_cards, '{}')) c
+    union all
+    select v.id, v.guild_id, 'recipient'::app_public.card_trade_side, c from unnest(coalesce(p_want_cards, '{}')) c;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, currency, amount)
+    select v.id, v.guild_id, 'proposer'::app_public.card_trade_side, e.key, e.value::bigint from jsonb_each_text(coalesce(p_give, '{}')) e
+    union all
+    select v.id, v.guild_id, 'recipient'::app_public.card_trade_side, e.key, e.value::bigint from jsonb_each_text(coalesce(p_want, '{}')) e;
+  if not exists (select 1 from app_public.card_trade_items i where i.trade_id = v.id) then
+    perform app_private.raise_error('TD005', 'empty_trade');
+  end if;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    values (v.guild_id, v_to.id, 'trade_offer', jsonb_build_object('trade_id', v.id, 'from', v_user.discord_id::text), p_at);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) IS 'The trade proposal rule at an explicit time. See app_public.propose_trade.';
 
 --
 -- Name: quest_answer_key(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5947,6 +7189,64 @@ ALTER FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) OWNER TO g
 COMMENT ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) IS 'Sign-out of a panel session by its refresh token (current or already rotated): ends the session; true if it existed.';
 
 --
+-- Name: fair_seeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.fair_seeds (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    seed_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    rotated_at timestamp with time zone,
+    revealed_seed text,
+    CONSTRAINT fair_seeds_check CHECK (((rotated_at IS NULL) = (revealed_seed IS NULL))),
+    CONSTRAINT fair_seeds_revealed_seed_check CHECK ((revealed_seed ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT fair_seeds_seed_hash_check CHECK ((seed_hash ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE app_public.fair_seeds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_seeds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.fair_seeds IS '@behavior -insert -update -delete
+Server seeds of provably fair draws: seed_hash = hex SHA-256 of the seed, published before any draw uses it; the seed itself is revealed when the guild rotates to a new one.';
+
+--
+-- Name: rotate_fair_seed_for(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.fair_seeds
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_old bigint;
+  v app_public.fair_seeds;
+begin
+  select id into v_old from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null for update;
+  if v_old is not null then
+    update app_public.fair_seeds s
+       set rotated_at = p_at,
+           revealed_seed = encode((select seed from app_private.fair_seed_secrets where seed_id = v_old), 'hex')
+     where s.id = v_old;
+    delete from app_private.fair_seed_secrets where seed_id = v_old;
+  end if;
+  v_old := app_private.fair_seed_for(p_guild_id, p_at);
+  select * into v from app_public.fair_seeds where id = v_old;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) IS 'Rotates the guild''s server seed: the current one is revealed (revealed_seed, rotated_at) so every draw made with it can be verified, and a new one is created whose hash is published before use. The current seed''s row lock serialises rotation against draws (draw_cards reads it FOR SHARE). Source: issue 15 "Provably fair draws".';
+
+--
 -- Name: session_claims(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6323,6 +7623,7 @@ begin
   insert into app_public.pricing_config (guild_id) values (new.id);
   insert into app_public.accounts (guild_id, currency, kind)
     select new.id, 'COIN', k from unnest(array['mint', 'treasury', 'fees']::app_public.account_kind[]) k;
+  perform app_private.ensure_card_catalogue(new.id);
   return new;
 end;
 $$;
@@ -6333,7 +7634,7 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_guilds__provision(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
+COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration, its COIN mint, treasury and fees accounts, and the card game''s settings, default pack types and first server seed (ensure_card_catalogue, issue 15).';
 
 --
 -- Name: tg_leaderboard_snapshots__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6561,6 +7862,32 @@ ALTER FUNCTION app_private.tg_orders__void_voucher() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_orders__void_voucher() IS 'Trigger: a voucher order refunded or cancelled voids its pending voucher, in the transaction that holds the order''s row lock (so a redemption either came first, and the order is fulfilled, or finds the voucher void).';
 
 --
+-- Name: tg_pack_types__check_rates(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_pack_types__check_rates() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_total integer := new.rate_common + new.rate_rare + new.rate_epic + new.rate_legendary + new.rate_mythic;
+begin
+  if v_total <> 10000 or least(new.rate_common, new.rate_rare, new.rate_epic, new.rate_legendary, new.rate_mythic) < 0 then
+    perform app_private.raise_error('CA010', 'invalid_drop_rates', jsonb_build_object('total_bp', v_total));
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_pack_types__check_rates() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_pack_types__check_rates(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_pack_types__check_rates() IS 'Trigger: a pack type''s drop rates (basis points, none negative) must sum to exactly 10000 (100 %); else CA010 invalid_drop_rates with the total, so the panel''s editor shows why. Source: issue 15 "drop rates per rarity that must sum to exactly 100 %".';
+
+--
 -- Name: tg_transactions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6638,6 +7965,54 @@ ALTER FUNCTION app_private.tg_users__provision() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_users__provision() IS 'Trigger: a new member gets a COIN wallet and a COIN escrow account.';
+
+--
+-- Name: trade_items_check(bigint, bigint, bigint[], jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_card app_public.user_cards;
+  v_key text;
+  v_value jsonb;
+begin
+  foreach v_key in array coalesce(p_cards, '{}')::text[] loop
+    select * into v_card from app_public.user_cards where id = v_key::bigint;
+    if v_card.id is null or v_card.owner_id is distinct from p_owner_id then
+      perform app_private.raise_error('CA001', 'card_not_found', jsonb_build_object('card_id', v_key::bigint));
+    end if;
+    if v_card.locked then
+      perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', v_card.id));
+    end if;
+    if v_card.temporary then
+      perform app_private.raise_error('CA004', 'card_temporary', jsonb_build_object('card_id', v_card.id));
+    end if;
+    if exists (select 1 from app_public.card_listings l where l.card_id = v_card.id and l.status = 'active') then
+      perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', v_card.id));
+    end if;
+  end loop;
+  if p_currencies is not null and jsonb_typeof(p_currencies) <> 'object' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'currencies'));
+  end if;
+  for v_key, v_value in select * from jsonb_each(coalesce(p_currencies, '{}')) loop
+    perform app_private.card_currency(p_guild_id, v_key);
+    if jsonb_typeof(v_value) <> 'number' or v_value::numeric <> floor(v_value::numeric) or v_value::numeric <= 0
+       or v_value::numeric > 9000000000000000000 then
+      perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', v_value));
+    end if;
+  end loop;
+end;
+$$;
+
+ALTER FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) IS 'Checks one side of a trade: every copy is the owner''s, not locked, not temporary, not listed; every currency is used by the guild with a whole positive amount. Errors: CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, CA009 currency_not_used, AM001 invalid_amount, VL001. Source: issue 15 "Trading".';
 
 --
 -- Name: transfer_scope_violations(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6846,6 +8221,48 @@ ALTER FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, r
 COMMENT ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) credit an unmatched payment (an unlinked IGN) to a member after checking who paid: the amount moves from the guild''s MCD treasury to the member''s MCD wallet, the payment becomes credited; audited. Errors: AU001, PD001, PD002, RS001, MB002, PY004 payment_not_found, PY005 payment_not_unmatched. Source: issue #6 (unlinked payments wait for staff).';
 
 --
+-- Name: burn_card(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.burn_card_for((app_private.current_member()).id, card_id, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION burn_card(card_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) IS 'A member burns one of their copies for Notes by rarity (card_settings.burn_notes; temporary copies pay nothing): the copy loses its owner for good (a card sink, a Notes faucet from the guild''s mint). Errors: AU001, MB001, FZ001, CA001 card_not_found, CA003 card_locked, CA005 card_listed, IK001/IK002. Source: issue 15 "Inventory: burn a copy for currency by rarity".';
+
+--
+-- Name: buy_card(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.buy_card_for((app_private.current_member()).id, listing_id, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_card(listing_id uuid, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) IS 'A member buys a card listing: in one transaction the price moves from the buyer''s wallet to the seller''s, minus the fee (floor(price x fee_bp / 10000)) to the guild''s fees account of that currency, and the copy moves to the buyer (unlocked). Errors: AU001, MB001, MK001 listing_not_found, MK003 self_purchase, FZ001, FZ002, MK002 listing_not_active, NF001 insufficient_funds, IK001/IK002. Source: issue 15 "Card market", seed 002 "/buy".';
+
+--
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6892,6 +8309,46 @@ ALTER FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text
 --
 
 COMMENT ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) IS 'Buys qty units of a catalogue SKU. Validates visibility, expiry, stock (the reward row is locked: never oversold, never negative), the per-member limits (per UTC day and lifetime, counting pending and fulfilled orders), funds and frozen state; creates an order whose coins sit in escrow (a pending hold timing out after escrow_timeout_min) until fulfilment posts it to the treasury or a failure voids it. A replay with the same key returns the same order. Errors: AU001, MB001, AM002 invalid_quantity, FZ001, RW001 reward_not_found, RW002 reward_expired, RW003 out_of_stock, RW004 purchase_limit_reached, NF001 insufficient_funds, IK001/IK002. Source: issue #3, seed 003 "Shop Item Purchase".';
+
+--
+-- Name: cancel_card_listing(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_card_listing(listing_id uuid) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.card_listings;
+  v_staff app_public.staff_role;
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    v_staff := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  end if;
+  select * into v from app_public.card_listings l where l.id = cancel_card_listing.listing_id
+     and l.guild_id = app_public.current_guild_id() for update;
+  if v.id is null or (v_staff is null and v.seller_id <> (app_private.current_member()).id) then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', listing_id));
+  end if;
+  if v.status <> 'active' then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', v.status));
+  end if;
+  update app_public.card_listings l set status = 'cancelled', closed_at = now() where l.id = v.id returning * into v;
+  if v_staff is not null then
+    perform app_private.card_audit(v.guild_id, 'cancel_card_listing', 'card_listing', v.id::text,
+      jsonb_build_object('status', 'active'), to_jsonb(v), 'cancelled by staff');
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_card_listing(listing_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_card_listing(listing_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_card_listing(listing_id uuid) IS 'The seller (or staff: SUPERADMIN, ADMIN, OPERATOR, audited) cancels an active card listing; the copy is free again. Errors: AU001, MB001, PD001, MK001 listing_not_found, MK002 listing_not_active. Source: issue 15 "Card market" (cancel).';
 
 --
 -- Name: cancel_listing(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6957,6 +8414,108 @@ ALTER FUNCTION app_public.cancel_order(order_id uuid) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.cancel_order(order_id uuid) IS 'The buyer withdraws their own pending order: escrow back to them, goods back. Errors: AU001, MB001, OR001 (not theirs or unknown), OR002 order_not_pending. Source: issue #3.';
 
 --
+-- Name: cancel_trade(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_trade(trade_id uuid) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.card_trades;
+  v_staff app_public.staff_role;
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    v_staff := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  end if;
+  select * into v from app_public.card_trades t where t.id = cancel_trade.trade_id and t.guild_id = app_public.current_guild_id()
+     for update;
+  if v.id is null or (v_staff is null and (app_private.current_member()).id not in (v.proposer_id, v.recipient_id)) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', trade_id));
+  end if;
+  if v.status <> 'open' then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status', v.status));
+  end if;
+  update app_public.card_trades t set status = 'cancelled', closed_at = now(), updated_at = now() where t.id = v.id returning * into v;
+  if v_staff is not null then
+    perform app_private.card_audit(v.guild_id, 'cancel_card_trade', 'card_trade', v.id::text,
+      jsonb_build_object('status', 'open'), to_jsonb(v), 'cancelled by staff');
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_trade(trade_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_trade(trade_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_trade(trade_id uuid) IS 'Either member (or staff: SUPERADMIN, ADMIN, OPERATOR, audited) cancels or declines an open trade; nothing moves. Errors: AU001, MB001, PD001, TD001 trade_not_found, TD002 trade_not_open. Source: issue 15 "Trading".';
+
+--
+-- Name: card_balances(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.card_balances() RETURNS TABLE(currency text, name text, scale smallint, balance bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select c.code, c.name, c.scale, coalesce(a.balance, 0)::bigint
+    from app_public.currencies c
+    left join app_public.accounts a on a.currency = c.code and a.kind = 'wallet' and a.user_id = (app_private.current_member()).id
+   where c.code = 'COIN' or c.code = any (coalesce((select s.currencies from app_public.card_settings s where s.guild_id = app_public.current_guild_id()), '{}'))
+   order by array_position(array['COIN', 'NOTE', 'DISC', 'GEM'], c.code);
+$$;
+
+ALTER FUNCTION app_public.card_balances() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_balances(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.card_balances() IS 'The member''s wallet in every currency the guild uses (COIN first, then NOTE, DISC, GEM), 0 where no account exists yet. Errors: AU001, MB001. Source: issue 15 "/balance (all currencies)".';
+
+--
+-- Name: card_leaderboard(boolean, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.card_leaderboard(global boolean DEFAULT false, size integer DEFAULT 10) RETURNS TABLE(rank bigint, display_name text, guild_name text, score bigint, distinct_cards bigint, rarest_public_id text, rarest_rarity app_public.card_rarity, rarest_print_no integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with owned as (
+    select c.owner_id, t.id as template_id, t.public_id, t.rarity, c.print_no
+      from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+     where c.owner_id is not null and (global or c.guild_id = app_public.current_guild_id())
+  ), scores as (
+    select o.owner_id,
+           sum(case o.rarity when 'common' then 1 when 'rare' then 3 when 'epic' then 10 when 'legendary' then 30 else 100 end)
+             filter (where o.first) as score,
+           count(*) filter (where o.first) as distinct_cards
+      from (select *, row_number() over (partition by owner_id, template_id order by print_no) = 1 as first from owned) o
+     group by o.owner_id
+  ), rarest as (
+    select distinct on (o.owner_id) o.owner_id, o.public_id, o.rarity, o.print_no
+      from owned o order by o.owner_id, o.rarity desc, o.print_no
+  )
+  select rank() over (order by s.score desc), u.display_name, g.name, s.score, s.distinct_cards, r.public_id, r.rarity, r.print_no
+    from scores s join app_public.users u on u.id = s.owner_id join app_public.guilds g on g.id = u.guild_id
+    join rarest r on r.owner_id = s.owner_id
+   where app_public.current_guild_id() is not null
+   order by s.score desc, u.id
+   limit least(greatest(coalesce(size, 10), 1), 100);
+$$;
+
+ALTER FUNCTION app_public.card_leaderboard(global boolean, size integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_leaderboard(global boolean, size integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.card_leaderboard(global boolean, size integer) IS 'Top collectors of the caller''s guild (or of every guild when global): collection score = the sum over distinct templates owned of a rarity weight (common 1, rare 3, epic 10, legendary 30, mythic 100), with each member''s rarest pull (rarity, then lowest print number). Global shows display and guild names only. Source: issue 15 "Leaderboards per guild and global: top collectors (a collection score), rarest pulls".';
+
+--
 -- Name: claim_daily(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6978,6 +8537,136 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 --
 
 COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
+
+--
+-- Name: collection_progress(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.collection_progress() RETURNS TABLE(artist text, era text, templates bigint, owned bigint, percent integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select a.name, e.name, count(t.id),
+         count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                             and c.owner_id = (app_private.current_member()).id)),
+         (100 * count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                                    and c.owner_id = (app_private.current_member()).id)) / count(t.id))::integer
+    from app_public.card_templates t
+    join app_public.artists a on a.id = t.artist_id
+    join app_public.eras e on e.id = t.era_id
+   where t.guild_id = app_public.current_guild_id() and t.retired_at is null and not t.temporary
+   group by a.name, e.name, e.starts_on
+   order by a.name, e.starts_on nulls last, e.name;
+$$;
+
+ALTER FUNCTION app_public.collection_progress() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION collection_progress(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.collection_progress() IS 'The caller''s collection completion per artist and era: templates (not retired, not temporary) and how many of them the member owns at least one copy of, with the percentage. Errors: AU001, MB001. Source: issue 15 "Inventory: collection completion per artist/era".';
+
+--
+-- Name: confirm_trade(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.confirm_trade(trade_id uuid, version integer) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.confirm_trade_for((app_private.current_member()).id, trade_id, version, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.confirm_trade(trade_id uuid, version integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) IS 'A member of an open trade confirms the version they saw; when both confirmed the current version the swap happens in this transaction (execute_trade), else the trade waits for the other side. Errors: AU001, MB001, TD001 trade_not_found, TD002 trade_not_open, TD003 trade_changed (the offer changed since that version), and the swap''s (FZ001, CA001, CA003, CA004, CA005, NF001). Source: issue 15 "Trading" (each side confirms after the last change).';
+
+--
+-- Name: card_templates; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_templates (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    public_id text NOT NULL,
+    artist_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    rarity app_public.card_rarity NOT NULL,
+    image_id bigint,
+    event_id bigint,
+    temporary boolean DEFAULT false NOT NULL,
+    copies_created integer DEFAULT 0 NOT NULL,
+    retired_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_templates_check CHECK (((NOT temporary) OR (event_id IS NOT NULL))),
+    CONSTRAINT card_templates_copies_created_check CHECK ((copies_created >= 0)),
+    CONSTRAINT card_templates_public_id_check CHECK ((public_id ~ '^[A-Z0-9]{2,4}-[A-Z0-9]{2,6}-[CRELM]-[0-9]{3}$'::text))
+);
+
+ALTER TABLE app_public.card_templates OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_templates; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_templates IS '@behavior -insert -update -delete
+Card templates, shared by every owner: public id (ARTIST-ERA-RARITY-NNN, the rarity letter of creation), artist, era, rarity, image, copies created (= the last print number minted). A temporary template belongs to an event; retired templates drop no more.';
+
+--
+-- Name: create_card_template(bigint, bigint, app_public.card_rarity, bigint, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) RETURNS app_public.card_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_artist app_public.artists;
+  v_era app_public.eras;
+  v_n integer;
+  v app_public.card_templates;
+begin
+  select * into v_artist from app_public.artists a where a.id = create_card_template.artist_id and a.guild_id = v_guild;
+  select * into v_era from app_public.eras e where e.id = create_card_template.era_id and e.artist_id = v_artist.id;
+  if v_artist.id is null or v_era.id is null or rarity is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_id, era_id, rarity'));
+  end if;
+  if event_id is not null and not exists (select 1 from app_public.card_events e where e.id = event_id and e.guild_id = v_guild) then
+    perform app_private.raise_error('EV003', 'event_not_found', jsonb_build_object('event_id', event_id));
+  end if;
+  if image_id is not null and not exists (select 1 from app_public.era_images i where i.id = image_id and i.era_id = v_era.id) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'image_id'));
+  end if;
+  -- The era's row lock serialises numbering of its templates.
+  perform 1 from app_public.eras e where e.id = v_era.id for update;
+  select count(*) + 1 into v_n from app_public.card_templates t where t.era_id = v_era.id;
+  insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity, image_id, event_id, temporary)
+    values (v_guild, v_artist.code || '-' || v_era.code || '-' || upper(left(rarity::text, 1)) || '-' || lpad(v_n::text, 3, '0'),
+      v_artist.id, v_era.id, rarity, image_id, event_id, event_id is not null)
+    returning * into v;
+  perform app_private.card_audit(v_guild, 'create_card_template', 'card_template', v.public_id, null, to_jsonb(v) - 'updated_at',
+    case when v.temporary then 'temporary card for an event' else 'new card' end);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) create a card template of an artist''s era with a rarity and optional image; with an event it is a temporary card (drops only from that event''s packs, its copies vanish at the event''s end). Public id: ARTIST-ERA-<rarity letter>-NNN (NNN = the era''s n-th template). Audited. Errors: AU001, PD001, VL001, EV003 event_not_found. Source: issue 15 "Admin: create a temporary card", "Catalogue" (public id like TMC-1989-L-001).';
 
 --
 -- Name: create_listing(text, integer, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7061,6 +8750,160 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
 
 --
+-- Name: delete_card_template(text, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) RETURNS app_public.card_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before app_public.card_templates;
+  v app_public.card_templates;
+  v_notes bigint := 0;
+  v_owner record;
+  v_tx uuid;
+  v_copies integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_before from app_public.card_templates t
+   where t.guild_id = app_public.current_guild_id() and t.public_id = upper(delete_card_template.public_id) for update;
+  if v_before.id is null or v_before.retired_at is not null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  -- Owners first (id order), then their copies: the lock order of every rule that moves cards.
+  perform 1 from app_private.lock_members(array(select distinct c.owner_id from app_public.user_cards c
+                                                   where c.template_id = v_before.id and c.owner_id is not null));
+  if coalesce(refund, false) and not v_before.temporary then
+    v_notes := coalesce((select (s.burn_notes ->> v_before.rarity::text)::bigint from app_public.card_settings s
+                          where s.guild_id = v_before.guild_id), 0);
+  end if;
+  update app_public.card_listings l set status = 'cancelled', closed_at = now()
+   where l.status = 'active' and l.card_id in (select c.id from app_public.user_cards c where c.template_id = v_before.id);
+  update app_public.card_trades t set status = 'cancelled', closed_at = now(), updated_at = now()
+   where t.status = 'open' and exists (select 1 from app_public.card_trade_items i join app_public.user_cards c on c.id = i.card_id
+                                         where i.trade_id = t.id and c.template_id = v_before.id);
+  for v_owner in select c.owner_id, count(*)::integer as n from app_public.user_cards c
+                  where c.template_id = v_before.id and c.owner_id is not null group by c.owner_id order by c.owner_id loop
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+      values (v_before.guild_id, v_owner.owner_id, 'template_deleted',
+        jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'refund_notes', v_notes * v_owner.n));
+    if v_notes > 0 then
+      insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta)
+        values (v_before.guild_id, 'refund', app_public.current_discord_id(), v_owner.owner_id, v_notes * v_owner.n, 'NOTE',
+          'card_template_refund', jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'why', reason))
+        returning tx_id into v_tx;
+      perform app_private.post_transfer(v_before.guild_id, app_private.ledger_account(v_before.guild_id, null, 'NOTE', 'mint'),
+        app_private.ledger_account(v_before.guild_id, v_owner.owner_id, 'NOTE', 'wallet'), v_notes * v_owner.n,
+        'card_template_refund', v_tx);
+    end if;
+  end loop;
+  update app_public.user_cards c set owner_id = null, burned_at = now(), burn_reason = 'template_deleted', locked = false
+   where c.template_id = v_before.id and c.owner_id is not null;
+  get diagnostics v_copies = row_count;
+  delete from app_public.card_wishlists w where w.template_id = v_before.id;
+  update app_public.card_templates t set retired_at = now() where t.id = v_before.id returning * into v;
+  perform app_private.card_audit(v.guild_id, 'delete_card_template', 'card_template', v.public_id,
+    to_jsonb(v_before) - 'updated_at', (to_jsonb(v) - 'updated_at') || jsonb_build_object('copies_removed', v_copies,
+      'refund_notes_per_copy', v_notes), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) delete a card template: it drops no more (retired; the row stays for past draws and print numbers), every copy is removed from its owner (burned, reason template_deleted), its listings and the open trades holding it are cancelled, wishlists cleared, owners told. Refund rule: with refund, each owner receives per copy the Notes that burning it would pay (card_settings.burn_notes of the template''s rarity; temporary cards: nothing), from the NOTE mint. Audited before/after. Errors: AU001, PD001, RS001, CA006 template_not_found. Source: issue 15 "Admin: delete a template with an optional refund to owners", seed 002 "/admin delete_template".';
+
+--
+-- Name: draw_card(text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_pack app_public.pack_types;
+  v_cost text;
+begin
+  select * into v_pack from app_public.pack_types p
+   where p.guild_id = app_public.current_guild_id() and p.code = coalesce(draw_card.pack, 'single');
+  if v_pack.command is distinct from 'draw' then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', coalesce(pack, 'single')));
+  end if;
+  -- Free while the daily allotment lasts, then the cheapest currency the pack costs in (NOTE first).
+  if v_pack.daily_free = 0 or (select count(*) from app_public.pack_openings o
+       where o.user_id = (app_private.current_member()).id and o.pack_type_id = v_pack.id and o.free
+         and o.opened_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC') >= v_pack.daily_free then
+    select c.currency into v_cost from app_public.pack_costs c where c.pack_type_id = v_pack.id
+     order by array_position(array['NOTE', 'DISC', 'GEM', 'COIN'], c.currency) limit 1;
+    if v_cost is null then
+      perform app_private.raise_error('CA015', 'no_free_pack', jsonb_build_object('pack', v_pack.code,
+        'used', v_pack.daily_free, 'allowed', v_pack.daily_free));
+    end if;
+  end if;
+  return app_private.draw_card_for((app_private.current_member()).id, v_pack.code, v_cost, role_ids, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) IS 'A member draws one card (/draw): the draw pack (default ''single'', command draw, 2 min cooldown) is opened and its only card minted at once, in one transaction; free while the pack''s daily allotment lasts, then paid in its first cost currency (Notes first). Errors: as open_pack and pick_card. Source: issue 15 "/draw draws one card", seed 002 "/draw".';
+
+--
+-- Name: draw_stats(text, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.draw_stats(pack text, last_n integer DEFAULT 10000) RETURNS TABLE(rarity app_public.card_rarity, configured_bp integer, draws bigint, observed_bp integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_pack app_public.pack_types;
+begin
+  perform app_private.require_staff(enum_range(null::app_public.staff_role));
+  select * into v_pack from app_public.pack_types p where p.guild_id = app_public.current_guild_id() and p.code = draw_stats.pack;
+  if v_pack.id is null then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', pack));
+  end if;
+  if last_n is null or last_n not between 1 and 1000000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'last_n', 'min', 1, 'max', 1000000));
+  end if;
+  return query
+    with recent as (
+      select d.rarity_rolled from app_public.card_draws d
+       where d.guild_id = v_pack.guild_id and d.pack_type_id = v_pack.id
+       order by d.id desc limit last_n
+    ), total as (select count(*) as n from recent)
+    select r, (array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic])
+                [array_position(enum_range(null::app_public.card_rarity), r)],
+           (select count(*) from recent x where x.rarity_rolled = r),
+           case when (select n from total) = 0 then null
+                else round(10000.0 * (select count(*) from recent x where x.rarity_rolled = r) / (select n from total))::integer end
+      from unnest(enum_range(null::app_public.card_rarity)) r;
+end;
+$$;
+
+ALTER FUNCTION app_public.draw_stats(pack text, last_n integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_stats(pack text, last_n integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.draw_stats(pack text, last_n integer) IS 'Staff (every role) compare a pack''s configured drop rates with the rarities rolled in its last N draws (basis points; before guarantees and fallbacks, which are what the rates promise). Errors: AU001, PD001, CA007, VL001. Source: issue 15 "Drop-rate statistics over the last N draws are shown to staff".';
+
+--
 -- Name: economy_events_active(app_public.economy_events); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7134,6 +8977,25 @@ ALTER FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint,
 COMMENT ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) IS 'Reprices an active listing; the guards are re-applied and the fee band and rate recomputed (pending orders keep their price). The seller is held to the floor (FL001); staff (SUPERADMIN, ADMIN, OPERATOR) may override it with a reason, audited with before/after. Errors: AU001, AM001, MK001, PD001, RS001, MK002, FL001. Source: issue #3.';
 
 --
+-- Name: fair_value(bytea, bigint, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) RETURNS bytea
+    LANGUAGE sql IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select app_private.hmac_sha256(server_seed, convert_to(discord_id::text || ':' || nonce::text, 'UTF8'));
+$$;
+
+ALTER FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fair_value(server_seed bytea, discord_id bigint, nonce integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) IS 'The randomness of one draw: HMAC-SHA256(server seed, "<discord id>:<nonce>") (32 bytes). The roll is the first 6 bytes as an unsigned integer modulo 10000 (0-9999, compared with the cumulative drop rates in basis points); the template index is the next 6 bytes modulo the size of the rarity''s pool (templates of that rarity, not retired, in id order). Anyone can recompute it once the seed is revealed (README "Provably fair draws"). Source: issue 15.';
+
+--
 -- Name: freeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7205,6 +9067,64 @@ ALTER FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_
 COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid. Source: issue #2.';
 
 --
+-- Name: give_card_currency(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) RETURNS app_public.transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users;
+  v_tx uuid;
+  v app_public.transfers;
+  v_currency text := give_card_currency.currency;
+  v_amount bigint := give_card_currency.amount;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if give_card_currency.discord_id = app_public.current_discord_id() then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
+  select * into v_user from app_public.users u where u.guild_id = app_public.current_guild_id() and u.discord_id = give_card_currency.discord_id;
+  if v_user.id is null then
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', discord_id::text));
+  end if;
+  if v_currency is null or v_currency not in ('NOTE', 'DISC', 'GEM') then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', v_currency));
+  end if;
+  perform app_private.card_currency(v_user.guild_id, v_currency);
+  if v_amount is null or v_amount <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', v_amount));
+  end if;
+  perform 1 from app_private.lock_members(array[v_user.id]);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta)
+    values (v_user.guild_id, 'earn', app_public.current_discord_id(), v_user.id, v_amount, v_currency, 'card_currency_grant',
+      jsonb_build_object('why', reason))
+    returning tx_id into v_tx;
+  v.id := app_private.post_transfer(v_user.guild_id,
+    app_private.ledger_account(v_user.guild_id, null, v_currency, 'mint'),
+    app_private.ledger_account(v_user.guild_id, v_user.id, v_currency, 'wallet'), v_amount, 'card_currency_grant', v_tx);
+  select * into v from app_public.transfers t where t.id = v.id;
+  perform app_private.card_audit(v_user.guild_id, 'give_card_currency', 'user', v_user.id::text,
+    jsonb_build_object('balance', (select balance from app_public.accounts where id = v.credit_account_id) - v_amount),
+    jsonb_build_object('balance', (select balance from app_public.accounts where id = v.credit_account_id), 'currency', v_currency),
+    reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION give_card_currency(discord_id bigint, amount bigint, currency text, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) give a member Notes, Discs or Gems from the guild''s mint (a faucet), audited before/after; never to themselves. Errors: AU001, PD001, RS001, PD002 self_action_forbidden, MB002 member_not_found, CA009 currency_not_used, AM001 invalid_amount. Source: issue 15 "Admin: give currency", seed 002 "/admin give_currency".';
+
+--
 -- Name: leaderboard(integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7267,6 +9187,28 @@ ALTER FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason tex
 --
 
 COMMENT ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) link a member to their Minecraft name after checking it (seed 004: a verification payment or a plugin command); audited with before/after. Errors: AU001, PD001, PD002, RS001, MB002, MC001 invalid_ign, MC002 ign_taken. Source: issue #6.';
+
+--
+-- Name: list_card(bigint, bigint, text, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.list_card_for((app_private.current_member()).id, card_id, price, currency,
+    coalesce(hours, 72), idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) IS 'A member lists one of their copies on the guild''s card market (server-only) at a price (minor units) in a currency the guild uses, for 1 to card_settings.listing_hours hours; the market fee (card_settings.market_fee_bp, the seed''s 5 %) is fixed at listing time. The copy stays with the seller and cannot be traded, burned or listed again while the listing is active. Errors: AU001, MB001, FZ001, AM001, CA009, MK008 invalid_expiry, CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, IK001/IK002. Source: issue 15 "Card market", seed 002 "/sell".';
 
 --
 -- Name: mm_adjudicate(bigint, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7766,6 +9708,54 @@ ALTER FUNCTION app_public.note_transaction(tx_id uuid, note text) OWNER TO guild
 COMMENT ON FUNCTION app_public.note_transaction(tx_id uuid, note text) IS 'Staff note on a transaction (the feed''s Note button), written to admin_actions (subject ''transaction''). Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT (AUDITOR reads only). Errors: AU001, PD001, RS001 (3..500 characters), TX001 transaction_not_found. Source: issue #4, seed 000 section 4 (Note).';
 
 --
+-- Name: open_pack(text, text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) RETURNS app_public.pack_openings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_pack app_public.pack_types;
+begin
+  select * into v_pack from app_public.pack_types p where p.guild_id = app_public.current_guild_id() and p.code = open_pack.pack;
+  if v_pack.command is distinct from 'openpack' then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', pack));
+  end if;
+  return app_private.open_pack_for((app_private.current_member()).id, pack, currency, role_ids, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION open_pack(pack text, currency text, role_ids bigint[], idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) IS 'A member opens a pack (/openpack): checks the pack is active (and its event running), the openpack cooldown (reduced by the member''s roles), pays (a free daily open when currency is null, else the pack''s cost in that currency, a sink), and draws cards_per_pack cards provably fairly (card_draws of the opening). Nothing is minted: the member then picks one (pick_card). One transaction; replays of the idempotency key return the first opening. Errors: AU001, MB001, FZ001, CA007 pack_not_found, CA008 pack_not_available, CD002 card_cooldown_active, CA015 no_free_pack, CA009 currency_not_used, NF001, CA014 empty_catalogue, IK001/IK002. Source: issue 15 "Packs", seed 002 "/openpack".';
+
+--
+-- Name: pick_card(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.pick_card(opening_id uuid, slot integer) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.pick_card_for((app_private.current_member()).id, opening_id, slot, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.pick_card(opening_id uuid, slot integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pick_card(opening_id uuid, slot integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) IS 'A member keeps one card of a pack they opened: mints that draw''s template with the next print number; the other cards are gone. Exactly once per opening, even under concurrent clicks (the opening''s row lock). Errors: AU001, MB001, CA012 opening_not_found (not yours either), CA011 pack_already_picked, CA013 invalid_slot. Source: issue 15 "Packs" (pick one of three), seed 002 "MVP".';
+
+--
 -- Name: price_check(text, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7794,6 +9784,72 @@ ALTER FUNCTION app_public.price_check(sku text, unit_price bigint) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.price_check(sku text, unit_price bigint) IS 'Quotes a unit price for a SKU against the pricing guards before listing (floor, reference, fee band and rate). Errors: AU001, RW001 reward_not_found, AM001 invalid_amount.';
+
+--
+-- Name: propose_trade(bigint, bigint[], jsonb, bigint[], jsonb); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.propose_trade_for((app_private.current_member()).id, to_discord_id, give_cards, give, want_cards, want, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'A member offers a trade to another member: copies and currencies ({"NOTE": 100}) they give for copies and currencies they want. Version 1, nobody confirmed yet, expires after card_settings.trade_expiry_min; the other member is told. Errors: AU001, MB001, FZ001, MB002 member_not_found, TD004 self_trade, FZ002, TD005 empty_trade, and the item checks (CA001, CA003, CA004, CA005, CA009, AM001, VL001). Source: issue 15 "Trading", seed 002 "/trade".';
+
+--
+-- Name: purge_artist(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.purge_artist(artist_id bigint, reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN']::app_public.staff_role[]);
+  v_artist app_public.artists;
+  v_owned integer;
+  v_n integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_artist from app_public.artists a where a.id = purge_artist.artist_id and a.guild_id = app_public.current_guild_id()
+     for update;
+  if v_artist.id is null then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', artist_id));
+  end if;
+  -- The check: an artist whose cards members own is not purged (delete those templates first, with or without refund).
+  select count(*) into v_owned from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+   where t.artist_id = v_artist.id and c.owner_id is not null;
+  if v_owned > 0 then
+    perform app_private.raise_error('CA018', 'artist_has_owned_cards', jsonb_build_object('artist_id', artist_id, 'copies', v_owned));
+  end if;
+  update app_public.card_templates t set retired_at = now() where t.artist_id = v_artist.id and t.retired_at is null;
+  get diagnostics v_n = row_count;
+  delete from app_public.card_wishlists w using app_public.card_templates t where t.id = w.template_id and t.artist_id = v_artist.id;
+  perform app_private.card_audit(v_artist.guild_id, 'purge_artist', 'artist', v_artist.id::text, to_jsonb(v_artist),
+    jsonb_build_object('templates_retired', v_n), reason);
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_public.purge_artist(artist_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) IS 'SUPERADMIN purges an artist: all their templates drop no more (retired), wishlists of them are cleared; refused while any member owns one of their cards (delete those templates first). Returns how many templates were retired. Audited. Errors: AU001, PD001, RS001, CA017 artist_not_found, CA018 artist_has_owned_cards. Source: issue 15 "Admin: purge an artist (with checks)", seed 002 "/admin purge_artist".';
 
 --
 -- Name: quest_board(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7850,6 +9906,31 @@ ALTER FUNCTION app_public.queue_status() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.queue_status() IS 'The job queue by task (ready, scheduled, running, permanently failed), for the panel''s queue badges. The queue is shared by every guild, so counts are global and carry no guild data. Roles: every staff role. Errors: AU001, PD001. Source: issue #5 "Live".';
+
+--
+-- Name: rarity_for_roll(integer, integer[]); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) RETURNS app_public.card_rarity
+    LANGUAGE sql IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- rates: basis points of common, rare, epic, legendary, mythic (summing to 10000); the roll falls in one band.
+  select case
+    when roll < rates[1] then 'common'
+    when roll < rates[1] + rates[2] then 'rare'
+    when roll < rates[1] + rates[2] + rates[3] then 'epic'
+    when roll < rates[1] + rates[2] + rates[3] + rates[4] then 'legendary'
+    else 'mythic' end::app_public.card_rarity;
+$$;
+
+ALTER FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rarity_for_roll(roll integer, rates integer[]); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) IS 'The rarity a roll (0-9999) gives under drop rates in basis points [common, rare, epic, legendary, mythic]: bands in that order, each as wide as its rate. Source: issue 15 "Packs are configuration", seed 002 "Base probabilities".';
 
 --
 -- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8149,6 +10230,195 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
 
 --
+-- Name: revise_trade(uuid, bigint[], jsonb, bigint[], jsonb); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_me bigint := (app_private.current_member()).id;
+  v app_public.card_trades;
+  v_other bigint;
+begin
+  select * into v from app_public.card_trades t where t.id = revise_trade.trade_id for update;
+  if v.id is null or v_me not in (v.proposer_id, v.recipient_id) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', trade_id));
+  end if;
+  if v.status <> 'open' or v.expires_at <= now() then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status',
+      case when v.status = 'open' then 'expired' else v.status::text end));
+  end if;
+  v_other := case when v_me = v.proposer_id then v.recipient_id else v.proposer_id end;
+  perform app_private.trade_items_check(v_me, v.guild_id, give_cards, give);
+  perform app_private.trade_items_check(v_other, v.guild_id, want_cards, want);
+  delete from app_public.card_trade_items i where i.trade_id = v.id;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, card_id)
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'proposer' else 'recipient' end::app_public.card_trade_side, c
+      from unnest(coalesce(give_cards, '{}')) c
+    union all
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'recipient' else 'proposer' end::app_public.card_trade_side, c
+      from unnest(coalesce(want_cards, '{}')) c;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, currency, amount)
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'proposer' else 'recipient' end::app_public.card_trade_side,
+           e.key, e.value::bigint from jsonb_each_text(coalesce(give, '{}')) e
+    union all
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'recipient' else 'proposer' end::app_public.card_trade_side,
+           e.key, e.value::bigint from jsonb_each_text(coalesce(want, '{}')) e;
+  if not exists (select 1 from app_public.card_trade_items i where i.trade_id = v.id) then
+    perform app_private.raise_error('TD005', 'empty_trade');
+  end if;
+  update app_public.card_trades t set version = t.version + 1, proposer_confirmed = null, recipient_confirmed = null,
+         updated_at = now()
+   where t.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'Either member of an open trade replaces its content (what the caller gives and wants); the version goes up and both confirmations are cleared, so a changed offer needs new confirmations. Errors: AU001, MB001, TD001 trade_not_found, TD002 trade_not_open, TD005 empty_trade, and the item checks. Source: issue 15 "Trading" (a changed offer needs new confirmations).';
+
+--
+-- Name: rotate_fair_seed(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.rotate_fair_seed() RETURNS app_public.fair_seeds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before jsonb;
+  v app_public.fair_seeds;
+begin
+  select to_jsonb(s) into v_before from app_public.fair_seeds s
+   where s.guild_id = app_public.current_guild_id() and s.rotated_at is null;
+  v := app_private.rotate_fair_seed_for(app_public.current_guild_id(), now());
+  perform app_private.card_audit(app_public.current_guild_id(), 'rotate_fair_seed', 'fair_seed', v.id::text,
+    v_before, to_jsonb(v), 'seed rotation');
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.rotate_fair_seed() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rotate_fair_seed(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.rotate_fair_seed() IS 'Staff (SUPERADMIN, ADMIN) rotate the guild''s server seed: the old seed is revealed, a new hash published; audited. Errors: AU001, PD001. Source: issue 15 "Provably fair draws".';
+
+--
+-- Name: set_card_locked(bigint, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.user_cards := app_private.card_for_change((app_private.current_member()).id, card_id);
+begin
+  update app_public.user_cards c set locked = coalesce(set_card_locked.locked, false) where c.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) IS 'A member locks or unlocks one of their copies: a locked copy cannot be sold, traded or burned. Errors: AU001, MB001, CA001 card_not_found. Source: issue 15 "Inventory: lock/unlock".';
+
+--
+-- Name: set_card_rarity(text, app_public.card_rarity, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) RETURNS app_public.card_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_before app_public.card_templates;
+  v app_public.card_templates;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if rarity is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'rarity'));
+  end if;
+  select * into v_before from app_public.card_templates t
+   where t.guild_id = app_public.current_guild_id() and t.public_id = upper(set_card_rarity.public_id) for update;
+  if v_before.id is null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  update app_public.card_templates t set rarity = set_card_rarity.rarity where t.id = v_before.id returning * into v;
+  if v.rarity <> v_before.rarity then
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+      select distinct v.guild_id, c.owner_id, 'rarity_changed'::text,
+             jsonb_build_object('public_id', v.public_id, 'from', v_before.rarity, 'to', v.rarity)
+        from app_public.user_cards c where c.template_id = v.id and c.owner_id is not null;
+  end if;
+  perform app_private.card_audit(v.guild_id, 'set_card_rarity', 'card_template', v.public_id,
+    to_jsonb(v_before) - 'updated_at', to_jsonb(v) - 'updated_at', reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_card_rarity(public_id text, rarity app_public.card_rarity, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) set a template''s rarity: every copy shows it at once (copies reference the template), each owner is told (card_notifications rarity_changed), audited before/after. The public id keeps the rarity letter it was created with. Errors: AU001, PD001, RS001 reason_required, VL001, CA006 template_not_found. Source: issue 15 "Catalogue", "Admin: set rarity"; seed 002 "How to propagate a rarity change".';
+
+--
+-- Name: set_wishlist(text, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_wishlist(public_id text, wanted boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+  v_template bigint;
+begin
+  select t.id into v_template from app_public.card_templates t
+   where t.guild_id = v_user.guild_id and t.public_id = upper(set_wishlist.public_id);
+  if v_template is null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  if coalesce(wanted, false) then
+    insert into app_public.card_wishlists (guild_id, user_id, template_id) values (v_user.guild_id, v_user.id, v_template)
+      on conflict do nothing;
+  else
+    delete from app_public.card_wishlists w where w.user_id = v_user.id and w.template_id = v_template;
+  end if;
+  return coalesce(wanted, false);
+end;
+$$;
+
+ALTER FUNCTION app_public.set_wishlist(public_id text, wanted boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) IS 'A member adds a template to (wanted) or removes it from their wishlist; they are told when it drops for someone (draw_cards). Idempotent. Errors: AU001, MB001, CA006 template_not_found. Source: issue 15 "Inventory: wishlist".';
+
+--
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8305,6 +10575,58 @@ ALTER FUNCTION app_public.users_wallet_balance(u app_public.users) OWNER TO guil
 COMMENT ON FUNCTION app_public.users_wallet_balance(u app_public.users) IS 'Computed column: the member''s spendable coins (ledger wallet balance). Runs with the caller''s rights, so RLS on accounts decides what it may read (null otherwise).';
 
 --
+-- Name: verify_draw(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.verify_draw(draw_id bigint, server_seed text DEFAULT NULL::text) RETURNS TABLE(id bigint, seed_hash text, seed text, discord_id bigint, nonce integer, hmac text, roll integer, rates integer[], rarity_rolled app_public.card_rarity, pick_index integer, recorded_roll integer, recorded_rarity_rolled app_public.card_rarity, recorded_pick_index integer, valid boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_draw app_public.card_draws;
+  v_seed app_public.fair_seeds;
+  v_secret text;
+  v_h bytea;
+  v_rates integer[];
+begin
+  select * into v_draw from app_public.card_draws d where d.id = verify_draw.draw_id and d.guild_id = app_public.current_guild_id();
+  if v_draw.id is null then
+    perform app_private.raise_error('CA016', 'draw_not_found', jsonb_build_object('draw_id', draw_id));
+  end if;
+  select * into v_seed from app_public.fair_seeds s where s.id = v_draw.seed_id;
+  v_secret := coalesce(v_seed.revealed_seed, lower(server_seed));
+  if v_secret is null or v_secret !~ '^[0-9a-f]{64}$' or encode(sha256(decode(v_secret, 'hex')), 'hex') <> v_seed.seed_hash then
+    perform app_private.raise_error('FS001', 'seed_not_revealed', jsonb_build_object('seed_hash', v_seed.seed_hash));
+  end if;
+  select o.rates into v_rates from app_public.pack_openings o where o.id = v_draw.opening_id;
+  v_h := app_public.fair_value(decode(v_secret, 'hex'), v_draw.discord_id, v_draw.nonce);
+  id := v_draw.id;
+  seed_hash := v_seed.seed_hash;
+  seed := v_secret;
+  discord_id := v_draw.discord_id;
+  nonce := v_draw.nonce;
+  hmac := encode(v_h, 'hex');
+  roll := (('x' || encode(substring(v_h from 1 for 6), 'hex'))::bit(48)::bigint % 10000)::integer;
+  rates := v_rates;
+  rarity_rolled := app_public.rarity_for_roll(roll, v_rates);
+  pick_index := (('x' || encode(substring(v_h from 7 for 6), 'hex'))::bit(48)::bigint % v_draw.pool_size)::integer;
+  recorded_roll := v_draw.roll;
+  recorded_rarity_rolled := v_draw.rarity_rolled;
+  recorded_pick_index := v_draw.pick_index;
+  valid := roll = v_draw.roll and rarity_rolled = v_draw.rarity_rolled and pick_index = v_draw.pick_index;
+  return next;
+end;
+$_$;
+
+ALTER FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION verify_draw(draw_id bigint, server_seed text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) IS 'Recomputes a past draw of the caller''s guild from its server seed (the revealed one, or server_seed given as hex, checked against the published hash): the HMAC, the roll, the rarity under the opening''s rates and the template index; valid when all equal what was recorded. Errors: CA016 draw_not_found, FS001 seed_not_revealed (the seed is still in use and none matching its hash was given). Source: issue 15 "Provably fair draws" (verify_draw).';
+
+--
 -- Name: verify_ledger(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8408,7 +10730,27 @@ begin
     having coalesce(sum(l.amount), 0) <> case when h.status = 'pending' then 0 else h.amount end;
   -- 6. Orders agree with their holds.
   return query select * from app_private.order_violations(v_guild);
-  -- 7. Middleman trades agree with their holds (issue 13).
+  -- 7. Cards (issue 15): a copy has exactly one owner of its own guild or is burned (account_id = the copy).
+  return query
+    select 'card_has_one_owner_or_is_burned', c.guild_id, null::text, c.id, 1::bigint, 0::bigint
+      from app_public.user_cards c left join app_public.users u on u.id = c.owner_id
+     where (v_guild is null or c.guild_id = v_guild)
+       and ((c.owner_id is null) = (c.burned_at is null) or (c.owner_id is not null and u.guild_id is distinct from c.guild_id));
+  -- 8. Print numbers of a template are 1..n without gaps, and n = copies_created (account_id = the template).
+  return query
+    select 'print_numbers_gap_free', t.guild_id, null::text, t.id, t.copies_created::bigint,
+           count(c.id) filter (where c.print_no between 1 and t.copies_created)::bigint
+      from app_public.card_templates t left join app_public.user_cards c on c.template_id = t.id
+     where v_guild is null or t.guild_id = v_guild
+     group by t.id
+    having count(c.id) <> t.copies_created or count(distinct c.print_no) filter (where c.print_no between 1 and t.copies_created) <> t.copies_created;
+  -- 9. A copy is in at most one active listing, by its owner (account_id = the copy).
+  return query
+    select 'card_listing_by_owner', l.guild_id, l.currency, l.card_id, 1::bigint, 0::bigint
+      from app_public.card_listings l join app_public.user_cards c on c.id = l.card_id
+     where (v_guild is null or l.guild_id = v_guild) and l.status = 'active'
+       and (c.owner_id is distinct from l.seller_id or c.temporary);
+  -- 10. Middleman trades agree with their holds (issue 13).
   return query select * from app_private.mm_violations(v_guild);
 end;
 $$;
@@ -8419,7 +10761,7 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order); every middleman trade agrees with its holds (mm_violations, issue 13). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order); each card copy has one owner of its guild or is burned; print numbers of a template are 1..copies_created without gaps; an active card listing''s copy belongs to its seller; every middleman trade agrees with its holds (mm_violations, issue 13). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
 -- Name: job_runs; Type: TABLE; Schema: app_hidden; Owner: guildbank_owner
@@ -8439,6 +10781,42 @@ ALTER TABLE app_hidden.job_runs OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_hidden.job_runs IS 'The last completed run of each periodic task (what /metrics reports as freshness).';
+
+--
+-- Name: fair_nonces; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.fair_nonces (
+    seed_id bigint NOT NULL,
+    discord_id bigint NOT NULL,
+    next_nonce integer DEFAULT 0 NOT NULL
+);
+
+ALTER TABLE app_private.fair_nonces OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_nonces; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.fair_nonces IS 'The next nonce per server seed and member: draws of a member under one seed use 0, 1, 2, ...';
+
+--
+-- Name: fair_seed_secrets; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.fair_seed_secrets (
+    seed_id bigint NOT NULL,
+    seed bytea NOT NULL,
+    CONSTRAINT fair_seed_secrets_seed_check CHECK ((length(seed) = 32))
+);
+
+ALTER TABLE app_private.fair_seed_secrets OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_seed_secrets; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.fair_seed_secrets IS 'The unrevealed server seeds (32 random bytes). Only SECURITY DEFINER rules read them.';
 
 --
 -- Name: idempotency_keys; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -8628,6 +11006,263 @@ ALTER TABLE app_public.admin_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
 );
 
 --
+-- Name: artists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.artists (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    code text NOT NULL,
+    is_group boolean DEFAULT false NOT NULL,
+    group_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT artists_code_check CHECK ((code ~ '^[A-Z0-9]{2,4}$'::text)),
+    CONSTRAINT artists_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT artists_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.artists OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE artists; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.artists IS '@behavior -delete
+Artists (groups and members: group_id is the group a member belongs to). code: the 2-4 character prefix of public ids.';
+
+--
+-- Name: artists_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.artists ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.artists_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_cooldown_roles; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_cooldown_roles (
+    guild_id bigint NOT NULL,
+    discord_role_id bigint NOT NULL,
+    reduction_pct integer NOT NULL,
+    label text DEFAULT ''::text NOT NULL,
+    CONSTRAINT card_cooldown_roles_reduction_pct_check CHECK (((reduction_pct >= 1) AND (reduction_pct <= 90)))
+);
+
+ALTER TABLE app_public.card_cooldown_roles OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_cooldown_roles; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_cooldown_roles IS 'Cooldown reductions by Discord role (boosters -50 %): a member gets the largest reduction among their roles.';
+
+--
+-- Name: card_cooldowns; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_cooldowns (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    command text NOT NULL,
+    next_at timestamp with time zone NOT NULL,
+    CONSTRAINT card_cooldowns_command_check CHECK ((command = ANY (ARRAY['openpack'::text, 'draw'::text])))
+);
+
+ALTER TABLE app_public.card_cooldowns OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_cooldowns; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_cooldowns IS '@behavior -insert -update -delete
+When a member may use a card command again.';
+
+--
+-- Name: card_draws_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_draws ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_draws_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_events (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_events_check CHECK ((ends_at > starts_at)),
+    CONSTRAINT card_events_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.card_events OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_events IS '@behavior -delete
+Card events: a window in which event packs open and temporary cards exist; temporary copies vanish at ends_at.';
+
+--
+-- Name: card_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_notifications; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_notifications (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    kind text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text, 'wishlist_drop'::text, 'template_deleted'::text])))
+);
+
+ALTER TABLE app_public.card_notifications OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_notifications; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_notifications IS '@behavior -insert -update -delete
+What a member is told about their cards (a rarity change of a template they own, a trade offer, a sale).';
+
+--
+-- Name: card_notifications_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_notifications_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_settings (
+    guild_id bigint NOT NULL,
+    currencies text[] DEFAULT '{NOTE,DISC,GEM}'::text[] NOT NULL,
+    market_fee_bp integer DEFAULT 500 NOT NULL,
+    listing_hours integer DEFAULT 72 NOT NULL,
+    trade_expiry_min integer DEFAULT 60 NOT NULL,
+    inventory_public boolean DEFAULT true NOT NULL,
+    reveal_public boolean DEFAULT true NOT NULL,
+    burn_notes jsonb DEFAULT '{"epic": 50, "rare": 15, "common": 5, "mythic": 1000, "legendary": 200}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_settings_burn_notes_check CHECK ((jsonb_typeof(burn_notes) = 'object'::text)),
+    CONSTRAINT card_settings_currencies_check CHECK (((currencies <@ '{NOTE,DISC,GEM}'::text[]) AND (cardinality(currencies) >= 1))),
+    CONSTRAINT card_settings_listing_hours_check CHECK (((listing_hours >= 1) AND (listing_hours <= 720))),
+    CONSTRAINT card_settings_market_fee_bp_check CHECK (((market_fee_bp >= 0) AND (market_fee_bp <= 5000))),
+    CONSTRAINT card_settings_trade_expiry_min_check CHECK (((trade_expiry_min >= 1) AND (trade_expiry_min <= 10080)))
+);
+
+ALTER TABLE app_public.card_settings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_settings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_settings IS '@behavior -insert -delete
+The card game''s settings of a guild: which card currencies it uses, the market fee (basis points; the seed''s 5 %), listing and trade lifetimes, whether members may view each other''s inventory, whether pack reveals are public, the Notes paid for burning a copy by rarity.';
+
+--
+-- Name: card_templates_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_templates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_templates_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_trade_items; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_trade_items (
+    trade_id uuid NOT NULL,
+    guild_id bigint NOT NULL,
+    side app_public.card_trade_side NOT NULL,
+    card_id bigint,
+    currency text,
+    amount bigint,
+    CONSTRAINT card_trade_items_amount_check CHECK ((amount > 0)),
+    CONSTRAINT card_trade_items_check CHECK ((((card_id IS NULL) <> (currency IS NULL)) AND ((currency IS NULL) = (amount IS NULL))))
+);
+
+ALTER TABLE app_public.card_trade_items OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_trade_items; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_trade_items IS '@behavior -insert -update -delete
+What each side of a trade gives: a copy, or an amount of a currency.';
+
+--
+-- Name: card_wishlists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_wishlists (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    template_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.card_wishlists OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_wishlists; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_wishlists IS '@behavior -insert -update -delete
+Templates a member wishlisted: they are told (card_notifications wishlist_drop) when one drops for someone.';
+
+--
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8708,6 +11343,109 @@ The Discord message that shows a subject (the hub, the leaderboard, a transactio
 
 ALTER TABLE app_public.economy_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app_public.economy_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: era_images; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.era_images (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    source_url text,
+    storage_url text,
+    kind text DEFAULT 'promo'::text NOT NULL,
+    width integer,
+    height integer,
+    phash text,
+    licence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT era_images_height_check CHECK ((height > 0)),
+    CONSTRAINT era_images_kind_check CHECK ((kind = ANY (ARRAY['concert'::text, 'mv'::text, 'promo'::text, 'cover'::text, 'red_carpet'::text, 'generated'::text]))),
+    CONSTRAINT era_images_licence_check CHECK ((jsonb_typeof(licence) = 'object'::text)),
+    CONSTRAINT era_images_phash_check CHECK ((phash ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT era_images_source_url_check CHECK ((source_url ~ '^https?://'::text)),
+    CONSTRAINT era_images_storage_url_check CHECK ((storage_url ~ '^(https?|s3|file)://'::text)),
+    CONSTRAINT era_images_width_check CHECK ((width > 0))
+);
+
+ALTER TABLE app_public.era_images OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE era_images; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.era_images IS '@behavior -delete
+Images of an era: where they come from and where the file is stored (URLs only: files live in object storage or the cache directory, never in the database).';
+
+--
+-- Name: era_images_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.era_images ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.era_images_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: eras; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.eras (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    artist_id bigint NOT NULL,
+    name text NOT NULL,
+    code text NOT NULL,
+    starts_on date,
+    ends_on date,
+    colour text DEFAULT '#5865f2'::text NOT NULL,
+    search_keywords text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eras_check CHECK (((ends_on IS NULL) OR (starts_on IS NULL) OR (ends_on >= starts_on))),
+    CONSTRAINT eras_code_check CHECK ((code ~ '^[A-Z0-9]{2,6}$'::text)),
+    CONSTRAINT eras_colour_check CHECK ((colour ~ '^#[0-9a-f]{6}$'::text)),
+    CONSTRAINT eras_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.eras OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE eras; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.eras IS '@behavior -delete
+Eras: an artist''s release or promotion window; colour tints the demo artwork.';
+
+--
+-- Name: eras_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.eras ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.eras_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: fair_seeds_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.fair_seeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.fair_seeds_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -9040,6 +11778,86 @@ What an order buys: SKU, quantity, unit price, and the listing for marketplace o
 
 ALTER TABLE app_public.order_lines ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app_public.order_lines_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: pack_costs; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_costs (
+    guild_id bigint NOT NULL,
+    pack_type_id bigint NOT NULL,
+    currency text NOT NULL,
+    amount bigint NOT NULL,
+    CONSTRAINT pack_costs_amount_check CHECK ((amount > 0)),
+    CONSTRAINT pack_costs_currency_check CHECK ((currency = ANY (ARRAY['NOTE'::text, 'DISC'::text, 'GEM'::text, 'COIN'::text])))
+);
+
+ALTER TABLE app_public.pack_costs OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_costs; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_costs IS '@behavior -update
+What a pack costs in each currency it can be bought with (minor units); a member pays in one of them.';
+
+--
+-- Name: pack_types; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_types (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    command text DEFAULT 'openpack'::text NOT NULL,
+    cards_per_pack integer DEFAULT 3 NOT NULL,
+    rate_common integer NOT NULL,
+    rate_rare integer NOT NULL,
+    rate_epic integer NOT NULL,
+    rate_legendary integer NOT NULL,
+    rate_mythic integer NOT NULL,
+    cooldown_s integer DEFAULT 420 NOT NULL,
+    daily_free integer DEFAULT 0 NOT NULL,
+    guarantee app_public.card_rarity,
+    event_id bigint,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pack_types_cards_per_pack_check CHECK (((cards_per_pack >= 1) AND (cards_per_pack <= 10))),
+    CONSTRAINT pack_types_code_check CHECK ((code ~ '^[a-z0-9-]{1,30}$'::text)),
+    CONSTRAINT pack_types_command_check CHECK ((command = ANY (ARRAY['openpack'::text, 'draw'::text]))),
+    CONSTRAINT pack_types_cooldown_s_check CHECK (((cooldown_s >= 0) AND (cooldown_s <= 604800))),
+    CONSTRAINT pack_types_daily_free_check CHECK (((daily_free >= 0) AND (daily_free <= 100))),
+    CONSTRAINT pack_types_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+    CONSTRAINT pack_types_rate_common_check CHECK ((rate_common >= 0)),
+    CONSTRAINT pack_types_rate_epic_check CHECK ((rate_epic >= 0)),
+    CONSTRAINT pack_types_rate_legendary_check CHECK ((rate_legendary >= 0)),
+    CONSTRAINT pack_types_rate_mythic_check CHECK ((rate_mythic >= 0)),
+    CONSTRAINT pack_types_rate_rare_check CHECK ((rate_rare >= 0))
+);
+
+ALTER TABLE app_public.pack_types OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_types; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_types IS '@behavior -delete
+Pack types as configuration. Drop rates are basis points (1/100 of a percent) per rarity and sum to exactly 10000 (100 %); guarantee: at least one card of that rarity or better per pack; daily_free: free opens per member per UTC day; event_id: opens only during the event.';
+
+--
+-- Name: pack_types_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_types ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.pack_types_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -9474,6 +12292,19 @@ ALTER TABLE app_public.transfers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: user_cards_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.user_cards ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.user_cards_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: users_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9492,6 +12323,20 @@ ALTER TABLE app_public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 ALTER TABLE ONLY app_hidden.job_runs
     ADD CONSTRAINT job_runs_pkey PRIMARY KEY (task);
+
+--
+-- Name: fair_nonces fair_nonces_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_nonces
+    ADD CONSTRAINT fair_nonces_pkey PRIMARY KEY (seed_id, discord_id);
+
+--
+-- Name: fair_seed_secrets fair_seed_secrets_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_seed_secrets
+    ADD CONSTRAINT fair_seed_secrets_pkey PRIMARY KEY (seed_id);
 
 --
 -- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -9557,6 +12402,125 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_pkey PRIMARY KEY (id);
 
 --
+-- Name: artists artists_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: artists artists_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: artists artists_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldown_roles
+    ADD CONSTRAINT card_cooldown_roles_pkey PRIMARY KEY (guild_id, discord_role_id);
+
+--
+-- Name: card_cooldowns card_cooldowns_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldowns
+    ADD CONSTRAINT card_cooldowns_pkey PRIMARY KEY (user_id, command);
+
+--
+-- Name: card_draws card_draws_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_draws card_draws_seed_id_discord_id_nonce_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_seed_id_discord_id_nonce_key UNIQUE (seed_id, discord_id, nonce);
+
+--
+-- Name: card_events card_events_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_events card_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_listings card_listings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_notifications card_notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_settings card_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_settings
+    ADD CONSTRAINT card_settings_pkey PRIMARY KEY (guild_id);
+
+--
+-- Name: card_templates card_templates_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_public_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_public_id_key UNIQUE (guild_id, public_id);
+
+--
+-- Name: card_templates card_templates_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_trades card_trades_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_wishlists card_wishlists_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_pkey PRIMARY KEY (user_id, template_id);
+
+--
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9583,6 +12547,48 @@ ALTER TABLE ONLY app_public.discord_messages
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: era_images era_images_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: era_images era_images_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_pkey PRIMARY KEY (id);
+
+--
+-- Name: eras eras_artist_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_artist_id_code_key UNIQUE (artist_id, code);
+
+--
+-- Name: eras eras_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: eras eras_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_pkey PRIMARY KEY (id);
+
+--
+-- Name: fair_seeds fair_seeds_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.fair_seeds
+    ADD CONSTRAINT fair_seeds_pkey PRIMARY KEY (id);
 
 --
 -- Name: guild_discord guild_discord_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9739,6 +12745,41 @@ ALTER TABLE ONLY app_public.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (order_id);
 
 --
+-- Name: pack_costs pack_costs_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_pkey PRIMARY KEY (pack_type_id, currency);
+
+--
+-- Name: pack_openings pack_openings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_pkey PRIMARY KEY (id);
+
+--
+-- Name: pack_types pack_types_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: pack_types pack_types_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: pack_types pack_types_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_pkey PRIMARY KEY (id);
+
+--
 -- Name: pricing_config pricing_config_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9800,6 +12841,20 @@ ALTER TABLE ONLY app_public.transactions
 
 ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_cards user_cards_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_cards user_cards_template_id_print_no_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_template_id_print_no_key UNIQUE (template_id, print_no);
 
 --
 -- Name: users users_guild_id_discord_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9884,10 +12939,88 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
 
 --
+-- Name: artists_guild_id_lower_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX artists_guild_id_lower_idx ON app_public.artists USING btree (guild_id, lower(name));
+
+--
+-- Name: card_draws_guild_id_pack_type_id_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_draws_guild_id_pack_type_id_id_idx ON app_public.card_draws USING btree (guild_id, pack_type_id, id DESC);
+
+--
+-- Name: card_draws_opening_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_draws_opening_id_idx ON app_public.card_draws USING btree (opening_id);
+
+--
+-- Name: card_listings_guild_id_status_created_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_listings_guild_id_status_created_at_idx ON app_public.card_listings USING btree (guild_id, status, created_at);
+
+--
+-- Name: card_listings_one_active; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX card_listings_one_active ON app_public.card_listings USING btree (card_id) WHERE (status = 'active'::app_public.card_listing_status);
+
+--
+-- Name: card_notifications_user_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_notifications_user_id_idx ON app_public.card_notifications USING btree (user_id) WHERE (delivered_at IS NULL);
+
+--
+-- Name: card_templates_artist_id_era_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_templates_artist_id_era_id_idx ON app_public.card_templates USING btree (artist_id, era_id);
+
+--
+-- Name: card_templates_guild_id_rarity_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_templates_guild_id_rarity_idx ON app_public.card_templates USING btree (guild_id, rarity) WHERE (retired_at IS NULL);
+
+--
+-- Name: card_trade_items_card_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_trade_items_card_id_idx ON app_public.card_trade_items USING btree (card_id) WHERE (card_id IS NOT NULL);
+
+--
+-- Name: card_trade_items_trade_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_trade_items_trade_id_idx ON app_public.card_trade_items USING btree (trade_id);
+
+--
+-- Name: card_wishlists_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_wishlists_template_id_idx ON app_public.card_wishlists USING btree (template_id);
+
+--
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX economy_events_guild_window ON app_public.economy_events USING btree (guild_id, kind, starts_at);
+
+--
+-- Name: era_images_phash_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX era_images_phash_idx ON app_public.era_images USING btree (phash);
+
+--
+-- Name: fair_seeds_current; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX fair_seeds_current ON app_public.fair_seeds USING btree (guild_id) WHERE (rotated_at IS NULL);
 
 --
 -- Name: inventory_guild_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -10082,6 +13215,12 @@ CREATE INDEX orders_pending ON app_public.orders USING btree (expires_at) WHERE 
 CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (seller_id IS NOT NULL);
 
 --
+-- Name: pack_openings_user_id_pack_type_id_opened_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX pack_openings_user_id_pack_type_id_opened_at_idx ON app_public.pack_openings USING btree (user_id, pack_type_id, opened_at);
+
+--
 -- Name: pricing_history_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10190,10 +13329,70 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
+-- Name: user_cards_guild_id_expires_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX user_cards_guild_id_expires_at_idx ON app_public.user_cards USING btree (guild_id, expires_at) WHERE (temporary AND (burned_at IS NULL));
+
+--
+-- Name: user_cards_owner_id_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX user_cards_owner_id_template_id_idx ON app_public.user_cards USING btree (owner_id, template_id) WHERE (owner_id IS NOT NULL);
+
+--
+-- Name: artists _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: card_cooldown_roles _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_cooldown_roles FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: card_events _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: card_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: era_images _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.era_images FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: eras _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.eras FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: guild_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: pack_costs _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.pack_costs FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: pack_types _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.pack_types FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
 -- Name: pricing_config _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -10218,6 +13417,18 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN');
+
+--
+-- Name: card_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: card_templates _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_templates FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: discord_messages _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -10268,6 +13479,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.mm_trades F
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: pack_types _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.pack_types FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: pricing_config _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10296,6 +13513,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.staff_role_
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: pack_types _200_check_rates; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _200_check_rates BEFORE INSERT OR UPDATE ON app_public.pack_types FOR EACH ROW EXECUTE FUNCTION app_private.tg_pack_types__check_rates();
 
 --
 -- Name: mm_events _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -10394,10 +13617,58 @@ CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EX
 CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
 
 --
+-- Name: artists _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('artist', 'id');
+
+--
+-- Name: card_cooldown_roles _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_cooldown_roles FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_cooldown_role', 'discord_role_id');
+
+--
+-- Name: card_events _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_event', 'id');
+
+--
+-- Name: card_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_settings', 'guild_id');
+
+--
+-- Name: era_images _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.era_images FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('era_image', 'id');
+
+--
+-- Name: eras _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.eras FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('era', 'id');
+
+--
 -- Name: guild_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('guild_settings', 'guild_id');
+
+--
+-- Name: pack_costs _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.pack_costs FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pack_cost', 'pack_type_id');
+
+--
+-- Name: pack_types _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.pack_types FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pack_type', 'id');
 
 --
 -- Name: pricing_config _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -10422,6 +13693,20 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('staff_role_mapping', 'discord_role_id');
+
+--
+-- Name: fair_nonces fair_nonces_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_nonces
+    ADD CONSTRAINT fair_nonces_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id) ON DELETE CASCADE;
+
+--
+-- Name: fair_seed_secrets fair_seed_secrets_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_seed_secrets
+    ADD CONSTRAINT fair_seed_secrets_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id) ON DELETE CASCADE;
 
 --
 -- Name: session_rotated_tokens session_rotated_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -10466,6 +13751,202 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: artists artists_group_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_group_id_fkey FOREIGN KEY (group_id) REFERENCES app_public.artists(id) ON DELETE SET NULL;
+
+--
+-- Name: artists artists_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldown_roles
+    ADD CONSTRAINT card_cooldown_roles_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_cooldowns card_cooldowns_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldowns
+    ADD CONSTRAINT card_cooldowns_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: card_draws card_draws_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: card_draws card_draws_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: card_draws card_draws_opening_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_opening_id_fkey FOREIGN KEY (opening_id) REFERENCES app_public.pack_openings(id) ON DELETE CASCADE;
+
+--
+-- Name: card_draws card_draws_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id);
+
+--
+-- Name: card_draws card_draws_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_events card_events_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_listings card_listings_buyer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_buyer_id_fkey FOREIGN KEY (buyer_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_listings card_listings_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: card_listings card_listings_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: card_listings card_listings_seller_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_notifications card_notifications_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_notifications card_notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: card_settings card_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_settings
+    ADD CONSTRAINT card_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_templates card_templates_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_artist_id_fkey FOREIGN KEY (guild_id, artist_id) REFERENCES app_public.artists(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_era_id_fkey FOREIGN KEY (guild_id, era_id) REFERENCES app_public.eras(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_event_id_fkey FOREIGN KEY (guild_id, event_id) REFERENCES app_public.card_events(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_image_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_image_id_fkey FOREIGN KEY (guild_id, image_id) REFERENCES app_public.era_images(guild_id, id);
+
+--
+-- Name: card_trade_items card_trade_items_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: card_trade_items card_trade_items_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: card_trade_items card_trade_items_trade_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_trade_id_fkey FOREIGN KEY (trade_id) REFERENCES app_public.card_trades(id) ON DELETE CASCADE;
+
+--
+-- Name: card_trades card_trades_proposer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_proposer_id_fkey FOREIGN KEY (proposer_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_trades card_trades_recipient_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_wishlists card_wishlists_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: card_wishlists card_wishlists_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10485,6 +13966,27 @@ ALTER TABLE ONLY app_public.discord_messages
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: era_images era_images_guild_id_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_guild_id_era_id_fkey FOREIGN KEY (guild_id, era_id) REFERENCES app_public.eras(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: eras eras_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_guild_id_artist_id_fkey FOREIGN KEY (guild_id, artist_id) REFERENCES app_public.artists(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: fair_seeds fair_seeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.fair_seeds
+    ADD CONSTRAINT fair_seeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: guild_discord guild_discord_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -10802,6 +14304,62 @@ ALTER TABLE ONLY app_public.orders
     ADD CONSTRAINT orders_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: pack_costs pack_costs_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: pack_costs pack_costs_guild_id_pack_type_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_guild_id_pack_type_id_fkey FOREIGN KEY (guild_id, pack_type_id) REFERENCES app_public.pack_types(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: pack_openings pack_openings_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: pack_openings pack_openings_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: pack_openings pack_openings_guild_id_pack_type_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_guild_id_pack_type_id_fkey FOREIGN KEY (guild_id, pack_type_id) REFERENCES app_public.pack_types(guild_id, id);
+
+--
+-- Name: pack_openings pack_openings_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: pack_types pack_types_guild_id_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_event_id_fkey FOREIGN KEY (guild_id, event_id) REFERENCES app_public.card_events(guild_id, id);
+
+--
+-- Name: pack_types pack_types_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: pricing_config pricing_config_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10914,6 +14472,20 @@ ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id) ON DELETE CASCADE;
 
 --
+-- Name: user_cards user_cards_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: user_cards user_cards_owner_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES app_public.users(id) ON DELETE RESTRICT;
+
+--
 -- Name: users users_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10946,6 +14518,18 @@ ALTER TABLE ONLY app_public.vouchers
 --
 
 ALTER TABLE app_hidden.job_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_nonces; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.fair_nonces ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_seed_secrets; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.fair_seed_secrets ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: idempotency_keys; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
@@ -11010,6 +14594,240 @@ ALTER TABLE app_public.admin_actions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: artists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.artists ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: artists artists_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY artists_guild ON app_public.artists FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: artists artists_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY artists_staff_insert ON app_public.artists FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: artists artists_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY artists_staff_update ON app_public.artists FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_cooldown_roles ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_guild ON app_public.card_cooldown_roles FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_delete ON app_public.card_cooldown_roles FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_insert ON app_public.card_cooldown_roles FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_update ON app_public.card_cooldown_roles FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldowns; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_cooldowns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_cooldowns card_cooldowns_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldowns_self ON app_public.card_cooldowns FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_cooldowns card_cooldowns_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldowns_staff ON app_public.card_cooldowns FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_draws; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_draws ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_draws card_draws_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_draws_guild ON app_public.card_draws FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_events card_events_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_guild ON app_public.card_events FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events card_events_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_staff_insert ON app_public.card_events FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events card_events_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_staff_update ON app_public.card_events FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_listings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_listings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_listings card_listings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_listings_guild ON app_public.card_listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_notifications; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_notifications card_notifications_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_notifications_self ON app_public.card_notifications FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_notifications card_notifications_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_notifications_staff ON app_public.card_notifications FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_settings card_settings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_settings_guild ON app_public.card_settings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_settings card_settings_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_settings_staff_update ON app_public.card_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_templates; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_templates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_templates card_templates_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_templates_guild ON app_public.card_templates FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_trade_items; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_trade_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_trade_items card_trade_items_parties; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trade_items_parties ON app_public.card_trade_items FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (EXISTS ( SELECT 1
+   FROM app_public.card_trades t
+  WHERE (t.id = card_trade_items.trade_id)))));
+
+--
+-- Name: card_trade_items card_trade_items_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trade_items_staff ON app_public.card_trade_items FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_trades; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_trades ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_trades card_trades_parties; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trades_parties ON app_public.card_trades FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND ((( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = proposer_id) OR (( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = recipient_id))));
+
+--
+-- Name: card_trades card_trades_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trades_staff ON app_public.card_trades FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_wishlists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_wishlists ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_wishlists card_wishlists_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_self ON app_public.card_wishlists FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_wishlists card_wishlists_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_staff ON app_public.card_wishlists FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11062,6 +14880,66 @@ CREATE POLICY economy_events_player ON app_public.economy_events FOR SELECT TO c
 --
 
 CREATE POLICY economy_events_staff ON app_public.economy_events FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: era_images; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.era_images ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: era_images era_images_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_guild ON app_public.era_images FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: era_images era_images_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_staff_insert ON app_public.era_images FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: era_images era_images_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_staff_update ON app_public.era_images FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.eras ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eras eras_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_guild ON app_public.eras FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras eras_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_staff_insert ON app_public.eras FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras eras_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_staff_update ON app_public.eras FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: fair_seeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.fair_seeds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_seeds fair_seeds_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY fair_seeds_guild ON app_public.fair_seeds FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: guild_discord; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -11336,6 +15214,74 @@ CREATE POLICY orders_party ON app_public.orders FOR SELECT TO coins_player USING
 CREATE POLICY orders_staff ON app_public.orders FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: pack_costs; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_costs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_costs pack_costs_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_guild ON app_public.pack_costs FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_costs pack_costs_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_staff_delete ON app_public.pack_costs FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: pack_costs pack_costs_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_staff_insert ON app_public.pack_costs FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_openings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_openings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_openings pack_openings_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_openings_self ON app_public.pack_openings FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: pack_openings pack_openings_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_openings_staff ON app_public.pack_openings FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: pack_types; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_types ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_types pack_types_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_guild ON app_public.pack_types FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_types pack_types_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_staff_insert ON app_public.pack_types FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_types pack_types_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_staff_update ON app_public.pack_types FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: pricing_config; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11543,6 +15489,34 @@ CREATE POLICY transfers_self ON app_public.transfers FOR SELECT TO coins_player 
 CREATE POLICY transfers_staff ON app_public.transfers FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: user_cards; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.user_cards ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_cards user_cards_public; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_public ON app_public.user_cards FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (owner_id IS NOT NULL) AND ( SELECT s.inventory_public
+   FROM app_public.card_settings s
+  WHERE (s.guild_id = app_public.current_guild_id()))));
+
+--
+-- Name: user_cards user_cards_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_self ON app_public.user_cards FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (owner_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: user_cards user_cards_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_staff ON app_public.user_cards FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: users; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11698,11 +15672,32 @@ REVOKE ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) FROM
 GRANT ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) TO coins_worker;
 
 --
+-- Name: FUNCTION expire_card_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_card_trades(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_temporary_cards(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -12077,6 +16072,32 @@ REVOKE ALL ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_ro
 REVOKE ALL ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: TABLE user_cards; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.user_cards TO coins_player;
+GRANT SELECT ON TABLE app_public.user_cards TO coins_staff;
+
+--
+-- Name: FUNCTION burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE card_listings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_listings TO coins_player;
+GRANT SELECT ON TABLE app_public.card_listings TO coins_staff;
+
+--
+-- Name: FUNCTION buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12087,6 +16108,30 @@ REVOKE ALL ON FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_i
 --
 
 REVOKE ALL ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_currency(p_guild_id bigint, p_currency text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_for_change(p_user_id bigint, p_card_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_ign(p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12127,6 +16172,19 @@ REVOKE ALL ON FUNCTION app_private.close_session(p_token_hash bytea) FROM PUBLIC
 GRANT ALL ON FUNCTION app_private.close_session(p_token_hash bytea) TO guildbank_authenticator;
 
 --
+-- Name: TABLE card_trades; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_trades TO coins_player;
+GRANT SELECT ON TABLE app_public.card_trades TO coins_staff;
+
+--
+-- Name: FUNCTION confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12146,6 +16204,31 @@ GRANT SELECT ON TABLE app_public.users TO coins_staff;
 REVOKE ALL ON FUNCTION app_private.current_member(p_lock boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE card_draws; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_draws TO coins_player;
+GRANT SELECT ON TABLE app_public.card_draws TO coins_staff;
+
+--
+-- Name: FUNCTION draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION ensure_card_catalogue(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION ensure_guild(p_guild_id bigint, p_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12156,6 +16239,18 @@ REVOKE ALL ON FUNCTION app_private.ensure_guild(p_guild_id bigint, p_name text) 
 --
 
 REVOKE ALL ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION execute_trade(p_trade_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12174,6 +16269,12 @@ REVOKE ALL ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord
 --
 
 REVOKE ALL ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) FROM PUBLIC;
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) FROM PUBLIC;
 
 --
 -- Name: FUNCTION hold(p_guild_id bigint, p_user_id bigint, p_amount bigint, p_reason text, p_timeout_at timestamp with time zone, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12220,6 +16321,12 @@ REVOKE ALL ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p
 REVOKE ALL ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) FROM PUBLIC;
+
+--
 -- Name: TABLE minecraft_links; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12231,6 +16338,12 @@ GRANT SELECT ON TABLE app_public.minecraft_links TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12286,6 +16399,12 @@ REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_p
 --
 
 REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION mm_adjudicate_for(p_guild_id bigint, p_trade_id bigint, p_actor_discord_id bigint, p_actor_role app_public.staff_role, p_decision text, p_buyer_amount bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12428,6 +16547,19 @@ REVOKE ALL ON FUNCTION app_private.mm_submit_form_for(p_trade_id bigint, p_user_
 REVOKE ALL ON FUNCTION app_private.mm_violations(p_guild_id bigint) FROM PUBLIC;
 
 --
+-- Name: TABLE pack_openings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_openings TO coins_player;
+GRANT SELECT ON TABLE app_public.pack_openings TO coins_staff;
+
+--
+-- Name: FUNCTION open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12454,6 +16586,18 @@ REVOKE ALL ON FUNCTION app_private.order_snapshot(p_order_id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.order_violations(p_guild_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12464,6 +16608,12 @@ REVOKE ALL ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_acco
 --
 
 REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION quest_answer_key(p_answer text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12526,6 +16676,19 @@ REVOKE ALL ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role
 
 REVOKE ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) TO guildbank_authenticator;
+
+--
+-- Name: TABLE fair_seeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.fair_seeds TO coins_player;
+GRANT SELECT ON TABLE app_public.fair_seeds TO coins_staff;
+
+--
+-- Name: FUNCTION rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12649,6 +16812,12 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_pack_types__check_rates(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_pack_types__check_rates() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_transactions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12665,6 +16834,12 @@ REVOKE ALL ON FUNCTION app_private.tg_transactions__high_value() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
+
+--
+-- Name: FUNCTION trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION transfer_scope_violations(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12714,6 +16889,20 @@ REVOKE ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id b
 GRANT ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION burn_card(card_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION buy_card(listing_id uuid, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) TO coins_player;
+
+--
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12726,6 +16915,14 @@ GRANT ALL ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idemp
 
 REVOKE ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION cancel_card_listing(listing_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_player;
+GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_staff;
 
 --
 -- Name: FUNCTION cancel_listing(listing_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12743,11 +16940,63 @@ REVOKE ALL ON FUNCTION app_public.cancel_order(order_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.cancel_order(order_id uuid) TO coins_player;
 
 --
+-- Name: FUNCTION cancel_trade(trade_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) TO coins_player;
+GRANT ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) TO coins_staff;
+
+--
+-- Name: FUNCTION card_balances(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.card_balances() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.card_balances() TO coins_player;
+
+--
+-- Name: FUNCTION card_leaderboard(global boolean, size integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) TO coins_staff;
+
+--
 -- Name: FUNCTION claim_daily(idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.claim_daily(idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.claim_daily(idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION collection_progress(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.collection_progress() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_player;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_staff;
+
+--
+-- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) TO coins_player;
+
+--
+-- Name: TABLE card_templates; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_templates TO coins_player;
+GRANT SELECT ON TABLE app_public.card_templates TO coins_staff;
+
+--
+-- Name: FUNCTION create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) TO coins_staff;
 
 --
 -- Name: FUNCTION create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12790,6 +17039,27 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
 
 --
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION draw_stats(pack text, last_n integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.draw_stats(pack text, last_n integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.draw_stats(pack text, last_n integer) TO coins_staff;
+
+--
 -- Name: FUNCTION economy_events_active(e app_public.economy_events); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12804,6 +17074,14 @@ GRANT ALL ON FUNCTION app_public.economy_events_active(e app_public.economy_even
 REVOKE ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_player;
 GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION fair_value(server_seed bytea, discord_id bigint, nonce integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) TO coins_staff;
 
 --
 -- Name: FUNCTION freeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12827,6 +17105,13 @@ REVOKE ALL ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idem
 GRANT ALL ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) TO coins_player;
 
 --
+-- Name: FUNCTION give_card_currency(discord_id bigint, amount bigint, currency text, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) TO coins_staff;
+
+--
 -- Name: FUNCTION leaderboard("limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12840,6 +17125,13 @@ GRANT ALL ON FUNCTION app_public.leaderboard("limit" integer) TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) TO coins_player;
 
 --
 -- Name: FUNCTION mm_adjudicate(trade_id bigint, decision text, buyer_amount bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12958,12 +17250,40 @@ REVOKE ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) FROM P
 GRANT ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) TO coins_staff;
 
 --
+-- Name: FUNCTION open_pack(pack text, currency text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION pick_card(opening_id uuid, slot integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) TO coins_player;
+
+--
 -- Name: FUNCTION price_check(sku text, unit_price bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_player;
 GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_staff;
+
+--
+-- Name: FUNCTION propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) TO coins_player;
+
+--
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION quest_board(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12978,6 +17298,14 @@ GRANT ALL ON FUNCTION app_public.quest_board() TO coins_player;
 
 REVOKE ALL ON FUNCTION app_public.queue_status() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.queue_status() TO coins_staff;
+
+--
+-- Name: FUNCTION rarity_for_roll(roll integer, rates integer[]); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) TO coins_player;
+GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) TO coins_staff;
 
 --
 -- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -13029,6 +17357,41 @@ REVOKE ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean,
 GRANT ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) TO coins_player;
+
+--
+-- Name: FUNCTION rotate_fair_seed(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.rotate_fair_seed() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.rotate_fair_seed() TO coins_staff;
+
+--
+-- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) TO coins_player;
+
+--
+-- Name: FUNCTION set_card_rarity(public_id text, rarity app_public.card_rarity, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) TO coins_player;
+
+--
 -- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13066,6 +17429,14 @@ GRANT ALL ON FUNCTION app_public.users_wallet_balance(u app_public.users) TO coi
 GRANT ALL ON FUNCTION app_public.users_wallet_balance(u app_public.users) TO coins_staff;
 
 --
+-- Name: FUNCTION verify_draw(draw_id bigint, server_seed text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) TO coins_staff;
+
+--
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13079,6 +17450,182 @@ GRANT ALL ON FUNCTION app_public.verify_ledger(guild_id bigint) TO coins_worker;
 
 GRANT SELECT ON TABLE app_public.accounts TO coins_player;
 GRANT SELECT ON TABLE app_public.accounts TO coins_staff;
+
+--
+-- Name: TABLE artists; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.artists TO coins_player;
+GRANT SELECT ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.is_group; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(is_group),UPDATE(is_group) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.group_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(group_id),UPDATE(group_id) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.metadata; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: TABLE card_cooldown_roles; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_cooldown_roles TO coins_player;
+GRANT SELECT,INSERT,DELETE ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: COLUMN card_cooldown_roles.reduction_pct; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(reduction_pct) ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: COLUMN card_cooldown_roles.label; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(label) ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: TABLE card_cooldowns; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_cooldowns TO coins_player;
+GRANT SELECT ON TABLE app_public.card_cooldowns TO coins_staff;
+
+--
+-- Name: TABLE card_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_events TO coins_player;
+GRANT SELECT ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.starts_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.ends_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: TABLE card_notifications; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_notifications TO coins_player;
+GRANT SELECT ON TABLE app_public.card_notifications TO coins_staff;
+
+--
+-- Name: TABLE card_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_settings TO coins_player;
+GRANT SELECT ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(currencies) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.market_fee_bp; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(market_fee_bp) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.listing_hours; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(listing_hours) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.trade_expiry_min; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(trade_expiry_min) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.inventory_public; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(inventory_public) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.reveal_public; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(reveal_public) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.burn_notes; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(burn_notes) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: TABLE card_trade_items; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_trade_items TO coins_player;
+GRANT SELECT ON TABLE app_public.card_trade_items TO coins_staff;
+
+--
+-- Name: TABLE card_wishlists; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_player;
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_staff;
 
 --
 -- Name: TABLE currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -13100,6 +17647,122 @@ GRANT SELECT ON TABLE app_public.daily_stats TO coins_staff;
 --
 
 GRANT SELECT ON TABLE app_public.discord_messages TO coins_staff;
+
+--
+-- Name: TABLE era_images; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.era_images TO coins_player;
+GRANT SELECT ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.era_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(era_id) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.source_url; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(source_url),UPDATE(source_url) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.storage_url; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(storage_url),UPDATE(storage_url) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.kind; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(kind),UPDATE(kind) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.width; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(width),UPDATE(width) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.height; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(height),UPDATE(height) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.phash; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(phash),UPDATE(phash) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.licence; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(licence),UPDATE(licence) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: TABLE eras; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.eras TO coins_player;
+GRANT SELECT ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.artist_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(artist_id) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.starts_on; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(starts_on),UPDATE(starts_on) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.ends_on; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(ends_on),UPDATE(ends_on) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.colour; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(colour),UPDATE(colour) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.search_keywords; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(search_keywords),UPDATE(search_keywords) ON TABLE app_public.eras TO coins_staff;
 
 --
 -- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -13273,6 +17936,110 @@ GRANT SELECT ON TABLE app_public.mm_verification_amounts TO coins_staff;
 
 GRANT SELECT ON TABLE app_public.order_lines TO coins_player;
 GRANT SELECT ON TABLE app_public.order_lines TO coins_staff;
+
+--
+-- Name: TABLE pack_costs; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_costs TO coins_player;
+GRANT SELECT,INSERT,DELETE ON TABLE app_public.pack_costs TO coins_staff;
+
+--
+-- Name: TABLE pack_types; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_types TO coins_player;
+GRANT SELECT ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.command; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(command) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.cards_per_pack; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(cards_per_pack),UPDATE(cards_per_pack) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_common; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_common),UPDATE(rate_common) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_rare; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_rare),UPDATE(rate_rare) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_epic; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_epic),UPDATE(rate_epic) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_legendary; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_legendary),UPDATE(rate_legendary) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_mythic; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_mythic),UPDATE(rate_mythic) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.cooldown_s; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(cooldown_s),UPDATE(cooldown_s) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.daily_free; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(daily_free),UPDATE(daily_free) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.guarantee; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guarantee),UPDATE(guarantee) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.event_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(event_id),UPDATE(event_id) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.active; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(active),UPDATE(active) ON TABLE app_public.pack_types TO coins_staff;
 
 --
 -- Name: TABLE pricing_config; Type: ACL; Schema: app_public; Owner: guildbank_owner

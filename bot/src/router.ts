@@ -6,6 +6,7 @@
 import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction, UserSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
@@ -31,6 +32,23 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
   sell: (_ctx, i) => openSellModal(i, i.options.getString("sku")),
   setup,
+  openpack: openPack,
+  draw: drawCard,
+  mycards: myCards,
+  inventory,
+  viewcard: viewCard,
+  sellcard: sellCard,
+  cardmarket: cardMarket,
+  buycard: buyCard,
+  trade,
+  burn: burnCard,
+  cooldowns,
+  collectors,
+  wishlist,
+  collection,
+  cardsadmin: cardsAdmin,
+  events,
+  claim_event_pack: claimEventPack,
   mm: mmCommand,
   link: linkCommand,
   mcwallet: mcWallet,
@@ -59,6 +77,7 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   market: marketButton,
   quest: questButton,
   feed: feedButton,
+  cards: cardsButton,
   mm: mmButton,
 };
 
@@ -76,6 +95,7 @@ function kindOf(i: BaseInteraction): string {
   if (i.isButton()) return "button";
   if (i.isStringSelectMenu() || i.isUserSelectMenu()) return "select";
   if (i.isModalSubmit()) return "modal";
+  if (i.isAutocomplete()) return "autocomplete";
   return "other";
 }
 
@@ -115,6 +135,9 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
       const handler = MODAL_HANDLERS[id.feature];
       if (!handler) throw new UserFacingError("That form is out of date.");
       await handler(ctx, i, id);
+    } else if (i.isAutocomplete()) {
+      // Card ids (issue 15) are the only autocompleted options.
+      await cardsAutocomplete(ctx, i);
     } else {
       return;
     }

@@ -28,6 +28,10 @@ import { Reports } from "./reports/index.tsx";
 import { RoleMappingCreate, Settings } from "./settings/index.tsx";
 import { AdminActionList } from "./adminActions/index.tsx";
 import { OpsAlertList } from "./opsAlerts/index.tsx";
+import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
+import StyleIcon from "@mui/icons-material/Style";
+import CasinoIcon from "@mui/icons-material/Casino";
+import VerifiedIcon from "@mui/icons-material/Verified";
 import { MmTradeList, MmTradeShow } from "./mmTrades/index.tsx";
 import HandshakeIcon from "@mui/icons-material/Handshake";
 
@@ -91,6 +95,12 @@ export function App() {
           <Resource name="economyEvents" list={EventList} icon={EventIcon} options={{ label: "Events" }} />
           <Resource name="adminActions" list={AdminActionList} icon={HistoryIcon} options={{ label: "Audit log" }} />
           <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
+          <Resource name="cardTemplates" list={CardTemplateList} icon={StyleIcon} options={{ label: "Cards: catalogue" }} />
+          <Resource name="packTypes" list={PackTypeList} edit={PackTypeEdit} icon={CasinoIcon} options={{ label: "Cards: packs" }} />
+          <Resource name="cardEvents" list={CardEventList} icon={EventIcon} options={{ label: "Cards: event packs" }} />
+          <Resource name="cardListings" list={CardListingList} icon={StorefrontIcon} options={{ label: "Cards: market" }} />
+          <Resource name="cardTrades" list={CardTradeList} icon={SwapHorizIcon} options={{ label: "Cards: trades" }} />
+          <Resource name="fairSeeds" list={FairSeedList} icon={VerifiedIcon} options={{ label: "Cards: fairness" }} />
           <Resource name="staffRoleMappings" create={RoleMappingCreate} />
           <Resource name="guildSettings" />
           <Resource name="pricingConfigs" />

@@ -7,6 +7,7 @@ import type { TaskList } from "graphile-worker";
 import type { TaskContext } from "./context.ts";
 import { recordJobRun } from "../metrics/worker.ts";
 import { ALERTS_NOTIFY, alertsNotify, type AlertsNotifyContext } from "./alerts__notify.ts";
+import { CARDS_EXPIRE, cardsExpire } from "./cards__expire.ts";
 import { DIGEST_DAILY, digestDaily } from "./digest__daily.ts";
 import { LEADERBOARD_REFRESH, leaderboardRefresh } from "./leaderboard__refresh.ts";
 import { LEDGER_VERIFY, ledgerVerify } from "./ledger__verify.ts";
@@ -33,6 +34,7 @@ export const TASK_IDENTIFIERS = [
   LEDGER_VERIFY,
   DIGEST_DAILY,
   PURGE_EXPIRED,
+  CARDS_EXPIRE,
   MM_EXPIRE,
 ] as const;
 
@@ -56,6 +58,7 @@ export function createTaskList(
     [ORDERS_FULFIL]: ordersFulfil(ctx),
     [ORDERS_ESCROW_TIMEOUT]: recordJobRun(ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout(ctx)),
     [LISTINGS_EXPIRE]: recordJobRun(LISTINGS_EXPIRE, listingsExpire()),
+    [CARDS_EXPIRE]: recordJobRun(CARDS_EXPIRE, cardsExpire()),
     [PRICING_ROLLUP]: recordJobRun(PRICING_ROLLUP, pricingRollup()),
     [LEADERBOARD_REFRESH]: recordJobRun(LEADERBOARD_REFRESH, leaderboardRefresh()),
     [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),
