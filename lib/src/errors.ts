@@ -77,7 +77,7 @@ export const ERRORS = {
   },
   PY004: { key: "payment_not_found", message: "That payment does not exist in this server." },
   PY005: { key: "payment_not_unmatched", message: "That payment is already {status}; only unmatched payments can be assigned." },
-  MM001: { key: "trade_not_found", message: "That middleman trade does not exist in this server." },
+  MM001: { key: "mm_trade_not_found", message: "That middleman trade does not exist in this server." },
   MM002: { key: "illegal_transition", message: "Trade {trade} is {status}: it cannot {action} now." },
   MM003: { key: "not_a_party", message: "Only the parties of trade {trade} can do that." },
   MM004: { key: "sale_out_of_range", message: "The sale amount must be between {min} and {max} (MCD cents)." },

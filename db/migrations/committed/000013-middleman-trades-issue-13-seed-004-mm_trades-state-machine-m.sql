@@ -1,5 +1,5 @@
 --! Previous: sha1:a9e966256eb399d8ee673433069421339e42e7b1
---! Hash: sha1:1ffee6d54d6d32a9d487ca9104e8917397cc3355
+--! Hash: sha1:95596bd6dc7c0a9c2feadbaf63a829e965a5385a
 --! Message: Middleman trades (issue 13, seed 004): mm_trades state machine, mm_events trail, CSPRNG verification amounts unique by index, matching inside record_payment, MCD holds and fees, payouts by /pay, limits, expiry, link by tiny payment, verify_ledger coverage
 
 -- Issue 13 (seed 004): middleman (MM) escrow tickets for Minecraft trades, verified by exact in-game payments.
@@ -318,7 +318,7 @@ declare
 begin
   select * into v from app_public.mm_trades where id = p_trade_id and guild_id = p_guild_id;
   if v.id is null then
-    perform app_private.raise_error('MM001', 'trade_not_found', jsonb_build_object('trade', 'mm-' || p_trade_id));
+    perform app_private.raise_error('MM001', 'mm_trade_not_found', jsonb_build_object('trade', 'mm-' || p_trade_id));
   end if;
   -- Lock order (db/CONVENTIONS.md): the members the trade can move money of, then the trade, then (later) accounts.
   loop
@@ -333,7 +333,7 @@ $$;
 
 comment on function app_private.mm_lock_trade(bigint, bigint) is
   'Locks a trade of the guild for a transition: its members first (the ledger''s lock order), then the trade row, '
-  'retrying if its parties changed meanwhile. Errors: MM001 trade_not_found (also for a trade of another guild). '
+  'retrying if its parties changed meanwhile. Errors: MM001 mm_trade_not_found (also for a trade of another guild). '
   'Source: db/CONVENTIONS.md "Money" (lock order), issue 13.';
 --! EndIncluded mm/mm_lock_trade.sql
 --! Included mm/mm_party.sql
@@ -574,6 +574,10 @@ begin
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
 
+  -- One form of the guild draws at a time (until commit): two transactions each holding an uncommitted amount the
+  -- other one draws next would otherwise wait on each other's insert (a deadlock). Taken after the trade's locks;
+  -- whoever holds it waits only for transactions that never take it, so it cannot be part of a cycle.
+  perform pg_advisory_xact_lock(hashtext('mm_verification_amounts'), hashtext(v.guild_id::text));
   -- Two verification amounts, unique among the guild's live trades: the partial unique index is the arbiter (a
   -- concurrent draw of the same amount waits for the other transaction and then yields); a taken amount is redrawn,
   -- and after 8 misses the first free amount after a random one is taken.
@@ -633,7 +637,8 @@ comment on function app_private.mm_submit_form_for(bigint, bigint, text, text, t
   'Generate Verification Amounts: a party of an open trade (whose counterparty is tagged) submits the form: their role '
   '(seller or buyer), the seller''s and buyer''s IGNs (blank = their linked IGN), the sale in MCD cents and notes. Fixes '
   'the fee (guild mm_fee_bps, half up) and the seller''s payout, and draws two verification amounts in '
-  '[mm_verification_min, mm_verification_max] with a CSPRNG, unique among the guild''s live trades (unique index). '
+  '[mm_verification_min, mm_verification_max] with a CSPRNG, unique among the guild''s live trades (unique index; the guild''s draws are serialised by a '
+  'transaction-scoped advisory lock so concurrent forms never deadlock on each other''s amounts). '
   'open -> awaiting_verification. Errors: MM001, MM002 illegal_transition, MM003 not_a_party, MM010 invalid_counterparty '
   '(none tagged), VL001 (role, notes), MC001 invalid_ign, MM011 ign_mismatch (same IGN twice, or linked to another '
   'member), MM004 sale_out_of_range, FZ001, MM009 amounts_exhausted. Source: seed 004 "Trade setup inside private channel", '
