@@ -91,6 +91,8 @@ COPY scripts/migrate.ts scripts/
 COPY docker/database-url.ts docker/healthcheck.ts docker/
 COPY --chmod=0755 docker/entrypoint.sh docker/
 
+# The Minecraft listener's Microsoft token cache (a named volume in docker-compose.yml takes this owner).
+RUN mkdir -p /var/lib/guildbank/minecraft-profiles && chown node:node /var/lib/guildbank/minecraft-profiles
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]

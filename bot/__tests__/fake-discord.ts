@@ -30,6 +30,8 @@ export interface FakeChannel {
   type: number;
   topic?: string | null;
   permission_overwrites: { id: string; type: number; allow: string; deny: string }[];
+  /** A thread's parent channel. */
+  parent_id?: string;
 }
 
 /** A message the fake has stored. */
@@ -219,6 +221,14 @@ export class FakeDiscord {
       if (!channel) return void notFound(10003);
       channel.permission_overwrites = channel.permission_overwrites.filter((o) => o.id !== m![2]);
       res.status(204).end();
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/)) && method === "POST") {
+      const parent = this.channels.get(m[1]);
+      if (!parent || !this.messages.has(m[2])) return void notFound(10008);
+      const thread: FakeChannel = { id: snowflake(), guild_id: parent.guild_id, name: body.name, type: 11, topic: null, permission_overwrites: [], parent_id: parent.id };
+      this.channels.set(thread.id, thread);
+      res.status(201).json(thread);
       return;
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "PUT") {

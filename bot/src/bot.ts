@@ -35,6 +35,11 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_listing(uuid)",
   "app_hidden.discord_digest(bigint, date)",
   "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
+  "app_hidden.mm_ticket(bigint)",
+  "app_hidden.mm_public(bigint)",
+  "app_hidden.mm_record_ticket(bigint, bigint, bigint)",
+  "app_hidden.mm_record_rendered(bigint, bigint)",
+  "app_hidden.mm_store_transcript(bigint, text)",
 ] as const;
 
 /** Options of {@link startBot}. */

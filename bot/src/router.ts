@@ -3,11 +3,12 @@
  * `feature:action:id`. Every route answers ephemerally; errors become one human sentence
  * (`describeError`), and every outcome is counted.
  */
-import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
+import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction, UserSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
+import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
@@ -48,6 +49,10 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   cardsadmin: cardsAdmin,
   events,
   claim_event_pack: claimEventPack,
+  mm: mmCommand,
+  link: linkCommand,
+  mcwallet: mcWallet,
+  withdraw,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -73,18 +78,22 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   quest: questButton,
   feed: feedButton,
   cards: cardsButton,
+  mm: mmButton,
 };
 
 /** String selects by feature. */
 export const SELECT_HANDLERS: Record<string, Select> = { shop: shopComponent };
 
+/** User selects by feature. */
+export const USER_SELECT_HANDLERS: Record<string, (ctx: BotContext, i: UserSelectMenuInteraction, id: CustomId) => Promise<void>> = { mm: mmUserSelect };
+
 /** Modals by feature. */
-export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal };
+export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal, mmf: mmModal };
 
 function kindOf(i: BaseInteraction): string {
   if (i.isChatInputCommand()) return "command";
   if (i.isButton()) return "button";
-  if (i.isStringSelectMenu()) return "select";
+  if (i.isStringSelectMenu() || i.isUserSelectMenu()) return "select";
   if (i.isModalSubmit()) return "modal";
   if (i.isAutocomplete()) return "autocomplete";
   return "other";
@@ -114,6 +123,11 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
     } else if (i.isStringSelectMenu()) {
       const id = parseCustomId(i.customId);
       const handler = SELECT_HANDLERS[id.feature];
+      if (!handler) throw new UserFacingError("That menu is out of date.");
+      await handler(ctx, i, id);
+    } else if (i.isUserSelectMenu()) {
+      const id = parseCustomId(i.customId);
+      const handler = USER_SELECT_HANDLERS[id.feature];
       if (!handler) throw new UserFacingError("That menu is out of date.");
       await handler(ctx, i, id);
     } else if (i.isModalSubmit()) {

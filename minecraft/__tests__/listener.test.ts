@@ -180,6 +180,29 @@ describe("minecraft listener", () => {
     expect(await ledgerViolations(db, guildId)).toEqual([]);
   });
 
+  it("middleman (issue 13): chat lines verify both parties and the Donut SMP line `Bob_MC paid you $1.5K.` is the deposit", async () => {
+    const uid = async (d: string) => (await db.query("select id from app_public.users where guild_id = $1 and discord_id = $2", [guildId, d])).rows[0].id;
+    const a = await uid(alice);
+    const t = (await db.query("select (app_private.mm_open_trade_for($1)).id", [a])).rows[0].id;
+    await db.query("select app_private.mm_set_counterparty_for($1, $2, $3)", [t, a, bob]);
+    const trade = (await db.query("select seller_verify_amount::text as s, buyer_verify_amount::text as b from app_private.mm_submit_form_for($1, $2, 'seller', null, null, 150000, 'sword')", [t, a])).rows[0];
+    const dollars = (c: string) => `${BigInt(c) / 100n}.${(BigInt(c) % 100n).toString().padStart(2, "0")}`;
+    const status = async () => (await db.query("select status::text from app_public.mm_trades where id = $1", [t])).rows[0].status;
+    fake.say(`Bob_MC paid you $${dollars(trade.s)}.`); // the seller's amount from the buyer: no match
+    fake.say(`§aAlice_MC §7paid you §e$${dollars(trade.s)}.`);
+    const started = performance.now();
+    fake.say(`Bob_MC has paid you ${dollars(trade.b)}`);
+    await waitFor("both verified", async () => (await status()) === "awaiting_deposit");
+    const verifiedMs = performance.now() - started;
+    fake.say("Bob_MC paid you $1.5K.");
+    await waitFor("in escrow", async () => (await status()) === "in_escrow");
+    const events = (await db.query("select kind, raw_line from app_public.mm_events where trade_id = $1 and raw_line is not null order by id", [t])).rows;
+    expect(events.map((e) => e.kind)).toEqual(["payment_unmatched", "verification_paid", "verification_paid", "deposit_paid"]);
+    expect(events[3].raw_line).toBe("Bob_MC paid you $1.5K.");
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+    console.log(`figure: chat line -> trade row verified (listener, local 1.21.10 server): ${verifiedMs.toFixed(0)} ms`);
+  });
+
   it("answers its health probe and exposes its metrics", async () => {
     const health = await startHealthServer("127.0.0.1", 0, listener, pool, metrics);
     try {

@@ -24,8 +24,8 @@ function patternList(who: "payer" | "ign") {
  * - `DATABASE_URL`: the authenticator's postgres:// URL (required, secret). Payments and payouts
  *   act as `coins_listener`, the payout job queue as `coins_worker`.
  * - `MINECRAFT_GUILD_ID`: the Discord guild whose economy the payments credit (required).
- * - `MINECRAFT_HOST`, `MINECRAFT_PORT` (25565), `MINECRAFT_VERSION` (1.21.10),
- *   `MINECRAFT_USERNAME`, `MINECRAFT_AUTH` (`microsoft` | `offline`, default microsoft),
+ * - `MINECRAFT_HOST` (donut.smp.net), `MINECRAFT_PORT` (25565), `MINECRAFT_VERSION` (1.21.10),
+ *   `MINECRAFT_USERNAME` (Bunji_MC), `MINECRAFT_AUTH` (`microsoft` | `offline`, default microsoft),
  *   `MINECRAFT_PROFILES_DIR` (where Microsoft tokens are cached).
  * - `MINECRAFT_LISTENER_ID`: this listener's name in payment sources (default the host name).
  * - `MINECRAFT_PAYMENT_PATTERNS`, `MINECRAFT_CONFIRM_PATTERNS`: JSON arrays of regular expressions
@@ -43,10 +43,11 @@ export const minecraftConfigSchema = z
     ...processConfigShape,
     DATABASE_URL: env.postgresUrl(),
     MINECRAFT_GUILD_ID: env.snowflake(),
-    MINECRAFT_HOST: z.string().min(1),
+    // Issue 13: the middleman's bot logs in to Donut SMP as Bunji_MC unless configured otherwise.
+    MINECRAFT_HOST: z.string().min(1).default("donut.smp.net"),
     MINECRAFT_PORT: env.int(1, 65535).default(25565),
     MINECRAFT_VERSION: z.string().regex(/^1\.\d+(\.\d+)?$/, "must be a Minecraft version such as 1.21.10").default("1.21.10"),
-    MINECRAFT_USERNAME: z.string().min(1).max(100),
+    MINECRAFT_USERNAME: z.string().min(1).max(100).default("Bunji_MC"),
     MINECRAFT_AUTH: z.enum(["microsoft", "offline"]).default("microsoft"),
     MINECRAFT_PROFILES_DIR: z.string().min(1).optional(),
     MINECRAFT_LISTENER_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, "letters, digits, _ . - (at most 60)").default(hostname().slice(0, 60).replace(/[^A-Za-z0-9_.-]/g, "_") || "listener"),

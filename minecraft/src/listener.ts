@@ -234,6 +234,10 @@ export function createListener(options: ListenerOptions): Listener {
         version: config.MINECRAFT_VERSION,
         auth: config.MINECRAFT_AUTH,
         profilesFolder: config.MINECRAFT_PROFILES_DIR,
+        // Microsoft login (online-mode servers such as Donut SMP): the device code is logged for the operator;
+        // tokens are cached in MINECRAFT_PROFILES_DIR, so later starts log in without it.
+        onMsaCode: (data: { user_code: string; verification_uri: string; expires_in: number }) =>
+          logger.warn({ code: data.user_code, url: data.verification_uri, expiresInS: data.expires_in }, `Microsoft login: open ${data.verification_uri} and enter ${data.user_code}`),
         hideErrors: true,
         logErrors: false,
         physicsEnabled: false,

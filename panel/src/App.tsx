@@ -32,6 +32,8 @@ import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSe
 import StyleIcon from "@mui/icons-material/Style";
 import CasinoIcon from "@mui/icons-material/Casino";
 import VerifiedIcon from "@mui/icons-material/Verified";
+import { MmTradeList, MmTradeShow } from "./mmTrades/index.tsx";
+import HandshakeIcon from "@mui/icons-material/Handshake";
 
 /** Sign-in: Discord (production), or the development login when the server offers it. */
 function LoginPage() {
@@ -86,6 +88,8 @@ export function App() {
           <Resource name="transactions" list={TransactionList} icon={SwapHorizIcon} />
           <Resource name="listings" list={ListingList} icon={StorefrontIcon} />
           <Resource name="orders" list={OrderList} icon={ReceiptIcon} />
+          <Resource name="mmTrades" list={MmTradeList} show={MmTradeShow} icon={HandshakeIcon} options={{ label: "Middleman" }} recordRepresentation="shortId" />
+          <Resource name="mmEvents" />
           <Resource name="rewards" list={RewardList} edit={RewardEdit} create={RewardCreate} icon={CardGiftcardIcon} />
           <Resource name="quests" list={QuestList} edit={QuestEdit} create={QuestCreate} icon={QuizIcon} />
           <Resource name="economyEvents" list={EventList} icon={EventIcon} options={{ label: "Events" }} />

@@ -99,6 +99,33 @@ export const COMMANDS = [
     .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash.")),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
+  // Middleman (issue 13): staff subcommands check the role in SQL; history is for everybody.
+  command("mm", "Middleman escrow for Minecraft trades.")
+    .addSubcommand((s) => s.setName("history").setDescription("A member's completed middleman trades.").addUserOption((o) => o.setName("member").setDescription("Whose (default: yours)")))
+    .addSubcommand((s) =>
+      s
+        .setName("adjudicate")
+        .setDescription("Admins: decide a disputed trade.")
+        .addStringOption((o) => o.setName("trade").setDescription("mm-<id>").setRequired(true).setMaxLength(24))
+        .addStringOption((o) => o.setName("give").setDescription("Who gets the escrow").setRequired(true).addChoices({ name: "seller", value: "seller" }, { name: "buyer", value: "buyer" }, { name: "split", value: "split" }))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500))
+        .addStringOption((o) => o.setName("buyer_amount").setDescription("For a split: the amount back to the buyer").setMaxLength(20)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("freeze")
+        .setDescription("Staff: freeze a trade's funds (opens a dispute).")
+        .addStringOption((o) => o.setName("trade").setDescription("mm-<id>").setRequired(true).setMaxLength(24))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) => s.setName("set-public-channel").setDescription("Admins: where the Middleman embed lives.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
+    .addSubcommand((s) => s.setName("set-log-channel").setDescription("Admins: where completed trades are logged.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
+    .addSubcommand((s) => s.setName("set-staff-channel").setDescription("Admins: where disputes are escalated.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
+    .addSubcommand((s) => s.setName("set-support-role").setDescription("Admins: the role tagged on disputes.").addRoleOption((o) => o.setName("role").setDescription("Role").setRequired(true))),
+  command("link", "Link your Minecraft account by paying the bot a tiny amount."),
+  command("mcwallet", "Your Minecraft dollars: balance, pending payouts, recent payments."),
+  command("withdraw", "Withdraw Minecraft dollars to your linked account (/pay in game).")
+    .addStringOption((o) => o.setName("amount").setDescription("e.g. 1500 or 2.5k").setRequired(true).setMaxLength(20)),
 ];
 
 /**

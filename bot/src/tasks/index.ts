@@ -10,6 +10,8 @@
  *   listing sells out, expires or is cancelled (the Buy button goes).
  * - `discord__leaderboard` {guild_id}: edits the #leaderboard message in place.
  * - `discord__digest` {guild_id, day}: the daily digest embed in #coin-transactions.
+ * - `discord__mm_ticket`, `discord__mm_public`, `discord__mm_log`, `discord__mm_archive`: the
+ *   middleman's ticket, public embed, log line and archiving (see `mm.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -29,10 +31,21 @@ import { asWorker } from "../db.ts";
 import type { BotMetrics } from "../metrics.ts";
 import { digestEmbed, feedMessage, leaderboardMessage, listingMessage, type DigestRow, type FeedEntry, type LeaderboardRow, type ListingView } from "../render/embeds.ts";
 import { isGone, upsertMessage } from "./discord.ts";
+import { archiveTicket, postLog, syncPublic, syncTicket } from "./mm.ts";
 import { runSetup, type GuildDiscord, type SetupChannel } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
-export const BOT_TASKS = ["discord__setup", "discord__transaction", "discord__listing", "discord__leaderboard", "discord__digest"] as const;
+export const BOT_TASKS = [
+  "discord__setup",
+  "discord__transaction",
+  "discord__listing",
+  "discord__leaderboard",
+  "discord__digest",
+  "discord__mm_ticket",
+  "discord__mm_public",
+  "discord__mm_log",
+  "discord__mm_archive",
+] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
 /** What the tasks need. */
@@ -51,6 +64,10 @@ const schemas = {
   discord__listing: z.looseObject({ listing_id: z.uuid() }),
   discord__leaderboard: z.looseObject({ guild_id: snowflake }),
   discord__digest: z.looseObject({ guild_id: snowflake, day: z.iso.date() }),
+  discord__mm_ticket: z.looseObject({ trade_id: snowflake }),
+  discord__mm_public: z.looseObject({ guild_id: snowflake }),
+  discord__mm_log: z.looseObject({ trade_id: snowflake }),
+  discord__mm_archive: z.looseObject({ trade_id: snowflake }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -209,5 +226,9 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
       if (!digest) return;
       await postIn(ctx, helpers, { name: "transactions", id: channelId }, { guildId: p.guild_id, type: "digest", id: p.day }, { embeds: [digestEmbed(digest).toJSON()] });
     }),
+    discord__mm_ticket: task("discord__mm_ticket", ctx, (p) => syncTicket(pool, rest, p.trade_id, ctx.botId)),
+    discord__mm_public: task("discord__mm_public", ctx, (p) => syncPublic(pool, rest, p.guild_id)),
+    discord__mm_log: task("discord__mm_log", ctx, (p) => postLog(pool, rest, p.trade_id)),
+    discord__mm_archive: task("discord__mm_archive", ctx, (p) => archiveTicket(pool, rest, p.trade_id)),
   };
 }

@@ -134,6 +134,32 @@ select set_eq(
     ('coins_listener', 'app_hidden.fail_stale_payouts(integer,timestamp with time zone)'),
     ('coins_listener', 'app_hidden.claim_webhook_nonce(text,text,timestamp with time zone,integer)'),
     ('coins_listener', 'app_hidden.redeem_voucher(uuid,text,timestamp with time zone)'),
+    -- Middleman (issue 13): members run their trades, staff freeze / adjudicate / configure, the worker expires
+    ('coins_player', 'app_public.mm_open_trade(text)'),
+    ('coins_player', 'app_public.mm_set_counterparty(bigint,bigint)'),
+    ('coins_player', 'app_public.mm_submit_form(bigint,text,text,text,bigint,text)'),
+    ('coins_player', 'app_public.mm_confirm_delivery(bigint)'),
+    ('coins_player', 'app_public.mm_mark_scammed(bigint,text)'),
+    ('coins_player', 'app_public.mm_request_link()'),
+    ('coins_player', 'app_public.mm_cancel_trade(bigint,text)'),
+    ('coins_staff', 'app_public.mm_cancel_trade(bigint,text)'),
+    ('coins_player', 'app_public.mm_attach_evidence(bigint,text,text)'),
+    ('coins_staff', 'app_public.mm_attach_evidence(bigint,text,text)'),
+    ('coins_player', 'app_public.mm_history(bigint)'),
+    ('coins_staff', 'app_public.mm_history(bigint)'),
+    ('coins_player', 'app_public.mm_reputation(bigint)'),
+    ('coins_staff', 'app_public.mm_reputation(bigint)'),
+    ('coins_staff', 'app_public.mm_freeze(bigint,text)'),
+    ('coins_staff', 'app_public.mm_request_evidence(bigint,text)'),
+    ('coins_staff', 'app_public.mm_adjudicate(bigint,text,bigint,text)'),
+    ('coins_staff', 'app_public.mm_set_discord(text,bigint,text)'),
+    ('coins_worker', 'app_hidden.mm_expire_trades(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.mm_ticket(bigint)'),
+    ('coins_worker', 'app_hidden.mm_record_rendered(bigint,bigint)'),
+    ('coins_listener', 'app_hidden.mm_check_recipient(text)'),
+    ('coins_worker', 'app_hidden.mm_public(bigint)'),
+    ('coins_worker', 'app_hidden.mm_record_ticket(bigint,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.mm_store_transcript(bigint,text)'),
     ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
     ('coins_worker', 'app_hidden.order_minecraft_player(uuid)'),
     ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)'),
@@ -237,7 +263,11 @@ select results_eq(
            ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('delete_card_template', 'v', true), ('draw_card', 'v', true),
            ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true),
            ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true),
-           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true), ('my_card', 's', true),
+           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true),
+           ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true),
+           ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true),
+           ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true),
+           ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true), ('my_card', 's', true),
            ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true),
            ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
            ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
@@ -283,6 +313,8 @@ select results_eq(
            ('fail_stale_payouts', 'v', true),
            ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
            ('mark_discord_channel_missing', 'v', true),
+           ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true),
+           ('mm_ticket', 's', true),
            ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
            ('payout_unconfirmed', 'v', true),
            ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
@@ -362,7 +394,9 @@ select set_eq(
   $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
            unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
                         'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots',
-                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts']) t
+                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts', 'mm_trades', 'mm_events', 'mm_link_requests']) t
+    -- issue 13: the middleman's Discord places and the reserved verification amounts are for staff
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['mm_discord', 'mm_verification_amounts']) t
     -- 000010: voucher codes are bearer credentials: members read their vouchers whole, staff every column but the code (below)
     union all values ('coins_player', 'app_public.vouchers', 'select')
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['admin_actions', 'ops_alerts', 'daily_stats']) t
@@ -403,7 +437,10 @@ select set_eq(
      where n.nspname in ('app_public', 'app_hidden', 'app_private') and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
        and has_column_privilege('coins_staff', a.attrelid, a.attnum, p.priv)$$,
   $$select 'app_public.guild_settings' as tbl, c as col, 'update' as priv from unnest(array['escrow_timeout_min', 'voucher_timeout_h', 'leaderboard_cron', 'daily_amount',
-      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s', 'high_value_threshold']) c
+      'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s', 'high_value_threshold',
+      -- issue 13: the middleman's money rules
+      'mm_fee_bps', 'mm_verification_min', 'mm_verification_max', 'mm_sale_min', 'mm_sale_max', 'mm_live_limit', 'mm_hourly_limit',
+      'mm_scam_daily_limit', 'mm_verify_timeout_s', 'mm_deposit_timeout_s', 'mm_confirm_remind_s', 'mm_link_timeout_s', 'mm_bot_ign']) c
     union all select 'app_public.pricing_config', c, 'update' from unnest(array['price_floor_pct', 'market_fee', 'undercut_fee', 'over_average_fee',
       'over_average_ratio', 'scarcity_target', 'alpha', 'max_listing_days']) c
     union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',

@@ -5,6 +5,22 @@ import { useLive } from "../live/LiveProvider.tsx";
 import { DailyBarChart, DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
 import { formatCoins } from "../common/fields.tsx";
 import { formatMoney } from "../lib/amounts.ts";
+import { gql } from "../lib/api.ts";
+import { formatMcd } from "../mmTrades/index.tsx";
+
+/** Middleman figures (issue 13): open disputes and the MCD fees collected (the guild's MCD fee account). */
+function useMiddleman(): { disputes: number; fees: string } | null {
+  const [v, setV] = useState<{ disputes: number; fees: string } | null>(null);
+  useEffect(() => {
+    gql<{ mmTrades: { totalCount: number }; accounts: { nodes: { balance: string }[] } }>(
+      `{ mmTrades(filter: { status: { equalTo: DISPUTE_OPEN } }) { totalCount } accounts(filter: { kind: { equalTo: FEES }, currency: { equalTo: "MCD" } }) { nodes { balance } } }`,
+    ).then(
+      (r) => setV({ disputes: r.mmTrades.totalCount, fees: r.accounts.nodes[0]?.balance ?? "0" }),
+      () => setV(null),
+    );
+  }, []);
+  return v;
+}
 
 function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -62,6 +78,7 @@ export function Dashboard() {
   const last = rows?.[rows.length - 1];
   const fees = rows?.reduce((a, r) => a + r.fees, 0);
   const volume = rows?.reduce((a, r) => a + r.volume, 0);
+  const mm = useMiddleman();
   return (
     <Grid container spacing={2} sx={{ mt: 1 }}>
       <Title title="Dashboard" />
@@ -76,6 +93,12 @@ export function Dashboard() {
       </Grid>
       <Grid size={{ xs: 6, md: 3 }}>
         <Kpi label="Open alerts · failed jobs" value={`${openAlerts} · ${queue ? queue.failed : "…"}`} />
+      </Grid>
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Middleman: open disputes" value={mm ? String(mm.disputes) : "…"} testId="kpi-mm-disputes" />
+      </Grid>
+      <Grid size={{ xs: 6, md: 3 }}>
+        <Kpi label="Middleman fees collected" value={mm ? formatMcd(mm.fees) : "…"} testId="kpi-mm-fees" />
       </Grid>
       <Grid size={{ xs: 12, md: 7 }}>
         <Stack spacing={2}>

@@ -92,6 +92,19 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     fields: "orderId kind escrow fee fulfilment status expiresAt fulfilmentAttempts lastError settledAt settledBy settleReason createdAt buyer { id discordId displayName } seller { id discordId displayName } orderLines { nodes { sku qty unitPrice } }",
     defaultSort: "CREATED_AT_DESC",
   },
+  // Middleman (issue 13): trades and their trail; written only by the mm_* rules.
+  mmTrades: {
+    list: "mmTrades",
+    type: "MmTrade",
+    key: "id",
+    keyType: "BigInt!",
+    fields:
+      "id shortId status sellerIgn buyerIgn saleAmount feeBps feeAmount sellerPayout notes sellerVerifyAmount buyerVerifyAmount sellerVerifiedAt buyerVerifiedAt depositAmount depositedAt frozenAt disputedAt outcome closedAt createdAt updatedAt seller { id discordId displayName } buyer { id discordId displayName }",
+    search: (q) => ({ or: [{ sellerIgn: { includesInsensitive: q } }, { buyerIgn: { includesInsensitive: q } }] }),
+    defaultSort: "CREATED_AT_DESC",
+    unsortable: ["shortId"],
+  },
+  mmEvents: { list: "mmEvents", type: "MmEvent", key: "id", keyType: "BigInt!", fields: "id tradeId kind status actor actorDiscordId paymentId rawLine detail createdAt", defaultSort: "ID_ASC" },
   rewards: {
     list: "rewards",
     type: "Reward",

@@ -18,6 +18,8 @@ export const ACTIONS = {
   mapRoles: ["SUPERADMIN"],
   discordSetup: ["SUPERADMIN", "ADMIN"],
   acknowledgeAlert: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
+  freezeTrade: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
+  adjudicateTrade: ["SUPERADMIN", "ADMIN"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof ACTIONS;

@@ -12,6 +12,7 @@ import { DIGEST_DAILY, digestDaily } from "./digest__daily.ts";
 import { LEADERBOARD_REFRESH, leaderboardRefresh } from "./leaderboard__refresh.ts";
 import { LEDGER_VERIFY, ledgerVerify } from "./ledger__verify.ts";
 import { LISTINGS_EXPIRE, listingsExpire } from "./listings__expire.ts";
+import { MM_EXPIRE, mmExpire } from "./mm__expire.ts";
 import { ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout } from "./orders__escrow_timeout.ts";
 import { ORDERS_FULFIL, ordersFulfil } from "./orders__fulfil.ts";
 import { PRICING_ROLLUP, pricingRollup } from "./pricing__rollup.ts";
@@ -34,6 +35,7 @@ export const TASK_IDENTIFIERS = [
   DIGEST_DAILY,
   PURGE_EXPIRED,
   CARDS_EXPIRE,
+  MM_EXPIRE,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -62,6 +64,7 @@ export function createTaskList(
     [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),
     [DIGEST_DAILY]: recordJobRun(DIGEST_DAILY, digestDaily()),
     [PURGE_EXPIRED]: recordJobRun(PURGE_EXPIRED, purgeExpired()),
+    [MM_EXPIRE]: recordJobRun(MM_EXPIRE, mmExpire()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

@@ -5,8 +5,9 @@
  *   order exactly once (`app_hidden.redeem_voucher`). 200 `{status: "redeemed", order_id}`; 404
  *   unknown code (VC001), 409 already redeemed (VC002), 410 expired or refunded (VC003).
  * - `POST /webhooks/minecraft/payment` `{guild_id, event_id, payer_ign, amount_minor, raw_line?,
- *   seen_at?, nonce}`: a payment the plugin saw; recorded like a chat line (`record_payment`,
- *   source `webhook:payment`, key `event_id`). 200 `{payment_id, status}`.
+ *   seen_at?, recipient_ign?, nonce}`: a payment the plugin saw; recorded like a chat line
+ *   (`record_payment`, source `webhook:payment`, key `event_id`), so it feeds the same middleman
+ *   matching. 200 `{payment_id, status}`; 422 PY006 when `recipient_ign` is not the bot's account.
  *
  * Both: 401 for a missing, malformed, stale (over 5 minutes) or wrong signature and for a replayed
  * nonce (WH001, WH002), 400 for a body that is not the documented JSON, 503 when the endpoint's
@@ -42,6 +43,8 @@ const paymentSchema = z.object({
   payer_ign: z.string().min(1).max(40),
   amount_minor: z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9]\d{0,17}$/)]),
   raw_line: z.string().min(1).max(1000).optional(),
+  /** Who was paid (issue 13): when given, it must be the guild's bot account, else PY006 and nothing is recorded. */
+  recipient_ign: z.string().min(1).max(40).optional(),
   seen_at: z.iso.datetime({ offset: true }).optional(),
   nonce,
 });
@@ -128,6 +131,7 @@ export function webhooksRouter(options: WebhookOptions): Router {
     const { body, signedAt } = accepted;
     try {
       const payment = await withClaims(pool, { role: "coins_listener", guildId: body.guild_id }, async (c) => {
+        if (body.recipient_ign !== undefined) await c.query("select app_hidden.mm_check_recipient($1)", [body.recipient_ign]);
         await c.query("select app_hidden.claim_webhook_nonce('minecraft_payment', $1, $2)", [body.nonce, signedAt]);
         const { rows } = await c.query<{ id: string; status: string }>(
           "select id::text, status::text from app_hidden.record_payment($1, $2, $3, $4, 'webhook:payment', $5)",

@@ -16,6 +16,7 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  * - `digest__daily`: 00:05 for the previous UTC day; slots missed within a day (worker down at
  *   midnight) are run on start-up.
  * - `purge__expired`: daily at 03:30.
+ * - `mm__expire`: every minute (middleman timeouts and reminders, issue 13); converges to "now" (jobKey).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -27,6 +28,7 @@ export const CRONTAB = `
 0      3  *   *   *    ledger__verify          ?max=5
 5      0  *   *   *    digest__daily           ?fill=1d&max=5
 30     3  *   *   *    purge__expired          ?max=3
+*      *  *   *   *    mm__expire              ?max=3&jobKey=mm__expire
 `;
 
 /**

@@ -1,0 +1,405 @@
+/**
+ * The middleman's interactions (issue 13, seed 004). Every handler parses ids and fields with zod,
+ * calls one SQL rule (as the member, or as staff: Discord's Administrator permission counts as
+ * ADMIN, a mapped staff role as mapped) and answers ephemerally; Discord itself is changed only by
+ * the `discord__mm_*` jobs the rule's trail queues (tasks/mm.ts). A stranger's click, a double click
+ * or a wrong amount gets the rule's refusal (db/ERRORS.md) and moves nothing.
+ *
+ * Custom ids: buttons `mm:<action>:<trade>[:<which>]` (start, tag, form, copy, cancel, confirm,
+ * scam, evidence, freeze, reqev, adj), modals `mmf:<action>:<trade>[:<which>]`.
+ */
+import {
+  ActionRowBuilder,
+  ModalBuilder,
+  PermissionFlagsBits,
+  TextInputBuilder,
+  TextInputStyle,
+  type BaseInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type ModalSubmitInteraction,
+  type UserSelectMenuInteraction,
+} from "discord.js";
+import { z } from "zod";
+import { parseAmount, renderError, STAFF_ROLES, type StaffRole } from "@guildbank/lib";
+import { asMember, asStaff, resolveStaffRole, type Actor } from "../db.ts";
+import type { BotContext } from "../context.ts";
+import { actorOf, answer, customId, UserFacingError, type CustomId } from "../interaction.ts";
+import { mcd, payAmount } from "../render/mm.ts";
+import { modalField, reasonField } from "./inputs.ts";
+import { interactionKey } from "./player.ts";
+
+const tradeIdSchema = z.string().regex(/^\d{1,18}$/, "That button is out of date.");
+/** A trade as members write it: `mm-12`, `#mm-12` or `12`. */
+const tradeRef = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^#?mm-/i, ""))
+  .pipe(z.string().regex(/^\d{1,18}$/, "Name the trade as mm-<number>."));
+const ignField = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || /^[A-Za-z0-9_]{3,16}$/.test(v), "A Minecraft name has 3 to 16 letters, digits or underscores (leave it blank to use the linked one).")
+  .transform((v) => (v === "" ? null : v));
+const roleField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => v === "buyer" || v === "seller", "Write buyer or seller: your role in this trade.");
+/** An MCD amount as players write it (`1500`, `1,500.50`, `$2.5k`), in cents. */
+export const mcdField = (label: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const r = parseAmount(v, 100_000_000_000_000n);
+      if (!r.ok) {
+        ctx.addIssue({ code: "custom", message: `${label} must be an amount like 1500, 1,500.50 or 2.5k (at most two decimals).` });
+        return z.NEVER;
+      }
+      return r.minor;
+    });
+
+function tradeOf(id: CustomId): string {
+  const parsed = tradeIdSchema.safeParse(id.id.split(":")[0]);
+  if (!parsed.success) throw new UserFacingError("That button is out of date.");
+  return parsed.data;
+}
+
+const ROLE_ORDER: readonly string[] = STAFF_ROLES;
+
+/**
+ * The staff role of the member acting in an interaction: Discord's Administrator permission is
+ * ADMIN (seed 004: "Admins = any Discord user with Administrator permission"), a mapped role or
+ * the guild ownership may give more (SUPERADMIN); null for members without either.
+ *
+ * @param ctx - the bot.
+ * @param i - the interaction.
+ * @returns the role, or null.
+ */
+export async function mmStaffRole(ctx: BotContext, i: BaseInteraction): Promise<StaffRole | null> {
+  const mapped = await resolveStaffRole(ctx.pool, actorOf(i));
+  const admin: StaffRole | null = i.memberPermissions?.has(PermissionFlagsBits.Administrator) ? "ADMIN" : null;
+  if (!mapped) return admin;
+  if (!admin) return mapped;
+  return ROLE_ORDER.indexOf(mapped) <= ROLE_ORDER.indexOf(admin) ? mapped : admin;
+}
+
+async function requireStaff(ctx: BotContext, i: BaseInteraction): Promise<{ actor: Actor; role: StaffRole }> {
+  const role = await mmStaffRole(ctx, i);
+  if (!role) throw new UserFacingError(renderError("PD001"));
+  return { actor: actorOf(i), role };
+}
+
+function textInput(id: string, label: string, style = TextInputStyle.Short, required = true, max = 100): TextInputBuilder {
+  return new TextInputBuilder().setCustomId(id).setLabel(label).setStyle(style).setRequired(required).setMaxLength(max);
+}
+
+function modal(id: string, title: string, inputs: TextInputBuilder[]): ModalBuilder {
+  return new ModalBuilder()
+    .setCustomId(id)
+    .setTitle(title)
+    .addComponents(...inputs.map((t) => new ActionRowBuilder<TextInputBuilder>().addComponents(t)));
+}
+
+/**
+ * Start Middleman (the public embed's button): opens (or returns) the member's ticket; the
+ * `discord__mm_ticket` job creates its private channel.
+ *
+ * @param ctx - the bot.
+ * @param i - the button.
+ */
+async function start(ctx: BotContext, i: ButtonInteraction): Promise<void> {
+  const actor = actorOf(i);
+  const trade = await asMember(ctx.pool, actor, async (c) =>
+    (await c.query<{ id: string; short_id: string; channel_id: string | null }>("select id::text, short_id, channel_id::text from app_public.mm_open_trade($1)", [interactionKey("mm-start", i.id)])).rows[0],
+  );
+  await answer(
+    i,
+    trade.channel_id
+      ? `Your ticket ${trade.short_id} is open: <#${trade.channel_id}>.`
+      : `Opening your private ticket ${trade.short_id}: it appears in a moment. Tag the user you want to trade with there.`,
+  );
+}
+
+/** Members' buttons and staff buttons in tickets and escalations. */
+export async function mmButton(ctx: BotContext, i: ButtonInteraction, id: CustomId): Promise<void> {
+  if (id.action === "start") return start(ctx, i);
+  const trade = tradeOf(id);
+  const which = id.id.split(":")[1] ?? "";
+  const actor = actorOf(i);
+  switch (id.action) {
+    case "form":
+      await i.showModal(
+        modal(customId("mmf", "form", trade), "Generate Verification Amounts", [
+          textInput("role", "Your role: buyer or seller").setPlaceholder("buyer").setMaxLength(6),
+          textInput("seller_ign", "Seller Minecraft IGN (blank: linked)", TextInputStyle.Short, false, 16),
+          textInput("buyer_ign", "Buyer Minecraft IGN (blank: linked)", TextInputStyle.Short, false, 16),
+          textInput("sale", "Sale amount (e.g. 1500, 2.5k)").setMaxLength(20),
+          textInput("notes", "Notes / item description", TextInputStyle.Paragraph, false, 1000),
+        ]),
+      );
+      return;
+    case "copy": {
+      // Readable by the parties only (RLS): a stranger gets "out of date".
+      const row = await asMember(ctx.pool, actor, async (c) =>
+        (
+          await c.query<{ seller_verify_amount: string | null; buyer_verify_amount: string | null; sale_amount: string | null; bot_ign: string }>(
+            `select t.seller_verify_amount::text, t.buyer_verify_amount::text, t.sale_amount::text, s.mm_bot_ign as bot_ign
+               from app_public.mm_trades t join app_public.guild_settings s on s.guild_id = t.guild_id where t.id = $1`,
+            [trade],
+          )
+        ).rows[0],
+      );
+      const amount = which === "seller" ? row?.seller_verify_amount : which === "buyer" ? row?.buyer_verify_amount : row?.sale_amount;
+      if (!row || !amount) throw new UserFacingError(renderError("MM003", { trade: `mm-${trade}` }));
+      await i.showModal(
+        modal(customId("mmf", "copy", trade), `Pay ${mcd(amount)} to ${row.bot_ign}`, [
+          textInput("pay", "Copy this into Minecraft chat").setValue(`/pay ${row.bot_ign} ${payAmount(amount)}`).setMaxLength(60),
+        ]),
+      );
+      return;
+    }
+    case "cancel":
+      await i.showModal(modal(customId("mmf", "cancel", trade), "Cancel the trade", [textInput("reason", "Why (optional)", TextInputStyle.Paragraph, false, 500)]));
+      return;
+    case "confirm": {
+      const t = await asMember(ctx.pool, actor, async (c) => (await c.query<{ short_id: string }>("select short_id from app_public.mm_confirm_delivery($1)", [trade])).rows[0]);
+      await answer(i, `Delivery confirmed: ${t.short_id} is completed and the seller's payout is queued.`);
+      return;
+    }
+    case "scam":
+      await i.showModal(modal(customId("mmf", "scam", trade), "Mark as Scammed", [textInput("reason", "What happened", TextInputStyle.Paragraph, true, 1000)]));
+      return;
+    case "evidence":
+      await i.showModal(
+        modal(customId("mmf", "evidence", trade), "Attach Evidence", [
+          textInput("url", "Link (https://… screenshot, attachment)", TextInputStyle.Short, false, 500),
+          textInput("note", "What it shows", TextInputStyle.Paragraph, false, 1000),
+        ]),
+      );
+      return;
+    case "freeze":
+    case "reqev":
+    case "adj": {
+      await requireStaff(ctx, i);
+      if (id.action === "adj" && !["buyer", "seller", "split"].includes(which)) throw new UserFacingError("That button is out of date.");
+      const inputs = [textInput("reason", id.action === "reqev" ? "What evidence is needed" : "Reason (goes into the audit log)", TextInputStyle.Paragraph, true, 500)];
+      if (which === "split") inputs.unshift(textInput("buyer_amount", "Amount back to the buyer (e.g. 400)").setMaxLength(20));
+      const title = id.action === "freeze" ? "Freeze Funds" : id.action === "reqev" ? "Request Evidence" : `Adjudicate: ${which === "split" ? "Split" : `Give ${which}`}`;
+      await i.showModal(modal(customId("mmf", id.action, trade, ...(which ? [which] : [])), title, inputs));
+      return;
+    }
+    default:
+      throw new UserFacingError("That button is out of date.");
+  }
+}
+
+/** The ticket's "Tag the user you want to trade with" menu. */
+export async function mmUserSelect(ctx: BotContext, i: UserSelectMenuInteraction, id: CustomId): Promise<void> {
+  if (id.action !== "tag") throw new UserFacingError("That menu is out of date.");
+  const trade = tradeOf(id);
+  const other = z.string().regex(/^\d{1,20}$/).safeParse(i.values[0]);
+  if (!other.success) throw new UserFacingError(renderError("MM010", { why: "missing" }));
+  await asMember(ctx.pool, actorOf(i), (c) => c.query("select 1 from app_public.mm_set_counterparty($1, $2)", [trade, other.data]));
+  await answer(i, `<@${other.data}> can now see this ticket. Next: **Generate Verification Amounts**.`);
+}
+
+/** The middleman's modals. */
+export async function mmModal(ctx: BotContext, i: ModalSubmitInteraction, id: CustomId): Promise<void> {
+  const trade = tradeOf(id);
+  const which = id.id.split(":")[1] ?? "";
+  const actor = actorOf(i);
+  switch (id.action) {
+    case "form": {
+      const role = modalField(i, "role", roleField);
+      const seller = modalField(i, "seller_ign", ignField);
+      const buyer = modalField(i, "buyer_ign", ignField);
+      const sale = modalField(i, "sale", mcdField("The sale amount"));
+      const notes = modalField(i, "notes", z.string().trim().max(1000));
+      const t = await asMember(ctx.pool, actor, async (c) =>
+        (
+          await c.query<{ short_id: string; seller_verify_amount: string; buyer_verify_amount: string }>(
+            "select short_id, seller_verify_amount::text, buyer_verify_amount::text from app_public.mm_submit_form($1, $2, $3, $4, $5, $6)",
+            [trade, role, seller, buyer, sale.toString(), notes],
+          )
+        ).rows[0],
+      );
+      await answer(i, `Verification amounts for ${t.short_id}: seller ${mcd(t.seller_verify_amount)}, buyer ${mcd(t.buyer_verify_amount)}. Use **Copy Pay** in the ticket.`);
+      return;
+    }
+    case "copy":
+      await answer(i, "Paste the command into Minecraft chat; the ticket turns ✅ within seconds of the payment.");
+      return;
+    case "cancel": {
+      const reason = modalField(i, "reason", z.string().trim().max(500));
+      const t = await asMember(ctx.pool, actor, async (c) => (await c.query<{ short_id: string }>("select short_id from app_public.mm_cancel_trade($1, $2)", [trade, reason || "Cancel Trade button"])).rows[0]);
+      await answer(i, `${t.short_id} is cancelled; verification payments already made are paid back by /pay.`);
+      return;
+    }
+    case "scam": {
+      const reason = modalField(i, "reason", z.string().trim().min(3, "Say briefly what happened (3 characters or more).").max(1000));
+      const t = await asMember(ctx.pool, actor, async (c) => (await c.query<{ short_id: string }>("select short_id from app_public.mm_mark_scammed($1, $2)", [trade, reason])).rows[0]);
+      await answer(i, `${t.short_id} is frozen and support has been told. Add screenshots with **Attach Evidence**.`);
+      return;
+    }
+    case "evidence": {
+      const url = modalField(i, "url", z.string().trim().max(500));
+      const note = modalField(i, "note", z.string().trim().max(1000));
+      const role = await mmStaffRole(ctx, i);
+      const call = (c: import("pg").PoolClient) => c.query("select 1 from app_public.mm_attach_evidence($1, $2, $3)", [trade, url, note]);
+      // Staff who are not a party attach as staff; everybody else as a member (a stranger: MM003).
+      try {
+        await asMember(ctx.pool, actor, call);
+      } catch (err) {
+        if (!role) throw err;
+        await asStaff(ctx.pool, actor, role, call);
+      }
+      await answer(i, "Evidence added to the trade's record.");
+      return;
+    }
+    case "freeze":
+    case "reqev":
+    case "adj": {
+      const { role } = await requireStaff(ctx, i);
+      const reason = modalField(i, "reason", reasonField);
+      if (id.action === "freeze") {
+        await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.mm_freeze($1, $2)", [trade, reason]), reason);
+        await answer(i, `mm-${trade} is frozen.`);
+      } else if (id.action === "reqev") {
+        await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.mm_request_evidence($1, $2)", [trade, reason]), reason);
+        await answer(i, "The parties were asked for evidence in their ticket.");
+      } else {
+        const decision = z.enum(["buyer", "seller", "split"]).parse(which);
+        const buyerAmount = decision === "split" ? modalField(i, "buyer_amount", mcdField("The buyer's amount")) : null;
+        await adjudicate(ctx, actor, role, trade, decision, buyerAmount, reason);
+        await answer(i, `mm-${trade} adjudicated (${decision}); payouts are queued.`);
+      }
+      return;
+    }
+    default:
+      throw new UserFacingError("That form is out of date.");
+  }
+}
+
+async function adjudicate(ctx: BotContext, actor: Actor, role: StaffRole, trade: string, decision: string, buyerAmount: bigint | null, reason: string): Promise<void> {
+  await asStaff(
+    ctx.pool,
+    actor,
+    role,
+    (c) => c.query("select 1 from app_public.mm_adjudicate($1, $2, $3, $4)", [trade, decision, buyerAmount?.toString() ?? null, reason]),
+    reason,
+  );
+}
+
+const SETTINGS: Record<string, { setting: string; option: "channel" | "role" }> = {
+  "set-public-channel": { setting: "public_channel", option: "channel" },
+  "set-log-channel": { setting: "log_channel", option: "channel" },
+  "set-staff-channel": { setting: "staff_channel", option: "channel" },
+  "set-support-role": { setting: "support_role", option: "role" },
+};
+
+/**
+ * `/mm …`: set-public-channel, set-log-channel, set-staff-channel, set-support-role (ADMIN),
+ * freeze (SUPPORT+), adjudicate (ADMIN), history (anyone).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function mmCommand(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const sub = i.options.getSubcommand(true);
+  const actor = actorOf(i);
+  if (sub === "history") {
+    const who = i.options.getUser("member")?.id ?? actor.discordId;
+    const rows = await asMember(ctx.pool, actor, async (c) =>
+      (await c.query<{ short_id: string; role: string; status: string; sale_amount: string; closed_at: Date }>("select short_id, role, status::text, sale_amount::text, closed_at from app_public.mm_history($1)", [who])).rows,
+    );
+    await answer(i, rows.length ? rows.map((r) => `${r.short_id} · ${r.role} · ${r.status} · ${mcd(r.sale_amount)} · <t:${Math.floor(new Date(r.closed_at).getTime() / 1000)}:d>`).join("\n") : `<@${who}> has no completed middleman trades yet.`);
+    return;
+  }
+  const { role } = await requireStaff(ctx, i);
+  if (SETTINGS[sub]) {
+    const { setting, option } = SETTINGS[sub];
+    const value = option === "channel" ? i.options.getChannel("channel", true).id : i.options.getRole("role", true).id;
+    await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.mm_set_discord($1, $2, $3)", [setting, value, `/mm ${sub}`]), `/mm ${sub}`);
+    await answer(i, `Saved: ${setting.replace("_", " ")} is ${option === "channel" ? `<#${value}>` : `<@&${value}>`}.`);
+    return;
+  }
+  const trade = tradeRef.safeParse(i.options.getString("trade", true));
+  if (!trade.success) throw new UserFacingError(trade.error.issues[0].message);
+  const reason = reasonField.safeParse(i.options.getString("reason") ?? "");
+  if (!reason.success) throw new UserFacingError(reason.error.issues[0].message);
+  if (sub === "freeze") {
+    await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.mm_freeze($1, $2)", [trade.data, reason.data]), reason.data);
+    await answer(i, `mm-${trade.data} is frozen.`);
+    return;
+  }
+  if (sub === "adjudicate") {
+    const decision = z.enum(["buyer", "seller", "split"]).parse(i.options.getString("give", true));
+    const raw = i.options.getString("buyer_amount");
+    const buyerAmount = raw ? mcdField("The buyer's amount").safeParse(raw) : null;
+    if (buyerAmount && !buyerAmount.success) throw new UserFacingError(buyerAmount.error.issues[0].message);
+    await adjudicate(ctx, actor, role, trade.data, decision, buyerAmount ? buyerAmount.data : null, reason.data);
+    await answer(i, `mm-${trade.data} adjudicated (${decision}); payouts are queued.`);
+    return;
+  }
+  throw new UserFacingError("That command is not available any more.");
+}
+
+/**
+ * `/link`: a Link Minecraft request; paying the tiny amount from the IGN links it.
+ *
+ * @param ctx - the bot.
+ * @param i - the command (or the Link Minecraft button).
+ */
+export async function linkCommand(ctx: BotContext, i: ChatInputCommandInteraction | ButtonInteraction): Promise<void> {
+  const r = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (
+      await c.query<{ amount: string; expires_at: Date; bot_ign: string }>(
+        "select r.amount::text, r.expires_at, s.mm_bot_ign as bot_ign from app_public.mm_request_link() r join app_public.guild_settings s on s.guild_id = r.guild_id",
+      )
+    ).rows[0],
+  );
+  await answer(i, `To link your Minecraft account, pay exactly **${mcd(r.amount)}** from it before <t:${Math.floor(r.expires_at.getTime() / 1000)}:t>:\n\`/pay ${r.bot_ign} ${payAmount(r.amount)}\``);
+}
+
+/**
+ * `/mcwallet`: MCD balance, escrow (held for trades and payouts), pending payouts and the last
+ * in-game payments of the member.
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function mcWallet(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const w = await asMember(ctx.pool, actorOf(i), async (c) => {
+    const accounts = (await c.query<{ kind: string; balance: string }>("select kind::text, balance::text from app_public.accounts a join app_public.users u on u.id = a.user_id where u.discord_id = $1 and a.currency = 'MCD'", [actorOf(i).discordId])).rows;
+    const payouts = (await c.query<{ amount: string; status: string }>("select amount::text, status::text from app_public.minecraft_payouts where status in ('queued', 'sent', 'failed') order by id desc limit 5")).rows;
+    const payments = (await c.query<{ amount: string; payer_ign: string; seen_at: Date }>("select amount::text, payer_ign, seen_at from app_public.minecraft_payments where status = 'credited' order by id desc limit 5")).rows;
+    const link = (await c.query<{ ign: string }>("select ign from app_public.minecraft_links")).rows[0];
+    return { accounts, payouts, payments, link };
+  });
+  const bal = (k: string) => w.accounts.find((a) => a.kind === k)?.balance ?? "0";
+  await answer(
+    i,
+    [
+      `**MCD wallet**: ${mcd(bal("wallet"))} · held: ${mcd(bal("escrow"))} · linked IGN: ${w.link?.ign ?? "none (use /link)"}`,
+      `**Pending payouts**: ${w.payouts.length ? w.payouts.map((p) => `${mcd(p.amount)} (${p.status})`).join(", ") : "none"}`,
+      `**Recent in-game payments**: ${w.payments.length ? w.payments.map((p) => `${mcd(p.amount)} from ${p.payer_ign}`).join(", ") : "none"}`,
+    ].join("\n"),
+  );
+}
+
+/**
+ * `/withdraw <amount>`: a payout of MCD to the linked IGN by `/pay` (limits and the hold in SQL).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function withdraw(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const amount = mcdField("The amount").safeParse(i.options.getString("amount", true));
+  if (!amount.success) throw new UserFacingError(amount.error.issues[0].message);
+  const p = await asMember(ctx.pool, actorOf(i), async (c) =>
+    (await c.query<{ amount: string; ign: string }>("select amount::text, ign from app_public.request_payout($1, $2)", [amount.data.toString(), interactionKey("withdraw", i.id)])).rows[0],
+  );
+  await answer(i, `Withdrawal queued: ${mcd(p.amount)} will be paid to ${p.ign} in game by /pay.`);
+}
