@@ -3,7 +3,8 @@
  * streak, badges, season rank, last 3 transactions). Fonts: the system's sans-serif (the image
  * installs DejaVu); nothing is fetched while drawing.
  */
-import { createCanvas, loadImage, type Image, type SKRSContext2D } from "@napi-rs/canvas";
+import { createCanvas, loadImage, type Image } from "@napi-rs/canvas";
+import { fitText, roundedRect } from "./canvas.ts";
 import { formatNumber } from "@guildbank/lib";
 import { badgeNames, recentLine, type MemberCard } from "./embeds.ts";
 
@@ -12,23 +13,6 @@ export const CARD_WIDTH = 800;
 export const CARD_HEIGHT = 320;
 
 const FONT = "DejaVu Sans, Liberation Sans, sans-serif";
-
-function roundedRect(ctx: SKRSContext2D, x: number, y: number, w: number, h: number, r: number): void {
-  ctx.beginPath();
-  ctx.moveTo(x + r, y);
-  ctx.arcTo(x + w, y, x + w, y + h, r);
-  ctx.arcTo(x + w, y + h, x, y + h, r);
-  ctx.arcTo(x, y + h, x, y, r);
-  ctx.arcTo(x, y, x + w, y, r);
-  ctx.closePath();
-}
-
-function fitText(ctx: SKRSContext2D, text: string, maxWidth: number): string {
-  if (ctx.measureText(text).width <= maxWidth) return text;
-  let t = text;
-  while (t.length > 1 && ctx.measureText(`${t}…`).width > maxWidth) t = t.slice(0, -1);
-  return `${t}…`;
-}
 
 /**
  * Decodes an avatar image (PNG/JPEG/WebP bytes), or null when it cannot be read.
