@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
-import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance, type ApiClient } from "./helpers.ts";
+import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance, type ApiClient, moneySnapshot, type MoneySnapshot } from "./helpers.ts";
 
 const GIVE = `mutation($to: BigInt!, $amount: BigInt!, $key: String!) {
   give(input: { toDiscordId: $to, amount: $amount, idempotencyKey: $key }) { giveReceipt { amount balance } }
@@ -20,10 +20,8 @@ let guildId: string;
 let members: string[];
 
 /** Every wallet of the guild and its transfer count. */
-async function snapshot(): Promise<{ balances: number[]; transfers: number }> {
-  const balances = await Promise.all(members.map((m) => walletBalance(db, guildId, m)));
-  const { rows } = await db.query("select count(*)::int as n from app_public.transfers where guild_id = $1", [guildId]);
-  return { balances, transfers: rows[0].n };
+async function snapshot(): Promise<MoneySnapshot> {
+  return moneySnapshot(db, guildId, members);
 }
 
 beforeAll(async () => {

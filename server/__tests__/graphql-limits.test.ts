@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { DEFAULT_GRAPHQL_LIMITS } from "../src/graphql/limits.ts";
-import { clientFor, createGuild, startTestServer, superuserPool, walletBalance, type ApiClient } from "./helpers.ts";
+import { clientFor, createGuild, startTestServer, superuserPool, type ApiClient, moneySnapshot, type MoneySnapshot } from "./helpers.ts";
 
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -15,10 +15,8 @@ let staff: ApiClient;
 let alice: ApiClient;
 
 /** Every wallet of the guild and its transfer count. */
-async function snapshot(): Promise<{ balances: number[]; transfers: number }> {
-  const balances = await Promise.all(members.map((m) => walletBalance(db, guildId, m)));
-  const { rows } = await db.query("select count(*)::int as n from app_public.transfers where guild_id = $1", [guildId]);
-  return { balances, transfers: rows[0].n };
+async function snapshot(): Promise<MoneySnapshot> {
+  return moneySnapshot(db, guildId, members);
 }
 
 beforeAll(async () => {

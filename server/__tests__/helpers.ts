@@ -50,6 +50,27 @@ export async function walletBalance(db: pg.Pool, guildId: string, discordId: str
   return Number(rows[0].b);
 }
 
+/** What a refused request must leave as it was: every listed member's wallet and the guild's transfer count. */
+export interface MoneySnapshot {
+  /** Wallet balances in coins, in the order of the members given. */
+  balances: number[];
+  /** Transfers of the guild. */
+  transfers: number;
+}
+
+/**
+ * Reads a guild's money state, as superuser, to compare before and after a request.
+ *
+ * @param db - a superuser pool.
+ * @param guildId - the guild's snowflake.
+ * @param members - the members' Discord ids.
+ */
+export async function moneySnapshot(db: pg.Pool, guildId: string, members: string[]): Promise<MoneySnapshot> {
+  const balances = await Promise.all(members.map((m) => walletBalance(db, guildId, m)));
+  const { rows } = await db.query("select count(*)::int as n from app_public.transfers where guild_id = $1", [guildId]);
+  return { balances, transfers: rows[0].n };
+}
+
 /** verify_ledger() for one guild, as superuser: [] when healthy. */
 export async function ledgerViolations(db: pg.Pool, guildId?: string): Promise<unknown[]> {
   const { rows } = await db.query("select * from app_public.verify_ledger($1)", [guildId ?? null]);

@@ -12,7 +12,7 @@ import express, { type RequestHandler } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { idempotencyMiddleware } from "../src/http/idempotency.ts";
-import { ApiClient, clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, walletBalance } from "./helpers.ts";
+import { ApiClient, clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, moneySnapshot, type MoneySnapshot } from "./helpers.ts";
 
 const GIVE = `mutation($to: BigInt!, $amount: BigInt!, $key: String!) {
   give(input: { toDiscordId: $to, amount: $amount, idempotencyKey: $key }) { giveReceipt { txId amount balance } }
@@ -24,10 +24,8 @@ let guildId: string;
 let members: string[];
 
 /** Every member's balance and the guild's transfer count: what a refused request must leave as it was. */
-async function snapshot(): Promise<{ balances: number[]; transfers: number }> {
-  const balances = await Promise.all(members.map((m) => walletBalance(db, guildId, m)));
-  const { rows } = await db.query("select count(*)::int as n from app_public.transfers where guild_id = $1", [guildId]);
-  return { balances, transfers: rows[0].n };
+async function snapshot(): Promise<MoneySnapshot> {
+  return moneySnapshot(db, guildId, members);
 }
 
 beforeAll(async () => {
