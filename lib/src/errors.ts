@@ -82,6 +82,19 @@ export const ERRORS = {
   WH001: { key: "webhook_replayed", message: "That webhook delivery was already received." },
   WH002: { key: "webhook_stale", message: "That webhook's timestamp is outside the {window_s}-second window." },
   TX001: { key: "transaction_not_found", message: "That transaction does not exist in this server." },
+  TK001: { key: "task_not_found", message: "That task is not open in this server." },
+  TK002: { key: "task_full", message: "Every slot of that task is taken ({max_claims})." },
+  TK003: { key: "task_expired", message: "That task closed at {expired_at}." },
+  TK004: { key: "task_not_assigned", message: "That task is assigned to other members." },
+  TK005: { key: "task_already_claimed", message: "You already have that task ({status})." },
+  TK006: { key: "task_limit_reached", message: "You have {active} tasks on the go; the limit is {limit}. Finish one first." },
+  TK007: { key: "task_role_required", message: "That task needs a role you do not have (claim it in Discord)." },
+  TK008: { key: "claim_not_found", message: "No claim of that task was found (claim it first)." },
+  TK009: { key: "claim_wrong_status", message: "That claim is already {status}." },
+  TK010: { key: "claim_overdue", message: "The deadline of that claim passed at {deadline}." },
+  TK011: { key: "proof_required", message: "This task needs proof: write what you did or attach a file." },
+  TK012: { key: "task_claims_closed", message: "Members cannot claim tasks in this server right now." },
+  TK013: { key: "self_review", message: "You cannot review your own task; ask another staff member." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -135,7 +135,27 @@ select set_eq(
     ('coins_listener', 'app_hidden.redeem_voucher(uuid,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
     ('coins_worker', 'app_hidden.order_minecraft_player(uuid)'),
-    ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)')$$,
+    ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)'),
+    -- Tasks (issue 14): members claim and submit, staff review and delete, the computed columns for both; the bot's
+    -- runner renders and records the task and review messages and deliveries; the server's worker expires and re-syncs
+    ('coins_player', 'app_public.claim_task(bigint,text)'),
+    ('coins_player', 'app_public.submit_task_proof(bigint,text,jsonb,text)'),
+    ('coins_player', 'app_public.my_task_claims()'),
+    ('coins_staff', 'app_public.review_task_claim(bigint,boolean,text,text)'),
+    ('coins_staff', 'app_public.delete_task(bigint)'),
+    ('coins_player', 'app_public.tasks_slots_taken(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_slots_taken(app_public.tasks)'),
+    ('coins_player', 'app_public.tasks_completed_count(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_completed_count(app_public.tasks)'),
+    ('coins_player', 'app_public.tasks_proof_required_effective(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_proof_required_effective(app_public.tasks)'),
+    ('coins_worker', 'app_hidden.expire_tasks(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.requeue_task_sync(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_task(bigint)'),
+    ('coins_worker', 'app_hidden.discord_task_claim(bigint)'),
+    ('coins_worker', 'app_hidden.record_task_message(bigint,bigint,bigint,text)'),
+    ('coins_worker', 'app_hidden.record_task_review_message(bigint,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.record_task_delivery(bigint,text,text,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -185,17 +205,16 @@ select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
   $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true), ('buy_listing', 'v', true),
-           ('buy_reward', 'v', true), ('cancel_listing', 'v', true),
-           ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
-           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true),
-           ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
-           ('link_minecraft', 'v', true),
-           ('my_card', 's', true), ('note_transaction', 'v', true), ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true),
-           ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
-           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true),
-           ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
+           ('buy_reward', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('claim_task', 'v', true),
+           ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('delete_task', 'v', true),
+           ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true),
+           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
+           ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
+           ('review_task_claim', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true),
+           ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
            ('verify_ledger', 's', true)$$,
-  'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
                   union all
@@ -225,19 +244,16 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
-           ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
-           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
-           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
-           ('expire_listings', 'v', true), ('fail_stale_payouts', 'v', true),
-           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
-           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
-           ('payout_unconfirmed', 'v', true),
-           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
-           ('raise_alert', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true),
-           ('record_job_run', 'v', true), ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
-           ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true),
-           ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true),
+           ('discord_message', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true), ('discord_task_claim', 's', true), ('expire_listings', 'v', true),
+           ('expire_tasks', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
+           ('ledger_health', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true),
+           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_discord_message', 'v', true),
+           ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true), ('record_task_delivery', 'v', true),
+           ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true),
+           ('refund_undeliverable_order', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false),
+           ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -268,8 +284,10 @@ select set_eq(
            ('app_public.staff_role_mappings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000'),
            ('app_public.staff_role_mappings', '_900_audit', 'app_private.tg__audit', E'staff_role_mapping\\000discord_role_id\\000'),
            ('app_public.quests', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
-           ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000')$$,
-  'staff-writable tables: settings and pricing_config are ADMIN+, rewards and quests OPERATOR+, the role mapping SUPERADMIN only, all audited');
+           ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000'),
+           ('app_public.tasks', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.tasks', '_900_audit', 'app_private.tg__audit', E'task\\000id\\000')$$,
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests and tasks OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
   array['((CURRENT_USER = ''coins_staff''::name))'],
@@ -308,7 +326,9 @@ select set_eq(
     union all select r, 'app_public.guild_discord', 'select' from unnest(array['coins_player', 'coins_staff']) r
     union all values ('coins_staff', 'app_public.discord_messages', 'select')
     -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
-    union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r$$,
+    union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    -- issue 14: tasks and claims are read by members and staff (RLS: members their own claims); written by the rules
+    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r, unnest(array['tasks', 'task_claims']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -339,7 +359,14 @@ select set_eq(
     union all select 'app_public.quests', c, 'insert' from unnest(array['guild_id', 'kind', 'title', 'prompt', 'choices', 'answers', 'reward',
       'cooldown_s', 'active', 'starts_at', 'ends_at']) c
     union all select 'app_public.quests', c, 'update' from unnest(array['kind', 'title', 'prompt', 'choices', 'answers', 'reward',
-      'cooldown_s', 'active', 'starts_at', 'ends_at']) c$$,
+      'cooldown_s', 'active', 'starts_at', 'ends_at']) c
+    -- issue 14: the task settings (ADMIN+ by the settings trigger) and the task fields (OPERATOR+); not the sync state
+    union all select 'app_public.guild_settings', c, 'update' from unnest(array['allow_user_tasks', 'max_tasks_per_user', 'auto_expire_enabled',
+      'require_proof', 'task_channel_id', 'review_channel_id']) c
+    union all select 'app_public.tasks', c, 'insert' from unnest(array['guild_id', 'name', 'description', 'reward', 'category', 'duration_hours',
+      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c
+    union all select 'app_public.tasks', c, 'update' from unnest(array['name', 'description', 'reward', 'category', 'duration_hours',
+      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

@@ -1,5 +1,5 @@
 begin;
-select plan(1317);
+select plan(1413);
 \ir ../lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -70,6 +70,12 @@ begin
   -- 000007: the bot is set up in both guilds (channels, hub and leaderboard messages)
   perform app_hidden.save_discord_setup(a, 11, 12, 13, 14, 15, 16);
   perform app_hidden.save_discord_setup(b, 21, 22, 23, 24, 25, 26);
+  -- issue 14: tasks in both guilds (and a deleted one in A); alice and bob claim A's task, carol B's
+  insert into app_public.tasks (guild_id, name, reward) values (a, 'Task A', 10), (b, 'Task B', 10);
+  insert into app_public.tasks (guild_id, name, reward, status) values (a, 'Task A gone', 10, 'deleted');
+  perform app_private.claim_task_for(pg_temp.uid(a, 910000000000000011), (select id from app_public.tasks where name = 'Task A'), null, null);
+  perform app_private.claim_task_for(pg_temp.uid(a, 910000000000000012), (select id from app_public.tasks where name = 'Task A'), null, null);
+  perform app_private.claim_task_for(pg_temp.uid(b, 920000000000000011), (select id from app_public.tasks where name = 'Task B'), null, null);
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -131,6 +137,12 @@ insert into tables (ord, tbl, key, probe_update) values
 insert into tables (ord, tbl, key, probe_update) values
   (26, 'app_public.economy_events', 'id::text', 'set title = title'),
   (27, 'app_private.session_rotated_tokens', 'session_id::text', 'set rotated_at = rotated_at');
+-- issue 14: tasks (OPERATOR+ insert and update, nobody deletes: delete_task does) and claims (written by the rules only)
+insert into tables values
+  (28, 'app_public.tasks', 'id::text', 'set name = name',
+   $i$(guild_id, name, reward) values (910000000000000001, 'Probe', 1)$i$, $d$where name = 'Task A'$d$);
+insert into tables (ord, tbl, key, probe_update) values
+  (29, 'app_public.task_claims', 'id::text', 'set review_note = review_note');
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -213,7 +225,14 @@ insert into read_expect values
   -- panel (issue #5): economy events are guild-wide reads for members and staff with a role
   ('app_public.economy_events',  'player',       'guild_id = 910000000000000001'),
   ('app_public.economy_events',  'staff',        'guild_id = 910000000000000001'),
-  ('app_public.economy_events',  'staff_norole', 'false');
+  ('app_public.economy_events',  'staff_norole', 'false'),
+  -- issue 14: members read their guild's tasks but deleted ones, and their own claims; staff with a role read all
+  ('app_public.tasks',           'player',       'guild_id = 910000000000000001 and status <> ''deleted'''),
+  ('app_public.tasks',           'staff',        'guild_id = 910000000000000001'),
+  ('app_public.tasks',           'staff_norole', 'false'),
+  ('app_public.task_claims',     'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.task_claims',     'staff',        'guild_id = 910000000000000001'),
+  ('app_public.task_claims',     'staff_norole', 'false');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and
@@ -289,7 +308,19 @@ insert into write_expect (tbl, op, staff_role, outcome) values
   ('app_public.quests', 'delete', 'OPERATOR',   'ok:1'),
   ('app_public.quests', 'delete', 'SUPPORT',    'PD001'),
   ('app_public.quests', 'delete', 'AUDITOR',    'PD001'),
-  ('app_public.quests', 'delete', null,         'ok:0');
+  ('app_public.quests', 'delete', null,         'ok:0'),
+  ('app_public.tasks', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.tasks', 'insert', 'ADMIN',      'ok:1'),
+  ('app_public.tasks', 'insert', 'OPERATOR',   'ok:1'),
+  ('app_public.tasks', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.tasks', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.tasks', 'insert', null,         'PD001'),
+  ('app_public.tasks', 'update', 'SUPERADMIN', 'ok:1'),
+  ('app_public.tasks', 'update', 'ADMIN',      'ok:1'),
+  ('app_public.tasks', 'update', 'OPERATOR',   'ok:1'),
+  ('app_public.tasks', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.tasks', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.tasks', 'update', null,         'ok:0');
 
 -- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
 select is((select count(*) from (

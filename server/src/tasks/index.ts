@@ -15,6 +15,8 @@ import { ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout } from "./orders__escrow_tim
 import { ORDERS_FULFIL, ordersFulfil } from "./orders__fulfil.ts";
 import { PRICING_ROLLUP, pricingRollup } from "./pricing__rollup.ts";
 import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
+import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
+import { TASKS_SYNC, tasksSync } from "./tasks__sync.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -32,6 +34,8 @@ export const TASK_IDENTIFIERS = [
   LEDGER_VERIFY,
   DIGEST_DAILY,
   PURGE_EXPIRED,
+  TASKS_EXPIRE,
+  TASKS_SYNC,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -59,6 +63,8 @@ export function createTaskList(
     [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),
     [DIGEST_DAILY]: recordJobRun(DIGEST_DAILY, digestDaily()),
     [PURGE_EXPIRED]: recordJobRun(PURGE_EXPIRED, purgeExpired()),
+    [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
+    [TASKS_SYNC]: recordJobRun(TASKS_SYNC, tasksSync()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

@@ -15,6 +15,8 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  * - `digest__daily`: 00:05 for the previous UTC day; slots missed within a day (worker down at
  *   midnight) are run on start-up.
  * - `purge__expired`: daily at 03:30.
+ * - `tasks__expire`: every minute (converges to "now": jobKey); `tasks__sync`: every 10 minutes
+ *   re-queues the Discord messages of tasks still pending (issue 14).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -25,6 +27,8 @@ export const CRONTAB = `
 0      3  *   *   *    ledger__verify          ?max=5
 5      0  *   *   *    digest__daily           ?fill=1d&max=5
 30     3  *   *   *    purge__expired          ?max=3
+*      *  *   *   *    tasks__expire           ?max=3&jobKey=tasks__expire
+*/10   *  *   *   *    tasks__sync             ?max=3&jobKey=tasks__sync
 `;
 
 /**
