@@ -33,6 +33,11 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_feed_entry(uuid)",
   "app_hidden.discord_listing(uuid)",
   "app_hidden.discord_digest(bigint, date)",
+  "app_hidden.discord_task(bigint)",
+  "app_hidden.discord_task_claim(bigint)",
+  "app_hidden.record_task_message(bigint, bigint, bigint, text)",
+  "app_hidden.record_task_review_message(bigint, bigint, bigint)",
+  "app_hidden.record_task_delivery(bigint, text, text, text)",
 ] as const;
 
 /** Options of {@link startBot}. */

@@ -12,6 +12,7 @@ import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } fr
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
 import { setup } from "./handlers/setup.ts";
 import { openShop, shopComponent } from "./handlers/shop.ts";
+import { showTasks, taskButton, taskCommand, taskModal, taskReviewButton, taskReviewModal } from "./handlers/tasks.ts";
 
 type Command = (ctx: BotContext, i: ChatInputCommandInteraction) => Promise<void>;
 type Button = (ctx: BotContext, i: ButtonInteraction, id: CustomId) => Promise<void>;
@@ -30,6 +31,8 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
   sell: (_ctx, i) => openSellModal(i, i.options.getString("sku")),
   setup,
+  tasks: showTasks,
+  task: taskCommand,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -54,13 +57,15 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   market: marketButton,
   quest: questButton,
   feed: feedButton,
+  task: taskButton,
+  taskrev: taskReviewButton,
 };
 
 /** String selects by feature. */
 export const SELECT_HANDLERS: Record<string, Select> = { shop: shopComponent };
 
 /** Modals by feature. */
-export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal };
+export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal, task: taskModal, taskrevm: taskReviewModal };
 
 function kindOf(i: BaseInteraction): string {
   if (i.isChatInputCommand()) return "command";

@@ -20,6 +20,20 @@ export const COMMANDS = [
     .addStringOption((o) => o.setName("sku").setDescription("The item's code (SKU)").setRequired(false).setMaxLength(40)),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
+  command("tasks", "Open community tasks you can claim."),
+  command("task", "Your community tasks: claim one, submit proof, see yours.")
+    .addSubcommand((s) =>
+      s.setName("claim").setDescription("Claim a task.").addIntegerOption((o) => o.setName("task").setDescription("The task number (see /tasks)").setRequired(true).setMinValue(1)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("submit")
+        .setDescription("Submit proof for a task you claimed.")
+        .addIntegerOption((o) => o.setName("task").setDescription("The task number").setRequired(true).setMinValue(1))
+        .addStringOption((o) => o.setName("proof").setDescription("What you did").setRequired(false).setMaxLength(2000))
+        .addAttachmentOption((o) => o.setName("attachment").setDescription("A screenshot or file as proof").setRequired(false)),
+    )
+    .addSubcommand((s) => s.setName("mine").setDescription("Your claimed tasks and their state.")),
 ];
 
 /**

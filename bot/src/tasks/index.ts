@@ -10,6 +10,8 @@
  *   listing sells out, expires or is cancelled (the Buy button goes).
  * - `discord__leaderboard` {guild_id}: edits the #leaderboard message in place.
  * - `discord__digest` {guild_id, day}: the daily digest embed in #coin-transactions.
+ * - `discord__task` {task_id}, `discord__task_review` {claim_id}, `discord__task_role` {claim_id},
+ *   `discord__task_dm` {claim_id}: community tasks (see `community.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -24,10 +26,21 @@ import { asWorker } from "../db.ts";
 import type { BotMetrics } from "../metrics.ts";
 import { digestEmbed, feedMessage, leaderboardMessage, listingMessage, type DigestRow, type FeedEntry, type LeaderboardRow, type ListingView } from "../render/embeds.ts";
 import { isGone, upsertMessage } from "./discord.ts";
+import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
 import { runSetup, type GuildDiscord } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
-export const BOT_TASKS = ["discord__setup", "discord__transaction", "discord__listing", "discord__leaderboard", "discord__digest"] as const;
+export const BOT_TASKS = [
+  "discord__setup",
+  "discord__transaction",
+  "discord__listing",
+  "discord__leaderboard",
+  "discord__digest",
+  "discord__task",
+  "discord__task_review",
+  "discord__task_role",
+  "discord__task_dm",
+] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
 /** What the tasks need. */
@@ -46,6 +59,10 @@ const schemas = {
   discord__listing: z.looseObject({ listing_id: z.uuid() }),
   discord__leaderboard: z.looseObject({ guild_id: snowflake }),
   discord__digest: z.looseObject({ guild_id: snowflake, day: z.iso.date() }),
+  discord__task: z.looseObject({ task_id: snowflake }),
+  discord__task_review: z.looseObject({ claim_id: snowflake }),
+  discord__task_role: z.looseObject({ claim_id: snowflake }),
+  discord__task_dm: z.looseObject({ claim_id: snowflake }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -148,6 +165,19 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
       );
       if (!digest) return;
       await upsertMessage(pool, rest, { guildId: p.guild_id, type: "digest", id: p.day, channelId: channels.transactions_channel_id }, { embeds: [digestEmbed(digest).toJSON()] });
+    }),
+    discord__task: task("discord__task", ctx, async (p, helpers) => {
+      const outcome = await syncTaskMessage(pool, rest, p.task_id);
+      if (outcome === "orphaned") helpers.logger.warn(`task ${p.task_id}: its message is gone and the task channel is not reachable: orphaned`);
+    }),
+    discord__task_review: task("discord__task_review", ctx, async (p) => {
+      await syncReviewMessage(pool, rest, p.claim_id);
+    }),
+    discord__task_role: task("discord__task_role", ctx, async (p, helpers) => {
+      if ((await grantTaskRole(pool, rest, p.claim_id)) === "failed") helpers.logger.warn(`claim ${p.claim_id}: Discord refused the role grant (recorded)`);
+    }),
+    discord__task_dm: task("discord__task_dm", ctx, async (p, helpers) => {
+      await sendReviewDm(pool, rest, p.claim_id, helpers.job.attempts >= helpers.job.max_attempts);
     }),
   };
 }
