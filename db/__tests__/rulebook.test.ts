@@ -4,10 +4,11 @@
  * Runs on a database of its own (the files are re-run inside a rolled-back transaction there, so
  * no other suite waits on its locks).
  */
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrateDatabase, setupDatabase, withUrl } from "../scripts/index.ts";
+import { ROOT_DIR, migrateDatabase, setupDatabase, withUrl } from "../scripts/index.ts";
 import { declaredIn, rulebookDrift, ruleFiles, type RuleFile } from "../scripts/rulebook.ts";
 
 const urls = inject("db");
@@ -84,5 +85,14 @@ describe("db/migrations/fixtures (the rulebook)", () => {
       declaredIn(f.sql).functions.filter((n) => !new RegExp(`comment\\s+on\\s+function\\s+${n.replace(/\./g, "\\.")}\\s*\\(`, "i").test(f.sql)).map((n) => `${f.include}: ${n}`),
     );
     expect(missing).toEqual([]);
+  });
+
+  it("has pgTAP tests beside every domain: db/test/<domain>/*.sql", () => {
+    const testDir = path.join(ROOT_DIR, "db/test");
+    const domains = [...new Set(files.map((f) => f.domain))];
+    const untested = domains.filter((d) => !existsSync(path.join(testDir, d)) || !readdirSync(path.join(testDir, d)).some((f) => f.endsWith(".sql")));
+    expect(untested, "domains with no db/test/<domain>/*.sql").toEqual([]);
+    const strays = readdirSync(testDir).filter((n) => n.endsWith(".sql"));
+    expect(strays, "pgTAP files go in the folder of their domain").toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 begin;
-select plan(51);
+select plan(27);
 \ir ../lib/helpers.psql
--- Migration 000006: staff role mapping (resolve_staff_role, record_guild), quests (quest_board, answer_quest) and
--- request_discord_setup. Guild A = 910000000000000001 (alice ...011, bob ...012, staff ...090, owner ...099);
+-- Quests (000006): quest_board, answer_quest (one attempt per cooldown, answers hidden from members, rewards from the
+-- mint) and staff managing quests. Guild A = 910000000000000001 (alice ...011, bob ...012, staff ...090, owner ...099);
 -- guild B = 920000000000000001. Quest attempts use explicit times from t0 = 2031-01-01 12:00 UTC
 -- (app_private.answer_quest_for); the public app_public.answer_quest uses now().
 do $$
@@ -13,58 +13,6 @@ begin
   perform app_private.ensure_member(910000000000000001, 910000000000000012, 'bob');
   perform app_private.ensure_member(920000000000000001, 920000000000000011, 'carol');
 end $$;
-
--- record_guild ------------------------------------------------------------------------------------------------------
-select results_eq($$select id, name, owner_id from app_hidden.record_guild(930000000000000001, '  New guild ', 930000000000000099)$$,
-  $$values (930000000000000001::bigint, 'New guild', 930000000000000099::bigint)$$, 'record_guild creates a guild (name trimmed) with its owner');
-select ok(pg_temp.gacct(930000000000000001, 'mint') is not null and pg_temp.gacct(930000000000000001, 'fees') is not null,
-  'record_guild: the new guild has its mint and fee accounts');
-select results_eq($$select name, owner_id from app_hidden.record_guild(930000000000000001, 'Renamed', null)$$,
-  $$values ('Renamed'::text, 930000000000000099::bigint)$$, 'record_guild renames; a null owner keeps the known owner');
-select is(pg_temp.error_as('coins_worker', null, null, null, $$select app_hidden.record_guild(0, 'x', null)$$) ->> 'code', 'VL001',
-  'record_guild: a bad guild snowflake is VL001');
-select is(pg_temp.error_as('coins_worker', null, null, null, $$select app_hidden.record_guild(930000000000000001, '', null)$$) ->> 'code', 'VL001',
-  'record_guild: an empty name is VL001');
-select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000011, null,
-    $$select app_hidden.record_guild(910000000000000001, 'Mine now', 910000000000000011)$$) ->> 'code', '42501',
-  'a member cannot record a guild (or make themselves its owner)');
-select lives_ok($l$select pg_temp.run_as('coins_worker', null, null, null,
-    $$select app_hidden.record_guild(910000000000000001, 'Quest guild A', 910000000000000099)$$)$l$,
-  'the worker role (the bot) records guild A and its owner');
-
--- Staff role mapping ---------------------------------------------------------------------------------------------------
-insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values
-  (910000000000000001, 500, 'OPERATOR'), (910000000000000001, 501, 'AUDITOR'), (910000000000000001, 502, 'ADMIN'),
-  (920000000000000001, 600, 'SUPERADMIN');
-select is(app_hidden.resolve_staff_role(910000000000000001, 910000000000000099, '{}'), 'SUPERADMIN',
-  'the guild owner is SUPERADMIN without any role');
-select is(app_hidden.resolve_staff_role(910000000000000001, 910000000000000090, '{501,500}'), 'OPERATOR',
-  'the highest-ranked mapped role wins (OPERATOR over AUDITOR)');
-select is(app_hidden.resolve_staff_role(910000000000000001, 910000000000000090, '{501,502,500,777}'), 'ADMIN',
-  'ADMIN over OPERATOR and AUDITOR; unmapped roles ignored');
-select is(app_hidden.resolve_staff_role(910000000000000001, 910000000000000090, '{600}'), null,
-  'a role mapped in another guild grants nothing here');
-select is(app_hidden.resolve_staff_role(910000000000000001, 910000000000000090, null), null, 'no roles: not staff');
-select is(pg_temp.rows_as('coins_anonymous', null, null, null,
-    $$select app_hidden.resolve_staff_role(910000000000000001, 910000000000000090, '{502}') as r$$) -> 0 ->> 'r', 'ADMIN',
-  'the server''s login path (coins_anonymous) may resolve a role');
-select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000011, null,
-    $$select app_hidden.resolve_staff_role(910000000000000001, 910000000000000011, '{502}')$$) ->> 'code', '42501',
-  'a member cannot call resolve_staff_role');
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000099, 'SUPERADMIN',
-    $$insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values (910000000000000001, 503, 'SUPPORT')$$), 1::bigint,
-  'SUPERADMIN maps a role');
-select results_eq($$select action, subject_type, subject_id, actor_id, after ->> 'staff_role' from app_public.admin_actions
-                     where subject_type = 'staff_role_mapping'$$,
-  $$values ('insert_staff_role_mapping'::text, 'staff_role_mapping'::text, '503'::text, 910000000000000099::bigint, 'SUPPORT'::text)$$,
-  'the mapping change is audited with who did it and the new row');
-select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    $$update app_public.staff_role_mappings set staff_role = 'SUPERADMIN' where discord_role_id = 502$$) ->> 'code', 'PD001',
-  'an ADMIN cannot promote a role to SUPERADMIN (only SUPERADMIN edits the mapping)');
-select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR',
-    $$select 1 from app_public.staff_role_mappings$$), 4::bigint, 'any staff role reads its guild''s mapping (4 rows of guild A)');
-select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000011, null,
-    $$select 1 from app_public.staff_role_mappings$$) ->> 'code', '42501', 'members cannot read the role mapping');
 
 -- Quests -------------------------------------------------------------------------------------------------------------
 insert into app_public.quests (guild_id, kind, title, prompt, choices, answers, reward, cooldown_s) values
@@ -149,21 +97,6 @@ select is((select count(*) from app_public.admin_actions where subject_type = 'q
   'the quest edit is audited');
 select throws_ok($$insert into app_public.quests (guild_id, kind, title, prompt, reward) values (910000000000000001, 'trivia', 't', 'p', 1)$$,
   '23514', null, 'a trivia quest needs answers (check constraint)');
-
--- request_discord_setup ------------------------------------------------------------------------------------------------
-select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'OPERATOR',
-    $$select app_public.request_discord_setup('rebuild the hub')$$) ->> 'code', 'PD001', 'OPERATOR cannot request a Discord setup');
-select is(pg_temp.error_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    $$select app_public.request_discord_setup('')$$) ->> 'code', 'RS001', 'a setup request needs a reason');
-select is(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    $$select app_public.request_discord_setup('rebuild the hub') as ok$$) -> 0 ->> 'ok', 'true', 'ADMIN requests a Discord setup');
-do $$ begin perform pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000090, 'ADMIN',
-    $q$select app_public.request_discord_setup('again, twice')$q$); end $$;
-select results_eq($$select task_identifier, queue_name, payload::jsonb from graphile_worker.jobs j
-                     join graphile_worker._private_jobs p using (id) where j.key = 'discord__setup:910000000000000001'$$,
-  $$values ('discord__setup'::text, 'discord'::text, '{"guild_id": "910000000000000001", "requested_by": "910000000000000090"}'::jsonb)$$,
-  'one discord__setup job per guild on the discord queue (a second request replaces the pending one)');
-select is((select count(*) from app_public.admin_actions where action = 'request_discord_setup'), 2::bigint, 'each request is audited');
 
 select * from finish();
 rollback;
