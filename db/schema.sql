@@ -811,6 +811,28 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers) and an admin_actions entry; idempotent per day. Returns rows written.';
 
 --
+-- Name: discord_announcement(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
+    'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
+    'message_id', a.message_id::text, 'sync_state', a.sync_state)
+    from app_public.announcements a where a.id = p_announcement_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) IS 'What the discord__announcement job needs (null when it does not exist): channel, content, embed, status, the pin wanted and the pin on Discord, the message id. Source: issue 14.';
+
+--
 -- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1000,6 +1022,29 @@ ALTER FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subj
 COMMENT ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) IS 'The Discord message already showing a subject (none: not posted yet). discord__* tasks edit it instead of posting again. Source: issue #4 ("never lost or doubled").';
 
 --
+-- Name: discord_reward(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
+    'category', r.category, 'price', r.price::text, 'currency', 'COIN',
+    'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
+    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state)
+    from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
+$$;
+
+ALTER FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) IS 'What the discord__reward job shows of a reward in #shop (null when it does not exist): name, description, price with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
+
+--
 -- Name: discord_staff_role_ids(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1085,6 +1130,53 @@ ALTER FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) OWNER TO guildba
 --
 
 COMMENT ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) IS 'What the discord__task_review, discord__task_role and discord__task_dm jobs need about a claim (null when it does not exist): the task, the member, the proof, the review, the delivery states and the review channel. Source: issue 14.';
+
+--
+-- Name: embed_valid(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.embed_valid(p_embed jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+  select jsonb_typeof(p_embed) = 'object'
+     and not exists (select 1 from jsonb_object_keys(p_embed) k
+                      where k not in ('title', 'description', 'url', 'color', 'fields', 'image', 'thumbnail', 'footer', 'author', 'timestamp'))
+     and (not p_embed ? 'title' or (jsonb_typeof(p_embed -> 'title') = 'string' and length(p_embed ->> 'title') <= 256))
+     and (not p_embed ? 'description' or (jsonb_typeof(p_embed -> 'description') = 'string' and length(p_embed ->> 'description') <= 4096))
+     and (not p_embed ? 'url' or (p_embed ->> 'url') ~ '^https?://\S+$')
+     and (not p_embed ? 'color' or (jsonb_typeof(p_embed -> 'color') = 'number' and (p_embed ->> 'color') ~ '^\d+$'
+                                    and (p_embed ->> 'color')::bigint between 0 and 16777215))
+     and (not p_embed ? 'timestamp' or (jsonb_typeof(p_embed -> 'timestamp') = 'string'
+                                        and (p_embed ->> 'timestamp') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$'))
+     and (not p_embed ? 'image' or (jsonb_typeof(p_embed -> 'image') = 'object' and (p_embed #>> '{image,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'thumbnail' or (jsonb_typeof(p_embed -> 'thumbnail') = 'object' and (p_embed #>> '{thumbnail,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'footer' or (jsonb_typeof(p_embed -> 'footer') = 'object' and jsonb_typeof(p_embed #> '{footer,text}') = 'string'
+                                     and length(p_embed #>> '{footer,text}') between 1 and 2048
+                                     and (not (p_embed -> 'footer') ? 'icon_url' or (p_embed #>> '{footer,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'author' or (jsonb_typeof(p_embed -> 'author') = 'object' and jsonb_typeof(p_embed #> '{author,name}') = 'string'
+                                     and length(p_embed #>> '{author,name}') between 1 and 256
+                                     and (not (p_embed -> 'author') ? 'url' or (p_embed #>> '{author,url}') ~ '^https?://\S+$')
+                                     and (not (p_embed -> 'author') ? 'icon_url' or (p_embed #>> '{author,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'fields' or (jsonb_typeof(p_embed -> 'fields') = 'array' and jsonb_array_length(p_embed -> 'fields') <= 25
+          and not exists (select 1 from jsonb_array_elements(p_embed -> 'fields') f
+                           where jsonb_typeof(f) <> 'object'
+                              or jsonb_typeof(f -> 'name') is distinct from 'string' or length(f ->> 'name') not between 1 and 256
+                              or jsonb_typeof(f -> 'value') is distinct from 'string' or length(f ->> 'value') not between 1 and 1024
+                              or (f ? 'inline' and jsonb_typeof(f -> 'inline') <> 'boolean'))))
+     and coalesce(length(p_embed ->> 'title'), 0) + coalesce(length(p_embed ->> 'description'), 0)
+         + coalesce(length(p_embed #>> '{footer,text}'), 0) + coalesce(length(p_embed #>> '{author,name}'), 0)
+         + coalesce((select sum(length(f ->> 'name') + length(f ->> 'value')) from jsonb_array_elements(
+             case when jsonb_typeof(p_embed -> 'fields') = 'array' then p_embed -> 'fields' else '[]' end) f), 0) <= 6000
+     and (p_embed ?| array['title', 'description', 'fields', 'image', 'thumbnail', 'author', 'footer']);
+$_$;
+
+ALTER FUNCTION app_hidden.embed_valid(p_embed jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION embed_valid(p_embed jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.embed_valid(p_embed jsonb) IS 'Whether a JSON object is a Discord embed the bot can post as is: title (256), description (4096, Discord markdown), url, color (0..0xFFFFFF), fields (at most 25 of name 256 / value 1024 / inline), image and thumbnail (https), footer (text 2048, icon), author (name 256, url, icon), timestamp (ISO 8601); at most 6000 characters in all, and something to show. Source: seed 003 "Embed Builder" (core/embed_builder.py), issue 14 (the embed builder).';
 
 --
 -- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1530,6 +1622,32 @@ ALTER FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) OWNER TO
 COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales, stamped p_at; a slot already written is left alone (idempotent per p_at). Returns rows written.';
 
 --
+-- Name: publish_due_announcements(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  update app_public.announcements a set status = 'published', published_at = p_at
+   where a.status = 'scheduled' and a.publish_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) IS 'The announcements__publish cron job''s body (every minute): scheduled announcements whose publish_at has come are published (which queues their post). Returns how many; a second run finds none. Source: issue 14 ("schedule (publish at a time)").';
+
+--
 -- Name: purge_expired(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1642,6 +1760,32 @@ ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.a
 --
 
 COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
+
+--
+-- Name: record_announcement_message(bigint, bigint, text, boolean); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.announcements a
+     set message_id = p_message, sync_state = p_state, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false)
+   where a.id = p_announcement_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned. Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
 
 --
 -- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1863,6 +2007,30 @@ ALTER FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_ra
 --
 
 COMMENT ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) IS 'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook (coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: app_private.record_payment_for; AU001 without a guild claim.';
+
+--
+-- Name: record_reward_sync(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.rewards r set sync_state = p_state, synced_at = now() where r.guild_id = p_guild_id and r.sku = p_sku;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
 
 --
 -- Name: record_task_delivery(bigint, text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2091,6 +2259,39 @@ ALTER FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error te
 COMMENT ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) IS 'orders__fulfil (api), after the last delivery attempt failed: refunds the pending order at once (escrow back to the buyer, stock restored) with a warning ops alert. A settled or missing order is left alone. Source: issue #6 ("failure retries with exponential backoff, then refunds").';
 
 --
+-- Name: requeue_reward_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v record;
+  v_n integer := 0;
+begin
+  for v in
+    select r.guild_id, r.sku from app_public.rewards r
+     where r.sync_state = 'pending' and r.updated_at <= p_at - interval '1 minute'
+       and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
+  loop
+    perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
+      'discord__reward:' || v.guild_id || ':' || v.sku);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) IS 'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post is still pending_sync a minute after its last change (a post that failed for good, a shop channel set up later). Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", sync_pending_discord_messages).';
+
+--
 -- Name: requeue_task_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -2122,7 +2323,7 @@ ALTER FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) OWNER
 -- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) IS 'The tasks__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still pending a minute after its last change in a guild with the bot (a post that failed for good, a channel set up later). Returns how many. Source: seed 003 "Required Background Sync Job" (sync_pending_discord_messages).';
+COMMENT ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) IS 'The messages__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still pending a minute after its last change in a guild with the bot (a post that failed for good, a channel set up later). Returns how many. Source: seed 003 "Required Background Sync Job" (sync_pending_discord_messages).';
 
 --
 -- Name: resolve_staff_role(bigint, bigint, bigint[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -5330,6 +5531,49 @@ ALTER FUNCTION app_private.tg_admin_actions__discord_feed() OWNER TO guildbank_o
 COMMENT ON FUNCTION app_private.tg_admin_actions__discord_feed() IS 'Trigger: a staff action on a transaction, order or listing re-renders the feed messages already posted for it, so #coin-transactions shows who did what.';
 
 --
+-- Name: tg_announcements__schedule(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_announcements__schedule() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_sync text[] := array['message_id', 'sync_state', 'synced_at', 'pinned_on_discord', 'updated_at'];
+begin
+  -- Scheduling: a new (or re-scheduled) announcement is published now or waits for its time.
+  if tg_op = 'INSERT' or new.publish_at is distinct from old.publish_at then
+    if new.status <> 'deleted' and (new.publish_at is null or new.publish_at <= now()) then
+      new.status := 'published';
+    elsif new.status <> 'deleted' and new.message_id is null then
+      new.status := 'scheduled';
+    end if;
+  end if;
+  if new.status = 'published' and new.published_at is null then
+    new.published_at := now();
+  end if;
+  -- What Discord shows changed: the message is out of date until discord__announcement converges it.
+  if new.status in ('published', 'deleted')
+     and (tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync)) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' and new.status in ('published', 'deleted') then
+    perform app_private.queue_task_job(new.guild_id, 'discord__announcement', jsonb_build_object('announcement_id', new.id),
+      'discord__announcement:' || new.id);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_announcements__schedule() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_announcements__schedule(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_announcements__schedule() IS 'Trigger (before insert or update of an announcement): an announcement without publish_at, or whose time has come, is published (published_at set), else scheduled (the announcements__publish job publishes it); a published or deleted announcement whose content, embed, channel or pin changed becomes pending and queues discord__announcement. The job''s own record (message id, synced or orphaned, pin state) queues nothing. Source: seed 003 "Announcement System Discord-Dashboard Sync", issue 14.';
+
+--
 -- Name: tg_daily_stats__discord_digest(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5522,6 +5766,37 @@ ALTER FUNCTION app_private.tg_orders__void_voucher() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_orders__void_voucher() IS 'Trigger: a voucher order refunded or cancelled voids its pending voucher, in the transaction that holds the order''s row lock (so a redemption either came first, and the order is fulfilled, or finds the voucher void).';
+
+--
+-- Name: tg_rewards__discord_shop(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_rewards__discord_shop() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- What the #shop post shows changed (or a new reward): it is out of date until discord__reward converges it.
+  if tg_op = 'INSERT'
+     or (old.name, old.description, old.category, old.price, old.stock, old.visible, old.expires_at)
+        is distinct from (new.name, new.description, new.category, new.price, new.stock, new.visible, new.expires_at) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' then
+    perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__reward',
+      jsonb_build_object('guild_id', new.guild_id, 'sku', new.sku), 'discord__reward:' || new.guild_id || ':' || new.sku);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_rewards__discord_shop() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_rewards__discord_shop(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_rewards__discord_shop() IS 'Trigger (before insert or update of a reward): a new reward, or a change of what its #shop post shows (name, description, category, price, stock, visibility, expiry: a purchase changing the stock too), marks it pending and queues discord__reward, which posts, edits, re-creates or (hidden, expired) deletes the post. Source: seed 003 "Shop System Discord-Dashboard Sync", issue 14.';
 
 --
 -- Name: tg_task_claims__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5807,6 +6082,112 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
+-- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  select nullif(current_setting('app.discord_id', true), '')::bigint;
+$$;
+
+ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
+
+--
+-- Name: announcements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.announcements (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    channel_id bigint NOT NULL,
+    content text DEFAULT ''::text NOT NULL,
+    embed jsonb,
+    task_id bigint,
+    publish_at timestamp with time zone,
+    pinned boolean DEFAULT false NOT NULL,
+    status text DEFAULT 'scheduled'::text NOT NULL,
+    published_at timestamp with time zone,
+    message_id bigint,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    synced_at timestamp with time zone,
+    pinned_on_discord boolean DEFAULT false NOT NULL,
+    created_by bigint DEFAULT app_public.current_discord_id(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT announcements_channel_id_check CHECK ((channel_id > 0)),
+    CONSTRAINT announcements_check CHECK (((content <> ''::text) OR (embed IS NOT NULL))),
+    CONSTRAINT announcements_content_check CHECK ((length(content) <= 2000)),
+    CONSTRAINT announcements_embed_check CHECK (((embed IS NULL) OR app_hidden.embed_valid(embed))),
+    CONSTRAINT announcements_message_id_check CHECK ((message_id > 0)),
+    CONSTRAINT announcements_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'published'::text, 'deleted'::text]))),
+    CONSTRAINT announcements_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
+);
+
+ALTER TABLE app_public.announcements OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.announcements IS '@behavior -delete
+Announcements posted by the bot in a channel: text and/or an embed, now or at publish_at (scheduled until the announcements__publish job publishes it), pinned or not; edits follow on Discord; a message deleted on Discord marks the announcement orphaned. Staff (SUPERADMIN, ADMIN, OPERATOR) write them (audited); delete_announcement deletes. Source: seed 003 announcements endpoints, issue 14.';
+
+--
+-- Name: COLUMN announcements.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.announcements.sync_state IS 'pending: Discord does not show the latest yet; synced: it does; orphaned: the message was deleted on Discord.';
+
+--
+-- Name: announce_task(bigint, bigint, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone DEFAULT NULL::timestamp with time zone, pinned boolean DEFAULT false) RETURNS app_public.announcements
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_task app_public.tasks;
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  select * into v_task from app_public.tasks t
+   where t.id = announce_task.task_id and t.guild_id = app_public.current_guild_id() and t.status = 'active';
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', announce_task.task_id::text));
+  end if;
+  insert into app_public.announcements (guild_id, channel_id, content, embed, task_id, publish_at, pinned, created_by)
+    values (v_task.guild_id, announce_task.channel_id, '', jsonb_strip_nulls(jsonb_build_object(
+        'title', left('New task: ' || v_task.name, 256),
+        'description', nullif(left(v_task.description, 4096), ''),
+        'color', 15844367,
+        'fields', jsonb_build_array(
+          jsonb_build_object('name', 'Reward', 'value', v_task.reward::text || ' coins', 'inline', true),
+          jsonb_build_object('name', 'Slots', 'value', coalesce(v_task.max_claims::text, 'unlimited'), 'inline', true),
+          jsonb_build_object('name', 'Time to finish', 'value', v_task.duration_hours::text || ' h', 'inline', true)),
+        'footer', jsonb_build_object('text', 'Claim it in the task channel or with /task claim ' || v_task.id))),
+      v_task.id, announce_task.publish_at, announce_task.pinned, app_public.current_discord_id())
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) announce an active task of their guild in a channel: an announcement whose embed shows the task (name, description, reward, slots, time to finish), now or at publish_at, optionally pinned. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "POST /api/<server_id>/announcements/task/<task_id>", issue 14 ("post from a task").';
+
+--
 -- Name: answer_quest(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6056,24 +6437,6 @@ ALTER FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigin
 COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
 
 --
--- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select nullif(current_setting('app.discord_id', true), '')::bigint;
-$$;
-
-ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
-
---
 -- Name: current_guild_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6113,6 +6476,96 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
+
+--
+-- Name: custom_command(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.custom_command(name text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v jsonb;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select jsonb_build_object('name', c.name, 'response', c.response, 'embed', e.embed) into v
+    from app_public.custom_commands c
+    left join app_public.saved_embeds e on e.id = c.embed_id and e.guild_id = c.guild_id
+   where c.guild_id = app_public.current_guild_id() and c.name = lower(btrim(custom_command.name)) and c.enabled;
+  if v is null then
+    perform app_private.raise_error('CC001', 'custom_command_not_found', jsonb_build_object('name', left(custom_command.name, 32)));
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.custom_command(name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION custom_command(name text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.custom_command(name text) IS 'What /c <name> answers in the caller''s guild: {name, response, embed} of an enabled custom command (the embed is the saved embed it points to). Errors: AU001, CC001 custom_command_not_found. Source: seed 003 "/api/commands", issue 14 ("members run /c <name>").';
+
+--
+-- Name: custom_command_names(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.custom_command_names(prefix text DEFAULT ''::text) RETURNS SETOF text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select c.name from app_public.custom_commands c
+   where c.guild_id = app_public.current_guild_id() and c.enabled
+     and starts_with(c.name, lower(btrim(coalesce(prefix, ''))))
+   order by c.name limit 25;
+$$;
+
+ALTER FUNCTION app_public.custom_command_names(prefix text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION custom_command_names(prefix text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.custom_command_names(prefix text) IS 'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
+
+--
+-- Name: delete_announcement(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.delete_announcement(announcement_id bigint) RETURNS app_public.announcements
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  update app_public.announcements a set status = 'deleted'
+   where a.id = delete_announcement.announcement_id and a.guild_id = app_public.current_guild_id() and a.status <> 'deleted'
+   returning * into v;
+  if v.id is null then
+    perform app_private.raise_error('AN001', 'announcement_not_found',
+      jsonb_build_object('announcement_id', delete_announcement.announcement_id::text));
+  end if;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_announcement', 'announcement',
+            v.id::text, null, jsonb_build_object('status', 'deleted'),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_announcement(announcement_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_announcement(announcement_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_announcement(announcement_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) delete an announcement: it becomes deleted and discord__announcement deletes its Discord message (a scheduled one is simply never posted). Audited. Errors: AU001, PD001, AN001 announcement_not_found. Source: seed 003 "DELETE /api/<server_id>/announcements/<id>", issue 14.';
 
 --
 -- Name: tasks; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -7534,6 +7987,19 @@ ALTER TABLE app_public.admin_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
 );
 
 --
+-- Name: announcements_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.announcements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.announcements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7553,6 +8019,45 @@ ALTER TABLE app_public.currencies OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.currencies IS '@behavior -insert -update -delete
 Reference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).';
+
+--
+-- Name: custom_commands; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.custom_commands (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    response text DEFAULT ''::text NOT NULL,
+    embed_id bigint,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT custom_commands_check CHECK (((response <> ''::text) OR (embed_id IS NOT NULL))),
+    CONSTRAINT custom_commands_name_check CHECK ((name ~ '^[a-z0-9_-]{1,32}$'::text)),
+    CONSTRAINT custom_commands_response_check CHECK ((length(response) <= 2000))
+);
+
+ALTER TABLE app_public.custom_commands OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.custom_commands IS 'Custom commands: staff (SUPERADMIN, ADMIN, OPERATOR) define a name and a response (text, a saved embed, or both); members run /c <name> (one registered command with autocomplete, so adding one needs no re-deploy). Audited. Source: seed 003 "/api/commands", issue 14.';
+
+--
+-- Name: custom_commands_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.custom_commands ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.custom_commands_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: daily_stats; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -7596,7 +8101,7 @@ CREATE TABLE app_public.discord_messages (
     CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
     CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
     CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
-    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text])))
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'reward'::text])))
 );
 
 ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;
@@ -8162,13 +8667,16 @@ CREATE TABLE app_public.rewards (
     tradable boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    synced_at timestamp with time zone,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
     CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
     CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT rewards_price_check CHECK (((price >= 1) AND (price <= '1000000000000'::bigint))),
     CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
-    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0)))
+    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0))),
+    CONSTRAINT rewards_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
 );
 
 ALTER TABLE app_public.rewards OWNER TO guildbank_owner;
@@ -8208,6 +8716,49 @@ COMMENT ON COLUMN app_public.rewards.stock IS 'Units left in the shop; null = un
 --
 
 COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the item on the marketplace.';
+
+--
+-- Name: COLUMN rewards.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.sync_state IS 'The reward''s #shop post: pending (pending_sync: not up to date; retried by discord__reward and messages__sync), synced, or orphaned (it could not be posted: the shop channel is gone).';
+
+--
+-- Name: saved_embeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.saved_embeds (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    embed jsonb NOT NULL,
+    created_by bigint DEFAULT app_public.current_discord_id(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT saved_embeds_embed_check CHECK (app_hidden.embed_valid(embed)),
+    CONSTRAINT saved_embeds_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.saved_embeds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE saved_embeds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.saved_embeds IS 'Embeds saved from the panel''s embed builder (title, description with Discord markdown, colour, fields, image, thumbnail, footer, author, timestamp), as Discord''s embed JSON (checked by app_hidden.embed_valid). Used by announcements and custom commands. Staff (SUPERADMIN, ADMIN, OPERATOR) write them, audited. Source: issue 14.';
+
+--
+-- Name: saved_embeds_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.saved_embeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.saved_embeds_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: staff_role_mappings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -8449,11 +9000,32 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_pkey PRIMARY KEY (id);
 
 --
+-- Name: announcements announcements_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_pkey PRIMARY KEY (id);
+
+--
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.currencies
     ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
+
+--
+-- Name: custom_commands custom_commands_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_name_key UNIQUE (guild_id, name);
+
+--
+-- Name: custom_commands custom_commands_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_pkey PRIMARY KEY (id);
 
 --
 -- Name: daily_stats daily_stats_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -8624,6 +9196,27 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
 
 --
+-- Name: saved_embeds saved_embeds_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: saved_embeds saved_embeds_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_name_key UNIQUE (guild_id, name);
+
+--
+-- Name: saved_embeds saved_embeds_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_pkey PRIMARY KEY (id);
+
+--
 -- Name: staff_role_mappings staff_role_mappings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8753,6 +9346,18 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 --
 
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
+
+--
+-- Name: announcements_due; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX announcements_due ON app_public.announcements USING btree (publish_at) WHERE (status = 'scheduled'::text);
+
+--
+-- Name: announcements_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX announcements_guild ON app_public.announcements USING btree (guild_id, created_at DESC);
 
 --
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -9025,6 +9630,18 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
+-- Name: announcements _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: custom_commands _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: guild_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9049,6 +9666,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
+-- Name: saved_embeds _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: staff_role_mappings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9059,6 +9682,18 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: announcements _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: custom_commands _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.custom_commands FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: discord_messages _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9115,6 +9750,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.quests FOR 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: saved_embeds _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.saved_embeds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: staff_role_mappings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9145,6 +9786,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR E
 CREATE TRIGGER _500_discord BEFORE INSERT OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_tasks__discord();
 
 --
+-- Name: rewards _500_discord_shop; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_discord_shop BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg_rewards__discord_shop();
+
+--
 -- Name: ops_alerts _500_notify_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9173,6 +9820,12 @@ CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH 
 --
 
 CREATE TRIGGER _500_queue_payout AFTER INSERT ON app_public.minecraft_payouts FOR EACH ROW EXECUTE FUNCTION app_private.tg_minecraft_payouts__queue();
+
+--
+-- Name: announcements _500_schedule; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_schedule BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg_announcements__schedule();
 
 --
 -- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9235,6 +9888,18 @@ CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EX
 CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
 
 --
+-- Name: announcements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('announcement', 'id');
+
+--
+-- Name: custom_commands _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('custom_command', 'id');
+
+--
 -- Name: guild_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9257,6 +9922,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.quests 
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
+
+--
+-- Name: saved_embeds _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('saved_embed', 'id');
 
 --
 -- Name: staff_role_mappings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9311,6 +9982,34 @@ ALTER TABLE ONLY app_public.accounts
 
 ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: announcements announcements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: announcements announcements_guild_id_task_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE SET NULL (task_id);
+
+--
+-- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_embed_id_fkey FOREIGN KEY (guild_id, embed_id) REFERENCES app_public.saved_embeds(guild_id, id) ON DELETE SET NULL (embed_id);
+
+--
+-- Name: custom_commands custom_commands_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9558,6 +10257,13 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: saved_embeds saved_embeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: staff_role_mappings staff_role_mappings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9745,6 +10451,30 @@ ALTER TABLE app_public.admin_actions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: announcements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.announcements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: announcements announcements_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff ON app_public.announcements FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: announcements announcements_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff_insert ON app_public.announcements FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: announcements announcements_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff_update ON app_public.announcements FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9755,6 +10485,36 @@ ALTER TABLE app_public.currencies ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY currencies_read ON app_public.currencies FOR SELECT TO coins_player, coins_staff, coins_listener, coins_worker USING (true);
+
+--
+-- Name: custom_commands; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.custom_commands ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: custom_commands custom_commands_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff ON app_public.custom_commands FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: custom_commands custom_commands_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_delete ON app_public.custom_commands FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: custom_commands custom_commands_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_insert ON app_public.custom_commands FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: custom_commands custom_commands_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_update ON app_public.custom_commands FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: daily_stats; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -10103,6 +10863,36 @@ CREATE POLICY rewards_staff_insert ON app_public.rewards FOR INSERT TO coins_sta
 CREATE POLICY rewards_staff_update ON app_public.rewards FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: saved_embeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.saved_embeds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: saved_embeds saved_embeds_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff ON app_public.saved_embeds FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_delete ON app_public.saved_embeds FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_insert ON app_public.saved_embeds FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_update ON app_public.saved_embeds FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10344,6 +11134,13 @@ REVOKE ALL ON FUNCTION app_hidden.daily_digest(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -10386,6 +11183,13 @@ REVOKE ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text
 GRANT ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) TO coins_worker;
+
+--
 -- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -10405,6 +11209,13 @@ GRANT ALL ON FUNCTION app_hidden.discord_task(p_task_id bigint) TO coins_worker;
 
 REVOKE ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION embed_valid(p_embed jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) TO coins_staff;
 
 --
 -- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -10558,6 +11369,13 @@ REVOKE ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) 
 GRANT ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -10583,6 +11401,13 @@ GRANT SELECT ON TABLE app_public.ops_alerts TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
+
+--
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) TO coins_worker;
 
 --
 -- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -10634,6 +11459,13 @@ REVOKE ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigi
 GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) TO coins_listener;
 
 --
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) TO coins_worker;
+
+--
 -- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -10681,6 +11513,13 @@ GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time 
 
 REVOKE ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) TO coins_worker;
+
+--
+-- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11173,6 +12012,12 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_admin_actions__discord_feed() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_announcements__schedule(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_announcements__schedule() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_daily_stats__discord_digest(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11219,6 +12064,12 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_rewards__discord_shop(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_rewards__discord_shop() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_task_claims__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11282,6 +12133,72 @@ GRANT ALL ON FUNCTION app_public.acknowledge_alert(alert_id bigint) TO coins_sta
 
 REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
+
+--
+-- Name: TABLE announcements; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(channel_id),UPDATE(channel_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.content; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.task_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(task_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.publish_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(publish_at),UPDATE(publish_at) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.pinned; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(pinned),UPDATE(pinned) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) TO coins_staff;
 
 --
 -- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -11348,17 +12265,6 @@ REVOKE ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_pri
 GRANT ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) TO coins_player;
 
 --
--- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
-
---
 -- Name: FUNCTION current_guild_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11379,6 +12285,29 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_player;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_staff;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
+
+--
+-- Name: FUNCTION custom_command(name text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.custom_command(name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_staff;
+
+--
+-- Name: FUNCTION custom_command_names(prefix text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.custom_command_names(prefix text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_staff;
+
+--
+-- Name: FUNCTION delete_announcement(announcement_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) TO coins_staff;
 
 --
 -- Name: TABLE tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -11714,6 +12643,42 @@ GRANT SELECT ON TABLE app_public.currencies TO coins_player;
 GRANT SELECT ON TABLE app_public.currencies TO coins_staff;
 GRANT SELECT ON TABLE app_public.currencies TO coins_listener;
 GRANT SELECT ON TABLE app_public.currencies TO coins_worker;
+
+--
+-- Name: TABLE custom_commands; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.response; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(response),UPDATE(response) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.embed_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed_id),UPDATE(embed_id) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE app_public.custom_commands TO coins_staff;
 
 --
 -- Name: TABLE daily_stats; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12105,6 +13070,30 @@ GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff
 --
 
 GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: TABLE saved_embeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.saved_embeds TO coins_staff;
 
 --
 -- Name: TABLE staff_role_mappings; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -95,6 +95,8 @@ export const ERRORS = {
   TK011: { key: "proof_required", message: "This task needs proof: write what you did or attach a file." },
   TK012: { key: "task_claims_closed", message: "Members cannot claim tasks in this server right now." },
   TK013: { key: "self_review", message: "You cannot review your own task; ask another staff member." },
+  AN001: { key: "announcement_not_found", message: "That announcement does not exist in this server." },
+  CC001: { key: "custom_command_not_found", message: "There is no command called {name} here." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

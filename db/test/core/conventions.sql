@@ -155,7 +155,22 @@ select set_eq(
     ('coins_worker', 'app_hidden.discord_task_claim(bigint)'),
     ('coins_worker', 'app_hidden.record_task_message(bigint,bigint,bigint,text)'),
     ('coins_worker', 'app_hidden.record_task_review_message(bigint,bigint,bigint)'),
-    ('coins_worker', 'app_hidden.record_task_delivery(bigint,text,text,text)')$$,
+    ('coins_worker', 'app_hidden.record_task_delivery(bigint,text,text,text)'),
+    -- Announcements, saved embeds, custom commands, #shop posts (issue 14): the embed check runs as the writing staff
+    -- member (like valid_limits); /c for members and staff; the jobs' reads and records for the worker
+    ('coins_staff', 'app_hidden.embed_valid(jsonb)'),
+    ('coins_staff', 'app_public.delete_announcement(bigint)'),
+    ('coins_staff', 'app_public.announce_task(bigint,bigint,timestamp with time zone,boolean)'),
+    ('coins_player', 'app_public.custom_command(text)'),
+    ('coins_staff', 'app_public.custom_command(text)'),
+    ('coins_player', 'app_public.custom_command_names(text)'),
+    ('coins_staff', 'app_public.custom_command_names(text)'),
+    ('coins_worker', 'app_hidden.publish_due_announcements(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_announcement(bigint)'),
+    ('coins_worker', 'app_hidden.record_announcement_message(bigint,bigint,text,boolean)'),
+    ('coins_worker', 'app_hidden.discord_reward(bigint,text)'),
+    ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text)'),
+    ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -204,16 +219,16 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true), ('buy_listing', 'v', true),
-           ('buy_reward', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('claim_daily', 'v', true), ('claim_task', 'v', true),
-           ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('delete_task', 'v', true),
-           ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true),
-           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
-           ('price_check', 's', true), ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
-           ('review_task_claim', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true),
-           ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false),
-           ('verify_ledger', 's', true)$$,
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
+           ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('claim_daily', 'v', true),
+           ('claim_task', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false),
+           ('custom_command', 's', true), ('custom_command_names', 's', true), ('delete_announcement', 'v', true), ('delete_task', 'v', true), ('economy_events_active', 's', false),
+           ('edit_listing_price', 'v', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
+           ('link_minecraft', 'v', true), ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('price_check', 's', true),
+           ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
+           ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true),
+           ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
+           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -245,16 +260,17 @@ select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
   $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
-           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true),
-           ('discord_message', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true), ('discord_task_claim', 's', true), ('expire_listings', 'v', true),
-           ('expire_tasks', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
-           ('ledger_health', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true),
-           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_discord_message', 'v', true),
-           ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true), ('record_task_delivery', 'v', true),
-           ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true),
-           ('refund_undeliverable_order', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false),
-           ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
-  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
+           ('discord_announcement', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
+           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
+           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_listings', 'v', true), ('expire_tasks', 'v', true), ('fail_stale_payouts', 'v', true),
+           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('order_for_fulfilment', 's', true),
+           ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('publish_due_announcements', 'v', true),
+           ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true), ('record_discord_message', 'v', true),
+           ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true), ('record_reward_sync', 'v', true),
+           ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
+           ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true),
+           ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
 select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
@@ -286,7 +302,13 @@ select set_eq(
            ('app_public.quests', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000'),
            ('app_public.tasks', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
-           ('app_public.tasks', '_900_audit', 'app_private.tg__audit', E'task\\000id\\000')$$,
+           ('app_public.tasks', '_900_audit', 'app_private.tg__audit', E'task\\000id\\000'),
+           ('app_public.saved_embeds', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.saved_embeds', '_900_audit', 'app_private.tg__audit', E'saved_embed\\000id\\000'),
+           ('app_public.announcements', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.announcements', '_900_audit', 'app_private.tg__audit', E'announcement\\000id\\000'),
+           ('app_public.custom_commands', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.custom_commands', '_900_audit', 'app_private.tg__audit', E'custom_command\\000id\\000')$$,
   'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests and tasks OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
@@ -328,7 +350,10 @@ select set_eq(
     -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
     union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r
     -- issue 14: tasks and claims are read by members and staff (RLS: members their own claims); written by the rules
-    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r, unnest(array['tasks', 'task_claims']) t$$,
+    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r, unnest(array['tasks', 'task_claims']) t
+    -- issue 14: saved embeds, announcements and custom commands are staff-only; embeds and commands may be deleted
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['saved_embeds', 'announcements', 'custom_commands']) t
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['saved_embeds', 'custom_commands']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -366,7 +391,13 @@ select set_eq(
     union all select 'app_public.tasks', c, 'insert' from unnest(array['guild_id', 'name', 'description', 'reward', 'category', 'duration_hours',
       'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c
     union all select 'app_public.tasks', c, 'update' from unnest(array['name', 'description', 'reward', 'category', 'duration_hours',
-      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c$$,
+      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c
+    union all select 'app_public.saved_embeds', c, 'insert' from unnest(array['guild_id', 'name', 'embed']) c
+    union all select 'app_public.saved_embeds', c, 'update' from unnest(array['name', 'embed']) c
+    union all select 'app_public.announcements', c, 'insert' from unnest(array['guild_id', 'channel_id', 'content', 'embed', 'task_id', 'publish_at', 'pinned']) c
+    union all select 'app_public.announcements', c, 'update' from unnest(array['channel_id', 'content', 'embed', 'publish_at', 'pinned']) c
+    union all select 'app_public.custom_commands', c, 'insert' from unnest(array['guild_id', 'name', 'response', 'embed_id', 'enabled']) c
+    union all select 'app_public.custom_commands', c, 'update' from unnest(array['name', 'response', 'embed_id', 'enabled']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

@@ -16,7 +16,8 @@ import { ORDERS_FULFIL, ordersFulfil } from "./orders__fulfil.ts";
 import { PRICING_ROLLUP, pricingRollup } from "./pricing__rollup.ts";
 import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
 import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
-import { TASKS_SYNC, tasksSync } from "./tasks__sync.ts";
+import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
+import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -35,7 +36,8 @@ export const TASK_IDENTIFIERS = [
   DIGEST_DAILY,
   PURGE_EXPIRED,
   TASKS_EXPIRE,
-  TASKS_SYNC,
+  MESSAGES_SYNC,
+  ANNOUNCEMENTS_PUBLISH,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -64,7 +66,8 @@ export function createTaskList(
     [DIGEST_DAILY]: recordJobRun(DIGEST_DAILY, digestDaily()),
     [PURGE_EXPIRED]: recordJobRun(PURGE_EXPIRED, purgeExpired()),
     [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
-    [TASKS_SYNC]: recordJobRun(TASKS_SYNC, tasksSync()),
+    [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
+    [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

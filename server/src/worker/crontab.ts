@@ -15,8 +15,8 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  * - `digest__daily`: 00:05 for the previous UTC day; slots missed within a day (worker down at
  *   midnight) are run on start-up.
  * - `purge__expired`: daily at 03:30.
- * - `tasks__expire`: every minute (converges to "now": jobKey); `tasks__sync`: every 10 minutes
- *   re-queues the Discord messages of tasks still pending (issue 14).
+ * - `tasks__expire`, `announcements__publish`: every minute (converge to "now": jobKey);
+ *   `messages__sync`: every 10 minutes re-queues task and #shop posts still pending (issue 14).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -28,7 +28,8 @@ export const CRONTAB = `
 5      0  *   *   *    digest__daily           ?fill=1d&max=5
 30     3  *   *   *    purge__expired          ?max=3
 *      *  *   *   *    tasks__expire           ?max=3&jobKey=tasks__expire
-*/10   *  *   *   *    tasks__sync             ?max=3&jobKey=tasks__sync
+*      *  *   *   *    announcements__publish  ?max=3&jobKey=announcements__publish
+*/10   *  *   *   *    messages__sync          ?max=3&jobKey=messages__sync
 `;
 
 /**

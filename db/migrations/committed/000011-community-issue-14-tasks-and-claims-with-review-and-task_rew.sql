@@ -1,12 +1,35 @@
 --! Previous: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
---! Hash: sha1:8273dc2ea80642816e0c656748e1d60536a0846f
---! Message: Community tasks (issue 14): tasks and claims, claim/submit/review rules with the reward from the mint (task_reward), expiry and sync jobs, discord__task* jobs queued by triggers
+--! Hash: sha1:22d89db92516c16d36be22463c56069902f0cd01
+--! Message: Community (issue 14): tasks and claims with review and task_reward from the mint, announcements and saved embeds, custom commands, #shop posts of rewards; expiry, publish and sync jobs; discord__* jobs queued by triggers
 
--- Community tasks with proof review (issue 14, seed 003 "Task Claim and Completion", "Currency <-> Task
+-- Community (issue 14, seed 003): tasks with proof review (seed 003 "Task Claim and Completion", "Currency <-> Task
 -- Integration", "Task System Discord-Dashboard Sync"): tasks, claims, their rules, the guild's task settings,
 -- the expiry and sync jobs, and the discord__* jobs that keep the task channel, the review channel, roles and
 -- DMs in step. Idempotent: drops what it creates first.
 
+drop trigger if exists _500_discord_shop on app_public.rewards;
+drop function if exists app_private.tg_rewards__discord_shop();
+drop function if exists app_hidden.discord_reward(bigint, text);
+drop function if exists app_hidden.record_reward_sync(bigint, text, text);
+drop function if exists app_hidden.requeue_reward_sync(timestamptz);
+alter table app_public.rewards drop column if exists sync_state, drop column if exists synced_at;
+alter table app_public.discord_messages drop constraint if exists discord_messages_subject_type_check;
+delete from app_public.discord_messages where subject_type = 'reward';
+alter table app_public.discord_messages add constraint discord_messages_subject_type_check
+  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest'));
+drop function if exists app_public.custom_command(text);
+drop function if exists app_public.custom_command_names(text);
+drop table if exists app_public.custom_commands;
+drop trigger if exists _500_schedule on app_public.announcements;
+drop function if exists app_private.tg_announcements__schedule();
+drop function if exists app_hidden.publish_due_announcements(timestamptz);
+drop function if exists app_public.delete_announcement(bigint);
+drop function if exists app_public.announce_task(bigint, bigint, timestamptz, boolean);
+drop function if exists app_hidden.discord_announcement(bigint);
+drop function if exists app_hidden.record_announcement_message(bigint, bigint, text, boolean);
+drop table if exists app_public.announcements;
+drop table if exists app_public.saved_embeds;
+drop function if exists app_hidden.embed_valid(jsonb);
 drop trigger if exists _800_discord on app_public.task_claims;
 drop trigger if exists _500_discord on app_public.tasks;
 drop function if exists app_private.tg_task_claims__discord();
@@ -591,8 +614,8 @@ comment on function app_public.review_task_claim(bigint, boolean, text, text) is
   'transaction as the acceptance, so a failed award leaves the claim submitted (seed 003 rollback rule, by '
   'construction); it queues the role grant (when the task grants one) and the member''s DM. A reviewer may not '
   'review their own claim. Errors: AU001, PD001 permission_denied, TK008 claim_not_found, TK009 claim_wrong_status, '
-  'TK013 self_review, RS001 reason_required, FZ002 recipient_frozen, VL001, IK001/IK002. Source: seed 003 "Task Claim '
-  'and Completion" 7-9 and "Currency <-> Task Integration", issue 14.';
+  'TK013 self_review, RS001 reason_required, FZ002 recipient_frozen, VL001, IK001/IK002. Source: seed 003 '
+  '"Task Claim and Completion" 7-9 and "Currency <-> Task Integration", issue 14.';
 --! EndIncluded tasks/review_task_claim.sql
 --! Included tasks/delete_task.sql
 create or replace function app_public.delete_task(task_id bigint) returns app_public.tasks
@@ -885,7 +908,7 @@ end;
 $$;
 
 comment on function app_hidden.requeue_task_sync(timestamptz) is
-  'The tasks__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still '
+  'The messages__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still '
   'pending a minute after its last change in a guild with the bot (a post that failed for good, a channel set up later). Returns how many. '
   'Source: seed 003 "Required Background Sync Job" (sync_pending_discord_messages).';
 --! EndIncluded tasks/requeue_task_sync.sql
@@ -927,3 +950,529 @@ grant execute on function app_hidden.expire_tasks(timestamptz), app_hidden.reque
   app_hidden.discord_task(bigint), app_hidden.discord_task_claim(bigint),
   app_hidden.record_task_message(bigint, bigint, bigint, text), app_hidden.record_task_review_message(bigint, bigint, bigint),
   app_hidden.record_task_delivery(bigint, text, text, text) to coins_worker;
+
+--------------------------------------------------------------------------------
+-- Announcements and the embed builder (seed 003 "Announcement System Discord-Dashboard Sync", "Embed Management")
+--------------------------------------------------------------------------------
+
+--! Included announcements/embed_valid.sql
+create or replace function app_hidden.embed_valid(p_embed jsonb) returns boolean
+language sql immutable
+as $$
+  select jsonb_typeof(p_embed) = 'object'
+     and not exists (select 1 from jsonb_object_keys(p_embed) k
+                      where k not in ('title', 'description', 'url', 'color', 'fields', 'image', 'thumbnail', 'footer', 'author', 'timestamp'))
+     and (not p_embed ? 'title' or (jsonb_typeof(p_embed -> 'title') = 'string' and length(p_embed ->> 'title') <= 256))
+     and (not p_embed ? 'description' or (jsonb_typeof(p_embed -> 'description') = 'string' and length(p_embed ->> 'description') <= 4096))
+     and (not p_embed ? 'url' or (p_embed ->> 'url') ~ '^https?://\S+$')
+     and (not p_embed ? 'color' or (jsonb_typeof(p_embed -> 'color') = 'number' and (p_embed ->> 'color') ~ '^\d+$'
+                                    and (p_embed ->> 'color')::bigint between 0 and 16777215))
+     and (not p_embed ? 'timestamp' or (jsonb_typeof(p_embed -> 'timestamp') = 'string'
+                                        and (p_embed ->> 'timestamp') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$'))
+     and (not p_embed ? 'image' or (jsonb_typeof(p_embed -> 'image') = 'object' and (p_embed #>> '{image,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'thumbnail' or (jsonb_typeof(p_embed -> 'thumbnail') = 'object' and (p_embed #>> '{thumbnail,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'footer' or (jsonb_typeof(p_embed -> 'footer') = 'object' and jsonb_typeof(p_embed #> '{footer,text}') = 'string'
+                                     and length(p_embed #>> '{footer,text}') between 1 and 2048
+                                     and (not (p_embed -> 'footer') ? 'icon_url' or (p_embed #>> '{footer,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'author' or (jsonb_typeof(p_embed -> 'author') = 'object' and jsonb_typeof(p_embed #> '{author,name}') = 'string'
+                                     and length(p_embed #>> '{author,name}') between 1 and 256
+                                     and (not (p_embed -> 'author') ? 'url' or (p_embed #>> '{author,url}') ~ '^https?://\S+$')
+                                     and (not (p_embed -> 'author') ? 'icon_url' or (p_embed #>> '{author,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'fields' or (jsonb_typeof(p_embed -> 'fields') = 'array' and jsonb_array_length(p_embed -> 'fields') <= 25
+          and not exists (select 1 from jsonb_array_elements(p_embed -> 'fields') f
+                           where jsonb_typeof(f) <> 'object'
+                              or jsonb_typeof(f -> 'name') is distinct from 'string' or length(f ->> 'name') not between 1 and 256
+                              or jsonb_typeof(f -> 'value') is distinct from 'string' or length(f ->> 'value') not between 1 and 1024
+                              or (f ? 'inline' and jsonb_typeof(f -> 'inline') <> 'boolean'))))
+     and coalesce(length(p_embed ->> 'title'), 0) + coalesce(length(p_embed ->> 'description'), 0)
+         + coalesce(length(p_embed #>> '{footer,text}'), 0) + coalesce(length(p_embed #>> '{author,name}'), 0)
+         + coalesce((select sum(length(f ->> 'name') + length(f ->> 'value')) from jsonb_array_elements(
+             case when jsonb_typeof(p_embed -> 'fields') = 'array' then p_embed -> 'fields' else '[]' end) f), 0) <= 6000
+     and (p_embed ?| array['title', 'description', 'fields', 'image', 'thumbnail', 'author', 'footer']);
+$$;
+
+comment on function app_hidden.embed_valid(jsonb) is
+  'Whether a JSON object is a Discord embed the bot can post as is: title (256), description (4096, Discord markdown), '
+  'url, color (0..0xFFFFFF), fields (at most 25 of name 256 / value 1024 / inline), image and thumbnail (https), '
+  'footer (text 2048, icon), author (name 256, url, icon), timestamp (ISO 8601); at most 6000 characters in all, and '
+  'something to show. Source: seed 003 "Embed Builder" (core/embed_builder.py), issue 14 (the embed builder).';
+--! EndIncluded announcements/embed_valid.sql
+create table app_public.saved_embeds (
+  id          bigint generated always as identity primary key,
+  guild_id    bigint not null references app_public.guilds on delete cascade,
+  name        text not null check (length(btrim(name)) between 1 and 100),
+  embed       jsonb not null check (app_hidden.embed_valid(embed)),
+  created_by  bigint default app_public.current_discord_id(),
+  created_at  timestamptz not null default now(),
+  updated_at  timestamptz not null default now(),
+  unique (guild_id, name),
+  unique (guild_id, id)
+);
+comment on table app_public.saved_embeds is
+  E'Embeds saved from the panel''s embed builder (title, description with Discord markdown, colour, fields, image, '
+  'thumbnail, footer, author, timestamp), as Discord''s embed JSON (checked by app_hidden.embed_valid). Used by '
+  'announcements and custom commands. Staff (SUPERADMIN, ADMIN, OPERATOR) write them, audited. Source: issue 14.';
+create trigger _100_timestamps before insert or update on app_public.saved_embeds
+  for each row execute function app_private.tg__timestamps();
+create trigger _050_require_staff before insert or update or delete on app_public.saved_embeds
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+create trigger _900_audit after insert or update or delete on app_public.saved_embeds
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('saved_embed', 'id');
+
+create table app_public.announcements (
+  id                 bigint generated always as identity primary key,
+  guild_id           bigint not null references app_public.guilds on delete cascade,
+  channel_id         bigint not null check (channel_id > 0),
+  content            text not null default '' check (length(content) <= 2000),
+  embed              jsonb check (embed is null or app_hidden.embed_valid(embed)),
+  task_id            bigint,
+  publish_at         timestamptz,
+  pinned             boolean not null default false,
+  status             text not null default 'scheduled' check (status in ('scheduled', 'published', 'deleted')),
+  published_at       timestamptz,
+  message_id         bigint check (message_id > 0),
+  sync_state         text not null default 'pending' check (sync_state in ('pending', 'synced', 'orphaned')),
+  synced_at          timestamptz,
+  pinned_on_discord  boolean not null default false,
+  created_by         bigint default app_public.current_discord_id(),
+  created_at         timestamptz not null default now(),
+  updated_at         timestamptz not null default now(),
+  foreign key (guild_id, task_id) references app_public.tasks (guild_id, id) on delete set null (task_id),
+  check (content <> '' or embed is not null)
+);
+comment on table app_public.announcements is
+  E'@behavior -delete\nAnnouncements posted by the bot in a channel: text and/or an embed, now or at publish_at '
+  '(scheduled until the announcements__publish job publishes it), pinned or not; edits follow on Discord; a message '
+  'deleted on Discord marks the announcement orphaned. Staff (SUPERADMIN, ADMIN, OPERATOR) write them (audited); '
+  'delete_announcement deletes. Source: seed 003 announcements endpoints, issue 14.';
+comment on column app_public.announcements.sync_state is
+  'pending: Discord does not show the latest yet; synced: it does; orphaned: the message was deleted on Discord.';
+create index announcements_guild on app_public.announcements (guild_id, created_at desc);
+create index announcements_due on app_public.announcements (publish_at) where status = 'scheduled';
+create trigger _100_timestamps before insert or update on app_public.announcements
+  for each row execute function app_private.tg__timestamps();
+create trigger _050_require_staff before insert or update or delete on app_public.announcements
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+--! Included announcements/tg_announcements__schedule.sql
+create or replace function app_private.tg_announcements__schedule() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_sync text[] := array['message_id', 'sync_state', 'synced_at', 'pinned_on_discord', 'updated_at'];
+begin
+  -- Scheduling: a new (or re-scheduled) announcement is published now or waits for its time.
+  if tg_op = 'INSERT' or new.publish_at is distinct from old.publish_at then
+    if new.status <> 'deleted' and (new.publish_at is null or new.publish_at <= now()) then
+      new.status := 'published';
+    elsif new.status <> 'deleted' and new.message_id is null then
+      new.status := 'scheduled';
+    end if;
+  end if;
+  if new.status = 'published' and new.published_at is null then
+    new.published_at := now();
+  end if;
+  -- What Discord shows changed: the message is out of date until discord__announcement converges it.
+  if new.status in ('published', 'deleted')
+     and (tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync)) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' and new.status in ('published', 'deleted') then
+    perform app_private.queue_task_job(new.guild_id, 'discord__announcement', jsonb_build_object('announcement_id', new.id),
+      'discord__announcement:' || new.id);
+  end if;
+  return new;
+end;
+$$;
+
+comment on function app_private.tg_announcements__schedule() is
+  'Trigger (before insert or update of an announcement): an announcement without publish_at, or whose time has come, is '
+  'published (published_at set), else scheduled (the announcements__publish job publishes it); a published or deleted '
+  'announcement whose content, embed, channel or pin changed becomes pending and queues discord__announcement. The '
+  'job''s own record (message id, synced or orphaned, pin state) queues nothing. Source: seed 003 '
+  '"Announcement System Discord-Dashboard Sync", issue 14.';
+--! EndIncluded announcements/tg_announcements__schedule.sql
+create trigger _500_schedule before insert or update on app_public.announcements
+  for each row execute function app_private.tg_announcements__schedule();
+create trigger _900_audit after insert or update or delete on app_public.announcements
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('announcement', 'id');
+
+alter table app_public.saved_embeds enable row level security;
+alter table app_public.announcements enable row level security;
+grant select on app_public.saved_embeds, app_public.announcements to coins_staff;
+grant insert (guild_id, name, embed), update (name, embed), delete on app_public.saved_embeds to coins_staff;
+grant insert (guild_id, channel_id, content, embed, task_id, publish_at, pinned),
+  update (channel_id, content, embed, publish_at, pinned) on app_public.announcements to coins_staff;
+--! Included announcements/saved_embeds.policies.sql
+-- Row-level security of app_public.saved_embeds: staff with a role read their guild's saved embeds and write them
+-- (OPERATOR+, enforced by the _050_require_staff trigger).
+
+drop policy if exists saved_embeds_staff on app_public.saved_embeds;
+create policy saved_embeds_staff on app_public.saved_embeds for select to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
+
+drop policy if exists saved_embeds_staff_insert on app_public.saved_embeds;
+create policy saved_embeds_staff_insert on app_public.saved_embeds for insert to coins_staff
+  with check (guild_id = (select app_public.current_guild_id()));
+
+drop policy if exists saved_embeds_staff_update on app_public.saved_embeds;
+create policy saved_embeds_staff_update on app_public.saved_embeds for update to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null)
+  with check (guild_id = (select app_public.current_guild_id()));
+
+drop policy if exists saved_embeds_staff_delete on app_public.saved_embeds;
+create policy saved_embeds_staff_delete on app_public.saved_embeds for delete to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
+--! EndIncluded announcements/saved_embeds.policies.sql
+--! Included announcements/announcements.policies.sql
+-- Row-level security of app_public.announcements: staff with a role read their guild's announcements and write them
+-- (OPERATOR+, by the _050_require_staff trigger), never to 'deleted' (delete_announcement removes the message too).
+
+drop policy if exists announcements_staff on app_public.announcements;
+create policy announcements_staff on app_public.announcements for select to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
+
+drop policy if exists announcements_staff_insert on app_public.announcements;
+create policy announcements_staff_insert on app_public.announcements for insert to coins_staff
+  with check (guild_id = (select app_public.current_guild_id()));
+
+drop policy if exists announcements_staff_update on app_public.announcements;
+create policy announcements_staff_update on app_public.announcements for update to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null
+         and status <> 'deleted')
+  with check (guild_id = (select app_public.current_guild_id()));
+--! EndIncluded announcements/announcements.policies.sql
+--! Included announcements/publish_due_announcements.sql
+create or replace function app_hidden.publish_due_announcements(p_at timestamptz default now()) returns integer
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_n integer;
+begin
+  update app_public.announcements a set status = 'published', published_at = p_at
+   where a.status = 'scheduled' and a.publish_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+comment on function app_hidden.publish_due_announcements(timestamptz) is
+  'The announcements__publish cron job''s body (every minute): scheduled announcements whose publish_at has come are '
+  'published (which queues their post). Returns how many; a second run finds none. Source: issue 14 '
+  '("schedule (publish at a time)").';
+--! EndIncluded announcements/publish_due_announcements.sql
+--! Included announcements/delete_announcement.sql
+create or replace function app_public.delete_announcement(announcement_id bigint) returns app_public.announcements
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  update app_public.announcements a set status = 'deleted'
+   where a.id = delete_announcement.announcement_id and a.guild_id = app_public.current_guild_id() and a.status <> 'deleted'
+   returning * into v;
+  if v.id is null then
+    perform app_private.raise_error('AN001', 'announcement_not_found',
+      jsonb_build_object('announcement_id', delete_announcement.announcement_id::text));
+  end if;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_announcement', 'announcement',
+            v.id::text, null, jsonb_build_object('status', 'deleted'),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
+  return v;
+end;
+$$;
+
+comment on function app_public.delete_announcement(bigint) is
+  'Staff (SUPERADMIN, ADMIN, OPERATOR) delete an announcement: it becomes deleted and discord__announcement deletes its '
+  'Discord message (a scheduled one is simply never posted). Audited. Errors: AU001, PD001, AN001 '
+  'announcement_not_found. Source: seed 003 "DELETE /api/<server_id>/announcements/<id>", issue 14.';
+--! EndIncluded announcements/delete_announcement.sql
+--! Included announcements/announce_task.sql
+create or replace function app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamptz default null,
+  pinned boolean default false)
+returns app_public.announcements
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_task app_public.tasks;
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  select * into v_task from app_public.tasks t
+   where t.id = announce_task.task_id and t.guild_id = app_public.current_guild_id() and t.status = 'active';
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', announce_task.task_id::text));
+  end if;
+  insert into app_public.announcements (guild_id, channel_id, content, embed, task_id, publish_at, pinned, created_by)
+    values (v_task.guild_id, announce_task.channel_id, '', jsonb_strip_nulls(jsonb_build_object(
+        'title', left('New task: ' || v_task.name, 256),
+        'description', nullif(left(v_task.description, 4096), ''),
+        'color', 15844367,
+        'fields', jsonb_build_array(
+          jsonb_build_object('name', 'Reward', 'value', v_task.reward::text || ' coins', 'inline', true),
+          jsonb_build_object('name', 'Slots', 'value', coalesce(v_task.max_claims::text, 'unlimited'), 'inline', true),
+          jsonb_build_object('name', 'Time to finish', 'value', v_task.duration_hours::text || ' h', 'inline', true)),
+        'footer', jsonb_build_object('text', 'Claim it in the task channel or with /task claim ' || v_task.id))),
+      v_task.id, announce_task.publish_at, announce_task.pinned, app_public.current_discord_id())
+    returning * into v;
+  return v;
+end;
+$$;
+
+comment on function app_public.announce_task(bigint, bigint, timestamptz, boolean) is
+  'Staff (SUPERADMIN, ADMIN, OPERATOR) announce an active task of their guild in a channel: an announcement whose embed '
+  'shows the task (name, description, reward, slots, time to finish), now or at publish_at, optionally pinned. Errors: '
+  'AU001, PD001, TK001 task_not_found. Source: seed 003 "POST /api/<server_id>/announcements/task/<task_id>", issue 14 '
+  '("post from a task").';
+--! EndIncluded announcements/announce_task.sql
+--! Included announcements/discord_announcement.sql
+create or replace function app_hidden.discord_announcement(p_announcement_id bigint) returns jsonb
+language sql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
+    'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
+    'message_id', a.message_id::text, 'sync_state', a.sync_state)
+    from app_public.announcements a where a.id = p_announcement_id;
+$$;
+
+comment on function app_hidden.discord_announcement(bigint) is
+  'What the discord__announcement job needs (null when it does not exist): channel, content, embed, status, the pin '
+  'wanted and the pin on Discord, the message id. Source: issue 14.';
+--! EndIncluded announcements/discord_announcement.sql
+--! Included announcements/record_announcement_message.sql
+create or replace function app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text,
+  p_pinned boolean)
+returns void
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.announcements a
+     set message_id = p_message, sync_state = p_state, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false)
+   where a.id = p_announcement_id;
+end;
+$$;
+
+comment on function app_hidden.record_announcement_message(bigint, bigint, text, boolean) is
+  'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on '
+  'Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned. Errors: VL001. '
+  'Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
+--! EndIncluded announcements/record_announcement_message.sql
+
+--------------------------------------------------------------------------------
+-- Custom commands (seed 003 "/api/commands"): /c <name> with autocomplete
+--------------------------------------------------------------------------------
+
+create table app_public.custom_commands (
+  id          bigint generated always as identity primary key,
+  guild_id    bigint not null references app_public.guilds on delete cascade,
+  name        text not null check (name ~ '^[a-z0-9_-]{1,32}$'),
+  response    text not null default '' check (length(response) <= 2000),
+  embed_id    bigint,
+  enabled     boolean not null default true,
+  created_at  timestamptz not null default now(),
+  updated_at  timestamptz not null default now(),
+  unique (guild_id, name),
+  foreign key (guild_id, embed_id) references app_public.saved_embeds (guild_id, id) on delete set null (embed_id),
+  check (response <> '' or embed_id is not null)
+);
+comment on table app_public.custom_commands is
+  E'Custom commands: staff (SUPERADMIN, ADMIN, OPERATOR) define a name and a response (text, a saved embed, or both); '
+  'members run /c <name> (one registered command with autocomplete, so adding one needs no re-deploy). Audited. '
+  'Source: seed 003 "/api/commands", issue 14.';
+create trigger _100_timestamps before insert or update on app_public.custom_commands
+  for each row execute function app_private.tg__timestamps();
+create trigger _050_require_staff before insert or update or delete on app_public.custom_commands
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+create trigger _900_audit after insert or update or delete on app_public.custom_commands
+  for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('custom_command', 'id');
+alter table app_public.custom_commands enable row level security;
+grant select on app_public.custom_commands to coins_staff;
+grant insert (guild_id, name, response, embed_id, enabled), update (name, response, embed_id, enabled), delete
+  on app_public.custom_commands to coins_staff;
+--! Included commands/custom_commands.policies.sql
+-- Row-level security of app_public.custom_commands: staff with a role read and write (OPERATOR+, by the
+-- _050_require_staff trigger) their guild's custom commands; members run them through custom_command().
+
+drop policy if exists custom_commands_staff on app_public.custom_commands;
+create policy custom_commands_staff on app_public.custom_commands for select to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
+
+drop policy if exists custom_commands_staff_insert on app_public.custom_commands;
+create policy custom_commands_staff_insert on app_public.custom_commands for insert to coins_staff
+  with check (guild_id = (select app_public.current_guild_id()));
+
+drop policy if exists custom_commands_staff_update on app_public.custom_commands;
+create policy custom_commands_staff_update on app_public.custom_commands for update to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null)
+  with check (guild_id = (select app_public.current_guild_id()));
+
+drop policy if exists custom_commands_staff_delete on app_public.custom_commands;
+create policy custom_commands_staff_delete on app_public.custom_commands for delete to coins_staff
+  using (guild_id = (select app_public.current_guild_id()) and (select app_public.current_staff_role()) is not null);
+--! EndIncluded commands/custom_commands.policies.sql
+--! Included commands/custom_command.sql
+create or replace function app_public.custom_command(name text) returns jsonb
+language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v jsonb;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select jsonb_build_object('name', c.name, 'response', c.response, 'embed', e.embed) into v
+    from app_public.custom_commands c
+    left join app_public.saved_embeds e on e.id = c.embed_id and e.guild_id = c.guild_id
+   where c.guild_id = app_public.current_guild_id() and c.name = lower(btrim(custom_command.name)) and c.enabled;
+  if v is null then
+    perform app_private.raise_error('CC001', 'custom_command_not_found', jsonb_build_object('name', left(custom_command.name, 32)));
+  end if;
+  return v;
+end;
+$$;
+
+comment on function app_public.custom_command(text) is
+  'What /c <name> answers in the caller''s guild: {name, response, embed} of an enabled custom command (the embed is '
+  'the saved embed it points to). Errors: AU001, CC001 custom_command_not_found. Source: seed 003 "/api/commands", '
+  'issue 14 ("members run /c <name>").';
+--! EndIncluded commands/custom_command.sql
+--! Included commands/custom_command_names.sql
+create or replace function app_public.custom_command_names(prefix text default '') returns setof text
+language sql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select c.name from app_public.custom_commands c
+   where c.guild_id = app_public.current_guild_id() and c.enabled
+     and starts_with(c.name, lower(btrim(coalesce(prefix, ''))))
+   order by c.name limit 25;
+$$;
+
+comment on function app_public.custom_command_names(text) is
+  'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete '
+  'limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
+--! EndIncluded commands/custom_command_names.sql
+
+--------------------------------------------------------------------------------
+-- Shop stock sync (seed 003 "Shop System Discord-Dashboard Sync"): each reward on sale has a #shop post
+--------------------------------------------------------------------------------
+
+alter table app_public.discord_messages drop constraint discord_messages_subject_type_check;
+alter table app_public.discord_messages add constraint discord_messages_subject_type_check
+  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'reward'));
+alter table app_public.rewards
+  add column sync_state text not null default 'pending' check (sync_state in ('pending', 'synced', 'orphaned')),
+  add column synced_at timestamptz;
+comment on column app_public.rewards.sync_state is
+  'The reward''s #shop post: pending (pending_sync: not up to date; retried by discord__reward and messages__sync), '
+  'synced, or orphaned (it could not be posted: the shop channel is gone).';
+--! Included shop/tg_rewards__discord_shop.sql
+create or replace function app_private.tg_rewards__discord_shop() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  -- What the #shop post shows changed (or a new reward): it is out of date until discord__reward converges it.
+  if tg_op = 'INSERT'
+     or (old.name, old.description, old.category, old.price, old.stock, old.visible, old.expires_at)
+        is distinct from (new.name, new.description, new.category, new.price, new.stock, new.visible, new.expires_at) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' then
+    perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__reward',
+      jsonb_build_object('guild_id', new.guild_id, 'sku', new.sku), 'discord__reward:' || new.guild_id || ':' || new.sku);
+  end if;
+  return new;
+end;
+$$;
+
+comment on function app_private.tg_rewards__discord_shop() is
+  'Trigger (before insert or update of a reward): a new reward, or a change of what its #shop post shows (name, '
+  'description, category, price, stock, visibility, expiry: a purchase changing the stock too), marks it pending and '
+  'queues discord__reward, which posts, edits, re-creates or (hidden, expired) deletes the post. Source: seed 003 '
+  '"Shop System Discord-Dashboard Sync", issue 14.';
+--! EndIncluded shop/tg_rewards__discord_shop.sql
+create trigger _500_discord_shop before insert or update on app_public.rewards
+  for each row execute function app_private.tg_rewards__discord_shop();
+--! Included shop/discord_reward.sql
+create or replace function app_hidden.discord_reward(p_guild_id bigint, p_sku text) returns jsonb
+language sql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
+    'category', r.category, 'price', r.price::text, 'currency', 'COIN',
+    'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
+    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state)
+    from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
+$$;
+
+comment on function app_hidden.discord_reward(bigint, text) is
+  'What the discord__reward job shows of a reward in #shop (null when it does not exist): name, description, price '
+  'with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
+--! EndIncluded shop/discord_reward.sql
+--! Included shop/record_reward_sync.sql
+create or replace function app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) returns void
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.rewards r set sync_state = p_state, synced_at = now() where r.guild_id = p_guild_id and r.sku = p_sku;
+end;
+$$;
+
+comment on function app_hidden.record_reward_sync(bigint, text, text) is
+  'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop '
+  'channel is gone). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: '
+  'issue 14.';
+--! EndIncluded shop/record_reward_sync.sql
+--! Included shop/requeue_reward_sync.sql
+create or replace function app_hidden.requeue_reward_sync(p_at timestamptz default now()) returns integer
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v record;
+  v_n integer := 0;
+begin
+  for v in
+    select r.guild_id, r.sku from app_public.rewards r
+     where r.sync_state = 'pending' and r.updated_at <= p_at - interval '1 minute'
+       and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
+  loop
+    perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
+      'discord__reward:' || v.guild_id || ':' || v.sku);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+comment on function app_hidden.requeue_reward_sync(timestamptz) is
+  'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post '
+  'is still pending_sync a minute after its last change (a post that failed for good, a shop channel set up later). '
+  'Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", '
+  'sync_pending_discord_messages).';
+--! EndIncluded shop/requeue_reward_sync.sql
+
+revoke all on function app_hidden.embed_valid(jsonb) from public;
+revoke all on function app_private.tg_announcements__schedule() from public;
+revoke all on function app_private.tg_rewards__discord_shop() from public;
+revoke all on function app_hidden.publish_due_announcements(timestamptz) from public;
+revoke all on function app_public.delete_announcement(bigint) from public;
+revoke all on function app_public.announce_task(bigint, bigint, timestamptz, boolean) from public;
+revoke all on function app_hidden.discord_announcement(bigint) from public;
+revoke all on function app_hidden.record_announcement_message(bigint, bigint, text, boolean) from public;
+revoke all on function app_public.custom_command(text) from public;
+revoke all on function app_public.custom_command_names(text) from public;
+revoke all on function app_hidden.discord_reward(bigint, text) from public;
+revoke all on function app_hidden.record_reward_sync(bigint, text, text) from public;
+revoke all on function app_hidden.requeue_reward_sync(timestamptz) from public;
+-- The check constraints call embed_valid as the writing role (like valid_limits).
+grant execute on function app_hidden.embed_valid(jsonb) to coins_staff;
+grant execute on function app_public.delete_announcement(bigint), app_public.announce_task(bigint, bigint, timestamptz, boolean)
+  to coins_staff;
+grant execute on function app_public.custom_command(text), app_public.custom_command_names(text) to coins_player, coins_staff;
+grant execute on function app_hidden.publish_due_announcements(timestamptz), app_hidden.discord_announcement(bigint),
+  app_hidden.record_announcement_message(bigint, bigint, text, boolean), app_hidden.discord_reward(bigint, text),
+  app_hidden.record_reward_sync(bigint, text, text), app_hidden.requeue_reward_sync(timestamptz) to coins_worker;
