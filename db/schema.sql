@@ -2272,7 +2272,7 @@ declare
 begin
   for v in
     select r.guild_id, r.sku from app_public.rewards r
-     where r.sync_state = 'pending' and r.updated_at <= p_at - interval '1 minute'
+     where r.sync_state in ('pending', 'orphaned') and r.updated_at <= p_at - interval '1 minute'
        and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
   loop
     perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
@@ -2289,7 +2289,7 @@ ALTER FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) OWN
 -- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) IS 'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post is still pending_sync a minute after its last change (a post that failed for good, a shop channel set up later). Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", sync_pending_discord_messages).';
+COMMENT ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) IS 'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post is still pending_sync, or orphaned (its channel was gone), a minute after its last change (a post that failed for good, a shop channel set up again later). Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", sync_pending_discord_messages).';
 
 --
 -- Name: requeue_task_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner

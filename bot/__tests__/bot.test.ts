@@ -629,10 +629,10 @@ describe("process", () => {
 
   it("deploys the slash commands to a guild (development) or globally", async () => {
     const guild = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId, api: t.discord.api });
-    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 12 });
+    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 13 });
     const put = t.discord.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands"));
     expect(put[0].path).toBe(`/applications/1250000000000000001/guilds/${guildId}/commands`);
-    expect(put[0].body.map((c: any) => c.name).sort()).toEqual(["balance", "card", "daily", "give", "help", "leaderboard", "market", "sell", "setup", "shop", "task", "tasks"]);
+    expect(put[0].body.map((c: any) => c.name).sort()).toEqual(["balance", "card", "daily", "give", "help", "leaderboard", "market", "sell", "setup", "c", "shop", "task", "tasks"].sort());
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");
   });

@@ -191,6 +191,13 @@ export class FakeDiscord {
       res.status(204).end();
       return;
     }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "DELETE") {
+      const msg = this.messages.get(m[2]);
+      if (!msg) return void notFound(10008);
+      msg.pinned = false;
+      res.status(204).end();
+      return;
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "PUT") {
       const msg = this.messages.get(m[2]);
       if (!msg) return void notFound(10008);

@@ -38,6 +38,10 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.record_task_message(bigint, bigint, bigint, text)",
   "app_hidden.record_task_review_message(bigint, bigint, bigint)",
   "app_hidden.record_task_delivery(bigint, text, text, text)",
+  "app_hidden.discord_announcement(bigint)",
+  "app_hidden.record_announcement_message(bigint, bigint, text, boolean)",
+  "app_hidden.discord_reward(bigint, text)",
+  "app_hidden.record_reward_sync(bigint, text, text)",
 ] as const;
 
 /** Options of {@link startBot}. */

@@ -3,9 +3,10 @@
  * `feature:action:id`. Every route answers ephemerally; errors become one human sentence
  * (`describeError`), and every outcome is counted.
  */
-import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
+import type { AutocompleteInteraction, BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
@@ -33,6 +34,12 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   setup,
   tasks: showTasks,
   task: taskCommand,
+  c: runCustomCommand,
+};
+
+/** Autocomplete of slash command options, by command name. */
+export const AUTOCOMPLETE_HANDLERS: Record<string, (ctx: BotContext, i: AutocompleteInteraction) => Promise<void>> = {
+  c: completeCustomCommand,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -72,6 +79,7 @@ function kindOf(i: BaseInteraction): string {
   if (i.isButton()) return "button";
   if (i.isStringSelectMenu()) return "select";
   if (i.isModalSubmit()) return "modal";
+  if (i.isAutocomplete()) return "autocomplete";
   return "other";
 }
 
@@ -87,6 +95,16 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
   const started = performance.now();
   let outcome = "ok";
   try {
+    if (i.isAutocomplete()) {
+      const handler = AUTOCOMPLETE_HANDLERS[i.commandName];
+      // An autocomplete cannot show an error: it offers nothing instead.
+      await (handler ? handler(ctx, i) : i.respond([])).catch(async (err: unknown) => {
+        outcome = "error";
+        ctx.logger.warn({ err, command: i.commandName }, "autocomplete failed");
+        if (!i.responded) await i.respond([]).catch(() => {});
+      });
+      return;
+    }
     if (i.isChatInputCommand()) {
       const handler = COMMAND_HANDLERS[i.commandName];
       if (!handler) throw new UserFacingError("That command is not available any more.");

@@ -12,6 +12,8 @@
  * - `discord__digest` {guild_id, day}: the daily digest embed in #coin-transactions.
  * - `discord__task` {task_id}, `discord__task_review` {claim_id}, `discord__task_role` {claim_id},
  *   `discord__task_dm` {claim_id}: community tasks (see `community.ts`).
+ * - `discord__announcement` {announcement_id}, `discord__reward` {guild_id, sku}: announcements and
+ *   the #shop posts of rewards (see `announcements.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -26,6 +28,7 @@ import { asWorker } from "../db.ts";
 import type { BotMetrics } from "../metrics.ts";
 import { digestEmbed, feedMessage, leaderboardMessage, listingMessage, type DigestRow, type FeedEntry, type LeaderboardRow, type ListingView } from "../render/embeds.ts";
 import { isGone, upsertMessage } from "./discord.ts";
+import { syncAnnouncement, syncRewardPost } from "./announcements.ts";
 import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
 import { runSetup, type GuildDiscord } from "./setup.ts";
 
@@ -40,6 +43,8 @@ export const BOT_TASKS = [
   "discord__task_review",
   "discord__task_role",
   "discord__task_dm",
+  "discord__announcement",
+  "discord__reward",
 ] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
@@ -63,6 +68,8 @@ const schemas = {
   discord__task_review: z.looseObject({ claim_id: snowflake }),
   discord__task_role: z.looseObject({ claim_id: snowflake }),
   discord__task_dm: z.looseObject({ claim_id: snowflake }),
+  discord__announcement: z.looseObject({ announcement_id: snowflake }),
+  discord__reward: z.looseObject({ guild_id: snowflake, sku: z.string().min(1).max(40) }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -178,6 +185,13 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
     }),
     discord__task_dm: task("discord__task_dm", ctx, async (p, helpers) => {
       await sendReviewDm(pool, rest, p.claim_id, helpers.job.attempts >= helpers.job.max_attempts);
+    }),
+    discord__announcement: task("discord__announcement", ctx, async (p, helpers) => {
+      if ((await syncAnnouncement(pool, rest, p.announcement_id)) === "orphaned") helpers.logger.warn(`announcement ${p.announcement_id}: its message was deleted on Discord: orphaned`);
+    }),
+    discord__reward: task("discord__reward", ctx, async (p) => {
+      const channels = await guildChannels(pool, p.guild_id);
+      await syncRewardPost(pool, rest, p.guild_id, p.sku, channels?.shop_channel_id ?? null);
     }),
   };
 }

@@ -1,5 +1,5 @@
 --! Previous: sha1:5bcc3c653f856e32bbb44643830d2ee48ec8ce43
---! Hash: sha1:22d89db92516c16d36be22463c56069902f0cd01
+--! Hash: sha1:32619bfa01afafa68d699c25ecfc0fd0417c3a52
 --! Message: Community (issue 14): tasks and claims with review and task_reward from the mint, announcements and saved embeds, custom commands, #shop posts of rewards; expiry, publish and sync jobs; discord__* jobs queued by triggers
 
 -- Community (issue 14, seed 003): tasks with proof review (seed 003 "Task Claim and Completion", "Currency <-> Task
@@ -1437,7 +1437,7 @@ declare
 begin
   for v in
     select r.guild_id, r.sku from app_public.rewards r
-     where r.sync_state = 'pending' and r.updated_at <= p_at - interval '1 minute'
+     where r.sync_state in ('pending', 'orphaned') and r.updated_at <= p_at - interval '1 minute'
        and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
   loop
     perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
@@ -1450,7 +1450,8 @@ $$;
 
 comment on function app_hidden.requeue_reward_sync(timestamptz) is
   'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post '
-  'is still pending_sync a minute after its last change (a post that failed for good, a shop channel set up later). '
+  'is still pending_sync, or orphaned (its channel was gone), a minute after its last change (a post that failed for '
+  'good, a shop channel set up again later). '
   'Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", '
   'sync_pending_discord_messages).';
 --! EndIncluded shop/requeue_reward_sync.sql
