@@ -58,6 +58,8 @@ COPY minecraft/package.json minecraft/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY panel panel
+# The one amount formatter the panel shares with the processes (@guildbank/lib/money, browser-safe).
+COPY lib/src/money.ts lib/src/
 RUN node node_modules/vite/bin/vite.js build panel
 
 # --- runtime ------------------------------------------------------------------------------------

@@ -769,10 +769,11 @@ begin
         active_members, top_movers)
       select v_guild, p_day,
         (select count(*) from app_public.transactions where guild_id = v_guild and created_at >= v_from and created_at < v_to),
+        -- Coins only: the digest's amounts are coins (an MCD payment in minor units would count 100 times its value).
         (select coalesce(sum(amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.created_at >= v_from
-           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund'),
+           and t.created_at < v_to and t.timeout_at is null and t.reason <> 'order_refund' and t.currency = 'COIN'),
         (select coalesce(sum(t.amount), 0) from app_public.transfers t where t.guild_id = v_guild and t.reason = 'market_fee'
-           and t.created_at >= v_from and t.created_at < v_to),
+           and t.created_at >= v_from and t.created_at < v_to and t.currency = 'COIN'),
         (select count(*) from app_public.listings where guild_id = v_guild and created_at >= v_from and created_at < v_to),
         (select count(*) from app_public.orders where guild_id = v_guild and created_at >= v_from and created_at < v_to),
         (select count(*) from app_public.orders where guild_id = v_guild and status in ('refunded', 'cancelled')
@@ -784,7 +785,7 @@ begin
              from (select a.user_id, sum(case when t.credit_account_id = a.id then t.amount else -t.amount end) as net
                      from app_public.transfers t
                      join app_public.accounts a on a.id in (t.debit_account_id, t.credit_account_id)
-                    where t.guild_id = v_guild and a.kind = 'wallet' and t.created_at >= v_from and t.created_at < v_to
+                    where t.guild_id = v_guild and a.kind = 'wallet' and a.currency = 'COIN' and t.created_at >= v_from and t.created_at < v_to
                     group by a.user_id) x
              join app_public.users u on u.id = x.user_id
             order by abs(x.net) desc limit 5) mm), '[]'::jsonb)
@@ -808,7 +809,7 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 -- Name: FUNCTION daily_digest(p_day date); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers) and an admin_actions entry; idempotent per day. Returns rows written.';
+COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
 
 --
 -- Name: discord_announcement(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -881,6 +882,7 @@ begin
   end if;
   return jsonb_build_object(
     'tx_id', t.tx_id, 'guild_id', t.guild_id::text, 'type', t.type, 'reason', t.reason, 'amount', t.amount::text,
+    'currency', t.currency,
     'created_at', t.created_at,
     'actor_discord_id', t.actor_id::text,
     'user_discord_id', v_user.discord_id::text,
@@ -894,7 +896,7 @@ begin
     'listing_id', t.listing_id, 'listing_status', v_listing.status,
     -- Net movement of each account this transaction's transfers touched, and its balance now.
     'deltas', coalesce((
-      select jsonb_agg(jsonb_build_object('discord_id', u.discord_id::text, 'kind', a.kind,
+      select jsonb_agg(jsonb_build_object('discord_id', u.discord_id::text, 'kind', a.kind, 'currency', a.currency,
                'delta', d.net::text, 'balance', a.balance::text) order by a.user_id nulls last, a.kind)
         from (select x.account_id, sum(x.amount) as net
                 from app_public.transfers tr
@@ -924,13 +926,13 @@ ALTER FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) OWNER TO guildbank_ow
 -- Name: FUNCTION discord_feed_entry(p_tx_id uuid); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) IS 'One #coin-transactions feed entry: type, members, item/SKU, qty, price, fees, coin deltas (net per account from the transaction''s transfers), balances now, order/listing status, tx_id, listing_id, and the staff actions on it. Null for an unknown transaction. Source: issue #4 (admin transaction feed), seed 000 section 4.';
+COMMENT ON FUNCTION app_hidden.discord_feed_entry(p_tx_id uuid) IS 'One #coin-transactions feed entry: type, members, item/SKU, qty, price, fees, coin deltas (net per account from the transaction''s transfers), balances now, order/listing status, tx_id, listing_id, and the staff actions on it. Amounts are minor units of the transaction''s currency (each delta: of its account''s), which the entry names (COIN, MCD), so the bot shows them at their scale. Null for an unknown transaction. Source: issue #4 (admin transaction feed), seed 000 section 4; issue 17 (currency).';
 
 --
 -- Name: discord_guild(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.discord_guild(p_guild_id bigint) RETURNS TABLE(guild_id bigint, hub_channel_id bigint, leaderboard_channel_id bigint, shop_channel_id bigint, transactions_channel_id bigint, hub_message_id bigint, leaderboard_message_id bigint, last_setup_at timestamp with time zone)
+CREATE FUNCTION app_hidden.discord_guild(p_guild_id bigint) RETURNS TABLE(guild_id bigint, hub_channel_id bigint, leaderboard_channel_id bigint, shop_channel_id bigint, transactions_channel_id bigint, hub_message_id bigint, leaderboard_message_id bigint, last_setup_at timestamp with time zone, missing_channels text[])
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -939,7 +941,7 @@ CREATE FUNCTION app_hidden.discord_guild(p_guild_id bigint) RETURNS TABLE(guild_
            where m.guild_id = g.guild_id and m.subject_type = 'hub' and m.subject_id = g.guild_id::text),
          (select m.message_id from app_public.discord_messages m
            where m.guild_id = g.guild_id and m.subject_type = 'leaderboard' and m.subject_id = g.guild_id::text),
-         g.last_setup_at
+         g.last_setup_at, g.missing_channels
     from app_public.guild_discord g where g.guild_id = p_guild_id;
 $$;
 
@@ -949,7 +951,7 @@ ALTER FUNCTION app_hidden.discord_guild(p_guild_id bigint) OWNER TO guildbank_ow
 -- Name: FUNCTION discord_guild(p_guild_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.discord_guild(p_guild_id bigint) IS 'The bot''s channels in a guild and its hub and leaderboard message ids; no row before the first setup. For the discord__* tasks and /setup. Source: issue #4.';
+COMMENT ON FUNCTION app_hidden.discord_guild(p_guild_id bigint) IS 'The bot''s channels in a guild, its hub and leaderboard message ids, and the channels marked missing (Discord said they are gone, until /setup); no row before the first setup. For the discord__* tasks and /setup. Source: issue #4; issue 17 (missing channels).';
 
 --
 -- Name: discord_leaderboard(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1483,6 +1485,51 @@ ALTER FUNCTION app_hidden.ledger_health() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.ledger_health() IS 'For /metrics: unacknowledged ledger-violation alerts of the last 2 days, when ledger__verify last completed, and open critical alerts.';
 
 --
+-- Name: mark_discord_channel_missing(bigint, text, bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text DEFAULT NULL::text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_current bigint;
+begin
+  if p_channel is null or p_channel not in ('hub', 'leaderboard', 'shop', 'transactions') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'channel'));
+  end if;
+  select case p_channel when 'hub' then g.hub_channel_id when 'leaderboard' then g.leaderboard_channel_id
+                        when 'shop' then g.shop_channel_id else g.transactions_channel_id end
+    into v_current
+    from app_public.guild_discord g where g.guild_id = p_guild_id
+   for update;
+  -- Only the guild's current channel: a job that still held the id of a channel /setup has since replaced marks nothing.
+  if v_current is null or v_current <> p_channel_id then
+    return false;
+  end if;
+  update app_public.guild_discord g set missing_channels = g.missing_channels || p_channel
+   where g.guild_id = p_guild_id and not (p_channel = any (g.missing_channels));
+  if not found then
+    return false;
+  end if;
+  perform app_hidden.raise_alert(p_guild_id, 'warning', 'discord_channel_missing',
+    format('The bot''s #%s channel (%s) is gone or no longer accessible in Discord: its posts are stopped until an '
+           'ADMIN runs /setup, which recreates it.',
+      case p_channel when 'hub' then 'coin-hub' when 'transactions' then 'coin-transactions' else p_channel end, p_channel_id),
+    jsonb_build_object('channel', p_channel, 'channel_id', p_channel_id::text, 'error', left(p_error, 500)));
+  return true;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text) IS 'The bot''s runner, when Discord answers that one of the guild''s channels (hub, leaderboard, shop, transactions) is unknown or not accessible (10003, 10008, 50001): marks it in guild_discord.missing_channels, so no discord__* job is queued for it any more (app_private.queue_discord_job) and the queued ones end without calling Discord, and raises one warning ops alert ''discord_channel_missing''. True when newly marked; false when it already was, or when p_channel_id is no longer the guild''s channel. /setup clears the marks (app_hidden.save_discord_setup). Errors: VL001 invalid_argument (an unknown channel name). Source: issue 17 (defect 11).';
+
+--
 -- Name: order_for_fulfilment(uuid); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1576,7 +1623,7 @@ begin
   perform app_hidden.raise_alert(v.guild_id, 'critical', 'payout_unconfirmed',
     format('Payout %s of %s MCD to %s was sent but not confirmed (%s). It is NOT resent: check in game, then resolve it.',
       v.id, to_char(v.amount / 100.0, 'FM999999999999990.00'), v.ign, v.failure),
-    jsonb_build_object('payout_id', v.id, 'ign', v.ign, 'amount', v.amount, 'reason', v.failure));
+    jsonb_build_object('payout_id', v.id, 'ign', v.ign, 'amount', v.amount, 'currency', 'MCD', 'reason', v.failure));
   return next v;
 end;
 $$;
@@ -1587,7 +1634,7 @@ ALTER FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) 
 -- Name: FUNCTION payout_unconfirmed(p_payout_id bigint, p_reason text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) IS 'minecraft__payout, when no confirmation line came in time: sent -> failed and a critical ops alert for staff; the hold stays in escrow (the /pay may have gone through) until a late confirmation or staff resolve it (app_public.resolve_payout). Never resent automatically. No row when the payout was not sent (or already settled).';
+COMMENT ON FUNCTION app_hidden.payout_unconfirmed(p_payout_id bigint, p_reason text) IS 'minecraft__payout, when no confirmation line came in time: sent -> failed and a critical ops alert for staff; the hold stays in escrow (the /pay may have gone through) until a late confirmation or staff resolve it (app_public.resolve_payout). Never resent automatically. No row when the payout was not sent (or already settled). The alert''s detail names the amount''s currency (MCD) for the alert posts (issue 17).';
 
 --
 -- Name: pricing_rollup(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2368,7 +2415,7 @@ begin
   on conflict (guild_id) do update
     set hub_channel_id = excluded.hub_channel_id, leaderboard_channel_id = excluded.leaderboard_channel_id,
         shop_channel_id = excluded.shop_channel_id, transactions_channel_id = excluded.transactions_channel_id,
-        last_setup_at = excluded.last_setup_at;
+        last_setup_at = excluded.last_setup_at, missing_channels = '{}';
   perform app_hidden.record_discord_message(p_guild_id, 'hub', p_guild_id::text, p_hub_channel, p_hub_message);
   perform app_hidden.record_discord_message(p_guild_id, 'leaderboard', p_guild_id::text, p_leaderboard_channel,
     p_leaderboard_message);
@@ -2381,7 +2428,7 @@ ALTER FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bi
 -- Name: FUNCTION save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) IS 'Stores the result of a discord__setup run: the four channels, the pinned hub and the leaderboard message; last_setup_at = now(). Rewriting the same ids changes nothing else. Errors: MB003 guild_not_found. Source: issue #4.';
+COMMENT ON FUNCTION app_hidden.save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint) IS 'Stores the result of a discord__setup run: the four channels, the pinned hub and the leaderboard message; last_setup_at = now(); the setup found or recreated every channel, so none is marked missing any more (issue 17). Rewriting the same ids changes nothing else. Errors: MB003 guild_not_found. Source: issue #4.';
 
 --
 -- Name: transactions_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -4483,7 +4530,8 @@ begin
          where id in (p_debit_account_id, p_credit_account_id) and guild_id = p_guild_id) = 2 then
       perform app_private.raise_error('NF001', 'insufficient_funds',
         jsonb_build_object('needed', p_amount,
-          'available', (select balance from app_public.accounts where id = p_debit_account_id)));
+          'available', (select balance from app_public.accounts where id = p_debit_account_id),
+          'currency', (select currency from app_public.accounts where id = p_debit_account_id)));
     end if;
     perform app_private.raise_error('LG001', 'ledger_violation',
       jsonb_build_object('why', 'account missing or in another guild'));
@@ -4515,7 +4563,7 @@ ALTER FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id b
 -- Name: FUNCTION post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) IS 'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, NF001 insufficient_funds (the debit account cannot go below zero), LG001 ledger_violation. Design: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone) IS 'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, NF001 insufficient_funds (the debit account cannot go below zero; DETAIL needed, available and their currency, issue 17), LG001 ledger_violation. Design: DESIGN.md "Money".';
 
 --
 -- Name: pricing_quote(bigint, text, bigint, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4599,7 +4647,8 @@ begin
   if exists (select 1 from app_public.guild_discord g
               where g.guild_id = p_guild_id
                 and case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
-                                   when 'leaderboard' then g.leaderboard_channel_id end is not null) then
+                                   when 'leaderboard' then g.leaderboard_channel_id end is not null
+                and not (p_channel = any (g.missing_channels))) then
     perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
       max_attempts := 10);
   end if;
@@ -4612,7 +4661,7 @@ ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, 
 -- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot queues nothing). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
+COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
 
 --
 -- Name: queue_task_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5720,6 +5769,41 @@ ALTER FUNCTION app_private.tg_ops_alerts__notify() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_ops_alerts__notify() IS 'Trigger: critical alerts and high-value trades queue an alerts__notify job (the worker posts them to the Discord alert webhook, rate-limited).';
+
+--
+-- Name: tg_orders__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__discord_feed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_tx uuid;
+begin
+  -- The feed posts of the order's transactions: those already posted, and those whose post is still queued (made
+  -- since the guild's setup). A transaction from before the bot was set up has no post and gets none now.
+  for v_tx in
+    select t.tx_id from app_public.transactions t
+     where t.order_id = new.order_id and t.guild_id = new.guild_id
+       and (exists (select 1 from app_public.discord_messages m
+                     where m.guild_id = t.guild_id and m.subject_type = 'transaction' and m.subject_id = t.tx_id::text)
+            or t.created_at >= (select g.created_at from app_public.guild_discord g where g.guild_id = t.guild_id))
+  loop
+    perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
+      jsonb_build_object('tx_id', v_tx), 'discord__transaction:' || v_tx);
+  end loop;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_orders__discord_feed() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_orders__discord_feed(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_orders__discord_feed() IS 'Trigger: a change of an order''s status (fulfilled by its job, refunded, cancelled, timed out) re-renders the #coin-transactions posts of its transactions (discord__transaction, coalesced per transaction by its job key), so a purchase no longer shows Status=pending with Refund and Force Fulfil once the order is settled. Source: issue 17 (defect 10).';
 
 --
 -- Name: tg_orders__queue_fulfilment(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6940,7 +7024,7 @@ begin
       where a.guild_id = v_user.guild_id and a.currency = 'COIN' and a.kind = 'wallet'
         and not u.is_bot and a.balance > v_balance)::int,
     v_user.lifetime_earned, v_user.lifetime_spent, v_user.frozen,
-    coalesce((select jsonb_agg(jsonb_build_object('tx_id', t.tx_id, 'type', t.type, 'amount', t.amount,
+    coalesce((select jsonb_agg(jsonb_build_object('tx_id', t.tx_id, 'type', t.type, 'amount', t.amount, 'currency', t.currency,
                 'direction', case when t.user_id = v_user.id and t.type in ('earn', 'refund') then 'in'
                                   when t.counterparty_id = v_user.id then 'in'
                                   when t.type = 'flag' then 'none' else 'out' end,
@@ -6958,7 +7042,7 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 -- Name: FUNCTION my_card(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction. Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
 
 --
 -- Name: my_task_claims(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8139,8 +8223,10 @@ CREATE TABLE app_public.guild_discord (
     last_setup_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    missing_channels text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT guild_discord_hub_channel_id_check CHECK ((hub_channel_id > 0)),
     CONSTRAINT guild_discord_leaderboard_channel_id_check CHECK ((leaderboard_channel_id > 0)),
+    CONSTRAINT guild_discord_missing_channels_known CHECK ((missing_channels <@ ARRAY['hub'::text, 'leaderboard'::text, 'shop'::text, 'transactions'::text])),
     CONSTRAINT guild_discord_shop_channel_id_check CHECK ((shop_channel_id > 0)),
     CONSTRAINT guild_discord_transactions_channel_id_check CHECK ((transactions_channel_id > 0))
 );
@@ -8153,6 +8239,12 @@ ALTER TABLE app_public.guild_discord OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.guild_discord IS '@behavior -insert -update -delete
 The Discord channels of a guild''s Guildbank (#coin-hub, #leaderboard, #shop, #coin-transactions), written by the bot''s discord__setup job (app_hidden.save_discord_setup). A guild without a row has no bot: no discord__* job is queued for it. Source: issue #4 (first-run setup).';
+
+--
+-- Name: COLUMN guild_discord.missing_channels; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_discord.missing_channels IS 'The bot''s channels (hub, leaderboard, shop, transactions) that Discord answered are unknown or not accessible: no discord__* job is queued for them until /setup recreates them (app_hidden.mark_discord_channel_missing). Issue 17.';
 
 --
 -- Name: guild_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -9858,6 +9950,12 @@ CREATE TRIGGER _800_discord_digest AFTER INSERT ON app_public.daily_stats FOR EA
 CREATE TRIGGER _800_discord_feed AFTER INSERT ON app_public.admin_actions FOR EACH ROW EXECUTE FUNCTION app_private.tg_admin_actions__discord_feed();
 
 --
+-- Name: orders _800_discord_feed; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord_feed AFTER UPDATE OF status ON app_public.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION app_private.tg_orders__discord_feed();
+
+--
 -- Name: transactions _800_discord_feed; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11334,6 +11432,13 @@ REVOKE ALL ON FUNCTION app_hidden.ledger_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.ledger_health() TO coins_worker;
 
 --
+-- Name: FUNCTION mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.mark_discord_channel_missing(p_guild_id bigint, p_channel text, p_channel_id bigint, p_error text) TO coins_worker;
+
+--
 -- Name: FUNCTION order_for_fulfilment(p_order_id uuid); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -12052,6 +12157,12 @@ REVOKE ALL ON FUNCTION app_private.tg_minecraft_payouts__queue() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_ops_alerts__notify() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_orders__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__discord_feed() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_orders__queue_fulfilment(); Type: ACL; Schema: app_private; Owner: guildbank_owner

@@ -3,12 +3,16 @@
  * INTERACTION_CREATE payloads), the router and handlers, the `discord__*` runner, the test
  * database, and a fake Discord REST API recording what members and channels would see.
  */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { deployCommands } from "../src/deploy-commands.ts";
-import { recordGuild } from "../src/index.ts";
-import { button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
+import { loadBotConfig, recordGuild, startBot } from "../src/index.ts";
+import { FakeDiscord } from "./fake-discord.ts";
+import { APP_ID, button, command, customIds, fields, inject, messageOf, modal, select, startTestBot, snowflake, wallet, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
 
@@ -635,5 +639,141 @@ describe("process", () => {
     expect(put[0].body.map((c: any) => c.name).sort()).toEqual(["balance", "card", "daily", "give", "help", "leaderboard", "market", "sell", "setup", "c", "shop", "task", "tasks"].sort());
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");
+  });
+});
+
+describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 12)", () => {
+  const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+  it("the bot's REST calls go there, and it logs in to the gateway whose URL that API gives (GET /gateway/bot)", async () => {
+    await jobsSettled();
+    const other = new FakeDiscord(APP_ID);
+    await other.start();
+    const bot = await startBot({
+      config: loadBotConfig({
+        NODE_ENV: "test",
+        DATABASE_URL: dbUrls().authenticator,
+        DISCORD_TOKEN: "test-token-0123456789abcdefghij",
+        DISCORD_CLIENT_ID: APP_ID,
+        DISCORD_API_BASE_URL: `${other.url}/api/v10`,
+        BOT_HEALTH_PORT: "0",
+        LOG_LEVEL: "silent",
+      }),
+      login: true,
+    });
+    try {
+      expect(bot.client.isReady()).toBe(true);
+      expect(other.calls.filter((c) => c.method === "GET").map((c) => c.path)).toContain("/gateway/bot");
+      const identify = other.gatewayFrames.find((f) => f.op === 2)!;
+      expect(identify.d.token).toBe("test-token-0123456789abcdefghij");
+      expect(bot.client.user?.id).toBe(APP_ID);
+      await bot.client.rest.get(`/channels/${snowflake()}/messages/${snowflake()}`).catch(() => {});
+      expect(other.calls.at(-1)!.path).toMatch(/^\/channels\/\d+\/messages\/\d+$/);
+      expect((await fetch(`${bot.health.url}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop();
+      await other.stop();
+    }
+  });
+
+  it("npm run bot:deploy-commands deploys there", async () => {
+    const other = new FakeDiscord(APP_ID);
+    await other.start();
+    try {
+      const child = spawn(process.execPath, [path.join(ROOT, "bot/src/deploy-commands.ts")], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: "development", DISCORD_TOKEN: "test-token-0123456789abcdefghij", DISCORD_CLIENT_ID: APP_ID, GUILD_ID: guildId, DISCORD_API_BASE_URL: `${other.url}/api/v10` },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(out.trim()).toBe(`deployed 10 slash command(s) (guild ${guildId})`);
+      expect(code).toBe(0);
+      expect(other.calls.filter((c) => c.method === "PUT").map((c) => c.path)).toEqual([`/applications/${APP_ID}/guilds/${guildId}/commands`]);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe("issue 17: currencies, order status and deleted channels in the feed", () => {
+  async function feedPostOf(txId: string) {
+    return postedMessage("transaction", txId);
+  }
+  const disabled = (post: { components: any[] }) => Object.fromEntries(post.components[0].components.map((c: any) => [c.label, c.disabled === true]));
+
+  it("defect 9: a 1,500.00 MCD Minecraft payment shows in #coin-transactions in MCD, not as 150,000 coins", async () => {
+    const ign = `Alice_${guildId.slice(-6)}`;
+    await db.query("insert into app_public.minecraft_links (guild_id, user_id, ign) values ($1, $2, $3)", [guildId, await memberId(alice.id), ign]);
+    const paid = await db.query("select transfer_id from app_private.record_payment_for($1, 'bot-test', '1', $2, 150000, 'Alice paid you $1,500.00', now())", [guildId, ign]);
+    const { rows } = await db.query("select tx_id::text from app_public.transfers where id = $1", [paid.rows[0].transfer_id]);
+    const f = fields(await feedPostOf(rows[0].tx_id));
+    expect(f.Type).toBe("earn (minecraft payment)");
+    expect(f.Price).toBe("1,500.00 MCD");
+    expect(f["Coin deltas"]).toBe(`<@${alice.id}> wallet: +1,500.00 MCD\nexternal external: -1,500.00 MCD`);
+    expect(f["Balances after"]).toBe(`<@${alice.id}> wallet: 1,500.00 MCD`);
+    const card = await inject(t, button(guildId, alice, "hub:card"));
+    expect(fields(card.reply)["Last transactions"]).toContain("+1,500.00 MCD earn (minecraft payment)");
+  });
+
+  it("defect 10: when a shop order is fulfilled by its job, its feed post is edited: fulfilled, no Refund or Force Fulfil", async () => {
+    const sku = await inject(t, select(guildId, bob, "shop:sku", ["vip-rank"]));
+    const receipt = await inject(t, button(guildId, bob, customIds(sku.reply)[0]));
+    const orderId = fields(receipt.reply).Order.replace(/`/g, "");
+    const { rows } = await db.query("select tx_id::text from app_public.transactions where order_id = $1 and reason = 'shop_purchase'", [orderId]);
+    const post = await feedPostOf(rows[0].tx_id);
+    await waitFor("the purchase's feed post", () => fields(post).Status === "pending");
+    expect(disabled(post)).toMatchObject({ Refund: false, "Force Fulfil": false });
+    // What the orders__fulfil job does for an inventory reward (the server's worker does not run in this file).
+    await db.query("select app_hidden.fulfil_order($1)", [orderId]);
+    await waitFor("the feed post edited", () => fields(t.discord.messages.get(post.id)!).Status === "fulfilled");
+    expect(disabled(t.discord.messages.get(post.id)!)).toMatchObject({ Refund: true, "Force Fulfil": true });
+    const posts = t.discord.calls.filter((c) => c.method === "POST" && JSON.stringify(c.body ?? {}).includes(rows[0].tx_id));
+    expect(posts).toHaveLength(1);
+  });
+
+  it("defect 11: a deleted #coin-transactions marks the channel missing once (one ops alert), stops the jobs, and /setup repairs it", async () => {
+    await jobsSettled();
+    const before = await guildDiscord();
+    t.discord.channels.delete(before.transactions);
+    const give = (amount: number) => inject(t, command(guildId, bob, "give", [{ name: "member", type: 6, value: alice.id }, { name: "amount", type: 4, value: amount }], [alice]));
+    const postsTo = (channel: string) => t.discord.calls.filter((c) => c.method === "POST" && c.path === `/channels/${channel}/messages`).length;
+    const postsBefore = postsTo(before.transactions);
+
+    await give(5);
+    await waitFor("the channel marked missing", async () => {
+      const { rows } = await db.query("select missing_channels from app_hidden.discord_guild($1)", [guildId]);
+      return rows[0].missing_channels.includes("transactions");
+    });
+    await jobsSettled();
+    expect(postsTo(before.transactions)).toBe(postsBefore + 1);
+    const alerts = async () =>
+      (await db.query("select severity::text, detail ->> 'channel' as channel from app_public.ops_alerts where guild_id = $1 and kind = 'discord_channel_missing'", [guildId])).rows;
+    expect(await alerts()).toEqual([{ severity: "warning", channel: "transactions" }]);
+    const { rows: failed } = await db.query("select count(*)::int as n from graphile_worker.jobs where queue_name = $1", [`discord:${guildId}`]);
+    expect(failed[0].n).toBe(0);
+
+    // Further transactions queue nothing for the missing channel: no call to Discord, no error, no second alert.
+    const { rows: jobsBefore } = await db.query("select coalesce(max(id), 0) as id from graphile_worker.jobs");
+    await give(6);
+    const { rows: queued } = await db.query("select count(*)::int as n from graphile_worker.jobs where id > $1 and task_identifier = 'discord__transaction' and queue_name = $2", [
+      jobsBefore[0].id,
+      `discord:${guildId}`,
+    ]);
+    expect(queued[0].n).toBe(0);
+    expect(postsTo(before.transactions)).toBe(postsBefore + 1);
+    expect(await alerts()).toHaveLength(1);
+
+    // /setup recreates it and clears the mark; the next transaction is posted in the new channel.
+    const seen = await inject(t, command(guildId, owner, "setup"));
+    expect(seen.reply.embeds[0].title).toBe("Guildbank is set up");
+    const after = await guildDiscord();
+    expect(after.transactions).not.toBe(before.transactions);
+    expect((await db.query("select missing_channels from app_hidden.discord_guild($1)", [guildId])).rows[0].missing_channels).toEqual([]);
+    await give(7);
+    const { rows } = await db.query("select tx_id::text from app_public.transactions where guild_id = $1 order by seq desc limit 1", [guildId]);
+    expect((await postedMessage("transaction", rows[0].tx_id)).channel_id).toBe(after.transactions);
   });
 });

@@ -201,13 +201,17 @@ describe("#shop posts follow price and stock", () => {
     expect(t.discord.messages.has(again.id)).toBe(false);
   });
 
-  it("a post whose #shop is gone is orphaned; once the channel is back, the sync job posts it", async () => {
+  it("a post whose #shop is gone is orphaned and #shop marked missing; after /setup the sync job posts it", async () => {
     t.discord.channels.delete(shop);
     await asStaff("insert into app_public.rewards (guild_id, sku, name, category, price) values ($1, 'tea', 'Tea', 'cosmetic', 5)", [guildId]);
     await jobsSettled();
     const { rows } = await db.query("select sync_state from app_public.rewards where guild_id = $1 and sku = 'tea'", [guildId]);
     expect(rows[0].sync_state).toBe("orphaned");
+    const { rows: marked } = await db.query("select missing_channels from app_public.guild_discord where guild_id = $1", [guildId]);
+    expect(marked[0].missing_channels).toEqual(["shop"]);
+    // /setup recreates the channel and clears the mark (here: the channel comes back with its id).
     t.discord.channels.set(shop, { id: shop, guild_id: guildId, name: "shop", type: 0, permission_overwrites: [] });
+    await db.query("select app_hidden.save_discord_setup($1, hub_channel_id, leaderboard_channel_id, shop_channel_id, transactions_channel_id, 1, 2) from app_public.guild_discord where guild_id = $1", [guildId]);
     const { rows: n } = await db.query("select app_hidden.requeue_reward_sync(now() + interval '10 minutes') as n");
     expect(n[0].n).toBeGreaterThanOrEqual(1);
     await jobsSettled();

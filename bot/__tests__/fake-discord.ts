@@ -2,11 +2,14 @@
  * A local fake of Discord's REST API for the bot's tests: an express app on port 0 that records
  * every call (interaction callbacks, followups, original-response edits, channel and message
  * creation, edits and deletion, permission overwrites, pins, member roles, DMs, command deployment)
- * and keeps just enough state (channels, messages, roles) to answer like Discord.
+ * and keeps just enough state (channels, messages, roles) to answer like Discord. It also plays the gateway: `GET /gateway/bot`
+ * answers with its own `ws://` URL, where a WebSocket server says HELLO and answers IDENTIFY with
+ * READY (recording every frame), so a client that logs in never leaves the machine.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express from "express";
+import { WebSocketServer } from "ws";
 
 /** One recorded REST call. */
 export interface Call {
@@ -64,7 +67,10 @@ export class FakeDiscord {
   /** Answers the next matching call with 429 and this `retry_after` (seconds). */
   rateLimits: { method: string; path: RegExp; retryAfter: number }[] = [];
   url = "";
+  /** Every frame a client sent to the fake gateway, parsed. */
+  gatewayFrames: { op: number; d: any }[] = [];
   private server?: Server;
+  private gateway?: WebSocketServer;
   readonly applicationId: string;
 
   constructor(applicationId: string) {
@@ -114,10 +120,34 @@ export class FakeDiscord {
       this.server = app.listen(0, "127.0.0.1", () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.gateway = new WebSocketServer({ server: this.server!, path: "/gateway" });
+    this.gateway.on("connection", (socket) => {
+      let seq = 0;
+      socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 }, s: null, t: null }));
+      socket.on("message", (data) => {
+        const frame = JSON.parse(String(data)) as { op: number; d: any };
+        this.gatewayFrames.push(frame);
+        if (frame.op === 1) socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+        if (frame.op === 2) {
+          const ready = {
+            v: 10,
+            user: { id: this.applicationId, username: "Guildbank", discriminator: "0", bot: true, avatar: null, global_name: null, flags: 0 },
+            guilds: [],
+            session_id: "fake-session",
+            resume_gateway_url: `${this.url.replace(/^http/, "ws")}/gateway`,
+            application: { id: this.applicationId, flags: 0 },
+            shard: frame.d.shard,
+          };
+          socket.send(JSON.stringify({ op: 0, d: ready, s: ++seq, t: "READY" }));
+        }
+      });
+    });
   }
 
   /** Stops listening. */
   async stop(): Promise<void> {
+    for (const client of this.gateway?.clients ?? []) client.terminate();
+    await new Promise<void>((resolve) => (this.gateway ? this.gateway.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -149,6 +179,10 @@ export class FakeDiscord {
   private answer(path: string, method: string, body: any, res: express.Response): void {
     let m: RegExpMatchArray | null;
     const notFound = (code: number) => res.status(404).json({ message: "Unknown", code });
+    if (path === "/gateway/bot" && method === "GET") {
+      res.json({ url: `${this.url.replace(/^http/, "ws")}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return;
+    }
     if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === "POST") {
       res.status(204).end();
       return;

@@ -46,12 +46,12 @@ export async function startTestBot(): Promise<TestBot> {
       DATABASE_URL: dbUrls().authenticator,
       DISCORD_TOKEN: "test-token-0123456789abcdefghij",
       DISCORD_CLIENT_ID: APP_ID,
+      DISCORD_API_BASE_URL: `${discord.api}/v10`,
       BOT_HEALTH_PORT: "0",
       BOT_WORKER_POLL_INTERVAL_MS: "100",
       BOT_WORKER_CONCURRENCY: "2",
       LOG_LEVEL: process.env.BOT_TEST_LOG_LEVEL ?? "silent",
     }),
-    restApi: discord.api,
     login: false,
     events,
   });

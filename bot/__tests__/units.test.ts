@@ -4,10 +4,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConfigError } from "@guildbank/lib";
-import { loadBotConfig } from "../src/config.ts";
+import { discordRestOptions, loadBotConfig } from "../src/config.ts";
 import { customId, describeError, parseCustomId } from "../src/interaction.ts";
 import type { BotContext } from "../src/context.ts";
 import { BOT_TASKS } from "../src/tasks/index.ts";
+import { feedMessage, recentLine, type FeedEntry } from "../src/render/embeds.ts";
 import { TASK_IDENTIFIERS } from "../../server/src/tasks/index.ts";
 
 describe("bot configuration", () => {
@@ -28,6 +29,25 @@ describe("bot configuration", () => {
     expect(c.DISCORD_TOKEN).toBe("a-bot-token-from-a-file-0123456789");
     expect(c.BOT_HEALTH_PORT).toBe(9465);
     expect(c.BOT_WORKER_CONCURRENCY).toBe(2);
+  });
+});
+
+describe("Discord's API base URL (DISCORD_API_BASE_URL)", () => {
+  it("defaults to Discord's v10 API, as the server's", () => {
+    const c = loadBotConfig({ DISCORD_TOKEN: "a-bot-token-0123456789abcdef", DISCORD_CLIENT_ID: "1250000000000000001", DATABASE_URL: "postgres://x@localhost/db" });
+    expect(c.DISCORD_API_BASE_URL).toBe("https://discord.com/api/v10");
+    expect(discordRestOptions(c.DISCORD_API_BASE_URL)).toEqual({ api: "https://discord.com/api", version: "10" });
+  });
+
+  it("splits the version off for discord.js, and refuses what is not an http(s) URL", () => {
+    expect(discordRestOptions("http://127.0.0.1:8080/api/v9/")).toEqual({ api: "http://127.0.0.1:8080/api", version: "9" });
+    expect(discordRestOptions("https://proxy.example/discord")).toEqual({ api: "https://proxy.example/discord", version: "10" });
+    try {
+      loadBotConfig({ DISCORD_TOKEN: "a-bot-token-0123456789abcdef", DISCORD_CLIENT_ID: "1250000000000000001", DATABASE_URL: "postgres://x@localhost/db", DISCORD_API_BASE_URL: "discord.com" });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.variable)).toEqual(["DISCORD_API_BASE_URL"]);
+    }
   });
 });
 
@@ -62,5 +82,56 @@ describe("the bot's runner", () => {
   it("has only discord__* tasks, none of which the server's worker has (each runner claims only its own jobs)", () => {
     expect(BOT_TASKS.every((t) => t.startsWith("discord__"))).toBe(true);
     expect(TASK_IDENTIFIERS.filter((t) => t.startsWith("discord__"))).toEqual([]);
+  });
+});
+
+describe("amounts in the bot's messages carry their currency and scale (issue 17, defect 9)", () => {
+  const payment: FeedEntry = {
+    tx_id: "00000000-0000-4000-8000-000000000001",
+    type: "earn",
+    reason: "minecraft_payment",
+    amount: "150000",
+    currency: "MCD",
+    created_at: "2026-12-01T10:00:00Z",
+    actor_discord_id: null,
+    user_discord_id: "1250000000000000101",
+    counterparty_discord_id: null,
+    sku: null,
+    qty: null,
+    unit_price: null,
+    fee: null,
+    order_id: null,
+    order_status: null,
+    listing_id: null,
+    listing_status: null,
+    user_frozen: false,
+    deltas: [
+      { discord_id: null, kind: "external", currency: "MCD", delta: "-150000", balance: "-150000" },
+      { discord_id: "1250000000000000101", kind: "wallet", currency: "MCD", delta: "150000", balance: "150000" },
+    ],
+    actions: [],
+  };
+  const fieldsOf = (e: FeedEntry) => Object.fromEntries(feedMessage(e).embeds[0].toJSON().fields!.map((f) => [f.name, f.value]));
+
+  it("a 1,500.00 MCD payment shows in #coin-transactions as 1,500.00 MCD, not 150,000 coins", () => {
+    const f = fieldsOf(payment);
+    expect(f.Price).toBe("1,500.00 MCD");
+    expect(f["Coin deltas"]).toBe("external external: -1,500.00 MCD\n<@1250000000000000101> wallet: +1,500.00 MCD");
+    expect(f["Balances after"]).toBe("<@1250000000000000101> wallet: 1,500.00 MCD");
+  });
+
+  it("coin entries are unchanged (COIN, scale 0), and an entry without a currency is COIN", () => {
+    const f = fieldsOf({ ...payment, currency: undefined, amount: "1250", unit_price: "625", qty: 2, fee: "100", deltas: [{ discord_id: "1", kind: "wallet", delta: "-1250", balance: "40" }] });
+    expect(f.Price).toBe("625 coins each (1,250 coins)");
+    expect(f.Fees).toBe("100 coins");
+    expect(f["Coin deltas"]).toBe("<@1> wallet: -1,250");
+    expect(f["Balances after"]).toBe("<@1> wallet: 40 coins");
+  });
+
+  it("the card's recent transactions name a currency other than COIN", () => {
+    expect(recentLine({ tx_id: "x", type: "earn", amount: "150000", currency: "MCD", direction: "in", reason: "minecraft_payment", created_at: "" })).toBe(
+      "+1,500.00 MCD earn (minecraft payment)",
+    );
+    expect(recentLine({ tx_id: "x", type: "spend", amount: "1200", currency: "COIN", direction: "out", reason: "shop_purchase", created_at: "" })).toBe("-1,200 spend (shop purchase)");
   });
 });

@@ -9,7 +9,7 @@ import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { createLogger, createPool, type Logger } from "@guildbank/lib";
 import { checkWorkerDatabase, createWorkerPool, toWorkerLogger } from "@guildbank/server/worker";
 import { createWorkerMetrics, processRegistry, renderMetrics } from "@guildbank/server/metrics";
-import type { BotConfig } from "./config.ts";
+import { discordRestOptions, type BotConfig } from "./config.ts";
 import type { BotContext } from "./context.ts";
 import { asWorker } from "./db.ts";
 import { startHealthListener, type HealthListener } from "./health.ts";
@@ -42,14 +42,13 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.record_announcement_message(bigint, bigint, text, boolean)",
   "app_hidden.discord_reward(bigint, text)",
   "app_hidden.record_reward_sync(bigint, text, text)",
+  "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
 ] as const;
 
 /** Options of {@link startBot}. */
 export interface StartBotOptions {
   config: BotConfig;
   logger?: Logger;
-  /** Discord's REST base (default Discord's; tests point it at a local fake). */
-  restApi?: string;
   /** Connect to the gateway (default true; tests inject interactions instead). */
   login?: boolean;
   /** graphile-worker events (tests wait on `job:complete`). */
@@ -94,7 +93,8 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: {
-      ...(options.restApi ? { api: options.restApi } : {}),
+      // DISCORD_API_BASE_URL: REST goes there, and so the gateway URL discord.js asks it for (GET /gateway/bot).
+      ...discordRestOptions(config.DISCORD_API_BASE_URL),
       // Waits longer than 5 s are not slept on: the task re-queues its job for after retry_after.
       rejectOnRateLimit: (info) => info.retryAfter > 5000,
     },

@@ -1,5 +1,39 @@
+import type { RESTOptions } from "discord.js";
 import { z } from "zod";
 import { env, parseConfig, processConfigShape } from "@guildbank/lib";
+
+/** Discord's API base, as the server's `DISCORD_API_BASE_URL` defaults to it. */
+export const DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";
+
+/**
+ * `DISCORD_API_BASE_URL`: an http(s) URL of Discord's API, with or without its version
+ * (`https://discord.com/api/v10`, `http://127.0.0.1:8080/api`).
+ */
+export const discordApiBaseUrl = () =>
+  z
+    .string()
+    .default(DEFAULT_DISCORD_API_BASE_URL)
+    .refine((v) => {
+      try {
+        return ["http:", "https:"].includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, "must be an http(s) URL of Discord's API, e.g. https://discord.com/api/v10");
+
+/**
+ * discord.js REST options of a `DISCORD_API_BASE_URL`: discord.js wants the base without the
+ * version (`api`) and the version apart (`version`). The gateway then follows: discord.js asks this
+ * API for the gateway URL (`GET /gateway/bot`) before it connects, so nothing else is configured.
+ *
+ * @param baseUrl - e.g. `https://discord.com/api/v10` (a trailing `/v<n>` is the version; none: v10).
+ * @returns `{ api, version }` for `new REST(...)` or `new Client({ rest })`.
+ */
+export function discordRestOptions(baseUrl: string): Pick<RESTOptions, "api" | "version"> {
+  const trimmed = baseUrl.replace(/\/+$/, "");
+  const m = /^(.*)\/v(\d+)$/.exec(trimmed);
+  return m ? { api: m[1], version: m[2] } : { api: trimmed, version: "10" };
+}
 
 /**
  * The bot's configuration schema: one key per environment variable (see .env.example, section
@@ -9,6 +43,8 @@ import { env, parseConfig, processConfigShape } from "@guildbank/lib";
  * - `DISCORD_TOKEN` (secret; also `DISCORD_TOKEN_FILE`): the bot user's token (required).
  * - `DISCORD_CLIENT_ID`: the application's id (a snowflake; required): command deployment and
  *   the invite URL.
+ * - `DISCORD_API_BASE_URL`: Discord's API base (default `https://discord.com/api/v10`, as the
+ *   server's); the bot's REST calls go there and its gateway URL is asked of it (tests: a local fake).
  * - `GUILD_ID`: the development guild: `npm run bot:deploy-commands` registers the slash
  *   commands in this guild only (instant) unless `NODE_ENV=production` (global commands).
  * - `DATABASE_URL`: the authenticator's postgres:// URL (required).
@@ -24,6 +60,7 @@ export const botConfigSchema = z.object({
   ...processConfigShape,
   DISCORD_TOKEN: z.string().min(20, "must be a bot token"),
   DISCORD_CLIENT_ID: env.snowflake(),
+  DISCORD_API_BASE_URL: discordApiBaseUrl(),
   GUILD_ID: env.snowflake().optional(),
   DATABASE_URL: env.postgresUrl(),
   BOT_POOL_MAX: env.int(2, 200).default(10),

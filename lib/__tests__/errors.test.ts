@@ -43,7 +43,9 @@ describe("the error catalogue", () => {
   });
 
   it("renders messages with their parameters", () => {
-    expect(renderError("NF001", { needed: 30, available: 12 })).toBe("Not enough coins: this needs 30 and you have 12.");
+    expect(renderError("NF001", { needed: 30, available: 12 })).toBe("Not enough funds: this needs 30 coins and you have 12 coins.");
+    // Issue 17, defect 9: an MCD payout's shortfall in dollars, not as coins at 100 times their value.
+    expect(renderError("NF001", { needed: 150000, available: "1250", currency: "MCD" })).toBe("Not enough funds: this needs 1,500.00 MCD and you have 12.50 MCD.");
     expect(renderError("RL001", { limit: 5 })).toBe("Too many transfers: at most 5 every ? seconds. Try again shortly.");
   });
 

@@ -1,3 +1,5 @@
+import { CURRENCIES, formatAmount } from "./money.ts";
+
 /**
  * The catalogue of named database errors, mirroring `db/ERRORS.md` (a test keeps them in step).
  * Keys are SQLSTATEs; `message` is the human sentence with `{name}` placeholders filled from the
@@ -18,7 +20,7 @@ export const ERRORS = {
   MB003: { key: "guild_not_found", message: "This server is not set up for Guildbank." },
   VL001: { key: "invalid_argument", message: "That value is not allowed for {argument}." },
   AM001: { key: "invalid_amount", message: "The amount must be a whole number of coins greater than zero." },
-  NF001: { key: "insufficient_funds", message: "Not enough coins: this needs {needed} and you have {available}." },
+  NF001: { key: "insufficient_funds", message: "Not enough funds: this needs {needed} and you have {available}." },
   TR001: { key: "self_transfer", message: "You cannot send coins to yourself." },
   FZ001: { key: "account_frozen", message: "Your account is frozen; contact the staff." },
   FZ002: { key: "recipient_frozen", message: "That member's account is frozen and cannot receive coins." },
@@ -120,7 +122,8 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 }
 
 /**
- * Fills `{name}` placeholders of a catalogue message from a detail object.
+ * Fills `{name}` placeholders of a catalogue message from a detail object; amounts
+ * ({@link AMOUNT_PARAMETERS}) with the DETAIL's currency, its scale and unit (`1,500.00 MCD`, `30 coins`).
  *
  * @param code - a catalogue SQLSTATE.
  * @param detail - the parameters (missing ones render as `?`).
@@ -129,9 +132,18 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 export function renderError(code: ErrorCode, detail: Record<string, unknown> = {}): string {
   return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = detail[name];
-    return v === undefined || v === null ? "?" : String(v);
+    if (v === undefined || v === null) return "?";
+    if (AMOUNT_PARAMETERS.has(name) && (typeof v === "number" || typeof v === "string") && /^-?\d+$/.test(String(v))) {
+      // An amount in minor units of the detail's currency (COIN when it names none): shown at its scale, with its unit.
+      const currency = typeof detail.currency === "string" && CURRENCIES[detail.currency] ? detail.currency : "COIN";
+      return formatAmount(String(v), currency);
+    }
+    return String(v);
   });
 }
+
+/** Parameters of catalogue messages that are amounts in minor units (of the DETAIL's `currency`). */
+export const AMOUNT_PARAMETERS: ReadonlySet<string> = new Set(["needed", "available"]);
 
 /**
  * Decodes an error thrown by node-postgres into an {@link AppError} when it is one of ours.

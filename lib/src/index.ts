@@ -2,4 +2,5 @@ export * from "./config.ts";
 export * from "./db.ts";
 export * from "./errors.ts";
 export * from "./logger.ts";
+export * from "./money.ts";
 export * from "./process.ts";

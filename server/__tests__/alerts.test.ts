@@ -21,7 +21,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, REDACT_PATHS } from "@guildbank/lib";
 import { loadServerConfig } from "../src/config.ts";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
-import { WebhookRateLimiter, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
+import { WebhookRateLimiter, alertEmbed, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
 import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, lockWorkerTests, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -192,8 +192,8 @@ describe("alerts__notify", () => {
       Guild: `Test guild ${guild.guildId} (${guild.guildId})`,
       Severity: "warning",
       Kind: "high_value_trade",
-      amount: "600",
-      threshold: "500",
+      amount: "600 coins",
+      threshold: "500 coins",
       actor_id: guild.memberIds[0],
     });
     expect(await notifications("posted")).toBe(1);
@@ -363,6 +363,25 @@ describe("building blocks", () => {
     expect(scrubSecrets("POST https://discord.com/api/webhooks/123/abcDEF-ghi")).toBe("POST https://discord.com/api/webhooks/123/[redacted]");
     expect(scrubSecrets("Authorization: Bearer abc.def")).toBe("Authorization: Bearer [redacted]");
     expect(scrubSecrets("token=swordfish!", ["swordfish!"])).toBe("token=[redacted]");
+  });
+
+  it("shows an alert's amounts with its currency and scale (issue 17, defect 9)", () => {
+    const alert = (kind: string, detail: Record<string, unknown>): AlertForNotification => ({
+      id: "1",
+      guild_id: "100000000000000000",
+      guild_name: "Guild",
+      severity: "critical",
+      kind,
+      message: "m",
+      detail,
+      created_at: new Date(1_700_000_000_000),
+    });
+    const fieldsOf = (a: AlertForNotification) => Object.fromEntries(alertEmbed(a).fields!.map((f) => [f.name, f.value]));
+    // A payout of 1,500.00 MCD, as payout_unconfirmed records it (with and without the currency in its detail).
+    expect(fieldsOf(alert("payout_unconfirmed", { payout_id: 7, ign: "Steve", amount: 150000, currency: "MCD" }))).toMatchObject({ amount: "1,500.00 MCD", payout_id: "7" });
+    expect(fieldsOf(alert("payout_unconfirmed", { payout_id: 7, ign: "Steve", amount: 150000 })).amount).toBe("1,500.00 MCD");
+    expect(fieldsOf(alert("high_value_trade", { amount: 150000, threshold: "10000", currency: "COIN" }))).toMatchObject({ amount: "150,000 coins", threshold: "10,000 coins" });
+    expect(fieldsOf(alert("payout_unconfirmed", { amount: 150000, currency: "MCD" })).currency).toBeUndefined();
   });
 
   it("summarises many alerts within Discord's limits", () => {

@@ -4,6 +4,7 @@
  * installs DejaVu); nothing is fetched while drawing.
  */
 import { createCanvas, loadImage, type Image, type SKRSContext2D } from "@napi-rs/canvas";
+import { formatNumber } from "@guildbank/lib";
 import { badgeNames, recentLine, type MemberCard } from "./embeds.ts";
 
 /** Card size in pixels. */
@@ -108,8 +109,8 @@ export function renderCard(card: MemberCard, avatar: Image | null = null): Buffe
 
   // Stat boxes: balance, escrow, streak.
   const stats: [string, string][] = [
-    ["BALANCE", BigInt(card.balance).toLocaleString("en-US")],
-    ["ESCROW", BigInt(card.escrow).toLocaleString("en-US")],
+    ["BALANCE", formatNumber(card.balance, "COIN")],
+    ["ESCROW", formatNumber(card.escrow, "COIN")],
     ["STREAK", `${card.streak_days} d`],
   ];
   stats.forEach(([label, value], i) => {

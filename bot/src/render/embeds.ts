@@ -4,6 +4,7 @@
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type APIEmbedField } from "discord.js";
 import { customId } from "../interaction.ts";
+import { formatNumber } from "@guildbank/lib";
 import { coins, delta, mention, when } from "./format.ts";
 
 /** Guildbank's embed colours. */
@@ -79,7 +80,8 @@ export interface MemberCard {
   badges: unknown;
   rank: number;
   frozen: boolean;
-  recent: { tx_id: string; type: string; amount: string | number; direction: string; reason: string; created_at: string }[];
+  /** The last transactions; `currency` absent: COIN. */
+  recent: { tx_id: string; type: string; amount: string | number; currency?: string | null; direction: string; reason: string; created_at: string }[];
 }
 
 /**
@@ -94,14 +96,17 @@ export function badgeNames(badges: unknown): string[] {
 }
 
 /**
- * One recent transaction as a line: `+100 earn (daily_claim)`.
+ * One recent transaction as a line: `+100 earn (daily claim)`, `+1,500.00 MCD earn (minecraft payment)`
+ * (amounts in another currency than COIN name it).
  *
  * @param tx - an entry of `member_card.recent`.
  * @returns the line.
  */
 export function recentLine(tx: MemberCard["recent"][number]): string {
   const sign = tx.direction === "in" ? "+" : tx.direction === "out" ? "-" : "";
-  return `${sign}${BigInt(tx.amount).toLocaleString("en-US")} ${tx.type} (${tx.reason.replace(/_/g, " ")})`;
+  const currency = tx.currency ?? "COIN";
+  const amount = currency === "COIN" ? formatNumber(tx.amount, currency) : `${formatNumber(tx.amount, currency)} ${currency}`;
+  return `${sign}${amount} ${tx.type} (${tx.reason.replace(/_/g, " ")})`;
 }
 
 /**
@@ -210,7 +215,10 @@ export interface FeedEntry {
   tx_id: string;
   type: string;
   reason: string;
+  /** Minor units of {@link FeedEntry.currency}, as are `unit_price` and `fee`. */
   amount: string | number;
+  /** The transaction's currency (absent: COIN). */
+  currency?: string | null;
   created_at: string;
   actor_discord_id: string | null;
   user_discord_id: string | null;
@@ -224,7 +232,8 @@ export interface FeedEntry {
   listing_id: string | null;
   listing_status: string | null;
   user_frozen: boolean | null;
-  deltas: { discord_id: string | null; kind: string; delta: string | number; balance: string | number }[];
+  /** Net movement per account; `currency` is the account's (absent: COIN). */
+  deltas: { discord_id: string | null; kind: string; currency?: string | null; delta: string | number; balance: string | number }[];
   actions: { actor_discord_id: string; actor_role: string | null; action: string; reason: string; created_at: string }[];
 }
 
@@ -242,16 +251,16 @@ export function feedMessage(e: FeedEntry): { embeds: EmbedBuilder[]; components:
     { name: "Counterparty", value: mention(e.counterparty_discord_id), inline: true },
     { name: "Item", value: e.sku ?? "—", inline: true },
     { name: "Qty", value: e.qty === null ? "—" : String(e.qty), inline: true },
-    { name: "Price", value: e.unit_price === null ? coins(e.amount) : `${coins(e.unit_price)} each (${coins(e.amount)})`, inline: true },
-    { name: "Fees", value: e.fee === null ? "—" : coins(e.fee), inline: true },
+    { name: "Price", value: e.unit_price === null ? coins(e.amount, e.currency) : `${coins(e.unit_price, e.currency)} each (${coins(e.amount, e.currency)})`, inline: true },
+    { name: "Fees", value: e.fee === null ? "—" : coins(e.fee, e.currency), inline: true },
     {
       name: "Coin deltas",
-      value: e.deltas.map((d) => `${d.discord_id ? mention(d.discord_id) : d.kind} ${d.kind}: ${delta(d.delta)}`).join("\n") || "none",
+      value: e.deltas.map((d) => `${d.discord_id ? mention(d.discord_id) : d.kind} ${d.kind}: ${delta(d.delta, d.currency)}${(d.currency ?? "COIN") === "COIN" ? "" : ` ${d.currency}`}`).join("\n") || "none",
       inline: true,
     },
     {
       name: "Balances after",
-      value: e.deltas.filter((d) => d.discord_id).map((d) => `${mention(d.discord_id)} ${d.kind}: ${coins(d.balance)}`).join("\n") || "—",
+      value: e.deltas.filter((d) => d.discord_id).map((d) => `${mention(d.discord_id)} ${d.kind}: ${coins(d.balance, d.currency)}`).join("\n") || "—",
       inline: true,
     },
     { name: "Status", value: e.order_status ?? e.listing_status ?? "posted", inline: true },

@@ -1,25 +1,28 @@
-/** Text formatting shared by every embed: coins, Discord timestamps, mentions. */
+/** Text formatting shared by every embed: amounts, Discord timestamps, mentions. */
+import { formatAmount, formatNumber } from "@guildbank/lib";
 
 /**
- * Formats a coin amount (integer minor units; COIN has scale 0) with thousands separators.
+ * An amount with its currency (the shared formatter of `@guildbank/lib`: the currency's scale
+ * and unit, thousands separators).
  *
- * @param amount - coins as a bigint, number or decimal string.
- * @returns e.g. `1,250 coins`.
+ * @param amount - integer minor units as a bigint, number or decimal string (null: 0).
+ * @param currency - the currency code (default COIN).
+ * @returns e.g. `1,250 coins`, `1,500.00 MCD`.
  */
-export function coins(amount: bigint | number | string | null | undefined): string {
-  const n = BigInt(amount ?? 0);
-  return `${n.toLocaleString("en-US")} ${n === 1n || n === -1n ? "coin" : "coins"}`;
+export function coins(amount: bigint | number | string | null | undefined, currency?: string | null): string {
+  return formatAmount(amount ?? 0, currency);
 }
 
 /**
- * A signed coin delta, e.g. `+100` / `-40`.
+ * A signed delta in a currency's unit without the unit, e.g. `+100` / `-40` (COIN) or
+ * `+1,500.00` (MCD).
  *
- * @param amount - coins.
- * @returns the signed number with separators.
+ * @param amount - integer minor units.
+ * @param currency - the currency code (default COIN).
+ * @returns the signed number with separators and the currency's decimals.
  */
-export function delta(amount: bigint | number | string): string {
-  const n = BigInt(amount);
-  return `${n >= 0n ? "+" : ""}${n.toLocaleString("en-US")}`;
+export function delta(amount: bigint | number | string, currency?: string | null): string {
+  return formatNumber(amount, currency, { signed: true });
 }
 
 /**

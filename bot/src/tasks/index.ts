@@ -17,8 +17,13 @@
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
- * graphile-worker retries with exponential backoff. A channel or message that no longer exists is
- * logged and the job completes (retrying cannot help).
+ * graphile-worker retries with exponential backoff.
+ *
+ * A deleted channel: a stored message that is gone is posted again; when Discord answers that the
+ * channel itself is unknown or not accessible (10003, 10008, 50001), the channel is marked missing
+ * (`app_hidden.mark_discord_channel_missing`: one ops alert, no more jobs queued for it) and the job
+ * completes; the jobs already queued for it end without calling Discord, quietly. `/setup` recreates
+ * the channel and clears the mark.
  */
 import { RateLimitError, type REST } from "discord.js";
 import type { JobHelpers, Task, TaskList } from "graphile-worker";
@@ -30,7 +35,7 @@ import { digestEmbed, feedMessage, leaderboardMessage, listingMessage, type Dige
 import { isGone, upsertMessage } from "./discord.ts";
 import { syncAnnouncement, syncRewardPost } from "./announcements.ts";
 import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
-import { runSetup, type GuildDiscord } from "./setup.ts";
+import { runSetup, type GuildDiscord, type SetupChannel } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
 export const BOT_TASKS = [
@@ -75,16 +80,71 @@ const schemas = {
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
   ({ embeds: m.embeds.map((e) => e.toJSON()), components: m.components.map((c) => c.toJSON()) }) as never;
 
-async function guildChannels(pool: pg.Pool, guildId: string): Promise<GuildDiscord | undefined> {
+/** A guild's channels, with those marked missing. */
+type GuildChannels = GuildDiscord & { missing_channels: SetupChannel[] };
+
+async function guildChannels(pool: pg.Pool, guildId: string): Promise<GuildChannels | undefined> {
   return asWorker(pool, async (c) =>
     (
-      await c.query<GuildDiscord>(
+      await c.query<GuildChannels>(
         `select hub_channel_id::text, leaderboard_channel_id::text, shop_channel_id::text, transactions_channel_id::text,
-                hub_message_id::text, leaderboard_message_id::text from app_hidden.discord_guild($1)`,
+                hub_message_id::text, leaderboard_message_id::text, missing_channels from app_hidden.discord_guild($1)`,
         [guildId],
       )
     ).rows[0],
   );
+}
+
+/**
+ * The channel a task posts to, unless the guild has none or it is marked missing (then the job
+ * has nothing to do until /setup).
+ *
+ * @returns the channel id, or null.
+ */
+function usableChannel(channels: GuildChannels | undefined, channel: SetupChannel, helpers: JobHelpers): string | null {
+  const id = channels?.[`${channel}_channel_id`] ?? null;
+  if (id && channels?.missing_channels.includes(channel)) {
+    helpers.logger.debug(`the #${channel} channel is marked missing until /setup; nothing posted`);
+    return null;
+  }
+  return id;
+}
+
+/**
+ * Posts or edits a subject's message in one of the guild's channels; when Discord says the channel
+ * is gone, marks it missing (one ops alert) instead of failing.
+ *
+ * @param ctx - the task context.
+ * @param helpers - the job's helpers (logger).
+ * @param channel - which of the guild's channels, and its id.
+ * @param subject - guild, subject type and id.
+ * @param body - the message.
+ * @throws other REST errors, for the job to retry.
+ */
+async function postIn(
+  ctx: BotTaskContext,
+  helpers: JobHelpers,
+  channel: { name: SetupChannel; id: string },
+  subject: { guildId: string; type: string; id: string },
+  body: Parameters<typeof upsertMessage>[3],
+): Promise<void> {
+  try {
+    await upsertMessage(ctx.pool, ctx.rest, { ...subject, channelId: channel.id }, body);
+  } catch (err) {
+    if (!isGone(err)) throw err;
+    const marked = await asWorker(ctx.pool, async (c) =>
+      (
+        await c.query<{ marked: boolean }>("select app_hidden.mark_discord_channel_missing($1, $2, $3, $4) as marked", [
+          subject.guildId,
+          channel.name,
+          channel.id,
+          String((err as Error).message).slice(0, 500),
+        ])
+      ).rows[0].marked,
+    );
+    ctx.metrics.taskCalls.inc({ task: `discord__${subject.type}`, outcome: "channel_missing" });
+    if (marked) helpers.logger.warn(`the #${channel.name} channel of guild ${subject.guildId} is gone or not accessible: marked missing until /setup`, { error: err });
+  }
 }
 
 /**
@@ -138,40 +198,40 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
       const result = await runSetup(pool, rest, p.guild_id, ctx.botId);
       helpers.logger.info(`setup of guild ${p.guild_id}: ${result.changes} change(s)`, { changes: result.changes });
     }),
-    discord__transaction: task("discord__transaction", ctx, async (p) => {
+    discord__transaction: task("discord__transaction", ctx, async (p, helpers) => {
       const entry = await asWorker(pool, async (c) =>
         (await c.query<{ e: (FeedEntry & { guild_id: string }) | null }>("select app_hidden.discord_feed_entry($1) as e", [p.tx_id])).rows[0].e,
       );
       if (!entry) return;
-      const channels = await guildChannels(pool, entry.guild_id);
-      if (!channels?.transactions_channel_id) return;
-      await upsertMessage(pool, rest, { guildId: entry.guild_id, type: "transaction", id: p.tx_id, channelId: channels.transactions_channel_id }, json(feedMessage(entry)));
+      const channelId = usableChannel(await guildChannels(pool, entry.guild_id), "transactions", helpers);
+      if (!channelId) return;
+      await postIn(ctx, helpers, { name: "transactions", id: channelId }, { guildId: entry.guild_id, type: "transaction", id: p.tx_id }, json(feedMessage(entry)));
     }),
-    discord__listing: task("discord__listing", ctx, async (p) => {
+    discord__listing: task("discord__listing", ctx, async (p, helpers) => {
       const listing = await asWorker(pool, async (c) =>
         (await c.query<{ l: (ListingView & { guild_id: string }) | null }>("select app_hidden.discord_listing($1) as l", [p.listing_id])).rows[0].l,
       );
       if (!listing) return;
-      const channels = await guildChannels(pool, listing.guild_id);
-      if (!channels?.shop_channel_id) return;
-      await upsertMessage(pool, rest, { guildId: listing.guild_id, type: "listing", id: p.listing_id, channelId: channels.shop_channel_id }, json(listingMessage(listing)));
+      const channelId = usableChannel(await guildChannels(pool, listing.guild_id), "shop", helpers);
+      if (!channelId) return;
+      await postIn(ctx, helpers, { name: "shop", id: channelId }, { guildId: listing.guild_id, type: "listing", id: p.listing_id }, json(listingMessage(listing)));
     }),
-    discord__leaderboard: task("discord__leaderboard", ctx, async (p) => {
-      const channels = await guildChannels(pool, p.guild_id);
-      if (!channels?.leaderboard_channel_id) return;
+    discord__leaderboard: task("discord__leaderboard", ctx, async (p, helpers) => {
+      const channelId = usableChannel(await guildChannels(pool, p.guild_id), "leaderboard", helpers);
+      if (!channelId) return;
       const board = await asWorker(pool, async (c) =>
         (await c.query<{ b: { rows: LeaderboardRow[]; refreshed_at: string | null } }>("select app_hidden.discord_leaderboard($1) as b", [p.guild_id])).rows[0].b,
       );
-      await upsertMessage(pool, rest, { guildId: p.guild_id, type: "leaderboard", id: p.guild_id, channelId: channels.leaderboard_channel_id }, json(leaderboardMessage(board.rows, board.refreshed_at)));
+      await postIn(ctx, helpers, { name: "leaderboard", id: channelId }, { guildId: p.guild_id, type: "leaderboard", id: p.guild_id }, json(leaderboardMessage(board.rows, board.refreshed_at)));
     }),
-    discord__digest: task("discord__digest", ctx, async (p) => {
-      const channels = await guildChannels(pool, p.guild_id);
-      if (!channels?.transactions_channel_id) return;
+    discord__digest: task("discord__digest", ctx, async (p, helpers) => {
+      const channelId = usableChannel(await guildChannels(pool, p.guild_id), "transactions", helpers);
+      if (!channelId) return;
       const digest = await asWorker(pool, async (c) =>
         (await c.query<{ d: DigestRow | null }>("select app_hidden.discord_digest($1, $2) as d", [p.guild_id, p.day])).rows[0].d,
       );
       if (!digest) return;
-      await upsertMessage(pool, rest, { guildId: p.guild_id, type: "digest", id: p.day, channelId: channels.transactions_channel_id }, { embeds: [digestEmbed(digest).toJSON()] });
+      await postIn(ctx, helpers, { name: "transactions", id: channelId }, { guildId: p.guild_id, type: "digest", id: p.day }, { embeds: [digestEmbed(digest).toJSON()] });
     }),
     discord__task: task("discord__task", ctx, async (p, helpers) => {
       const outcome = await syncTaskMessage(pool, rest, p.task_id);
@@ -189,9 +249,12 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
     discord__announcement: task("discord__announcement", ctx, async (p, helpers) => {
       if ((await syncAnnouncement(pool, rest, p.announcement_id)) === "orphaned") helpers.logger.warn(`announcement ${p.announcement_id}: its message was deleted on Discord: orphaned`);
     }),
-    discord__reward: task("discord__reward", ctx, async (p) => {
-      const channels = await guildChannels(pool, p.guild_id);
-      await syncRewardPost(pool, rest, p.guild_id, p.sku, channels?.shop_channel_id ?? null);
+    discord__reward: task("discord__reward", ctx, async (p, helpers) => {
+      const shop = usableChannel(await guildChannels(pool, p.guild_id), "shop", helpers);
+      if ((await syncRewardPost(pool, rest, p.guild_id, p.sku, shop)) === "orphaned" && shop) {
+        // #shop itself is gone: mark it missing (one ops alert; /setup recreates it and clears the mark).
+        await asWorker(pool, (c) => c.query("select app_hidden.mark_discord_channel_missing($1, 'shop', $2, 'a reward''s #shop post could not be posted')", [p.guild_id, shop]));
+      }
     }),
   };
 }

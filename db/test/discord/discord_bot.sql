@@ -56,7 +56,7 @@ create temp table g as select tx_id from app_public.transactions where guild_id 
 select is(app_hidden.discord_feed_entry((select tx_id from g)) ->> 'user_discord_id', '910000000000000011', 'feed entry: the member');
 select is(app_hidden.discord_feed_entry((select tx_id from g)) ->> 'counterparty_discord_id', '910000000000000012', 'feed entry: the counterparty');
 select is((select jsonb_agg(d - 'balance' order by d ->> 'discord_id') from jsonb_array_elements(app_hidden.discord_feed_entry((select tx_id from g)) -> 'deltas') d),
-  '[{"discord_id": "910000000000000011", "kind": "wallet", "delta": "-2"}, {"discord_id": "910000000000000012", "kind": "wallet", "delta": "2"}]'::jsonb,
+  '[{"discord_id": "910000000000000011", "kind": "wallet", "currency": "COIN", "delta": "-2"}, {"discord_id": "910000000000000012", "kind": "wallet", "currency": "COIN", "delta": "2"}]'::jsonb,
   'feed entry: the coin deltas of the transaction''s transfers');
 select is(app_hidden.discord_feed_entry(gen_random_uuid()), null, 'feed entry: null for an unknown transaction');
 

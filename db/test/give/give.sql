@@ -68,7 +68,7 @@ select throws_ok($$select pg_temp.give_as(910000000000000013, 910000000000000012
 select is(pg_temp.give_error(910000000000000011, 910000000000000013, 5, 'r-8'),
   '{"code": "FZ002", "key": "recipient_frozen", "detail": {"discord_id": "910000000000000013"}}'::jsonb, 'frozen recipient: FZ002 with its discord_id (as a string)');
 select is(pg_temp.give_error(910000000000000011, 910000000000000012, 100000, 'r-9'),
-  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100000, "available": 890}}'::jsonb, 'overdraft: NF001 needed/available');
+  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100000, "available": 890, "currency": "COIN"}}'::jsonb, 'overdraft: NF001 needed/available');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, null)$$, 'IK002', 'idempotency_key_invalid', 'missing key: IK002');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, '')$$, 'IK002', 'idempotency_key_invalid', 'empty key: IK002');
 select throws_ok($$select pg_temp.give_as(910000000000000011, 910000000000000012, 5, repeat('k', 256))$$, 'IK002', 'idempotency_key_invalid', '256-character key: IK002');

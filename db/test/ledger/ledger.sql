@@ -78,7 +78,7 @@ select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.
   'NF001', 'insufficient_funds', 'wallet overdraft: NF001');
 select is(pg_temp.error_as(null, null, null, null, $$select app_private.post_transfer(910000000000000001,
     pg_temp.acct(910000000000000001, 910000000000000011), pg_temp.acct(910000000000000001, 910000000000000012), 701, 'test_move')$$) -> 'detail',
-  '{"needed": 701, "available": 700}'::jsonb, 'NF001 detail carries needed and available');
+  '{"needed": 701, "available": 700, "currency": "COIN"}'::jsonb, 'NF001 detail carries needed, available and their currency');
 select throws_ok($$select app_private.post_transfer(910000000000000001, pg_temp.acct(910000000000000001, 910000000000000011, 'escrow'),
     pg_temp.acct(910000000000000001, 910000000000000011), 1, 'test_move')$$,
   'NF001', 'insufficient_funds', 'escrow overdraft: NF001');

@@ -169,7 +169,7 @@ select is(pg_temp.err($$select app_private.buy_listing_for(pg_temp.uid(910000000
   'a frozen seller: FZ002 with the seller''s discord_id (as a string)');
 update app_public.users set frozen = false where id = pg_temp.uid(910000000000000001, 910000000000000021);
 select is(pg_temp.err($$select app_private.buy_listing_for(pg_temp.uid(910000000000000001, 910000000000000029), pg_temp.id('L1'), 1, 'x-9')$$),
-  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100, "available": 10}}'::jsonb, 'a buyer who cannot pay: NF001');
+  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 100, "available": 10, "currency": "COIN"}}'::jsonb, 'a buyer who cannot pay: NF001');
 select is(pg_temp.err($$select app_private.buy_listing_for(pg_temp.uid(910000000000000001, 910000000000000023), pg_temp.id('L1'), 1, 'x-10', now() + interval '24 hours')$$),
   '{"code": "MK002", "key": "listing_not_active", "detail": {"status": "expired"}}'::jsonb,
   'at its expires_at an active listing no longer sells: MK002 (status expired)');

@@ -124,7 +124,7 @@ select throws_ok($$select pg_temp.buy(910000000000000011, 'potion', -1, 'r-7')$$
 select throws_ok($$select pg_temp.buy(910000000000000011, 'potion', null, 'r-8')$$, 'AM002', 'invalid_quantity', 'a null quantity: AM002');
 select throws_ok($$select pg_temp.buy(910000000000000011, 'scroll', 1000001, 'r-9')$$, 'AM002', 'invalid_quantity', 'more than 1,000,000 units: AM002');
 select is(pg_temp.buy_error(910000000000000019, 'gem', 1, 'r-10'),
-  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 50, "available": 5}}'::jsonb, 'a purchase beyond the wallet: NF001');
+  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 50, "available": 5, "currency": "COIN"}}'::jsonb, 'a purchase beyond the wallet: NF001');
 select is(pg_temp.buy_error(910000000000000013, 'scroll', 1, 'r-11'),
   '{"code": "FZ001", "key": "account_frozen", "detail": {}}'::jsonb, 'a frozen member: FZ001');
 select throws_ok($$select pg_temp.run_as('coins_player', 910000000000000001, 910000000000000088, null, $q$select app_public.buy_reward('scroll', 1, 'r-12')$q$)$$,

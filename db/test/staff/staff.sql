@@ -93,7 +93,7 @@ select results_eq($$select lifetime_earned, lifetime_spent from app_public.users
 
 insert into snapshots values ('adjust_refusals', pg_temp.state());
 select is(pg_temp.staff_a_error('ADMIN', $$select app_public.admin_adjust(910000000000000011, -151, 'too much')$$),
-  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 151, "available": 150}}'::jsonb, 'a debit beyond the wallet: NF001');
+  '{"code": "NF001", "key": "insufficient_funds", "detail": {"needed": 151, "available": 150, "currency": "COIN"}}'::jsonb, 'a debit beyond the wallet: NF001');
 select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.admin_adjust(910000000000000011, 0, 'zero')$q$)$$,
   'AM001', 'invalid_amount', 'delta 0: AM001');
 select throws_ok($$select pg_temp.staff_a('ADMIN', $q$select app_public.admin_adjust(910000000000000011, null, 'null delta')$q$)$$,

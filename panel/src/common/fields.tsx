@@ -1,19 +1,30 @@
 import { FunctionField, useRecordContext } from "react-admin";
 import { Chip } from "@mui/material";
+import { formatMoney } from "../lib/amounts.ts";
 
-/** Coins (integer minor units, sent as strings) with thousands separators. */
+/**
+ * Coins (COIN, integer minor units sent as strings) with thousands separators: for the amounts
+ * that are coins by rule (prices, escrows, rewards, reports). An amount whose row names its
+ * currency goes through {@link CoinsField}'s `currencySource` or `formatMoney`.
+ */
 export function formatCoins(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "";
-  try {
-    return `${BigInt(String(v)).toLocaleString("en-US")} coins`;
-  } catch {
-    return String(v);
-  }
+  return formatMoney(v, "COIN");
 }
 
-/** A coins column. */
-export function CoinsField({ source, label, sortable }: { source: string; label?: string; sortable?: boolean }) {
-  return <FunctionField source={source} label={label} sortable={sortable} render={(r: Record<string, unknown>) => formatCoins(r[source])} />;
+/**
+ * An amount column, formatted with its currency's scale and unit.
+ *
+ * @param currencySource - the row's currency field (absent: the amount is in coins).
+ */
+export function CoinsField({ source, label, sortable, currencySource }: { source: string; label?: string; sortable?: boolean; currencySource?: string }) {
+  return (
+    <FunctionField
+      source={source}
+      label={label}
+      sortable={sortable}
+      render={(r: Record<string, unknown>) => formatMoney(r[source], currencySource ? r[currencySource] : "COIN")}
+    />
+  );
 }
 
 /** A member (nested `{ displayName, discordId }`) as "name (id)". */

@@ -4,6 +4,7 @@ import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Typo
 import { useLive } from "../live/LiveProvider.tsx";
 import { DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
 import { formatCoins } from "../common/fields.tsx";
+import { formatMoney } from "../lib/amounts.ts";
 
 function Kpi({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -40,7 +41,7 @@ export function LiveFeed() {
         {transactions.map((t) => (
           <ListItem key={t.tx_id} data-tx-id={t.tx_id} divider>
             <ListItemText
-              primary={`${t.type} · ${t.reason} · ${formatCoins(t.amount)}`}
+              primary={`${t.type} · ${t.reason} · ${formatMoney(t.amount, t.currency)}`}
               secondary={`${new Date(t.created_at).toLocaleString()} · ${name(t.user_id)}${t.counterparty_id ? ` → ${name(t.counterparty_id)}` : ""}`}
             />
           </ListItem>

@@ -63,7 +63,7 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     type: "Transfer",
     key: "id",
     keyType: "BigInt!",
-    fields: "id debitAccountId creditAccountId amount status reason txId createdAt pendingId debitAccount { kind userId } creditAccount { kind userId }",
+    fields: "id debitAccountId creditAccountId amount currency status reason txId createdAt pendingId debitAccount { kind userId } creditAccount { kind userId }",
     defaultSort: "ID_DESC",
   },
   listings: {

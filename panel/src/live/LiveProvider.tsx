@@ -9,7 +9,10 @@ export interface TxEvent {
   actor_id: string | null;
   user_id: number | null;
   counterparty_id: number | null;
+  /** Minor units of `currency`. */
   amount: number;
+  /** The currency code (COIN, MCD). */
+  currency: string;
   reason: string;
   created_at: string;
   meta: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton } from "react-admin";
 import { CoinsField, MemberField, enumChoices } from "../common/fields.tsx";
+import { transactionsCsv } from "../lib/amounts.ts";
 
 const TYPES = enumChoices(["earn", "spend", "list", "buy", "fulfil", "refund", "flag"]);
 
@@ -12,15 +13,9 @@ const filters = [
   <DateInput key="to" source="createdAt_lte" label="To" alwaysOn />,
 ];
 
-/** CSV rows: flat, with coins as integers. */
+/** CSV rows: flat, each amount a decimal in its currency's unit beside the currency ({@link transactionsCsv}). */
 function exporter(records: Record<string, any>[]) {
-  const header = ["tx_id", "created_at", "type", "reason", "amount", "currency", "member_discord_id", "counterparty_discord_id", "actor_id"];
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = records.map((r) => [r.txId, r.createdAt, r.type, r.reason, r.amount, r.currency, r.user?.discordId, r.counterparty?.discordId, r.actorId].map(esc).join(","));
-  const blob = new Blob([[header.join(","), ...lines].join("\n") + "\n"], { type: "text/csv" });
+  const blob = new Blob([transactionsCsv(records)], { type: "text/csv" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
   a.download = `transactions-${new Date().toISOString().slice(0, 10)}.csv`;
@@ -35,7 +30,7 @@ export const transactionColumns = [
   <DateField key="createdAt" source="createdAt" showTime />,
   <TextField key="type" source="type" />,
   <TextField key="reason" source="reason" />,
-  <CoinsField key="amount" source="amount" />,
+  <CoinsField key="amount" source="amount" currencySource="currency" />,
   <MemberField key="user" source="user" label="Member" />,
   <MemberField key="counterparty" source="counterparty" label="Counterparty" />,
 ];

@@ -21,7 +21,8 @@ import {
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
-import { CoinsField, StatusChip, formatCoins } from "../common/fields.tsx";
+import { CoinsField, StatusChip } from "../common/fields.tsx";
+import { formatMoney } from "../lib/amounts.ts";
 import { JsonDiff } from "../adminActions/index.tsx";
 import { transactionColumns } from "../transactions/index.tsx";
 
@@ -103,7 +104,7 @@ function LedgerEntries() {
         Accounts:{" "}
         {accounts.map((a) => (
           <span key={String(a.id)} style={{ marginRight: 16 }}>
-            {a.kind} {formatCoins(a.balance)}
+            {a.kind} {formatMoney(a.balance, a.currency)}
           </span>
         ))}
       </p>
@@ -112,7 +113,7 @@ function LedgerEntries() {
           <TextField source="id" label="Posting" />
           <DateField source="createdAt" showTime />
           <FunctionField label="Direction" render={(t: Record<string, unknown>) => (kindOf(t.creditAccountId) ? `in → ${kindOf(t.creditAccountId)}` : `out of ${kindOf(t.debitAccountId)}`)} />
-          <CoinsField source="amount" />
+          <CoinsField source="amount" currencySource="currency" />
           <TextField source="reason" />
           <StatusChip source="status" />
         </Datagrid>

@@ -6,6 +6,7 @@
  * never part of an error message.
  */
 import { createHash } from "node:crypto";
+import { CURRENCIES, formatAmount } from "@guildbank/lib";
 import { scrubSecrets } from "./redact.ts";
 
 /** An alert as `app_hidden.alert_for_notification` returns it. */
@@ -57,6 +58,7 @@ export const KIND_TITLES: Record<string, string> = {
   fulfilment_timed_out: "Order fulfilment timed out",
   process_crash: "Process crashed",
   runner_failed: "Job runner failed",
+  discord_channel_missing: "Discord channel missing",
 };
 
 /** Discord's limits on embeds. */
@@ -66,6 +68,27 @@ const LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fiel
 const MAX_DETAIL_FIELDS = 12;
 
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/** Detail keys that hold an amount in minor units of the alert's currency. */
+export const AMOUNT_DETAIL_KEYS: ReadonlySet<string> = new Set(["amount", "threshold"]);
+
+/**
+ * The currency of the amounts in alerts that do not name one in their detail (alerts raised before
+ * the detail carried `currency`): a payout is in Minecraft dollars; anything else in coins.
+ */
+const KIND_CURRENCIES: Record<string, string> = { payout_unconfirmed: "MCD" };
+
+/**
+ * The currency of an alert's amounts: its detail's `currency`, else the one of its kind, else COIN.
+ *
+ * @param alert - the alert.
+ * @returns a currency code of {@link CURRENCIES}.
+ */
+export function alertCurrency(alert: Pick<AlertForNotification, "kind" | "detail">): string {
+  const named = alert.detail?.currency;
+  if (typeof named === "string" && CURRENCIES[named.toUpperCase()]) return named.toUpperCase();
+  return KIND_CURRENCIES[alert.kind] ?? "COIN";
+}
 
 /**
  * The title of an alert kind.
@@ -82,8 +105,15 @@ function guildText(alert: AlertForNotification): string {
   return alert.guild_name ? `${alert.guild_name} (${alert.guild_id})` : alert.guild_id;
 }
 
-function detailValue(value: unknown): string | null {
+function detailValue(key: string, value: unknown, currency: string): string | null {
   if (value === null || value === undefined || value === "") return null;
+  if (AMOUNT_DETAIL_KEYS.has(key) && (typeof value === "number" || (typeof value === "string" && /^-?\d+$/.test(value)))) {
+    try {
+      return formatAmount(value, currency);
+    } catch {
+      // not a whole number of minor units: shown as it is
+    }
+  }
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return cut(scrubSecrets(text), LIMITS.fieldValue);
 }
@@ -92,7 +122,8 @@ function detailValue(value: unknown): string | null {
  * The embed of one alert.
  *
  * @param alert - the re-read alert.
- * @returns title by kind, severity colour, message, guild / severity / kind and detail fields, the alert's time.
+ * @returns title by kind, severity colour, message, guild / severity / kind and detail fields (amounts
+ *   with the alert's currency and scale: {@link alertCurrency}), the alert's time.
  */
 export function alertEmbed(alert: AlertForNotification): DiscordEmbed {
   const fields: NonNullable<DiscordEmbed["fields"]> = [
@@ -100,9 +131,11 @@ export function alertEmbed(alert: AlertForNotification): DiscordEmbed {
     { name: "Severity", value: alert.severity, inline: true },
     { name: "Kind", value: cut(alert.kind, LIMITS.fieldValue), inline: true },
   ];
+  const currency = alertCurrency(alert);
   for (const [key, value] of Object.entries(alert.detail ?? {})) {
     if (fields.length >= 3 + MAX_DETAIL_FIELDS) break;
-    const text = detailValue(value);
+    if (key === "currency") continue;
+    const text = detailValue(key, value, currency);
     if (text !== null) fields.push({ name: cut(key, LIMITS.fieldName), value: text, inline: text.length <= 40 });
   }
   return {

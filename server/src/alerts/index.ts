@@ -4,7 +4,9 @@
  * themselves (`critical.ts`) and the scrubbing of credentials from outgoing text (`redact.ts`).
  */
 export {
+  alertCurrency,
   alertEmbed,
+  AMOUNT_DETAIL_KEYS,
   kindTitle,
   postWebhook,
   summaryEmbed,
