@@ -689,7 +689,7 @@ describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 1
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(out.trim()).toBe(`deployed 10 slash command(s) (guild ${guildId})`);
+      expect(out.trim()).toBe(`deployed 13 slash command(s) (guild ${guildId})`);
       expect(code).toBe(0);
       expect(other.calls.filter((c) => c.method === "PUT").map((c) => c.path)).toEqual([`/applications/${APP_ID}/guilds/${guildId}/commands`]);
     } finally {
