@@ -10096,11 +10096,25 @@ ALTER TABLE ONLY app_public.announcements
     ADD CONSTRAINT announcements_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE SET NULL (task_id);
 
 --
+-- Name: CONSTRAINT announcements_guild_id_task_id_fkey ON announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT announcements_guild_id_task_id_fkey ON app_public.announcements IS '@fieldName task
+@foreignFieldName announcements';
+
+--
 -- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.custom_commands
     ADD CONSTRAINT custom_commands_guild_id_embed_id_fkey FOREIGN KEY (guild_id, embed_id) REFERENCES app_public.saved_embeds(guild_id, id) ON DELETE SET NULL (embed_id);
+
+--
+-- Name: CONSTRAINT custom_commands_guild_id_embed_id_fkey ON custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT custom_commands_guild_id_embed_id_fkey ON app_public.custom_commands IS '@fieldName embed
+@foreignFieldName customCommands';
 
 --
 -- Name: custom_commands custom_commands_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -10374,6 +10388,13 @@ ALTER TABLE ONLY app_public.staff_role_mappings
 
 ALTER TABLE ONLY app_public.task_claims
     ADD CONSTRAINT task_claims_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT task_claims_guild_id_task_id_fkey ON task_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT task_claims_guild_id_task_id_fkey ON app_public.task_claims IS '@fieldName task
+@foreignFieldName claims';
 
 --
 -- Name: task_claims task_claims_tx_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner

@@ -1,5 +1,5 @@
 --! Previous: sha1:787c1c1e96526fc19d9df5dc922d802b6211db3e
---! Hash: sha1:969bc061fe7d56af2109cc5b16bb440e652f1243
+--! Hash: sha1:c1ce6d41ce61ce9601babfbc136433d308708102
 --! Message: Community (issue 14): tasks and claims with review and task_reward from the mint, announcements and saved embeds, custom commands, #shop posts of rewards; expiry, publish and sync jobs; discord__* jobs queued by triggers
 
 -- Community (issue 14, seed 003): tasks with proof review (seed 003 "Task Claim and Completion", "Currency <-> Task
@@ -188,6 +188,7 @@ comment on column app_public.task_claims.tx_id is 'The task_reward transaction t
 -- No double claim: one live (or accepted) claim per member and task; a rejected or expired one may be tried again.
 create unique index task_claims_one_live on app_public.task_claims (task_id, user_id)
   where status in ('in_progress', 'submitted', 'accepted');
+comment on constraint task_claims_guild_id_task_id_fkey on app_public.task_claims is E'@fieldName task\n@foreignFieldName claims';
 create index task_claims_task_status on app_public.task_claims (task_id, status);
 create index task_claims_user_status on app_public.task_claims (user_id, status);
 create index task_claims_overdue on app_public.task_claims (deadline) where status = 'in_progress';
@@ -1047,6 +1048,7 @@ comment on table app_public.announcements is
   'delete_announcement deletes. Source: seed 003 announcements endpoints, issue 14.';
 comment on column app_public.announcements.sync_state is
   'pending: Discord does not show the latest yet; synced: it does; orphaned: the message was deleted on Discord.';
+comment on constraint announcements_guild_id_task_id_fkey on app_public.announcements is E'@fieldName task\n@foreignFieldName announcements';
 create index announcements_guild on app_public.announcements (guild_id, created_at desc);
 create index announcements_due on app_public.announcements (publish_at) where status = 'scheduled';
 create trigger _100_timestamps before insert or update on app_public.announcements
@@ -1289,6 +1291,7 @@ create trigger _050_require_staff before insert or update or delete on app_publi
   for each row when (current_user = 'coins_staff') execute function app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 create trigger _900_audit after insert or update or delete on app_public.custom_commands
   for each row when (current_user = 'coins_staff') execute function app_private.tg__audit('custom_command', 'id');
+comment on constraint custom_commands_guild_id_embed_id_fkey on app_public.custom_commands is E'@fieldName embed\n@foreignFieldName customCommands';
 alter table app_public.custom_commands enable row level security;
 grant select on app_public.custom_commands to coins_staff;
 grant insert (guild_id, name, response, embed_id, enabled), update (name, response, embed_id, enabled), delete

@@ -18,6 +18,8 @@ export const ACTIONS = {
   mapRoles: ["SUPERADMIN"],
   discordSetup: ["SUPERADMIN", "ADMIN"],
   acknowledgeAlert: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
+  manageCommunity: ["SUPERADMIN", "ADMIN", "OPERATOR"],
+  reviewTasks: ["SUPERADMIN", "ADMIN", "OPERATOR"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof ACTIONS;
