@@ -276,6 +276,8 @@ const READ_ONLY = new Set([
   // owned by the database and the bot's jobs (issue 14)
   "messageId", "syncState", "syncedAt", "slotsTaken", "completedCount", "proofRequiredEffective", "publishedAt", "pinnedOnDiscord", "createdBy",
 ]);
+/** Array columns that are never null (an empty list is sent as is). */
+const NOT_NULL_ARRAYS = ["assignedMemberIds"];
 /** Object-valued columns that are written whole (JSON). */
 const JSON_COLUMNS = ["payload", "limits", "embed"];
 
@@ -285,7 +287,7 @@ function writable(c: ResourceConfig, data: Record<string, unknown>, previous?: R
   for (const [k, v] of Object.entries(data)) {
     if (READ_ONLY.has(k) || !fields.has(k) || (typeof v === "object" && v !== null && !Array.isArray(v) && !JSON_COLUMNS.includes(k))) continue;
     if (previous && JSON.stringify(previous[k]) === JSON.stringify(v)) continue;
-    out[k] = v === "" || (Array.isArray(v) && v.length === 0) ? null : v;
+    out[k] = v === "" || (Array.isArray(v) && v.length === 0 && !NOT_NULL_ARRAYS.includes(k)) ? null : v;
   }
   return out;
 }
