@@ -821,7 +821,7 @@ CREATE FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) RETURN
     AS $$
   select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
     'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
-    'message_id', a.message_id::text, 'sync_state', a.sync_state)
+    'message_id', a.message_id::text, 'sync_state', a.sync_state, 'updated_at', a.updated_at)
     from app_public.announcements a where a.id = p_announcement_id;
 $$;
 
@@ -1034,7 +1034,7 @@ CREATE FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) RETURNS
   select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
     'category', r.category, 'price', r.price::text, 'currency', 'COIN',
     'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
-    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state)
+    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state, 'updated_at', r.updated_at)
     from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
 $$;
 
@@ -1082,7 +1082,7 @@ CREATE FUNCTION app_hidden.discord_task(p_task_id bigint) RETURNS jsonb
     'required_role_id', t.required_role_id::text, 'grant_role_id', t.grant_role_id::text,
     'proof_required', app_public.tasks_proof_required_effective(t), 'status', t.status,
     'slots_taken', app_public.tasks_slots_taken(t), 'completed', app_public.tasks_completed_count(t),
-    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state,
+    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state, 'updated_at', t.updated_at,
     'task_channel_id', s.task_channel_id::text,
     'review_messages', (select coalesce(jsonb_agg(jsonb_build_object('claim_id', c.id::text,
                           'channel_id', c.review_channel_id::text, 'message_id', c.review_message_id::text)), '[]')
@@ -1809,10 +1809,10 @@ ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.a
 COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
 
 --
--- Name: record_announcement_message(bigint, bigint, text, boolean); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: record_announcement_message(bigint, bigint, text, boolean, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) RETURNS void
+CREATE FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -1821,18 +1821,19 @@ begin
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
   update app_public.announcements a
-     set message_id = p_message, sync_state = p_state, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false)
+     set message_id = p_message, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false),
+         sync_state = case when p_state = 'synced' and p_seen is not null and a.updated_at > p_seen then 'pending' else p_state end
    where a.id = p_announcement_id;
 end;
 $$;
 
-ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned. Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
+COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned; synced stays pending when it changed after the job read it (p_seen). Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
 
 --
 -- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2056,10 +2057,10 @@ ALTER FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_ra
 COMMENT ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) IS 'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook (coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: app_private.record_payment_for; AU001 without a guild claim.';
 
 --
--- Name: record_reward_sync(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: record_reward_sync(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) RETURNS void
+CREATE FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -2067,17 +2068,20 @@ begin
   if p_state not in ('synced', 'orphaned') then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
-  update app_public.rewards r set sync_state = p_state, synced_at = now() where r.guild_id = p_guild_id and r.sku = p_sku;
+  update app_public.rewards r
+     set sync_state = case when p_state = 'synced' and p_seen is not null and r.updated_at > p_seen then 'pending' else p_state end,
+         synced_at = now()
+   where r.guild_id = p_guild_id and r.sku = p_sku;
 end;
 $$;
 
-ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
+COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone); synced stays pending when the reward changed after the job read it (p_seen). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
 
 --
 -- Name: record_task_delivery(bigint, text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2113,10 +2117,10 @@ ALTER FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p
 COMMENT ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) IS 'Records the outcome of an acceptance''s role grant (kind role: granted or failed) or of the review DM (kind dm: sent or failed) once: returns false when it was already recorded (a retried job does nothing more). Errors: VL001. Source: issue 14 ("a failed DM is recorded, not retried forever").';
 
 --
--- Name: record_task_message(bigint, bigint, bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: record_task_message(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text) RETURNS void
+CREATE FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -2125,18 +2129,20 @@ begin
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
   update app_public.tasks t
-     set channel_id = p_channel, message_id = p_message, sync_state = p_state, synced_at = now()
+     set channel_id = p_channel, message_id = p_message, synced_at = now(),
+         -- A change after the job read the task (p_seen) queued another job: the message is not up to date yet.
+         sync_state = case when p_state = 'synced' and p_seen is not null and t.updated_at > p_seen then 'pending' else p_state end
    where t.id = p_task_id;
 end;
 $$;
 
-ALTER FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text) IS 'The discord__task job''s result: the task''s message (null ids: none, e.g. deleted with the task) and its state, synced or orphaned (the message was deleted and could not be posted again). Errors: VL001. Source: seed 003 ("message_id must be stored back", "clear message_id and flag orphaned").';
+COMMENT ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) IS 'The discord__task job''s result: the task''s message (null ids: none, e.g. deleted with the task) and its state, synced or orphaned (the message was deleted and could not be posted again); synced stays pending when the task changed after the job read it (p_seen: its updated_at then; the change queued another job). Errors: VL001. Source: seed 003 ("message_id must be stored back", "clear message_id and flag orphaned").';
 
 --
 -- Name: record_task_review_message(bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -11529,11 +11535,11 @@ REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_
 GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
 
 --
--- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11585,11 +11591,11 @@ REVOKE ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigi
 GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) TO coins_listener;
 
 --
--- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11599,11 +11605,11 @@ REVOKE ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind
 GRANT ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) TO coins_worker;
 
 --
--- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner

@@ -35,13 +35,13 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_digest(bigint, date)",
   "app_hidden.discord_task(bigint)",
   "app_hidden.discord_task_claim(bigint)",
-  "app_hidden.record_task_message(bigint, bigint, bigint, text)",
+  "app_hidden.record_task_message(bigint, bigint, bigint, text, timestamptz)",
   "app_hidden.record_task_review_message(bigint, bigint, bigint)",
   "app_hidden.record_task_delivery(bigint, text, text, text)",
   "app_hidden.discord_announcement(bigint)",
-  "app_hidden.record_announcement_message(bigint, bigint, text, boolean)",
+  "app_hidden.record_announcement_message(bigint, bigint, text, boolean, timestamptz)",
   "app_hidden.discord_reward(bigint, text)",
-  "app_hidden.record_reward_sync(bigint, text, text)",
+  "app_hidden.record_reward_sync(bigint, text, text, timestamptz)",
   "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
 ] as const;
 

@@ -51,6 +51,8 @@ export interface TaskView {
   channel_id: string | null;
   message_id: string | null;
   sync_state: "pending" | "synced" | "orphaned";
+  /** When the task last changed (the job records its result against it). */
+  updated_at: string;
   task_channel_id: string | null;
   review_messages: { claim_id: string; channel_id: string; message_id: string }[];
 }

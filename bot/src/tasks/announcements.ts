@@ -29,10 +29,11 @@ export interface AnnouncementView {
   pinned_on_discord: boolean;
   message_id: string | null;
   sync_state: "pending" | "synced" | "orphaned";
+  updated_at: string;
 }
 
-async function record(pool: pg.Pool, id: string, messageId: string | null, state: "synced" | "orphaned", pinned: boolean): Promise<void> {
-  await asWorker(pool, (c) => c.query("select app_hidden.record_announcement_message($1, $2, $3, $4)", [id, messageId, state, pinned]));
+async function record(pool: pg.Pool, a: AnnouncementView, messageId: string | null, state: "synced" | "orphaned", pinned: boolean): Promise<void> {
+  await asWorker(pool, (c) => c.query("select app_hidden.record_announcement_message($1, $2, $3, $4, $5)", [a.id, messageId, state, pinned, a.updated_at]));
 }
 
 /**
@@ -55,7 +56,7 @@ export async function syncAnnouncement(pool: pg.Pool, rest: REST, id: string): P
         if (!isGone(err)) throw err;
       }
     }
-    await record(pool, id, null, "synced", false);
+    await record(pool, a, null, "synced", false);
     return "deleted";
   }
   if (a.sync_state === "orphaned" && !a.message_id) return "skipped";
@@ -71,16 +72,16 @@ export async function syncAnnouncement(pool: pg.Pool, rest: REST, id: string): P
       })) as { id: string };
       messageId = posted.id;
       outcome = "posted";
-      await record(pool, id, messageId, "synced", false);
+      await record(pool, a, messageId, "synced", false);
     }
     if (a.pinned && (!a.pinned_on_discord || outcome === "posted")) await rest.put(Routes.channelMessagesPin(a.channel_id, messageId), { reason: "Guildbank announcement" });
     if (!a.pinned && a.pinned_on_discord && outcome === "edited") await rest.delete(Routes.channelMessagesPin(a.channel_id, messageId), { reason: "Guildbank announcement" });
   } catch (err) {
     if (!isGone(err)) throw err;
-    await record(pool, id, null, "orphaned", false);
+    await record(pool, a, null, "orphaned", false);
     return "orphaned";
   }
-  await record(pool, id, messageId, "synced", a.pinned);
+  await record(pool, a, messageId, "synced", a.pinned);
   return outcome;
 }
 
@@ -97,6 +98,7 @@ export interface RewardView {
   stock: number | null;
   on_sale: boolean;
   expires_at: string | null;
+  updated_at: string;
 }
 
 /**
@@ -123,8 +125,8 @@ export function rewardMessage(r: RewardView): { embeds: EmbedBuilder[]; componen
   return { embeds: [embed], components: [row] };
 }
 
-async function recordReward(pool: pg.Pool, guildId: string, sku: string, state: "synced" | "orphaned"): Promise<void> {
-  await asWorker(pool, (c) => c.query("select app_hidden.record_reward_sync($1, $2, $3)", [guildId, sku, state]));
+async function recordReward(pool: pg.Pool, r: RewardView, state: "synced" | "orphaned"): Promise<void> {
+  await asWorker(pool, (c) => c.query("select app_hidden.record_reward_sync($1, $2, $3, $4)", [r.guild_id, r.sku, state, r.updated_at]));
 }
 
 /**
@@ -154,7 +156,7 @@ export async function syncRewardPost(pool: pg.Pool, rest: REST, guildId: string,
         if (!isGone(err)) throw err;
       }
     }
-    await recordReward(pool, guildId, sku, "synced");
+    await recordReward(pool, r, "synced");
     return "deleted";
   }
   const m = rewardMessage(r);
@@ -163,11 +165,11 @@ export async function syncRewardPost(pool: pg.Pool, rest: REST, guildId: string,
       embeds: m.embeds.map((e) => e.toJSON()),
       components: m.components.map((c) => c.toJSON()),
     });
-    await recordReward(pool, guildId, sku, "synced");
+    await recordReward(pool, r, "synced");
     return created ? "posted" : "edited";
   } catch (err) {
     if (!isGone(err)) throw err;
-    await recordReward(pool, guildId, sku, "orphaned");
+    await recordReward(pool, r, "orphaned");
     return "orphaned";
   }
 }

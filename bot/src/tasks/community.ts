@@ -45,8 +45,16 @@ async function loadClaim(pool: pg.Pool, claimId: string): Promise<ClaimView | nu
   return asWorker(pool, async (c) => (await c.query<{ c: ClaimView | null }>("select app_hidden.discord_task_claim($1) as c", [claimId])).rows[0].c);
 }
 
-async function recordTask(pool: pg.Pool, taskId: string, channelId: string | null, messageId: string | null, state: "synced" | "orphaned"): Promise<void> {
-  await asWorker(pool, (c) => c.query("select app_hidden.record_task_message($1, $2, $3, $4)", [taskId, channelId, messageId, state]));
+async function recordTask(
+  pool: pg.Pool,
+  taskId: string,
+  channelId: string | null,
+  messageId: string | null,
+  state: "synced" | "orphaned",
+  seen: string | null,
+): Promise<void> {
+  // `seen`: the task's updated_at when the job read it; a later change keeps it pending (its own job is queued).
+  await asWorker(pool, (c) => c.query("select app_hidden.record_task_message($1, $2, $3, $4, $5)", [taskId, channelId, messageId, state, seen]));
 }
 
 /**
@@ -64,14 +72,14 @@ export async function syncTaskMessage(pool: pg.Pool, rest: REST, taskId: string)
   if (task.status === "deleted") {
     if (task.channel_id && task.message_id) await deleteMessage(rest, task.channel_id, task.message_id);
     for (const m of task.review_messages) await deleteMessage(rest, m.channel_id, m.message_id);
-    await recordTask(pool, taskId, null, null, "synced");
+    await recordTask(pool, taskId, null, null, "synced", task.updated_at);
     return "deleted";
   }
   const body = json(taskMessage(task));
   if (task.channel_id && task.message_id) {
     try {
       await rest.patch(Routes.channelMessage(task.channel_id, task.message_id), { body });
-      await recordTask(pool, taskId, task.channel_id, task.message_id, "synced");
+      await recordTask(pool, taskId, task.channel_id, task.message_id, "synced", task.updated_at);
       return "edited";
     } catch (err) {
       if (!isGone(err)) throw err;
@@ -79,7 +87,7 @@ export async function syncTaskMessage(pool: pg.Pool, rest: REST, taskId: string)
   }
   // Never posted, or deleted on Discord: post it (again) in the task channel.
   if (!task.task_channel_id) {
-    if (task.message_id) await recordTask(pool, taskId, null, null, "orphaned");
+    if (task.message_id) await recordTask(pool, taskId, null, null, "orphaned", task.updated_at);
     return task.message_id ? "orphaned" : "waiting";
   }
   let posted: { id: string };
@@ -89,10 +97,10 @@ export async function syncTaskMessage(pool: pg.Pool, rest: REST, taskId: string)
     })) as { id: string };
   } catch (err) {
     if (!isGone(err)) throw err;
-    await recordTask(pool, taskId, null, null, "orphaned");
+    await recordTask(pool, taskId, null, null, "orphaned", task.updated_at);
     return "orphaned";
   }
-  await recordTask(pool, taskId, task.task_channel_id, posted.id, "synced");
+  await recordTask(pool, taskId, task.task_channel_id, posted.id, "synced", task.updated_at);
   return "posted";
 }
 

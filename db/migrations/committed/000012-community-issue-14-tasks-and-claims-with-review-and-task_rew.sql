@@ -1,5 +1,5 @@
 --! Previous: sha1:787c1c1e96526fc19d9df5dc922d802b6211db3e
---! Hash: sha1:c1ce6d41ce61ce9601babfbc136433d308708102
+--! Hash: sha1:31028177584417bbc41b5099bf279d6a8bc8c79d
 --! Message: Community (issue 14): tasks and claims with review and task_reward from the mint, announcements and saved embeds, custom commands, #shop posts of rewards; expiry, publish and sync jobs; discord__* jobs queued by triggers
 
 -- Community (issue 14, seed 003): tasks with proof review (seed 003 "Task Claim and Completion", "Currency <-> Task
@@ -11,6 +11,7 @@ drop trigger if exists _500_discord_shop on app_public.rewards;
 drop function if exists app_private.tg_rewards__discord_shop();
 drop function if exists app_hidden.discord_reward(bigint, text);
 drop function if exists app_hidden.record_reward_sync(bigint, text, text);
+drop function if exists app_hidden.record_reward_sync(bigint, text, text, timestamptz);
 drop function if exists app_hidden.requeue_reward_sync(timestamptz);
 alter table app_public.rewards drop column if exists sync_state, drop column if exists synced_at;
 alter table app_public.discord_messages drop constraint if exists discord_messages_subject_type_check;
@@ -27,6 +28,7 @@ drop function if exists app_public.delete_announcement(bigint);
 drop function if exists app_public.announce_task(bigint, bigint, timestamptz, boolean);
 drop function if exists app_hidden.discord_announcement(bigint);
 drop function if exists app_hidden.record_announcement_message(bigint, bigint, text, boolean);
+drop function if exists app_hidden.record_announcement_message(bigint, bigint, text, boolean, timestamptz);
 drop table if exists app_public.announcements;
 drop table if exists app_public.saved_embeds;
 drop function if exists app_hidden.embed_valid(jsonb);
@@ -53,6 +55,7 @@ drop function if exists app_hidden.requeue_task_sync(timestamptz);
 drop function if exists app_hidden.discord_task(bigint);
 drop function if exists app_hidden.discord_task_claim(bigint);
 drop function if exists app_hidden.record_task_message(bigint, bigint, bigint, text);
+drop function if exists app_hidden.record_task_message(bigint, bigint, bigint, text, timestamptz);
 drop function if exists app_hidden.record_task_review_message(bigint, bigint, bigint);
 drop function if exists app_hidden.record_task_delivery(bigint, text, text, text);
 drop table if exists app_public.task_claims;
@@ -785,7 +788,7 @@ as $$
     'required_role_id', t.required_role_id::text, 'grant_role_id', t.grant_role_id::text,
     'proof_required', app_public.tasks_proof_required_effective(t), 'status', t.status,
     'slots_taken', app_public.tasks_slots_taken(t), 'completed', app_public.tasks_completed_count(t),
-    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state,
+    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state, 'updated_at', t.updated_at,
     'task_channel_id', s.task_channel_id::text,
     'review_messages', (select coalesce(jsonb_agg(jsonb_build_object('claim_id', c.id::text,
                           'channel_id', c.review_channel_id::text, 'message_id', c.review_message_id::text)), '[]')
@@ -827,7 +830,7 @@ comment on function app_hidden.discord_task_claim(bigint) is
 --! EndIncluded tasks/discord_task_claim.sql
 --! Included tasks/record_task_message.sql
 create or replace function app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint,
-  p_state text)
+  p_state text, p_seen timestamptz default null)
 returns void
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
@@ -836,14 +839,17 @@ begin
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
   update app_public.tasks t
-     set channel_id = p_channel, message_id = p_message, sync_state = p_state, synced_at = now()
+     set channel_id = p_channel, message_id = p_message, synced_at = now(),
+         -- A change after the job read the task (p_seen) queued another job: the message is not up to date yet.
+         sync_state = case when p_state = 'synced' and p_seen is not null and t.updated_at > p_seen then 'pending' else p_state end
    where t.id = p_task_id;
 end;
 $$;
 
-comment on function app_hidden.record_task_message(bigint, bigint, bigint, text) is
+comment on function app_hidden.record_task_message(bigint, bigint, bigint, text, timestamptz) is
   'The discord__task job''s result: the task''s message (null ids: none, e.g. deleted with the task) and its state, '
-  'synced or orphaned (the message was deleted and could not be posted again). Errors: VL001. Source: seed 003 '
+  'synced or orphaned (the message was deleted and could not be posted again); synced stays pending when the task '
+  'changed after the job read it (p_seen: its updated_at then; the change queued another job). Errors: VL001. Source: seed 003 '
   '("message_id must be stored back", "clear message_id and flag orphaned").';
 --! EndIncluded tasks/record_task_message.sql
 --! Included tasks/record_task_review_message.sql
@@ -939,7 +945,7 @@ revoke all on function app_hidden.expire_tasks(timestamptz) from public;
 revoke all on function app_hidden.requeue_task_sync(timestamptz) from public;
 revoke all on function app_hidden.discord_task(bigint) from public;
 revoke all on function app_hidden.discord_task_claim(bigint) from public;
-revoke all on function app_hidden.record_task_message(bigint, bigint, bigint, text) from public;
+revoke all on function app_hidden.record_task_message(bigint, bigint, bigint, text, timestamptz) from public;
 revoke all on function app_hidden.record_task_review_message(bigint, bigint, bigint) from public;
 revoke all on function app_hidden.record_task_delivery(bigint, text, text, text) from public;
 grant execute on function app_public.tasks_slots_taken(app_public.tasks), app_public.tasks_completed_count(app_public.tasks),
@@ -949,7 +955,7 @@ grant execute on function app_public.claim_task(bigint, text), app_public.submit
 grant execute on function app_public.review_task_claim(bigint, boolean, text, text), app_public.delete_task(bigint) to coins_staff;
 grant execute on function app_hidden.expire_tasks(timestamptz), app_hidden.requeue_task_sync(timestamptz),
   app_hidden.discord_task(bigint), app_hidden.discord_task_claim(bigint),
-  app_hidden.record_task_message(bigint, bigint, bigint, text), app_hidden.record_task_review_message(bigint, bigint, bigint),
+  app_hidden.record_task_message(bigint, bigint, bigint, text, timestamptz), app_hidden.record_task_review_message(bigint, bigint, bigint),
   app_hidden.record_task_delivery(bigint, text, text, text) to coins_worker;
 
 --------------------------------------------------------------------------------
@@ -1234,7 +1240,7 @@ language sql stable security definer set search_path = pg_catalog, public, pg_te
 as $$
   select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
     'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
-    'message_id', a.message_id::text, 'sync_state', a.sync_state)
+    'message_id', a.message_id::text, 'sync_state', a.sync_state, 'updated_at', a.updated_at)
     from app_public.announcements a where a.id = p_announcement_id;
 $$;
 
@@ -1244,7 +1250,7 @@ comment on function app_hidden.discord_announcement(bigint) is
 --! EndIncluded announcements/discord_announcement.sql
 --! Included announcements/record_announcement_message.sql
 create or replace function app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text,
-  p_pinned boolean)
+  p_pinned boolean, p_seen timestamptz default null)
 returns void
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
@@ -1253,14 +1259,15 @@ begin
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
   update app_public.announcements a
-     set message_id = p_message, sync_state = p_state, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false)
+     set message_id = p_message, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false),
+         sync_state = case when p_state = 'synced' and p_seen is not null and a.updated_at > p_seen then 'pending' else p_state end
    where a.id = p_announcement_id;
 end;
 $$;
 
-comment on function app_hidden.record_announcement_message(bigint, bigint, text, boolean) is
+comment on function app_hidden.record_announcement_message(bigint, bigint, text, boolean, timestamptz) is
   'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on '
-  'Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned. Errors: VL001. '
+  'Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned; synced stays pending when it changed after the job read it (p_seen). Errors: VL001. '
   'Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
 --! EndIncluded announcements/record_announcement_message.sql
 
@@ -1405,7 +1412,7 @@ as $$
   select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
     'category', r.category, 'price', r.price::text, 'currency', 'COIN',
     'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
-    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state)
+    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state, 'updated_at', r.updated_at)
     from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
 $$;
 
@@ -1414,20 +1421,24 @@ comment on function app_hidden.discord_reward(bigint, text) is
   'with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
 --! EndIncluded shop/discord_reward.sql
 --! Included shop/record_reward_sync.sql
-create or replace function app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text) returns void
+create or replace function app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamptz default null)
+returns void
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
 as $$
 begin
   if p_state not in ('synced', 'orphaned') then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
   end if;
-  update app_public.rewards r set sync_state = p_state, synced_at = now() where r.guild_id = p_guild_id and r.sku = p_sku;
+  update app_public.rewards r
+     set sync_state = case when p_state = 'synced' and p_seen is not null and r.updated_at > p_seen then 'pending' else p_state end,
+         synced_at = now()
+   where r.guild_id = p_guild_id and r.sku = p_sku;
 end;
 $$;
 
-comment on function app_hidden.record_reward_sync(bigint, text, text) is
+comment on function app_hidden.record_reward_sync(bigint, text, text, timestamptz) is
   'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop '
-  'channel is gone). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: '
+  'channel is gone); synced stays pending when the reward changed after the job read it (p_seen). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: '
   'issue 14.';
 --! EndIncluded shop/record_reward_sync.sql
 --! Included shop/requeue_reward_sync.sql
@@ -1466,11 +1477,11 @@ revoke all on function app_hidden.publish_due_announcements(timestamptz) from pu
 revoke all on function app_public.delete_announcement(bigint) from public;
 revoke all on function app_public.announce_task(bigint, bigint, timestamptz, boolean) from public;
 revoke all on function app_hidden.discord_announcement(bigint) from public;
-revoke all on function app_hidden.record_announcement_message(bigint, bigint, text, boolean) from public;
+revoke all on function app_hidden.record_announcement_message(bigint, bigint, text, boolean, timestamptz) from public;
 revoke all on function app_public.custom_command(text) from public;
 revoke all on function app_public.custom_command_names(text) from public;
 revoke all on function app_hidden.discord_reward(bigint, text) from public;
-revoke all on function app_hidden.record_reward_sync(bigint, text, text) from public;
+revoke all on function app_hidden.record_reward_sync(bigint, text, text, timestamptz) from public;
 revoke all on function app_hidden.requeue_reward_sync(timestamptz) from public;
 -- The check constraints call embed_valid as the writing role (like valid_limits).
 grant execute on function app_hidden.embed_valid(jsonb) to coins_staff;
@@ -1478,5 +1489,5 @@ grant execute on function app_public.delete_announcement(bigint), app_public.ann
   to coins_staff;
 grant execute on function app_public.custom_command(text), app_public.custom_command_names(text) to coins_player, coins_staff;
 grant execute on function app_hidden.publish_due_announcements(timestamptz), app_hidden.discord_announcement(bigint),
-  app_hidden.record_announcement_message(bigint, bigint, text, boolean), app_hidden.discord_reward(bigint, text),
-  app_hidden.record_reward_sync(bigint, text, text), app_hidden.requeue_reward_sync(timestamptz) to coins_worker;
+  app_hidden.record_announcement_message(bigint, bigint, text, boolean, timestamptz), app_hidden.discord_reward(bigint, text),
+  app_hidden.record_reward_sync(bigint, text, text, timestamptz), app_hidden.requeue_reward_sync(timestamptz) to coins_worker;

@@ -154,7 +154,7 @@ select set_eq(
     ('coins_worker', 'app_hidden.requeue_task_sync(timestamp with time zone)'),
     ('coins_worker', 'app_hidden.discord_task(bigint)'),
     ('coins_worker', 'app_hidden.discord_task_claim(bigint)'),
-    ('coins_worker', 'app_hidden.record_task_message(bigint,bigint,bigint,text)'),
+    ('coins_worker', 'app_hidden.record_task_message(bigint,bigint,bigint,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.record_task_review_message(bigint,bigint,bigint)'),
     ('coins_worker', 'app_hidden.record_task_delivery(bigint,text,text,text)'),
     -- Announcements, saved embeds, custom commands, #shop posts (issue 14): the embed check runs as the writing staff
@@ -168,9 +168,9 @@ select set_eq(
     ('coins_staff', 'app_public.custom_command_names(text)'),
     ('coins_worker', 'app_hidden.publish_due_announcements(timestamp with time zone)'),
     ('coins_worker', 'app_hidden.discord_announcement(bigint)'),
-    ('coins_worker', 'app_hidden.record_announcement_message(bigint,bigint,text,boolean)'),
+    ('coins_worker', 'app_hidden.record_announcement_message(bigint,bigint,text,boolean,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.discord_reward(bigint,text)'),
-    ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text)'),
+    ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r

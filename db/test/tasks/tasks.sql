@@ -1,5 +1,5 @@
 begin;
-select plan(103);
+select plan(105);
 \ir ../lib/helpers.psql
 -- Issue 14 / seed 003: community tasks. Guild A = 910000000000000001 (alice ...011, bob ...012, dave ...014, staff
 -- member sam ...090 who is also a member, other staff ...091); guild B = 920000000000000001 (carol ...011, staff ...090).
@@ -65,6 +65,10 @@ select is(pg_temp.run_as('coins_staff', 910000000000000001, 910000000000000091, 
 select is((select sync_state from app_public.tasks where name = 'Welcome'), 'pending', 'an edit makes the message pending again');
 select is((select revision from graphile_worker.jobs where key = 'discord__task:' || pg_temp.tid('Welcome')), (select revision + 1 from rev),
   'and queues its edit (the waiting job is replaced: one job per task)');
+select lives_ok($$select app_hidden.record_task_message(pg_temp.tid('Welcome'), 100, 5000, 'synced', now() - interval '1 second')$$,
+  'a job that read the task before this edit records its post');
+select is((select sync_state from app_public.tasks where name = 'Welcome'), 'pending',
+  'the task stays pending: it changed after the job read it (the edit queued another job)');
 select throws_ok($$select app_hidden.record_task_message(pg_temp.tid('Welcome'), 100, 5000, 'pending')$$, 'VL001', 'invalid_argument',
   'the job records synced or orphaned only');
 select lives_ok($$select app_hidden.record_task_message(pg_temp.tid('Welcome'), null, null, 'orphaned')$$, 'a message that could not be re-posted is orphaned');
