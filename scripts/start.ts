@@ -105,12 +105,14 @@ buildPanelIfNeeded();
 
 const development = start.NODE_ENV !== "production";
 process.env.GRAPHILE_ENV ??= development ? "development" : "production";
-const { loadServerConfig, startServer, loadWorkerConfig, startWorker, installCrashAlerts } = await import("@guildbank/server");
+const { loadServerConfig, startServer, loadWorkerConfig, startWorker, installCrashAlerts, devLoginExample } = await import("@guildbank/server");
 const config = loadServerConfig({
   ...process.env,
   DATABASE_URL: authenticatorUrl,
   DEV_LOGIN: process.env.DEV_LOGIN ?? String(development),
   DEMO_GUILD_ID: start.DEMO_GUILD_ID,
+  // Without CSRF_SECRET the server keeps a generated one here, so sessions' tokens survive a restart.
+  GUILDBANK_DATA_DIR: start.GUILDBANK_DATA_DIR,
 });
 const serverLog = createLogger("server", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
@@ -131,10 +133,10 @@ const banner = [
   `  GraphQL API:  ${running.url}/graphql`,
   `  Live feed:    ${running.url}/streams/tx (Server-Sent Events; staff see the guild, members their own)`,
   development ? `  GraphiQL:     ${running.url}/graphiql` : "",
-  config.DEV_LOGIN ? `  Log in:       open ${running.url}/auth/dev and pick a member or a staff role` : "",
-  config.DEV_LOGIN
-    ? `                (or: curl -c jar -H 'content-type: application/json' -d '{"guildId":"${start.DEMO_GUILD_ID}","discordId":"${BigInt(start.DEMO_GUILD_ID) + 1n}","kind":"player"}' ${running.url}/auth/dev/login)`
-    : "",
+  config.DEV_LOGIN ? `  Log in:       open ${running.url}/auth/dev and pick a member or a staff role,` : "",
+  config.DEV_LOGIN ? "                or with curl (sign in, read a card, give 5 coins with the CSRF token):" : "",
+  // The README's "Logging in locally" commands, for this server's URL (server/__tests__/readme.test.ts runs them).
+  config.DEV_LOGIN ? devLoginExample(running.url, start.DEMO_GUILD_ID).replace(/^/gm, "                  ") : "",
   embedded ? `  Database:     embedded PostgreSQL on 127.0.0.1:${start.EMBEDDED_PG_PORT}, data in ${start.GUILDBANK_DATA_DIR}` : "",
   "  Stop with Ctrl-C.",
   "",

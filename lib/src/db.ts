@@ -1,6 +1,6 @@
 import pg from "pg";
 
-/** The API roles a process may act as (DESIGN.md "Schemas and roles"). */
+/** The API roles a process may act as (ARCHITECTURE.md "Schemas and roles"). */
 export type ApiRole = "coins_anonymous" | "coins_player" | "coins_staff" | "coins_listener" | "coins_worker";
 
 /** Staff roles, as the `app_public.staff_role` enum. */

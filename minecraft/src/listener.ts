@@ -1,5 +1,5 @@
 /**
- * The in-game listener (DESIGN.md "Processes": minecraft/): a mineflayer bot logged into the
+ * The in-game listener (ARCHITECTURE.md "Processes": minecraft/): a mineflayer bot logged into the
  * server, reconnecting with backoff after kicks and network loss. Every system-chat line (never a
  * player's chat message, whatever it looks like) that
  * matches a payment pattern becomes one `app_hidden.record_payment` call (as `coins_listener`),

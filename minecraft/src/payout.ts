@@ -1,5 +1,5 @@
 /**
- * In-game payouts: the `minecraft__payout` task (owned by this process; DESIGN.md "Jobs") and the
+ * In-game payouts: the `minecraft__payout` task (owned by this process; ARCHITECTURE.md "Jobs") and the
  * graphile-worker runner that runs only it. States (SQL, `app_public.minecraft_payouts`):
  * queued → sent → confirmed | failed. The claim queued → sent commits BEFORE `/pay` goes out, so
  * a payout is sent at most once whatever crashes; one without confirmation becomes failed with a

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { ApiClient, createGuild, startTestServer, superuserPool } from "../../server/__tests__/helpers.ts";
 import { dataProvider } from "../src/lib/dataProvider.ts";
 import { ApiError, loadSession } from "../src/lib/api.ts";
+import { describeMeta } from "../src/transactions/meta.ts";
 
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -52,6 +53,18 @@ afterAll(async () => {
 });
 
 describe("the panel's data provider", () => {
+  it("fetches a page larger than the server's page size limit (the CSV export) in slices", async () => {
+    const big = await createGuild(db, 130, 0);
+    const client = new ApiClient(server.url);
+    expect((await client.login({ guildId: big.guildId, discordId: (BigInt(big.guildId) + 900n).toString(), kind: "staff", staffRole: "AUDITOR" })).status).toBe(200);
+    browserAs(client);
+    const all = await dataProvider.getList("users", { pagination: { page: 1, perPage: 1000 }, sort: { field: "id", order: "ASC" }, filter: {} });
+    expect(all.total).toBe(130);
+    expect(new Set(all.data.map((u) => u.discordId)).size).toBe(130);
+    const second = await dataProvider.getList("users", { pagination: { page: 2, perPage: 120 }, sort: { field: "id", order: "ASC" }, filter: {} });
+    expect(second.data.map((u) => u.discordId)).toEqual(all.data.slice(120).map((u) => u.discordId));
+  });
+
   it("pages, sorts and filters on the server", async () => {
     await signInAs("AUDITOR");
     const page2 = await dataProvider.getList("users", { pagination: { page: 2, perPage: 5 }, sort: { field: "displayName", order: "DESC" }, filter: {} });
@@ -105,5 +118,28 @@ describe("the panel's data provider", () => {
     const b = await db.query("select daily_amount from app_public.guild_settings where guild_id = $1", [otherGuild]);
     expect(b.rows).toEqual([{ daily_amount: "100" }]);
     expect((await db.query("select name from app_public.rewards where guild_id = $1 and sku = 'cape'", [guildId])).rows).toEqual([{ name: "Red cape" }]);
+  });
+
+  it("finds members by Discord id (the actor column of the transaction log names them)", async () => {
+    await signInAs("AUDITOR");
+    const ids = [(BigInt(guildId) + 3n).toString(), (BigInt(guildId) + 11n).toString(), (BigInt(otherGuild) + 1n).toString()];
+    const { data } = await dataProvider.getMany("usersByDiscordId", { ids });
+    // Guild B's member stays invisible; the others come back keyed by their Discord id.
+    expect(data.map((u) => [u.id, u.displayName]).sort()).toEqual([
+      [ids[0], "Member 03"],
+      [ids[1], "Member 11"],
+    ]);
+  });
+
+  it("reads a transaction's meta as words, never as JSON", async () => {
+    const coins = (v: unknown) => `${String(v)} coins`;
+    expect(describeMeta({ qty: 1, sku: "gem", fee: 7, net: 68, unit_price: 75 }, {}, coins)).toBe("1 × gem · at 75 coins each · fee 7 coins · net 68 coins");
+    expect(describeMeta({ qty: 1, sku: "gem", fee_band: "undercut", fee_rate: 0.1, unit_price: 69 }, {}, coins)).toBe("1 × gem · at 69 coins each · undercut band, 10 % fee");
+    expect(describeMeta({ streak_days: 1 }, {}, coins)).toBe("streak 1 day");
+    expect(describeMeta({ title: "Say hello", quest_id: "3" }, {}, coins)).toBe("“Say hello”");
+    expect(describeMeta({ delta: -100, actor_role: "ADMIN" }, {}, coins)).toBe("−100 coins · as ADMIN");
+    expect(describeMeta({ to_discord_id: "123456789012345678" }, { counterparty: { displayName: "Ember" } }, coins)).toBe("");
+    expect(describeMeta({ payout_id: 5, lines: [{ sku: "vip", qty: 1 }] }, {}, coins)).toBe("payout id 5 · lines sku vip, qty 1");
+    expect(describeMeta(null, {}, coins)).toBe("");
   });
 });

@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
@@ -78,7 +79,7 @@ describe("the panel in Chromium", () => {
     await page.getByTestId("live-status").getByText("live").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "dashboard.png") });
 
-    await page.getByRole("menuitem", { name: "Users" }).click();
+    await page.getByRole("menuitem", { name: "Members" }).click();
     await page.getByRole("cell", { name: "Bramble", exact: true }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, "users.png") });
     await page.getByPlaceholder("Name or Discord id").fill("Cind");
@@ -149,7 +150,7 @@ describe("the panel in Chromium", () => {
 
   it("shows an AUDITOR no write action", async () => {
     const page = await signIn(auditor());
-    await page.getByRole("menuitem", { name: "Users" }).click();
+    await page.getByRole("menuitem", { name: "Members" }).click();
     await page.getByRole("cell", { name: "Dusk", exact: true }).click();
     await page.getByText("Lifetime earned").waitFor();
     for (const id of ["adjust-balance", "freeze", "unfreeze"]) expect(await page.getByTestId(id).count(), id).toBe(0);
@@ -174,5 +175,107 @@ describe("the panel in Chromium", () => {
       body: JSON.stringify({ query: `mutation($d: BigInt!) { adminAdjust(input: { discordId: $d, delta: "1", reason: "auditor tries" }) { adminAction { id } } }`, variables: { d: members[0] } }),
     });
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe("PD001");
+  });
+
+  it("names people, not Discord ids: the app bar, the live feed, the transaction log", async () => {
+    const page = await signIn(admin());
+    // The app bar names the signed-in staff member (their Discord name), not their id.
+    const bar = page.locator("header");
+    await expect.poll(() => bar.textContent(), { timeout: 10_000 }).toContain("ada");
+    expect(await bar.textContent()).not.toContain(admin());
+    await page.getByTestId("live-status").getByText("live").waitFor({ timeout: 15_000 });
+    const [from, to] = (
+      await db.query<{ discord_id: string; display_name: string }>(
+        `select u.discord_id::text, u.display_name from app_public.users u join app_public.accounts a on a.user_id = u.id and a.kind = 'wallet' and a.currency = 'COIN'
+          where u.guild_id = $1 and not u.frozen and not u.is_bot order by a.balance desc, u.discord_id limit 2`,
+        [guildId],
+      )
+    ).rows;
+    const { rows } = await db.query(
+      "select tx_id from app_private.give_from((select id from app_public.users where guild_id = $1 and discord_id = $2), $3, 7, 'e2e-names', now())",
+      [guildId, from.discord_id, to.discord_id],
+    );
+    const item = page.locator(`[data-tx-id="${rows[0].tx_id}"]`);
+    await item.waitFor({ timeout: 5_000 });
+    await expect.poll(() => item.textContent()).toContain(`${from.display_name} → ${to.display_name}`);
+    const snowflake = /\d{17,20}/;
+    expect(await page.getByTestId("live-feed").textContent()).not.toMatch(snowflake);
+    // The transaction log: members and the actor by name (the Discord ids stay in the CSV export).
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    const row = page.locator("tbody tr", { hasText: "give" }).first();
+    await row.waitFor();
+    await expect.poll(() => page.locator("tbody").textContent()).not.toMatch(snowflake);
+    expect(await row.textContent()).toContain(from.display_name);
+    // The first test's adjustment was made by the signed-in staff member: named too.
+    expect(await page.locator("tbody tr", { hasText: "admin_adjust" }).first().locator("td").nth(6).textContent()).toBe("ada");
+  });
+
+  it("shows a transaction's detail as words, not JSON", async () => {
+    const page = await signIn(admin());
+    await page.getByRole("menuitem", { name: "Transactions" }).click();
+    await page.locator("tbody tr").first().waitFor();
+    await page.getByPlaceholder("Reason").fill("daily");
+    const daily = page.locator("tbody tr", { hasText: "daily" }).first();
+    await daily.waitFor({ timeout: 10_000 });
+    await expect.poll(() => daily.textContent()).toMatch(/streak \d+ days?/);
+    expect(await page.locator("tbody").textContent()).not.toMatch(/[{}"]/);
+  });
+
+  it("calls members members", async () => {
+    const page = await signIn(admin());
+    expect(await page.getByRole("menuitem", { name: "Users" }).count()).toBe(0);
+    await page.getByRole("menuitem", { name: "Members" }).click();
+    await page.getByRole("cell", { name: "Bramble", exact: true }).click();
+    await page.getByText("Lifetime earned").waitFor();
+    expect(await page.locator("header").textContent()).toContain("Member Bramble");
+    expect(await page.locator("body").textContent()).not.toMatch(/\bUsers?\b/);
+  });
+
+  it("says so when a member has no audit trail, without a 'clear filters' offer", async () => {
+    const page = await signIn(admin());
+    const { rows } = await db.query<{ id: string }>(
+      `select u.id::text from app_public.users u where u.guild_id = $1
+          and not exists (select 1 from app_public.admin_actions a where a.guild_id = u.guild_id and a.subject_type = 'user' and a.subject_id = u.discord_id::text)
+        order by u.id limit 1`,
+      [guildId],
+    );
+    await page.goto(`${server.url}/#/users/${rows[0].id}/show/audit`);
+    await page.getByText("No staff action about this member yet.").waitFor({ timeout: 10_000 });
+    expect(await page.getByText(/clear filters/i).count()).toBe(0);
+  });
+
+  it("charts the volume and the fees of the last 14 days on the dashboard", async () => {
+    const page = await signIn(admin());
+    for (const chart of ["chart-volume", "chart-fees"]) {
+      // One bar per day with a value: the seeded guild trades every day, and its market takes fees.
+      await expect.poll(() => page.getByTestId(chart).locator(".recharts-bar-rectangle").count(), { timeout: 15_000, message: chart }).toBeGreaterThan(3);
+    }
+    await page.screenshot({ path: path.join(SHOTS, "dashboard.png") });
+  });
+
+  it("serves a favicon", async () => {
+    const page = await signIn(admin());
+    const href = await page.locator("link[rel=icon]").getAttribute("href");
+    expect(href).toBeTruthy();
+    const res = await fetch(new URL(href!, server.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\//);
+  });
+
+  it("explains why Discord sign-in is unavailable when the server has no Discord application", async () => {
+    const bare = await startTestServer({ PANEL_DIST_DIR: DIST, DEV_LOGIN: "false" });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(`${bare.url}/`);
+      await expect.poll(() => page.getByTestId("discord-login").isDisabled(), { timeout: 10_000 }).toBe(true);
+      const help = page.getByTestId("discord-login-help");
+      await help.waitFor({ timeout: 10_000 });
+      expect(await help.textContent()).toMatch(/not configured.*DISCORD_CLIENT_ID/s);
+      await page.screenshot({ path: path.join(tmpdir(), "guildbank-sign-in-unconfigured.png") });
+      await context.close();
+    } finally {
+      await bare.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { Admin, CustomRoutes, Resource, type LayoutProps } from "react-admin";
 import { Route } from "react-router-dom";
-import { Box, Button, Card, CardContent, Stack, Typography } from "@mui/material";
+import { Alert, Box, Button, Card, CardContent, Stack, Typography } from "@mui/material";
 import PeopleIcon from "@mui/icons-material/People";
 import StorefrontIcon from "@mui/icons-material/Storefront";
 import ReceiptIcon from "@mui/icons-material/Receipt";
@@ -17,6 +17,7 @@ import CampaignIcon from "@mui/icons-material/Campaign";
 import WebIcon from "@mui/icons-material/Web";
 import TerminalIcon from "@mui/icons-material/Terminal";
 import { dataProvider } from "./lib/dataProvider.ts";
+import { i18nProvider } from "./lib/i18n.ts";
 import { authProvider } from "./lib/authProvider.ts";
 import { loadSession, signInMethods } from "./lib/api.ts";
 import { Layout as LiveLayout } from "./layout/Layout.tsx";
@@ -68,6 +69,12 @@ function LoginPage() {
             <Button variant="contained" href="/auth/discord/login" disabled={!methods.discord} data-testid="discord-login">
               Sign in with Discord
             </Button>
+            {!methods.discord && (
+              <Alert severity="info" data-testid="discord-login-help">
+                Discord sign-in is not configured on this server: its administrator sets DISCORD_CLIENT_ID, DISCORD_CLIENT_SECRET and GUILD_ID
+                (README, “Web panel”).{methods.dev ? " Until then, use the development login." : ""}
+              </Alert>
+            )}
             {methods.dev && (
               <Button variant="outlined" href="/auth/dev" data-testid="dev-login">
                 Development login
@@ -88,7 +95,7 @@ function Layout(props: LayoutProps) {
 /** The panel: every resource, reports and settings, behind the server session. */
 export function App() {
   return (
-    <Admin dataProvider={dataProvider} authProvider={authProvider} dashboard={Dashboard} layout={Layout} loginPage={LoginPage} requireAuth title="Guildbank" disableTelemetry>
+    <Admin dataProvider={dataProvider} authProvider={authProvider} i18nProvider={i18nProvider} dashboard={Dashboard} layout={Layout} loginPage={LoginPage} requireAuth title="Guildbank" disableTelemetry>
       {() => (
         <>
           <Resource name="users" list={UserList} show={UserShow} icon={PeopleIcon} recordRepresentation="displayName" />

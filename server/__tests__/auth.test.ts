@@ -83,12 +83,13 @@ describe("Discord sign-in", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`${PANEL}/`);
     const cookies = res.headers.getSetCookie();
-    for (const name of ["gb_session", "gb_refresh"]) {
+    for (const name of ["gb_session", "gb_refresh", "gb_name"]) {
       const c = cookies.find((x) => x.startsWith(`${name}=`))!;
       expect(c, name).toMatch(/HttpOnly/i);
       expect(c, name).toMatch(/SameSite=Strict/i);
     }
-    expect(await sessionOf(client)).toMatchObject({ kind: "staff", staffRole: "ADMIN", discordId: staff(1) });
+    // The panel's app bar names them (their Discord name, kept beside the session cookies).
+    expect(await sessionOf(client)).toMatchObject({ kind: "staff", staffRole: "ADMIN", discordId: staff(1), displayName: `user${staff(1).slice(-3)}` });
     const users = await client.gql(`{ users { totalCount } }`);
     expect(users.errors).toBeUndefined();
     expect(users.data!.users.totalCount).toBe(2);
@@ -197,8 +198,10 @@ describe("sessions", () => {
     await discordSignIn(client, staff(1));
     const refresh = client.cookies.get("gb_refresh")!;
     const access = client.cookies.get("gb_session")!;
+    expect(client.cookies.has("gb_name")).toBe(true);
     expect((await client.logout()).status).toBe(204);
     expect(await sessionOf(client)).toBeNull();
+    expect(client.cookies.has("gb_name")).toBe(false);
     const again = await holding(refresh);
     expect((await again.fetch("/auth/refresh", { method: "POST" })).status).toBe(401);
     const old = await fetch(`${server.url}/auth/session`, { headers: { cookie: `gb_session=${access}` } });

@@ -10,7 +10,7 @@ import type { ServerConfig } from "./config.ts";
 import { createPostGraphile } from "./graphile.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
 import { devLoginRouter } from "./auth/dev.ts";
-import { discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
+import { NAME_COOKIE, discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
 import { cookieOptions } from "./http/cookies.ts";
 import { createCsrf, originGuard, rateLimits } from "./http/security.ts";
 import { idempotencyMiddleware } from "./http/idempotency.ts";
@@ -105,13 +105,19 @@ export async function createHttpServer(
   app.use(cookieParser(), sessionMiddleware(pool));
   const csrf = createCsrf(config);
   const limits = rateLimits(config);
+  // The Discord name the sign-in stored beside the session cookies (a label for the app bar).
+  const nameOf = (req: Request): string | null => {
+    const name: unknown = req.cookies?.[NAME_COOKIE];
+    return typeof name === "string" && name ? name : null;
+  };
   const sessionView = (req: Request) => {
     const s = req.session;
-    return s ? { guildId: s.guildId, discordId: s.discordId, kind: s.kind, staffRole: s.staffRole, expiresAt: s.expiresAt } : null;
+    return s ? { guildId: s.guildId, discordId: s.discordId, kind: s.kind, staffRole: s.staffRole, expiresAt: s.expiresAt, displayName: nameOf(req) } : null;
   };
   const clearSessionCookies = (res: Response) => {
     res.clearCookie(SESSION_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
     res.clearCookie(REFRESH_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+    res.clearCookie(NAME_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
   };
 
   app.get("/auth/session", (req, res) => {
@@ -119,7 +125,7 @@ export async function createHttpServer(
       session: sessionView(req),
       csrfToken: csrf.token(req, res),
       refreshable: typeof req.cookies?.[REFRESH_COOKIE] === "string",
-      methods: { discord: Boolean(config.DISCORD_CLIENT_ID), dev: config.DEV_LOGIN },
+      methods: { discord: Boolean(config.DISCORD_CLIENT_ID && config.DISCORD_CLIENT_SECRET && (config.GUILD_ID ?? config.DEMO_GUILD_ID)), dev: config.DEV_LOGIN },
     });
   });
   app.get("/auth/csrf", (req, res) => {
@@ -145,7 +151,7 @@ export async function createHttpServer(
       req.cookies[REFRESH_COOKIE] = outcome.tokens.refresh;
       const c = outcome.tokens.claims;
       res.json({
-        session: { guildId: c.guildId, discordId: c.discordId, kind: c.kind, staffRole: c.staffRole, expiresAt: c.expiresAt },
+        session: { guildId: c.guildId, discordId: c.discordId, kind: c.kind, staffRole: c.staffRole, expiresAt: c.expiresAt, displayName: nameOf(req) },
         csrfToken: csrf.token(req, res),
       });
     } catch (err) {

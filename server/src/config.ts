@@ -48,10 +48,13 @@ export const serverConfigSchema = z
     /** Lifetime of a panel refresh token, in seconds (default 12 hours; each refresh rotates it). */
     REFRESH_TTL_S: env.int(300, 2592000).default(43200),
     /**
-     * Secret of the CSRF double-submit tokens (secret, 32+ characters). Unset: a random secret per
-     * process (one server replica; the panel fetches a new token after a restart).
+     * Secret of the CSRF double-submit tokens (secret, 32+ characters). Unset: generated once and
+     * kept in `<GUILDBANK_DATA_DIR>/csrf-secret` when that is set (`npm start` sets it), so tokens
+     * survive a restart; else a random secret per process.
      */
     CSRF_SECRET: env.secret(32).optional(),
+    /** Local data directory (`npm start`: `.data`); holds the generated CSRF secret when CSRF_SECRET is unset. */
+    GUILDBANK_DATA_DIR: z.string().min(1).optional(),
     /** Requests per minute per client address to /auth/discord/* and /auth/refresh. */
     RATE_LIMIT_AUTH_PER_MIN: env.int(1, 100000).default(30),
     /** Requests per minute per session (or client address) to /graphql. */

@@ -12,6 +12,8 @@ import type { Request } from "express";
 import { claimsToSettings, decodeDbError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
+import { StrictBigIntPlugin } from "./graphql/bigint.ts";
+import { DEFAULT_GRAPHQL_LIMITS, makeGraphQLLimitsPlugin } from "./graphql/limits.ts";
 
 /** Finds a PostgreSQL error in a GraphQL error's cause chain. */
 function databaseErrorOf(error: GraphQLError): unknown {
@@ -148,7 +150,9 @@ export const Xid8CodecPlugin: GraphileConfig.Plugin = {
 
 /**
  * Builds the PostGraphile v5 instance: Amber + V4 compatibility preset, connection filters and
- * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session.
+ * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session,
+ * strict BigInt input and the query limits of {@link DEFAULT_GRAPHQL_LIMITS} (introspection refused
+ * when `NODE_ENV=production`).
  *
  * @param config - server configuration.
  * @param pool - authenticator pool (shared with the rest of the server).
@@ -163,7 +167,12 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       PostGraphileConnectionFilterPreset,
       PgSimplifyInflectionPreset,
     ],
-    plugins: [Xid8CodecPlugin],
+    plugins: [
+      Xid8CodecPlugin,
+      StrictBigIntPlugin,
+      // Depth, aliases, page size and node count; introspection off in production (GraphiQL is development-only).
+      makeGraphQLLimitsPlugin({ ...DEFAULT_GRAPHQL_LIMITS, disableIntrospection: config.NODE_ENV === "production" }),
+    ],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
       graphqlPath: "/graphql",

@@ -2,6 +2,7 @@ export { loadServerConfig, serverConfigSchema, type ServerConfig } from "./confi
 export { createHttpServer, startServer, type RunningServer } from "./app.ts";
 export { makeMaskError, createPostGraphile } from "./graphile.ts";
 export { SESSION_COOKIE, hashToken, openSession, closeSession, requestClaims } from "./auth/sessions.ts";
+export { devLoginExample } from "./auth/dev.ts";
 export {
   startWorker,
   loadWorkerConfig,

@@ -1,5 +1,5 @@
 /**
- * The bot's graphile-worker tasks: only `discord__*` (DESIGN.md "Jobs": a runner claims only the
+ * The bot's graphile-worker tasks: only `discord__*` (ARCHITECTURE.md "Jobs": a runner claims only the
  * jobs it has a task for, so the server's worker never runs these and this runner never runs the
  * server's). Each task re-reads its subject and posts or edits one Discord message.
  *

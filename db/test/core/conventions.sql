@@ -1,7 +1,7 @@
 begin;
 select plan(34);
 \ir ../lib/helpers.psql
--- Schema-wide conventions (DESIGN.md "The database", ERRORS.md), checked from the catalogs.
+-- Schema-wide conventions (ARCHITECTURE.md "The database", ERRORS.md), checked from the catalogs.
 
 -- Row-level security, SECURITY DEFINER hygiene, ownership ------------------------------------------------------------------
 select is_empty($$select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace

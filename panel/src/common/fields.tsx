@@ -27,14 +27,20 @@ export function CoinsField({ source, label, sortable, currencySource }: { source
   );
 }
 
-/** A member (nested `{ displayName, discordId }`) as "name (id)". */
+/** A member (nested `{ displayName, discordId }`) by name; the Discord id is in the tooltip (and is all there is without a name). */
 export function MemberField({ source, label }: { source: string; label?: string }) {
   return (
     <FunctionField
       source={source}
       label={label}
       sortable={false}
-      render={(r: Record<string, any>) => (r[source] ? `${r[source].displayName || "?"} (${r[source].discordId})` : "")}
+      render={(r: Record<string, any>) =>
+        r[source] ? (
+          <span title={`Discord id ${r[source].discordId}`}>{r[source].displayName || String(r[source].discordId)}</span>
+        ) : (
+          ""
+        )
+      }
     />
   );
 }

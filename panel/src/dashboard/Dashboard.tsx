@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 import { Title, useGetMany, useNotify } from "react-admin";
-import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Typography, Chip } from "@mui/material";
+import { Card, CardContent, CardHeader, Grid, List, ListItem, ListItemText, Stack, Typography, Chip } from "@mui/material";
 import { useLive } from "../live/LiveProvider.tsx";
-import { DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
+import { DailyBarChart, DailyLineChart, loadReport, type ReportDay } from "../reports/index.tsx";
 import { formatCoins } from "../common/fields.tsx";
 import { formatMoney } from "../lib/amounts.ts";
 
@@ -27,12 +27,12 @@ export function LiveFeed() {
   const name = (id: number | null) => {
     if (id === null) return "—";
     const m = members?.find((u) => String(u.id) === String(id));
-    return m ? String(m.displayName || m.discordId) : `#${id}`;
+    return m ? String(m.displayName || m.discordId) : "…";
   };
   return (
     <Card>
       <CardHeader title="Live transactions" action={<Chip size="small" label={connected ? "live" : "connecting"} color={connected ? "success" : "default"} />} />
-      <List dense data-testid="live-feed" sx={{ maxHeight: 420, overflow: "auto" }}>
+      <List dense data-testid="live-feed" sx={{ maxHeight: 600, overflow: "auto" }}>
         {transactions.length === 0 && (
           <ListItem>
             <ListItemText primary="Waiting for transactions…" />
@@ -51,7 +51,7 @@ export function LiveFeed() {
   );
 }
 
-/** The dashboard: key figures of the last 14 days, money supply, and the live feed. */
+/** The dashboard: key figures of the last 14 days, money supply, volume and fees per day, and the live feed. */
 export function Dashboard() {
   const [rows, setRows] = useState<ReportDay[] | null>(null);
   const notify = useNotify();
@@ -78,12 +78,32 @@ export function Dashboard() {
         <Kpi label="Open alerts · failed jobs" value={`${openAlerts} · ${queue ? queue.failed : "…"}`} />
       </Grid>
       <Grid size={{ xs: 12, md: 7 }}>
-        <Card>
-          <CardHeader title="Money supply, 14 days" />
-          <CardContent>
-            <DailyLineChart rows={rows ?? []} dataKey="supply" color="#5865f2" height={300} />
-          </CardContent>
-        </Card>
+        <Stack spacing={2}>
+          <Card>
+            <CardHeader title="Money supply, 14 days" />
+            <CardContent>
+              <DailyLineChart rows={rows ?? []} dataKey="supply" color="#5865f2" height={220} />
+            </CardContent>
+          </Card>
+          <Grid container spacing={2}>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <Card data-testid="chart-volume">
+                <CardHeader title="Volume per day" subheader="coins paid by members" />
+                <CardContent>
+                  <DailyBarChart rows={rows ?? []} dataKey="volume" name="volume" color="#3ba55d" height={180} />
+                </CardContent>
+              </Card>
+            </Grid>
+            <Grid size={{ xs: 12, sm: 6 }}>
+              <Card data-testid="chart-fees">
+                <CardHeader title="Fees per day" subheader="market fees to the guild" />
+                <CardContent>
+                  <DailyBarChart rows={rows ?? []} dataKey="fees" name="fees" color="#faa61a" height={180} />
+                </CardContent>
+              </Card>
+            </Grid>
+          </Grid>
+        </Stack>
       </Grid>
       <Grid size={{ xs: 12, md: 5 }}>
         <LiveFeed />

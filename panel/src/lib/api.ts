@@ -11,6 +11,8 @@ export interface Session {
   kind: "player" | "staff";
   staffRole: StaffRole | null;
   expiresAt: string;
+  /** Their Discord name as the sign-in read it (server nickname, else global name); null for the development login. */
+  displayName?: string | null;
 }
 
 export type StaffRole = "SUPERADMIN" | "ADMIN" | "OPERATOR" | "SUPPORT" | "AUDITOR";

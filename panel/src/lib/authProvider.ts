@@ -28,6 +28,8 @@ export const authProvider: AuthProvider = {
   async getIdentity() {
     const s = session() ?? (await loadSession());
     if (!s) throw new Error("Please sign in.");
-    return { id: s.discordId, fullName: `${s.staffRole ?? "member"} · ${s.discordId}` };
+    // A name, never the Discord id: the sign-in's Discord name, else (development login) the role alone.
+    const role = s.staffRole ?? "member";
+    return { id: s.discordId, fullName: s.displayName ? `${s.displayName} · ${role}` : role };
   },
 };

@@ -48,6 +48,15 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     defaultSort: "DISPLAY_NAME_ASC",
     unsortable: ["walletBalance", "escrowBalance"],
   },
+  /** Members looked up by Discord id (who acted, in the transaction log): the same rows keyed by `discordId`. */
+  usersByDiscordId: {
+    list: "users",
+    type: "User",
+    key: "discordId",
+    keyType: "BigInt!",
+    fields: "id discordId displayName",
+    defaultSort: "DISCORD_ID_ASC",
+  },
   accounts: { list: "accounts", type: "Account", key: "id", keyType: "BigInt!", fields: "id userId kind currency balance debitsPosted creditsPosted" },
   transactions: {
     list: "transactions",
@@ -292,6 +301,9 @@ function writable(c: ResourceConfig, data: Record<string, unknown>, previous?: R
   return out;
 }
 
+/** The largest page the server answers (server/src/graphql/limits.ts, maxPageSize). */
+export const MAX_PAGE = 100;
+
 async function getList(resource: string, params: Partial<GetListParams>) {
   const c = config(resource);
   const page = params.pagination?.page ?? 1;
@@ -303,13 +315,24 @@ async function getList(resource: string, params: Partial<GetListParams>) {
       : sortField === "id"
         ? [`${constantCase(c.key)}_${params.sort?.order === "ASC" ? "ASC" : "DESC"}`]
         : [c.defaultSort ?? "PRIMARY_KEY_ASC"];
-  const data = await gql<Record<string, { totalCount: number; nodes: Record<string, unknown>[] }>>(
-    `query List($first: Int!, $offset: Int!, $orderBy: [${c.list[0].toUpperCase()}${c.list.slice(1)}OrderBy!], $filter: ${c.type}Filter) {
-      result: ${c.list}(first: $first, offset: $offset, orderBy: $orderBy, filter: $filter) { totalCount nodes { ${c.fields} } }
-    }`,
-    { first: perPage, offset: (page - 1) * perPage, orderBy: order, filter: toFilter(c, params.filter ?? {}) },
-  );
-  return { data: data.result.nodes.map((n) => withId(c, n)), total: data.result.totalCount };
+  // The server answers at most MAX_PAGE rows a request: a larger page (the CSV export) is fetched in slices.
+  const nodes: Record<string, unknown>[] = [];
+  let total = 0;
+  for (let offset = (page - 1) * perPage, left = perPage; left > 0; ) {
+    const first = Math.min(left, MAX_PAGE);
+    const data = await gql<Record<string, { totalCount: number; nodes: Record<string, unknown>[] }>>(
+      `query List($first: Int!, $offset: Int!, $orderBy: [${c.list[0].toUpperCase()}${c.list.slice(1)}OrderBy!], $filter: ${c.type}Filter) {
+        result: ${c.list}(first: $first, offset: $offset, orderBy: $orderBy, filter: $filter) { totalCount nodes { ${c.fields} } }
+      }`,
+      { first, offset, orderBy: order, filter: toFilter(c, params.filter ?? {}) },
+    );
+    nodes.push(...data.result.nodes);
+    total = data.result.totalCount;
+    if (data.result.nodes.length < first) break;
+    offset += first;
+    left -= first;
+  }
+  return { data: nodes.map((n) => withId(c, n)), total };
 }
 
 /** The panel's data provider (react-admin v5). */

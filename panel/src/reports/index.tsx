@@ -65,6 +65,21 @@ export function DailyLineChart({ rows, dataKey, color, height }: { rows: ReportD
   );
 }
 
+/** Bars over the days of a report (one series), e.g. the volume or the fees of each day. */
+export function DailyBarChart({ rows, dataKey, color, height, name }: { rows: ReportDay[]; dataKey: keyof ReportDay; color: string; height: number; name?: string }) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart data={rows}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="day" fontSize={11} />
+        <YAxis fontSize={11} />
+        <Tooltip formatter={(v) => formatCoins(v)} />
+        <Bar dataKey={dataKey} name={name} fill={color} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + Number(b), 0);
 
 /** The economy reports: money supply, faucets vs sinks, fees, velocity, top earners. */
@@ -119,15 +134,7 @@ export function Reports() {
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Fees collected</h3>
-            <ResponsiveContainer width="100%" height={200}>
-              <BarChart data={data?.rows ?? []}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="day" fontSize={11} />
-                <YAxis fontSize={11} />
-                <Tooltip />
-                <Bar dataKey="fees" fill="#faa61a" isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
+            <DailyBarChart rows={data?.rows ?? []} dataKey="fees" name="fees" color="#faa61a" height={200} />
           </Grid>
           <Grid size={{ xs: 12, md: 6 }}>
             <h3>Velocity (volume ÷ supply, per day)</h3>

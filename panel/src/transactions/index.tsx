@@ -1,6 +1,8 @@
-import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton } from "react-admin";
+import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton, useGetManyAggregate, useRecordContext } from "react-admin";
 import { CoinsField, MemberField, enumChoices } from "../common/fields.tsx";
-import { transactionsCsv } from "../lib/amounts.ts";
+import { formatMoney, transactionsCsv } from "../lib/amounts.ts";
+import { session } from "../lib/api.ts";
+import { describeMeta } from "./meta.ts";
 
 const TYPES = enumChoices(["earn", "spend", "list", "buy", "fulfil", "refund", "flag"]);
 
@@ -20,6 +22,23 @@ function exporter(records: Record<string, any>[]) {
   a.href = URL.createObjectURL(blob);
   a.download = `transactions-${new Date().toISOString().slice(0, 10)}.csv`;
   a.click();
+}
+
+/**
+ * Who acted, by name: the member or counterparty of the row when it is one of them, else the member
+ * with that Discord id, else the signed-in staff member's own Discord name, else "staff" (staff who
+ * are not members have no name in the database).
+ */
+function ActorField(_: { label?: string }) {
+  const r = useRecordContext();
+  const actor = r?.actorId ? String(r.actorId) : undefined;
+  const known = [r?.user, r?.counterparty].find((m) => m && String(m.discordId) === actor) as { displayName?: string } | undefined;
+  const { data } = useGetManyAggregate("usersByDiscordId", { ids: actor && !known ? [actor] : [] }, { enabled: Boolean(actor && !known) });
+  if (!actor) return null;
+  const me = session();
+  const name = known?.displayName ?? (data?.[0]?.displayName as string | undefined) ?? (me?.discordId === actor ? (me.displayName ?? undefined) : undefined);
+  const role = r?.meta?.actor_role as string | undefined;
+  return <span title={`Discord id ${actor}`}>{name ?? (role ? `staff (${role})` : "staff")}</span>;
 }
 
 /**
@@ -52,8 +71,8 @@ export function TransactionList() {
     >
       <Datagrid bulkActionButtons={false}>
         {transactionColumns}
-        <TextField source="actorId" label="Actor" />
-        <FunctionField label="Detail" render={(r: Record<string, any>) => (r.meta && Object.keys(r.meta).length ? JSON.stringify(r.meta) : "")} />
+        <ActorField label="Actor" />
+        <FunctionField label="Detail" render={(r: Record<string, any>) => describeMeta(r.meta, r, (v) => formatMoney(v, r.currency))} />
       </Datagrid>
     </List>
   );

@@ -18,6 +18,7 @@ import {
   useRecordContext,
   Pagination,
 } from "react-admin";
+import { Typography } from "@mui/material";
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
 import { ActionDialog } from "../common/ActionDialog.tsx";
@@ -91,6 +92,19 @@ function UserActions() {
   );
 }
 
+/**
+ * What a member's tab says when it has no rows. The tabs filter by the member, but that filter is
+ * not one the reader set, so react-admin's "no results with the current filters: clear filters"
+ * would be wrong (clearing it would show everybody's rows).
+ */
+function Empty({ text }: { text: string }) {
+  return (
+    <Typography variant="body2" color="text.secondary" sx={{ p: 2 }}>
+      {text}
+    </Typography>
+  );
+}
+
 /** The member's ledger entries: every posting on any of their accounts. */
 function LedgerEntries() {
   const record = useRecordContext();
@@ -109,7 +123,7 @@ function LedgerEntries() {
         ))}
       </p>
       <ReferenceManyField reference="transfers" target="or" source="id" record={{ id: ids.flatMap((id) => [{ debitAccountId: { equalTo: id } }, { creditAccountId: { equalTo: id } }]) } as never} pagination={<Pagination />} perPage={10} sort={{ field: "id", order: "DESC" }}>
-        <Datagrid bulkActionButtons={false}>
+        <Datagrid bulkActionButtons={false} empty={<Empty text="No ledger posting on this member's accounts yet." />}>
           <TextField source="id" label="Posting" />
           <DateField source="createdAt" showTime />
           <FunctionField label="Direction" render={(t: Record<string, unknown>) => (kindOf(t.creditAccountId) ? `in → ${kindOf(t.creditAccountId)}` : `out of ${kindOf(t.debitAccountId)}`)} />
@@ -159,7 +173,9 @@ function Activity() {
   if (!record) return null;
   return (
     <ReferenceManyField reference="transactions" target="or" source="id" record={{ id: [{ userId: { equalTo: record.id } }, { counterpartyId: { equalTo: record.id } }] } as never} pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
-      <Datagrid bulkActionButtons={false}>{transactionColumns}</Datagrid>
+      <Datagrid bulkActionButtons={false} empty={<Empty text="No transaction involves this member yet." />}>
+        {transactionColumns}
+      </Datagrid>
     </ReferenceManyField>
   );
 }
@@ -169,7 +185,7 @@ function AuditAbout() {
   if (!record) return null;
   return (
     <ReferenceManyField reference="adminActions" target="subjectId" record={{ id: String(record.discordId) } as never} filter={{ subjectType: "user" }} perPage={10} pagination={<Pagination />} sort={{ field: "id", order: "DESC" }}>
-      <Datagrid bulkActionButtons={false} expand={<JsonDiff />}>
+      <Datagrid bulkActionButtons={false} expand={<JsonDiff />} empty={<Empty text="No staff action about this member yet." />}>
         <DateField source="createdAt" showTime />
         <TextField source="action" />
         <TextField source="actorId" label="By" />

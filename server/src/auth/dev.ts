@@ -5,6 +5,7 @@ import { STAFF_ROLES, decodeDbError, withClaims } from "@guildbank/lib";
 import type { ServerConfig } from "../config.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, openSession } from "./sessions.ts";
 import { cookieOptions } from "../http/cookies.ts";
+import { bodyParsers } from "../http/body.ts";
 
 const devLoginBody = z
   .object({
@@ -26,6 +27,31 @@ function escapeHtml(s: string): string {
 }
 
 /**
+ * The development login's copy-and-paste example, as the README's "Logging in locally" shows it and
+ * `npm start` prints it: sign in as the guild's member 1 with curl (the session cookie goes into
+ * `./jar`, the CSRF token of the answer into `$TOKEN`), read the member's card, then give member 2
+ * five coins; both POSTs carry the token in `X-CSRF-Token` (every POST of a session needs it). The give carries a fixed idempotency key, so pasting
+ * it again answers the same receipt and moves nothing more.
+ *
+ * @param baseUrl - the server's URL without a trailing slash, e.g. `http://127.0.0.1:3000`.
+ * @param guildId - the demo guild's id (its members are guildId + 1 … guildId + 50).
+ * @returns POSIX shell commands, one per line, without a trailing newline.
+ */
+export function devLoginExample(baseUrl: string, guildId: string): string {
+  const member = (n: bigint) => (BigInt(guildId) + n).toString();
+  return [
+    `TOKEN=$(curl -s -c jar -H 'content-type: application/json' \\`,
+    `  -d '{"guildId":"${guildId}","discordId":"${member(1n)}","kind":"player"}' \\`,
+    `  ${baseUrl}/auth/dev/login | sed -n 's/.*"csrfToken":"\\([^"]*\\)".*/\\1/p')`,
+    `curl -s -w '\\n' -b jar -H 'content-type: application/json' -H "X-CSRF-Token: $TOKEN" \\`,
+    `  -d '{"query":"{ myCard { displayName balance streakDays nextDailyAt } }"}' ${baseUrl}/graphql`,
+    `curl -s -w '\\n' -b jar -H 'content-type: application/json' -H "X-CSRF-Token: $TOKEN" \\`,
+    `  -d '{"query":"mutation { give(input: {toDiscordId: ${member(2n)}, amount: 5, idempotencyKey: \\"readme-give-1\\"}) { giveReceipt { txId amount balance } } }"}' \\`,
+    `  ${baseUrl}/graphql`,
+  ].join("\n");
+}
+
+/**
  * Development-only login: `GET /auth/dev` (a page to pick an identity) and
  * `POST /auth/dev/login` (JSON or form: guildId, discordId, kind, staffRole). Mounted only when
  * `DEV_LOGIN` is on, which the configuration refuses in production.
@@ -41,7 +67,8 @@ export function devLoginRouter(
   options: { csrfToken: (req: Request, res: Response) => string; home: string },
 ): Router {
   const router = express.Router();
-  router.use(express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" }));
+  // The login's own small body parsers, on its route only (never on /graphql or anything else).
+  const loginBody = bodyParsers([express.urlencoded({ extended: false, limit: "4kb" }), express.json({ limit: "4kb" })]);
 
   router.get("/auth/dev", async (req, res, next) => {
     try {
@@ -80,7 +107,7 @@ export function devLoginRouter(
     }
   });
 
-  router.post("/auth/dev/login", async (req, res, next) => {
+  router.post("/auth/dev/login", loginBody, async (req, res, next) => {
     const parsed = devLoginBody.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: "invalid_request", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });

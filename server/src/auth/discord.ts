@@ -9,6 +9,11 @@ import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, openPanelSession, revokeR
 
 /** The short-lived cookie holding the OAuth2 `state` and PKCE verifier between login and callback. */
 export const OAUTH_COOKIE = "gb_oauth";
+/**
+ * The signed-in staff member's Discord name (server nickname, else global name, else username), for
+ * the panel's app bar only: the session's identity is the Discord id in the database, this is a label.
+ */
+export const NAME_COOKIE = "gb_name";
 /** Scopes the panel asks Discord for. */
 export const DISCORD_SCOPES = ["identify", "guilds.members.read"];
 
@@ -46,6 +51,7 @@ async function endBrowserSession(pool: pg.Pool, config: ServerConfig, req: Reque
   if (typeof refresh === "string" && refresh.length <= 100) await revokeRefreshToken(pool, refresh);
   if (access !== undefined) res.clearCookie(SESSION_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
   if (refresh !== undefined) res.clearCookie(REFRESH_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
+  if (req.cookies?.[NAME_COOKIE] !== undefined) res.clearCookie(NAME_COOKIE, { ...cookieOptions(config, 0), maxAge: undefined });
 }
 
 /**
@@ -158,6 +164,7 @@ export function discordAuthRouter(pool: pg.Pool, config: ServerConfig, fetchImpl
       const tokens = await openPanelSession(pool, { guildId: guildId!, discordId: user.id, staffRole }, config.ACCESS_TTL_S, config.REFRESH_TTL_S);
       req.log?.info({ discordId: user.id, guildId, staffRole }, "discord sign-in");
       setPanelCookies(res, config, tokens);
+      res.cookie(NAME_COOKIE, (member.nick ?? user.global_name ?? user.username).slice(0, 64), cookieOptions(config, config.REFRESH_TTL_S));
       res.redirect(303, `${panelUrl}/`);
     } catch (err) {
       next(err);

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { doubleCsrf } from "csrf-csrf";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
@@ -30,6 +32,45 @@ function csrfIdentity(req: Request): string {
   return createHash("sha256").update(raw).digest("base64url");
 }
 
+/** The file, in the local data directory, that keeps the generated CSRF secret. */
+export const CSRF_SECRET_FILE_NAME = "csrf-secret";
+
+/**
+ * A secret generated once and kept in a file (mode 0600) beside the local data, as `npm start`
+ * keeps the database passwords: the first caller creates it (exclusively, so two processes
+ * starting together agree), every later one reads it.
+ *
+ * @param dir - the directory (created if missing).
+ * @param name - the file name in it.
+ * @returns the secret (43 base64url characters, 256 random bits).
+ * @throws if the directory cannot be created or the file cannot be read or written.
+ */
+export function persistedSecret(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  mkdirSync(dir, { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== "EEXIST") throw err;
+  }
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable secret (delete it to generate a new one)`);
+  return secret;
+}
+
+/**
+ * The CSRF secret: `CSRF_SECRET`; else the one kept in `<GUILDBANK_DATA_DIR>/csrf-secret`
+ * ({@link persistedSecret}), so tokens issued before a restart stay valid after it; else a
+ * random one for this process only.
+ *
+ * @param config - `CSRF_SECRET`, `GUILDBANK_DATA_DIR`.
+ */
+export function csrfSecret(config: Pick<ServerConfig, "CSRF_SECRET" | "GUILDBANK_DATA_DIR">): string {
+  if (config.CSRF_SECRET) return config.CSRF_SECRET;
+  if (config.GUILDBANK_DATA_DIR) return persistedSecret(config.GUILDBANK_DATA_DIR, CSRF_SECRET_FILE_NAME);
+  return randomBytes(32).toString("base64url");
+}
+
 /**
  * CSRF double-submit protection (`csrf-csrf`): every POST/PUT/PATCH/DELETE that carries a session
  * or refresh cookie must carry the token from `GET /auth/session`, `GET /auth/csrf` (or a sign-in or
@@ -37,10 +78,10 @@ function csrfIdentity(req: Request): string {
  * without a session cookie carry no authority a forger could borrow (webhooks, anonymous calls) and
  * pass; so does the development login form (development only).
  *
- * @param config - `CSRF_SECRET` (a random per-process secret when unset outside production).
+ * @param config - `CSRF_SECRET` / `GUILDBANK_DATA_DIR` ({@link csrfSecret}).
  */
 export function createCsrf(config: ServerConfig): Csrf {
-  const secret = config.CSRF_SECRET ?? randomBytes(32).toString("base64url");
+  const secret = csrfSecret(config);
   const { generateCsrfToken, doubleCsrfProtection } = doubleCsrf({
     getSecret: () => secret,
     getSessionIdentifier: csrfIdentity,

@@ -2,7 +2,7 @@
  * The live streams: `GET /streams/tx` (the transaction feed) and `GET /streams/alerts` (ops alerts,
  * staff only) as Server-Sent Events.
  *
- * How it works (DESIGN.md "Live feed"):
+ * How it works (ARCHITECTURE.md "Live feed"):
  * - One dedicated connection (not from the pool) LISTENs on `tx_stream` and `ops_alerts`; the
  *   triggers NOTIFY with the row's guild id ('' for a guild-less alert) at commit. On connection
  *   loss it reconnects with backoff and re-LISTENs, then every subscriber re-reads from its

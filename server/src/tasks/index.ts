@@ -1,5 +1,5 @@
 /**
- * The server's task list (DESIGN.md "Jobs": the server owns every task but `discord__*` and
+ * The server's task list (ARCHITECTURE.md "Jobs": the server owns every task but `discord__*` and
  * `minecraft__*`). One file per task, `<table>__<action>.ts`; each re-reads its rows and does
  * nothing when the work is already done.
  */

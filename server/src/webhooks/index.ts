@@ -18,6 +18,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { decodeDbError, withClaims, type Logger } from "@guildbank/lib";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "./signature.ts";
+import { bodyParsers } from "../http/body.ts";
 
 export { SIGNATURE_HEADER, SIGNATURE_WINDOW_S, TIMESTAMP_HEADER, sign, verifySignature, type SignatureProblem } from "./signature.ts";
 
@@ -56,7 +57,8 @@ const STATUS: Record<string, number> = { WH001: 401, WH002: 401, VC001: 404, VC0
 export function webhooksRouter(options: WebhookOptions): Router {
   const { pool, logger } = options;
   const router = express.Router();
-  const raw = express.raw({ type: () => true, limit: "16kb" });
+  // Body-parser's client errors (over 16 kB, aborted) answer 413/400 here, not 500.
+  const raw = bodyParsers([express.raw({ type: () => true, limit: "16kb" })]);
 
   /** Verifies the signature and parses the body; answers and returns null when refused. */
   function accept<S extends z.ZodType>(req: Request, res: Response, secret: string | undefined, schema: S): { body: z.infer<S>; signedAt: Date } | null {

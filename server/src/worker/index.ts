@@ -1,5 +1,5 @@
 /**
- * The background-job runner of the server (DESIGN.md "Jobs"): graphile-worker with the server's
+ * The background-job runner of the server (ARCHITECTURE.md "Jobs"): graphile-worker with the server's
  * tasks (`server/src/tasks/`) and crontab, acting as `coins_worker`.
  */
 import { EventEmitter } from "node:events";
