@@ -102,6 +102,16 @@ describe("community pages through the data provider", () => {
     expect((await dataProvider.getOne("announcements", { id: later.data.id })).data.status).toBe("deleted");
   });
 
+  it("an ADMIN sets the task channels and rules in the settings", async () => {
+    await signInAs("ADMIN");
+    const saved = await dataProvider.update("guildSettings", {
+      id: guildId,
+      data: { taskChannelId: "1300000000000000001", reviewChannelId: "1300000000000000002", maxTasksPerUser: 3, requireProof: false, auditReason: "tasks go live" },
+      previousData: { id: guildId },
+    });
+    expect(saved.data).toMatchObject({ taskChannelId: "1300000000000000001", reviewChannelId: "1300000000000000002", maxTasksPerUser: 3, requireProof: false, allowUserTasks: true });
+  });
+
   it("deleting a task goes through delete_task (audited); its live claims end", async () => {
     await signInAs("OPERATOR");
     const t = await dataProvider.create("tasks", { data: { name: "Short-lived", reward: 5 } });

@@ -143,7 +143,8 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     type: "GuildSetting",
     key: "guildId",
     keyType: "BigInt!",
-    fields: "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold updatedAt guild { name }",
+    fields:
+      "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold allowUserTasks maxTasksPerUser autoExpireEnabled requireProof taskChannelId reviewChannelId updatedAt guild { name }",
   },
   pricingConfigs: {
     list: "pricingConfigs",
