@@ -8,6 +8,7 @@ import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
 import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
+import { showInventory } from "./handlers/inventory.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
@@ -35,6 +36,7 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   tasks: showTasks,
   task: taskCommand,
   c: runCustomCommand,
+  inventory: showInventory,
 };
 
 /** Autocomplete of slash command options, by command name. */

@@ -34,6 +34,7 @@ export const COMMANDS = [
         .addAttachmentOption((o) => o.setName("attachment").setDescription("A screenshot or file as proof").setRequired(false)),
     )
     .addSubcommand((s) => s.setName("mine").setDescription("Your claimed tasks and their state.")),
+  command("inventory", "What you own (only you see it)."),
   command("c", "Run one of this server's custom commands.")
     .addStringOption((o) => o.setName("name").setDescription("The command").setRequired(true).setMaxLength(32).setAutocomplete(true)),
 ];
