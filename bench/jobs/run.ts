@@ -8,7 +8,7 @@
  * in the same run, the floor: a raw LISTEN/NOTIFY round trip on the same server.
  *
  * Environment: BENCH_JOBS_RATE (purchases per second, default 50), BENCH_JOBS_SECONDS (default 20),
- * BENCH_ROOT_URL (superuser URL of the server; default the local one, else embedded).
+ * BENCH_ROOT_URL (superuser URL of the server; default as scripts/testdb.ts: TEST_DATABASE_URL, else embedded).
  * Exit code 1 when an order's job never started or ran twice.
  */
 import { EventEmitter } from "node:events";

@@ -11,7 +11,7 @@
  * Checks that every line was recorded exactly once. Exit code 1 otherwise.
  *
  * Environment: BENCH_MC_LINES (default 1000), BENCH_MC_RATE (lines per second, default 100),
- * BENCH_ROOT_URL (superuser URL; default the local server, else embedded).
+ * BENCH_ROOT_URL (superuser URL; default as scripts/testdb.ts: TEST_DATABASE_URL, else embedded).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import mc from "minecraft-protocol";

@@ -7,7 +7,7 @@
  *
  * What it does:
  * 1. Creates a fresh, migrated database (scripts/testdb.ts prepareTestDatabase: BENCH_ROOT_URL,
- *    else TEST_DATABASE_URL, else the local server on 127.0.0.1:5432, else an embedded one), one
+ *    else TEST_DATABASE_URL, else an embedded PostgreSQL 17), one
  *    guild with funded members and a give rate limit the benchmark cannot reach.
  * 2. Starts the real HTTP server in this process (port 0, DEV_LOGIN on, the authenticator pool),
  *    opens CLIENTS staff sessions through the development login and one SSE connection

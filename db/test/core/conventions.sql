@@ -188,9 +188,8 @@ select is_empty($$select r.rolname from pg_roles r where r.rolname like 'coins_%
   'API roles cannot log in and do not bypass RLS');
 
 -- The error catalogue (db/ERRORS.md) ------------------------------------------------------------------------------------------------
--- Read from the file itself (psql runs the command on the client; pg_prove is run from the repository root, or from db/ or
--- db/test/), so a code added to ERRORS.md or to the SQL without the other fails below. Rows: | SQLSTATE | key | message | detail |
-\set errors_md `cat db/ERRORS.md 2>/dev/null || cat ERRORS.md 2>/dev/null || cat ../ERRORS.md 2>/dev/null || true`
+-- Read from the file itself: the pgTAP runner (scripts/pgtap-runner.ts) defines the variable errors_md as the text of
+-- db/ERRORS.md, so a code added to ERRORS.md or to the SQL without the other fails below. Rows: | SQLSTATE | key | message | detail |
 create temp table catalogue (code text primary key, key text not null unique);
 insert into catalogue
   select m[1], m[2] from regexp_matches(:'errors_md', '^\|\s*([A-Z0-9]{5})\s*\|\s*([a-z_]+)\s*\|', 'gn') m;
