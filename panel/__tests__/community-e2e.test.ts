@@ -2,7 +2,8 @@
  * The community pages end to end in headless Chromium (issue 14): a staff member signs in through the fake Discord,
  * creates a task and sees its Discord message id appear once the bot (a real bot runner against its own fake Discord)
  * has posted it; reviews a proof (image preview, Accept pays the reward); composes an announcement with the embed
- * builder (the live preview follows the inputs) and schedules it. Saves the README's Community screenshots.
+ * builder (the live preview follows the inputs) and schedules it. Saves the Community screenshots into
+ * test-results/screenshots/ (git-ignored), or SCREENSHOTS_DIR: `npm run docs:screenshots` refreshes the README's.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -10,14 +11,14 @@ import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { resolveChromium } from "../../scripts/chromium.ts";
 import { createGuild, freePort, lockWorkerTests, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
 import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 import { snowflake, startTestBot, type TestBot } from "../../bot/__tests__/fixtures.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "panel/dist");
-const SHOTS = path.join(ROOT, "docs/screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
 
 let db: pg.Pool;
 let fake: FakeDiscord;
@@ -32,7 +33,7 @@ const roleAdmin = () => (BigInt(guildId) + 800n).toString();
 const admin = () => (BigInt(guildId) + 801n).toString();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH.`);
+  const launch = await resolveChromium();
   if (!existsSync(path.join(DIST, "index.html"))) {
     const build = spawnSync(process.execPath, [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "panel"], { cwd: ROOT, encoding: "utf8" });
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
@@ -56,7 +57,7 @@ beforeAll(async () => {
   fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [roleAdmin()] } });
   const port = await freePort();
   server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+  browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "en-US", timezoneId: "UTC" });
   page = await context.newPage();
   fake.signInAs(admin());
