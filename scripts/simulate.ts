@@ -9,10 +9,16 @@
  * what the accepted requests imply, then prints requests/s, accepted/rejected counts and the
  * drift. Exit code 1 on any drift, ledger violation or unexpected answer.
  *
+ * A transient failure (HTTP 503 / GraphQL DB001 `database_unavailable`, or the server unreachable)
+ * is retried with backoff (p-retry) with the very same request, idempotency key included, so it
+ * happens at most once; the report counts the retries. Simulated members are named
+ * `[sim] player NN` (the `[sim]` prefix marks them in the panel's member list).
+ *
  * R is in requests per second; `--rate 0` runs as fast as `--concurrency` allows.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
+import pRetry from "p-retry";
 import { z } from "zod";
 
 const { values } = parseArgs({
@@ -61,6 +67,34 @@ interface GqlResponse {
   errors?: GqlError[];
 }
 
+/** A transient failure: 503 (DB001), or no answer from the server. Retried with the same request. */
+class Transient extends Error {}
+/** Transient failures retried, and requests that needed at least one retry. */
+const retried = { attempts: 0, requests: 0 };
+/** How a transient failure is retried: 10 more attempts, 200 ms doubling to 3 s (about 20 s in all). */
+const RETRY = { retries: 10, minTimeout: 200, factor: 2, maxTimeout: 3_000 };
+
+/**
+ * Runs `attempt` again, with backoff, while it throws {@link Transient}, and counts the retries.
+ *
+ * @param attempt - one try of a request; the same request each time (same body, same idempotency key).
+ * @returns what the first successful attempt returned.
+ * @throws the last {@link Transient} when the retries are spent, or any other error at once.
+ */
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  let failed = false;
+  return pRetry(attempt, {
+    ...RETRY,
+    shouldRetry: ({ error }) => error instanceof Transient,
+    onFailedAttempt: ({ error }) => {
+      if (!(error instanceof Transient)) return;
+      retried.attempts++;
+      if (!failed) retried.requests++;
+      failed = true;
+    },
+  });
+}
+
 class Session {
   cookie = "";
   csrfToken = "";
@@ -69,10 +103,19 @@ class Session {
     this.discordId = discordId;
   }
   async login(body: Record<string, string>): Promise<void> {
-    const res = await fetch(`${baseUrl}/auth/dev/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+    const res = await withRetries(async () => {
+      let answer: Response;
+      try {
+        answer = await fetch(`${baseUrl}/auth/dev/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+      } catch (err) {
+        throw new Transient(`no answer from the server: ${(err as Error).message}`);
+      }
+      if (answer.status === 503) throw new Transient(`HTTP 503 (${(await answer.text()).slice(0, 200)})`);
+      return answer;
     });
     if (res.status === 404) throw new Error(`${baseUrl} has no development login: start the server with DEV_LOGIN=true (npm start does)`);
     if (!res.ok) throw new Error(`login failed (${res.status}): ${await res.text()}`);
@@ -84,14 +127,28 @@ class Session {
       .join("; ");
     this.csrfToken = ((await res.json()) as { csrfToken?: string }).csrfToken ?? "";
   }
+  /**
+   * POSTs a GraphQL operation; a transient failure is repeated with the same body (and so the same
+   * idempotency key) until it gets an answer or the retries run out.
+   */
   async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> {
-    const res = await fetch(`${baseUrl}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
-      body: JSON.stringify({ query, variables }),
+    return withRetries(async () => {
+      let res: Response;
+      try {
+        res = await fetch(`${baseUrl}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
+          body: JSON.stringify({ query, variables }),
+        });
+      } catch (err) {
+        throw new Transient(`no answer from the server: ${(err as Error).message}`);
+      }
+      if (res.status === 503) throw new Transient(`HTTP 503 (${(await res.text()).slice(0, 200)})`);
+      if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
+      const body = (await res.json()) as GqlResponse;
+      if (body.errors?.some((e) => e.extensions?.code === "DB001")) throw new Transient("DB001 database_unavailable");
+      return body;
     });
-    if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
-    return (await res.json()) as GqlResponse;
   }
 }
 
@@ -105,6 +162,7 @@ const Q = {
   verify: `{ verifyLedger { nodes { invariant guildId currency accountId expected actual } } }`,
   limit: `mutation($g: BigInt!, $n: Int!) { updateGuildSetting(input: { guildId: $g, patch: { giveRateLimit: $n } }) { guildSetting { giveRateLimit } } }`,
   settings: `query($g: BigInt!) { guildSetting(guildId: $g) { giveRateLimit } }`,
+  register: `mutation($name: String!) { registerMember(input: { displayName: $name }) { user { displayName } } }`,
 };
 
 // --- set-up -----------------------------------------------------------------------------------
@@ -125,6 +183,15 @@ const players: Session[] = [];
 for (let i = 0; i < opts.players; i++) players.push(new Session((guildId + 10_000n + BigInt(i)).toString()));
 const frozen = new Session((guildId + 9_999n).toString());
 await Promise.all([...players, frozen].map((p) => p.login({ guildId: opts.guild, discordId: p.discordId, kind: "player" })));
+// Named, with a marker: a sign-in registers a member without a name, which the panel lists first.
+const width = String(opts.players).length;
+await Promise.all(
+  [...players, frozen].map(async (p, i) => {
+    const name = p === frozen ? "[sim] frozen member" : `[sim] player ${String(i + 1).padStart(width, "0")}`;
+    const r = await p.gql(Q.register, { name });
+    if (r.errors) throw new Error(`cannot name ${p.discordId}: ${r.errors[0].message}`);
+  }),
+);
 const freeze = await staff.gql(Q.freeze, { user: frozen.discordId });
 if (freeze.errors && freeze.errors[0].extensions?.code !== "FZ003") throw new Error(`could not freeze the test member: ${freeze.errors[0].message}`);
 
@@ -285,7 +352,7 @@ const endAt = t0 + opts.duration * 1000;
 let lastProgress = 0;
 function progress(final = false) {
   const elapsed = (performance.now() - t0) / 1000;
-  const line = `[${elapsed.toFixed(0).padStart(4)}s/${opts.duration}s] sent ${sent}  ${(done / Math.max(elapsed, 0.001)).toFixed(1)} req/s  accepted ${accepted}  rejected ${rejected}  in flight ${inFlight}  p99 ${percentile(latencies.slice(-2000), 99).toFixed(1)} ms`;
+  const line = `[${elapsed.toFixed(0).padStart(4)}s/${opts.duration}s] sent ${sent}  ${(done / Math.max(elapsed, 0.001)).toFixed(1)} req/s  accepted ${accepted}  rejected ${rejected}  retries ${retried.attempts}  in flight ${inFlight}  p99 ${percentile(latencies.slice(-2000), 99).toFixed(1)} ms`;
   if (tty) process.stderr.write(`\r${line}${final ? "\n" : ""}`);
   else if (final || elapsed - lastProgress >= 5) {
     process.stderr.write(line + "\n");
@@ -332,6 +399,7 @@ console.log(
 console.log(`requests: ${done} in ${wall.toFixed(1)}s = ${(done / wall).toFixed(1)} req/s (${((done / wall) * 60).toFixed(0)} tx/min)`);
 console.log(`latency: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
 console.log(`accepted: ${accepted}  rejected: ${rejected}`);
+console.log(`retries: ${retried.attempts} (transient failures, 503 / DB001, repeated with the same idempotency key; ${retried.requests} request(s) needed one)`);
 for (const [kind, k] of [...byKind].sort()) {
   const rej = [...k.rejected].map(([c, n]) => `${c}×${n}`).join(" ");
   console.log(`  ${kind.padEnd(14)} accepted ${String(k.accepted).padStart(6)}  rejected ${rej || "0"}`);

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ERRORS, decodeDbError, renderError } from "../src/errors.ts";
+import { ERRORS, databaseUnavailable, decodeDbError, isTransientDbError, renderError } from "../src/errors.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -59,5 +59,31 @@ describe("the error catalogue", () => {
     });
     expect(decodeDbError({ code: "23505", message: "duplicate key" })).toBeNull();
     expect(decodeDbError(new Error("boom"))).toBeNull();
+  });
+
+  it("tells transient database failures (retry with the same key) from everything else", () => {
+    for (const err of [
+      { code: "57P01", message: "terminating connection due to administrator command" },
+      { code: "57P02", message: "terminating connection because of crash of another server process" },
+      { code: "57P03", message: "the database system is starting up" },
+      { code: "08006", message: "connection failure" },
+      { code: "40001", message: "could not serialize access" },
+      { code: "57014", message: "canceling statement due to statement timeout" },
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
+      new Error("Connection terminated unexpectedly"),
+      new Error("timeout exceeded when trying to connect"),
+      { message: "wrapped", originalError: { message: "wrapped again", cause: new Error("Connection terminated") } },
+    ]) {
+      expect(isTransientDbError(err), JSON.stringify(err) + String(err)).toBe(true);
+    }
+    for (const err of [{ code: "NF001", message: "insufficient_funds" }, { code: "23505" }, { code: "42501" }, new Error("boom"), null, "57P01"]) {
+      expect(isTransientDbError(err)).toBe(false);
+    }
+    expect(databaseUnavailable()).toEqual({
+      code: "DB001",
+      key: "database_unavailable",
+      detail: { retry_after_s: 2 },
+      message: "The service is briefly unavailable: try again in 2 seconds with the same request id (it is carried out at most once).",
+    });
   });
 });

@@ -37,16 +37,51 @@ export function claimsToSettings(claims: Claims): Record<string, string> {
   return settings;
 }
 
+/** Options of {@link createPool}. */
+export interface PoolOptions {
+  /**
+   * How long a request waits for a new connection before failing (default 5 000 ms): while the
+   * database is unreachable, requests fail fast (and are answered 503) instead of queueing forever.
+   */
+  connectionTimeoutMs?: number;
+  /**
+   * Called with every error of a pooled connection (idle or checked out): a lost connection, a
+   * backend terminated by `pg_terminate_backend`, a fast shutdown, a crash reset. The pool drops
+   * the connection and opens new ones on demand; the query that was running fails on its own.
+   */
+  onConnectionError?: (err: Error) => void;
+}
+
 /**
  * Creates a node-postgres pool. `bigint`/`numeric` stay strings (snowflakes and money exceed 2^53).
  *
+ * Losing the database never crashes the process: every connection gets an `error` listener as
+ * soon as the pool opens it (node-postgres's pool covers idle connections only; a connection
+ * checked out by `withClaims` or PostGraphile emits `error` too when its backend dies between two
+ * queries, and an `error` event without a listener is an uncaught exception). A broken connection
+ * is not reused (pg-pool discards a released client that is no longer queryable) and new ones are
+ * opened on demand, so the pool reconnects by itself once the database is back.
+ *
  * @param connectionString - a postgres:// URL (processes use the authenticator role).
  * @param max - pool size (default 10).
+ * @param options - connection timeout and a connection-error hook ({@link PoolOptions}).
  */
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: process.title });
-  // An idle client's error (e.g. the server restarting) must not crash the process.
-  pool.on("error", () => {});
+export function createPool(connectionString: string, max = 10, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: process.title,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    // Detects a dead peer (a host gone without closing the socket) on idle connections.
+    keepAlive: true,
+  });
+  const onError = (err: Error) => options.onConnectionError?.(err);
+  // An idle client's error (e.g. the server restarting) must not crash the process…
+  pool.on("error", onError);
+  // …nor a checked-out client's.
+  pool.on("connect", (client) => {
+    client.on("error", onError);
+  });
   return pool;
 }
 

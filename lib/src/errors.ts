@@ -99,6 +99,11 @@ export const ERRORS = {
   TK013: { key: "self_review", message: "You cannot review your own task; ask another staff member." },
   AN001: { key: "announcement_not_found", message: "That announcement does not exist in this server." },
   CC001: { key: "custom_command_not_found", message: "There is no command called {name} here." },
+  RC001: { key: "record_not_found", message: "That {subject} does not exist in this server." },
+  DB001: {
+    key: "database_unavailable",
+    message: "The service is briefly unavailable: try again in {retry_after_s} seconds with the same request id (it is carried out at most once).",
+  },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
@@ -164,4 +169,75 @@ export function decodeDbError(err: unknown): AppError | null {
     }
   }
   return { code: e.code, key: ERRORS[e.code].key, detail, message: renderError(e.code, detail) };
+}
+
+/**
+ * SQLSTATEs of failures that say nothing about the request: the connection was lost or refused,
+ * the server is shutting down or starting up, a timeout or lock timeout cancelled the statement,
+ * or a serialisation failure or deadlock aborted the transaction. In every case the transaction
+ * was rolled back (or, for a connection lost during `COMMIT`, its outcome is unknown): repeating
+ * the request with the same idempotency key is safe and does it at most once.
+ */
+const TRANSIENT_SQLSTATES = new Set([
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
+  "53300", // too_many_connections
+  "55P03", // lock_not_available (lock_timeout)
+  "57014", // query_canceled (statement_timeout)
+  "57P01", // admin_shutdown (fast shutdown, pg_terminate_backend)
+  "57P02", // crash_shutdown (another backend crashed: PostgreSQL resets every session)
+  "57P03", // cannot_connect_now (starting up, shutting down, in recovery)
+  "57P05", // idle_session_timeout
+  "25P03", // idle_in_transaction_session_timeout
+]);
+
+/** Socket-level error codes of node (the database host refused, reset or dropped the connection). */
+const TRANSIENT_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+
+/** node-postgres's messages for a connection it lost or could not open in time (these carry no code). */
+const TRANSIENT_MESSAGES = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /^Client has encountered a connection error and is not queryable/,
+  /^Client was closed and is not queryable/,
+  /^Query read timeout/,
+  /^Connection is closed/,
+];
+
+/**
+ * Whether an error is a transient database failure ({@link TRANSIENT_SQLSTATES}: lost or refused
+ * connections, shutdown, start-up, timeouts, serialisation failures, deadlocks), after which the
+ * same request, with the same idempotency key, may simply be repeated. Follows `cause` and
+ * `originalError` chains (GraphQL and grafast wrap the database error).
+ *
+ * @param err - anything caught.
+ * @returns true for a transient failure; false for named errors, bugs and everything else.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  let e: unknown = err;
+  for (let i = 0; e && typeof e === "object" && i < 6; i++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string") {
+      if (TRANSIENT_SQLSTATES.has(code) || code.startsWith("08") || TRANSIENT_SOCKET_CODES.has(code)) return true;
+    }
+    if (typeof message === "string" && TRANSIENT_MESSAGES.some((m) => m.test(message))) return true;
+    const next = (e as { originalError?: unknown; cause?: unknown }).originalError ?? (e as { cause?: unknown }).cause;
+    if (next === e) break;
+    e = next;
+  }
+  return false;
+}
+
+/** Seconds a client should wait before repeating a request refused by a transient failure. */
+export const TRANSIENT_RETRY_AFTER_S = 2;
+
+/**
+ * The named error (DB001 `database_unavailable`) that answers a transient database failure: the
+ * HTTP layer sends it with status 503 and `Retry-After`.
+ *
+ * @param retryAfterS - the suggested wait in seconds (default {@link TRANSIENT_RETRY_AFTER_S}).
+ */
+export function databaseUnavailable(retryAfterS = TRANSIENT_RETRY_AFTER_S): AppError {
+  const detail = { retry_after_s: retryAfterS };
+  return { code: "DB001", key: ERRORS.DB001.key, detail, message: renderError("DB001", detail) };
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type Request, type Response } from "express";
 import cookieParser from "cookie-parser";
 import { pinoHttp } from "pino-http";
 import type pg from "pg";
 import { grafserv } from "postgraphile/grafserv/express/v4";
 import { redactUrl, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
-import { createPostGraphile } from "./graphile.ts";
+import { createPostGraphileWhenReady } from "./graphile.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
 import { devLoginRouter } from "./auth/dev.ts";
 import { NAME_COOKIE, discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
@@ -15,6 +15,7 @@ import { cookieOptions } from "./http/cookies.ts";
 import { createCsrf, originGuard, rateLimits } from "./http/security.ts";
 import { idempotencyMiddleware } from "./http/idempotency.ts";
 import { panelStatic } from "./http/panel.ts";
+import { errorHandler } from "./http/errors.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
 import { webhooksRouter } from "./webhooks/index.ts";
@@ -87,7 +88,7 @@ export async function createHttpServer(
       res.json({ status: "ok", database: "ok", latencyMs: Math.round((performance.now() - started) * 10) / 10 });
     } catch (err) {
       logger.error({ err }, "health check: database unreachable");
-      res.status(503).json({ status: "error", database: "unreachable" });
+      res.status(503).set("Retry-After", "2").json({ status: "error", database: "unreachable" });
     }
   });
 
@@ -174,7 +175,8 @@ export async function createHttpServer(
   if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config, { csrfToken: csrf.token, home: panel ? "/" : "/graphiql" }));
 
   app.use("/graphql", limits.api, idempotencyMiddleware(pool));
-  const pgl = createPostGraphile(config, pool, logger);
+  // The schema is built before the server listens, again if the database drops meanwhile.
+  const pgl = await createPostGraphileWhenReady(config, pool, logger);
   const serv = pgl.createServ(metrics.instrumentGrafserv(grafserv));
   await serv.addTo(app, server);
   const streams = createStreamHub({ connectionString: config.DATABASE_URL, pool, logger });
@@ -186,10 +188,8 @@ export async function createHttpServer(
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: "not_found" });
   });
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    req.log?.error({ err }, "unhandled error");
-    res.status(500).json({ error: "internal_error", requestId: req.id });
-  });
+  // Body-parser and HTTP errors keep their status (400 malformed JSON, 413 too large); the rest is 500.
+  app.use(errorHandler(logger));
 
   return {
     server,

@@ -5,11 +5,13 @@ import { makeV4Preset } from "postgraphile/presets/v4";
 import { makePgService } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
+import { lambda, object, type ExecutableStep, type ObjectStep } from "postgraphile/grafast";
 import { sql } from "postgraphile/pg-sql2";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import type { Request } from "express";
-import { claimsToSettings, decodeDbError, type Logger } from "@guildbank/lib";
+import pRetry from "p-retry";
+import { ERRORS, claimsToSettings, databaseUnavailable, decodeDbError, isTransientDbError, renderError, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { requestClaims } from "./auth/sessions.ts";
 import { StrictBigIntPlugin } from "./graphql/bigint.ts";
@@ -52,16 +54,35 @@ export function constraintViolation(err: unknown): { code: string; key: string; 
 }
 
 /**
+ * PostgreSQL's own refusal of a privilege (SQLSTATE 42501 `insufficient_privilege`: a role without
+ * the grant on a function, table or column, or a row that a policy refuses to write), read as
+ * the named PD001 `permission_denied` that the rules raise themselves: a member calling a staff
+ * mutation is refused like every other refusal, not with a masked error.
+ *
+ * @param err - a node-postgres error, or anything.
+ * @returns the PD001 error (with an empty detail), or undefined.
+ */
+export function permissionDenied(err: unknown): { code: "PD001"; key: string; message: string; detail: Record<string, string> } | undefined {
+  if ((err as { code?: unknown } | undefined)?.code !== "42501") return undefined;
+  // Nothing of PostgreSQL's message (object names, policies) is passed on.
+  const detail: Record<string, string> = {};
+  return { code: "PD001", key: ERRORS.PD001.key, message: renderError("PD001", detail), detail };
+}
+
+/**
  * PostGraphile masks every database error by default. Ours (the SQLSTATEs of db/ERRORS.md)
  * pass through with their human message and `extensions: { code, key, detail }`, and so do
- * integrity violations ({@link constraintViolation}); anything else stays masked and is logged
+ * integrity violations ({@link constraintViolation}) and privilege refusals
+ * ({@link permissionDenied}); a transient database failure becomes DB001 `database_unavailable`
+ * with `extensions.retryable: true` (and the response 503, see {@link RetryableStatusPlugin});
+ * anything else stays masked and is logged
  * with its hash.
  *
  * @param logger - where masked errors are logged in full.
  */
 export function makeMaskError(logger: Logger) {
   return (error: GraphQLError): GraphQLError => {
-    const appError = decodeDbError(databaseErrorOf(error));
+    const appError = decodeDbError(databaseErrorOf(error) ?? zeroRowDelete(error));
     if (appError) {
       return new GraphQLError(appError.message, {
         nodes: error.nodes,
@@ -69,6 +90,28 @@ export function makeMaskError(logger: Logger) {
         positions: error.positions,
         path: error.path,
         extensions: { code: appError.code, key: appError.key, detail: appError.detail },
+      });
+    }
+    if (isTransientDbError(error)) {
+      // Not masked: the client must know it may repeat the request with the same idempotency key.
+      const unavailable = databaseUnavailable();
+      logger.warn({ err: error.originalError ?? error }, "database unavailable: GraphQL error DB001");
+      return new GraphQLError(unavailable.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: unavailable.code, key: unavailable.key, detail: unavailable.detail, retryable: true },
+      });
+    }
+    const denied = permissionDenied(databaseErrorOf(error));
+    if (denied) {
+      return new GraphQLError(denied.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path,
+        extensions: { code: denied.code, key: denied.key, detail: denied.detail },
       });
     }
     const violation = constraintViolation(databaseErrorOf(error));
@@ -106,6 +149,119 @@ export function auditReason(req: Request | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The error a direct update or delete meets when its key matches no row the caller may change (RC001
+ * `record_not_found`): another guild's row (row-level security hides it) or no row at all. Shaped
+ * like a database error (`code`, JSON `detail`), so {@link makeMaskError} passes it through.
+ */
+export class RecordNotFoundError extends Error {
+  readonly code = "RC001";
+  readonly detail: string;
+  constructor(subject: string) {
+    super(ERRORS.RC001.key);
+    this.name = "RecordNotFoundError";
+    this.detail = JSON.stringify({ subject });
+  }
+}
+
+/** The subject of each table's RC001 (`rewards` → `reward`), filled while the schema is built. */
+const SUBJECTS = new Map<string, string>();
+
+/**
+ * `pgDeleteSingle` throws a plain error for a delete that matched no visible row ("No values were
+ * deleted in collection 'rewards' …"): read as {@link RecordNotFoundError}.
+ */
+function zeroRowDelete(error: GraphQLError): RecordNotFoundError | undefined {
+  const m = /^No values were (?:deleted|updated) in collection '([^']+)'/.exec(error.originalError?.message ?? "");
+  return m ? new RecordNotFoundError(SUBJECTS.get(m[1]) ?? m[1].replace(/_/g, " ")) : undefined;
+}
+
+/**
+ * PostGraphile answers an update or delete whose key matched no visible row with a `null` payload
+ * (`pgUpdateSingle`/`pgDeleteSingle` return null for 0 rows), so a staff member aiming
+ * `updateGuildSetting`, `updatePricingConfig` or `updateReward` at another guild's key got 200 and
+ * `null`, a silent 0-row write that db/CONVENTIONS.md forbids. This plugin makes every such
+ * mutation field fail with {@link RecordNotFoundError} instead: the payload depends on a check of
+ * the write's result (deletes already throw; {@link makeMaskError} names that error the same way).
+ */
+export const ZeroRowWriteIsAnErrorPlugin: GraphileConfig.Plugin = {
+  name: "GuildbankZeroRowWriteIsAnErrorPlugin",
+  version: "1.0.0",
+  schema: {
+    hooks: {
+      GraphQLObjectType_fields_field(field, build, context) {
+        const { scope } = context;
+        if (!scope.isRootMutation || !(scope.isPgUpdateMutation || scope.isPgDeleteMutation) || !field.plan) return field;
+        const resource = scope.pgFieldResource as { name: string; codec: Parameters<typeof build.inflection.tableType>[0] } | undefined;
+        const subject = resource
+          ? build.inflection
+              .tableType(resource.codec)
+              .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+              .toLowerCase()
+          : "record";
+        if (resource) SUBJECTS.set(resource.name, subject);
+        const plan = field.plan;
+        return {
+          ...field,
+          plan(...args: Parameters<typeof plan>) {
+            const $payload = (plan as (...a: typeof args) => ObjectStep<{ result: ExecutableStep }>)(...args);
+            const $result = $payload.getStepForKey("result");
+            const $found = lambda($result, (row: unknown) => {
+              if (row === null || row === undefined) throw new RecordNotFoundError(subject);
+              return row;
+            });
+            return object({ result: $result, found: $found });
+          },
+        } as typeof field;
+      },
+    },
+  },
+};
+
+/**
+ * A GraphQL response carrying a DB001 error (a transient database failure, see
+ * {@link makeMaskError}) is answered with HTTP 503 and `Retry-After` instead of 200: a client (or a
+ * proxy) that looks only at the status knows it may repeat the request with the same idempotency
+ * key, and tells it from an unknown outcome (500).
+ */
+export const RetryableStatusPlugin: GraphileConfig.Plugin = {
+  name: "GuildbankRetryableStatusPlugin",
+  version: "1.0.0",
+  grafast: {
+    middleware: {
+      // Marks the request when its execution met a transient failure (the errors are not masked yet).
+      async execute(next, event) {
+        const result = await next();
+        const errors = (result as { errors?: readonly unknown[] } | null)?.errors;
+        const req = requestOf(event.args.requestContext);
+        if (req && errors?.some((e) => isTransientDbError(e))) TRANSIENT_REQUESTS.add(req);
+        return result;
+      },
+    },
+  },
+  grafserv: {
+    middleware: {
+      async processRequest(next, event) {
+        const result = await next();
+        const req = requestOf(event.requestDigest.requestContext);
+        if (!result || !req || !TRANSIENT_REQUESTS.has(req) || !("headers" in result)) return result;
+        TRANSIENT_REQUESTS.delete(req);
+        result.statusCode = 503;
+        result.headers["retry-after"] = String(databaseUnavailable().detail.retry_after_s);
+        return result;
+      },
+    },
+  },
+};
+
+/** Requests (node's request object) whose GraphQL execution met a transient database failure. */
+const TRANSIENT_REQUESTS = new WeakSet<object>();
+
+/** The node request object of a grafserv/grafast request context. */
+function requestOf(requestContext: unknown): object | undefined {
+  return (requestContext as { expressv4?: { req?: object } } | undefined)?.expressv4?.req;
 }
 
 /** The OID of schema pg_catalog (fixed in every PostgreSQL). */
@@ -172,6 +328,8 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       StrictBigIntPlugin,
       // Depth, aliases, page size and node count; introspection off in production (GraphiQL is development-only).
       makeGraphQLLimitsPlugin({ ...DEFAULT_GRAPHQL_LIMITS, disableIntrospection: config.NODE_ENV === "production" }),
+      ZeroRowWriteIsAnErrorPlugin,
+      RetryableStatusPlugin,
     ],
     pgServices: [makePgService({ pool, schemas: ["app_public"] })],
     grafserv: {
@@ -199,4 +357,55 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
     },
   };
   return postgraphile(preset);
+}
+
+/** Options of {@link createPostGraphileWhenReady}. */
+export interface WhenReadyOptions {
+  /** Attempts after the first (default 10: 250 ms doubling to 5 s, about 35 s in all). */
+  retries?: number;
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+}
+
+/**
+ * {@link createPostGraphile}, then waits for its schema (introspection of the database). PostGraphile
+ * builds the schema once, when the instance is created: if the database is unreachable or the
+ * connection drops during the introspection, that instance stays broken for good (every request
+ * then fails). So a transient failure (`isTransientDbError`) releases the instance and tries again
+ * with a new one, with exponential backoff (p-retry); any other error, or the last failure, is thrown.
+ *
+ * @param config - server configuration.
+ * @param pool - authenticator pool.
+ * @param logger - server logger (each retry is logged as a warning).
+ * @param options - retry budget ({@link WhenReadyOptions}).
+ * @returns an instance whose schema is built.
+ * @throws the introspection's error when it is not transient or the retries are spent.
+ */
+export async function createPostGraphileWhenReady(
+  config: ServerConfig,
+  pool: pg.Pool,
+  logger: Logger,
+  options: WhenReadyOptions = {},
+): Promise<PostGraphileInstance> {
+  return pRetry(
+    async () => {
+      const pgl = createPostGraphile(config, pool, logger);
+      try {
+        await pgl.getSchema();
+        return pgl;
+      } catch (err) {
+        await Promise.resolve(pgl.release()).catch(() => {});
+        throw err;
+      }
+    },
+    {
+      retries: options.retries ?? 10,
+      minTimeout: options.minTimeoutMs ?? 250,
+      maxTimeout: options.maxTimeoutMs ?? 5_000,
+      shouldRetry: ({ error }) => isTransientDbError(error),
+      onFailedAttempt: ({ error, attemptNumber, retryDelay }) => {
+        if (isTransientDbError(error)) logger.warn({ err: error, attempt: attemptNumber, retryInMs: retryDelay }, "GraphQL schema: database unavailable; retrying");
+      },
+    },
+  );
 }

@@ -11,7 +11,10 @@ process.env.GRAPHILE_ENV ??= config.NODE_ENV === "production" ? "production" : "
 const { startServer } = await import("./app.ts");
 
 const logger = createLogger("server", config.LOG_LEVEL);
-const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+// A lost connection is logged and replaced; it never ends the process (issue 17, defect 18).
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, {
+  onConnectionError: (err) => logger.warn({ err }, "database connection lost"),
+});
 const { createCriticalAlerter, installCrashAlerts, queryAsWorker } = await import("./alerts/index.ts");
 // A crash raises a critical ops alert (posted to the alert webhook) before the process exits.
 installCrashAlerts({

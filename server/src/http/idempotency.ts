@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type pg from "pg";
+import pRetry from "p-retry";
+import { isTransientDbError } from "@guildbank/lib";
 import { z } from "zod";
 import { bodyError } from "./body.ts";
 
 /** The request header naming an idempotency key (1..255 printable ASCII characters). */
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 const KEY = z.string().regex(/^[\x21-\x7e]{1,255}$/);
+
+/** Options of {@link idempotencyMiddleware}. */
+export interface IdempotencyOptions {
+  /** p-retry options for storing the answer (default 12 retries, 250 ms doubling to 10 s: about 1.5 min). */
+  finishRetry?: { retries?: number; minTimeout?: number; maxTimeout?: number };
+}
 
 /** What `app_private.http_request_begin` answers. */
 const beginRow = z.object({
@@ -79,11 +87,16 @@ export function requestHash(req: Pick<Request, "method" | "originalUrl" | "heade
  * with another request is 422 `idempotency_key_reused` (IK001); a replay while the first is still
  * running is 409 `idempotency_key_in_progress`. A 5xx answer is not stored (the key is released for
  * a retry). A malformed key is 400 `idempotency_key_invalid` (IK002); a body over
- * {@link IDEMPOTENT_BODY_LIMIT_BYTES} is 413 `body_too_large`.
+ * {@link IDEMPOTENT_BODY_LIMIT_BYTES} is 413 `body_too_large`. When the database is unreachable
+ * while the answer is stored (or the key released), the answer is sent anyway and the store is
+ * retried with backoff until the database is back, so a key never stays "in progress" because
+ * of an outage.
  *
  * @param pool - authenticator pool (the functions are granted to it).
+ * @param options - the backoff of storing the answer ({@link IdempotencyOptions}).
  */
-export function idempotencyMiddleware(pool: pg.Pool): RequestHandler {
+export function idempotencyMiddleware(pool: pg.Pool, options: IdempotencyOptions = {}): RequestHandler {
+  const finishRetry = { retries: 12, minTimeout: 250, maxTimeout: 10_000, ...options.finishRetry };
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers[IDEMPOTENCY_HEADER];
     if (req.method !== "POST" || header === undefined || !req.session) return next();
@@ -146,13 +159,17 @@ export function idempotencyMiddleware(pool: pg.Pool): RequestHandler {
       if (typeof args[0] !== "function") keep(args[0]);
       const status = res.statusCode;
       const contentType = res.getHeader("content-type");
-      pool
-        .query("select app_private.http_request_finish($1, $2, $3, $4, $5, $6)", [
-          ...scope,
-          status,
-          status >= 500 ? null : Buffer.concat(chunks).toString("utf8"),
-          typeof contentType === "string" ? contentType : null,
-        ])
+      const params = [...scope, status, status >= 500 ? null : Buffer.concat(chunks).toString("utf8"), typeof contentType === "string" ? contentType : null];
+      const store = () => pool.query("select app_private.http_request_finish($1, $2, $3, $4, $5, $6)", params);
+      store()
+        .catch((e: unknown) => {
+          if (!isTransientDbError(e)) throw e;
+          // The database is unreachable: answer now, and keep trying in the background (with
+          // backoff) until it is back, or the key would stay "in progress" (409 to every retry).
+          pRetry(store, { ...finishRetry, shouldRetry: ({ error }) => isTransientDbError(error) }).catch((err: unknown) =>
+            req.log?.error({ err }, "idempotency: storing the answer failed"),
+          );
+        })
         .catch((e: unknown) => req.log?.error({ err: e }, "idempotency: storing the answer failed"))
         .finally(() => end(...args));
       return res;

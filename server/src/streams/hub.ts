@@ -706,8 +706,16 @@ export class StreamHub {
         this.#counters.listenerConnects++;
         this.#log.info({ connects: this.#counters.listenerConnects }, "stream listener connected");
         // Anything committed while nobody listened was not notified: every subscriber re-reads
-        // from its cursor (the LISTEN is in effect now, so later commits will be notified).
-        for (const sub of this.#subs) this.#schedule(sub);
+        // from its cursor (the LISTEN is in effect now, so later commits will be notified). The
+        // database is back: a subscriber waiting out a read-retry backoff reads now.
+        for (const sub of this.#subs) {
+          if (sub.retryTimer) {
+            clearTimeout(sub.retryTimer);
+            sub.retryTimer = null;
+            sub.failures = 0;
+          }
+          this.#schedule(sub);
+        }
       }, drop);
   }
 

@@ -18,6 +18,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { decodeDbError, withClaims, type Logger } from "@guildbank/lib";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from "./signature.ts";
+import { describeError } from "../http/errors.ts";
 import { bodyParsers } from "../http/body.ts";
 
 export { SIGNATURE_HEADER, SIGNATURE_WINDOW_S, TIMESTAMP_HEADER, sign, verifySignature, type SignatureProblem } from "./signature.ts";
@@ -95,8 +96,10 @@ export function webhooksRouter(options: WebhookOptions): Router {
       res.status(STATUS[named.code] ?? 422).json({ error: named.key, code: named.code, message: named.message, detail: named.detail });
       return;
     }
-    req.log?.error({ err }, "webhook failed");
-    res.status(500).json({ error: "internal_error" });
+    const { status, body, headers } = describeError(err);
+    if (status === 503) req.log?.warn({ err }, "webhook: database unavailable");
+    else req.log?.error({ err }, "webhook failed");
+    res.status(status).set(headers).json(body);
   }
 
   router.post("/redeem", raw, async (req, res) => {
