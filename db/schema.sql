@@ -140,6 +140,57 @@ CREATE TYPE app_public.alert_severity AS ENUM (
 ALTER TYPE app_public.alert_severity OWNER TO guildbank_owner;
 
 --
+-- Name: card_listing_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_listing_status AS ENUM (
+    'active',
+    'sold',
+    'cancelled',
+    'expired'
+);
+
+ALTER TYPE app_public.card_listing_status OWNER TO guildbank_owner;
+
+--
+-- Name: card_rarity; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_rarity AS ENUM (
+    'common',
+    'rare',
+    'epic',
+    'legendary',
+    'mythic'
+);
+
+ALTER TYPE app_public.card_rarity OWNER TO guildbank_owner;
+
+--
+-- Name: card_trade_side; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_trade_side AS ENUM (
+    'proposer',
+    'recipient'
+);
+
+ALTER TYPE app_public.card_trade_side OWNER TO guildbank_owner;
+
+--
+-- Name: card_trade_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.card_trade_status AS ENUM (
+    'open',
+    'done',
+    'cancelled',
+    'expired'
+);
+
+ALTER TYPE app_public.card_trade_status OWNER TO guildbank_owner;
+
+--
 -- Name: daily_claim; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -309,6 +360,17 @@ CREATE TYPE app_public.order_status AS ENUM (
 );
 
 ALTER TYPE app_public.order_status OWNER TO guildbank_owner;
+
+--
+-- Name: pack_opening_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.pack_opening_status AS ENUM (
+    'open',
+    'picked'
+);
+
+ALTER TYPE app_public.pack_opening_status OWNER TO guildbank_owner;
 
 --
 -- Name: payment_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -487,20 +549,6 @@ ALTER TYPE app_public.stream_batch OWNER TO guildbank_owner;
 --
 
 COMMENT ON TYPE app_public.stream_batch IS 'A batch of the live stream: the events committed after the given cursor (oldest first) and the cursor to resume from.';
-
---
--- Name: task_claim_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TYPE app_public.task_claim_status AS ENUM (
-    'in_progress',
-    'submitted',
-    'accepted',
-    'rejected',
-    'expired'
-);
-
-ALTER TYPE app_public.task_claim_status OWNER TO guildbank_owner;
 
 --
 -- Name: top_earner; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -812,28 +860,6 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
 
 --
--- Name: discord_announcement(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
-    'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
-    'message_id', a.message_id::text, 'sync_state', a.sync_state, 'updated_at', a.updated_at)
-    from app_public.announcements a where a.id = p_announcement_id;
-$$;
-
-ALTER FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) IS 'What the discord__announcement job needs (null when it does not exist): channel, content, embed, status, the pin wanted and the pin on Discord, the message id. Source: issue 14.';
-
---
 -- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1024,29 +1050,6 @@ ALTER FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subj
 COMMENT ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) IS 'The Discord message already showing a subject (none: not posted yet). discord__* tasks edit it instead of posting again. Source: issue #4 ("never lost or doubled").';
 
 --
--- Name: discord_reward(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
-    'category', r.category, 'price', r.price::text, 'currency', 'COIN',
-    'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
-    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state, 'updated_at', r.updated_at)
-    from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
-$$;
-
-ALTER FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) IS 'What the discord__reward job shows of a reward in #shop (null when it does not exist): name, description, price with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
-
---
 -- Name: discord_staff_role_ids(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1067,118 +1070,56 @@ ALTER FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) OWNER TO gui
 COMMENT ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) IS 'The Discord roles mapped to any staff role in a guild: setup lets them see #coin-transactions. Source: issue #4.';
 
 --
--- Name: discord_task(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: expire_card_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.discord_task(p_task_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  select jsonb_build_object(
-    'id', t.id::text, 'guild_id', t.guild_id::text, 'name', t.name, 'description', t.description,
-    'reward', t.reward::text, 'currency', 'COIN', 'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'),
-    'category', t.category, 'duration_hours', t.duration_hours, 'expires_at', t.expires_at,
-    'max_claims', t.max_claims, 'assigned_member_ids', (select coalesce(jsonb_agg(a::text), '[]') from unnest(t.assigned_member_ids) a),
-    'required_role_id', t.required_role_id::text, 'grant_role_id', t.grant_role_id::text,
-    'proof_required', app_public.tasks_proof_required_effective(t), 'status', t.status,
-    'slots_taken', app_public.tasks_slots_taken(t), 'completed', app_public.tasks_completed_count(t),
-    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state, 'updated_at', t.updated_at,
-    'task_channel_id', s.task_channel_id::text,
-    'review_messages', (select coalesce(jsonb_agg(jsonb_build_object('claim_id', c.id::text,
-                          'channel_id', c.review_channel_id::text, 'message_id', c.review_message_id::text)), '[]')
-                          from app_public.task_claims c where c.task_id = t.id and c.review_message_id is not null))
-    from app_public.tasks t
-    left join app_public.guild_settings s on s.guild_id = t.guild_id
-   where t.id = p_task_id;
+declare
+  v_n integer;
+begin
+  update app_public.card_listings l set status = 'expired', closed_at = p_at
+   where l.status = 'active' and l.expires_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
 $$;
 
-ALTER FUNCTION app_hidden.discord_task(p_task_id bigint) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION discord_task(p_task_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_card_listings(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.discord_task(p_task_id bigint) IS 'What the discord__task job renders for a task (null when it does not exist): its fields, slots taken, completions, its message ids and sync state, the guild''s task channel, and the proof messages to delete with a deleted task. Source: issue 14.';
+COMMENT ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) IS 'Job (worker): closes card listings past their expiry (status expired); their copies are free again. Returns how many. Source: issue 15 "Card market" (cancel and expiry return the copy).';
 
 --
--- Name: discord_task_claim(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: expire_card_trades(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
+CREATE FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-  select jsonb_build_object(
-    'id', c.id::text, 'guild_id', c.guild_id::text, 'task_id', t.id::text, 'task_name', t.name,
-    'reward', t.reward::text, 'currency', 'COIN', 'scale', (select cu.scale from app_public.currencies cu where cu.code = 'COIN'),
-    'status', c.status, 'member_discord_id', u.discord_id::text, 'member_name', u.display_name,
-    'claimed_at', c.claimed_at, 'deadline', c.deadline, 'submitted_at', c.submitted_at,
-    'proof_text', c.proof_text, 'proof_attachments', c.proof_attachments,
-    'reviewer_id', c.reviewer_id::text, 'review_note', c.review_note, 'reviewed_at', c.reviewed_at,
-    'grant_role_id', t.grant_role_id::text, 'role_status', c.role_status, 'dm_status', c.dm_status,
-    'review_channel_id', c.review_channel_id::text, 'review_message_id', c.review_message_id::text,
-    'guild_review_channel_id', s.review_channel_id::text, 'task_deleted', t.status = 'deleted')
-    from app_public.task_claims c
-    join app_public.tasks t on t.id = c.task_id
-    join app_public.users u on u.id = c.user_id
-    left join app_public.guild_settings s on s.guild_id = c.guild_id
-   where c.id = p_claim_id;
+declare
+  v_n integer;
+begin
+  update app_public.card_trades t set status = 'expired', closed_at = p_at, updated_at = p_at
+   where t.status = 'open' and t.expires_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
 $$;
 
-ALTER FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION discord_task_claim(p_claim_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_card_trades(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) IS 'What the discord__task_review, discord__task_role and discord__task_dm jobs need about a claim (null when it does not exist): the task, the member, the proof, the review, the delivery states and the review channel. Source: issue 14.';
-
---
--- Name: embed_valid(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.embed_valid(p_embed jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    AS $_$
-  select jsonb_typeof(p_embed) = 'object'
-     and not exists (select 1 from jsonb_object_keys(p_embed) k
-                      where k not in ('title', 'description', 'url', 'color', 'fields', 'image', 'thumbnail', 'footer', 'author', 'timestamp'))
-     and (not p_embed ? 'title' or (jsonb_typeof(p_embed -> 'title') = 'string' and length(p_embed ->> 'title') <= 256))
-     and (not p_embed ? 'description' or (jsonb_typeof(p_embed -> 'description') = 'string' and length(p_embed ->> 'description') <= 4096))
-     and (not p_embed ? 'url' or (p_embed ->> 'url') ~ '^https?://\S+$')
-     and (not p_embed ? 'color' or (jsonb_typeof(p_embed -> 'color') = 'number' and (p_embed ->> 'color') ~ '^\d+$'
-                                    and (p_embed ->> 'color')::bigint between 0 and 16777215))
-     and (not p_embed ? 'timestamp' or (jsonb_typeof(p_embed -> 'timestamp') = 'string'
-                                        and (p_embed ->> 'timestamp') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$'))
-     and (not p_embed ? 'image' or (jsonb_typeof(p_embed -> 'image') = 'object' and (p_embed #>> '{image,url}') ~ '^https://\S+$'))
-     and (not p_embed ? 'thumbnail' or (jsonb_typeof(p_embed -> 'thumbnail') = 'object' and (p_embed #>> '{thumbnail,url}') ~ '^https://\S+$'))
-     and (not p_embed ? 'footer' or (jsonb_typeof(p_embed -> 'footer') = 'object' and jsonb_typeof(p_embed #> '{footer,text}') = 'string'
-                                     and length(p_embed #>> '{footer,text}') between 1 and 2048
-                                     and (not (p_embed -> 'footer') ? 'icon_url' or (p_embed #>> '{footer,icon_url}') ~ '^https://\S+$')))
-     and (not p_embed ? 'author' or (jsonb_typeof(p_embed -> 'author') = 'object' and jsonb_typeof(p_embed #> '{author,name}') = 'string'
-                                     and length(p_embed #>> '{author,name}') between 1 and 256
-                                     and (not (p_embed -> 'author') ? 'url' or (p_embed #>> '{author,url}') ~ '^https?://\S+$')
-                                     and (not (p_embed -> 'author') ? 'icon_url' or (p_embed #>> '{author,icon_url}') ~ '^https://\S+$')))
-     and (not p_embed ? 'fields' or (jsonb_typeof(p_embed -> 'fields') = 'array' and jsonb_array_length(p_embed -> 'fields') <= 25
-          and not exists (select 1 from jsonb_array_elements(p_embed -> 'fields') f
-                           where jsonb_typeof(f) <> 'object'
-                              or jsonb_typeof(f -> 'name') is distinct from 'string' or length(f ->> 'name') not between 1 and 256
-                              or jsonb_typeof(f -> 'value') is distinct from 'string' or length(f ->> 'value') not between 1 and 1024
-                              or (f ? 'inline' and jsonb_typeof(f -> 'inline') <> 'boolean'))))
-     and coalesce(length(p_embed ->> 'title'), 0) + coalesce(length(p_embed ->> 'description'), 0)
-         + coalesce(length(p_embed #>> '{footer,text}'), 0) + coalesce(length(p_embed #>> '{author,name}'), 0)
-         + coalesce((select sum(length(f ->> 'name') + length(f ->> 'value')) from jsonb_array_elements(
-             case when jsonb_typeof(p_embed -> 'fields') = 'array' then p_embed -> 'fields' else '[]' end) f), 0) <= 6000
-     and (p_embed ?| array['title', 'description', 'fields', 'image', 'thumbnail', 'author', 'footer']);
-$_$;
-
-ALTER FUNCTION app_hidden.embed_valid(p_embed jsonb) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION embed_valid(p_embed jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.embed_valid(p_embed jsonb) IS 'Whether a JSON object is a Discord embed the bot can post as is: title (256), description (4096, Discord markdown), url, color (0..0xFFFFFF), fields (at most 25 of name 256 / value 1024 / inline), image and thumbnail (https), footer (text 2048, icon), author (name 256, url, icon), timestamp (ISO 8601); at most 6000 characters in all, and something to show. Source: seed 003 "Embed Builder" (core/embed_builder.py), issue 14 (the embed builder).';
+COMMENT ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) IS 'Job (worker): closes open trades past their expiry (status expired; nothing moves). Source: issue 15 "Trading" (offers expire).';
 
 --
 -- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1213,38 +1154,43 @@ ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER T
 COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
 
 --
--- Name: expire_tasks(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+-- Name: expire_temporary_cards(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone DEFAULT now()) RETURNS jsonb
+CREATE FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone DEFAULT now()) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
-  v_tasks integer;
-  v_claims integer;
+  v_n integer;
 begin
-  -- Tasks past their expiry close to new claims (their live claims keep their own deadlines).
-  update app_public.tasks t set status = 'expired'
-   where t.status = 'active' and t.expires_at is not null and t.expires_at <= p_at
-     and coalesce((select s.auto_expire_enabled from app_public.guild_settings s where s.guild_id = t.guild_id), true);
-  get diagnostics v_tasks = row_count;
-  -- Claims still in progress at their deadline expire and free their slot (submitted ones wait for review).
-  update app_public.task_claims c set status = 'expired', expired_at = p_at
-   where c.status = 'in_progress' and c.deadline <= p_at
-     and coalesce((select s.auto_expire_enabled from app_public.guild_settings s where s.guild_id = c.guild_id), true);
-  get diagnostics v_claims = row_count;
-  return jsonb_build_object('tasks', v_tasks, 'claims', v_claims);
+  with due as (
+    select c.id, c.guild_id, c.owner_id from app_public.user_cards c
+     where c.temporary and c.burned_at is null and c.expires_at <= p_at
+     for update
+  ), gone as (
+    update app_public.user_cards c set owner_id = null, burned_at = p_at, burn_reason = 'expired', locked = false
+      from due where c.id = due.id
+    returning c.id
+  ), told as (
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select d.guild_id, d.owner_id, 'card_expired', jsonb_build_object('card_id', d.id), p_at from due d
+  )
+  select count(*) into v_n from gone;
+  update app_public.card_templates t set retired_at = p_at
+   where t.temporary and t.retired_at is null
+     and exists (select 1 from app_public.card_events e where e.id = t.event_id and e.ends_at <= p_at);
+  return v_n;
 end;
 $$;
 
-ALTER FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) OWNER TO guildbank_owner;
+ALTER FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_temporary_cards(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) IS 'The tasks__expire cron job''s body (every minute): in guilds with auto_expire_enabled, active tasks past expires_at become expired and claims still in progress past their deadline become expired (freeing their slot); submitted claims wait for review. Re-running finds nothing more to do. Returns {tasks, claims} counts. Source: seed 003 settings.auto_expire_enabled, issue 14 ("Expiry of tasks and overdue claims by a cron job").';
+COMMENT ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) IS 'Job (worker): temporary copies past their expiry (their event''s end) vanish (burned, reason expired) and temporary templates of ended events drop no more (retired). Returns how many copies vanished. Source: issue 15 "Events with temporary cards ... vanish at the event''s end (a job)".';
 
 --
 -- Name: fail_stale_payouts(integer, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1669,32 +1615,6 @@ ALTER FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) OWNER TO
 COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales, stamped p_at; a slot already written is left alone (idempotent per p_at). Returns rows written.';
 
 --
--- Name: publish_due_announcements(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone DEFAULT now()) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_n integer;
-begin
-  update app_public.announcements a set status = 'published', published_at = p_at
-   where a.status = 'scheduled' and a.publish_at <= p_at;
-  get diagnostics v_n = row_count;
-  return v_n;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) IS 'The announcements__publish cron job''s body (every minute): scheduled announcements whose publish_at has come are published (which queues their post). Returns how many; a second run finds none. Source: issue 14 ("schedule (publish at a time)").';
-
---
 -- Name: purge_expired(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1807,33 +1727,6 @@ ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.a
 --
 
 COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
-
---
--- Name: record_announcement_message(bigint, bigint, text, boolean, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if p_state not in ('synced', 'orphaned') then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
-  end if;
-  update app_public.announcements a
-     set message_id = p_message, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false),
-         sync_state = case when p_state = 'synced' and p_seen is not null and a.updated_at > p_seen then 'pending' else p_state end
-   where a.id = p_announcement_id;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned; synced stays pending when it changed after the job read it (p_seen). Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
 
 --
 -- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2057,113 +1950,6 @@ ALTER FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_ra
 COMMENT ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) IS 'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook (coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: app_private.record_payment_for; AU001 without a guild claim.';
 
 --
--- Name: record_reward_sync(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if p_state not in ('synced', 'orphaned') then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
-  end if;
-  update app_public.rewards r
-     set sync_state = case when p_state = 'synced' and p_seen is not null and r.updated_at > p_seen then 'pending' else p_state end,
-         synced_at = now()
-   where r.guild_id = p_guild_id and r.sku = p_sku;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone); synced stays pending when the reward changed after the job read it (p_seen). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
-
---
--- Name: record_task_delivery(bigint, text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_found boolean;
-begin
-  if p_kind = 'role' and p_status in ('granted', 'failed') then
-    update app_public.task_claims c set role_status = p_status, delivery_error = left(p_error, 500)
-     where c.id = p_claim_id and c.role_status = 'pending';
-  elsif p_kind = 'dm' and p_status in ('sent', 'failed') then
-    update app_public.task_claims c set dm_status = p_status, delivery_error = left(p_error, 500)
-     where c.id = p_claim_id and c.dm_status = 'pending';
-  else
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind/status'));
-  end if;
-  get diagnostics v_found = row_count;
-  return v_found;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) IS 'Records the outcome of an acceptance''s role grant (kind role: granted or failed) or of the review DM (kind dm: sent or failed) once: returns false when it was already recorded (a retried job does nothing more). Errors: VL001. Source: issue 14 ("a failed DM is recorded, not retried forever").';
-
---
--- Name: record_task_message(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if p_state not in ('synced', 'orphaned') then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
-  end if;
-  update app_public.tasks t
-     set channel_id = p_channel, message_id = p_message, synced_at = now(),
-         -- A change after the job read the task (p_seen) queued another job: the message is not up to date yet.
-         sync_state = case when p_state = 'synced' and p_seen is not null and t.updated_at > p_seen then 'pending' else p_state end
-   where t.id = p_task_id;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) IS 'The discord__task job''s result: the task''s message (null ids: none, e.g. deleted with the task) and its state, synced or orphaned (the message was deleted and could not be posted again); synced stays pending when the task changed after the job read it (p_seen: its updated_at then; the change queued another job). Errors: VL001. Source: seed 003 ("message_id must be stored back", "clear message_id and flag orphaned").';
-
---
--- Name: record_task_review_message(bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  update app_public.task_claims c set review_channel_id = p_channel, review_message_id = p_message where c.id = p_claim_id;
-$$;
-
-ALTER FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) IS 'Stores the proof message posted in the review channel for a claim (so a retried job edits it instead of posting again). Source: seed 003 ("Creates proof message ... for admin review").';
-
---
 -- Name: redeem_voucher(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -2310,73 +2096,6 @@ ALTER FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error te
 --
 
 COMMENT ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) IS 'orders__fulfil (api), after the last delivery attempt failed: refunds the pending order at once (escrow back to the buyer, stock restored) with a warning ops alert. A settled or missing order is left alone. Source: issue #6 ("failure retries with exponential backoff, then refunds").';
-
---
--- Name: requeue_reward_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone DEFAULT now()) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v record;
-  v_n integer := 0;
-begin
-  for v in
-    select r.guild_id, r.sku from app_public.rewards r
-     where r.sync_state in ('pending', 'orphaned') and r.updated_at <= p_at - interval '1 minute'
-       and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
-  loop
-    perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
-      'discord__reward:' || v.guild_id || ':' || v.sku);
-    v_n := v_n + 1;
-  end loop;
-  return v_n;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) IS 'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post is still pending_sync, or orphaned (its channel was gone), a minute after its last change (a post that failed for good, a shop channel set up again later). Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", sync_pending_discord_messages).';
-
---
--- Name: requeue_task_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone DEFAULT now()) RETURNS integer
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_task record;
-  v_n integer := 0;
-begin
-  for v_task in
-    select t.id, t.guild_id from app_public.tasks t
-     where t.sync_state = 'pending' and t.updated_at <= p_at - interval '1 minute'
-       and (t.status <> 'deleted' or t.message_id is not null)
-       and exists (select 1 from app_public.guild_discord g where g.guild_id = t.guild_id)
-  loop
-    perform app_private.queue_task_job(v_task.guild_id, 'discord__task', jsonb_build_object('task_id', v_task.id),
-      'discord__task:' || v_task.id);
-    v_n := v_n + 1;
-  end loop;
-  return v_n;
-end;
-$$;
-
-ALTER FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) IS 'The messages__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still pending a minute after its last change in a guild with the bot (a post that failed for good, a channel set up later). Returns how many. Source: seed 003 "Required Background Sync Job" (sync_pending_discord_messages).';
 
 --
 -- Name: resolve_staff_role(bigint, bigint, bigint[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2775,6 +2494,207 @@ ALTER FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint,
 COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest.';
 
 --
+-- Name: user_cards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.user_cards (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    template_id bigint NOT NULL,
+    owner_id bigint,
+    print_no integer NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    temporary boolean DEFAULT false NOT NULL,
+    expires_at timestamp with time zone,
+    origin text NOT NULL,
+    obtained_at timestamp with time zone DEFAULT now() NOT NULL,
+    burned_at timestamp with time zone,
+    burn_reason text,
+    CONSTRAINT user_cards_burn_reason_check CHECK ((burn_reason = ANY (ARRAY['burned'::text, 'expired'::text, 'template_deleted'::text]))),
+    CONSTRAINT user_cards_check CHECK (((owner_id IS NULL) = (burned_at IS NOT NULL))),
+    CONSTRAINT user_cards_check1 CHECK (((burned_at IS NULL) = (burn_reason IS NULL))),
+    CONSTRAINT user_cards_check2 CHECK ((temporary = (expires_at IS NOT NULL))),
+    CONSTRAINT user_cards_origin_check CHECK ((origin = ANY (ARRAY['pack'::text, 'draw'::text, 'event'::text, 'admin'::text]))),
+    CONSTRAINT user_cards_print_no_check CHECK ((print_no >= 1))
+);
+
+ALTER TABLE app_public.user_cards OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE user_cards; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.user_cards IS '@behavior -insert -update -delete
+Owned copies: one row per copy, print_no = the n-th copy ever minted of its template. A burned copy has no owner.';
+
+--
+-- Name: burn_card_for(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v app_public.user_cards;
+  v_rarity app_public.card_rarity;
+  v_notes bigint;
+  v_tx uuid;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'burn_card', 'card', p_card_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.user_cards, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  v := app_private.card_for_change(p_user_id, p_card_id);
+  if v.locked then
+    perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if exists (select 1 from app_public.card_listings l where l.card_id = p_card_id and l.status = 'active') then
+    perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', p_card_id));
+  end if;
+  select t.rarity into v_rarity from app_public.card_templates t where t.id = v.template_id;
+  v_notes := case when v.temporary then 0
+                  else coalesce((select (burn_notes ->> v_rarity::text)::bigint from app_public.card_settings
+                                 where guild_id = v_user.guild_id), 0) end;
+  update app_public.user_cards c set owner_id = null, burned_at = p_at, burn_reason = 'burned', locked = false
+   where c.id = p_card_id returning * into v;
+  if v_notes > 0 and 'NOTE' = any (coalesce((select currencies from app_public.card_settings where guild_id = v_user.guild_id), '{}')) then
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+      values (v_user.guild_id, 'earn', v_user.discord_id, p_user_id, v_notes, 'NOTE', 'card_burn',
+        jsonb_build_object('card_id', p_card_id, 'rarity', v_rarity), p_at)
+      returning tx_id into v_tx;
+    perform app_private.post_transfer(v_user.guild_id, app_private.ledger_account(v_user.guild_id, null, 'NOTE', 'mint'),
+      app_private.ledger_account(v_user.guild_id, p_user_id, 'NOTE', 'wallet'), v_notes, 'card_burn', v_tx, 'posted', null, null, p_at);
+  end if;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) IS 'The burn rule at an explicit time. See app_public.burn_card.';
+
+--
+-- Name: card_listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_listings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    seller_id bigint NOT NULL,
+    card_id bigint NOT NULL,
+    price bigint NOT NULL,
+    currency text NOT NULL,
+    fee_bp integer NOT NULL,
+    status app_public.card_listing_status DEFAULT 'active'::app_public.card_listing_status NOT NULL,
+    buyer_id bigint,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT card_listings_check CHECK (((status = 'active'::app_public.card_listing_status) = (closed_at IS NULL))),
+    CONSTRAINT card_listings_check1 CHECK (((status = 'sold'::app_public.card_listing_status) = (buyer_id IS NOT NULL))),
+    CONSTRAINT card_listings_fee_bp_check CHECK (((fee_bp >= 0) AND (fee_bp <= 5000))),
+    CONSTRAINT card_listings_price_check CHECK ((price > 0))
+);
+
+ALTER TABLE app_public.card_listings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_listings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_listings IS '@behavior -insert -update -delete
+Card market listings (server-only): one copy at a price in a currency; the copy stays with the seller until sold, and cannot be traded, burned or listed twice while active.';
+
+--
+-- Name: buy_card_for(bigint, uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_buyer app_public.users;
+  v_seller app_public.users;
+  v_replay jsonb;
+  v app_public.card_listings;
+  v_fee bigint;
+  v_tx uuid;
+  v_template text;
+begin
+  select * into v from app_public.card_listings where id = p_listing_id;
+  select * into v_buyer from app_public.users where id = p_user_id;
+  if v.id is null or v.guild_id <> v_buyer.guild_id then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', p_listing_id));
+  end if;
+  if v.seller_id = p_user_id then
+    perform app_private.raise_error('MK003', 'self_purchase');
+  end if;
+  -- Both members' funds move: lock both (id order), then the listing, then the copy.
+  perform 1 from app_private.lock_members(array[p_user_id, v.seller_id]);
+  select * into v_buyer from app_public.users where id = p_user_id;
+  select * into v_seller from app_public.users where id = v.seller_id;
+  v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
+    jsonb_build_object('fn', 'buy_card', 'listing', p_listing_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.card_listings, v_replay);
+  end if;
+  select * into v from app_public.card_listings where id = p_listing_id for update;
+  if v_buyer.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if v_seller.frozen then
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', v_seller.discord_id::text));
+  end if;
+  if v.status <> 'active' or v.expires_at <= p_at then
+    perform app_private.raise_error('MK002', 'listing_not_active',
+      jsonb_build_object('status', case when v.status = 'active' then 'expired' else v.status::text end));
+  end if;
+  perform app_private.card_for_change(v.seller_id, v.card_id);
+  v_fee := (v.price * v.fee_bp) / 10000;
+  select t.public_id into v_template from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+   where c.id = v.card_id;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'buy', v_buyer.discord_id, p_user_id, v.seller_id, v.price, v.currency, 'card_market',
+      jsonb_build_object('card_listing', v.id, 'card_id', v.card_id, 'public_id', v_template, 'fee', v_fee), p_at)
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, p_user_id, v.currency, 'wallet'),
+    app_private.ledger_account(v.guild_id, v.seller_id, v.currency, 'wallet'), v.price - v_fee, 'card_market_sale', v_tx,
+    'posted', null, null, p_at);
+  if v_fee > 0 then
+    perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, p_user_id, v.currency, 'wallet'),
+      app_private.ledger_account(v.guild_id, null, v.currency, 'fees'), v_fee, 'card_market_fee', v_tx, 'posted', null, null, p_at);
+  end if;
+  update app_public.user_cards c set owner_id = p_user_id, locked = false, obtained_at = p_at where c.id = v.card_id;
+  update app_public.card_listings l set status = 'sold', buyer_id = p_user_id, closed_at = p_at where l.id = v.id returning * into v;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    values (v.guild_id, v.seller_id, 'card_sold', jsonb_build_object('listing_id', v.id, 'public_id', v_template,
+      'price', v.price, 'currency', v.currency, 'fee', v_fee), p_at);
+  perform app_private.idempotency_finish(v_buyer.guild_id, v_buyer.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) IS 'The card purchase rule at an explicit time. See app_public.buy_card.';
+
+--
 -- Name: buy_listing_for(bigint, uuid, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -2982,6 +2902,111 @@ ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty in
 COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward.';
 
 --
+-- Name: card_audit(bigint, text, text, text, jsonb, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) RETURNS void
+    LANGUAGE sql
+    AS $$
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (p_guild_id, coalesce(app_public.current_discord_id(), 0), app_public.current_staff_role(), p_action, p_subject_type,
+      p_subject_id, p_before, p_after, p_reason);
+$$;
+
+ALTER FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) IS 'Writes one staff action on the card game to admin_actions with before/after. Source: issue 15 "Every admin action audited with before/after".';
+
+--
+-- Name: card_cooldown(bigint, text, integer, bigint[], timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone DEFAULT now()) RETURNS timestamp with time zone
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_next timestamptz;
+  v_reduction integer;
+  v_new timestamptz;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select next_at into v_next from app_public.card_cooldowns where user_id = p_user_id and command = p_command for update;
+  if v_next is not null and v_next > p_at then
+    perform app_private.raise_error('CD002', 'card_cooldown_active', jsonb_build_object('command', p_command,
+      'next_at', v_next, 'retry_after_s', ceil(extract(epoch from v_next - p_at))::integer));
+  end if;
+  select coalesce(max(reduction_pct), 0) into v_reduction from app_public.card_cooldown_roles
+   where guild_id = v_user.guild_id and discord_role_id = any (coalesce(p_role_ids, '{}'));
+  v_new := p_at + make_interval(secs => p_base_s * (100 - v_reduction) / 100.0);
+  insert into app_public.card_cooldowns (guild_id, user_id, command, next_at) values (v_user.guild_id, p_user_id, p_command, v_new)
+    on conflict (user_id, command) do update set next_at = excluded.next_at;
+  return v_new;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) IS 'Checks and starts a member''s cooldown of a card command (openpack, draw): refuses with CD002 card_cooldown_active while it runs, else sets the next use to p_at + the base cooldown reduced by the largest card_cooldown_roles reduction among the member''s Discord roles (as the bot read them). Source: issue 15 "Cooldowns per member and command" (openpack 7 min, draw 2 min, boosters -50 %), seed 002 "Cooldowns".';
+
+--
+-- Name: card_currency(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+  if p_currency is null or not (p_currency = any ((select currencies from app_public.card_settings where guild_id = p_guild_id) || '{COIN}'::text[])) then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency));
+  end if;
+  return p_currency;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_currency(p_guild_id bigint, p_currency text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) IS 'Returns p_currency when the guild uses it for cards (card_settings.currencies, or COIN, the guild''s main currency). Errors: CA009 currency_not_used. Source: issue 15 "Currencies" (a guild chooses which currencies it uses).';
+
+--
+-- Name: card_for_change(bigint, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.user_cards;
+begin
+  select * into v from app_public.user_cards where id = p_card_id for update;
+  if v.id is null or v.owner_id is distinct from p_user_id then
+    perform app_private.raise_error('CA001', 'card_not_found', jsonb_build_object('card_id', p_card_id));
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_for_change(p_user_id bigint, p_card_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) IS 'Locks a copy the member owns (FOR UPDATE: sales, trades, burns and locks of one copy are serialised). Errors: CA001 card_not_found (also when it is someone else''s or burned).';
+
+--
 -- Name: check_ign(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3102,160 +3127,6 @@ ALTER FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at ti
 COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). An active daily_multiplier economy event multiplies the reward (rounded down; event_id and multiplier in the transaction''s meta). See app_public.claim_daily.';
 
 --
--- Name: task_claims; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.task_claims (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    task_id bigint NOT NULL,
-    user_id bigint NOT NULL,
-    status app_public.task_claim_status DEFAULT 'in_progress'::app_public.task_claim_status NOT NULL,
-    claimed_at timestamp with time zone DEFAULT now() NOT NULL,
-    deadline timestamp with time zone NOT NULL,
-    proof_text text DEFAULT ''::text NOT NULL,
-    proof_attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
-    submitted_at timestamp with time zone,
-    reviewer_id bigint,
-    review_note text DEFAULT ''::text NOT NULL,
-    reviewed_at timestamp with time zone,
-    completed_at timestamp with time zone,
-    expired_at timestamp with time zone,
-    tx_id uuid,
-    review_channel_id bigint,
-    review_message_id bigint,
-    role_status text DEFAULT 'none'::text NOT NULL,
-    dm_status text DEFAULT 'none'::text NOT NULL,
-    delivery_error text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT task_claims_check CHECK ((deadline > claimed_at)),
-    CONSTRAINT task_claims_check1 CHECK (((status = 'accepted'::app_public.task_claim_status) = (tx_id IS NOT NULL))),
-    CONSTRAINT task_claims_check2 CHECK (((status = ANY (ARRAY['in_progress'::app_public.task_claim_status, 'expired'::app_public.task_claim_status])) OR (submitted_at IS NOT NULL))),
-    CONSTRAINT task_claims_check3 CHECK (((status <> ALL (ARRAY['accepted'::app_public.task_claim_status, 'rejected'::app_public.task_claim_status])) OR ((reviewer_id IS NOT NULL) AND (reviewed_at IS NOT NULL)))),
-    CONSTRAINT task_claims_delivery_error_check CHECK ((length(delivery_error) <= 500)),
-    CONSTRAINT task_claims_dm_status_check CHECK ((dm_status = ANY (ARRAY['none'::text, 'pending'::text, 'sent'::text, 'failed'::text]))),
-    CONSTRAINT task_claims_proof_attachments_check CHECK ((jsonb_typeof(proof_attachments) = 'array'::text)),
-    CONSTRAINT task_claims_proof_text_check CHECK ((length(proof_text) <= 2000)),
-    CONSTRAINT task_claims_review_channel_id_check CHECK ((review_channel_id > 0)),
-    CONSTRAINT task_claims_review_message_id_check CHECK ((review_message_id > 0)),
-    CONSTRAINT task_claims_review_note_check CHECK ((length(review_note) <= 500)),
-    CONSTRAINT task_claims_role_status_check CHECK ((role_status = ANY (ARRAY['none'::text, 'pending'::text, 'granted'::text, 'failed'::text])))
-);
-
-ALTER TABLE app_public.task_claims OWNER TO guildbank_owner;
-
---
--- Name: TABLE task_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.task_claims IS '@behavior -insert -update -delete
-A member''s claim of a task (the seed''s user_tasks): in_progress -> submitted -> accepted | rejected, or expired when the deadline passes before proof. Written by claim_task, submit_task_proof, review_task_claim and the tasks__expire job only. role_status and dm_status record the discord__task_role and discord__task_dm jobs (a failed DM is recorded, not retried forever). Source: issue 14, seed 003.';
-
---
--- Name: COLUMN task_claims.proof_attachments; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.task_claims.proof_attachments IS 'Attachments of the proof: [{url, filename, content_type, size}] (https URLs, at most 10).';
-
---
--- Name: COLUMN task_claims.tx_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.task_claims.tx_id IS 'The task_reward transaction that paid an accepted claim.';
-
---
--- Name: claim_task_for(bigint, bigint, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
-    LANGUAGE plpgsql
-    AS $$
-declare
-  v_user app_public.users;
-  v_task app_public.tasks;
-  v_settings app_public.guild_settings;
-  v_replay jsonb;
-  v_active integer;
-  v_taken integer;
-  v_existing app_public.task_claim_status;
-  v_claim app_public.task_claims;
-begin
-  -- The member row lock serialises one member's claims (the per-member limit, no double claim).
-  select * into v_user from app_private.lock_members(array[p_user_id]);
-  if v_user.id is null then
-    perform app_private.raise_error('MB001', 'member_not_registered');
-  end if;
-  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
-    jsonb_build_object('fn', 'claim_task', 'task_id', p_task_id));
-  if v_replay is not null then
-    return jsonb_populate_record(null::app_public.task_claims, v_replay);
-  end if;
-  if v_user.frozen then
-    perform app_private.raise_error('FZ001', 'account_frozen');
-  end if;
-  select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
-  if not coalesce(v_settings.allow_user_tasks, true) then
-    perform app_private.raise_error('TK012', 'task_claims_closed');
-  end if;
-  -- The task row lock serialises the claims of one task: of concurrent claims of its last slot, exactly one wins.
-  select * into v_task from app_public.tasks t
-   where t.id = p_task_id and t.guild_id = v_user.guild_id and t.status <> 'deleted'
-   for update;
-  if v_task.id is null then
-    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
-  end if;
-  if v_task.status = 'expired' or (v_task.expires_at is not null and v_task.expires_at <= p_at) then
-    perform app_private.raise_error('TK003', 'task_expired', jsonb_build_object('task_id', v_task.id::text,
-      'expired_at', coalesce(v_task.expires_at, v_task.updated_at)));
-  end if;
-  if v_task.status <> 'active' then
-    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
-  end if;
-  if cardinality(v_task.assigned_member_ids) > 0 and not (v_user.discord_id = any (v_task.assigned_member_ids)) then
-    perform app_private.raise_error('TK004', 'task_not_assigned', jsonb_build_object('task_id', v_task.id::text));
-  end if;
-  if v_task.required_role_id is not null and not (v_task.required_role_id = any (coalesce(p_role_ids, '{}'))) then
-    perform app_private.raise_error('TK007', 'task_role_required', jsonb_build_object('role_id', v_task.required_role_id::text));
-  end if;
-  select c.status into v_existing from app_public.task_claims c
-   where c.task_id = v_task.id and c.user_id = v_user.id and c.status in ('in_progress', 'submitted', 'accepted');
-  if v_existing is not null then
-    perform app_private.raise_error('TK005', 'task_already_claimed', jsonb_build_object('task_id', v_task.id::text,
-      'status', v_existing));
-  end if;
-  select count(*) into v_active from app_public.task_claims c
-   where c.user_id = v_user.id and c.status in ('in_progress', 'submitted');
-  if v_active >= coalesce(v_settings.max_tasks_per_user, 10) then
-    perform app_private.raise_error('TK006', 'task_limit_reached', jsonb_build_object('active', v_active,
-      'limit', coalesce(v_settings.max_tasks_per_user, 10)));
-  end if;
-  if v_task.max_claims is not null then
-    select count(*) into v_taken from app_public.task_claims c
-     where c.task_id = v_task.id and c.status in ('in_progress', 'submitted', 'accepted');
-    if v_taken >= v_task.max_claims then
-      perform app_private.raise_error('TK002', 'task_full', jsonb_build_object('task_id', v_task.id::text,
-        'max_claims', v_task.max_claims));
-    end if;
-  end if;
-
-  insert into app_public.task_claims (guild_id, task_id, user_id, claimed_at, deadline)
-    values (v_user.guild_id, v_task.id, v_user.id, p_at, p_at + make_interval(hours => v_task.duration_hours))
-    returning * into v_claim;
-  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_claim));
-  return v_claim;
-end;
-$$;
-
-ALTER FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The claim rule at an explicit time (p_at) with the member''s Discord role ids stated (p_role_ids). See app_public.claim_task.';
-
---
 -- Name: listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3363,6 +3234,80 @@ ALTER FUNCTION app_private.close_session(p_token_hash bytea) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.close_session(p_token_hash bytea) IS 'Ends a session; true if it existed.';
 
 --
+-- Name: card_trades; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_trades (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    proposer_id bigint NOT NULL,
+    recipient_id bigint NOT NULL,
+    status app_public.card_trade_status DEFAULT 'open'::app_public.card_trade_status NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    proposer_confirmed integer,
+    recipient_confirmed integer,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    CONSTRAINT card_trades_check CHECK ((proposer_id <> recipient_id)),
+    CONSTRAINT card_trades_check1 CHECK (((status = 'open'::app_public.card_trade_status) = (closed_at IS NULL))),
+    CONSTRAINT card_trades_version_check CHECK ((version >= 1))
+);
+
+ALTER TABLE app_public.card_trades OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_trades; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_trades IS '@behavior -insert -update -delete
+Trades between two members: cards and currencies each way. Each side confirms the current version; a revision bumps the version (old confirmations no longer count); when both confirmed the same version, the swap happens in that transaction.';
+
+--
+-- Name: confirm_trade_for(bigint, uuid, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.card_trades;
+begin
+  select * into v from app_public.card_trades where id = p_trade_id;
+  if v.id is null or p_user_id not in (v.proposer_id, v.recipient_id) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', p_trade_id));
+  end if;
+  perform 1 from app_private.lock_members(array[v.proposer_id, v.recipient_id]);
+  select * into v from app_public.card_trades where id = p_trade_id for update;
+  if v.status <> 'open' or v.expires_at <= p_at then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status',
+      case when v.status = 'open' then 'expired' else v.status::text end));
+  end if;
+  if p_version is distinct from v.version then
+    perform app_private.raise_error('TD003', 'trade_changed', jsonb_build_object('version', v.version));
+  end if;
+  update app_public.card_trades t
+     set proposer_confirmed = case when p_user_id = t.proposer_id then p_version else t.proposer_confirmed end,
+         recipient_confirmed = case when p_user_id = t.recipient_id then p_version else t.recipient_confirmed end,
+         updated_at = p_at
+   where t.id = p_trade_id returning * into v;
+  if v.proposer_confirmed = v.version and v.recipient_confirmed = v.version then
+    v := app_private.execute_trade(p_trade_id, p_at);
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) IS 'The trade confirmation rule at an explicit time. See app_public.confirm_trade.';
+
+--
 -- Name: create_listing_for(bigint, text, integer, bigint, integer, integer, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3436,25 +3381,6 @@ ALTER FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qt
 --
 
 COMMENT ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) IS 'The listing rule at an explicit time. See app_public.create_listing.';
-
---
--- Name: current_discord_role_ids(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.current_discord_role_ids() RETURNS bigint[]
-    LANGUAGE sql STABLE
-    AS $_$
-  select case when coalesce(current_setting('app.discord_role_ids', true), '') ~ '^\{[0-9,]*\}$'
-              then current_setting('app.discord_role_ids', true)::bigint[] end;
-$_$;
-
-ALTER FUNCTION app_private.current_discord_role_ids() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION current_discord_role_ids(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.current_discord_role_ids() IS 'The Discord role ids of the calling member, from the transaction-local claim app.discord_role_ids that the bot sets from the interaction (a Postgres array literal such as {1,2}); null when no trusted process stated them (the panel and GraphQL never do), so a task that requires a role can only be claimed in Discord. Source: issue 14 ("required role").';
 
 --
 -- Name: users; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -3554,6 +3480,208 @@ ALTER FUNCTION app_private.current_member(p_lock boolean) OWNER TO guildbank_own
 COMMENT ON FUNCTION app_private.current_member(p_lock boolean) IS 'The calling member (from the claims), optionally locked. AU001 not_authenticated without claims; MB001 member_not_registered.';
 
 --
+-- Name: draw_card_for(bigint, text, text, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v_open app_public.pack_openings;
+  v app_public.user_cards;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'draw_card', 'pack', p_pack, 'currency', p_currency));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.user_cards, v_replay);
+  end if;
+  v_open := app_private.open_pack_for(p_user_id, p_pack, p_currency, p_role_ids, null, p_at);
+  v := app_private.pick_card_for(p_user_id, v_open.id, 0, p_at);
+  update app_public.user_cards set origin = 'draw' where id = v.id returning * into v;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The draw rule at an explicit time. See app_public.draw_card.';
+
+--
+-- Name: card_draws; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_draws (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    discord_id bigint NOT NULL,
+    seed_id bigint NOT NULL,
+    nonce integer NOT NULL,
+    opening_id uuid,
+    slot integer NOT NULL,
+    pack_type_id bigint NOT NULL,
+    roll integer NOT NULL,
+    rarity_rolled app_public.card_rarity NOT NULL,
+    rarity app_public.card_rarity NOT NULL,
+    pool_size integer NOT NULL,
+    pick_index integer NOT NULL,
+    template_id bigint NOT NULL,
+    card_id bigint,
+    drawn_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_draws_check CHECK (((pick_index >= 0) AND (pick_index < pool_size))),
+    CONSTRAINT card_draws_nonce_check CHECK ((nonce >= 0)),
+    CONSTRAINT card_draws_pool_size_check CHECK ((pool_size > 0)),
+    CONSTRAINT card_draws_roll_check CHECK (((roll >= 0) AND (roll <= 9999))),
+    CONSTRAINT card_draws_slot_check CHECK ((slot >= 0))
+);
+
+ALTER TABLE app_public.card_draws OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_draws; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_draws IS '@behavior -insert -update -delete
+Every draw with what makes it verifiable: the seed, the member''s Discord id and nonce (HMAC-SHA256(seed, "discord_id:nonce")), the roll (0-9999) and the rarity it gives under the pack''s rates, the rarity given (a guarantee or an empty pool can change it), the pool size and index of the template.';
+
+--
+-- Name: draw_cards(bigint, bigint, integer, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS SETOF app_public.card_draws
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_rates integer[];
+  v_seed_id bigint;
+  v_secret bytea;
+  v_first integer;
+  v_h bytea;
+  v_roll integer;
+  v_rolled app_public.card_rarity;
+  v_rarity app_public.card_rarity;
+  v_best app_public.card_rarity;
+  v_pool integer;
+  v_index integer;
+  v_template bigint;
+  v_order app_public.card_rarity[];
+  v_draw app_public.card_draws;
+  v_ipad bytea := '\x'::bytea;
+  v_opad bytea := '\x'::bytea;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select * into v_pack from app_public.pack_types where id = p_pack_type_id;
+  v_rates := array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic];
+  v_seed_id := app_private.fair_seed_for(v_user.guild_id, p_at);
+  -- FOR SHARE: a rotation (FOR UPDATE) waits until the draws made with this seed have committed.
+  perform 1 from app_public.fair_seeds where id = v_seed_id for share;
+  select seed into v_secret from app_private.fair_seed_secrets where seed_id = v_seed_id;
+  -- HMAC-SHA256 key pads, computed once per call (app_public.fair_value computes the same HMAC from scratch).
+  for i in 0 .. 63 loop
+    v_ipad := v_ipad || decode(lpad(to_hex(case when i < 32 then get_byte(v_secret, i) else 0 end # 54), 2, '0'), 'hex');
+    v_opad := v_opad || decode(lpad(to_hex(case when i < 32 then get_byte(v_secret, i) else 0 end # 92), 2, '0'), 'hex');
+  end loop;
+  insert into app_private.fair_nonces as n (seed_id, discord_id, next_nonce) values (v_seed_id, v_user.discord_id, p_count)
+    on conflict (seed_id, discord_id) do update set next_nonce = n.next_nonce + p_count
+    returning n.next_nonce - p_count into v_first;
+  for v_slot in 0 .. p_count - 1 loop
+    v_h := sha256(v_opad || sha256(v_ipad || convert_to(v_user.discord_id::text || ':' || (v_first + v_slot)::text, 'UTF8')));
+    v_roll := (('x' || encode(substring(v_h from 1 for 6), 'hex'))::bit(48)::bigint % 10000)::integer;
+    v_rolled := app_public.rarity_for_roll(v_roll, v_rates);
+    v_rarity := v_rolled;
+    -- Guarantee: the last card of a pack is raised to the guaranteed rarity when no card so far reached it.
+    if v_pack.guarantee is not null and v_slot = p_count - 1 and v_rarity < v_pack.guarantee
+       and (v_best is null or v_best < v_pack.guarantee) then
+      v_rarity := v_pack.guarantee;
+    end if;
+    -- An empty pool falls back to the nearest rarity with templates: first downwards, then upwards.
+    v_order := array(select (enum_range(null::app_public.card_rarity))[i] from generate_series(1, 5) i
+                      order by case when i <= array_position(enum_range(null::app_public.card_rarity), v_rarity)
+                                    then array_position(enum_range(null::app_public.card_rarity), v_rarity) - i else i end);
+    v_pool := 0;
+    foreach v_rarity in array v_order loop
+      select count(*) into v_pool from app_public.card_templates t
+       where t.guild_id = v_user.guild_id and t.rarity = v_rarity and t.retired_at is null
+         and (not t.temporary or t.event_id is not distinct from v_pack.event_id);
+      exit when v_pool > 0;
+    end loop;
+    if v_pool = 0 then
+      perform app_private.raise_error('CA014', 'empty_catalogue');
+    end if;
+    v_index := (('x' || encode(substring(v_h from 7 for 6), 'hex'))::bit(48)::bigint % v_pool)::integer;
+    select t.id into v_template from app_public.card_templates t
+     where t.guild_id = v_user.guild_id and t.rarity = v_rarity and t.retired_at is null
+       and (not t.temporary or t.event_id is not distinct from v_pack.event_id)
+     order by t.id offset v_index limit 1;
+    v_best := greatest(v_best, v_rarity);
+    insert into app_public.card_draws (guild_id, user_id, discord_id, seed_id, nonce, opening_id, slot, pack_type_id, roll,
+        rarity_rolled, rarity, pool_size, pick_index, template_id, drawn_at)
+      values (v_user.guild_id, p_user_id, v_user.discord_id, v_seed_id, v_first + v_slot, p_opening_id, v_slot, p_pack_type_id,
+        v_roll, v_rolled, v_rarity, v_pool, v_index, v_template, p_at)
+      returning * into v_draw;
+    -- Members who wishlisted the template are told it dropped (for someone else).
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select w.guild_id, w.user_id, 'wishlist_drop',
+             jsonb_build_object('template_id', v_template, 'drawn_by', v_user.discord_id::text, 'draw_id', v_draw.id), p_at
+        from app_public.card_wishlists w where w.template_id = v_template and w.user_id <> p_user_id;
+    return next v_draw;
+  end loop;
+end;
+$$;
+
+ALTER FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) IS 'Draws p_count cards for a pack opening, provably fair: each uses HMAC-SHA256(current server seed, "discord_id:nonce") (app_public.fair_value) with the member''s next nonces under that seed; roll = first 6 bytes mod 10000 gives the rarity under the pack''s rates (rarity_for_roll); the pack''s guarantee raises the last card when none reached it; an empty pool falls back to the nearest rarity with templates (down first); the template is the next 6 bytes mod the pool size, in id order, among non-retired templates (temporary ones only in their event''s packs); members who wishlisted the template are told (card_notifications wishlist_drop). Mints nothing. Errors: CA014 empty_catalogue. Source: issue 15 "Provably fair draws", "Packs".';
+
+--
+-- Name: ensure_card_catalogue(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+  insert into app_public.card_settings (guild_id) values (p_guild_id) on conflict do nothing;
+  insert into app_public.pack_types (guild_id, code, name, command, cards_per_pack, rate_common, rate_rare, rate_epic,
+      rate_legendary, rate_mythic, cooldown_s, daily_free, guarantee)
+    values (p_guild_id, 'standard-3', 'Standard pack', 'openpack', 3, 6200, 2300, 1000, 400, 100, 420, 1, null),
+           (p_guild_id, 'premium-5', 'Premium pack', 'openpack', 5, 4500, 3000, 1500, 800, 200, 420, 0, 'epic'),
+           (p_guild_id, 'single', 'Single draw', 'draw', 1, 6200, 2300, 1000, 400, 100, 120, 3, null)
+    on conflict (guild_id, code) do nothing;
+  insert into app_public.pack_costs (guild_id, pack_type_id, currency, amount)
+    select p_guild_id, p.id, c.currency, c.amount
+      from app_public.pack_types p
+      join (values ('standard-3', 'NOTE', 200), ('standard-3', 'DISC', 1), ('premium-5', 'DISC', 5), ('premium-5', 'GEM', 1),
+                   ('single', 'NOTE', 50)) c (code, currency, amount) on c.code = p.code
+     where p.guild_id = p_guild_id
+    on conflict do nothing;
+  perform app_private.fair_seed_for(p_guild_id);
+end;
+$$;
+
+ALTER FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ensure_card_catalogue(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) IS 'Gives a guild its card settings, the default pack types (standard-3: 3 cards, common 62 %, rare 23 %, epic 10 %, legendary 4 %, mythic 1 %, 1 free a day or 200 Notes or 1 Disc, 7 min cooldown; premium-5: 5 cards with an epic or better guaranteed, 5 Discs or 1 Gem; single: the /draw pack, 3 free a day then 50 Notes, 2 min cooldown) and its first server seed; idempotent. Source: issue 15 "Packs" (the seed''s defaults).';
+
+--
 -- Name: ensure_guild(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -3611,6 +3739,105 @@ ALTER FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint,
 --
 
 COMMENT ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) IS 'Registers a member (with wallet and escrow accounts) or refreshes their display name; idempotent. VL001 for a bad snowflake.';
+
+--
+-- Name: execute_trade(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.card_trades;
+  v_item app_public.card_trade_items;
+  v_from bigint;
+  v_to bigint;
+  v_tx uuid;
+  v_actor bigint;
+begin
+  select * into v from app_public.card_trades where id = p_trade_id;
+  -- Lock order: both members (id order), then the copies (id order): a sale of the same copy waits here or wins first.
+  perform 1 from app_private.lock_members(array[v.proposer_id, v.recipient_id]);
+  perform 1 from app_public.user_cards c
+   where c.id in (select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.card_id is not null)
+   order by c.id for update;
+  if exists (select 1 from app_public.users u where u.id in (v.proposer_id, v.recipient_id) and u.frozen) then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  perform app_private.trade_items_check(v.proposer_id, v.guild_id,
+    array(select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.side = 'proposer' and i.card_id is not null),
+    null);
+  perform app_private.trade_items_check(v.recipient_id, v.guild_id,
+    array(select i.card_id from app_public.card_trade_items i where i.trade_id = p_trade_id and i.side = 'recipient' and i.card_id is not null),
+    null);
+  select discord_id into v_actor from app_public.users where id = v.proposer_id;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, currency, reason, meta, created_at)
+    values (v.guild_id, 'spend', v_actor, v.proposer_id, v.recipient_id, 0, 'COIN', 'card_trade',
+      jsonb_build_object('trade_id', v.id,
+        'items', (select jsonb_agg(to_jsonb(i) - 'trade_id' - 'guild_id') from app_public.card_trade_items i where i.trade_id = v.id)), p_at)
+    returning tx_id into v_tx;
+  for v_item in select * from app_public.card_trade_items i where i.trade_id = p_trade_id order by i.side, i.card_id, i.currency loop
+    v_from := case when v_item.side = 'proposer' then v.proposer_id else v.recipient_id end;
+    v_to := case when v_item.side = 'proposer' then v.recipient_id else v.proposer_id end;
+    if v_item.card_id is not null then
+      update app_public.user_cards c set owner_id = v_to, obtained_at = p_at where c.id = v_item.card_id;
+    else
+      perform app_private.post_transfer(v.guild_id, app_private.ledger_account(v.guild_id, v_from, v_item.currency, 'wallet'),
+        app_private.ledger_account(v.guild_id, v_to, v_item.currency, 'wallet'), v_item.amount, 'card_trade', v_tx,
+        'posted', null, null, p_at);
+    end if;
+  end loop;
+  update app_public.card_trades t set status = 'done', closed_at = p_at, updated_at = p_at where t.id = p_trade_id returning * into v;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    select v.guild_id, u, 'trade_done', jsonb_build_object('trade_id', v.id), p_at from unnest(array[v.proposer_id, v.recipient_id]) u;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION execute_trade(p_trade_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) IS 'The swap of a trade both members confirmed: locks both members then every copy, re-checks every item (owner, not locked, temporary or listed), moves the copies and posts each currency wallet to wallet, all in one transaction. Errors: FZ001, CA001, CA003, CA004, CA005, NF001 (nothing moves). Source: issue 15 "Trading" (one atomic swap).';
+
+--
+-- Name: fair_seed_for(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+  v_seed bytea;
+begin
+  select id into v_id from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null;
+  if v_id is null then
+    -- Two v4 UUIDs from pg_strong_random: 244 random bits (the version nibbles are fixed), hashed to 32 bytes.
+    v_seed := sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+    insert into app_public.fair_seeds (guild_id, seed_hash, created_at)
+      values (p_guild_id, encode(sha256(v_seed), 'hex'), p_at)
+      on conflict (guild_id) where rotated_at is null do nothing
+      returning id into v_id;
+    if v_id is null then
+      select id into v_id from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null;
+    else
+      insert into app_private.fair_seed_secrets (seed_id, seed) values (v_id, v_seed);
+    end if;
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) IS 'The guild''s current server seed (its id), created on first use: 32 random bytes kept in app_private, only their SHA-256 published in fair_seeds.seed_hash. Source: issue 15 "Provably fair draws".';
 
 --
 -- Name: fulfil_order_core(uuid, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3774,6 +4001,41 @@ ALTER FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.ac
 --
 
 COMMENT ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) IS 'The guild''s COIN account of a kind (mint, treasury, fees).';
+
+--
+-- Name: hmac_sha256(bytea, bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_key bytea := p_key;
+  v_ipad bytea := '\x'::bytea;
+  v_opad bytea := '\x'::bytea;
+  v_byte integer;
+begin
+  -- RFC 2104 with SHA-256 (block size 64 bytes); PostgreSQL has sha256() but not hmac() without pgcrypto.
+  if length(v_key) > 64 then
+    v_key := sha256(v_key);
+  end if;
+  v_key := v_key || decode(repeat('00', 64 - length(v_key)), 'hex');
+  for i in 0 .. 63 loop
+    v_byte := get_byte(v_key, i);
+    v_ipad := v_ipad || decode(lpad(to_hex(v_byte # 54), 2, '0'), 'hex');
+    v_opad := v_opad || decode(lpad(to_hex(v_byte # 92), 2, '0'), 'hex');
+  end loop;
+  return sha256(v_opad || sha256(v_ipad || p_message));
+end;
+$$;
+
+ALTER FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) IS 'HMAC-SHA256 (RFC 2104) of p_message under p_key, with PostgreSQL''s sha256(). Source: issue 15 "Provably fair draws".';
 
 --
 -- Name: hold(bigint, bigint, bigint, text, timestamp with time zone, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -3989,6 +4251,45 @@ ALTER FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty in
 COMMENT ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) IS 'Removes p_qty units from a member''s inventory; IN001 insufficient_inventory when they own fewer.';
 
 --
+-- Name: ledger_account(bigint, bigint, text, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+begin
+  if p_user_id is null then
+    select id into v_id from app_public.accounts
+     where guild_id = p_guild_id and user_id is null and currency = p_currency and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, currency, kind) values (p_guild_id, p_currency, p_kind)
+        on conflict (guild_id, currency, kind) where user_id is null do nothing;
+      select id into v_id from app_public.accounts
+       where guild_id = p_guild_id and user_id is null and currency = p_currency and kind = p_kind;
+    end if;
+  else
+    select id into v_id from app_public.accounts where user_id = p_user_id and currency = p_currency and kind = p_kind;
+    if v_id is null then
+      insert into app_public.accounts (guild_id, user_id, currency, kind) values (p_guild_id, p_user_id, p_currency, p_kind)
+        on conflict (user_id, currency, kind) where user_id is not null do nothing;
+      select id into v_id from app_public.accounts where user_id = p_user_id and currency = p_currency and kind = p_kind;
+    end if;
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) IS 'The ledger account of a member (wallet, escrow) or of the guild (mint, treasury, fees) in any currency, created on first use (the card currencies NOTE, DISC, GEM open their accounts this way). Source: DESIGN.md "Several currencies, one ledger"; issue 15 "Currencies".';
+
+--
 -- Name: minecraft_links; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4039,6 +4340,64 @@ ALTER FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign t
 --
 
 COMMENT ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) IS 'Links (or re-links) a member to an IGN. MC001 invalid_ign; MC002 ign_taken when another member of the guild has it (case-insensitive). Used by app_public.link_minecraft, tests and the seed. Source: issue #6, seed 004 ("Link Minecraft").';
+
+--
+-- Name: list_card_for(bigint, bigint, bigint, text, integer, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_listings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_settings app_public.card_settings;
+  v_replay jsonb;
+  v_card app_public.user_cards;
+  v app_public.card_listings;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'list_card', 'card', p_card_id, 'price', p_price, 'currency', p_currency, 'hours', p_hours));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.card_listings, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_settings from app_public.card_settings where guild_id = v_user.guild_id;
+  if p_price is null or p_price <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_price));
+  end if;
+  perform app_private.card_currency(v_user.guild_id, p_currency);
+  if p_hours is null or p_hours not between 1 and v_settings.listing_hours then
+    perform app_private.raise_error('MK008', 'invalid_expiry', jsonb_build_object('max_hours', v_settings.listing_hours));
+  end if;
+  v_card := app_private.card_for_change(p_user_id, p_card_id);
+  if v_card.locked then
+    perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if v_card.temporary then
+    perform app_private.raise_error('CA004', 'card_temporary', jsonb_build_object('card_id', p_card_id));
+  end if;
+  if exists (select 1 from app_public.card_listings l where l.card_id = p_card_id and l.status = 'active') then
+    perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', p_card_id));
+  end if;
+  insert into app_public.card_listings (guild_id, seller_id, card_id, price, currency, fee_bp, expires_at, created_at)
+    values (v_user.guild_id, p_user_id, p_card_id, p_price, p_currency, v_settings.market_fee_bp,
+      p_at + make_interval(hours => p_hours), p_at)
+    returning * into v;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) IS 'The card listing rule at an explicit time. See app_public.list_card.';
 
 --
 -- Name: listing_for_change(uuid, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4350,6 +4709,138 @@ ALTER FUNCTION app_private.member_snapshot(p_user_id bigint) OWNER TO guildbank_
 COMMENT ON FUNCTION app_private.member_snapshot(p_user_id bigint) IS 'A member''s audit snapshot (before/after of admin_actions).';
 
 --
+-- Name: mint_card(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_t app_public.card_templates;
+  v_expires timestamptz;
+  v app_public.user_cards;
+begin
+  -- The template's row lock serialises minting: print numbers are unique and gap-free (a rolled-back mint rolls the
+  -- counter back with it).
+  update app_public.card_templates t set copies_created = t.copies_created + 1
+   where t.id = p_template_id returning * into v_t;
+  if v_t.temporary then
+    select ends_at into v_expires from app_public.card_events where id = v_t.event_id;
+  end if;
+  insert into app_public.user_cards (guild_id, template_id, owner_id, print_no, temporary, expires_at, origin, obtained_at)
+    values (v_t.guild_id, v_t.id, p_user_id, v_t.copies_created, v_t.temporary, v_expires, p_origin, p_at)
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) IS 'Mints the next copy of a template for a member: print number = copies_created + 1 under the template''s row lock (unique, gap-free, equal to copies_created); a temporary template''s copy expires at its event''s end. Source: issue 15 "Catalogue" (print number), seed 002 "Card model".';
+
+--
+-- Name: pack_openings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_openings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    pack_type_id bigint NOT NULL,
+    status app_public.pack_opening_status DEFAULT 'open'::app_public.pack_opening_status NOT NULL,
+    free boolean NOT NULL,
+    currency text,
+    amount bigint DEFAULT 0 NOT NULL,
+    rates integer[] NOT NULL,
+    picked_slot integer,
+    card_id bigint,
+    channel_id bigint,
+    opened_at timestamp with time zone DEFAULT now() NOT NULL,
+    picked_at timestamp with time zone,
+    CONSTRAINT pack_openings_amount_check CHECK ((amount >= 0)),
+    CONSTRAINT pack_openings_check CHECK (((status = 'picked'::app_public.pack_opening_status) = (picked_at IS NOT NULL))),
+    CONSTRAINT pack_openings_check1 CHECK ((free = (currency IS NULL))),
+    CONSTRAINT pack_openings_rates_check CHECK ((cardinality(rates) = 5))
+);
+
+ALTER TABLE app_public.pack_openings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_openings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_openings IS '@behavior -insert -update -delete
+Opened packs: the drawn cards are card_draws rows; nothing is minted until the member picks one (status picked, card_id the minted copy).';
+
+--
+-- Name: open_pack_for(bigint, text, text, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.pack_openings
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_event app_public.card_events;
+  v_replay jsonb;
+  v_tx uuid;
+  v_amount bigint;
+  v app_public.pack_openings;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'open_pack', 'pack', p_pack, 'currency', p_currency));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.pack_openings, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_pack from app_public.pack_types where guild_id = v_user.guild_id and code = p_pack;
+  if v_pack.id is null then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', p_pack));
+  end if;
+  select * into v_event from app_public.card_events where id = v_pack.event_id;
+  if not v_pack.active or (v_pack.event_id is not null and not (p_at >= v_event.starts_at and p_at < v_event.ends_at)) then
+    perform app_private.raise_error('CA008', 'pack_not_available', jsonb_build_object('pack', p_pack));
+  end if;
+  perform app_private.card_cooldown(p_user_id, v_pack.command, v_pack.cooldown_s, p_role_ids, p_at);
+  if p_currency is not null then
+    perform app_private.card_currency(v_user.guild_id, p_currency);
+    select amount into v_amount from app_public.pack_costs where pack_type_id = v_pack.id and currency = p_currency;
+    if v_amount is null then
+      perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency, 'pack', v_pack.code));
+    end if;
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+      values (v_user.guild_id, 'spend', v_user.discord_id, p_user_id, v_amount, p_currency, 'card_pack',
+        jsonb_build_object('pack', v_pack.code), p_at)
+      returning tx_id into v_tx;
+  end if;
+  v_amount := app_private.pay_for_pack(p_user_id, v_pack.id, p_currency, v_tx, p_at);
+  insert into app_public.pack_openings (guild_id, user_id, pack_type_id, free, currency, amount, rates, opened_at)
+    values (v_user.guild_id, p_user_id, v_pack.id, p_currency is null, p_currency, v_amount,
+      array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic], p_at)
+    returning * into v;
+  perform 1 from app_private.draw_cards(p_user_id, v_pack.id, v_pack.cards_per_pack, v.id, p_at);
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The open-pack rule at an explicit time. See app_public.open_pack.';
+
+--
 -- Name: open_panel_session(bytea, bytea, bigint, bigint, app_public.staff_role, integer, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4484,6 +4975,93 @@ ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildban
 --
 
 COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount. Also reports transfers whose guild or currency differ from their accounts'' (transfer_scope_violations).';
+
+--
+-- Name: pay_for_pack(bigint, bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_pack app_public.pack_types;
+  v_amount bigint;
+  v_used integer;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  select * into v_pack from app_public.pack_types where id = p_pack_type_id;
+  if p_currency is null then
+    select count(*) into v_used from app_public.pack_openings o
+     where o.user_id = p_user_id and o.pack_type_id = p_pack_type_id and o.free
+       and o.opened_at >= date_trunc('day', p_at at time zone 'UTC') at time zone 'UTC';
+    if v_used >= v_pack.daily_free then
+      perform app_private.raise_error('CA015', 'no_free_pack', jsonb_build_object('pack', v_pack.code,
+        'used', v_used, 'allowed', v_pack.daily_free));
+    end if;
+    return 0;
+  end if;
+  perform app_private.card_currency(v_user.guild_id, p_currency);
+  select amount into v_amount from app_public.pack_costs where pack_type_id = p_pack_type_id and currency = p_currency;
+  if v_amount is null then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', p_currency, 'pack', v_pack.code));
+  end if;
+  -- A pack's price is a sink: it goes back to the guild's mint of that currency.
+  perform app_private.post_transfer(v_user.guild_id, app_private.ledger_account(v_user.guild_id, p_user_id, p_currency, 'wallet'),
+    app_private.ledger_account(v_user.guild_id, null, p_currency, 'mint'), v_amount, 'card_pack', p_tx_id, 'posted', null, null, p_at);
+  return v_amount;
+end;
+$$;
+
+ALTER FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) IS 'Pays for a pack: with p_currency null, one of the pack''s free opens of the UTC day (CA015 no_free_pack when used up); else the pack''s cost in that currency, from the member''s wallet back to the guild''s mint (a sink). Returns the amount paid. Errors: CA009 currency_not_used, CA015 no_free_pack, NF001 insufficient_funds. Source: issue 15 "Packs" (standard-3: free daily allotment or 200 Notes / 1 Disc).';
+
+--
+-- Name: pick_card_for(bigint, uuid, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.user_cards
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_open app_public.pack_openings;
+  v_draw app_public.card_draws;
+  v app_public.user_cards;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  -- The opening's row lock serialises concurrent clicks: exactly one pick mints.
+  select * into v_open from app_public.pack_openings where id = p_opening_id for update;
+  if v_open.id is null or v_open.user_id <> p_user_id then
+    perform app_private.raise_error('CA012', 'opening_not_found', jsonb_build_object('opening_id', p_opening_id));
+  end if;
+  if v_open.status <> 'open' then
+    perform app_private.raise_error('CA011', 'pack_already_picked', jsonb_build_object('card_id', v_open.card_id));
+  end if;
+  select * into v_draw from app_public.card_draws where opening_id = p_opening_id and slot = p_slot;
+  if v_draw.id is null then
+    perform app_private.raise_error('CA013', 'invalid_slot', jsonb_build_object('slot', p_slot));
+  end if;
+  v := app_private.mint_card(v_draw.template_id, p_user_id, 'pack', p_at);
+  update app_public.card_draws set card_id = v.id where id = v_draw.id;
+  update app_public.pack_openings set status = 'picked', picked_slot = p_slot, card_id = v.id, picked_at = p_at
+   where id = p_opening_id;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) IS 'The pick rule at an explicit time. See app_public.pick_card.';
 
 --
 -- Name: post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4624,6 +5202,63 @@ ALTER FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_p
 COMMENT ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) IS 'The pricing guards. Reference = the SKU''s 7-day median sale price (catalogue price without sales) x scarcity multiplier, where multiplier = 1 + alpha x (1 - supply / scarcity_target) while active listed supply (excluding p_exclude_listing) is below scarcity_target. Floor = ceil(reference x price_floor_pct). Fee band: undercut below the reference (undercut_fee), over_average above reference x over_average_ratio (over_average_fee), market otherwise (market_fee). Source: seed 000 section 4 "Pricing guards", issue #3.';
 
 --
+-- Name: propose_trade_for(bigint, bigint, bigint[], jsonb, bigint[], jsonb, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_trades
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_to app_public.users;
+  v app_public.card_trades;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_to from app_public.users where guild_id = v_user.guild_id and discord_id = p_to_discord_id;
+  if v_to.id is null then
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
+  end if;
+  if v_to.id = p_user_id then
+    perform app_private.raise_error('TD004', 'self_trade');
+  end if;
+  if v_to.frozen then
+    perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
+  end if;
+  insert into app_public.card_trades (guild_id, proposer_id, recipient_id, expires_at, created_at, updated_at)
+    values (v_user.guild_id, p_user_id, v_to.id,
+      p_at + make_interval(mins => (select trade_expiry_min from app_public.card_settings where guild_id = v_user.guild_id)), p_at, p_at)
+    returning * into v;
+  perform app_private.trade_items_check(p_user_id, v_user.guild_id, p_give_cards, p_give);
+  perform app_private.trade_items_check(v_to.id, v_user.guild_id, p_want_cards, p_want);
+  insert into app_public.card_trade_items (trade_id, guild_id, side, card_id)
+    select v.id, v.guild_id, 'proposer'::app_public.card_trade_side, c from unnest(coalesce(p_give_cards, '{}')) c
+    union all
+    select v.id, v.guild_id, 'recipient'::app_public.card_trade_side, c from unnest(coalesce(p_want_cards, '{}')) c;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, currency, amount)
+    select v.id, v.guild_id, 'proposer'::app_public.card_trade_side, e.key, e.value::bigint from jsonb_each_text(coalesce(p_give, '{}')) e
+    union all
+    select v.id, v.guild_id, 'recipient'::app_public.card_trade_side, e.key, e.value::bigint from jsonb_each_text(coalesce(p_want, '{}')) e;
+  if not exists (select 1 from app_public.card_trade_items i where i.trade_id = v.id) then
+    perform app_private.raise_error('TD005', 'empty_trade');
+  end if;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+    values (v.guild_id, v_to.id, 'trade_offer', jsonb_build_object('trade_id', v.id, 'from', v_user.discord_id::text), p_at);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) IS 'The trade proposal rule at an explicit time. See app_public.propose_trade.';
+
+--
 -- Name: quest_answer_key(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4668,30 +5303,6 @@ ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, 
 --
 
 COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
-
---
--- Name: queue_task_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = p_guild_id) then
-    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
-      max_attempts := case when p_task = 'discord__task_dm' then 3 else 10 end);
-  end if;
-end;
-$$;
-
-ALTER FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__task* job for the bot''s runner when the guild has the bot (a guild_discord row), in the guild''s own queue; the job_key per subject coalesces a burst of changes into one edit and never doubles a role grant or a DM. A DM is tried at most 3 times (its failure is recorded by the job), the rest 10. Source: issue 14, DESIGN.md "Tasks and Discord sync".';
 
 --
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5032,92 +5643,6 @@ ALTER FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) OWNE
 COMMENT ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) IS 'Returns the caller''s staff role if it is one of p_allowed. Raises AU001 not_authenticated without claims, PD001 permission_denied otherwise. Role matrix: db/CONVENTIONS.md.';
 
 --
--- Name: review_task_claim_by(bigint, app_public.staff_role, bigint, boolean, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
-    LANGUAGE plpgsql
-    AS $$
-declare
-  v_claim app_public.task_claims;
-  v_user app_public.users;
-  v_task app_public.tasks;
-  v_replay jsonb;
-  v_note text := btrim(coalesce(p_note, ''));
-  v_tx uuid;
-begin
-  select * into v_claim from app_public.task_claims c where c.id = p_claim_id;
-  if v_claim.id is null or v_claim.guild_id is distinct from app_public.current_guild_id() then
-    perform app_private.raise_error('TK008', 'claim_not_found', jsonb_build_object('claim_id', p_claim_id::text));
-  end if;
-  -- Lock order: the member whose funds move, then the claim.
-  select * into v_user from app_private.lock_members(array[v_claim.user_id]);
-  if v_user.discord_id = p_reviewer_id then
-    perform app_private.raise_error('TK013', 'self_review');
-  end if;
-  v_replay := app_private.idempotency_begin(v_claim.guild_id, p_reviewer_id, p_key,
-    jsonb_build_object('fn', 'review_task_claim', 'claim_id', p_claim_id, 'accept', p_accept, 'note', v_note));
-  if v_replay is not null then
-    return jsonb_populate_record(null::app_public.task_claims, v_replay);
-  end if;
-  select * into v_claim from app_public.task_claims c where c.id = p_claim_id for update;
-  if v_claim.status <> 'submitted' then
-    perform app_private.raise_error('TK009', 'claim_wrong_status', jsonb_build_object('claim_id', v_claim.id::text,
-      'status', v_claim.status));
-  end if;
-  if p_accept is null then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'accept'));
-  end if;
-  if length(v_note) > 500 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'note', 'max', 500));
-  end if;
-  if not p_accept and length(v_note) < 3 then
-    perform app_private.raise_error('RS001', 'reason_required');
-  end if;
-  select * into v_task from app_public.tasks t where t.id = v_claim.task_id;
-
-  if p_accept then
-    if v_user.frozen then
-      perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', v_user.discord_id::text));
-    end if;
-    -- The reward and the acceptance are one transaction: if the award fails, the claim stays submitted.
-    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
-      values (v_claim.guild_id, 'earn', p_reviewer_id, v_user.id, v_task.reward, 'task_reward',
-              jsonb_build_object('task_id', v_task.id::text, 'claim_id', v_claim.id::text, 'task_name', v_task.name,
-                                 'description', 'Completed task: ' || v_task.name, 'reviewer_role', p_reviewer_role), p_at)
-      returning tx_id into v_tx;
-    perform app_private.post_transfer(v_claim.guild_id,
-      app_private.guild_account(v_claim.guild_id, 'mint'),
-      app_private.member_account(v_user.id, 'wallet'),
-      v_task.reward, 'task_reward', v_tx, 'posted', null, null, p_at);
-    update app_public.task_claims c
-       set status = 'accepted', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
-           completed_at = p_at, tx_id = v_tx,
-           role_status = case when v_task.grant_role_id is not null then 'pending' else 'none' end,
-           dm_status = 'pending'
-     where c.id = v_claim.id
-     returning * into v_claim;
-  else
-    update app_public.task_claims c
-       set status = 'rejected', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
-           dm_status = 'pending'
-     where c.id = v_claim.id
-     returning * into v_claim;
-  end if;
-  perform app_private.idempotency_finish(v_claim.guild_id, p_reviewer_id, p_key, to_jsonb(v_claim));
-  return v_claim;
-end;
-$$;
-
-ALTER FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at). See app_public.review_task_claim.';
-
---
 -- Name: revoke_refresh_token(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5140,6 +5665,64 @@ ALTER FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) OWNER TO g
 --
 
 COMMENT ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) IS 'Sign-out of a panel session by its refresh token (current or already rotated): ends the session; true if it existed.';
+
+--
+-- Name: fair_seeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.fair_seeds (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    seed_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    rotated_at timestamp with time zone,
+    revealed_seed text,
+    CONSTRAINT fair_seeds_check CHECK (((rotated_at IS NULL) = (revealed_seed IS NULL))),
+    CONSTRAINT fair_seeds_revealed_seed_check CHECK ((revealed_seed ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT fair_seeds_seed_hash_check CHECK ((seed_hash ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE app_public.fair_seeds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_seeds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.fair_seeds IS '@behavior -insert -update -delete
+Server seeds of provably fair draws: seed_hash = hex SHA-256 of the seed, published before any draw uses it; the seed itself is revealed when the guild rotates to a new one.';
+
+--
+-- Name: rotate_fair_seed_for(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.fair_seeds
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_old bigint;
+  v app_public.fair_seeds;
+begin
+  select id into v_old from app_public.fair_seeds where guild_id = p_guild_id and rotated_at is null for update;
+  if v_old is not null then
+    update app_public.fair_seeds s
+       set rotated_at = p_at,
+           revealed_seed = encode((select seed from app_private.fair_seed_secrets where seed_id = v_old), 'hex')
+     where s.id = v_old;
+    delete from app_private.fair_seed_secrets where seed_id = v_old;
+  end if;
+  v_old := app_private.fair_seed_for(p_guild_id, p_at);
+  select * into v from app_public.fair_seeds where id = v_old;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) IS 'Rotates the guild''s server seed: the current one is revealed (revealed_seed, rotated_at) so every draw made with it can be verified, and a new one is created whose hash is published before use. The current seed''s row lock serialises rotation against draws (draw_cards reads it FOR SHARE). Source: issue 15 "Provably fair draws".';
 
 --
 -- Name: session_claims(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5338,109 +5921,6 @@ ALTER FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) OWNE
 COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: separation of duties).';
 
 --
--- Name: submit_task_proof_for(bigint, bigint, text, jsonb, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
-    LANGUAGE plpgsql
-    AS $$
-declare
-  v_user app_public.users;
-  v_task app_public.tasks;
-  v_claim app_public.task_claims;
-  v_replay jsonb;
-  v_text text := btrim(coalesce(p_text, ''));
-  v_attachments jsonb := coalesce(p_attachments, '[]'::jsonb);
-begin
-  select * into v_user from app_private.lock_members(array[p_user_id]);
-  if v_user.id is null then
-    perform app_private.raise_error('MB001', 'member_not_registered');
-  end if;
-  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
-    jsonb_build_object('fn', 'submit_task_proof', 'task_id', p_task_id, 'text', v_text, 'attachments', v_attachments));
-  if v_replay is not null then
-    return jsonb_populate_record(null::app_public.task_claims, v_replay);
-  end if;
-  if v_user.frozen then
-    perform app_private.raise_error('FZ001', 'account_frozen');
-  end if;
-  if length(v_text) > 2000 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'proof_text', 'max', 2000));
-  end if;
-  if not app_private.task_proof_attachments_valid(v_attachments) then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'proof_attachments', 'max', 10));
-  end if;
-  select * into v_task from app_public.tasks t
-   where t.id = p_task_id and t.guild_id = v_user.guild_id and t.status <> 'deleted';
-  if v_task.id is null then
-    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
-  end if;
-  -- The member's latest claim of the task (the member lock makes this read the latest).
-  select * into v_claim from app_public.task_claims c
-   where c.task_id = v_task.id and c.user_id = v_user.id
-   order by c.claimed_at desc, c.id desc limit 1
-   for update;
-  if v_claim.id is null then
-    perform app_private.raise_error('TK008', 'claim_not_found', jsonb_build_object('task_id', v_task.id::text));
-  end if;
-  if v_claim.status <> 'in_progress' then
-    perform app_private.raise_error('TK009', 'claim_wrong_status', jsonb_build_object('claim_id', v_claim.id::text,
-      'status', v_claim.status));
-  end if;
-  if v_claim.deadline <= p_at then
-    perform app_private.raise_error('TK010', 'claim_overdue', jsonb_build_object('claim_id', v_claim.id::text,
-      'deadline', v_claim.deadline));
-  end if;
-  if app_public.tasks_proof_required_effective(v_task) and v_text = '' and jsonb_array_length(v_attachments) = 0 then
-    perform app_private.raise_error('TK011', 'proof_required', jsonb_build_object('task_id', v_task.id::text));
-  end if;
-
-  update app_public.task_claims c
-     set status = 'submitted', proof_text = v_text, proof_attachments = v_attachments, submitted_at = p_at
-   where c.id = v_claim.id
-   returning * into v_claim;
-  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_claim));
-  return v_claim;
-end;
-$$;
-
-ALTER FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) IS 'The proof submission rule at an explicit time (p_at). See app_public.submit_task_proof.';
-
---
--- Name: task_proof_attachments_valid(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    AS $_$
-  select jsonb_typeof(p_attachments) = 'array'
-     and jsonb_array_length(p_attachments) <= 10
-     and not exists (
-       select 1 from jsonb_array_elements(p_attachments) a
-        where jsonb_typeof(a) <> 'object'
-           or jsonb_typeof(a -> 'url') is distinct from 'string'
-           or (a ->> 'url') !~ '^https://\S+$' or length(a ->> 'url') > 2000
-           or (a ? 'filename' and (jsonb_typeof(a -> 'filename') <> 'string' or length(a ->> 'filename') > 200))
-           or (a ? 'content_type' and (jsonb_typeof(a -> 'content_type') <> 'string' or length(a ->> 'content_type') > 100))
-           or (a ? 'size' and jsonb_typeof(a -> 'size') <> 'number')
-           or exists (select 1 from jsonb_object_keys(a) k where k not in ('url', 'filename', 'content_type', 'size')));
-$_$;
-
-ALTER FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION task_proof_attachments_valid(p_attachments jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) IS 'Whether a proof''s attachments are well formed: an array of at most 10 objects {url (https), filename, content_type, size} and nothing else. Source: issue 14 ("proof attachments (URLs and metadata)").';
-
---
 -- Name: tg__audit(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5586,49 +6066,6 @@ ALTER FUNCTION app_private.tg_admin_actions__discord_feed() OWNER TO guildbank_o
 COMMENT ON FUNCTION app_private.tg_admin_actions__discord_feed() IS 'Trigger: a staff action on a transaction, order or listing re-renders the feed messages already posted for it, so #coin-transactions shows who did what.';
 
 --
--- Name: tg_announcements__schedule(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_announcements__schedule() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_sync text[] := array['message_id', 'sync_state', 'synced_at', 'pinned_on_discord', 'updated_at'];
-begin
-  -- Scheduling: a new (or re-scheduled) announcement is published now or waits for its time.
-  if tg_op = 'INSERT' or new.publish_at is distinct from old.publish_at then
-    if new.status <> 'deleted' and (new.publish_at is null or new.publish_at <= now()) then
-      new.status := 'published';
-    elsif new.status <> 'deleted' and new.message_id is null then
-      new.status := 'scheduled';
-    end if;
-  end if;
-  if new.status = 'published' and new.published_at is null then
-    new.published_at := now();
-  end if;
-  -- What Discord shows changed: the message is out of date until discord__announcement converges it.
-  if new.status in ('published', 'deleted')
-     and (tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync)) then
-    new.sync_state := 'pending';
-  end if;
-  if new.sync_state = 'pending' and new.status in ('published', 'deleted') then
-    perform app_private.queue_task_job(new.guild_id, 'discord__announcement', jsonb_build_object('announcement_id', new.id),
-      'discord__announcement:' || new.id);
-  end if;
-  return new;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_announcements__schedule() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_announcements__schedule(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_announcements__schedule() IS 'Trigger (before insert or update of an announcement): an announcement without publish_at, or whose time has come, is published (published_at set), else scheduled (the announcements__publish job publishes it); a published or deleted announcement whose content, embed, channel or pin changed becomes pending and queues discord__announcement. The job''s own record (message id, synced or orphaned, pin state) queues nothing. Source: seed 003 "Announcement System Discord-Dashboard Sync", issue 14.';
-
---
 -- Name: tg_daily_stats__discord_digest(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -5664,6 +6101,7 @@ begin
   insert into app_public.pricing_config (guild_id) values (new.id);
   insert into app_public.accounts (guild_id, currency, kind)
     select new.id, 'COIN', k from unnest(array['mint', 'treasury', 'fees']::app_public.account_kind[]) k;
+  perform app_private.ensure_card_catalogue(new.id);
   return new;
 end;
 $$;
@@ -5674,7 +6112,7 @@ ALTER FUNCTION app_private.tg_guilds__provision() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_guilds__provision(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration and its COIN mint, treasury and fees accounts.';
+COMMENT ON FUNCTION app_private.tg_guilds__provision() IS 'Trigger: a new guild gets default settings, pricing configuration, its COIN mint, treasury and fees accounts, and the card game''s settings, default pack types and first server seed (ensure_card_catalogue, issue 15).';
 
 --
 -- Name: tg_leaderboard_snapshots__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5858,103 +6296,30 @@ ALTER FUNCTION app_private.tg_orders__void_voucher() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_orders__void_voucher() IS 'Trigger: a voucher order refunded or cancelled voids its pending voucher, in the transaction that holds the order''s row lock (so a redemption either came first, and the order is fulfilled, or finds the voucher void).';
 
 --
--- Name: tg_rewards__discord_shop(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+-- Name: tg_pack_types__check_rates(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_private.tg_rewards__discord_shop() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  -- What the #shop post shows changed (or a new reward): it is out of date until discord__reward converges it.
-  if tg_op = 'INSERT'
-     or (old.name, old.description, old.category, old.price, old.stock, old.visible, old.expires_at)
-        is distinct from (new.name, new.description, new.category, new.price, new.stock, new.visible, new.expires_at) then
-    new.sync_state := 'pending';
-  end if;
-  if new.sync_state = 'pending' then
-    perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__reward',
-      jsonb_build_object('guild_id', new.guild_id, 'sku', new.sku), 'discord__reward:' || new.guild_id || ':' || new.sku);
-  end if;
-  return new;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_rewards__discord_shop() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_rewards__discord_shop(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_rewards__discord_shop() IS 'Trigger (before insert or update of a reward): a new reward, or a change of what its #shop post shows (name, description, category, price, stock, visibility, expiry: a purchase changing the stock too), marks it pending and queues discord__reward, which posts, edits, re-creates or (hidden, expired) deletes the post. Source: seed 003 "Shop System Discord-Dashboard Sync", issue 14.';
-
---
--- Name: tg_task_claims__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_task_claims__discord() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  if tg_op = 'INSERT' or new.status is distinct from old.status then
-    -- The task message shows its slots and completions: re-render it.
-    update app_public.tasks t set sync_state = 'pending' where t.id = new.task_id and t.status <> 'deleted';
-    if new.status = 'submitted' or (new.status <> 'in_progress' and new.review_message_id is not null) then
-      perform app_private.queue_task_job(new.guild_id, 'discord__task_review', jsonb_build_object('claim_id', new.id),
-        'discord__task_review:' || new.id);
-    end if;
-    if new.role_status = 'pending' then
-      perform app_private.queue_task_job(new.guild_id, 'discord__task_role', jsonb_build_object('claim_id', new.id),
-        'discord__task_role:' || new.id);
-    end if;
-    if new.dm_status = 'pending' then
-      perform app_private.queue_task_job(new.guild_id, 'discord__task_dm', jsonb_build_object('claim_id', new.id),
-        'discord__task_dm:' || new.id);
-    end if;
-  end if;
-  return null;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_task_claims__discord() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_task_claims__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_task_claims__discord() IS 'Trigger (after a claim is made or changes status): re-renders the task''s message (slots, completions); a submitted proof is posted to the review channel and a reviewed or expired one edited there (discord__task_review); an acceptance queues the role grant (discord__task_role) when the task grants a role, and a review queues the member''s DM (discord__task_dm). Source: issue 14.';
-
---
--- Name: tg_tasks__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_tasks__discord() RETURNS trigger
+CREATE FUNCTION app_private.tg_pack_types__check_rates() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
-  v_sync text[] := array['channel_id', 'message_id', 'sync_state', 'synced_at', 'updated_at'];
+  v_total integer := new.rate_common + new.rate_rare + new.rate_epic + new.rate_legendary + new.rate_mythic;
 begin
-  -- What members see changed: the Discord message is out of date until the job edits it.
-  if tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync) then
-    new.sync_state := 'pending';
-  end if;
-  if new.sync_state = 'pending' then
-    perform app_private.queue_task_job(new.guild_id, 'discord__task', jsonb_build_object('task_id', new.id),
-      'discord__task:' || new.id);
+  if v_total <> 10000 or least(new.rate_common, new.rate_rare, new.rate_epic, new.rate_legendary, new.rate_mythic) < 0 then
+    perform app_private.raise_error('CA010', 'invalid_drop_rates', jsonb_build_object('total_bp', v_total));
   end if;
   return new;
 end;
 $$;
 
-ALTER FUNCTION app_private.tg_tasks__discord() OWNER TO guildbank_owner;
+ALTER FUNCTION app_private.tg_pack_types__check_rates() OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION tg_tasks__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION tg_pack_types__check_rates(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_tasks__discord() IS 'Trigger (before insert or update of a task): a new task, or a change of anything members see, marks its Discord message pending and queues discord__task (post, edit in place, or delete for a deleted task); the job''s own record of the message (ids, synced or orphaned) changes nothing members see and queues nothing. Source: seed 003 "Task System Discord-Dashboard Sync", issue 14.';
+COMMENT ON FUNCTION app_private.tg_pack_types__check_rates() IS 'Trigger: a pack type''s drop rates (basis points, none negative) must sum to exactly 10000 (100 %); else CA010 invalid_drop_rates with the total, so the panel''s editor shows why. Source: issue 15 "drop rates per rarity that must sum to exactly 100 %".';
 
 --
 -- Name: tg_transactions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6034,6 +6399,54 @@ ALTER FUNCTION app_private.tg_users__provision() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_users__provision() IS 'Trigger: a new member gets a COIN wallet and a COIN escrow account.';
+
+--
+-- Name: trade_items_check(bigint, bigint, bigint[], jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_card app_public.user_cards;
+  v_key text;
+  v_value jsonb;
+begin
+  foreach v_key in array coalesce(p_cards, '{}')::text[] loop
+    select * into v_card from app_public.user_cards where id = v_key::bigint;
+    if v_card.id is null or v_card.owner_id is distinct from p_owner_id then
+      perform app_private.raise_error('CA001', 'card_not_found', jsonb_build_object('card_id', v_key::bigint));
+    end if;
+    if v_card.locked then
+      perform app_private.raise_error('CA003', 'card_locked', jsonb_build_object('card_id', v_card.id));
+    end if;
+    if v_card.temporary then
+      perform app_private.raise_error('CA004', 'card_temporary', jsonb_build_object('card_id', v_card.id));
+    end if;
+    if exists (select 1 from app_public.card_listings l where l.card_id = v_card.id and l.status = 'active') then
+      perform app_private.raise_error('CA005', 'card_listed', jsonb_build_object('card_id', v_card.id));
+    end if;
+  end loop;
+  if p_currencies is not null and jsonb_typeof(p_currencies) <> 'object' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'currencies'));
+  end if;
+  for v_key, v_value in select * from jsonb_each(coalesce(p_currencies, '{}')) loop
+    perform app_private.card_currency(p_guild_id, v_key);
+    if jsonb_typeof(v_value) <> 'number' or v_value::numeric <> floor(v_value::numeric) or v_value::numeric <= 0
+       or v_value::numeric > 9000000000000000000 then
+      perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', v_value));
+    end if;
+  end loop;
+end;
+$$;
+
+ALTER FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) IS 'Checks one side of a trade: every copy is the owner''s, not locked, not temporary, not listed; every currency is used by the guild with a whole positive amount. Errors: CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, CA009 currency_not_used, AM001 invalid_amount, VL001. Source: issue 15 "Trading".';
 
 --
 -- Name: transfer_scope_violations(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6172,112 +6585,6 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
 
 --
--- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select nullif(current_setting('app.discord_id', true), '')::bigint;
-$$;
-
-ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
-
---
--- Name: announcements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.announcements (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    channel_id bigint NOT NULL,
-    content text DEFAULT ''::text NOT NULL,
-    embed jsonb,
-    task_id bigint,
-    publish_at timestamp with time zone,
-    pinned boolean DEFAULT false NOT NULL,
-    status text DEFAULT 'scheduled'::text NOT NULL,
-    published_at timestamp with time zone,
-    message_id bigint,
-    sync_state text DEFAULT 'pending'::text NOT NULL,
-    synced_at timestamp with time zone,
-    pinned_on_discord boolean DEFAULT false NOT NULL,
-    created_by bigint DEFAULT app_public.current_discord_id(),
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT announcements_channel_id_check CHECK ((channel_id > 0)),
-    CONSTRAINT announcements_check CHECK (((content <> ''::text) OR (embed IS NOT NULL))),
-    CONSTRAINT announcements_content_check CHECK ((length(content) <= 2000)),
-    CONSTRAINT announcements_embed_check CHECK (((embed IS NULL) OR app_hidden.embed_valid(embed))),
-    CONSTRAINT announcements_message_id_check CHECK ((message_id > 0)),
-    CONSTRAINT announcements_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'published'::text, 'deleted'::text]))),
-    CONSTRAINT announcements_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
-);
-
-ALTER TABLE app_public.announcements OWNER TO guildbank_owner;
-
---
--- Name: TABLE announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.announcements IS '@behavior -delete
-Announcements posted by the bot in a channel: text and/or an embed, now or at publish_at (scheduled until the announcements__publish job publishes it), pinned or not; edits follow on Discord; a message deleted on Discord marks the announcement orphaned. Staff (SUPERADMIN, ADMIN, OPERATOR) write them (audited); delete_announcement deletes. Source: seed 003 announcements endpoints, issue 14.';
-
---
--- Name: COLUMN announcements.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.announcements.sync_state IS 'pending: Discord does not show the latest yet; synced: it does; orphaned: the message was deleted on Discord.';
-
---
--- Name: announce_task(bigint, bigint, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone DEFAULT NULL::timestamp with time zone, pinned boolean DEFAULT false) RETURNS app_public.announcements
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_task app_public.tasks;
-  v app_public.announcements;
-begin
-  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
-  select * into v_task from app_public.tasks t
-   where t.id = announce_task.task_id and t.guild_id = app_public.current_guild_id() and t.status = 'active';
-  if v_task.id is null then
-    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', announce_task.task_id::text));
-  end if;
-  insert into app_public.announcements (guild_id, channel_id, content, embed, task_id, publish_at, pinned, created_by)
-    values (v_task.guild_id, announce_task.channel_id, '', jsonb_strip_nulls(jsonb_build_object(
-        'title', left('New task: ' || v_task.name, 256),
-        'description', nullif(left(v_task.description, 4096), ''),
-        'color', 15844367,
-        'fields', jsonb_build_array(
-          jsonb_build_object('name', 'Reward', 'value', v_task.reward::text || ' coins', 'inline', true),
-          jsonb_build_object('name', 'Slots', 'value', coalesce(v_task.max_claims::text, 'unlimited'), 'inline', true),
-          jsonb_build_object('name', 'Time to finish', 'value', v_task.duration_hours::text || ' h', 'inline', true)),
-        'footer', jsonb_build_object('text', 'Claim it in the task channel or with /task claim ' || v_task.id))),
-      v_task.id, announce_task.publish_at, announce_task.pinned, app_public.current_discord_id())
-    returning * into v;
-  return v;
-end;
-$$;
-
-ALTER FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) announce an active task of their guild in a channel: an announcement whose embed shows the task (name, description, reward, slots, time to finish), now or at publish_at, optionally pinned. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "POST /api/<server_id>/announcements/task/<task_id>", issue 14 ("post from a task").';
-
---
 -- Name: answer_quest(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6348,6 +6655,48 @@ ALTER FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, r
 COMMENT ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) credit an unmatched payment (an unlinked IGN) to a member after checking who paid: the amount moves from the guild''s MCD treasury to the member''s MCD wallet, the payment becomes credited; audited. Errors: AU001, PD001, PD002, RS001, MB002, PY004 payment_not_found, PY005 payment_not_unmatched. Source: issue #6 (unlinked payments wait for staff).';
 
 --
+-- Name: burn_card(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.burn_card_for((app_private.current_member()).id, card_id, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION burn_card(card_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) IS 'A member burns one of their copies for Notes by rarity (card_settings.burn_notes; temporary copies pay nothing): the copy loses its owner for good (a card sink, a Notes faucet from the guild''s mint). Errors: AU001, MB001, FZ001, CA001 card_not_found, CA003 card_locked, CA005 card_listed, IK001/IK002. Source: issue 15 "Inventory: burn a copy for currency by rarity".';
+
+--
+-- Name: buy_card(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.buy_card_for((app_private.current_member()).id, listing_id, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION buy_card(listing_id uuid, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) IS 'A member buys a card listing: in one transaction the price moves from the buyer''s wallet to the seller''s, minus the fee (floor(price x fee_bp / 10000)) to the guild''s fees account of that currency, and the copy moves to the buyer (unlocked). Errors: AU001, MB001, MK001 listing_not_found, MK003 self_purchase, FZ001, FZ002, MK002 listing_not_active, NF001 insufficient_funds, IK001/IK002. Source: issue 15 "Card market", seed 002 "/buy".';
+
+--
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6394,6 +6743,46 @@ ALTER FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text
 --
 
 COMMENT ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) IS 'Buys qty units of a catalogue SKU. Validates visibility, expiry, stock (the reward row is locked: never oversold, never negative), the per-member limits (per UTC day and lifetime, counting pending and fulfilled orders), funds and frozen state; creates an order whose coins sit in escrow (a pending hold timing out after escrow_timeout_min) until fulfilment posts it to the treasury or a failure voids it. A replay with the same key returns the same order. Errors: AU001, MB001, AM002 invalid_quantity, FZ001, RW001 reward_not_found, RW002 reward_expired, RW003 out_of_stock, RW004 purchase_limit_reached, NF001 insufficient_funds, IK001/IK002. Source: issue #3, seed 003 "Shop Item Purchase".';
+
+--
+-- Name: cancel_card_listing(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_card_listing(listing_id uuid) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.card_listings;
+  v_staff app_public.staff_role;
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    v_staff := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  end if;
+  select * into v from app_public.card_listings l where l.id = cancel_card_listing.listing_id
+     and l.guild_id = app_public.current_guild_id() for update;
+  if v.id is null or (v_staff is null and v.seller_id <> (app_private.current_member()).id) then
+    perform app_private.raise_error('MK001', 'listing_not_found', jsonb_build_object('listing_id', listing_id));
+  end if;
+  if v.status <> 'active' then
+    perform app_private.raise_error('MK002', 'listing_not_active', jsonb_build_object('status', v.status));
+  end if;
+  update app_public.card_listings l set status = 'cancelled', closed_at = now() where l.id = v.id returning * into v;
+  if v_staff is not null then
+    perform app_private.card_audit(v.guild_id, 'cancel_card_listing', 'card_listing', v.id::text,
+      jsonb_build_object('status', 'active'), to_jsonb(v), 'cancelled by staff');
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_card_listing(listing_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_card_listing(listing_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_card_listing(listing_id uuid) IS 'The seller (or staff: SUPERADMIN, ADMIN, OPERATOR, audited) cancels an active card listing; the copy is free again. Errors: AU001, MB001, PD001, MK001 listing_not_found, MK002 listing_not_active. Source: issue 15 "Card market" (cancel).';
 
 --
 -- Name: cancel_listing(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6459,6 +6848,108 @@ ALTER FUNCTION app_public.cancel_order(order_id uuid) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.cancel_order(order_id uuid) IS 'The buyer withdraws their own pending order: escrow back to them, goods back. Errors: AU001, MB001, OR001 (not theirs or unknown), OR002 order_not_pending. Source: issue #3.';
 
 --
+-- Name: cancel_trade(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_trade(trade_id uuid) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.card_trades;
+  v_staff app_public.staff_role;
+begin
+  if current_setting('role', true) = 'coins_staff' then
+    v_staff := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  end if;
+  select * into v from app_public.card_trades t where t.id = cancel_trade.trade_id and t.guild_id = app_public.current_guild_id()
+     for update;
+  if v.id is null or (v_staff is null and (app_private.current_member()).id not in (v.proposer_id, v.recipient_id)) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', trade_id));
+  end if;
+  if v.status <> 'open' then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status', v.status));
+  end if;
+  update app_public.card_trades t set status = 'cancelled', closed_at = now(), updated_at = now() where t.id = v.id returning * into v;
+  if v_staff is not null then
+    perform app_private.card_audit(v.guild_id, 'cancel_card_trade', 'card_trade', v.id::text,
+      jsonb_build_object('status', 'open'), to_jsonb(v), 'cancelled by staff');
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_trade(trade_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_trade(trade_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_trade(trade_id uuid) IS 'Either member (or staff: SUPERADMIN, ADMIN, OPERATOR, audited) cancels or declines an open trade; nothing moves. Errors: AU001, MB001, PD001, TD001 trade_not_found, TD002 trade_not_open. Source: issue 15 "Trading".';
+
+--
+-- Name: card_balances(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.card_balances() RETURNS TABLE(currency text, name text, scale smallint, balance bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select c.code, c.name, c.scale, coalesce(a.balance, 0)::bigint
+    from app_public.currencies c
+    left join app_public.accounts a on a.currency = c.code and a.kind = 'wallet' and a.user_id = (app_private.current_member()).id
+   where c.code = 'COIN' or c.code = any (coalesce((select s.currencies from app_public.card_settings s where s.guild_id = app_public.current_guild_id()), '{}'))
+   order by array_position(array['COIN', 'NOTE', 'DISC', 'GEM'], c.code);
+$$;
+
+ALTER FUNCTION app_public.card_balances() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_balances(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.card_balances() IS 'The member''s wallet in every currency the guild uses (COIN first, then NOTE, DISC, GEM), 0 where no account exists yet. Errors: AU001, MB001. Source: issue 15 "/balance (all currencies)".';
+
+--
+-- Name: card_leaderboard(boolean, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.card_leaderboard(global boolean DEFAULT false, size integer DEFAULT 10) RETURNS TABLE(rank bigint, display_name text, guild_name text, score bigint, distinct_cards bigint, rarest_public_id text, rarest_rarity app_public.card_rarity, rarest_print_no integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with owned as (
+    select c.owner_id, t.id as template_id, t.public_id, t.rarity, c.print_no
+      from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+     where c.owner_id is not null and (global or c.guild_id = app_public.current_guild_id())
+  ), scores as (
+    select o.owner_id,
+           sum(case o.rarity when 'common' then 1 when 'rare' then 3 when 'epic' then 10 when 'legendary' then 30 else 100 end)
+             filter (where o.first) as score,
+           count(*) filter (where o.first) as distinct_cards
+      from (select *, row_number() over (partition by owner_id, template_id order by print_no) = 1 as first from owned) o
+     group by o.owner_id
+  ), rarest as (
+    select distinct on (o.owner_id) o.owner_id, o.public_id, o.rarity, o.print_no
+      from owned o order by o.owner_id, o.rarity desc, o.print_no
+  )
+  select rank() over (order by s.score desc), u.display_name, g.name, s.score, s.distinct_cards, r.public_id, r.rarity, r.print_no
+    from scores s join app_public.users u on u.id = s.owner_id join app_public.guilds g on g.id = u.guild_id
+    join rarest r on r.owner_id = s.owner_id
+   where app_public.current_guild_id() is not null
+   order by s.score desc, u.id
+   limit least(greatest(coalesce(size, 10), 1), 100);
+$$;
+
+ALTER FUNCTION app_public.card_leaderboard(global boolean, size integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_leaderboard(global boolean, size integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.card_leaderboard(global boolean, size integer) IS 'Top collectors of the caller''s guild (or of every guild when global): collection score = the sum over distinct templates owned of a rarity weight (common 1, rare 3, epic 10, legendary 30, mythic 100), with each member''s rarest pull (rarity, then lowest print number). Global shows display and guild names only. Source: issue 15 "Leaderboards per guild and global: top collectors (a collection score), rarest pulls".';
+
+--
 -- Name: claim_daily(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6482,27 +6973,134 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
 
 --
--- Name: claim_task(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+-- Name: collection_progress(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_public.claim_task(task_id bigint, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
+CREATE FUNCTION app_public.collection_progress() RETURNS TABLE(artist text, era text, templates bigint, owned bigint, percent integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select a.name, e.name, count(t.id),
+         count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                             and c.owner_id = (app_private.current_member()).id)),
+         (100 * count(t.id) filter (where exists (select 1 from app_public.user_cards c where c.template_id = t.id
+                                                    and c.owner_id = (app_private.current_member()).id)) / count(t.id))::integer
+    from app_public.card_templates t
+    join app_public.artists a on a.id = t.artist_id
+    join app_public.eras e on e.id = t.era_id
+   where t.guild_id = app_public.current_guild_id() and t.retired_at is null and not t.temporary
+   group by a.name, e.name, e.starts_on
+   order by a.name, e.starts_on nulls last, e.name;
+$$;
+
+ALTER FUNCTION app_public.collection_progress() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION collection_progress(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.collection_progress() IS 'The caller''s collection completion per artist and era: templates (not retired, not temporary) and how many of them the member owns at least one copy of, with the percentage. Errors: AU001, MB001. Source: issue 15 "Inventory: collection completion per artist/era".';
+
+--
+-- Name: confirm_trade(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.confirm_trade(trade_id uuid, version integer) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.confirm_trade_for((app_private.current_member()).id, trade_id, version, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.confirm_trade(trade_id uuid, version integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) IS 'A member of an open trade confirms the version they saw; when both confirmed the current version the swap happens in this transaction (execute_trade), else the trade waits for the other side. Errors: AU001, MB001, TD001 trade_not_found, TD002 trade_not_open, TD003 trade_changed (the offer changed since that version), and the swap''s (FZ001, CA001, CA003, CA004, CA005, NF001). Source: issue 15 "Trading" (each side confirms after the last change).';
+
+--
+-- Name: card_templates; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_templates (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    public_id text NOT NULL,
+    artist_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    rarity app_public.card_rarity NOT NULL,
+    image_id bigint,
+    event_id bigint,
+    temporary boolean DEFAULT false NOT NULL,
+    copies_created integer DEFAULT 0 NOT NULL,
+    retired_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_templates_check CHECK (((NOT temporary) OR (event_id IS NOT NULL))),
+    CONSTRAINT card_templates_copies_created_check CHECK ((copies_created >= 0)),
+    CONSTRAINT card_templates_public_id_check CHECK ((public_id ~ '^[A-Z0-9]{2,4}-[A-Z0-9]{2,6}-[CRELM]-[0-9]{3}$'::text))
+);
+
+ALTER TABLE app_public.card_templates OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_templates; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_templates IS '@behavior -insert -update -delete
+Card templates, shared by every owner: public id (ARTIST-ERA-RARITY-NNN, the rarity letter of creation), artist, era, rarity, image, copies created (= the last print number minted). A temporary template belongs to an event; retired templates drop no more.';
+
+--
+-- Name: create_card_template(bigint, bigint, app_public.card_rarity, bigint, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) RETURNS app_public.card_templates
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
-  v_user app_public.users := app_private.register_caller('');
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_artist app_public.artists;
+  v_era app_public.eras;
+  v_n integer;
+  v app_public.card_templates;
 begin
-  return app_private.claim_task_for(v_user.id, claim_task.task_id, app_private.current_discord_role_ids(), idempotency_key, now());
+  select * into v_artist from app_public.artists a where a.id = create_card_template.artist_id and a.guild_id = v_guild;
+  select * into v_era from app_public.eras e where e.id = create_card_template.era_id and e.artist_id = v_artist.id;
+  if v_artist.id is null or v_era.id is null or rarity is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_id, era_id, rarity'));
+  end if;
+  if event_id is not null and not exists (select 1 from app_public.card_events e where e.id = event_id and e.guild_id = v_guild) then
+    perform app_private.raise_error('EV003', 'event_not_found', jsonb_build_object('event_id', event_id));
+  end if;
+  if image_id is not null and not exists (select 1 from app_public.era_images i where i.id = image_id and i.era_id = v_era.id) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'image_id'));
+  end if;
+  -- The era's row lock serialises numbering of its templates.
+  perform 1 from app_public.eras e where e.id = v_era.id for update;
+  select count(*) + 1 into v_n from app_public.card_templates t where t.era_id = v_era.id;
+  insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity, image_id, event_id, temporary)
+    values (v_guild, v_artist.code || '-' || v_era.code || '-' || upper(left(rarity::text, 1)) || '-' || lpad(v_n::text, 3, '0'),
+      v_artist.id, v_era.id, rarity, image_id, event_id, event_id is not null)
+    returning * into v;
+  perform app_private.card_audit(v_guild, 'create_card_template', 'card_template', v.public_id, null, to_jsonb(v) - 'updated_at',
+    case when v.temporary then 'temporary card for an event' else 'new card' end);
+  return v;
 end;
 $$;
 
-ALTER FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION claim_task(task_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) IS 'Claims a task as the calling member: the task must be active and not past expires_at, claimable by the member (assigned members only when it has any; the required Discord role, from the bot''s claim app.discord_role_ids), not already live or accepted for the member, within the guild''s max_tasks_per_user, and with a free slot (max_claims; the task row lock makes exactly one of concurrent claims of the last slot win). The claim''s deadline is now + duration_hours. A replayed idempotency key returns the first claim. Errors: AU001, MB003, FZ001 account_frozen, TK001 task_not_found, TK002 task_full, TK003 task_expired, TK004 task_not_assigned, TK005 task_already_claimed, TK006 task_limit_reached, TK007 task_role_required, TK012 task_claims_closed, IK001/IK002. Source: seed 003 "Task Claim and Completion" 1-4, issue 14.';
+COMMENT ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) create a card template of an artist''s era with a rarity and optional image; with an event it is a temporary card (drops only from that event''s packs, its copies vanish at the event''s end). Public id: ARTIST-ERA-<rarity letter>-NNN (NNN = the era''s n-th template). Audited. Errors: AU001, PD001, VL001, EV003 event_not_found. Source: issue 15 "Admin: create a temporary card", "Catalogue" (public id like TMC-1989-L-001).';
 
 --
 -- Name: create_listing(text, integer, bigint, integer, integer, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6525,6 +7123,24 @@ ALTER FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigin
 --
 
 COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
+
+--
+-- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  select nullif(current_setting('app.discord_id', true), '')::bigint;
+$$;
+
+ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
 
 --
 -- Name: current_guild_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6568,236 +7184,158 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
 
 --
--- Name: custom_command(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+-- Name: delete_card_template(text, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_public.custom_command(name text) RETURNS jsonb
+CREATE FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) RETURNS app_public.card_templates
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before app_public.card_templates;
+  v app_public.card_templates;
+  v_notes bigint := 0;
+  v_owner record;
+  v_tx uuid;
+  v_copies integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_before from app_public.card_templates t
+   where t.guild_id = app_public.current_guild_id() and t.public_id = upper(delete_card_template.public_id) for update;
+  if v_before.id is null or v_before.retired_at is not null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  -- Owners first (id order), then their copies: the lock order of every rule that moves cards.
+  perform 1 from app_private.lock_members(array(select distinct c.owner_id from app_public.user_cards c
+                                                   where c.template_id = v_before.id and c.owner_id is not null));
+  if coalesce(refund, false) and not v_before.temporary then
+    v_notes := coalesce((select (s.burn_notes ->> v_before.rarity::text)::bigint from app_public.card_settings s
+                          where s.guild_id = v_before.guild_id), 0);
+  end if;
+  update app_public.card_listings l set status = 'cancelled', closed_at = now()
+   where l.status = 'active' and l.card_id in (select c.id from app_public.user_cards c where c.template_id = v_before.id);
+  update app_public.card_trades t set status = 'cancelled', closed_at = now(), updated_at = now()
+   where t.status = 'open' and exists (select 1 from app_public.card_trade_items i join app_public.user_cards c on c.id = i.card_id
+                                         where i.trade_id = t.id and c.template_id = v_before.id);
+  for v_owner in select c.owner_id, count(*)::integer as n from app_public.user_cards c
+                  where c.template_id = v_before.id and c.owner_id is not null group by c.owner_id order by c.owner_id loop
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+      values (v_before.guild_id, v_owner.owner_id, 'template_deleted',
+        jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'refund_notes', v_notes * v_owner.n));
+    if v_notes > 0 then
+      insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta)
+        values (v_before.guild_id, 'refund', app_public.current_discord_id(), v_owner.owner_id, v_notes * v_owner.n, 'NOTE',
+          'card_template_refund', jsonb_build_object('public_id', v_before.public_id, 'copies', v_owner.n, 'why', reason))
+        returning tx_id into v_tx;
+      perform app_private.post_transfer(v_before.guild_id, app_private.ledger_account(v_before.guild_id, null, 'NOTE', 'mint'),
+        app_private.ledger_account(v_before.guild_id, v_owner.owner_id, 'NOTE', 'wallet'), v_notes * v_owner.n,
+        'card_template_refund', v_tx);
+    end if;
+  end loop;
+  update app_public.user_cards c set owner_id = null, burned_at = now(), burn_reason = 'template_deleted', locked = false
+   where c.template_id = v_before.id and c.owner_id is not null;
+  get diagnostics v_copies = row_count;
+  delete from app_public.card_wishlists w where w.template_id = v_before.id;
+  update app_public.card_templates t set retired_at = now() where t.id = v_before.id returning * into v;
+  perform app_private.card_audit(v.guild_id, 'delete_card_template', 'card_template', v.public_id,
+    to_jsonb(v_before) - 'updated_at', (to_jsonb(v) - 'updated_at') || jsonb_build_object('copies_removed', v_copies,
+      'refund_notes_per_copy', v_notes), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) delete a card template: it drops no more (retired; the row stays for past draws and print numbers), every copy is removed from its owner (burned, reason template_deleted), its listings and the open trades holding it are cancelled, wishlists cleared, owners told. Refund rule: with refund, each owner receives per copy the Notes that burning it would pay (card_settings.burn_notes of the template''s rarity; temporary cards: nothing), from the NOTE mint. Audited before/after. Errors: AU001, PD001, RS001, CA006 template_not_found. Source: issue 15 "Admin: delete a template with an optional refund to owners", seed 002 "/admin delete_template".';
+
+--
+-- Name: draw_card(text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_pack app_public.pack_types;
+  v_cost text;
+begin
+  select * into v_pack from app_public.pack_types p
+   where p.guild_id = app_public.current_guild_id() and p.code = coalesce(draw_card.pack, 'single');
+  if v_pack.command is distinct from 'draw' then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', coalesce(pack, 'single')));
+  end if;
+  -- Free while the daily allotment lasts, then the cheapest currency the pack costs in (NOTE first).
+  if v_pack.daily_free = 0 or (select count(*) from app_public.pack_openings o
+       where o.user_id = (app_private.current_member()).id and o.pack_type_id = v_pack.id and o.free
+         and o.opened_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC') >= v_pack.daily_free then
+    select c.currency into v_cost from app_public.pack_costs c where c.pack_type_id = v_pack.id
+     order by array_position(array['NOTE', 'DISC', 'GEM', 'COIN'], c.currency) limit 1;
+    if v_cost is null then
+      perform app_private.raise_error('CA015', 'no_free_pack', jsonb_build_object('pack', v_pack.code,
+        'used', v_pack.daily_free, 'allowed', v_pack.daily_free));
+    end if;
+  end if;
+  return app_private.draw_card_for((app_private.current_member()).id, v_pack.code, v_cost, role_ids, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) IS 'A member draws one card (/draw): the draw pack (default ''single'', command draw, 2 min cooldown) is opened and its only card minted at once, in one transaction; free while the pack''s daily allotment lasts, then paid in its first cost currency (Notes first). Errors: as open_pack and pick_card. Source: issue 15 "/draw draws one card", seed 002 "/draw".';
+
+--
+-- Name: draw_stats(text, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.draw_stats(pack text, last_n integer DEFAULT 10000) RETURNS TABLE(rarity app_public.card_rarity, configured_bp integer, draws bigint, observed_bp integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
-  v jsonb;
+  v_pack app_public.pack_types;
 begin
-  if app_public.current_guild_id() is null then
-    perform app_private.raise_error('AU001', 'not_authenticated');
+  perform app_private.require_staff(enum_range(null::app_public.staff_role));
+  select * into v_pack from app_public.pack_types p where p.guild_id = app_public.current_guild_id() and p.code = draw_stats.pack;
+  if v_pack.id is null then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', pack));
   end if;
-  select jsonb_build_object('name', c.name, 'response', c.response, 'embed', e.embed) into v
-    from app_public.custom_commands c
-    left join app_public.saved_embeds e on e.id = c.embed_id and e.guild_id = c.guild_id
-   where c.guild_id = app_public.current_guild_id() and c.name = lower(btrim(custom_command.name)) and c.enabled;
-  if v is null then
-    perform app_private.raise_error('CC001', 'custom_command_not_found', jsonb_build_object('name', left(custom_command.name, 32)));
+  if last_n is null or last_n not between 1 and 1000000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'last_n', 'min', 1, 'max', 1000000));
   end if;
-  return v;
+  return query
+    with recent as (
+      select d.rarity_rolled from app_public.card_draws d
+       where d.guild_id = v_pack.guild_id and d.pack_type_id = v_pack.id
+       order by d.id desc limit last_n
+    ), total as (select count(*) as n from recent)
+    select r, (array[v_pack.rate_common, v_pack.rate_rare, v_pack.rate_epic, v_pack.rate_legendary, v_pack.rate_mythic])
+                [array_position(enum_range(null::app_public.card_rarity), r)],
+           (select count(*) from recent x where x.rarity_rolled = r),
+           case when (select n from total) = 0 then null
+                else round(10000.0 * (select count(*) from recent x where x.rarity_rolled = r) / (select n from total))::integer end
+      from unnest(enum_range(null::app_public.card_rarity)) r;
 end;
 $$;
 
-ALTER FUNCTION app_public.custom_command(name text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_public.draw_stats(pack text, last_n integer) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION custom_command(name text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION draw_stats(pack text, last_n integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.custom_command(name text) IS 'What /c <name> answers in the caller''s guild: {name, response, embed} of an enabled custom command (the embed is the saved embed it points to). Errors: AU001, CC001 custom_command_not_found. Source: seed 003 "/api/commands", issue 14 ("members run /c <name>").';
-
---
--- Name: custom_command_names(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.custom_command_names(prefix text DEFAULT ''::text) RETURNS SETOF text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select c.name from app_public.custom_commands c
-   where c.guild_id = app_public.current_guild_id() and c.enabled
-     and starts_with(c.name, lower(btrim(coalesce(prefix, ''))))
-   order by c.name limit 25;
-$$;
-
-ALTER FUNCTION app_public.custom_command_names(prefix text) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION custom_command_names(prefix text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.custom_command_names(prefix text) IS 'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
-
---
--- Name: delete_announcement(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.delete_announcement(announcement_id bigint) RETURNS app_public.announcements
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v app_public.announcements;
-begin
-  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
-  update app_public.announcements a set status = 'deleted'
-   where a.id = delete_announcement.announcement_id and a.guild_id = app_public.current_guild_id() and a.status <> 'deleted'
-   returning * into v;
-  if v.id is null then
-    perform app_private.raise_error('AN001', 'announcement_not_found',
-      jsonb_build_object('announcement_id', delete_announcement.announcement_id::text));
-  end if;
-  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
-    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_announcement', 'announcement',
-            v.id::text, null, jsonb_build_object('status', 'deleted'),
-            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
-  return v;
-end;
-$$;
-
-ALTER FUNCTION app_public.delete_announcement(announcement_id bigint) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION delete_announcement(announcement_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.delete_announcement(announcement_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) delete an announcement: it becomes deleted and discord__announcement deletes its Discord message (a scheduled one is simply never posted). Audited. Errors: AU001, PD001, AN001 announcement_not_found. Source: seed 003 "DELETE /api/<server_id>/announcements/<id>", issue 14.';
-
---
--- Name: tasks; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.tasks (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    name text NOT NULL,
-    description text DEFAULT ''::text NOT NULL,
-    reward bigint NOT NULL,
-    category text DEFAULT 'General'::text NOT NULL,
-    duration_hours integer DEFAULT 24 NOT NULL,
-    expires_at timestamp with time zone,
-    max_claims integer,
-    assigned_member_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
-    required_role_id bigint,
-    grant_role_id bigint,
-    proof_required boolean,
-    status text DEFAULT 'active'::text NOT NULL,
-    channel_id bigint,
-    message_id bigint,
-    sync_state text DEFAULT 'pending'::text NOT NULL,
-    synced_at timestamp with time zone,
-    created_by bigint DEFAULT app_public.current_discord_id(),
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT tasks_assigned_member_ids_check CHECK (((cardinality(assigned_member_ids) <= 100) AND (array_position(assigned_member_ids, NULL::bigint) IS NULL))),
-    CONSTRAINT tasks_category_check CHECK (((length(btrim(category)) >= 1) AND (length(btrim(category)) <= 50))),
-    CONSTRAINT tasks_channel_id_check CHECK ((channel_id > 0)),
-    CONSTRAINT tasks_description_check CHECK ((length(description) <= 2000)),
-    CONSTRAINT tasks_duration_hours_check CHECK (((duration_hours >= 1) AND (duration_hours <= 8760))),
-    CONSTRAINT tasks_grant_role_id_check CHECK ((grant_role_id > 0)),
-    CONSTRAINT tasks_max_claims_check CHECK (((max_claims IS NULL) OR ((max_claims >= 1) AND (max_claims <= 100000)))),
-    CONSTRAINT tasks_message_id_check CHECK ((message_id > 0)),
-    CONSTRAINT tasks_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
-    CONSTRAINT tasks_required_role_id_check CHECK ((required_role_id > 0)),
-    CONSTRAINT tasks_reward_check CHECK (((reward >= 1) AND (reward <= '1000000000000'::bigint))),
-    CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['active'::text, 'closed'::text, 'expired'::text, 'deleted'::text]))),
-    CONSTRAINT tasks_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
-);
-
-ALTER TABLE app_public.tasks OWNER TO guildbank_owner;
-
---
--- Name: TABLE tasks; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.tasks IS '@behavior -delete
-Community tasks (seed 003 "Tasks Data Structure"): members claim one, do it within duration_hours, submit proof, and staff accept (the reward is paid from the mint) or reject it. Staff (SUPERADMIN, ADMIN, OPERATOR) create and edit them directly (audited); deleting is app_public.delete_task (the Discord messages go first). Members see the active tasks of their guild. Each task''s Discord message has a sync state (pending, synced, orphaned) that the discord__task job converges. Source: issue 14.';
-
---
--- Name: COLUMN tasks.reward; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.reward IS 'Coins (minor units of COIN) paid from the mint when a claim is accepted.';
-
---
--- Name: COLUMN tasks.duration_hours; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.duration_hours IS 'Hours a member has, from claiming, to submit proof (the claim''s deadline).';
-
---
--- Name: COLUMN tasks.expires_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.expires_at IS 'When the task closes to new claims (null: never). The tasks__expire job marks it expired.';
-
---
--- Name: COLUMN tasks.max_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.max_claims IS 'Slots: claims that may be in progress, submitted or accepted at once (null: unlimited).';
-
---
--- Name: COLUMN tasks.assigned_member_ids; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.assigned_member_ids IS 'Discord ids of the only members who may claim it (empty: anyone).';
-
---
--- Name: COLUMN tasks.required_role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.required_role_id IS 'A Discord role a member must have to claim (checked from the roles the bot passes).';
-
---
--- Name: COLUMN tasks.grant_role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.grant_role_id IS 'A Discord role granted on acceptance (the discord__task_role job).';
-
---
--- Name: COLUMN tasks.proof_required; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.proof_required IS 'Whether a submission needs text or an attachment (null: the guild''s require_proof).';
-
---
--- Name: COLUMN tasks.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.tasks.sync_state IS 'pending: its Discord message is not (yet) up to date; synced: it is; orphaned: it was deleted and could not be posted again.';
-
---
--- Name: delete_task(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.delete_task(task_id bigint) RETURNS app_public.tasks
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_task app_public.tasks;
-begin
-  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
-  select * into v_task from app_public.tasks t
-   where t.id = delete_task.task_id and t.guild_id = app_public.current_guild_id() and t.status <> 'deleted'
-   for update;
-  if v_task.id is null then
-    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', delete_task.task_id::text));
-  end if;
-  update app_public.tasks t set status = 'deleted', sync_state = 'pending' where t.id = v_task.id returning * into v_task;
-  -- Live claims end with the task; accepted ones (and their rewards) stay on record.
-  update app_public.task_claims c set status = 'expired', expired_at = now()
-   where c.task_id = v_task.id and c.status in ('in_progress', 'submitted');
-  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
-    values (v_task.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_task', 'task',
-            v_task.id::text, jsonb_build_object('status', 'active'), jsonb_build_object('status', 'deleted'),
-            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
-  return v_task;
-end;
-$$;
-
-ALTER FUNCTION app_public.delete_task(task_id bigint) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION delete_task(task_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.delete_task(task_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) delete a task: it becomes deleted (hidden from members), its claims in progress or waiting for review end as expired, and the discord__task job deletes its Discord message and the proof messages in the review channel; accepted claims and their rewards stay on record. Audited. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "When Dashboard Deletes Task", issue 14.';
+COMMENT ON FUNCTION app_public.draw_stats(pack text, last_n integer) IS 'Staff (every role) compare a pack''s configured drop rates with the rarities rolled in its last N draws (basis points; before guarantees and fallbacks, which are what the rates promise). Errors: AU001, PD001, CA007, VL001. Source: issue 15 "Drop-rate statistics over the last N draws are shown to staff".';
 
 --
 -- Name: economy_events_active(app_public.economy_events); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -6873,6 +7411,25 @@ ALTER FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint,
 COMMENT ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) IS 'Reprices an active listing; the guards are re-applied and the fee band and rate recomputed (pending orders keep their price). The seller is held to the floor (FL001); staff (SUPERADMIN, ADMIN, OPERATOR) may override it with a reason, audited with before/after. Errors: AU001, AM001, MK001, PD001, RS001, MK002, FL001. Source: issue #3.';
 
 --
+-- Name: fair_value(bytea, bigint, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) RETURNS bytea
+    LANGUAGE sql IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select app_private.hmac_sha256(server_seed, convert_to(discord_id::text || ':' || nonce::text, 'UTF8'));
+$$;
+
+ALTER FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION fair_value(server_seed bytea, discord_id bigint, nonce integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) IS 'The randomness of one draw: HMAC-SHA256(server seed, "<discord id>:<nonce>") (32 bytes). The roll is the first 6 bytes as an unsigned integer modulo 10000 (0-9999, compared with the cumulative drop rates in basis points); the template index is the next 6 bytes modulo the size of the rarity''s pool (templates of that rarity, not retired, in id order). Anyone can recompute it once the seed is revealed (README "Provably fair draws"). Source: issue 15.';
+
+--
 -- Name: freeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -6944,6 +7501,64 @@ ALTER FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_
 COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid. Source: issue #2.';
 
 --
+-- Name: give_card_currency(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) RETURNS app_public.transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users;
+  v_tx uuid;
+  v app_public.transfers;
+  v_currency text := give_card_currency.currency;
+  v_amount bigint := give_card_currency.amount;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if give_card_currency.discord_id = app_public.current_discord_id() then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
+  select * into v_user from app_public.users u where u.guild_id = app_public.current_guild_id() and u.discord_id = give_card_currency.discord_id;
+  if v_user.id is null then
+    perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', discord_id::text));
+  end if;
+  if v_currency is null or v_currency not in ('NOTE', 'DISC', 'GEM') then
+    perform app_private.raise_error('CA009', 'currency_not_used', jsonb_build_object('currency', v_currency));
+  end if;
+  perform app_private.card_currency(v_user.guild_id, v_currency);
+  if v_amount is null or v_amount <= 0 then
+    perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', v_amount));
+  end if;
+  perform 1 from app_private.lock_members(array[v_user.id]);
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta)
+    values (v_user.guild_id, 'earn', app_public.current_discord_id(), v_user.id, v_amount, v_currency, 'card_currency_grant',
+      jsonb_build_object('why', reason))
+    returning tx_id into v_tx;
+  v.id := app_private.post_transfer(v_user.guild_id,
+    app_private.ledger_account(v_user.guild_id, null, v_currency, 'mint'),
+    app_private.ledger_account(v_user.guild_id, v_user.id, v_currency, 'wallet'), v_amount, 'card_currency_grant', v_tx);
+  select * into v from app_public.transfers t where t.id = v.id;
+  perform app_private.card_audit(v_user.guild_id, 'give_card_currency', 'user', v_user.id::text,
+    jsonb_build_object('balance', (select balance from app_public.accounts where id = v.credit_account_id) - v_amount),
+    jsonb_build_object('balance', (select balance from app_public.accounts where id = v.credit_account_id), 'currency', v_currency),
+    reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION give_card_currency(discord_id bigint, amount bigint, currency text, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) give a member Notes, Discs or Gems from the guild''s mint (a faucet), audited before/after; never to themselves. Errors: AU001, PD001, RS001, PD002 self_action_forbidden, MB002 member_not_found, CA009 currency_not_used, AM001 invalid_amount. Source: issue 15 "Admin: give currency", seed 002 "/admin give_currency".';
+
+--
 -- Name: leaderboard(integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7008,6 +7623,28 @@ ALTER FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason tex
 COMMENT ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) link a member to their Minecraft name after checking it (seed 004: a verification payment or a plugin command); audited with before/after. Errors: AU001, PD001, PD002, RS001, MB002, MC001 invalid_ign, MC002 ign_taken. Source: issue #6.';
 
 --
+-- Name: list_card(bigint, bigint, text, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) RETURNS app_public.card_listings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.list_card_for((app_private.current_member()).id, card_id, price, currency,
+    coalesce(hours, 72), idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) IS 'A member lists one of their copies on the guild''s card market (server-only) at a price (minor units) in a currency the guild uses, for 1 to card_settings.listing_hours hours; the market fee (card_settings.market_fee_bp, the seed''s 5 %) is fixed at listing time. The copy stays with the seller and cannot be traded, burned or listed again while the listing is active. Errors: AU001, MB001, FZ001, AM001, CA009, MK008 invalid_expiry, CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, IK001/IK002. Source: issue 15 "Card market", seed 002 "/sell".';
+
+--
 -- Name: my_card(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7051,29 +7688,6 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
 
 --
--- Name: my_task_claims(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.my_task_claims() RETURNS SETOF app_public.task_claims
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select c.* from app_public.task_claims c
-   where c.user_id = (select u.id from app_public.users u
-                       where u.guild_id = app_public.current_guild_id() and u.discord_id = app_public.current_discord_id())
-   order by (c.status in ('in_progress', 'submitted')) desc, c.claimed_at desc
-   limit 50;
-$$;
-
-ALTER FUNCTION app_public.my_task_claims() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION my_task_claims(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.my_task_claims() IS 'The calling member''s task claims (/task mine): live ones first, then the latest, at most 50. Source: issue 14.';
-
---
 -- Name: note_transaction(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7111,6 +7725,54 @@ ALTER FUNCTION app_public.note_transaction(tx_id uuid, note text) OWNER TO guild
 COMMENT ON FUNCTION app_public.note_transaction(tx_id uuid, note text) IS 'Staff note on a transaction (the feed''s Note button), written to admin_actions (subject ''transaction''). Roles: SUPERADMIN, ADMIN, OPERATOR, SUPPORT (AUDITOR reads only). Errors: AU001, PD001, RS001 (3..500 characters), TX001 transaction_not_found. Source: issue #4, seed 000 section 4 (Note).';
 
 --
+-- Name: open_pack(text, text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) RETURNS app_public.pack_openings
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_pack app_public.pack_types;
+begin
+  select * into v_pack from app_public.pack_types p where p.guild_id = app_public.current_guild_id() and p.code = open_pack.pack;
+  if v_pack.command is distinct from 'openpack' then
+    perform app_private.raise_error('CA007', 'pack_not_found', jsonb_build_object('pack', pack));
+  end if;
+  return app_private.open_pack_for((app_private.current_member()).id, pack, currency, role_ids, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION open_pack(pack text, currency text, role_ids bigint[], idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) IS 'A member opens a pack (/openpack): checks the pack is active (and its event running), the openpack cooldown (reduced by the member''s roles), pays (a free daily open when currency is null, else the pack''s cost in that currency, a sink), and draws cards_per_pack cards provably fairly (card_draws of the opening). Nothing is minted: the member then picks one (pick_card). One transaction; replays of the idempotency key return the first opening. Errors: AU001, MB001, FZ001, CA007 pack_not_found, CA008 pack_not_available, CD002 card_cooldown_active, CA015 no_free_pack, CA009 currency_not_used, NF001, CA014 empty_catalogue, IK001/IK002. Source: issue 15 "Packs", seed 002 "/openpack".';
+
+--
+-- Name: pick_card(uuid, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.pick_card(opening_id uuid, slot integer) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.pick_card_for((app_private.current_member()).id, opening_id, slot, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.pick_card(opening_id uuid, slot integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pick_card(opening_id uuid, slot integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) IS 'A member keeps one card of a pack they opened: mints that draw''s template with the next print number; the other cards are gone. Exactly once per opening, even under concurrent clicks (the opening''s row lock). Errors: AU001, MB001, CA012 opening_not_found (not yours either), CA011 pack_already_picked, CA013 invalid_slot. Source: issue 15 "Packs" (pick one of three), seed 002 "MVP".';
+
+--
 -- Name: price_check(text, bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7139,6 +7801,72 @@ ALTER FUNCTION app_public.price_check(sku text, unit_price bigint) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.price_check(sku text, unit_price bigint) IS 'Quotes a unit price for a SKU against the pricing guards before listing (floor, reference, fee band and rate). Errors: AU001, RW001 reward_not_found, AM001 invalid_amount.';
+
+--
+-- Name: propose_trade(bigint, bigint[], jsonb, bigint[], jsonb); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.propose_trade_for((app_private.current_member()).id, to_discord_id, give_cards, give, want_cards, want, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'A member offers a trade to another member: copies and currencies ({"NOTE": 100}) they give for copies and currencies they want. Version 1, nobody confirmed yet, expires after card_settings.trade_expiry_min; the other member is told. Errors: AU001, MB001, FZ001, MB002 member_not_found, TD004 self_trade, FZ002, TD005 empty_trade, and the item checks (CA001, CA003, CA004, CA005, CA009, AM001, VL001). Source: issue 15 "Trading", seed 002 "/trade".';
+
+--
+-- Name: purge_artist(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.purge_artist(artist_id bigint, reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN']::app_public.staff_role[]);
+  v_artist app_public.artists;
+  v_owned integer;
+  v_n integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_artist from app_public.artists a where a.id = purge_artist.artist_id and a.guild_id = app_public.current_guild_id()
+     for update;
+  if v_artist.id is null then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', artist_id));
+  end if;
+  -- The check: an artist whose cards members own is not purged (delete those templates first, with or without refund).
+  select count(*) into v_owned from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id
+   where t.artist_id = v_artist.id and c.owner_id is not null;
+  if v_owned > 0 then
+    perform app_private.raise_error('CA018', 'artist_has_owned_cards', jsonb_build_object('artist_id', artist_id, 'copies', v_owned));
+  end if;
+  update app_public.card_templates t set retired_at = now() where t.artist_id = v_artist.id and t.retired_at is null;
+  get diagnostics v_n = row_count;
+  delete from app_public.card_wishlists w using app_public.card_templates t where t.id = w.template_id and t.artist_id = v_artist.id;
+  perform app_private.card_audit(v_artist.guild_id, 'purge_artist', 'artist', v_artist.id::text, to_jsonb(v_artist),
+    jsonb_build_object('templates_retired', v_n), reason);
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_public.purge_artist(artist_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) IS 'SUPERADMIN purges an artist: all their templates drop no more (retired), wishlists of them are cleared; refused while any member owns one of their cards (delete those templates first). Returns how many templates were retired. Audited. Errors: AU001, PD001, RS001, CA017 artist_not_found, CA018 artist_has_owned_cards. Source: issue 15 "Admin: purge an artist (with checks)", seed 002 "/admin purge_artist".';
 
 --
 -- Name: quest_board(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7195,6 +7923,31 @@ ALTER FUNCTION app_public.queue_status() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.queue_status() IS 'The job queue by task (ready, scheduled, running, permanently failed), for the panel''s queue badges. The queue is shared by every guild, so counts are global and carry no guild data. Roles: every staff role. Errors: AU001, PD001. Source: issue #5 "Live".';
+
+--
+-- Name: rarity_for_roll(integer, integer[]); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) RETURNS app_public.card_rarity
+    LANGUAGE sql IMMUTABLE STRICT SECURITY DEFINER PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- rates: basis points of common, rare, epic, legendary, mythic (summing to 10000); the roll falls in one band.
+  select case
+    when roll < rates[1] then 'common'
+    when roll < rates[1] + rates[2] then 'rare'
+    when roll < rates[1] + rates[2] + rates[3] then 'epic'
+    when roll < rates[1] + rates[2] + rates[3] + rates[4] then 'legendary'
+    else 'mythic' end::app_public.card_rarity;
+$$;
+
+ALTER FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rarity_for_roll(roll integer, rates integer[]); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) IS 'The rarity a roll (0-9999) gives under drop rates in basis points [common, rare, epic, legendary, mythic]: bands in that order, each as wide as its rate. Source: issue 15 "Packs are configuration", seed 002 "Base probabilities".';
 
 --
 -- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7494,28 +8247,193 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
 
 --
--- Name: review_task_claim(bigint, boolean, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+-- Name: revise_trade(uuid, bigint[], jsonb, bigint[], jsonb); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text DEFAULT ''::text, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
+CREATE FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) RETURNS app_public.card_trades
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_me bigint := (app_private.current_member()).id;
+  v app_public.card_trades;
+  v_other bigint;
+begin
+  select * into v from app_public.card_trades t where t.id = revise_trade.trade_id for update;
+  if v.id is null or v_me not in (v.proposer_id, v.recipient_id) then
+    perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', trade_id));
+  end if;
+  if v.status <> 'open' or v.expires_at <= now() then
+    perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status',
+      case when v.status = 'open' then 'expired' else v.status::text end));
+  end if;
+  v_other := case when v_me = v.proposer_id then v.recipient_id else v.proposer_id end;
+  perform app_private.trade_items_check(v_me, v.guild_id, give_cards, give);
+  perform app_private.trade_items_check(v_other, v.guild_id, want_cards, want);
+  delete from app_public.card_trade_items i where i.trade_id = v.id;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, card_id)
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'proposer' else 'recipient' end::app_public.card_trade_side, c
+      from unnest(coalesce(give_cards, '{}')) c
+    union all
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'recipient' else 'proposer' end::app_public.card_trade_side, c
+      from unnest(coalesce(want_cards, '{}')) c;
+  insert into app_public.card_trade_items (trade_id, guild_id, side, currency, amount)
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'proposer' else 'recipient' end::app_public.card_trade_side,
+           e.key, e.value::bigint from jsonb_each_text(coalesce(give, '{}')) e
+    union all
+    select v.id, v.guild_id, case when v_me = v.proposer_id then 'recipient' else 'proposer' end::app_public.card_trade_side,
+           e.key, e.value::bigint from jsonb_each_text(coalesce(want, '{}')) e;
+  if not exists (select 1 from app_public.card_trade_items i where i.trade_id = v.id) then
+    perform app_private.raise_error('TD005', 'empty_trade');
+  end if;
+  update app_public.card_trades t set version = t.version + 1, proposer_confirmed = null, recipient_confirmed = null,
+         updated_at = now()
+   where t.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'Either member of an open trade replaces its content (what the caller gives and wants); the version goes up and both confirmations are cleared, so a changed offer needs new confirmations. Errors: AU001, MB001, TD001 trade_not_found, TD002 trade_not_open, TD005 empty_trade, and the item checks. Source: issue 15 "Trading" (a changed offer needs new confirmations).';
+
+--
+-- Name: rotate_fair_seed(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.rotate_fair_seed() RETURNS app_public.fair_seeds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before jsonb;
+  v app_public.fair_seeds;
+begin
+  select to_jsonb(s) into v_before from app_public.fair_seeds s
+   where s.guild_id = app_public.current_guild_id() and s.rotated_at is null;
+  v := app_private.rotate_fair_seed_for(app_public.current_guild_id(), now());
+  perform app_private.card_audit(app_public.current_guild_id(), 'rotate_fair_seed', 'fair_seed', v.id::text,
+    v_before, to_jsonb(v), 'seed rotation');
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.rotate_fair_seed() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rotate_fair_seed(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.rotate_fair_seed() IS 'Staff (SUPERADMIN, ADMIN) rotate the guild''s server seed: the old seed is revealed, a new hash published; audited. Errors: AU001, PD001. Source: issue 15 "Provably fair draws".';
+
+--
+-- Name: set_card_locked(bigint, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) RETURNS app_public.user_cards
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.user_cards := app_private.card_for_change((app_private.current_member()).id, card_id);
+begin
+  update app_public.user_cards c set locked = coalesce(set_card_locked.locked, false) where c.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) IS 'A member locks or unlocks one of their copies: a locked copy cannot be sold, traded or burned. Errors: AU001, MB001, CA001 card_not_found. Source: issue 15 "Inventory: lock/unlock".';
+
+--
+-- Name: set_card_rarity(text, app_public.card_rarity, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) RETURNS app_public.card_templates
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
   v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_before app_public.card_templates;
+  v app_public.card_templates;
 begin
-  return app_private.review_task_claim_by(app_public.current_discord_id(), v_role, review_task_claim.claim_id,
-    review_task_claim.accept, note, idempotency_key, now());
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if rarity is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'rarity'));
+  end if;
+  select * into v_before from app_public.card_templates t
+   where t.guild_id = app_public.current_guild_id() and t.public_id = upper(set_card_rarity.public_id) for update;
+  if v_before.id is null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  update app_public.card_templates t set rarity = set_card_rarity.rarity where t.id = v_before.id returning * into v;
+  if v.rarity <> v_before.rarity then
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+      select distinct v.guild_id, c.owner_id, 'rarity_changed'::text,
+             jsonb_build_object('public_id', v.public_id, 'from', v_before.rarity, 'to', v.rarity)
+        from app_public.user_cards c where c.template_id = v.id and c.owner_id is not null;
+  end if;
+  perform app_private.card_audit(v.guild_id, 'set_card_rarity', 'card_template', v.public_id,
+    to_jsonb(v_before) - 'updated_at', to_jsonb(v) - 'updated_at', reason);
+  return v;
 end;
 $$;
 
-ALTER FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) OWNER TO guildbank_owner;
+ALTER FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION set_card_rarity(public_id text, rarity app_public.card_rarity, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) accept or reject a submitted claim of their guild, with a note (a rejection needs one of 3 to 500 characters). Accepting pays the task''s reward from the mint to the member through the ledger (transaction type earn, reason task_reward, meta.description "Completed task: <name>") in the same transaction as the acceptance, so a failed award leaves the claim submitted (seed 003 rollback rule, by construction); it queues the role grant (when the task grants one) and the member''s DM. A reviewer may not review their own claim. Errors: AU001, PD001 permission_denied, TK008 claim_not_found, TK009 claim_wrong_status, TK013 self_review, RS001 reason_required, FZ002 recipient_frozen, VL001, IK001/IK002. Source: seed 003 "Task Claim and Completion" 7-9 and "Currency <-> Task Integration", issue 14.';
+COMMENT ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) set a template''s rarity: every copy shows it at once (copies reference the template), each owner is told (card_notifications rarity_changed), audited before/after. The public id keeps the rarity letter it was created with. Errors: AU001, PD001, RS001 reason_required, VL001, CA006 template_not_found. Source: issue 15 "Catalogue", "Admin: set rarity"; seed 002 "How to propagate a rarity change".';
+
+--
+-- Name: set_wishlist(text, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_wishlist(public_id text, wanted boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+  v_template bigint;
+begin
+  select t.id into v_template from app_public.card_templates t
+   where t.guild_id = v_user.guild_id and t.public_id = upper(set_wishlist.public_id);
+  if v_template is null then
+    perform app_private.raise_error('CA006', 'template_not_found', jsonb_build_object('public_id', public_id));
+  end if;
+  if coalesce(wanted, false) then
+    insert into app_public.card_wishlists (guild_id, user_id, template_id) values (v_user.guild_id, v_user.id, v_template)
+      on conflict do nothing;
+  else
+    delete from app_public.card_wishlists w where w.user_id = v_user.id and w.template_id = v_template;
+  end if;
+  return coalesce(wanted, false);
+end;
+$$;
+
+ALTER FUNCTION app_public.set_wishlist(public_id text, wanted boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) IS 'A member adds a template to (wanted) or removes it from their wishlist; they are told when it drops for someone (draw_cards). Idempotent. Errors: AU001, MB001, CA006 template_not_found. Source: issue 15 "Inventory: wishlist".';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7616,88 +8534,6 @@ ALTER FUNCTION app_public.stop_event(event_id bigint, reason text) OWNER TO guil
 COMMENT ON FUNCTION app_public.stop_event(event_id bigint, reason text) IS 'Stops an active or scheduled economy event now (its modifier no longer applies). Roles: SUPERADMIN, ADMIN. Audited. Errors: AU001, PD001, RS001 reason_required, EV003 event_not_found, EV004 event_over. Source: issue #5 "events".';
 
 --
--- Name: submit_task_proof(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text DEFAULT ''::text, proof_attachments jsonb DEFAULT '[]'::jsonb, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-declare
-  v_user app_public.users := app_private.register_caller('');
-begin
-  return app_private.submit_task_proof_for(v_user.id, submit_task_proof.task_id, proof_text, proof_attachments,
-    idempotency_key, now());
-end;
-$$;
-
-ALTER FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) IS 'Submits proof for the calling member''s claim of a task: the claim must be in progress and before its deadline; a task that requires proof needs text or at least one attachment ({url (https), filename, content_type, size}, at most 10). The claim becomes submitted and its proof is posted to the review channel (discord__task_review). Errors: AU001, MB003, FZ001, TK001 task_not_found, TK008 claim_not_found, TK009 claim_wrong_status, TK010 claim_overdue, TK011 proof_required, VL001 invalid_argument (text over 2000 characters, malformed attachments), IK001/IK002. Source: seed 003 "Task Claim and Completion" 5-6, issue 14.';
-
---
--- Name: tasks_completed_count(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.tasks_completed_count(t app_public.tasks) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select count(*)::integer from app_public.task_claims c where c.task_id = t.id and c.status = 'accepted';
-$$;
-
-ALTER FUNCTION app_public.tasks_completed_count(t app_public.tasks) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tasks_completed_count(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) IS 'Computed column: how many claims of the task were accepted (the seed''s total_completed, counted from accepted claims rather than kept as a counter, so it can never disagree with the rewards paid). Source: issue 14.';
-
---
--- Name: tasks_proof_required_effective(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select coalesce(t.proof_required, (select s.require_proof from app_public.guild_settings s where s.guild_id = t.guild_id), true);
-$$;
-
-ALTER FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tasks_proof_required_effective(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) IS 'Computed column: whether a submission for this task needs proof (its own proof_required, else the guild''s require_proof). Source: seed 003 settings.require_proof.';
-
---
--- Name: tasks_slots_taken(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.tasks_slots_taken(t app_public.tasks) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-  select count(*)::integer from app_public.task_claims c
-   where c.task_id = t.id and c.status in ('in_progress', 'submitted', 'accepted');
-$$;
-
-ALTER FUNCTION app_public.tasks_slots_taken(t app_public.tasks) OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tasks_slots_taken(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) IS 'Computed column: the task''s slots in use (claims in progress, submitted or accepted; a rejected or expired claim frees its slot). A count, so members may read it for tasks they can see. Source: seed 003 current_claims.';
-
---
 -- Name: unfreeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7754,6 +8590,58 @@ ALTER FUNCTION app_public.users_wallet_balance(u app_public.users) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.users_wallet_balance(u app_public.users) IS 'Computed column: the member''s spendable coins (ledger wallet balance). Runs with the caller''s rights, so RLS on accounts decides what it may read (null otherwise).';
+
+--
+-- Name: verify_draw(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.verify_draw(draw_id bigint, server_seed text DEFAULT NULL::text) RETURNS TABLE(id bigint, seed_hash text, seed text, discord_id bigint, nonce integer, hmac text, roll integer, rates integer[], rarity_rolled app_public.card_rarity, pick_index integer, recorded_roll integer, recorded_rarity_rolled app_public.card_rarity, recorded_pick_index integer, valid boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_draw app_public.card_draws;
+  v_seed app_public.fair_seeds;
+  v_secret text;
+  v_h bytea;
+  v_rates integer[];
+begin
+  select * into v_draw from app_public.card_draws d where d.id = verify_draw.draw_id and d.guild_id = app_public.current_guild_id();
+  if v_draw.id is null then
+    perform app_private.raise_error('CA016', 'draw_not_found', jsonb_build_object('draw_id', draw_id));
+  end if;
+  select * into v_seed from app_public.fair_seeds s where s.id = v_draw.seed_id;
+  v_secret := coalesce(v_seed.revealed_seed, lower(server_seed));
+  if v_secret is null or v_secret !~ '^[0-9a-f]{64}$' or encode(sha256(decode(v_secret, 'hex')), 'hex') <> v_seed.seed_hash then
+    perform app_private.raise_error('FS001', 'seed_not_revealed', jsonb_build_object('seed_hash', v_seed.seed_hash));
+  end if;
+  select o.rates into v_rates from app_public.pack_openings o where o.id = v_draw.opening_id;
+  v_h := app_public.fair_value(decode(v_secret, 'hex'), v_draw.discord_id, v_draw.nonce);
+  id := v_draw.id;
+  seed_hash := v_seed.seed_hash;
+  seed := v_secret;
+  discord_id := v_draw.discord_id;
+  nonce := v_draw.nonce;
+  hmac := encode(v_h, 'hex');
+  roll := (('x' || encode(substring(v_h from 1 for 6), 'hex'))::bit(48)::bigint % 10000)::integer;
+  rates := v_rates;
+  rarity_rolled := app_public.rarity_for_roll(roll, v_rates);
+  pick_index := (('x' || encode(substring(v_h from 7 for 6), 'hex'))::bit(48)::bigint % v_draw.pool_size)::integer;
+  recorded_roll := v_draw.roll;
+  recorded_rarity_rolled := v_draw.rarity_rolled;
+  recorded_pick_index := v_draw.pick_index;
+  valid := roll = v_draw.roll and rarity_rolled = v_draw.rarity_rolled and pick_index = v_draw.pick_index;
+  return next;
+end;
+$_$;
+
+ALTER FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION verify_draw(draw_id bigint, server_seed text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) IS 'Recomputes a past draw of the caller''s guild from its server seed (the revealed one, or server_seed given as hex, checked against the published hash): the HMAC, the roll, the rarity under the opening''s rates and the template index; valid when all equal what was recorded. Errors: CA016 draw_not_found, FS001 seed_not_revealed (the seed is still in use and none matching its hash was given). Source: issue 15 "Provably fair draws" (verify_draw).';
 
 --
 -- Name: verify_ledger(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -7859,6 +8747,26 @@ begin
     having coalesce(sum(l.amount), 0) <> case when h.status = 'pending' then 0 else h.amount end;
   -- 6. Orders agree with their holds.
   return query select * from app_private.order_violations(v_guild);
+  -- 7. Cards (issue 15): a copy has exactly one owner of its own guild or is burned (account_id = the copy).
+  return query
+    select 'card_has_one_owner_or_is_burned', c.guild_id, null::text, c.id, 1::bigint, 0::bigint
+      from app_public.user_cards c left join app_public.users u on u.id = c.owner_id
+     where (v_guild is null or c.guild_id = v_guild)
+       and ((c.owner_id is null) = (c.burned_at is null) or (c.owner_id is not null and u.guild_id is distinct from c.guild_id));
+  -- 8. Print numbers of a template are 1..n without gaps, and n = copies_created (account_id = the template).
+  return query
+    select 'print_numbers_gap_free', t.guild_id, null::text, t.id, t.copies_created::bigint,
+           count(c.id) filter (where c.print_no between 1 and t.copies_created)::bigint
+      from app_public.card_templates t left join app_public.user_cards c on c.template_id = t.id
+     where v_guild is null or t.guild_id = v_guild
+     group by t.id
+    having count(c.id) <> t.copies_created or count(distinct c.print_no) filter (where c.print_no between 1 and t.copies_created) <> t.copies_created;
+  -- 9. A copy is in at most one active listing, by its owner (account_id = the copy).
+  return query
+    select 'card_listing_by_owner', l.guild_id, l.currency, l.card_id, 1::bigint, 0::bigint
+      from app_public.card_listings l join app_public.user_cards c on c.id = l.card_id
+     where (v_guild is null or l.guild_id = v_guild) and l.status = 'active'
+       and (c.owner_id is distinct from l.seller_id or c.temporary);
 end;
 $$;
 
@@ -7868,7 +8776,7 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order); each card copy has one owner of its guild or is burned; print numbers of a template are 1..copies_created without gaps; an active card listing''s copy belongs to its seller. Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
 -- Name: job_runs; Type: TABLE; Schema: app_hidden; Owner: guildbank_owner
@@ -7888,6 +8796,42 @@ ALTER TABLE app_hidden.job_runs OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_hidden.job_runs IS 'The last completed run of each periodic task (what /metrics reports as freshness).';
+
+--
+-- Name: fair_nonces; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.fair_nonces (
+    seed_id bigint NOT NULL,
+    discord_id bigint NOT NULL,
+    next_nonce integer DEFAULT 0 NOT NULL
+);
+
+ALTER TABLE app_private.fair_nonces OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_nonces; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.fair_nonces IS 'The next nonce per server seed and member: draws of a member under one seed use 0, 1, 2, ...';
+
+--
+-- Name: fair_seed_secrets; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.fair_seed_secrets (
+    seed_id bigint NOT NULL,
+    seed bytea NOT NULL,
+    CONSTRAINT fair_seed_secrets_seed_check CHECK ((length(seed) = 32))
+);
+
+ALTER TABLE app_private.fair_seed_secrets OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE fair_seed_secrets; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.fair_seed_secrets IS 'The unrevealed server seeds (32 random bytes). Only SECURITY DEFINER rules read them.';
 
 --
 -- Name: idempotency_keys; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -8077,17 +9021,261 @@ ALTER TABLE app_public.admin_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
 );
 
 --
--- Name: announcements_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+-- Name: artists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE app_public.announcements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME app_public.announcements_id_seq
+CREATE TABLE app_public.artists (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    code text NOT NULL,
+    is_group boolean DEFAULT false NOT NULL,
+    group_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT artists_code_check CHECK ((code ~ '^[A-Z0-9]{2,4}$'::text)),
+    CONSTRAINT artists_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT artists_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.artists OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE artists; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.artists IS '@behavior -delete
+Artists (groups and members: group_id is the group a member belongs to). code: the 2-4 character prefix of public ids.';
+
+--
+-- Name: artists_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.artists ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.artists_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: card_cooldown_roles; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_cooldown_roles (
+    guild_id bigint NOT NULL,
+    discord_role_id bigint NOT NULL,
+    reduction_pct integer NOT NULL,
+    label text DEFAULT ''::text NOT NULL,
+    CONSTRAINT card_cooldown_roles_reduction_pct_check CHECK (((reduction_pct >= 1) AND (reduction_pct <= 90)))
+);
+
+ALTER TABLE app_public.card_cooldown_roles OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_cooldown_roles; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_cooldown_roles IS 'Cooldown reductions by Discord role (boosters -50 %): a member gets the largest reduction among their roles.';
+
+--
+-- Name: card_cooldowns; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_cooldowns (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    command text NOT NULL,
+    next_at timestamp with time zone NOT NULL,
+    CONSTRAINT card_cooldowns_command_check CHECK ((command = ANY (ARRAY['openpack'::text, 'draw'::text])))
+);
+
+ALTER TABLE app_public.card_cooldowns OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_cooldowns; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_cooldowns IS '@behavior -insert -update -delete
+When a member may use a card command again.';
+
+--
+-- Name: card_draws_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_draws ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_draws_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_events (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_events_check CHECK ((ends_at > starts_at)),
+    CONSTRAINT card_events_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.card_events OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_events IS '@behavior -delete
+Card events: a window in which event packs open and temporary cards exist; temporary copies vanish at ends_at.';
+
+--
+-- Name: card_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_notifications; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_notifications (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    kind text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text, 'wishlist_drop'::text, 'template_deleted'::text])))
+);
+
+ALTER TABLE app_public.card_notifications OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_notifications; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_notifications IS '@behavior -insert -update -delete
+What a member is told about their cards (a rarity change of a template they own, a trade offer, a sale).';
+
+--
+-- Name: card_notifications_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_notifications_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_settings (
+    guild_id bigint NOT NULL,
+    currencies text[] DEFAULT '{NOTE,DISC,GEM}'::text[] NOT NULL,
+    market_fee_bp integer DEFAULT 500 NOT NULL,
+    listing_hours integer DEFAULT 72 NOT NULL,
+    trade_expiry_min integer DEFAULT 60 NOT NULL,
+    inventory_public boolean DEFAULT true NOT NULL,
+    reveal_public boolean DEFAULT true NOT NULL,
+    burn_notes jsonb DEFAULT '{"epic": 50, "rare": 15, "common": 5, "mythic": 1000, "legendary": 200}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_settings_burn_notes_check CHECK ((jsonb_typeof(burn_notes) = 'object'::text)),
+    CONSTRAINT card_settings_currencies_check CHECK (((currencies <@ '{NOTE,DISC,GEM}'::text[]) AND (cardinality(currencies) >= 1))),
+    CONSTRAINT card_settings_listing_hours_check CHECK (((listing_hours >= 1) AND (listing_hours <= 720))),
+    CONSTRAINT card_settings_market_fee_bp_check CHECK (((market_fee_bp >= 0) AND (market_fee_bp <= 5000))),
+    CONSTRAINT card_settings_trade_expiry_min_check CHECK (((trade_expiry_min >= 1) AND (trade_expiry_min <= 10080)))
+);
+
+ALTER TABLE app_public.card_settings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_settings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_settings IS '@behavior -insert -delete
+The card game''s settings of a guild: which card currencies it uses, the market fee (basis points; the seed''s 5 %), listing and trade lifetimes, whether members may view each other''s inventory, whether pack reveals are public, the Notes paid for burning a copy by rarity.';
+
+--
+-- Name: card_templates_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_templates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_templates_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: card_trade_items; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_trade_items (
+    trade_id uuid NOT NULL,
+    guild_id bigint NOT NULL,
+    side app_public.card_trade_side NOT NULL,
+    card_id bigint,
+    currency text,
+    amount bigint,
+    CONSTRAINT card_trade_items_amount_check CHECK ((amount > 0)),
+    CONSTRAINT card_trade_items_check CHECK ((((card_id IS NULL) <> (currency IS NULL)) AND ((currency IS NULL) = (amount IS NULL))))
+);
+
+ALTER TABLE app_public.card_trade_items OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_trade_items; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_trade_items IS '@behavior -insert -update -delete
+What each side of a trade gives: a copy, or an amount of a currency.';
+
+--
+-- Name: card_wishlists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_wishlists (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    template_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.card_wishlists OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_wishlists; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_wishlists IS '@behavior -insert -update -delete
+Templates a member wishlisted: they are told (card_notifications wishlist_drop) when one drops for someone.';
 
 --
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -8109,45 +9297,6 @@ ALTER TABLE app_public.currencies OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.currencies IS '@behavior -insert -update -delete
 Reference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).';
-
---
--- Name: custom_commands; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.custom_commands (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    name text NOT NULL,
-    response text DEFAULT ''::text NOT NULL,
-    embed_id bigint,
-    enabled boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT custom_commands_check CHECK (((response <> ''::text) OR (embed_id IS NOT NULL))),
-    CONSTRAINT custom_commands_name_check CHECK ((name ~ '^[a-z0-9_-]{1,32}$'::text)),
-    CONSTRAINT custom_commands_response_check CHECK ((length(response) <= 2000))
-);
-
-ALTER TABLE app_public.custom_commands OWNER TO guildbank_owner;
-
---
--- Name: TABLE custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.custom_commands IS 'Custom commands: staff (SUPERADMIN, ADMIN, OPERATOR) define a name and a response (text, a saved embed, or both); members run /c <name> (one registered command with autocomplete, so adding one needs no re-deploy). Audited. Source: seed 003 "/api/commands", issue 14.';
-
---
--- Name: custom_commands_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.custom_commands ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME app_public.custom_commands_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
 
 --
 -- Name: daily_stats; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -8191,7 +9340,7 @@ CREATE TABLE app_public.discord_messages (
     CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
     CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
     CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
-    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'reward'::text])))
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text])))
 );
 
 ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;
@@ -8209,6 +9358,109 @@ The Discord message that shows a subject (the hub, the leaderboard, a transactio
 
 ALTER TABLE app_public.economy_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app_public.economy_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: era_images; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.era_images (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    source_url text,
+    storage_url text,
+    kind text DEFAULT 'promo'::text NOT NULL,
+    width integer,
+    height integer,
+    phash text,
+    licence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT era_images_height_check CHECK ((height > 0)),
+    CONSTRAINT era_images_kind_check CHECK ((kind = ANY (ARRAY['concert'::text, 'mv'::text, 'promo'::text, 'cover'::text, 'red_carpet'::text, 'generated'::text]))),
+    CONSTRAINT era_images_licence_check CHECK ((jsonb_typeof(licence) = 'object'::text)),
+    CONSTRAINT era_images_phash_check CHECK ((phash ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT era_images_source_url_check CHECK ((source_url ~ '^https?://'::text)),
+    CONSTRAINT era_images_storage_url_check CHECK ((storage_url ~ '^(https?|s3|file)://'::text)),
+    CONSTRAINT era_images_width_check CHECK ((width > 0))
+);
+
+ALTER TABLE app_public.era_images OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE era_images; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.era_images IS '@behavior -delete
+Images of an era: where they come from and where the file is stored (URLs only: files live in object storage or the cache directory, never in the database).';
+
+--
+-- Name: era_images_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.era_images ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.era_images_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: eras; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.eras (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    artist_id bigint NOT NULL,
+    name text NOT NULL,
+    code text NOT NULL,
+    starts_on date,
+    ends_on date,
+    colour text DEFAULT '#5865f2'::text NOT NULL,
+    search_keywords text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT eras_check CHECK (((ends_on IS NULL) OR (starts_on IS NULL) OR (ends_on >= starts_on))),
+    CONSTRAINT eras_code_check CHECK ((code ~ '^[A-Z0-9]{2,6}$'::text)),
+    CONSTRAINT eras_colour_check CHECK ((colour ~ '^#[0-9a-f]{6}$'::text)),
+    CONSTRAINT eras_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.eras OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE eras; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.eras IS '@behavior -delete
+Eras: an artist''s release or promotion window; colour tints the demo artwork.';
+
+--
+-- Name: eras_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.eras ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.eras_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: fair_seeds_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.fair_seeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.fair_seeds_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -8269,12 +9521,6 @@ CREATE TABLE app_public.guild_settings (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     high_value_threshold bigint DEFAULT 10000 NOT NULL,
-    allow_user_tasks boolean DEFAULT true NOT NULL,
-    max_tasks_per_user integer DEFAULT 10 NOT NULL,
-    auto_expire_enabled boolean DEFAULT true NOT NULL,
-    require_proof boolean DEFAULT true NOT NULL,
-    task_channel_id bigint,
-    review_channel_id bigint,
     CONSTRAINT guild_settings_daily_amount_check CHECK ((daily_amount > 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_cap_check CHECK ((daily_streak_bonus_cap >= 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_check CHECK ((daily_streak_bonus >= 0)),
@@ -8283,9 +9529,6 @@ CREATE TABLE app_public.guild_settings (
     CONSTRAINT guild_settings_give_rate_window_s_check CHECK (((give_rate_window_s >= 1) AND (give_rate_window_s <= 86400))),
     CONSTRAINT guild_settings_high_value_threshold_check CHECK ((high_value_threshold > 0)),
     CONSTRAINT guild_settings_leaderboard_cron_check CHECK ((leaderboard_cron ~ '^\S+( \S+){4}$'::text)),
-    CONSTRAINT guild_settings_max_tasks_per_user_check CHECK (((max_tasks_per_user >= 1) AND (max_tasks_per_user <= 100))),
-    CONSTRAINT guild_settings_review_channel_id_check CHECK ((review_channel_id > 0)),
-    CONSTRAINT guild_settings_task_channel_id_check CHECK ((task_channel_id > 0)),
     CONSTRAINT guild_settings_voucher_timeout_h_check CHECK (((voucher_timeout_h >= 1) AND (voucher_timeout_h <= 8760)))
 );
 
@@ -8345,42 +9588,6 @@ COMMENT ON COLUMN app_public.guild_settings.give_rate_window_s IS 'The give rate
 --
 
 COMMENT ON COLUMN app_public.guild_settings.high_value_threshold IS 'A single movement of at least this many coins (a give, a purchase, a fulfilment, a staff adjustment) raises a ''high_value_trade'' ops alert.';
-
---
--- Name: COLUMN guild_settings.allow_user_tasks; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.allow_user_tasks IS 'Members may claim tasks (the seed''s user_tasks). Off: every claim is refused (TK012).';
-
---
--- Name: COLUMN guild_settings.max_tasks_per_user; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.max_tasks_per_user IS 'How many claims a member may hold at once (in progress or waiting for review).';
-
---
--- Name: COLUMN guild_settings.auto_expire_enabled; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.auto_expire_enabled IS 'The tasks__expire job closes tasks past their expiry and expires overdue claims. Off: nothing expires by itself.';
-
---
--- Name: COLUMN guild_settings.require_proof; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.require_proof IS 'Default of a task''s proof_required (a task with proof_required null follows this).';
-
---
--- Name: COLUMN guild_settings.task_channel_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.task_channel_id IS 'The Discord channel where the bot posts each task with its Claim and Submit Proof buttons (null: tasks are not posted).';
-
---
--- Name: COLUMN guild_settings.review_channel_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_settings.review_channel_id IS 'The Discord channel where submitted proofs are posted for staff with Accept and Reject (null: review in the panel only).';
 
 --
 -- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -8509,6 +9716,86 @@ What an order buys: SKU, quantity, unit price, and the listing for marketplace o
 
 ALTER TABLE app_public.order_lines ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app_public.order_lines_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: pack_costs; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_costs (
+    guild_id bigint NOT NULL,
+    pack_type_id bigint NOT NULL,
+    currency text NOT NULL,
+    amount bigint NOT NULL,
+    CONSTRAINT pack_costs_amount_check CHECK ((amount > 0)),
+    CONSTRAINT pack_costs_currency_check CHECK ((currency = ANY (ARRAY['NOTE'::text, 'DISC'::text, 'GEM'::text, 'COIN'::text])))
+);
+
+ALTER TABLE app_public.pack_costs OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_costs; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_costs IS '@behavior -update
+What a pack costs in each currency it can be bought with (minor units); a member pays in one of them.';
+
+--
+-- Name: pack_types; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.pack_types (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    command text DEFAULT 'openpack'::text NOT NULL,
+    cards_per_pack integer DEFAULT 3 NOT NULL,
+    rate_common integer NOT NULL,
+    rate_rare integer NOT NULL,
+    rate_epic integer NOT NULL,
+    rate_legendary integer NOT NULL,
+    rate_mythic integer NOT NULL,
+    cooldown_s integer DEFAULT 420 NOT NULL,
+    daily_free integer DEFAULT 0 NOT NULL,
+    guarantee app_public.card_rarity,
+    event_id bigint,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pack_types_cards_per_pack_check CHECK (((cards_per_pack >= 1) AND (cards_per_pack <= 10))),
+    CONSTRAINT pack_types_code_check CHECK ((code ~ '^[a-z0-9-]{1,30}$'::text)),
+    CONSTRAINT pack_types_command_check CHECK ((command = ANY (ARRAY['openpack'::text, 'draw'::text]))),
+    CONSTRAINT pack_types_cooldown_s_check CHECK (((cooldown_s >= 0) AND (cooldown_s <= 604800))),
+    CONSTRAINT pack_types_daily_free_check CHECK (((daily_free >= 0) AND (daily_free <= 100))),
+    CONSTRAINT pack_types_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+    CONSTRAINT pack_types_rate_common_check CHECK ((rate_common >= 0)),
+    CONSTRAINT pack_types_rate_epic_check CHECK ((rate_epic >= 0)),
+    CONSTRAINT pack_types_rate_legendary_check CHECK ((rate_legendary >= 0)),
+    CONSTRAINT pack_types_rate_mythic_check CHECK ((rate_mythic >= 0)),
+    CONSTRAINT pack_types_rate_rare_check CHECK ((rate_rare >= 0))
+);
+
+ALTER TABLE app_public.pack_types OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE pack_types; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.pack_types IS '@behavior -delete
+Pack types as configuration. Drop rates are basis points (1/100 of a percent) per rarity and sum to exactly 10000 (100 %); guarantee: at least one card of that rarity or better per pack; daily_free: free opens per member per UTC day; event_id: opens only during the event.';
+
+--
+-- Name: pack_types_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_types ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.pack_types_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -8765,16 +10052,13 @@ CREATE TABLE app_public.rewards (
     tradable boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    sync_state text DEFAULT 'pending'::text NOT NULL,
-    synced_at timestamp with time zone,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
     CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
     CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT rewards_price_check CHECK (((price >= 1) AND (price <= '1000000000000'::bigint))),
     CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
-    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0))),
-    CONSTRAINT rewards_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
+    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0)))
 );
 
 ALTER TABLE app_public.rewards OWNER TO guildbank_owner;
@@ -8816,49 +10100,6 @@ COMMENT ON COLUMN app_public.rewards.stock IS 'Units left in the shop; null = un
 COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the item on the marketplace.';
 
 --
--- Name: COLUMN rewards.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.rewards.sync_state IS 'The reward''s #shop post: pending (pending_sync: not up to date; retried by discord__reward and messages__sync), synced, or orphaned (it could not be posted: the shop channel is gone).';
-
---
--- Name: saved_embeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.saved_embeds (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    name text NOT NULL,
-    embed jsonb NOT NULL,
-    created_by bigint DEFAULT app_public.current_discord_id(),
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT saved_embeds_embed_check CHECK (app_hidden.embed_valid(embed)),
-    CONSTRAINT saved_embeds_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
-);
-
-ALTER TABLE app_public.saved_embeds OWNER TO guildbank_owner;
-
---
--- Name: TABLE saved_embeds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.saved_embeds IS 'Embeds saved from the panel''s embed builder (title, description with Discord markdown, colour, fields, image, thumbnail, footer, author, timestamp), as Discord''s embed JSON (checked by app_hidden.embed_valid). Used by announcements and custom commands. Staff (SUPERADMIN, ADMIN, OPERATOR) write them, audited. Source: issue 14.';
-
---
--- Name: saved_embeds_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.saved_embeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME app_public.saved_embeds_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
---
 -- Name: staff_role_mappings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8884,32 +10125,6 @@ COMMENT ON TABLE app_public.staff_role_mappings IS 'Which Discord role grants wh
 --
 
 COMMENT ON COLUMN app_public.staff_role_mappings.discord_role_id IS 'Discord role snowflake.';
-
---
--- Name: task_claims_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.task_claims ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME app_public.task_claims_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
---
--- Name: tasks_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.tasks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME app_public.tasks_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
 
 --
 -- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -9015,6 +10230,19 @@ ALTER TABLE app_public.transfers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: user_cards_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.user_cards ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.user_cards_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: users_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9033,6 +10261,20 @@ ALTER TABLE app_public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 ALTER TABLE ONLY app_hidden.job_runs
     ADD CONSTRAINT job_runs_pkey PRIMARY KEY (task);
+
+--
+-- Name: fair_nonces fair_nonces_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_nonces
+    ADD CONSTRAINT fair_nonces_pkey PRIMARY KEY (seed_id, discord_id);
+
+--
+-- Name: fair_seed_secrets fair_seed_secrets_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_seed_secrets
+    ADD CONSTRAINT fair_seed_secrets_pkey PRIMARY KEY (seed_id);
 
 --
 -- Name: idempotency_keys idempotency_keys_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -9098,11 +10340,123 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_pkey PRIMARY KEY (id);
 
 --
--- Name: announcements announcements_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE ONLY app_public.announcements
-    ADD CONSTRAINT announcements_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: artists artists_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: artists artists_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldown_roles
+    ADD CONSTRAINT card_cooldown_roles_pkey PRIMARY KEY (guild_id, discord_role_id);
+
+--
+-- Name: card_cooldowns card_cooldowns_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_cooldowns
+    ADD CONSTRAINT card_cooldowns_pkey PRIMARY KEY (user_id, command);
+
+--
+-- Name: card_draws card_draws_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_draws card_draws_seed_id_discord_id_nonce_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_seed_id_discord_id_nonce_key UNIQUE (seed_id, discord_id, nonce);
+
+--
+-- Name: card_events card_events_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_events card_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_listings card_listings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_notifications card_notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_settings card_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_settings
+    ADD CONSTRAINT card_settings_pkey PRIMARY KEY (guild_id);
+
+--
+-- Name: card_templates card_templates_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_public_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_public_id_key UNIQUE (guild_id, public_id);
+
+--
+-- Name: card_templates card_templates_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_trades card_trades_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_pkey PRIMARY KEY (id);
+
+--
+-- Name: card_wishlists card_wishlists_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_pkey PRIMARY KEY (user_id, template_id);
 
 --
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9110,20 +10464,6 @@ ALTER TABLE ONLY app_public.announcements
 
 ALTER TABLE ONLY app_public.currencies
     ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
-
---
--- Name: custom_commands custom_commands_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.custom_commands
-    ADD CONSTRAINT custom_commands_guild_id_name_key UNIQUE (guild_id, name);
-
---
--- Name: custom_commands custom_commands_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.custom_commands
-    ADD CONSTRAINT custom_commands_pkey PRIMARY KEY (id);
 
 --
 -- Name: daily_stats daily_stats_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9145,6 +10485,48 @@ ALTER TABLE ONLY app_public.discord_messages
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: era_images era_images_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: era_images era_images_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_pkey PRIMARY KEY (id);
+
+--
+-- Name: eras eras_artist_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_artist_id_code_key UNIQUE (artist_id, code);
+
+--
+-- Name: eras eras_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: eras eras_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_pkey PRIMARY KEY (id);
+
+--
+-- Name: fair_seeds fair_seeds_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.fair_seeds
+    ADD CONSTRAINT fair_seeds_pkey PRIMARY KEY (id);
 
 --
 -- Name: guild_discord guild_discord_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9259,6 +10641,41 @@ ALTER TABLE ONLY app_public.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (order_id);
 
 --
+-- Name: pack_costs pack_costs_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_pkey PRIMARY KEY (pack_type_id, currency);
+
+--
+-- Name: pack_openings pack_openings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_pkey PRIMARY KEY (id);
+
+--
+-- Name: pack_types pack_types_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: pack_types pack_types_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: pack_types pack_types_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_pkey PRIMARY KEY (id);
+
+--
 -- Name: pricing_config pricing_config_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9294,53 +10711,11 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
 
 --
--- Name: saved_embeds saved_embeds_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.saved_embeds
-    ADD CONSTRAINT saved_embeds_guild_id_id_key UNIQUE (guild_id, id);
-
---
--- Name: saved_embeds saved_embeds_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.saved_embeds
-    ADD CONSTRAINT saved_embeds_guild_id_name_key UNIQUE (guild_id, name);
-
---
--- Name: saved_embeds saved_embeds_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.saved_embeds
-    ADD CONSTRAINT saved_embeds_pkey PRIMARY KEY (id);
-
---
 -- Name: staff_role_mappings staff_role_mappings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.staff_role_mappings
     ADD CONSTRAINT staff_role_mappings_pkey PRIMARY KEY (guild_id, discord_role_id);
-
---
--- Name: task_claims task_claims_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.task_claims
-    ADD CONSTRAINT task_claims_pkey PRIMARY KEY (id);
-
---
--- Name: tasks tasks_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.tasks
-    ADD CONSTRAINT tasks_guild_id_id_key UNIQUE (guild_id, id);
-
---
--- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.tasks
-    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
 
 --
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9362,6 +10737,20 @@ ALTER TABLE ONLY app_public.transactions
 
 ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_cards user_cards_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_cards user_cards_template_id_print_no_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_template_id_print_no_key UNIQUE (template_id, print_no);
 
 --
 -- Name: users users_guild_id_discord_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -9446,22 +10835,88 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
 
 --
--- Name: announcements_due; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+-- Name: artists_guild_id_lower_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE INDEX announcements_due ON app_public.announcements USING btree (publish_at) WHERE (status = 'scheduled'::text);
+CREATE INDEX artists_guild_id_lower_idx ON app_public.artists USING btree (guild_id, lower(name));
 
 --
--- Name: announcements_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+-- Name: card_draws_guild_id_pack_type_id_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE INDEX announcements_guild ON app_public.announcements USING btree (guild_id, created_at DESC);
+CREATE INDEX card_draws_guild_id_pack_type_id_id_idx ON app_public.card_draws USING btree (guild_id, pack_type_id, id DESC);
+
+--
+-- Name: card_draws_opening_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_draws_opening_id_idx ON app_public.card_draws USING btree (opening_id);
+
+--
+-- Name: card_listings_guild_id_status_created_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_listings_guild_id_status_created_at_idx ON app_public.card_listings USING btree (guild_id, status, created_at);
+
+--
+-- Name: card_listings_one_active; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX card_listings_one_active ON app_public.card_listings USING btree (card_id) WHERE (status = 'active'::app_public.card_listing_status);
+
+--
+-- Name: card_notifications_user_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_notifications_user_id_idx ON app_public.card_notifications USING btree (user_id) WHERE (delivered_at IS NULL);
+
+--
+-- Name: card_templates_artist_id_era_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_templates_artist_id_era_id_idx ON app_public.card_templates USING btree (artist_id, era_id);
+
+--
+-- Name: card_templates_guild_id_rarity_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_templates_guild_id_rarity_idx ON app_public.card_templates USING btree (guild_id, rarity) WHERE (retired_at IS NULL);
+
+--
+-- Name: card_trade_items_card_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_trade_items_card_id_idx ON app_public.card_trade_items USING btree (card_id) WHERE (card_id IS NOT NULL);
+
+--
+-- Name: card_trade_items_trade_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_trade_items_trade_id_idx ON app_public.card_trade_items USING btree (trade_id);
+
+--
+-- Name: card_wishlists_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_wishlists_template_id_idx ON app_public.card_wishlists USING btree (template_id);
 
 --
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX economy_events_guild_window ON app_public.economy_events USING btree (guild_id, kind, starts_at);
+
+--
+-- Name: era_images_phash_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX era_images_phash_idx ON app_public.era_images USING btree (phash);
+
+--
+-- Name: fair_seeds_current; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX fair_seeds_current ON app_public.fair_seeds USING btree (guild_id) WHERE (rotated_at IS NULL);
 
 --
 -- Name: inventory_guild_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -9572,6 +11027,12 @@ CREATE INDEX orders_pending ON app_public.orders USING btree (expires_at) WHERE 
 CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (seller_id IS NOT NULL);
 
 --
+-- Name: pack_openings_user_id_pack_type_id_opened_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX pack_openings_user_id_pack_type_id_opened_at_idx ON app_public.pack_openings USING btree (user_id, pack_type_id, opened_at);
+
+--
 -- Name: pricing_history_sku; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9594,54 +11055,6 @@ CREATE INDEX quest_attempts_user_quest ON app_public.quest_attempts USING btree 
 --
 
 CREATE INDEX quests_guild_active ON app_public.quests USING btree (guild_id) WHERE active;
-
---
--- Name: task_claims_guild_submitted; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX task_claims_guild_submitted ON app_public.task_claims USING btree (guild_id, submitted_at) WHERE (status = 'submitted'::app_public.task_claim_status);
-
---
--- Name: task_claims_one_live; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE UNIQUE INDEX task_claims_one_live ON app_public.task_claims USING btree (task_id, user_id) WHERE (status = ANY (ARRAY['in_progress'::app_public.task_claim_status, 'submitted'::app_public.task_claim_status, 'accepted'::app_public.task_claim_status]));
-
---
--- Name: task_claims_overdue; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX task_claims_overdue ON app_public.task_claims USING btree (deadline) WHERE (status = 'in_progress'::app_public.task_claim_status);
-
---
--- Name: task_claims_task_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX task_claims_task_status ON app_public.task_claims USING btree (task_id, status);
-
---
--- Name: task_claims_user_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX task_claims_user_status ON app_public.task_claims USING btree (user_id, status);
-
---
--- Name: tasks_expiring; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX tasks_expiring ON app_public.tasks USING btree (expires_at) WHERE ((status = 'active'::text) AND (expires_at IS NOT NULL));
-
---
--- Name: tasks_guild_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX tasks_guild_status ON app_public.tasks USING btree (guild_id, status);
-
---
--- Name: tasks_pending_sync; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX tasks_pending_sync ON app_public.tasks USING btree (guild_id) WHERE (sync_state = 'pending'::text);
 
 --
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -9728,22 +11141,70 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
--- Name: announcements _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: user_cards_guild_id_expires_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+CREATE INDEX user_cards_guild_id_expires_at_idx ON app_public.user_cards USING btree (guild_id, expires_at) WHERE (temporary AND (burned_at IS NULL));
 
 --
--- Name: custom_commands _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: user_cards_owner_id_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+CREATE INDEX user_cards_owner_id_template_id_idx ON app_public.user_cards USING btree (owner_id, template_id) WHERE (owner_id IS NOT NULL);
+
+--
+-- Name: artists _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: card_cooldown_roles _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_cooldown_roles FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: card_events _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: card_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: era_images _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.era_images FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: eras _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.eras FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
 -- Name: guild_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _050_require_staff BEFORE UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: pack_costs _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.pack_costs FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: pack_types _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.pack_types FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
 -- Name: pricing_config _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9764,34 +11225,22 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
--- Name: saved_embeds _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
-
---
 -- Name: staff_role_mappings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN');
 
 --
--- Name: tasks _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: card_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
--- Name: announcements _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: card_templates _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
-
---
--- Name: custom_commands _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.custom_commands FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_templates FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: discord_messages _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9830,6 +11279,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.listings FO
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.orders FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: pack_types _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.pack_types FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: pricing_config _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9848,28 +11303,10 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.quests FOR 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
--- Name: saved_embeds _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.saved_embeds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
-
---
 -- Name: staff_role_mappings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
-
---
--- Name: task_claims _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.task_claims FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
-
---
--- Name: tasks _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9878,16 +11315,10 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.tasks FOR E
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
--- Name: tasks _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: pack_types _200_check_rates; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _500_discord BEFORE INSERT OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_tasks__discord();
-
---
--- Name: rewards _500_discord_shop; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _500_discord_shop BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg_rewards__discord_shop();
+CREATE TRIGGER _200_check_rates BEFORE INSERT OR UPDATE ON app_public.pack_types FOR EACH ROW EXECUTE FUNCTION app_private.tg_pack_types__check_rates();
 
 --
 -- Name: ops_alerts _500_notify_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9920,12 +11351,6 @@ CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH 
 CREATE TRIGGER _500_queue_payout AFTER INSERT ON app_public.minecraft_payouts FOR EACH ROW EXECUTE FUNCTION app_private.tg_minecraft_payouts__queue();
 
 --
--- Name: announcements _500_schedule; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _500_schedule BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg_announcements__schedule();
-
---
 -- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9936,12 +11361,6 @@ CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR
 --
 
 CREATE TRIGGER _700_high_value AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__high_value();
-
---
--- Name: task_claims _800_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _800_discord AFTER INSERT OR UPDATE OF status ON app_public.task_claims FOR EACH ROW EXECUTE FUNCTION app_private.tg_task_claims__discord();
 
 --
 -- Name: daily_stats _800_discord_digest; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -9992,22 +11411,58 @@ CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EX
 CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
 
 --
--- Name: announcements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: artists _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('announcement', 'id');
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('artist', 'id');
 
 --
--- Name: custom_commands _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: card_cooldown_roles _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('custom_command', 'id');
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_cooldown_roles FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_cooldown_role', 'discord_role_id');
+
+--
+-- Name: card_events _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_event', 'id');
+
+--
+-- Name: card_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_settings', 'guild_id');
+
+--
+-- Name: era_images _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.era_images FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('era_image', 'id');
+
+--
+-- Name: eras _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.eras FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('era', 'id');
 
 --
 -- Name: guild_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _900_audit AFTER UPDATE ON app_public.guild_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('guild_settings', 'guild_id');
+
+--
+-- Name: pack_costs _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.pack_costs FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pack_cost', 'pack_type_id');
+
+--
+-- Name: pack_types _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.pack_types FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('pack_type', 'id');
 
 --
 -- Name: pricing_config _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -10028,22 +11483,24 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.quests 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
 
 --
--- Name: saved_embeds _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('saved_embed', 'id');
-
---
 -- Name: staff_role_mappings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('staff_role_mapping', 'discord_role_id');
 
 --
--- Name: tasks _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: fair_nonces fair_nonces_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('task', 'id');
+ALTER TABLE ONLY app_private.fair_nonces
+    ADD CONSTRAINT fair_nonces_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id) ON DELETE CASCADE;
+
+--
+-- Name: fair_seed_secrets fair_seed_secrets_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.fair_seed_secrets
+    ADD CONSTRAINT fair_seed_secrets_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id) ON DELETE CASCADE;
 
 --
 -- Name: session_rotated_tokens session_rotated_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -10088,46 +11545,200 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
--- Name: announcements announcements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_group_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE ONLY app_public.announcements
-    ADD CONSTRAINT announcements_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_group_id_fkey FOREIGN KEY (group_id) REFERENCES app_public.artists(id) ON DELETE SET NULL;
 
 --
--- Name: announcements announcements_guild_id_task_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE ONLY app_public.announcements
-    ADD CONSTRAINT announcements_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE SET NULL (task_id);
+ALTER TABLE ONLY app_public.artists
+    ADD CONSTRAINT artists_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
--- Name: CONSTRAINT announcements_guild_id_task_id_fkey ON announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: card_cooldown_roles card_cooldown_roles_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON CONSTRAINT announcements_guild_id_task_id_fkey ON app_public.announcements IS '@fieldName task
-@foreignFieldName announcements';
+ALTER TABLE ONLY app_public.card_cooldown_roles
+    ADD CONSTRAINT card_cooldown_roles_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
--- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+-- Name: card_cooldowns card_cooldowns_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE ONLY app_public.custom_commands
-    ADD CONSTRAINT custom_commands_guild_id_embed_id_fkey FOREIGN KEY (guild_id, embed_id) REFERENCES app_public.saved_embeds(guild_id, id) ON DELETE SET NULL (embed_id);
+ALTER TABLE ONLY app_public.card_cooldowns
+    ADD CONSTRAINT card_cooldowns_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
--- Name: CONSTRAINT custom_commands_guild_id_embed_id_fkey ON custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: card_draws card_draws_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON CONSTRAINT custom_commands_guild_id_embed_id_fkey ON app_public.custom_commands IS '@fieldName embed
-@foreignFieldName customCommands';
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
 
 --
--- Name: custom_commands custom_commands_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+-- Name: card_draws card_draws_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE ONLY app_public.custom_commands
-    ADD CONSTRAINT custom_commands_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: card_draws card_draws_opening_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_opening_id_fkey FOREIGN KEY (opening_id) REFERENCES app_public.pack_openings(id) ON DELETE CASCADE;
+
+--
+-- Name: card_draws card_draws_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id);
+
+--
+-- Name: card_draws card_draws_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_draws
+    ADD CONSTRAINT card_draws_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_events card_events_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_events
+    ADD CONSTRAINT card_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_listings card_listings_buyer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_buyer_id_fkey FOREIGN KEY (buyer_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_listings card_listings_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: card_listings card_listings_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: card_listings card_listings_seller_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_listings
+    ADD CONSTRAINT card_listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_notifications card_notifications_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_notifications card_notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_notifications
+    ADD CONSTRAINT card_notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: card_settings card_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_settings
+    ADD CONSTRAINT card_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_templates card_templates_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_artist_id_fkey FOREIGN KEY (guild_id, artist_id) REFERENCES app_public.artists(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_era_id_fkey FOREIGN KEY (guild_id, era_id) REFERENCES app_public.eras(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_event_id_fkey FOREIGN KEY (guild_id, event_id) REFERENCES app_public.card_events(guild_id, id);
+
+--
+-- Name: card_templates card_templates_guild_id_image_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_templates
+    ADD CONSTRAINT card_templates_guild_id_image_id_fkey FOREIGN KEY (guild_id, image_id) REFERENCES app_public.era_images(guild_id, id);
+
+--
+-- Name: card_trade_items card_trade_items_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: card_trade_items card_trade_items_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: card_trade_items card_trade_items_trade_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trade_items
+    ADD CONSTRAINT card_trade_items_trade_id_fkey FOREIGN KEY (trade_id) REFERENCES app_public.card_trades(id) ON DELETE CASCADE;
+
+--
+-- Name: card_trades card_trades_proposer_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_proposer_id_fkey FOREIGN KEY (proposer_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_trades card_trades_recipient_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_trades
+    ADD CONSTRAINT card_trades_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_wishlists card_wishlists_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: card_wishlists card_wishlists_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_wishlists
+    ADD CONSTRAINT card_wishlists_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -10149,6 +11760,27 @@ ALTER TABLE ONLY app_public.discord_messages
 
 ALTER TABLE ONLY app_public.economy_events
     ADD CONSTRAINT economy_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: era_images era_images_guild_id_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.era_images
+    ADD CONSTRAINT era_images_guild_id_era_id_fkey FOREIGN KEY (guild_id, era_id) REFERENCES app_public.eras(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: eras eras_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.eras
+    ADD CONSTRAINT eras_guild_id_artist_id_fkey FOREIGN KEY (guild_id, artist_id) REFERENCES app_public.artists(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: fair_seeds fair_seeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.fair_seeds
+    ADD CONSTRAINT fair_seeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: guild_discord guild_discord_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -10326,6 +11958,62 @@ ALTER TABLE ONLY app_public.orders
     ADD CONSTRAINT orders_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: pack_costs pack_costs_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: pack_costs pack_costs_guild_id_pack_type_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_costs
+    ADD CONSTRAINT pack_costs_guild_id_pack_type_id_fkey FOREIGN KEY (guild_id, pack_type_id) REFERENCES app_public.pack_types(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: pack_openings pack_openings_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_card_id_fkey FOREIGN KEY (card_id) REFERENCES app_public.user_cards(id);
+
+--
+-- Name: pack_openings pack_openings_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_currency_fkey FOREIGN KEY (currency) REFERENCES app_public.currencies(code);
+
+--
+-- Name: pack_openings pack_openings_guild_id_pack_type_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_guild_id_pack_type_id_fkey FOREIGN KEY (guild_id, pack_type_id) REFERENCES app_public.pack_types(guild_id, id);
+
+--
+-- Name: pack_openings pack_openings_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_openings
+    ADD CONSTRAINT pack_openings_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: pack_types pack_types_guild_id_event_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_event_id_fkey FOREIGN KEY (guild_id, event_id) REFERENCES app_public.card_events(guild_id, id);
+
+--
+-- Name: pack_types pack_types_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.pack_types
+    ADD CONSTRAINT pack_types_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: pricing_config pricing_config_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10375,53 +12063,11 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
--- Name: saved_embeds saved_embeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.saved_embeds
-    ADD CONSTRAINT saved_embeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
-
---
 -- Name: staff_role_mappings staff_role_mappings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.staff_role_mappings
     ADD CONSTRAINT staff_role_mappings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
-
---
--- Name: task_claims task_claims_guild_id_task_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.task_claims
-    ADD CONSTRAINT task_claims_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE CASCADE;
-
---
--- Name: CONSTRAINT task_claims_guild_id_task_id_fkey ON task_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON CONSTRAINT task_claims_guild_id_task_id_fkey ON app_public.task_claims IS '@fieldName task
-@foreignFieldName claims';
-
---
--- Name: task_claims task_claims_tx_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.task_claims
-    ADD CONSTRAINT task_claims_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id);
-
---
--- Name: task_claims task_claims_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.task_claims
-    ADD CONSTRAINT task_claims_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
-
---
--- Name: tasks tasks_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.tasks
-    ADD CONSTRAINT tasks_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_counterparty_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -10480,6 +12126,20 @@ ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id) ON DELETE CASCADE;
 
 --
+-- Name: user_cards user_cards_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_guild_id_template_id_fkey FOREIGN KEY (guild_id, template_id) REFERENCES app_public.card_templates(guild_id, id);
+
+--
+-- Name: user_cards user_cards_owner_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_cards
+    ADD CONSTRAINT user_cards_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES app_public.users(id) ON DELETE RESTRICT;
+
+--
 -- Name: users users_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10512,6 +12172,18 @@ ALTER TABLE ONLY app_public.vouchers
 --
 
 ALTER TABLE app_hidden.job_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_nonces; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.fair_nonces ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_seed_secrets; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.fair_seed_secrets ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: idempotency_keys; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
@@ -10576,28 +12248,238 @@ ALTER TABLE app_public.admin_actions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
--- Name: announcements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+-- Name: artists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
-ALTER TABLE app_public.announcements ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app_public.artists ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: announcements announcements_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY announcements_staff ON app_public.announcements FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+CREATE POLICY artists_guild ON app_public.artists FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
--- Name: announcements announcements_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY announcements_staff_insert ON app_public.announcements FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY artists_staff_insert ON app_public.artists FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
--- Name: announcements announcements_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+-- Name: artists artists_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE POLICY announcements_staff_update ON app_public.announcements FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+CREATE POLICY artists_staff_update ON app_public.artists FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_cooldown_roles ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_guild ON app_public.card_cooldown_roles FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_delete ON app_public.card_cooldown_roles FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_insert ON app_public.card_cooldown_roles FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldown_roles card_cooldown_roles_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldown_roles_staff_update ON app_public.card_cooldown_roles FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_cooldowns; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_cooldowns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_cooldowns card_cooldowns_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldowns_self ON app_public.card_cooldowns FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_cooldowns card_cooldowns_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_cooldowns_staff ON app_public.card_cooldowns FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_draws; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_draws ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_draws card_draws_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_draws_guild ON app_public.card_draws FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_events card_events_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_guild ON app_public.card_events FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events card_events_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_staff_insert ON app_public.card_events FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_events card_events_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_events_staff_update ON app_public.card_events FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_listings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_listings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_listings card_listings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_listings_guild ON app_public.card_listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_notifications; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_notifications card_notifications_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_notifications_self ON app_public.card_notifications FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_notifications card_notifications_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_notifications_staff ON app_public.card_notifications FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_settings card_settings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_settings_guild ON app_public.card_settings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_settings card_settings_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_settings_staff_update ON app_public.card_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_templates; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_templates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_templates card_templates_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_templates_guild ON app_public.card_templates FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_trade_items; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_trade_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_trade_items card_trade_items_parties; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trade_items_parties ON app_public.card_trade_items FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (EXISTS ( SELECT 1
+   FROM app_public.card_trades t
+  WHERE (t.id = card_trade_items.trade_id)))));
+
+--
+-- Name: card_trade_items card_trade_items_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trade_items_staff ON app_public.card_trade_items FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_trades; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_trades ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_trades card_trades_parties; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trades_parties ON app_public.card_trades FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND ((( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = proposer_id) OR (( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = recipient_id))));
+
+--
+-- Name: card_trades card_trades_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_trades_staff ON app_public.card_trades FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_wishlists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_wishlists ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_wishlists card_wishlists_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_self ON app_public.card_wishlists FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_wishlists card_wishlists_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_wishlists_staff ON app_public.card_wishlists FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -10610,36 +12492,6 @@ ALTER TABLE app_public.currencies ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY currencies_read ON app_public.currencies FOR SELECT TO coins_player, coins_staff, coins_listener, coins_worker USING (true);
-
---
--- Name: custom_commands; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.custom_commands ENABLE ROW LEVEL SECURITY;
-
---
--- Name: custom_commands custom_commands_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY custom_commands_staff ON app_public.custom_commands FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: custom_commands custom_commands_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY custom_commands_staff_delete ON app_public.custom_commands FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: custom_commands custom_commands_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY custom_commands_staff_insert ON app_public.custom_commands FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
-
---
--- Name: custom_commands custom_commands_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY custom_commands_staff_update ON app_public.custom_commands FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: daily_stats; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -10682,6 +12534,66 @@ CREATE POLICY economy_events_player ON app_public.economy_events FOR SELECT TO c
 --
 
 CREATE POLICY economy_events_staff ON app_public.economy_events FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: era_images; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.era_images ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: era_images era_images_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_guild ON app_public.era_images FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: era_images era_images_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_staff_insert ON app_public.era_images FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: era_images era_images_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY era_images_staff_update ON app_public.era_images FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.eras ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: eras eras_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_guild ON app_public.eras FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras eras_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_staff_insert ON app_public.eras FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: eras eras_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY eras_staff_update ON app_public.eras FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: fair_seeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.fair_seeds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: fair_seeds fair_seeds_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY fair_seeds_guild ON app_public.fair_seeds FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: guild_discord; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -10866,6 +12778,74 @@ CREATE POLICY orders_party ON app_public.orders FOR SELECT TO coins_player USING
 CREATE POLICY orders_staff ON app_public.orders FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: pack_costs; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_costs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_costs pack_costs_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_guild ON app_public.pack_costs FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_costs pack_costs_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_staff_delete ON app_public.pack_costs FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: pack_costs pack_costs_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_costs_staff_insert ON app_public.pack_costs FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_openings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_openings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_openings pack_openings_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_openings_self ON app_public.pack_openings FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: pack_openings pack_openings_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_openings_staff ON app_public.pack_openings FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: pack_types; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.pack_types ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pack_types pack_types_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_guild ON app_public.pack_types FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_types pack_types_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_staff_insert ON app_public.pack_types FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: pack_types pack_types_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY pack_types_staff_update ON app_public.pack_types FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: pricing_config; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10988,36 +12968,6 @@ CREATE POLICY rewards_staff_insert ON app_public.rewards FOR INSERT TO coins_sta
 CREATE POLICY rewards_staff_update ON app_public.rewards FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
--- Name: saved_embeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.saved_embeds ENABLE ROW LEVEL SECURITY;
-
---
--- Name: saved_embeds saved_embeds_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY saved_embeds_staff ON app_public.saved_embeds FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: saved_embeds saved_embeds_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY saved_embeds_staff_delete ON app_public.saved_embeds FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: saved_embeds saved_embeds_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY saved_embeds_staff_insert ON app_public.saved_embeds FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
-
---
--- Name: saved_embeds saved_embeds_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY saved_embeds_staff_update ON app_public.saved_embeds FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
-
---
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11058,56 +13008,6 @@ CREATE POLICY staff_role_mappings_staff ON app_public.staff_role_mappings FOR SE
 --
 
 CREATE POLICY staff_role_mappings_update ON app_public.staff_role_mappings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
-
---
--- Name: task_claims; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.task_claims ENABLE ROW LEVEL SECURITY;
-
---
--- Name: task_claims task_claims_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY task_claims_self ON app_public.task_claims FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
-   FROM app_public.users u
-  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
-
---
--- Name: task_claims task_claims_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY task_claims_staff ON app_public.task_claims FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: tasks; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE app_public.tasks ENABLE ROW LEVEL SECURITY;
-
---
--- Name: tasks tasks_player; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY tasks_player ON app_public.tasks FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status <> 'deleted'::text)));
-
---
--- Name: tasks tasks_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY tasks_staff ON app_public.tasks FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
-
---
--- Name: tasks tasks_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY tasks_staff_insert ON app_public.tasks FOR INSERT TO coins_staff WITH CHECK (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status = ANY (ARRAY['active'::text, 'closed'::text]))));
-
---
--- Name: tasks tasks_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE POLICY tasks_staff_update ON app_public.tasks FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status <> 'deleted'::text)));
 
 --
 -- Name: transactions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -11151,6 +13051,34 @@ CREATE POLICY transfers_self ON app_public.transfers FOR SELECT TO coins_player 
 --
 
 CREATE POLICY transfers_staff ON app_public.transfers FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: user_cards; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.user_cards ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_cards user_cards_public; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_public ON app_public.user_cards FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (owner_id IS NOT NULL) AND ( SELECT s.inventory_public
+   FROM app_public.card_settings s
+  WHERE (s.guild_id = app_public.current_guild_id()))));
+
+--
+-- Name: user_cards user_cards_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_self ON app_public.user_cards FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (owner_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: user_cards user_cards_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_cards_staff ON app_public.user_cards FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: users; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -11259,13 +13187,6 @@ REVOKE ALL ON FUNCTION app_hidden.daily_digest(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
 
 --
--- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) TO coins_worker;
-
---
 -- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11308,13 +13229,6 @@ REVOKE ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text
 GRANT ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) TO coins_worker;
 
 --
--- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) TO coins_worker;
-
---
 -- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11322,25 +13236,18 @@ REVOKE ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) FROM
 GRANT ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) TO coins_worker;
 
 --
--- Name: FUNCTION discord_task(p_task_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_card_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.discord_task(p_task_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.discord_task(p_task_id bigint) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_card_listings(p_at timestamp with time zone) TO coins_worker;
 
 --
--- Name: FUNCTION discord_task_claim(p_claim_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_card_trades(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) TO coins_worker;
-
---
--- Name: FUNCTION embed_valid(p_embed jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) TO coins_staff;
+REVOKE ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11350,11 +13257,11 @@ REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone)
 GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
 
 --
--- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+-- Name: FUNCTION expire_temporary_cards(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) TO coins_worker;
+REVOKE ALL ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_temporary_cards(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION fail_stale_payouts(p_timeout_s integer, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11501,13 +13408,6 @@ REVOKE ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) 
 GRANT ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) TO coins_worker;
 
 --
--- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) TO coins_worker;
-
---
 -- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11533,13 +13433,6 @@ GRANT SELECT ON TABLE app_public.ops_alerts TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
-
---
--- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11591,34 +13484,6 @@ REVOKE ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigi
 GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) TO coins_listener;
 
 --
--- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) TO coins_worker;
-
---
--- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) TO coins_worker;
-
---
--- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) TO coins_worker;
-
---
--- Name: FUNCTION record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) TO coins_worker;
-
---
 -- Name: FUNCTION redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -11645,20 +13510,6 @@ GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time 
 
 REVOKE ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) TO coins_worker;
-
---
--- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) TO coins_worker;
-
---
--- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -11729,6 +13580,32 @@ REVOKE ALL ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_ro
 REVOKE ALL ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: TABLE user_cards; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.user_cards TO coins_player;
+GRANT SELECT ON TABLE app_public.user_cards TO coins_staff;
+
+--
+-- Name: FUNCTION burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.burn_card_for(p_user_id bigint, p_card_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE card_listings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_listings TO coins_player;
+GRANT SELECT ON TABLE app_public.card_listings TO coins_staff;
+
+--
+-- Name: FUNCTION buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.buy_card_for(p_user_id bigint, p_listing_id uuid, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION buy_listing_for(p_user_id bigint, p_listing_id uuid, p_qty integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11739,6 +13616,30 @@ REVOKE ALL ON FUNCTION app_private.buy_listing_for(p_user_id bigint, p_listing_i
 --
 
 REVOKE ALL ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_audit(p_guild_id bigint, p_action text, p_subject_type text, p_subject_id text, p_before jsonb, p_after jsonb, p_reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_cooldown(p_user_id bigint, p_command text, p_base_s integer, p_role_ids bigint[], p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_currency(p_guild_id bigint, p_currency text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_currency(p_guild_id bigint, p_currency text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_for_change(p_user_id bigint, p_card_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_ign(p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11757,19 +13658,6 @@ REVOKE ALL ON FUNCTION app_private.check_quantity(p_qty integer) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
-
---
--- Name: TABLE task_claims; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.task_claims TO coins_player;
-GRANT SELECT ON TABLE app_public.task_claims TO coins_staff;
-
---
--- Name: FUNCTION claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: TABLE listings; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -11792,16 +13680,23 @@ REVOKE ALL ON FUNCTION app_private.close_session(p_token_hash bytea) FROM PUBLIC
 GRANT ALL ON FUNCTION app_private.close_session(p_token_hash bytea) TO guildbank_authenticator;
 
 --
+-- Name: TABLE card_trades; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_trades TO coins_player;
+GRANT SELECT ON TABLE app_public.card_trades TO coins_staff;
+
+--
+-- Name: FUNCTION confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_id uuid, p_version integer, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
-
---
--- Name: FUNCTION current_discord_role_ids(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.current_discord_role_ids() FROM PUBLIC;
 
 --
 -- Name: TABLE users; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -11817,6 +13712,31 @@ GRANT SELECT ON TABLE app_public.users TO coins_staff;
 REVOKE ALL ON FUNCTION app_private.current_member(p_lock boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE card_draws; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_draws TO coins_player;
+GRANT SELECT ON TABLE app_public.card_draws TO coins_staff;
+
+--
+-- Name: FUNCTION draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id bigint, p_count integer, p_opening_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION ensure_card_catalogue(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION ensure_guild(p_guild_id bigint, p_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11827,6 +13747,18 @@ REVOKE ALL ON FUNCTION app_private.ensure_guild(p_guild_id bigint, p_name text) 
 --
 
 REVOKE ALL ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION execute_trade(p_trade_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.execute_trade(p_trade_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11845,6 +13777,12 @@ REVOKE ALL ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord
 --
 
 REVOKE ALL ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) FROM PUBLIC;
+
+--
+-- Name: FUNCTION hmac_sha256(p_key bytea, p_message bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.hmac_sha256(p_key bytea, p_message bytea) FROM PUBLIC;
 
 --
 -- Name: FUNCTION hold(p_guild_id bigint, p_user_id bigint, p_amount bigint, p_reason text, p_timeout_at timestamp with time zone, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11891,6 +13829,12 @@ REVOKE ALL ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p
 REVOKE ALL ON FUNCTION app_private.inventory_take(p_user_id bigint, p_sku text, p_qty integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.ledger_account(p_guild_id bigint, p_user_id bigint, p_currency text, p_kind app_public.account_kind) FROM PUBLIC;
+
+--
 -- Name: TABLE minecraft_links; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11902,6 +13846,12 @@ GRANT SELECT ON TABLE app_public.minecraft_links TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.link_ign(p_guild_id bigint, p_user_id bigint, p_ign text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.list_card_for(p_user_id bigint, p_card_id bigint, p_price bigint, p_currency text, p_hours integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION listing_for_change(p_listing_id uuid, p_reason text, OUT listing app_public.listings, OUT actor_role app_public.staff_role, OUT is_seller boolean); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -11959,6 +13909,25 @@ REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_p
 REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE pack_openings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_openings TO coins_player;
+GRANT SELECT ON TABLE app_public.pack_openings TO coins_staff;
+
+--
+-- Name: FUNCTION open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION open_panel_session(p_access_hash bytea, p_refresh_hash bytea, p_guild_id bigint, p_discord_id bigint, p_staff_role app_public.staff_role, p_access_ttl_s integer, p_refresh_ttl_s integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11985,6 +13954,18 @@ REVOKE ALL ON FUNCTION app_private.order_snapshot(p_order_id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.order_violations(p_guild_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.pick_card_for(p_user_id bigint, p_opening_id uuid, p_slot integer, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION post_transfer(p_guild_id bigint, p_debit_account_id bigint, p_credit_account_id bigint, p_amount bigint, p_reason text, p_tx_id uuid, p_status app_public.transfer_status, p_pending_id bigint, p_timeout_at timestamp with time zone, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -11997,6 +13978,12 @@ REVOKE ALL ON FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_acco
 REVOKE ALL ON FUNCTION app_private.pricing_quote(p_guild_id bigint, p_sku text, p_unit_price bigint, p_exclude_listing uuid, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.propose_trade_for(p_user_id bigint, p_to_discord_id bigint, p_give_cards bigint[], p_give jsonb, p_want_cards bigint[], p_want jsonb, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION quest_answer_key(p_answer text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12007,12 +13994,6 @@ REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
-
---
--- Name: FUNCTION queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12058,17 +14039,24 @@ REVOKE ALL ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount
 REVOKE ALL ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) FROM PUBLIC;
 
 --
--- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
-
---
 -- Name: FUNCTION revoke_refresh_token(p_refresh_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_private.revoke_refresh_token(p_refresh_hash bytea) TO guildbank_authenticator;
+
+--
+-- Name: TABLE fair_seeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.fair_seeds TO coins_player;
+GRANT SELECT ON TABLE app_public.fair_seeds TO coins_staff;
+
+--
+-- Name: FUNCTION rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12102,18 +14090,6 @@ REVOKE ALL ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason 
 REVOKE ALL ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) FROM PUBLIC;
 
 --
--- Name: FUNCTION submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) FROM PUBLIC;
-
---
--- Name: FUNCTION task_proof_attachments_valid(p_attachments jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) FROM PUBLIC;
-
---
 -- Name: FUNCTION tg__audit(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12142,12 +14118,6 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_admin_actions__discord_feed() FROM PUBLIC;
-
---
--- Name: FUNCTION tg_announcements__schedule(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_announcements__schedule() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_daily_stats__discord_digest(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12204,22 +14174,10 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__queue_fulfilment() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
 
 --
--- Name: FUNCTION tg_rewards__discord_shop(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION tg_pack_types__check_rates(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.tg_rewards__discord_shop() FROM PUBLIC;
-
---
--- Name: FUNCTION tg_task_claims__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_task_claims__discord() FROM PUBLIC;
-
---
--- Name: FUNCTION tg_tasks__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_tasks__discord() FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.tg_pack_types__check_rates() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_transactions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12238,6 +14196,12 @@ REVOKE ALL ON FUNCTION app_private.tg_transactions__high_value() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
+
+--
+-- Name: FUNCTION trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION transfer_scope_violations(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -12273,72 +14237,6 @@ REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, 
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
 
 --
--- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
-
---
--- Name: TABLE announcements; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(guild_id) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(channel_id),UPDATE(channel_id) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.content; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(content),UPDATE(content) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.task_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(task_id) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.publish_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(publish_at),UPDATE(publish_at) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: COLUMN announcements.pinned; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(pinned),UPDATE(pinned) ON TABLE app_public.announcements TO coins_staff;
-
---
--- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) TO coins_staff;
-
---
 -- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12353,6 +14251,20 @@ REVOKE ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id b
 GRANT ALL ON FUNCTION app_public.assign_payment(payment_id bigint, discord_id bigint, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION burn_card(card_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION buy_card(listing_id uuid, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) TO coins_player;
+
+--
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12365,6 +14277,14 @@ GRANT ALL ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idemp
 
 REVOKE ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION cancel_card_listing(listing_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_player;
+GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_staff;
 
 --
 -- Name: FUNCTION cancel_listing(listing_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12382,6 +14302,29 @@ REVOKE ALL ON FUNCTION app_public.cancel_order(order_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.cancel_order(order_id uuid) TO coins_player;
 
 --
+-- Name: FUNCTION cancel_trade(trade_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) TO coins_player;
+GRANT ALL ON FUNCTION app_public.cancel_trade(trade_id uuid) TO coins_staff;
+
+--
+-- Name: FUNCTION card_balances(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.card_balances() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.card_balances() TO coins_player;
+
+--
+-- Name: FUNCTION card_leaderboard(global boolean, size integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.card_leaderboard(global boolean, size integer) TO coins_staff;
+
+--
 -- Name: FUNCTION claim_daily(idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12389,11 +14332,33 @@ REVOKE ALL ON FUNCTION app_public.claim_daily(idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.claim_daily(idempotency_key text) TO coins_player;
 
 --
--- Name: FUNCTION claim_task(task_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION collection_progress(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) TO coins_player;
+REVOKE ALL ON FUNCTION app_public.collection_progress() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_player;
+GRANT ALL ON FUNCTION app_public.collection_progress() TO coins_staff;
+
+--
+-- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) TO coins_player;
+
+--
+-- Name: TABLE card_templates; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_templates TO coins_player;
+GRANT SELECT ON TABLE app_public.card_templates TO coins_staff;
+
+--
+-- Name: FUNCTION create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.create_card_template(artist_id bigint, era_id bigint, rarity app_public.card_rarity, image_id bigint, event_id bigint) TO coins_staff;
 
 --
 -- Name: FUNCTION create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12401,6 +14366,17 @@ GRANT ALL ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text
 
 REVOKE ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
 
 --
 -- Name: FUNCTION current_guild_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12425,119 +14401,25 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
 
 --
--- Name: FUNCTION custom_command(name text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.custom_command(name text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_player;
-GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_staff;
+REVOKE ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) TO coins_staff;
 
 --
--- Name: FUNCTION custom_command_names(prefix text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.custom_command_names(prefix text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_player;
-GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_staff;
+REVOKE ALL ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.draw_card(pack text, role_ids bigint[], idempotency_key text) TO coins_player;
 
 --
--- Name: FUNCTION delete_announcement(announcement_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION draw_stats(pack text, last_n integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) TO coins_staff;
-
---
--- Name: TABLE tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.tasks TO coins_player;
-GRANT SELECT ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(guild_id) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(description),UPDATE(description) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.reward; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(reward),UPDATE(reward) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.category; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(category),UPDATE(category) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.duration_hours; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(duration_hours),UPDATE(duration_hours) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.expires_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.max_claims; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(max_claims),UPDATE(max_claims) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.assigned_member_ids; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(assigned_member_ids),UPDATE(assigned_member_ids) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.required_role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(required_role_id),UPDATE(required_role_id) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.grant_role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(grant_role_id),UPDATE(grant_role_id) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.proof_required; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(proof_required),UPDATE(proof_required) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: COLUMN tasks.status; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(status),UPDATE(status) ON TABLE app_public.tasks TO coins_staff;
-
---
--- Name: FUNCTION delete_task(task_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.delete_task(task_id bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.delete_task(task_id bigint) TO coins_staff;
+REVOKE ALL ON FUNCTION app_public.draw_stats(pack text, last_n integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.draw_stats(pack text, last_n integer) TO coins_staff;
 
 --
 -- Name: FUNCTION economy_events_active(e app_public.economy_events); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12554,6 +14436,14 @@ GRANT ALL ON FUNCTION app_public.economy_events_active(e app_public.economy_even
 REVOKE ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_player;
 GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION fair_value(server_seed bytea, discord_id bigint, nonce integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.fair_value(server_seed bytea, discord_id bigint, nonce integer) TO coins_staff;
 
 --
 -- Name: FUNCTION freeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12577,6 +14467,13 @@ REVOKE ALL ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idem
 GRANT ALL ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) TO coins_player;
 
 --
+-- Name: FUNCTION give_card_currency(discord_id bigint, amount bigint, currency text, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) TO coins_staff;
+
+--
 -- Name: FUNCTION leaderboard("limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12592,18 +14489,18 @@ REVOKE ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, re
 GRANT ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) TO coins_player;
+
+--
 -- Name: FUNCTION my_card(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
-
---
--- Name: FUNCTION my_task_claims(); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.my_task_claims() FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.my_task_claims() TO coins_player;
 
 --
 -- Name: FUNCTION note_transaction(tx_id uuid, note text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12613,12 +14510,40 @@ REVOKE ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) FROM P
 GRANT ALL ON FUNCTION app_public.note_transaction(tx_id uuid, note text) TO coins_staff;
 
 --
+-- Name: FUNCTION open_pack(pack text, currency text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.open_pack(pack text, currency text, role_ids bigint[], idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION pick_card(opening_id uuid, slot integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.pick_card(opening_id uuid, slot integer) TO coins_player;
+
+--
 -- Name: FUNCTION price_check(sku text, unit_price bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_player;
 GRANT ALL ON FUNCTION app_public.price_check(sku text, unit_price bigint) TO coins_staff;
+
+--
+-- Name: FUNCTION propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) TO coins_player;
+
+--
+-- Name: FUNCTION purge_artist(artist_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.purge_artist(artist_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION quest_board(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12633,6 +14558,14 @@ GRANT ALL ON FUNCTION app_public.quest_board() TO coins_player;
 
 REVOKE ALL ON FUNCTION app_public.queue_status() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.queue_status() TO coins_staff;
+
+--
+-- Name: FUNCTION rarity_for_roll(roll integer, rates integer[]); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) TO coins_player;
+GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) TO coins_staff;
 
 --
 -- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12684,11 +14617,39 @@ REVOKE ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean,
 GRANT ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) TO coins_staff;
 
 --
--- Name: FUNCTION review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) TO coins_staff;
+REVOKE ALL ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) TO coins_player;
+
+--
+-- Name: FUNCTION rotate_fair_seed(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.rotate_fair_seed() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.rotate_fair_seed() TO coins_staff;
+
+--
+-- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_card_locked(card_id bigint, locked boolean) TO coins_player;
+
+--
+-- Name: FUNCTION set_card_rarity(public_id text, rarity app_public.card_rarity, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) TO coins_player;
 
 --
 -- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12703,37 +14664,6 @@ GRANT ALL ON FUNCTION app_public.start_event(kind text, value numeric, title tex
 
 REVOKE ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) TO coins_staff;
-
---
--- Name: FUNCTION submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) TO coins_player;
-
---
--- Name: FUNCTION tasks_completed_count(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) TO coins_player;
-GRANT ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) TO coins_staff;
-
---
--- Name: FUNCTION tasks_proof_required_effective(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) TO coins_player;
-GRANT ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) TO coins_staff;
-
---
--- Name: FUNCTION tasks_slots_taken(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_player;
-GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_staff;
 
 --
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12759,6 +14689,14 @@ GRANT ALL ON FUNCTION app_public.users_wallet_balance(u app_public.users) TO coi
 GRANT ALL ON FUNCTION app_public.users_wallet_balance(u app_public.users) TO coins_staff;
 
 --
+-- Name: FUNCTION verify_draw(draw_id bigint, server_seed text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) TO coins_staff;
+
+--
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12774,6 +14712,182 @@ GRANT SELECT ON TABLE app_public.accounts TO coins_player;
 GRANT SELECT ON TABLE app_public.accounts TO coins_staff;
 
 --
+-- Name: TABLE artists; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.artists TO coins_player;
+GRANT SELECT ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.is_group; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(is_group),UPDATE(is_group) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.group_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(group_id),UPDATE(group_id) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.metadata; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: TABLE card_cooldown_roles; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_cooldown_roles TO coins_player;
+GRANT SELECT,INSERT,DELETE ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: COLUMN card_cooldown_roles.reduction_pct; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(reduction_pct) ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: COLUMN card_cooldown_roles.label; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(label) ON TABLE app_public.card_cooldown_roles TO coins_staff;
+
+--
+-- Name: TABLE card_cooldowns; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_cooldowns TO coins_player;
+GRANT SELECT ON TABLE app_public.card_cooldowns TO coins_staff;
+
+--
+-- Name: TABLE card_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_events TO coins_player;
+GRANT SELECT ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.starts_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: COLUMN card_events.ends_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app_public.card_events TO coins_staff;
+
+--
+-- Name: TABLE card_notifications; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_notifications TO coins_player;
+GRANT SELECT ON TABLE app_public.card_notifications TO coins_staff;
+
+--
+-- Name: TABLE card_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_settings TO coins_player;
+GRANT SELECT ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(currencies) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.market_fee_bp; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(market_fee_bp) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.listing_hours; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(listing_hours) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.trade_expiry_min; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(trade_expiry_min) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.inventory_public; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(inventory_public) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.reveal_public; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(reveal_public) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.burn_notes; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(burn_notes) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: TABLE card_trade_items; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_trade_items TO coins_player;
+GRANT SELECT ON TABLE app_public.card_trade_items TO coins_staff;
+
+--
+-- Name: TABLE card_wishlists; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_player;
+GRANT SELECT ON TABLE app_public.card_wishlists TO coins_staff;
+
+--
 -- Name: TABLE currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12781,42 +14895,6 @@ GRANT SELECT ON TABLE app_public.currencies TO coins_player;
 GRANT SELECT ON TABLE app_public.currencies TO coins_staff;
 GRANT SELECT ON TABLE app_public.currencies TO coins_listener;
 GRANT SELECT ON TABLE app_public.currencies TO coins_worker;
-
---
--- Name: TABLE custom_commands; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT,DELETE ON TABLE app_public.custom_commands TO coins_staff;
-
---
--- Name: COLUMN custom_commands.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(guild_id) ON TABLE app_public.custom_commands TO coins_staff;
-
---
--- Name: COLUMN custom_commands.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE app_public.custom_commands TO coins_staff;
-
---
--- Name: COLUMN custom_commands.response; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(response),UPDATE(response) ON TABLE app_public.custom_commands TO coins_staff;
-
---
--- Name: COLUMN custom_commands.embed_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(embed_id),UPDATE(embed_id) ON TABLE app_public.custom_commands TO coins_staff;
-
---
--- Name: COLUMN custom_commands.enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(enabled),UPDATE(enabled) ON TABLE app_public.custom_commands TO coins_staff;
 
 --
 -- Name: TABLE daily_stats; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12829,6 +14907,122 @@ GRANT SELECT ON TABLE app_public.daily_stats TO coins_staff;
 --
 
 GRANT SELECT ON TABLE app_public.discord_messages TO coins_staff;
+
+--
+-- Name: TABLE era_images; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.era_images TO coins_player;
+GRANT SELECT ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.era_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(era_id) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.source_url; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(source_url),UPDATE(source_url) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.storage_url; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(storage_url),UPDATE(storage_url) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.kind; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(kind),UPDATE(kind) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.width; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(width),UPDATE(width) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.height; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(height),UPDATE(height) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.phash; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(phash),UPDATE(phash) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: COLUMN era_images.licence; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(licence),UPDATE(licence) ON TABLE app_public.era_images TO coins_staff;
+
+--
+-- Name: TABLE eras; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.eras TO coins_player;
+GRANT SELECT ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.artist_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(artist_id) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.starts_on; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(starts_on),UPDATE(starts_on) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.ends_on; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(ends_on),UPDATE(ends_on) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.colour; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(colour),UPDATE(colour) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.search_keywords; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(search_keywords),UPDATE(search_keywords) ON TABLE app_public.eras TO coins_staff;
 
 --
 -- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -12899,42 +15093,6 @@ GRANT UPDATE(give_rate_window_s) ON TABLE app_public.guild_settings TO coins_sta
 GRANT UPDATE(high_value_threshold) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
--- Name: COLUMN guild_settings.allow_user_tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(allow_user_tasks) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.max_tasks_per_user; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(max_tasks_per_user) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.auto_expire_enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(auto_expire_enabled) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.require_proof; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(require_proof) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.task_channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(task_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
-
---
--- Name: COLUMN guild_settings.review_channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT UPDATE(review_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
-
---
 -- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12954,6 +15112,110 @@ GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_staff;
 
 GRANT SELECT ON TABLE app_public.order_lines TO coins_player;
 GRANT SELECT ON TABLE app_public.order_lines TO coins_staff;
+
+--
+-- Name: TABLE pack_costs; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_costs TO coins_player;
+GRANT SELECT,INSERT,DELETE ON TABLE app_public.pack_costs TO coins_staff;
+
+--
+-- Name: TABLE pack_types; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.pack_types TO coins_player;
+GRANT SELECT ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.command; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(command) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.cards_per_pack; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(cards_per_pack),UPDATE(cards_per_pack) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_common; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_common),UPDATE(rate_common) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_rare; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_rare),UPDATE(rate_rare) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_epic; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_epic),UPDATE(rate_epic) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_legendary; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_legendary),UPDATE(rate_legendary) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.rate_mythic; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rate_mythic),UPDATE(rate_mythic) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.cooldown_s; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(cooldown_s),UPDATE(cooldown_s) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.daily_free; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(daily_free),UPDATE(daily_free) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.guarantee; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guarantee),UPDATE(guarantee) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.event_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(event_id),UPDATE(event_id) ON TABLE app_public.pack_types TO coins_staff;
+
+--
+-- Name: COLUMN pack_types.active; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(active),UPDATE(active) ON TABLE app_public.pack_types TO coins_staff;
 
 --
 -- Name: TABLE pricing_config; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -13208,30 +15470,6 @@ GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff
 --
 
 GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
-
---
--- Name: TABLE saved_embeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT,DELETE ON TABLE app_public.saved_embeds TO coins_staff;
-
---
--- Name: COLUMN saved_embeds.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(guild_id) ON TABLE app_public.saved_embeds TO coins_staff;
-
---
--- Name: COLUMN saved_embeds.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(name),UPDATE(name) ON TABLE app_public.saved_embeds TO coins_staff;
-
---
--- Name: COLUMN saved_embeds.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.saved_embeds TO coins_staff;
 
 --
 -- Name: TABLE staff_role_mappings; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -4,6 +4,9 @@
  * Discord's gateway sends them (INTERACTION_CREATE), handed to discord.js's own
  * `client.actions.InteractionCreate.handle`, so discord.js builds the real Interaction objects.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { EventEmitter } from "node:events";
 import type pg from "pg";
 import type { WorkerEvents } from "graphile-worker";
@@ -51,6 +54,7 @@ export async function startTestBot(): Promise<TestBot> {
       BOT_WORKER_POLL_INTERVAL_MS: "100",
       BOT_WORKER_CONCURRENCY: "2",
       LOG_LEVEL: process.env.BOT_TEST_LOG_LEVEL ?? "silent",
+      CARD_CACHE_DIR: mkdtempSync(path.join(tmpdir(), "guildbank-card-cache-")),
     }),
     login: false,
     events,

@@ -11,6 +11,7 @@ import { checkWorkerDatabase, createWorkerPool, toWorkerLogger } from "@guildban
 import { createWorkerMetrics, processRegistry, renderMetrics } from "@guildbank/server/metrics";
 import { discordRestOptions, type BotConfig } from "./config.ts";
 import type { BotContext } from "./context.ts";
+import { CardRenderer } from "./render/collectible.ts";
 import { asWorker } from "./db.ts";
 import { startHealthListener, type HealthListener } from "./health.ts";
 import { createBotMetrics } from "./metrics.ts";
@@ -101,7 +102,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const metrics = createBotMetrics();
-  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID };
+  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(config.CARD_CACHE_DIR) };
 
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {

@@ -54,6 +54,8 @@ export function discordRestOptions(baseUrl: string): Pick<RESTOptions, "api" | "
  * - `BOT_HEALTH_PORT`: port of `GET /healthz` and `GET /metrics`, 0..65535 (default 9465; 0 = an
  *   ephemeral port, tests). `BOT_HEALTH_HOST`: the address it binds (default `127.0.0.1`).
  * - `BOT_SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for running jobs, ms (default 20000).
+ * - `CARD_CACHE_DIR`: where rendered collectible card fronts and downloaded source images are cached (default
+ *   `.data/card-cache`); images are never stored in the database.
  * - `LOG_LEVEL`: pino level (default `info`).
  */
 export const botConfigSchema = z.object({
@@ -69,6 +71,7 @@ export const botConfigSchema = z.object({
   BOT_HEALTH_PORT: env.port().default(9465),
   BOT_HEALTH_HOST: env.bindHost(),
   BOT_SHUTDOWN_TIMEOUT_MS: env.int(1000, 600_000).default(20_000),
+  CARD_CACHE_DIR: z.string().min(1).default(".data/card-cache"),
 });
 
 /** The bot's validated configuration. */

@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Client } from "discord.js";
 import type { Logger } from "@guildbank/lib";
 import type { BotMetrics } from "./metrics.ts";
+import type { CardRenderer } from "./render/collectible.ts";
 
 /** The bot's shared state. */
 export interface BotContext {
@@ -16,4 +17,6 @@ export interface BotContext {
   metrics: BotMetrics;
   /** The application (client) id: the bot's own user id, allowed into #coin-transactions. */
   applicationId: string;
+  /** Collectible card images, cached by template and rarity (issue 15). */
+  cards: CardRenderer;
 }

@@ -7,8 +7,8 @@ import type { AutocompleteInteraction, BaseInteraction, ButtonInteraction, ChatI
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
 import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
+import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
-import { showInventory } from "./handlers/inventory.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
@@ -36,10 +36,26 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   tasks: showTasks,
   task: taskCommand,
   c: runCustomCommand,
-  inventory: showInventory,
+  openpack: openPack,
+  draw: drawCard,
+  mycards: myCards,
+  inventory,
+  viewcard: viewCard,
+  sellcard: sellCard,
+  cardmarket: cardMarket,
+  buycard: buyCard,
+  trade,
+  burn: burnCard,
+  cooldowns,
+  collectors,
+  wishlist,
+  collection,
+  cardsadmin: cardsAdmin,
+  events,
+  claim_event_pack: claimEventPack,
 };
 
-/** Autocomplete of slash command options, by command name. */
+/** Autocomplete of slash command options, by command name (card ids, issue 15, for every other command). */
 export const AUTOCOMPLETE_HANDLERS: Record<string, (ctx: BotContext, i: AutocompleteInteraction) => Promise<void>> = {
   c: completeCustomCommand,
 };
@@ -68,6 +84,7 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   feed: feedButton,
   task: taskButton,
   taskrev: taskReviewButton,
+  cards: cardsButton,
 };
 
 /** String selects by feature. */
@@ -98,9 +115,9 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
   let outcome = "ok";
   try {
     if (i.isAutocomplete()) {
-      const handler = AUTOCOMPLETE_HANDLERS[i.commandName];
+      const handler = AUTOCOMPLETE_HANDLERS[i.commandName] ?? cardsAutocomplete;
       // An autocomplete cannot show an error: it offers nothing instead.
-      await (handler ? handler(ctx, i) : i.respond([])).catch(async (err: unknown) => {
+      await handler(ctx, i).catch(async (err: unknown) => {
         outcome = "error";
         ctx.logger.warn({ err, command: i.commandName }, "autocomplete failed");
         if (!i.responded) await i.respond([]).catch(() => {});

@@ -147,3 +147,56 @@ begin
            jsonb_build_object('note', 'Demo: suspected alt account'), now() - interval '1 day';
 end
 $$;
+
+-- The demo card catalogue (issue 15): six artists with two eras each and templates of every rarity (generated artwork:
+-- no images, so the bot draws initials and patterns in the era's colour), 200 Notes for every member (a faucet from
+-- the NOTE mint), and a few packs opened and picked through the real rules, back-dated, plus two card listings.
+do $$
+declare
+  v_guild bigint := current_setting('seed.guild_id')::bigint;
+  v_start timestamptz := date_trunc('day', now()) - interval '3 days';
+  v_artist bigint;
+  v_era bigint;
+  v_n int;
+  v_u record;
+  v_open app_public.pack_openings;
+  v_card app_public.user_cards;
+  k int := 0;
+  a record;
+  e record;
+begin
+  for a in select * from (values ('Aurora Vale', 'AUR', false), ('Neon Tides', 'NEON', true), ('Mika Sol', 'MIKA', false),
+                                  ('The Lanterns', 'LAN', true), ('Juno Park', 'JUNO', false), ('Velvet Echo', 'VEL', true)) x (name, code, grp) loop
+    insert into app_public.artists (guild_id, name, code, is_group) values (v_guild, a.name, a.code, a.grp) returning id into v_artist;
+    for e in select * from (values ('Daybreak', 'DAY', '#e59866', date '2019-03-01'), ('Midnight', 'MID', '#5d6d7e', date '2022-10-14')) y (name, code, colour, starts) loop
+      insert into app_public.eras (guild_id, artist_id, name, code, colour, starts_on, ends_on)
+        values (v_guild, v_artist, e.name, e.code, e.colour, e.starts, e.starts + 540) returning id into v_era;
+      v_n := 0;
+      -- Per era: 4 common, 3 rare, 2 epic, 1 legendary, and a mythic for every other era.
+      for r in 1 .. 11 loop
+        continue when r = 11 and k % 2 = 1;
+        v_n := v_n + 1;
+        insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity)
+          values (v_guild, a.code || '-' || e.code || '-' || (array['C','C','C','C','R','R','R','E','E','L','M'])[r] || '-' || lpad(v_n::text, 3, '0'),
+            v_artist, v_era, (array['common','common','common','common','rare','rare','rare','epic','epic','legendary','mythic'])[r]::app_public.card_rarity);
+      end loop;
+      k := k + 1;
+    end loop;
+  end loop;
+  for v_u in select id from app_public.users where guild_id = v_guild and not frozen order by id loop
+    perform app_private.post_transfer(v_guild, app_private.ledger_account(v_guild, null, 'NOTE', 'mint'),
+      app_private.ledger_account(v_guild, v_u.id, 'NOTE', 'wallet'), 200, 'demo_welcome_notes', null, 'posted', null, null, v_start);
+    -- The first twelve members opened their free pack each of the last three days and kept a card.
+    if v_u.id in (select id from app_public.users where guild_id = v_guild and not frozen order by id limit 12) then
+      for d in 0 .. 2 loop
+        v_open := app_private.open_pack_for(v_u.id, 'standard-3', null, null, null, v_start + make_interval(days => d, hours => 9 + (v_u.id % 10)::int));
+        v_card := app_private.pick_card_for(v_u.id, v_open.id, (v_u.id % 3)::int, v_start + make_interval(days => d, hours => 9 + (v_u.id % 10)::int, mins => 1));
+      end loop;
+    end if;
+  end loop;
+  -- Two copies on the card market.
+  for v_card in select c.* from app_public.user_cards c where c.guild_id = v_guild order by c.id limit 2 loop
+    perform app_private.list_card_for(v_card.owner_id, v_card.id, 40 + v_card.id % 50, 'NOTE', 72, null, now() - interval '1 hour');
+  end loop;
+end
+$$;

@@ -23,6 +23,10 @@ export interface Currency {
 export const CURRENCIES: Readonly<Record<string, Currency>> = Object.freeze({
   COIN: { code: "COIN", scale: 0, one: "coin", many: "coins" },
   MCD: { code: "MCD", scale: 2, one: "MCD", many: "MCD" },
+  // The card game's currencies (issue 15).
+  NOTE: { code: "NOTE", scale: 0, one: "Note", many: "Notes" },
+  DISC: { code: "DISC", scale: 0, one: "Disc", many: "Discs" },
+  GEM: { code: "GEM", scale: 0, one: "Gem", many: "Gems" },
 });
 
 /** What an amount may arrive as: node-postgres and GraphQL send bigints as decimal strings. */

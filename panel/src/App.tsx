@@ -48,6 +48,10 @@ import {
   TaskEdit,
   TaskList,
 } from "./community/index.tsx";
+import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
+import StyleIcon from "@mui/icons-material/Style";
+import CasinoIcon from "@mui/icons-material/Casino";
+import VerifiedIcon from "@mui/icons-material/Verified";
 
 /** Sign-in: Discord (production), or the development login when the server offers it. */
 function LoginPage() {
@@ -112,6 +116,12 @@ export function App() {
           <Resource name="customCommands" list={CustomCommandList} edit={CustomCommandEdit} create={CustomCommandCreate} icon={TerminalIcon} options={{ label: "Commands" }} />
           <Resource name="adminActions" list={AdminActionList} icon={HistoryIcon} options={{ label: "Audit log" }} />
           <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
+          <Resource name="cardTemplates" list={CardTemplateList} icon={StyleIcon} options={{ label: "Cards: catalogue" }} />
+          <Resource name="packTypes" list={PackTypeList} edit={PackTypeEdit} icon={CasinoIcon} options={{ label: "Cards: packs" }} />
+          <Resource name="cardEvents" list={CardEventList} icon={EventIcon} options={{ label: "Cards: event packs" }} />
+          <Resource name="cardListings" list={CardListingList} icon={StorefrontIcon} options={{ label: "Cards: market" }} />
+          <Resource name="cardTrades" list={CardTradeList} icon={SwapHorizIcon} options={{ label: "Cards: trades" }} />
+          <Resource name="fairSeeds" list={FairSeedList} icon={VerifiedIcon} options={{ label: "Cards: fairness" }} />
           <Resource name="staffRoleMappings" create={RoleMappingCreate} />
           <Resource name="guildSettings" />
           <Resource name="pricingConfigs" />

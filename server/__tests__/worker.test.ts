@@ -354,6 +354,36 @@ describe("tasks, each run twice, with a real worker", () => {
     expect(await snapshot()).toEqual(first);
   });
 
+  it("cards__expire: closes card listings and trades past their expiry and makes temporary copies vanish; a second run changes nothing", async () => {
+    const { guildId, memberIds } = await createGuild(db, 2, 0);
+    const [a, b] = [await userId(guildId, memberIds[0]), await userId(guildId, memberIds[1])];
+    await db.query(
+      `with ar as (insert into app_public.artists (guild_id, name, code) values ($1, 'Worker Artist', 'WRK') returning id),
+            er as (insert into app_public.eras (guild_id, artist_id, name, code) select $1, id, 'One', 'ONE' from ar returning id, artist_id),
+            ev as (insert into app_public.card_events (guild_id, name, starts_at, ends_at) values ($1, 'Past', now() - interval '2 days', now() - interval '1 day') returning id)
+       insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity, event_id, temporary)
+       select $1, 'WRK-ONE-C-00' || n, er.artist_id, er.id, 'common', case when n = 2 then ev.id end, n = 2 from er, ev, generate_series(1, 2) n`,
+      [guildId],
+    );
+    const template = async (p: string) => (await db.query("select id from app_public.card_templates where public_id = $1 and guild_id = $2", [p, guildId])).rows[0].id;
+    const card = (await db.query("select id from app_private.mint_card($1, $2, 'admin')", [await template("WRK-ONE-C-001"), a])).rows[0].id;
+    await db.query("select app_private.mint_card($1, $2, 'event')", [await template("WRK-ONE-C-002"), b]);
+    await db.query("select app_private.list_card_for($1, $2, 10, 'NOTE', 1, null, now() - interval '2 hours')", [a, card]);
+    await db.query("select app_private.propose_trade_for($1, $2, null, '{\"NOTE\": 1}', null, null, now() - interval '3 hours')", [a, memberIds[1]]);
+    const snapshot = async () => ({
+      listings: (await db.query("select status::text from app_public.card_listings where guild_id = $1", [guildId])).rows.map((r) => r.status),
+      trades: (await db.query("select status::text from app_public.card_trades where guild_id = $1", [guildId])).rows.map((r) => r.status),
+      live: (await db.query("select count(*)::int as n from app_public.user_cards where guild_id = $1 and temporary and burned_at is null", [guildId])).rows[0].n,
+    });
+    expect(await snapshot()).toEqual({ listings: ["active"], trades: ["open"], live: 1 });
+    await runTask("cards__expire");
+    const first = await snapshot();
+    expect(first).toEqual({ listings: ["expired"], trades: ["expired"], live: 0 });
+    await runTask("cards__expire");
+    expect(await snapshot()).toEqual(first);
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
   describe("pricing__rollup", () => {
     let guildId: string;
     const slot = "2026-11-21T10:10:00.000Z";

@@ -18,6 +18,85 @@ export const COMMANDS = [
     .addIntegerOption((o) => o.setName("amount").setDescription("How many coins").setRequired(true).setMinValue(1)),
   command("sell", "List an item you own on the market.")
     .addStringOption((o) => o.setName("sku").setDescription("The item's code (SKU)").setRequired(false).setMaxLength(40)),
+  // Collectible cards (issue 15).
+  command("openpack", "Open a card pack: pick one of its cards to keep.")
+    .addStringOption((o) => o.setName("pack").setDescription("Pack code (default standard-3)").setRequired(false).setMaxLength(30))
+    .addStringOption((o) =>
+      o
+        .setName("currency")
+        .setDescription("Pay with (default: your free daily pack)")
+        .setRequired(false)
+        .addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }),
+    ),
+  command("draw", "Draw one card (free a few times a day, then Notes)."),
+  command("mycards", "Your cards (only you see them).").addStringOption((o) =>
+    o
+      .setName("rarity")
+      .setDescription("Only this rarity")
+      .setRequired(false)
+      .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+  ),
+  command("inventory", "Another member's cards (when the server allows it).")
+    .addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))
+    .addStringOption((o) => o.setName("rarity").setDescription("Only this rarity").setRequired(false)),
+  command("viewcard", "A card: image, rarity, copies minted, how many you own.").addStringOption((o) =>
+    o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true),
+  ),
+  command("sellcard", "List one of your cards on the card market.")
+    .addIntegerOption((o) => o.setName("card").setDescription("Your copy's id (see /mycards)").setRequired(true).setMinValue(1))
+    .addIntegerOption((o) => o.setName("price").setDescription("Price").setRequired(true).setMinValue(1))
+    .addStringOption((o) =>
+      o
+        .setName("currency")
+        .setDescription("Currency")
+        .setRequired(true)
+        .addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }, { name: "Coins", value: "COIN" }),
+    )
+    .addIntegerOption((o) => o.setName("hours").setDescription("Expires after (hours, default 72)").setRequired(false).setMinValue(1)),
+  command("cardmarket", "Cards for sale in this server.").addStringOption((o) => o.setName("rarity").setDescription("Only this rarity").setRequired(false)),
+  command("buycard", "Buy a card listing.").addStringOption((o) => o.setName("listing").setDescription("The listing id").setRequired(true).setMaxLength(36)),
+  command("trade", "Offer another member a trade of cards and Notes.")
+    .addUserOption((o) => o.setName("member").setDescription("Who you trade with").setRequired(true))
+    .addIntegerOption((o) => o.setName("give_card").setDescription("Your copy's id you give").setRequired(false).setMinValue(1))
+    .addIntegerOption((o) => o.setName("want_card").setDescription("Their copy's id you want").setRequired(false).setMinValue(1))
+    .addIntegerOption((o) => o.setName("give_notes").setDescription("Notes you give").setRequired(false).setMinValue(1))
+    .addIntegerOption((o) => o.setName("want_notes").setDescription("Notes you want").setRequired(false).setMinValue(1)),
+  command("burn", "Burn one of your cards for Notes.").addIntegerOption((o) => o.setName("card").setDescription("Your copy's id").setRequired(true).setMinValue(1)),
+  command("cooldowns", "When you can open a pack or draw again."),
+  command("collectors", "Top card collectors.").addBooleanOption((o) => o.setName("global").setDescription("All servers").setRequired(false)),
+  command("wishlist", "Be told when a card drops.")
+    .addStringOption((o) => o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true))
+    .addBooleanOption((o) => o.setName("remove").setDescription("Take it off your wishlist").setRequired(false)),
+  command("collection", "Your collection's completion per artist and era."),
+  command("events", "Card events running now and their packs."),
+  command("claim_event_pack", "Open the running event's pack (your free one)."),
+  command("cardsadmin", "Staff: card game actions (audited).")
+    .addSubcommand((s) =>
+      s
+        .setName("setrarity")
+        .setDescription("Change a card's rarity (owners are told).")
+        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30).setAutocomplete(true))
+        .addStringOption((o) =>
+          o
+            .setName("rarity")
+            .setDescription("The new rarity")
+            .setRequired(true)
+            .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+        )
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("give")
+        .setDescription("Give a member Notes, Discs or Gems from the mint.")
+        .addUserOption((o) => o.setName("member").setDescription("Who").setRequired(true))
+        .addIntegerOption((o) => o.setName("amount").setDescription("How many").setRequired(true).setMinValue(1))
+        .addStringOption((o) =>
+          o.setName("currency").setDescription("Currency").setRequired(true).addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }),
+        )
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash.")),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
   command("tasks", "Open community tasks you can claim."),
@@ -34,7 +113,6 @@ export const COMMANDS = [
         .addAttachmentOption((o) => o.setName("attachment").setDescription("A screenshot or file as proof").setRequired(false)),
     )
     .addSubcommand((s) => s.setName("mine").setDescription("Your claimed tasks and their state.")),
-  command("inventory", "What you own (only you see it)."),
   command("c", "Run one of this server's custom commands.")
     .addStringOption((o) => o.setName("name").setDescription("The command").setRequired(true).setMaxLength(32).setAutocomplete(true)),
 ];

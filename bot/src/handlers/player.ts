@@ -66,13 +66,21 @@ export async function showCard(ctx: BotContext, i: RepliableInteraction): Promis
  * @param i - the interaction.
  */
 export async function showBalance(ctx: BotContext, i: RepliableInteraction): Promise<void> {
-  const card = await asMember(ctx.pool, actorOf(i), async (c) => (await c.query<MemberCard>("select * from app_public.my_card()")).rows[0]);
+  const { card, others } = await asMember(ctx.pool, actorOf(i), async (c) => ({
+    card: (await c.query<MemberCard>("select * from app_public.my_card()")).rows[0],
+    others: (await c.query<{ currency: string; name: string; scale: number; balance: string }>("select * from app_public.card_balances() where currency <> 'COIN'")).rows,
+  }));
   await answer(i, {
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.brand)
         .setTitle("Your balance")
-        .addFields({ name: "Wallet", value: coins(card.balance), inline: true }, { name: "Escrow", value: coins(card.escrow), inline: true }),
+        .addFields(
+          { name: "Wallet", value: coins(card.balance), inline: true },
+          { name: "Escrow", value: coins(card.escrow), inline: true },
+          // The card currencies the guild uses (issue 15), each with its scale.
+          ...others.map((o) => ({ name: o.name, value: coins(o.balance, o.currency), inline: true })),
+        ),
     ],
   });
 }

@@ -1,5 +1,5 @@
 begin;
-select plan(34);
+select plan(36);
 \ir ../lib/helpers.psql
 -- Schema-wide conventions (ARCHITECTURE.md "The database", ERRORS.md), checked from the catalogs.
 
@@ -171,7 +171,43 @@ select set_eq(
     ('coins_worker', 'app_hidden.record_announcement_message(bigint,bigint,text,boolean,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.discord_reward(bigint,text)'),
     ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text,timestamp with time zone)'),
-    ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)')$$,
+    ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)'),
+    -- issue 15: collectible cards (packs, draws, fairness, inventory, market, trades, staff actions, jobs)
+    ('coins_player', 'app_public.fair_value(bytea,bigint,integer)'),
+    ('coins_staff', 'app_public.fair_value(bytea,bigint,integer)'),
+    ('coins_player', 'app_public.rarity_for_roll(integer,integer[])'),
+    ('coins_staff', 'app_public.rarity_for_roll(integer,integer[])'),
+    ('coins_player', 'app_public.verify_draw(bigint,text)'),
+    ('coins_staff', 'app_public.verify_draw(bigint,text)'),
+    ('coins_player', 'app_public.card_leaderboard(boolean,integer)'),
+    ('coins_staff', 'app_public.card_leaderboard(boolean,integer)'),
+    ('coins_player', 'app_public.open_pack(text,text,bigint[],text)'),
+    ('coins_player', 'app_public.pick_card(uuid,integer)'),
+    ('coins_player', 'app_public.draw_card(text,bigint[],text)'),
+    ('coins_player', 'app_public.set_card_locked(bigint,boolean)'),
+    ('coins_player', 'app_public.burn_card(bigint,text)'),
+    ('coins_player', 'app_public.card_balances()'),
+    ('coins_player', 'app_public.list_card(bigint,bigint,text,integer,text)'),
+    ('coins_player', 'app_public.buy_card(uuid,text)'),
+    ('coins_player', 'app_public.propose_trade(bigint,bigint[],jsonb,bigint[],jsonb)'),
+    ('coins_player', 'app_public.revise_trade(uuid,bigint[],jsonb,bigint[],jsonb)'),
+    ('coins_player', 'app_public.confirm_trade(uuid,integer)'),
+    ('coins_player', 'app_public.cancel_card_listing(uuid)'),
+    ('coins_staff', 'app_public.cancel_card_listing(uuid)'),
+    ('coins_player', 'app_public.cancel_trade(uuid)'),
+    ('coins_staff', 'app_public.cancel_trade(uuid)'),
+    ('coins_staff', 'app_public.rotate_fair_seed()'),
+    ('coins_staff', 'app_public.draw_stats(text,integer)'),
+    ('coins_staff', 'app_public.set_card_rarity(text,app_public.card_rarity,text)'),
+    ('coins_staff', 'app_public.give_card_currency(bigint,bigint,text,text)'),
+    ('coins_staff', 'app_public.create_card_template(bigint,bigint,app_public.card_rarity,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.expire_card_listings(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.expire_card_trades(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.expire_temporary_cards(timestamp with time zone)'),
+    ('coins_player', 'app_public.set_wishlist(text,boolean)'),
+    ('coins_player', 'app_public.collection_progress()'), ('coins_staff', 'app_public.collection_progress()'),
+    ('coins_staff', 'app_public.delete_card_template(text,boolean,text)'),
+    ('coins_staff', 'app_public.purge_artist(bigint,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -203,10 +239,19 @@ create temp table raised as
 select ok((select count(*) from raised) >= 15, 'the function sources raise named errors (at least 15 distinct code/key pairs found)');
 select is_empty($$select code, key from raised except select code, key from catalogue$$,
   'every error raised in SQL is in the catalogue with the same key');
+-- The codes the server raises itself say so in a paragraph of their own: 'RC001 is raised by the server ...'.
+create temp table server_raised as
+  select m[1] as code from regexp_matches(:'errors_md', '^([A-Z0-9]{5}) is raised by the server', 'gn') m;
+select ok((select count(*) from server_raised) >= 1, format('db/ERRORS.md names the codes the server raises (%s)',
+  (select string_agg(code, ', ' order by code) from server_raised)));
 select is_empty($$select c.code from catalogue c where not exists (
     select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-     where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosrc like '%''' || c.code || '''%')$$,
-  'every catalogue entry is raised somewhere');
+     where n.nspname in ('app_public', 'app_hidden', 'app_private') and p.prosrc like '%''' || c.code || '''%')
+    and c.code not in (select code from server_raised)$$,
+  'every catalogue entry is raised somewhere (in SQL, or by the server where ERRORS.md says so)');
+select is_empty($$select s.code from server_raised s join pg_proc p on p.prosrc like '%''' || s.code || '''%'
+                   join pg_namespace n on n.oid = p.pronamespace and n.nspname in ('app_public', 'app_hidden', 'app_private')$$,
+  'a code the server raises is raised by no SQL function');
 select is_empty($$select code from catalogue where left(code, 2) in ('00', '01', '02', '03', '08', '09', '0A', '0B', '0F', '0L', '0P', '0Z', '20', '21',
     '22', '23', '24', '25', '26', '27', '28', '2B', '2D', '2F', '34', '38', '39', '3B', '3D', '3F', '40', '42', '44', '53', '54', '55', '57',
     '58', '72', 'F0', 'HV', 'P0', 'XX')$$,
@@ -220,16 +265,22 @@ select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
   $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
-           ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('claim_daily', 'v', true),
-           ('claim_task', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false),
-           ('custom_command', 's', true), ('custom_command_names', 's', true), ('delete_announcement', 'v', true), ('delete_task', 'v', true), ('economy_events_active', 's', false),
-           ('edit_listing_price', 'v', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('leaderboard', 's', true),
-           ('link_minecraft', 'v', true), ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('price_check', 's', true),
-           ('quest_board', 's', true), ('queue_status', 's', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
+           ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_card_listing', 'v', true),
+           ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true), ('card_balances', 's', true), ('card_leaderboard', 's', true),
+           ('claim_daily', 'v', true), ('claim_task', 'v', true), ('collection_progress', 's', true), ('confirm_trade', 'v', true), ('create_card_template', 'v', true),
+           ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('custom_command', 's', true),
+           ('custom_command_names', 's', true), ('delete_announcement', 'v', true), ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true),
+           ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true),
+           ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true),
+           ('list_card', 'v', true), ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true),
+           ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true),
+           ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
            ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true),
+           ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true),
            ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
-           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_ledger', 's', true)$$,
-  'app_public: actions are VOLATILE (mutations), reads STABLE (queries), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
+           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true),
+           ('verify_ledger', 's', true)$$,
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
                   union all
@@ -262,15 +313,15 @@ select results_eq(
   $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
            ('discord_announcement', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
            ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
-           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_listings', 'v', true), ('expire_tasks', 'v', true), ('fail_stale_payouts', 'v', true),
-           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true),
-           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
-           ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
-           ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true),
-           ('record_reward_sync', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true),
-           ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true),
-           ('resolve_staff_role', 's', true),
-           ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true),
+           ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true),
+           ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true),
+           ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true),
+           ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true),
+           ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true), ('record_reward_sync', 'v', true), ('record_task_delivery', 'v', true),
+           ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true),
+           ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true),
+           ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -309,8 +360,25 @@ select set_eq(
            ('app_public.announcements', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.announcements', '_900_audit', 'app_private.tg__audit', E'announcement\\000id\\000'),
            ('app_public.custom_commands', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
-           ('app_public.custom_commands', '_900_audit', 'app_private.tg__audit', E'custom_command\\000id\\000')$$,
-  'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests and tasks OPERATOR+, the role mapping SUPERADMIN only, all audited');
+           ('app_public.custom_commands', '_900_audit', 'app_private.tg__audit', E'custom_command\\000id\\000'),
+           -- issue 15: card settings, pack types, costs and cooldown roles ADMIN+, the catalogue OPERATOR+, events ADMIN+
+           ('app_public.card_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.card_settings', '_900_audit', 'app_private.tg__audit', E'card_settings\\000guild_id\\000'),
+           ('app_public.pack_types', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.pack_types', '_900_audit', 'app_private.tg__audit', E'pack_type\\000id\\000'),
+           ('app_public.pack_costs', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.pack_costs', '_900_audit', 'app_private.tg__audit', E'pack_cost\\000pack_type_id\\000'),
+           ('app_public.card_cooldown_roles', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.card_cooldown_roles', '_900_audit', 'app_private.tg__audit', E'card_cooldown_role\\000discord_role_id\\000'),
+           ('app_public.artists', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.artists', '_900_audit', 'app_private.tg__audit', E'artist\\000id\\000'),
+           ('app_public.eras', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.eras', '_900_audit', 'app_private.tg__audit', E'era\\000id\\000'),
+           ('app_public.era_images', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.era_images', '_900_audit', 'app_private.tg__audit', E'era_image\\000id\\000'),
+           ('app_public.card_events', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000')$$,
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests, tasks, announcements, embeds and commands OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
   array['((CURRENT_USER = ''coins_staff''::name))'],
@@ -354,7 +422,14 @@ select set_eq(
     union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r, unnest(array['tasks', 'task_claims']) t
     -- issue 14: saved embeds, announcements and custom commands are staff-only; embeds and commands may be deleted
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['saved_embeds', 'announcements', 'custom_commands']) t
-    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['saved_embeds', 'custom_commands']) t$$,
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['saved_embeds', 'custom_commands']) t
+    -- issue 15: the card game is read by members and staff (RLS decides which rows); staff add and remove pack prices and
+    -- cooldown roles
+    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
+      unnest(array['card_settings', 'artists', 'eras', 'era_images', 'card_events', 'card_templates', 'user_cards', 'card_notifications',
+                   'pack_types', 'pack_costs', 'card_cooldown_roles', 'card_cooldowns', 'fair_seeds', 'pack_openings', 'card_draws',
+                   'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists']) t
+    union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -398,7 +473,25 @@ select set_eq(
     union all select 'app_public.announcements', c, 'insert' from unnest(array['guild_id', 'channel_id', 'content', 'embed', 'task_id', 'publish_at', 'pinned']) c
     union all select 'app_public.announcements', c, 'update' from unnest(array['channel_id', 'content', 'embed', 'publish_at', 'pinned']) c
     union all select 'app_public.custom_commands', c, 'insert' from unnest(array['guild_id', 'name', 'response', 'embed_id', 'enabled']) c
-    union all select 'app_public.custom_commands', c, 'update' from unnest(array['name', 'response', 'embed_id', 'enabled']) c$$,
+    union all select 'app_public.custom_commands', c, 'update' from unnest(array['name', 'response', 'embed_id', 'enabled']) c
+    -- issue 15: card settings, the catalogue, events, pack types and prices, cooldown roles
+    union all select 'app_public.card_settings', c, 'update' from unnest(array['currencies', 'market_fee_bp', 'listing_hours', 'trade_expiry_min',
+      'inventory_public', 'reveal_public', 'burn_notes']) c
+    union all select 'app_public.artists', c, 'insert' from unnest(array['guild_id', 'name', 'code', 'is_group', 'group_id', 'metadata']) c
+    union all select 'app_public.artists', c, 'update' from unnest(array['name', 'is_group', 'group_id', 'metadata']) c
+    union all select 'app_public.eras', c, 'insert' from unnest(array['guild_id', 'artist_id', 'name', 'code', 'starts_on', 'ends_on', 'colour', 'search_keywords']) c
+    union all select 'app_public.eras', c, 'update' from unnest(array['name', 'starts_on', 'ends_on', 'colour', 'search_keywords']) c
+    union all select 'app_public.era_images', c, 'insert' from unnest(array['guild_id', 'era_id', 'source_url', 'storage_url', 'kind', 'width', 'height', 'phash', 'licence']) c
+    union all select 'app_public.era_images', c, 'update' from unnest(array['source_url', 'storage_url', 'kind', 'width', 'height', 'phash', 'licence']) c
+    union all select 'app_public.card_events', c, 'insert' from unnest(array['guild_id', 'name', 'description', 'starts_at', 'ends_at']) c
+    union all select 'app_public.card_events', c, 'update' from unnest(array['name', 'description', 'starts_at', 'ends_at']) c
+    union all select 'app_public.pack_types', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'command', 'cards_per_pack', 'rate_common', 'rate_rare',
+      'rate_epic', 'rate_legendary', 'rate_mythic', 'cooldown_s', 'daily_free', 'guarantee', 'event_id', 'active']) c
+    union all select 'app_public.pack_types', c, 'update' from unnest(array['name', 'cards_per_pack', 'rate_common', 'rate_rare',
+      'rate_epic', 'rate_legendary', 'rate_mythic', 'cooldown_s', 'daily_free', 'guarantee', 'event_id', 'active']) c
+    union all select 'app_public.pack_costs', c, 'insert' from unnest(array['guild_id', 'pack_type_id', 'currency', 'amount']) c
+    union all select 'app_public.card_cooldown_roles', c, 'insert' from unnest(array['guild_id', 'discord_role_id', 'reduction_pct', 'label']) c
+    union all select 'app_public.card_cooldown_roles', c, 'update' from unnest(array['reduction_pct', 'label']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

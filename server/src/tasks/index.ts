@@ -7,6 +7,7 @@ import type { TaskList } from "graphile-worker";
 import type { TaskContext } from "./context.ts";
 import { recordJobRun } from "../metrics/worker.ts";
 import { ALERTS_NOTIFY, alertsNotify, type AlertsNotifyContext } from "./alerts__notify.ts";
+import { CARDS_EXPIRE, cardsExpire } from "./cards__expire.ts";
 import { DIGEST_DAILY, digestDaily } from "./digest__daily.ts";
 import { LEADERBOARD_REFRESH, leaderboardRefresh } from "./leaderboard__refresh.ts";
 import { LEDGER_VERIFY, ledgerVerify } from "./ledger__verify.ts";
@@ -38,6 +39,7 @@ export const TASK_IDENTIFIERS = [
   TASKS_EXPIRE,
   MESSAGES_SYNC,
   ANNOUNCEMENTS_PUBLISH,
+  CARDS_EXPIRE,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -60,6 +62,7 @@ export function createTaskList(
     [ORDERS_FULFIL]: ordersFulfil(ctx),
     [ORDERS_ESCROW_TIMEOUT]: recordJobRun(ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout(ctx)),
     [LISTINGS_EXPIRE]: recordJobRun(LISTINGS_EXPIRE, listingsExpire()),
+    [CARDS_EXPIRE]: recordJobRun(CARDS_EXPIRE, cardsExpire()),
     [PRICING_ROLLUP]: recordJobRun(PRICING_ROLLUP, pricingRollup()),
     [LEADERBOARD_REFRESH]: recordJobRun(LEADERBOARD_REFRESH, leaderboardRefresh()),
     [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),

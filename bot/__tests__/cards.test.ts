@@ -1,0 +1,243 @@
+/**
+ * Collectible cards in Discord end to end (issue 15): a real discord.js Client with injected interactions, the fake
+ * Discord REST API, the test database. Open a pack (backs, public), pick (the flip), view, sell, buy, trade with
+ * confirmations (a revision would need new ones: the button carries the version).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { dbUrls, lockWorkerTests, newGuildId } from "../../server/__tests__/helpers.ts";
+import { button, command, customIds, fields, inject, messageOf, startTestBot, type Member, type TestBot } from "./fixtures.ts";
+
+const EPHEMERAL = 64;
+
+let t: TestBot;
+let db: pg.Pool;
+let unlock: () => Promise<void>;
+let guildId: string;
+let owner: Member;
+let alice: Member;
+let bob: Member;
+
+async function uid(m: Member): Promise<string> {
+  const { rows } = await db.query("select id from app_public.users where guild_id = $1 and discord_id = $2", [guildId, m.id]);
+  return rows[0].id;
+}
+
+beforeAll(async () => {
+  unlock = await lockWorkerTests();
+  db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
+  guildId = newGuildId().toString();
+  const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
+  owner = { id: id(900), name: "Owner" };
+  alice = { id: id(1), name: "Alice" };
+  bob = { id: id(2), name: "Bob" };
+  t = await startTestBot();
+  await db.query("select app_hidden.record_guild($1, 'Cards bot guild', $2)", [guildId, owner.id]);
+  await db.query(
+    `with a as (insert into app_public.artists (guild_id, name, code) values ($1, 'Aurora Vale', 'AUR') returning id),
+          e as (insert into app_public.eras (guild_id, artist_id, name, code, colour) select $1, id, 'Daybreak', 'DAY', '#e59866' from a returning id, artist_id)
+     insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity)
+     select $1, 'AUR-DAY-' || upper(left(r::text, 1)) || '-00' || n, e.artist_id, e.id, r
+       from e, unnest(enum_range(null::app_public.card_rarity)) r, generate_series(1, 2) n`,
+    [guildId],
+  );
+  for (const m of [alice, bob]) await db.query("select app_private.ensure_member($1, $2, $3)", [guildId, m.id, m.name]);
+  await db.query(
+    `select app_private.post_transfer($1, app_private.ledger_account($1, null, 'NOTE', 'mint'), app_private.ledger_account($1, $2, 'NOTE', 'wallet'), 500, 'test')`,
+    [guildId, await uid(bob)],
+  );
+});
+
+afterAll(async () => {
+  await t?.stop();
+  await db?.end();
+  await unlock?.();
+});
+
+describe("cards in Discord", () => {
+  let openingId: string;
+  let aliceCard: string;
+  let listingId: string;
+
+  it("/openpack shows three backs in the channel with a button per card", async () => {
+    const seen = await inject(t, command(guildId, alice, "openpack"));
+    expect(seen.reply.flags ?? 0).toBe(0); // public reveal (card_settings.reveal_public)
+    expect(seen.reply.embeds[0].title).toBe("Alice opened a Standard pack");
+    expect(seen.reply.embeds[0].image.url).toBe("attachment://pack.png");
+    const ids = customIds(seen.reply);
+    expect(ids).toHaveLength(3);
+    openingId = ids[0].split(":")[2];
+    expect(ids).toEqual([0, 1, 2].map((s) => `cards:pick:${openingId}:${s}`));
+    const file = seen.calls.find((c) => c.path.endsWith("/callback"))!.files[0];
+    expect(file.name).toBe("pack.png");
+    expect(file.size).toBeGreaterThan(10_000);
+    const { rows } = await db.query("select count(*)::int as n from app_public.user_cards where guild_id = $1", [guildId]);
+    expect(rows[0].n).toBe(0); // nothing minted before the pick
+  });
+
+  it("another member cannot pick; the opener picks once and the card flips", async () => {
+    const pack = messageOf([], 0);
+    const other = await inject(t, button(guildId, bob, `cards:pick:${openingId}:0`, pack));
+    expect(other.reply.flags).toBe(EPHEMERAL);
+    expect(other.reply.content).toBe("That pack does not exist or is not yours.");
+    const seen = await inject(t, button(guildId, alice, `cards:pick:${openingId}:1`, pack));
+    expect(seen.callbackType).toBe(7); // the pack message is updated in place
+    expect(seen.reply.embeds[0].title).toMatch(/^Kept AUR-DAY-[CRELM]-00[12] #1$/);
+    expect(seen.reply.components).toEqual([]);
+    const { rows } = await db.query(
+      "select c.id::text from app_public.user_cards c where c.owner_id = $1 and c.print_no = 1",
+      [await uid(alice)],
+    );
+    aliceCard = rows[0].id;
+    const again = await inject(t, button(guildId, alice, `cards:pick:${openingId}:2`, pack));
+    expect(again.reply.content).toBe("You already picked your card from this pack.");
+  });
+
+  it("/openpack again within the cooldown is refused with the time", async () => {
+    const seen = await inject(t, command(guildId, alice, "openpack"));
+    expect(seen.reply.flags).toBe(EPHEMERAL);
+    expect(seen.reply.content).toMatch(/^You can use \/openpack again at <t:\d+:f>\.$/);
+  });
+
+  it("/mycards and /viewcard show the copy", async () => {
+    const mine = await inject(t, command(guildId, alice, "mycards"));
+    expect(mine.reply.flags).toBe(EPHEMERAL);
+    expect(mine.reply.embeds[0].title).toBe("Your cards (1)");
+    expect(mine.reply.embeds[0].description).toContain(`\`${aliceCard}\``);
+    const publicId = /\*\*(AUR-DAY-[A-Z]-\d{3})\*\*/.exec(mine.reply.embeds[0].description)![1];
+    const view = await inject(t, command(guildId, alice, "viewcard", [{ name: "public_id", type: 3, value: publicId.toLowerCase() }]));
+    expect(view.reply.embeds[0].title).toBe(publicId);
+    expect(fields(view.reply)["Copies minted"]).toBe("1");
+    expect(fields(view.reply)["You own"]).toBe("1");
+    expect(view.calls.find((c) => c.path.endsWith("/callback"))!.files[0].name).toBe("card.png");
+  });
+
+  it("/sellcard lists it; bob buys from /cardmarket; the seller gets the price minus 5 %", async () => {
+    const sell = await inject(
+      t,
+      command(guildId, alice, "sellcard", [
+        { name: "card", type: 4, value: Number(aliceCard) },
+        { name: "price", type: 4, value: 100 },
+        { name: "currency", type: 3, value: "NOTE" },
+      ]),
+    );
+    expect(sell.reply.embeds[0].title).toBe("Card listed");
+    expect(fields(sell.reply).Price).toBe("100 Notes");
+    listingId = /`([0-9a-f-]{36})`/.exec(fields(sell.reply).Listing)![1];
+    const market = await inject(t, command(guildId, bob, "cardmarket"));
+    expect(market.reply.embeds[0].description).toContain("100 Notes");
+    expect(customIds(market.reply)).toEqual([`cards:buy:${listingId}`]);
+    const self = await inject(t, button(guildId, alice, `cards:buy:${listingId}`));
+    expect(self.reply.content).toBe("You cannot buy your own listing.");
+    const bought = await inject(t, button(guildId, bob, `cards:buy:${listingId}`));
+    expect(bought.reply.flags).toBe(EPHEMERAL);
+    expect(bought.reply.embeds[0].title).toMatch(/^Bought AUR-DAY-[A-Z]-\d{3} #1$/);
+    expect(fields(bought.reply).Paid).toBe("100 Notes");
+    const bal = await inject(t, command(guildId, alice, "balance"));
+    expect(fields(bal.reply).Notes).toBe("95 Notes");
+    const { rows } = await db.query("select * from app_public.verify_ledger($1)", [guildId]);
+    expect(rows).toEqual([]);
+  });
+
+  it("/trade: both members confirm the version they saw, then the swap happens", async () => {
+    // bob (who now owns the card) offers it back to alice for 20 of her Notes.
+    const offer = await inject(
+      t,
+      command(
+        guildId,
+        bob,
+        "trade",
+        [
+          { name: "member", type: 6, value: alice.id },
+          { name: "give_card", type: 4, value: Number(aliceCard) },
+          { name: "want_notes", type: 4, value: 20 },
+        ],
+        [alice],
+      ),
+    );
+    expect(offer.reply.content).toBe(`<@${alice.id}>: <@${bob.id}> offers you a trade.`);
+    expect(offer.reply.embeds[0].title).toBe("Trade offer (version 1)");
+    const [confirmId, cancelId] = customIds(offer.reply);
+    expect(confirmId).toMatch(/^cards:tok:[0-9a-f-]{36}:1$/);
+    expect(cancelId).toMatch(/^cards:tno:/);
+    const msg = messageOf([], 0);
+    const first = await inject(t, button(guildId, alice, confirmId, msg));
+    expect(first.reply.embeds[0].title).toBe("Trade offer (version 1)");
+    expect(customIds(first.reply)).toEqual([confirmId, cancelId]);
+    const stale = await inject(t, button(guildId, bob, confirmId.replace(/:1$/, ":0"), msg));
+    expect(stale.reply.content).toBe("The trade changed since you looked at it: review version 1 and confirm again.");
+    const done = await inject(t, button(guildId, bob, confirmId, msg));
+    expect(done.reply.embeds[0].title).toBe("Trade done");
+    expect(done.reply.components).toEqual([]);
+    const { rows } = await db.query("select owner_id::text from app_public.user_cards where id = $1", [aliceCard]);
+    expect(rows[0].owner_id).toBe(await uid(alice));
+    const bal = await inject(t, command(guildId, alice, "balance"));
+    expect(fields(bal.reply).Notes).toBe("75 Notes");
+  });
+
+  it("/wishlist, /collection and the staff's /cardsadmin (refused for members, audited for staff)", async () => {
+    const wish = await inject(t, command(guildId, bob, "wishlist", [{ name: "public_id", type: 3, value: "aur-day-m-001" }]));
+    expect(wish.reply.content).toBe("AUR-DAY-M-001 is on your wishlist: you will be told when it drops.");
+    const col = await inject(t, command(guildId, alice, "collection"));
+    expect(col.reply.embeds[0].description).toBe("**Aurora Vale** · Daybreak: 1/10 (10 %)");
+    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }] as unknown as { name: string; type: number; value: unknown }[];
+    const refused = await inject(
+      t,
+      command(guildId, alice, "cardsadmin", sub("setrarity", [
+        { name: "public_id", type: 3, value: "AUR-DAY-C-001" },
+        { name: "rarity", type: 3, value: "mythic" },
+        { name: "reason", type: 3, value: "because" },
+      ])),
+    );
+    expect(refused.reply.content).toBe("Your role is not allowed to do that.");
+    const set = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("setrarity", [
+        { name: "public_id", type: 3, value: "AUR-DAY-C-001" },
+        { name: "rarity", type: 3, value: "mythic" },
+        { name: "reason", type: 3, value: "fan favourite" },
+      ])),
+    );
+    expect(set.reply.content).toBe("AUR-DAY-C-001 is now mythic; its owners are told.");
+    const give = await inject(
+      t,
+      command(
+        guildId,
+        owner,
+        "cardsadmin",
+        sub("give", [
+          { name: "member", type: 6, value: bob.id },
+          { name: "amount", type: 4, value: 3 },
+          { name: "currency", type: 3, value: "GEM" },
+          { name: "reason", type: 3, value: "contest prize" },
+        ]),
+        [bob],
+      ),
+    );
+    expect(give.reply.content).toBe(`Gave 3 Gems to <@${bob.id}>.`);
+    const { rows } = await db.query("select action, reason from app_public.admin_actions where guild_id = $1 order by id", [guildId]);
+    expect(rows.map((r) => r.action)).toEqual(["set_card_rarity", "give_card_currency"]);
+  });
+
+  it("card ids autocomplete; /events and /claim_event_pack open the running event's pack", async () => {
+    const raw = command(guildId, alice, "viewcard", [{ name: "public_id", type: 3, value: "aur-day-r", focused: true } as never]);
+    const seen = await inject(t, { ...raw, type: 4 });
+    expect(seen.callbackType).toBe(8);
+    expect(seen.reply.choices.map((c: any) => c.value)).toEqual(["AUR-DAY-R-001", "AUR-DAY-R-002"]);
+    expect(seen.reply.choices[0].name).toBe("AUR-DAY-R-001 · Aurora Vale – Daybreak (rare)");
+    const none = await inject(t, command(guildId, alice, "claim_event_pack"));
+    expect(none.reply.content).toBe("No card event is running: there is no event pack to claim.");
+    await db.query(
+      `with e as (insert into app_public.card_events (guild_id, name, description, starts_at, ends_at)
+                  values ($1, 'Tour week', 'Legendaries +20 %', now() - interval '1 hour', now() + interval '6 days') returning id)
+       insert into app_public.pack_types (guild_id, code, name, cards_per_pack, rate_common, rate_rare, rate_epic, rate_legendary, rate_mythic, cooldown_s, daily_free, event_id)
+       select $1, 'tour-3', 'Tour pack', 3, 4200, 2300, 1000, 2400, 100, 0, 1, id from e`,
+      [guildId],
+    );
+    const list = await inject(t, command(guildId, bob, "events"));
+    expect(list.reply.embeds[0].description).toMatch(/^\*\*Tour week\*\* until <t:\d+:f>\nLegendaries \+20 %\nPacks: tour-3 \(Tour pack\)$/);
+    const claim = await inject(t, command(guildId, bob, "claim_event_pack"));
+    expect(claim.reply.embeds[0].title).toBe("Bob opened a Tour pack");
+    expect(customIds(claim.reply)).toHaveLength(3);
+  });
+});
