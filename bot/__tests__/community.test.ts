@@ -105,7 +105,8 @@ describe("announcements with the embed builder", () => {
     await jobsSettled();
     expect([...t.discord.messages.values()].filter((m) => m.channel_id === news)).toHaveLength(0);
     const { rows } = await db.query("select app_hidden.publish_due_announcements(now() + interval '2 hours') as n");
-    expect(rows[0].n).toBe(1);
+    // The job publishes every guild's due announcements (other suites share the database): at least ours.
+    expect(rows[0].n).toBeGreaterThanOrEqual(1);
     await jobsSettled();
     const row = await announcement(a.id);
     expect(row).toMatchObject({ status: "published", sync_state: "synced", pinned_on_discord: true });
