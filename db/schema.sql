@@ -617,6 +617,20 @@ ALTER TYPE app_public.stream_batch OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.stream_batch IS 'A batch of the live stream: the events committed after the given cursor (oldest first) and the cursor to resume from.';
 
 --
+-- Name: task_claim_status; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.task_claim_status AS ENUM (
+    'in_progress',
+    'submitted',
+    'accepted',
+    'rejected',
+    'expired'
+);
+
+ALTER TYPE app_public.task_claim_status OWNER TO guildbank_owner;
+
+--
 -- Name: top_earner; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -926,6 +940,28 @@ ALTER FUNCTION app_hidden.daily_digest(p_day date) OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.daily_digest(p_day date) IS 'digest__daily job body: one daily_stats row per guild for a UTC day (transactions, volume = coins moved excluding escrow holds and refunds, fees, new listings, orders, refunds, active members, top movers by coin wallet) and an admin_actions entry; idempotent per day. Returns rows written. Volume, fees and movers count COIN only: Minecraft dollars (MCD, scale 2) are another currency (issue 17).';
 
 --
+-- Name: discord_announcement(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('id', a.id::text, 'guild_id', a.guild_id::text, 'channel_id', a.channel_id::text,
+    'content', a.content, 'embed', a.embed, 'status', a.status, 'pinned', a.pinned, 'pinned_on_discord', a.pinned_on_discord,
+    'message_id', a.message_id::text, 'sync_state', a.sync_state, 'updated_at', a.updated_at)
+    from app_public.announcements a where a.id = p_announcement_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) IS 'What the discord__announcement job needs (null when it does not exist): channel, content, embed, status, the pin wanted and the pin on Discord, the message id. Source: issue 14.';
+
+--
 -- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1116,6 +1152,29 @@ ALTER FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subj
 COMMENT ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) IS 'The Discord message already showing a subject (none: not posted yet). discord__* tasks edit it instead of posting again. Source: issue #4 ("never lost or doubled").';
 
 --
+-- Name: discord_reward(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('guild_id', r.guild_id::text, 'sku', r.sku, 'name', r.name, 'description', r.description,
+    'category', r.category, 'price', r.price::text, 'currency', 'COIN',
+    'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'), 'stock', r.stock,
+    'on_sale', r.visible and (r.expires_at is null or r.expires_at > now()), 'expires_at', r.expires_at, 'sync_state', r.sync_state, 'updated_at', r.updated_at)
+    from app_public.rewards r where r.guild_id = p_guild_id and r.sku = p_sku;
+$$;
+
+ALTER FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) IS 'What the discord__reward job shows of a reward in #shop (null when it does not exist): name, description, price with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
+
+--
 -- Name: discord_staff_role_ids(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1134,6 +1193,120 @@ ALTER FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) OWNER TO gui
 --
 
 COMMENT ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) IS 'The Discord roles mapped to any staff role in a guild: setup lets them see #coin-transactions. Source: issue #4.';
+
+--
+-- Name: discord_task(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_task(p_task_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    'id', t.id::text, 'guild_id', t.guild_id::text, 'name', t.name, 'description', t.description,
+    'reward', t.reward::text, 'currency', 'COIN', 'scale', (select c.scale from app_public.currencies c where c.code = 'COIN'),
+    'category', t.category, 'duration_hours', t.duration_hours, 'expires_at', t.expires_at,
+    'max_claims', t.max_claims, 'assigned_member_ids', (select coalesce(jsonb_agg(a::text), '[]') from unnest(t.assigned_member_ids) a),
+    'required_role_id', t.required_role_id::text, 'grant_role_id', t.grant_role_id::text,
+    'proof_required', app_public.tasks_proof_required_effective(t), 'status', t.status,
+    'slots_taken', app_public.tasks_slots_taken(t), 'completed', app_public.tasks_completed_count(t),
+    'channel_id', t.channel_id::text, 'message_id', t.message_id::text, 'sync_state', t.sync_state, 'updated_at', t.updated_at,
+    'task_channel_id', s.task_channel_id::text,
+    'review_messages', (select coalesce(jsonb_agg(jsonb_build_object('claim_id', c.id::text,
+                          'channel_id', c.review_channel_id::text, 'message_id', c.review_message_id::text)), '[]')
+                          from app_public.task_claims c where c.task_id = t.id and c.review_message_id is not null))
+    from app_public.tasks t
+    left join app_public.guild_settings s on s.guild_id = t.guild_id
+   where t.id = p_task_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_task(p_task_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_task(p_task_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_task(p_task_id bigint) IS 'What the discord__task job renders for a task (null when it does not exist): its fields, slots taken, completions, its message ids and sync state, the guild''s task channel, and the proof messages to delete with a deleted task. Source: issue 14.';
+
+--
+-- Name: discord_task_claim(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    'id', c.id::text, 'guild_id', c.guild_id::text, 'task_id', t.id::text, 'task_name', t.name,
+    'reward', t.reward::text, 'currency', 'COIN', 'scale', (select cu.scale from app_public.currencies cu where cu.code = 'COIN'),
+    'status', c.status, 'member_discord_id', u.discord_id::text, 'member_name', u.display_name,
+    'claimed_at', c.claimed_at, 'deadline', c.deadline, 'submitted_at', c.submitted_at,
+    'proof_text', c.proof_text, 'proof_attachments', c.proof_attachments,
+    'reviewer_id', c.reviewer_id::text, 'review_note', c.review_note, 'reviewed_at', c.reviewed_at,
+    'grant_role_id', t.grant_role_id::text, 'role_status', c.role_status, 'dm_status', c.dm_status,
+    'review_channel_id', c.review_channel_id::text, 'review_message_id', c.review_message_id::text,
+    'guild_review_channel_id', s.review_channel_id::text, 'task_deleted', t.status = 'deleted')
+    from app_public.task_claims c
+    join app_public.tasks t on t.id = c.task_id
+    join app_public.users u on u.id = c.user_id
+    left join app_public.guild_settings s on s.guild_id = c.guild_id
+   where c.id = p_claim_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_task_claim(p_claim_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) IS 'What the discord__task_review, discord__task_role and discord__task_dm jobs need about a claim (null when it does not exist): the task, the member, the proof, the review, the delivery states and the review channel. Source: issue 14.';
+
+--
+-- Name: embed_valid(jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.embed_valid(p_embed jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+  select jsonb_typeof(p_embed) = 'object'
+     and not exists (select 1 from jsonb_object_keys(p_embed) k
+                      where k not in ('title', 'description', 'url', 'color', 'fields', 'image', 'thumbnail', 'footer', 'author', 'timestamp'))
+     and (not p_embed ? 'title' or (jsonb_typeof(p_embed -> 'title') = 'string' and length(p_embed ->> 'title') <= 256))
+     and (not p_embed ? 'description' or (jsonb_typeof(p_embed -> 'description') = 'string' and length(p_embed ->> 'description') <= 4096))
+     and (not p_embed ? 'url' or (p_embed ->> 'url') ~ '^https?://\S+$')
+     and (not p_embed ? 'color' or (jsonb_typeof(p_embed -> 'color') = 'number' and (p_embed ->> 'color') ~ '^\d+$'
+                                    and (p_embed ->> 'color')::bigint between 0 and 16777215))
+     and (not p_embed ? 'timestamp' or (jsonb_typeof(p_embed -> 'timestamp') = 'string'
+                                        and (p_embed ->> 'timestamp') ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$'))
+     and (not p_embed ? 'image' or (jsonb_typeof(p_embed -> 'image') = 'object' and (p_embed #>> '{image,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'thumbnail' or (jsonb_typeof(p_embed -> 'thumbnail') = 'object' and (p_embed #>> '{thumbnail,url}') ~ '^https://\S+$'))
+     and (not p_embed ? 'footer' or (jsonb_typeof(p_embed -> 'footer') = 'object' and jsonb_typeof(p_embed #> '{footer,text}') = 'string'
+                                     and length(p_embed #>> '{footer,text}') between 1 and 2048
+                                     and (not (p_embed -> 'footer') ? 'icon_url' or (p_embed #>> '{footer,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'author' or (jsonb_typeof(p_embed -> 'author') = 'object' and jsonb_typeof(p_embed #> '{author,name}') = 'string'
+                                     and length(p_embed #>> '{author,name}') between 1 and 256
+                                     and (not (p_embed -> 'author') ? 'url' or (p_embed #>> '{author,url}') ~ '^https?://\S+$')
+                                     and (not (p_embed -> 'author') ? 'icon_url' or (p_embed #>> '{author,icon_url}') ~ '^https://\S+$')))
+     and (not p_embed ? 'fields' or (jsonb_typeof(p_embed -> 'fields') = 'array' and jsonb_array_length(p_embed -> 'fields') <= 25
+          and not exists (select 1 from jsonb_array_elements(p_embed -> 'fields') f
+                           where jsonb_typeof(f) <> 'object'
+                              or jsonb_typeof(f -> 'name') is distinct from 'string' or length(f ->> 'name') not between 1 and 256
+                              or jsonb_typeof(f -> 'value') is distinct from 'string' or length(f ->> 'value') not between 1 and 1024
+                              or (f ? 'inline' and jsonb_typeof(f -> 'inline') <> 'boolean'))))
+     and coalesce(length(p_embed ->> 'title'), 0) + coalesce(length(p_embed ->> 'description'), 0)
+         + coalesce(length(p_embed #>> '{footer,text}'), 0) + coalesce(length(p_embed #>> '{author,name}'), 0)
+         + coalesce((select sum(length(f ->> 'name') + length(f ->> 'value')) from jsonb_array_elements(
+             case when jsonb_typeof(p_embed -> 'fields') = 'array' then p_embed -> 'fields' else '[]' end) f), 0) <= 6000
+     and (p_embed ?| array['title', 'description', 'fields', 'image', 'thumbnail', 'author', 'footer']);
+$_$;
+
+ALTER FUNCTION app_hidden.embed_valid(p_embed jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION embed_valid(p_embed jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.embed_valid(p_embed jsonb) IS 'Whether a JSON object is a Discord embed the bot can post as is: title (256), description (4096, Discord markdown), url, color (0..0xFFFFFF), fields (at most 25 of name 256 / value 1024 / inline), image and thumbnail (https), footer (text 2048, icon), author (name 256, url, icon), timestamp (ISO 8601); at most 6000 characters in all, and something to show. Source: seed 003 "Embed Builder" (core/embed_builder.py), issue 14 (the embed builder).';
 
 --
 -- Name: expire_card_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1218,6 +1391,40 @@ ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
+
+--
+-- Name: expire_tasks(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone DEFAULT now()) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_tasks integer;
+  v_claims integer;
+begin
+  -- Tasks past their expiry close to new claims (their live claims keep their own deadlines).
+  update app_public.tasks t set status = 'expired'
+   where t.status = 'active' and t.expires_at is not null and t.expires_at <= p_at
+     and coalesce((select s.auto_expire_enabled from app_public.guild_settings s where s.guild_id = t.guild_id), true);
+  get diagnostics v_tasks = row_count;
+  -- Claims still in progress at their deadline expire and free their slot (submitted ones wait for review).
+  update app_public.task_claims c set status = 'expired', expired_at = p_at
+   where c.status = 'in_progress' and c.deadline <= p_at
+     and coalesce((select s.auto_expire_enabled from app_public.guild_settings s where s.guild_id = c.guild_id), true);
+  get diagnostics v_claims = row_count;
+  return jsonb_build_object('tasks', v_tasks, 'claims', v_claims);
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) IS 'The tasks__expire cron job''s body (every minute): in guilds with auto_expire_enabled, active tasks past expires_at become expired and claims still in progress past their deadline become expired (freeing their slot); submitted claims wait for review. Re-running finds nothing more to do. Returns {tasks, claims} counts. Source: seed 003 settings.auto_expire_enabled, issue 14 ("Expiry of tasks and overdue claims by a cron job").';
 
 --
 -- Name: expire_temporary_cards(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2012,6 +2219,32 @@ ALTER FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) OWNER TO
 COMMENT ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) IS 'pricing__rollup job body: writes pricing_history (7-day median, 24 h volume) for every SKU with recent sales, stamped p_at; a slot already written is left alone (idempotent per p_at). Returns rows written.';
 
 --
+-- Name: publish_due_announcements(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  update app_public.announcements a set status = 'published', published_at = p_at
+   where a.status = 'scheduled' and a.publish_at <= p_at;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) IS 'The announcements__publish cron job''s body (every minute): scheduled announcements whose publish_at has come are published (which queues their post). Returns how many; a second run finds none. Source: issue 14 ("schedule (publish at a time)").';
+
+--
 -- Name: purge_expired(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -2124,6 +2357,33 @@ ALTER FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.a
 --
 
 COMMENT ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) IS 'Records an ops alert (streamed live to staff on /streams/alerts).';
+
+--
+-- Name: record_announcement_message(bigint, bigint, text, boolean, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.announcements a
+     set message_id = p_message, synced_at = now(), pinned_on_discord = coalesce(p_pinned, false),
+         sync_state = case when p_state = 'synced' and p_seen is not null and a.updated_at > p_seen then 'pending' else p_state end
+   where a.id = p_announcement_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned; synced stays pending when it changed after the job read it (p_seen). Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
 
 --
 -- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2347,6 +2607,113 @@ ALTER FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_ra
 COMMENT ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) IS 'record_payment(payer_ign, amount_minor, raw_line, seen_at) of issue #6 for the listener and the payment webhook (coins_listener, guild from the app.guild_id claim), with the delivery''s source and key. Rules and errors: app_private.record_payment_for; AU001 without a guild claim.';
 
 --
+-- Name: record_reward_sync(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.rewards r
+     set sync_state = case when p_state = 'synced' and p_seen is not null and r.updated_at > p_seen then 'pending' else p_state end,
+         synced_at = now()
+   where r.guild_id = p_guild_id and r.sku = p_sku;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone); synced stays pending when the reward changed after the job read it (p_seen). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
+
+--
+-- Name: record_task_delivery(bigint, text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_found boolean;
+begin
+  if p_kind = 'role' and p_status in ('granted', 'failed') then
+    update app_public.task_claims c set role_status = p_status, delivery_error = left(p_error, 500)
+     where c.id = p_claim_id and c.role_status = 'pending';
+  elsif p_kind = 'dm' and p_status in ('sent', 'failed') then
+    update app_public.task_claims c set dm_status = p_status, delivery_error = left(p_error, 500)
+     where c.id = p_claim_id and c.dm_status = 'pending';
+  else
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind/status'));
+  end if;
+  get diagnostics v_found = row_count;
+  return v_found;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) IS 'Records the outcome of an acceptance''s role grant (kind role: granted or failed) or of the review DM (kind dm: sent or failed) once: returns false when it was already recorded (a retried job does nothing more). Errors: VL001. Source: issue 14 ("a failed DM is recorded, not retried forever").';
+
+--
+-- Name: record_task_message(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if p_state not in ('synced', 'orphaned') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'state'));
+  end if;
+  update app_public.tasks t
+     set channel_id = p_channel, message_id = p_message, synced_at = now(),
+         -- A change after the job read the task (p_seen) queued another job: the message is not up to date yet.
+         sync_state = case when p_state = 'synced' and p_seen is not null and t.updated_at > p_seen then 'pending' else p_state end
+   where t.id = p_task_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) IS 'The discord__task job''s result: the task''s message (null ids: none, e.g. deleted with the task) and its state, synced or orphaned (the message was deleted and could not be posted again); synced stays pending when the task changed after the job read it (p_seen: its updated_at then; the change queued another job). Errors: VL001. Source: seed 003 ("message_id must be stored back", "clear message_id and flag orphaned").';
+
+--
+-- Name: record_task_review_message(bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  update app_public.task_claims c set review_channel_id = p_channel, review_message_id = p_message where c.id = p_claim_id;
+$$;
+
+ALTER FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) IS 'Stores the proof message posted in the review channel for a claim (so a retried job edits it instead of posting again). Source: seed 003 ("Creates proof message ... for admin review").';
+
+--
 -- Name: redeem_voucher(uuid, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -2493,6 +2860,73 @@ ALTER FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error te
 --
 
 COMMENT ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) IS 'orders__fulfil (api), after the last delivery attempt failed: refunds the pending order at once (escrow back to the buyer, stock restored) with a warning ops alert. A settled or missing order is left alone. Source: issue #6 ("failure retries with exponential backoff, then refunds").';
+
+--
+-- Name: requeue_reward_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v record;
+  v_n integer := 0;
+begin
+  for v in
+    select r.guild_id, r.sku from app_public.rewards r
+     where r.sync_state in ('pending', 'orphaned') and r.updated_at <= p_at - interval '1 minute'
+       and exists (select 1 from app_public.guild_discord g where g.guild_id = r.guild_id and g.shop_channel_id is not null)
+  loop
+    perform app_private.queue_discord_job(v.guild_id, 'shop', 'discord__reward', jsonb_build_object('guild_id', v.guild_id, 'sku', v.sku),
+      'discord__reward:' || v.guild_id || ':' || v.sku);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) IS 'Part of the messages__sync cron job (every 10 minutes): re-queues discord__reward for every reward whose #shop post is still pending_sync, or orphaned (its channel was gone), a minute after its last change (a post that failed for good, a shop channel set up again later). Returns how many. Source: seed 003 ("If Discord post fails, mark item pending_sync", sync_pending_discord_messages).';
+
+--
+-- Name: requeue_task_sync(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_task record;
+  v_n integer := 0;
+begin
+  for v_task in
+    select t.id, t.guild_id from app_public.tasks t
+     where t.sync_state = 'pending' and t.updated_at <= p_at - interval '1 minute'
+       and (t.status <> 'deleted' or t.message_id is not null)
+       and exists (select 1 from app_public.guild_discord g where g.guild_id = t.guild_id)
+  loop
+    perform app_private.queue_task_job(v_task.guild_id, 'discord__task', jsonb_build_object('task_id', v_task.id),
+      'discord__task:' || v_task.id);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) IS 'The messages__sync cron job''s body (every 10 minutes): re-queues discord__task for every task whose message is still pending a minute after its last change in a guild with the bot (a post that failed for good, a channel set up later). Returns how many. Source: seed 003 "Required Background Sync Job" (sync_pending_discord_messages).';
 
 --
 -- Name: resolve_staff_role(bigint, bigint, bigint[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3524,6 +3958,160 @@ ALTER FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at ti
 COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). An active daily_multiplier economy event multiplies the reward (rounded down; event_id and multiplier in the transaction''s meta). See app_public.claim_daily.';
 
 --
+-- Name: task_claims; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.task_claims (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    task_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    status app_public.task_claim_status DEFAULT 'in_progress'::app_public.task_claim_status NOT NULL,
+    claimed_at timestamp with time zone DEFAULT now() NOT NULL,
+    deadline timestamp with time zone NOT NULL,
+    proof_text text DEFAULT ''::text NOT NULL,
+    proof_attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    submitted_at timestamp with time zone,
+    reviewer_id bigint,
+    review_note text DEFAULT ''::text NOT NULL,
+    reviewed_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    expired_at timestamp with time zone,
+    tx_id uuid,
+    review_channel_id bigint,
+    review_message_id bigint,
+    role_status text DEFAULT 'none'::text NOT NULL,
+    dm_status text DEFAULT 'none'::text NOT NULL,
+    delivery_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT task_claims_check CHECK ((deadline > claimed_at)),
+    CONSTRAINT task_claims_check1 CHECK (((status = 'accepted'::app_public.task_claim_status) = (tx_id IS NOT NULL))),
+    CONSTRAINT task_claims_check2 CHECK (((status = ANY (ARRAY['in_progress'::app_public.task_claim_status, 'expired'::app_public.task_claim_status])) OR (submitted_at IS NOT NULL))),
+    CONSTRAINT task_claims_check3 CHECK (((status <> ALL (ARRAY['accepted'::app_public.task_claim_status, 'rejected'::app_public.task_claim_status])) OR ((reviewer_id IS NOT NULL) AND (reviewed_at IS NOT NULL)))),
+    CONSTRAINT task_claims_delivery_error_check CHECK ((length(delivery_error) <= 500)),
+    CONSTRAINT task_claims_dm_status_check CHECK ((dm_status = ANY (ARRAY['none'::text, 'pending'::text, 'sent'::text, 'failed'::text]))),
+    CONSTRAINT task_claims_proof_attachments_check CHECK ((jsonb_typeof(proof_attachments) = 'array'::text)),
+    CONSTRAINT task_claims_proof_text_check CHECK ((length(proof_text) <= 2000)),
+    CONSTRAINT task_claims_review_channel_id_check CHECK ((review_channel_id > 0)),
+    CONSTRAINT task_claims_review_message_id_check CHECK ((review_message_id > 0)),
+    CONSTRAINT task_claims_review_note_check CHECK ((length(review_note) <= 500)),
+    CONSTRAINT task_claims_role_status_check CHECK ((role_status = ANY (ARRAY['none'::text, 'pending'::text, 'granted'::text, 'failed'::text])))
+);
+
+ALTER TABLE app_public.task_claims OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE task_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.task_claims IS '@behavior -insert -update -delete
+A member''s claim of a task (the seed''s user_tasks): in_progress -> submitted -> accepted | rejected, or expired when the deadline passes before proof. Written by claim_task, submit_task_proof, review_task_claim and the tasks__expire job only. role_status and dm_status record the discord__task_role and discord__task_dm jobs (a failed DM is recorded, not retried forever). Source: issue 14, seed 003.';
+
+--
+-- Name: COLUMN task_claims.proof_attachments; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.task_claims.proof_attachments IS 'Attachments of the proof: [{url, filename, content_type, size}] (https URLs, at most 10).';
+
+--
+-- Name: COLUMN task_claims.tx_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.task_claims.tx_id IS 'The task_reward transaction that paid an accepted claim.';
+
+--
+-- Name: claim_task_for(bigint, bigint, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_task app_public.tasks;
+  v_settings app_public.guild_settings;
+  v_replay jsonb;
+  v_active integer;
+  v_taken integer;
+  v_existing app_public.task_claim_status;
+  v_claim app_public.task_claims;
+begin
+  -- The member row lock serialises one member's claims (the per-member limit, no double claim).
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  if v_user.id is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'claim_task', 'task_id', p_task_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.task_claims, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
+  if not coalesce(v_settings.allow_user_tasks, true) then
+    perform app_private.raise_error('TK012', 'task_claims_closed');
+  end if;
+  -- The task row lock serialises the claims of one task: of concurrent claims of its last slot, exactly one wins.
+  select * into v_task from app_public.tasks t
+   where t.id = p_task_id and t.guild_id = v_user.guild_id and t.status <> 'deleted'
+   for update;
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
+  end if;
+  if v_task.status = 'expired' or (v_task.expires_at is not null and v_task.expires_at <= p_at) then
+    perform app_private.raise_error('TK003', 'task_expired', jsonb_build_object('task_id', v_task.id::text,
+      'expired_at', coalesce(v_task.expires_at, v_task.updated_at)));
+  end if;
+  if v_task.status <> 'active' then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
+  end if;
+  if cardinality(v_task.assigned_member_ids) > 0 and not (v_user.discord_id = any (v_task.assigned_member_ids)) then
+    perform app_private.raise_error('TK004', 'task_not_assigned', jsonb_build_object('task_id', v_task.id::text));
+  end if;
+  if v_task.required_role_id is not null and not (v_task.required_role_id = any (coalesce(p_role_ids, '{}'))) then
+    perform app_private.raise_error('TK007', 'task_role_required', jsonb_build_object('role_id', v_task.required_role_id::text));
+  end if;
+  select c.status into v_existing from app_public.task_claims c
+   where c.task_id = v_task.id and c.user_id = v_user.id and c.status in ('in_progress', 'submitted', 'accepted');
+  if v_existing is not null then
+    perform app_private.raise_error('TK005', 'task_already_claimed', jsonb_build_object('task_id', v_task.id::text,
+      'status', v_existing));
+  end if;
+  select count(*) into v_active from app_public.task_claims c
+   where c.user_id = v_user.id and c.status in ('in_progress', 'submitted');
+  if v_active >= coalesce(v_settings.max_tasks_per_user, 10) then
+    perform app_private.raise_error('TK006', 'task_limit_reached', jsonb_build_object('active', v_active,
+      'limit', coalesce(v_settings.max_tasks_per_user, 10)));
+  end if;
+  if v_task.max_claims is not null then
+    select count(*) into v_taken from app_public.task_claims c
+     where c.task_id = v_task.id and c.status in ('in_progress', 'submitted', 'accepted');
+    if v_taken >= v_task.max_claims then
+      perform app_private.raise_error('TK002', 'task_full', jsonb_build_object('task_id', v_task.id::text,
+        'max_claims', v_task.max_claims));
+    end if;
+  end if;
+
+  insert into app_public.task_claims (guild_id, task_id, user_id, claimed_at, deadline)
+    values (v_user.guild_id, v_task.id, v_user.id, p_at, p_at + make_interval(hours => v_task.duration_hours))
+    returning * into v_claim;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_claim));
+  return v_claim;
+end;
+$$;
+
+ALTER FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The claim rule at an explicit time (p_at) with the member''s Discord role ids stated (p_role_ids). See app_public.claim_task.';
+
+--
 -- Name: listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -3778,6 +4366,25 @@ ALTER FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qt
 --
 
 COMMENT ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) IS 'The listing rule at an explicit time. See app_public.create_listing.';
+
+--
+-- Name: current_discord_role_ids(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.current_discord_role_ids() RETURNS bigint[]
+    LANGUAGE sql STABLE
+    AS $_$
+  select case when coalesce(current_setting('app.discord_role_ids', true), '') ~ '^\{[0-9,]*\}$'
+              then current_setting('app.discord_role_ids', true)::bigint[] end;
+$_$;
+
+ALTER FUNCTION app_private.current_discord_role_ids() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION current_discord_role_ids(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.current_discord_role_ids() IS 'The Discord role ids of the calling member, from the transaction-local claim app.discord_role_ids that the bot sets from the interaction (a Postgres array literal such as {1,2}); null when no trusted process stated them (the panel and GraphQL never do), so a task that requires a role can only be claimed in Discord. Source: issue 14 ("required role").';
 
 --
 -- Name: users; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -6818,6 +7425,30 @@ ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, 
 COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
 
 --
+-- Name: queue_task_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if exists (select 1 from app_public.guild_discord g where g.guild_id = p_guild_id) then
+    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+      max_attempts := case when p_task = 'discord__task_dm' then 3 else 10 end);
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__task* job for the bot''s runner when the guild has the bot (a guild_discord row), in the guild''s own queue; the job_key per subject coalesces a burst of changes into one edit and never doubles a role grant or a DM. A DM is tried at most 3 times (its failure is recorded by the job), the rest 10. Source: issue 14, DESIGN.md "Tasks and Discord sync".';
+
+--
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7169,6 +7800,92 @@ ALTER FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) OWNE
 COMMENT ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) IS 'Returns the caller''s staff role if it is one of p_allowed. Raises AU001 not_authenticated without claims, PD001 permission_denied otherwise. Role matrix: db/CONVENTIONS.md.';
 
 --
+-- Name: review_task_claim_by(bigint, app_public.staff_role, bigint, boolean, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_claim app_public.task_claims;
+  v_user app_public.users;
+  v_task app_public.tasks;
+  v_replay jsonb;
+  v_note text := btrim(coalesce(p_note, ''));
+  v_tx uuid;
+begin
+  select * into v_claim from app_public.task_claims c where c.id = p_claim_id;
+  if v_claim.id is null or v_claim.guild_id is distinct from app_public.current_guild_id() then
+    perform app_private.raise_error('TK008', 'claim_not_found', jsonb_build_object('claim_id', p_claim_id::text));
+  end if;
+  -- Lock order: the member whose funds move, then the claim.
+  select * into v_user from app_private.lock_members(array[v_claim.user_id]);
+  if v_user.discord_id = p_reviewer_id then
+    perform app_private.raise_error('TK013', 'self_review');
+  end if;
+  v_replay := app_private.idempotency_begin(v_claim.guild_id, p_reviewer_id, p_key,
+    jsonb_build_object('fn', 'review_task_claim', 'claim_id', p_claim_id, 'accept', p_accept, 'note', v_note));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.task_claims, v_replay);
+  end if;
+  select * into v_claim from app_public.task_claims c where c.id = p_claim_id for update;
+  if v_claim.status <> 'submitted' then
+    perform app_private.raise_error('TK009', 'claim_wrong_status', jsonb_build_object('claim_id', v_claim.id::text,
+      'status', v_claim.status));
+  end if;
+  if p_accept is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'accept'));
+  end if;
+  if length(v_note) > 500 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'note', 'max', 500));
+  end if;
+  if not p_accept and length(v_note) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  select * into v_task from app_public.tasks t where t.id = v_claim.task_id;
+
+  if p_accept then
+    if v_user.frozen then
+      perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', v_user.discord_id::text));
+    end if;
+    -- The reward and the acceptance are one transaction: if the award fails, the claim stays submitted.
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, reason, meta, created_at)
+      values (v_claim.guild_id, 'earn', p_reviewer_id, v_user.id, v_task.reward, 'task_reward',
+              jsonb_build_object('task_id', v_task.id::text, 'claim_id', v_claim.id::text, 'task_name', v_task.name,
+                                 'description', 'Completed task: ' || v_task.name, 'reviewer_role', p_reviewer_role), p_at)
+      returning tx_id into v_tx;
+    perform app_private.post_transfer(v_claim.guild_id,
+      app_private.guild_account(v_claim.guild_id, 'mint'),
+      app_private.member_account(v_user.id, 'wallet'),
+      v_task.reward, 'task_reward', v_tx, 'posted', null, null, p_at);
+    update app_public.task_claims c
+       set status = 'accepted', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
+           completed_at = p_at, tx_id = v_tx,
+           role_status = case when v_task.grant_role_id is not null then 'pending' else 'none' end,
+           dm_status = 'pending'
+     where c.id = v_claim.id
+     returning * into v_claim;
+  else
+    update app_public.task_claims c
+       set status = 'rejected', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
+           dm_status = 'pending'
+     where c.id = v_claim.id
+     returning * into v_claim;
+  end if;
+  perform app_private.idempotency_finish(v_claim.guild_id, p_reviewer_id, p_key, to_jsonb(v_claim));
+  return v_claim;
+end;
+$$;
+
+ALTER FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at). See app_public.review_task_claim.';
+
+--
 -- Name: revoke_refresh_token(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7447,6 +8164,109 @@ ALTER FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) OWNE
 COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: separation of duties).';
 
 --
+-- Name: submit_task_proof_for(bigint, bigint, text, jsonb, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.task_claims
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_task app_public.tasks;
+  v_claim app_public.task_claims;
+  v_replay jsonb;
+  v_text text := btrim(coalesce(p_text, ''));
+  v_attachments jsonb := coalesce(p_attachments, '[]'::jsonb);
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  if v_user.id is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'submit_task_proof', 'task_id', p_task_id, 'text', v_text, 'attachments', v_attachments));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.task_claims, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if length(v_text) > 2000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'proof_text', 'max', 2000));
+  end if;
+  if not app_private.task_proof_attachments_valid(v_attachments) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'proof_attachments', 'max', 10));
+  end if;
+  select * into v_task from app_public.tasks t
+   where t.id = p_task_id and t.guild_id = v_user.guild_id and t.status <> 'deleted';
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', p_task_id::text));
+  end if;
+  -- The member's latest claim of the task (the member lock makes this read the latest).
+  select * into v_claim from app_public.task_claims c
+   where c.task_id = v_task.id and c.user_id = v_user.id
+   order by c.claimed_at desc, c.id desc limit 1
+   for update;
+  if v_claim.id is null then
+    perform app_private.raise_error('TK008', 'claim_not_found', jsonb_build_object('task_id', v_task.id::text));
+  end if;
+  if v_claim.status <> 'in_progress' then
+    perform app_private.raise_error('TK009', 'claim_wrong_status', jsonb_build_object('claim_id', v_claim.id::text,
+      'status', v_claim.status));
+  end if;
+  if v_claim.deadline <= p_at then
+    perform app_private.raise_error('TK010', 'claim_overdue', jsonb_build_object('claim_id', v_claim.id::text,
+      'deadline', v_claim.deadline));
+  end if;
+  if app_public.tasks_proof_required_effective(v_task) and v_text = '' and jsonb_array_length(v_attachments) = 0 then
+    perform app_private.raise_error('TK011', 'proof_required', jsonb_build_object('task_id', v_task.id::text));
+  end if;
+
+  update app_public.task_claims c
+     set status = 'submitted', proof_text = v_text, proof_attachments = v_attachments, submitted_at = p_at
+   where c.id = v_claim.id
+   returning * into v_claim;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_claim));
+  return v_claim;
+end;
+$$;
+
+ALTER FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) IS 'The proof submission rule at an explicit time (p_at). See app_public.submit_task_proof.';
+
+--
+-- Name: task_proof_attachments_valid(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+  select jsonb_typeof(p_attachments) = 'array'
+     and jsonb_array_length(p_attachments) <= 10
+     and not exists (
+       select 1 from jsonb_array_elements(p_attachments) a
+        where jsonb_typeof(a) <> 'object'
+           or jsonb_typeof(a -> 'url') is distinct from 'string'
+           or (a ->> 'url') !~ '^https://\S+$' or length(a ->> 'url') > 2000
+           or (a ? 'filename' and (jsonb_typeof(a -> 'filename') <> 'string' or length(a ->> 'filename') > 200))
+           or (a ? 'content_type' and (jsonb_typeof(a -> 'content_type') <> 'string' or length(a ->> 'content_type') > 100))
+           or (a ? 'size' and jsonb_typeof(a -> 'size') <> 'number')
+           or exists (select 1 from jsonb_object_keys(a) k where k not in ('url', 'filename', 'content_type', 'size')));
+$_$;
+
+ALTER FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION task_proof_attachments_valid(p_attachments jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) IS 'Whether a proof''s attachments are well formed: an array of at most 10 objects {url (https), filename, content_type, size} and nothing else. Source: issue 14 ("proof attachments (URLs and metadata)").';
+
+--
 -- Name: tg__audit(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -7590,6 +8410,49 @@ ALTER FUNCTION app_private.tg_admin_actions__discord_feed() OWNER TO guildbank_o
 --
 
 COMMENT ON FUNCTION app_private.tg_admin_actions__discord_feed() IS 'Trigger: a staff action on a transaction, order or listing re-renders the feed messages already posted for it, so #coin-transactions shows who did what.';
+
+--
+-- Name: tg_announcements__schedule(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_announcements__schedule() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_sync text[] := array['message_id', 'sync_state', 'synced_at', 'pinned_on_discord', 'updated_at'];
+begin
+  -- Scheduling: a new (or re-scheduled) announcement is published now or waits for its time.
+  if tg_op = 'INSERT' or new.publish_at is distinct from old.publish_at then
+    if new.status <> 'deleted' and (new.publish_at is null or new.publish_at <= now()) then
+      new.status := 'published';
+    elsif new.status <> 'deleted' and new.message_id is null then
+      new.status := 'scheduled';
+    end if;
+  end if;
+  if new.status = 'published' and new.published_at is null then
+    new.published_at := now();
+  end if;
+  -- What Discord shows changed: the message is out of date until discord__announcement converges it.
+  if new.status in ('published', 'deleted')
+     and (tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync)) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' and new.status in ('published', 'deleted') then
+    perform app_private.queue_task_job(new.guild_id, 'discord__announcement', jsonb_build_object('announcement_id', new.id),
+      'discord__announcement:' || new.id);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_announcements__schedule() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_announcements__schedule(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_announcements__schedule() IS 'Trigger (before insert or update of an announcement): an announcement without publish_at, or whose time has come, is published (published_at set), else scheduled (the announcements__publish job publishes it); a published or deleted announcement whose content, embed, channel or pin changed becomes pending and queues discord__announcement. The job''s own record (message id, synced or orphaned, pin state) queues nothing. Source: seed 003 "Announcement System Discord-Dashboard Sync", issue 14.';
 
 --
 -- Name: tg_daily_stats__discord_digest(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -7892,6 +8755,105 @@ ALTER FUNCTION app_private.tg_pack_types__check_rates() OWNER TO guildbank_owner
 COMMENT ON FUNCTION app_private.tg_pack_types__check_rates() IS 'Trigger: a pack type''s drop rates (basis points, none negative) must sum to exactly 10000 (100 %); else CA010 invalid_drop_rates with the total, so the panel''s editor shows why. Source: issue 15 "drop rates per rarity that must sum to exactly 100 %".';
 
 --
+-- Name: tg_rewards__discord_shop(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_rewards__discord_shop() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- What the #shop post shows changed (or a new reward): it is out of date until discord__reward converges it.
+  if tg_op = 'INSERT'
+     or (old.name, old.description, old.category, old.price, old.stock, old.visible, old.expires_at)
+        is distinct from (new.name, new.description, new.category, new.price, new.stock, new.visible, new.expires_at) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' then
+    perform app_private.queue_discord_job(new.guild_id, 'shop', 'discord__reward',
+      jsonb_build_object('guild_id', new.guild_id, 'sku', new.sku), 'discord__reward:' || new.guild_id || ':' || new.sku);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_rewards__discord_shop() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_rewards__discord_shop(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_rewards__discord_shop() IS 'Trigger (before insert or update of a reward): a new reward, or a change of what its #shop post shows (name, description, category, price, stock, visibility, expiry: a purchase changing the stock too), marks it pending and queues discord__reward, which posts, edits, re-creates or (hidden, expired) deletes the post. Source: seed 003 "Shop System Discord-Dashboard Sync", issue 14.';
+
+--
+-- Name: tg_task_claims__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_task_claims__discord() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if tg_op = 'INSERT' or new.status is distinct from old.status then
+    -- The task message shows its slots and completions: re-render it.
+    update app_public.tasks t set sync_state = 'pending' where t.id = new.task_id and t.status <> 'deleted';
+    if new.status = 'submitted' or (new.status <> 'in_progress' and new.review_message_id is not null) then
+      perform app_private.queue_task_job(new.guild_id, 'discord__task_review', jsonb_build_object('claim_id', new.id),
+        'discord__task_review:' || new.id);
+    end if;
+    if new.role_status = 'pending' then
+      perform app_private.queue_task_job(new.guild_id, 'discord__task_role', jsonb_build_object('claim_id', new.id),
+        'discord__task_role:' || new.id);
+    end if;
+    if new.dm_status = 'pending' then
+      perform app_private.queue_task_job(new.guild_id, 'discord__task_dm', jsonb_build_object('claim_id', new.id),
+        'discord__task_dm:' || new.id);
+    end if;
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_task_claims__discord() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_task_claims__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_task_claims__discord() IS 'Trigger (after a claim is made or changes status): re-renders the task''s message (slots, completions); a submitted proof is posted to the review channel and a reviewed or expired one edited there (discord__task_review); an acceptance queues the role grant (discord__task_role) when the task grants a role, and a review queues the member''s DM (discord__task_dm). Source: issue 14.';
+
+--
+-- Name: tg_tasks__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_tasks__discord() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_sync text[] := array['channel_id', 'message_id', 'sync_state', 'synced_at', 'updated_at'];
+begin
+  -- What members see changed: the Discord message is out of date until the job edits it.
+  if tg_op = 'INSERT' or (to_jsonb(old) - v_sync) is distinct from (to_jsonb(new) - v_sync) then
+    new.sync_state := 'pending';
+  end if;
+  if new.sync_state = 'pending' then
+    perform app_private.queue_task_job(new.guild_id, 'discord__task', jsonb_build_object('task_id', new.id),
+      'discord__task:' || new.id);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_tasks__discord() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_tasks__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_tasks__discord() IS 'Trigger (before insert or update of a task): a new task, or a change of anything members see, marks its Discord message pending and queues discord__task (post, edit in place, or delete for a deleted task); the job''s own record of the message (ids, synced or orphaned) changes nothing members see and queues nothing. Source: seed 003 "Task System Discord-Dashboard Sync", issue 14.';
+
+--
 -- Name: tg_transactions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -8153,6 +9115,112 @@ ALTER FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason t
 --
 
 COMMENT ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) IS 'Staff credit (delta > 0, minted) or debit (delta < 0, burned back to the mint) of a member''s wallet, in coins. Roles: SUPERADMIN, ADMIN, OPERATOR. Always writes admin_actions with before/after snapshots and the reason, and an earn/spend transaction. A debit cannot take the wallet below zero. Errors: AU001, PD001 permission_denied, RS001 reason_required, MB002 member_not_found, PD002 self_action_forbidden, AM001 invalid_amount (zero), NF001 insufficient_funds, IK001/IK002. Source: issue #2, seed 000 section 5.';
+
+--
+-- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+  select nullif(current_setting('app.discord_id', true), '')::bigint;
+$$;
+
+ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
+
+--
+-- Name: announcements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.announcements (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    channel_id bigint NOT NULL,
+    content text DEFAULT ''::text NOT NULL,
+    embed jsonb,
+    task_id bigint,
+    publish_at timestamp with time zone,
+    pinned boolean DEFAULT false NOT NULL,
+    status text DEFAULT 'scheduled'::text NOT NULL,
+    published_at timestamp with time zone,
+    message_id bigint,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    synced_at timestamp with time zone,
+    pinned_on_discord boolean DEFAULT false NOT NULL,
+    created_by bigint DEFAULT app_public.current_discord_id(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT announcements_channel_id_check CHECK ((channel_id > 0)),
+    CONSTRAINT announcements_check CHECK (((content <> ''::text) OR (embed IS NOT NULL))),
+    CONSTRAINT announcements_content_check CHECK ((length(content) <= 2000)),
+    CONSTRAINT announcements_embed_check CHECK (((embed IS NULL) OR app_hidden.embed_valid(embed))),
+    CONSTRAINT announcements_message_id_check CHECK ((message_id > 0)),
+    CONSTRAINT announcements_status_check CHECK ((status = ANY (ARRAY['scheduled'::text, 'published'::text, 'deleted'::text]))),
+    CONSTRAINT announcements_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
+);
+
+ALTER TABLE app_public.announcements OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.announcements IS '@behavior -delete
+Announcements posted by the bot in a channel: text and/or an embed, now or at publish_at (scheduled until the announcements__publish job publishes it), pinned or not; edits follow on Discord; a message deleted on Discord marks the announcement orphaned. Staff (SUPERADMIN, ADMIN, OPERATOR) write them (audited); delete_announcement deletes. Source: seed 003 announcements endpoints, issue 14.';
+
+--
+-- Name: COLUMN announcements.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.announcements.sync_state IS 'pending: Discord does not show the latest yet; synced: it does; orphaned: the message was deleted on Discord.';
+
+--
+-- Name: announce_task(bigint, bigint, timestamp with time zone, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone DEFAULT NULL::timestamp with time zone, pinned boolean DEFAULT false) RETURNS app_public.announcements
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_task app_public.tasks;
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  select * into v_task from app_public.tasks t
+   where t.id = announce_task.task_id and t.guild_id = app_public.current_guild_id() and t.status = 'active';
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', announce_task.task_id::text));
+  end if;
+  insert into app_public.announcements (guild_id, channel_id, content, embed, task_id, publish_at, pinned, created_by)
+    values (v_task.guild_id, announce_task.channel_id, '', jsonb_strip_nulls(jsonb_build_object(
+        'title', left('New task: ' || v_task.name, 256),
+        'description', nullif(left(v_task.description, 4096), ''),
+        'color', 15844367,
+        'fields', jsonb_build_array(
+          jsonb_build_object('name', 'Reward', 'value', v_task.reward::text || ' coins', 'inline', true),
+          jsonb_build_object('name', 'Slots', 'value', coalesce(v_task.max_claims::text, 'unlimited'), 'inline', true),
+          jsonb_build_object('name', 'Time to finish', 'value', v_task.duration_hours::text || ' h', 'inline', true)),
+        'footer', jsonb_build_object('text', 'Claim it in the task channel or with /task claim ' || v_task.id))),
+      v_task.id, announce_task.publish_at, announce_task.pinned, app_public.current_discord_id())
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) announce an active task of their guild in a channel: an announcement whose embed shows the task (name, description, reward, slots, time to finish), now or at publish_at, optionally pinned. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "POST /api/<server_id>/announcements/task/<task_id>", issue 14 ("post from a task").';
 
 --
 -- Name: answer_quest(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8543,6 +9611,29 @@ ALTER FUNCTION app_public.claim_daily(idempotency_key text) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_public.claim_daily(idempotency_key text) IS 'Credits the calling member''s daily reward. Rule: once per rolling 24 h (UTC timestamps); the streak continues when the claim comes within 48 h of the previous one and restarts at 1 otherwise; reward = daily_amount + min((streak - 1) * daily_streak_bonus, daily_streak_bonus_cap) from guild_settings. Registers the caller on first use. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, CD001 cooldown_active (detail: next_claim_at, retry_after_s), IK001/IK002. Source: seed 000 sections 4 and 14, issue #2.';
 
 --
+-- Name: claim_task(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.claim_task(task_id bigint, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.register_caller('');
+begin
+  return app_private.claim_task_for(v_user.id, claim_task.task_id, app_private.current_discord_role_ids(), idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION claim_task(task_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) IS 'Claims a task as the calling member: the task must be active and not past expires_at, claimable by the member (assigned members only when it has any; the required Discord role, from the bot''s claim app.discord_role_ids), not already live or accepted for the member, within the guild''s max_tasks_per_user, and with a free slot (max_claims; the task row lock makes exactly one of concurrent claims of the last slot win). The claim''s deadline is now + duration_hours. A replayed idempotency key returns the first claim. Errors: AU001, MB003, FZ001 account_frozen, TK001 task_not_found, TK002 task_full, TK003 task_expired, TK004 task_not_assigned, TK005 task_already_claimed, TK006 task_limit_reached, TK007 task_role_required, TK012 task_claims_closed, IK001/IK002. Source: seed 003 "Task Claim and Completion" 1-4, issue 14.';
+
+--
 -- Name: collection_progress(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8695,24 +9786,6 @@ ALTER FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigin
 COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
 
 --
--- Name: current_discord_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_public.current_discord_id() RETURNS bigint
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$
-  select nullif(current_setting('app.discord_id', true), '')::bigint;
-$$;
-
-ALTER FUNCTION app_public.current_discord_id() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION current_discord_id(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_public.current_discord_id() IS 'The Discord user (snowflake) acting, from the transaction-local claim app.discord_id; null when unset.';
-
---
 -- Name: current_guild_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -8752,6 +9825,96 @@ ALTER FUNCTION app_public.current_staff_role() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.current_staff_role() IS 'The staff role of the caller (claim app.staff_role), or null unless the transaction runs as coins_staff.';
+
+--
+-- Name: custom_command(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.custom_command(name text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v jsonb;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select jsonb_build_object('name', c.name, 'response', c.response, 'embed', e.embed) into v
+    from app_public.custom_commands c
+    left join app_public.saved_embeds e on e.id = c.embed_id and e.guild_id = c.guild_id
+   where c.guild_id = app_public.current_guild_id() and c.name = lower(btrim(custom_command.name)) and c.enabled;
+  if v is null then
+    perform app_private.raise_error('CC001', 'custom_command_not_found', jsonb_build_object('name', left(custom_command.name, 32)));
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.custom_command(name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION custom_command(name text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.custom_command(name text) IS 'What /c <name> answers in the caller''s guild: {name, response, embed} of an enabled custom command (the embed is the saved embed it points to). Errors: AU001, CC001 custom_command_not_found. Source: seed 003 "/api/commands", issue 14 ("members run /c <name>").';
+
+--
+-- Name: custom_command_names(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.custom_command_names(prefix text DEFAULT ''::text) RETURNS SETOF text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select c.name from app_public.custom_commands c
+   where c.guild_id = app_public.current_guild_id() and c.enabled
+     and starts_with(c.name, lower(btrim(coalesce(prefix, ''))))
+   order by c.name limit 25;
+$$;
+
+ALTER FUNCTION app_public.custom_command_names(prefix text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION custom_command_names(prefix text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.custom_command_names(prefix text) IS 'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
+
+--
+-- Name: delete_announcement(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.delete_announcement(announcement_id bigint) RETURNS app_public.announcements
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.announcements;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  update app_public.announcements a set status = 'deleted'
+   where a.id = delete_announcement.announcement_id and a.guild_id = app_public.current_guild_id() and a.status <> 'deleted'
+   returning * into v;
+  if v.id is null then
+    perform app_private.raise_error('AN001', 'announcement_not_found',
+      jsonb_build_object('announcement_id', delete_announcement.announcement_id::text));
+  end if;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_announcement', 'announcement',
+            v.id::text, null, jsonb_build_object('status', 'deleted'),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_announcement(announcement_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_announcement(announcement_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_announcement(announcement_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) delete an announcement: it becomes deleted and discord__announcement deletes its Discord message (a scheduled one is simply never posted). Audited. Errors: AU001, PD001, AN001 announcement_not_found. Source: seed 003 "DELETE /api/<server_id>/announcements/<id>", issue 14.';
 
 --
 -- Name: delete_card_template(text, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -8824,6 +9987,148 @@ ALTER FUNCTION app_public.delete_card_template(public_id text, refund boolean, r
 --
 
 COMMENT ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) delete a card template: it drops no more (retired; the row stays for past draws and print numbers), every copy is removed from its owner (burned, reason template_deleted), its listings and the open trades holding it are cancelled, wishlists cleared, owners told. Refund rule: with refund, each owner receives per copy the Notes that burning it would pay (card_settings.burn_notes of the template''s rarity; temporary cards: nothing), from the NOTE mint. Audited before/after. Errors: AU001, PD001, RS001, CA006 template_not_found. Source: issue 15 "Admin: delete a template with an optional refund to owners", seed 002 "/admin delete_template".';
+
+--
+-- Name: tasks; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.tasks (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    reward bigint NOT NULL,
+    category text DEFAULT 'General'::text NOT NULL,
+    duration_hours integer DEFAULT 24 NOT NULL,
+    expires_at timestamp with time zone,
+    max_claims integer,
+    assigned_member_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    required_role_id bigint,
+    grant_role_id bigint,
+    proof_required boolean,
+    status text DEFAULT 'active'::text NOT NULL,
+    channel_id bigint,
+    message_id bigint,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    synced_at timestamp with time zone,
+    created_by bigint DEFAULT app_public.current_discord_id(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tasks_assigned_member_ids_check CHECK (((cardinality(assigned_member_ids) <= 100) AND (array_position(assigned_member_ids, NULL::bigint) IS NULL))),
+    CONSTRAINT tasks_category_check CHECK (((length(btrim(category)) >= 1) AND (length(btrim(category)) <= 50))),
+    CONSTRAINT tasks_channel_id_check CHECK ((channel_id > 0)),
+    CONSTRAINT tasks_description_check CHECK ((length(description) <= 2000)),
+    CONSTRAINT tasks_duration_hours_check CHECK (((duration_hours >= 1) AND (duration_hours <= 8760))),
+    CONSTRAINT tasks_grant_role_id_check CHECK ((grant_role_id > 0)),
+    CONSTRAINT tasks_max_claims_check CHECK (((max_claims IS NULL) OR ((max_claims >= 1) AND (max_claims <= 100000)))),
+    CONSTRAINT tasks_message_id_check CHECK ((message_id > 0)),
+    CONSTRAINT tasks_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
+    CONSTRAINT tasks_required_role_id_check CHECK ((required_role_id > 0)),
+    CONSTRAINT tasks_reward_check CHECK (((reward >= 1) AND (reward <= '1000000000000'::bigint))),
+    CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['active'::text, 'closed'::text, 'expired'::text, 'deleted'::text]))),
+    CONSTRAINT tasks_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
+);
+
+ALTER TABLE app_public.tasks OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE tasks; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.tasks IS '@behavior -delete
+Community tasks (seed 003 "Tasks Data Structure"): members claim one, do it within duration_hours, submit proof, and staff accept (the reward is paid from the mint) or reject it. Staff (SUPERADMIN, ADMIN, OPERATOR) create and edit them directly (audited); deleting is app_public.delete_task (the Discord messages go first). Members see the active tasks of their guild. Each task''s Discord message has a sync state (pending, synced, orphaned) that the discord__task job converges. Source: issue 14.';
+
+--
+-- Name: COLUMN tasks.reward; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.reward IS 'Coins (minor units of COIN) paid from the mint when a claim is accepted.';
+
+--
+-- Name: COLUMN tasks.duration_hours; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.duration_hours IS 'Hours a member has, from claiming, to submit proof (the claim''s deadline).';
+
+--
+-- Name: COLUMN tasks.expires_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.expires_at IS 'When the task closes to new claims (null: never). The tasks__expire job marks it expired.';
+
+--
+-- Name: COLUMN tasks.max_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.max_claims IS 'Slots: claims that may be in progress, submitted or accepted at once (null: unlimited).';
+
+--
+-- Name: COLUMN tasks.assigned_member_ids; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.assigned_member_ids IS 'Discord ids of the only members who may claim it (empty: anyone).';
+
+--
+-- Name: COLUMN tasks.required_role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.required_role_id IS 'A Discord role a member must have to claim (checked from the roles the bot passes).';
+
+--
+-- Name: COLUMN tasks.grant_role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.grant_role_id IS 'A Discord role granted on acceptance (the discord__task_role job).';
+
+--
+-- Name: COLUMN tasks.proof_required; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.proof_required IS 'Whether a submission needs text or an attachment (null: the guild''s require_proof).';
+
+--
+-- Name: COLUMN tasks.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.tasks.sync_state IS 'pending: its Discord message is not (yet) up to date; synced: it is; orphaned: it was deleted and could not be posted again.';
+
+--
+-- Name: delete_task(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.delete_task(task_id bigint) RETURNS app_public.tasks
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_task app_public.tasks;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  select * into v_task from app_public.tasks t
+   where t.id = delete_task.task_id and t.guild_id = app_public.current_guild_id() and t.status <> 'deleted'
+   for update;
+  if v_task.id is null then
+    perform app_private.raise_error('TK001', 'task_not_found', jsonb_build_object('task_id', delete_task.task_id::text));
+  end if;
+  update app_public.tasks t set status = 'deleted', sync_state = 'pending' where t.id = v_task.id returning * into v_task;
+  -- Live claims end with the task; accepted ones (and their rewards) stay on record.
+  update app_public.task_claims c set status = 'expired', expired_at = now()
+   where c.task_id = v_task.id and c.status in ('in_progress', 'submitted');
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_task.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'delete_task', 'task',
+            v_task.id::text, jsonb_build_object('status', 'active'), jsonb_build_object('status', 'deleted'),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'delete via API'));
+  return v_task;
+end;
+$$;
+
+ALTER FUNCTION app_public.delete_task(task_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION delete_task(task_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.delete_task(task_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) delete a task: it becomes deleted (hidden from members), its claims in progress or waiting for review end as expired, and the discord__task job deletes its Discord message and the proof messages in the review channel; accepted claims and their rewards stay on record. Audited. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "When Dashboard Deletes Task", issue 14.';
 
 --
 -- Name: draw_card(text, bigint[], text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -9675,6 +10980,29 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
 
 --
+-- Name: my_task_claims(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_task_claims() RETURNS SETOF app_public.task_claims
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select c.* from app_public.task_claims c
+   where c.user_id = (select u.id from app_public.users u
+                       where u.guild_id = app_public.current_guild_id() and u.discord_id = app_public.current_discord_id())
+   order by (c.status in ('in_progress', 'submitted')) desc, c.claimed_at desc
+   limit 50;
+$$;
+
+ALTER FUNCTION app_public.my_task_claims() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_task_claims(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_task_claims() IS 'The calling member''s task claims (/task mine): live ones first, then the latest, at most 50. Source: issue 14.';
+
+--
 -- Name: note_transaction(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10234,6 +11562,30 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
 
 --
+-- Name: review_task_claim(bigint, boolean, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text DEFAULT ''::text, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+begin
+  return app_private.review_task_claim_by(app_public.current_discord_id(), v_role, review_task_claim.claim_id,
+    review_task_claim.accept, note, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) accept or reject a submitted claim of their guild, with a note (a rejection needs one of 3 to 500 characters). Accepting pays the task''s reward from the mint to the member through the ledger (transaction type earn, reason task_reward, meta.description "Completed task: <name>") in the same transaction as the acceptance, so a failed award leaves the claim submitted (seed 003 rollback rule, by construction); it queues the role grant (when the task grants one) and the member''s DM. A reviewer may not review their own claim. Errors: AU001, PD001 permission_denied, TK008 claim_not_found, TK009 claim_wrong_status, TK013 self_review, RS001 reason_required, FZ002 recipient_frozen, VL001, IK001/IK002. Source: seed 003 "Task Claim and Completion" 7-9 and "Currency <-> Task Integration", issue 14.';
+
+--
 -- Name: revise_trade(uuid, bigint[], jsonb, bigint[], jsonb); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10519,6 +11871,88 @@ ALTER FUNCTION app_public.stop_event(event_id bigint, reason text) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.stop_event(event_id bigint, reason text) IS 'Stops an active or scheduled economy event now (its modifier no longer applies). Roles: SUPERADMIN, ADMIN. Audited. Errors: AU001, PD001, RS001 reason_required, EV003 event_not_found, EV004 event_over. Source: issue #5 "events".';
+
+--
+-- Name: submit_task_proof(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text DEFAULT ''::text, proof_attachments jsonb DEFAULT '[]'::jsonb, idempotency_key text DEFAULT NULL::text) RETURNS app_public.task_claims
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.register_caller('');
+begin
+  return app_private.submit_task_proof_for(v_user.id, submit_task_proof.task_id, proof_text, proof_attachments,
+    idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) IS 'Submits proof for the calling member''s claim of a task: the claim must be in progress and before its deadline; a task that requires proof needs text or at least one attachment ({url (https), filename, content_type, size}, at most 10). The claim becomes submitted and its proof is posted to the review channel (discord__task_review). Errors: AU001, MB003, FZ001, TK001 task_not_found, TK008 claim_not_found, TK009 claim_wrong_status, TK010 claim_overdue, TK011 proof_required, VL001 invalid_argument (text over 2000 characters, malformed attachments), IK001/IK002. Source: seed 003 "Task Claim and Completion" 5-6, issue 14.';
+
+--
+-- Name: tasks_completed_count(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.tasks_completed_count(t app_public.tasks) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select count(*)::integer from app_public.task_claims c where c.task_id = t.id and c.status = 'accepted';
+$$;
+
+ALTER FUNCTION app_public.tasks_completed_count(t app_public.tasks) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tasks_completed_count(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) IS 'Computed column: how many claims of the task were accepted (the seed''s total_completed, counted from accepted claims rather than kept as a counter, so it can never disagree with the rewards paid). Source: issue 14.';
+
+--
+-- Name: tasks_proof_required_effective(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(t.proof_required, (select s.require_proof from app_public.guild_settings s where s.guild_id = t.guild_id), true);
+$$;
+
+ALTER FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tasks_proof_required_effective(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) IS 'Computed column: whether a submission for this task needs proof (its own proof_required, else the guild''s require_proof). Source: seed 003 settings.require_proof.';
+
+--
+-- Name: tasks_slots_taken(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.tasks_slots_taken(t app_public.tasks) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select count(*)::integer from app_public.task_claims c
+   where c.task_id = t.id and c.status in ('in_progress', 'submitted', 'accepted');
+$$;
+
+ALTER FUNCTION app_public.tasks_slots_taken(t app_public.tasks) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tasks_slots_taken(t app_public.tasks); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) IS 'Computed column: the task''s slots in use (claims in progress, submitted or accepted; a rejected or expired claim frees its slot). A count, so members may read it for tasks they can see. Source: seed 003 current_claims.';
 
 --
 -- Name: unfreeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -11010,6 +12444,19 @@ ALTER TABLE app_public.admin_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
 );
 
 --
+-- Name: announcements_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.announcements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.announcements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: artists; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11288,6 +12735,45 @@ COMMENT ON TABLE app_public.currencies IS '@behavior -insert -update -delete
 Reference data shared by every guild: a currency and its scale (amounts are integers of 10^-scale units).';
 
 --
+-- Name: custom_commands; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.custom_commands (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    response text DEFAULT ''::text NOT NULL,
+    embed_id bigint,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT custom_commands_check CHECK (((response <> ''::text) OR (embed_id IS NOT NULL))),
+    CONSTRAINT custom_commands_name_check CHECK ((name ~ '^[a-z0-9_-]{1,32}$'::text)),
+    CONSTRAINT custom_commands_response_check CHECK ((length(response) <= 2000))
+);
+
+ALTER TABLE app_public.custom_commands OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.custom_commands IS 'Custom commands: staff (SUPERADMIN, ADMIN, OPERATOR) define a name and a response (text, a saved embed, or both); members run /c <name> (one registered command with autocomplete, so adding one needs no re-deploy). Audited. Source: seed 003 "/api/commands", issue 14.';
+
+--
+-- Name: custom_commands_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.custom_commands ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.custom_commands_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: daily_stats; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11329,7 +12815,7 @@ CREATE TABLE app_public.discord_messages (
     CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
     CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
     CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
-    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'mm_public'::text, 'mm_log'::text, 'mm_dispute'::text])))
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'reward'::text])))
 );
 
 ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;
@@ -11523,6 +13009,12 @@ CREATE TABLE app_public.guild_settings (
     mm_confirm_remind_s integer DEFAULT 172800 NOT NULL,
     mm_link_timeout_s integer DEFAULT 1800 NOT NULL,
     mm_bot_ign text DEFAULT 'Bunji_MC'::text NOT NULL,
+    allow_user_tasks boolean DEFAULT true NOT NULL,
+    max_tasks_per_user integer DEFAULT 10 NOT NULL,
+    auto_expire_enabled boolean DEFAULT true NOT NULL,
+    require_proof boolean DEFAULT true NOT NULL,
+    task_channel_id bigint,
+    review_channel_id bigint,
     CONSTRAINT guild_settings_daily_amount_check CHECK ((daily_amount > 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_cap_check CHECK ((daily_streak_bonus_cap >= 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_check CHECK ((daily_streak_bonus >= 0)),
@@ -11531,7 +13023,10 @@ CREATE TABLE app_public.guild_settings (
     CONSTRAINT guild_settings_give_rate_window_s_check CHECK (((give_rate_window_s >= 1) AND (give_rate_window_s <= 86400))),
     CONSTRAINT guild_settings_high_value_threshold_check CHECK ((high_value_threshold > 0)),
     CONSTRAINT guild_settings_leaderboard_cron_check CHECK ((leaderboard_cron ~ '^\S+( \S+){4}$'::text)),
+    CONSTRAINT guild_settings_max_tasks_per_user_check CHECK (((max_tasks_per_user >= 1) AND (max_tasks_per_user <= 100))),
     CONSTRAINT guild_settings_mm_check CHECK ((((mm_fee_bps >= 0) AND (mm_fee_bps <= 5000)) AND (mm_verification_min >= 100) AND (mm_verification_max >= (mm_verification_min + 99)) AND (mm_verification_max <= 100000000) AND (mm_sale_min >= 1) AND (mm_sale_max >= mm_sale_min) AND (mm_sale_max <= '1000000000000000'::bigint) AND ((mm_live_limit >= 1) AND (mm_live_limit <= 100)) AND ((mm_hourly_limit >= 1) AND (mm_hourly_limit <= 1000)) AND ((mm_scam_daily_limit >= 1) AND (mm_scam_daily_limit <= 100)) AND ((mm_verify_timeout_s >= 60) AND (mm_verify_timeout_s <= 604800)) AND ((mm_deposit_timeout_s >= 60) AND (mm_deposit_timeout_s <= 2592000)) AND ((mm_confirm_remind_s >= 60) AND (mm_confirm_remind_s <= 2592000)) AND ((mm_link_timeout_s >= 60) AND (mm_link_timeout_s <= 86400)) AND (mm_bot_ign ~ '^[A-Za-z0-9_]{3,16}$'::text))),
+    CONSTRAINT guild_settings_review_channel_id_check CHECK ((review_channel_id > 0)),
+    CONSTRAINT guild_settings_task_channel_id_check CHECK ((task_channel_id > 0)),
     CONSTRAINT guild_settings_voucher_timeout_h_check CHECK (((voucher_timeout_h >= 1) AND (voucher_timeout_h <= 8760)))
 );
 
@@ -11591,6 +13086,42 @@ COMMENT ON COLUMN app_public.guild_settings.give_rate_window_s IS 'The give rate
 --
 
 COMMENT ON COLUMN app_public.guild_settings.high_value_threshold IS 'A single movement of at least this many coins (a give, a purchase, a fulfilment, a staff adjustment) raises a ''high_value_trade'' ops alert.';
+
+--
+-- Name: COLUMN guild_settings.allow_user_tasks; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.allow_user_tasks IS 'Members may claim tasks (the seed''s user_tasks). Off: every claim is refused (TK012).';
+
+--
+-- Name: COLUMN guild_settings.max_tasks_per_user; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.max_tasks_per_user IS 'How many claims a member may hold at once (in progress or waiting for review).';
+
+--
+-- Name: COLUMN guild_settings.auto_expire_enabled; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.auto_expire_enabled IS 'The tasks__expire job closes tasks past their expiry and expires overdue claims. Off: nothing expires by itself.';
+
+--
+-- Name: COLUMN guild_settings.require_proof; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.require_proof IS 'Default of a task''s proof_required (a task with proof_required null follows this).';
+
+--
+-- Name: COLUMN guild_settings.task_channel_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.task_channel_id IS 'The Discord channel where the bot posts each task with its Claim and Submit Proof buttons (null: tasks are not posted).';
+
+--
+-- Name: COLUMN guild_settings.review_channel_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.review_channel_id IS 'The Discord channel where submitted proofs are posted for staff with Accept and Reject (null: review in the panel only).';
 
 --
 -- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -12118,13 +13649,16 @@ CREATE TABLE app_public.rewards (
     tradable boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    synced_at timestamp with time zone,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
     CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
     CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT rewards_price_check CHECK (((price >= 1) AND (price <= '1000000000000'::bigint))),
     CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
-    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0)))
+    CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0))),
+    CONSTRAINT rewards_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
 );
 
 ALTER TABLE app_public.rewards OWNER TO guildbank_owner;
@@ -12166,6 +13700,49 @@ COMMENT ON COLUMN app_public.rewards.stock IS 'Units left in the shop; null = un
 COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the item on the marketplace.';
 
 --
+-- Name: COLUMN rewards.sync_state; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.sync_state IS 'The reward''s #shop post: pending (pending_sync: not up to date; retried by discord__reward and messages__sync), synced, or orphaned (it could not be posted: the shop channel is gone).';
+
+--
+-- Name: saved_embeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.saved_embeds (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    name text NOT NULL,
+    embed jsonb NOT NULL,
+    created_by bigint DEFAULT app_public.current_discord_id(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT saved_embeds_embed_check CHECK (app_hidden.embed_valid(embed)),
+    CONSTRAINT saved_embeds_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE app_public.saved_embeds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE saved_embeds; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.saved_embeds IS 'Embeds saved from the panel''s embed builder (title, description with Discord markdown, colour, fields, image, thumbnail, footer, author, timestamp), as Discord''s embed JSON (checked by app_hidden.embed_valid). Used by announcements and custom commands. Staff (SUPERADMIN, ADMIN, OPERATOR) write them, audited. Source: issue 14.';
+
+--
+-- Name: saved_embeds_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.saved_embeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.saved_embeds_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: staff_role_mappings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12191,6 +13768,32 @@ COMMENT ON TABLE app_public.staff_role_mappings IS 'Which Discord role grants wh
 --
 
 COMMENT ON COLUMN app_public.staff_role_mappings.discord_role_id IS 'Discord role snowflake.';
+
+--
+-- Name: task_claims_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.task_claims ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.task_claims_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: tasks_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.tasks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.tasks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -12406,6 +14009,13 @@ ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_pkey PRIMARY KEY (id);
 
 --
+-- Name: announcements announcements_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_pkey PRIMARY KEY (id);
+
+--
 -- Name: artists artists_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12530,6 +14140,20 @@ ALTER TABLE ONLY app_public.card_wishlists
 
 ALTER TABLE ONLY app_public.currencies
     ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
+
+--
+-- Name: custom_commands custom_commands_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_name_key UNIQUE (guild_id, name);
+
+--
+-- Name: custom_commands custom_commands_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_pkey PRIMARY KEY (id);
 
 --
 -- Name: daily_stats daily_stats_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -12819,11 +14443,53 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
 
 --
+-- Name: saved_embeds saved_embeds_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: saved_embeds saved_embeds_guild_id_name_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_name_key UNIQUE (guild_id, name);
+
+--
+-- Name: saved_embeds saved_embeds_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_pkey PRIMARY KEY (id);
+
+--
 -- Name: staff_role_mappings staff_role_mappings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.staff_role_mappings
     ADD CONSTRAINT staff_role_mappings_pkey PRIMARY KEY (guild_id, discord_role_id);
+
+--
+-- Name: task_claims task_claims_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.task_claims
+    ADD CONSTRAINT task_claims_pkey PRIMARY KEY (id);
+
+--
+-- Name: tasks tasks_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.tasks
+    ADD CONSTRAINT tasks_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
 
 --
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -12941,6 +14607,18 @@ CREATE INDEX admin_actions_guild_created_at ON app_public.admin_actions USING bt
 --
 
 CREATE INDEX admin_actions_subject ON app_public.admin_actions USING btree (guild_id, subject_type, subject_id);
+
+--
+-- Name: announcements_due; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX announcements_due ON app_public.announcements USING btree (publish_at) WHERE (status = 'scheduled'::text);
+
+--
+-- Name: announcements_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX announcements_guild ON app_public.announcements USING btree (guild_id, created_at DESC);
 
 --
 -- Name: artists_guild_id_lower_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -13249,6 +14927,54 @@ CREATE INDEX quest_attempts_user_quest ON app_public.quest_attempts USING btree 
 CREATE INDEX quests_guild_active ON app_public.quests USING btree (guild_id) WHERE active;
 
 --
+-- Name: task_claims_guild_submitted; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX task_claims_guild_submitted ON app_public.task_claims USING btree (guild_id, submitted_at) WHERE (status = 'submitted'::app_public.task_claim_status);
+
+--
+-- Name: task_claims_one_live; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX task_claims_one_live ON app_public.task_claims USING btree (task_id, user_id) WHERE (status = ANY (ARRAY['in_progress'::app_public.task_claim_status, 'submitted'::app_public.task_claim_status, 'accepted'::app_public.task_claim_status]));
+
+--
+-- Name: task_claims_overdue; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX task_claims_overdue ON app_public.task_claims USING btree (deadline) WHERE (status = 'in_progress'::app_public.task_claim_status);
+
+--
+-- Name: task_claims_task_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX task_claims_task_status ON app_public.task_claims USING btree (task_id, status);
+
+--
+-- Name: task_claims_user_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX task_claims_user_status ON app_public.task_claims USING btree (user_id, status);
+
+--
+-- Name: tasks_expiring; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX tasks_expiring ON app_public.tasks USING btree (expires_at) WHERE ((status = 'active'::text) AND (expires_at IS NOT NULL));
+
+--
+-- Name: tasks_guild_status; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX tasks_guild_status ON app_public.tasks USING btree (guild_id, status);
+
+--
+-- Name: tasks_pending_sync; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX tasks_pending_sync ON app_public.tasks USING btree (guild_id) WHERE (sync_state = 'pending'::text);
+
+--
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13345,6 +15071,12 @@ CREATE INDEX user_cards_guild_id_expires_at_idx ON app_public.user_cards USING b
 CREATE INDEX user_cards_owner_id_template_id_idx ON app_public.user_cards USING btree (owner_id, template_id) WHERE (owner_id IS NOT NULL);
 
 --
+-- Name: announcements _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: artists _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13367,6 +15099,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: custom_commands _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
 -- Name: era_images _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13417,10 +15155,28 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
+-- Name: saved_embeds _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: staff_role_mappings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN');
+
+--
+-- Name: tasks _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
+-- Name: announcements _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: card_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13433,6 +15189,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_settin
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_templates FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: custom_commands _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.custom_commands FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: discord_messages _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13507,10 +15269,28 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.quests FOR 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: saved_embeds _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.saved_embeds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: staff_role_mappings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: task_claims _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.task_claims FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: tasks _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: users _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13529,6 +15309,18 @@ CREATE TRIGGER _200_check_rates BEFORE INSERT OR UPDATE ON app_public.pack_types
 --
 
 CREATE TRIGGER _500_discord AFTER INSERT ON app_public.mm_events FOR EACH ROW EXECUTE FUNCTION app_private.tg_mm_events__discord();
+
+--
+-- Name: tasks _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_discord BEFORE INSERT OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg_tasks__discord();
+
+--
+-- Name: rewards _500_discord_shop; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_discord_shop BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg_rewards__discord_shop();
 
 --
 -- Name: ops_alerts _500_notify_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13561,6 +15353,12 @@ CREATE TRIGGER _500_queue_fulfilment AFTER INSERT ON app_public.orders FOR EACH 
 CREATE TRIGGER _500_queue_payout AFTER INSERT ON app_public.minecraft_payouts FOR EACH ROW EXECUTE FUNCTION app_private.tg_minecraft_payouts__queue();
 
 --
+-- Name: announcements _500_schedule; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_schedule BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg_announcements__schedule();
+
+--
 -- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13571,6 +15369,12 @@ CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR
 --
 
 CREATE TRIGGER _700_high_value AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__high_value();
+
+--
+-- Name: task_claims _800_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _800_discord AFTER INSERT OR UPDATE OF status ON app_public.task_claims FOR EACH ROW EXECUTE FUNCTION app_private.tg_task_claims__discord();
 
 --
 -- Name: daily_stats _800_discord_digest; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13621,6 +15425,12 @@ CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EX
 CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
 
 --
+-- Name: announcements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('announcement', 'id');
+
+--
 -- Name: artists _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13643,6 +15453,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_ev
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_settings', 'guild_id');
+
+--
+-- Name: custom_commands _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.custom_commands FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('custom_command', 'id');
 
 --
 -- Name: era_images _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -13693,10 +15509,22 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.quests 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('reward', 'sku');
 
 --
+-- Name: saved_embeds _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.saved_embeds FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('saved_embed', 'id');
+
+--
 -- Name: staff_role_mappings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_role_mappings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('staff_role_mapping', 'discord_role_id');
+
+--
+-- Name: tasks _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('task', 'id');
 
 --
 -- Name: fair_nonces fair_nonces_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
@@ -13753,6 +15581,27 @@ ALTER TABLE ONLY app_public.accounts
 
 ALTER TABLE ONLY app_public.admin_actions
     ADD CONSTRAINT admin_actions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: announcements announcements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: announcements announcements_guild_id_task_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.announcements
+    ADD CONSTRAINT announcements_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE SET NULL (task_id);
+
+--
+-- Name: CONSTRAINT announcements_guild_id_task_id_fkey ON announcements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT announcements_guild_id_task_id_fkey ON app_public.announcements IS '@fieldName task
+@foreignFieldName announcements';
 
 --
 -- Name: artists artists_group_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -13949,6 +15798,27 @@ ALTER TABLE ONLY app_public.card_wishlists
 
 ALTER TABLE ONLY app_public.card_wishlists
     ADD CONSTRAINT card_wishlists_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_embed_id_fkey FOREIGN KEY (guild_id, embed_id) REFERENCES app_public.saved_embeds(guild_id, id) ON DELETE SET NULL (embed_id);
+
+--
+-- Name: CONSTRAINT custom_commands_guild_id_embed_id_fkey ON custom_commands; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT custom_commands_guild_id_embed_id_fkey ON app_public.custom_commands IS '@fieldName embed
+@foreignFieldName customCommands';
+
+--
+-- Name: custom_commands custom_commands_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.custom_commands
+    ADD CONSTRAINT custom_commands_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: daily_stats daily_stats_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -14413,11 +16283,53 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: saved_embeds saved_embeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.saved_embeds
+    ADD CONSTRAINT saved_embeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
 -- Name: staff_role_mappings staff_role_mappings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.staff_role_mappings
     ADD CONSTRAINT staff_role_mappings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: task_claims task_claims_guild_id_task_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.task_claims
+    ADD CONSTRAINT task_claims_guild_id_task_id_fkey FOREIGN KEY (guild_id, task_id) REFERENCES app_public.tasks(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT task_claims_guild_id_task_id_fkey ON task_claims; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON CONSTRAINT task_claims_guild_id_task_id_fkey ON app_public.task_claims IS '@fieldName task
+@foreignFieldName claims';
+
+--
+-- Name: task_claims task_claims_tx_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.task_claims
+    ADD CONSTRAINT task_claims_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id);
+
+--
+-- Name: task_claims task_claims_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.task_claims
+    ADD CONSTRAINT task_claims_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: tasks tasks_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.tasks
+    ADD CONSTRAINT tasks_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_counterparty_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -14596,6 +16508,30 @@ ALTER TABLE app_public.admin_actions ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY admin_actions_staff ON app_public.admin_actions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: announcements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.announcements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: announcements announcements_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff ON app_public.announcements FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: announcements announcements_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff_insert ON app_public.announcements FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: announcements announcements_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY announcements_staff_update ON app_public.announcements FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: artists; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -14842,6 +16778,36 @@ ALTER TABLE app_public.currencies ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY currencies_read ON app_public.currencies FOR SELECT TO coins_player, coins_staff, coins_listener, coins_worker USING (true);
+
+--
+-- Name: custom_commands; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.custom_commands ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: custom_commands custom_commands_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff ON app_public.custom_commands FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: custom_commands custom_commands_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_delete ON app_public.custom_commands FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: custom_commands custom_commands_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_insert ON app_public.custom_commands FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: custom_commands custom_commands_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY custom_commands_staff_update ON app_public.custom_commands FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: daily_stats; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -15408,6 +17374,36 @@ CREATE POLICY rewards_staff_insert ON app_public.rewards FOR INSERT TO coins_sta
 CREATE POLICY rewards_staff_update ON app_public.rewards FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: saved_embeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.saved_embeds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: saved_embeds saved_embeds_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff ON app_public.saved_embeds FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_delete; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_delete ON app_public.saved_embeds FOR DELETE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_insert ON app_public.saved_embeds FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: saved_embeds saved_embeds_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY saved_embeds_staff_update ON app_public.saved_embeds FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15448,6 +17444,56 @@ CREATE POLICY staff_role_mappings_staff ON app_public.staff_role_mappings FOR SE
 --
 
 CREATE POLICY staff_role_mappings_update ON app_public.staff_role_mappings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: task_claims; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.task_claims ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_claims task_claims_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY task_claims_self ON app_public.task_claims FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: task_claims task_claims_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY task_claims_staff ON app_public.task_claims FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: tasks; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tasks tasks_player; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY tasks_player ON app_public.tasks FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status <> 'deleted'::text)));
+
+--
+-- Name: tasks tasks_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY tasks_staff ON app_public.tasks FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: tasks tasks_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY tasks_staff_insert ON app_public.tasks FOR INSERT TO coins_staff WITH CHECK (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status = ANY (ARRAY['active'::text, 'closed'::text]))));
+
+--
+-- Name: tasks tasks_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY tasks_staff_update ON app_public.tasks FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status <> 'deleted'::text)));
 
 --
 -- Name: transactions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -15627,6 +17673,13 @@ REVOKE ALL ON FUNCTION app_hidden.daily_digest(p_day date) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_announcement(p_announcement_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -15669,11 +17722,39 @@ REVOKE ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text
 GRANT ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) TO coins_worker;
+
+--
 -- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.discord_staff_role_ids(p_guild_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_task(p_task_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_task(p_task_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_task(p_task_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_task_claim(p_claim_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_task_claim(p_claim_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION embed_valid(p_embed jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.embed_valid(p_embed jsonb) TO coins_staff;
 
 --
 -- Name: FUNCTION expire_card_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -15695,6 +17776,13 @@ GRANT ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zon
 
 REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_tasks(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION expire_temporary_cards(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -15904,6 +17992,13 @@ REVOKE ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) 
 GRANT ALL ON FUNCTION app_hidden.pricing_rollup(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION publish_due_announcements(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.publish_due_announcements(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -15929,6 +18024,13 @@ GRANT SELECT ON TABLE app_public.ops_alerts TO coins_staff;
 
 REVOKE ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.raise_alert(p_guild_id bigint, p_severity app_public.alert_severity, p_kind text, p_message text, p_detail jsonb) TO coins_worker;
+
+--
+-- Name: FUNCTION record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -15980,6 +18082,34 @@ REVOKE ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigi
 GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigint, p_raw_line text, p_seen_at timestamp with time zone, p_source text, p_delivery_key text) TO coins_listener;
 
 --
+-- Name: FUNCTION record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text) TO coins_worker;
+
+--
+-- Name: FUNCTION record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_task_message(p_task_id bigint, p_channel bigint, p_message bigint, p_state text, p_seen timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_task_review_message(p_claim_id bigint, p_channel bigint, p_message bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION redeem_voucher(p_code uuid, p_redeemed_by text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -16006,6 +18136,20 @@ GRANT ALL ON FUNCTION app_hidden.refund_expired_orders(p_at timestamp with time 
 
 REVOKE ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.refund_undeliverable_order(p_order_id uuid, p_error text) TO coins_worker;
+
+--
+-- Name: FUNCTION requeue_reward_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.requeue_reward_sync(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION requeue_task_sync(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -16156,6 +18300,19 @@ REVOKE ALL ON FUNCTION app_private.check_quantity(p_qty integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: TABLE task_claims; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.task_claims TO coins_player;
+GRANT SELECT ON TABLE app_public.task_claims TO coins_staff;
+
+--
+-- Name: FUNCTION claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: TABLE listings; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16193,6 +18350,12 @@ REVOKE ALL ON FUNCTION app_private.confirm_trade_for(p_user_id bigint, p_trade_i
 --
 
 REVOKE ALL ON FUNCTION app_private.create_listing_for(p_user_id bigint, p_sku text, p_qty integer, p_unit_price bigint, p_expires_in_hours integer, p_min_per_buyer integer, p_max_per_buyer integer, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION current_discord_role_ids(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.current_discord_role_ids() FROM PUBLIC;
 
 --
 -- Name: TABLE users; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -16632,6 +18795,12 @@ REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -16673,6 +18842,12 @@ REVOKE ALL ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount
 --
 
 REVOKE ALL ON FUNCTION app_private.require_staff(p_allowed app_public.staff_role[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION revoke_refresh_token(p_refresh_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -16726,6 +18901,18 @@ REVOKE ALL ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason 
 REVOKE ALL ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION task_proof_attachments_valid(p_attachments jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.task_proof_attachments_valid(p_attachments jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg__audit(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -16754,6 +18941,12 @@ REVOKE ALL ON FUNCTION app_private.tg__timestamps() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_admin_actions__discord_feed() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_announcements__schedule(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_announcements__schedule() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_daily_stats__discord_digest(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -16822,6 +19015,24 @@ REVOKE ALL ON FUNCTION app_private.tg_orders__void_voucher() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_pack_types__check_rates() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_rewards__discord_shop(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_rewards__discord_shop() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_task_claims__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_task_claims__discord() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_tasks__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_tasks__discord() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_transactions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -16877,6 +19088,72 @@ GRANT ALL ON FUNCTION app_public.acknowledge_alert(alert_id bigint) TO coins_sta
 
 REVOKE ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.admin_adjust(discord_id bigint, delta bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
+GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
+
+--
+-- Name: TABLE announcements; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(channel_id),UPDATE(channel_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.content; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.task_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(task_id) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.publish_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(publish_at),UPDATE(publish_at) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: COLUMN announcements.pinned; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(pinned),UPDATE(pinned) ON TABLE app_public.announcements TO coins_staff;
+
+--
+-- Name: FUNCTION announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) TO coins_staff;
 
 --
 -- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -16974,6 +19251,13 @@ REVOKE ALL ON FUNCTION app_public.claim_daily(idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.claim_daily(idempotency_key text) TO coins_player;
 
 --
+-- Name: FUNCTION claim_task(task_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.claim_task(task_id bigint, idempotency_key text) TO coins_player;
+
+--
 -- Name: FUNCTION collection_progress(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17010,17 +19294,6 @@ REVOKE ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_pri
 GRANT ALL ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) TO coins_player;
 
 --
--- Name: FUNCTION current_discord_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_public.current_discord_id() FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_anonymous;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_player;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_staff;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_listener;
-GRANT ALL ON FUNCTION app_public.current_discord_id() TO coins_worker;
-
---
 -- Name: FUNCTION current_guild_id(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17043,11 +19316,126 @@ GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_listener;
 GRANT ALL ON FUNCTION app_public.current_staff_role() TO coins_worker;
 
 --
+-- Name: FUNCTION custom_command(name text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.custom_command(name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_staff;
+
+--
+-- Name: FUNCTION custom_command_names(prefix text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.custom_command_names(prefix text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_staff;
+
+--
+-- Name: FUNCTION delete_announcement(announcement_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_announcement(announcement_id bigint) TO coins_staff;
+
+--
 -- Name: FUNCTION delete_card_template(public_id text, refund boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.delete_card_template(public_id text, refund boolean, reason text) TO coins_staff;
+
+--
+-- Name: TABLE tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.tasks TO coins_player;
+GRANT SELECT ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.reward; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(reward),UPDATE(reward) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.category; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(category),UPDATE(category) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.duration_hours; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(duration_hours),UPDATE(duration_hours) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.expires_at; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.max_claims; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(max_claims),UPDATE(max_claims) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.assigned_member_ids; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(assigned_member_ids),UPDATE(assigned_member_ids) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.required_role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(required_role_id),UPDATE(required_role_id) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.grant_role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(grant_role_id),UPDATE(grant_role_id) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.proof_required; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(proof_required),UPDATE(proof_required) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: COLUMN tasks.status; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE app_public.tasks TO coins_staff;
+
+--
+-- Name: FUNCTION delete_task(task_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.delete_task(task_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.delete_task(task_id bigint) TO coins_staff;
 
 --
 -- Name: FUNCTION draw_card(pack text, role_ids bigint[], idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -17247,6 +19635,13 @@ REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
 
 --
+-- Name: FUNCTION my_task_claims(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_task_claims() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_task_claims() TO coins_player;
+
+--
 -- Name: FUNCTION note_transaction(tx_id uuid, note text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17361,6 +19756,13 @@ REVOKE ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean,
 GRANT ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text) TO coins_staff;
+
+--
 -- Name: FUNCTION revise_trade(trade_id uuid, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17408,6 +19810,37 @@ GRANT ALL ON FUNCTION app_public.start_event(kind text, value numeric, title tex
 
 REVOKE ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.stop_event(event_id bigint, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION tasks_completed_count(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) TO coins_player;
+GRANT ALL ON FUNCTION app_public.tasks_completed_count(t app_public.tasks) TO coins_staff;
+
+--
+-- Name: FUNCTION tasks_proof_required_effective(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) TO coins_player;
+GRANT ALL ON FUNCTION app_public.tasks_proof_required_effective(t app_public.tasks) TO coins_staff;
+
+--
+-- Name: FUNCTION tasks_slots_taken(t app_public.tasks); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_player;
+GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_staff;
 
 --
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -17639,6 +20072,42 @@ GRANT SELECT ON TABLE app_public.currencies TO coins_player;
 GRANT SELECT ON TABLE app_public.currencies TO coins_staff;
 GRANT SELECT ON TABLE app_public.currencies TO coins_listener;
 GRANT SELECT ON TABLE app_public.currencies TO coins_worker;
+
+--
+-- Name: TABLE custom_commands; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.response; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(response),UPDATE(response) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.embed_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed_id),UPDATE(embed_id) ON TABLE app_public.custom_commands TO coins_staff;
+
+--
+-- Name: COLUMN custom_commands.enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE app_public.custom_commands TO coins_staff;
 
 --
 -- Name: TABLE daily_stats; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -17913,6 +20382,42 @@ GRANT UPDATE(mm_link_timeout_s) ON TABLE app_public.guild_settings TO coins_staf
 --
 
 GRANT UPDATE(mm_bot_ign) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.allow_user_tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(allow_user_tasks) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.max_tasks_per_user; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(max_tasks_per_user) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.auto_expire_enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(auto_expire_enabled) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.require_proof; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(require_proof) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.task_channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(task_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.review_channel_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(review_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
 -- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -18298,6 +20803,30 @@ GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff
 --
 
 GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: TABLE saved_embeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT,DELETE ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: COLUMN saved_embeds.embed; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.saved_embeds TO coins_staff;
 
 --
 -- Name: TABLE staff_role_mappings; Type: ACL; Schema: app_public; Owner: guildbank_owner

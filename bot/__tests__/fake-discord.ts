@@ -1,8 +1,8 @@
 /**
  * A local fake of Discord's REST API for the bot's tests: an express app on port 0 that records
  * every call (interaction callbacks, followups, original-response edits, channel and message
- * creation and edits, permission overwrites, pins, command deployment) and keeps just enough
- * state (channels, messages) to answer like Discord. It also plays the gateway: `GET /gateway/bot`
+ * creation, edits and deletion, permission overwrites, pins, member roles, DMs, command deployment)
+ * and keeps just enough state (channels, messages, roles) to answer like Discord. It also plays the gateway: `GET /gateway/bot`
  * answers with its own `ws://` URL, where a WebSocket server says HELLO and answers IDENTIFY with
  * READY (recording every frame), so a client that logs in never leaves the machine.
  */
@@ -62,6 +62,10 @@ export class FakeDiscord {
   calls: Call[] = [];
   channels = new Map<string, FakeChannel>();
   messages = new Map<string, FakeMessage>();
+  /** Roles added to members (`PUT /guilds/:g/members/:u/roles/:r`), as `guild/user/role`. */
+  memberRoles = new Set<string>();
+  /** Users who do not accept DMs (Discord answers 50007 to a message in their DM channel). */
+  dmBlocked = new Set<string>();
   /** Answers the next matching call with 429 and this `retry_after` (seconds). */
   rateLimits: { method: string; path: RegExp; retryAfter: number }[] = [];
   url = "";
@@ -231,6 +235,13 @@ export class FakeDiscord {
       res.status(201).json(thread);
       return;
     }
+    if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "DELETE") {
+      const msg = this.messages.get(m[2]);
+      if (!msg) return void notFound(10008);
+      msg.pinned = false;
+      res.status(204).end();
+      return;
+    }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "PUT") {
       const msg = this.messages.get(m[2]);
       if (!msg) return void notFound(10008);
@@ -240,6 +251,11 @@ export class FakeDiscord {
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages$/)) && method === "POST") {
       if (!this.channels.has(m[1])) return void notFound(10003);
+      const dm = this.channels.get(m[1])!;
+      if (dm.type === 1 && this.dmBlocked.has(String(dm.topic))) {
+        res.status(403).json({ message: "Cannot send messages to this user", code: 50007 });
+        return;
+      }
       if (body?.enforce_nonce && body.nonce) {
         const same = [...this.messages.values()].find((x) => x.channel_id === m![1] && x.nonce === body.nonce);
         if (same) return void res.json(this.toApi(same));
@@ -252,12 +268,29 @@ export class FakeDiscord {
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       const msg = this.messages.get(m[2]);
       if (!msg || msg.channel_id !== m[1]) return void notFound(10008);
+      if (method === "DELETE") {
+        this.messages.delete(msg.id);
+        res.status(204).end();
+        return;
+      }
       if (method === "PATCH") {
         if (body.embeds !== undefined) msg.embeds = body.embeds;
         if (body.components !== undefined) msg.components = body.components;
         if (body.content !== undefined && body.content !== null) msg.content = body.content;
       }
       res.json(this.toApi(msg));
+      return;
+    }
+    if ((m = path.match(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/)) && method === "PUT") {
+      this.memberRoles.add(`${m[1]}/${m[2]}/${m[3]}`);
+      res.status(204).end();
+      return;
+    }
+    if (path === "/users/@me/channels" && method === "POST") {
+      const existing = [...this.channels.values()].find((c) => c.type === 1 && c.topic === body.recipient_id);
+      const channel: FakeChannel = existing ?? { id: snowflake(), guild_id: "", name: "", type: 1, topic: body.recipient_id, permission_overwrites: [] };
+      this.channels.set(channel.id, channel);
+      res.json({ id: channel.id, type: 1, recipients: [{ id: body.recipient_id, username: "member", discriminator: "0", avatar: null, global_name: null }] });
       return;
     }
     if ((m = path.match(/^\/applications\/(\d+)(\/guilds\/(\d+))?\/commands$/)) && method === "PUT") {

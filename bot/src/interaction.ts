@@ -72,7 +72,7 @@ export function actorOf(interaction: BaseInteraction): Actor {
 }
 
 /** Timestamps in an error's detail that render better as Discord timestamps. */
-const TIME_FIELDS = ["next_claim_at", "next_attempt_at", "expired_at", "timeout_at", "next_at"];
+const TIME_FIELDS = ["next_claim_at", "next_attempt_at", "expired_at", "timeout_at", "next_at", "deadline"];
 
 /**
  * The sentence a member sees for an error: a named SQLSTATE's message from `db/ERRORS.md` (times

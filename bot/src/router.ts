@@ -3,9 +3,10 @@
  * `feature:action:id`. Every route answers ephemerally; errors become one human sentence
  * (`describeError`), and every outcome is counted.
  */
-import type { BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction, UserSelectMenuInteraction } from "discord.js";
+import type { AutocompleteInteraction, BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction, UserSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
@@ -14,6 +15,7 @@ import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } fr
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
 import { setup } from "./handlers/setup.ts";
 import { openShop, shopComponent } from "./handlers/shop.ts";
+import { showTasks, taskButton, taskCommand, taskModal, taskReviewButton, taskReviewModal } from "./handlers/tasks.ts";
 
 type Command = (ctx: BotContext, i: ChatInputCommandInteraction) => Promise<void>;
 type Button = (ctx: BotContext, i: ButtonInteraction, id: CustomId) => Promise<void>;
@@ -32,6 +34,9 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
   sell: (_ctx, i) => openSellModal(i, i.options.getString("sku")),
   setup,
+  tasks: showTasks,
+  task: taskCommand,
+  c: runCustomCommand,
   openpack: openPack,
   draw: drawCard,
   mycards: myCards,
@@ -53,6 +58,11 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   link: linkCommand,
   mcwallet: mcWallet,
   withdraw,
+};
+
+/** Autocomplete of slash command options, by command name (card ids, issue 15, for every other command). */
+export const AUTOCOMPLETE_HANDLERS: Record<string, (ctx: BotContext, i: AutocompleteInteraction) => Promise<void>> = {
+  c: completeCustomCommand,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -77,6 +87,8 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   market: marketButton,
   quest: questButton,
   feed: feedButton,
+  task: taskButton,
+  taskrev: taskReviewButton,
   cards: cardsButton,
   mm: mmButton,
 };
@@ -88,7 +100,7 @@ export const SELECT_HANDLERS: Record<string, Select> = { shop: shopComponent };
 export const USER_SELECT_HANDLERS: Record<string, (ctx: BotContext, i: UserSelectMenuInteraction, id: CustomId) => Promise<void>> = { mm: mmUserSelect };
 
 /** Modals by feature. */
-export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal, mmf: mmModal };
+export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal, mmf: mmModal, task: taskModal, taskrevm: taskReviewModal };
 
 function kindOf(i: BaseInteraction): string {
   if (i.isChatInputCommand()) return "command";
@@ -111,6 +123,16 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
   const started = performance.now();
   let outcome = "ok";
   try {
+    if (i.isAutocomplete()) {
+      const handler = AUTOCOMPLETE_HANDLERS[i.commandName] ?? cardsAutocomplete;
+      // An autocomplete cannot show an error: it offers nothing instead.
+      await handler(ctx, i).catch(async (err: unknown) => {
+        outcome = "error";
+        ctx.logger.warn({ err, command: i.commandName }, "autocomplete failed");
+        if (!i.responded) await i.respond([]).catch(() => {});
+      });
+      return;
+    }
     if (i.isChatInputCommand()) {
       const handler = COMMAND_HANDLERS[i.commandName];
       if (!handler) throw new UserFacingError("That command is not available any more.");
@@ -135,9 +157,6 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
       const handler = MODAL_HANDLERS[id.feature];
       if (!handler) throw new UserFacingError("That form is out of date.");
       await handler(ctx, i, id);
-    } else if (i.isAutocomplete()) {
-      // Card ids (issue 15) are the only autocompleted options.
-      await cardsAutocomplete(ctx, i);
     } else {
       return;
     }

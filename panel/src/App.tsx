@@ -11,6 +11,11 @@ import QuizIcon from "@mui/icons-material/Quiz";
 import EventIcon from "@mui/icons-material/Event";
 import HistoryIcon from "@mui/icons-material/History";
 import WarningIcon from "@mui/icons-material/Warning";
+import AssignmentIcon from "@mui/icons-material/Assignment";
+import FactCheckIcon from "@mui/icons-material/FactCheck";
+import CampaignIcon from "@mui/icons-material/Campaign";
+import WebIcon from "@mui/icons-material/Web";
+import TerminalIcon from "@mui/icons-material/Terminal";
 import { dataProvider } from "./lib/dataProvider.ts";
 import { i18nProvider } from "./lib/i18n.ts";
 import { authProvider } from "./lib/authProvider.ts";
@@ -28,6 +33,21 @@ import { Reports } from "./reports/index.tsx";
 import { RoleMappingCreate, Settings } from "./settings/index.tsx";
 import { AdminActionList } from "./adminActions/index.tsx";
 import { OpsAlertList } from "./opsAlerts/index.tsx";
+import {
+  AnnouncementCreate,
+  AnnouncementEdit,
+  AnnouncementList,
+  CustomCommandCreate,
+  CustomCommandEdit,
+  CustomCommandList,
+  SavedEmbedCreate,
+  SavedEmbedEdit,
+  SavedEmbedList,
+  TaskClaimList,
+  TaskCreate,
+  TaskEdit,
+  TaskList,
+} from "./community/index.tsx";
 import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
 import StyleIcon from "@mui/icons-material/Style";
 import CasinoIcon from "@mui/icons-material/Casino";
@@ -93,6 +113,11 @@ export function App() {
           <Resource name="rewards" list={RewardList} edit={RewardEdit} create={RewardCreate} icon={CardGiftcardIcon} />
           <Resource name="quests" list={QuestList} edit={QuestEdit} create={QuestCreate} icon={QuizIcon} />
           <Resource name="economyEvents" list={EventList} icon={EventIcon} options={{ label: "Events" }} />
+          <Resource name="tasks" list={TaskList} edit={TaskEdit} create={TaskCreate} icon={AssignmentIcon} recordRepresentation="name" />
+          <Resource name="taskClaims" list={TaskClaimList} icon={FactCheckIcon} options={{ label: "Review queue" }} />
+          <Resource name="announcements" list={AnnouncementList} edit={AnnouncementEdit} create={AnnouncementCreate} icon={CampaignIcon} />
+          <Resource name="savedEmbeds" list={SavedEmbedList} edit={SavedEmbedEdit} create={SavedEmbedCreate} icon={WebIcon} options={{ label: "Embeds" }} recordRepresentation="name" />
+          <Resource name="customCommands" list={CustomCommandList} edit={CustomCommandEdit} create={CustomCommandCreate} icon={TerminalIcon} options={{ label: "Commands" }} />
           <Resource name="adminActions" list={AdminActionList} icon={HistoryIcon} options={{ label: "Audit log" }} />
           <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
           <Resource name="cardTemplates" list={CardTemplateList} icon={StyleIcon} options={{ label: "Cards: catalogue" }} />

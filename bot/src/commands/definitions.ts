@@ -126,6 +126,22 @@ export const COMMANDS = [
   command("mcwallet", "Your Minecraft dollars: balance, pending payouts, recent payments."),
   command("withdraw", "Withdraw Minecraft dollars to your linked account (/pay in game).")
     .addStringOption((o) => o.setName("amount").setDescription("e.g. 1500 or 2.5k").setRequired(true).setMaxLength(20)),
+  command("tasks", "Open community tasks you can claim."),
+  command("task", "Your community tasks: claim one, submit proof, see yours.")
+    .addSubcommand((s) =>
+      s.setName("claim").setDescription("Claim a task.").addIntegerOption((o) => o.setName("task").setDescription("The task number (see /tasks)").setRequired(true).setMinValue(1)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("submit")
+        .setDescription("Submit proof for a task you claimed.")
+        .addIntegerOption((o) => o.setName("task").setDescription("The task number").setRequired(true).setMinValue(1))
+        .addStringOption((o) => o.setName("proof").setDescription("What you did").setRequired(false).setMaxLength(2000))
+        .addAttachmentOption((o) => o.setName("attachment").setDescription("A screenshot or file as proof").setRequired(false)),
+    )
+    .addSubcommand((s) => s.setName("mine").setDescription("Your claimed tasks and their state.")),
+  command("c", "Run one of this server's custom commands.")
+    .addStringOption((o) => o.setName("name").setDescription("The command").setRequired(true).setMaxLength(32).setAutocomplete(true)),
 ];
 
 /**

@@ -54,7 +54,8 @@ export async function openShop(ctx: BotContext, i: RepliableInteraction): Promis
 }
 
 /**
- * Routes the shop's components: `shop:category` (select), `shop:sku` (select), `shop:buy:<sku>:<nonce>`.
+ * Routes the shop's components: `shop:category` (select), `shop:sku` (select), `shop:item:<sku>` (the Buy button
+ * of a reward's #shop post), `shop:buy:<sku>:<nonce>`.
  *
  * @param ctx - the bot.
  * @param i - the component interaction.
@@ -77,8 +78,9 @@ export async function shopComponent(ctx: BotContext, i: ButtonInteraction | Stri
     });
     return;
   }
-  if (id.action === "sku" && i.isStringSelectMenu()) {
-    const sku = i.values[0];
+  if ((id.action === "sku" && i.isStringSelectMenu()) || (id.action === "item" && i.isButton())) {
+    // `shop:item:<sku>` is the Buy button of a reward's #shop post: the same view, answered ephemerally.
+    const sku = i.isStringSelectMenu() ? i.values[0] : id.id;
     const { reward, balance } = await asMember(ctx.pool, actor, async (c) => ({
       reward: (await c.query<Reward>(`select sku, name, description, category::text, price, stock from app_public.rewards where ${ON_SALE} and sku = $1`, [sku])).rows[0],
       balance: (await c.query<{ balance: string }>("select balance from app_public.my_card()")).rows[0].balance,
@@ -97,7 +99,8 @@ export async function shopComponent(ctx: BotContext, i: ButtonInteraction | Stri
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId(customId("shop", "buy", reward.sku, i.id)).setLabel(`Buy for ${coins(reward.price)}`).setStyle(ButtonStyle.Success),
     );
-    await i.update({ embeds: [embed], components: [row] });
+    if (i.isStringSelectMenu()) await i.update({ embeds: [embed], components: [row] });
+    else await answer(i, { embeds: [embed], components: [row] });
     return;
   }
   if (id.action === "buy") {

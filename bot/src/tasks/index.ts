@@ -12,6 +12,10 @@
  * - `discord__digest` {guild_id, day}: the daily digest embed in #coin-transactions.
  * - `discord__mm_ticket`, `discord__mm_public`, `discord__mm_log`, `discord__mm_archive`: the
  *   middleman's ticket, public embed, log line and archiving (see `mm.ts`).
+ * - `discord__task` {task_id}, `discord__task_review` {claim_id}, `discord__task_role` {claim_id},
+ *   `discord__task_dm` {claim_id}: community tasks (see `community.ts`).
+ * - `discord__announcement` {announcement_id}, `discord__reward` {guild_id, sku}: announcements and
+ *   the #shop posts of rewards (see `announcements.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -32,6 +36,8 @@ import type { BotMetrics } from "../metrics.ts";
 import { digestEmbed, feedMessage, leaderboardMessage, listingMessage, type DigestRow, type FeedEntry, type LeaderboardRow, type ListingView } from "../render/embeds.ts";
 import { isGone, upsertMessage } from "./discord.ts";
 import { archiveTicket, postLog, syncPublic, syncTicket } from "./mm.ts";
+import { syncAnnouncement, syncRewardPost } from "./announcements.ts";
+import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
 import { runSetup, type GuildDiscord, type SetupChannel } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
@@ -45,6 +51,12 @@ export const BOT_TASKS = [
   "discord__mm_public",
   "discord__mm_log",
   "discord__mm_archive",
+  "discord__task",
+  "discord__task_review",
+  "discord__task_role",
+  "discord__task_dm",
+  "discord__announcement",
+  "discord__reward",
 ] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
@@ -68,6 +80,12 @@ const schemas = {
   discord__mm_public: z.looseObject({ guild_id: snowflake }),
   discord__mm_log: z.looseObject({ trade_id: snowflake }),
   discord__mm_archive: z.looseObject({ trade_id: snowflake }),
+  discord__task: z.looseObject({ task_id: snowflake }),
+  discord__task_review: z.looseObject({ claim_id: snowflake }),
+  discord__task_role: z.looseObject({ claim_id: snowflake }),
+  discord__task_dm: z.looseObject({ claim_id: snowflake }),
+  discord__announcement: z.looseObject({ announcement_id: snowflake }),
+  discord__reward: z.looseObject({ guild_id: snowflake, sku: z.string().min(1).max(40) }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -230,5 +248,28 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
     discord__mm_public: task("discord__mm_public", ctx, (p) => syncPublic(pool, rest, p.guild_id)),
     discord__mm_log: task("discord__mm_log", ctx, (p) => postLog(pool, rest, p.trade_id)),
     discord__mm_archive: task("discord__mm_archive", ctx, (p) => archiveTicket(pool, rest, p.trade_id)),
+    discord__task: task("discord__task", ctx, async (p, helpers) => {
+      const outcome = await syncTaskMessage(pool, rest, p.task_id);
+      if (outcome === "orphaned") helpers.logger.warn(`task ${p.task_id}: its message is gone and the task channel is not reachable: orphaned`);
+    }),
+    discord__task_review: task("discord__task_review", ctx, async (p) => {
+      await syncReviewMessage(pool, rest, p.claim_id);
+    }),
+    discord__task_role: task("discord__task_role", ctx, async (p, helpers) => {
+      if ((await grantTaskRole(pool, rest, p.claim_id)) === "failed") helpers.logger.warn(`claim ${p.claim_id}: Discord refused the role grant (recorded)`);
+    }),
+    discord__task_dm: task("discord__task_dm", ctx, async (p, helpers) => {
+      await sendReviewDm(pool, rest, p.claim_id, helpers.job.attempts >= helpers.job.max_attempts);
+    }),
+    discord__announcement: task("discord__announcement", ctx, async (p, helpers) => {
+      if ((await syncAnnouncement(pool, rest, p.announcement_id)) === "orphaned") helpers.logger.warn(`announcement ${p.announcement_id}: its message was deleted on Discord: orphaned`);
+    }),
+    discord__reward: task("discord__reward", ctx, async (p, helpers) => {
+      const shop = usableChannel(await guildChannels(pool, p.guild_id), "shop", helpers);
+      if ((await syncRewardPost(pool, rest, p.guild_id, p.sku, shop)) === "orphaned" && shop) {
+        // #shop itself is gone: mark it missing (one ops alert; /setup recreates it and clears the mark).
+        await asWorker(pool, (c) => c.query("select app_hidden.mark_discord_channel_missing($1, 'shop', $2, 'a reward''s #shop post could not be posted')", [p.guild_id, shop]));
+      }
+    }),
   };
 }

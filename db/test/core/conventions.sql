@@ -163,6 +163,41 @@ select set_eq(
     ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
     ('coins_worker', 'app_hidden.order_minecraft_player(uuid)'),
     ('coins_worker', 'app_hidden.refund_undeliverable_order(uuid,text)'),
+    -- Tasks (issue 14): members claim and submit, staff review and delete, the computed columns for both; the bot's
+    -- runner renders and records the task and review messages and deliveries; the server's worker expires and re-syncs
+    ('coins_player', 'app_public.claim_task(bigint,text)'),
+    ('coins_player', 'app_public.submit_task_proof(bigint,text,jsonb,text)'),
+    ('coins_player', 'app_public.my_task_claims()'),
+    ('coins_staff', 'app_public.review_task_claim(bigint,boolean,text,text)'),
+    ('coins_staff', 'app_public.delete_task(bigint)'),
+    ('coins_player', 'app_public.tasks_slots_taken(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_slots_taken(app_public.tasks)'),
+    ('coins_player', 'app_public.tasks_completed_count(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_completed_count(app_public.tasks)'),
+    ('coins_player', 'app_public.tasks_proof_required_effective(app_public.tasks)'),
+    ('coins_staff', 'app_public.tasks_proof_required_effective(app_public.tasks)'),
+    ('coins_worker', 'app_hidden.expire_tasks(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.requeue_task_sync(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_task(bigint)'),
+    ('coins_worker', 'app_hidden.discord_task_claim(bigint)'),
+    ('coins_worker', 'app_hidden.record_task_message(bigint,bigint,bigint,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.record_task_review_message(bigint,bigint,bigint)'),
+    ('coins_worker', 'app_hidden.record_task_delivery(bigint,text,text,text)'),
+    -- Announcements, saved embeds, custom commands, #shop posts (issue 14): the embed check runs as the writing staff
+    -- member (like valid_limits); /c for members and staff; the jobs' reads and records for the worker
+    ('coins_staff', 'app_hidden.embed_valid(jsonb)'),
+    ('coins_staff', 'app_public.delete_announcement(bigint)'),
+    ('coins_staff', 'app_public.announce_task(bigint,bigint,timestamp with time zone,boolean)'),
+    ('coins_player', 'app_public.custom_command(text)'),
+    ('coins_staff', 'app_public.custom_command(text)'),
+    ('coins_player', 'app_public.custom_command_names(text)'),
+    ('coins_staff', 'app_public.custom_command_names(text)'),
+    ('coins_worker', 'app_hidden.publish_due_announcements(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_announcement(bigint)'),
+    ('coins_worker', 'app_hidden.record_announcement_message(bigint,bigint,text,boolean,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_reward(bigint,text)'),
+    ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)'),
     -- issue 15: collectible cards (packs, draws, fairness, inventory, market, trades, staff actions, jobs)
     ('coins_player', 'app_public.fair_value(bytea,bigint,integer)'),
     ('coins_staff', 'app_public.fair_value(bytea,bigint,integer)'),
@@ -255,27 +290,25 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
-           ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true),
-           ('cancel_card_listing', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true),
-           ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('collection_progress', 's', true),
-           ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
-           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('delete_card_template', 'v', true), ('draw_card', 'v', true),
-           ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true),
-           ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true),
-           ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true),
-           ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true),
-           ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true),
-           ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true),
-           ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true), ('my_card', 's', true),
-           ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true),
-           ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
-           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true),
-           ('report_top_earners', 's', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
-           ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true),
-           ('set_wishlist', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('unfreeze_user', 'v', true),
-           ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
-  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two computed columns (caller''s rights: RLS on accounts decides)');
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
+           ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_card_listing', 'v', true),
+           ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true), ('card_balances', 's', true), ('card_leaderboard', 's', true),
+           ('claim_daily', 'v', true), ('claim_task', 'v', true), ('collection_progress', 's', true), ('confirm_trade', 'v', true), ('create_card_template', 'v', true),
+           ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('custom_command', 's', true),
+           ('custom_command_names', 's', true), ('delete_announcement', 'v', true), ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true),
+           ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true),
+           ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true),
+           ('list_card', 'v', true), ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true),
+           ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true),
+           ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true),
+           ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true),
+           ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
+           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
+           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true),
+           ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true),
+           ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true),
+           ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
                   union all
@@ -305,24 +338,21 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true),
-           ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
-           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
-           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_staff_role_ids', 's', true),
-           ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true), ('expire_temporary_cards', 'v', true),
-           ('fail_stale_payouts', 'v', true),
-           ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
-           ('mark_discord_channel_missing', 'v', true),
-           ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true),
-           ('mm_ticket', 's', true),
-           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true),
-           ('payout_unconfirmed', 'v', true),
-           ('pricing_rollup', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
-           ('raise_alert', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true),
-           ('record_job_run', 'v', true), ('record_payment', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true),
-           ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_announcement', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
+           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
+           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true),
+           ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true),
+           ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true),
+           ('mm_public', 's', true), ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true),
+           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
+           ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
+           ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true),
+           ('record_reward_sync', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true),
+           ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true),
+           ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true),
            ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
-  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits is IMMUTABLE');
+  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
 select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
@@ -353,6 +383,14 @@ select set_eq(
            ('app_public.staff_role_mappings', '_900_audit', 'app_private.tg__audit', E'staff_role_mapping\\000discord_role_id\\000'),
            ('app_public.quests', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.quests', '_900_audit', 'app_private.tg__audit', E'quest\\000id\\000'),
+           ('app_public.tasks', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.tasks', '_900_audit', 'app_private.tg__audit', E'task\\000id\\000'),
+           ('app_public.saved_embeds', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.saved_embeds', '_900_audit', 'app_private.tg__audit', E'saved_embed\\000id\\000'),
+           ('app_public.announcements', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.announcements', '_900_audit', 'app_private.tg__audit', E'announcement\\000id\\000'),
+           ('app_public.custom_commands', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.custom_commands', '_900_audit', 'app_private.tg__audit', E'custom_command\\000id\\000'),
            -- issue 15: card settings, pack types, costs and cooldown roles ADMIN+, the catalogue OPERATOR+, events ADMIN+
            ('app_public.card_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
            ('app_public.card_settings', '_900_audit', 'app_private.tg__audit', E'card_settings\\000guild_id\\000'),
@@ -370,7 +408,7 @@ select set_eq(
            ('app_public.era_images', '_900_audit', 'app_private.tg__audit', E'era_image\\000id\\000'),
            ('app_public.card_events', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
            ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000')$$,
-  'staff-writable tables: settings and pricing_config are ADMIN+, rewards and quests OPERATOR+, the role mapping SUPERADMIN only, all audited');
+  'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests, tasks, announcements, embeds and commands OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
   array['((CURRENT_USER = ''coins_staff''::name))'],
@@ -412,6 +450,11 @@ select set_eq(
     union all values ('coins_staff', 'app_public.discord_messages', 'select')
     -- panel (issue #5): economy events are read by staff and members (written by start_event / stop_event only)
     union all select r, 'app_public.economy_events', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    -- issue 14: tasks and claims are read by members and staff (RLS: members their own claims); written by the rules
+    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r, unnest(array['tasks', 'task_claims']) t
+    -- issue 14: saved embeds, announcements and custom commands are staff-only; embeds and commands may be deleted
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['saved_embeds', 'announcements', 'custom_commands']) t
+    union all select 'coins_staff', 'app_public.' || t, 'delete' from unnest(array['saved_embeds', 'custom_commands']) t
     -- issue 15: the card game is read by members and staff (RLS decides which rows); staff add and remove pack prices and
     -- cooldown roles
     union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
@@ -453,6 +496,19 @@ select set_eq(
       'cooldown_s', 'active', 'starts_at', 'ends_at']) c
     union all select 'app_public.quests', c, 'update' from unnest(array['kind', 'title', 'prompt', 'choices', 'answers', 'reward',
       'cooldown_s', 'active', 'starts_at', 'ends_at']) c
+    -- issue 14: the task settings (ADMIN+ by the settings trigger) and the task fields (OPERATOR+); not the sync state
+    union all select 'app_public.guild_settings', c, 'update' from unnest(array['allow_user_tasks', 'max_tasks_per_user', 'auto_expire_enabled',
+      'require_proof', 'task_channel_id', 'review_channel_id']) c
+    union all select 'app_public.tasks', c, 'insert' from unnest(array['guild_id', 'name', 'description', 'reward', 'category', 'duration_hours',
+      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c
+    union all select 'app_public.tasks', c, 'update' from unnest(array['name', 'description', 'reward', 'category', 'duration_hours',
+      'expires_at', 'max_claims', 'assigned_member_ids', 'required_role_id', 'grant_role_id', 'proof_required', 'status']) c
+    union all select 'app_public.saved_embeds', c, 'insert' from unnest(array['guild_id', 'name', 'embed']) c
+    union all select 'app_public.saved_embeds', c, 'update' from unnest(array['name', 'embed']) c
+    union all select 'app_public.announcements', c, 'insert' from unnest(array['guild_id', 'channel_id', 'content', 'embed', 'task_id', 'publish_at', 'pinned']) c
+    union all select 'app_public.announcements', c, 'update' from unnest(array['channel_id', 'content', 'embed', 'publish_at', 'pinned']) c
+    union all select 'app_public.custom_commands', c, 'insert' from unnest(array['guild_id', 'name', 'response', 'embed_id', 'enabled']) c
+    union all select 'app_public.custom_commands', c, 'update' from unnest(array['name', 'response', 'embed_id', 'enabled']) c
     -- issue 15: card settings, the catalogue, events, pack types and prices, cooldown roles
     union all select 'app_public.card_settings', c, 'update' from unnest(array['currencies', 'market_fee_bp', 'listing_hours', 'trade_expiry_min',
       'inventory_public', 'reveal_public', 'burn_notes']) c

@@ -1,5 +1,5 @@
 begin;
-select plan(1317);
+select plan(1557);
 \ir ../lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -70,6 +70,17 @@ begin
   -- 000007: the bot is set up in both guilds (channels, hub and leaderboard messages)
   perform app_hidden.save_discord_setup(a, 11, 12, 13, 14, 15, 16);
   perform app_hidden.save_discord_setup(b, 21, 22, 23, 24, 25, 26);
+  -- issue 14: tasks in both guilds (and a deleted one in A); alice and bob claim A's task, carol B's
+  insert into app_public.tasks (guild_id, name, reward) values (a, 'Task A', 10), (b, 'Task B', 10);
+  insert into app_public.tasks (guild_id, name, reward, status) values (a, 'Task A gone', 10, 'deleted');
+  perform app_private.claim_task_for(pg_temp.uid(a, 910000000000000011), (select id from app_public.tasks where name = 'Task A'), null, null);
+  perform app_private.claim_task_for(pg_temp.uid(a, 910000000000000012), (select id from app_public.tasks where name = 'Task A'), null, null);
+  perform app_private.claim_task_for(pg_temp.uid(b, 920000000000000011), (select id from app_public.tasks where name = 'Task B'), null, null);
+  -- issue 14: saved embeds, announcements, custom commands in both guilds ('unused' ones nothing refers to)
+  insert into app_public.saved_embeds (guild_id, name, embed) values
+    (a, 'Embed A', '{"title": "A"}'), (a, 'Embed unused', '{"title": "U"}'), (b, 'Embed B', '{"title": "B"}');
+  insert into app_public.announcements (guild_id, channel_id, content) values (a, 31, 'Announcement A'), (b, 32, 'Announcement B');
+  insert into app_public.custom_commands (guild_id, name, response) values (a, 'cmd-a', 'A'), (a, 'unused', 'U'), (b, 'cmd-b', 'B');
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -131,6 +142,19 @@ insert into tables (ord, tbl, key, probe_update) values
 insert into tables (ord, tbl, key, probe_update) values
   (26, 'app_public.economy_events', 'id::text', 'set title = title'),
   (27, 'app_private.session_rotated_tokens', 'session_id::text', 'set rotated_at = rotated_at');
+-- issue 14: tasks (OPERATOR+ insert and update, nobody deletes: delete_task does) and claims (written by the rules only)
+insert into tables values
+  (28, 'app_public.tasks', 'id::text', 'set name = name',
+   $i$(guild_id, name, reward) values (910000000000000001, 'Probe', 1)$i$, $d$where name = 'Task A'$d$);
+insert into tables (ord, tbl, key, probe_update) values
+  (29, 'app_public.task_claims', 'id::text', 'set review_note = review_note');
+insert into tables values
+  (30, 'app_public.saved_embeds', 'id::text', 'set name = name',
+   $i$(guild_id, name, embed) values (910000000000000001, 'Probe', '{"title": "P"}')$i$, $d$where name = 'Embed unused'$d$),
+  (31, 'app_public.announcements', 'id::text', 'set content = content',
+   $i$(guild_id, channel_id, content) values (910000000000000001, 33, 'Probe')$i$, $d$where content = 'Announcement A'$d$),
+  (32, 'app_public.custom_commands', 'id::text', 'set response = response',
+   $i$(guild_id, name, response) values (910000000000000001, 'probe', 'P')$i$, $d$where name = 'unused'$d$);
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -213,7 +237,20 @@ insert into read_expect values
   -- panel (issue #5): economy events are guild-wide reads for members and staff with a role
   ('app_public.economy_events',  'player',       'guild_id = 910000000000000001'),
   ('app_public.economy_events',  'staff',        'guild_id = 910000000000000001'),
-  ('app_public.economy_events',  'staff_norole', 'false');
+  ('app_public.economy_events',  'staff_norole', 'false'),
+  -- issue 14: members read their guild's tasks but deleted ones, and their own claims; staff with a role read all
+  ('app_public.tasks',           'player',       'guild_id = 910000000000000001 and status <> ''deleted'''),
+  ('app_public.tasks',           'staff',        'guild_id = 910000000000000001'),
+  ('app_public.tasks',           'staff_norole', 'false'),
+  ('app_public.task_claims',     'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.task_claims',     'staff',        'guild_id = 910000000000000001'),
+  ('app_public.task_claims',     'staff_norole', 'false'),
+  ('app_public.saved_embeds',    'staff',        'guild_id = 910000000000000001'),
+  ('app_public.saved_embeds',    'staff_norole', 'false'),
+  ('app_public.announcements',   'staff',        'guild_id = 910000000000000001'),
+  ('app_public.announcements',   'staff_norole', 'false'),
+  ('app_public.custom_commands', 'staff',        'guild_id = 910000000000000001'),
+  ('app_public.custom_commands', 'staff_norole', 'false');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and
@@ -289,7 +326,67 @@ insert into write_expect (tbl, op, staff_role, outcome) values
   ('app_public.quests', 'delete', 'OPERATOR',   'ok:1'),
   ('app_public.quests', 'delete', 'SUPPORT',    'PD001'),
   ('app_public.quests', 'delete', 'AUDITOR',    'PD001'),
-  ('app_public.quests', 'delete', null,         'ok:0');
+  ('app_public.quests', 'delete', null,         'ok:0'),
+  ('app_public.tasks', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.tasks', 'insert', 'ADMIN',      'ok:1'),
+  ('app_public.tasks', 'insert', 'OPERATOR',   'ok:1'),
+  ('app_public.tasks', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.tasks', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.tasks', 'insert', null,         'PD001'),
+  ('app_public.tasks', 'update', 'SUPERADMIN', 'ok:1'),
+  ('app_public.tasks', 'update', 'ADMIN',      'ok:1'),
+  ('app_public.tasks', 'update', 'OPERATOR',   'ok:1'),
+  ('app_public.tasks', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.tasks', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.tasks', 'update', null,         'ok:0'),
+  ('app_public.saved_embeds', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.saved_embeds', 'insert', 'ADMIN', 'ok:1'),
+  ('app_public.saved_embeds', 'insert', 'OPERATOR', 'ok:1'),
+  ('app_public.saved_embeds', 'insert', 'SUPPORT', 'PD001'),
+  ('app_public.saved_embeds', 'insert', 'AUDITOR', 'PD001'),
+  ('app_public.saved_embeds', 'insert', null, 'PD001'),
+  ('app_public.saved_embeds', 'update', 'SUPERADMIN', 'ok:2'),
+  ('app_public.saved_embeds', 'update', 'ADMIN', 'ok:2'),
+  ('app_public.saved_embeds', 'update', 'OPERATOR', 'ok:2'),
+  ('app_public.saved_embeds', 'update', 'SUPPORT', 'PD001'),
+  ('app_public.saved_embeds', 'update', 'AUDITOR', 'PD001'),
+  ('app_public.saved_embeds', 'update', null, 'ok:0'),
+  ('app_public.saved_embeds', 'delete', 'SUPERADMIN', 'ok:1'),
+  ('app_public.saved_embeds', 'delete', 'ADMIN', 'ok:1'),
+  ('app_public.saved_embeds', 'delete', 'OPERATOR', 'ok:1'),
+  ('app_public.saved_embeds', 'delete', 'SUPPORT', 'PD001'),
+  ('app_public.saved_embeds', 'delete', 'AUDITOR', 'PD001'),
+  ('app_public.saved_embeds', 'delete', null, 'ok:0'),
+  ('app_public.announcements', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.announcements', 'insert', 'ADMIN', 'ok:1'),
+  ('app_public.announcements', 'insert', 'OPERATOR', 'ok:1'),
+  ('app_public.announcements', 'insert', 'SUPPORT', 'PD001'),
+  ('app_public.announcements', 'insert', 'AUDITOR', 'PD001'),
+  ('app_public.announcements', 'insert', null, 'PD001'),
+  ('app_public.announcements', 'update', 'SUPERADMIN', 'ok:1'),
+  ('app_public.announcements', 'update', 'ADMIN', 'ok:1'),
+  ('app_public.announcements', 'update', 'OPERATOR', 'ok:1'),
+  ('app_public.announcements', 'update', 'SUPPORT', 'PD001'),
+  ('app_public.announcements', 'update', 'AUDITOR', 'PD001'),
+  ('app_public.announcements', 'update', null, 'ok:0'),
+  ('app_public.custom_commands', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.custom_commands', 'insert', 'ADMIN', 'ok:1'),
+  ('app_public.custom_commands', 'insert', 'OPERATOR', 'ok:1'),
+  ('app_public.custom_commands', 'insert', 'SUPPORT', 'PD001'),
+  ('app_public.custom_commands', 'insert', 'AUDITOR', 'PD001'),
+  ('app_public.custom_commands', 'insert', null, 'PD001'),
+  ('app_public.custom_commands', 'update', 'SUPERADMIN', 'ok:2'),
+  ('app_public.custom_commands', 'update', 'ADMIN', 'ok:2'),
+  ('app_public.custom_commands', 'update', 'OPERATOR', 'ok:2'),
+  ('app_public.custom_commands', 'update', 'SUPPORT', 'PD001'),
+  ('app_public.custom_commands', 'update', 'AUDITOR', 'PD001'),
+  ('app_public.custom_commands', 'update', null, 'ok:0'),
+  ('app_public.custom_commands', 'delete', 'SUPERADMIN', 'ok:1'),
+  ('app_public.custom_commands', 'delete', 'ADMIN', 'ok:1'),
+  ('app_public.custom_commands', 'delete', 'OPERATOR', 'ok:1'),
+  ('app_public.custom_commands', 'delete', 'SUPPORT', 'PD001'),
+  ('app_public.custom_commands', 'delete', 'AUDITOR', 'PD001'),
+  ('app_public.custom_commands', 'delete', null, 'ok:0');
 
 -- Sanity: the fixture puts rows of both guilds in every guild-scoped table, so "sees only guild A" means something.
 select is((select count(*) from (

@@ -156,7 +156,8 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     type: "GuildSetting",
     key: "guildId",
     keyType: "BigInt!",
-    fields: "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold updatedAt guild { name }",
+    fields:
+      "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold allowUserTasks maxTasksPerUser autoExpireEnabled requireProof taskChannelId reviewChannelId updatedAt guild { name }",
   },
   pricingConfigs: {
     list: "pricingConfigs",
@@ -164,6 +165,54 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     key: "guildId",
     keyType: "BigInt!",
     fields: "guildId priceFloorPct marketFee undercutFee overAverageFee overAverageRatio scarcityTarget alpha maxListingDays updatedAt",
+  },
+  // Community (issue 14): tasks with their sync state, claims (the review queue), announcements, saved embeds, custom commands.
+  tasks: {
+    list: "tasks",
+    type: "Task",
+    key: "id",
+    keyType: "BigInt!",
+    fields:
+      "id name description reward category durationHours expiresAt maxClaims assignedMemberIds requiredRoleId grantRoleId proofRequired status channelId messageId syncState syncedAt slotsTaken completedCount proofRequiredEffective createdAt updatedAt",
+    search: (q) => ({ name: { includesInsensitive: q } }),
+    defaultSort: "ID_DESC",
+    unsortable: ["slotsTaken", "completedCount", "proofRequiredEffective"],
+  },
+  taskClaims: {
+    list: "taskClaims",
+    type: "TaskClaim",
+    key: "id",
+    keyType: "BigInt!",
+    fields:
+      "id taskId status claimedAt deadline proofText proofAttachments submittedAt reviewerId reviewNote reviewedAt txId roleStatus dmStatus task { id name reward } user { id discordId displayName }",
+    defaultSort: "ID_DESC",
+  },
+  announcements: {
+    list: "announcements",
+    type: "Announcement",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id channelId content embed taskId publishAt pinned status publishedAt messageId syncState syncedAt pinnedOnDiscord createdBy createdAt updatedAt",
+    search: (q) => ({ content: { includesInsensitive: q } }),
+    defaultSort: "ID_DESC",
+  },
+  savedEmbeds: {
+    list: "savedEmbeds",
+    type: "SavedEmbed",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id name embed createdBy createdAt updatedAt",
+    search: (q) => ({ name: { includesInsensitive: q } }),
+    defaultSort: "NAME_ASC",
+  },
+  customCommands: {
+    list: "customCommands",
+    type: "CustomCommand",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id name response embedId enabled createdAt updatedAt",
+    search: (q) => ({ name: { includesInsensitive: q } }),
+    defaultSort: "NAME_ASC",
   },
   // Collectible cards (issue 15).
   cardTemplates: {
@@ -281,15 +330,23 @@ function reasonOf(params: { data?: unknown; meta?: { reason?: unknown } }): stri
 }
 
 /** Columns the server computes or owns: never sent in an insert or a patch. */
-const READ_ONLY = new Set(["id", "nodeId", "guildId", "createdAt", "updatedAt", "active", "walletBalance", "escrowBalance"]);
+const READ_ONLY = new Set([
+  "id", "nodeId", "guildId", "createdAt", "updatedAt", "active", "walletBalance", "escrowBalance",
+  // owned by the database and the bot's jobs (issue 14)
+  "messageId", "syncState", "syncedAt", "slotsTaken", "completedCount", "proofRequiredEffective", "publishedAt", "pinnedOnDiscord", "createdBy",
+]);
+/** Array columns that are never null (an empty list is sent as is). */
+const NOT_NULL_ARRAYS = ["assignedMemberIds"];
+/** Object-valued columns that are written whole (JSON). */
+const JSON_COLUMNS = ["payload", "limits", "embed"];
 
 function writable(c: ResourceConfig, data: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown> {
   const fields = new Set(c.fields.split(/\s+/).filter((f) => /^[a-z]\w*$/.test(f)));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
-    if (READ_ONLY.has(k) || !fields.has(k) || (typeof v === "object" && v !== null && !Array.isArray(v) && !["payload", "limits"].includes(k))) continue;
+    if (READ_ONLY.has(k) || !fields.has(k) || (typeof v === "object" && v !== null && !Array.isArray(v) && !JSON_COLUMNS.includes(k))) continue;
     if (previous && JSON.stringify(previous[k]) === JSON.stringify(v)) continue;
-    out[k] = v === "" || (Array.isArray(v) && v.length === 0) ? null : v;
+    out[k] = v === "" || (Array.isArray(v) && v.length === 0 && !NOT_NULL_ARRAYS.includes(k)) ? null : v;
   }
   return out;
 }
@@ -354,7 +411,7 @@ export const dataProvider: DataProvider = {
   async create(resource, params) {
     const c = config(resource);
     const input = writable(c, params.data as Record<string, unknown>);
-    if (c.guildKey || ["quests"].includes(resource)) input.guildId = session()?.guildId;
+    if (c.guildKey || ["quests", "tasks", "announcements", "savedEmbeds", "customCommands"].includes(resource)) input.guildId = session()?.guildId;
     const field = lowerFirst(c.type);
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
       `mutation Create($input: ${c.type}Input!) { result: create${c.type}(input: { ${field}: $input }) { ${field} { ${c.fields} } } }`,
@@ -394,6 +451,19 @@ export const dataProvider: DataProvider = {
 
   async delete(resource, params) {
     const c = config(resource);
+    // Tasks and announcements are deleted by their rule (the Discord messages follow), not by a direct DELETE.
+    const viaRule = { tasks: ["deleteTask", "taskId", "task"], announcements: ["deleteAnnouncement", "announcementId", "announcement"] }[resource as "tasks"];
+    if (viaRule) {
+      const [mutation, arg, field] = viaRule;
+      const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
+        `mutation Delete($id: BigInt!) { result: ${mutation}(input: { ${arg}: $id }) { ${field} { ${c.fields} } } }`,
+        { id: params.id },
+        { reason: reasonOf(params) },
+      );
+      const row = data.result?.[field];
+      if (!row) throw new ApiError("Nothing was deleted.", 403);
+      return { data: withId(c, row) } as never;
+    }
     const k = keyArgs(c, params.id);
     const field = lowerFirst(c.type);
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(

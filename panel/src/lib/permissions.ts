@@ -20,6 +20,8 @@ export const ACTIONS = {
   acknowledgeAlert: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
   freezeTrade: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
   adjudicateTrade: ["SUPERADMIN", "ADMIN"],
+  manageCommunity: ["SUPERADMIN", "ADMIN", "OPERATOR"],
+  reviewTasks: ["SUPERADMIN", "ADMIN", "OPERATOR"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Action = keyof typeof ACTIONS;

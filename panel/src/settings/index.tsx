@@ -1,4 +1,5 @@
 import {
+  BooleanInput,
   Create,
   Datagrid,
   DateField,
@@ -45,6 +46,17 @@ function EconomySettings({ guildId, allowed }: { guildId: string; allowed: boole
           <NumberInput source="voucherTimeoutH" label="Voucher timeout (h)" />
           <TextInput source="leaderboardCron" label="Leaderboard cron (UTC)" />
           <NumberInput source="highValueThreshold" label="High-value alert threshold" />
+        </Stack>
+        <Typography variant="subtitle2" sx={{ mt: 1 }}>
+          Community tasks
+        </Typography>
+        <Stack direction="row" spacing={2} sx={{ flexWrap: "wrap", alignItems: "center" }} useFlexGap>
+          <TextInput source="taskChannelId" label="Task channel id" helperText="Where the bot posts tasks" />
+          <TextInput source="reviewChannelId" label="Review channel id" helperText="Where proofs wait for staff" />
+          <NumberInput source="maxTasksPerUser" label="Claims a member may hold" />
+          <BooleanInput source="allowUserTasks" label="Members may claim tasks" />
+          <BooleanInput source="autoExpireEnabled" label="Expire tasks and overdue claims" />
+          <BooleanInput source="requireProof" label="Proof required by default" />
         </Stack>
         {allowed && <ReasonInput />}
       </SimpleForm>

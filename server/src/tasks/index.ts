@@ -17,6 +17,9 @@ import { ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout } from "./orders__escrow_tim
 import { ORDERS_FULFIL, ordersFulfil } from "./orders__fulfil.ts";
 import { PRICING_ROLLUP, pricingRollup } from "./pricing__rollup.ts";
 import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
+import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
+import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
+import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -34,6 +37,9 @@ export const TASK_IDENTIFIERS = [
   LEDGER_VERIFY,
   DIGEST_DAILY,
   PURGE_EXPIRED,
+  TASKS_EXPIRE,
+  MESSAGES_SYNC,
+  ANNOUNCEMENTS_PUBLISH,
   CARDS_EXPIRE,
   MM_EXPIRE,
 ] as const;
@@ -65,6 +71,9 @@ export function createTaskList(
     [DIGEST_DAILY]: recordJobRun(DIGEST_DAILY, digestDaily()),
     [PURGE_EXPIRED]: recordJobRun(PURGE_EXPIRED, purgeExpired()),
     [MM_EXPIRE]: recordJobRun(MM_EXPIRE, mmExpire()),
+    [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
+    [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
+    [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

@@ -17,6 +17,8 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  *   midnight) are run on start-up.
  * - `purge__expired`: daily at 03:30.
  * - `mm__expire`: every minute (middleman timeouts and reminders, issue 13); converges to "now" (jobKey).
+ * - `tasks__expire`, `announcements__publish`: every minute (converge to "now": jobKey);
+ *   `messages__sync`: every 10 minutes re-queues task and #shop posts still pending (issue 14).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -29,6 +31,9 @@ export const CRONTAB = `
 5      0  *   *   *    digest__daily           ?fill=1d&max=5
 30     3  *   *   *    purge__expired          ?max=3
 *      *  *   *   *    mm__expire              ?max=3&jobKey=mm__expire
+*      *  *   *   *    tasks__expire           ?max=3&jobKey=tasks__expire
+*      *  *   *   *    announcements__publish  ?max=3&jobKey=announcements__publish
+*/10   *  *   *   *    messages__sync          ?max=3&jobKey=messages__sync
 `;
 
 /**

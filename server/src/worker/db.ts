@@ -29,6 +29,10 @@ export const REQUIRED_FUNCTIONS = [
   "app_hidden.issue_voucher(uuid)",
   "app_hidden.order_minecraft_player(uuid)",
   "app_hidden.refund_undeliverable_order(uuid, text)",
+  "app_hidden.expire_tasks(timestamptz)",
+  "app_hidden.requeue_task_sync(timestamptz)",
+  "app_hidden.requeue_reward_sync(timestamptz)",
+  "app_hidden.publish_due_announcements(timestamptz)",
 ] as const;
 
 /**
