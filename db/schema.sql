@@ -12815,7 +12815,7 @@ CREATE TABLE app_public.discord_messages (
     CONSTRAINT discord_messages_channel_id_check CHECK ((channel_id > 0)),
     CONSTRAINT discord_messages_message_id_check CHECK ((message_id > 0)),
     CONSTRAINT discord_messages_subject_id_check CHECK (((length(subject_id) >= 1) AND (length(subject_id) <= 64))),
-    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'reward'::text])))
+    CONSTRAINT discord_messages_subject_type_check CHECK ((subject_type = ANY (ARRAY['hub'::text, 'leaderboard'::text, 'transaction'::text, 'listing'::text, 'digest'::text, 'mm_public'::text, 'mm_log'::text, 'mm_dispute'::text, 'reward'::text])))
 );
 
 ALTER TABLE app_public.discord_messages OWNER TO guildbank_owner;

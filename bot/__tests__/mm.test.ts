@@ -255,7 +255,8 @@ describe("a disputed trade, split by an admin", () => {
     await waitFor("pinned", () => t.discord.messages.get(body.id)!.pinned);
     const escalation = await waitFor("escalation", () => [...t.discord.messages.values()].find((m) => m.channel_id === staffChannel && m.embeds[0]?.title?.startsWith(`Dispute: mm-${id}`)));
     expect(customIds(escalation)).toEqual([`mm:freeze:${id}`, `mm:reqev:${id}`, `mm:adj:${id}:buyer`, `mm:adj:${id}:seller`, `mm:adj:${id}:split`]);
-    const thread = [...t.discord.channels.values()].find((c) => c.name === `dispute-mm-${id}`) as any;
+    // The thread is opened right after the escalation is posted (one more request): wait for it too.
+    const thread = (await waitFor("thread", () => [...t.discord.channels.values()].find((c) => c.name === `dispute-mm-${id}`))) as any;
     expect(thread?.parent_id).toBe(staffChannel);
     expect(thread?.type).toBe(11);
   });

@@ -4,7 +4,7 @@
  * Runs on a database of its own (the files are re-run inside a rolled-back transaction there, so
  * no other suite waits on its locks).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -92,6 +92,8 @@ describe("db/migrations/fixtures (the rulebook)", () => {
     const domains = [...new Set(files.map((f) => f.domain))];
     const untested = domains.filter((d) => !existsSync(path.join(testDir, d)) || !readdirSync(path.join(testDir, d)).some((f) => f.endsWith(".sql")));
     expect(untested, "domains with no db/test/<domain>/*.sql").toEqual([]);
+    const map = readFileSync(path.join(ROOT_DIR, "db/README.md"), "utf8");
+    expect(domains.filter((d) => !map.includes(`(migrations/fixtures/${d})`)), "domains missing from db/README.md's map").toEqual([]);
     const strays = readdirSync(testDir).filter((n) => n.endsWith(".sql"));
     expect(strays, "pgTAP files go in the folder of their domain").toEqual([]);
   });

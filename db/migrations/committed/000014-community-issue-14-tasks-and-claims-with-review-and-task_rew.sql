@@ -1,5 +1,5 @@
 --! Previous: sha1:95596bd6dc7c0a9c2feadbaf63a829e965a5385a
---! Hash: sha1:5e72379ca667c9782f336c8f04c51d2fb77e81fe
+--! Hash: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
 --! Message: Community (issue 14): tasks and claims with review and task_reward from the mint, announcements and saved embeds, custom commands, #shop posts of rewards; expiry, publish and sync jobs; discord__* jobs queued by triggers
 
 -- Community (issue 14, seed 003): tasks with proof review (seed 003 "Task Claim and Completion", "Currency <-> Task
@@ -17,7 +17,7 @@ alter table app_public.rewards drop column if exists sync_state, drop column if 
 alter table app_public.discord_messages drop constraint if exists discord_messages_subject_type_check;
 delete from app_public.discord_messages where subject_type = 'reward';
 alter table app_public.discord_messages add constraint discord_messages_subject_type_check
-  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest'));
+  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'mm_public', 'mm_log', 'mm_dispute'));
 drop function if exists app_public.custom_command(text);
 drop function if exists app_public.custom_command_names(text);
 drop table if exists app_public.custom_commands;
@@ -1371,7 +1371,7 @@ comment on function app_public.custom_command_names(text) is
 
 alter table app_public.discord_messages drop constraint discord_messages_subject_type_check;
 alter table app_public.discord_messages add constraint discord_messages_subject_type_check
-  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'reward'));
+  check (subject_type in ('hub', 'leaderboard', 'transaction', 'listing', 'digest', 'mm_public', 'mm_log', 'mm_dispute', 'reward'));
 alter table app_public.rewards
   add column sync_state text not null default 'pending' check (sync_state in ('pending', 'synced', 'orphaned')),
   add column synced_at timestamptz;
