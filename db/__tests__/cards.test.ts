@@ -1,7 +1,7 @@
 /**
  * Collectible cards (issue 15) against the real database: what pgTAP cannot show in one session. Concurrent clicks on
  * a pack's three cards, concurrent mints of one template, a trade racing a listing of the same copy, the drop rates as
- * a property (fast-check), and 100,000 draws from a fixed seed: chi-square against the configured odds, every draw
+ * a property (fast-check), and 20,000 draws (CARDS_FAIR_DRAWS) from a fixed seed: chi-square against the configured odds, every draw
  * recomputed by `verify_draw` in SQL and by Node's own HMAC-SHA256.
  */
 import { createHmac, createHash } from "node:crypto";
@@ -142,7 +142,7 @@ describe("cards: drop rates and provably fair draws", () => {
     );
   });
 
-  it("100,000 draws from a fixed seed match the configured rates (chi-square, p > 0.001) and verify_draw recomputes every one", async () => {
+  it("20,000 draws from a fixed seed match the configured rates (chi-square, p > 0.001) and verify_draw recomputes every one", async () => {
     const { guildId, memberIds } = await createGuild(db, 1);
     await catalogue(guildId, 4);
     const seed = createHash("sha256").update("issue 15 fixed seed").digest();
@@ -153,7 +153,9 @@ describe("cards: drop rates and provably fair draws", () => {
       [guildId, seed],
     );
     await db.query("update app_public.fair_seeds set seed_hash = $2 where guild_id = $1 and rotated_at is null", [guildId, seedHash]);
-    const N = 100_000;
+    // 20,000 draws keep every expected count at 200 or more (mythic 1 %), enough for the chi-square test; CARDS_FAIR_DRAWS=100000
+    // runs the long version (about 5 times slower).
+    const N = Number(process.env.CARDS_FAIR_DRAWS ?? 20_000);
     const { rows: setup } = await db.query(
       `insert into app_public.pack_openings (guild_id, user_id, pack_type_id, free, rates, status, picked_at)
        select $1, u.id, p.id, true, array[p.rate_common, p.rate_rare, p.rate_epic, p.rate_legendary, p.rate_mythic], 'picked', now()
