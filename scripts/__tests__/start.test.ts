@@ -46,7 +46,8 @@ describe("npm start", () => {
     dirs.push(dataDir);
     const run = npmStart({ GUILDBANK_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freeTcpPort()), PORT: String(await freeTcpPort()) });
     const until = Date.now() + 150_000;
-    while (!run.output().includes("Stop with Ctrl-C.")) {
+    // Up means the banner and the job worker's own start line (it may log after the banner).
+    while (!run.output().includes("Stop with Ctrl-C.") || !run.output().includes("Worker connected")) {
       const done = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r(undefined), 200))]);
       if (done || Date.now() > until) throw new Error(`npm start did not come up:\n${run.output()}`);
     }
