@@ -8165,7 +8165,7 @@ begin
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
   if p_target_discord_id is null or p_target_discord_id = v_user.discord_id then
-    perform app_private.raise_error('XD001', 'self_transfer');
+    perform app_private.raise_error('XD001', 'self_data_transfer');
   end if;
   v_target := app_private.ensure_member(v_user.guild_id, p_target_discord_id, '');
   if v_target.frozen or v_target.is_bot then
@@ -12247,7 +12247,7 @@ ALTER FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempo
 -- Name: FUNCTION request_data_transfer(target_discord_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) IS '/transfer_data: a member asks to move their cards, wishlist and wallet balances (every currency) to another Discord account of the guild (registered as an empty member if new). Into an empty account (no cards, no money) it is a move and waits for staff approval; otherwise it is a merge, which the target''s owner must accept first (answer_data_transfer; they are told). One open request per member; it expires after card_settings.transfer_days. Nothing moves until staff approve (decide_data_transfer). Errors: AU001, MB001, FZ001, XD001 self_transfer, XD008 target_unavailable (frozen or a bot), XD002 nothing_to_transfer, XD003 transfer_pending, IK001/IK002. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
+COMMENT ON FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) IS '/transfer_data: a member asks to move their cards, wishlist and wallet balances (every currency) to another Discord account of the guild (registered as an empty member if new). Into an empty account (no cards, no money) it is a move and waits for staff approval; otherwise it is a merge, which the target''s owner must accept first (answer_data_transfer; they are told). One open request per member; it expires after card_settings.transfer_days. Nothing moves until staff approve (decide_data_transfer). Errors: AU001, MB001, FZ001, XD001 self_data_transfer, XD008 target_unavailable (frozen or a bot), XD002 nothing_to_transfer, XD003 transfer_pending, IK001/IK002. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
 
 --
 -- Name: request_discord_setup(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
