@@ -8953,7 +8953,8 @@ CREATE FUNCTION app_private.tg_card_notifications__deliver() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id) then
+  if exists (select 1 from app_public.guilds g where g.id = new.guild_id and g.owner_id is not null)
+     or exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id) then
     perform graphile_worker.add_job('discord__card_notice', json_build_object('notification_id', new.id::text),
       queue_name := 'discord:' || new.guild_id, job_key := 'card_notice:' || new.id, max_attempts := 5);
   else
@@ -8969,7 +8970,7 @@ ALTER FUNCTION app_private.tg_card_notifications__deliver() OWNER TO guildbank_o
 -- Name: FUNCTION tg_card_notifications__deliver(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_card_notifications__deliver() IS 'Trigger (after insert on card_notifications): queues one discord__card_notice job per notification for the bot''s runner (job key card_notice:<id>, in the guild''s discord queue, at most 5 attempts); a guild without the bot marks it skipped. The job DMs the member once (Discord nonce) and records the outcome with app_hidden.card_notice_delivered. Source: issue 15 "a rarity change ... is announced to owners", "wishlist ... told when it drops".';
+COMMENT ON FUNCTION app_private.tg_card_notifications__deliver() IS 'Trigger (after insert on card_notifications): queues one discord__card_notice job per notification for the bot''s runner (job key card_notice:<id>, in the guild''s discord queue, at most 5 attempts) when the bot is in the guild (it recorded the guild''s owner, or /setup ran); a guild without the bot marks it skipped. The job DMs the member once (Discord nonce) and records the outcome with app_hidden.card_notice_delivered. Source: issue 15 "a rarity change ... is announced to owners", "wishlist ... told when it drops".';
 
 --
 -- Name: tg_card_rewards__check(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

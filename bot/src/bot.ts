@@ -44,6 +44,8 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_reward(bigint, text)",
   "app_hidden.record_reward_sync(bigint, text, text, timestamptz)",
   "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
+  "app_hidden.discord_card_notice(bigint)",
+  "app_hidden.card_notice_delivered(bigint, text, text)",
   "app_hidden.mm_ticket(bigint)",
   "app_hidden.mm_public(bigint)",
   "app_hidden.mm_record_ticket(bigint, bigint, bigint)",

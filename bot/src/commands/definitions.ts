@@ -70,6 +70,10 @@ export const COMMANDS = [
   command("collection", "Your collection's completion per artist and era."),
   command("events", "Card events running now and their packs."),
   command("claim_event_pack", "Open the running event's pack (your free one)."),
+  command("missions", "Your daily and weekly card missions and your achievements."),
+  command("transfer_data", "Move your cards and balances to another account (staff approve it).").addUserOption((o) =>
+    o.setName("member").setDescription("The account that receives everything").setRequired(true),
+  ),
   command("cardsadmin", "Staff: card game actions (audited).")
     .addSubcommand((s) =>
       s
@@ -96,7 +100,15 @@ export const COMMANDS = [
         )
         .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
     )
-    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash.")),
+    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash."))
+    .addSubcommand((s) =>
+      s
+        .setName("transfer")
+        .setDescription("Approve or reject a member's /transfer_data request.")
+        .addStringOption((o) => o.setName("transfer").setDescription("The transfer id").setRequired(true).setMaxLength(36))
+        .addBooleanOption((o) => o.setName("approve").setDescription("Approve (the move happens now) or reject").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    ),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
   // Middleman (issue 13): staff subcommands check the role in SQL; history is for everybody.

@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:5c54ec522bf0d0a3253d42df768bc65c086914db
+--! Hash: sha1:67353c1f376e7554f6021e8afc06e71f20a21e2c
 --! Message: Cards part 2 (issue 15): missions and achievements tracked from the card tables and paid once by a job, /transfer_data (staff-approved, audited), card_notifications delivered by discord__card_notice jobs, unpicked pack openings expire
 
 -- Collectible cards, part 2 (issue 15, seed 002): missions (daily, weekly) and achievements tracked from the card
@@ -417,7 +417,8 @@ returns trigger
 language plpgsql
 as $$
 begin
-  if exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id) then
+  if exists (select 1 from app_public.guilds g where g.id = new.guild_id and g.owner_id is not null)
+     or exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id) then
     perform graphile_worker.add_job('discord__card_notice', json_build_object('notification_id', new.id::text),
       queue_name := 'discord:' || new.guild_id, job_key := 'card_notice:' || new.id, max_attempts := 5);
   else
@@ -429,8 +430,8 @@ $$;
 
 comment on function app_private.tg_card_notifications__deliver() is
   'Trigger (after insert on card_notifications): queues one discord__card_notice job per notification for the bot''s '
-  'runner (job key card_notice:<id>, in the guild''s discord queue, at most 5 attempts); a guild without the bot '
-  'marks it skipped. The job DMs the member once (Discord nonce) and records the outcome with '
+  'runner (job key card_notice:<id>, in the guild''s discord queue, at most 5 attempts) when the bot is in the guild '
+  '(it recorded the guild''s owner, or /setup ran); a guild without the bot marks it skipped. The job DMs the member once (Discord nonce) and records the outcome with '
   'app_hidden.card_notice_delivered. Source: issue 15 "a rarity change ... is announced to owners", "wishlist ... told '
   'when it drops".';
 --! EndIncluded cards/tg_card_notifications__deliver.sql
