@@ -12,6 +12,7 @@ import { createWorkerMetrics, processRegistry, renderMetrics } from "@guildbank/
 import { discordRestOptions, type BotConfig } from "./config.ts";
 import type { BotContext } from "./context.ts";
 import { CardRenderer } from "./render/collectible.ts";
+import { cardCacheFromConfig } from "./render/card-cache.ts";
 import { asWorker } from "./db.ts";
 import { startHealthListener, type HealthListener } from "./health.ts";
 import { createBotMetrics } from "./metrics.ts";
@@ -75,6 +76,22 @@ export interface BotHandle {
   stop(): Promise<void>;
 }
 
+
+/**
+ * Logs card cache store failures (an unreachable bucket), at most once a minute: a render never fails on them.
+ *
+ * @param logger - the bot's logger.
+ * @returns the `CardRenderer` error callback.
+ */
+function cacheErrorLogger(logger: Logger): (err: unknown) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < 60_000) return;
+    last = Date.now();
+    logger.warn({ err }, "card cache store failed; cards are rendered without it");
+  };
+}
+
 /**
  * Records a guild and its owner (`app_hidden.record_guild`), so the owner resolves to SUPERADMIN.
  *
@@ -109,7 +126,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const metrics = createBotMetrics();
-  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(config.CARD_CACHE_DIR) };
+  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(cardCacheFromConfig(config), 2000, cacheErrorLogger(logger)) };
 
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
