@@ -264,7 +264,7 @@ describe("cards in Discord", () => {
   it("card notifications are DMed by discord__card_notice, once, and recorded", async () => {
     const { rows } = await db.query(
       "insert into app_public.card_notifications (guild_id, user_id, kind, payload) values ($1, $2, 'rarity_changed', $3) returning id::text",
-      [guildId, await uid(alice), JSON.stringify({ public_id: "AUR-DAY-C-001", from: "common", to: "mythic" })],
+      [guildId, await uid(alice), JSON.stringify({ public_id: "AUR-DAY-R-002", from: "rare", to: "legendary" })],
     );
     const id = rows[0].id;
     await waitFor("the notification to be delivered", async () => {
@@ -272,16 +272,18 @@ describe("cards in Discord", () => {
       return r.rows[0].delivery !== null;
     });
     const dm = [...t.discord.channels.values()].find((c) => c.type === 1 && c.topic === alice.id)!;
-    const sent = [...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.title === "A card you own changed rarity");
+    const text = "**AUR-DAY-R-002** (Aurora Vale · Daybreak) is now **legendary** (was rare). Your copies show it at once.";
+    const sent = [...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.description === text);
     expect(sent).toHaveLength(1);
-    expect(sent[0].embeds[0].description).toBe("**AUR-DAY-C-001** (Aurora Vale · Daybreak) is now **mythic** (was common). Your copies show it at once.");
+    expect(sent[0].embeds[0].title).toBe("A card you own changed rarity");
     // The job again (a retry): nothing more is sent.
     await db.query("select graphile_worker.add_job('discord__card_notice', json_build_object('notification_id', $1::text), queue_name := $2)", [id, `discord:${guildId}`]);
     await waitFor("the repeated job to finish", async () => {
       const r = await db.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'discord__card_notice' and queue_name = $1", [`discord:${guildId}`]);
       return r.rows[0].n === 0;
     });
-    expect([...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.title === "A card you own changed rarity")).toHaveLength(1);
+    expect([...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.description === text)).toHaveLength(1);
+    expect((await db.query("select delivery from app_public.card_notifications where id = $1", [id])).rows[0].delivery).toBe("sent");
   });
 
   it("/transfer_data: a merge needs the target's consent, then staff approve it and everything moves", async () => {
@@ -309,5 +311,47 @@ describe("cards in Discord", () => {
     expect(audit.rows.map((r) => r.action)).toEqual(["approve_data_transfer"]);
     const { rows: bad } = await db.query("select * from app_public.verify_ledger($1)", [guildId]);
     expect(bad).toEqual([]);
+  });
+
+  it("/cardsadmin tempcard, deletetemplate and purgeartist: staff actions with checks, audited", async () => {
+    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }] as never;
+    const temp = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("tempcard", [
+        { name: "artist", type: 3, value: "aur" },
+        { name: "era", type: 3, value: "day" },
+        { name: "rarity", type: 3, value: "legendary" },
+        { name: "event", type: 3, value: "tour week" },
+      ])),
+    );
+    const created = /^Temporary card (AUR-DAY-L-\d{3}) created: it drops in the event's packs and vanishes when the event ends\.$/.exec(temp.reply.content)!;
+    expect(created).not.toBeNull();
+    const publicId = created[1];
+    const { rows: tmpl } = await db.query("select temporary, event_id is not null as evented from app_public.card_templates where guild_id = $1 and public_id = $2", [guildId, publicId]);
+    expect(tmpl).toEqual([{ temporary: true, evented: true }]);
+    const noEvent = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("tempcard", [
+        { name: "artist", type: 3, value: "AUR" },
+        { name: "era", type: 3, value: "DAY" },
+        { name: "rarity", type: 3, value: "rare" },
+        { name: "event", type: 3, value: "no such event" },
+      ])),
+    );
+    expect(noEvent.reply.content).toBe("There is no running or coming event called “no such event”.");
+    const owned = (await db.query("select count(*)::int as n from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id where t.guild_id = $1 and c.owner_id is not null", [guildId])).rows[0].n;
+    const purge = await inject(t, command(guildId, owner, "cardsadmin", sub("purgeartist", [{ name: "artist", type: 3, value: "AUR" }, { name: "reason", type: 3, value: "licence ended" }])));
+    expect(purge.reply.content).toBe(`Members own ${owned} cards of that artist: delete those cards first.`);
+    const del = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("deletetemplate", [
+        { name: "public_id", type: 3, value: publicId },
+        { name: "refund", type: 5, value: true },
+        { name: "reason", type: 3, value: "created by mistake" },
+      ])),
+    );
+    expect(del.reply.content).toBe(`${publicId} is deleted: every copy was removed and refunded in Notes; its owners are told.`);
+    const { rows } = await db.query("select action from app_public.admin_actions where guild_id = $1 and action in ('create_card_template', 'delete_card_template') order by id", [guildId]);
+    expect(rows.map((r) => r.action)).toEqual(["create_card_template", "delete_card_template"]);
   });
 });

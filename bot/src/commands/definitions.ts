@@ -103,6 +103,36 @@ export const COMMANDS = [
     .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash."))
     .addSubcommand((s) =>
       s
+        .setName("deletetemplate")
+        .setDescription("Delete a card: every copy is removed (owners told), optionally refunded in Notes.")
+        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30).setAutocomplete(true))
+        .addBooleanOption((o) => o.setName("refund").setDescription("Refund each owner the card's burn value in Notes").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("tempcard")
+        .setDescription("Create a temporary card of a running or coming event.")
+        .addStringOption((o) => o.setName("artist").setDescription("Artist code, e.g. AUR").setRequired(true).setMaxLength(4))
+        .addStringOption((o) => o.setName("era").setDescription("Era code, e.g. DAY").setRequired(true).setMaxLength(6))
+        .addStringOption((o) =>
+          o
+            .setName("rarity")
+            .setDescription("Rarity")
+            .setRequired(true)
+            .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+        )
+        .addStringOption((o) => o.setName("event").setDescription("The event's name").setRequired(true).setMaxLength(100)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("purgeartist")
+        .setDescription("SUPERADMIN: retire every card of an artist nobody owns any more.")
+        .addStringOption((o) => o.setName("artist").setDescription("Artist code, e.g. AUR").setRequired(true).setMaxLength(4))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
         .setName("transfer")
         .setDescription("Approve or reject a member's /transfer_data request.")
         .addStringOption((o) => o.setName("transfer").setDescription("The transfer id").setRequired(true).setMaxLength(36))

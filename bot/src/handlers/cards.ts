@@ -730,7 +730,7 @@ const adminGive = z.object({
 });
 
 /**
- * `/cardsadmin setrarity|give|rotateseed|transfer`: staff actions, each one SQL function as `coins_staff` with the member's
+ * `/cardsadmin setrarity|give|rotateseed|deletetemplate|tempcard|purgeartist|transfer`: staff actions, each one SQL function as `coins_staff` with the member's
  * resolved staff role (the function checks the role: PD001), audited by the database.
  *
  * @param ctx - the bot.
@@ -758,6 +758,48 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
     if (!p.success) throw new UserFacingError(p.error.issues[0].message);
     await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.give_card_currency($1, $2, $3, $4)", [p.data.to, p.data.amount, p.data.currency, p.data.reason]));
     await answer(i, `Gave ${coins(p.data.amount, p.data.currency)} to ${mention(p.data.to)}.`);
+  } else if (sub === "deletetemplate") {
+    const p = z
+      .object({ publicId: z.string().regex(/^[A-Za-z0-9-]{5,30}$/), refund: z.boolean(), reason: z.string().trim().min(3).max(500) })
+      .safeParse({ publicId: i.options.getString("public_id", true), refund: i.options.getBoolean("refund", true), reason: i.options.getString("reason", true) });
+    if (!p.success) throw new UserFacingError("Give a card id, refund yes or no, and a reason of at least 3 characters.");
+    const t = await asStaff(ctx.pool, actor, role, async (c) =>
+      (await c.query<{ public_id: string }>("select public_id from app_public.delete_card_template($1, $2, $3)", [p.data.publicId, p.data.refund, p.data.reason])).rows[0],
+    );
+    await answer(i, `${t.public_id} is deleted: every copy was removed${p.data.refund ? " and refunded in Notes" : ""}; its owners are told.`);
+  } else if (sub === "tempcard") {
+    const p = z
+      .object({ artist: z.string().regex(/^[A-Za-z0-9]{2,4}$/), era: z.string().regex(/^[A-Za-z0-9]{2,6}$/), rarity: z.enum(RARITIES), event: z.string().trim().min(1).max(100) })
+      .safeParse({ artist: i.options.getString("artist", true), era: i.options.getString("era", true), rarity: i.options.getString("rarity", true), event: i.options.getString("event", true) });
+    if (!p.success) throw new UserFacingError("Give an artist code, an era code, a rarity and the event's name.");
+    const t = await asStaff(ctx.pool, actor, role, async (c) => {
+      const ids = (
+        await c.query<{ artist_id: string | null; era_id: string | null; event_id: string | null }>(
+          `select (select a.id from app_public.artists a where a.code = upper($1)) as artist_id,
+                  (select e.id from app_public.eras e join app_public.artists a on a.id = e.artist_id where a.code = upper($1) and e.code = upper($2)) as era_id,
+                  (select ev.id from app_public.card_events ev where lower(ev.name) = lower($3) and ev.ends_at > now() order by ev.starts_at limit 1) as event_id`,
+          [p.data.artist, p.data.era, p.data.event],
+        )
+      ).rows[0];
+      if (!ids.artist_id || !ids.era_id) throw new UserFacingError(`There is no era ${p.data.era.toUpperCase()} of an artist ${p.data.artist.toUpperCase()} here.`);
+      if (!ids.event_id) throw new UserFacingError(`There is no running or coming event called “${p.data.event}”.`);
+      return (
+        await c.query<{ public_id: string }>("select public_id from app_public.create_card_template($1, $2, $3, null, $4)", [ids.artist_id, ids.era_id, p.data.rarity, ids.event_id])
+      ).rows[0];
+    });
+    await answer(i, `Temporary card ${t.public_id} created: it drops in the event's packs and vanishes when the event ends.`);
+  } else if (sub === "purgeartist") {
+    const p = z
+      .object({ artist: z.string().regex(/^[A-Za-z0-9]{2,4}$/), reason: z.string().trim().min(3).max(500) })
+      .safeParse({ artist: i.options.getString("artist", true), reason: i.options.getString("reason", true) });
+    if (!p.success) throw new UserFacingError("Give an artist code and a reason of at least 3 characters.");
+    const n = await asStaff(ctx.pool, actor, role, async (c) => {
+      const a = (await c.query<{ id: string; name: string }>("select id, name from app_public.artists where code = upper($1)", [p.data.artist])).rows[0];
+      if (!a) throw new UserFacingError(`There is no artist ${p.data.artist.toUpperCase()} here.`);
+      const retired = (await c.query<{ n: number }>("select app_public.purge_artist($1, $2) as n", [a.id, p.data.reason])).rows[0].n;
+      return { name: a.name, retired };
+    });
+    await answer(i, `${n.name} is purged: ${n.retired} card(s) drop no more.`);
   } else if (sub === "transfer") {
     await decideTransfer(ctx, i);
   } else if (sub === "rotateseed") {
