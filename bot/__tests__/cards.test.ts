@@ -110,6 +110,21 @@ describe("cards in Discord", () => {
     expect(fields(view.reply)["Copies minted"]).toBe("1");
     expect(fields(view.reply)["You own"]).toBe("1");
     expect(view.calls.find((c) => c.path.endsWith("/callback"))!.files[0].name).toBe("card.png");
+    // Filters: by artist (code or name) and era, sorted; a filter that matches nothing says so.
+    const byArtist = await inject(
+      t,
+      command(guildId, alice, "mycards", [
+        { name: "artist", type: 3, value: "aurora vale" },
+        { name: "era", type: 3, value: "day" },
+        { name: "sort", type: 3, value: "newest" },
+      ]),
+    );
+    expect(byArtist.reply.embeds[0].title).toBe("Your cards (1) · aurora vale · day");
+    expect(byArtist.reply.embeds[0].footer.text).toMatch(/sorted by newest/);
+    const none = await inject(t, command(guildId, alice, "mycards", [{ name: "artist", type: 3, value: "NOPE" }]));
+    expect(none.reply.embeds[0].title).toBe("Your cards (0) · NOPE");
+    const artists = await inject(t, { ...command(guildId, alice, "mycards", [{ name: "artist", type: 3, value: "aur", focused: true } as never]), type: 4 });
+    expect(artists.reply.choices).toEqual([{ name: "Aurora Vale (AUR)", value: "AUR" }]);
   });
 
   it("/sellcard lists it; bob buys from /cardmarket; the seller gets the price minus 5 %", async () => {

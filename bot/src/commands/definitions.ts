@@ -1,8 +1,29 @@
 /** The slash commands (definitions only; `router.ts` maps each name to its handler). */
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandOptionsOnlyBuilder } from "discord.js";
 
 const command = (name: string, description: string) =>
   new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
+
+/** The filters of /mycards and /inventory: rarity, artist (autocompleted), era, sort order. */
+function withCardFilters(b: SlashCommandBuilder | SlashCommandOptionsOnlyBuilder) {
+  return b
+    .addStringOption((o) =>
+      o
+        .setName("rarity")
+        .setDescription("Only this rarity")
+        .setRequired(false)
+        .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+    )
+    .addStringOption((o) => o.setName("artist").setDescription("Only this artist (code or name)").setRequired(false).setMaxLength(30).setAutocomplete(true))
+    .addStringOption((o) => o.setName("era").setDescription("Only this era (code or name)").setRequired(false).setMaxLength(30))
+    .addStringOption((o) =>
+      o
+        .setName("sort")
+        .setDescription("Order (default: rarest first)")
+        .setRequired(false)
+        .addChoices({ name: "rarest first", value: "rarity" }, { name: "newest first", value: "newest" }, { name: "lowest print number", value: "print" }, { name: "artist and era", value: "artist" }),
+    );
+}
 
 /** Every slash command, as builders. */
 export const COMMANDS = [
@@ -29,16 +50,8 @@ export const COMMANDS = [
         .addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }),
     ),
   command("draw", "Draw one card (free a few times a day, then Notes)."),
-  command("mycards", "Your cards (only you see them).").addStringOption((o) =>
-    o
-      .setName("rarity")
-      .setDescription("Only this rarity")
-      .setRequired(false)
-      .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
-  ),
-  command("inventory", "Another member's cards (when the server allows it).")
-    .addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))
-    .addStringOption((o) => o.setName("rarity").setDescription("Only this rarity").setRequired(false)),
+  withCardFilters(command("mycards", "Your cards (only you see them).")),
+  withCardFilters(command("inventory", "Another member's cards (when the server allows it).").addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))),
   command("viewcard", "A card: image, rarity, copies minted, how many you own.").addStringOption((o) =>
     o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true),
   ),

@@ -255,7 +255,44 @@ interface CopyRow {
 
 const PAGE = 10;
 
-async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscordId: string | null, rarity: string | null, page: number): Promise<void> {
+/** How /mycards and /inventory filter and sort: rarity, artist (code or name), era (code or name), order. */
+interface CopyFilter {
+  rarity: string | null;
+  artist: string | null;
+  era: string | null;
+  sort: "rarity" | "newest" | "print" | "artist";
+}
+
+const SORTS: Record<CopyFilter["sort"], string> = {
+  rarity: "t.rarity desc, t.public_id, c.print_no",
+  newest: "c.obtained_at desc, c.id desc",
+  print: "c.print_no, t.public_id",
+  artist: "a.name, e.name, t.rarity desc, c.print_no",
+};
+
+/** The filter as it travels in a button's custom id: `rarity.artist.era.sort`, `-` for none ("all" = no filter). */
+export function encodeFilter(f: CopyFilter): string {
+  return [f.rarity ?? "-", f.artist ?? "-", f.era ?? "-", f.sort].join(".");
+}
+
+/**
+ * Parses {@link encodeFilter}'s form (and the older `all` / `<rarity>` forms).
+ *
+ * @param text - the custom id part.
+ * @returns the filter; unknown values fall back to no filter and rarity order.
+ */
+export function decodeFilter(text: string): CopyFilter {
+  const [r = "all", a = "-", e = "-", sort = "rarity"] = text.split(".");
+  const code = (v: string) => (/^[A-Za-z0-9 ]{1,30}$/.test(v) && v !== "-" ? v : null);
+  return {
+    rarity: (RARITIES as readonly string[]).includes(r) ? r : null,
+    artist: code(a),
+    era: code(e),
+    sort: sort in SORTS ? (sort as CopyFilter["sort"]) : "rarity",
+  };
+}
+
+async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscordId: string | null, f: CopyFilter, page: number): Promise<void> {
   const actor = actorOf(i);
   const { rows, total } = await asMember(ctx.pool, actor, async (c) => {
     const owner = ownerDiscordId ?? actor.discordId;
@@ -267,9 +304,11 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
          join app_public.artists a on a.id = t.artist_id join app_public.eras e on e.id = t.era_id
          join app_public.users u on u.id = c.owner_id
         where u.discord_id = $1 and ($2::text is null or t.rarity::text = $2)
-        order by t.rarity desc, t.public_id, c.print_no
+          and ($4::text is null or a.code = upper($4) or lower(a.name) = lower($4))
+          and ($5::text is null or e.code = upper($5) or lower(e.name) = lower($5))
+        order by ${SORTS[f.sort]}
         limit ${PAGE} offset $3`,
-      [owner, rarity, page * PAGE],
+      [owner, f.rarity, page * PAGE, f.artist, f.era],
     );
     return { rows: r.rows, total: r.rows[0]?.total ?? 0 };
   });
@@ -279,7 +318,7 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
       `\`${r.id}\` **${r.public_id}** #${r.print_no} · ${r.rarity} · ${r.artist} – ${r.era}${r.locked ? " 🔒" : ""}${r.temporary ? " ⏳" : ""}${r.listed ? " 🏷️" : ""}`,
   );
   const who = ownerDiscordId ? mention(ownerDiscordId) : "You";
-  const filter = rarity ?? "all";
+  const filter = encodeFilter(f);
   const nav = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
       .setCustomId(customId("cards", "mine", ownerDiscordId ?? "me", filter, page - 1))
@@ -292,40 +331,57 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(page + 1 >= pages),
   );
+  const shown = [f.rarity, f.artist, f.era].filter(Boolean).join(" · ");
   await answer(i, {
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.info)
-        .setTitle(`${who === "You" ? "Your cards" : "Cards"} (${total})${rarity ? ` · ${rarity}` : ""}`)
+        .setTitle(`${who === "You" ? "Your cards" : "Cards"} (${total})${shown ? ` · ${shown}` : ""}`)
         .setDescription(lines.length ? `${ownerDiscordId ? `${who}\n` : ""}${lines.join("\n")}` : "No cards yet: try /openpack or /draw.")
-        .setFooter({ text: `Page ${page + 1} of ${pages} · 🔒 locked · ⏳ temporary · 🏷️ listed` }),
+        .setFooter({ text: `Page ${page + 1} of ${pages} · sorted by ${f.sort} · 🔒 locked · ⏳ temporary · 🏷️ listed` }),
     ],
     components: pages > 1 ? [nav] : [],
   });
 }
 
 const rarityOption = z.enum(RARITIES).nullable();
+const filterSchema = z.object({
+  rarity: rarityOption,
+  artist: z.string().trim().regex(/^[A-Za-z0-9 ]{1,30}$/, "An artist is its code (e.g. AUR) or its name.").nullable(),
+  era: z.string().trim().regex(/^[A-Za-z0-9 ]{1,30}$/, "An era is its code (e.g. DAY) or its name.").nullable(),
+  sort: z.enum(["rarity", "newest", "print", "artist"]).default("rarity"),
+});
+
+function filterOf(i: ChatInputCommandInteraction): CopyFilter {
+  const parsed = filterSchema.safeParse({
+    rarity: i.options.getString("rarity"),
+    artist: i.options.getString("artist"),
+    era: i.options.getString("era"),
+    sort: i.options.getString("sort") ?? undefined,
+  });
+  if (!parsed.success) throw new UserFacingError(parsed.error.issues[0].message);
+  return parsed.data;
+}
 
 /**
- * `/mycards [rarity]`: the member's copies, 10 a page, rarest first (ephemeral).
+ * `/mycards [rarity] [artist] [era] [sort]`: the member's copies, 10 a page, rarest first by default (ephemeral).
  *
  * @param ctx - the bot.
  * @param i - the command.
  */
 export async function myCards(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
-  const rarity = rarityOption.parse(i.options.getString("rarity"));
-  await listCopies(ctx, i, null, rarity, 0);
+  await listCopies(ctx, i, null, filterOf(i), 0);
 }
 
 /**
- * `/inventory member [rarity]`: another member's copies when the guild allows it (RLS shows none otherwise).
+ * `/inventory member [rarity] [artist] [era] [sort]`: another member's copies when the guild allows it (RLS shows
+ * none otherwise).
  *
  * @param ctx - the bot.
  * @param i - the command.
  */
 export async function inventory(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
-  const rarity = rarityOption.parse(i.options.getString("rarity"));
-  await listCopies(ctx, i, i.options.getUser("member", true).id, rarity, 0);
+  await listCopies(ctx, i, i.options.getUser("member", true).id, filterOf(i), 0);
 }
 
 /**
@@ -674,8 +730,7 @@ export async function cardsButton(ctx: BotContext, i: ButtonInteraction, id: Cus
       return pick(ctx, i, id);
     case "mine": {
       const [owner, filter, pageText] = id.id.split(":");
-      const rarity = filter === "all" ? null : rarityOption.parse(filter);
-      return listCopies(ctx, i, owner === "me" ? null : (owner ?? null), rarity, Math.max(0, Number(pageText) || 0));
+      return listCopies(ctx, i, owner === "me" ? null : (owner ?? null), decodeFilter(filter ?? "all"), Math.max(0, Number(pageText) || 0));
     }
     case "buy":
       return buy(ctx, i, id.id);
@@ -819,6 +874,19 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
  */
 export async function cardsAutocomplete(ctx: BotContext, i: AutocompleteInteraction): Promise<void> {
   const focused = i.options.getFocused(true);
+  if (focused.name === "artist") {
+    const typed = String(focused.value).trim().slice(0, 30).replace(/[%_\\]/g, "");
+    const artists = await asMember(ctx.pool, actorOf(i), async (c) =>
+      (
+        await c.query<{ code: string; name: string }>(
+          "select a.code, a.name from app_public.artists a where a.code like upper($1) || '%' or a.name ilike '%' || $1 || '%' order by a.name limit 25",
+          [typed],
+        )
+      ).rows,
+    );
+    await i.respond(artists.map((a) => ({ name: `${a.name} (${a.code})`.slice(0, 100), value: a.code })));
+    return;
+  }
   if (focused.name !== "public_id") {
     await i.respond([]);
     return;
