@@ -269,11 +269,14 @@ describe("cards in Discord", () => {
     await db.query("select app_hidden.pay_card_rewards(now())");
     const again = await inject(t, command(guildId, alice, "missions"));
     expect(again.reply.embeds[0].fields.find((f: any) => f.name.startsWith("Achievements")).value).toContain("🏆 **First pack**");
-    const { rows } = await db.query("select count(*)::int as n, sum(amount)::int as total from app_public.transactions where guild_id = $1 and user_id = $2 and reason = 'card_achievement'", [guildId, await uid(alice)]);
+    // first-pack pays 50 Notes (her pulls may have unlocked others, paid in their own currencies).
+    const firstPack = `select count(*)::int as n, sum(amount)::int as total from app_public.transactions
+                        where guild_id = $1 and user_id = $2 and reason = 'card_achievement' and meta ->> 'achievement' = 'first-pack'`;
+    const { rows } = await db.query(firstPack, [guildId, await uid(alice)]);
     expect(rows[0]).toEqual({ n: 1, total: 50 });
     await db.query("select app_hidden.pay_card_rewards(now())");
-    const { rows: after } = await db.query("select count(*)::int as n from app_public.transactions where guild_id = $1 and user_id = $2 and reason = 'card_achievement'", [guildId, await uid(alice)]);
-    expect(after[0].n).toBe(1);
+    const { rows: after } = await db.query(firstPack, [guildId, await uid(alice)]);
+    expect(after[0]).toEqual({ n: 1, total: 50 });
   });
 
   it("card notifications are DMed by discord__card_notice, once, and recorded", async () => {
