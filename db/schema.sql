@@ -752,6 +752,35 @@ ALTER FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) OWNER T
 COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since (truncated when more than 1000 alerts are pending).';
 
 --
+-- Name: card_notice_delivered(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text DEFAULT NULL::text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  if p_delivery is null or p_delivery not in ('sent', 'failed', 'skipped') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'delivery'));
+  end if;
+  update app_public.card_notifications set delivery = p_delivery, delivered_at = now(), delivery_error = left(p_error, 500)
+   where id = p_id and delivery is null;
+  get diagnostics v_n = row_count;
+  return v_n = 1;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_notice_delivered(p_id bigint, p_delivery text, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) IS 'Worker (discord__card_notice): records how a card notification''s delivery ended (sent, failed after the last attempt or refused for good by Discord, skipped) once; returns false when it was already recorded. Errors: VL001. Source: issue 15 "announced to owners".';
+
+--
 -- Name: claim_webhook_nonce(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -960,6 +989,35 @@ ALTER FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) IS 'What the discord__announcement job needs (null when it does not exist): channel, content, embed, status, the pin wanted and the pin on Discord, the message id. Source: issue 14.';
+
+--
+-- Name: discord_card_notice(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_card_notice(p_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('id', n.id::text, 'guild_id', n.guild_id::text, 'discord_id', u.discord_id::text,
+           'guild_name', g.name, 'kind', n.kind, 'payload', n.payload, 'created_at', n.created_at,
+           'delivery', n.delivery,
+           'template', (select jsonb_build_object('public_id', t.public_id, 'rarity', t.rarity, 'artist', a.name, 'era', e.name)
+                          from app_public.card_templates t join app_public.artists a on a.id = t.artist_id
+                          join app_public.eras e on e.id = t.era_id
+                         where t.guild_id = n.guild_id and t.public_id = n.payload ->> 'public_id'))
+    from app_public.card_notifications n
+    join app_public.users u on u.id = n.user_id
+    join app_public.guilds g on g.id = n.guild_id
+   where n.id = p_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_card_notice(p_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_card_notice(p_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_card_notice(p_id bigint) IS 'Worker (discord__card_notice): a card notification as the bot renders it: the member''s Discord id, the guild''s name, kind, payload, the template it names (public id, rarity, artist, era) and whether it was already delivered (delivery not null: the job does nothing). Null when it no longer exists. Source: issue 15 "announced to owners".';
 
 --
 -- Name: discord_digest(bigint, date); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1361,6 +1419,39 @@ ALTER FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) OWNE
 COMMENT ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) IS 'Job (worker): closes open trades past their expiry (status expired; nothing moves). Source: issue 15 "Trading" (offers expire).';
 
 --
+-- Name: expire_data_transfers(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_data_transfers(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  with due as (
+    update app_public.card_data_transfers t set status = 'expired', decided_at = p_at
+     where t.status in ('awaiting_target', 'awaiting_staff') and t.expires_at <= p_at
+    returning t.id, t.guild_id, t.from_user_id
+  ), told as (
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select d.guild_id, d.from_user_id, 'data_transfer', jsonb_build_object('transfer_id', d.id, 'status', 'expired'), p_at
+        from due d
+  )
+  select count(*) into v_n from due;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_data_transfers(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_data_transfers(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_data_transfers(p_at timestamp with time zone) IS 'Job (worker, cards__expire): /transfer_data requests not decided by their expiry close as expired (nothing moved); the requester is told. Returns how many expired. Source: issue 15 "/transfer_data".';
+
+--
 -- Name: expire_listings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1391,6 +1482,49 @@ ALTER FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) IS 'listings__expire job body: active listings past expires_at become expired and their unsold units return to the seller; returns how many.';
+
+--
+-- Name: expire_pack_openings(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  r record;
+  v_slot integer;
+  v_card app_public.user_cards;
+  v_n integer := 0;
+begin
+  for r in
+    select o.id, o.guild_id, o.user_id from app_public.pack_openings o
+      join app_public.card_settings s on s.guild_id = o.guild_id
+     where o.status = 'open' and o.opened_at <= p_at - make_interval(hours => s.pick_hours)
+     order by o.opened_at
+     for update of o skip locked
+  loop
+    -- The rarest card of the pack (the first of them on a tie) is kept for the member.
+    select d.slot into v_slot from app_public.card_draws d where d.opening_id = r.id order by d.rarity desc, d.slot limit 1;
+    v_card := app_private.pick_card_for(r.user_id, r.id, v_slot, p_at);
+    update app_public.pack_openings set auto_picked = true where id = r.id;
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      select r.guild_id, r.user_id, 'pack_auto_picked', jsonb_build_object('opening_id', r.id, 'card_id', v_card.id,
+               'public_id', t.public_id, 'print_no', v_card.print_no), p_at
+        from app_public.card_templates t where t.id = v_card.template_id;
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_pack_openings(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) IS 'Job (worker, cards__expire every minute): a pack opening still unpicked card_settings.pick_hours (default 24) after it was opened expires by being picked for its member: the rarest drawn card (the lowest slot on a tie) is minted exactly as pick_card would (status picked, auto_picked true) and the member is told (pack_auto_picked). Nothing is refunded: the pack was paid for and its cards were shown, so a refund would let members peek at draws for free; nothing is voided: the member keeps the best card they were offered. A click racing the job meets the row lock (skip locked here; CA011 for the click that loses). Returns how many openings expired. Source: issue 15 "Opening a pack draws its cards and mints nothing yet; the member picks one".';
 
 --
 -- Name: expire_tasks(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2127,6 +2261,74 @@ ALTER FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) OWNER TO guild
 --
 
 COMMENT ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) IS 'orders__fulfil (api): the buyer''s linked IGN, sent to the server''s API with the buyer''s Discord id; null when unlinked.';
+
+--
+-- Name: pay_card_rewards(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.pay_card_rewards(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  u record;
+  r record;
+  v_tx uuid;
+  v_n integer := 0;
+begin
+  -- One member at a time, members locked first (then their accounts): the same lock order as every rule.
+  for u in
+    select distinct x.user_id from (
+      select p.user_id from app_public.card_mission_progress p where p.completed_at is not null and p.paid_at is null
+      union all
+      select a.user_id from app_public.user_achievements a where a.paid_at is null) x
+  loop
+    perform 1 from app_private.lock_members(array[u.user_id]);
+    for r in
+      select p.*, m.code, m.name, m.period, m.reward_currency, m.reward_amount
+        from app_public.card_mission_progress p join app_public.card_missions m on m.id = p.mission_id
+       where p.user_id = u.user_id and p.completed_at is not null and p.paid_at is null
+       for update of p skip locked
+    loop
+      v_tx := app_private.card_reward(r.guild_id, r.user_id, r.reward_currency, r.reward_amount, 'card_mission',
+        jsonb_build_object('mission', r.code, 'period', r.period, 'period_start', r.period_start), p_at);
+      update app_public.card_mission_progress set paid_at = p_at, tx_id = v_tx
+       where mission_id = r.mission_id and user_id = r.user_id and period_start = r.period_start;
+      insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+        values (r.guild_id, r.user_id, 'mission_done', jsonb_build_object('mission', r.code, 'name', r.name, 'period', r.period,
+          'currency', r.reward_currency, 'amount', r.reward_amount), p_at);
+      v_n := v_n + 1;
+    end loop;
+    for r in
+      select ua.*, a.code, a.name, a.reward_currency, a.reward_amount
+        from app_public.user_achievements ua join app_public.card_achievements a on a.id = ua.achievement_id
+       where ua.user_id = u.user_id and ua.paid_at is null
+       for update of ua skip locked
+    loop
+      v_tx := null;
+      if r.reward_amount is not null then
+        v_tx := app_private.card_reward(r.guild_id, r.user_id, r.reward_currency, r.reward_amount, 'card_achievement',
+          jsonb_build_object('achievement', r.code), p_at);
+      end if;
+      update app_public.user_achievements set paid_at = p_at, tx_id = v_tx
+       where achievement_id = r.achievement_id and user_id = r.user_id;
+      insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+        values (r.guild_id, r.user_id, 'achievement', jsonb_build_object('achievement', r.code, 'name', r.name,
+          'currency', r.reward_currency, 'amount', r.reward_amount), p_at);
+      v_n := v_n + 1;
+    end loop;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.pay_card_rewards(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION pay_card_rewards(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.pay_card_rewards(p_at timestamp with time zone) IS 'Job (worker, cards__rewards every minute): pays every completed mission period and every unlocked achievement not paid yet, exactly once: each row is locked (skip locked: two runs never pay the same row) and marked paid in the same transaction as its ledger transfer from the guild''s mint (card_reward); an achievement without a reward is marked settled without a transaction. The member is told (card_notifications mission_done / achievement). Members are locked one at a time before their accounts. Returns how many rewards were settled. Source: issue 15 "Missions ... rewards paid once" and achievements; seed 002 "Events, leaderboards, missions (daily/weekly), achievements".';
 
 --
 -- Name: payout_begin(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3838,6 +4040,104 @@ ALTER FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) O
 COMMENT ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) IS 'Locks a copy the member owns (FOR UPDATE: sales, trades, burns and locks of one copy are serialised). Errors: CA001 card_not_found (also when it is someone else''s or burned).';
 
 --
+-- Name: card_holdings(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_holdings(p_user_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+  select jsonb_build_object(
+    'cards', (select count(*) from app_public.user_cards c where c.owner_id = p_user_id),
+    'wishlist', (select count(*) from app_public.card_wishlists w where w.user_id = p_user_id),
+    'balances', coalesce((select jsonb_object_agg(a.currency, a.balance order by a.currency) from app_public.accounts a
+                           where a.user_id = p_user_id and a.kind = 'wallet' and a.balance <> 0), '{}'),
+    'listings', (select count(*) from app_public.card_listings l where l.seller_id = p_user_id and l.status = 'active'),
+    'trades', (select count(*) from app_public.card_trades t where p_user_id in (t.proposer_id, t.recipient_id) and t.status = 'open'));
+$$;
+
+ALTER FUNCTION app_private.card_holdings(p_user_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_holdings(p_user_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_holdings(p_user_id bigint) IS 'What a member holds for /transfer_data: copies owned, wishlist entries, non-zero wallet balances by currency, active card listings and open card trades. Source: issue 15 "/transfer_data".';
+
+--
+-- Name: card_progress(bigint, bigint, text, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_day date := (p_at at time zone 'UTC')::date;
+  v_week date := date_trunc('week', p_at at time zone 'UTC')::date;
+  v_total bigint;
+begin
+  if p_user_id is null or coalesce(p_n, 0) <= 0 then
+    return;
+  end if;
+  -- Missions of the period p_at falls in: add to the progress, mark it completed when it reaches the target.
+  insert into app_public.card_mission_progress as p (guild_id, mission_id, user_id, period_start, progress, completed_at)
+    select p_guild_id, m.id, p_user_id, case m.period when 'daily' then v_day else v_week end, p_n,
+           case when p_n >= m.target then p_at end
+      from app_public.card_missions m
+     where m.guild_id = p_guild_id and m.metric = p_metric and m.active
+    on conflict (mission_id, user_id, period_start) do update
+      set progress = p.progress + excluded.progress,
+          completed_at = coalesce(p.completed_at,
+            case when p.progress + excluded.progress >= (select m.target from app_public.card_missions m where m.id = p.mission_id)
+                 then p_at end);
+  -- Lifetime counters, and the achievements they unlock (once each).
+  insert into app_public.card_stats as s (guild_id, user_id, metric, total) values (p_guild_id, p_user_id, p_metric, p_n)
+    on conflict (user_id, metric) do update set total = s.total + excluded.total
+    returning total into v_total;
+  insert into app_public.user_achievements (guild_id, achievement_id, user_id, unlocked_at)
+    select p_guild_id, a.id, p_user_id, p_at from app_public.card_achievements a
+     where a.guild_id = p_guild_id and a.metric = p_metric and a.active and a.threshold <= v_total
+    on conflict do nothing;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone) IS 'Counts p_n of a card metric for a member at p_at: the progress of every active mission on that metric in the period p_at falls in (daily: the UTC day; weekly: the ISO week from Monday 00:00 UTC), completed_at set the first time it reaches the target; the lifetime counter (card_stats); achievements whose threshold the counter reaches are unlocked once. Pays nothing: app_hidden.pay_card_rewards pays completed missions and unlocked achievements, so the card rules never take another member''s lock. Source: issue 15 "Missions (daily and weekly, progress tracked from the ledger and card events, rewards paid once) and achievements"; seed 002 "/missions".';
+
+--
+-- Name: card_reward(bigint, bigint, text, bigint, text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) RETURNS uuid
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_tx uuid;
+begin
+  select * into v_user from app_public.users where id = p_user_id;
+  insert into app_public.transactions (guild_id, type, actor_id, user_id, amount, currency, reason, meta, created_at)
+    values (p_guild_id, 'earn', v_user.discord_id, p_user_id, p_amount, p_currency, p_reason, p_meta, p_at)
+    returning tx_id into v_tx;
+  perform app_private.post_transfer(p_guild_id, app_private.ledger_account(p_guild_id, null, p_currency, 'mint'),
+    app_private.ledger_account(p_guild_id, p_user_id, p_currency, 'wallet'), p_amount, p_reason, v_tx, 'posted', null, null, p_at);
+  return v_tx;
+end;
+$$;
+
+ALTER FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) IS 'Pays a member a card reward from the guild''s mint (a faucet): one transactions row (earn) and one posted transfer mint -> wallet; returns the tx id. The caller has locked the member. Source: issue 15 "Missions ... rewards paid once".';
+
+--
 -- Name: check_ign(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -4673,6 +4973,29 @@ begin
                    ('single', 'NOTE', 50)) c (code, currency, amount) on c.code = p.code
      where p.guild_id = p_guild_id
     on conflict do nothing;
+  insert into app_public.card_missions (guild_id, code, name, period, metric, target, reward_currency, reward_amount)
+    select p_guild_id, m.* from (values
+        ('daily-open', 'Open 2 packs', 'daily', 'packs_opened', 2, 'NOTE', 100::bigint),
+        ('daily-draw', 'Draw 3 cards', 'daily', 'cards_drawn', 3, 'NOTE', 50),
+        ('weekly-collect', 'Collect 15 cards', 'weekly', 'cards_collected', 15, 'DISC', 2),
+        ('weekly-trade', 'Complete a trade', 'weekly', 'trades_done', 1, 'DISC', 1),
+        ('weekly-market', 'Sell 2 cards on the market', 'weekly', 'cards_sold', 2, 'DISC', 1)) m (code, name, period, metric, target, currency, amount)
+     where m.currency = any ((select s.currencies from app_public.card_settings s where s.guild_id = p_guild_id) || '{COIN}'::text[])
+    on conflict (guild_id, code) do nothing;
+  insert into app_public.card_achievements (guild_id, code, name, description, metric, threshold, reward_currency, reward_amount)
+    select p_guild_id, a.code, a.name, a.description, a.metric, a.threshold,
+           case when a.currency = any ((select s.currencies from app_public.card_settings s where s.guild_id = p_guild_id) || '{}'::text[]) then a.currency end,
+           case when a.currency = any ((select s.currencies from app_public.card_settings s where s.guild_id = p_guild_id) || '{}'::text[]) then a.amount end
+      from (values
+        ('first-pack', 'First pack', 'Open your first pack.', 'packs_opened', 1::bigint, 'NOTE', 50::bigint),
+        ('collector-50', 'Collector', 'Collect 50 cards.', 'cards_collected', 50, 'DISC', 3),
+        ('collector-250', 'Archivist', 'Collect 250 cards.', 'cards_collected', 250, 'GEM', 1),
+        ('legendary', 'Golden pull', 'Pull a legendary or mythic card.', 'legendary_pulled', 1, 'DISC', 1),
+        ('mythic', 'Myth maker', 'Pull a mythic card.', 'mythic_pulled', 1, 'GEM', 1),
+        ('trader-10', 'Trader', 'Complete 10 trades.', 'trades_done', 10, 'DISC', 2),
+        ('merchant-10', 'Merchant', 'Sell 10 cards on the market.', 'cards_sold', 10, 'DISC', 2),
+        ('burner-25', 'Pyromaniac', 'Burn 25 cards.', 'cards_burned', 25, null, null)) a (code, name, description, metric, threshold, currency, amount)
+    on conflict (guild_id, code) do nothing;
   perform app_private.fair_seed_for(p_guild_id);
 end;
 $$;
@@ -4683,7 +5006,7 @@ ALTER FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) OWNER TO gui
 -- Name: FUNCTION ensure_card_catalogue(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) IS 'Gives a guild its card settings, the default pack types (standard-3: 3 cards, common 62 %, rare 23 %, epic 10 %, legendary 4 %, mythic 1 %, 1 free a day or 200 Notes or 1 Disc, 7 min cooldown; premium-5: 5 cards with an epic or better guaranteed, 5 Discs or 1 Gem; single: the /draw pack, 3 free a day then 50 Notes, 2 min cooldown) and its first server seed; idempotent. Source: issue 15 "Packs" (the seed''s defaults).';
+COMMENT ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) IS 'Gives a guild its card settings, the default pack types (standard-3: 3 cards, common 62 %, rare 23 %, epic 10 %, legendary 4 %, mythic 1 %, 1 free a day or 200 Notes or 1 Disc, 7 min cooldown; premium-5: 5 cards with an epic or better guaranteed, 5 Discs or 1 Gem; single: the /draw pack, 3 free a day then 50 Notes, 2 min cooldown), the default missions (daily: open 2 packs, draw 3 cards; weekly: collect 15 cards, complete a trade, sell 2 cards) and achievements (first pack, 50 and 250 cards, a legendary, a mythic, 10 trades, 10 sales, 25 burns), their rewards only in currencies the guild uses, and its first server seed; idempotent. Source: issue 15 "Packs" (the seed''s defaults), "Missions ... and achievements".';
 
 --
 -- Name: ensure_guild(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -4743,6 +5066,72 @@ ALTER FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint,
 --
 
 COMMENT ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) IS 'Registers a member (with wallet and escrow accounts) or refreshes their display name; idempotent. VL001 for a bad snowflake.';
+
+--
+-- Name: execute_data_transfer(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone DEFAULT now()) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.card_data_transfers;
+  v_from app_public.users;
+  v_to app_public.users;
+  v_before jsonb;
+  v_to_before jsonb;
+  v_cards integer;
+  v_tx uuid;
+  a record;
+begin
+  select * into v from app_public.card_data_transfers t where t.id = p_transfer_id;
+  -- Members first (id order), then their accounts.
+  perform 1 from app_private.lock_members(array[v.from_user_id, v.to_user_id]);
+  select * into v_from from app_public.users where id = v.from_user_id;
+  select * into v_to from app_public.users where id = v.to_user_id;
+  v_before := app_private.card_holdings(v_from.id);
+  v_to_before := app_private.card_holdings(v_to.id);
+  if (v_before ->> 'listings')::int > 0 or (v_before ->> 'trades')::int > 0 then
+    perform app_private.raise_error('XD006', 'transfer_blocked',
+      jsonb_build_object('listings', (v_before ->> 'listings')::int, 'trades', (v_before ->> 'trades')::int));
+  end if;
+  if v.mode = 'move' and ((v_to_before ->> 'cards')::int > 0 or v_to_before -> 'balances' <> '{}') then
+    perform app_private.raise_error('XD007', 'target_not_empty', jsonb_build_object('transfer_id', v.id));
+  end if;
+  if v_from.frozen or v_to.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  -- The collection: every live copy changes owner (print numbers, locks and temporary flags stay as they are).
+  update app_public.user_cards c set owner_id = v_to.id where c.owner_id = v_from.id;
+  get diagnostics v_cards = row_count;
+  insert into app_public.card_wishlists (guild_id, user_id, template_id, created_at)
+    select w.guild_id, v_to.id, w.template_id, w.created_at from app_public.card_wishlists w where w.user_id = v_from.id
+    on conflict do nothing;
+  delete from app_public.card_wishlists w where w.user_id = v_from.id;
+  -- The balances: one ledger transfer per currency, wallet to wallet.
+  for a in
+    select ac.id, ac.currency, ac.balance from app_public.accounts ac
+     where ac.user_id = v_from.id and ac.kind = 'wallet' and ac.balance > 0 order by ac.currency
+  loop
+    insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, currency, reason, meta, created_at)
+      values (v.guild_id, 'spend', app_public.current_discord_id(), v_from.id, v_to.id, a.balance, a.currency, 'data_transfer',
+        jsonb_build_object('transfer_id', v.id, 'mode', v.mode), p_at)
+      returning tx_id into v_tx;
+    perform app_private.post_transfer(v.guild_id, a.id, app_private.ledger_account(v.guild_id, v_to.id, a.currency, 'wallet'),
+      a.balance, 'data_transfer', v_tx, 'posted', null, null, p_at);
+  end loop;
+  return jsonb_build_object('cards_moved', v_cards, 'from_before', v_before, 'to_before', v_to_before,
+    'from_after', app_private.card_holdings(v_from.id), 'to_after', app_private.card_holdings(v_to.id));
+end;
+$$;
+
+ALTER FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone) IS 'Carries out an approved /transfer_data: locks both members (id order), refuses while the requester has active card listings or open trades (XD006 transfer_blocked) or when a move''s target is no longer empty (XD007 target_not_empty: a merge needs its owner''s consent), or either account is frozen (FZ001); then every live copy changes owner, the wishlist joins the target''s, and each non-zero wallet balance moves by one ledger transfer (reason data_transfer). Pending holds stay with their hold. Returns the holdings of both before and after. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
 
 --
 -- Name: execute_trade(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6881,6 +7270,7 @@ CREATE TABLE app_public.pack_openings (
     channel_id bigint,
     opened_at timestamp with time zone DEFAULT now() NOT NULL,
     picked_at timestamp with time zone,
+    auto_picked boolean DEFAULT false NOT NULL,
     CONSTRAINT pack_openings_amount_check CHECK ((amount >= 0)),
     CONSTRAINT pack_openings_check CHECK (((status = 'picked'::app_public.pack_opening_status) = (picked_at IS NOT NULL))),
     CONSTRAINT pack_openings_check1 CHECK ((free = (currency IS NULL))),
@@ -7716,6 +8106,107 @@ ALTER FUNCTION app_private.register_caller(p_display_name text) OWNER TO guildba
 COMMENT ON FUNCTION app_private.register_caller(p_display_name text) IS 'Registers the calling member (from the claims) in the current guild; idempotent. AU001 without claims, MB003 guild_not_found, VL001 for a display name over 100 characters.';
 
 --
+-- Name: card_data_transfers; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_data_transfers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    guild_id bigint NOT NULL,
+    from_user_id bigint NOT NULL,
+    to_user_id bigint NOT NULL,
+    mode text NOT NULL,
+    status text NOT NULL,
+    consented_at timestamp with time zone,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    decided_at timestamp with time zone,
+    decided_by bigint,
+    reason text,
+    summary jsonb,
+    CONSTRAINT card_data_transfers_check CHECK ((from_user_id <> to_user_id)),
+    CONSTRAINT card_data_transfers_check1 CHECK (((status = ANY (ARRAY['awaiting_target'::text, 'awaiting_staff'::text])) = (decided_at IS NULL))),
+    CONSTRAINT card_data_transfers_check2 CHECK (((mode = 'move'::text) OR (status = ANY (ARRAY['awaiting_target'::text, 'declined'::text, 'cancelled'::text, 'expired'::text])) OR (consented_at IS NOT NULL))),
+    CONSTRAINT card_data_transfers_mode_check CHECK ((mode = ANY (ARRAY['move'::text, 'merge'::text]))),
+    CONSTRAINT card_data_transfers_reason_check CHECK ((length(reason) <= 500)),
+    CONSTRAINT card_data_transfers_status_check CHECK ((status = ANY (ARRAY['awaiting_target'::text, 'awaiting_staff'::text, 'done'::text, 'declined'::text, 'rejected'::text, 'cancelled'::text, 'expired'::text])))
+);
+
+ALTER TABLE app_public.card_data_transfers OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_data_transfers; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_data_transfers IS '@behavior -insert -update -delete
+/transfer_data requests: a member moves their cards, wishlist and wallet balances to another account of the guild. Into an empty account (mode move) it waits for staff; into an account with cards or money (mode merge) its owner consents first. Staff approve (the move happens then) or reject; requests expire.';
+
+--
+-- Name: request_data_transfer_for(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.card_data_transfers
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_target app_public.users;
+  v_replay jsonb;
+  v_from jsonb;
+  v_to jsonb;
+  v app_public.card_data_transfers;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'request_data_transfer', 'target', p_target_discord_id));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.card_data_transfers, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  if p_target_discord_id is null or p_target_discord_id = v_user.discord_id then
+    perform app_private.raise_error('XD001', 'self_data_transfer');
+  end if;
+  v_target := app_private.ensure_member(v_user.guild_id, p_target_discord_id, '');
+  if v_target.frozen or v_target.is_bot then
+    perform app_private.raise_error('XD008', 'target_unavailable', jsonb_build_object('discord_id', p_target_discord_id::text));
+  end if;
+  v_from := app_private.card_holdings(v_user.id);
+  if (v_from ->> 'cards')::int = 0 and v_from -> 'balances' = '{}' and (v_from ->> 'wishlist')::int = 0 then
+    perform app_private.raise_error('XD002', 'nothing_to_transfer');
+  end if;
+  select * into v from app_public.card_data_transfers t
+   where t.from_user_id = v_user.id and t.status in ('awaiting_target', 'awaiting_staff');
+  if v.id is not null then
+    perform app_private.raise_error('XD003', 'transfer_pending', jsonb_build_object('transfer_id', v.id));
+  end if;
+  v_to := app_private.card_holdings(v_target.id);
+  insert into app_public.card_data_transfers (guild_id, from_user_id, to_user_id, mode, status, requested_at, expires_at, summary)
+    values (v_user.guild_id, v_user.id, v_target.id,
+      case when (v_to ->> 'cards')::int = 0 and v_to -> 'balances' = '{}' then 'move' else 'merge' end,
+      case when (v_to ->> 'cards')::int = 0 and v_to -> 'balances' = '{}' then 'awaiting_staff' else 'awaiting_target' end,
+      p_at, p_at + make_interval(days => coalesce((select s.transfer_days from app_public.card_settings s where s.guild_id = v_user.guild_id), 7)),
+      jsonb_build_object('from', v_from, 'to', v_to))
+    returning * into v;
+  if v.status = 'awaiting_target' then
+    insert into app_public.card_notifications (guild_id, user_id, kind, payload, created_at)
+      values (v.guild_id, v.to_user_id, 'data_transfer', jsonb_build_object('transfer_id', v.id, 'status', v.status,
+        'from_discord_id', v_user.discord_id::text, 'from', v_from), p_at);
+  end if;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone) IS 'The /transfer_data request rule at an explicit time. See app_public.request_data_transfer.';
+
+--
 -- Name: request_payout_for(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -8453,6 +8944,110 @@ ALTER FUNCTION app_private.tg_announcements__schedule() OWNER TO guildbank_owner
 --
 
 COMMENT ON FUNCTION app_private.tg_announcements__schedule() IS 'Trigger (before insert or update of an announcement): an announcement without publish_at, or whose time has come, is published (published_at set), else scheduled (the announcements__publish job publishes it); a published or deleted announcement whose content, embed, channel or pin changed becomes pending and queues discord__announcement. The job''s own record (message id, synced or orphaned, pin state) queues nothing. Source: seed 003 "Announcement System Discord-Dashboard Sync", issue 14.';
+
+--
+-- Name: tg_card_notifications__deliver(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_card_notifications__deliver() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if exists (select 1 from app_public.guilds g where g.id = new.guild_id and g.owner_id is not null)
+     or exists (select 1 from app_public.guild_discord g where g.guild_id = new.guild_id) then
+    perform graphile_worker.add_job('discord__card_notice', json_build_object('notification_id', new.id::text),
+      queue_name := 'discord:' || new.guild_id, job_key := 'card_notice:' || new.id, max_attempts := 5);
+  else
+    update app_public.card_notifications set delivery = 'skipped', delivered_at = new.created_at where id = new.id;
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_card_notifications__deliver() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_card_notifications__deliver(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_card_notifications__deliver() IS 'Trigger (after insert on card_notifications): queues one discord__card_notice job per notification for the bot''s runner (job key card_notice:<id>, in the guild''s discord queue, at most 5 attempts) when the bot is in the guild (it recorded the guild''s owner, or /setup ran); a guild without the bot marks it skipped. The job DMs the member once (Discord nonce) and records the outcome with app_hidden.card_notice_delivered. Source: issue 15 "a rarity change ... is announced to owners", "wishlist ... told when it drops".';
+
+--
+-- Name: tg_card_rewards__check(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_card_rewards__check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if new.reward_currency is not null then
+    perform app_private.card_currency(new.guild_id, new.reward_currency);
+  end if;
+  return new;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_card_rewards__check() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_card_rewards__check(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_card_rewards__check() IS 'Trigger (before insert or update of card_missions and card_achievements): a reward is paid in a currency the guild uses for cards (or COIN). Errors: CA009 currency_not_used. Source: issue 15 "Currencies" (a guild chooses which currencies it uses).';
+
+--
+-- Name: tg_cards__progress(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_cards__progress() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_rarity app_public.card_rarity;
+begin
+  case tg_table_name
+    when 'pack_openings' then
+      perform app_private.card_progress(new.guild_id, new.user_id, 'packs_opened', 1, new.opened_at);
+      if new.currency = 'NOTE' and new.amount > 0 then
+        perform app_private.card_progress(new.guild_id, new.user_id, 'notes_spent', least(new.amount, 2147483647)::integer, new.opened_at);
+      end if;
+    when 'card_draws' then
+      perform app_private.card_progress(new.guild_id, new.user_id, 'cards_drawn', 1, new.drawn_at);
+    when 'user_cards' then
+      if tg_op = 'INSERT' then
+        perform app_private.card_progress(new.guild_id, new.owner_id, 'cards_collected', 1, new.obtained_at);
+        select t.rarity into v_rarity from app_public.card_templates t where t.id = new.template_id;
+        if v_rarity >= 'legendary' then
+          perform app_private.card_progress(new.guild_id, new.owner_id, 'legendary_pulled', 1, new.obtained_at);
+        end if;
+        if v_rarity = 'mythic' then
+          perform app_private.card_progress(new.guild_id, new.owner_id, 'mythic_pulled', 1, new.obtained_at);
+        end if;
+      else
+        perform app_private.card_progress(new.guild_id, old.owner_id, 'cards_burned', 1, new.burned_at);
+      end if;
+    when 'card_listings' then
+      perform app_private.card_progress(new.guild_id, new.seller_id, 'cards_sold', 1, new.closed_at);
+      perform app_private.card_progress(new.guild_id, new.buyer_id, 'cards_bought', 1, new.closed_at);
+      if new.currency = 'NOTE' then
+        perform app_private.card_progress(new.guild_id, new.buyer_id, 'notes_spent', least(new.price, 2147483647)::integer, new.closed_at);
+      end if;
+    when 'card_trades' then
+      perform app_private.card_progress(new.guild_id, new.proposer_id, 'trades_done', 1, new.closed_at);
+      perform app_private.card_progress(new.guild_id, new.recipient_id, 'trades_done', 1, new.closed_at);
+  end case;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_cards__progress() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_cards__progress(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_cards__progress() IS 'Trigger (after, on the card tables only, never on the ledger''s): turns card events into mission and achievement progress (app_private.card_progress) at the event''s own time: a pack opened (packs_opened, and notes_spent when paid in Notes), a /draw (cards_drawn), a copy minted other than by staff (cards_collected, legendary_pulled for legendary or mythic, mythic_pulled), a copy burned by its owner (cards_burned), a card sold (cards_sold for the seller, cards_bought and notes_spent for the buyer), a trade done (trades_done for both). Source: issue 15 "Missions ... progress tracked from the ledger and card events".';
 
 --
 -- Name: tg_daily_stats__discord_digest(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9223,6 +9818,47 @@ ALTER FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publi
 COMMENT ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) announce an active task of their guild in a channel: an announcement whose embed shows the task (name, description, reward, slots, time to finish), now or at publish_at, optionally pinned. Errors: AU001, PD001, TK001 task_not_found. Source: seed 003 "POST /api/<server_id>/announcements/task/<task_id>", issue 14 ("post from a task").';
 
 --
+-- Name: answer_data_transfer(uuid, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.answer_data_transfer(transfer_id uuid, accept boolean) RETURNS app_public.card_data_transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_me app_public.users := app_private.current_member();
+  v app_public.card_data_transfers;
+begin
+  select * into v from app_public.card_data_transfers t where t.id = answer_data_transfer.transfer_id for update;
+  if v.id is null or v.to_user_id <> v_me.id then
+    perform app_private.raise_error('XD004', 'transfer_not_found', jsonb_build_object('transfer_id', transfer_id));
+  end if;
+  if v.status <> 'awaiting_target' then
+    perform app_private.raise_error('XD005', 'transfer_wrong_status', jsonb_build_object('status', v.status));
+  end if;
+  if accept is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'accept'));
+  end if;
+  update app_public.card_data_transfers t
+     set status = case when accept then 'awaiting_staff' else 'declined' end,
+         consented_at = case when accept then now() end,
+         decided_at = case when accept then null else now() end
+   where t.id = v.id returning * into v;
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+    values (v.guild_id, v.from_user_id, 'data_transfer', jsonb_build_object('transfer_id', v.id, 'status', v.status));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.answer_data_transfer(transfer_id uuid, accept boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION answer_data_transfer(transfer_id uuid, accept boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.answer_data_transfer(transfer_id uuid, accept boolean) IS 'The owner of the target account of a merge accepts it (it then waits for staff) or declines it (closed). The requester is told. Errors: AU001, MB001, XD004 transfer_not_found (not addressed to the caller), XD005 transfer_wrong_status, VL001. Source: issue 15 "/transfer_data (target empty, or both consent to a merge)".';
+
+--
 -- Name: answer_quest(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -9421,6 +10057,38 @@ ALTER FUNCTION app_public.cancel_card_listing(listing_id uuid) OWNER TO guildban
 --
 
 COMMENT ON FUNCTION app_public.cancel_card_listing(listing_id uuid) IS 'The seller (or staff: SUPERADMIN, ADMIN, OPERATOR, audited) cancels an active card listing; the copy is free again. Errors: AU001, MB001, PD001, MK001 listing_not_found, MK002 listing_not_active. Source: issue 15 "Card market" (cancel).';
+
+--
+-- Name: cancel_data_transfer(uuid); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.cancel_data_transfer(transfer_id uuid) RETURNS app_public.card_data_transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_me app_public.users := app_private.current_member();
+  v app_public.card_data_transfers;
+begin
+  select * into v from app_public.card_data_transfers t where t.id = cancel_data_transfer.transfer_id for update;
+  if v.id is null or v.from_user_id <> v_me.id then
+    perform app_private.raise_error('XD004', 'transfer_not_found', jsonb_build_object('transfer_id', transfer_id));
+  end if;
+  if v.status not in ('awaiting_target', 'awaiting_staff') then
+    perform app_private.raise_error('XD005', 'transfer_wrong_status', jsonb_build_object('status', v.status));
+  end if;
+  update app_public.card_data_transfers t set status = 'cancelled', decided_at = now() where t.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.cancel_data_transfer(transfer_id uuid) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION cancel_data_transfer(transfer_id uuid); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.cancel_data_transfer(transfer_id uuid) IS 'The requester withdraws a /transfer_data request not decided yet. Errors: AU001, MB001, XD004 transfer_not_found, XD005 transfer_wrong_status. Source: issue 15 "/transfer_data".';
 
 --
 -- Name: cancel_listing(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -9880,6 +10548,66 @@ ALTER FUNCTION app_public.custom_command_names(prefix text) OWNER TO guildbank_o
 --
 
 COMMENT ON FUNCTION app_public.custom_command_names(prefix text) IS 'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
+
+--
+-- Name: decide_data_transfer(uuid, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.decide_data_transfer(transfer_id uuid, approve boolean, reason text) RETURNS app_public.card_data_transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v app_public.card_data_transfers;
+  v_before app_public.card_data_transfers;
+  v_result jsonb;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if approve is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'approve'));
+  end if;
+  select * into v_before from app_public.card_data_transfers t
+   where t.id = decide_data_transfer.transfer_id and t.guild_id = app_public.current_guild_id() for update;
+  if v_before.id is null then
+    perform app_private.raise_error('XD004', 'transfer_not_found', jsonb_build_object('transfer_id', transfer_id));
+  end if;
+  if app_public.current_discord_id() in (select u.discord_id from app_public.users u where u.id in (v_before.from_user_id, v_before.to_user_id)) then
+    perform app_private.raise_error('PD002', 'self_action_forbidden');
+  end if;
+  if v_before.status <> 'awaiting_staff' then
+    perform app_private.raise_error('XD005', 'transfer_wrong_status', jsonb_build_object('status', v_before.status));
+  end if;
+  if approve then
+    v_result := app_private.execute_data_transfer(v_before.id, now());
+  end if;
+  update app_public.card_data_transfers t
+     set status = case when approve then 'done' else 'rejected' end, decided_at = now(),
+         decided_by = app_public.current_discord_id(), reason = decide_data_transfer.reason,
+         summary = coalesce(v_result, t.summary)
+   where t.id = v_before.id returning * into v;
+  perform app_private.card_audit(v.guild_id, case when approve then 'approve_data_transfer' else 'reject_data_transfer' end,
+    'card_data_transfer', v.id::text,
+    jsonb_build_object('status', v_before.status, 'from', coalesce(v_result -> 'from_before', v_before.summary -> 'from'),
+      'to', coalesce(v_result -> 'to_before', v_before.summary -> 'to')),
+    jsonb_build_object('status', v.status, 'from', v_result -> 'from_after', 'to', v_result -> 'to_after'),
+    reason);
+  insert into app_public.card_notifications (guild_id, user_id, kind, payload)
+    select v.guild_id, u, 'data_transfer', jsonb_build_object('transfer_id', v.id, 'status', v.status, 'cards', v_result -> 'cards_moved')
+      from unnest(array[v.from_user_id, v.to_user_id]) u;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.decide_data_transfer(transfer_id uuid, approve boolean, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION decide_data_transfer(transfer_id uuid, approve boolean, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.decide_data_transfer(transfer_id uuid, approve boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) approve a /transfer_data request waiting for them (the move happens in this transaction: execute_data_transfer) or reject it; audited with both accounts'' holdings before and after; both members are told. Never for a transfer from or to the staff member''s own account. Errors: AU001, PD001, RS001 reason_required, VL001, XD004 transfer_not_found, PD002 self_action_forbidden, XD005 transfer_wrong_status, XD006 transfer_blocked, XD007 target_not_empty, FZ001. Source: issue 15 "/transfer_data ... staff-approved, audited".';
 
 --
 -- Name: delete_announcement(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -10937,6 +11665,33 @@ ALTER FUNCTION app_public.mm_submit_form(trade_id bigint, role text, seller_ign 
 COMMENT ON FUNCTION app_public.mm_submit_form(trade_id bigint, role text, seller_ign text, buyer_ign text, sale_amount bigint, notes text) IS 'The calling member submits their trade''s form (Generate Verification Amounts). A second click finds the trade past open: MM002. Rules and errors: app_private.mm_submit_form_for; AU001, MB001. Source: seed 004, issue 13.';
 
 --
+-- Name: my_achievements(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_achievements() RETURNS TABLE(code text, name text, description text, metric text, threshold bigint, total bigint, unlocked_at timestamp with time zone, paid_at timestamp with time zone, reward_currency text, reward_amount bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with me as (select u.id from app_public.users u
+               where u.guild_id = app_public.current_guild_id() and u.discord_id = app_public.current_discord_id())
+  select a.code, a.name, a.description, a.metric, a.threshold, coalesce(s.total, 0), ua.unlocked_at, ua.paid_at,
+         a.reward_currency, a.reward_amount
+    from app_public.card_achievements a
+    left join app_public.card_stats s on s.user_id = (select id from me) and s.metric = a.metric
+    left join app_public.user_achievements ua on ua.achievement_id = a.id and ua.user_id = (select id from me)
+   where a.guild_id = app_public.current_guild_id() and (a.active or ua.unlocked_at is not null)
+   order by ua.unlocked_at is null, a.metric, a.threshold;
+$$;
+
+ALTER FUNCTION app_public.my_achievements() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_achievements(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_achievements() IS 'The calling member''s achievements: each active one with the lifetime counter it is measured on, and those unlocked (with when, and whether the reward was paid). Errors: none. Source: issue 15 "achievements".';
+
+--
 -- Name: my_card(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -10978,6 +11733,38 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+
+--
+-- Name: my_missions(timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_missions(at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(code text, name text, period text, metric text, target integer, progress bigint, period_start date, period_ends_at timestamp with time zone, completed_at timestamp with time zone, paid_at timestamp with time zone, reward_currency text, reward_amount bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  with me as (select u.id from app_public.users u
+               where u.guild_id = app_public.current_guild_id() and u.discord_id = app_public.current_discord_id()),
+  t as (select coalesce(my_missions.at, now()) as at)
+  select m.code, m.name, m.period, m.metric, m.target, coalesce(p.progress, 0), s.start,
+         (s.start + case m.period when 'daily' then 1 else 7 end) at time zone 'UTC',
+         p.completed_at, p.paid_at, m.reward_currency, m.reward_amount
+    from app_public.card_missions m
+    cross join t
+    cross join lateral (select case m.period when 'daily' then (t.at at time zone 'UTC')::date
+                                else date_trunc('week', t.at at time zone 'UTC')::date end as start) s
+    left join app_public.card_mission_progress p
+      on p.mission_id = m.id and p.user_id = (select id from me) and p.period_start = s.start
+   where m.guild_id = app_public.current_guild_id() and m.active
+   order by case m.period when 'daily' then 0 else 1 end, m.code;
+$$;
+
+ALTER FUNCTION app_public.my_missions(at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_missions(at timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_missions(at timestamp with time zone) IS 'The calling member''s missions of the current periods (daily: UTC day; weekly: ISO week) at `at` (default now): target, progress, when the period ends, whether it is completed and whether its reward was paid. Errors: none (no rows without claims). Source: issue 15 "/missions"; seed 002 "/missions — show daily/weekly missions and progress".';
 
 --
 -- Name: my_task_claims(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -11441,6 +12228,27 @@ ALTER FUNCTION app_public.report_top_earners("from" timestamp with time zone, "t
 --
 
 COMMENT ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) IS 'The members who received the most coins between from and to (daily rewards, gives, sales, staff credits, quests; returned escrow excluded), with what they spent (gives, settled purchases, debits), bots excluded. Roles: every staff role. Errors: AU001, PD001, VL001 invalid_argument. Source: issue #5 "reports".';
+
+--
+-- Name: request_data_transfer(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) RETURNS app_public.card_data_transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  return app_private.request_data_transfer_for((app_private.current_member()).id, target_discord_id, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_data_transfer(target_discord_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) IS '/transfer_data: a member asks to move their cards, wishlist and wallet balances (every currency) to another Discord account of the guild (registered as an empty member if new). Into an empty account (no cards, no money) it is a move and waits for staff approval; otherwise it is a merge, which the target''s owner must accept first (answer_data_transfer; they are told). One open request per member; it expires after card_settings.transfer_days. Nothing moves until staff approve (decide_data_transfer). Errors: AU001, MB001, FZ001, XD001 self_data_transfer, XD008 target_unavailable (frozen or a bot), XD002 nothing_to_transfer, XD003 transfer_pending, IK001/IK002. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
 
 --
 -- Name: request_discord_setup(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12497,6 +13305,53 @@ ALTER TABLE app_public.artists ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
 );
 
 --
+-- Name: card_achievements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_achievements (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    metric text NOT NULL,
+    threshold bigint NOT NULL,
+    reward_currency text,
+    reward_amount bigint,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_achievements_check CHECK (((reward_currency IS NULL) = (reward_amount IS NULL))),
+    CONSTRAINT card_achievements_code_check CHECK ((code ~ '^[a-z0-9-]{1,30}$'::text)),
+    CONSTRAINT card_achievements_description_check CHECK ((length(description) <= 300)),
+    CONSTRAINT card_achievements_metric_check CHECK ((metric = ANY (ARRAY['packs_opened'::text, 'cards_drawn'::text, 'cards_collected'::text, 'legendary_pulled'::text, 'mythic_pulled'::text, 'cards_sold'::text, 'cards_bought'::text, 'trades_done'::text, 'cards_burned'::text, 'notes_spent'::text]))),
+    CONSTRAINT card_achievements_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+    CONSTRAINT card_achievements_reward_amount_check CHECK ((reward_amount > 0)),
+    CONSTRAINT card_achievements_threshold_check CHECK (((threshold >= 1) AND (threshold <= 100000000)))
+);
+
+ALTER TABLE app_public.card_achievements OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_achievements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_achievements IS '@behavior -delete
+Achievements: a lifetime metric reaching a threshold unlocks it once, with an optional reward paid once through the ledger.';
+
+--
+-- Name: card_achievements_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_achievements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_achievements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: card_cooldown_roles; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12589,6 +13444,79 @@ ALTER TABLE app_public.card_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
 );
 
 --
+-- Name: card_mission_progress; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_mission_progress (
+    guild_id bigint NOT NULL,
+    mission_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    period_start date NOT NULL,
+    progress bigint DEFAULT 0 NOT NULL,
+    completed_at timestamp with time zone,
+    paid_at timestamp with time zone,
+    tx_id uuid,
+    CONSTRAINT card_mission_progress_check CHECK (((paid_at IS NULL) OR (completed_at IS NOT NULL))),
+    CONSTRAINT card_mission_progress_check1 CHECK (((paid_at IS NULL) = (tx_id IS NULL))),
+    CONSTRAINT card_mission_progress_progress_check CHECK ((progress >= 0))
+);
+
+ALTER TABLE app_public.card_mission_progress OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_mission_progress; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_mission_progress IS '@behavior -insert -update -delete
+A member''s progress on a mission in one period; completed_at when it reached the target, paid_at and tx_id when its reward was paid (once).';
+
+--
+-- Name: card_missions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_missions (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    period text NOT NULL,
+    metric text NOT NULL,
+    target integer NOT NULL,
+    reward_currency text NOT NULL,
+    reward_amount bigint NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT card_missions_code_check CHECK ((code ~ '^[a-z0-9-]{1,30}$'::text)),
+    CONSTRAINT card_missions_metric_check CHECK ((metric = ANY (ARRAY['packs_opened'::text, 'cards_drawn'::text, 'cards_collected'::text, 'legendary_pulled'::text, 'mythic_pulled'::text, 'cards_sold'::text, 'cards_bought'::text, 'trades_done'::text, 'cards_burned'::text, 'notes_spent'::text]))),
+    CONSTRAINT card_missions_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+    CONSTRAINT card_missions_period_check CHECK ((period = ANY (ARRAY['daily'::text, 'weekly'::text]))),
+    CONSTRAINT card_missions_reward_amount_check CHECK ((reward_amount > 0)),
+    CONSTRAINT card_missions_target_check CHECK (((target >= 1) AND (target <= 1000000)))
+);
+
+ALTER TABLE app_public.card_missions OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_missions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_missions IS '@behavior -delete
+Daily (UTC day) and weekly (ISO week, from Monday 00:00 UTC) card missions: reach target of a metric within the period and the reward is paid once through the ledger (from the guild''s mint).';
+
+--
+-- Name: card_missions_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_missions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.card_missions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: card_notifications; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12600,7 +13528,11 @@ CREATE TABLE app_public.card_notifications (
     payload jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     delivered_at timestamp with time zone,
-    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text, 'wishlist_drop'::text, 'template_deleted'::text])))
+    delivery text,
+    delivery_error text,
+    CONSTRAINT card_notifications_delivery_check CHECK ((delivery = ANY (ARRAY['sent'::text, 'failed'::text, 'skipped'::text]))),
+    CONSTRAINT card_notifications_delivery_error_check CHECK ((length(delivery_error) <= 500)),
+    CONSTRAINT card_notifications_kind_check CHECK ((kind = ANY (ARRAY['rarity_changed'::text, 'trade_offer'::text, 'trade_done'::text, 'card_sold'::text, 'card_expired'::text, 'wishlist_drop'::text, 'template_deleted'::text, 'mission_done'::text, 'achievement'::text, 'data_transfer'::text, 'pack_auto_picked'::text])))
 );
 
 ALTER TABLE app_public.card_notifications OWNER TO guildbank_owner;
@@ -12640,11 +13572,15 @@ CREATE TABLE app_public.card_settings (
     burn_notes jsonb DEFAULT '{"epic": 50, "rare": 15, "common": 5, "mythic": 1000, "legendary": 200}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    pick_hours integer DEFAULT 24 NOT NULL,
+    transfer_days integer DEFAULT 7 NOT NULL,
     CONSTRAINT card_settings_burn_notes_check CHECK ((jsonb_typeof(burn_notes) = 'object'::text)),
     CONSTRAINT card_settings_currencies_check CHECK (((currencies <@ '{NOTE,DISC,GEM}'::text[]) AND (cardinality(currencies) >= 1))),
     CONSTRAINT card_settings_listing_hours_check CHECK (((listing_hours >= 1) AND (listing_hours <= 720))),
     CONSTRAINT card_settings_market_fee_bp_check CHECK (((market_fee_bp >= 0) AND (market_fee_bp <= 5000))),
-    CONSTRAINT card_settings_trade_expiry_min_check CHECK (((trade_expiry_min >= 1) AND (trade_expiry_min <= 10080)))
+    CONSTRAINT card_settings_pick_hours_check CHECK (((pick_hours >= 1) AND (pick_hours <= 720))),
+    CONSTRAINT card_settings_trade_expiry_min_check CHECK (((trade_expiry_min >= 1) AND (trade_expiry_min <= 10080))),
+    CONSTRAINT card_settings_transfer_days_check CHECK (((transfer_days >= 1) AND (transfer_days <= 90)))
 );
 
 ALTER TABLE app_public.card_settings OWNER TO guildbank_owner;
@@ -12655,6 +13591,27 @@ ALTER TABLE app_public.card_settings OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.card_settings IS '@behavior -insert -delete
 The card game''s settings of a guild: which card currencies it uses, the market fee (basis points; the seed''s 5 %), listing and trade lifetimes, whether members may view each other''s inventory, whether pack reveals are public, the Notes paid for burning a copy by rarity.';
+
+--
+-- Name: card_stats; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.card_stats (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    metric text NOT NULL,
+    total bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT card_stats_total_check CHECK ((total >= 0))
+);
+
+ALTER TABLE app_public.card_stats OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE card_stats; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.card_stats IS '@behavior -insert -update -delete
+Lifetime card counters per member and metric (what achievements are measured on).';
 
 --
 -- Name: card_templates_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -13899,6 +14856,29 @@ ALTER TABLE app_public.transfers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
 );
 
 --
+-- Name: user_achievements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.user_achievements (
+    guild_id bigint NOT NULL,
+    achievement_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    unlocked_at timestamp with time zone NOT NULL,
+    paid_at timestamp with time zone,
+    tx_id uuid,
+    CONSTRAINT user_achievements_check CHECK (((tx_id IS NULL) OR (paid_at IS NOT NULL)))
+);
+
+ALTER TABLE app_public.user_achievements OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE user_achievements; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.user_achievements IS '@behavior -insert -update -delete
+Unlocked achievements (once each); paid_at once settled, tx_id the ledger transaction of its reward (none for an achievement without one).';
+
+--
 -- Name: user_cards_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14037,6 +15017,27 @@ ALTER TABLE ONLY app_public.artists
     ADD CONSTRAINT artists_pkey PRIMARY KEY (id);
 
 --
+-- Name: card_achievements card_achievements_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_achievements
+    ADD CONSTRAINT card_achievements_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: card_achievements card_achievements_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_achievements
+    ADD CONSTRAINT card_achievements_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_achievements card_achievements_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_achievements
+    ADD CONSTRAINT card_achievements_pkey PRIMARY KEY (id);
+
+--
 -- Name: card_cooldown_roles card_cooldown_roles_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14049,6 +15050,13 @@ ALTER TABLE ONLY app_public.card_cooldown_roles
 
 ALTER TABLE ONLY app_public.card_cooldowns
     ADD CONSTRAINT card_cooldowns_pkey PRIMARY KEY (user_id, command);
+
+--
+-- Name: card_data_transfers card_data_transfers_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_data_transfers
+    ADD CONSTRAINT card_data_transfers_pkey PRIMARY KEY (id);
 
 --
 -- Name: card_draws card_draws_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -14086,6 +15094,34 @@ ALTER TABLE ONLY app_public.card_listings
     ADD CONSTRAINT card_listings_pkey PRIMARY KEY (id);
 
 --
+-- Name: card_mission_progress card_mission_progress_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_mission_progress
+    ADD CONSTRAINT card_mission_progress_pkey PRIMARY KEY (mission_id, user_id, period_start);
+
+--
+-- Name: card_missions card_missions_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_missions
+    ADD CONSTRAINT card_missions_guild_id_code_key UNIQUE (guild_id, code);
+
+--
+-- Name: card_missions card_missions_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_missions
+    ADD CONSTRAINT card_missions_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: card_missions card_missions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_missions
+    ADD CONSTRAINT card_missions_pkey PRIMARY KEY (id);
+
+--
 -- Name: card_notifications card_notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14098,6 +15134,13 @@ ALTER TABLE ONLY app_public.card_notifications
 
 ALTER TABLE ONLY app_public.card_settings
     ADD CONSTRAINT card_settings_pkey PRIMARY KEY (guild_id);
+
+--
+-- Name: card_stats card_stats_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_stats
+    ADD CONSTRAINT card_stats_pkey PRIMARY KEY (user_id, metric);
 
 --
 -- Name: card_templates card_templates_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -14513,6 +15556,13 @@ ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_pkey PRIMARY KEY (id);
 
 --
+-- Name: user_achievements user_achievements_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_achievements
+    ADD CONSTRAINT user_achievements_pkey PRIMARY KEY (achievement_id, user_id);
+
+--
 -- Name: user_cards user_cards_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14627,6 +15677,18 @@ CREATE INDEX announcements_guild ON app_public.announcements USING btree (guild_
 CREATE INDEX artists_guild_id_lower_idx ON app_public.artists USING btree (guild_id, lower(name));
 
 --
+-- Name: card_data_transfers_guild_id_status_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_data_transfers_guild_id_status_idx ON app_public.card_data_transfers USING btree (guild_id, status);
+
+--
+-- Name: card_data_transfers_one_open; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX card_data_transfers_one_open ON app_public.card_data_transfers USING btree (from_user_id) WHERE (status = ANY (ARRAY['awaiting_target'::text, 'awaiting_staff'::text]));
+
+--
 -- Name: card_draws_guild_id_pack_type_id_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14649,6 +15711,18 @@ CREATE INDEX card_listings_guild_id_status_created_at_idx ON app_public.card_lis
 --
 
 CREATE UNIQUE INDEX card_listings_one_active ON app_public.card_listings USING btree (card_id) WHERE (status = 'active'::app_public.card_listing_status);
+
+--
+-- Name: card_mission_progress_unpaid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_mission_progress_unpaid ON app_public.card_mission_progress USING btree (completed_at) WHERE ((completed_at IS NOT NULL) AND (paid_at IS NULL));
+
+--
+-- Name: card_mission_progress_user_id_period_start_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX card_mission_progress_user_id_period_start_idx ON app_public.card_mission_progress USING btree (user_id, period_start);
 
 --
 -- Name: card_notifications_user_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -14897,6 +15971,12 @@ CREATE INDEX orders_pending ON app_public.orders USING btree (expires_at) WHERE 
 CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (seller_id IS NOT NULL);
 
 --
+-- Name: pack_openings_open; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX pack_openings_open ON app_public.pack_openings USING btree (opened_at) WHERE (status = 'open'::app_public.pack_opening_status);
+
+--
 -- Name: pack_openings_user_id_pack_type_id_opened_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15059,6 +16139,12 @@ CREATE INDEX transfers_pending ON app_public.transfers USING btree (pending_id) 
 CREATE INDEX transfers_tx ON app_public.transfers USING btree (tx_id);
 
 --
+-- Name: user_achievements_unpaid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX user_achievements_unpaid ON app_public.user_achievements USING btree (unlocked_at) WHERE (paid_at IS NULL);
+
+--
 -- Name: user_cards_guild_id_expires_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15083,6 +16169,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
+-- Name: card_achievements _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_achievements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: card_cooldown_roles _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15093,6 +16185,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 --
 
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
+-- Name: card_missions _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_missions FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
 -- Name: card_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -15305,6 +16403,24 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.users FOR E
 CREATE TRIGGER _200_check_rates BEFORE INSERT OR UPDATE ON app_public.pack_types FOR EACH ROW EXECUTE FUNCTION app_private.tg_pack_types__check_rates();
 
 --
+-- Name: card_achievements _200_check_reward; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _200_check_reward BEFORE INSERT OR UPDATE ON app_public.card_achievements FOR EACH ROW EXECUTE FUNCTION app_private.tg_card_rewards__check();
+
+--
+-- Name: card_missions _200_check_reward; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _200_check_reward BEFORE INSERT OR UPDATE ON app_public.card_missions FOR EACH ROW EXECUTE FUNCTION app_private.tg_card_rewards__check();
+
+--
+-- Name: card_notifications _500_deliver; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_deliver AFTER INSERT ON app_public.card_notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg_card_notifications__deliver();
+
+--
 -- Name: mm_events _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15327,6 +16443,36 @@ CREATE TRIGGER _500_discord_shop BEFORE INSERT OR UPDATE ON app_public.rewards F
 --
 
 CREATE TRIGGER _500_notify_staff AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EXECUTE FUNCTION app_private.tg_ops_alerts__notify();
+
+--
+-- Name: card_draws _500_progress; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_progress AFTER INSERT ON app_public.card_draws FOR EACH ROW WHEN ((new.opening_id IS NULL)) EXECUTE FUNCTION app_private.tg_cards__progress();
+
+--
+-- Name: card_listings _500_progress; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_progress AFTER UPDATE OF status ON app_public.card_listings FOR EACH ROW WHEN (((old.status = 'active'::app_public.card_listing_status) AND (new.status = 'sold'::app_public.card_listing_status))) EXECUTE FUNCTION app_private.tg_cards__progress();
+
+--
+-- Name: card_trades _500_progress; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_progress AFTER UPDATE OF status ON app_public.card_trades FOR EACH ROW WHEN (((old.status = 'open'::app_public.card_trade_status) AND (new.status = 'done'::app_public.card_trade_status))) EXECUTE FUNCTION app_private.tg_cards__progress();
+
+--
+-- Name: pack_openings _500_progress; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_progress AFTER INSERT ON app_public.pack_openings FOR EACH ROW EXECUTE FUNCTION app_private.tg_cards__progress();
+
+--
+-- Name: user_cards _500_progress; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_progress AFTER INSERT ON app_public.user_cards FOR EACH ROW WHEN ((new.origin <> 'admin'::text)) EXECUTE FUNCTION app_private.tg_cards__progress();
 
 --
 -- Name: guilds _500_provision; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -15357,6 +16503,12 @@ CREATE TRIGGER _500_queue_payout AFTER INSERT ON app_public.minecraft_payouts FO
 --
 
 CREATE TRIGGER _500_schedule BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg_announcements__schedule();
+
+--
+-- Name: user_cards _501_progress_burn; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _501_progress_burn AFTER UPDATE OF burn_reason ON app_public.user_cards FOR EACH ROW WHEN (((old.burn_reason IS NULL) AND (new.burn_reason = 'burned'::text))) EXECUTE FUNCTION app_private.tg_cards__progress();
 
 --
 -- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -15437,6 +16589,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.announc
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('artist', 'id');
 
 --
+-- Name: card_achievements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_achievements FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_achievement', 'id');
+
+--
 -- Name: card_cooldown_roles _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15447,6 +16605,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_co
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_events FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_event', 'id');
+
+--
+-- Name: card_missions _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_missions FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_mission', 'id');
 
 --
 -- Name: card_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -15618,6 +16782,20 @@ ALTER TABLE ONLY app_public.artists
     ADD CONSTRAINT artists_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: card_achievements card_achievements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_achievements
+    ADD CONSTRAINT card_achievements_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_achievements card_achievements_reward_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_achievements
+    ADD CONSTRAINT card_achievements_reward_currency_fkey FOREIGN KEY (reward_currency) REFERENCES app_public.currencies(code);
+
+--
 -- Name: card_cooldown_roles card_cooldown_roles_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15630,6 +16808,27 @@ ALTER TABLE ONLY app_public.card_cooldown_roles
 
 ALTER TABLE ONLY app_public.card_cooldowns
     ADD CONSTRAINT card_cooldowns_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: card_data_transfers card_data_transfers_from_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_data_transfers
+    ADD CONSTRAINT card_data_transfers_from_user_id_fkey FOREIGN KEY (from_user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: card_data_transfers card_data_transfers_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_data_transfers
+    ADD CONSTRAINT card_data_transfers_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_data_transfers card_data_transfers_to_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_data_transfers
+    ADD CONSTRAINT card_data_transfers_to_user_id_fkey FOREIGN KEY (to_user_id) REFERENCES app_public.users(id);
 
 --
 -- Name: card_draws card_draws_card_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -15702,6 +16901,34 @@ ALTER TABLE ONLY app_public.card_listings
     ADD CONSTRAINT card_listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id);
 
 --
+-- Name: card_mission_progress card_mission_progress_guild_id_mission_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_mission_progress
+    ADD CONSTRAINT card_mission_progress_guild_id_mission_id_fkey FOREIGN KEY (guild_id, mission_id) REFERENCES app_public.card_missions(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: card_mission_progress card_mission_progress_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_mission_progress
+    ADD CONSTRAINT card_mission_progress_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: card_missions card_missions_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_missions
+    ADD CONSTRAINT card_missions_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_missions card_missions_reward_currency_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_missions
+    ADD CONSTRAINT card_missions_reward_currency_fkey FOREIGN KEY (reward_currency) REFERENCES app_public.currencies(code);
+
+--
 -- Name: card_notifications card_notifications_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15721,6 +16948,13 @@ ALTER TABLE ONLY app_public.card_notifications
 
 ALTER TABLE ONLY app_public.card_settings
     ADD CONSTRAINT card_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: card_stats card_stats_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.card_stats
+    ADD CONSTRAINT card_stats_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: card_templates card_templates_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -16388,6 +17622,20 @@ ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id) ON DELETE CASCADE;
 
 --
+-- Name: user_achievements user_achievements_guild_id_achievement_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_achievements
+    ADD CONSTRAINT user_achievements_guild_id_achievement_id_fkey FOREIGN KEY (guild_id, achievement_id) REFERENCES app_public.card_achievements(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: user_achievements user_achievements_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.user_achievements
+    ADD CONSTRAINT user_achievements_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
 -- Name: user_cards user_cards_guild_id_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16558,6 +17806,30 @@ CREATE POLICY artists_staff_insert ON app_public.artists FOR INSERT TO coins_sta
 CREATE POLICY artists_staff_update ON app_public.artists FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: card_achievements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_achievements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_achievements card_achievements_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_achievements_guild ON app_public.card_achievements FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_achievements card_achievements_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_achievements_staff_insert ON app_public.card_achievements FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_achievements card_achievements_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_achievements_staff_update ON app_public.card_achievements FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: card_cooldown_roles; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16608,6 +17880,28 @@ CREATE POLICY card_cooldowns_self ON app_public.card_cooldowns FOR SELECT TO coi
 CREATE POLICY card_cooldowns_staff ON app_public.card_cooldowns FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: card_data_transfers; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_data_transfers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_data_transfers card_data_transfers_parties; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_data_transfers_parties ON app_public.card_data_transfers FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND ((( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = from_user_id) OR (( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = to_user_id))));
+
+--
+-- Name: card_data_transfers card_data_transfers_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_data_transfers_staff ON app_public.card_data_transfers FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: card_draws; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16656,6 +17950,50 @@ ALTER TABLE app_public.card_listings ENABLE ROW LEVEL SECURITY;
 CREATE POLICY card_listings_guild ON app_public.card_listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: card_mission_progress; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_mission_progress ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_mission_progress card_mission_progress_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_mission_progress_self ON app_public.card_mission_progress FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_mission_progress card_mission_progress_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_mission_progress_staff ON app_public.card_mission_progress FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: card_missions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_missions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_missions card_missions_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_missions_guild ON app_public.card_missions FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_missions card_missions_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_missions_staff_insert ON app_public.card_missions FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_missions card_missions_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_missions_staff_update ON app_public.card_missions FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: card_notifications; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16692,6 +18030,26 @@ CREATE POLICY card_settings_guild ON app_public.card_settings FOR SELECT TO coin
 --
 
 CREATE POLICY card_settings_staff_update ON app_public.card_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: card_stats; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.card_stats ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: card_stats card_stats_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_stats_self ON app_public.card_stats FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: card_stats card_stats_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY card_stats_staff ON app_public.card_stats FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: card_templates; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -17539,6 +18897,26 @@ CREATE POLICY transfers_self ON app_public.transfers FOR SELECT TO coins_player 
 CREATE POLICY transfers_staff ON app_public.transfers FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: user_achievements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.user_achievements ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_achievements user_achievements_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_achievements_self ON app_public.user_achievements FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: user_achievements user_achievements_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY user_achievements_staff ON app_public.user_achievements FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: user_cards; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17645,6 +19023,13 @@ REVOKE ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer)
 GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_staff;
 
 --
+-- Name: FUNCTION card_notice_delivered(p_id bigint, p_delivery text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) TO coins_worker;
+
+--
 -- Name: FUNCTION claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -17678,6 +19063,13 @@ GRANT ALL ON FUNCTION app_hidden.daily_digest(p_day date) TO coins_worker;
 
 REVOKE ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.discord_announcement(p_announcement_id bigint) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_card_notice(p_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_card_notice(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_card_notice(p_id bigint) TO coins_worker;
 
 --
 -- Name: FUNCTION discord_digest(p_guild_id bigint, p_day date); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -17771,11 +19163,25 @@ REVOKE ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zo
 GRANT ALL ON FUNCTION app_hidden.expire_card_trades(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION expire_data_transfers(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_data_transfers(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_data_transfers(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION expire_listings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_pack_openings(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -17969,6 +19375,13 @@ GRANT ALL ON FUNCTION app_hidden.order_for_fulfilment(p_order_id uuid) TO coins_
 
 REVOKE ALL ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.order_minecraft_player(p_order_id uuid) TO coins_worker;
+
+--
+-- Name: FUNCTION pay_card_rewards(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.pay_card_rewards(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.pay_card_rewards(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION payout_begin(p_payout_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -18282,6 +19695,24 @@ REVOKE ALL ON FUNCTION app_private.card_currency(p_guild_id bigint, p_currency t
 REVOKE ALL ON FUNCTION app_private.card_for_change(p_user_id bigint, p_card_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION card_holdings(p_user_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_holdings(p_user_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_progress(p_guild_id bigint, p_user_id bigint, p_metric text, p_n integer, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_ign(p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -18406,6 +19837,12 @@ REVOKE ALL ON FUNCTION app_private.ensure_guild(p_guild_id bigint, p_name text) 
 --
 
 REVOKE ALL ON FUNCTION app_private.ensure_member(p_guild_id bigint, p_discord_id bigint, p_display_name text, p_is_bot boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION execute_trade(p_trade_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -18832,6 +20269,19 @@ REVOKE ALL ON FUNCTION app_private.refund_order_core(p_order_id uuid, p_status a
 REVOKE ALL ON FUNCTION app_private.register_caller(p_display_name text) FROM PUBLIC;
 
 --
+-- Name: TABLE card_data_transfers; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_data_transfers TO coins_player;
+GRANT SELECT ON TABLE app_public.card_data_transfers TO coins_staff;
+
+--
+-- Name: FUNCTION request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.request_data_transfer_for(p_user_id bigint, p_target_discord_id bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -18947,6 +20397,24 @@ REVOKE ALL ON FUNCTION app_private.tg_admin_actions__discord_feed() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_announcements__schedule() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_card_notifications__deliver(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_card_notifications__deliver() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_card_rewards__check(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_card_rewards__check() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_cards__progress(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_cards__progress() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_daily_stats__discord_digest(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -19156,6 +20624,13 @@ REVOKE ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigin
 GRANT ALL ON FUNCTION app_public.announce_task(task_id bigint, channel_id bigint, publish_at timestamp with time zone, pinned boolean) TO coins_staff;
 
 --
+-- Name: FUNCTION answer_data_transfer(transfer_id uuid, accept boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.answer_data_transfer(transfer_id uuid, accept boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.answer_data_transfer(transfer_id uuid, accept boolean) TO coins_player;
+
+--
 -- Name: FUNCTION answer_quest(quest_id bigint, answer text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -19204,6 +20679,13 @@ GRANT ALL ON FUNCTION app_public.buy_reward(sku text, qty integer, idempotency_k
 REVOKE ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_player;
 GRANT ALL ON FUNCTION app_public.cancel_card_listing(listing_id uuid) TO coins_staff;
+
+--
+-- Name: FUNCTION cancel_data_transfer(transfer_id uuid); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.cancel_data_transfer(transfer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.cancel_data_transfer(transfer_id uuid) TO coins_player;
 
 --
 -- Name: FUNCTION cancel_listing(listing_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -19330,6 +20812,13 @@ GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_staff;
 REVOKE ALL ON FUNCTION app_public.custom_command_names(prefix text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_player;
 GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_staff;
+
+--
+-- Name: FUNCTION decide_data_transfer(transfer_id uuid, approve boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.decide_data_transfer(transfer_id uuid, approve boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.decide_data_transfer(transfer_id uuid, approve boolean, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION delete_announcement(announcement_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -19628,11 +21117,27 @@ REVOKE ALL ON FUNCTION app_public.mm_submit_form(trade_id bigint, role text, sel
 GRANT ALL ON FUNCTION app_public.mm_submit_form(trade_id bigint, role text, seller_ign text, buyer_ign text, sale_amount bigint, notes text) TO coins_player;
 
 --
+-- Name: FUNCTION my_achievements(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_achievements() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_achievements() TO coins_player;
+GRANT ALL ON FUNCTION app_public.my_achievements() TO coins_staff;
+
+--
 -- Name: FUNCTION my_card(); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
+
+--
+-- Name: FUNCTION my_missions(at timestamp with time zone); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) TO coins_player;
+GRANT ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) TO coins_staff;
 
 --
 -- Name: FUNCTION my_task_claims(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -19733,6 +21238,13 @@ GRANT ALL ON FUNCTION app_public.report_daily("from" timestamp with time zone, "
 
 REVOKE ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) TO coins_staff;
+
+--
+-- Name: FUNCTION request_data_transfer(target_discord_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_data_transfer(target_discord_id bigint, idempotency_key text) TO coins_player;
 
 --
 -- Name: FUNCTION request_discord_setup(reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -19932,6 +21444,67 @@ GRANT INSERT(group_id),UPDATE(group_id) ON TABLE app_public.artists TO coins_sta
 GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.artists TO coins_staff;
 
 --
+-- Name: TABLE card_achievements; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_achievements TO coins_player;
+GRANT SELECT ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.metric; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(metric) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.threshold; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(threshold),UPDATE(threshold) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.reward_currency; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(reward_currency),UPDATE(reward_currency) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.reward_amount; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(reward_amount),UPDATE(reward_amount) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
+-- Name: COLUMN card_achievements.active; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(active),UPDATE(active) ON TABLE app_public.card_achievements TO coins_staff;
+
+--
 -- Name: TABLE card_cooldown_roles; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -19995,6 +21568,74 @@ GRANT INSERT(starts_at),UPDATE(starts_at) ON TABLE app_public.card_events TO coi
 GRANT INSERT(ends_at),UPDATE(ends_at) ON TABLE app_public.card_events TO coins_staff;
 
 --
+-- Name: TABLE card_mission_progress; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_mission_progress TO coins_player;
+GRANT SELECT ON TABLE app_public.card_mission_progress TO coins_staff;
+
+--
+-- Name: TABLE card_missions; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_missions TO coins_player;
+GRANT SELECT ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.period; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(period) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.metric; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(metric) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.target; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(target),UPDATE(target) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.reward_currency; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(reward_currency),UPDATE(reward_currency) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.reward_amount; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(reward_amount),UPDATE(reward_amount) ON TABLE app_public.card_missions TO coins_staff;
+
+--
+-- Name: COLUMN card_missions.active; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(active),UPDATE(active) ON TABLE app_public.card_missions TO coins_staff;
+
+--
 -- Name: TABLE card_notifications; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -20049,6 +21690,25 @@ GRANT UPDATE(reveal_public) ON TABLE app_public.card_settings TO coins_staff;
 --
 
 GRANT UPDATE(burn_notes) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.pick_hours; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(pick_hours) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: COLUMN card_settings.transfer_days; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(transfer_days) ON TABLE app_public.card_settings TO coins_staff;
+
+--
+-- Name: TABLE card_stats; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.card_stats TO coins_player;
+GRANT SELECT ON TABLE app_public.card_stats TO coins_staff;
 
 --
 -- Name: TABLE card_trade_items; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -20858,6 +22518,13 @@ GRANT INSERT(staff_role),UPDATE(staff_role) ON TABLE app_public.staff_role_mappi
 
 GRANT SELECT ON TABLE app_public.transactions TO coins_player;
 GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
+
+--
+-- Name: TABLE user_achievements; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.user_achievements TO coins_player;
+GRANT SELECT ON TABLE app_public.user_achievements TO coins_staff;
 
 --
 -- PostgreSQL database dump complete

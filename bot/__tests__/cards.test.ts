@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId } from "../../server/__tests__/helpers.ts";
+import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, messageOf, startTestBot, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
@@ -110,6 +110,21 @@ describe("cards in Discord", () => {
     expect(fields(view.reply)["Copies minted"]).toBe("1");
     expect(fields(view.reply)["You own"]).toBe("1");
     expect(view.calls.find((c) => c.path.endsWith("/callback"))!.files[0].name).toBe("card.png");
+    // Filters: by artist (code or name) and era, sorted; a filter that matches nothing says so.
+    const byArtist = await inject(
+      t,
+      command(guildId, alice, "mycards", [
+        { name: "artist", type: 3, value: "aurora vale" },
+        { name: "era", type: 3, value: "day" },
+        { name: "sort", type: 3, value: "newest" },
+      ]),
+    );
+    expect(byArtist.reply.embeds[0].title).toBe("Your cards (1) · aurora vale · day");
+    expect(byArtist.reply.embeds[0].footer.text).toMatch(/sorted by newest/);
+    const none = await inject(t, command(guildId, alice, "mycards", [{ name: "artist", type: 3, value: "NOPE" }]));
+    expect(none.reply.embeds[0].title).toBe("Your cards (0) · NOPE");
+    const artists = await inject(t, { ...command(guildId, alice, "mycards", [{ name: "artist", type: 3, value: "aur", focused: true } as never]), type: 4 });
+    expect(artists.reply.choices).toEqual([{ name: "Aurora Vale (AUR)", value: "AUR" }]);
   });
 
   it("/sellcard lists it; bob buys from /cardmarket; the seller gets the price minus 5 %", async () => {
@@ -239,5 +254,122 @@ describe("cards in Discord", () => {
     const claim = await inject(t, command(guildId, bob, "claim_event_pack"));
     expect(claim.reply.embeds[0].title).toBe("Bob opened a Tour pack");
     expect(customIds(claim.reply)).toHaveLength(3);
+  });
+
+  it("/missions shows the member's missions and achievements; the rewards job pays them once", async () => {
+    const seen = await inject(t, command(guildId, alice, "missions"));
+    expect(seen.reply.flags).toBe(EPHEMERAL);
+    const embed = seen.reply.embeds[0];
+    expect(embed.title).toBe("Missions");
+    const daily = embed.fields.find((f: any) => f.name.startsWith("Daily"));
+    expect(daily.name).toMatch(/^Daily · resets <t:\d+:R>$/);
+    expect(daily.value).toContain("**Open 2 packs** · 100 Notes\n▰▰▰▰▰▱▱▱▱▱ 1/2");
+    const achievements = embed.fields.find((f: any) => f.name.startsWith("Achievements"));
+    expect(achievements.value).toContain("🏆 **First pack** — Open your first pack.");
+    await db.query("select app_hidden.pay_card_rewards(now())");
+    const again = await inject(t, command(guildId, alice, "missions"));
+    expect(again.reply.embeds[0].fields.find((f: any) => f.name.startsWith("Achievements")).value).toContain("🏆 **First pack**");
+    // first-pack pays 50 Notes (her pulls may have unlocked others, paid in their own currencies).
+    const firstPack = `select count(*)::int as n, sum(amount)::int as total from app_public.transactions
+                        where guild_id = $1 and user_id = $2 and reason = 'card_achievement' and meta ->> 'achievement' = 'first-pack'`;
+    const { rows } = await db.query(firstPack, [guildId, await uid(alice)]);
+    expect(rows[0]).toEqual({ n: 1, total: 50 });
+    await db.query("select app_hidden.pay_card_rewards(now())");
+    const { rows: after } = await db.query(firstPack, [guildId, await uid(alice)]);
+    expect(after[0]).toEqual({ n: 1, total: 50 });
+  });
+
+  it("card notifications are DMed by discord__card_notice, once, and recorded", async () => {
+    const { rows } = await db.query(
+      "insert into app_public.card_notifications (guild_id, user_id, kind, payload) values ($1, $2, 'rarity_changed', $3) returning id::text",
+      [guildId, await uid(alice), JSON.stringify({ public_id: "AUR-DAY-R-002", from: "rare", to: "legendary" })],
+    );
+    const id = rows[0].id;
+    await waitFor("the notification to be delivered", async () => {
+      const r = await db.query("select delivery from app_public.card_notifications where id = $1", [id]);
+      return r.rows[0].delivery !== null;
+    });
+    const dm = [...t.discord.channels.values()].find((c) => c.type === 1 && c.topic === alice.id)!;
+    const text = "**AUR-DAY-R-002** (Aurora Vale · Daybreak) is now **legendary** (was rare). Your copies show it at once.";
+    const sent = [...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.description === text);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].embeds[0].title).toBe("A card you own changed rarity");
+    // The job again (a retry): nothing more is sent.
+    await db.query("select graphile_worker.add_job('discord__card_notice', json_build_object('notification_id', $1::text), queue_name := $2)", [id, `discord:${guildId}`]);
+    await waitFor("the repeated job to finish", async () => {
+      const r = await db.query("select count(*)::int as n from graphile_worker.jobs where task_identifier = 'discord__card_notice' and queue_name = $1", [`discord:${guildId}`]);
+      return r.rows[0].n === 0;
+    });
+    expect([...t.discord.messages.values()].filter((m: any) => m.channel_id === dm.id && m.embeds?.[0]?.description === text)).toHaveLength(1);
+    expect((await db.query("select delivery from app_public.card_notifications where id = $1", [id])).rows[0].delivery).toBe("sent");
+  });
+
+  it("/transfer_data: a merge needs the target's consent, then staff approve it and everything moves", async () => {
+    const carol: Member = { id: (BigInt(guildId) + 3n).toString(), name: "Carol" };
+    const bobCards = Number((await db.query("select count(*)::int as n from app_public.user_cards where owner_id = $1", [await uid(bob)])).rows[0].n);
+    const asked = await inject(t, command(guildId, bob, "transfer_data", [{ name: "member", type: 6, value: alice.id }], [alice]));
+    expect(asked.reply.content).toMatch(new RegExp(`^<@${alice.id}>: <@${bob.id}> asks to merge their card data \\(${bobCards} card\\(s\\)`));
+    const [yes, no] = customIds(asked.reply);
+    expect(no).toMatch(/^xfer:no:/);
+    const wrong = await inject(t, button(guildId, carol, yes));
+    expect(wrong.reply.content).toBe("That data transfer does not exist or is not yours.");
+    const accepted = await inject(t, button(guildId, alice, yes));
+    expect(accepted.reply.content).toBe(`<@${alice.id}> accepted the merge: it waits for a staff member's approval.`);
+    const transferId = yes.split(":")[2];
+    const sub = [{ name: "transfer", type: 1, options: [
+      { name: "transfer", type: 3, value: transferId }, { name: "approve", type: 5, value: true }, { name: "reason", type: 3, value: "same person, new account" },
+    ] }] as never;
+    const refused = await inject(t, command(guildId, alice, "cardsadmin", sub));
+    expect(refused.reply.content).toBe("Your role is not allowed to do that.");
+    const approved = await inject(t, command(guildId, owner, "cardsadmin", sub));
+    expect(approved.reply.content).toBe(`Transfer approved: ${bobCards} card(s) and every balance moved. Both members are told.`);
+    const { rows } = await db.query("select count(*)::int as n from app_public.user_cards where owner_id = $1", [await uid(bob)]);
+    expect(rows[0].n).toBe(0);
+    const audit = await db.query("select action from app_public.admin_actions where guild_id = $1 and subject_type = 'card_data_transfer'", [guildId]);
+    expect(audit.rows.map((r) => r.action)).toEqual(["approve_data_transfer"]);
+    const { rows: bad } = await db.query("select * from app_public.verify_ledger($1)", [guildId]);
+    expect(bad).toEqual([]);
+  });
+
+  it("/cardsadmin tempcard, deletetemplate and purgeartist: staff actions with checks, audited", async () => {
+    const sub = (name: string, options: { name: string; type: number; value: unknown }[]) => [{ name, type: 1, options }] as never;
+    const temp = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("tempcard", [
+        { name: "artist", type: 3, value: "aur" },
+        { name: "era", type: 3, value: "day" },
+        { name: "rarity", type: 3, value: "legendary" },
+        { name: "event", type: 3, value: "tour week" },
+      ])),
+    );
+    const created = /^Temporary card (AUR-DAY-L-\d{3}) created: it drops in the event's packs and vanishes when the event ends\.$/.exec(temp.reply.content)!;
+    expect(created).not.toBeNull();
+    const publicId = created[1];
+    const { rows: tmpl } = await db.query("select temporary, event_id is not null as evented from app_public.card_templates where guild_id = $1 and public_id = $2", [guildId, publicId]);
+    expect(tmpl).toEqual([{ temporary: true, evented: true }]);
+    const noEvent = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("tempcard", [
+        { name: "artist", type: 3, value: "AUR" },
+        { name: "era", type: 3, value: "DAY" },
+        { name: "rarity", type: 3, value: "rare" },
+        { name: "event", type: 3, value: "no such event" },
+      ])),
+    );
+    expect(noEvent.reply.content).toBe("There is no running or coming event called “no such event”.");
+    const owned = (await db.query("select count(*)::int as n from app_public.user_cards c join app_public.card_templates t on t.id = c.template_id where t.guild_id = $1 and c.owner_id is not null", [guildId])).rows[0].n;
+    const purge = await inject(t, command(guildId, owner, "cardsadmin", sub("purgeartist", [{ name: "artist", type: 3, value: "AUR" }, { name: "reason", type: 3, value: "licence ended" }])));
+    expect(purge.reply.content).toBe(`Members own ${owned} cards of that artist: delete those cards first.`);
+    const del = await inject(
+      t,
+      command(guildId, owner, "cardsadmin", sub("deletetemplate", [
+        { name: "public_id", type: 3, value: publicId },
+        { name: "refund", type: 5, value: true },
+        { name: "reason", type: 3, value: "created by mistake" },
+      ])),
+    );
+    expect(del.reply.content).toBe(`${publicId} is deleted: every copy was removed and refunded in Notes; its owners are told.`);
+    const { rows } = await db.query("select action from app_public.admin_actions where guild_id = $1 and action in ('create_card_template', 'delete_card_template') order by id", [guildId]);
+    expect(rows.map((r) => r.action)).toEqual(["create_card_template", "delete_card_template"]);
   });
 });

@@ -12,6 +12,7 @@ import { createWorkerMetrics, processRegistry, renderMetrics } from "@guildbank/
 import { discordRestOptions, type BotConfig } from "./config.ts";
 import type { BotContext } from "./context.ts";
 import { CardRenderer } from "./render/collectible.ts";
+import { cardCacheFromConfig } from "./render/card-cache.ts";
 import { asWorker } from "./db.ts";
 import { startHealthListener, type HealthListener } from "./health.ts";
 import { createBotMetrics } from "./metrics.ts";
@@ -44,6 +45,8 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.discord_reward(bigint, text)",
   "app_hidden.record_reward_sync(bigint, text, text, timestamptz)",
   "app_hidden.mark_discord_channel_missing(bigint, text, bigint, text)",
+  "app_hidden.discord_card_notice(bigint)",
+  "app_hidden.card_notice_delivered(bigint, text, text)",
   "app_hidden.mm_ticket(bigint)",
   "app_hidden.mm_public(bigint)",
   "app_hidden.mm_record_ticket(bigint, bigint, bigint)",
@@ -71,6 +74,22 @@ export interface BotHandle {
   idle(): Promise<void>;
   /** Graceful stop: gateway, runner (drained), listener, pools. Idempotent; never rejects. */
   stop(): Promise<void>;
+}
+
+
+/**
+ * Logs card cache store failures (an unreachable bucket), at most once a minute: a render never fails on them.
+ *
+ * @param logger - the bot's logger.
+ * @returns the `CardRenderer` error callback.
+ */
+function cacheErrorLogger(logger: Logger): (err: unknown) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < 60_000) return;
+    last = Date.now();
+    logger.warn({ err }, "card cache store failed; cards are rendered without it");
+  };
 }
 
 /**
@@ -107,7 +126,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const metrics = createBotMetrics();
-  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(config.CARD_CACHE_DIR) };
+  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(cardCacheFromConfig(config), 2000, cacheErrorLogger(logger)) };
 
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {

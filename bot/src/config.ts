@@ -56,6 +56,10 @@ export function discordRestOptions(baseUrl: string): Pick<RESTOptions, "api" | "
  * - `BOT_SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for running jobs, ms (default 20000).
  * - `CARD_CACHE_DIR`: where rendered collectible card fronts and downloaded source images are cached (default
  *   `.data/card-cache`); images are never stored in the database.
+ * - `CARD_CACHE_S3_BUCKET`: cache them in this S3-compatible bucket instead (AWS SDK v3 S3 client), with
+ *   `CARD_CACHE_S3_PREFIX` (default `card-cache/`), `CARD_CACHE_S3_ENDPOINT` (MinIO, R2...: path-style URLs),
+ *   `CARD_CACHE_S3_REGION` (default `us-east-1`), `CARD_CACHE_S3_ACCESS_KEY_ID` / `CARD_CACHE_S3_SECRET_ACCESS_KEY`
+ *   (unset: the SDK's default credential chain).
  * - `LOG_LEVEL`: pino level (default `info`).
  */
 export const botConfigSchema = z.object({
@@ -72,6 +76,12 @@ export const botConfigSchema = z.object({
   BOT_HEALTH_HOST: env.bindHost(),
   BOT_SHUTDOWN_TIMEOUT_MS: env.int(1000, 600_000).default(20_000),
   CARD_CACHE_DIR: z.string().min(1).default(".data/card-cache"),
+  CARD_CACHE_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").optional(),
+  CARD_CACHE_S3_PREFIX: z.string().max(200).default("card-cache/"),
+  CARD_CACHE_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  CARD_CACHE_S3_REGION: z.string().min(1).default("us-east-1"),
+  CARD_CACHE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CARD_CACHE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
 /** The bot's validated configuration. */

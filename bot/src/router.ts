@@ -8,6 +8,7 @@ import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
 import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
+import { missions, transferButton, transferData } from "./handlers/cards-progress.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
@@ -54,6 +55,8 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   cardsadmin: cardsAdmin,
   events,
   claim_event_pack: claimEventPack,
+  missions,
+  transfer_data: transferData,
   mm: mmCommand,
   link: linkCommand,
   mcwallet: mcWallet,
@@ -90,6 +93,7 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   task: taskButton,
   taskrev: taskReviewButton,
   cards: cardsButton,
+  xfer: transferButton,
   mm: mmButton,
 };
 

@@ -120,6 +120,71 @@ describe("cards: concurrency", () => {
   });
 });
 
+describe("cards: missions and transfers under concurrency", () => {
+  it("three reward runs at once pay each completed mission and achievement exactly once", async () => {
+    const { guildId, memberIds } = await createGuild(db, 6);
+    await catalogue(guildId, 2);
+    // Each member opens two free-or-Notes packs: daily-open (100 Notes) and first-pack (50 Notes) are due.
+    for (const m of memberIds) {
+      const uid = (await db.query("select id from app_public.users where guild_id = $1 and discord_id = $2", [guildId, m])).rows[0].id;
+      await db.query("select app_private.post_transfer($1, app_private.ledger_account($1, null, 'NOTE', 'mint'), app_private.ledger_account($1, $2, 'NOTE', 'wallet'), 200, 'test')", [guildId, uid]);
+      await asMember(guildId, m, "select 1 from app_public.open_pack('standard-3', null, null, $1)", [`a-${m}`]);
+      await db.query("update app_public.card_cooldowns set next_at = now() where user_id = $1", [uid]);
+      await asMember(guildId, m, "select 1 from app_public.open_pack('standard-3', 'NOTE', null, $1)", [`b-${m}`]);
+    }
+    // The job pays every guild's due rewards (suites share the database): count this guild's.
+    const runs = await Promise.all(Array.from({ length: 3 }, () => db.query<{ n: number }>("select app_hidden.pay_card_rewards(now()) as n")));
+    expect(runs.reduce((a, r) => a + r.rows[0].n, 0)).toBeGreaterThanOrEqual(12);
+    const { rows: unpaid } = await db.query(
+      `select (select count(*)::int from app_public.card_mission_progress where guild_id = $1 and completed_at is not null and paid_at is null) +
+              (select count(*)::int from app_public.user_achievements where guild_id = $1 and paid_at is null) as n`,
+      [guildId],
+    );
+    expect(unpaid[0].n).toBe(0);
+    const { rows } = await db.query(
+      `select reason, count(*)::int as n, sum(amount)::int as total from app_public.transactions
+        where guild_id = $1 and reason in ('card_mission', 'card_achievement') group by reason order by reason`,
+      [guildId],
+    );
+    expect(rows).toEqual([
+      { reason: "card_achievement", n: 6, total: 300 },
+      { reason: "card_mission", n: 6, total: 600 },
+    ]);
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
+  it("a data transfer approved while the requester lists a copy: the listing or the move, never both", async () => {
+    const { guildId, memberIds } = await createGuild(db, 3);
+    await catalogue(guildId, 1, "rare");
+    const [from, to, staff] = memberIds;
+    const fromId = (await db.query("select id from app_public.users where guild_id = $1 and discord_id = $2", [guildId, from])).rows[0].id;
+    const template = (await db.query("select id from app_public.card_templates where guild_id = $1", [guildId])).rows[0].id;
+    const card = (await db.query("select id from app_private.mint_card($1, $2, 'admin')", [template, fromId])).rows[0].id as string;
+    const [transfer] = await asMember<{ id: string }>(guildId, from, "select id from app_public.request_data_transfer($1, 'xd')", [to]);
+    const approve = (async () => {
+      const c = await db.connect();
+      try {
+        await c.query("begin");
+        await c.query("select set_config('app.guild_id', $1, true), set_config('app.discord_id', $2, true), set_config('app.staff_role', 'ADMIN', true), set_config('role', 'coins_staff', true)", [guildId, staff]);
+        await c.query("select app_public.decide_data_transfer($1, true, 'moving accounts')", [transfer.id]);
+        await c.query("commit");
+      } catch (err) {
+        await c.query("rollback").catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    })();
+    const [moved, listed] = await Promise.all([outcome(approve), outcome(asMember(guildId, from, "select app_public.list_card($1, 10, 'NOTE', 1, 'l-1')", [card]))]);
+    expect([moved, listed].filter((r) => r === "ok"), `${moved} / ${listed}`).toHaveLength(1);
+    const { rows } = await db.query("select u.discord_id::text as owner, (select count(*)::int from app_public.card_listings l where l.card_id = c.id and l.status = 'active') as listed from app_public.user_cards c join app_public.users u on u.id = c.owner_id where c.id = $1", [card]);
+    expect(rows[0]).toEqual(moved === "ok" ? { owner: to, listed: 0 } : { owner: from, listed: 1 });
+    if (moved !== "ok") expect(moved).toBe("XD006");
+    else expect(listed).toBe("CA001");
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+});
+
 describe("cards: drop rates and provably fair draws", () => {
   it("rarity_for_roll: for any rates summing to 100 %, each rarity gets exactly its share of the 10,000 rolls (fast-check)", async () => {
     const rates = fc

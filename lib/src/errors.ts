@@ -142,6 +142,14 @@ export const ERRORS = {
   TD005: { key: "empty_trade", message: "A trade needs at least one card or amount." },
   CA017: { key: "artist_not_found", message: "That artist does not exist in this server." },
   CA018: { key: "artist_has_owned_cards", message: "Members own {copies} cards of that artist: delete those cards first." },
+  XD001: { key: "self_data_transfer", message: "You cannot transfer your data to your own account." },
+  XD002: { key: "nothing_to_transfer", message: "You have no cards, wishlist or balances to transfer." },
+  XD003: { key: "transfer_pending", message: "You already have a data transfer waiting ({transfer_id}): cancel it first." },
+  XD004: { key: "transfer_not_found", message: "That data transfer does not exist or is not yours." },
+  XD005: { key: "transfer_wrong_status", message: "That data transfer is already {status}." },
+  XD006: { key: "transfer_blocked", message: "Close the {listings} card listing(s) and {trades} open trade(s) of the account first." },
+  XD007: { key: "target_not_empty", message: "The target account now holds cards or money: its owner must agree to a merge (request again)." },
+  XD008: { key: "target_unavailable", message: "That account cannot receive a data transfer (it is frozen or a bot)." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -3,8 +3,9 @@
  * or CHROMIUM_PATH; driven by `playwright-core`; see scripts/chromium.ts): sign in through the fake
  * Discord, browse members, adjust a balance with a reason, find it in the audit log with its diff,
  * see a transaction made elsewhere arrive in the live feed, and check that an AUDITOR sees no write
- * action. Saves screenshots (dashboard, users, transactions, reports) into test-results/screenshots/
- * (git-ignored), or SCREENSHOTS_DIR: `npm run docs:screenshots` refreshes the README's.
+ * action; the Cards staff forms (issue 15: an artist, an era and a template created, a mission edited, a data
+ * transfer approved). Saves screenshots (dashboard, users, transactions, reports, card missions and data transfers)
+ * into test-results/screenshots/ (git-ignored), or SCREENSHOTS_DIR: `npm run docs:screenshots` refreshes the README's.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -280,5 +281,105 @@ describe("the panel in Chromium", () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+/** Card staff forms: the audit rows of an action in the e2e guild. */
+async function audit(action: string) {
+  return (await db.query("select reason, before, after from app_public.admin_actions where guild_id = $1 and action = $2 order by id", [guildId, action])).rows;
+}
+
+/** Picks an option of a react-admin AutocompleteInput by its label. */
+async function autocomplete(page: Page, label: string, typed: string, option: string) {
+  const input = page.getByRole("combobox", { name: label });
+  await input.click();
+  await input.fill(typed);
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
+describe("the Cards staff forms in Chromium (issue 15)", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await signIn(admin());
+  });
+
+  it("creates an artist, an era of it and a card template of that era; edits the era with an audited reason", async () => {
+    await page.getByRole("menuitem", { name: "Cards: artists" }).click();
+    await page.getByRole("cell", { name: "Aurora Vale", exact: true }).waitFor();
+    await page.getByRole("link", { name: "Create" }).click();
+    await page.getByLabel(/^Name/).fill("Nova Lights");
+    await page.getByLabel(/^Code/).fill("nvl");
+    await page.getByLabel(/^Reason/).fill("new signing");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "Nova Lights", exact: true }).waitFor();
+    await expect.poll(async () => (await db.query("select code, is_group from app_public.artists where guild_id = $1 and name = 'Nova Lights'", [guildId])).rows).toEqual([{ code: "NVL", is_group: false }]);
+    expect((await audit("insert_artist")).map((r) => r.reason)).toEqual(["new signing"]);
+
+    await page.getByRole("menuitem", { name: "Cards: eras" }).click();
+    await page.getByRole("link", { name: "Create" }).click();
+    await autocomplete(page, "Artist", "Nova", "Nova Lights");
+    await page.getByLabel(/^Name/).fill("First Light");
+    await page.getByLabel(/^Code/).fill("fl1");
+    await page.getByLabel(/^Colour/).fill("#2e86de");
+    await page.getByLabel(/^Reason/).fill("debut era");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "First Light", exact: true }).waitFor();
+    const era = (await db.query("select id, code, colour from app_public.eras where guild_id = $1 and name = 'First Light'", [guildId])).rows[0];
+    expect(era).toMatchObject({ code: "FL1", colour: "#2e86de" });
+
+    await page.getByRole("cell", { name: "First Light", exact: true }).click();
+    await page.getByLabel(/^Colour/).fill("#8e44ad");
+    await page.getByLabel(/^Reason/).fill("purple artwork");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(async () => (await audit("update_era")).map((r) => [r.reason, r.before.colour, r.after.colour])).toEqual([["purple artwork", "#2e86de", "#8e44ad"]]);
+
+    await page.getByRole("menuitem", { name: "Cards: catalogue" }).click();
+    await page.getByRole("link", { name: "Create" }).click();
+    await autocomplete(page, "Artist", "Nova", "Nova Lights");
+    await autocomplete(page, "Era", "First", "First Light");
+    await page.getByRole("combobox", { name: "Rarity" }).click();
+    await page.getByRole("option", { name: "epic", exact: true }).click();
+    await page.getByLabel(/^Reason/).fill("first card");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect
+      .poll(async () => (await db.query("select public_id, rarity::text from app_public.card_templates where guild_id = $1 and era_id = $2", [guildId, era.id])).rows, { timeout: 10_000 })
+      .toEqual([{ public_id: "NVL-FL1-E-001", rarity: "epic" }]);
+  });
+
+  it("edits a mission's target (audited) and shows the missions", async () => {
+    await page.getByRole("menuitem", { name: "Cards: missions" }).click();
+    await page.getByRole("cell", { name: "Open 2 packs", exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "cards-missions.png") });
+    await page.getByRole("cell", { name: "Open 2 packs", exact: true }).click();
+    await page.getByLabel(/^Target/).fill("3");
+    await page.getByLabel(/^Name/).fill("Open 3 packs");
+    await page.getByLabel(/^Reason/).fill("busier server");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("cell", { name: "Open 3 packs", exact: true }).waitFor();
+    expect((await audit("update_card_mission")).map((r) => [r.reason, r.before.target, r.after.target])).toEqual([["busier server", 2, 3]]);
+  });
+
+  it("approves a member's /transfer_data request: every card and balance moves, audited", async () => {
+    const users = (await db.query("select id, discord_id::text from app_public.users where guild_id = $1 and not frozen order by id limit 1", [guildId])).rows;
+    const from = users[0];
+    const target = (BigInt(guildId) + 777n).toString();
+    const cards = Number((await db.query("select count(*)::int as n from app_public.user_cards where owner_id = $1", [from.id])).rows[0].n);
+    // No active listing may block it: the demo lists two copies.
+    await db.query("update app_public.card_listings set status = 'cancelled', closed_at = now() where seller_id = $1 and status = 'active'", [from.id]);
+    await db.query("select app_private.request_data_transfer_for($1, $2, null)", [from.id, target]);
+    await page.getByRole("menuitem", { name: "Cards: data transfers" }).click();
+    await page.getByRole("cell", { name: "awaiting_staff" }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "cards-data-transfers.png") });
+    await page.getByTestId("approve-transfer").click();
+    await page.getByLabel(/Reason/).fill("member moved to a new account");
+    await page.getByTestId("approve-transfer-confirm").click();
+    await page.getByText("Transfer done").waitFor();
+    await expect
+      .poll(async () => (await db.query("select status from app_public.card_data_transfers where from_user_id = $1", [from.id])).rows.map((r) => r.status))
+      .toEqual(["done"]);
+    const moved = (await db.query("select count(*)::int as n from app_public.user_cards c join app_public.users u on u.id = c.owner_id where u.guild_id = $1 and u.discord_id = $2", [guildId, target])).rows[0].n;
+    expect(moved).toBe(cards);
+    expect((await audit("approve_data_transfer")).map((r) => r.reason)).toEqual(["member moved to a new account"]);
+    expect((await db.query("select * from app_public.verify_ledger($1)", [guildId])).rows).toEqual([]);
   });
 });

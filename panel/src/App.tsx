@@ -49,6 +49,22 @@ import {
   TaskList,
 } from "./community/index.tsx";
 import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
+import {
+  ArtistCreate,
+  ArtistEdit,
+  ArtistList,
+  CardAchievementCreate,
+  CardAchievementEdit,
+  CardAchievementList,
+  CardDataTransferList,
+  CardMissionCreate,
+  CardMissionEdit,
+  CardMissionList,
+  CardTemplateCreate,
+  EraCreate,
+  EraEdit,
+  EraList,
+} from "./cards/staff.tsx";
 import StyleIcon from "@mui/icons-material/Style";
 import CasinoIcon from "@mui/icons-material/Casino";
 import VerifiedIcon from "@mui/icons-material/Verified";
@@ -120,12 +136,17 @@ export function App() {
           <Resource name="customCommands" list={CustomCommandList} edit={CustomCommandEdit} create={CustomCommandCreate} icon={TerminalIcon} options={{ label: "Commands" }} />
           <Resource name="adminActions" list={AdminActionList} icon={HistoryIcon} options={{ label: "Audit log" }} />
           <Resource name="opsAlerts" list={OpsAlertList} icon={WarningIcon} options={{ label: "Ops alerts" }} />
-          <Resource name="cardTemplates" list={CardTemplateList} icon={StyleIcon} options={{ label: "Cards: catalogue" }} />
+          <Resource name="cardTemplates" list={CardTemplateList} create={CardTemplateCreate} icon={StyleIcon} options={{ label: "Cards: catalogue" }} recordRepresentation="publicId" />
+          <Resource name="artists" list={ArtistList} edit={ArtistEdit} create={ArtistCreate} icon={StyleIcon} options={{ label: "Cards: artists" }} recordRepresentation="name" />
+          <Resource name="eras" list={EraList} edit={EraEdit} create={EraCreate} icon={StyleIcon} options={{ label: "Cards: eras" }} recordRepresentation="name" />
           <Resource name="packTypes" list={PackTypeList} edit={PackTypeEdit} icon={CasinoIcon} options={{ label: "Cards: packs" }} />
           <Resource name="cardEvents" list={CardEventList} icon={EventIcon} options={{ label: "Cards: event packs" }} />
           <Resource name="cardListings" list={CardListingList} icon={StorefrontIcon} options={{ label: "Cards: market" }} />
           <Resource name="cardTrades" list={CardTradeList} icon={SwapHorizIcon} options={{ label: "Cards: trades" }} />
           <Resource name="fairSeeds" list={FairSeedList} icon={VerifiedIcon} options={{ label: "Cards: fairness" }} />
+          <Resource name="cardMissions" list={CardMissionList} edit={CardMissionEdit} create={CardMissionCreate} icon={EventIcon} options={{ label: "Cards: missions" }} />
+          <Resource name="cardAchievements" list={CardAchievementList} edit={CardAchievementEdit} create={CardAchievementCreate} icon={VerifiedIcon} options={{ label: "Cards: achievements" }} />
+          <Resource name="cardDataTransfers" list={CardDataTransferList} icon={SwapHorizIcon} options={{ label: "Cards: data transfers" }} />
           <Resource name="staffRoleMappings" create={RoleMappingCreate} />
           <Resource name="guildSettings" />
           <Resource name="pricingConfigs" />

@@ -384,6 +384,43 @@ describe("tasks, each run twice, with a real worker", () => {
     expect(await ledgerViolations(db, guildId)).toEqual([]);
   });
 
+  it("cards__expire picks for an opening left unpicked 24 h (the rarest card); cards__rewards pays completed missions and achievements once", async () => {
+    const { guildId, memberIds } = await createGuild(db, 1, 0);
+    const a = await userId(guildId, memberIds[0]);
+    await db.query(
+      `with ar as (insert into app_public.artists (guild_id, name, code) values ($1, 'Reward Artist', 'RWD') returning id),
+            er as (insert into app_public.eras (guild_id, artist_id, name, code) select $1, id, 'One', 'ONE' from ar returning id, artist_id)
+       insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity)
+       select $1, 'RWD-ONE-' || upper(left(r::text, 1)) || '-001', er.artist_id, er.id, r from er, unnest(enum_range(null::app_public.card_rarity)) r`,
+      [guildId],
+    );
+    await db.query(
+      "select app_private.post_transfer($1, app_private.ledger_account($1, null, 'NOTE', 'mint'), app_private.ledger_account($1, $2, 'NOTE', 'wallet'), 200, 'test_fund')",
+      [guildId, a],
+    );
+    // Two packs a day ago (the free one, then one for 200 Notes): daily-open was completed then; neither was picked.
+    await db.query("select app_private.open_pack_for($1, 'standard-3', null, null, null, now() - interval '25 hours')", [a]);
+    await db.query("select app_private.open_pack_for($1, 'standard-3', 'NOTE', null, null, now() - interval '25 hours' + interval '8 minutes')", [a]);
+    const notes = async () =>
+      Number((await db.query("select coalesce(sum(balance), 0) as b from app_public.accounts where user_id = $1 and currency = 'NOTE' and kind = 'wallet'", [a])).rows[0].b);
+    expect(await notes()).toBe(0);
+    await runTask("cards__expire");
+    const { rows: openings } = await db.query(
+      `select o.status::text, o.auto_picked, d.rarity = (select max(x.rarity) from app_public.card_draws x where x.opening_id = o.id) as rarest
+         from app_public.pack_openings o join app_public.card_draws d on d.opening_id = o.id and d.slot = o.picked_slot where o.user_id = $1`,
+      [a],
+    );
+    expect(openings).toEqual([
+      { status: "picked", auto_picked: true, rarest: true },
+      { status: "picked", auto_picked: true, rarest: true },
+    ]);
+    await runTask("cards__rewards");
+    expect(await notes()).toBe(150); // daily-open (100) and the first-pack achievement (50)
+    await runTask("cards__rewards");
+    expect(await notes()).toBe(150);
+    expect(await ledgerViolations(db, guildId)).toEqual([]);
+  });
+
   describe("pricing__rollup", () => {
     let guildId: string;
     const slot = "2026-11-21T10:10:00.000Z";

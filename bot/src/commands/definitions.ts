@@ -1,8 +1,29 @@
 /** The slash commands (definitions only; `router.ts` maps each name to its handler). */
-import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder, type RESTPostAPIChatInputApplicationCommandsJSONBody, type SlashCommandOptionsOnlyBuilder } from "discord.js";
 
 const command = (name: string, description: string) =>
   new SlashCommandBuilder().setName(name).setDescription(description).setContexts(InteractionContextType.Guild);
+
+/** The filters of /mycards and /inventory: rarity, artist (autocompleted), era, sort order. */
+function withCardFilters(b: SlashCommandBuilder | SlashCommandOptionsOnlyBuilder) {
+  return b
+    .addStringOption((o) =>
+      o
+        .setName("rarity")
+        .setDescription("Only this rarity")
+        .setRequired(false)
+        .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+    )
+    .addStringOption((o) => o.setName("artist").setDescription("Only this artist (code or name)").setRequired(false).setMaxLength(30).setAutocomplete(true))
+    .addStringOption((o) => o.setName("era").setDescription("Only this era (code or name)").setRequired(false).setMaxLength(30))
+    .addStringOption((o) =>
+      o
+        .setName("sort")
+        .setDescription("Order (default: rarest first)")
+        .setRequired(false)
+        .addChoices({ name: "rarest first", value: "rarity" }, { name: "newest first", value: "newest" }, { name: "lowest print number", value: "print" }, { name: "artist and era", value: "artist" }),
+    );
+}
 
 /** Every slash command, as builders. */
 export const COMMANDS = [
@@ -29,16 +50,8 @@ export const COMMANDS = [
         .addChoices({ name: "Notes", value: "NOTE" }, { name: "Discs", value: "DISC" }, { name: "Gems", value: "GEM" }),
     ),
   command("draw", "Draw one card (free a few times a day, then Notes)."),
-  command("mycards", "Your cards (only you see them).").addStringOption((o) =>
-    o
-      .setName("rarity")
-      .setDescription("Only this rarity")
-      .setRequired(false)
-      .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
-  ),
-  command("inventory", "Another member's cards (when the server allows it).")
-    .addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))
-    .addStringOption((o) => o.setName("rarity").setDescription("Only this rarity").setRequired(false)),
+  withCardFilters(command("mycards", "Your cards (only you see them).")),
+  withCardFilters(command("inventory", "Another member's cards (when the server allows it).").addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))),
   command("viewcard", "A card: image, rarity, copies minted, how many you own.").addStringOption((o) =>
     o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true),
   ),
@@ -70,6 +83,10 @@ export const COMMANDS = [
   command("collection", "Your collection's completion per artist and era."),
   command("events", "Card events running now and their packs."),
   command("claim_event_pack", "Open the running event's pack (your free one)."),
+  command("missions", "Your daily and weekly card missions and your achievements."),
+  command("transfer_data", "Move your cards and balances to another account (staff approve it).").addUserOption((o) =>
+    o.setName("member").setDescription("The account that receives everything").setRequired(true),
+  ),
   command("cardsadmin", "Staff: card game actions (audited).")
     .addSubcommand((s) =>
       s
@@ -96,7 +113,45 @@ export const COMMANDS = [
         )
         .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
     )
-    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash.")),
+    .addSubcommand((s) => s.setName("rotateseed").setDescription("Reveal the current draw seed and publish a new one's hash."))
+    .addSubcommand((s) =>
+      s
+        .setName("deletetemplate")
+        .setDescription("Delete a card: every copy is removed (owners told), optionally refunded in Notes.")
+        .addStringOption((o) => o.setName("public_id").setDescription("The card id").setRequired(true).setMaxLength(30).setAutocomplete(true))
+        .addBooleanOption((o) => o.setName("refund").setDescription("Refund each owner the card's burn value in Notes").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("tempcard")
+        .setDescription("Create a temporary card of a running or coming event.")
+        .addStringOption((o) => o.setName("artist").setDescription("Artist code, e.g. AUR").setRequired(true).setMaxLength(4))
+        .addStringOption((o) => o.setName("era").setDescription("Era code, e.g. DAY").setRequired(true).setMaxLength(6))
+        .addStringOption((o) =>
+          o
+            .setName("rarity")
+            .setDescription("Rarity")
+            .setRequired(true)
+            .addChoices(...["common", "rare", "epic", "legendary", "mythic"].map((r) => ({ name: r, value: r }))),
+        )
+        .addStringOption((o) => o.setName("event").setDescription("The event's name").setRequired(true).setMaxLength(100)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("purgeartist")
+        .setDescription("SUPERADMIN: retire every card of an artist nobody owns any more.")
+        .addStringOption((o) => o.setName("artist").setDescription("Artist code, e.g. AUR").setRequired(true).setMaxLength(4))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("transfer")
+        .setDescription("Approve or reject a member's /transfer_data request.")
+        .addStringOption((o) => o.setName("transfer").setDescription("The transfer id").setRequired(true).setMaxLength(36))
+        .addBooleanOption((o) => o.setName("approve").setDescription("Approve (the move happens now) or reject").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    ),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
   // Middleman (issue 13): staff subcommands check the role in SQL; history is for everybody.

@@ -26,6 +26,7 @@ import { RARITIES, type CardFace, type Rarity } from "../render/collectible.ts";
 import { COLOURS } from "../render/embeds.ts";
 import { coins, mention, when } from "../render/format.ts";
 import { interactionKey } from "./player.ts";
+import { decideTransfer } from "./cards-progress.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RARITY_COLOUR: Record<Rarity, number> = { common: 0x8d99a6, rare: 0x2e86de, epic: 0x8e44ad, legendary: 0xd4a017, mythic: 0xc0392b };
@@ -254,7 +255,44 @@ interface CopyRow {
 
 const PAGE = 10;
 
-async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscordId: string | null, rarity: string | null, page: number): Promise<void> {
+/** How /mycards and /inventory filter and sort: rarity, artist (code or name), era (code or name), order. */
+interface CopyFilter {
+  rarity: string | null;
+  artist: string | null;
+  era: string | null;
+  sort: "rarity" | "newest" | "print" | "artist";
+}
+
+const SORTS: Record<CopyFilter["sort"], string> = {
+  rarity: "t.rarity desc, t.public_id, c.print_no",
+  newest: "c.obtained_at desc, c.id desc",
+  print: "c.print_no, t.public_id",
+  artist: "a.name, e.name, t.rarity desc, c.print_no",
+};
+
+/** The filter as it travels in a button's custom id: `rarity.artist.era.sort`, `-` for none ("all" = no filter). */
+export function encodeFilter(f: CopyFilter): string {
+  return [f.rarity ?? "-", f.artist ?? "-", f.era ?? "-", f.sort].join(".");
+}
+
+/**
+ * Parses {@link encodeFilter}'s form (and the older `all` / `<rarity>` forms).
+ *
+ * @param text - the custom id part.
+ * @returns the filter; unknown values fall back to no filter and rarity order.
+ */
+export function decodeFilter(text: string): CopyFilter {
+  const [r = "all", a = "-", e = "-", sort = "rarity"] = text.split(".");
+  const code = (v: string) => (/^[A-Za-z0-9 ]{1,30}$/.test(v) && v !== "-" ? v : null);
+  return {
+    rarity: (RARITIES as readonly string[]).includes(r) ? r : null,
+    artist: code(a),
+    era: code(e),
+    sort: sort in SORTS ? (sort as CopyFilter["sort"]) : "rarity",
+  };
+}
+
+async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscordId: string | null, f: CopyFilter, page: number): Promise<void> {
   const actor = actorOf(i);
   const { rows, total } = await asMember(ctx.pool, actor, async (c) => {
     const owner = ownerDiscordId ?? actor.discordId;
@@ -266,9 +304,11 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
          join app_public.artists a on a.id = t.artist_id join app_public.eras e on e.id = t.era_id
          join app_public.users u on u.id = c.owner_id
         where u.discord_id = $1 and ($2::text is null or t.rarity::text = $2)
-        order by t.rarity desc, t.public_id, c.print_no
+          and ($4::text is null or a.code = upper($4) or lower(a.name) = lower($4))
+          and ($5::text is null or e.code = upper($5) or lower(e.name) = lower($5))
+        order by ${SORTS[f.sort]}
         limit ${PAGE} offset $3`,
-      [owner, rarity, page * PAGE],
+      [owner, f.rarity, page * PAGE, f.artist, f.era],
     );
     return { rows: r.rows, total: r.rows[0]?.total ?? 0 };
   });
@@ -278,7 +318,7 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
       `\`${r.id}\` **${r.public_id}** #${r.print_no} · ${r.rarity} · ${r.artist} – ${r.era}${r.locked ? " 🔒" : ""}${r.temporary ? " ⏳" : ""}${r.listed ? " 🏷️" : ""}`,
   );
   const who = ownerDiscordId ? mention(ownerDiscordId) : "You";
-  const filter = rarity ?? "all";
+  const filter = encodeFilter(f);
   const nav = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder()
       .setCustomId(customId("cards", "mine", ownerDiscordId ?? "me", filter, page - 1))
@@ -291,40 +331,57 @@ async function listCopies(ctx: BotContext, i: RepliableInteraction, ownerDiscord
       .setStyle(ButtonStyle.Secondary)
       .setDisabled(page + 1 >= pages),
   );
+  const shown = [f.rarity, f.artist, f.era].filter(Boolean).join(" · ");
   await answer(i, {
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.info)
-        .setTitle(`${who === "You" ? "Your cards" : "Cards"} (${total})${rarity ? ` · ${rarity}` : ""}`)
+        .setTitle(`${who === "You" ? "Your cards" : "Cards"} (${total})${shown ? ` · ${shown}` : ""}`)
         .setDescription(lines.length ? `${ownerDiscordId ? `${who}\n` : ""}${lines.join("\n")}` : "No cards yet: try /openpack or /draw.")
-        .setFooter({ text: `Page ${page + 1} of ${pages} · 🔒 locked · ⏳ temporary · 🏷️ listed` }),
+        .setFooter({ text: `Page ${page + 1} of ${pages} · sorted by ${f.sort} · 🔒 locked · ⏳ temporary · 🏷️ listed` }),
     ],
     components: pages > 1 ? [nav] : [],
   });
 }
 
 const rarityOption = z.enum(RARITIES).nullable();
+const filterSchema = z.object({
+  rarity: rarityOption,
+  artist: z.string().trim().regex(/^[A-Za-z0-9 ]{1,30}$/, "An artist is its code (e.g. AUR) or its name.").nullable(),
+  era: z.string().trim().regex(/^[A-Za-z0-9 ]{1,30}$/, "An era is its code (e.g. DAY) or its name.").nullable(),
+  sort: z.enum(["rarity", "newest", "print", "artist"]).default("rarity"),
+});
+
+function filterOf(i: ChatInputCommandInteraction): CopyFilter {
+  const parsed = filterSchema.safeParse({
+    rarity: i.options.getString("rarity"),
+    artist: i.options.getString("artist"),
+    era: i.options.getString("era"),
+    sort: i.options.getString("sort") ?? undefined,
+  });
+  if (!parsed.success) throw new UserFacingError(parsed.error.issues[0].message);
+  return parsed.data;
+}
 
 /**
- * `/mycards [rarity]`: the member's copies, 10 a page, rarest first (ephemeral).
+ * `/mycards [rarity] [artist] [era] [sort]`: the member's copies, 10 a page, rarest first by default (ephemeral).
  *
  * @param ctx - the bot.
  * @param i - the command.
  */
 export async function myCards(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
-  const rarity = rarityOption.parse(i.options.getString("rarity"));
-  await listCopies(ctx, i, null, rarity, 0);
+  await listCopies(ctx, i, null, filterOf(i), 0);
 }
 
 /**
- * `/inventory member [rarity]`: another member's copies when the guild allows it (RLS shows none otherwise).
+ * `/inventory member [rarity] [artist] [era] [sort]`: another member's copies when the guild allows it (RLS shows
+ * none otherwise).
  *
  * @param ctx - the bot.
  * @param i - the command.
  */
 export async function inventory(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
-  const rarity = rarityOption.parse(i.options.getString("rarity"));
-  await listCopies(ctx, i, i.options.getUser("member", true).id, rarity, 0);
+  await listCopies(ctx, i, i.options.getUser("member", true).id, filterOf(i), 0);
 }
 
 /**
@@ -673,8 +730,7 @@ export async function cardsButton(ctx: BotContext, i: ButtonInteraction, id: Cus
       return pick(ctx, i, id);
     case "mine": {
       const [owner, filter, pageText] = id.id.split(":");
-      const rarity = filter === "all" ? null : rarityOption.parse(filter);
-      return listCopies(ctx, i, owner === "me" ? null : (owner ?? null), rarity, Math.max(0, Number(pageText) || 0));
+      return listCopies(ctx, i, owner === "me" ? null : (owner ?? null), decodeFilter(filter ?? "all"), Math.max(0, Number(pageText) || 0));
     }
     case "buy":
       return buy(ctx, i, id.id);
@@ -729,7 +785,7 @@ const adminGive = z.object({
 });
 
 /**
- * `/cardsadmin setrarity|give|rotateseed`: staff actions, each one SQL function as `coins_staff` with the member's
+ * `/cardsadmin setrarity|give|rotateseed|deletetemplate|tempcard|purgeartist|transfer`: staff actions, each one SQL function as `coins_staff` with the member's
  * resolved staff role (the function checks the role: PD001), audited by the database.
  *
  * @param ctx - the bot.
@@ -757,6 +813,50 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
     if (!p.success) throw new UserFacingError(p.error.issues[0].message);
     await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.give_card_currency($1, $2, $3, $4)", [p.data.to, p.data.amount, p.data.currency, p.data.reason]));
     await answer(i, `Gave ${coins(p.data.amount, p.data.currency)} to ${mention(p.data.to)}.`);
+  } else if (sub === "deletetemplate") {
+    const p = z
+      .object({ publicId: z.string().regex(/^[A-Za-z0-9-]{5,30}$/), refund: z.boolean(), reason: z.string().trim().min(3).max(500) })
+      .safeParse({ publicId: i.options.getString("public_id", true), refund: i.options.getBoolean("refund", true), reason: i.options.getString("reason", true) });
+    if (!p.success) throw new UserFacingError("Give a card id, refund yes or no, and a reason of at least 3 characters.");
+    const t = await asStaff(ctx.pool, actor, role, async (c) =>
+      (await c.query<{ public_id: string }>("select public_id from app_public.delete_card_template($1, $2, $3)", [p.data.publicId, p.data.refund, p.data.reason])).rows[0],
+    );
+    await answer(i, `${t.public_id} is deleted: every copy was removed${p.data.refund ? " and refunded in Notes" : ""}; its owners are told.`);
+  } else if (sub === "tempcard") {
+    const p = z
+      .object({ artist: z.string().regex(/^[A-Za-z0-9]{2,4}$/), era: z.string().regex(/^[A-Za-z0-9]{2,6}$/), rarity: z.enum(RARITIES), event: z.string().trim().min(1).max(100) })
+      .safeParse({ artist: i.options.getString("artist", true), era: i.options.getString("era", true), rarity: i.options.getString("rarity", true), event: i.options.getString("event", true) });
+    if (!p.success) throw new UserFacingError("Give an artist code, an era code, a rarity and the event's name.");
+    const t = await asStaff(ctx.pool, actor, role, async (c) => {
+      const ids = (
+        await c.query<{ artist_id: string | null; era_id: string | null; event_id: string | null }>(
+          `select (select a.id from app_public.artists a where a.code = upper($1)) as artist_id,
+                  (select e.id from app_public.eras e join app_public.artists a on a.id = e.artist_id where a.code = upper($1) and e.code = upper($2)) as era_id,
+                  (select ev.id from app_public.card_events ev where lower(ev.name) = lower($3) and ev.ends_at > now() order by ev.starts_at limit 1) as event_id`,
+          [p.data.artist, p.data.era, p.data.event],
+        )
+      ).rows[0];
+      if (!ids.artist_id || !ids.era_id) throw new UserFacingError(`There is no era ${p.data.era.toUpperCase()} of an artist ${p.data.artist.toUpperCase()} here.`);
+      if (!ids.event_id) throw new UserFacingError(`There is no running or coming event called “${p.data.event}”.`);
+      return (
+        await c.query<{ public_id: string }>("select public_id from app_public.create_card_template($1, $2, $3, null, $4)", [ids.artist_id, ids.era_id, p.data.rarity, ids.event_id])
+      ).rows[0];
+    });
+    await answer(i, `Temporary card ${t.public_id} created: it drops in the event's packs and vanishes when the event ends.`);
+  } else if (sub === "purgeartist") {
+    const p = z
+      .object({ artist: z.string().regex(/^[A-Za-z0-9]{2,4}$/), reason: z.string().trim().min(3).max(500) })
+      .safeParse({ artist: i.options.getString("artist", true), reason: i.options.getString("reason", true) });
+    if (!p.success) throw new UserFacingError("Give an artist code and a reason of at least 3 characters.");
+    const n = await asStaff(ctx.pool, actor, role, async (c) => {
+      const a = (await c.query<{ id: string; name: string }>("select id, name from app_public.artists where code = upper($1)", [p.data.artist])).rows[0];
+      if (!a) throw new UserFacingError(`There is no artist ${p.data.artist.toUpperCase()} here.`);
+      const retired = (await c.query<{ n: number }>("select app_public.purge_artist($1, $2) as n", [a.id, p.data.reason])).rows[0].n;
+      return { name: a.name, retired };
+    });
+    await answer(i, `${n.name} is purged: ${n.retired} card(s) drop no more.`);
+  } else if (sub === "transfer") {
+    await decideTransfer(ctx, i);
   } else if (sub === "rotateseed") {
     const s = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ seed_hash: string }>("select seed_hash from app_public.rotate_fair_seed()")).rows[0]);
     await answer(i, `Seed rotated: the old seed is revealed and draws now use the seed with hash \`${s.seed_hash}\`.`);
@@ -774,6 +874,19 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
  */
 export async function cardsAutocomplete(ctx: BotContext, i: AutocompleteInteraction): Promise<void> {
   const focused = i.options.getFocused(true);
+  if (focused.name === "artist") {
+    const typed = String(focused.value).trim().slice(0, 30).replace(/[%_\\]/g, "");
+    const artists = await asMember(ctx.pool, actorOf(i), async (c) =>
+      (
+        await c.query<{ code: string; name: string }>(
+          "select a.code, a.name from app_public.artists a where a.code like upper($1) || '%' or a.name ilike '%' || $1 || '%' order by a.name limit 25",
+          [typed],
+        )
+      ).rows,
+    );
+    await i.respond(artists.map((a) => ({ name: `${a.name} (${a.code})`.slice(0, 100), value: a.code })));
+    return;
+  }
   if (focused.name !== "public_id") {
     await i.respond([]);
     return;

@@ -2,15 +2,15 @@
  * Collectible card images (issue 15) with `@napi-rs/canvas`, like My Card: a 300×420 card front (the template's image
  * cropped to the frame, or generated artwork for the demo catalogue; a frame per rarity with its colour and ornaments;
  * artist, era, public id and print number), the card back, and the three-card pack reveal (backs, then the chosen
- * front). Rendered fronts are cached by template and rarity: decoded in memory and as PNG files in a cache directory;
- * nothing is stored in the database. Flat colours only (gradients make PNG encoding several times slower).
+ * front). Rendered fronts are cached by template and rarity: decoded in memory, and as PNG files in a cache
+ * store (`card-cache.ts`: a directory by default, an S3-compatible bucket when configured); nothing is stored in the
+ * database. Flat colours only (gradients make PNG encoding several times slower).
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { createCanvas, loadImage, type Image, type SKRSContext2D } from "@napi-rs/canvas";
 import { fitText, roundedRect } from "./canvas.ts";
+import { DirectoryCardCache, type CardCacheStore } from "./card-cache.ts";
 
 /** Card size in pixels. */
 export const CARD_W = 300;
@@ -238,22 +238,18 @@ export function drawBack(ctx: SKRSContext2D, x = 0, y = 0): void {
   ctx.restore();
 }
 
-/** Fetches and decodes a template's image: https (2 s timeout) or file://; null when unavailable. */
-async function loadArt(url: string | null, cacheDir: string | null): Promise<Image | null> {
+/** Fetches and decodes a template's image: https (2 s timeout) or file://, through the cache; null when unavailable. */
+async function loadArt(url: string | null, cache: CardCacheStore | null, onError: (err: unknown) => void): Promise<Image | null> {
   if (!url) return null;
   try {
+    const key = `sources/${createHash("sha256").update(url).digest("hex").slice(0, 32)}.img`;
     let bytes: Buffer | null = null;
-    const key = createHash("sha256").update(url).digest("hex").slice(0, 32);
-    const file = cacheDir ? path.join(cacheDir, "sources", `${key}.img`) : null;
-    if (file && existsSync(file)) bytes = readFileSync(file);
-    else if (url.startsWith("file://")) bytes = await readFile(new URL(url));
-    else if (/^https?:\/\//.test(url)) {
+    if (cache) bytes = await cache.get(key).catch((err: unknown) => (onError(err), null));
+    if (!bytes && url.startsWith("file://")) bytes = await readFile(new URL(url));
+    else if (!bytes && /^https?:\/\//.test(url)) {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.ok) bytes = Buffer.from(await res.arrayBuffer());
-      if (bytes && file) {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, bytes);
-      }
+      if (bytes && cache) await cache.put(key, bytes, res.headers.get("content-type") ?? "application/octet-stream").catch(onError);
     }
     return bytes ? await loadImage(bytes) : null;
   } catch {
@@ -263,22 +259,32 @@ async function loadArt(url: string | null, cacheDir: string | null): Promise<Ima
 
 /**
  * Renders card images and caches template fronts by public id and rarity: decoded in memory (LRU of `maxEntries`)
- * and as PNG files under `cacheDir` (null: memory only). A rarity change renders a new front (the key changes).
+ * and as PNG files in a cache store (a directory or an S3-compatible bucket; null: memory only). A rarity change
+ * renders a new front (the key changes). A failing store never fails a render: `onError` hears about it.
  */
 export class CardRenderer {
   private readonly fronts = new Map<string, Image>();
   private back: Image | null = null;
 
-  private readonly cacheDir: string | null;
+  private readonly cache: CardCacheStore | null;
   private readonly maxEntries: number;
+  private readonly onError: (err: unknown) => void;
 
   /**
-   * @param cacheDir - where rendered fronts (and downloaded source images) are cached; null keeps them in memory only.
+   * @param cache - where rendered fronts (and downloaded source images) are cached: a store, a directory path, or
+   *   null to keep them in memory only.
    * @param maxEntries - decoded fronts kept in memory (least recently used go first).
+   * @param onError - told about cache store failures (default: ignored).
    */
-  constructor(cacheDir: string | null, maxEntries = 2000) {
-    this.cacheDir = cacheDir;
+  constructor(cache: CardCacheStore | string | null, maxEntries = 2000, onError: (err: unknown) => void = () => {}) {
+    this.cache = typeof cache === "string" ? new DirectoryCardCache(cache) : cache;
     this.maxEntries = maxEntries;
+    this.onError = onError;
+  }
+
+  /** The cache store in use (null: memory only). */
+  get store(): CardCacheStore | null {
+    return this.cache;
   }
 
   private key(face: CardFace): string {
@@ -286,7 +292,7 @@ export class CardRenderer {
   }
 
   /**
-   * The template's front (without print number), from the memory cache, the cache directory, or rendered now.
+   * The template's front (without print number), from the memory cache, the cache store, or rendered now.
    *
    * @param face - the card.
    * @returns the decoded front.
@@ -299,18 +305,13 @@ export class CardRenderer {
       this.fronts.set(key, hit);
       return hit;
     }
-    const file = this.cacheDir ? path.join(this.cacheDir, "fronts", `${key}.png`) : null;
-    let png: Buffer;
-    if (file && existsSync(file)) {
-      png = readFileSync(file);
-    } else {
+    const file = `fronts/${key}.png`;
+    let png = this.cache ? await this.cache.get(file).catch((err: unknown) => (this.onError(err), null)) : null;
+    if (!png) {
       const canvas = createCanvas(CARD_W, CARD_H);
-      drawFront(canvas.getContext("2d"), face, await loadArt(face.imageUrl, this.cacheDir));
+      drawFront(canvas.getContext("2d"), face, await loadArt(face.imageUrl, this.cache, this.onError));
       png = canvas.toBuffer("image/png");
-      if (file) {
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, png);
-      }
+      if (this.cache) await this.cache.put(file, png, "image/png").catch(this.onError);
     }
     const img = await loadImage(png);
     if (this.fronts.size >= this.maxEntries) this.fronts.delete(this.fronts.keys().next().value as string);

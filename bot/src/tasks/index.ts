@@ -16,6 +16,7 @@
  *   `discord__task_dm` {claim_id}: community tasks (see `community.ts`).
  * - `discord__announcement` {announcement_id}, `discord__reward` {guild_id, sku}: announcements and
  *   the #shop posts of rewards (see `announcements.ts`).
+ * - `discord__card_notice` {notification_id}: DMs a member one card notification, once (see `cards.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -38,6 +39,7 @@ import { isGone, upsertMessage } from "./discord.ts";
 import { archiveTicket, postLog, syncPublic, syncTicket } from "./mm.ts";
 import { syncAnnouncement, syncRewardPost } from "./announcements.ts";
 import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
+import { sendCardNotice } from "./cards.ts";
 import { runSetup, type GuildDiscord, type SetupChannel } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
@@ -57,6 +59,7 @@ export const BOT_TASKS = [
   "discord__task_dm",
   "discord__announcement",
   "discord__reward",
+  "discord__card_notice",
 ] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
@@ -86,6 +89,7 @@ const schemas = {
   discord__task_dm: z.looseObject({ claim_id: snowflake }),
   discord__announcement: z.looseObject({ announcement_id: snowflake }),
   discord__reward: z.looseObject({ guild_id: snowflake, sku: z.string().min(1).max(40) }),
+  discord__card_notice: z.looseObject({ notification_id: snowflake }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -263,6 +267,10 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
     }),
     discord__announcement: task("discord__announcement", ctx, async (p, helpers) => {
       if ((await syncAnnouncement(pool, rest, p.announcement_id)) === "orphaned") helpers.logger.warn(`announcement ${p.announcement_id}: its message was deleted on Discord: orphaned`);
+    }),
+    discord__card_notice: task("discord__card_notice", ctx, async (p, helpers) => {
+      const outcome = await sendCardNotice(pool, rest, p.notification_id, helpers.job.attempts >= helpers.job.max_attempts);
+      if (outcome === "failed") helpers.logger.warn(`card notification ${p.notification_id}: Discord refused the DM (recorded as failed)`);
     }),
     discord__reward: task("discord__reward", ctx, async (p, helpers) => {
       const shop = usableChannel(await guildChannels(pool, p.guild_id), "shop", helpers);

@@ -233,7 +233,18 @@ select set_eq(
     ('coins_player', 'app_public.set_wishlist(text,boolean)'),
     ('coins_player', 'app_public.collection_progress()'), ('coins_staff', 'app_public.collection_progress()'),
     ('coins_staff', 'app_public.delete_card_template(text,boolean,text)'),
-    ('coins_staff', 'app_public.purge_artist(bigint,text)')$$,
+    ('coins_staff', 'app_public.purge_artist(bigint,text)'),
+    ('coins_player', 'app_public.my_missions(timestamp with time zone)'), ('coins_staff', 'app_public.my_missions(timestamp with time zone)'),
+    ('coins_player', 'app_public.my_achievements()'), ('coins_staff', 'app_public.my_achievements()'),
+    ('coins_player', 'app_public.request_data_transfer(bigint,text)'),
+    ('coins_player', 'app_public.answer_data_transfer(uuid,boolean)'),
+    ('coins_player', 'app_public.cancel_data_transfer(uuid)'),
+    ('coins_staff', 'app_public.decide_data_transfer(uuid,boolean,text)'),
+    ('coins_worker', 'app_hidden.pay_card_rewards(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.expire_pack_openings(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.expire_data_transfers(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_card_notice(bigint)'),
+    ('coins_worker', 'app_hidden.card_notice_delivered(bigint,text,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -290,24 +301,26 @@ select is(pg_temp.error_as(null, null, null, null, $$select app_private.raise_er
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
-  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_quest', 'v', true), ('assign_payment', 'v', true),
-           ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true), ('cancel_card_listing', 'v', true),
-           ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true), ('card_balances', 's', true), ('card_leaderboard', 's', true),
-           ('claim_daily', 'v', true), ('claim_task', 'v', true), ('collection_progress', 's', true), ('confirm_trade', 'v', true), ('create_card_template', 'v', true),
-           ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('custom_command', 's', true),
-           ('custom_command_names', 's', true), ('delete_announcement', 'v', true), ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true),
-           ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true),
-           ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true),
-           ('list_card', 'v', true), ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true),
-           ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true),
-           ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true),
-           ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true),
+  $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_data_transfer', 'v', true), ('answer_quest', 'v', true),
+           ('assign_payment', 'v', true), ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true),
+           ('cancel_card_listing', 'v', true), ('cancel_data_transfer', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true),
+           ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('claim_task', 'v', true), ('collection_progress', 's', true),
+           ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false),
+           ('current_staff_role', 's', false), ('custom_command', 's', true), ('custom_command_names', 's', true), ('decide_data_transfer', 'v', true), ('delete_announcement', 'v', true),
+           ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false),
+           ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true),
+           ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true), ('mm_adjudicate', 'v', true),
+           ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true), ('mm_history', 's', true),
+           ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true),
+           ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true), ('my_achievements', 's', true), ('my_card', 's', true),
+           ('my_missions', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true),
            ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
            ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
-           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true),
-           ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true),
-           ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true),
-           ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
+           ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true),
+           ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true),
+           ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
+           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true),
+           ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -338,20 +351,20 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
-           ('discord_announcement', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
-           ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
-           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true),
-           ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true),
-           ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true),
-           ('mm_public', 's', true), ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true),
-           ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('card_notice_delivered', 'v', true), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true),
+           ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true),
+           ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true),
+           ('discord_staff_role_ids', 's', true), ('discord_task', 's', true), ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true),
+           ('expire_card_trades', 'v', true), ('expire_data_transfers', 'v', true), ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_tasks', 'v', true),
+           ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
+           ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true),
+           ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true),
+           ('order_minecraft_player', 's', true), ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
            ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
            ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true),
            ('record_reward_sync', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true),
            ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true),
-           ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true),
-           ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+           ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -400,6 +413,10 @@ select set_eq(
            ('app_public.pack_costs', '_900_audit', 'app_private.tg__audit', E'pack_cost\\000pack_type_id\\000'),
            ('app_public.card_cooldown_roles', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
            ('app_public.card_cooldown_roles', '_900_audit', 'app_private.tg__audit', E'card_cooldown_role\\000discord_role_id\\000'),
+           ('app_public.card_missions', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.card_missions', '_900_audit', 'app_private.tg__audit', E'card_mission\\000id\\000'),
+           ('app_public.card_achievements', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.card_achievements', '_900_audit', 'app_private.tg__audit', E'card_achievement\\000id\\000'),
            ('app_public.artists', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.artists', '_900_audit', 'app_private.tg__audit', E'artist\\000id\\000'),
            ('app_public.eras', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
@@ -460,7 +477,8 @@ select set_eq(
     union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
       unnest(array['card_settings', 'artists', 'eras', 'era_images', 'card_events', 'card_templates', 'user_cards', 'card_notifications',
                    'pack_types', 'pack_costs', 'card_cooldown_roles', 'card_cooldowns', 'fair_seeds', 'pack_openings', 'card_draws',
-                   'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists']) t
+                   'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists', 'card_missions', 'card_mission_progress',
+                   'card_achievements', 'card_stats', 'user_achievements', 'card_data_transfers']) t
     union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
@@ -511,7 +529,7 @@ select set_eq(
     union all select 'app_public.custom_commands', c, 'update' from unnest(array['name', 'response', 'embed_id', 'enabled']) c
     -- issue 15: card settings, the catalogue, events, pack types and prices, cooldown roles
     union all select 'app_public.card_settings', c, 'update' from unnest(array['currencies', 'market_fee_bp', 'listing_hours', 'trade_expiry_min',
-      'inventory_public', 'reveal_public', 'burn_notes']) c
+      'inventory_public', 'reveal_public', 'burn_notes', 'pick_hours', 'transfer_days']) c
     union all select 'app_public.artists', c, 'insert' from unnest(array['guild_id', 'name', 'code', 'is_group', 'group_id', 'metadata']) c
     union all select 'app_public.artists', c, 'update' from unnest(array['name', 'is_group', 'group_id', 'metadata']) c
     union all select 'app_public.eras', c, 'insert' from unnest(array['guild_id', 'artist_id', 'name', 'code', 'starts_on', 'ends_on', 'colour', 'search_keywords']) c
@@ -526,7 +544,12 @@ select set_eq(
       'rate_epic', 'rate_legendary', 'rate_mythic', 'cooldown_s', 'daily_free', 'guarantee', 'event_id', 'active']) c
     union all select 'app_public.pack_costs', c, 'insert' from unnest(array['guild_id', 'pack_type_id', 'currency', 'amount']) c
     union all select 'app_public.card_cooldown_roles', c, 'insert' from unnest(array['guild_id', 'discord_role_id', 'reduction_pct', 'label']) c
-    union all select 'app_public.card_cooldown_roles', c, 'update' from unnest(array['reduction_pct', 'label']) c$$,
+    union all select 'app_public.card_cooldown_roles', c, 'update' from unnest(array['reduction_pct', 'label']) c
+    -- missions and achievements (OPERATOR+)
+    union all select 'app_public.card_missions', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'period', 'metric', 'target', 'reward_currency', 'reward_amount', 'active']) c
+    union all select 'app_public.card_missions', c, 'update' from unnest(array['name', 'target', 'reward_currency', 'reward_amount', 'active']) c
+    union all select 'app_public.card_achievements', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'description', 'metric', 'threshold', 'reward_currency', 'reward_amount', 'active']) c
+    union all select 'app_public.card_achievements', c, 'update' from unnest(array['name', 'description', 'threshold', 'reward_currency', 'reward_amount', 'active']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

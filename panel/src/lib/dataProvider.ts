@@ -249,6 +249,48 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     fields: "id status version proposerId recipientId proposerConfirmed recipientConfirmed expiresAt createdAt closedAt",
     defaultSort: "CREATED_AT_DESC",
   },
+  artists: {
+    list: "artists",
+    type: "Artist",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id name code isGroup groupId metadata createdAt",
+    search: (q) => ({ name: { includesInsensitive: q } }),
+    defaultSort: "NAME_ASC",
+  },
+  eras: {
+    list: "eras",
+    type: "Era",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id artistId name code startsOn endsOn colour createdAt",
+    search: (q) => ({ name: { includesInsensitive: q } }),
+    defaultSort: "NAME_ASC",
+  },
+  cardMissions: {
+    list: "cardMissions",
+    type: "CardMission",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id code name period metric target rewardCurrency rewardAmount active createdAt",
+    defaultSort: "CODE_ASC",
+  },
+  cardAchievements: {
+    list: "cardAchievements",
+    type: "CardAchievement",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id code name description metric threshold rewardCurrency rewardAmount active createdAt",
+    defaultSort: "CODE_ASC",
+  },
+  cardDataTransfers: {
+    list: "cardDataTransfers",
+    type: "CardDataTransfer",
+    key: "id",
+    keyType: "UUID!",
+    fields: "id fromUserId toUserId mode status consentedAt requestedAt expiresAt decidedAt decidedBy reason summary",
+    defaultSort: "REQUESTED_AT_DESC",
+  },
   fairSeeds: { list: "fairSeeds", type: "FairSeed", key: "id", keyType: "BigInt!", fields: "id seedHash createdAt rotatedAt revealedSeed", defaultSort: "CREATED_AT_DESC" },
   staffRoleMappings: {
     list: "staffRoleMappings",
@@ -410,8 +452,21 @@ export const dataProvider: DataProvider = {
 
   async create(resource, params) {
     const c = config(resource);
+    if (resource === "cardTemplates") {
+      // Templates are created by their rule: the database numbers the public id (create_card_template).
+      const d = params.data as Record<string, unknown>;
+      const data = await gql<{ result: { cardTemplate: Record<string, unknown> | null } | null }>(
+        `mutation($artistId: BigInt!, $eraId: BigInt!, $rarity: CardRarity!, $imageId: BigInt, $eventId: BigInt) {
+          result: createCardTemplate(input: { artistId: $artistId, eraId: $eraId, rarity: $rarity, imageId: $imageId, eventId: $eventId }) { cardTemplate { ${c.fields} } } }`,
+        { artistId: d.artistId, eraId: d.eraId, rarity: d.rarity, imageId: d.imageId || null, eventId: d.eventId || null },
+        { reason: reasonOf(params) },
+      );
+      const row = data.result?.cardTemplate;
+      if (!row) throw new ApiError("The server created nothing.", 400);
+      return { data: withId(c, row) } as never;
+    }
     const input = writable(c, params.data as Record<string, unknown>);
-    if (c.guildKey || ["quests", "tasks", "announcements", "savedEmbeds", "customCommands"].includes(resource)) input.guildId = session()?.guildId;
+    if (c.guildKey || ["quests", "tasks", "announcements", "savedEmbeds", "customCommands", "artists", "eras", "cardMissions", "cardAchievements"].includes(resource)) input.guildId = session()?.guildId;
     const field = lowerFirst(c.type);
     const data = await gql<Record<string, Record<string, Record<string, unknown> | null> | null>>(
       `mutation Create($input: ${c.type}Input!) { result: create${c.type}(input: { ${field}: $input }) { ${field} { ${c.fields} } } }`,

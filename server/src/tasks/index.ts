@@ -8,6 +8,7 @@ import type { TaskContext } from "./context.ts";
 import { recordJobRun } from "../metrics/worker.ts";
 import { ALERTS_NOTIFY, alertsNotify, type AlertsNotifyContext } from "./alerts__notify.ts";
 import { CARDS_EXPIRE, cardsExpire } from "./cards__expire.ts";
+import { CARDS_REWARDS, cardsRewards } from "./cards__rewards.ts";
 import { DIGEST_DAILY, digestDaily } from "./digest__daily.ts";
 import { LEADERBOARD_REFRESH, leaderboardRefresh } from "./leaderboard__refresh.ts";
 import { LEDGER_VERIFY, ledgerVerify } from "./ledger__verify.ts";
@@ -41,6 +42,7 @@ export const TASK_IDENTIFIERS = [
   MESSAGES_SYNC,
   ANNOUNCEMENTS_PUBLISH,
   CARDS_EXPIRE,
+  CARDS_REWARDS,
   MM_EXPIRE,
 ] as const;
 
@@ -65,6 +67,7 @@ export function createTaskList(
     [ORDERS_ESCROW_TIMEOUT]: recordJobRun(ORDERS_ESCROW_TIMEOUT, ordersEscrowTimeout(ctx)),
     [LISTINGS_EXPIRE]: recordJobRun(LISTINGS_EXPIRE, listingsExpire()),
     [CARDS_EXPIRE]: recordJobRun(CARDS_EXPIRE, cardsExpire()),
+    [CARDS_REWARDS]: recordJobRun(CARDS_REWARDS, cardsRewards()),
     [PRICING_ROLLUP]: recordJobRun(PRICING_ROLLUP, pricingRollup()),
     [LEADERBOARD_REFRESH]: recordJobRun(LEADERBOARD_REFRESH, leaderboardRefresh()),
     [LEDGER_VERIFY]: recordJobRun(LEDGER_VERIFY, ledgerVerify()),

@@ -8,7 +8,8 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  *
  * - `listings__expire`, `orders__escrow_timeout`: every minute; each run converges to "now",
  *   so a slot still waiting when the next comes is replaced (jobKey).
- * - `cards__expire` (issue 15): every minute, card listings, trades and temporary event cards (jobKey).
+ * - `cards__expire` (issue 15): every minute, card listings, trades, temporary event cards, unpicked packs and
+ *   data transfer requests (jobKey); `cards__rewards`: every minute, pays completed missions and achievements (jobKey).
  * - `leaderboard__refresh`: every minute; the task refreshes the guilds whose own
  *   LEADERBOARD_CRON matches the slot (so no jobKey: every slot counts).
  * - `pricing__rollup`: every 10 minutes.
@@ -24,6 +25,7 @@ export const CRONTAB = `
 # m    h  dom mon dow  task                    options
 *      *  *   *   *    listings__expire        ?max=3&jobKey=listings__expire
 *      *  *   *   *    cards__expire           ?max=3&jobKey=cards__expire
+*      *  *   *   *    cards__rewards          ?max=3&jobKey=cards__rewards
 *      *  *   *   *    orders__escrow_timeout  ?max=3&jobKey=orders__escrow_timeout
 *      *  *   *   *    leaderboard__refresh    ?max=3
 */10   *  *   *   *    pricing__rollup         ?max=3
