@@ -9,7 +9,7 @@ import { answer, describeError, parseCustomId, UserFacingError, type CustomId } 
 import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
-import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
+import { linkCommand, mcStaffCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, unlinkCommand, withdraw } from "./handlers/mm.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
@@ -56,6 +56,8 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   claim_event_pack: claimEventPack,
   mm: mmCommand,
   link: linkCommand,
+  unlink: unlinkCommand,
+  mcstaff: mcStaffCommand,
   mcwallet: mcWallet,
   withdraw,
 };
