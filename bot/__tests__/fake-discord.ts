@@ -72,6 +72,8 @@ export class FakeDiscord {
   memberRoles = new Set<string>();
   /** Users who do not accept DMs (Discord answers 50007 to a message in their DM channel). */
   dmBlocked = new Set<string>();
+  /** Called with every REST call as it arrives (before it is answered); the benchmarks time edits with it. */
+  onCall?: (call: Call) => void;
   /** Answers the next matching call with 429 and this `retry_after` (seconds). */
   rateLimits: { method: string; path: RegExp; retryAfter: number }[] = [];
   url = "";
@@ -110,7 +112,9 @@ export class FakeDiscord {
         body = JSON.parse(raw.toString("utf8"));
       }
       const limited = this.rateLimits.findIndex((r) => r.method === req.method && r.path.test(path));
-      this.calls.push({ method: req.method, path, body, files });
+      const call = { method: req.method, path, body, files };
+      this.calls.push(call);
+      this.onCall?.(call);
       if (limited >= 0) {
         const [rule] = this.rateLimits.splice(limited, 1);
         res
