@@ -8685,12 +8685,13 @@ begin
   if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
     return null;
   end if;
-  -- The ticket (created on first run, then its embed edited in place): one job per event, in the guild's queue (one
-  -- at a time, so an older state never overwrites a newer one); a job whose trade has no event newer than the one
-  -- already shown does nothing (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key:
-  -- replacing a keyed job while a worker is claiming it can drop the newer job.
+  -- The ticket (created on first run, then its embed edited in place): one job per event, in the trade's own queue
+  -- (one at a time per ticket, so an older state never overwrites a newer one, while different tickets are edited in
+  -- parallel); a job whose trade has no event newer than the one already shown does nothing
+  -- (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key: replacing a keyed job while a
+  -- worker is claiming it can drop the newer job.
   perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id, 'event_id', new.id),
-    queue_name := 'discord:' || new.guild_id, max_attempts := 10);
+    queue_name := 'discord:mm:' || new.trade_id, max_attempts := 10);
   if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
                   'frozen', 'adjudicated') then
     perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
@@ -8714,7 +8715,7 @@ ALTER FUNCTION app_private.tg_mm_events__discord() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_mm_events__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the guild''s discord queue so edits never overtake each other; a job with nothing newer to show does nothing); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
+COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the trade''s own queue so edits of one ticket never overtake each other while tickets are edited in parallel; a job with nothing newer to show does nothing); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
 
 --
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

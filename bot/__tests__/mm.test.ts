@@ -18,6 +18,11 @@ import { createLogger, createPool, withClaims } from "@guildbank/lib";
 import { createListener, startPayoutRunner, type Listener, type PayoutRunner } from "@guildbank/minecraft";
 import { startFakeServer, type FakeServer } from "../../minecraft/__tests__/fake-server.ts";
 import { testConfig } from "../../minecraft/__tests__/helpers.ts";
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { resolveChromium } from "../../scripts/chromium.ts";
+import { messageHtml } from "./embed-html.ts";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, modal, snowflake, startTestBot, type Member, type RawInteraction, type TestBot } from "./fixtures.ts";
 
@@ -40,6 +45,8 @@ let mcServer: FakeServer;
 let mcPool: pg.Pool;
 let listener: Listener;
 let payouts: PayoutRunner;
+/** The ticket embed in escrow (both verifications ✅ Paid), as the fake Discord holds it: the README's screenshot. */
+let escrowSnapshot: any;
 
 /** A member with Discord's Administrator permission (and nothing else). */
 function admin(raw: RawInteraction): RawInteraction {
@@ -258,6 +265,7 @@ describe("a whole trade", () => {
     expect(fields(escrow).Escrow).toContain("✅ $1,500.00 held");
     expect(customIds(escrow)).toContain(`mm:confirm:${id}`);
     expect(t.discord.messages.size - messagesBefore).toBe(0); // edited in place, never reposted
+    escrowSnapshot = structuredClone(escrow);
     console.log(`figure: payment commit -> ticket embed edited: ${latencyMs.toFixed(0)} ms`);
   });
 
@@ -283,6 +291,24 @@ describe("a whole trade", () => {
     expect(customIds(done)).toEqual([]);
     expect((await db.query("select * from app_public.verify_ledger($1)", [guildId])).rows).toEqual([]);
   });
+});
+
+describe("the README's screenshot", () => {
+  it.skipIf(!process.env.SCREENSHOTS_DIR)("renders the ticket embed in escrow from its real JSON in Chromium (mm-ticket.png)", async () => {
+    expect(escrowSnapshot).toBeTruthy();
+    const names = { [alice.id]: alice.name, [bob.id]: bob.name, [SUPPORT_ROLE]: "Support" };
+    const launch = await resolveChromium();
+    const browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
+      await page.setContent(messageHtml(escrowSnapshot, names));
+      const dir = path.resolve(process.env.SCREENSHOTS_DIR!);
+      mkdirSync(dir, { recursive: true });
+      await page.locator(".msg").screenshot({ path: path.join(dir, "mm-ticket.png") });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
 
 describe("a disputed trade, split by an admin", () => {

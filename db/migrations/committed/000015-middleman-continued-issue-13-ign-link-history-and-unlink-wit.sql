@@ -1,6 +1,6 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:e6f371b904b14cc6aa30c9812173cabc6208f929
---! Message: middleman, continued (issue 13): IGN link history and unlink, withdrawal limits, file evidence, thread tickets
+--! Hash: sha1:3be8a08caacead6c9682f49914e867143e721c08
+--! Message: middleman, continued (issue 13): IGN link history and unlink, withdrawal limits, file evidence, thread tickets, ticket edits in parallel
 
 -- Issue 13 (middleman, continued): IGN link history and unlinking, withdrawal limits, file evidence, thread tickets.
 drop trigger if exists _900_history on app_public.minecraft_links;
@@ -523,3 +523,43 @@ grant execute on function app_public.mm_set_ticket_mode(text, text) to coins_sta
 revoke all on function app_private.unlink_ign(bigint, text, text) from public;
 revoke all on function app_private.mm_add_evidence(bigint, jsonb) from public;
 revoke all on function app_private.tg_minecraft_links__history() from public;
+--! Included mm/tg_mm_events__discord.sql
+create or replace function app_private.tg_mm_events__discord() returns trigger
+language plpgsql security definer set search_path = pg_catalog, public, pg_temp
+as $$
+begin
+  -- Only guilds whose middleman lives in Discord (an mm_discord row with a public channel) queue anything.
+  if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
+    return null;
+  end if;
+  -- The ticket (created on first run, then its embed edited in place): one job per event, in the trade's own queue
+  -- (one at a time per ticket, so an older state never overwrites a newer one, while different tickets are edited in
+  -- parallel); a job whose trade has no event newer than the one already shown does nothing
+  -- (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key: replacing a keyed job while a
+  -- worker is claiming it can drop the newer job.
+  perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id, 'event_id', new.id),
+    queue_name := 'discord:mm:' || new.trade_id, max_attempts := 10);
+  if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
+                  'frozen', 'adjudicated') then
+    perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
+      queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_public:' || new.guild_id, max_attempts := 10);
+  end if;
+  if new.kind in ('completed', 'adjudicated', 'cancelled', 'expired') then
+    perform graphile_worker.add_job('discord__mm_log', json_build_object('trade_id', new.trade_id),
+      queue_name := 'discord:' || new.guild_id, job_key := 'discord__mm_log:' || new.trade_id, max_attempts := 10);
+    -- The ticket becomes read-only for the parties after the guild's archive delay.
+    perform graphile_worker.add_job('discord__mm_archive', json_build_object('trade_id', new.trade_id),
+      run_at := now() + make_interval(secs => (select d.archive_delay_s from app_public.mm_discord d where d.guild_id = new.guild_id)),
+      job_key := 'discord__mm_archive:' || new.trade_id, max_attempts := 10);
+  end if;
+  return null;
+end;
+$$;
+
+comment on function app_private.tg_mm_events__discord() is
+  'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the trade''s own queue so edits of one ticket never overtake each other while tickets are edited in parallel; a job with '
+  'nothing newer to show does nothing); state changes '
+  'queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and '
+  'transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 '
+  '("All Discord side effects are discord__* jobs").';
+--! EndIncluded mm/tg_mm_events__discord.sql
