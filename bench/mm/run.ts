@@ -77,7 +77,7 @@ for (const tr of trades) {
   await root.query("select app_hidden.mm_record_ticket($1, $2, $3)", [tr.id, channelId, messageId]);
   await root.query("select app_hidden.mm_record_rendered($1, (select max(id) from app_public.mm_events where trade_id = $1))", [tr.id]);
 }
-await root.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1))", [`discord:${guild}`]);
+await root.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1 or queue_name like $2))", [`discord:${guild}`, "discord:mm:%"]);
 const bot = await startBot({
   config: loadBotConfig({
     NODE_ENV: "production",

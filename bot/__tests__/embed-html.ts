@@ -31,9 +31,12 @@ const BUTTON_STYLES: Record<number, string> = { 1: "primary", 2: "secondary", 3:
 /**
  * @param body - `{ content, embeds, components }` as Discord stores it.
  * @param names - display names for mention ids (users, roles, channels).
+ * @param emojiFont - a colour emoji font file (TTF) to embed, when the system has one.
  * @returns an HTML document.
  */
-export function messageHtml(body: { content?: string; embeds?: any[]; components?: any[] }, names: Record<string, string> = {}): string {
+export function messageHtml(body: { content?: string; embeds?: any[]; components?: any[] }, names: Record<string, string> = {}, emojiFont?: Buffer): string {
+  // A colour emoji font (the browser may not see the system's), embedded so ✅ and ❌ render.
+  const emoji = emojiFont ? `@font-face { font-family: "Emoji"; src: url(data:font/ttf;base64,${emojiFont.toString("base64")}); }` : "";
   const embeds = (body.embeds ?? [])
     .map((e) => {
       const colour = `#${Number(e.color ?? 0x5865f2).toString(16).padStart(6, "0")}`;
@@ -60,8 +63,8 @@ export function messageHtml(body: { content?: string; embeds?: any[]; components
           .join("")}</div>`,
     )
     .join("");
-  return `<!doctype html><html><head><meta charset="utf-8"><style>
-    body { margin: 0; background: #313338; color: #dbdee1; font: 15px/1.375 "gg sans", "Noto Sans", "Helvetica Neue", Arial, sans-serif; }
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${emoji}
+    body { margin: 0; background: #313338; color: #dbdee1; font: 15px/1.375 "gg sans", "Noto Sans", "Helvetica Neue", Arial, sans-serif, "Emoji"; }
     .msg { display: flex; gap: 16px; padding: 16px 20px; width: 760px; }
     .avatar { width: 40px; height: 40px; border-radius: 50%; background: #5865f2; flex: none; }
     .author { color: #f2f3f5; font-weight: 600; } .tag { background: #5865f2; color: #fff; font-size: 10px; border-radius: 3px; padding: 1px 4px; margin-left: 4px; vertical-align: 2px; }

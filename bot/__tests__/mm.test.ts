@@ -19,7 +19,7 @@ import { createListener, startPayoutRunner, type Listener, type PayoutRunner } f
 import { startFakeServer, type FakeServer } from "../../minecraft/__tests__/fake-server.ts";
 import { testConfig } from "../../minecraft/__tests__/helpers.ts";
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { resolveChromium } from "../../scripts/chromium.ts";
 import { messageHtml } from "./embed-html.ts";
@@ -301,7 +301,9 @@ describe("the README's screenshot", () => {
     const browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
     try {
       const page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
-      await page.setContent(messageHtml(escrowSnapshot, names));
+      const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+      await page.setContent(messageHtml(escrowSnapshot, names, existsSync(emojiFont) ? readFileSync(emojiFont) : undefined));
+      await page.evaluate(() => document.fonts.ready);
       const dir = path.resolve(process.env.SCREENSHOTS_DIR!);
       mkdirSync(dir, { recursive: true });
       await page.locator(".msg").screenshot({ path: path.join(dir, "mm-ticket.png") });

@@ -148,8 +148,12 @@ export async function syncTicket(pool: pg.Pool, rest: REST, tradeId: string | nu
   const latest = view.events.at(-1)?.id ?? 0;
   // Nothing happened since the last edit (an earlier job of this burst already showed it): done.
   if (t.ticket_message_id && t.rendered_event_id !== null && Number(t.rendered_event_id) >= Number(latest)) return;
+  const created = !t.channel_id;
   const channelId = await ensureChannel(pool, rest, view, botId);
-  if (view.counterparty_discord_id && t.closed_at === null) {
+  // The counterparty's access, when it is new since the last edit (a payment's edit is one PATCH, nothing more).
+  const rendered = t.rendered_event_id === null ? 0 : Number(t.rendered_event_id);
+  const newCounterparty = created || view.events.some((e) => e.kind === "counterparty_set" && Number(e.id) > rendered);
+  if (view.counterparty_discord_id && t.closed_at === null && newCounterparty) {
     if (await isThread(rest, channelId)) await rest.put(Routes.threadMembers(channelId, view.counterparty_discord_id));
     else await rest.put(Routes.channelPermission(channelId, view.counterparty_discord_id), { body: { type: OverwriteType.Member, allow: PARTY.toString(), deny: "0" } });
   }
