@@ -36,7 +36,7 @@ const BUTTON_STYLES: Record<number, string> = { 1: "primary", 2: "secondary", 3:
  */
 export function messageHtml(body: { content?: string; embeds?: any[]; components?: any[] }, names: Record<string, string> = {}, emojiFont?: Buffer): string {
   // A colour emoji font (the browser may not see the system's), embedded so ✅ and ❌ render.
-  const emoji = emojiFont ? `@font-face { font-family: "Emoji"; src: url(data:font/ttf;base64,${emojiFont.toString("base64")}); }` : "";
+  const emoji = emojiFont ? `@font-face { font-family: "Emoji"; src: url(data:font/ttf;base64,${emojiFont.toString("base64")}); unicode-range: U+2300-23FF, U+2600-27BF, U+2B00-2BFF, U+1F000-1FAFF; }` : "";
   const embeds = (body.embeds ?? [])
     .map((e) => {
       const colour = `#${Number(e.color ?? 0x5865f2).toString(16).padStart(6, "0")}`;
