@@ -633,11 +633,11 @@ describe("process", () => {
 
   it("deploys the slash commands to a guild (development) or globally", async () => {
     const guild = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId, api: t.discord.api });
-    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 34 });
+    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 36 });
     const put = t.discord.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands"));
     expect(put[0].path).toBe(`/applications/1250000000000000001/guilds/${guildId}/commands`);
     expect(put[0].body.map((c: any) => c.name).sort()).toEqual(
-      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcwallet", "mm", "mycards", "openpack", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "viewcard", "wishlist", "withdraw"],
+      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcstaff", "mcwallet", "mm", "mycards", "openpack", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "unlink", "viewcard", "wishlist", "withdraw"],
     );
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");
@@ -691,7 +691,7 @@ describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 1
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(out.trim()).toBe(`deployed 34 slash command(s) (guild ${guildId})`);
+      expect(out.trim()).toBe(`deployed 36 slash command(s) (guild ${guildId})`);
       expect(code).toBe(0);
       expect(other.calls.filter((c) => c.method === "PUT").map((c) => c.path)).toEqual([`/applications/${APP_ID}/guilds/${guildId}/commands`]);
     } finally {
