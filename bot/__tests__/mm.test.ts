@@ -303,7 +303,7 @@ describe("the README's screenshot", () => {
       const page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
       const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
       await page.setContent(messageHtml(escrowSnapshot, names, existsSync(emojiFont) ? readFileSync(emojiFont) : undefined));
-      await page.evaluate(() => document.fonts.ready);
+      await page.evaluate("document.fonts.ready");
       const dir = path.resolve(process.env.SCREENSHOTS_DIR!);
       mkdirSync(dir, { recursive: true });
       await page.locator(".msg").screenshot({ path: path.join(dir, "mm-ticket.png") });
