@@ -495,6 +495,23 @@ describe("file evidence and thread tickets", () => {
     expect(ev).toEqual([{ detail: { url: null, note: "the chest", attachments: [{ id: file.id, url: file.url, name: "chest.png", size: 48213, content_type: "image/png" }] } }]);
     const body = await ticketBody(id, (m) => (fields(m).Evidence ?? "").includes("chest.png"));
     expect(fields(body).Evidence).toContain(`[chest.png](${file.url}) (47 KB)`);
+    // The Attach Evidence button: a modal with Discord's file upload component, submitted with a file.
+    const opened = await inject(t, plain(button(guildId, alice, `mm:evidence:${id}`)));
+    expect(opened.callbackType).toBe(9);
+    const labels = opened.reply.components.map((c: any) => [c.type, c.component.type, c.component.custom_id]);
+    expect(labels).toEqual([[18, 19, "files"], [18, 4, "url"], [18, 4, "note"]]);
+    const shot = { id: snowflake(), filename: "chat.png", size: 2048, url: "https://cdn.discordapp.com/attachments/1/3/chat.png", proxy_url: "https://media.discordapp.net/attachments/1/3/chat.png", content_type: "image/png" };
+    const submit = plain(modal(guildId, alice, `mmf:evidence:${id}`, {}));
+    submit.data.components = [
+      { type: 18, id: 1, component: { type: 19, id: 2, custom_id: "files", values: [shot.id] } },
+      { type: 18, id: 3, component: { type: 4, id: 4, custom_id: "url", value: "" } },
+      { type: 18, id: 5, component: { type: 4, id: 6, custom_id: "note", value: "what he wrote" } },
+    ];
+    submit.data.resolved = { attachments: { [shot.id]: shot } };
+    const sent = await inject(t, submit);
+    expect(sent.reply.content).toBe("1 file(s) added to the trade's evidence.");
+    const last = (await db.query("select actor, detail from app_public.mm_events where trade_id = $1 and kind = 'evidence' order by id desc limit 1", [id])).rows[0];
+    expect(last).toEqual({ actor: "buyer", detail: { url: null, note: "what he wrote", attachments: [{ id: shot.id, url: shot.url, name: "chat.png", size: 2048, content_type: "image/png" }] } });
     await inject(t, plain(modal(guildId, alice, `mmf:cancel:${id}`, { reason: "changed my mind" })));
   });
 

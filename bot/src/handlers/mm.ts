@@ -5,15 +5,18 @@
  * the `discord__mm_*` jobs the rule's trail queues (tasks/mm.ts). A stranger's click, a double click
  * or a wrong amount gets the rule's refusal (db/ERRORS.md) and moves nothing.
  *
- * Custom ids: buttons `mm:<action>:<trade>[:<which>]` (start, tag, form, copy, cancel, confirm,
+ * Custom ids: buttons `mm:<action>:<trade>[:<which>]` (start and link on the public embed; tag, form, copy, cancel, confirm,
  * scam, evidence, freeze, reqev, adj), modals `mmf:<action>:<trade>[:<which>]`.
  */
 import {
   ActionRowBuilder,
+  FileUploadBuilder,
+  LabelBuilder,
   ModalBuilder,
   PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
+  type Attachment,
   type BaseInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -173,11 +176,18 @@ export async function mmButton(ctx: BotContext, i: ButtonInteraction, id: Custom
       await i.showModal(modal(customId("mmf", "scam", trade), "Mark as Scammed", [textInput("reason", "What happened", TextInputStyle.Paragraph, true, 1000)]));
       return;
     case "evidence":
+      // Files are uploaded in the modal itself (Discord's file upload component), beside a link and a note.
       await i.showModal(
-        modal(customId("mmf", "evidence", trade), "Attach Evidence", [
-          textInput("url", "Link (https://… screenshot, attachment)", TextInputStyle.Short, false, 500),
-          textInput("note", "What it shows", TextInputStyle.Paragraph, false, 1000),
-        ]),
+        new ModalBuilder()
+          .setCustomId(customId("mmf", "evidence", trade))
+          .setTitle("Attach Evidence")
+          .addLabelComponents(
+            new LabelBuilder()
+              .setLabel("Screenshots or files (up to 3)")
+              .setFileUploadComponent(new FileUploadBuilder().setCustomId("files").setMinValues(0).setMaxValues(3).setRequired(false)),
+            new LabelBuilder().setLabel("Link (https://…)").setTextInputComponent(new TextInputBuilder().setCustomId("url").setStyle(TextInputStyle.Short).setRequired(false).setMaxLength(500)),
+            new LabelBuilder().setLabel("What it shows").setTextInputComponent(new TextInputBuilder().setCustomId("note").setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(1000)),
+          ),
       );
       return;
     case "freeze":
@@ -247,8 +257,19 @@ export async function mmModal(ctx: BotContext, i: ModalSubmitInteraction, id: Cu
     case "evidence": {
       const url = modalField(i, "url", z.string().trim().max(500));
       const note = modalField(i, "note", z.string().trim().max(1000));
+      let uploaded: Attachment[] = [];
+      try {
+        uploaded = [...(i.fields.getUploadedFiles("files") ?? new Map()).values()];
+      } catch {
+        uploaded = []; // a modal without the upload field (an older ticket's button)
+      }
+      const files = attachmentsJson(uploaded);
       const role = await mmStaffRole(ctx, i);
-      const call = (c: import("pg").PoolClient) => c.query("select 1 from app_public.mm_attach_evidence($1, $2, $3)", [trade, url, note]);
+      // Uploaded files: one evidence event with their URLs and metadata (and the note); a link alone: as before.
+      const call = async (c: import("pg").PoolClient) => {
+        if (files) await c.query("select 1 from app_public.mm_attach_files($1, $2::jsonb, $3)", [trade, files, note]);
+        if (!files || url) await c.query("select 1 from app_public.mm_attach_evidence($1, $2, $3)", [trade, url, files ? "" : note]);
+      };
       // Staff who are not a party attach as staff; everybody else as a member (a stranger: MM003).
       try {
         await asMember(ctx.pool, actor, call);
@@ -256,7 +277,7 @@ export async function mmModal(ctx: BotContext, i: ModalSubmitInteraction, id: Cu
         if (!role) throw err;
         await asStaff(ctx.pool, actor, role, call);
       }
-      await answer(i, "Evidence added to the trade's record. To upload screenshots or files, use `/mm evidence` with the trade id.");
+      await answer(i, uploaded.length ? `${uploaded.length} file(s) added to the trade's evidence.` : "Evidence added to the trade's record.");
       return;
     }
     case "freeze":
@@ -422,6 +443,20 @@ const attachmentSchema = z.object({
 });
 
 /**
+ * Uploaded Discord attachments as the JSON `mm_attach_files` stores (URL, name, size, type, id).
+ *
+ * @param files - the attachments.
+ * @returns the JSON array, or null when there is no file.
+ * @throws {UserFacingError} when an attachment has no https URL or an unusual name.
+ */
+function attachmentsJson(files: Attachment[]): string | null {
+  if (!files.length) return null;
+  const parsed = files.map((a) => attachmentSchema.safeParse({ id: a.id, url: a.url, name: a.name, size: a.size, contentType: a.contentType ?? null }));
+  if (parsed.some((p) => !p.success)) throw new UserFacingError("That file cannot be stored as evidence (no https link or an unusual name).");
+  return JSON.stringify(parsed.map((p) => (p.success ? { id: p.data.id, url: p.data.url, name: p.data.name, size: p.data.size, content_type: p.data.contentType } : null)));
+}
+
+/**
  * `/mm evidence <trade> <file> [file2] [file3] [note]`: Attach Evidence with uploads; the files'
  * URLs and metadata go into the trade's trail (`mm_attach_files`), as a party or as staff.
  *
@@ -435,11 +470,8 @@ async function evidenceCommand(ctx: BotContext, i: ChatInputCommandInteraction):
     const a = i.options.getAttachment(n);
     return a ? [a] : [];
   });
-  const parsed = files.map((a) => attachmentSchema.safeParse({ id: a.id, url: a.url, name: a.name, size: a.size, contentType: a.contentType ?? null }));
-  const bad = parsed.find((p) => !p.success);
-  if (bad) throw new UserFacingError("That file cannot be stored as evidence (no https link or an unusual name).");
   const note = z.string().trim().max(1000).parse(i.options.getString("note") ?? "");
-  const body = JSON.stringify(parsed.map((p) => (p.success ? { id: p.data.id, url: p.data.url, name: p.data.name, size: p.data.size, content_type: p.data.contentType } : null)));
+  const body = attachmentsJson(files);
   const actor = actorOf(i);
   const call = (c: import("pg").PoolClient) => c.query("select 1 from app_public.mm_attach_files($1, $2::jsonb, $3)", [trade.data, body, note]);
   const role = await mmStaffRole(ctx, i);
