@@ -835,13 +835,15 @@ CREATE TABLE app_public.minecraft_payouts (
     failure text,
     resolved_by bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    kind text DEFAULT 'withdrawal'::text NOT NULL,
     CONSTRAINT minecraft_payouts_amount_check CHECK ((amount > 0)),
     CONSTRAINT minecraft_payouts_check CHECK (((status = 'queued'::app_public.payout_status) = (sent_at IS NULL))),
     CONSTRAINT minecraft_payouts_check1 CHECK (((status = 'confirmed'::app_public.payout_status) = (confirmed_at IS NOT NULL))),
     CONSTRAINT minecraft_payouts_check2 CHECK (((status <> 'failed'::app_public.payout_status) OR (failed_at IS NOT NULL))),
     CONSTRAINT minecraft_payouts_confirmation_line_check CHECK ((length(confirmation_line) <= 1000)),
     CONSTRAINT minecraft_payouts_failure_check CHECK ((length(failure) <= 1000)),
-    CONSTRAINT minecraft_payouts_ign_check CHECK ((ign ~ '^[A-Za-z0-9_]{3,16}$'::text))
+    CONSTRAINT minecraft_payouts_ign_check CHECK ((ign ~ '^[A-Za-z0-9_]{3,16}$'::text)),
+    CONSTRAINT minecraft_payouts_kind_check CHECK ((kind = ANY (ARRAY['withdrawal'::text, 'mm'::text])))
 );
 
 ALTER TABLE app_public.minecraft_payouts OWNER TO guildbank_owner;
@@ -852,6 +854,12 @@ ALTER TABLE app_public.minecraft_payouts OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.minecraft_payouts IS '@behavior -insert -update -delete
 In-game payouts of a member''s MCD to their IGN (/pay). The hold (wallet -> escrow) is created with the row; confirmation posts it to the guild''s external account. amount in MCD cents.';
+
+--
+-- Name: COLUMN minecraft_payouts.kind; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.minecraft_payouts.kind IS 'withdrawal (a member''s /withdraw, counted by the daily limit) or mm (a middleman trade''s payout or returned verification payment).';
 
 --
 -- Name: confirm_payout(text, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -6138,6 +6146,73 @@ ALTER FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_o
 COMMENT ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) IS 'Mints the next copy of a template for a member: print number = copies_created + 1 under the template''s row lock (unique, gap-free, equal to copies_created); a temporary template''s copy expires at its event''s end. Source: issue 15 "Catalogue" (print number), seed 002 "Card model".';
 
 --
+-- Name: mm_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.mm_events (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    trade_id bigint NOT NULL,
+    kind text NOT NULL,
+    status app_public.mm_status NOT NULL,
+    actor_discord_id bigint,
+    actor text NOT NULL,
+    payment_id bigint,
+    raw_line text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mm_events_actor_check CHECK ((actor = ANY (ARRAY['seller'::text, 'buyer'::text, 'starter'::text, 'counterparty'::text, 'staff'::text, 'system'::text, 'listener'::text]))),
+    CONSTRAINT mm_events_detail_check CHECK ((jsonb_typeof(detail) = 'object'::text)),
+    CONSTRAINT mm_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'counterparty_set'::text, 'form_submitted'::text, 'verification_paid'::text, 'both_verified'::text, 'deposit_paid'::text, 'payment_unmatched'::text, 'cancelled'::text, 'expired'::text, 'disputed'::text, 'frozen'::text, 'evidence'::text, 'evidence_requested'::text, 'adjudicated'::text, 'completed'::text, 'reminder'::text, 'payout_queued'::text, 'ticket_posted'::text, 'transcript_stored'::text]))),
+    CONSTRAINT mm_events_raw_line_check CHECK ((length(raw_line) <= 1000))
+);
+
+ALTER TABLE app_public.mm_events OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE mm_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.mm_events IS '@behavior -insert -update -delete
+The audit trail and evidence of middleman trades: every transition and every matched or unmatched payment (with its raw chat line), who did it and when. status is the trade''s state after the event.';
+
+--
+-- Name: mm_add_evidence(bigint, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.mm_add_evidence(p_trade_id bigint, p_detail jsonb) RETURNS app_public.mm_events
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.mm_trades;
+  v_actor text;
+begin
+  v := app_private.mm_lock_trade(app_public.current_guild_id(), p_trade_id);
+  v_actor := app_private.mm_party(v, (select u.id from app_public.users u where u.guild_id = v.guild_id
+                                                                       and u.discord_id = app_public.current_discord_id()));
+  if v_actor is null and app_public.current_staff_role() is not null then
+    v_actor := 'staff';
+  end if;
+  if v_actor is null then
+    perform app_private.raise_error('MM003', 'not_a_party', jsonb_build_object('trade', v.short_id));
+  end if;
+  if v.closed_at is not null then
+    perform app_private.raise_error('MM002', 'illegal_transition',
+      jsonb_build_object('trade', v.short_id, 'status', v.status, 'action', 'attach_evidence'));
+  end if;
+  return app_private.mm_event(v, 'evidence', v_actor, app_public.current_discord_id(), p_detail, null, null, now());
+end;
+$$;
+
+ALTER FUNCTION app_private.mm_add_evidence(p_trade_id bigint, p_detail jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_add_evidence(p_trade_id bigint, p_detail jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.mm_add_evidence(p_trade_id bigint, p_detail jsonb) IS 'Appends an evidence event (detail: url, note, attachments) to a live trade''s trail for its caller: a party, or staff who are not a party. Errors: MM001, MM002 (trade closed), MM003 not_a_party. Used by mm_attach_evidence and mm_attach_files. Source: seed 004 "Attach Evidence", issue 13.';
+
+--
 -- Name: mm_adjudicate_for(bigint, bigint, bigint, app_public.staff_role, text, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6401,12 +6476,14 @@ CREATE TABLE app_public.mm_discord (
     archive_delay_s integer DEFAULT 3600 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    ticket_mode text DEFAULT 'channel'::text NOT NULL,
     CONSTRAINT mm_discord_archive_delay_s_check CHECK (((archive_delay_s >= 0) AND (archive_delay_s <= 604800))),
     CONSTRAINT mm_discord_log_channel_id_check CHECK ((log_channel_id > 0)),
     CONSTRAINT mm_discord_public_channel_id_check CHECK ((public_channel_id > 0)),
     CONSTRAINT mm_discord_staff_channel_id_check CHECK ((staff_channel_id > 0)),
     CONSTRAINT mm_discord_support_role_id_check CHECK ((support_role_id > 0)),
-    CONSTRAINT mm_discord_ticket_category_id_check CHECK ((ticket_category_id > 0))
+    CONSTRAINT mm_discord_ticket_category_id_check CHECK ((ticket_category_id > 0)),
+    CONSTRAINT mm_discord_ticket_mode_check CHECK ((ticket_mode = ANY (ARRAY['channel'::text, 'thread'::text])))
 );
 
 ALTER TABLE app_public.mm_discord OWNER TO guildbank_owner;
@@ -6419,6 +6496,12 @@ COMMENT ON TABLE app_public.mm_discord IS '@behavior -insert -update -delete
 The middleman''s Discord places of a guild: the public channel and its persistent embed, the log channel (completed trades, transcripts), the staff channel (dispute threads), the support role, the category tickets are created in, and how long a closed ticket stays before it is archived.';
 
 --
+-- Name: COLUMN mm_discord.ticket_mode; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.mm_discord.ticket_mode IS 'channel: a ticket is a private text channel; thread: a private thread under the public middleman channel.';
+
+--
 -- Name: mm_discord_json(app_public.mm_discord); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6429,7 +6512,8 @@ CREATE FUNCTION app_private.mm_discord_json(p app_public.mm_discord) RETURNS jso
   select case when p.guild_id is not null then jsonb_build_object('guild_id', p.guild_id::text,
     'public_channel_id', p.public_channel_id::text, 'log_channel_id', p.log_channel_id::text,
     'staff_channel_id', p.staff_channel_id::text, 'support_role_id', p.support_role_id::text,
-    'ticket_category_id', p.ticket_category_id::text, 'archive_delay_s', p.archive_delay_s) end;
+    'ticket_category_id', p.ticket_category_id::text, 'archive_delay_s', p.archive_delay_s,
+    'ticket_mode', p.ticket_mode) end;
 $$;
 
 ALTER FUNCTION app_private.mm_discord_json(p app_public.mm_discord) OWNER TO guildbank_owner;
@@ -6508,37 +6592,6 @@ ALTER FUNCTION app_private.mm_end_trade(p_trade app_public.mm_trades, p_status a
 --
 
 COMMENT ON FUNCTION app_private.mm_end_trade(p_trade app_public.mm_trades, p_status app_public.mm_status, p_kind text, p_actor text, p_actor_discord_id bigint, p_detail jsonb, p_at timestamp with time zone) IS 'Closes a locked trade in a final state (completed, cancelled, expired, adjudicated): releases its verification amounts for other trades, logs the event, and returns each verification payment to whoever paid it (the hold is voided, then a minecraft_payouts /pay of the same amount, keyed per trade and party so it is queued once). A frozen member''s returned amount stays in their MCD wallet. Errors: those of request_payout_for (MC003 when the payer unlinked meanwhile). Source: issue 13 "Verification payments are returned to each party when the trade ends".';
-
---
--- Name: mm_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.mm_events (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    trade_id bigint NOT NULL,
-    kind text NOT NULL,
-    status app_public.mm_status NOT NULL,
-    actor_discord_id bigint,
-    actor text NOT NULL,
-    payment_id bigint,
-    raw_line text,
-    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT mm_events_actor_check CHECK ((actor = ANY (ARRAY['seller'::text, 'buyer'::text, 'starter'::text, 'counterparty'::text, 'staff'::text, 'system'::text, 'listener'::text]))),
-    CONSTRAINT mm_events_detail_check CHECK ((jsonb_typeof(detail) = 'object'::text)),
-    CONSTRAINT mm_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'counterparty_set'::text, 'form_submitted'::text, 'verification_paid'::text, 'both_verified'::text, 'deposit_paid'::text, 'payment_unmatched'::text, 'cancelled'::text, 'expired'::text, 'disputed'::text, 'frozen'::text, 'evidence'::text, 'evidence_requested'::text, 'adjudicated'::text, 'completed'::text, 'reminder'::text, 'payout_queued'::text, 'ticket_posted'::text, 'transcript_stored'::text]))),
-    CONSTRAINT mm_events_raw_line_check CHECK ((length(raw_line) <= 1000))
-);
-
-ALTER TABLE app_public.mm_events OWNER TO guildbank_owner;
-
---
--- Name: TABLE mm_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.mm_events IS '@behavior -insert -update -delete
-The audit trail and evidence of middleman trades: every transition and every matched or unmatched payment (with its raw chat line), who did it and when. status is the trade''s state after the event.';
 
 --
 -- Name: mm_event(app_public.mm_trades, text, text, bigint, jsonb, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6692,7 +6745,9 @@ begin
     return null;
   end if;
   perform 1 from app_private.lock_members(array[r.user_id]);
+  perform set_config('app.link_via', 'payment', true);
   perform app_private.link_ign(p_guild_id, r.user_id, p_ign);
+  perform set_config('app.link_via', '', true);
   update app_public.mm_link_requests set status = 'linked', ign = p_ign, resolved_at = now() where id = r.id;
   return r.user_id;
 end;
@@ -8245,8 +8300,9 @@ begin
   v_hold := app_private.post_transfer(v_user.guild_id, app_private.mcd_account(v_user.guild_id, p_user_id, 'wallet'),
     app_private.mcd_account(v_user.guild_id, p_user_id, 'escrow'), p_amount, 'payout_escrow', v_tx, 'pending', null,
     p_at + interval '30 days', p_at);
-  insert into app_public.minecraft_payouts (guild_id, user_id, ign, amount, hold_id, created_at)
-    values (v_user.guild_id, p_user_id, v_ign, p_amount, v_hold, p_at)
+  insert into app_public.minecraft_payouts (guild_id, user_id, ign, amount, hold_id, created_at, kind)
+    values (v_user.guild_id, p_user_id, v_ign, p_amount, v_hold, p_at,
+      case when p_key like 'mm:%' then 'mm' else 'withdrawal' end)
     returning * into v;
   perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v));
   return v;
@@ -8259,7 +8315,7 @@ ALTER FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint,
 -- Name: FUNCTION request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The payout rule at an explicit time. See app_public.request_payout.';
+COMMENT ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The payout rule at an explicit time. See app_public.request_payout. A key starting with mm: marks the payout as a middleman payout (kind mm: a trade''s proceeds or returned verification payments), any other as a withdrawal.';
 
 --
 -- Name: require_staff(app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9149,6 +9205,44 @@ ALTER FUNCTION app_private.tg_listings__discord_shop() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_listings__discord_shop() IS 'Trigger: a new listing, or a change of its status or units left (sold, sold out, expired, cancelled, repriced), queues its #shop post or edit (discord__listing).';
 
 --
+-- Name: tg_minecraft_links__history(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_minecraft_links__history() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_reason text := nullif(current_setting('app.reason', true), '');
+  v_actor bigint := app_public.current_discord_id();
+  v_via text := coalesce(nullif(current_setting('app.link_via', true), ''),
+                         case when app_public.current_staff_role() is not null then 'staff' else 'system' end);
+begin
+  if tg_op = 'INSERT' then
+    insert into app_public.minecraft_link_history (guild_id, user_id, ign, action, via, actor_discord_id, reason)
+      values (new.guild_id, new.user_id, new.ign, 'linked', v_via, v_actor, v_reason);
+  elsif tg_op = 'UPDATE' then
+    if old.ign is distinct from new.ign then
+      insert into app_public.minecraft_link_history (guild_id, user_id, ign, previous_ign, action, via, actor_discord_id, reason)
+        values (new.guild_id, new.user_id, new.ign, old.ign, 'relinked', v_via, v_actor, v_reason);
+    end if;
+  else
+    insert into app_public.minecraft_link_history (guild_id, user_id, ign, action, via, actor_discord_id, reason)
+      values (old.guild_id, old.user_id, old.ign, 'unlinked', v_via, v_actor, v_reason);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_minecraft_links__history() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_minecraft_links__history(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_minecraft_links__history() IS 'Trigger: every change of a member''s IGN link (linked, relinked to another name, unlinked) appends a row to minecraft_link_history with the acting Discord id, how (app.link_via: payment, member, staff, system) and the reason (app.reason), in the same transaction. Errors: none of its own. Source: issue 13 "IGN links (link, unlink, history)".';
+
+--
 -- Name: tg_minecraft_payouts__queue(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -9186,12 +9280,13 @@ begin
   if not exists (select 1 from app_public.mm_discord d where d.guild_id = new.guild_id and d.public_channel_id is not null) then
     return null;
   end if;
-  -- The ticket (created on first run, then its embed edited in place): one job per event, in the guild's queue (one
-  -- at a time, so an older state never overwrites a newer one); a job whose trade has no event newer than the one
-  -- already shown does nothing (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key:
-  -- replacing a keyed job while a worker is claiming it can drop the newer job.
+  -- The ticket (created on first run, then its embed edited in place): one job per event, in the trade's own queue
+  -- (one at a time per ticket, so an older state never overwrites a newer one, while different tickets are edited in
+  -- parallel); a job whose trade has no event newer than the one already shown does nothing
+  -- (mm_trades.rendered_event_id), so a burst of payments becomes one edit. No job key: replacing a keyed job while a
+  -- worker is claiming it can drop the newer job.
   perform graphile_worker.add_job('discord__mm_ticket', json_build_object('trade_id', new.trade_id, 'event_id', new.id),
-    queue_name := 'discord:' || new.guild_id, max_attempts := 10);
+    queue_name := 'discord:mm:' || new.trade_id, max_attempts := 10);
   if new.kind in ('opened', 'form_submitted', 'both_verified', 'deposit_paid', 'completed', 'cancelled', 'expired', 'disputed',
                   'frozen', 'adjudicated') then
     perform graphile_worker.add_job('discord__mm_public', json_build_object('guild_id', new.guild_id::text),
@@ -9215,7 +9310,7 @@ ALTER FUNCTION app_private.tg_mm_events__discord() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_mm_events__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the guild''s discord queue so edits never overtake each other; a job with nothing newer to show does nothing); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
+COMMENT ON FUNCTION app_private.tg_mm_events__discord() IS 'Trigger: every middleman event queues the edit of its ticket (discord__mm_ticket, one per event in the trade''s own queue so edits of one ticket never overtake each other while tickets are edited in parallel; a job with nothing newer to show does nothing); state changes queue the public embed''s status lines (discord__mm_public, per guild); a closed trade queues its summary and transcript in the log channel (discord__mm_log) and, after mm_discord.archive_delay_s, the ticket''s archiving (discord__mm_archive). Only for guilds with a middleman public channel. Source: issue 13 ("All Discord side effects are discord__* jobs").';
 
 --
 -- Name: tg_ops_alerts__notify(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9597,6 +9692,52 @@ ALTER FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) OWNER TO
 --
 
 COMMENT ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) IS 'Ledger invariant: a transfer''s guild and currency are those of both its accounts (the foreign keys to guilds and currencies were dropped from the hot ledger tables for write throughput).';
+
+--
+-- Name: unlink_ign(bigint, text, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) RETURNS app_public.minecraft_links
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v app_public.minecraft_links;
+  v_trade text;
+  v_reason text := current_setting('app.reason', true);
+begin
+  select * into v from app_public.minecraft_links where user_id = p_user_id for update;
+  if v.id is null then
+    perform app_private.raise_error('MC003', 'ign_not_linked');
+  end if;
+  -- A live trade names the IGN as a party's payer, or a payout is on its way to it: the name stays until they end.
+  select t.short_id into v_trade from app_public.mm_trades t
+   where t.guild_id = v.guild_id and t.closed_at is null
+     and ((t.seller_id = p_user_id and lower(t.seller_ign) = lower(v.ign))
+       or (t.buyer_id = p_user_id and lower(t.buyer_ign) = lower(v.ign)))
+   order by t.id limit 1;
+  if v_trade is null and exists (select 1 from app_public.minecraft_payouts p
+                                  where p.user_id = p_user_id and p.status in ('queued', 'sent')) then
+    v_trade := 'a payout';
+  end if;
+  if v_trade is not null then
+    perform app_private.raise_error('LK001', 'link_in_use', jsonb_build_object('ign', v.ign, 'used_by', v_trade));
+  end if;
+  perform set_config('app.link_via', p_via, true);
+  perform set_config('app.reason', coalesce(p_reason, ''), true);
+  delete from app_public.minecraft_links where id = v.id;
+  perform set_config('app.link_via', '', true);
+  perform set_config('app.reason', coalesce(v_reason, ''), true);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION unlink_ign(p_user_id bigint, p_via text, p_reason text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) IS 'Removes a member''s IGN link (the history trigger records who, how and why). Refused while a live middleman trade expects payments from that IGN or a payout to it is queued or sent (LK001 link_in_use), and when nothing is linked (MC003 ign_not_linked). Used by app_public.unlink_minecraft (staff) and app_public.unlink_my_ign (members). Source: issue 13 "/link and /unlink", "IGN links (link, unlink, history)".';
 
 --
 -- Name: void_hold(bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11207,9 +11348,15 @@ declare
   v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
   v_user app_public.users := app_private.staff_target(discord_id, reason);
   v_before jsonb := (select to_jsonb(l) from app_public.minecraft_links l where l.user_id = v_user.id);
+  v_reason text := current_setting('app.reason', true);
   v app_public.minecraft_links;
 begin
+  -- The history row (minecraft_link_history) carries this reason and says staff did it.
+  perform set_config('app.link_via', 'staff', true);
+  perform set_config('app.reason', reason, true);
   v := app_private.link_ign(v_user.guild_id, v_user.id, ign);
+  perform set_config('app.reason', coalesce(v_reason, ''), true);
+  perform set_config('app.link_via', '', true);
   insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
     values (v_user.guild_id, app_public.current_discord_id(), v_role, 'link_minecraft', 'user', v_user.discord_id::text,
       v_before, to_jsonb(v), reason);
@@ -11279,9 +11426,6 @@ CREATE FUNCTION app_public.mm_attach_evidence(trade_id bigint, url text, note te
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
-declare
-  v app_public.mm_trades;
-  v_actor text;
 begin
   if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
     perform app_private.raise_error('AU001', 'not_authenticated');
@@ -11295,21 +11439,7 @@ begin
   if length(coalesce(note, '')) > 1000 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'note', 'max', 1000));
   end if;
-  v := app_private.mm_lock_trade(app_public.current_guild_id(), trade_id);
-  v_actor := app_private.mm_party(v, (select u.id from app_public.users u where u.guild_id = v.guild_id
-                                                                       and u.discord_id = app_public.current_discord_id()));
-  if v_actor is null and app_public.current_staff_role() is not null then
-    v_actor := 'staff';
-  end if;
-  if v_actor is null then
-    perform app_private.raise_error('MM003', 'not_a_party', jsonb_build_object('trade', v.short_id));
-  end if;
-  if v.closed_at is not null then
-    perform app_private.raise_error('MM002', 'illegal_transition',
-      jsonb_build_object('trade', v.short_id, 'status', v.status, 'action', 'attach_evidence'));
-  end if;
-  return app_private.mm_event(v, 'evidence', v_actor, app_public.current_discord_id(),
-    jsonb_build_object('url', nullif(url, ''), 'note', coalesce(note, '')), null, null, now());
+  return app_private.mm_add_evidence(trade_id, jsonb_build_object('url', nullif(url, ''), 'note', coalesce(note, '')));
 end;
 $_$;
 
@@ -11320,6 +11450,55 @@ ALTER FUNCTION app_public.mm_attach_evidence(trade_id bigint, url text, note tex
 --
 
 COMMENT ON FUNCTION app_public.mm_attach_evidence(trade_id bigint, url text, note text) IS 'Attach Evidence: a party (or staff) adds an https link (a Discord attachment, a screenshot) and/or a note to a live trade''s trail. Errors: AU001, VL001 (nothing given, not https, too long), MM001, MM002 (trade closed), MM003 not_a_party. Source: seed 004 "Attach Evidence", issue 13.';
+
+--
+-- Name: mm_attach_files(bigint, jsonb, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) RETURNS app_public.mm_events
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_file jsonb;
+  v_clean jsonb := '[]';
+begin
+  if app_public.current_guild_id() is null or app_public.current_discord_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  if files is null or jsonb_typeof(files) <> 'array' or jsonb_array_length(files) = 0 or jsonb_array_length(files) > 10 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'files', 'min', 1, 'max', 10));
+  end if;
+  if length(coalesce(note, '')) > 1000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'note', 'max', 1000));
+  end if;
+  for v_file in select value from jsonb_array_elements(files) loop
+    if jsonb_typeof(v_file) <> 'object'
+       or coalesce(v_file ->> 'url', '') !~ '^https://[^\s]+$' or length(v_file ->> 'url') > 1000
+       or coalesce(v_file ->> 'name', '') = '' or length(v_file ->> 'name') > 200
+       or jsonb_typeof(v_file -> 'size') is distinct from 'number'
+       or (v_file ->> 'size')::numeric < 0 or (v_file ->> 'size')::numeric > 524288000
+       or (v_file ->> 'size')::numeric <> trunc((v_file ->> 'size')::numeric)
+       or length(coalesce(v_file ->> 'content_type', '')) > 100
+       or length(coalesce(v_file ->> 'id', '')) > 20 then
+      perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'files', 'file', v_file));
+    end if;
+    v_clean := v_clean || jsonb_build_array(jsonb_build_object('url', v_file ->> 'url', 'name', v_file ->> 'name',
+      'size', (v_file ->> 'size')::bigint, 'content_type', nullif(v_file ->> 'content_type', ''),
+      'id', nullif(v_file ->> 'id', '')));
+  end loop;
+  return app_private.mm_add_evidence(trade_id, jsonb_build_object('url', null, 'note', coalesce(note, ''),
+    'attachments', v_clean));
+end;
+$_$;
+
+ALTER FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_attach_files(trade_id bigint, files jsonb, note text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) IS 'Attach Evidence with file uploads: a party (or staff) stores 1 to 10 uploaded files of a live trade as URL and metadata (name, size in bytes up to 500 MiB, content type, the upload''s id) in one evidence event of the trail, with an optional note. The files themselves stay where Discord keeps them. Errors: AU001, VL001 (no file, more than 10, not https, a field missing or too long), MM001, MM002 (trade closed), MM003 not_a_party. Source: seed 004 "Attach Evidence", issue 13 ("raw evidence attached").';
 
 --
 -- Name: mm_cancel_trade(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -11641,6 +11820,43 @@ ALTER FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text
 --
 
 COMMENT ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) IS '/mm set-public-channel, set-log-channel, set-support-role (and the staff channel, the ticket category, the archive delay in seconds): ADMIN and above set one middleman place of their guild; audited; the public embed is (re)posted (discord__mm_public). Errors: AU001, PD001, RS001, VL001 (unknown setting, bad value). Source: seed 004 "Configuration", "/mm set-*"; issue 13.';
+
+--
+-- Name: mm_set_ticket_mode(text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.mm_set_ticket_mode(mode text, reason text) RETURNS app_public.mm_discord
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v_before jsonb;
+  v app_public.mm_discord;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if mode is null or mode not in ('channel', 'thread') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'mode'));
+  end if;
+  insert into app_public.mm_discord (guild_id) values (app_public.current_guild_id()) on conflict do nothing;
+  select to_jsonb(d) into v_before from app_public.mm_discord d where d.guild_id = app_public.current_guild_id() for update;
+  update app_public.mm_discord d set ticket_mode = mode where d.guild_id = app_public.current_guild_id() returning * into v;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), v_role, 'mm_set_ticket_mode', 'mm_discord', 'ticket_mode',
+      v_before, to_jsonb(v), reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.mm_set_ticket_mode(mode text, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION mm_set_ticket_mode(mode text, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.mm_set_ticket_mode(mode text, reason text) IS '/mm set-ticket-mode: ADMIN and above choose whether new middleman tickets are private channels (channel, the default) or private threads under the public middleman channel (thread); audited. Tickets already open keep theirs. Errors: AU001, PD001, RS001, VL001 (unknown mode). Source: seed 004 "private text-channel or private thread"; issue 13 ("a guild setting").';
 
 --
 -- Name: mm_submit_form(bigint, text, text, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12291,11 +12507,40 @@ CREATE FUNCTION app_public.request_payout(amount bigint, idempotency_key text) R
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+declare
+  v_user app_public.users;
+  v_settings app_public.guild_settings;
+  v_used bigint;
+  v_oldest timestamptz;
 begin
   if idempotency_key is null then
     perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
   end if;
-  return app_private.request_payout_for((app_private.current_member()).id, amount, idempotency_key, now());
+  if idempotency_key like 'mm:%' then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('why', 'reserved prefix'));
+  end if;
+  v_user := app_private.current_member(true);
+  -- A replay returns the first answer before any limit is looked at (the payout it made already counts).
+  if exists (select 1 from app_private.idempotency_keys k where k.guild_id = v_user.guild_id
+              and k.actor_id = v_user.discord_id and k.key = idempotency_key) then
+    return app_private.request_payout_for(v_user.id, amount, idempotency_key, now());
+  end if;
+  select * into v_settings from app_public.guild_settings where guild_id = v_user.guild_id;
+  if amount is not null and amount > 0
+     and (amount < v_settings.mc_withdraw_min or amount > v_settings.mc_withdraw_max) then
+    perform app_private.raise_error('MM014', 'withdraw_out_of_range',
+      jsonb_build_object('amount', amount, 'min', v_settings.mc_withdraw_min, 'max', v_settings.mc_withdraw_max));
+  end if;
+  -- Withdrawals of the rolling 24 hours (a failed one staff returned to the wallet does not count).
+  select coalesce(sum(p.amount), 0), min(p.created_at) into v_used, v_oldest from app_public.minecraft_payouts p
+   where p.user_id = v_user.id and p.kind = 'withdrawal' and p.created_at > now() - interval '24 hours'
+     and not (p.status = 'failed' and p.resolved_by is not null and p.confirmed_at is null);
+  if amount is not null and amount > 0 and v_used + amount > v_settings.mc_withdraw_daily_max then
+    perform app_private.raise_error('MM015', 'withdraw_daily_limit',
+      jsonb_build_object('limit', v_settings.mc_withdraw_daily_max, 'used', v_used,
+        'retry_after_s', ceil(extract(epoch from v_oldest + interval '24 hours' - now()))::bigint));
+  end if;
+  return app_private.request_payout_for(v_user.id, amount, idempotency_key, now());
 end;
 $$;
 
@@ -12305,7 +12550,7 @@ ALTER FUNCTION app_public.request_payout(amount bigint, idempotency_key text) OW
 -- Name: FUNCTION request_payout(amount bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.request_payout(amount bigint, idempotency_key text) IS 'A member withdraws amount MCD cents to their linked IGN in game: in one transaction the amount moves from their MCD wallet into escrow (a pending hold) and a queued payout is created, which the minecraft__payout job sends once as /pay. A replay with the same key returns the same payout. Errors: AU001, MB001, IK001, IK002, FZ001 account_frozen, AM001 invalid_amount, MC003 ign_not_linked, NF001 insufficient_funds. Source: issue #6.';
+COMMENT ON FUNCTION app_public.request_payout(amount bigint, idempotency_key text) IS 'A member withdraws amount MCD cents to their linked IGN in game: in one transaction the amount moves from their MCD wallet into escrow (a pending hold) and a queued payout is created, which the minecraft__payout job sends once as /pay. A replay with the same key returns the same payout. Errors: AU001, MB001, IK001, IK002, FZ001 account_frozen, AM001 invalid_amount, MC003 ign_not_linked, NF001 insufficient_funds, MM014 withdraw_out_of_range (guild_settings mc_withdraw_min..mc_withdraw_max), MM015 withdraw_daily_limit (mc_withdraw_daily_max per rolling 24 h of withdrawals). Keys starting with mm: are reserved for middleman payouts (IK002). Source: issue #6; issue 13 "/withdraw <amount> (a payout by /pay, limits in SQL)".';
 
 --
 -- Name: resolve_payout(bigint, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12781,6 +13026,69 @@ ALTER FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempote
 --
 
 COMMENT ON FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text) IS 'Lifts a freeze. Roles: SUPERADMIN, ADMIN, OPERATOR (SUPPORT may freeze but not unfreeze). Writes admin_actions and a flag transaction. Errors: AU001, PD001, RS001, MB002, PD002, FZ004 not_frozen, IK001/IK002. Source: issue #2.';
+
+--
+-- Name: unlink_minecraft(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text) RETURNS app_public.minecraft_links
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_user app_public.users := app_private.staff_target(discord_id, reason);
+  v app_public.minecraft_links;
+begin
+  v := app_private.unlink_ign(v_user.id, 'staff', reason);
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_user.guild_id, app_public.current_discord_id(), v_role, 'unlink_minecraft', 'user', v_user.discord_id::text,
+      to_jsonb(v), null, reason);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION unlink_minecraft(discord_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) remove a member''s Minecraft link (a lost or sold account); audited with the link as it was, and written to minecraft_link_history. Errors: AU001, PD001, PD002 self_action_forbidden, RS001, MB002, MC003 ign_not_linked, LK001 link_in_use. Source: issue 13 "Operators: IGN links (link, unlink, history)".';
+
+--
+-- Name: unlink_my_ign(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.unlink_my_ign(reason text) RETURNS app_public.minecraft_links
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member(true);
+  v_last timestamptz;
+begin
+  if length(coalesce(reason, '')) > 500 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'reason', 'max', 500));
+  end if;
+  -- One unlink a day: a name cannot be hopped between accounts to dodge the one-member-per-IGN rule or a dispute.
+  select max(h.at) into v_last from app_public.minecraft_link_history h
+   where h.user_id = v_user.id and h.action = 'unlinked' and h.via = 'member';
+  if v_last is not null and v_last > now() - interval '24 hours' then
+    perform app_private.raise_error('LK002', 'unlink_rate_limited',
+      jsonb_build_object('retry_after_s', ceil(extract(epoch from v_last + interval '24 hours' - now()))::bigint));
+  end if;
+  return app_private.unlink_ign(v_user.id, 'member', coalesce(nullif(btrim(reason), ''), '/unlink'));
+end;
+$$;
+
+ALTER FUNCTION app_public.unlink_my_ign(reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION unlink_my_ign(reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.unlink_my_ign(reason text) IS '/unlink: a member removes their own Minecraft link (written to minecraft_link_history). At most once per 24 hours (LK002 unlink_rate_limited). Errors: AU001, MB001, VL001 reason too long,  MC003 ign_not_linked, LK001 link_in_use, LK002 unlink_rate_limited. Source: issue 13 "Members: /link and /unlink".';
 
 --
 -- Name: users_escrow_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13972,6 +14280,9 @@ CREATE TABLE app_public.guild_settings (
     require_proof boolean DEFAULT true NOT NULL,
     task_channel_id bigint,
     review_channel_id bigint,
+    mc_withdraw_min bigint DEFAULT 100 NOT NULL,
+    mc_withdraw_max bigint DEFAULT 100000000 NOT NULL,
+    mc_withdraw_daily_max bigint DEFAULT 1000000000 NOT NULL,
     CONSTRAINT guild_settings_daily_amount_check CHECK ((daily_amount > 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_cap_check CHECK ((daily_streak_bonus_cap >= 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_check CHECK ((daily_streak_bonus >= 0)),
@@ -13981,6 +14292,7 @@ CREATE TABLE app_public.guild_settings (
     CONSTRAINT guild_settings_high_value_threshold_check CHECK ((high_value_threshold > 0)),
     CONSTRAINT guild_settings_leaderboard_cron_check CHECK ((leaderboard_cron ~ '^\S+( \S+){4}$'::text)),
     CONSTRAINT guild_settings_max_tasks_per_user_check CHECK (((max_tasks_per_user >= 1) AND (max_tasks_per_user <= 100))),
+    CONSTRAINT guild_settings_mc_withdraw_check CHECK (((mc_withdraw_min > 0) AND (mc_withdraw_max >= mc_withdraw_min) AND (mc_withdraw_daily_max >= mc_withdraw_max))),
     CONSTRAINT guild_settings_mm_check CHECK ((((mm_fee_bps >= 0) AND (mm_fee_bps <= 5000)) AND (mm_verification_min >= 100) AND (mm_verification_max >= (mm_verification_min + 99)) AND (mm_verification_max <= 100000000) AND (mm_sale_min >= 1) AND (mm_sale_max >= mm_sale_min) AND (mm_sale_max <= '1000000000000000'::bigint) AND ((mm_live_limit >= 1) AND (mm_live_limit <= 100)) AND ((mm_hourly_limit >= 1) AND (mm_hourly_limit <= 1000)) AND ((mm_scam_daily_limit >= 1) AND (mm_scam_daily_limit <= 100)) AND ((mm_verify_timeout_s >= 60) AND (mm_verify_timeout_s <= 604800)) AND ((mm_deposit_timeout_s >= 60) AND (mm_deposit_timeout_s <= 2592000)) AND ((mm_confirm_remind_s >= 60) AND (mm_confirm_remind_s <= 2592000)) AND ((mm_link_timeout_s >= 60) AND (mm_link_timeout_s <= 86400)) AND (mm_bot_ign ~ '^[A-Za-z0-9_]{3,16}$'::text))),
     CONSTRAINT guild_settings_review_channel_id_check CHECK ((review_channel_id > 0)),
     CONSTRAINT guild_settings_task_channel_id_check CHECK ((task_channel_id > 0)),
@@ -14081,6 +14393,24 @@ COMMENT ON COLUMN app_public.guild_settings.task_channel_id IS 'The Discord chan
 COMMENT ON COLUMN app_public.guild_settings.review_channel_id IS 'The Discord channel where submitted proofs are posted for staff with Accept and Reject (null: review in the panel only).';
 
 --
+-- Name: COLUMN guild_settings.mc_withdraw_min; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.mc_withdraw_min IS 'The smallest /withdraw of MCD, in cents (default 1.00).';
+
+--
+-- Name: COLUMN guild_settings.mc_withdraw_max; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.mc_withdraw_max IS 'The largest single /withdraw of MCD, in cents (default 1,000,000.00).';
+
+--
+-- Name: COLUMN guild_settings.mc_withdraw_daily_max; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.mc_withdraw_daily_max IS 'At most this many MCD cents withdrawn per member per rolling 24 hours (default 10,000,000.00).';
+
+--
 -- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14123,6 +14453,48 @@ ALTER TABLE app_public.leaderboard_snapshots OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.leaderboard_snapshots IS '@behavior -insert -update -delete
 The top 10 as of the last leaderboard__refresh (what #leaderboard shows).';
+
+--
+-- Name: minecraft_link_history; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.minecraft_link_history (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    ign text NOT NULL,
+    previous_ign text,
+    action text NOT NULL,
+    via text NOT NULL,
+    actor_discord_id bigint,
+    reason text,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT minecraft_link_history_action_check CHECK ((action = ANY (ARRAY['linked'::text, 'relinked'::text, 'unlinked'::text]))),
+    CONSTRAINT minecraft_link_history_reason_check CHECK ((length(reason) <= 500)),
+    CONSTRAINT minecraft_link_history_via_check CHECK ((via = ANY (ARRAY['payment'::text, 'member'::text, 'staff'::text, 'system'::text])))
+);
+
+ALTER TABLE app_public.minecraft_link_history OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE minecraft_link_history; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.minecraft_link_history IS '@behavior -insert -update -delete
+Every change of a member''s Minecraft link (linked, relinked, unlinked): who did it (actor_discord_id; null for a Link Minecraft payment), how (via) and why. Written by a trigger on minecraft_links; members read their own rows, staff their guild''s.';
+
+--
+-- Name: minecraft_link_history_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_link_history ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.minecraft_link_history_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: minecraft_links_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -15304,6 +15676,13 @@ ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_pkey PRIMARY KEY (listing_id);
 
 --
+-- Name: minecraft_link_history minecraft_link_history_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_link_history
+    ADD CONSTRAINT minecraft_link_history_pkey PRIMARY KEY (id);
+
+--
 -- Name: minecraft_links minecraft_links_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15801,6 +16180,18 @@ CREATE INDEX listings_sku ON app_public.listings USING btree (guild_id, sku, sta
 --
 
 CREATE INDEX listings_status_expires ON app_public.listings USING btree (status, expires_at);
+
+--
+-- Name: minecraft_link_history_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_link_history_guild ON app_public.minecraft_link_history USING btree (guild_id, at);
+
+--
+-- Name: minecraft_link_history_user; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX minecraft_link_history_user ON app_public.minecraft_link_history USING btree (user_id, at);
 
 --
 -- Name: minecraft_links_ign; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -16691,6 +17082,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.staff_r
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('task', 'id');
 
 --
+-- Name: minecraft_links _900_history; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_history AFTER INSERT OR DELETE OR UPDATE ON app_public.minecraft_links FOR EACH ROW EXECUTE FUNCTION app_private.tg_minecraft_links__history();
+
+--
 -- Name: fair_nonces fair_nonces_seed_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -17151,6 +17548,20 @@ ALTER TABLE ONLY app_public.listings
 
 ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_link_history minecraft_link_history_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_link_history
+    ADD CONSTRAINT minecraft_link_history_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: minecraft_link_history minecraft_link_history_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.minecraft_link_history
+    ADD CONSTRAINT minecraft_link_history_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
 -- Name: minecraft_links minecraft_links_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -18342,6 +18753,26 @@ ALTER TABLE app_public.listings ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY listings_guild ON app_public.listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: minecraft_link_history; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.minecraft_link_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: minecraft_link_history minecraft_link_history_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_link_history_self ON app_public.minecraft_link_history FOR SELECT TO coins_player USING (((guild_id = app_public.current_guild_id()) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: minecraft_link_history minecraft_link_history_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY minecraft_link_history_staff ON app_public.minecraft_link_history FOR SELECT TO coins_staff USING (((guild_id = app_public.current_guild_id()) AND (app_public.current_staff_role() IS NOT NULL)));
 
 --
 -- Name: minecraft_links; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -20011,6 +20442,19 @@ REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC
 REVOKE ALL ON FUNCTION app_private.mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: TABLE mm_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.mm_events TO coins_player;
+GRANT SELECT ON TABLE app_public.mm_events TO coins_staff;
+
+--
+-- Name: FUNCTION mm_add_evidence(p_trade_id bigint, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.mm_add_evidence(p_trade_id bigint, p_detail jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION mm_adjudicate_for(p_guild_id bigint, p_trade_id bigint, p_actor_discord_id bigint, p_actor_role app_public.staff_role, p_decision text, p_buyer_amount bigint, p_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20057,13 +20501,6 @@ REVOKE ALL ON FUNCTION app_private.mm_draw_amount(p_min bigint, p_max bigint) FR
 --
 
 REVOKE ALL ON FUNCTION app_private.mm_end_trade(p_trade app_public.mm_trades, p_status app_public.mm_status, p_kind text, p_actor text, p_actor_discord_id bigint, p_detail jsonb, p_at timestamp with time zone) FROM PUBLIC;
-
---
--- Name: TABLE mm_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.mm_events TO coins_player;
-GRANT SELECT ON TABLE app_public.mm_events TO coins_staff;
 
 --
 -- Name: FUNCTION mm_event(p_trade app_public.mm_trades, p_kind text, p_actor text, p_actor_discord_id bigint, p_detail jsonb, p_payment_id bigint, p_raw_line text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -20441,6 +20878,12 @@ REVOKE ALL ON FUNCTION app_private.tg_leaderboard_snapshots__discord() FROM PUBL
 REVOKE ALL ON FUNCTION app_private.tg_listings__discord_shop() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_minecraft_links__history(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_minecraft_links__history() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_minecraft_payouts__queue(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20529,6 +20972,12 @@ REVOKE ALL ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_
 --
 
 REVOKE ALL ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION unlink_ign(p_user_id bigint, p_via text, p_reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -21030,6 +21479,14 @@ GRANT ALL ON FUNCTION app_public.mm_attach_evidence(trade_id bigint, url text, n
 GRANT ALL ON FUNCTION app_public.mm_attach_evidence(trade_id bigint, url text, note text) TO coins_staff;
 
 --
+-- Name: FUNCTION mm_attach_files(trade_id bigint, files jsonb, note text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.mm_attach_files(trade_id bigint, files jsonb, note text) TO coins_staff;
+
+--
 -- Name: FUNCTION mm_cancel_trade(trade_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21108,6 +21565,13 @@ GRANT ALL ON FUNCTION app_public.mm_set_counterparty(trade_id bigint, counterpar
 
 REVOKE ALL ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.mm_set_discord(setting text, value bigint, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION mm_set_ticket_mode(mode text, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.mm_set_ticket_mode(mode text, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.mm_set_ticket_mode(mode text, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION mm_submit_form(trade_id bigint, role text, seller_ign text, buyer_ign text, sale_amount bigint, notes text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -21360,6 +21824,20 @@ GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_
 
 REVOKE ALL ON FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.unfreeze_user(discord_id bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION unlink_minecraft(discord_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION unlink_my_ign(reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.unlink_my_ign(reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.unlink_my_ign(reason text) TO coins_player;
 
 --
 -- Name: FUNCTION users_escrow_balance(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -22080,6 +22558,24 @@ GRANT UPDATE(task_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
 GRANT UPDATE(review_channel_id) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
+-- Name: COLUMN guild_settings.mc_withdraw_min; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(mc_withdraw_min) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.mc_withdraw_max; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(mc_withdraw_max) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.mc_withdraw_daily_max; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(mc_withdraw_daily_max) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
 -- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -22092,6 +22588,13 @@ GRANT SELECT ON TABLE app_public.inventory TO coins_staff;
 
 GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_player;
 GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_staff;
+
+--
+-- Name: TABLE minecraft_link_history; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.minecraft_link_history TO coins_player;
+GRANT SELECT ON TABLE app_public.minecraft_link_history TO coins_staff;
 
 --
 -- Name: TABLE mm_verification_amounts; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -32,6 +32,12 @@ export interface FakeChannel {
   permission_overwrites: { id: string; type: number; allow: string; deny: string }[];
   /** A thread's parent channel. */
   parent_id?: string;
+  /** A thread's members (`PUT /channels/:t/thread-members/:u`). */
+  members?: string[];
+  /** A thread's archived and locked flags (`PATCH /channels/:t`). */
+  archived?: boolean;
+  locked?: boolean;
+  invitable?: boolean;
 }
 
 /** A message the fake has stored. */
@@ -66,6 +72,8 @@ export class FakeDiscord {
   memberRoles = new Set<string>();
   /** Users who do not accept DMs (Discord answers 50007 to a message in their DM channel). */
   dmBlocked = new Set<string>();
+  /** Called with every REST call as it arrives (before it is answered); the benchmarks time edits with it. */
+  onCall?: (call: Call) => void;
   /** Answers the next matching call with 429 and this `retry_after` (seconds). */
   rateLimits: { method: string; path: RegExp; retryAfter: number }[] = [];
   url = "";
@@ -104,7 +112,9 @@ export class FakeDiscord {
         body = JSON.parse(raw.toString("utf8"));
       }
       const limited = this.rateLimits.findIndex((r) => r.method === req.method && r.path.test(path));
-      this.calls.push({ method: req.method, path, body, files });
+      const call = { method: req.method, path, body, files };
+      this.calls.push(call);
+      this.onCall?.(call);
       if (limited >= 0) {
         const [rule] = this.rateLimits.splice(limited, 1);
         res
@@ -233,6 +243,53 @@ export class FakeDiscord {
       const thread: FakeChannel = { id: snowflake(), guild_id: parent.guild_id, name: body.name, type: 11, topic: null, permission_overwrites: [], parent_id: parent.id };
       this.channels.set(thread.id, thread);
       res.status(201).json(thread);
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/threads$/)) && method === "POST") {
+      // A thread without a starter message (type 12: private, 11: public).
+      const parent = this.channels.get(m[1]);
+      if (!parent) return void notFound(10003);
+      const thread: FakeChannel = {
+        id: snowflake(),
+        guild_id: parent.guild_id,
+        name: body.name,
+        type: body.type ?? 12,
+        topic: null,
+        permission_overwrites: [],
+        parent_id: parent.id,
+        members: [this.applicationId],
+        archived: false,
+        locked: false,
+        invitable: body.invitable ?? true,
+      };
+      this.channels.set(thread.id, thread);
+      res.status(201).json(thread);
+      return;
+    }
+    if ((m = path.match(/^\/guilds\/(\d+)\/threads\/active$/)) && method === "GET") {
+      const threads = [...this.channels.values()].filter((c) => c.guild_id === m![1] && (c.type === 11 || c.type === 12) && !c.archived);
+      res.json({ threads, members: [] });
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)\/thread-members\/(\d+)$/)) && (method === "PUT" || method === "DELETE")) {
+      const thread = this.channels.get(m[1]);
+      if (!thread || !thread.members) return void notFound(10003);
+      thread.members = thread.members.filter((u) => u !== m![2]);
+      if (method === "PUT") thread.members.push(m[2]);
+      res.status(204).end();
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)$/)) && method === "GET") {
+      const channel = this.channels.get(m[1]);
+      if (!channel) return void notFound(10003);
+      res.json(channel);
+      return;
+    }
+    if ((m = path.match(/^\/channels\/(\d+)$/)) && method === "PATCH") {
+      const channel = this.channels.get(m[1]);
+      if (!channel) return void notFound(10003);
+      for (const k of ["name", "archived", "locked", "invitable"] as const) if (body[k] !== undefined) (channel as any)[k] = body[k];
+      res.json(channel);
       return;
     }
     if ((m = path.match(/^\/channels\/(\d+)\/messages\/pins\/(\d+)$/)) && method === "DELETE") {

@@ -1,13 +1,28 @@
 /**
  * The middleman end to end (issue 13): a real discord.js client (interactions injected as gateway
  * payloads), the router and handlers, the bot's `discord__*` runner, the test database and the
- * fake Discord REST. In-game payments enter through `app_hidden.record_payment` as the listener
- * and the plugin webhook do. One whole trade from Start Middleman to the seller's queued /pay, a
- * disputed trade split by an admin, an expired trade; the ticket embed edited as payments arrive.
+ * fake Discord REST; on the Minecraft side the real listener (mineflayer) logged in as Bunji_MC to
+ * the local 1.21.10 minecraft-protocol server, which writes the payment lines, and the real
+ * `minecraft__payout` runner, whose `/pay` commands the server receives and confirms. The plugin
+ * webhook's copy of a payment enters through `app_hidden.record_payment` as the webhook route does.
+ * One whole trade from Start Middleman to the seller's /pay, a disputed trade split by an admin, an
+ * expired trade; the ticket embed edited as the payments arrive. Then the operators' and members'
+ * Minecraft money commands, file evidence and thread tickets.
+ *
+ * With `--screenshots=<dir>` (GUILDBANK_SCREENSHOTS) the ticket embed of the whole trade, as the
+ * fake Discord holds it, is rendered in Chromium and saved as `mm-ticket.png`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { withClaims } from "@guildbank/lib";
+import { createLogger, createPool, withClaims } from "@guildbank/lib";
+import { createListener, startPayoutRunner, type Listener, type PayoutRunner } from "@guildbank/minecraft";
+import { startFakeServer, type FakeServer } from "../../minecraft/__tests__/fake-server.ts";
+import { testConfig } from "../../minecraft/__tests__/helpers.ts";
+import path from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { resolveChromium } from "../../scripts/chromium.ts";
+import { messageHtml } from "./embed-html.ts";
 import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, modal, snowflake, startTestBot, type Member, type RawInteraction, type TestBot } from "./fixtures.ts";
 
@@ -26,6 +41,12 @@ let publicChannel: string;
 let logChannel: string;
 let staffChannel: string;
 let line = 0;
+let mcServer: FakeServer;
+let mcPool: pg.Pool;
+let listener: Listener;
+let payouts: PayoutRunner;
+/** The ticket embed in escrow (both verifications ✅ Paid), as the fake Discord holds it: the README's screenshot. */
+let escrowSnapshot: any;
 
 /** A member with Discord's Administrator permission (and nothing else). */
 function admin(raw: RawInteraction): RawInteraction {
@@ -56,13 +77,23 @@ function fakeChannel(name: string): string {
   return id;
 }
 
-/** An in-game payment to the bot, recorded as the listener does. */
-async function pay(ign: string, cents: bigint | number | string, source = "listener:test"): Promise<void> {
+/**
+ * An in-game payment to the bot: the local server writes `<ign> paid you $<amount>.` as system chat
+ * and the real listener records it (resolves once its row is committed). `webhook:payment`: the
+ * plugin's signed copy of a payment, recorded as the webhook route does.
+ */
+async function pay(ign: string, cents: bigint | number | string, source = "listener"): Promise<void> {
   line += 1;
   const dollars = `${BigInt(cents) / 100n}.${(BigInt(cents) % 100n).toString().padStart(2, "0")}`;
-  await withClaims(db, { role: "coins_listener", guildId }, (c) =>
-    c.query("select app_hidden.record_payment($1, $2, $3, now(), $4, $5)", [ign, String(cents), `${ign} paid you $${dollars}.`, source, String(line)]),
-  );
+  const text = `${ign} paid you $${dollars}.`;
+  if (source !== "listener") {
+    await withClaims(db, { role: "coins_listener", guildId }, (c) => c.query("select app_hidden.record_payment($1, $2, $3, now(), $4, $5)", [ign, String(cents), text, source, String(line)]));
+    return;
+  }
+  const count = async () => Number((await db.query("select count(*) as n from app_public.minecraft_payments where guild_id = $1 and raw_line = $2", [guildId, text])).rows[0].n);
+  const before = await count();
+  mcServer.say(text);
+  await waitFor(`payment line ${text}`, async () => (await count()) > before);
 }
 
 async function trade(id: string) {
@@ -103,12 +134,31 @@ beforeAll(async () => {
   for (const m of [alice, bob, carol]) await db.query("select app_private.ensure_member($1, $2, $3)", [guildId, m.id, m.name]);
   await db.query("select app_private.link_ign($1, (select id from app_public.users where guild_id = $1 and discord_id = $2), 'Alice_MC')", [guildId, alice.id]);
   await db.query("select app_private.link_ign($1, (select id from app_public.users where guild_id = $1 and discord_id = $2), 'Bob_MC')", [guildId, bob.id]);
+  // The Minecraft side: the listener logged in as Bunji_MC, the /pay runner, a server that confirms every /pay.
+  mcServer = await startFakeServer();
+  mcServer.onCommand((cmd) => {
+    const m = /^pay (\w+) ([\d.]+)$/.exec(cmd);
+    if (m) mcServer.say(`You paid ${m[1]} $${m[2]}.`);
+  });
+  mcPool = createPool(dbUrls().authenticator, 4);
+  const config = testConfig(mcServer.port, guildId, { MINECRAFT_USERNAME: "Bunji_MC", MINECRAFT_LISTENER_ID: "mm-e2e", MINECRAFT_PAYOUT_CONFIRM_TIMEOUT_MS: "10000" });
+  const logger = createLogger("mm-e2e", "silent");
+  listener = createListener({ config, pool: mcPool, logger });
+  const joined = mcServer.joined();
+  listener.start();
+  await joined;
+  await waitFor("listener login", () => listener.connected);
+  payouts = await startPayoutRunner({ config, listener, pool: mcPool, logger }, 200);
   publicChannel = fakeChannel("middleman");
   logChannel = fakeChannel("mm-log");
   staffChannel = fakeChannel("mm-staff");
 });
 
 afterAll(async () => {
+  await payouts?.stop();
+  await listener?.stop();
+  await mcServer?.close();
+  await mcPool?.end();
   await t?.stop();
   await db?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where payload::text like $1))", [`%${guildId}%`]).catch(() => {});
   await db?.end();
@@ -133,7 +183,7 @@ describe("middleman setup", () => {
     const msg = await waitFor("public embed", () => [...t.discord.messages.values()].find((m) => m.channel_id === publicChannel));
     expect(msg.embeds[0].title).toBe("Middleman / Escrow — Donut SMP");
     expect(msg.embeds[0].description).toContain("Click **Start Middleman**");
-    expect(customIds(msg)).toEqual([`mm:start:${guildId}`]);
+    expect(customIds(msg)).toEqual([`mm:start:${guildId}`, `mm:link:${guildId}`]);
     expect(fields(msg).Fee).toBe("5% of the sale, paid by the seller");
   });
 });
@@ -215,6 +265,7 @@ describe("a whole trade", () => {
     expect(fields(escrow).Escrow).toContain("✅ $1,500.00 held");
     expect(customIds(escrow)).toContain(`mm:confirm:${id}`);
     expect(t.discord.messages.size - messagesBefore).toBe(0); // edited in place, never reposted
+    escrowSnapshot = structuredClone(escrow);
     console.log(`figure: payment commit -> ticket embed edited: ${latencyMs.toFixed(0)} ms`);
   });
 
@@ -230,12 +281,36 @@ describe("a whole trade", () => {
     const upload = t.discord.calls.find((c) => c.method === "POST" && c.path === `/channels/${logChannel}/messages`)!;
     expect(upload.files[0].name).toBe(`mm-${id}-transcript.txt`);
     expect((await trade(id)).transcript).toContain("verification_paid");
-    const payouts = (await db.query("select amount::text, ign from app_public.minecraft_payouts where guild_id = $1 order by id", [guildId])).rows;
-    expect(payouts).toContainEqual({ amount: "142500", ign: "Alice_MC" });
+    const queued = (await db.query("select amount::text, ign from app_public.minecraft_payouts where guild_id = $1 order by id", [guildId])).rows;
+    expect(queued).toContainEqual({ amount: "142500", ign: "Alice_MC" });
+    // The seller's /pay reaches the Minecraft server once, and its confirmation line settles the payout.
+    await waitFor("seller's /pay", () => mcServer.commands.includes("pay Alice_MC 1425"));
+    await waitFor("payout confirmed", async () => (await db.query("select status::text from app_public.minecraft_payouts where guild_id = $1 and amount = 142500", [guildId])).rows[0].status === "confirmed");
+    expect(mcServer.commands.filter((c) => c === "pay Alice_MC 1425")).toHaveLength(1);
     const done = await ticketBody(id, (m) => m.embeds[0].title.includes("completed"));
     expect(customIds(done)).toEqual([]);
     expect((await db.query("select * from app_public.verify_ledger($1)", [guildId])).rows).toEqual([]);
   });
+});
+
+describe("the README's screenshot", () => {
+  it.skipIf(!process.env.SCREENSHOTS_DIR)("renders the ticket embed in escrow from its real JSON in Chromium (mm-ticket.png)", async () => {
+    expect(escrowSnapshot).toBeTruthy();
+    const names = { [alice.id]: alice.name, [bob.id]: bob.name, [SUPPORT_ROLE]: "Support" };
+    const launch = await resolveChromium();
+    const browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
+    try {
+      const page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
+      const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+      await page.setContent(messageHtml(escrowSnapshot, names, existsSync(emojiFont) ? readFileSync(emojiFont) : undefined));
+      await page.evaluate("document.fonts.ready");
+      const dir = path.resolve(process.env.SCREENSHOTS_DIR!);
+      mkdirSync(dir, { recursive: true });
+      await page.locator(".msg").screenshot({ path: path.join(dir, "mm-ticket.png") });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
 
 describe("a disputed trade, split by an admin", () => {
@@ -318,6 +393,146 @@ describe("an expired trade", () => {
     expect(history.reply.content).toMatch(/mm-\d+ · seller · completed · \$1,500\.00/);
     const wallet = await inject(t, plain(command(guildId, alice, "mcwallet")));
     expect(wallet.reply.content).toContain("linked IGN: Alice_MC");
-    expect(wallet.reply.content).toContain("$1,425.00 (queued)");
+    expect(wallet.reply.content).toMatch(/\*\*Recent in-game payments\*\*: .*from Alice_MC/);
+  });
+});
+
+describe("Minecraft money: members and operators", () => {
+  const sub = (name: string, options: { name: string; type: number; value: unknown }[] = []) => [{ name, type: 1, options } as never];
+
+  it("the public embed's Link Minecraft button gives the member a unique small amount to pay from their account", async () => {
+    const seen = await inject(t, plain(button(guildId, carol, `mm:link:${guildId}`)));
+    expect(seen.reply.flags).toBe(EPHEMERAL);
+    expect(seen.reply.content).toMatch(/pay exactly \*\*\$\d+\.\d\d\*\* from it/);
+    const amount = (await db.query("select r.amount::text from app_public.mm_link_requests r join app_public.users u on u.id = r.user_id where u.discord_id = $1 order by r.id desc limit 1", [carol.id])).rows[0].amount;
+    // Carol pays it in game from Carol_MC: the listener's line links her.
+    await pay("Carol_MC", amount);
+    await waitFor("carol linked", async () => (await db.query("select 1 from app_public.minecraft_links l join app_public.users u on u.id = l.user_id where u.discord_id = $1 and l.ign = 'Carol_MC'", [carol.id])).rowCount);
+    const history = (await db.query("select action, via from app_public.minecraft_link_history h join app_public.users u on u.id = h.user_id where u.discord_id = $1", [carol.id])).rows;
+    expect(history).toEqual([{ action: "linked", via: "payment" }]);
+  });
+
+  it("/unlink removes the member's link (once a day: the second is refused with LK002)", async () => {
+    const seen = await inject(t, plain(command(guildId, carol, "unlink", [{ name: "reason", type: 3, value: "new account" }])));
+    expect(seen.reply.content).toBe("Your Minecraft account Carol_MC is no longer linked. Use /link to link one again.");
+    await db.query("select app_private.link_ign($1, (select id from app_public.users where guild_id = $1 and discord_id = $2), 'Carol_Two')", [guildId, carol.id]);
+    const again = await inject(t, plain(command(guildId, carol, "unlink")));
+    expect(again.reply.content).toMatch(/^You can unlink once a day: try again in \d+ seconds\.$/);
+    expect((await db.query("select ign from app_public.minecraft_links l join app_public.users u on u.id = l.user_id where u.discord_id = $1", [carol.id])).rows).toEqual([{ ign: "Carol_Two" }]);
+  });
+
+  it("/withdraw over the guild's maximum is refused (MM014) and moves nothing", async () => {
+    await db.query("update app_public.guild_settings set mc_withdraw_max = 1000 where guild_id = $1", [guildId]);
+    const before = (await db.query("select count(*)::int as n from app_public.minecraft_payouts where guild_id = $1", [guildId])).rows[0].n;
+    const seen = await inject(t, plain(command(guildId, alice, "withdraw", [{ name: "amount", type: 3, value: "10.01" }])));
+    expect(seen.reply.content).toBe("A withdrawal must be between 100 and 1000 (MCD cents).");
+    expect((await db.query("select count(*)::int as n from app_public.minecraft_payouts where guild_id = $1", [guildId])).rows[0].n).toBe(before);
+  });
+
+  it("/mcstaff: a member without a staff role is refused; staff list unmatched payments and assign one with a reason (audited)", async () => {
+    const refused = await inject(t, plain(command(guildId, carol, "mcstaff", sub("payments"))));
+    expect(refused.reply.content).toBe("Your role is not allowed to do that.");
+    await pay("Stranger_MC", 1234);
+    const list = await inject(t, admin(command(guildId, judge, "mcstaff", sub("payments", [{ name: "status", type: 3, value: "unmatched" }]))));
+    const paymentId = /#(\d+) · Stranger_MC · \$12\.34 · unmatched/.exec(list.reply.content)?.[1];
+    expect(paymentId).toBeTruthy();
+    const assign = await inject(
+      t,
+      admin(
+        command(guildId, judge, "mcstaff", sub("assign", [
+          { name: "payment", type: 4, value: Number(paymentId) },
+          { name: "member", type: 6, value: carol.id },
+          { name: "reason", type: 3, value: "screenshot of the payment" },
+        ]), [carol]),
+      ),
+    );
+    expect(assign.reply.content).toBe(`Payment #${paymentId} ($12.34) credited to <@${carol.id}>.`);
+    const audit = (await db.query("select action, reason from app_public.admin_actions where guild_id = $1 order by id desc limit 1", [guildId])).rows[0];
+    expect(audit).toEqual({ action: "assign_payment", reason: "screenshot of the payment" });
+  });
+
+  it("/mcstaff payouts, links (history), link/unlink, vouchers (never the code)", async () => {
+    const payoutsSeen = await inject(t, admin(command(guildId, judge, "mcstaff", sub("payouts", [{ name: "status", type: 3, value: "confirmed" }]))));
+    expect(payoutsSeen.reply.content).toMatch(/#\d+ · Alice_MC · \$1,425\.00 · confirmed · mm/);
+    const unlink = await inject(t, admin(command(guildId, judge, "mcstaff", sub("unlink", [{ name: "member", type: 6, value: carol.id }, { name: "reason", type: 3, value: "account sold" }]), [carol])));
+    expect(unlink.reply.content).toBe(`<@${carol.id}> is no longer linked to Carol_Two.`);
+    const link = await inject(t, admin(command(guildId, judge, "mcstaff", sub("link", [{ name: "member", type: 6, value: carol.id }, { name: "ign", type: 3, value: "Carol_MC" }, { name: "reason", type: 3, value: "checked in game" }]), [carol])));
+    expect(link.reply.content).toBe(`<@${carol.id}> is linked to Carol_MC.`);
+    const links = await inject(t, admin(command(guildId, judge, "mcstaff", sub("links", [{ name: "member", type: 6, value: carol.id }]), [carol])));
+    const lines = links.reply.content.split("\n");
+    expect(lines[0]).toContain(`<@${carol.id}> linked Carol_MC · by <@${judge.id}> · checked in game`);
+    expect(lines[1]).toContain(`<@${carol.id}> unlinked Carol_Two · by <@${judge.id}> · account sold`);
+    expect(links.reply.content).toContain("linked Carol_MC · by payment");
+    // A voucher order of Carol's: staff see its state, never its code.
+    await db.query("insert into app_public.rewards (guild_id, sku, name, category, price, fulfilment) values ($1, 'mmvouch', 'Voucher', 'voucher', 1, 'voucher') on conflict do nothing", [guildId]);
+    await db.query(
+      `select app_private.post_transfer($1, (select id from app_public.accounts where guild_id = $1 and user_id is null and currency = 'COIN' and kind = 'mint'),
+              (select a.id from app_public.accounts a join app_public.users u on u.id = a.user_id where u.guild_id = $1 and u.discord_id = $2 and a.currency = 'COIN' and a.kind = 'wallet'), 5, 'test_mint')`,
+      [guildId, carol.id],
+    );
+    const order = await withClaims(db, { role: "coins_player", guildId, discordId: carol.id }, async (c) => (await c.query("select order_id::text from app_public.buy_reward('mmvouch', 1, 'mm-test-voucher')")).rows[0].order_id);
+    const code = (await db.query("select code::text from app_hidden.issue_voucher($1)", [order])).rows[0].code as string;
+    const vouchers = await inject(t, admin(command(guildId, judge, "mcstaff", sub("vouchers", [{ name: "status", type: 3, value: "pending" }]))));
+    expect(vouchers.reply.content).toContain(`<@${carol.id}> · pending`);
+    expect(vouchers.reply.content).not.toContain(code);
+  });
+});
+
+describe("file evidence and thread tickets", () => {
+  it("/mm evidence stores uploaded files (URL and metadata) in the trail; a stranger's upload is refused", async () => {
+    const id = await startTrade(alice, bob, "seller", "200");
+    const file = { id: snowflake(), filename: "chest.png", size: 48213, url: "https://cdn.discordapp.com/attachments/1/2/chest.png", proxy_url: "https://media.discordapp.net/attachments/1/2/chest.png", content_type: "image/png" };
+    const raw = (m: Member) => {
+      const r = plain(command(guildId, m, "mm", [{ name: "evidence", type: 1, options: [{ name: "trade", type: 3, value: `mm-${id}` }, { name: "file", type: 11, value: file.id }, { name: "note", type: 3, value: "the chest" }] } as never]));
+      (r.data as any).resolved = { attachments: { [file.id]: file } };
+      return r;
+    };
+    const stranger = await inject(t, raw(carol));
+    expect(stranger.reply.content).toBe(`Only the parties of trade mm-${id} can do that.`);
+    const seen = await inject(t, raw(bob));
+    expect(seen.reply.content).toBe(`1 file(s) added to mm-${id}'s evidence.`);
+    const ev = (await db.query("select detail from app_public.mm_events where trade_id = $1 and kind = 'evidence'", [id])).rows;
+    expect(ev).toEqual([{ detail: { url: null, note: "the chest", attachments: [{ id: file.id, url: file.url, name: "chest.png", size: 48213, content_type: "image/png" }] } }]);
+    const body = await ticketBody(id, (m) => (fields(m).Evidence ?? "").includes("chest.png"));
+    expect(fields(body).Evidence).toContain(`[chest.png](${file.url}) (47 KB)`);
+    // The Attach Evidence button: a modal with Discord's file upload component, submitted with a file.
+    const opened = await inject(t, plain(button(guildId, alice, `mm:evidence:${id}`)));
+    expect(opened.callbackType).toBe(9);
+    const labels = opened.reply.components.map((c: any) => [c.type, c.component.type, c.component.custom_id]);
+    expect(labels).toEqual([[18, 19, "files"], [18, 4, "url"], [18, 4, "note"]]);
+    const shot = { id: snowflake(), filename: "chat.png", size: 2048, url: "https://cdn.discordapp.com/attachments/1/3/chat.png", proxy_url: "https://media.discordapp.net/attachments/1/3/chat.png", content_type: "image/png" };
+    const submit = plain(modal(guildId, alice, `mmf:evidence:${id}`, {}));
+    submit.data.components = [
+      { type: 18, id: 1, component: { type: 19, id: 2, custom_id: "files", values: [shot.id] } },
+      { type: 18, id: 3, component: { type: 4, id: 4, custom_id: "url", value: "" } },
+      { type: 18, id: 5, component: { type: 4, id: 6, custom_id: "note", value: "what he wrote" } },
+    ];
+    submit.data.resolved = { attachments: { [shot.id]: shot } };
+    const sent = await inject(t, submit);
+    expect(sent.reply.content).toBe("1 file(s) added to the trade's evidence.");
+    const last = (await db.query("select actor, detail from app_public.mm_events where trade_id = $1 and kind = 'evidence' order by id desc limit 1", [id])).rows[0];
+    expect(last).toEqual({ actor: "buyer", detail: { url: null, note: "what he wrote", attachments: [{ id: shot.id, url: shot.url, name: "chat.png", size: 2048, content_type: "image/png" }] } });
+    await inject(t, plain(modal(guildId, alice, `mmf:cancel:${id}`, { reason: "changed my mind" })));
+  });
+
+  it("with /mm set-ticket-mode thread, Start Middleman opens a private thread under the public channel; the tagged member is added", async () => {
+    const set = await inject(t, admin(command(guildId, judge, "mm", [{ name: "set-ticket-mode", type: 1, options: [{ name: "mode", type: 3, value: "thread" }] } as never])));
+    expect(set.reply.content).toBe("New tickets open as private threads under the public middleman channel.");
+    await inject(t, plain(button(guildId, carol, `mm:start:${guildId}`)));
+    const id = (await db.query("select t.id::text from app_public.mm_trades t join app_public.users u on u.id = t.starter_id where u.discord_id = $1 and t.status = 'open'", [carol.id])).rows[0].id;
+    const body = await ticketBody(id, () => true);
+    const thread = t.discord.channels.get(body.channel_id)!;
+    expect(thread).toMatchObject({ name: `mm-${id}`, type: 12, parent_id: publicChannel, invitable: false });
+    expect(thread.members).toContain(carol.id);
+    expect(thread.members).not.toContain(bob.id);
+    await inject(t, userSelect(carol, `mm:tag:${id}`, bob));
+    await waitFor("bob added to the thread", () => t.discord.channels.get(body.channel_id)!.members!.includes(bob.id));
+    expect(t.discord.calls.some((c) => c.method === "PUT" && c.path === `/channels/${thread.id}/permissions/${bob.id}`)).toBe(false);
+    // Closed: the thread is locked and archived after the guild's delay (0 here).
+    await db.query("update app_public.mm_discord set archive_delay_s = 0 where guild_id = $1", [guildId]);
+    await inject(t, plain(modal(guildId, carol, `mmf:cancel:${id}`, { reason: "test over" })));
+    await waitFor("thread archived", () => t.discord.channels.get(body.channel_id)!.archived === true);
+    expect(t.discord.channels.get(body.channel_id)!.locked).toBe(true);
+    await inject(t, admin(command(guildId, judge, "mm", [{ name: "set-ticket-mode", type: 1, options: [{ name: "mode", type: 3, value: "channel" }] } as never])));
   });
 });

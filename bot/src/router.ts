@@ -10,7 +10,7 @@ import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts"
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { missions, transferButton, transferData } from "./handlers/cards-progress.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
-import { linkCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, withdraw } from "./handlers/mm.ts";
+import { linkCommand, mcStaffCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, unlinkCommand, withdraw } from "./handlers/mm.ts";
 import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
@@ -59,6 +59,8 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   transfer_data: transferData,
   mm: mmCommand,
   link: linkCommand,
+  unlink: unlinkCommand,
+  mcstaff: mcStaffCommand,
   mcwallet: mcWallet,
   withdraw,
 };

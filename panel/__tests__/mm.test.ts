@@ -93,3 +93,62 @@ describe("the dashboard's middleman figures", () => {
     expect(r.accounts.nodes.map((n) => n.balance)).toEqual([]);
   });
 });
+
+describe("Minecraft money for operators", () => {
+  const list = (resource: string, filter: Record<string, unknown> = {}) => dataProvider.getList(resource, { pagination: { page: 1, perPage: 50 }, sort: { field: "id", order: "DESC" }, filter });
+
+  it("lists payments by status; an OPERATOR assigns an unmatched one to a member with a reason (audited), SUPPORT cannot", async () => {
+    await withClaims(db, { role: "coins_listener", guildId }, (c) => c.query("select app_hidden.record_payment('Nobody_MC', 777, 'Nobody_MC paid you $7.77.', now(), 'panel-test', '9')"));
+    await signInAs("SUPPORT");
+    const unmatched = await list("minecraftPayments", { status: "UNMATCHED" });
+    expect(unmatched.data.map((p) => [p.payerIgn, p.amount, p.rawLine])).toEqual([["Nobody_MC", "777", "Nobody_MC paid you $7.77."]]);
+    const member = (BigInt(guildId) + 1n).toString();
+    const assign = `mutation($id: BigInt!, $d: BigInt!) { assignPayment(input: { paymentId: $id, discordId: $d, reason: "checked the screenshot" }) { minecraftPayment { status } } }`;
+    await expect(gql(assign, { id: unmatched.data[0].id, d: member })).rejects.toThrow(/not allowed/);
+    await signInAs("OPERATOR");
+    const r = await gql<{ assignPayment: { minecraftPayment: { status: string } } }>(assign, { id: unmatched.data[0].id, d: member });
+    expect(r.assignPayment.minecraftPayment.status).toBe("CREDITED");
+    const audit = await list("adminActions", {});
+    expect(audit.data[0]).toMatchObject({ action: "assign_payment", reason: "checked the screenshot" });
+    expect((await list("minecraftPayments", { status: "UNMATCHED" })).total).toBe(0);
+  });
+
+  it("lists payouts with their kind and status; links, unlinks (refused while a live trade needs the name) and the link history", async () => {
+    await signInAs("OPERATOR");
+    const payouts = await list("minecraftPayouts", {});
+    expect(payouts.data.map((p) => [p.ign, p.kind, p.status]).sort()).toEqual([
+      ["Panel_Buy", "mm", "QUEUED"],
+      ["Panel_Buy", "mm", "QUEUED"],
+      ["Panel_Sel", "mm", "QUEUED"],
+    ]);
+    const links = await list("minecraftLinks", { q: "panel_" });
+    expect(links.data.map((l) => l.ign).sort()).toEqual(["Panel_Buy", "Panel_Sel"]);
+    const seller = (BigInt(guildId) + 1n).toString();
+    const unlink = `mutation($d: BigInt!) { unlinkMinecraft(input: { discordId: $d, reason: "account sold" }) { minecraftLink { ign } } }`;
+    await expect(gql(unlink, { d: seller })).rejects.toThrow("Your Minecraft name Panel_Sel is still needed by a payout: unlink it after that ends.");
+    // The /pay of the seller's returned verification amount goes out and is not confirmed: failed (waiting for staff).
+    const sellerPayouts = (await db.query("select id from app_public.minecraft_payouts where guild_id = $1 and ign = 'Panel_Sel'", [guildId])).rows;
+    await withClaims(db, { role: "coins_listener", guildId }, async (c) => {
+      for (const { id } of sellerPayouts) {
+        await c.query("select app_hidden.payout_begin($1)", [id]);
+        await c.query("select app_hidden.payout_unconfirmed($1, 'no confirmation line')", [id]);
+      }
+    });
+    const r = await gql<{ unlinkMinecraft: { minecraftLink: { ign: string } } }>(unlink, { d: seller });
+    expect(r.unlinkMinecraft.minecraftLink.ign).toBe("Panel_Sel");
+    await gql(`mutation($d: BigInt!) { linkMinecraft(input: { discordId: $d, ign: "Panel_New", reason: "checked in game" }) { minecraftLink { id } } }`, { d: seller });
+    const history = await list("minecraftLinkHistories", {});
+    expect(history.data.slice(0, 2).map((h) => [h.action, h.ign, h.via, h.reason])).toEqual([
+      ["linked", "Panel_New", "staff", "checked in game"],
+      ["unlinked", "Panel_Sel", "staff", "account sold"],
+    ]);
+    expect((await list("minecraftLinkHistories", { action: "unlinked" })).total).toBe(1);
+  });
+
+  it("lists vouchers without their codes (staff cannot read the code column)", async () => {
+    await signInAs("SUPPORT");
+    const vouchers = await list("vouchers", {});
+    expect(vouchers.data.every((v) => !("code" in v))).toBe(true);
+    await expect(gql(`{ vouchers { nodes { code } } }`)).rejects.toThrow();
+  });
+});

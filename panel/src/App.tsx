@@ -2,6 +2,11 @@ import { useEffect, useState } from "react";
 import { Admin, CustomRoutes, Resource, type LayoutProps } from "react-admin";
 import { Route } from "react-router-dom";
 import { Alert, Box, Button, Card, CardContent, Stack, Typography } from "@mui/material";
+import PaymentsIcon from "@mui/icons-material/Payments";
+import OutboxIcon from "@mui/icons-material/Outbox";
+import LinkIcon from "@mui/icons-material/Link";
+import ManageHistoryIcon from "@mui/icons-material/ManageHistory";
+import ConfirmationNumberIcon from "@mui/icons-material/ConfirmationNumber";
 import PeopleIcon from "@mui/icons-material/People";
 import StorefrontIcon from "@mui/icons-material/Storefront";
 import ReceiptIcon from "@mui/icons-material/Receipt";
@@ -69,6 +74,7 @@ import StyleIcon from "@mui/icons-material/Style";
 import CasinoIcon from "@mui/icons-material/Casino";
 import VerifiedIcon from "@mui/icons-material/Verified";
 import { MmTradeList, MmTradeShow } from "./mmTrades/index.tsx";
+import { MinecraftLinkHistoryList, MinecraftLinkList, MinecraftPaymentList, MinecraftPayoutList, VoucherList } from "./minecraft/index.tsx";
 import HandshakeIcon from "@mui/icons-material/Handshake";
 
 /** Sign-in: Discord (production), or the development login when the server offers it. */
@@ -126,6 +132,11 @@ export function App() {
           <Resource name="orders" list={OrderList} icon={ReceiptIcon} />
           <Resource name="mmTrades" list={MmTradeList} show={MmTradeShow} icon={HandshakeIcon} options={{ label: "Middleman" }} recordRepresentation="shortId" />
           <Resource name="mmEvents" />
+          <Resource name="minecraftPayments" list={MinecraftPaymentList} icon={PaymentsIcon} options={{ label: "MC payments" }} />
+          <Resource name="minecraftPayouts" list={MinecraftPayoutList} icon={OutboxIcon} options={{ label: "MC payouts" }} />
+          <Resource name="minecraftLinks" list={MinecraftLinkList} icon={LinkIcon} options={{ label: "MC links" }} />
+          <Resource name="minecraftLinkHistories" list={MinecraftLinkHistoryList} icon={ManageHistoryIcon} options={{ label: "MC link history" }} />
+          <Resource name="vouchers" list={VoucherList} icon={ConfirmationNumberIcon} options={{ label: "Vouchers" }} />
           <Resource name="rewards" list={RewardList} edit={RewardEdit} create={RewardCreate} icon={CardGiftcardIcon} />
           <Resource name="quests" list={QuestList} edit={QuestEdit} create={QuestCreate} icon={QuizIcon} />
           <Resource name="economyEvents" list={EventList} icon={EventIcon} options={{ label: "Events" }} />

@@ -176,8 +176,87 @@ export const COMMANDS = [
     .addSubcommand((s) => s.setName("set-public-channel").setDescription("Admins: where the Middleman embed lives.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
     .addSubcommand((s) => s.setName("set-log-channel").setDescription("Admins: where completed trades are logged.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
     .addSubcommand((s) => s.setName("set-staff-channel").setDescription("Admins: where disputes are escalated.").addChannelOption((o) => o.setName("channel").setDescription("Channel").setRequired(true)))
-    .addSubcommand((s) => s.setName("set-support-role").setDescription("Admins: the role tagged on disputes.").addRoleOption((o) => o.setName("role").setDescription("Role").setRequired(true))),
+    .addSubcommand((s) => s.setName("set-support-role").setDescription("Admins: the role tagged on disputes.").addRoleOption((o) => o.setName("role").setDescription("Role").setRequired(true)))
+    .addSubcommand((s) =>
+      s
+        .setName("set-ticket-mode")
+        .setDescription("Admins: new tickets are private channels or private threads.")
+        .addStringOption((o) => o.setName("mode").setDescription("Ticket kind").setRequired(true).addChoices({ name: "private channel", value: "channel" }, { name: "private thread", value: "thread" })),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("evidence")
+        .setDescription("Attach screenshots or files to a trade (parties and staff).")
+        .addStringOption((o) => o.setName("trade").setDescription("mm-<id>").setRequired(true).setMaxLength(24))
+        .addAttachmentOption((o) => o.setName("file").setDescription("A screenshot or file").setRequired(true))
+        .addAttachmentOption((o) => o.setName("file2").setDescription("Another file"))
+        .addAttachmentOption((o) => o.setName("file3").setDescription("Another file"))
+        .addStringOption((o) => o.setName("note").setDescription("What it shows").setMaxLength(1000)),
+    ),
   command("link", "Link your Minecraft account by paying the bot a tiny amount."),
+  command("unlink", "Remove the link to your Minecraft account (once a day).")
+    .addStringOption((o) => o.setName("reason").setDescription("Why (optional)").setMaxLength(500)),
+  // Operators (issue 13): Minecraft money; each subcommand checks the staff role in SQL and is audited.
+  command("mcstaff", "Staff: Minecraft payments, payouts, IGN links and vouchers.")
+    .addSubcommand((s) =>
+      s
+        .setName("payments")
+        .setDescription("Recent in-game payments to the bot.")
+        .addStringOption((o) => o.setName("status").setDescription("Only these").addChoices({ name: "unmatched", value: "unmatched" }, { name: "credited", value: "credited" })),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("assign")
+        .setDescription("Credit an unmatched payment to a member.")
+        .addIntegerOption((o) => o.setName("payment").setDescription("Payment id").setRequired(true).setMinValue(1))
+        .addUserOption((o) => o.setName("member").setDescription("Who paid").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("payouts")
+        .setDescription("Payouts by /pay.")
+        .addStringOption((o) =>
+          o.setName("status").setDescription("Only these").addChoices({ name: "queued", value: "queued" }, { name: "sent", value: "sent" }, { name: "confirmed", value: "confirmed" }, { name: "failed", value: "failed" }),
+        ),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("resolve")
+        .setDescription("Settle a failed payout after checking in game.")
+        .addIntegerOption((o) => o.setName("payout").setDescription("Payout id").setRequired(true).setMinValue(1))
+        .addBooleanOption((o) => o.setName("paid").setDescription("Did the player receive it?").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("link")
+        .setDescription("Link a member to their Minecraft name.")
+        .addUserOption((o) => o.setName("member").setDescription("Member").setRequired(true))
+        .addStringOption((o) => o.setName("ign").setDescription("Minecraft name").setRequired(true).setMaxLength(16))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("unlink")
+        .setDescription("Remove a member's Minecraft link.")
+        .addUserOption((o) => o.setName("member").setDescription("Member").setRequired(true))
+        .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("links")
+        .setDescription("A member's link history (or the latest changes).")
+        .addUserOption((o) => o.setName("member").setDescription("Member")),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName("vouchers")
+        .setDescription("Voucher states (never the codes).")
+        .addStringOption((o) =>
+          o.setName("status").setDescription("Only these").addChoices({ name: "pending", value: "pending" }, { name: "redeemed", value: "redeemed" }, { name: "void", value: "void" }),
+        ),
+    ),
   command("mcwallet", "Your Minecraft dollars: balance, pending payouts, recent payments."),
   command("withdraw", "Withdraw Minecraft dollars to your linked account (/pay in game).")
     .addStringOption((o) => o.setName("amount").setDescription("e.g. 1500 or 2.5k").setRequired(true).setMaxLength(20)),

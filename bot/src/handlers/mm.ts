@@ -5,15 +5,18 @@
  * the `discord__mm_*` jobs the rule's trail queues (tasks/mm.ts). A stranger's click, a double click
  * or a wrong amount gets the rule's refusal (db/ERRORS.md) and moves nothing.
  *
- * Custom ids: buttons `mm:<action>:<trade>[:<which>]` (start, tag, form, copy, cancel, confirm,
+ * Custom ids: buttons `mm:<action>:<trade>[:<which>]` (start and link on the public embed; tag, form, copy, cancel, confirm,
  * scam, evidence, freeze, reqev, adj), modals `mmf:<action>:<trade>[:<which>]`.
  */
 import {
   ActionRowBuilder,
+  FileUploadBuilder,
+  LabelBuilder,
   ModalBuilder,
   PermissionFlagsBits,
   TextInputBuilder,
   TextInputStyle,
+  type Attachment,
   type BaseInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -125,6 +128,7 @@ async function start(ctx: BotContext, i: ButtonInteraction): Promise<void> {
 /** Members' buttons and staff buttons in tickets and escalations. */
 export async function mmButton(ctx: BotContext, i: ButtonInteraction, id: CustomId): Promise<void> {
   if (id.action === "start") return start(ctx, i);
+  if (id.action === "link") return linkCommand(ctx, i);
   const trade = tradeOf(id);
   const which = id.id.split(":")[1] ?? "";
   const actor = actorOf(i);
@@ -172,11 +176,18 @@ export async function mmButton(ctx: BotContext, i: ButtonInteraction, id: Custom
       await i.showModal(modal(customId("mmf", "scam", trade), "Mark as Scammed", [textInput("reason", "What happened", TextInputStyle.Paragraph, true, 1000)]));
       return;
     case "evidence":
+      // Files are uploaded in the modal itself (Discord's file upload component), beside a link and a note.
       await i.showModal(
-        modal(customId("mmf", "evidence", trade), "Attach Evidence", [
-          textInput("url", "Link (https://… screenshot, attachment)", TextInputStyle.Short, false, 500),
-          textInput("note", "What it shows", TextInputStyle.Paragraph, false, 1000),
-        ]),
+        new ModalBuilder()
+          .setCustomId(customId("mmf", "evidence", trade))
+          .setTitle("Attach Evidence")
+          .addLabelComponents(
+            new LabelBuilder()
+              .setLabel("Screenshots or files (up to 3)")
+              .setFileUploadComponent(new FileUploadBuilder().setCustomId("files").setMinValues(0).setMaxValues(3).setRequired(false)),
+            new LabelBuilder().setLabel("Link (https://…)").setTextInputComponent(new TextInputBuilder().setCustomId("url").setStyle(TextInputStyle.Short).setRequired(false).setMaxLength(500)),
+            new LabelBuilder().setLabel("What it shows").setTextInputComponent(new TextInputBuilder().setCustomId("note").setStyle(TextInputStyle.Paragraph).setRequired(false).setMaxLength(1000)),
+          ),
       );
       return;
     case "freeze":
@@ -246,8 +257,19 @@ export async function mmModal(ctx: BotContext, i: ModalSubmitInteraction, id: Cu
     case "evidence": {
       const url = modalField(i, "url", z.string().trim().max(500));
       const note = modalField(i, "note", z.string().trim().max(1000));
+      let uploaded: Attachment[] = [];
+      try {
+        uploaded = [...(i.fields.getUploadedFiles("files") ?? new Map()).values()];
+      } catch {
+        uploaded = []; // a modal without the upload field (an older ticket's button)
+      }
+      const files = attachmentsJson(uploaded);
       const role = await mmStaffRole(ctx, i);
-      const call = (c: import("pg").PoolClient) => c.query("select 1 from app_public.mm_attach_evidence($1, $2, $3)", [trade, url, note]);
+      // Uploaded files: one evidence event with their URLs and metadata (and the note); a link alone: as before.
+      const call = async (c: import("pg").PoolClient) => {
+        if (files) await c.query("select 1 from app_public.mm_attach_files($1, $2::jsonb, $3)", [trade, files, note]);
+        if (!files || url) await c.query("select 1 from app_public.mm_attach_evidence($1, $2, $3)", [trade, url, files ? "" : note]);
+      };
       // Staff who are not a party attach as staff; everybody else as a member (a stranger: MM003).
       try {
         await asMember(ctx.pool, actor, call);
@@ -255,7 +277,7 @@ export async function mmModal(ctx: BotContext, i: ModalSubmitInteraction, id: Cu
         if (!role) throw err;
         await asStaff(ctx.pool, actor, role, call);
       }
-      await answer(i, "Evidence added to the trade's record.");
+      await answer(i, uploaded.length ? `${uploaded.length} file(s) added to the trade's evidence.` : "Evidence added to the trade's record.");
       return;
     }
     case "freeze":
@@ -317,7 +339,14 @@ export async function mmCommand(ctx: BotContext, i: ChatInputCommandInteraction)
     await answer(i, rows.length ? rows.map((r) => `${r.short_id} · ${r.role} · ${r.status} · ${mcd(r.sale_amount)} · <t:${Math.floor(new Date(r.closed_at).getTime() / 1000)}:d>`).join("\n") : `<@${who}> has no completed middleman trades yet.`);
     return;
   }
+  if (sub === "evidence") return evidenceCommand(ctx, i);
   const { role } = await requireStaff(ctx, i);
+  if (sub === "set-ticket-mode") {
+    const mode = z.enum(["channel", "thread"]).parse(i.options.getString("mode", true));
+    await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.mm_set_ticket_mode($1, $2)", [mode, "/mm set-ticket-mode"]), "/mm set-ticket-mode");
+    await answer(i, mode === "thread" ? "New tickets open as private threads under the public middleman channel." : "New tickets open as private channels.");
+    return;
+  }
   if (SETTINGS[sub]) {
     const { setting, option } = SETTINGS[sub];
     const value = option === "channel" ? i.options.getChannel("channel", true).id : i.options.getRole("role", true).id;
@@ -402,4 +431,194 @@ export async function withdraw(ctx: BotContext, i: ChatInputCommandInteraction):
     (await c.query<{ amount: string; ign: string }>("select amount::text, ign from app_public.request_payout($1, $2)", [amount.data.toString(), interactionKey("withdraw", i.id)])).rows[0],
   );
   await answer(i, `Withdrawal queued: ${mcd(p.amount)} will be paid to ${p.ign} in game by /pay.`);
+}
+
+/** A Discord attachment as stored evidence (URL and metadata; the file stays on Discord's CDN). */
+const attachmentSchema = z.object({
+  id: z.string().regex(/^\d{1,20}$/),
+  url: z.string().url().startsWith("https://"),
+  name: z.string().min(1).max(200),
+  size: z.number().int().nonnegative(),
+  contentType: z.string().max(100).nullable(),
+});
+
+/**
+ * Uploaded Discord attachments as the JSON `mm_attach_files` stores (URL, name, size, type, id).
+ *
+ * @param files - the attachments.
+ * @returns the JSON array, or null when there is no file.
+ * @throws {UserFacingError} when an attachment has no https URL or an unusual name.
+ */
+function attachmentsJson(files: Attachment[]): string | null {
+  if (!files.length) return null;
+  const parsed = files.map((a) => attachmentSchema.safeParse({ id: a.id, url: a.url, name: a.name, size: a.size, contentType: a.contentType ?? null }));
+  if (parsed.some((p) => !p.success)) throw new UserFacingError("That file cannot be stored as evidence (no https link or an unusual name).");
+  return JSON.stringify(parsed.map((p) => (p.success ? { id: p.data.id, url: p.data.url, name: p.data.name, size: p.data.size, content_type: p.data.contentType } : null)));
+}
+
+/**
+ * `/mm evidence <trade> <file> [file2] [file3] [note]`: Attach Evidence with uploads; the files'
+ * URLs and metadata go into the trade's trail (`mm_attach_files`), as a party or as staff.
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+async function evidenceCommand(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const trade = tradeRef.safeParse(i.options.getString("trade", true));
+  if (!trade.success) throw new UserFacingError(trade.error.issues[0].message);
+  const files = ["file", "file2", "file3"].flatMap((n) => {
+    const a = i.options.getAttachment(n);
+    return a ? [a] : [];
+  });
+  const note = z.string().trim().max(1000).parse(i.options.getString("note") ?? "");
+  const body = attachmentsJson(files);
+  const actor = actorOf(i);
+  const call = (c: import("pg").PoolClient) => c.query("select 1 from app_public.mm_attach_files($1, $2::jsonb, $3)", [trade.data, body, note]);
+  const role = await mmStaffRole(ctx, i);
+  try {
+    await asMember(ctx.pool, actor, call);
+  } catch (err) {
+    if (!role) throw err;
+    await asStaff(ctx.pool, actor, role, call);
+  }
+  await answer(i, `${files.length} file(s) added to mm-${trade.data}'s evidence.`);
+}
+
+/**
+ * `/unlink [reason]`: removes the member's own Minecraft link (once a day; never while a live
+ * trade or a payout needs it: LK001, LK002).
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function unlinkCommand(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const reason = z.string().trim().max(500).parse(i.options.getString("reason") ?? "");
+  const link = await asMember(ctx.pool, actorOf(i), async (c) => (await c.query<{ ign: string }>("select ign from app_public.unlink_my_ign($1)", [reason])).rows[0]);
+  await answer(i, `Your Minecraft account ${link.ign} is no longer linked. Use /link to link one again.`);
+}
+
+const ts = (d: Date | string | null) => (d ? `<t:${Math.floor(new Date(d).getTime() / 1000)}:f>` : "-");
+
+/**
+ * `/mcstaff …`: the operators' Minecraft money. Lists (payments, payouts, links, vouchers: voucher
+ * states, never their codes) read as staff through RLS; actions (assign, resolve, link, unlink)
+ * call their SQL rule, which checks the role and writes the audit row with the reason.
+ *
+ * @param ctx - the bot.
+ * @param i - the command.
+ */
+export async function mcStaffCommand(ctx: BotContext, i: ChatInputCommandInteraction): Promise<void> {
+  const sub = i.options.getSubcommand(true);
+  const { actor, role } = await requireStaff(ctx, i);
+  const reasonOf = () => {
+    const r = reasonField.safeParse(i.options.getString("reason", true));
+    if (!r.success) throw new UserFacingError(r.error.issues[0].message);
+    return r.data;
+  };
+  const list = async (rows: string[], empty: string) => answer(i, rows.length ? rows.join("\n").slice(0, 1900) : empty);
+  switch (sub) {
+    case "payments": {
+      const status = i.options.getString("status");
+      const rows = await asStaff(ctx.pool, actor, role, async (c) =>
+        (
+          await c.query<{ id: string; payer_ign: string; amount: string; status: string; seen_at: Date; discord_id: string | null }>(
+            `select p.id::text, p.payer_ign, p.amount::text, p.status::text, p.seen_at, u.discord_id::text
+               from app_public.minecraft_payments p left join app_public.users u on u.id = p.user_id
+              where ($1::text is null or p.status::text = $1) order by p.id desc limit 15`,
+            [status],
+          )
+        ).rows,
+      );
+      await list(rows.map((p) => `#${p.id} · ${p.payer_ign} · ${mcd(p.amount)} · ${p.status}${p.discord_id ? ` · <@${p.discord_id}>` : ""} · ${ts(p.seen_at)}`), "No payments.");
+      return;
+    }
+    case "assign": {
+      const payment = i.options.getInteger("payment", true);
+      const member = i.options.getUser("member", true).id;
+      const reason = reasonOf();
+      const p = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ amount: string }>("select amount::text from app_public.assign_payment($1, $2, $3)", [payment, member, reason])).rows[0], reason);
+      await answer(i, `Payment #${payment} (${mcd(p.amount)}) credited to <@${member}>.`);
+      return;
+    }
+    case "payouts": {
+      const status = i.options.getString("status");
+      const rows = await asStaff(ctx.pool, actor, role, async (c) =>
+        (
+          await c.query<{ id: string; ign: string; amount: string; status: string; kind: string; created_at: Date; failure: string | null; resolved_by: string | null }>(
+            `select id::text, ign, amount::text, status::text, kind, created_at, failure, resolved_by::text
+               from app_public.minecraft_payouts where ($1::text is null or status::text = $1) order by id desc limit 15`,
+            [status],
+          )
+        ).rows,
+      );
+      await list(
+        rows.map((p) => `#${p.id} · ${p.ign} · ${mcd(p.amount)} · ${p.status}${p.resolved_by ? " (resolved)" : ""} · ${p.kind} · ${ts(p.created_at)}${p.failure ? ` · ${p.failure.slice(0, 80)}` : ""}`),
+        "No payouts.",
+      );
+      return;
+    }
+    case "resolve": {
+      const payout = i.options.getInteger("payout", true);
+      const paid = i.options.getBoolean("paid", true);
+      const reason = reasonOf();
+      await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.resolve_payout($1, $2, $3)", [payout, paid, reason]), reason);
+      await answer(i, paid ? `Payout #${payout} marked paid (confirmed).` : `Payout #${payout} was not paid: the amount is back in the member's MCD wallet.`);
+      return;
+    }
+    case "link": {
+      const member = i.options.getUser("member", true).id;
+      const ign = ignField.safeParse(i.options.getString("ign", true));
+      if (!ign.success || !ign.data) throw new UserFacingError("A Minecraft name has 3 to 16 letters, digits or underscores.");
+      const reason = reasonOf();
+      await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.link_minecraft($1, $2, $3)", [member, ign.data, reason]), reason);
+      await answer(i, `<@${member}> is linked to ${ign.data}.`);
+      return;
+    }
+    case "unlink": {
+      const member = i.options.getUser("member", true).id;
+      const reason = reasonOf();
+      const l = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ ign: string }>("select ign from app_public.unlink_minecraft($1, $2)", [member, reason])).rows[0], reason);
+      await answer(i, `<@${member}> is no longer linked to ${l.ign}.`);
+      return;
+    }
+    case "links": {
+      const member = i.options.getUser("member")?.id ?? null;
+      const rows = await asStaff(ctx.pool, actor, role, async (c) =>
+        (
+          await c.query<{ discord_id: string; ign: string; previous_ign: string | null; action: string; via: string; actor: string | null; reason: string | null; at: Date }>(
+            `select u.discord_id::text, h.ign, h.previous_ign, h.action, h.via, h.actor_discord_id::text as actor, h.reason, h.at
+               from app_public.minecraft_link_history h join app_public.users u on u.id = h.user_id
+              where ($1::bigint is null or u.discord_id = $1) order by h.id desc limit 15`,
+            [member],
+          )
+        ).rows,
+      );
+      await list(
+        rows.map((h) => `${ts(h.at)} · <@${h.discord_id}> ${h.action} ${h.previous_ign ? `${h.previous_ign} → ` : ""}${h.ign} · by ${h.actor ? `<@${h.actor}>` : h.via}${h.reason ? ` · ${h.reason.slice(0, 100)}` : ""}`),
+        "No link changes.",
+      );
+      return;
+    }
+    case "vouchers": {
+      const status = i.options.getString("status");
+      // Staff are granted every column of vouchers but the code: it is never selected here.
+      const rows = await asStaff(ctx.pool, actor, role, async (c) =>
+        (
+          await c.query<{ order_id: string; discord_id: string; status: string; issued_at: Date; expires_at: Date; redeemed_at: Date | null; redeemed_by: string | null }>(
+            `select v.order_id::text, u.discord_id::text, v.status::text, v.issued_at, v.expires_at, v.redeemed_at, v.redeemed_by
+               from app_public.vouchers v join app_public.users u on u.id = v.buyer_id
+              where ($1::text is null or v.status::text = $1) order by v.issued_at desc limit 15`,
+            [status],
+          )
+        ).rows,
+      );
+      await list(
+        rows.map((v) => `order ${v.order_id.slice(0, 8)} · <@${v.discord_id}> · ${v.status}${v.redeemed_by ? ` by ${v.redeemed_by}` : ""} · issued ${ts(v.issued_at)} · ${v.status === "pending" ? `expires ${ts(v.expires_at)}` : `redeemed ${ts(v.redeemed_at)}`}`),
+        "No vouchers.",
+      );
+      return;
+    }
+    default:
+      throw new UserFacingError("That command is not available any more.");
+  }
 }

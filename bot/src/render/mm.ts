@@ -84,7 +84,7 @@ export interface MmTicketView {
   buyer_discord_id: string | null;
   bot_ign: string;
   fee_bps: number;
-  discord: { public_channel_id: string | number | null; log_channel_id: string | number | null; staff_channel_id: string | number | null; support_role_id: string | number | null; ticket_category_id: string | number | null; archive_delay_s: number } | null;
+  discord: { public_channel_id: string | number | null; log_channel_id: string | number | null; staff_channel_id: string | number | null; support_role_id: string | number | null; ticket_category_id: string | number | null; archive_delay_s: number; ticket_mode?: "channel" | "thread" } | null;
   reputation: { seller: MmReputation | null; buyer: MmReputation | null };
   events: MmEvent[];
   payouts: { id: number; ign: string; amount: number | string; status: string }[];
@@ -187,6 +187,7 @@ export function publicMessage(view: MmPublicView, emoji: string | null): { embed
     );
   const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(customId("mm", "start", view.guild_id)).setLabel("Start Middleman").setStyle(ButtonStyle.Success).setEmoji("🤝"),
+    new ButtonBuilder().setCustomId(customId("mm", "link", view.guild_id)).setLabel("Link Minecraft").setStyle(ButtonStyle.Secondary).setEmoji("🔗"),
   );
   return { embeds: [embed], components: [row] };
 }
@@ -205,6 +206,14 @@ function paidLine(view: MmTicketView, party: "seller" | "buyer"): string {
   if (!paidAt) return `${head}\n❌ Not paid`;
   const ev = lastEvent(view, "verification_paid", party);
   return `${head}\n✅ Paid ${when(paidAt)}${ev?.raw_line ? `\n> ${ev.raw_line.slice(0, 200)}` : ""}`;
+}
+
+/** An evidence event as one line: its note, its link and its uploaded files (name and size, linked). */
+function evidenceText(e: MmEvent): string {
+  const files = Array.isArray(e.detail.attachments) ? (e.detail.attachments as { url: string; name: string; size: number }[]) : [];
+  return [String(e.detail.note ?? ""), e.detail.url ? String(e.detail.url) : "", ...files.map((f) => `[${f.name}](${f.url}) (${Math.max(1, Math.round(Number(f.size) / 1024))} KB)`)]
+    .filter((x) => x !== "")
+    .join(" ");
 }
 
 function reputationLine(r: MmReputation | null): string {
@@ -260,7 +269,7 @@ export function ticketMessage(view: MmTicketView): { content: string; embeds: Em
     fields.push({
       name: "Evidence",
       value: evidence
-        .map((e) => (e.kind === "evidence" ? `${mention(String(e.actor_discord_id))}: ${String(e.detail.note ?? "")} ${e.detail.url ?? ""}` : `Staff ask for evidence: ${String(e.detail.note ?? "")}`).trim())
+        .map((e) => (e.kind === "evidence" ? `${mention(String(e.actor_discord_id))}: ${evidenceText(e)}` : `Staff ask for evidence: ${String(e.detail.note ?? "")}`).trim())
         .join("\n")
         .slice(0, 1000),
     });

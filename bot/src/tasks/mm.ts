@@ -13,9 +13,12 @@
  * - `discord__mm_log` {trade_id}: a closed trade's summary line (the seed's line for a completed
  *   one) with its transcript as a file, in the log channel, once; the transcript is stored.
  * - `discord__mm_archive` {trade_id}: after the guild's delay, the parties may read but no longer
- *   write in the closed ticket.
+ *   write in the closed ticket (a thread ticket is locked and archived).
+ *
+ * A ticket is a private channel, or (mm_discord.ticket_mode = thread) a private thread under the
+ * public middleman channel whose members the bot adds (the starter, then the tagged counterparty).
  */
-import { OverwriteType, PermissionFlagsBits, Routes, type REST } from "discord.js";
+import { ChannelType, OverwriteType, PermissionFlagsBits, Routes, type REST } from "discord.js";
 import type pg from "pg";
 import { asWorker } from "../db.ts";
 import { disputeMessage, logLine, publicMessage, ticketMessage, transcript, type MmPublicView, type MmTicketView } from "../render/mm.ts";
@@ -61,10 +64,50 @@ export async function syncPublic(pool: pg.Pool, rest: REST, guildId: string): Pr
   await upsertMessage(pool, rest, { guildId, type: "mm_public", id: guildId, channelId: String(channelId) }, json(publicMessage(view, await serverEmoji(rest, guildId))));
 }
 
+/**
+ * A ticket as a private thread under the public middleman channel (mm_discord.ticket_mode =
+ * thread): only the members added to it (the starter, then the counterparty), the bot and members
+ * with Manage Threads (staff) see it; members cannot invite others.
+ */
+async function ensureThread(pool: pg.Pool, rest: REST, view: MmTicketView, parentId: string): Promise<string> {
+  const t = view.trade;
+  const guildId = String(t.guild_id);
+  // Found again by name after a crash between creating it and storing its id.
+  const active = (await rest.get(Routes.guildActiveThreads(guildId))) as { threads: { id: string; name: string; parent_id?: string }[] };
+  const existing = active.threads.find((c) => c.name === t.short_id && c.parent_id === parentId);
+  const thread =
+    existing ??
+    ((await rest.post(Routes.threads(parentId), {
+      body: { name: t.short_id, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+      reason: `Middleman trade ${t.short_id}`,
+    })) as { id: string });
+  await rest.put(Routes.threadMembers(thread.id, view.starter_discord_id));
+  await asWorker(pool, (c) => c.query("select 1 from app_hidden.mm_record_ticket($1, $2, null)", [t.id, thread.id]));
+  return thread.id;
+}
+
+/** Whether a ticket's channel is a thread, by channel id (a ticket keeps the kind it was opened as). */
+const threadTickets = new Map<string, boolean>();
+
+async function isThread(rest: REST, channelId: string): Promise<boolean> {
+  const known = threadTickets.get(channelId);
+  if (known !== undefined) return known;
+  const channel = (await rest.get(Routes.channel(channelId))) as { type: number };
+  const thread = channel.type === ChannelType.PrivateThread || channel.type === ChannelType.PublicThread;
+  if (threadTickets.size > 10_000) threadTickets.clear();
+  threadTickets.set(channelId, thread);
+  return thread;
+}
+
 async function ensureChannel(pool: pg.Pool, rest: REST, view: MmTicketView, botId: string): Promise<string> {
   const t = view.trade;
   const guildId = String(t.guild_id);
   if (t.channel_id) return String(t.channel_id);
+  if (view.discord?.ticket_mode === "thread" && view.discord.public_channel_id) {
+    const id = await ensureThread(pool, rest, view, String(view.discord.public_channel_id));
+    threadTickets.set(id, true);
+    return id;
+  }
   // Found again by name: a crash between creating it and storing its id does not create a second one.
   const existing = ((await rest.get(Routes.guildChannels(guildId))) as { id: string; name: string }[]).find((c) => c.name === t.short_id);
   const overwrites = [
@@ -86,6 +129,7 @@ async function ensureChannel(pool: pg.Pool, rest: REST, view: MmTicketView, botI
       },
     })) as { id: string });
   await asWorker(pool, (c) => c.query("select 1 from app_hidden.mm_record_ticket($1, $2, null)", [t.id, channel.id]));
+  threadTickets.set(channel.id, false);
   return channel.id;
 }
 
@@ -104,9 +148,14 @@ export async function syncTicket(pool: pg.Pool, rest: REST, tradeId: string | nu
   const latest = view.events.at(-1)?.id ?? 0;
   // Nothing happened since the last edit (an earlier job of this burst already showed it): done.
   if (t.ticket_message_id && t.rendered_event_id !== null && Number(t.rendered_event_id) >= Number(latest)) return;
+  const created = !t.channel_id;
   const channelId = await ensureChannel(pool, rest, view, botId);
-  if (view.counterparty_discord_id && t.closed_at === null) {
-    await rest.put(Routes.channelPermission(channelId, view.counterparty_discord_id), { body: { type: OverwriteType.Member, allow: PARTY.toString(), deny: "0" } });
+  // The counterparty's access, when it is new since the last edit (a payment's edit is one PATCH, nothing more).
+  const rendered = t.rendered_event_id === null ? 0 : Number(t.rendered_event_id);
+  const newCounterparty = created || view.events.some((e) => e.kind === "counterparty_set" && Number(e.id) > rendered);
+  if (view.counterparty_discord_id && t.closed_at === null && newCounterparty) {
+    if (await isThread(rest, channelId)) await rest.put(Routes.threadMembers(channelId, view.counterparty_discord_id));
+    else await rest.put(Routes.channelPermission(channelId, view.counterparty_discord_id), { body: { type: OverwriteType.Member, allow: PARTY.toString(), deny: "0" } });
   }
   const body = json(ticketMessage(view));
   let messageId = t.ticket_message_id ? String(t.ticket_message_id) : null;
@@ -185,6 +234,11 @@ export async function postLog(pool: pg.Pool, rest: REST, tradeId: string | numbe
 export async function archiveTicket(pool: pg.Pool, rest: REST, tradeId: string | number): Promise<void> {
   const view = await loadTicket(pool, tradeId);
   if (!view || view.trade.closed_at === null || !view.trade.channel_id) return;
+  if (await isThread(rest, String(view.trade.channel_id))) {
+    // A thread ticket is locked and archived: readable, no longer writable by its members.
+    await rest.patch(Routes.channel(String(view.trade.channel_id)), { body: { archived: true, locked: true }, reason: `${view.trade.short_id} closed` });
+    return;
+  }
   for (const member of [view.starter_discord_id, view.counterparty_discord_id]) {
     if (!member) continue;
     await rest.put(Routes.channelPermission(String(view.trade.channel_id), member), {

@@ -158,6 +158,12 @@ select set_eq(
     ('coins_worker', 'app_hidden.mm_record_rendered(bigint,bigint)'),
     ('coins_listener', 'app_hidden.mm_check_recipient(text)'),
     ('coins_worker', 'app_hidden.mm_public(bigint)'),
+    -- issue 13, continued: unlink (members, staff), file evidence, the ticket mode
+    ('coins_player', 'app_public.unlink_my_ign(text)'),
+    ('coins_staff', 'app_public.unlink_minecraft(bigint,text)'),
+    ('coins_player', 'app_public.mm_attach_files(bigint,jsonb,text)'),
+    ('coins_staff', 'app_public.mm_attach_files(bigint,jsonb,text)'),
+    ('coins_staff', 'app_public.mm_set_ticket_mode(text,text)'),
     ('coins_worker', 'app_hidden.mm_record_ticket(bigint,bigint,bigint)'),
     ('coins_worker', 'app_hidden.mm_store_transcript(bigint,text)'),
     ('coins_worker', 'app_hidden.issue_voucher(uuid)'),
@@ -310,17 +316,17 @@ select results_eq(
            ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false),
            ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true),
            ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true), ('mm_adjudicate', 'v', true),
-           ('mm_attach_evidence', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true), ('mm_history', 's', true),
-           ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true),
-           ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true), ('my_achievements', 's', true), ('my_card', 's', true),
-           ('my_missions', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true),
-           ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
-           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
-           ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true),
-           ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true),
-           ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
-           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true),
-           ('verify_ledger', 's', true)$$,
+           ('mm_attach_evidence', 'v', true), ('mm_attach_files', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true),
+           ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true),
+           ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_set_ticket_mode', 'v', true), ('mm_submit_form', 'v', true),
+           ('my_achievements', 's', true), ('my_card', 's', true), ('my_missions', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
+           ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true),
+           ('quest_board', 's', true), ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true),
+           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true),
+           ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true),
+           ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true),
+           ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true),
+           ('unlink_my_ign', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -449,7 +455,8 @@ select set_eq(
   $$select r as role, 'app_public.' || t as tbl, 'select' as priv from unnest(array['coins_player', 'coins_staff']) r,
            unnest(array['guilds', 'guild_settings', 'currencies', 'users', 'accounts', 'transactions', 'transfers', 'pricing_config',
                         'rewards', 'inventory', 'listings', 'orders', 'order_lines', 'pricing_history', 'leaderboard_snapshots',
-                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts', 'mm_trades', 'mm_events', 'mm_link_requests']) t
+                        'minecraft_links', 'minecraft_payments', 'minecraft_payouts', 'mm_trades', 'mm_events', 'mm_link_requests',
+                        'minecraft_link_history']) t
     -- issue 13: the middleman's Discord places and the reserved verification amounts are for staff
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['mm_discord', 'mm_verification_amounts']) t
     -- 000010: voucher codes are bearer credentials: members read their vouchers whole, staff every column but the code (below)
@@ -501,7 +508,9 @@ select set_eq(
       'daily_streak_bonus', 'daily_streak_bonus_cap', 'give_rate_limit', 'give_rate_window_s', 'high_value_threshold',
       -- issue 13: the middleman's money rules
       'mm_fee_bps', 'mm_verification_min', 'mm_verification_max', 'mm_sale_min', 'mm_sale_max', 'mm_live_limit', 'mm_hourly_limit',
-      'mm_scam_daily_limit', 'mm_verify_timeout_s', 'mm_deposit_timeout_s', 'mm_confirm_remind_s', 'mm_link_timeout_s', 'mm_bot_ign']) c
+      'mm_scam_daily_limit', 'mm_verify_timeout_s', 'mm_deposit_timeout_s', 'mm_confirm_remind_s', 'mm_link_timeout_s', 'mm_bot_ign',
+      -- issue 13, continued: the /withdraw limits
+      'mc_withdraw_min', 'mc_withdraw_max', 'mc_withdraw_daily_max']) c
     union all select 'app_public.pricing_config', c, 'update' from unnest(array['price_floor_pct', 'market_fee', 'undercut_fee', 'over_average_fee',
       'over_average_ratio', 'scarcity_target', 'alpha', 'max_listing_days']) c
     union all select 'app_public.rewards', c, 'insert' from unnest(array['guild_id', 'sku', 'name', 'description', 'category', 'price', 'fulfilment',

@@ -526,8 +526,9 @@ select is(pg_temp.err_staff('SUPPORT', $$select app_public.mm_set_discord('log_c
 select is((select count(*) from graphile_worker.jobs where task_identifier = 'discord__mm_public' and queue_name = 'discord:' || pg_temp.g()), 1::bigint,
   '... the public embed is queued in the guild''s discord queue');
 select pg_temp.as_member('bea', $$select 1 from app_public.mm_open_trade('start-discord')$$);
-select is((select count(*) from graphile_worker.jobs where task_identifier = 'discord__mm_ticket' and queue_name = 'discord:' || pg_temp.g()), 1::bigint,
-  'a new trade queues its ticket in the guild''s discord queue');
+select is((select count(*) from graphile_worker.jobs j join app_public.mm_trades t on j.queue_name = 'discord:mm:' || t.id
+            where j.task_identifier = 'discord__mm_ticket' and t.guild_id = pg_temp.g() and t.closed_at is null and t.status = 'open'), 1::bigint,
+  'a new trade queues its ticket in the trade''s own discord queue (one ticket''s edits in order, tickets in parallel)');
 
 -- verify_ledger notices a trade that disagrees with its holds
 update app_public.mm_trades set status = 'completed', closed_at = now() where id = (select id from ids where name = 't9');

@@ -20,6 +20,10 @@ export const ACTIONS = {
   acknowledgeAlert: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
   freezeTrade: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
   adjudicateTrade: ["SUPERADMIN", "ADMIN"],
+  // Minecraft money (issue 13): as the SQL rules gate them.
+  assignPayment: ["SUPERADMIN", "ADMIN", "OPERATOR"],
+  resolvePayout: ["SUPERADMIN", "ADMIN"],
+  manageLinks: ["SUPERADMIN", "ADMIN", "OPERATOR"],
   manageCommunity: ["SUPERADMIN", "ADMIN", "OPERATOR"],
   reviewTasks: ["SUPERADMIN", "ADMIN", "OPERATOR"],
 } as const satisfies Record<string, readonly StaffRole[]>;
