@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:6141a796dfc926cdf41081e23c216c051a960959
+--! Hash: sha1:7795d05679f64d34432c5007fad418f2acbb8c7a
 --! Message: Community member side (issue 14): role and consumable items with /use and /inventory, timed roles removed by a job, market pages and my listings, member DM notifications, badges by rule, leaderboard seasons
 
 -- Issue 14 (seed 003), the member side: role and consumable shop items with /use and /inventory, market
@@ -982,7 +982,8 @@ begin
   )
   update app_public.season_standings s set final_score = r.score, final_rank = r.rnk
     from ranked r where s.season_id = v_season.id and s.user_id = r.user_id;
-  update app_public.seasons s set status = 'archived', archived_at = p_at, ends_at = least(s.ends_at, p_at)
+  update app_public.seasons s set status = 'archived', archived_at = p_at,
+         ends_at = case when p_at > s.starts_at then least(s.ends_at, p_at) else s.ends_at end
    where s.id = v_season.id
    returning * into v_season;
   -- Podium badges: a final rank within the badge's threshold, with a score.
@@ -1006,7 +1007,7 @@ $$;
 
 comment on function app_private.archive_season(bigint, timestamptz) is
   'Archives a running season at p_at once: every member''s final score (earned during the season) and rank (ties '
-  'share a rank), the season archived (an early end moves ends_at to p_at), season_top badges to the podium. An '
+  'share a rank), the season archived (an early end moves ends_at to p_at unless the season had not begun), season_top badges to the podium. An '
   'archived season is left alone (returns null). Source: issue 14.';
 --! EndIncluded seasons/archive_season.sql
 --! Included seasons/end_season.sql
