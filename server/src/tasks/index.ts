@@ -20,6 +20,9 @@ import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
 import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
 import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
 import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
+import { ROLES_EXPIRE, rolesExpire } from "./roles__expire.ts";
+import { SEASONS_ROLLOVER, seasonsRollover } from "./seasons__rollover.ts";
+import { BADGES_AWARD, badgesAward } from "./badges__award.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -42,6 +45,9 @@ export const TASK_IDENTIFIERS = [
   ANNOUNCEMENTS_PUBLISH,
   CARDS_EXPIRE,
   MM_EXPIRE,
+  ROLES_EXPIRE,
+  SEASONS_ROLLOVER,
+  BADGES_AWARD,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -74,6 +80,9 @@ export function createTaskList(
     [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
     [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
     [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
+    [ROLES_EXPIRE]: recordJobRun(ROLES_EXPIRE, rolesExpire()),
+    [SEASONS_ROLLOVER]: recordJobRun(SEASONS_ROLLOVER, seasonsRollover()),
+    [BADGES_AWARD]: recordJobRun(BADGES_AWARD, badgesAward()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }
