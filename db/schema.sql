@@ -3757,7 +3757,7 @@ declare
   v_use app_public.item_uses;
   v_n integer := 0;
 begin
-  if p_order.kind <> 'shop' or p_order.status <> 'fulfilled' then
+  if p_order.status <> 'fulfilled' then
     return 0;
   end if;
   -- A role item that is not a consumable takes effect when delivered: its units leave the inventory at once (so they
@@ -3787,7 +3787,7 @@ ALTER FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_a
 -- Name: FUNCTION apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone) IS 'On a shop order''s fulfilment: each role item that is not a consumable takes effect at once (its units leave the inventory, an item_uses row with the order, the role granted or removed by a discord__role job), exactly once per order and SKU. Consumables stay in the inventory for /use. Returns the number of effects applied. Source: issue 14.';
+COMMENT ON FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone) IS 'On an order''s fulfilment (the shop, or the market: a role item bought from another member works the same): each role item that is not a consumable takes effect at once (its units leave the inventory, an item_uses row with the order, the role granted or removed by a discord__role job), exactly once per order and SKU. Consumables stay in the inventory for /use. Returns the number of effects applied. Source: issue 14.';
 
 --
 -- Name: seasons; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -3895,17 +3895,38 @@ declare
   v_user app_public.users;
   v_badge record;
   v_n integer := 0;
+  v_need_sales integer;
+  v_need_purchases integer;
+  v_need_tasks integer;
+  v_need_streak integer;
 begin
   select * into v_user from app_public.users u where u.id = p_user_id;
   if v_user.id is null or v_user.is_bot then
     return 0;
   end if;
+  -- Count only what a badge the member lacks still needs, and no further than its threshold: a busy trader's
+  -- fulfilment never counts their whole history.
+  select max(b.threshold) filter (where b.rule = 'sales'), max(b.threshold) filter (where b.rule = 'purchases'),
+         max(b.threshold) filter (where b.rule = 'tasks_done'), max(b.threshold) filter (where b.rule = 'daily_streak')
+    into v_need_sales, v_need_purchases, v_need_tasks, v_need_streak
+    from app_public.badges b
+   where b.guild_id = v_user.guild_id and b.enabled and b.rule in ('sales', 'purchases', 'tasks_done', 'daily_streak')
+     and not exists (select 1 from app_public.member_badges m where m.user_id = v_user.id and m.badge_code = b.code);
+  if coalesce(v_need_sales, v_need_purchases, v_need_tasks, v_need_streak) is null then
+    return 0;
+  end if;
   for v_badge in
     with counts as (
       select
-        (select count(*) from app_public.orders o where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled') as sales,
-        (select count(*) from app_public.orders o where o.buyer_id = v_user.id and o.status = 'fulfilled') as purchases,
-        (select count(*) from app_public.task_claims c where c.user_id = v_user.id and c.status = 'accepted') as tasks_done,
+        case when v_need_sales is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled' limit v_need_sales) x) end as sales,
+        case when v_need_purchases is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.buyer_id = v_user.id and o.status = 'fulfilled' limit v_need_purchases) x) end as purchases,
+        case when v_need_tasks is null then 0 else
+          (select count(*) from (select 1 from app_public.task_claims c
+             where c.user_id = v_user.id and c.status = 'accepted' limit v_need_tasks) x) end as tasks_done,
         v_user.streak_days::bigint as daily_streak
     )
     insert into app_public.member_badges (guild_id, user_id, badge_code, awarded_at, detail)
@@ -3936,7 +3957,7 @@ ALTER FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with ti
 -- Name: FUNCTION award_badges(p_user_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone) IS 'Awards a member every enabled badge of their guild whose rule they now meet and they do not hold yet (once each): sales = fulfilled market orders they sold, purchases = fulfilled orders they bought, tasks_done = accepted task claims, daily_streak = current streak days (season_top is awarded by the season archive). Each new badge DMs them (badge_awarded). Called on the low-frequency events (an order fulfilled, a claim accepted) and by the badges__award job, never from the ledger. Returns how many were awarded. Source: issue 14 ("Badges awarded by rules in SQL").';
+COMMENT ON FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone) IS 'Awards a member every enabled badge of their guild whose rule they now meet and they do not hold yet (once each): sales = fulfilled market orders they sold, purchases = fulfilled orders they bought, tasks_done = accepted task claims, daily_streak = current streak days (season_top is awarded by the season archive). Each new badge DMs them (badge_awarded). Called on the low-frequency events (an order fulfilled, a claim accepted) and by the badges__award job, never from the ledger; a count stops at the largest threshold still to reach (nothing is counted when the member holds every badge), so it stays cheap for busy members. Returns how many were awarded. Source: issue 14 ("Badges awarded by rules in SQL").';
 
 --
 -- Name: user_cards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -9542,7 +9563,7 @@ ALTER FUNCTION app_private.tg_orders__member_effects() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg_orders__member_effects(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_orders__member_effects() IS 'Trigger (after an order leaves pending): a fulfilled shop order applies its role items (apply_purchase_effects); the buyer is told their order was fulfilled (order_fulfilled, off by default) or refunded (order_refunded), the seller of a market order that their listing sold (listing_sold), and both get the badges they now deserve (award_badges). A buyer''s own cancellation tells nobody. Hooked on orders, never on the ledger tables. Source: issue 14 ("your listing sold, your order was fulfilled or refunded").';
+COMMENT ON FUNCTION app_private.tg_orders__member_effects() IS 'Trigger (after an order leaves pending): a fulfilled order applies its role items (apply_purchase_effects); the buyer is told their order was fulfilled (order_fulfilled, off by default) or refunded (order_refunded), the seller of a market order that their listing sold (listing_sold), and both get the badges they now deserve (award_badges). A buyer''s own cancellation tells nobody. Hooked on orders, never on the ledger tables. Source: issue 14 ("your listing sold, your order was fulfilled or refunded").';
 
 --
 -- Name: tg_orders__queue_fulfilment(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

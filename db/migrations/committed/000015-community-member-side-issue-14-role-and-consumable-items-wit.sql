@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:7795d05679f64d34432c5007fad418f2acbb8c7a
+--! Hash: sha1:d2f61a4844db035bce6c652c152396d8178535d8
 --! Message: Community member side (issue 14): role and consumable items with /use and /inventory, timed roles removed by a job, market pages and my listings, member DM notifications, badges by rule, leaderboard seasons
 
 -- Issue 14 (seed 003), the member side: role and consumable shop items with /use and /inventory, market
@@ -540,7 +540,7 @@ declare
   v_use app_public.item_uses;
   v_n integer := 0;
 begin
-  if p_order.kind <> 'shop' or p_order.status <> 'fulfilled' then
+  if p_order.status <> 'fulfilled' then
     return 0;
   end if;
   -- A role item that is not a consumable takes effect when delivered: its units leave the inventory at once (so they
@@ -565,7 +565,7 @@ end;
 $$;
 
 comment on function app_private.apply_purchase_effects(app_public.orders, timestamptz) is
-  'On a shop order''s fulfilment: each role item that is not a consumable takes effect at once (its units leave the '
+  'On an order''s fulfilment (the shop, or the market: a role item bought from another member works the same): each role item that is not a consumable takes effect at once (its units leave the '
   'inventory, an item_uses row with the order, the role granted or removed by a discord__role job), exactly once per '
   'order and SKU. Consumables stay in the inventory for /use. Returns the number of effects applied. Source: issue 14.';
 --! EndIncluded items/apply_purchase_effects.sql
@@ -762,17 +762,38 @@ declare
   v_user app_public.users;
   v_badge record;
   v_n integer := 0;
+  v_need_sales integer;
+  v_need_purchases integer;
+  v_need_tasks integer;
+  v_need_streak integer;
 begin
   select * into v_user from app_public.users u where u.id = p_user_id;
   if v_user.id is null or v_user.is_bot then
     return 0;
   end if;
+  -- Count only what a badge the member lacks still needs, and no further than its threshold: a busy trader's
+  -- fulfilment never counts their whole history.
+  select max(b.threshold) filter (where b.rule = 'sales'), max(b.threshold) filter (where b.rule = 'purchases'),
+         max(b.threshold) filter (where b.rule = 'tasks_done'), max(b.threshold) filter (where b.rule = 'daily_streak')
+    into v_need_sales, v_need_purchases, v_need_tasks, v_need_streak
+    from app_public.badges b
+   where b.guild_id = v_user.guild_id and b.enabled and b.rule in ('sales', 'purchases', 'tasks_done', 'daily_streak')
+     and not exists (select 1 from app_public.member_badges m where m.user_id = v_user.id and m.badge_code = b.code);
+  if coalesce(v_need_sales, v_need_purchases, v_need_tasks, v_need_streak) is null then
+    return 0;
+  end if;
   for v_badge in
     with counts as (
       select
-        (select count(*) from app_public.orders o where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled') as sales,
-        (select count(*) from app_public.orders o where o.buyer_id = v_user.id and o.status = 'fulfilled') as purchases,
-        (select count(*) from app_public.task_claims c where c.user_id = v_user.id and c.status = 'accepted') as tasks_done,
+        case when v_need_sales is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled' limit v_need_sales) x) end as sales,
+        case when v_need_purchases is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.buyer_id = v_user.id and o.status = 'fulfilled' limit v_need_purchases) x) end as purchases,
+        case when v_need_tasks is null then 0 else
+          (select count(*) from (select 1 from app_public.task_claims c
+             where c.user_id = v_user.id and c.status = 'accepted' limit v_need_tasks) x) end as tasks_done,
         v_user.streak_days::bigint as daily_streak
     )
     insert into app_public.member_badges (guild_id, user_id, badge_code, awarded_at, detail)
@@ -802,7 +823,8 @@ comment on function app_private.award_badges(bigint, timestamptz) is
   'sales = fulfilled market orders they sold, purchases = fulfilled orders they bought, tasks_done = accepted task '
   'claims, daily_streak = current streak days (season_top is awarded by the season archive). Each new badge DMs them '
   '(badge_awarded). Called on the low-frequency events (an order fulfilled, a claim accepted) and by the badges__award '
-  'job, never from the ledger. Returns how many were awarded. Source: issue 14 ("Badges awarded by rules in SQL").';
+  'job, never from the ledger; a count stops at the largest threshold still to reach (nothing is counted when the '
+  'member holds every badge), so it stays cheap for busy members. Returns how many were awarded. Source: issue 14 ("Badges awarded by rules in SQL").';
 --! EndIncluded badges/award_badges.sql
 --! Included badges/award_badges_all.sql
 create or replace function app_hidden.award_badges_all(p_at timestamptz default now()) returns integer
@@ -1157,7 +1179,7 @@ end;
 $$;
 
 comment on function app_private.tg_orders__member_effects() is
-  'Trigger (after an order leaves pending): a fulfilled shop order applies its role items (apply_purchase_effects); '
+  'Trigger (after an order leaves pending): a fulfilled order applies its role items (apply_purchase_effects); '
   'the buyer is told their order was fulfilled (order_fulfilled, off by default) or refunded (order_refunded), the '
   'seller of a market order that their listing sold (listing_sold), and both get the badges they now deserve '
   '(award_badges). A buyer''s own cancellation tells nobody. Hooked on orders, never on the ledger tables. Source: '

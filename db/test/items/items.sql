@@ -1,5 +1,5 @@
 begin;
-select plan(64);
+select plan(67);
 \ir ../lib/helpers.psql
 -- Issue 14: role and consumable shop items, /use, /inventory, timed roles removed by a job.
 -- Guild A = 910000000000000001 (alice ...011, bob ...012; staff ...090) has the bot; guild B = 920000000000000001
@@ -157,12 +157,20 @@ select is(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000012
     $$select sku, name, quantity, consumable, tradable, listed from app_public.my_inventory()$$),
   '[{"sku": "badge-pin", "name": "Pin", "quantity": 1, "consumable": false, "tradable": true, "listed": 2}]'::jsonb,
   '/inventory: what bob still holds, and how many are listed');
+-- A role item bought from another member works the same as from the shop
+update app_public.rewards set role_id = 7004, role_action = 'grant' where sku = 'badge-pin';
+select lives_ok($$select app_private.fulfil_order_core((app_private.buy_listing_for(pg_temp.uid(910000000000000001, 910000000000000011),
+    (select listing_id from app_public.listings where sku = 'badge-pin'), 1, 'market-pin')).order_id, null, 'test')$$,
+  'the pin now grants a role; alice buys one of bob''s listed pins');
+select results_eq($$select action, status from app_public.role_grants where role_id = 7004$$, $$values ('grant'::text, 'pending'::text)$$,
+  'delivered: the role is granted to alice');
+select is(pg_temp.inv(910000000000000001, 910000000000000011, 'badge-pin'), 0, 'and the pin is used at delivery');
 select is(pg_temp.error_as('coins_anonymous', 910000000000000001, null, null, $$select * from app_public.my_inventory()$$) ->> 'code',
   '42501', 'anonymous callers cannot read an inventory');
 
 -- Read access: a member sees their own uses and grants, staff their guild's -------------------------------------------------------
 select is(jsonb_array_length(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000011, null, $$select * from app_public.role_grants$$)),
-  2, 'alice sees her 2 grants');
+  3, 'alice sees her 3 grants');
 select is(jsonb_array_length(pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR', $$select * from app_public.role_grants$$)),
   (select count(*)::int from app_public.role_grants), 'staff see every grant of their guild');
 select is(jsonb_array_length(pg_temp.rows_as('coins_player', 920000000000000001, 920000000000000011, null, $$select * from app_public.item_uses$$)),
