@@ -1598,7 +1598,7 @@ ALTER FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) OWNE
 -- Name: FUNCTION expire_role_grants(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) IS 'The roles__expire cron job''s body (every minute): timed role grants whose time is up get their removal queued (removal_status pending: discord__role_remove takes the role back once), unless the grant never applied or the member holds the same role for good from another grant (superseded). Returns how many grants ended. Source: issue 14 ("optionally for a duration, removed by a job when it ends").';
+COMMENT ON FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) IS 'The role_grants__expire cron job''s body (every minute): timed role grants whose time is up get their removal queued (removal_status pending: discord__role_remove takes the role back once), unless the grant never applied or the member holds the same role for good from another grant (superseded). Returns how many grants ended. Source: issue 14 ("optionally for a duration, removed by a job when it ends").';
 
 --
 -- Name: expire_tasks(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner

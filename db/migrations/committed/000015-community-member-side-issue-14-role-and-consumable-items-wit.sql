@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:d2f61a4844db035bce6c652c152396d8178535d8
+--! Hash: sha1:b404c5f1839e66d37b3c69e6d9f289bdc3f50902
 --! Message: Community member side (issue 14): role and consumable items with /use and /inventory, timed roles removed by a job, market pages and my listings, member DM notifications, badges by rule, leaderboard seasons
 
 -- Issue 14 (seed 003), the member side: role and consumable shop items with /use and /inventory, market
@@ -619,7 +619,7 @@ end;
 $$;
 
 comment on function app_hidden.expire_role_grants(timestamptz) is
-  'The roles__expire cron job''s body (every minute): timed role grants whose time is up get their removal queued '
+  'The role_grants__expire cron job''s body (every minute): timed role grants whose time is up get their removal queued '
   '(removal_status pending: discord__role_remove takes the role back once), unless the grant never applied or the '
   'member holds the same role for good from another grant (superseded). Returns how many grants ended. Source: '
   'issue 14 ("optionally for a duration, removed by a job when it ends").';

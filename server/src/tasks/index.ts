@@ -20,7 +20,7 @@ import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
 import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
 import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
 import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
-import { ROLES_EXPIRE, rolesExpire } from "./roles__expire.ts";
+import { ROLE_GRANTS_EXPIRE, roleGrantsExpire } from "./role_grants__expire.ts";
 import { SEASONS_ROLLOVER, seasonsRollover } from "./seasons__rollover.ts";
 import { BADGES_AWARD, badgesAward } from "./badges__award.ts";
 
@@ -45,7 +45,7 @@ export const TASK_IDENTIFIERS = [
   ANNOUNCEMENTS_PUBLISH,
   CARDS_EXPIRE,
   MM_EXPIRE,
-  ROLES_EXPIRE,
+  ROLE_GRANTS_EXPIRE,
   SEASONS_ROLLOVER,
   BADGES_AWARD,
 ] as const;
@@ -80,7 +80,7 @@ export function createTaskList(
     [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
     [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
     [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
-    [ROLES_EXPIRE]: recordJobRun(ROLES_EXPIRE, rolesExpire()),
+    [ROLE_GRANTS_EXPIRE]: recordJobRun(ROLE_GRANTS_EXPIRE, roleGrantsExpire()),
     [SEASONS_ROLLOVER]: recordJobRun(SEASONS_ROLLOVER, seasonsRollover()),
     [BADGES_AWARD]: recordJobRun(BADGES_AWARD, badgesAward()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
