@@ -11542,7 +11542,7 @@ COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency 
 -- Name: market_listings(text, bigint, text, integer, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_public.market_listings(sku text DEFAULT NULL::text, max_price bigint DEFAULT NULL::bigint, sort text DEFAULT 'newest'::text, "offset" integer DEFAULT 0, "limit" integer DEFAULT 5) RETURNS SETOF app_public.market_listing
+CREATE FUNCTION app_public.market_listings(sku text DEFAULT NULL::text, max_price bigint DEFAULT NULL::bigint, sort text DEFAULT 'newest'::text, skip integer DEFAULT 0, "limit" integer DEFAULT 5) RETURNS SETOF app_public.market_listing
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -11556,8 +11556,8 @@ begin
   if "limit" is null or "limit" not between 1 and 25 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'limit', 'min', 1, 'max', 25));
   end if;
-  if "offset" is null or "offset" not between 0 and 10000 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'offset', 'min', 0, 'max', 10000));
+  if skip is null or skip not between 0 and 10000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'skip', 'min', 0, 'max', 10000));
   end if;
   return query
     select l.listing_id, l.sku, coalesce(r.name, l.sku), u.discord_id, u.display_name, l.qty_available, l.unit_price,
@@ -11574,17 +11574,17 @@ begin
               case when market_listings.sort = 'price_desc' then l.unit_price end desc nulls last,
               case when market_listings.sort = 'ending' then l.expires_at end asc nulls last,
               l.created_at desc, l.listing_id
-     offset "offset" limit "limit";
+     offset skip limit "limit";
 end;
 $$;
 
-ALTER FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer) OWNER TO guildbank_owner;
+ALTER FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer) IS 'The market as /market shows it: active, unexpired listings with units left, filtered by SKU or item name (sku, matched exactly or as part of the name) and a maximum unit price, sorted newest first, by price (price_asc, price_desc) or by end (ending), one page (offset, limit 1..25); total is the number of matches. Errors: AU001, VL001. Source: issue 14 ("/market with filters, sort and paging buttons").';
+COMMENT ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) IS 'The market as /market shows it: active, unexpired listings with units left, filtered by SKU or item name (sku, matched exactly or as part of the name) and a maximum unit price, sorted newest first, by price (price_asc, price_desc) or by end (ending), one page (skip rows, then limit 1..25; named skip, not offset, which PostGraphile''s connection arguments use); total is the number of matches. Errors: AU001, VL001. Source: issue 14 ("/market with filters, sort and paging buttons").';
 
 --
 -- Name: mm_adjudicate(bigint, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -21722,12 +21722,12 @@ REVOKE ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, curren
 GRANT ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) TO coins_player;
 
 --
--- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer) TO coins_player;
-GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, "offset" integer, "limit" integer) TO coins_staff;
+REVOKE ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) TO coins_staff;
 
 --
 -- Name: FUNCTION mm_adjudicate(trade_id bigint, decision text, buyer_amount bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -637,7 +637,7 @@ describe("process", () => {
     const put = t.discord.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands"));
     expect(put[0].path).toBe(`/applications/1250000000000000001/guilds/${guildId}/commands`);
     expect(put[0].body.map((c: any) => c.name).sort()).toEqual(
-      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcwallet", "mm", "mycards", "openpack", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "viewcard", "wishlist", "withdraw"],
+      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcwallet", "mm", "mycards", "mylistings", "notifications", "openpack", "pricecheck", "season", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "use", "viewcard", "wishlist", "withdraw"],
     );
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");

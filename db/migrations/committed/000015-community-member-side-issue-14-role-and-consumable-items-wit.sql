@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:b404c5f1839e66d37b3c69e6d9f289bdc3f50902
+--! Hash: sha1:0e7ae57cb13a590d1a6698d07939a64b05aaeace
 --! Message: Community member side (issue 14): role and consumable items with /use and /inventory, timed roles removed by a job, market pages and my listings, member DM notifications, badges by rule, leaderboard seasons
 
 -- Issue 14 (seed 003), the member side: role and consumable shop items with /use and /inventory, market
@@ -1269,7 +1269,7 @@ comment on function app_private.review_task_claim_by(bigint, app_public.staff_ro
 --! EndIncluded tasks/review_task_claim_by.sql
 --! Included market/market_listings.sql
 create or replace function app_public.market_listings(sku text default null, max_price bigint default null,
-  sort text default 'newest', "offset" integer default 0, "limit" integer default 5)
+  sort text default 'newest', skip integer default 0, "limit" integer default 5)
 returns setof app_public.market_listing
 language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp
 as $$
@@ -1283,8 +1283,8 @@ begin
   if "limit" is null or "limit" not between 1 and 25 then
     perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'limit', 'min', 1, 'max', 25));
   end if;
-  if "offset" is null or "offset" not between 0 and 10000 then
-    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'offset', 'min', 0, 'max', 10000));
+  if skip is null or skip not between 0 and 10000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'skip', 'min', 0, 'max', 10000));
   end if;
   return query
     select l.listing_id, l.sku, coalesce(r.name, l.sku), u.discord_id, u.display_name, l.qty_available, l.unit_price,
@@ -1301,14 +1301,14 @@ begin
               case when market_listings.sort = 'price_desc' then l.unit_price end desc nulls last,
               case when market_listings.sort = 'ending' then l.expires_at end asc nulls last,
               l.created_at desc, l.listing_id
-     offset "offset" limit "limit";
+     offset skip limit "limit";
 end;
 $$;
 
 comment on function app_public.market_listings(text, bigint, text, integer, integer) is
   'The market as /market shows it: active, unexpired listings with units left, filtered by SKU or item name (sku, '
   'matched exactly or as part of the name) and a maximum unit price, sorted newest first, by price (price_asc, '
-  'price_desc) or by end (ending), one page (offset, limit 1..25); total is the number of matches. Errors: AU001, '
+  'price_desc) or by end (ending), one page (skip rows, then limit 1..25; named skip, not offset, which PostGraphile''s connection arguments use); total is the number of matches. Errors: AU001, '
   'VL001. Source: issue 14 ("/market with filters, sort and paging buttons").';
 --! EndIncluded market/market_listings.sql
 --! Included market/my_listings.sql

@@ -44,7 +44,7 @@ select is(pg_temp.page($$select * from app_public.market_listings(sku => 'iron')
   '[["sword", 9, 2], ["sword", 12, 2]]'::jsonb, 'by part of the item''s name');
 select is(pg_temp.page($$select * from app_public.market_listings(max_price => 12)$$),
   '[["sword", 9, 2], ["sword", 12, 2]]'::jsonb, 'at most 12 coins');
-select is(pg_temp.page($$select * from app_public.market_listings(sort => 'price_asc', "offset" => 2, "limit" => 2)$$),
+select is(pg_temp.page($$select * from app_public.market_listings(sort => 'price_asc', skip => 2, "limit" => 2)$$),
   '[["shield", 25, 3]]'::jsonb, 'page 2 of 2');
 select is(pg_temp.page($$select * from app_public.market_listings(sku => '%')$$), '[]'::jsonb, 'a % in the filter is a character, not a wildcard');
 select is(pg_temp.error_as('coins_player', 910000000000000001, 910000000000000014, null, $$select * from app_public.market_listings(sort => 'random')$$) ->> 'code',
