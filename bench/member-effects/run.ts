@@ -24,7 +24,6 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const root = new pg.Pool({ connectionString: ROOT, max: CLIENTS + 1 });
 const guildId = (980_000_000_000_000_000n + BigInt(Date.now() % 1_000_000_000)).toString();
 const SELLERS = 20;
-const member = (i: number) => (BigInt(guildId) + BigInt(i + 1)).toString();
 
 /** Creates `n` pending market orders (buyers 100.., sellers 1..SELLERS) and returns their ids. */
 async function pendingOrders(n: number, tag: string): Promise<string[]> {
