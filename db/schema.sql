@@ -15106,7 +15106,7 @@ CREATE TABLE app_public.rewards (
     role_action text,
     role_duration_s integer,
     consumable boolean DEFAULT false NOT NULL,
-    use_message text DEFAULT ''::text NOT NULL,
+    use_message text,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
     CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
@@ -15190,7 +15190,7 @@ COMMENT ON COLUMN app_public.rewards.consumable IS 'Kept in the inventory until 
 -- Name: COLUMN rewards.use_message; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON COLUMN app_public.rewards.use_message IS 'What /use answers (and a purchase of a role item says).';
+COMMENT ON COLUMN app_public.rewards.use_message IS 'What /use answers (null or empty: nothing but the effect).';
 
 --
 -- Name: role_grants_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner

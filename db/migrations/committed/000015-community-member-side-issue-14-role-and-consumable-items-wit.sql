@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:0e7ae57cb13a590d1a6698d07939a64b05aaeace
+--! Hash: sha1:11161ddd4be4730e7944d243e3636e343fe2c275
 --! Message: Community member side (issue 14): role and consumable items with /use and /inventory, timed roles removed by a job, market pages and my listings, member DM notifications, badges by rule, leaderboard seasons
 
 -- Issue 14 (seed 003), the member side: role and consumable shop items with /use and /inventory, market
@@ -30,7 +30,7 @@ alter table app_public.rewards
   add column if not exists role_action text,
   add column if not exists role_duration_s integer,
   add column if not exists consumable boolean not null default false,
-  add column if not exists use_message text not null default '';
+  add column if not exists use_message text;
 alter table app_public.rewards drop constraint if exists rewards_role_check;
 alter table app_public.rewards add constraint rewards_role_check check (
   (role_id is null) = (role_action is null)
@@ -42,7 +42,7 @@ comment on column app_public.rewards.role_id is 'A Discord role the item grants 
 comment on column app_public.rewards.role_action is 'grant or remove: what the item does to role_id.';
 comment on column app_public.rewards.role_duration_s is 'For a granted role: how long it lasts (seconds, 60 s to 1 year); a job removes it when it ends; null: for good.';
 comment on column app_public.rewards.consumable is 'Kept in the inventory until the member runs /use (then one unit is consumed and its effect applied); otherwise a role item takes effect when its order is fulfilled.';
-comment on column app_public.rewards.use_message is 'What /use answers (and a purchase of a role item says).';
+comment on column app_public.rewards.use_message is 'What /use answers (null or empty: nothing but the effect).';
 grant insert (role_id, role_action, role_duration_s, consumable, use_message),
       update (role_id, role_action, role_duration_s, consumable, use_message) on app_public.rewards to coins_staff;
 
