@@ -263,6 +263,42 @@ ALTER TYPE app_public.give_receipt OWNER TO guildbank_owner;
 COMMENT ON TYPE app_public.give_receipt IS 'Receipt of a give: coins moved, recipient, the sender''s new wallet balance.';
 
 --
+-- Name: inventory_item; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.inventory_item AS (
+	sku text,
+	name text,
+	description text,
+	quantity integer,
+	consumable boolean,
+	tradable boolean,
+	role_id bigint,
+	role_action text,
+	role_duration_s integer,
+	listed integer
+);
+
+ALTER TYPE app_public.inventory_item OWNER TO guildbank_owner;
+
+--
+-- Name: item_use_result; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.item_use_result AS (
+	use_id bigint,
+	sku text,
+	name text,
+	remaining integer,
+	role_id bigint,
+	role_action text,
+	role_expires_at timestamp with time zone,
+	message text
+);
+
+ALTER TYPE app_public.item_use_result OWNER TO guildbank_owner;
+
+--
 -- Name: leaderboard_entry; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -310,6 +346,25 @@ CREATE TYPE app_public.listing_status AS ENUM (
 ALTER TYPE app_public.listing_status OWNER TO guildbank_owner;
 
 --
+-- Name: market_listing; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.market_listing AS (
+	listing_id uuid,
+	sku text,
+	name text,
+	seller_discord_id bigint,
+	seller_name text,
+	qty_available integer,
+	unit_price bigint,
+	expires_at timestamp with time zone,
+	created_at timestamp with time zone,
+	total bigint
+);
+
+ALTER TYPE app_public.market_listing OWNER TO guildbank_owner;
+
+--
 -- Name: member_card; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -326,7 +381,9 @@ CREATE TYPE app_public.member_card AS (
 	lifetime_earned bigint,
 	lifetime_spent bigint,
 	frozen boolean,
-	recent jsonb
+	recent jsonb,
+	season_name text,
+	season_score bigint
 );
 
 ALTER TYPE app_public.member_card OWNER TO guildbank_owner;
@@ -402,6 +459,21 @@ ALTER TYPE app_public.mm_trade_summary OWNER TO guildbank_owner;
 --
 
 COMMENT ON TYPE app_public.mm_trade_summary IS 'One line of /mm history.';
+
+--
+-- Name: notification_preferences; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.notification_preferences AS (
+	listing_sold boolean,
+	order_fulfilled boolean,
+	order_refunded boolean,
+	task_reviewed boolean,
+	badge_awarded boolean,
+	role_expired boolean
+);
+
+ALTER TYPE app_public.notification_preferences OWNER TO guildbank_owner;
 
 --
 -- Name: order_kind; Type: TYPE; Schema: app_public; Owner: guildbank_owner
@@ -599,6 +671,19 @@ CREATE TYPE app_public.reward_category AS ENUM (
 ALTER TYPE app_public.reward_category OWNER TO guildbank_owner;
 
 --
+-- Name: season_entry; Type: TYPE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TYPE app_public.season_entry AS (
+	rank integer,
+	discord_id bigint,
+	display_name text,
+	score bigint
+);
+
+ALTER TYPE app_public.season_entry OWNER TO guildbank_owner;
+
+--
 -- Name: stream_batch; Type: TYPE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -750,6 +835,40 @@ ALTER FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) OWNER T
 --
 
 COMMENT ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) IS 'The ops-alert stream visible to the caller (RLS: staff of the guild; guild-less alerts to all staff), with the same snapshot cursor as transactions_since (truncated when more than 1000 alerts are pending).';
+
+--
+-- Name: award_badges_all(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user bigint;
+  v_n integer := 0;
+begin
+  -- Streaks change with every daily claim (a hot path with no hook): the job catches them. Only members who could
+  -- earn a streak badge they lack are looked at.
+  for v_user in
+    select distinct u.id from app_public.users u
+      join app_public.badges b on b.guild_id = u.guild_id and b.enabled and b.rule = 'daily_streak' and u.streak_days >= b.threshold
+     where not u.is_bot
+       and not exists (select 1 from app_public.member_badges m where m.user_id = u.id and m.badge_code = b.code)
+  loop
+    v_n := v_n + app_private.award_badges(v_user, p_at);
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION award_badges_all(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) IS 'The badges__award cron job''s body (every 10 minutes): awards the streak badges members reached since (and any other badge those members now meet). Returns how many badges were awarded. Source: issue 14 ("evaluate badges on the low-frequency events or in a job").';
 
 --
 -- Name: card_notice_delivered(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1218,6 +1337,31 @@ ALTER FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subj
 COMMENT ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) IS 'The Discord message already showing a subject (none: not posted yet). discord__* tasks edit it instead of posting again. Source: issue #4 ("never lost or doubled").';
 
 --
+-- Name: discord_notification(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_notification(p_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('id', n.id::text, 'guild_id', n.guild_id::text, 'member_discord_id', u.discord_id::text,
+           'kind', n.kind, 'status', n.status, 'payload', n.payload, 'created_at', n.created_at,
+           'guild_name', g.name)
+    from app_public.notifications n
+    join app_public.users u on u.id = n.user_id
+    join app_public.guilds g on g.id = n.guild_id
+   where n.id = p_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_notification(p_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_notification(p_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_notification(p_id bigint) IS 'What discord__notify needs to DM a member (kind, payload, the member''s Discord id, the guild''s name), or null. Source: issue 14.';
+
+--
 -- Name: discord_reward(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -1239,6 +1383,31 @@ ALTER FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) OWNER TO
 --
 
 COMMENT ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) IS 'What the discord__reward job shows of a reward in #shop (null when it does not exist): name, description, price with currency and scale, stock, and whether it is on sale (visible and not expired). Source: issue 14.';
+
+--
+-- Name: discord_role_grant(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.discord_role_grant(p_grant_id bigint) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object('id', g.id::text, 'guild_id', g.guild_id::text, 'member_discord_id', u.discord_id::text,
+           'role_id', g.role_id::text, 'action', g.action, 'sku', g.sku, 'item_name', coalesce(r.name, g.sku),
+           'status', g.status, 'removal_status', g.removal_status, 'expires_at', g.expires_at)
+    from app_public.role_grants g
+    join app_public.users u on u.id = g.user_id
+    left join app_public.rewards r on r.guild_id = g.guild_id and r.sku = g.sku
+   where g.id = p_grant_id;
+$$;
+
+ALTER FUNCTION app_hidden.discord_role_grant(p_grant_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_role_grant(p_grant_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.discord_role_grant(p_grant_id bigint) IS 'What the discord__role and discord__role_remove jobs need about a role grant (member, role, action, states), or null. Source: issue 14.';
 
 --
 -- Name: discord_staff_role_ids(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -1533,6 +1702,45 @@ ALTER FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) OW
 --
 
 COMMENT ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) IS 'Job (worker, cards__expire every minute): a pack opening still unpicked card_settings.pick_hours (default 24) after it was opened expires by being picked for its member: the rarest drawn card (the lowest slot on a tie) is minted exactly as pick_card would (status picked, auto_picked true) and the member is told (pack_auto_picked). Nothing is refunded: the pack was paid for and its cards were shown, so a refund would let members peek at draws for free; nothing is voided: the member keeps the best card they were offered. A click racing the job meets the row lock (skip locked here; CA011 for the click that loses). Returns how many openings expired. Source: issue 15 "Opening a pack draws its cards and mints nothing yet; the member picks one".';
+
+--
+-- Name: expire_role_grants(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer;
+begin
+  with due as (
+    select g.id, g.user_id, g.role_id from app_public.role_grants g
+     where g.removal_status = 'none' and g.expires_at is not null and g.expires_at <= p_at
+     for update skip locked
+  )
+  update app_public.role_grants g
+     set removal_status = case
+           -- Never applied (failed): nothing to take back.
+           when g.status = 'failed' then 'superseded'
+           -- The member holds the same role for good from another grant: keep it.
+           when exists (select 1 from app_public.role_grants o
+                         where o.user_id = g.user_id and o.role_id = g.role_id and o.id <> g.id and o.action = 'grant'
+                           and o.status in ('pending', 'applied') and o.expires_at is null) then 'superseded'
+           else 'pending' end
+    from due where g.id = due.id;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION expire_role_grants(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) IS 'The role_grants__expire cron job''s body (every minute): timed role grants whose time is up get their removal queued (removal_status pending: discord__role_remove takes the role back once), unless the grant never applied or the member holds the same role for good from another grant (superseded). Returns how many grants ended. Source: issue 14 ("optionally for a duration, removed by a job when it ends").';
 
 --
 -- Name: expire_tasks(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -2737,6 +2945,34 @@ ALTER FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) OWNER TO 
 COMMENT ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) IS 'Records that a periodic task completed (and its outcome).';
 
 --
+-- Name: record_notification(bigint, boolean, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone DEFAULT now()) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_found boolean;
+begin
+  update app_public.notifications n
+     set status = case when p_sent then 'sent' else 'failed' end, sent_at = case when p_sent then p_at end,
+         error = left(p_error, 500)
+   where n.id = p_id and n.status = 'pending';
+  get diagnostics v_found = row_count;
+  return v_found;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone) IS 'Records a DM''s outcome once (sent, or failed with Discord''s answer: a member who does not accept DMs, or the last of 3 attempts); false when already recorded. Source: issue 14 ("a failed DM recorded, not retried forever").';
+
+--
 -- Name: minecraft_payments; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -2842,6 +3078,48 @@ ALTER FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_st
 --
 
 COMMENT ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) IS 'The discord__reward job''s result for a reward''s #shop post: synced, or orphaned (it could not be posted: the shop channel is gone); synced stays pending when the reward changed after the job read it (p_seen). The post''s id is in discord_messages (subject reward, id <guild>:<sku>). Errors: VL001. Source: issue 14.';
+
+--
+-- Name: record_role_grant(bigint, text, boolean, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone DEFAULT now()) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_grant app_public.role_grants;
+begin
+  if p_step = 'apply' then
+    update app_public.role_grants g
+       set status = case when p_ok then 'applied' else 'failed' end,
+           applied_at = case when p_ok then p_at end, error = left(p_error, 500)
+     where g.id = p_grant_id and g.status = 'pending'
+    returning * into v_grant;
+  elsif p_step = 'remove' then
+    update app_public.role_grants g
+       set removal_status = case when p_ok then 'removed' else 'failed' end,
+           removed_at = case when p_ok then p_at end, error = left(p_error, 500)
+     where g.id = p_grant_id and g.removal_status = 'pending'
+    returning * into v_grant;
+    if p_ok and v_grant.id is not null then
+      perform app_private.notify(v_grant.user_id, 'role_expired', 'role_grant:' || v_grant.id,
+        jsonb_build_object('role_id', v_grant.role_id::text, 'sku', v_grant.sku), p_at);
+    end if;
+  else
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'step'));
+  end if;
+  return v_grant.id is not null;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone) IS 'Records the outcome of a role grant''s Discord call once (step apply: applied or failed; step remove: removed or failed; a removal tells the member when they want role_expired DMs). Returns false when already recorded (a retried job changes nothing). Errors: VL001. Source: issue 14.';
 
 --
 -- Name: record_task_delivery(bigint, text, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3162,6 +3440,41 @@ ALTER FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id big
 --
 
 COMMENT ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) IS 'The staff role of a Discord member from their Discord roles (p_role_ids, as Discord reports them at login or in the interaction): the guild owner is SUPERADMIN; otherwise the highest-ranked role mapped in staff_role_mappings (SUPERADMIN > ADMIN > OPERATOR > SUPPORT > AUDITOR); null when no role maps (a member, not staff). Raises nothing. Source: issue 5 (roles mapped at every login) and issue 4 (permission from the member''s mapped staff role).';
+
+--
+-- Name: rollover_seasons(timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.rollover_seasons(p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_season app_public.seasons;
+  v_n integer := 0;
+begin
+  for v_season in
+    select * from app_public.seasons s where s.status = 'active' and s.ends_at <= p_at order by s.ends_at
+      for update skip locked
+  loop
+    perform app_private.archive_season(v_season.id, v_season.ends_at);
+    if v_season.auto_renew then
+      -- The next season starts where this one ended (a late job loses no time).
+      perform app_private.start_season_for(v_season.guild_id, null, v_season.length_days, true, null, v_season.ends_at);
+    end if;
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.rollover_seasons(p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION rollover_seasons(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.rollover_seasons(p_at timestamp with time zone) IS 'The seasons__rollover cron job''s body (every minute): every running season whose end has come is archived at its end (final ranks, podium badges) and, with auto_renew, the next one starts at that moment (the leaderboard resets). Re-running finds nothing. Returns how many seasons ended. Source: issue 14 ("reset and archived by a job").';
 
 --
 -- Name: save_discord_setup(bigint, bigint, bigint, bigint, bigint, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3533,6 +3846,328 @@ ALTER FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint,
 --
 
 COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest.';
+
+--
+-- Name: item_uses; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.item_uses (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    sku text NOT NULL,
+    qty integer DEFAULT 1 NOT NULL,
+    order_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT item_uses_qty_check CHECK ((qty > 0))
+);
+
+ALTER TABLE app_public.item_uses OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE item_uses; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.item_uses IS '@behavior -insert -update -delete
+One use of an item: a /use of a consumable, or a role item taking effect at its order''s fulfilment (order_id).';
+
+--
+-- Name: role_grants; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.role_grants (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    role_id bigint NOT NULL,
+    action text NOT NULL,
+    sku text NOT NULL,
+    use_id bigint NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    expires_at timestamp with time zone,
+    removal_status text DEFAULT 'none'::text NOT NULL,
+    error text,
+    applied_at timestamp with time zone,
+    removed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT role_grants_action_check CHECK ((action = ANY (ARRAY['grant'::text, 'remove'::text]))),
+    CONSTRAINT role_grants_check CHECK (((expires_at IS NULL) OR (action = 'grant'::text))),
+    CONSTRAINT role_grants_check1 CHECK (((removal_status = 'none'::text) OR (expires_at IS NOT NULL))),
+    CONSTRAINT role_grants_error_check CHECK ((length(error) <= 500)),
+    CONSTRAINT role_grants_removal_status_check CHECK ((removal_status = ANY (ARRAY['none'::text, 'pending'::text, 'removed'::text, 'failed'::text, 'superseded'::text]))),
+    CONSTRAINT role_grants_role_id_check CHECK ((role_id > 0)),
+    CONSTRAINT role_grants_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'applied'::text, 'failed'::text])))
+);
+
+ALTER TABLE app_public.role_grants OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE role_grants; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.role_grants IS '@behavior -insert -update -delete
+A Discord role an item grants or removes: applied once by discord__role (status), and a timed grant removed once by discord__role_remove when it ends (removal_status).';
+
+--
+-- Name: apply_item_effect(app_public.item_uses, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.role_grants
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_reward app_public.rewards;
+  v_grant app_public.role_grants;
+  v_duration interval;
+begin
+  select * into v_reward from app_public.rewards r where r.guild_id = p_use.guild_id and r.sku = p_use.sku;
+  if v_reward.role_id is null then
+    return null;
+  end if;
+  if v_reward.role_duration_s is not null then
+    v_duration := make_interval(secs => v_reward.role_duration_s::double precision * p_use.qty);
+    -- The same timed role still running: extend it (from its end) instead of a second grant that would end first.
+    update app_public.role_grants g
+       set expires_at = greatest(g.expires_at, p_at) + v_duration
+     where g.id = (select g2.id from app_public.role_grants g2
+                    where g2.user_id = p_use.user_id and g2.role_id = v_reward.role_id and g2.action = 'grant'
+                      and g2.status in ('pending', 'applied') and g2.removal_status = 'none' and g2.expires_at > p_at
+                    order by g2.expires_at desc limit 1 for update)
+    returning * into v_grant;
+    if v_grant.id is not null then
+      return v_grant;
+    end if;
+  end if;
+  insert into app_public.role_grants (guild_id, user_id, role_id, action, sku, use_id, expires_at, created_at, updated_at)
+    values (p_use.guild_id, p_use.user_id, v_reward.role_id, v_reward.role_action, p_use.sku, p_use.id,
+            p_at + v_duration, p_at, p_at)
+    returning * into v_grant;
+  return v_grant;
+end;
+$$;
+
+ALTER FUNCTION app_private.apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone) IS 'Applies the effect of one item use: when the item grants or removes a Discord role, records a role_grants row (its trigger queues discord__role, which calls Discord once). A timed grant lasts role_duration_s x the quantity used; the same timed role still running is extended from its end instead (no second grant that would end first). Returns the grant (null for an item without a role). Source: issue 14 ("Shop items that grant or remove a Discord role, optionally for a duration").';
+
+--
+-- Name: apply_purchase_effects(app_public.orders, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_line record;
+  v_use app_public.item_uses;
+  v_n integer := 0;
+begin
+  if p_order.status <> 'fulfilled' then
+    return 0;
+  end if;
+  -- A role item that is not a consumable takes effect when delivered: its units leave the inventory at once (so they
+  -- cannot be sold on) and the role is granted or removed. The unique (order, sku) use makes this happen once.
+  for v_line in
+    select l.sku, sum(l.qty)::int as qty from app_public.order_lines l
+      join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
+     where l.order_id = p_order.order_id and r.role_id is not null and not r.consumable
+     group by l.sku
+  loop
+    insert into app_public.item_uses (guild_id, user_id, sku, qty, order_id, created_at)
+      values (p_order.guild_id, p_order.buyer_id, v_line.sku, v_line.qty, p_order.order_id, p_at)
+      on conflict (order_id, sku) where order_id is not null do nothing
+      returning * into v_use;
+    continue when v_use.id is null;
+    perform app_private.inventory_take(p_order.buyer_id, v_line.sku, v_line.qty);
+    perform app_private.apply_item_effect(v_use, p_at);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone) IS 'On an order''s fulfilment (the shop, or the market: a role item bought from another member works the same): each role item that is not a consumable takes effect at once (its units leave the inventory, an item_uses row with the order, the role granted or removed by a discord__role job), exactly once per order and SKU. Consumables stay in the inventory for /use. Returns the number of effects applied. Source: issue 14.';
+
+--
+-- Name: seasons; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.seasons (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    number integer NOT NULL,
+    name text NOT NULL,
+    starts_at timestamp with time zone NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    length_days integer NOT NULL,
+    auto_renew boolean DEFAULT true NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    archived_at timestamp with time zone,
+    created_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT seasons_check CHECK ((ends_at > starts_at)),
+    CONSTRAINT seasons_check1 CHECK (((status = 'archived'::text) = (archived_at IS NOT NULL))),
+    CONSTRAINT seasons_length_days_check CHECK (((length_days >= 1) AND (length_days <= 366))),
+    CONSTRAINT seasons_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+    CONSTRAINT seasons_number_check CHECK ((number >= 1)),
+    CONSTRAINT seasons_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])))
+);
+
+ALTER TABLE app_public.seasons OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE seasons; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.seasons IS '@behavior -insert -update -delete
+Leaderboard seasons: a member''s season score is what they earned since the season started (lifetime_earned minus its baseline); the seasons__rollover job archives an ended season (final ranks) and, with auto_renew, starts the next.';
+
+--
+-- Name: archive_season(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.archive_season(p_season_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.seasons
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_season app_public.seasons;
+  v_top record;
+begin
+  select * into v_season from app_public.seasons s where s.id = p_season_id and s.status = 'active' for update;
+  if v_season.id is null then
+    return null;
+  end if;
+  -- Members who joined during the season get their row (baseline 0) so the final table is complete.
+  insert into app_public.season_standings (season_id, guild_id, user_id, baseline)
+    select v_season.id, v_season.guild_id, u.id, 0 from app_public.users u
+     where u.guild_id = v_season.guild_id and not u.is_bot
+  on conflict (season_id, user_id) do nothing;
+  with scores as (
+    select s.user_id, greatest(0, u.lifetime_earned - s.baseline) as score, u.discord_id
+      from app_public.season_standings s join app_public.users u on u.id = s.user_id
+     where s.season_id = v_season.id
+  ), ranked as (
+    select user_id, score, (rank() over (order by score desc))::int as rnk from scores
+  )
+  update app_public.season_standings s set final_score = r.score, final_rank = r.rnk
+    from ranked r where s.season_id = v_season.id and s.user_id = r.user_id;
+  update app_public.seasons s set status = 'archived', archived_at = p_at,
+         ends_at = case when p_at > s.starts_at then least(s.ends_at, p_at) else s.ends_at end
+   where s.id = v_season.id
+   returning * into v_season;
+  -- Podium badges: a final rank within the badge's threshold, with a score.
+  for v_top in
+    insert into app_public.member_badges (guild_id, user_id, badge_code, awarded_at, detail)
+      select b.guild_id, s.user_id, b.code, p_at,
+             jsonb_build_object('rule', 'season_top', 'season', v_season.number, 'rank', s.final_rank, 'score', s.final_score)
+        from app_public.season_standings s
+        join app_public.badges b on b.guild_id = s.guild_id and b.rule = 'season_top' and b.enabled
+       where s.season_id = v_season.id and s.final_rank <= b.threshold and s.final_score > 0
+    on conflict (user_id, badge_code) do nothing
+    returning user_id, badge_code
+  loop
+    perform app_private.notify(v_top.user_id, 'badge_awarded', 'badge:' || v_top.badge_code,
+      (select jsonb_build_object('code', b.code, 'name', b.name, 'emoji', b.emoji, 'description', b.description)
+         from app_public.badges b where b.guild_id = v_season.guild_id and b.code = v_top.badge_code), p_at);
+  end loop;
+  return v_season;
+end;
+$$;
+
+ALTER FUNCTION app_private.archive_season(p_season_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION archive_season(p_season_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.archive_season(p_season_id bigint, p_at timestamp with time zone) IS 'Archives a running season at p_at once: every member''s final score (earned during the season) and rank (ties share a rank), the season archived (an early end moves ends_at to p_at unless the season had not begun), season_top badges to the podium. An archived season is left alone (returns null). Source: issue 14.';
+
+--
+-- Name: award_badges(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone DEFAULT now()) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_badge record;
+  v_n integer := 0;
+  v_need_sales integer;
+  v_need_purchases integer;
+  v_need_tasks integer;
+  v_need_streak integer;
+begin
+  select * into v_user from app_public.users u where u.id = p_user_id;
+  if v_user.id is null or v_user.is_bot then
+    return 0;
+  end if;
+  -- Count only what a badge the member lacks still needs, and no further than its threshold: a busy trader's
+  -- fulfilment never counts their whole history.
+  select max(b.threshold) filter (where b.rule = 'sales'), max(b.threshold) filter (where b.rule = 'purchases'),
+         max(b.threshold) filter (where b.rule = 'tasks_done'), max(b.threshold) filter (where b.rule = 'daily_streak')
+    into v_need_sales, v_need_purchases, v_need_tasks, v_need_streak
+    from app_public.badges b
+   where b.guild_id = v_user.guild_id and b.enabled and b.rule in ('sales', 'purchases', 'tasks_done', 'daily_streak')
+     and not exists (select 1 from app_public.member_badges m where m.user_id = v_user.id and m.badge_code = b.code);
+  if coalesce(v_need_sales, v_need_purchases, v_need_tasks, v_need_streak) is null then
+    return 0;
+  end if;
+  for v_badge in
+    with counts as (
+      select
+        case when v_need_sales is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled' limit v_need_sales) x) end as sales,
+        case when v_need_purchases is null then 0 else
+          (select count(*) from (select 1 from app_public.orders o
+             where o.buyer_id = v_user.id and o.status = 'fulfilled' limit v_need_purchases) x) end as purchases,
+        case when v_need_tasks is null then 0 else
+          (select count(*) from (select 1 from app_public.task_claims c
+             where c.user_id = v_user.id and c.status = 'accepted' limit v_need_tasks) x) end as tasks_done,
+        v_user.streak_days::bigint as daily_streak
+    )
+    insert into app_public.member_badges (guild_id, user_id, badge_code, awarded_at, detail)
+      select b.guild_id, v_user.id, b.code, p_at,
+             jsonb_build_object('rule', b.rule, 'threshold', b.threshold,
+               'value', case b.rule when 'sales' then c.sales when 'purchases' then c.purchases
+                                    when 'tasks_done' then c.tasks_done when 'daily_streak' then c.daily_streak end)
+        from app_public.badges b cross join counts c
+       where b.guild_id = v_user.guild_id and b.enabled
+         and case b.rule when 'sales' then c.sales when 'purchases' then c.purchases
+                         when 'tasks_done' then c.tasks_done when 'daily_streak' then c.daily_streak
+                         else -1 end >= b.threshold
+    on conflict (user_id, badge_code) do nothing
+    returning badge_code
+  loop
+    v_n := v_n + 1;
+    perform app_private.notify(v_user.id, 'badge_awarded', 'badge:' || v_badge.badge_code,
+      (select jsonb_build_object('code', b.code, 'name', b.name, 'emoji', b.emoji, 'description', b.description)
+         from app_public.badges b where b.guild_id = v_user.guild_id and b.code = v_badge.badge_code), p_at);
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION award_badges(p_user_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone) IS 'Awards a member every enabled badge of their guild whose rule they now meet and they do not hold yet (once each): sales = fulfilled market orders they sold, purchases = fulfilled orders they bought, tasks_done = accepted task claims, daily_streak = current streak days (season_top is awarded by the season archive). Each new badge DMs them (badge_awarded). Called on the low-frequency events (an order fulfilled, a claim accepted) and by the badges__award job, never from the ledger; a count stops at the largest threshold still to reach (nothing is counted when the member holds every badge), so it stays cheap for busy members. Returns how many were awarded. Source: issue 14 ("Badges awarded by rules in SQL").';
 
 --
 -- Name: user_cards; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -5015,6 +5650,38 @@ ALTER FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) OWNER TO gui
 --
 
 COMMENT ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) IS 'Gives a guild its card settings, the default pack types (standard-3: 3 cards, common 62 %, rare 23 %, epic 10 %, legendary 4 %, mythic 1 %, 1 free a day or 200 Notes or 1 Disc, 7 min cooldown; premium-5: 5 cards with an epic or better guaranteed, 5 Discs or 1 Gem; single: the /draw pack, 3 free a day then 50 Notes, 2 min cooldown), the default missions (daily: open 2 packs, draw 3 cards; weekly: collect 15 cards, complete a trade, sell 2 cards) and achievements (first pack, 50 and 250 cards, a legendary, a mythic, 10 trades, 10 sales, 25 burns), their rewards only in currencies the guild uses, and its first server seed; idempotent. Source: issue 15 "Packs" (the seed''s defaults), "Missions ... and achievements".';
+
+--
+-- Name: ensure_default_badges(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.ensure_default_badges(p_guild_id bigint) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_n integer;
+begin
+  insert into app_public.badges (guild_id, code, name, description, emoji, rule, threshold)
+    values (p_guild_id, 'first_sale', 'First Sale', 'Sold an item on the market.', '🏷️', 'sales', 1),
+           (p_guild_id, 'merchant', 'Merchant', 'Made 25 sales on the market.', '💰', 'sales', 25),
+           (p_guild_id, 'first_purchase', 'Shopper', 'Received a first order.', '🛍️', 'purchases', 1),
+           (p_guild_id, 'streak_7', '7-Day Streak', 'Claimed the daily reward 7 days in a row.', '🔥', 'daily_streak', 7),
+           (p_guild_id, 'streak_30', '30-Day Streak', 'Claimed the daily reward 30 days in a row.', '🌟', 'daily_streak', 30),
+           (p_guild_id, 'tasks_10', 'Task Master', 'Had 10 community tasks accepted.', '✅', 'tasks_done', 10),
+           (p_guild_id, 'season_top3', 'Podium', 'Finished a season in the top 3.', '🏆', 'season_top', 3)
+  on conflict (guild_id, code) do nothing;
+  get diagnostics v_n = row_count;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_private.ensure_default_badges(p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION ensure_default_badges(p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.ensure_default_badges(p_guild_id bigint) IS 'Gives a guild the default badges (first sale, merchant, shopper, 7- and 30-day streaks, 10 tasks done, season podium) that it does not have yet; staff may rename, re-threshold or disable them. Returns how many were added. Source: issue 14 ("Badges awarded by rules in SQL (first sale, 7-day streak, 10 tasks done, ...)").';
 
 --
 -- Name: ensure_guild(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -7307,6 +7974,69 @@ ALTER FUNCTION app_private.mm_violations(p_guild_id bigint) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_private.mm_violations(p_guild_id bigint) IS 'Middleman invariants for verify_ledger (issue 13): no trade in a final state holds a pending transfer and every live trade''s holds are pending; a deposit hold is exactly the deposit, which is exactly the sale, and a completed trade posted it; per guild, the pending middleman holds (deposits and verification payments) equal those of live trades; a live trade reserves its two verification amounts, a closed one none. Errors: none. Source: issue 13 "verify_ledger() covers trades".';
 
 --
+-- Name: notification_enabled(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+  select coalesce(
+    (select case p_kind when 'listing_sold' then s.listing_sold when 'order_fulfilled' then s.order_fulfilled
+                        when 'order_refunded' then s.order_refunded when 'task_reviewed' then s.task_reviewed
+                        when 'badge_awarded' then s.badge_awarded when 'role_expired' then s.role_expired end
+       from app_public.notification_settings s where s.user_id = p_user_id),
+    -- The defaults: noisy kinds (every fulfilled order, every expired role) off, the rest on.
+    p_kind in ('listing_sold', 'order_refunded', 'task_reviewed', 'badge_awarded'));
+$$;
+
+ALTER FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION notification_enabled(p_user_id bigint, p_kind text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) IS 'Whether a member wants DMs of a kind: their notification_settings, else the default (on, except the noisy order_fulfilled and role_expired). Source: issue 14 ("a member setting, off by default for noisy ones").';
+
+--
+-- Name: notify(bigint, text, text, jsonb, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone DEFAULT now()) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_id bigint;
+  v_guild bigint;
+begin
+  if not app_private.notification_enabled(p_user_id, p_kind) then
+    return null;
+  end if;
+  select u.guild_id into v_guild from app_public.users u where u.id = p_user_id and not u.is_bot;
+  -- No bot in the guild: there is nobody to send the DM.
+  if v_guild is null or not exists (select 1 from app_public.guild_discord g where g.guild_id = v_guild) then
+    return null;
+  end if;
+  insert into app_public.notifications (guild_id, user_id, kind, subject, payload, created_at, updated_at)
+    values (v_guild, p_user_id, p_kind, p_subject, coalesce(p_payload, '{}'), p_at, p_at)
+    on conflict (user_id, kind, subject) do nothing
+    returning id into v_id;
+  if v_id is not null then
+    perform app_private.queue_member_job(v_guild, 'discord__notify', jsonb_build_object('notification_id', v_id),
+      'discord__notify:' || v_id, 3);
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_private.notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone) IS 'Queues a DM to a member (discord__notify, at most 3 attempts) when they want that kind and the guild has the bot; one notification per member, kind and subject, so a replayed event never DMs twice. Returns its id, or null when nothing is sent. Source: issue 14 ("Member notifications by DM").';
+
+--
 -- Name: pack_openings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7870,6 +8600,30 @@ ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, 
 COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
 
 --
+-- Name: queue_member_job(bigint, text, jsonb, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if exists (select 1 from app_public.guild_discord g where g.guild_id = p_guild_id) then
+    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+      max_attempts := p_max_attempts);
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer) IS 'Queues a discord__* job about one member (a role grant or removal, a DM) for the bot''s runner when the guild has the bot, in the guild''s own queue, with a job key per subject (never doubled) and p_max_attempts (a DM 3, so a failure is recorded instead of retried forever). Source: issue 14.';
+
+--
 -- Name: queue_task_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -8409,13 +9163,14 @@ begin
        set status = 'accepted', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
            completed_at = p_at, tx_id = v_tx,
            role_status = case when v_task.grant_role_id is not null then 'pending' else 'none' end,
-           dm_status = 'pending'
+           -- The review DM only for a member who wants it (issue 14, member notification settings).
+           dm_status = case when app_private.notification_enabled(v_user.id, 'task_reviewed') then 'pending' else 'none' end
      where c.id = v_claim.id
      returning * into v_claim;
   else
     update app_public.task_claims c
        set status = 'rejected', reviewer_id = p_reviewer_id, review_note = v_note, reviewed_at = p_at,
-           dm_status = 'pending'
+           dm_status = case when app_private.notification_enabled(v_user.id, 'task_reviewed') then 'pending' else 'none' end
      where c.id = v_claim.id
      returning * into v_claim;
   end if;
@@ -8430,7 +9185,7 @@ ALTER FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer
 -- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at). See app_public.review_task_claim.';
+COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at); the member''s review DM is queued only when their task_reviewed notification setting is on (issue 14). See app_public.review_task_claim.';
 
 --
 -- Name: revoke_refresh_token(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -8513,6 +9268,25 @@ ALTER FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestam
 --
 
 COMMENT ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) IS 'Rotates the guild''s server seed: the current one is revealed (revealed_seed, rotated_at) so every draw made with it can be verified, and a new one is created whose hash is published before use. The current seed''s row lock serialises rotation against draws (draw_cards reads it FOR SHARE). Source: issue 15 "Provably fair draws".';
+
+--
+-- Name: season_score(bigint, app_public.users); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.season_score(p_season_id bigint, p_user app_public.users) RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$
+  select greatest(0, p_user.lifetime_earned - coalesce(
+    (select s.baseline from app_public.season_standings s where s.season_id = p_season_id and s.user_id = p_user.id), 0));
+$$;
+
+ALTER FUNCTION app_private.season_score(p_season_id bigint, p_user app_public.users) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION season_score(p_season_id bigint, p_user app_public.users); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.season_score(p_season_id bigint, p_user app_public.users) IS 'A member''s score in a running season: what they earned since it started (lifetime_earned minus the baseline taken at the start; a member who joined later starts from 0). Source: issue 14 ("seasons for the leaderboard").';
 
 --
 -- Name: session_claims(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -8709,6 +9483,47 @@ ALTER FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) OWNE
 --
 
 COMMENT ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) IS 'Validates a staff reason (RS001 reason_required: at least 3 characters; VL001 over 500) and locks the target member of the current guild (MB002 member_not_found). Staff never act on their own account (PD002 self_action_forbidden: separation of duties).';
+
+--
+-- Name: start_season_for(bigint, text, integer, boolean, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.seasons
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_season app_public.seasons;
+begin
+  if p_length_days is null or p_length_days not between 1 and 366 then
+    perform app_private.raise_error('SN003', 'invalid_season_length', jsonb_build_object('length_days', p_length_days));
+  end if;
+  if exists (select 1 from app_public.seasons s where s.guild_id = p_guild_id and s.status = 'active') then
+    perform app_private.raise_error('SN001', 'season_already_active',
+      (select jsonb_build_object('name', s.name, 'ends_at', s.ends_at) from app_public.seasons s
+        where s.guild_id = p_guild_id and s.status = 'active'));
+  end if;
+  insert into app_public.seasons (guild_id, number, name, starts_at, ends_at, length_days, auto_renew, created_by, created_at, updated_at)
+    values (p_guild_id,
+            coalesce((select max(s.number) from app_public.seasons s where s.guild_id = p_guild_id), 0) + 1,
+            coalesce(nullif(btrim(p_name), ''),
+                     'Season ' || (coalesce((select max(s.number) from app_public.seasons s where s.guild_id = p_guild_id), 0) + 1)),
+            p_at, p_at + make_interval(days => p_length_days), p_length_days, coalesce(p_auto_renew, true), p_by, p_at, p_at)
+    returning * into v_season;
+  -- Everybody starts from what they have earned so far: the season counts from here.
+  insert into app_public.season_standings (season_id, guild_id, user_id, baseline)
+    select v_season.id, p_guild_id, u.id, u.lifetime_earned from app_public.users u
+     where u.guild_id = p_guild_id and not u.is_bot;
+  return v_season;
+end;
+$$;
+
+ALTER FUNCTION app_private.start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone) IS 'Starts a guild''s next season at p_at for p_length_days (number = last + 1, default name "Season N"), taking every member''s baseline. Errors: SN001 season_already_active, SN003 invalid_season_length. See app_public.start_season.';
 
 --
 -- Name: submit_task_proof_for(bigint, bigint, text, jsonb, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9129,6 +9944,28 @@ ALTER FUNCTION app_private.tg_daily_stats__discord_digest() OWNER TO guildbank_o
 COMMENT ON FUNCTION app_private.tg_daily_stats__discord_digest() IS 'Trigger: a guild''s daily digest (digest__daily) queues its post in #coin-transactions (discord__digest).';
 
 --
+-- Name: tg_guilds__badges(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_guilds__badges() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.ensure_default_badges(new.id);
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_guilds__badges() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_guilds__badges(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_guilds__badges() IS 'Trigger (after a guild is created): it gets the default badges. Source: issue 14.';
+
+--
 -- Name: tg_guilds__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -9373,6 +10210,52 @@ ALTER FUNCTION app_private.tg_orders__discord_feed() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_orders__discord_feed() IS 'Trigger: a change of an order''s status (fulfilled by its job, refunded, cancelled, timed out) re-renders the #coin-transactions posts of its transactions (discord__transaction, coalesced per transaction by its job key), so a purchase no longer shows Status=pending with Refund and Force Fulfil once the order is settled. Source: issue 17 (defect 10).';
 
 --
+-- Name: tg_orders__member_effects(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_orders__member_effects() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_line app_public.order_lines;
+  v_name text;
+  v_at timestamptz := coalesce(new.settled_at, now());
+begin
+  select * into v_line from app_public.order_lines l where l.order_id = new.order_id order by l.id limit 1;
+  select r.name into v_name from app_public.rewards r where r.guild_id = new.guild_id and r.sku = v_line.sku;
+  if new.status = 'fulfilled' then
+    perform app_private.apply_purchase_effects(new, v_at);
+    perform app_private.notify(new.buyer_id, 'order_fulfilled', 'order:' || new.order_id,
+      jsonb_build_object('order_id', new.order_id, 'kind', new.kind, 'sku', v_line.sku, 'name', coalesce(v_name, v_line.sku),
+                         'qty', v_line.qty, 'amount', new.escrow), v_at);
+    perform app_private.award_badges(new.buyer_id, v_at);
+    if new.kind = 'market' then
+      perform app_private.notify(new.seller_id, 'listing_sold', 'order:' || new.order_id,
+        jsonb_build_object('order_id', new.order_id, 'listing_id', v_line.listing_id, 'sku', v_line.sku,
+                           'name', coalesce(v_name, v_line.sku), 'qty', v_line.qty, 'unit_price', v_line.unit_price,
+                           'fee', new.fee, 'net', new.escrow - new.fee,
+                           'qty_left', (select l.qty_available from app_public.listings l where l.listing_id = v_line.listing_id)), v_at);
+      perform app_private.award_badges(new.seller_id, v_at);
+    end if;
+  elsif new.status = 'refunded' then
+    perform app_private.notify(new.buyer_id, 'order_refunded', 'order:' || new.order_id,
+      jsonb_build_object('order_id', new.order_id, 'kind', new.kind, 'sku', v_line.sku, 'name', coalesce(v_name, v_line.sku),
+                         'qty', v_line.qty, 'amount', new.escrow, 'reason', new.settle_reason), v_at);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_orders__member_effects() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_orders__member_effects(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_orders__member_effects() IS 'Trigger (after an order leaves pending): a fulfilled order applies its role items (apply_purchase_effects); the buyer is told their order was fulfilled (order_fulfilled, off by default) or refunded (order_refunded), the seller of a market order that their listing sold (listing_sold), and both get the badges they now deserve (award_badges). A buyer''s own cancellation tells nobody. Hooked on orders, never on the ledger tables. Source: issue 14 ("your listing sold, your order was fulfilled or refunded").';
+
+--
 -- Name: tg_orders__queue_fulfilment(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -9474,6 +10357,57 @@ ALTER FUNCTION app_private.tg_rewards__discord_shop() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg_rewards__discord_shop() IS 'Trigger (before insert or update of a reward): a new reward, or a change of what its #shop post shows (name, description, category, price, stock, visibility, expiry: a purchase changing the stock too), marks it pending and queues discord__reward, which posts, edits, re-creates or (hidden, expired) deletes the post. Source: seed 003 "Shop System Discord-Dashboard Sync", issue 14.';
+
+--
+-- Name: tg_role_grants__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_role_grants__discord() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if new.status = 'pending' and (tg_op = 'INSERT' or old.status is distinct from new.status) then
+    perform app_private.queue_member_job(new.guild_id, 'discord__role', jsonb_build_object('grant_id', new.id),
+      'discord__role:' || new.id, 10);
+  end if;
+  if new.removal_status = 'pending' and (tg_op = 'INSERT' or old.removal_status is distinct from new.removal_status) then
+    perform app_private.queue_member_job(new.guild_id, 'discord__role_remove', jsonb_build_object('grant_id', new.id),
+      'discord__role_remove:' || new.id, 10);
+  end if;
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_role_grants__discord() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_role_grants__discord(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_role_grants__discord() IS 'Trigger (after a role grant is recorded or changes): a pending grant queues discord__role, a pending removal (the grant''s time is up) queues discord__role_remove; one job key per grant, so a grant or a removal is never doubled. Source: issue 14 ("Role grant/removal are discord__* jobs (retried, never doubled)").';
+
+--
+-- Name: tg_task_claims__badges(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg_task_claims__badges() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.award_badges(new.user_id, coalesce(new.reviewed_at, now()));
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg_task_claims__badges() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg_task_claims__badges(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg_task_claims__badges() IS 'Trigger (after a task claim is accepted): the member gets the badges they now deserve (10 tasks done, ...). Source: issue 14.';
 
 --
 -- Name: tg_task_claims__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9738,6 +10672,58 @@ ALTER FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason tex
 --
 
 COMMENT ON FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) IS 'Removes a member''s IGN link (the history trigger records who, how and why). Refused while a live middleman trade expects payments from that IGN or a payout to it is queued or sent (LK001 link_in_use), and when nothing is linked (MC003 ign_not_linked). Used by app_public.unlink_minecraft (staff) and app_public.unlink_my_ign (members). Source: issue 13 "/link and /unlink", "IGN links (link, unlink, history)".';
+
+--
+-- Name: use_item_for(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.item_use_result
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_user app_public.users;
+  v_replay jsonb;
+  v_reward app_public.rewards;
+  v_left integer;
+  v_use app_public.item_uses;
+  v_grant app_public.role_grants;
+  v_result app_public.item_use_result;
+begin
+  select * into v_user from app_private.lock_members(array[p_user_id]);
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
+    jsonb_build_object('fn', 'use_item', 'sku', p_sku));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.item_use_result, v_replay);
+  end if;
+  if v_user.frozen then
+    perform app_private.raise_error('FZ001', 'account_frozen');
+  end if;
+  -- A hidden or expired reward can still be used by whoever owns it: only its existence matters.
+  select * into v_reward from app_public.rewards r where r.guild_id = v_user.guild_id and r.sku = p_sku;
+  if v_reward.sku is null then
+    perform app_private.raise_error('IV001', 'item_not_found', jsonb_build_object('sku', p_sku));
+  end if;
+  if not v_reward.consumable then
+    perform app_private.raise_error('IV002', 'item_not_usable', jsonb_build_object('sku', p_sku, 'name', v_reward.name));
+  end if;
+  v_left := app_private.inventory_take(v_user.id, p_sku, 1);
+  insert into app_public.item_uses (guild_id, user_id, sku, qty, created_at)
+    values (v_user.guild_id, v_user.id, p_sku, 1, p_at) returning * into v_use;
+  v_grant := app_private.apply_item_effect(v_use, p_at);
+  v_result := (v_use.id, p_sku, v_reward.name, v_left, v_grant.role_id, v_grant.action, v_grant.expires_at,
+               nullif(v_reward.use_message, ''))::app_public.item_use_result;
+  perform app_private.idempotency_finish(v_user.guild_id, v_user.discord_id, p_key, to_jsonb(v_result));
+  return v_result;
+end;
+$$;
+
+ALTER FUNCTION app_private.use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone) IS 'The /use rule at an explicit time: locks the member, checks the item is a consumable of the guild, takes one unit (IN001 when they own none) and applies its effect (app_private.apply_item_effect). See app_public.use_item.';
 
 --
 -- Name: void_hold(bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11155,6 +12141,39 @@ ALTER FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint,
 COMMENT ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) IS 'Reprices an active listing; the guards are re-applied and the fee band and rate recomputed (pending orders keep their price). The seller is held to the floor (FL001); staff (SUPERADMIN, ADMIN, OPERATOR) may override it with a reason, audited with before/after. Errors: AU001, AM001, MK001, PD001, RS001, MK002, FL001. Source: issue #3.';
 
 --
+-- Name: end_season(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.end_season() RETURNS app_public.seasons
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.seasons;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  select * into v from app_public.seasons s where s.guild_id = app_public.current_guild_id() and s.status = 'active';
+  if v.id is null then
+    perform app_private.raise_error('SN002', 'no_active_season');
+  end if;
+  v := app_private.archive_season(v.id, now());
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'end_season', 'season',
+            v.id::text, jsonb_build_object('status', 'active'), jsonb_build_object('status', 'archived'),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'end via API'));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.end_season() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION end_season(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.end_season() IS 'Admins end the running season now: it is archived with its final ranks and no next season starts (start_season starts one). Audited. Errors: AU001, PD001, SN002 no_active_season. Source: issue 14.';
+
+--
 -- Name: fair_value(bytea, bigint, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -11393,6 +12412,54 @@ ALTER FUNCTION app_public.list_card(card_id bigint, price bigint, currency text,
 --
 
 COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) IS 'A member lists one of their copies on the guild''s card market (server-only) at a price (minor units) in a currency the guild uses, for 1 to card_settings.listing_hours hours; the market fee (card_settings.market_fee_bp, the seed''s 5 %) is fixed at listing time. The copy stays with the seller and cannot be traded, burned or listed again while the listing is active. Errors: AU001, MB001, FZ001, AM001, CA009, MK008 invalid_expiry, CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, IK001/IK002. Source: issue 15 "Card market", seed 002 "/sell".';
+
+--
+-- Name: market_listings(text, bigint, text, integer, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.market_listings(sku text DEFAULT NULL::text, max_price bigint DEFAULT NULL::bigint, sort text DEFAULT 'newest'::text, skip integer DEFAULT 0, "limit" integer DEFAULT 5) RETURNS SETOF app_public.market_listing
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  if sort is null or sort not in ('newest', 'price_asc', 'price_desc', 'ending') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'sort'));
+  end if;
+  if "limit" is null or "limit" not between 1 and 25 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'limit', 'min', 1, 'max', 25));
+  end if;
+  if skip is null or skip not between 0 and 10000 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'skip', 'min', 0, 'max', 10000));
+  end if;
+  return query
+    select l.listing_id, l.sku, coalesce(r.name, l.sku), u.discord_id, u.display_name, l.qty_available, l.unit_price,
+           l.expires_at, l.created_at, (count(*) over ())::bigint
+      from app_public.listings l
+      join app_public.users u on u.id = l.seller_id
+      left join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
+     where l.guild_id = app_public.current_guild_id() and l.status = 'active' and l.expires_at > now()
+       and l.qty_available > 0
+       and (market_listings.sku is null or l.sku = lower(btrim(market_listings.sku))
+            or r.name ilike '%' || replace(replace(btrim(market_listings.sku), '%', '\%'), '_', '\_') || '%')
+       and (market_listings.max_price is null or l.unit_price <= market_listings.max_price)
+     order by case when market_listings.sort = 'price_asc' then l.unit_price end asc nulls last,
+              case when market_listings.sort = 'price_desc' then l.unit_price end desc nulls last,
+              case when market_listings.sort = 'ending' then l.expires_at end asc nulls last,
+              l.created_at desc, l.listing_id
+     offset skip limit "limit";
+end;
+$$;
+
+ALTER FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) IS 'The market as /market shows it: active, unexpired listings with units left, filtered by SKU or item name (sku, matched exactly or as part of the name) and a maximum unit price, sorted newest first, by price (price_asc, price_desc) or by end (ending), one page (skip rows, then limit 1..25; named skip, not offset, which PostGraphile''s connection arguments use); total is the number of matches. Errors: AU001, VL001. Source: issue 14 ("/market with filters, sort and paging buttons").';
 
 --
 -- Name: mm_adjudicate(bigint, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -11918,17 +12985,35 @@ CREATE FUNCTION app_public.my_card() RETURNS app_public.member_card
 declare
   v_user app_public.users := app_private.current_member();
   v_balance bigint := app_public.users_wallet_balance(v_user);
+  v_season app_public.seasons;
+  v_score bigint;
 begin
+  select * into v_season from app_public.seasons s where s.guild_id = v_user.guild_id and s.status = 'active';
+  if v_season.id is not null then
+    v_score := app_private.season_score(v_season.id, v_user);
+  end if;
   return (
     v_user.discord_id, v_user.display_name, v_balance, app_public.users_escrow_balance(v_user),
     case when v_user.last_daily_at is null or now() <= v_user.last_daily_at + interval '48 hours'
          then v_user.streak_days else 0 end,
     v_user.last_daily_at,
     coalesce(greatest(v_user.last_daily_at + interval '24 hours', now()), now()),
-    v_user.badges,
-    (select 1 + count(*) from app_public.accounts a join app_public.users u on u.id = a.user_id
-      where a.guild_id = v_user.guild_id and a.currency = 'COIN' and a.kind = 'wallet'
-        and not u.is_bot and a.balance > v_balance)::int,
+    -- Badges earned by rule (issue 14), oldest first, then any set by hand on the member row.
+    coalesce((select jsonb_agg(jsonb_build_object('code', b.code, 'name', b.name, 'emoji', b.emoji,
+                'awarded_at', m.awarded_at) order by m.awarded_at, b.code)
+                from app_public.member_badges m
+                join app_public.badges b on b.guild_id = m.guild_id and b.code = m.badge_code
+               where m.user_id = v_user.id), '[]'::jsonb) || v_user.badges,
+    case when v_season.id is null then
+      (select 1 + count(*) from app_public.accounts a join app_public.users u on u.id = a.user_id
+        where a.guild_id = v_user.guild_id and a.currency = 'COIN' and a.kind = 'wallet'
+          and not u.is_bot and a.balance > v_balance)::int
+    else
+      (select 1 + count(*) from app_public.users u
+         left join app_public.season_standings st on st.season_id = v_season.id and st.user_id = u.id
+        where u.guild_id = v_user.guild_id and not u.is_bot
+          and greatest(0, u.lifetime_earned - coalesce(st.baseline, 0)) > v_score)::int
+    end,
     v_user.lifetime_earned, v_user.lifetime_spent, v_user.frozen,
     coalesce((select jsonb_agg(jsonb_build_object('tx_id', t.tx_id, 'type', t.type, 'amount', t.amount, 'currency', t.currency,
                 'direction', case when t.user_id = v_user.id and t.type in ('earn', 'refund') then 'in'
@@ -11937,7 +13022,8 @@ begin
                 'reason', t.reason, 'created_at', t.created_at) order by t.created_at desc, t.seq desc)
                 from (select * from app_public.transactions t
                        where t.user_id = v_user.id or t.counterparty_id = v_user.id
-                       order by t.created_at desc, t.seq desc limit 3) t), '[]'::jsonb)
+                       order by t.created_at desc, t.seq desc limit 3) t), '[]'::jsonb),
+    v_season.name, v_score
   )::app_public.member_card;
 end;
 $$;
@@ -11948,7 +13034,65 @@ ALTER FUNCTION app_public.my_card() OWNER TO guildbank_owner;
 -- Name: FUNCTION my_card(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges, rank (1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+COMMENT ON FUNCTION app_public.my_card() IS 'The calling member''s card: wallet and escrow balances, current streak (0 once broken), next daily claim time, badges (earned by rule, issue 14, then any set on the member row), rank (while a season runs: the season rank, 1 + members who earned more during it, with season_name and season_score; otherwise 1 + members with a higher wallet balance), lifetime counters and the last 3 transactions with direction and currency (amounts in minor units of it: a Minecraft payment is MCD, scale 2; issue 17). Errors: AU001 not_authenticated, MB001 member_not_registered. Source: seed 000 section 4 (My Card).';
+
+--
+-- Name: my_inventory(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_inventory() RETURNS SETOF app_public.inventory_item
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+begin
+  return query
+    select i.sku, coalesce(r.name, i.sku), coalesce(r.description, ''), i.quantity, coalesce(r.consumable, false),
+           coalesce(r.tradable, false), r.role_id, r.role_action, r.role_duration_s,
+           coalesce((select sum(l.qty_available)::int from app_public.listings l
+                      where l.seller_id = v_user.id and l.sku = i.sku and l.status = 'active'), 0)
+      from app_public.inventory i
+      left join app_public.rewards r on r.guild_id = i.guild_id and r.sku = i.sku
+     where i.user_id = v_user.id and i.quantity > 0
+     order by coalesce(r.name, i.sku), i.sku;
+end;
+$$;
+
+ALTER FUNCTION app_public.my_inventory() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_inventory(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_inventory() IS 'The calling member''s items (/inventory): quantity owned, name and description, whether /use applies (consumable) and what it does (role), whether it can be listed (tradable) and how many units are on the market now. Errors: AU001, MB001. Source: issue 14 ("the member''s inventory in /inventory").';
+
+--
+-- Name: my_listings(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_listings() RETURNS SETOF app_public.listings
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+begin
+  return query
+    select l.* from app_public.listings l
+     where l.seller_id = v_user.id and l.status = 'active'
+     order by l.created_at desc, l.listing_id
+     limit 25;
+end;
+$$;
+
+ALTER FUNCTION app_public.my_listings() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_listings(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_listings() IS 'The calling member''s active listings, newest first (up to 25), for /mylistings (cancel and reprice). Errors: AU001, MB001. Source: issue 14 ("Seller and buyer self-service in Discord: /mylistings").';
 
 --
 -- Name: my_missions(timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -11981,6 +13125,34 @@ ALTER FUNCTION app_public.my_missions(at timestamp with time zone) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.my_missions(at timestamp with time zone) IS 'The calling member''s missions of the current periods (daily: UTC day; weekly: ISO week) at `at` (default now): target, progress, when the period ends, whether it is completed and whether its reward was paid. Errors: none (no rows without claims). Source: issue 15 "/missions"; seed 002 "/missions — show daily/weekly missions and progress".';
+
+--
+-- Name: my_notification_settings(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.my_notification_settings() RETURNS app_public.notification_preferences
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+begin
+  return (app_private.notification_enabled(v_user.id, 'listing_sold'),
+          app_private.notification_enabled(v_user.id, 'order_fulfilled'),
+          app_private.notification_enabled(v_user.id, 'order_refunded'),
+          app_private.notification_enabled(v_user.id, 'task_reviewed'),
+          app_private.notification_enabled(v_user.id, 'badge_awarded'),
+          app_private.notification_enabled(v_user.id, 'role_expired'))::app_public.notification_preferences;
+end;
+$$;
+
+ALTER FUNCTION app_public.my_notification_settings() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION my_notification_settings(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.my_notification_settings() IS 'The calling member''s DM settings per kind (their choices, else the defaults). Errors: AU001, MB001. Source: issue 14.';
 
 --
 -- Name: my_task_claims(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12724,6 +13896,56 @@ ALTER FUNCTION app_public.rotate_fair_seed() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_public.rotate_fair_seed() IS 'Staff (SUPERADMIN, ADMIN) rotate the guild''s server seed: the old seed is revealed, a new hash published; audited. Errors: AU001, PD001. Source: issue 15 "Provably fair draws".';
 
 --
+-- Name: season_leaderboard(bigint, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.season_leaderboard(season_id bigint DEFAULT NULL::bigint, "limit" integer DEFAULT 10) RETURNS SETOF app_public.season_entry
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_season app_public.seasons;
+begin
+  if app_public.current_guild_id() is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  if "limit" is null or "limit" not between 1 and 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'limit', 'min', 1, 'max', 100));
+  end if;
+  select * into v_season from app_public.seasons s
+   where s.guild_id = app_public.current_guild_id()
+     and (s.id = season_leaderboard.season_id or (season_leaderboard.season_id is null and s.status = 'active'));
+  if v_season.id is null then
+    perform app_private.raise_error(case when season_leaderboard.season_id is null then 'SN002' else 'SN004' end,
+      case when season_leaderboard.season_id is null then 'no_active_season' else 'season_not_found' end,
+      jsonb_build_object('season_id', season_leaderboard.season_id));
+  end if;
+  if v_season.status = 'archived' then
+    return query
+      select s.final_rank, u.discord_id, u.display_name, s.final_score
+        from app_public.season_standings s join app_public.users u on u.id = s.user_id
+       where s.season_id = v_season.id and s.final_score > 0
+       order by s.final_rank, u.discord_id limit "limit";
+  else
+    return query
+      select (rank() over (order by x.score desc))::int, x.discord_id, x.display_name, x.score
+        from (select u.discord_id, u.display_name, app_private.season_score(v_season.id, u) as score
+                from app_public.users u where u.guild_id = v_season.guild_id and not u.is_bot) x
+       where x.score > 0
+       order by x.score desc, x.discord_id limit "limit";
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION season_leaderboard(season_id bigint, "limit" integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) IS 'A season''s leaderboard (default: the running one): what each member earned during it, ranked (ties share a rank), members with nothing earned left out; an archived season shows its final table. limit 1..100. Errors: AU001, VL001, SN002 no_active_season, SN004 season_not_found. Source: issue 14.';
+
+--
 -- Name: set_card_locked(bigint, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12791,6 +14013,43 @@ ALTER FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card
 --
 
 COMMENT ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) set a template''s rarity: every copy shows it at once (copies reference the template), each owner is told (card_notifications rarity_changed), audited before/after. The public id keeps the rarity letter it was created with. Errors: AU001, PD001, RS001 reason_required, VL001, CA006 template_not_found. Source: issue 15 "Catalogue", "Admin: set rarity"; seed 002 "How to propagate a rarity change".';
+
+--
+-- Name: set_notification(text, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_notification(kind text, enabled boolean) RETURNS app_public.notification_preferences
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+declare
+  v_user app_public.users := app_private.current_member();
+begin
+  if kind is null or kind not in ('listing_sold', 'order_fulfilled', 'order_refunded', 'task_reviewed', 'badge_awarded',
+                                  'role_expired') then
+    perform app_private.raise_error('NT001', 'unknown_notification', jsonb_build_object('kind', kind));
+  end if;
+  if enabled is null then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'enabled'));
+  end if;
+  insert into app_public.notification_settings (user_id, guild_id, listing_sold, order_fulfilled, order_refunded,
+      task_reviewed, badge_awarded, role_expired)
+    select v_user.id, v_user.guild_id, p.listing_sold, p.order_fulfilled, p.order_refunded, p.task_reviewed,
+           p.badge_awarded, p.role_expired
+      from app_public.my_notification_settings() p
+  on conflict (user_id) do nothing;
+  execute format('update app_public.notification_settings set %I = $1 where user_id = $2', kind) using enabled, v_user.id;
+  return app_public.my_notification_settings();
+end;
+$_$;
+
+ALTER FUNCTION app_public.set_notification(kind text, enabled boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_notification(kind text, enabled boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_notification(kind text, enabled boolean) IS 'The calling member turns one kind of DM on or off (listing_sold, order_fulfilled, order_refunded, task_reviewed, badge_awarded, role_expired); returns all their settings. Errors: AU001, MB001, NT001 unknown_notification, VL001. Source: issue 14 ("Member notifications by DM (a member setting ...)").';
 
 --
 -- Name: set_wishlist(text, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12883,6 +14142,36 @@ ALTER FUNCTION app_public.start_event(kind text, value numeric, title text, star
 --
 
 COMMENT ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) IS 'Schedules an economy event (now, or from starts_at) until ends_at (at most 90 days): kind daily_multiplier (value: factor > 1, <= 10, applied to claim_daily''s reward) or shop_discount (value: fraction off, <= 0.9, applied to buy_reward''s unit price). At most one event of a kind at any moment per guild. Roles: SUPERADMIN, ADMIN. Audited (admin_actions, subject economy_event). Errors: AU001, PD001, RS001 reason_required, VL001 invalid_argument (kind, value), EV001 invalid_event_window, EV002 event_overlap. Source: issue #5 "events".';
+
+--
+-- Name: start_season(text, integer, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.start_season(name text, length_days integer DEFAULT 30, auto_renew boolean DEFAULT true) RETURNS app_public.seasons
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.seasons;
+begin
+  perform app_private.require_staff(array['SUPERADMIN', 'ADMIN']::app_public.staff_role[]);
+  v := app_private.start_season_for(app_public.current_guild_id(), name, length_days, auto_renew,
+                                    app_public.current_discord_id(), now());
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v.guild_id, app_public.current_discord_id(), app_public.current_staff_role(), 'start_season', 'season',
+            v.id::text, null, jsonb_build_object('name', v.name, 'ends_at', v.ends_at, 'auto_renew', v.auto_renew),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'start via API'));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.start_season(name text, length_days integer, auto_renew boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION start_season(name text, length_days integer, auto_renew boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.start_season(name text, length_days integer, auto_renew boolean) IS 'Admins start a leaderboard season now for length_days (1..366; with auto_renew the next one starts when it ends). Audited. Errors: AU001, PD001, SN001 season_already_active, SN003 invalid_season_length. Source: issue 14 ("seasons for the leaderboard (a season''s rank, reset and archived by a job)").';
 
 --
 -- Name: stop_event(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13089,6 +14378,30 @@ ALTER FUNCTION app_public.unlink_my_ign(reason text) OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_public.unlink_my_ign(reason text) IS '/unlink: a member removes their own Minecraft link (written to minecraft_link_history). At most once per 24 hours (LK002 unlink_rate_limited). Errors: AU001, MB001, VL001 reason too long,  MC003 ign_not_linked, LK001 link_in_use, LK002 unlink_rate_limited. Source: issue 13 "Members: /link and /unlink".';
+
+--
+-- Name: use_item(text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.use_item(sku text, idempotency_key text) RETURNS app_public.item_use_result
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if idempotency_key is null then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
+  end if;
+  return app_private.use_item_for((app_private.current_member()).id, sku, idempotency_key, now());
+end;
+$$;
+
+ALTER FUNCTION app_public.use_item(sku text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION use_item(sku text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.use_item(sku text, idempotency_key text) IS 'The calling member uses one unit of a consumable item they own (/use): the unit leaves their inventory and the item''s effect applies (a Discord role granted, for a while or for good, or removed, by a discord__role job; its use message). A replay with the same key returns the first result. Errors: AU001, MB001, FZ001, IV001 item_not_found, IV002 item_not_usable, IN001 insufficient_inventory, IK001/IK002. Source: issue 14 ("consumable items with /use").';
 
 --
 -- Name: users_escrow_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13611,6 +14924,38 @@ ALTER TABLE app_public.artists ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: badges; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.badges (
+    guild_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    emoji text DEFAULT ''::text NOT NULL,
+    rule text NOT NULL,
+    threshold integer NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT badges_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_]{0,31}$'::text)),
+    CONSTRAINT badges_description_check CHECK ((length(description) <= 200)),
+    CONSTRAINT badges_emoji_check CHECK ((length(emoji) <= 16)),
+    CONSTRAINT badges_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 40))),
+    CONSTRAINT badges_rule_check CHECK ((rule = ANY (ARRAY['sales'::text, 'purchases'::text, 'daily_streak'::text, 'tasks_done'::text, 'season_top'::text]))),
+    CONSTRAINT badges_threshold_check CHECK (((threshold >= 1) AND (threshold <= 100000)))
+);
+
+ALTER TABLE app_public.badges OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE badges; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.badges IS '@behavior -delete
+A guild''s badges and the SQL rule that awards each: sales (fulfilled market sales >= threshold), purchases (fulfilled orders), daily_streak (streak days), tasks_done (accepted task claims), season_top (final season rank <= threshold). OPERATOR+ edit them.';
 
 --
 -- Name: card_achievements; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -14433,6 +15778,19 @@ COMMENT ON TABLE app_public.inventory IS '@behavior -insert -update -delete
 What each member owns, by SKU. Written only by the purchase, listing and fulfilment rules.';
 
 --
+-- Name: item_uses_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.item_uses ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.item_uses_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: leaderboard_snapshots; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14453,6 +15811,28 @@ ALTER TABLE app_public.leaderboard_snapshots OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.leaderboard_snapshots IS '@behavior -insert -update -delete
 The top 10 as of the last leaderboard__refresh (what #leaderboard shows).';
+
+--
+-- Name: member_badges; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.member_badges (
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    badge_code text NOT NULL,
+    awarded_at timestamp with time zone DEFAULT now() NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT member_badges_detail_check CHECK ((jsonb_typeof(detail) = 'object'::text))
+);
+
+ALTER TABLE app_public.member_badges OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE member_badges; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.member_badges IS '@behavior -insert -update -delete
+The badges a member earned (once each), awarded by app_private.award_badges and the season archive.';
 
 --
 -- Name: minecraft_link_history; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -14597,6 +15977,77 @@ ALTER TABLE app_public.mm_verification_amounts OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.mm_verification_amounts IS '@behavior -insert -update -delete
 The verification amounts drawn for trades; at most one live trade of a guild expects a given amount (unique index on guild and amount while not released).';
+
+--
+-- Name: notification_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.notification_settings (
+    user_id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    listing_sold boolean DEFAULT true NOT NULL,
+    order_fulfilled boolean DEFAULT false NOT NULL,
+    order_refunded boolean DEFAULT true NOT NULL,
+    task_reviewed boolean DEFAULT true NOT NULL,
+    badge_awarded boolean DEFAULT true NOT NULL,
+    role_expired boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.notification_settings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE notification_settings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.notification_settings IS '@behavior -insert -update -delete
+Which DMs a member wants, per kind (set_notification). Without a row the defaults hold: on, except the noisy order_fulfilled and role_expired.';
+
+--
+-- Name: notifications; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.notifications (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    kind text NOT NULL,
+    subject text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    error text,
+    sent_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notifications_error_check CHECK ((length(error) <= 500)),
+    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['listing_sold'::text, 'order_fulfilled'::text, 'order_refunded'::text, 'badge_awarded'::text, 'role_expired'::text]))),
+    CONSTRAINT notifications_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
+    CONSTRAINT notifications_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text]))),
+    CONSTRAINT notifications_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 100)))
+);
+
+ALTER TABLE app_public.notifications OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.notifications IS '@behavior -insert -update -delete
+A DM to a member (one per member, kind and subject: never doubled), delivered by discord__notify; a failed DM is recorded (status failed) after at most 3 attempts. Task reviews keep their own DM (task_claims.dm_status), gated by the same setting.';
+
+--
+-- Name: notifications_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.notifications_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 --
 -- Name: ops_alerts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -14980,11 +16431,17 @@ CREATE TABLE app_public.rewards (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     sync_state text DEFAULT 'pending'::text NOT NULL,
     synced_at timestamp with time zone,
+    role_id bigint,
+    role_action text,
+    role_duration_s integer,
+    consumable boolean DEFAULT false NOT NULL,
+    use_message text,
     CONSTRAINT rewards_description_check CHECK ((length(description) <= 1000)),
     CONSTRAINT rewards_limits_check CHECK (app_hidden.valid_limits(limits)),
     CONSTRAINT rewards_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
     CONSTRAINT rewards_payload_check CHECK ((jsonb_typeof(payload) = 'object'::text)),
     CONSTRAINT rewards_price_check CHECK (((price >= 1) AND (price <= '1000000000000'::bigint))),
+    CONSTRAINT rewards_role_check CHECK ((((role_id IS NULL) = (role_action IS NULL)) AND ((role_id IS NULL) OR (role_id > 0)) AND ((role_action IS NULL) OR (role_action = ANY (ARRAY['grant'::text, 'remove'::text]))) AND ((role_duration_s IS NULL) OR ((role_action = 'grant'::text) AND ((role_duration_s >= 60) AND (role_duration_s <= 31536000)))) AND (length(use_message) <= 500))),
     CONSTRAINT rewards_sku_check CHECK ((sku ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text)),
     CONSTRAINT rewards_stock_check CHECK (((stock IS NULL) OR (stock >= 0))),
     CONSTRAINT rewards_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'orphaned'::text])))
@@ -15035,6 +16492,49 @@ COMMENT ON COLUMN app_public.rewards.tradable IS 'Whether members may list the i
 COMMENT ON COLUMN app_public.rewards.sync_state IS 'The reward''s #shop post: pending (pending_sync: not up to date; retried by discord__reward and messages__sync), synced, or orphaned (it could not be posted: the shop channel is gone).';
 
 --
+-- Name: COLUMN rewards.role_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.role_id IS 'A Discord role the item grants or removes (with role_action), at purchase or, for a consumable, on /use.';
+
+--
+-- Name: COLUMN rewards.role_action; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.role_action IS 'grant or remove: what the item does to role_id.';
+
+--
+-- Name: COLUMN rewards.role_duration_s; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.role_duration_s IS 'For a granted role: how long it lasts (seconds, 60 s to 1 year); a job removes it when it ends; null: for good.';
+
+--
+-- Name: COLUMN rewards.consumable; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.consumable IS 'Kept in the inventory until the member runs /use (then one unit is consumed and its effect applied); otherwise a role item takes effect when its order is fulfilled.';
+
+--
+-- Name: COLUMN rewards.use_message; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.rewards.use_message IS 'What /use answers (null or empty: nothing but the effect).';
+
+--
+-- Name: role_grants_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.role_grants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.role_grants_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: saved_embeds; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15064,6 +16564,44 @@ COMMENT ON TABLE app_public.saved_embeds IS 'Embeds saved from the panel''s embe
 
 ALTER TABLE app_public.saved_embeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app_public.saved_embeds_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: season_standings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.season_standings (
+    season_id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    baseline bigint DEFAULT 0 NOT NULL,
+    final_score bigint,
+    final_rank integer,
+    CONSTRAINT season_standings_baseline_check CHECK ((baseline >= 0)),
+    CONSTRAINT season_standings_check CHECK (((final_score IS NULL) = (final_rank IS NULL))),
+    CONSTRAINT season_standings_final_rank_check CHECK ((final_rank >= 1))
+);
+
+ALTER TABLE app_public.season_standings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE season_standings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.season_standings IS '@behavior -insert -update -delete
+A member in a season: lifetime_earned when the season started (baseline) and, once archived, the final score and rank.';
+
+--
+-- Name: seasons_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.seasons ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.seasons_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -15389,6 +16927,13 @@ ALTER TABLE ONLY app_public.artists
     ADD CONSTRAINT artists_pkey PRIMARY KEY (id);
 
 --
+-- Name: badges badges_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.badges
+    ADD CONSTRAINT badges_pkey PRIMARY KEY (guild_id, code);
+
+--
 -- Name: card_achievements card_achievements_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15662,6 +17207,13 @@ ALTER TABLE ONLY app_public.inventory
     ADD CONSTRAINT inventory_pkey PRIMARY KEY (user_id, sku);
 
 --
+-- Name: item_uses item_uses_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.item_uses
+    ADD CONSTRAINT item_uses_pkey PRIMARY KEY (id);
+
+--
 -- Name: leaderboard_snapshots leaderboard_snapshots_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15674,6 +17226,13 @@ ALTER TABLE ONLY app_public.leaderboard_snapshots
 
 ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_pkey PRIMARY KEY (listing_id);
+
+--
+-- Name: member_badges member_badges_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.member_badges
+    ADD CONSTRAINT member_badges_pkey PRIMARY KEY (user_id, badge_code);
 
 --
 -- Name: minecraft_link_history minecraft_link_history_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -15765,6 +17324,27 @@ ALTER TABLE ONLY app_public.mm_trades
 
 ALTER TABLE ONLY app_public.mm_verification_amounts
     ADD CONSTRAINT mm_verification_amounts_pkey PRIMARY KEY (trade_id, party);
+
+--
+-- Name: notification_settings notification_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notification_settings
+    ADD CONSTRAINT notification_settings_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: notifications notifications_user_id_kind_subject_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_user_id_kind_subject_key UNIQUE (user_id, kind, subject);
 
 --
 -- Name: ops_alerts ops_alerts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -15865,6 +17445,13 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_pkey PRIMARY KEY (guild_id, sku);
 
 --
+-- Name: role_grants role_grants_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.role_grants
+    ADD CONSTRAINT role_grants_pkey PRIMARY KEY (id);
+
+--
 -- Name: saved_embeds saved_embeds_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15884,6 +17471,27 @@ ALTER TABLE ONLY app_public.saved_embeds
 
 ALTER TABLE ONLY app_public.saved_embeds
     ADD CONSTRAINT saved_embeds_pkey PRIMARY KEY (id);
+
+--
+-- Name: season_standings season_standings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.season_standings
+    ADD CONSTRAINT season_standings_pkey PRIMARY KEY (season_id, user_id);
+
+--
+-- Name: seasons seasons_guild_id_number_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.seasons
+    ADD CONSTRAINT seasons_guild_id_number_key UNIQUE (guild_id, number);
+
+--
+-- Name: seasons seasons_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.seasons
+    ADD CONSTRAINT seasons_pkey PRIMARY KEY (id);
 
 --
 -- Name: staff_role_mappings staff_role_mappings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -16164,6 +17772,30 @@ CREATE UNIQUE INDEX fair_seeds_current ON app_public.fair_seeds USING btree (gui
 CREATE INDEX inventory_guild_sku ON app_public.inventory USING btree (guild_id, sku);
 
 --
+-- Name: item_uses_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX item_uses_guild_idx ON app_public.item_uses USING btree (guild_id);
+
+--
+-- Name: item_uses_order_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX item_uses_order_idx ON app_public.item_uses USING btree (order_id) WHERE (order_id IS NOT NULL);
+
+--
+-- Name: item_uses_order_sku_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX item_uses_order_sku_idx ON app_public.item_uses USING btree (order_id, sku) WHERE (order_id IS NOT NULL);
+
+--
+-- Name: item_uses_user_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX item_uses_user_idx ON app_public.item_uses USING btree (user_id, created_at DESC);
+
+--
 -- Name: listings_seller; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16180,6 +17812,12 @@ CREATE INDEX listings_sku ON app_public.listings USING btree (guild_id, sku, sta
 --
 
 CREATE INDEX listings_status_expires ON app_public.listings USING btree (status, expires_at);
+
+--
+-- Name: member_badges_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX member_badges_guild_idx ON app_public.member_badges USING btree (guild_id, badge_code);
 
 --
 -- Name: minecraft_link_history_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -16308,6 +17946,18 @@ CREATE INDEX mm_trades_starter ON app_public.mm_trades USING btree (starter_id, 
 CREATE UNIQUE INDEX mm_verification_amounts_live ON app_public.mm_verification_amounts USING btree (guild_id, amount) WHERE (released_at IS NULL);
 
 --
+-- Name: notification_settings_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX notification_settings_guild_idx ON app_public.notification_settings USING btree (guild_id);
+
+--
+-- Name: notifications_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX notifications_guild_idx ON app_public.notifications USING btree (guild_id, created_at DESC);
+
+--
 -- Name: ops_alerts_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16396,6 +18046,60 @@ CREATE INDEX quest_attempts_user_quest ON app_public.quest_attempts USING btree 
 --
 
 CREATE INDEX quests_guild_active ON app_public.quests USING btree (guild_id) WHERE active;
+
+--
+-- Name: role_grants_due_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX role_grants_due_idx ON app_public.role_grants USING btree (expires_at) WHERE ((removal_status = 'none'::text) AND (expires_at IS NOT NULL));
+
+--
+-- Name: role_grants_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX role_grants_guild_idx ON app_public.role_grants USING btree (guild_id);
+
+--
+-- Name: role_grants_use_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX role_grants_use_idx ON app_public.role_grants USING btree (use_id);
+
+--
+-- Name: role_grants_user_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX role_grants_user_idx ON app_public.role_grants USING btree (user_id, role_id);
+
+--
+-- Name: season_standings_guild_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX season_standings_guild_idx ON app_public.season_standings USING btree (guild_id);
+
+--
+-- Name: season_standings_rank_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX season_standings_rank_idx ON app_public.season_standings USING btree (season_id, final_rank) WHERE (final_rank IS NOT NULL);
+
+--
+-- Name: season_standings_user_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX season_standings_user_idx ON app_public.season_standings USING btree (user_id);
+
+--
+-- Name: seasons_due_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX seasons_due_idx ON app_public.seasons USING btree (ends_at) WHERE (status = 'active'::text);
+
+--
+-- Name: seasons_one_active_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX seasons_one_active_idx ON app_public.seasons USING btree (guild_id) WHERE (status = 'active'::text);
 
 --
 -- Name: task_claims_guild_submitted; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -16560,6 +18264,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
 
 --
+-- Name: badges _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.badges FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN', 'OPERATOR');
+
+--
 -- Name: card_achievements _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16668,6 +18378,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: badges _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.badges FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: card_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16728,6 +18444,18 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.mm_discord 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.mm_trades FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: notification_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.notification_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: notifications _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.notifications FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: orders _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16758,10 +18486,22 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.quests FOR 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
+-- Name: role_grants _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.role_grants FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
 -- Name: saved_embeds _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.saved_embeds FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: seasons _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.seasons FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: staff_role_mappings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -16816,6 +18556,12 @@ CREATE TRIGGER _500_deliver AFTER INSERT ON app_public.card_notifications FOR EA
 --
 
 CREATE TRIGGER _500_discord AFTER INSERT ON app_public.mm_events FOR EACH ROW EXECUTE FUNCTION app_private.tg_mm_events__discord();
+
+--
+-- Name: role_grants _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _500_discord AFTER INSERT OR UPDATE OF status, removal_status ON app_public.role_grants FOR EACH ROW EXECUTE FUNCTION app_private.tg_role_grants__discord();
 
 --
 -- Name: tasks _500_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -16902,10 +18648,28 @@ CREATE TRIGGER _500_schedule BEFORE INSERT OR UPDATE ON app_public.announcements
 CREATE TRIGGER _501_progress_burn AFTER UPDATE OF burn_reason ON app_public.user_cards FOR EACH ROW WHEN (((old.burn_reason IS NULL) AND (new.burn_reason = 'burned'::text))) EXECUTE FUNCTION app_private.tg_cards__progress();
 
 --
+-- Name: guilds _510_badges; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _510_badges AFTER INSERT ON app_public.guilds FOR EACH ROW EXECUTE FUNCTION app_private.tg_guilds__badges();
+
+--
+-- Name: orders _510_member_effects; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _510_member_effects AFTER UPDATE OF status ON app_public.orders FOR EACH ROW WHEN (((old.status = 'pending'::app_public.order_status) AND (new.status = ANY (ARRAY['fulfilled'::app_public.order_status, 'refunded'::app_public.order_status])))) EXECUTE FUNCTION app_private.tg_orders__member_effects();
+
+--
 -- Name: orders _510_void_voucher; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR EACH ROW WHEN (((old.status = 'pending'::app_public.order_status) AND (new.status = ANY (ARRAY['refunded'::app_public.order_status, 'cancelled'::app_public.order_status])) AND (new.fulfilment = 'voucher'::app_public.fulfilment_kind))) EXECUTE FUNCTION app_private.tg_orders__void_voucher();
+
+--
+-- Name: task_claims _520_badges; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _520_badges AFTER UPDATE OF status ON app_public.task_claims FOR EACH ROW WHEN (((new.status = 'accepted'::app_public.task_claim_status) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION app_private.tg_task_claims__badges();
 
 --
 -- Name: transactions _700_high_value; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -16978,6 +18742,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.announc
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.artists FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('artist', 'id');
+
+--
+-- Name: badges _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.badges FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('badge', 'code');
 
 --
 -- Name: card_achievements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -17177,6 +18947,13 @@ ALTER TABLE ONLY app_public.artists
 
 ALTER TABLE ONLY app_public.artists
     ADD CONSTRAINT artists_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: badges badges_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.badges
+    ADD CONSTRAINT badges_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
 
 --
 -- Name: card_achievements card_achievements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -17522,6 +19299,27 @@ ALTER TABLE ONLY app_public.inventory
     ADD CONSTRAINT inventory_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
 
 --
+-- Name: item_uses item_uses_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.item_uses
+    ADD CONSTRAINT item_uses_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: item_uses item_uses_order_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.item_uses
+    ADD CONSTRAINT item_uses_order_id_fkey FOREIGN KEY (order_id) REFERENCES app_public.orders(order_id);
+
+--
+-- Name: item_uses item_uses_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.item_uses
+    ADD CONSTRAINT item_uses_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
 -- Name: leaderboard_snapshots leaderboard_snapshots_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17548,6 +19346,20 @@ ALTER TABLE ONLY app_public.listings
 
 ALTER TABLE ONLY app_public.listings
     ADD CONSTRAINT listings_seller_id_fkey FOREIGN KEY (seller_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: member_badges member_badges_guild_id_badge_code_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.member_badges
+    ADD CONSTRAINT member_badges_guild_id_badge_code_fkey FOREIGN KEY (guild_id, badge_code) REFERENCES app_public.badges(guild_id, code) ON DELETE CASCADE;
+
+--
+-- Name: member_badges member_badges_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.member_badges
+    ADD CONSTRAINT member_badges_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
 
 --
 -- Name: minecraft_link_history minecraft_link_history_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -17767,6 +19579,34 @@ ALTER TABLE ONLY app_public.mm_verification_amounts
     ADD CONSTRAINT mm_verification_amounts_trade_id_fkey FOREIGN KEY (trade_id) REFERENCES app_public.mm_trades(id) ON DELETE CASCADE;
 
 --
+-- Name: notification_settings notification_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notification_settings
+    ADD CONSTRAINT notification_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: notification_settings notification_settings_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notification_settings
+    ADD CONSTRAINT notification_settings_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: notifications notifications_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: notifications notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.notifications
+    ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
 -- Name: ops_alerts ops_alerts_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17928,11 +19768,60 @@ ALTER TABLE ONLY app_public.rewards
     ADD CONSTRAINT rewards_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
+-- Name: role_grants role_grants_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.role_grants
+    ADD CONSTRAINT role_grants_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: role_grants role_grants_use_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.role_grants
+    ADD CONSTRAINT role_grants_use_id_fkey FOREIGN KEY (use_id) REFERENCES app_public.item_uses(id);
+
+--
+-- Name: role_grants role_grants_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.role_grants
+    ADD CONSTRAINT role_grants_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
 -- Name: saved_embeds saved_embeds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.saved_embeds
     ADD CONSTRAINT saved_embeds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: season_standings season_standings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.season_standings
+    ADD CONSTRAINT season_standings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: season_standings season_standings_season_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.season_standings
+    ADD CONSTRAINT season_standings_season_id_fkey FOREIGN KEY (season_id) REFERENCES app_public.seasons(id);
+
+--
+-- Name: season_standings season_standings_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.season_standings
+    ADD CONSTRAINT season_standings_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id);
+
+--
+-- Name: seasons seasons_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.seasons
+    ADD CONSTRAINT seasons_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
 
 --
 -- Name: staff_role_mappings staff_role_mappings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -18215,6 +20104,30 @@ CREATE POLICY artists_staff_insert ON app_public.artists FOR INSERT TO coins_sta
 --
 
 CREATE POLICY artists_staff_update ON app_public.artists FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: badges; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.badges ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: badges badges_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY badges_guild ON app_public.badges FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: badges badges_staff_insert; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY badges_staff_insert ON app_public.badges FOR INSERT TO coins_staff WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: badges badges_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY badges_staff_update ON app_public.badges FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: card_achievements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -18731,6 +20644,26 @@ CREATE POLICY inventory_self ON app_public.inventory FOR SELECT TO coins_player 
 CREATE POLICY inventory_staff ON app_public.inventory FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: item_uses; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.item_uses ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: item_uses item_uses_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY item_uses_self ON app_public.item_uses FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: item_uses item_uses_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY item_uses_staff ON app_public.item_uses FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: leaderboard_snapshots; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -18753,6 +20686,18 @@ ALTER TABLE app_public.listings ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY listings_guild ON app_public.listings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: member_badges; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.member_badges ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: member_badges member_badges_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY member_badges_guild ON app_public.member_badges FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: minecraft_link_history; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -18923,6 +20868,46 @@ ALTER TABLE app_public.mm_verification_amounts ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY mm_verification_amounts_staff ON app_public.mm_verification_amounts FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (app_public.current_staff_role() IS NOT NULL)));
+
+--
+-- Name: notification_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.notification_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_settings notification_settings_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY notification_settings_self ON app_public.notification_settings FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: notification_settings notification_settings_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY notification_settings_staff ON app_public.notification_settings FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications notifications_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY notifications_self ON app_public.notifications FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: notifications notifications_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY notifications_staff ON app_public.notifications FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: ops_alerts; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -19163,6 +21148,26 @@ CREATE POLICY rewards_staff_insert ON app_public.rewards FOR INSERT TO coins_sta
 CREATE POLICY rewards_staff_update ON app_public.rewards FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
+-- Name: role_grants; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.role_grants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: role_grants role_grants_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY role_grants_self ON app_public.role_grants FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (user_id = ( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))))));
+
+--
+-- Name: role_grants role_grants_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY role_grants_staff ON app_public.role_grants FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: saved_embeds; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -19191,6 +21196,30 @@ CREATE POLICY saved_embeds_staff_insert ON app_public.saved_embeds FOR INSERT TO
 --
 
 CREATE POLICY saved_embeds_staff_update ON app_public.saved_embeds FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: season_standings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.season_standings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: season_standings season_standings_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY season_standings_guild ON app_public.season_standings FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: seasons; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.seasons ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: seasons seasons_guild; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY seasons_guild ON app_public.seasons FOR SELECT TO coins_player, coins_staff USING ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
 
 --
 -- Name: guild_settings settings_own; Type: POLICY; Schema: app_public; Owner: guildbank_owner
@@ -19454,6 +21483,13 @@ REVOKE ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer)
 GRANT ALL ON FUNCTION app_hidden.alerts_since(p_cursor text, p_backlog integer) TO coins_staff;
 
 --
+-- Name: FUNCTION award_badges_all(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION card_notice_delivered(p_id bigint, p_delivery text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -19545,11 +21581,25 @@ REVOKE ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text
 GRANT ALL ON FUNCTION app_hidden.discord_message(p_guild_id bigint, p_type text, p_subject text) TO coins_worker;
 
 --
+-- Name: FUNCTION discord_notification(p_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_notification(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_notification(p_id bigint) TO coins_worker;
+
+--
 -- Name: FUNCTION discord_reward(p_guild_id bigint, p_sku text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.discord_reward(p_guild_id bigint, p_sku text) TO coins_worker;
+
+--
+-- Name: FUNCTION discord_role_grant(p_grant_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.discord_role_grant(p_grant_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.discord_role_grant(p_grant_id bigint) TO coins_worker;
 
 --
 -- Name: FUNCTION discord_staff_role_ids(p_guild_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -19613,6 +21663,13 @@ GRANT ALL ON FUNCTION app_hidden.expire_listings(p_at timestamp with time zone) 
 
 REVOKE ALL ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.expire_pack_openings(p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION expire_role_grants(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.expire_role_grants(p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION expire_tasks(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -19912,6 +21969,13 @@ REVOKE ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) F
 GRANT ALL ON FUNCTION app_hidden.record_job_run(p_task text, p_outcome jsonb) TO coins_worker;
 
 --
+-- Name: FUNCTION record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_notification(p_id bigint, p_sent boolean, p_error text, p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: TABLE minecraft_payments; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -19931,6 +21995,13 @@ GRANT ALL ON FUNCTION app_hidden.record_payment(p_payer_ign text, p_amount bigin
 
 REVOKE ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.record_reward_sync(p_guild_id bigint, p_sku text, p_state text, p_seen timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_role_grant(p_grant_id bigint, p_step text, p_ok boolean, p_error text, p_at timestamp with time zone) TO coins_worker;
 
 --
 -- Name: FUNCTION record_task_delivery(p_claim_id bigint, p_kind text, p_status text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
@@ -20004,6 +22075,13 @@ GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord
 GRANT ALL ON FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) TO coins_worker;
 
 --
+-- Name: FUNCTION rollover_seasons(p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.rollover_seasons(p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.rollover_seasons(p_at timestamp with time zone) TO coins_worker;
+
+--
 -- Name: FUNCTION save_discord_setup(p_guild_id bigint, p_hub_channel bigint, p_leaderboard_channel bigint, p_shop_channel bigint, p_transactions_channel bigint, p_hub_message bigint, p_leaderboard_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -20062,6 +22140,51 @@ REVOKE ALL ON FUNCTION app_private.admin_adjust_by(p_actor_id bigint, p_actor_ro
 --
 
 REVOKE ALL ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE item_uses; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.item_uses TO coins_player;
+GRANT SELECT ON TABLE app_public.item_uses TO coins_staff;
+
+--
+-- Name: TABLE role_grants; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.role_grants TO coins_player;
+GRANT SELECT ON TABLE app_public.role_grants TO coins_staff;
+
+--
+-- Name: FUNCTION apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.apply_item_effect(p_use app_public.item_uses, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.apply_purchase_effects(p_order app_public.orders, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE seasons; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.seasons TO coins_player;
+GRANT SELECT ON TABLE app_public.seasons TO coins_staff;
+
+--
+-- Name: FUNCTION archive_season(p_season_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.archive_season(p_season_id bigint, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION award_badges(p_user_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.award_badges(p_user_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: TABLE user_cards; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -20256,6 +22379,12 @@ REVOKE ALL ON FUNCTION app_private.draw_cards(p_user_id bigint, p_pack_type_id b
 --
 
 REVOKE ALL ON FUNCTION app_private.ensure_card_catalogue(p_guild_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION ensure_default_badges(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.ensure_default_badges(p_guild_id bigint) FROM PUBLIC;
 
 --
 -- Name: FUNCTION ensure_guild(p_guild_id bigint, p_name text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -20588,6 +22717,18 @@ REVOKE ALL ON FUNCTION app_private.mm_submit_form_for(p_trade_id bigint, p_user_
 REVOKE ALL ON FUNCTION app_private.mm_violations(p_guild_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION notification_enabled(p_user_id bigint, p_kind text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.notify(p_user_id bigint, p_kind text, p_subject text, p_payload jsonb, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: TABLE pack_openings; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -20667,6 +22808,12 @@ REVOKE ALL ON FUNCTION app_private.quest_answer_key(p_answer text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.queue_member_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text, p_max_attempts integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -20757,6 +22904,12 @@ GRANT SELECT ON TABLE app_public.fair_seeds TO coins_staff;
 REVOKE ALL ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION season_score(p_season_id bigint, p_user app_public.users); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.season_score(p_season_id bigint, p_user app_public.users) FROM PUBLIC;
+
+--
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20786,6 +22939,12 @@ REVOKE ALL ON FUNCTION app_private.staff_order_action(p_order_id uuid, p_reason 
 --
 
 REVOKE ALL ON FUNCTION app_private.staff_target(p_discord_id bigint, p_reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.start_season_for(p_guild_id bigint, p_name text, p_length_days integer, p_auto_renew boolean, p_by bigint, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -20860,6 +23019,12 @@ REVOKE ALL ON FUNCTION app_private.tg_cards__progress() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_daily_stats__discord_digest() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_guilds__badges(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_guilds__badges() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_guilds__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20908,6 +23073,12 @@ REVOKE ALL ON FUNCTION app_private.tg_ops_alerts__notify() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_orders__discord_feed() FROM PUBLIC;
 
 --
+-- Name: FUNCTION tg_orders__member_effects(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_orders__member_effects() FROM PUBLIC;
+
+--
 -- Name: FUNCTION tg_orders__queue_fulfilment(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20930,6 +23101,18 @@ REVOKE ALL ON FUNCTION app_private.tg_pack_types__check_rates() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.tg_rewards__discord_shop() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_role_grants__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_role_grants__discord() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg_task_claims__badges(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg_task_claims__badges() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_task_claims__discord(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -20978,6 +23161,12 @@ REVOKE ALL ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) 
 --
 
 REVOKE ALL ON FUNCTION app_private.unlink_ign(p_user_id bigint, p_via text, p_reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.use_item_for(p_user_id bigint, p_sku text, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
 -- Name: FUNCTION void_hold(p_hold_id bigint, p_reason text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -21406,6 +23595,13 @@ GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price 
 GRANT ALL ON FUNCTION app_public.edit_listing_price(listing_id uuid, unit_price bigint, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION end_season(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.end_season() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.end_season() TO coins_staff;
+
+--
 -- Name: FUNCTION fair_value(server_seed bytea, discord_id bigint, nonce integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21462,6 +23658,14 @@ GRANT ALL ON FUNCTION app_public.link_minecraft(discord_id bigint, ign text, rea
 
 REVOKE ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) TO coins_player;
+
+--
+-- Name: FUNCTION market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.market_listings(sku text, max_price bigint, sort text, skip integer, "limit" integer) TO coins_staff;
 
 --
 -- Name: FUNCTION mm_adjudicate(trade_id bigint, decision text, buyer_amount bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -21596,12 +23800,36 @@ REVOKE ALL ON FUNCTION app_public.my_card() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_card() TO coins_player;
 
 --
+-- Name: FUNCTION my_inventory(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_inventory() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_inventory() TO coins_player;
+GRANT ALL ON FUNCTION app_public.my_inventory() TO coins_staff;
+
+--
+-- Name: FUNCTION my_listings(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_listings() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_listings() TO coins_player;
+GRANT ALL ON FUNCTION app_public.my_listings() TO coins_staff;
+
+--
 -- Name: FUNCTION my_missions(at timestamp with time zone); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) TO coins_player;
 GRANT ALL ON FUNCTION app_public.my_missions(at timestamp with time zone) TO coins_staff;
+
+--
+-- Name: FUNCTION my_notification_settings(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.my_notification_settings() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.my_notification_settings() TO coins_player;
+GRANT ALL ON FUNCTION app_public.my_notification_settings() TO coins_staff;
 
 --
 -- Name: FUNCTION my_task_claims(); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -21753,6 +23981,14 @@ REVOKE ALL ON FUNCTION app_public.rotate_fair_seed() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.rotate_fair_seed() TO coins_staff;
 
 --
+-- Name: FUNCTION season_leaderboard(season_id bigint, "limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) TO coins_player;
+GRANT ALL ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) TO coins_staff;
+
+--
 -- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21767,6 +24003,14 @@ REVOKE ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_pub
 GRANT ALL ON FUNCTION app_public.set_card_rarity(public_id text, rarity app_public.card_rarity, reason text) TO coins_staff;
 
 --
+-- Name: FUNCTION set_notification(kind text, enabled boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_notification(kind text, enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_notification(kind text, enabled boolean) TO coins_player;
+GRANT ALL ON FUNCTION app_public.set_notification(kind text, enabled boolean) TO coins_staff;
+
+--
 -- Name: FUNCTION set_wishlist(public_id text, wanted boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21779,6 +24023,13 @@ GRANT ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) TO
 
 REVOKE ALL ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION start_season(name text, length_days integer, auto_renew boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.start_season(name text, length_days integer, auto_renew boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.start_season(name text, length_days integer, auto_renew boolean) TO coins_staff;
 
 --
 -- Name: FUNCTION stop_event(event_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -21838,6 +24089,14 @@ GRANT ALL ON FUNCTION app_public.unlink_minecraft(discord_id bigint, reason text
 
 REVOKE ALL ON FUNCTION app_public.unlink_my_ign(reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.unlink_my_ign(reason text) TO coins_player;
+
+--
+-- Name: FUNCTION use_item(sku text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.use_item(sku text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.use_item(sku text, idempotency_key text) TO coins_player;
+GRANT ALL ON FUNCTION app_public.use_item(sku text, idempotency_key text) TO coins_staff;
 
 --
 -- Name: FUNCTION users_escrow_balance(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -21920,6 +24179,61 @@ GRANT INSERT(group_id),UPDATE(group_id) ON TABLE app_public.artists TO coins_sta
 --
 
 GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: TABLE badges; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.badges TO coins_player;
+GRANT SELECT ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.guild_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(guild_id) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.code; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(code) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.description; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.emoji; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(emoji),UPDATE(emoji) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.rule; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(rule) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.threshold; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(threshold),UPDATE(threshold) ON TABLE app_public.badges TO coins_staff;
+
+--
+-- Name: COLUMN badges.enabled; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE app_public.badges TO coins_staff;
 
 --
 -- Name: TABLE card_achievements; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -22590,6 +24904,13 @@ GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_player;
 GRANT SELECT ON TABLE app_public.leaderboard_snapshots TO coins_staff;
 
 --
+-- Name: TABLE member_badges; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.member_badges TO coins_player;
+GRANT SELECT ON TABLE app_public.member_badges TO coins_staff;
+
+--
 -- Name: TABLE minecraft_link_history; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -22601,6 +24922,20 @@ GRANT SELECT ON TABLE app_public.minecraft_link_history TO coins_staff;
 --
 
 GRANT SELECT ON TABLE app_public.mm_verification_amounts TO coins_staff;
+
+--
+-- Name: TABLE notification_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.notification_settings TO coins_player;
+GRANT SELECT ON TABLE app_public.notification_settings TO coins_staff;
+
+--
+-- Name: TABLE notifications; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.notifications TO coins_player;
+GRANT SELECT ON TABLE app_public.notifications TO coins_staff;
 
 --
 -- Name: TABLE order_lines; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -22968,6 +25303,36 @@ GRANT INSERT(visible),UPDATE(visible) ON TABLE app_public.rewards TO coins_staff
 GRANT INSERT(tradable),UPDATE(tradable) ON TABLE app_public.rewards TO coins_staff;
 
 --
+-- Name: COLUMN rewards.role_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(role_id),UPDATE(role_id) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.role_action; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(role_action),UPDATE(role_action) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.role_duration_s; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(role_duration_s),UPDATE(role_duration_s) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.consumable; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(consumable),UPDATE(consumable) ON TABLE app_public.rewards TO coins_staff;
+
+--
+-- Name: COLUMN rewards.use_message; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(use_message),UPDATE(use_message) ON TABLE app_public.rewards TO coins_staff;
+
+--
 -- Name: TABLE saved_embeds; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -22990,6 +25355,13 @@ GRANT INSERT(name),UPDATE(name) ON TABLE app_public.saved_embeds TO coins_staff;
 --
 
 GRANT INSERT(embed),UPDATE(embed) ON TABLE app_public.saved_embeds TO coins_staff;
+
+--
+-- Name: TABLE season_standings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.season_standings TO coins_player;
+GRANT SELECT ON TABLE app_public.season_standings TO coins_staff;
 
 --
 -- Name: TABLE staff_role_mappings; Type: ACL; Schema: app_public; Owner: guildbank_owner

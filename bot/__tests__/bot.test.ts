@@ -204,7 +204,7 @@ describe("hub buttons and player flows", () => {
     const f = fields(seen.reply);
     expect(f.Balance).toBe("1,000 coins");
     expect(f.Escrow).toBe("0 coins");
-    expect(f["Season rank"]).toMatch(/^#\d+$/);
+    expect(f["Rank"]).toMatch(/^#\d+$/); // no season runs: the rank by balance
     expect(f["Last transactions"]).toContain("+1,000 earn (admin adjust)");
     expect(seen.reply.embeds[0].image.url).toBe("attachment://card.png");
     const file = seen.calls.find((c) => c.path.endsWith("/callback"))!.files[0];
@@ -633,11 +633,11 @@ describe("process", () => {
 
   it("deploys the slash commands to a guild (development) or globally", async () => {
     const guild = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId, api: t.discord.api });
-    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 36 });
+    expect(guild).toEqual({ scope: `guild ${guildId}`, count: 43 });
     const put = t.discord.calls.filter((c) => c.method === "PUT" && c.path.endsWith("/commands"));
     expect(put[0].path).toBe(`/applications/1250000000000000001/guilds/${guildId}/commands`);
     expect(put[0].body.map((c: any) => c.name).sort()).toEqual(
-      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcstaff", "mcwallet", "missions", "mm", "mycards", "openpack", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "transfer_data", "unlink", "viewcard", "wishlist", "withdraw"],
+      ["balance", "burn", "buycard", "c", "card", "cardmarket", "cardsadmin", "claim_event_pack", "collection", "collectors", "cooldowns", "daily", "draw", "events", "give", "help", "inventory", "leaderboard", "link", "market", "mcstaff", "mcwallet", "missions", "mm", "mycards", "mylistings", "notifications", "openpack", "pricecheck", "season", "sell", "sellcard", "setup", "shop", "task", "tasks", "trade", "transfer_data", "unlink", "use", "viewcard", "wishlist", "withdraw"],
     );
     const global = await deployCommands({ token: "test-token-0123456789abcdefghij", clientId: "1250000000000000001", guildId: null, api: t.discord.api });
     expect(global.scope).toBe("global");
@@ -691,7 +691,7 @@ describe("another Discord API base URL (DISCORD_API_BASE_URL; issue 17, defect 1
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-      expect(out.trim()).toBe(`deployed 36 slash command(s) (guild ${guildId})`);
+      expect(out.trim()).toBe(`deployed 43 slash command(s) (guild ${guildId})`);
       expect(code).toBe(0);
       expect(other.calls.filter((c) => c.method === "PUT").map((c) => c.path)).toEqual([`/applications/${APP_ID}/guilds/${guildId}/commands`]);
     } finally {

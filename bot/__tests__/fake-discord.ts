@@ -1,7 +1,7 @@
 /**
  * A local fake of Discord's REST API for the bot's tests: an express app on port 0 that records
  * every call (interaction callbacks, followups, original-response edits, channel and message
- * creation, edits and deletion, permission overwrites, pins, member roles, DMs, command deployment)
+ * creation, edits and deletion, permission overwrites, pins, member roles added and removed, DMs, command deployment)
  * and keeps just enough state (channels, messages, roles) to answer like Discord. It also plays the gateway: `GET /gateway/bot`
  * answers with its own `ws://` URL, where a WebSocket server says HELLO and answers IDENTIFY with
  * READY (recording every frame), so a client that logs in never leaves the machine.
@@ -70,6 +70,8 @@ export class FakeDiscord {
   messages = new Map<string, FakeMessage>();
   /** Roles added to members (`PUT /guilds/:g/members/:u/roles/:r`), as `guild/user/role`. */
   memberRoles = new Set<string>();
+  /** Roles the bot may not manage (Discord answers 50013 Missing Permissions to adding or removing them). */
+  lockedRoles = new Set<string>();
   /** Users who do not accept DMs (Discord answers 50007 to a message in their DM channel). */
   dmBlocked = new Set<string>();
   /** Called with every REST call as it arrives (before it is answered); the benchmarks time edits with it. */
@@ -338,8 +340,13 @@ export class FakeDiscord {
       res.json(this.toApi(msg));
       return;
     }
-    if ((m = path.match(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/)) && method === "PUT") {
-      this.memberRoles.add(`${m[1]}/${m[2]}/${m[3]}`);
+    if ((m = path.match(/^\/guilds\/(\d+)\/members\/(\d+)\/roles\/(\d+)$/)) && (method === "PUT" || method === "DELETE")) {
+      if (this.lockedRoles.has(m[3])) {
+        res.status(403).json({ message: "Missing Permissions", code: 50013 });
+        return;
+      }
+      if (method === "PUT") this.memberRoles.add(`${m[1]}/${m[2]}/${m[3]}`);
+      else this.memberRoles.delete(`${m[1]}/${m[2]}/${m[3]}`);
       res.status(204).end();
       return;
     }

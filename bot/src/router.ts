@@ -11,11 +11,12 @@ import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButt
 import { missions, transferButton, transferData } from "./handlers/cards-progress.ts";
 import { feedButton, feedModal } from "./handlers/feed.ts";
 import { linkCommand, mcStaffCommand, mcWallet, mmButton, mmCommand, mmModal, mmUserSelect, unlinkCommand, withdraw } from "./handlers/mm.ts";
-import { marketButton, marketModal, openSellModal, showMarket } from "./handlers/market.ts";
+import { marketButton, marketModal, openSellModal } from "./handlers/market.ts";
 import { claimDaily, give, showBalance, showCard, showHelp, showLeaderboard } from "./handlers/player.ts";
 import { questButton, questModal, showQuests } from "./handlers/quests.ts";
 import { setup } from "./handlers/setup.ts";
-import { openShop, shopComponent } from "./handlers/shop.ts";
+import { openShop, shopComponent, shopQuantityModal } from "./handlers/shop.ts";
+import { completeOwnedItem, inventoryButton, marketPageButton, myListingsButton, myListingsModal, notificationsButton, priceCheck, showInventory, showMarketPage, showMyListings, showNotifications, showSeason, useCommand } from "./handlers/members.ts";
 import { showTasks, taskButton, taskCommand, taskModal, taskReviewButton, taskReviewModal } from "./handlers/tasks.ts";
 
 type Command = (ctx: BotContext, i: ChatInputCommandInteraction) => Promise<void>;
@@ -29,7 +30,7 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   daily: claimDaily,
   card: showCard,
   shop: openShop,
-  market: showMarket,
+  market: showMarketPage,
   leaderboard: showLeaderboard,
   help: showHelp,
   give: (ctx, i) => give(ctx, i, { to: i.options.getUser("member", true).id, amount: i.options.getInteger("amount", true) }),
@@ -41,7 +42,13 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
   openpack: openPack,
   draw: drawCard,
   mycards: myCards,
-  inventory,
+  // Without a member: the caller's items (issue 14); with one: their cards (issue 15).
+  inventory: (ctx, i) => (i.options.getUser("member") ? inventory(ctx, i) : showInventory(ctx, i)),
+  use: useCommand,
+  mylistings: showMyListings,
+  pricecheck: priceCheck,
+  notifications: showNotifications,
+  season: showSeason,
   viewcard: viewCard,
   sellcard: sellCard,
   cardmarket: cardMarket,
@@ -68,6 +75,8 @@ export const COMMAND_HANDLERS: Record<string, Command> = {
 /** Autocomplete of slash command options, by command name (card ids, issue 15, for every other command). */
 export const AUTOCOMPLETE_HANDLERS: Record<string, (ctx: BotContext, i: AutocompleteInteraction) => Promise<void>> = {
   c: completeCustomCommand,
+  use: completeOwnedItem,
+  pricecheck: completeOwnedItem,
 };
 
 /** Hub buttons (`hub:<action>`), which the card and leaderboard reuse. */
@@ -89,7 +98,10 @@ export const BUTTON_HANDLERS: Record<string, Button> = {
   card: (ctx, i) => showCard(ctx, i),
   lb: (ctx, i) => showCard(ctx, i),
   shop: shopComponent,
-  market: marketButton,
+  market: (ctx, i, id) => (id.action === "page" ? marketPageButton(ctx, i, id) : marketButton(ctx, i, id)),
+  inv: inventoryButton,
+  mylist: myListingsButton,
+  notify: notificationsButton,
   quest: questButton,
   feed: feedButton,
   task: taskButton,
@@ -106,7 +118,7 @@ export const SELECT_HANDLERS: Record<string, Select> = { shop: shopComponent };
 export const USER_SELECT_HANDLERS: Record<string, (ctx: BotContext, i: UserSelectMenuInteraction, id: CustomId) => Promise<void>> = { mm: mmUserSelect };
 
 /** Modals by feature. */
-export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, quest: questModal, feedm: feedModal, mmf: mmModal, task: taskModal, taskrevm: taskReviewModal };
+export const MODAL_HANDLERS: Record<string, Modal> = { market: marketModal, shopq: shopQuantityModal, mylistm: myListingsModal, quest: questModal, feedm: feedModal, mmf: mmModal, task: taskModal, taskrevm: taskReviewModal };
 
 function kindOf(i: BaseInteraction): string {
   if (i.isChatInputCommand()) return "command";

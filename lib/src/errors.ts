@@ -116,6 +116,13 @@ export const ERRORS = {
   TK012: { key: "task_claims_closed", message: "Members cannot claim tasks in this server right now." },
   TK013: { key: "self_review", message: "You cannot review your own task; ask another staff member." },
   AN001: { key: "announcement_not_found", message: "That announcement does not exist in this server." },
+  IV001: { key: "item_not_found", message: "There is no item {sku} in this server." },
+  IV002: { key: "item_not_usable", message: "{name} is not something you can use: it has no /use effect." },
+  NT001: { key: "unknown_notification", message: "There is no notification called {kind}." },
+  SN001: { key: "season_already_active", message: "{name} is still running (until {ends_at}): end it first." },
+  SN002: { key: "no_active_season", message: "No season is running in this server." },
+  SN003: { key: "invalid_season_length", message: "A season lasts 1 to 366 days." },
+  SN004: { key: "season_not_found", message: "That season does not exist in this server." },
   CC001: { key: "custom_command_not_found", message: "There is no command called {name} here." },
   RC001: { key: "record_not_found", message: "That {subject} does not exist in this server." },
   DB001: {

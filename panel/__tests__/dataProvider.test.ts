@@ -104,6 +104,22 @@ describe("the panel's data provider", () => {
     expect(other.rows).toEqual([{ name: "Other cape" }]);
   });
 
+  it("creates a timed role item and a consumable (issue 14): the role fields reach the catalogue", async () => {
+    await signInAs("OPERATOR");
+    const vip = await dataProvider.create("rewards", {
+      data: { sku: "vip-day", name: "VIP for a day", category: "RANK", price: 100, roleId: "123456789012345678", roleAction: "grant", roleDurationS: 86400, consumable: false, useMessage: "" },
+    });
+    expect(vip.data).toMatchObject({ id: "vip-day", roleId: "123456789012345678", roleAction: "grant", roleDurationS: 86400, consumable: false, useMessage: null });
+    await dataProvider.create("rewards", { data: { sku: "snack", name: "Snack", category: "COSMETIC", price: 5, roleId: "", roleAction: "", consumable: true, useMessage: "Yum." } });
+    const { rows } = await db.query("select sku, role_id::text, role_action, role_duration_s, consumable, use_message from app_public.rewards where guild_id = $1 and sku in ('vip-day', 'snack') order by sku", [guildId]);
+    expect(rows).toEqual([
+      { sku: "snack", role_id: null, role_action: null, role_duration_s: null, consumable: true, use_message: "Yum." },
+      { sku: "vip-day", role_id: "123456789012345678", role_action: "grant", role_duration_s: 86400, consumable: false, use_message: null },
+    ]);
+    // A duration on a removed role makes no sense: the database's check refuses it.
+    await expect(dataProvider.create("rewards", { data: { sku: "odd", name: "Odd", category: "RANK", price: 1, roleId: "1", roleAction: "remove", roleDurationS: 3600 } })).rejects.toMatchObject({ code: "23514" });
+  });
+
   it("surfaces refusals as errors: a role the trigger refuses (PD001), and a row RLS hides", async () => {
     await signInAs("SUPPORT");
     const refused = dataProvider.update("rewards", { id: "cape", data: { name: "Support cape" }, previousData: { id: "cape", name: "Red cape" } });

@@ -31,7 +31,16 @@ export const COMMANDS = [
   command("daily", "Claim your daily coins and keep your streak."),
   command("card", "Your card: balance, streak, badges, rank, last transactions."),
   command("shop", "Buy rewards with your coins."),
-  command("market", "Members' listings for sale."),
+  command("market", "Members' listings for sale.")
+    .addStringOption((o) => o.setName("item").setDescription("Only this item (code or part of its name)").setRequired(false).setMaxLength(40))
+    .addIntegerOption((o) => o.setName("max_price").setDescription("At most this price per unit").setRequired(false).setMinValue(1))
+    .addStringOption((o) =>
+      o
+        .setName("sort")
+        .setDescription("Order (default: newest)")
+        .setRequired(false)
+        .addChoices({ name: "newest", value: "newest" }, { name: "cheapest", value: "price_asc" }, { name: "dearest", value: "price_desc" }, { name: "ending soonest", value: "ending" }),
+    ),
   command("leaderboard", "The top 10 balances."),
   command("help", "How Guildbank works."),
   command("give", "Send coins to another member.")
@@ -51,7 +60,11 @@ export const COMMANDS = [
     ),
   command("draw", "Draw one card (free a few times a day, then Notes)."),
   withCardFilters(command("mycards", "Your cards (only you see them).")),
-  withCardFilters(command("inventory", "Another member's cards (when the server allows it).").addUserOption((o) => o.setName("member").setDescription("Whose cards").setRequired(true))),
+  withCardFilters(
+    command("inventory", "Your items; with a member: their cards (when the server allows it).").addUserOption((o) =>
+      o.setName("member").setDescription("Whose cards (leave out for your own items)").setRequired(false),
+    ),
+  ),
   command("viewcard", "A card: image, rarity, copies minted, how many you own.").addStringOption((o) =>
     o.setName("public_id").setDescription("The card id, e.g. TMC-1989-L-001").setRequired(true).setMaxLength(30).setAutocomplete(true),
   ),
@@ -274,6 +287,16 @@ export const COMMANDS = [
         .addAttachmentOption((o) => o.setName("attachment").setDescription("A screenshot or file as proof").setRequired(false)),
     )
     .addSubcommand((s) => s.setName("mine").setDescription("Your claimed tasks and their state.")),
+  // A member's self-service (issue 14).
+  command("use", "Use one of your items (a consumable).").addStringOption((o) =>
+    o.setName("item").setDescription("The item").setRequired(true).setMaxLength(40).setAutocomplete(true),
+  ),
+  command("mylistings", "Your market listings: cancel or reprice them."),
+  command("pricecheck", "Before listing: the floor, the 7-day median and the fee at a price.")
+    .addStringOption((o) => o.setName("item").setDescription("The item").setRequired(true).setMaxLength(40).setAutocomplete(true))
+    .addIntegerOption((o) => o.setName("price").setDescription("Price per unit to check (default: the reference)").setRequired(false).setMinValue(1)),
+  command("notifications", "Which direct messages you get (sales, orders, reviews, badges)."),
+  command("season", "The season's leaderboard and your rank."),
   command("c", "Run one of this server's custom commands.")
     .addStringOption((o) => o.setName("name").setDescription("The command").setRequired(true).setMaxLength(32).setAutocomplete(true)),
 ];

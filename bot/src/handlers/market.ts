@@ -1,5 +1,5 @@
 /**
- * Marketplace in Discord. Sell: button or `/sell` → modal (SKU, price, quantity, expiry, per-buyer
+ * Marketplace in Discord (`/market` pages are in `members.ts`). Sell: button or `/sell` → modal (SKU, price, quantity, expiry, per-buyer
  * limits) → `create_listing`. Buy: the listing's Buy button → ephemeral quote → quantity modal →
  * `buy_listing` → receipt. Each effect's idempotency key is the id of the interaction that opened
  * the modal, so a modal submitted twice (double click) acts once.
@@ -15,7 +15,6 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type ModalSubmitInteraction,
-  type RepliableInteraction,
 } from "discord.js";
 import { asMember } from "../db.ts";
 import type { BotContext } from "../context.ts";
@@ -66,33 +65,6 @@ interface ListingRow {
   max_per_buyer: number | null;
   expires_at: Date;
   status: string;
-}
-
-/**
- * `/market`: the newest active listings, each with a Buy button.
- *
- * @param ctx - the bot.
- * @param i - the interaction.
- */
-export async function showMarket(ctx: BotContext, i: RepliableInteraction): Promise<void> {
-  const rows = await asMember(ctx.pool, actorOf(i), async (c) =>
-    (
-      await c.query<ListingRow & { name: string | null }>(
-        `select l.*, r.name from app_public.listings l
-           left join app_public.rewards r on r.guild_id = l.guild_id and r.sku = l.sku
-          where l.status = 'active' and l.expires_at > now() order by l.created_at desc limit 5`,
-      )
-    ).rows,
-  );
-  if (rows.length === 0) throw new UserFacingError("Nothing is listed on the market right now. Use /sell to list an item.");
-  const embed = new EmbedBuilder()
-    .setColor(COLOURS.info)
-    .setTitle("Market")
-    .setDescription(rows.map((l, n) => `**${n + 1}. ${l.name ?? l.sku}**: ${coins(l.unit_price)} each, ${l.qty_available} left, ends ${when(l.expires_at, "R")}`).join("\n"));
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    rows.map((l, n) => new ButtonBuilder().setCustomId(customId("market", "buy", l.listing_id)).setLabel(`Buy ${n + 1}`).setStyle(ButtonStyle.Success)),
-  );
-  await answer(i, { embeds: [embed], components: [row] });
 }
 
 /**

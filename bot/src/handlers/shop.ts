@@ -1,15 +1,20 @@
 /**
  * Shop: category select → SKU view → confirm → receipt. The purchase is `buy_reward(sku, 1,
  * key)`, where the key is the id of the interaction that showed the SKU view: clicking Confirm
- * twice buys once.
+ * twice buys once. *Buy several* asks for a quantity in a modal (`buy_reward(sku, qty, key)`, the
+ * key again from the SKU view's interaction: submitting twice buys once).
  */
 import {
   ActionRowBuilder,
   ButtonBuilder,
   ButtonStyle,
   EmbedBuilder,
+  ModalBuilder,
   StringSelectMenuBuilder,
+  TextInputBuilder,
+  TextInputStyle,
   type ButtonInteraction,
+  type ModalSubmitInteraction,
   type RepliableInteraction,
   type StringSelectMenuInteraction,
 } from "discord.js";
@@ -18,6 +23,7 @@ import type { BotContext } from "../context.ts";
 import { actorOf, answer, customId, UserFacingError, type CustomId } from "../interaction.ts";
 import { COLOURS, receiptEmbed, type OrderRow } from "../render/embeds.ts";
 import { coins } from "../render/format.ts";
+import { modalField, quantityField } from "./inputs.ts";
 import { interactionKey } from "./player.ts";
 
 /** A reward as the shop shows it. */
@@ -98,6 +104,7 @@ export async function shopComponent(ctx: BotContext, i: ButtonInteraction | Stri
       .setFooter({ text: reward.sku });
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
       new ButtonBuilder().setCustomId(customId("shop", "buy", reward.sku, i.id)).setLabel(`Buy for ${coins(reward.price)}`).setStyle(ButtonStyle.Success),
+      new ButtonBuilder().setCustomId(customId("shop", "qty", reward.sku, i.id)).setLabel("Buy several…").setStyle(ButtonStyle.Secondary),
     );
     if (i.isStringSelectMenu()) await i.update({ embeds: [embed], components: [row] });
     else await answer(i, { embeds: [embed], components: [row] });
@@ -115,5 +122,38 @@ export async function shopComponent(ctx: BotContext, i: ButtonInteraction | Stri
     await answer(i, { embeds: [receiptEmbed(order, `1 × ${name}`, balance)] });
     return;
   }
+  if (id.action === "qty" && i.isButton()) {
+    const [sku, nonce] = id.id.split(":");
+    if (!sku || !nonce) throw new UserFacingError("That button is out of date; open the shop again.");
+    const field = new TextInputBuilder().setCustomId("qty").setLabel("How many?").setStyle(TextInputStyle.Short).setValue("2").setRequired(true);
+    await i.showModal(
+      new ModalBuilder()
+        .setCustomId(customId("shopq", "buy", sku, nonce))
+        .setTitle("Buy several")
+        .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(field)),
+    );
+    return;
+  }
   throw new UserFacingError("That button is out of date; open the shop again.");
+}
+
+/**
+ * The quantity modal of the shop (`shopq:buy:<sku>:<nonce>`): buys that many units in one order
+ * (stock, per-member limits and funds checked in SQL for the whole quantity).
+ *
+ * @param ctx - the bot.
+ * @param i - the modal submission.
+ * @param id - the parsed custom id.
+ */
+export async function shopQuantityModal(ctx: BotContext, i: ModalSubmitInteraction, id: CustomId): Promise<void> {
+  const [sku, nonce] = id.id.split(":");
+  if (id.action !== "buy" || !sku || !nonce) throw new UserFacingError("That form is out of date; open the shop again.");
+  const qty = modalField(i, "qty", quantityField);
+  const { order, balance, name } = await asMember(ctx.pool, actorOf(i), async (c) => {
+    const o = (await c.query<OrderRow>("select * from app_public.buy_reward($1, $2, $3)", [sku, qty, interactionKey("shopq", nonce)])).rows[0];
+    const b = (await c.query<{ balance: string }>("select balance from app_public.my_card()")).rows[0].balance;
+    const r = (await c.query<{ name: string }>("select name from app_public.rewards where sku = $1", [sku])).rows[0];
+    return { order: o, balance: b, name: r?.name ?? sku };
+  });
+  await answer(i, { embeds: [receiptEmbed(order, `${qty} × ${name}`, balance)] });
 }

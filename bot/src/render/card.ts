@@ -88,7 +88,8 @@ export function renderCard(card: MemberCard, avatar: Image | null = null): Buffe
   ctx.fillText(`#${card.rank}`, CARD_WIDTH - 40, 78);
   ctx.font = `14px ${FONT}`;
   ctx.fillStyle = "#b9bbbe";
-  ctx.fillText("SEASON RANK", CARD_WIDTH - 40, 100);
+  // While a season runs the rank is the season's (issue 14), else the rank by balance.
+  ctx.fillText(card.season_name ? fitText(ctx, `${card.season_name} RANK`.toUpperCase(), 220) : "RANK", CARD_WIDTH - 40, 100);
   ctx.textAlign = "left";
 
   // Stat boxes: balance, escrow, streak.

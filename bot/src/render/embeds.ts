@@ -63,7 +63,9 @@ export function helpEmbed(): EmbedBuilder {
         "**/give** `member` `amount`: send coins to another member.",
         "**/shop** or *Shop*: buy rewards; coins are held in escrow until the reward is delivered.",
         "**/market**: listings from other members; **/sell**: list an item you own.",
-        "**/leaderboard**: the top 10 balances.",
+        "**/leaderboard**: the top 10 balances; **/season**: the season's table.",
+        "**/inventory**: what you own; **/use** an item; **/mylistings**: cancel or reprice; **/pricecheck** before you sell.",
+        "**/notifications**: which direct messages you get.",
         "Balances and purchases are private: every answer is shown only to you.",
       ].join("\n"),
     );
@@ -78,7 +80,12 @@ export interface MemberCard {
   streak_days: number;
   next_daily_at: Date | null;
   badges: unknown;
+  /** The season rank while a season runs (then `season_name` is set), else the rank by balance. */
   rank: number;
+  /** The running season (issue 14), or null. */
+  season_name?: string | null;
+  /** What the member earned during it (coins), or null. */
+  season_score?: string | number | null;
   frozen: boolean;
   /** The last transactions; `currency` absent: COIN. */
   recent: { tx_id: string; type: string; amount: string | number; currency?: string | null; direction: string; reason: string; created_at: string }[];
@@ -124,7 +131,9 @@ export function cardMessage(card: MemberCard, withImage: boolean): { embeds: Emb
       { name: "Balance", value: coins(card.balance), inline: true },
       { name: "Escrow", value: coins(card.escrow), inline: true },
       { name: "Streak", value: `${card.streak_days} day${card.streak_days === 1 ? "" : "s"}`, inline: true },
-      { name: "Season rank", value: `#${card.rank}`, inline: true },
+      card.season_name
+        ? { name: `Rank in ${card.season_name}`, value: `#${card.rank} (${coins(card.season_score ?? 0)} earned)`, inline: true }
+        : { name: "Rank", value: `#${card.rank}`, inline: true },
       { name: "Badges", value: badgeNames(card.badges).join(", ") || "none yet", inline: true },
       { name: "Next daily", value: when(card.next_daily_at, "R"), inline: true },
       { name: "Last transactions", value: card.recent.map(recentLine).join("\n") || "none yet" },

@@ -17,6 +17,9 @@
  * - `discord__announcement` {announcement_id}, `discord__reward` {guild_id, sku}: announcements and
  *   the #shop posts of rewards (see `announcements.ts`).
  * - `discord__card_notice` {notification_id}: DMs a member one card notification, once (see `cards.ts`).
+ * - `discord__role` {grant_id}, `discord__role_remove` {grant_id}, `discord__notify`
+ *   {notification_id}: a shop item's role added or removed (and a timed one taken back), a member's
+ *   DM (see `members.ts`).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -40,6 +43,7 @@ import { archiveTicket, postLog, syncPublic, syncTicket } from "./mm.ts";
 import { syncAnnouncement, syncRewardPost } from "./announcements.ts";
 import { grantTaskRole, sendReviewDm, syncReviewMessage, syncTaskMessage } from "./community.ts";
 import { sendCardNotice } from "./cards.ts";
+import { applyRoleGrant, removeExpiredRole, sendNotification } from "./members.ts";
 import { runSetup, type GuildDiscord, type SetupChannel } from "./setup.ts";
 
 /** The identifiers of the bot's tasks. */
@@ -60,6 +64,9 @@ export const BOT_TASKS = [
   "discord__announcement",
   "discord__reward",
   "discord__card_notice",
+  "discord__role",
+  "discord__role_remove",
+  "discord__notify",
 ] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
@@ -90,6 +97,9 @@ const schemas = {
   discord__announcement: z.looseObject({ announcement_id: snowflake }),
   discord__reward: z.looseObject({ guild_id: snowflake, sku: z.string().min(1).max(40) }),
   discord__card_notice: z.looseObject({ notification_id: snowflake }),
+  discord__role: z.looseObject({ grant_id: snowflake }),
+  discord__role_remove: z.looseObject({ grant_id: snowflake }),
+  discord__notify: z.looseObject({ notification_id: snowflake }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -278,6 +288,15 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
         // #shop itself is gone: mark it missing (one ops alert; /setup recreates it and clears the mark).
         await asWorker(pool, (c) => c.query("select app_hidden.mark_discord_channel_missing($1, 'shop', $2, 'a reward''s #shop post could not be posted')", [p.guild_id, shop]));
       }
+    }),
+    discord__role: task("discord__role", ctx, async (p, helpers) => {
+      if ((await applyRoleGrant(pool, rest, p.grant_id)) === "failed") helpers.logger.warn(`role grant ${p.grant_id}: Discord refused it (recorded)`);
+    }),
+    discord__role_remove: task("discord__role_remove", ctx, async (p, helpers) => {
+      if ((await removeExpiredRole(pool, rest, p.grant_id)) === "failed") helpers.logger.warn(`role grant ${p.grant_id}: Discord refused the removal (recorded)`);
+    }),
+    discord__notify: task("discord__notify", ctx, async (p, helpers) => {
+      await sendNotification(pool, rest, p.notification_id, helpers.job.attempts >= helpers.job.max_attempts);
     }),
   };
 }

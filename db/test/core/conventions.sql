@@ -204,6 +204,23 @@ select set_eq(
     ('coins_worker', 'app_hidden.discord_reward(bigint,text)'),
     ('coins_worker', 'app_hidden.record_reward_sync(bigint,text,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.requeue_reward_sync(timestamp with time zone)'),
+    -- Issue 14, the member side: /use, /inventory, DM settings, seasons, market pages and own listings for members and
+    -- staff; seasons started and ended by staff; the role, DM, badge and season jobs for the worker
+    ('coins_player', 'app_public.use_item(text,text)'), ('coins_staff', 'app_public.use_item(text,text)'),
+    ('coins_player', 'app_public.my_inventory()'), ('coins_staff', 'app_public.my_inventory()'),
+    ('coins_player', 'app_public.set_notification(text,boolean)'), ('coins_staff', 'app_public.set_notification(text,boolean)'),
+    ('coins_player', 'app_public.my_notification_settings()'), ('coins_staff', 'app_public.my_notification_settings()'),
+    ('coins_player', 'app_public.season_leaderboard(bigint,integer)'), ('coins_staff', 'app_public.season_leaderboard(bigint,integer)'),
+    ('coins_player', 'app_public.market_listings(text,bigint,text,integer,integer)'), ('coins_staff', 'app_public.market_listings(text,bigint,text,integer,integer)'),
+    ('coins_player', 'app_public.my_listings()'), ('coins_staff', 'app_public.my_listings()'),
+    ('coins_staff', 'app_public.start_season(text,integer,boolean)'), ('coins_staff', 'app_public.end_season()'),
+    ('coins_worker', 'app_hidden.expire_role_grants(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_role_grant(bigint)'),
+    ('coins_worker', 'app_hidden.record_role_grant(bigint,text,boolean,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.discord_notification(bigint)'),
+    ('coins_worker', 'app_hidden.record_notification(bigint,boolean,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.award_badges_all(timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.rollover_seasons(timestamp with time zone)'),
     -- issue 15: collectible cards (packs, draws, fairness, inventory, market, trades, staff actions, jobs)
     ('coins_player', 'app_public.fair_value(bytea,bigint,integer)'),
     ('coins_staff', 'app_public.fair_value(bytea,bigint,integer)'),
@@ -314,19 +331,21 @@ select results_eq(
            ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false),
            ('current_staff_role', 's', false), ('custom_command', 's', true), ('custom_command_names', 's', true), ('decide_data_transfer', 'v', true), ('delete_announcement', 'v', true),
            ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false),
-           ('edit_listing_price', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true),
-           ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true), ('mm_adjudicate', 'v', true),
-           ('mm_attach_evidence', 'v', true), ('mm_attach_files', 'v', true), ('mm_cancel_trade', 'v', true), ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true),
-           ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true), ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true),
-           ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_set_ticket_mode', 'v', true), ('mm_submit_form', 'v', true),
-           ('my_achievements', 's', true), ('my_card', 's', true), ('my_missions', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
+           ('edit_listing_price', 'v', true), ('end_season', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true),
+           ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true),
+           ('market_listings', 's', true), ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_attach_files', 'v', true), ('mm_cancel_trade', 'v', true),
+           ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true),
+           ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true),
+           ('mm_set_ticket_mode', 'v', true), ('mm_submit_form', 'v', true), ('my_achievements', 's', true), ('my_card', 's', true), ('my_inventory', 's', true),
+           ('my_listings', 's', true), ('my_missions', 's', true), ('my_notification_settings', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
            ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true),
            ('quest_board', 's', true), ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true),
            ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true),
-           ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true),
-           ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true),
-           ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true),
-           ('unlink_my_ign', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
+           ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('season_leaderboard', 's', true),
+           ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true),
+           ('start_season', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
+           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true), ('unlink_my_ign', 'v', true), ('use_item', 'v', true),
+           ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -357,20 +376,22 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('card_notice_delivered', 'v', true), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true),
-           ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true),
-           ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true),
-           ('discord_staff_role_ids', 's', true), ('discord_task', 's', true), ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true),
-           ('expire_card_trades', 'v', true), ('expire_data_transfers', 'v', true), ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_tasks', 'v', true),
-           ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
-           ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true),
-           ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true),
-           ('order_minecraft_player', 's', true), ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
-           ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
-           ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_payment', 'v', true),
-           ('record_reward_sync', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true),
-           ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true),
-           ('resolve_staff_role', 's', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('award_badges_all', 'v', true), ('card_notice_delivered', 'v', true), ('claim_webhook_nonce', 'v', true),
+           ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true), ('discord_digest', 's', true),
+           ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true),
+           ('discord_notification', 's', true), ('discord_reward', 's', true), ('discord_role_grant', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
+           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_data_transfers', 'v', true),
+           ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_role_grants', 'v', true), ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true),
+           ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
+           ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_rendered', 'v', true),
+           ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true),
+           ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('publish_due_announcements', 'v', true),
+           ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true), ('record_discord_message', 'v', true),
+           ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_notification', 'v', true), ('record_payment', 'v', true),
+           ('record_reward_sync', 'v', true), ('record_role_grant', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true),
+           ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true),
+           ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('rollover_seasons', 'v', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false),
+           ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -430,7 +451,10 @@ select set_eq(
            ('app_public.era_images', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.era_images', '_900_audit', 'app_private.tg__audit', E'era_image\\000id\\000'),
            ('app_public.card_events', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
-           ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000')$$,
+           ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000'),
+           -- issue 14: the badge catalogue OPERATOR+
+           ('app_public.badges', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
+           ('app_public.badges', '_900_audit', 'app_private.tg__audit', E'badge\\000code\\000')$$,
   'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests, tasks, announcements, embeds and commands OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
@@ -486,7 +510,11 @@ select set_eq(
                    'pack_types', 'pack_costs', 'card_cooldown_roles', 'card_cooldowns', 'fair_seeds', 'pack_openings', 'card_draws',
                    'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists', 'card_missions', 'card_mission_progress',
                    'card_achievements', 'card_stats', 'user_achievements', 'card_data_transfers']) t
-    union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p$$,
+    union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p
+    -- issue 14, the member side: item uses, role grants, DM settings and DMs, badges, seasons are read by members and
+    -- staff (RLS: members their own uses, grants and DMs); written by the rules (the badge catalogue by staff columns)
+    union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
+      unnest(array['item_uses', 'role_grants', 'notification_settings', 'notifications', 'badges', 'member_badges', 'seasons', 'season_standings']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -558,7 +586,12 @@ select set_eq(
     union all select 'app_public.card_missions', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'period', 'metric', 'target', 'reward_currency', 'reward_amount', 'active']) c
     union all select 'app_public.card_missions', c, 'update' from unnest(array['name', 'target', 'reward_currency', 'reward_amount', 'active']) c
     union all select 'app_public.card_achievements', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'description', 'metric', 'threshold', 'reward_currency', 'reward_amount', 'active']) c
-    union all select 'app_public.card_achievements', c, 'update' from unnest(array['name', 'description', 'threshold', 'reward_currency', 'reward_amount', 'active']) c$$,
+    union all select 'app_public.card_achievements', c, 'update' from unnest(array['name', 'description', 'threshold', 'reward_currency', 'reward_amount', 'active']) c
+    -- issue 14, the member side: what a shop item does (role, consumable, use message); the badge catalogue
+    union all select 'app_public.rewards', c, p from unnest(array['role_id', 'role_action', 'role_duration_s', 'consumable', 'use_message']) c,
+      unnest(array['insert', 'update']) p
+    union all select 'app_public.badges', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'description', 'emoji', 'rule', 'threshold', 'enabled']) c
+    union all select 'app_public.badges', c, 'update' from unnest(array['name', 'description', 'emoji', 'threshold', 'enabled']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

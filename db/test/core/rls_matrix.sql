@@ -1,5 +1,5 @@
 begin;
-select plan(1557);
+select plan(1941);
 \ir ../lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -81,6 +81,21 @@ begin
     (a, 'Embed A', '{"title": "A"}'), (a, 'Embed unused', '{"title": "U"}'), (b, 'Embed B', '{"title": "B"}');
   insert into app_public.announcements (guild_id, channel_id, content) values (a, 31, 'Announcement A'), (b, 32, 'Announcement B');
   insert into app_public.custom_commands (guild_id, name, response) values (a, 'cmd-a', 'A'), (a, 'unused', 'U'), (b, 'cmd-b', 'B');
+  -- issue 14, the member side: item uses and role grants of alice and bob (A) and carol (B); DM settings and DMs of
+  -- the same; the default badges (every guild has them) held by alice and carol; a season in each guild
+  insert into app_public.item_uses (guild_id, user_id, sku) values (a, pg_temp.uid(a, 910000000000000011), 'sword'),
+    (a, pg_temp.uid(a, 910000000000000012), 'sword'), (b, pg_temp.uid(b, 920000000000000011), 'sword');
+  insert into app_public.role_grants (guild_id, user_id, role_id, action, sku, use_id)
+    select u.guild_id, u.user_id, 77, 'grant', 'sword', u.id from app_public.item_uses u;
+  insert into app_public.notification_settings (user_id, guild_id)
+    values (pg_temp.uid(a, 910000000000000011), a), (pg_temp.uid(a, 910000000000000012), a), (pg_temp.uid(b, 920000000000000011), b);
+  insert into app_public.notifications (guild_id, user_id, kind, subject)
+    values (a, pg_temp.uid(a, 910000000000000011), 'badge_awarded', 'badge:x'), (a, pg_temp.uid(a, 910000000000000012), 'badge_awarded', 'badge:x'),
+           (b, pg_temp.uid(b, 920000000000000011), 'badge_awarded', 'badge:x');
+  insert into app_public.member_badges (guild_id, user_id, badge_code)
+    values (a, pg_temp.uid(a, 910000000000000011), 'streak_30'), (b, pg_temp.uid(b, 920000000000000011), 'streak_30');
+  perform app_private.start_season_for(a, 'Season A', 30, true, null);
+  perform app_private.start_season_for(b, 'Season B', 30, true, null);
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -155,6 +170,18 @@ insert into tables values
    $i$(guild_id, channel_id, content) values (910000000000000001, 33, 'Probe')$i$, $d$where content = 'Announcement A'$d$),
   (32, 'app_public.custom_commands', 'id::text', 'set response = response',
    $i$(guild_id, name, response) values (910000000000000001, 'probe', 'P')$i$, $d$where name = 'unused'$d$);
+-- issue 14, the member side: written by the rules only, but the badge catalogue (OPERATOR+ insert and update, no delete)
+insert into tables (ord, tbl, key, probe_update) values
+  (33, 'app_public.item_uses', 'id::text', 'set qty = qty'),
+  (34, 'app_public.role_grants', 'id::text', 'set error = error'),
+  (35, 'app_public.notification_settings', 'user_id::text', 'set listing_sold = listing_sold'),
+  (36, 'app_public.notifications', 'id::text', 'set error = error'),
+  (38, 'app_public.member_badges', 'user_id || ''/'' || badge_code', 'set detail = detail'),
+  (39, 'app_public.seasons', 'id::text', 'set name = name'),
+  (40, 'app_public.season_standings', 'season_id || ''/'' || user_id', 'set baseline = baseline');
+insert into tables values
+  (37, 'app_public.badges', 'guild_id || ''/'' || code', 'set name = name',
+   $i$(guild_id, code, name, rule, threshold) values (910000000000000001, 'probe', 'Probe', 'sales', 1)$i$, $d$where code = 'first_sale'$d$);
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -250,7 +277,33 @@ insert into read_expect values
   ('app_public.announcements',   'staff',        'guild_id = 910000000000000001'),
   ('app_public.announcements',   'staff_norole', 'false'),
   ('app_public.custom_commands', 'staff',        'guild_id = 910000000000000001'),
-  ('app_public.custom_commands', 'staff_norole', 'false');
+  ('app_public.custom_commands', 'staff_norole', 'false'),
+  -- issue 14, the member side: uses, grants, DM settings and DMs are the member's own (staff: their guild's); badges,
+  -- who holds them, seasons and standings are guild-wide reads (a leaderboard)
+  ('app_public.item_uses',             'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.item_uses',             'staff',        'guild_id = 910000000000000001'),
+  ('app_public.item_uses',             'staff_norole', 'false'),
+  ('app_public.role_grants',           'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.role_grants',           'staff',        'guild_id = 910000000000000001'),
+  ('app_public.role_grants',           'staff_norole', 'false'),
+  ('app_public.notification_settings', 'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.notification_settings', 'staff',        'guild_id = 910000000000000001'),
+  ('app_public.notification_settings', 'staff_norole', 'false'),
+  ('app_public.notifications',         'player',       'user_id = pg_temp.uid(910000000000000001, 910000000000000011)'),
+  ('app_public.notifications',         'staff',        'guild_id = 910000000000000001'),
+  ('app_public.notifications',         'staff_norole', 'false'),
+  ('app_public.badges',                'player',       'guild_id = 910000000000000001'),
+  ('app_public.badges',                'staff',        'guild_id = 910000000000000001'),
+  ('app_public.badges',                'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.member_badges',         'player',       'guild_id = 910000000000000001'),
+  ('app_public.member_badges',         'staff',        'guild_id = 910000000000000001'),
+  ('app_public.member_badges',         'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.seasons',               'player',       'guild_id = 910000000000000001'),
+  ('app_public.seasons',               'staff',        'guild_id = 910000000000000001'),
+  ('app_public.seasons',               'staff_norole', 'guild_id = 910000000000000001'),
+  ('app_public.season_standings',      'player',       'guild_id = 910000000000000001'),
+  ('app_public.season_standings',      'staff',        'guild_id = 910000000000000001'),
+  ('app_public.season_standings',      'staff_norole', 'guild_id = 910000000000000001');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and
@@ -261,6 +314,18 @@ insert into read_expect values
 -- trigger (PD001) while the update and delete policies reach nothing (0 rows).
 create temp table write_expect (tbl text, op text, staff_role text, outcome text);
 insert into write_expect (tbl, op, staff_role, outcome) values
+  ('app_public.badges', 'insert', 'SUPERADMIN', 'ok:1'),
+  ('app_public.badges', 'insert', 'ADMIN',      'ok:1'),
+  ('app_public.badges', 'insert', 'OPERATOR',   'ok:1'),
+  ('app_public.badges', 'insert', 'SUPPORT',    'PD001'),
+  ('app_public.badges', 'insert', 'AUDITOR',    'PD001'),
+  ('app_public.badges', 'insert', null,         'PD001'),
+  ('app_public.badges', 'update', 'SUPERADMIN', 'ok:7'),
+  ('app_public.badges', 'update', 'ADMIN',      'ok:7'),
+  ('app_public.badges', 'update', 'OPERATOR',   'ok:7'),
+  ('app_public.badges', 'update', 'SUPPORT',    'PD001'),
+  ('app_public.badges', 'update', 'AUDITOR',    'PD001'),
+  ('app_public.badges', 'update', null,         'ok:0'),
   ('app_public.guild_settings', 'update', 'SUPERADMIN', 'ok:1'),
   ('app_public.guild_settings', 'update', 'ADMIN',      'ok:1'),
   ('app_public.guild_settings', 'update', 'OPERATOR',   'PD001'),

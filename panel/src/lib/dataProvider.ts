@@ -158,7 +158,7 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     key: "sku",
     guildKey: true,
     keyType: "String!",
-    fields: "sku name description category price fulfilment payload limits stock expiresAt visible tradable createdAt updatedAt",
+    fields: "sku name description category price fulfilment payload limits stock expiresAt visible tradable roleId roleAction roleDurationS consumable useMessage createdAt updatedAt",
     search: (q) => ({ or: [{ sku: { includesInsensitive: q } }, { name: { includesInsensitive: q } }] }),
     defaultSort: "SKU_ASC",
   },

@@ -21,6 +21,11 @@ import { CoinsField, enumChoices } from "../common/fields.tsx";
 
 const CATEGORIES = enumChoices(["money", "rank", "cosmetic", "voucher"]);
 const FULFILMENT = enumChoices(["none", "api", "voucher"]);
+/** What a role item does to its Discord role (issue 14). */
+const ROLE_ACTIONS = [
+  { id: "grant", name: "grant the role" },
+  { id: "remove", name: "remove the role" },
+];
 
 /** The shop catalogue; OPERATOR and above create, edit and delete (audited by the database). */
 export function RewardList() {
@@ -36,6 +41,8 @@ export function RewardList() {
         <TextField source="fulfilment" />
         <BooleanField source="visible" />
         <BooleanField source="tradable" />
+        <BooleanField source="consumable" label="/use" />
+        <TextField source="roleAction" label="Role" emptyText="—" />
       </Datagrid>
     </List>
   );
@@ -57,6 +64,11 @@ function RewardForm({ create }: { create?: boolean }) {
       <DateTimeInput source="expiresAt" />
       <BooleanInput source="visible" defaultValue={true} />
       <BooleanInput source="tradable" defaultValue={true} />
+      <TextInput source="roleId" label="Discord role id" helperText="a role the item grants or removes (empty: none)" />
+      <SelectInput source="roleAction" label="Role action" choices={ROLE_ACTIONS} emptyText="none" />
+      <NumberInput source="roleDurationS" label="Role lasts (seconds)" min={60} helperText="granted roles only; empty = for good; a job removes it when it ends" />
+      <BooleanInput source="consumable" label="Consumable (kept until /use)" defaultValue={false} helperText="off: a role item takes effect when delivered" />
+      <TextInput source="useMessage" label="Message on use" fullWidth />
       <ReasonInput />
     </SimpleForm>
   );

@@ -21,6 +21,9 @@ import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
 import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
 import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
 import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
+import { ROLE_GRANTS_EXPIRE, roleGrantsExpire } from "./role_grants__expire.ts";
+import { SEASONS_ROLLOVER, seasonsRollover } from "./seasons__rollover.ts";
+import { BADGES_AWARD, badgesAward } from "./badges__award.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -44,6 +47,9 @@ export const TASK_IDENTIFIERS = [
   CARDS_EXPIRE,
   CARDS_REWARDS,
   MM_EXPIRE,
+  ROLE_GRANTS_EXPIRE,
+  SEASONS_ROLLOVER,
+  BADGES_AWARD,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -77,6 +83,9 @@ export function createTaskList(
     [TASKS_EXPIRE]: recordJobRun(TASKS_EXPIRE, tasksExpire()),
     [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
     [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
+    [ROLE_GRANTS_EXPIRE]: recordJobRun(ROLE_GRANTS_EXPIRE, roleGrantsExpire()),
+    [SEASONS_ROLLOVER]: recordJobRun(SEASONS_ROLLOVER, seasonsRollover()),
+    [BADGES_AWARD]: recordJobRun(BADGES_AWARD, badgesAward()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
   };
 }

@@ -20,6 +20,8 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  * - `mm__expire`: every minute (middleman timeouts and reminders, issue 13); converges to "now" (jobKey).
  * - `tasks__expire`, `announcements__publish`: every minute (converge to "now": jobKey);
  *   `messages__sync`: every 10 minutes re-queues task and #shop posts still pending (issue 14).
+ * - `role_grants__expire`, `seasons__rollover`: every minute (timed roles of shop items end; seasons are archived
+ *   and renewed; converge to "now": jobKey); `badges__award`: every 10 minutes (streak badges) (issue 14).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -36,6 +38,9 @@ export const CRONTAB = `
 *      *  *   *   *    tasks__expire           ?max=3&jobKey=tasks__expire
 *      *  *   *   *    announcements__publish  ?max=3&jobKey=announcements__publish
 */10   *  *   *   *    messages__sync          ?max=3&jobKey=messages__sync
+*      *  *   *   *    role_grants__expire     ?max=3&jobKey=role_grants__expire
+*      *  *   *   *    seasons__rollover       ?max=3&jobKey=seasons__rollover
+*/10   *  *   *   *    badges__award           ?max=3&jobKey=badges__award
 `;
 
 /**
