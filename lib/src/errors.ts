@@ -142,6 +142,11 @@ export const ERRORS = {
   TD005: { key: "empty_trade", message: "A trade needs at least one card or amount." },
   CA017: { key: "artist_not_found", message: "That artist does not exist in this server." },
   CA018: { key: "artist_has_owned_cards", message: "Members own {copies} cards of that artist: delete those cards first." },
+  CG001: { key: "catalogue_run_not_found", message: "That catalogue run does not exist." },
+  CG002: { key: "catalogue_image_not_found", message: "That catalogue image does not exist in this server." },
+  CG003: { key: "catalogue_image_not_reviewable", message: "That image cannot be reviewed now (it is {status})." },
+  CG004: { key: "catalogue_licence_unusable", message: "That image has no licence that allows its use on a card ({licence})." },
+  CG005: { key: "catalogue_image_has_template", message: "A card template already uses that image: it cannot be rejected or moved to another era." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
