@@ -771,6 +771,7 @@ CREATE TABLE app_public.catalogue_images (
     source_url text NOT NULL,
     page_url text,
     title text,
+    description text,
     author text,
     licence jsonb DEFAULT '{}'::jsonb NOT NULL,
     taken_on date,
@@ -944,6 +945,32 @@ ALTER FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_i
 COMMENT ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) IS 'Turns the guild''s (or one artist''s) approved images that have no rarity decision yet into card templates through catalogue_assign_rarity, era by era in image order; returns how many were decided (0 on a rerun). Source: issue 16 "render templates for approved images".';
 
 --
+-- Name: catalogue_queue_ingest(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_name text := left(btrim(coalesce(p_artist_name, '')), 100);
+begin
+  if v_name = '' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_name'));
+  end if;
+  return (app_private.catalogue_queue_run(p_guild_id, 'ingest_artist', v_name, null)).id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_queue_ingest(p_guild_id bigint, p_artist_name text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) IS 'The weekly sync queues the ingestion of an artist it found (related artists, charts): a run and its catalogue__ingest_artist job, or the run already queued or running for that name. Returns the run id. Errors: VL001. Source: seed 002 "Background sync (weekly) to expand artist base via related artists and top charts"; issue 16.';
+
+--
 -- Name: catalogue_queue_weekly_syncs(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -996,9 +1023,9 @@ begin
   if v.id is not null then return v; end if;
   v_choice := app_private.catalogue_choose_era(p_artist_id, p_searched_era_id, p_taken_on, p_page_text);
   insert into app_public.catalogue_images (guild_id, run_id, artist_id, searched_era_id, era_id, era_reason, source, source_url,
-      page_url, title, author, licence, taken_on, search_query, created_at, updated_at)
+      page_url, title, description, author, licence, taken_on, search_query, created_at, updated_at)
     values (v_artist.guild_id, p_run_id, p_artist_id, p_searched_era_id, v_choice.era_id, v_choice.reason, p_source, p_source_url,
-      p_page_url, left(p_title, 500), left(p_author, 500), coalesce(p_licence, '{}'), p_taken_on, left(p_search_query, 300), p_at, p_at)
+      p_page_url, left(p_title, 500), left(p_page_text, 2000), left(p_author, 500), coalesce(p_licence, '{}'), p_taken_on, left(p_search_query, 300), p_at, p_at)
     on conflict (guild_id, source_url) do nothing
     returning * into v;
   if v.id is null then
@@ -1064,7 +1091,7 @@ begin
     'artist', (select to_jsonb(a) from app_public.artists a where a.id = v.artist_id),
     'eras', coalesce((select jsonb_agg(to_jsonb(e) order by e.starts_on nulls last, e.id) from app_public.eras e where e.artist_id = v.artist_id), '[]'),
     -- Candidates still to download: new ones, and failed ones with attempts left.
-    'todo', coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_url', i.source_url, 'title', i.title, 'page_url', i.page_url,
+    'todo', coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_url', i.source_url, 'title', i.title, 'description', i.description, 'page_url', i.page_url,
         'search_query', i.search_query, 'source', i.source) order by i.id)
       from app_public.catalogue_images i where i.artist_id = v.artist_id and (i.status = 'new' or i.status = 'failed' and i.attempts < 3)), '[]'),
     'searched_eras', coalesce((select jsonb_agg(distinct i.searched_era_id) from app_public.catalogue_images i where i.artist_id = v.artist_id), '[]'),
@@ -19122,6 +19149,13 @@ GRANT ALL ON FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_rea
 
 REVOKE ALL ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_queue_ingest(p_guild_id bigint, p_artist_name text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) TO coins_worker;
 
 --
 -- Name: FUNCTION catalogue_queue_weekly_syncs(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner

@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:c22e112c4355ce856d4a6b136e1dd6d6cea4a7d4
+--! Hash: sha1:e932330323c53d521709abea8e08f3475e7613c2
 --! Message: Card catalogue ingestion (issue 16): MBID/source URL/phash unique keys, ingestion runs with progress and errors, candidate images with licence and source, era heuristics, quality filters, staff review, rarity decisions and templates
 
 -- Card catalogue ingestion (issue 16, seed 002 "Artist / Era / Image ingestion & heuristics", "Rarety business rules &
@@ -98,6 +98,7 @@ create table app_public.catalogue_images (
   source_url      text not null check (source_url ~ '^https?://'),
   page_url        text,
   title           text,
+  description     text,
   author          text,
   licence         jsonb not null default '{}' check (jsonb_typeof(licence) = 'object'),
   taken_on        date,
@@ -487,6 +488,27 @@ comment on function app_hidden.catalogue_queue_weekly_syncs() is
   'whose sync is still queued or running keeps that one). Returns how many guilds. Source: seed 002 "Background sync '
   '(weekly) to expand artist base via related artists and top charts"; issue 16.';
 --! EndIncluded catalogue/catalogue_queue_weekly_syncs.sql
+--! Included catalogue/catalogue_queue_ingest.sql
+create or replace function app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text)
+returns bigint
+language plpgsql volatile security definer
+set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_name text := left(btrim(coalesce(p_artist_name, '')), 100);
+begin
+  if v_name = '' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_name'));
+  end if;
+  return (app_private.catalogue_queue_run(p_guild_id, 'ingest_artist', v_name, null)).id;
+end;
+$$;
+
+comment on function app_hidden.catalogue_queue_ingest(bigint, text) is
+  'The weekly sync queues the ingestion of an artist it found (related artists, charts): a run and its '
+  'catalogue__ingest_artist job, or the run already queued or running for that name. Returns the run id. Errors: VL001. '
+  'Source: seed 002 "Background sync (weekly) to expand artist base via related artists and top charts"; issue 16.';
+--! EndIncluded catalogue/catalogue_queue_ingest.sql
 --! Included catalogue/catalogue_run_update.sql
 create or replace function app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint,
   p_at timestamptz)
@@ -567,7 +589,7 @@ begin
     'artist', (select to_jsonb(a) from app_public.artists a where a.id = v.artist_id),
     'eras', coalesce((select jsonb_agg(to_jsonb(e) order by e.starts_on nulls last, e.id) from app_public.eras e where e.artist_id = v.artist_id), '[]'),
     -- Candidates still to download: new ones, and failed ones with attempts left.
-    'todo', coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_url', i.source_url, 'title', i.title, 'page_url', i.page_url,
+    'todo', coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_url', i.source_url, 'title', i.title, 'description', i.description, 'page_url', i.page_url,
         'search_query', i.search_query, 'source', i.source) order by i.id)
       from app_public.catalogue_images i where i.artist_id = v.artist_id and (i.status = 'new' or i.status = 'failed' and i.attempts < 3)), '[]'),
     'searched_eras', coalesce((select jsonb_agg(distinct i.searched_era_id) from app_public.catalogue_images i where i.artist_id = v.artist_id), '[]'),
@@ -606,9 +628,9 @@ begin
   if v.id is not null then return v; end if;
   v_choice := app_private.catalogue_choose_era(p_artist_id, p_searched_era_id, p_taken_on, p_page_text);
   insert into app_public.catalogue_images (guild_id, run_id, artist_id, searched_era_id, era_id, era_reason, source, source_url,
-      page_url, title, author, licence, taken_on, search_query, created_at, updated_at)
+      page_url, title, description, author, licence, taken_on, search_query, created_at, updated_at)
     values (v_artist.guild_id, p_run_id, p_artist_id, p_searched_era_id, v_choice.era_id, v_choice.reason, p_source, p_source_url,
-      p_page_url, left(p_title, 500), left(p_author, 500), coalesce(p_licence, '{}'), p_taken_on, left(p_search_query, 300), p_at, p_at)
+      p_page_url, left(p_title, 500), left(p_page_text, 2000), left(p_author, 500), coalesce(p_licence, '{}'), p_taken_on, left(p_search_query, 300), p_at, p_at)
     on conflict (guild_id, source_url) do nothing
     returning * into v;
   if v.id is null then
@@ -1036,6 +1058,7 @@ revoke all on function app_private.catalogue_assign_rarity(bigint, bigint, times
 revoke all on function app_hidden.catalogue_upsert_artist(bigint, text, text, boolean, bigint, text, integer, jsonb) from public;
 revoke all on function app_hidden.catalogue_upsert_era(bigint, text, text, date, date, text[]) from public;
 revoke all on function app_hidden.catalogue_queue_weekly_syncs() from public;
+revoke all on function app_hidden.catalogue_queue_ingest(bigint, text) from public;
 revoke all on function app_hidden.catalogue_run_update(bigint, text, jsonb, bigint, timestamptz) from public;
 revoke all on function app_hidden.catalogue_run_error(bigint, text, text, text, timestamptz) from public;
 revoke all on function app_hidden.catalogue_run_state(bigint) from public;
@@ -1050,7 +1073,7 @@ revoke all on function app_public.render_catalogue_templates(bigint) from public
 grant execute on function app_public.request_catalogue_ingest(text), app_public.request_catalogue_sync(),
   app_public.review_catalogue_image(bigint, boolean, text, bigint, text), app_public.render_catalogue_templates(bigint) to coins_staff;
 grant execute on function app_hidden.catalogue_upsert_artist(bigint, text, text, boolean, bigint, text, integer, jsonb),
-  app_hidden.catalogue_upsert_era(bigint, text, text, date, date, text[]), app_hidden.catalogue_queue_weekly_syncs(),
+  app_hidden.catalogue_upsert_era(bigint, text, text, date, date, text[]), app_hidden.catalogue_queue_weekly_syncs(), app_hidden.catalogue_queue_ingest(bigint, text),
   app_hidden.catalogue_run_update(bigint, text, jsonb, bigint, timestamptz),
   app_hidden.catalogue_run_error(bigint, text, text, text, timestamptz), app_hidden.catalogue_run_state(bigint),
   app_hidden.catalogue_record_candidate(bigint, bigint, bigint, text, text, text, text, text, jsonb, date, text, text, timestamptz),
