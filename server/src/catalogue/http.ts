@@ -67,6 +67,7 @@ export interface RequestOptions {
  */
 export class SourceHttp {
   private readonly limiter: Bottleneck;
+  private stopped = false;
   /** Requests actually sent (each attempt), for tests and the run's progress. */
   requests = 0;
 
@@ -170,6 +171,8 @@ export class SourceHttp {
 
   /** Stops the limiter (pending requests are dropped). */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     await this.limiter.stop({ dropWaitingJobs: true });
   }
 }

@@ -20,6 +20,7 @@ import { PURGE_EXPIRED, purgeExpired } from "./purge__expired.ts";
 import { TASKS_EXPIRE, tasksExpire } from "./tasks__expire.ts";
 import { MESSAGES_SYNC, messagesSync } from "./messages__sync.ts";
 import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__publish.ts";
+import { CATALOGUE_INGEST_ARTIST, CATALOGUE_WEEKLY_SYNC, catalogueIngestArtist, catalogueWeeklySync } from "./catalogue__ingest_artist.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -42,6 +43,8 @@ export const TASK_IDENTIFIERS = [
   ANNOUNCEMENTS_PUBLISH,
   CARDS_EXPIRE,
   MM_EXPIRE,
+  CATALOGUE_INGEST_ARTIST,
+  CATALOGUE_WEEKLY_SYNC,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -75,5 +78,7 @@ export function createTaskList(
     [MESSAGES_SYNC]: recordJobRun(MESSAGES_SYNC, messagesSync()),
     [ANNOUNCEMENTS_PUBLISH]: recordJobRun(ANNOUNCEMENTS_PUBLISH, announcementsPublish()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
+    [CATALOGUE_INGEST_ARTIST]: catalogueIngestArtist(ctx.catalogue, ctx.logger),
+    [CATALOGUE_WEEKLY_SYNC]: recordJobRun(CATALOGUE_WEEKLY_SYNC, catalogueWeeklySync(ctx.catalogue, ctx.logger)),
   };
 }

@@ -19,6 +19,7 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  * - `mm__expire`: every minute (middleman timeouts and reminders, issue 13); converges to "now" (jobKey).
  * - `tasks__expire`, `announcements__publish`: every minute (converge to "now": jobKey);
  *   `messages__sync`: every 10 minutes re-queues task and #shop posts still pending (issue 14).
+ * - `catalogue__weekly_sync`: Mondays at 04:00, queues one catalogue sync run per guild whose sync is on (issue 16).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -34,6 +35,7 @@ export const CRONTAB = `
 *      *  *   *   *    tasks__expire           ?max=3&jobKey=tasks__expire
 *      *  *   *   *    announcements__publish  ?max=3&jobKey=announcements__publish
 */10   *  *   *   *    messages__sync          ?max=3&jobKey=messages__sync
+0      4  *   *   1    catalogue__weekly_sync  ?max=3&jobKey=catalogue__weekly_cron
 `;
 
 /**
