@@ -26,6 +26,7 @@ import { RARITIES, type CardFace, type Rarity } from "../render/collectible.ts";
 import { COLOURS } from "../render/embeds.ts";
 import { coins, mention, when } from "../render/format.ts";
 import { interactionKey } from "./player.ts";
+import { catalogueAdmin } from "./catalogue.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RARITY_COLOUR: Record<Rarity, number> = { common: 0x8d99a6, rare: 0x2e86de, epic: 0x8e44ad, legendary: 0xd4a017, mythic: 0xc0392b };
@@ -729,7 +730,7 @@ const adminGive = z.object({
 });
 
 /**
- * `/cardsadmin setrarity|give|rotateseed`: staff actions, each one SQL function as `coins_staff` with the member's
+ * `/cardsadmin setrarity|give|rotateseed|ingest|sync`: staff actions, each one SQL function as `coins_staff` with the member's
  * resolved staff role (the function checks the role: PD001), audited by the database.
  *
  * @param ctx - the bot.
@@ -757,6 +758,8 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
     if (!p.success) throw new UserFacingError(p.error.issues[0].message);
     await asStaff(ctx.pool, actor, role, (c) => c.query("select 1 from app_public.give_card_currency($1, $2, $3, $4)", [p.data.to, p.data.amount, p.data.currency, p.data.reason]));
     await answer(i, `Gave ${coins(p.data.amount, p.data.currency)} to ${mention(p.data.to)}.`);
+  } else if (sub === "ingest" || sub === "sync") {
+    await catalogueAdmin(ctx, i, actor, role, sub);
   } else if (sub === "rotateseed") {
     const s = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ seed_hash: string }>("select seed_hash from app_public.rotate_fair_seed()")).rows[0]);
     await answer(i, `Seed rotated: the old seed is revealed and draws now use the seed with hash \`${s.seed_hash}\`.`);
