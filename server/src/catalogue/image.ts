@@ -8,6 +8,10 @@ import { createRequire } from "node:module";
 import sharp, { type Metadata } from "sharp";
 import { SourceHttp } from "./http.ts";
 
+// libvips' operation cache keeps recent decodes (up to 50 MB by default): every ingested image is new, so it would
+// only grow the worker's memory (bench/catalogue measures it flat without it).
+sharp.cache(false);
+
 // sharp-phash is CommonJS (`module.exports = phash`) while its typings declare a default export.
 const phash: (image: Buffer) => Promise<string> = createRequire(import.meta.url)("sharp-phash");
 
