@@ -3,6 +3,8 @@ import { Admin, CustomRoutes, Resource, type LayoutProps } from "react-admin";
 import { Route } from "react-router-dom";
 import { Alert, Box, Button, Card, CardContent, Stack, Typography } from "@mui/material";
 import PeopleIcon from "@mui/icons-material/People";
+import CloudDownloadIcon from "@mui/icons-material/CloudDownload";
+import PhotoLibraryIcon from "@mui/icons-material/PhotoLibrary";
 import StorefrontIcon from "@mui/icons-material/Storefront";
 import ReceiptIcon from "@mui/icons-material/Receipt";
 import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
@@ -48,6 +50,7 @@ import {
   TaskEdit,
   TaskList,
 } from "./community/index.tsx";
+import { ArtistEdit, ArtistList, CatalogueDecisionList, CatalogueImageList, CatalogueRunList, EraEdit, EraList } from "./catalogue/index.tsx";
 import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
 import StyleIcon from "@mui/icons-material/Style";
 import CasinoIcon from "@mui/icons-material/Casino";
@@ -126,6 +129,11 @@ export function App() {
           <Resource name="cardListings" list={CardListingList} icon={StorefrontIcon} options={{ label: "Cards: market" }} />
           <Resource name="cardTrades" list={CardTradeList} icon={SwapHorizIcon} options={{ label: "Cards: trades" }} />
           <Resource name="fairSeeds" list={FairSeedList} icon={VerifiedIcon} options={{ label: "Cards: fairness" }} />
+          <Resource name="catalogueRuns" list={CatalogueRunList} icon={CloudDownloadIcon} options={{ label: "Catalogue: runs" }} />
+          <Resource name="catalogueImages" list={CatalogueImageList} icon={PhotoLibraryIcon} options={{ label: "Catalogue: review" }} />
+          <Resource name="catalogueRarityDecisions" list={CatalogueDecisionList} icon={StyleIcon} options={{ label: "Catalogue: rarities" }} />
+          <Resource name="artists" list={ArtistList} edit={ArtistEdit} icon={PeopleIcon} options={{ label: "Catalogue: artists" }} recordRepresentation="name" />
+          <Resource name="eras" list={EraList} edit={EraEdit} icon={EventIcon} options={{ label: "Catalogue: eras" }} recordRepresentation="name" />
           <Resource name="staffRoleMappings" create={RoleMappingCreate} />
           <Resource name="guildSettings" />
           <Resource name="pricingConfigs" />

@@ -250,6 +250,20 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     defaultSort: "CREATED_AT_DESC",
   },
   fairSeeds: { list: "fairSeeds", type: "FairSeed", key: "id", keyType: "BigInt!", fields: "id seedHash createdAt rotatedAt revealedSeed", defaultSort: "CREATED_AT_DESC" },
+  // Catalogue ingestion (issue 16).
+  catalogueRuns: { list: "catalogueRuns", type: "CatalogueRun", key: "id", keyType: "BigInt!", fields: "id kind query status artistId requestedBy progress errorCount createdAt startedAt finishedAt", defaultSort: "CREATED_AT_DESC" },
+  catalogueImages: {
+    list: "catalogueImages",
+    type: "CatalogueImage",
+    key: "id",
+    keyType: "BigInt!",
+    fields: "id runId artistId eraId searchedEraId eraReason source sourceUrl pageUrl title author licence takenOn status filterReason width height kind kindReason storageUrl templateId createdAt",
+    search: (q) => ({ or: [{ title: { includesInsensitive: q } }, { author: { includesInsensitive: q } }] }),
+    defaultSort: "ID_ASC",
+  },
+  catalogueRarityDecisions: { list: "catalogueRarityDecisions", type: "CatalogueRarityDecision", key: "id", keyType: "BigInt!", fields: "id imageId templateId eraId kind baseRoll baseRarity weights rarity stock action reason createdAt", defaultSort: "ID_DESC" },
+  artists: { list: "artists", type: "Artist", key: "id", keyType: "BigInt!", fields: "id name code isGroup groupId mbid spotifyId popularity createdAt", search: (q) => ({ name: { includesInsensitive: q } }), defaultSort: "NAME_ASC" },
+  eras: { list: "eras", type: "Era", key: "id", keyType: "BigInt!", fields: "id artistId name code startsOn endsOn colour searchKeywords mbid createdAt", search: (q) => ({ name: { includesInsensitive: q } }), defaultSort: "STARTS_ON_ASC" },
   staffRoleMappings: {
     list: "staffRoleMappings",
     type: "StaffRoleMapping",
