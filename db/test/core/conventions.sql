@@ -233,7 +233,20 @@ select set_eq(
     ('coins_player', 'app_public.set_wishlist(text,boolean)'),
     ('coins_player', 'app_public.collection_progress()'), ('coins_staff', 'app_public.collection_progress()'),
     ('coins_staff', 'app_public.delete_card_template(text,boolean,text)'),
-    ('coins_staff', 'app_public.purge_artist(bigint,text)')$$,
+    ('coins_staff', 'app_public.purge_artist(bigint,text)'),
+    -- issue 16: catalogue ingestion (staff ask, review and render; the worker's steps)
+    ('coins_staff', 'app_public.request_catalogue_ingest(text)'), ('coins_staff', 'app_public.request_catalogue_sync()'),
+    ('coins_staff', 'app_public.review_catalogue_image(bigint,boolean,text,bigint,text)'), ('coins_staff', 'app_public.render_catalogue_templates(bigint)'),
+    ('coins_worker', 'app_hidden.catalogue_queue_weekly_syncs()'), ('coins_worker', 'app_hidden.catalogue_queue_ingest(bigint,text)'),
+    ('coins_worker', 'app_hidden.catalogue_upsert_artist(bigint,text,text,boolean,bigint,text,integer,jsonb)'),
+    ('coins_worker', 'app_hidden.catalogue_upsert_era(bigint,text,text,date,date,text[])'),
+    ('coins_worker', 'app_hidden.catalogue_run_update(bigint,text,jsonb,bigint,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_run_error(bigint,text,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_run_state(bigint)'),
+    ('coins_worker', 'app_hidden.catalogue_record_candidate(bigint,bigint,bigint,text,text,text,text,text,jsonb,date,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_check_image(bigint,integer,integer,text,integer,text,text,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_image_failed(bigint,text,boolean,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_make_templates(bigint,bigint,bigint,timestamp with time zone)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -303,8 +316,8 @@ select results_eq(
            ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true), ('mm_submit_form', 'v', true),
            ('my_card', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true), ('open_pack', 'v', true), ('pick_card', 'v', true),
            ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true), ('quest_board', 's', true), ('queue_status', 's', true),
-           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
-           ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true),
+           ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true), ('render_catalogue_templates', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true),
+           ('request_catalogue_ingest', 'v', true), ('request_catalogue_sync', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_catalogue_image', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true),
            ('rotate_fair_seed', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true),
            ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true),
            ('unfreeze_user', 'v', true), ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
@@ -338,7 +351,10 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false),
+           ('catalogue_check_image', 'v', true), ('catalogue_image_failed', 'v', true), ('catalogue_make_templates', 'v', true), ('catalogue_queue_ingest', 'v', true),
+           ('catalogue_queue_weekly_syncs', 'v', true), ('catalogue_record_candidate', 'v', true), ('catalogue_run_error', 'v', true), ('catalogue_run_state', 's', true),
+           ('catalogue_run_update', 'v', true), ('catalogue_upsert_artist', 'v', true), ('catalogue_upsert_era', 'v', true), ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
            ('discord_announcement', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true),
            ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_reward', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
            ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_listings', 'v', true),
@@ -407,7 +423,10 @@ select set_eq(
            ('app_public.era_images', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
            ('app_public.era_images', '_900_audit', 'app_private.tg__audit', E'era_image\\000id\\000'),
            ('app_public.card_events', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
-           ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000')$$,
+           ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000'),
+           -- issue 16: catalogue settings ADMIN+
+           ('app_public.catalogue_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.catalogue_settings', '_900_audit', 'app_private.tg__audit', E'catalogue_settings\\000guild_id\\000')$$,
   'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests, tasks, announcements, embeds and commands OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
@@ -461,7 +480,10 @@ select set_eq(
       unnest(array['card_settings', 'artists', 'eras', 'era_images', 'card_events', 'card_templates', 'user_cards', 'card_notifications',
                    'pack_types', 'pack_costs', 'card_cooldown_roles', 'card_cooldowns', 'fair_seeds', 'pack_openings', 'card_draws',
                    'card_listings', 'card_trades', 'card_trade_items', 'card_wishlists']) t
-    union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p$$,
+    union all select 'coins_staff', 'app_public.' || t, p from unnest(array['pack_costs', 'card_cooldown_roles']) t, unnest(array['insert', 'delete']) p
+    -- issue 16: catalogue ingestion is read by staff only
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['catalogue_settings', 'catalogue_runs', 'catalogue_run_errors',
+      'catalogue_images', 'catalogue_rarity_decisions']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -526,7 +548,12 @@ select set_eq(
       'rate_epic', 'rate_legendary', 'rate_mythic', 'cooldown_s', 'daily_free', 'guarantee', 'event_id', 'active']) c
     union all select 'app_public.pack_costs', c, 'insert' from unnest(array['guild_id', 'pack_type_id', 'currency', 'amount']) c
     union all select 'app_public.card_cooldown_roles', c, 'insert' from unnest(array['guild_id', 'discord_role_id', 'reduction_pct', 'label']) c
-    union all select 'app_public.card_cooldown_roles', c, 'update' from unnest(array['reduction_pct', 'label']) c$$,
+    union all select 'app_public.card_cooldown_roles', c, 'update' from unnest(array['reduction_pct', 'label']) c
+    -- issue 16: catalogue settings (ADMIN+), the MusicBrainz and Spotify ids of artists and eras
+    union all select 'app_public.catalogue_settings', c, 'update' from unnest(array['distribution', 'kind_weights', 'min_stock_per_rarity', 'reuse_bias',
+      'min_width', 'phash_distance', 'eras_per_artist', 'images_per_query', 'sync_artist_limit', 'weekly_sync', 'auto_approve']) c
+    union all select 'app_public.artists', c, p from unnest(array['mbid', 'spotify_id']) c, unnest(array['insert', 'update']) p
+    union all select 'app_public.eras', 'mbid', p from unnest(array['insert', 'update']) p$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r
