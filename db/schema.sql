@@ -899,6 +899,537 @@ ALTER FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_
 
 COMMENT ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) IS 'Worker (discord__card_notice): records how a card notification''s delivery ended (sent, failed after the last attempt or refused for good by Discord, skipped) once; returns false when it was already recorded. Errors: VL001. Source: issue 15 "announced to owners".';
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: catalogue_images; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.catalogue_images (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    run_id bigint,
+    artist_id bigint NOT NULL,
+    searched_era_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    era_reason text NOT NULL,
+    source text NOT NULL,
+    source_url text NOT NULL,
+    page_url text,
+    title text,
+    description text,
+    author text,
+    licence jsonb DEFAULT '{}'::jsonb NOT NULL,
+    taken_on date,
+    search_query text,
+    status text DEFAULT 'new'::text NOT NULL,
+    filter_reason text,
+    error text,
+    attempts integer DEFAULT 0 NOT NULL,
+    width integer,
+    height integer,
+    mime text,
+    bytes integer,
+    phash text,
+    storage_url text,
+    kind text,
+    kind_reason text,
+    duplicate_of bigint,
+    era_image_id bigint,
+    template_id bigint,
+    reviewed_by bigint,
+    reviewed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT catalogue_images_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT catalogue_images_check CHECK (((status = 'filtered'::text) = (filter_reason IS NOT NULL))),
+    CONSTRAINT catalogue_images_era_reason_check CHECK ((era_reason = ANY (ARRAY['date_in_window'::text, 'page_text'::text, 'searched_era'::text, 'staff'::text]))),
+    CONSTRAINT catalogue_images_filter_reason_check CHECK ((filter_reason = ANY (ARRAY['no_licence'::text, 'too_small'::text, 'duplicate'::text, 'bad_file'::text]))),
+    CONSTRAINT catalogue_images_height_check CHECK ((height > 0)),
+    CONSTRAINT catalogue_images_kind_check CHECK ((kind = ANY (ARRAY['concert'::text, 'mv'::text, 'promo'::text, 'cover'::text, 'red_carpet'::text]))),
+    CONSTRAINT catalogue_images_licence_check CHECK ((jsonb_typeof(licence) = 'object'::text)),
+    CONSTRAINT catalogue_images_phash_check CHECK ((phash ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT catalogue_images_source_check CHECK ((source = ANY (ARRAY['wikimedia'::text, 'spotify'::text, 'lastfm'::text, 'musicbrainz'::text]))),
+    CONSTRAINT catalogue_images_source_url_check CHECK ((source_url ~ '^https?://'::text)),
+    CONSTRAINT catalogue_images_status_check CHECK ((status = ANY (ARRAY['new'::text, 'failed'::text, 'filtered'::text, 'pending'::text, 'approved'::text, 'rejected'::text]))),
+    CONSTRAINT catalogue_images_storage_url_check CHECK ((storage_url ~ '^(https?|s3|file)://'::text)),
+    CONSTRAINT catalogue_images_width_check CHECK ((width > 0))
+);
+
+ALTER TABLE app_public.catalogue_images OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE catalogue_images; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.catalogue_images IS '@behavior -insert -update -delete
+Candidate images found by ingestion: source, source and page URLs, title, author, licence, date; the era searched and the era chosen with the heuristic that chose it; the download (size, type, perceptual hash, storage URL); the kind with its reason; the quality filters'' verdict (filtered with a reason) and the staff review (pending, approved, rejected). An approved image becomes an era image.';
+
+--
+-- Name: catalogue_check_image(bigint, integer, integer, text, integer, text, text, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone) RETURNS app_public.catalogue_images
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_images;
+  v_settings app_public.catalogue_settings;
+  v_dup bigint;
+  v_status text;
+  v_reason text;
+begin
+  select * into v from app_public.catalogue_images i where i.id = p_image_id for update;
+  if v.id is null then
+    perform app_private.raise_error('CG002', 'catalogue_image_not_found', jsonb_build_object('image_id', p_image_id));
+  end if;
+  -- Only a new (or failed) candidate is checked: a rerun leaves a checked one as it is.
+  if v.status not in ('new', 'failed') then return v; end if;
+  select * into v_settings from app_public.catalogue_settings s where s.guild_id = v.guild_id;
+  -- The artist's lock serialises the duplicate check between concurrent downloads of one artist.
+  perform 1 from app_public.artists a where a.id = v.artist_id for update;
+  if not app_private.catalogue_licence_usable(v.licence || jsonb_build_object('author', coalesce(v.licence ->> 'author', v.author))) then
+    v_status := 'filtered'; v_reason := 'no_licence';
+  elsif p_width is null or p_width < coalesce(v_settings.min_width, 800) then
+    v_status := 'filtered'; v_reason := 'too_small';
+  else
+    select i.id into v_dup from app_public.catalogue_images i
+     where i.artist_id = v.artist_id and i.id <> v.id and i.phash is not null and i.status in ('pending', 'approved')
+       and bit_count(('x' || i.phash)::bit(64) # ('x' || p_phash)::bit(64)) <= coalesce(v_settings.phash_distance, 6)
+     order by i.id limit 1;
+    if v_dup is not null then
+      v_status := 'filtered'; v_reason := 'duplicate';
+    else
+      v_status := case when coalesce(v_settings.auto_approve, false) then 'approved' else 'pending' end;
+    end if;
+  end if;
+  update app_public.catalogue_images i set
+      width = p_width, height = p_height, mime = p_mime, bytes = p_bytes, phash = p_phash,
+      storage_url = case when v_status = 'filtered' then null else p_storage_url end,
+      kind = p_kind, kind_reason = p_kind_reason, status = v_status, filter_reason = v_reason, duplicate_of = v_dup,
+      error = null, updated_at = p_at
+    where i.id = v.id returning * into v;
+  if v.status = 'approved' then perform app_private.catalogue_publish_image(v.id, p_at); end if;
+  select * into v from app_public.catalogue_images i where i.id = p_image_id;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone) IS 'Ingestion: the quality filters of a downloaded candidate, in order: a usable licence (catalogue_licence_usable), width >= the guild''s min_width (800), not a duplicate of another kept image of the same artist (perceptual hashes within phash_distance bits, 6 by default); a refused image is filtered with its reason (no_licence, too_small, duplicate) and its file is not kept; a kept one waits for review (pending), or is approved at once when the guild auto-approves. Only new or failed candidates are checked, so a rerun changes nothing. Errors: CG002. Source: seed 002 "Quality filters", "Use phash ... to avoid duplicates"; issue 16 "Pipeline".';
+
+--
+-- Name: catalogue_image_failed(bigint, text, boolean, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone) RETURNS app_public.catalogue_images
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_images;
+begin
+  select * into v from app_public.catalogue_images i where i.id = p_image_id for update;
+  if v.id is null then
+    perform app_private.raise_error('CG002', 'catalogue_image_not_found', jsonb_build_object('image_id', p_image_id));
+  end if;
+  if v.status not in ('new', 'failed') then return v; end if;
+  update app_public.catalogue_images i set
+      status = case when p_permanent then 'filtered' else 'failed' end,
+      filter_reason = case when p_permanent then 'bad_file' end,
+      error = left(p_reason, 500), attempts = i.attempts + 1, updated_at = p_at
+    where i.id = v.id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone) IS 'Ingestion: a candidate''s download failed: permanently (not an image, too large, a type we do not take: filtered with bad_file) or for now (timeout, 5xx: failed, retried by the next run). Errors: CG002. Source: issue 16 "download (size and type limits, timeouts)".';
+
+--
+-- Name: catalogue_make_templates(bigint, bigint, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_id bigint;
+  v_n integer := 0;
+begin
+  for v_id in
+    select i.id from app_public.catalogue_images i
+     where i.guild_id = p_guild_id and (p_artist_id is null or i.artist_id = p_artist_id) and i.status = 'approved'
+       and not exists (select 1 from app_public.catalogue_rarity_decisions d where d.image_id = i.id)
+     order by i.era_id, i.id
+  loop
+    perform app_private.catalogue_assign_rarity(v_id, p_decided_by, p_at);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) IS 'Turns the guild''s (or one artist''s) approved images that have no rarity decision yet into card templates through catalogue_assign_rarity, era by era in image order; returns how many were decided (0 on a rerun). Source: issue 16 "render templates for approved images".';
+
+--
+-- Name: catalogue_queue_ingest(bigint, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_name text := left(btrim(coalesce(p_artist_name, '')), 100);
+begin
+  if v_name = '' then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_name'));
+  end if;
+  return (app_private.catalogue_queue_run(p_guild_id, 'ingest_artist', v_name, null)).id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_queue_ingest(p_guild_id bigint, p_artist_name text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) IS 'The weekly sync queues the ingestion of an artist it found (related artists, charts): a run and its catalogue__ingest_artist job, or the run already queued or running for that name. Returns the run id. Errors: VL001. Source: seed 002 "Background sync (weekly) to expand artist base via related artists and top charts"; issue 16.';
+
+--
+-- Name: catalogue_queue_weekly_syncs(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_queue_weekly_syncs() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_n integer := 0;
+  v_guild bigint;
+begin
+  for v_guild in select s.guild_id from app_public.catalogue_settings s where s.weekly_sync order by s.guild_id loop
+    perform app_private.catalogue_queue_run(v_guild, 'weekly_sync', 'sync', null);
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_queue_weekly_syncs() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_queue_weekly_syncs(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_queue_weekly_syncs() IS 'The weekly cron: queues a weekly_sync run for every guild whose catalogue settings have weekly_sync on (a guild whose sync is still queued or running keeps that one). Returns how many guilds. Source: seed 002 "Background sync (weekly) to expand artist base via related artists and top charts"; issue 16.';
+
+--
+-- Name: catalogue_record_candidate(bigint, bigint, bigint, text, text, text, text, text, jsonb, date, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone) RETURNS app_public.catalogue_images
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_artist app_public.artists;
+  v_choice record;
+  v app_public.catalogue_images;
+begin
+  select * into v_artist from app_public.artists a where a.id = p_artist_id;
+  if v_artist.id is null then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', p_artist_id));
+  end if;
+  if not exists (select 1 from app_public.eras e where e.id = p_searched_era_id and e.artist_id = p_artist_id) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'searched_era_id'));
+  end if;
+  -- One candidate per source URL per guild: a rerun (or another era's search finding the same file) meets it again.
+  select * into v from app_public.catalogue_images i where i.guild_id = v_artist.guild_id and i.source_url = p_source_url;
+  if v.id is not null then return v; end if;
+  v_choice := app_private.catalogue_choose_era(p_artist_id, p_searched_era_id, p_taken_on, p_page_text);
+  insert into app_public.catalogue_images (guild_id, run_id, artist_id, searched_era_id, era_id, era_reason, source, source_url,
+      page_url, title, description, author, licence, taken_on, search_query, created_at, updated_at)
+    values (v_artist.guild_id, p_run_id, p_artist_id, p_searched_era_id, v_choice.era_id, v_choice.reason, p_source, p_source_url,
+      p_page_url, left(p_title, 500), left(p_page_text, 2000), left(p_author, 500), coalesce(p_licence, '{}'), p_taken_on, left(p_search_query, 300), p_at, p_at)
+    on conflict (guild_id, source_url) do nothing
+    returning * into v;
+  if v.id is null then
+    select * into v from app_public.catalogue_images i where i.guild_id = v_artist.guild_id and i.source_url = p_source_url;
+  end if;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone) IS 'Ingestion: records a candidate image found by an era''s search (source, source URL, page, title, author, licence, date), its era chosen by app_private.catalogue_choose_era with the reason; a source URL already known in the guild returns the existing candidate unchanged (unique key). Errors: CA017, VL001. Source: issue 16 "Pipeline" (unique key on source URL), seed 002 "Artist / Era / Image ingestion & heuristics".';
+
+--
+-- Name: catalogue_run_error(bigint, text, text, text, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  if not exists (select 1 from app_public.catalogue_runs r where r.id = p_run_id) then
+    perform app_private.raise_error('CG001', 'catalogue_run_not_found', jsonb_build_object('run_id', p_run_id));
+  end if;
+  insert into app_public.catalogue_run_errors (run_id, guild_id, stage, subject, message, created_at)
+    select r.id, r.guild_id, left(p_stage, 40), left(p_subject, 500), left(p_message, 2000), p_at
+      from app_public.catalogue_runs r where r.id = p_run_id;
+  update app_public.catalogue_runs r set error_count = r.error_count + 1, updated_at = p_at where r.id = p_run_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone) IS 'Records an error met by a catalogue run (the stage: search, eras, images, download, storage, sync; the subject: a query or URL; the message) and counts it on the run, which goes on with its other work. Errors: CG001. Source: issue 16 "runs with progress and errors".';
+
+--
+-- Name: catalogue_run_state(bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_run_state(p_run_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_runs;
+begin
+  select * into v from app_public.catalogue_runs r where r.id = p_run_id;
+  if v.id is null then
+    perform app_private.raise_error('CG001', 'catalogue_run_not_found', jsonb_build_object('run_id', p_run_id));
+  end if;
+  return jsonb_build_object(
+    'run', to_jsonb(v),
+    'settings', (select to_jsonb(s) from app_public.catalogue_settings s where s.guild_id = v.guild_id),
+    'artist', (select to_jsonb(a) from app_public.artists a where a.id = v.artist_id),
+    'eras', coalesce((select jsonb_agg(to_jsonb(e) order by e.starts_on nulls last, e.id) from app_public.eras e where e.artist_id = v.artist_id), '[]'),
+    -- Candidates still to download: new ones, and failed ones with attempts left.
+    'todo', coalesce((select jsonb_agg(jsonb_build_object('id', i.id, 'source_url', i.source_url, 'title', i.title, 'description', i.description, 'page_url', i.page_url,
+        'search_query', i.search_query, 'source', i.source) order by i.id)
+      from app_public.catalogue_images i where i.artist_id = v.artist_id and (i.status = 'new' or i.status = 'failed' and i.attempts < 3)), '[]'),
+    'searched_eras', coalesce((select jsonb_agg(distinct i.searched_era_id) from app_public.catalogue_images i where i.artist_id = v.artist_id), '[]'),
+    'known_artists', coalesce((select jsonb_agg(jsonb_build_object('name', a.name, 'mbid', a.mbid) order by a.id)
+      from app_public.artists a where a.guild_id = v.guild_id), '[]'));
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_run_state(p_run_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_run_state(p_run_id bigint); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_run_state(p_run_id bigint) IS 'What a catalogue job needs to resume a run (the worker reads nothing directly): the run, the guild''s catalogue settings, the run''s artist and eras, the candidates still to download (new, or failed with fewer than 3 attempts), the eras already searched, and the guild''s known artists (for the sync). Errors: CG001. Source: issue 16 "resumable".';
+
+--
+-- Name: catalogue_runs; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.catalogue_runs (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    kind text NOT NULL,
+    query text NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    artist_id bigint,
+    requested_by bigint,
+    progress jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT catalogue_runs_kind_check CHECK ((kind = ANY (ARRAY['ingest_artist'::text, 'weekly_sync'::text]))),
+    CONSTRAINT catalogue_runs_progress_check CHECK ((jsonb_typeof(progress) = 'object'::text)),
+    CONSTRAINT catalogue_runs_query_check CHECK (((length(btrim(query)) >= 1) AND (length(btrim(query)) <= 100))),
+    CONSTRAINT catalogue_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+
+ALTER TABLE app_public.catalogue_runs OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE catalogue_runs; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.catalogue_runs IS '@behavior -insert -update -delete
+Catalogue ingestion runs: an artist ingested (query: the name asked for) or a weekly sync, who asked, its state, its progress counters (eras, searched, candidates, downloaded, kept, filtered, templates, artists queued) and how many errors it met.';
+
+--
+-- Name: catalogue_run_update(bigint, text, jsonb, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone) RETURNS app_public.catalogue_runs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_runs;
+  v_key text;
+  v_progress jsonb;
+begin
+  select * into v from app_public.catalogue_runs r where r.id = p_run_id for update;
+  if v.id is null then
+    perform app_private.raise_error('CG001', 'catalogue_run_not_found', jsonb_build_object('run_id', p_run_id));
+  end if;
+  v_progress := v.progress;
+  -- Counters are set, not added: a retried step reports the same totals again.
+  for v_key in select jsonb_object_keys(coalesce(p_progress, '{}')) loop
+    v_progress := jsonb_set(v_progress, array[v_key], p_progress -> v_key);
+  end loop;
+  update app_public.catalogue_runs r set
+      status = coalesce(p_status, r.status),
+      progress = v_progress,
+      artist_id = coalesce(p_artist_id, r.artist_id),
+      started_at = case when coalesce(p_status, r.status) = 'running' then coalesce(r.started_at, p_at) else r.started_at end,
+      finished_at = case when coalesce(p_status, r.status) in ('done', 'failed') then coalesce(r.finished_at, p_at) else null end,
+      updated_at = p_at
+    where r.id = p_run_id returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone) IS 'A catalogue job reports its run''s state (queued, running, done, failed), progress counters (each key replaces the stored one, so a retried step does not count twice) and artist. Errors: CG001 catalogue_run_not_found. Source: issue 16 "progress visible", "runs with progress and errors".';
+
+--
+-- Name: catalogue_upsert_artist(bigint, text, text, boolean, bigint, text, integer, jsonb); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_id bigint;
+begin
+  -- One artist per MBID per guild (unique key); without an MBID, one per name. The guild's row lock serialises
+  -- creation so two jobs ingesting the same artist meet the same row.
+  perform 1 from app_public.guilds g where g.id = p_guild_id for update;
+  select a.id into v_id from app_public.artists a
+   where a.guild_id = p_guild_id
+     and ((p_mbid is not null and a.mbid = p_mbid) or (a.mbid is null and lower(a.name) = lower(btrim(p_name))))
+   order by (a.mbid is not null) desc, a.id limit 1;
+  if v_id is null then
+    insert into app_public.artists (guild_id, name, code, is_group, group_id, mbid, spotify_id, popularity, metadata)
+      values (p_guild_id, left(btrim(p_name), 100),
+        app_private.catalogue_unique_code(p_name, 2, 4, array(select a.code from app_public.artists a where a.guild_id = p_guild_id)),
+        coalesce(p_is_group, false), p_group_id, p_mbid, p_spotify_id, p_popularity, coalesce(p_metadata, '{}'))
+      returning id into v_id;
+  else
+    -- Only fill what is missing: staff edits of name, code and group are kept.
+    update app_public.artists a set
+        mbid = coalesce(a.mbid, p_mbid),
+        spotify_id = coalesce(a.spotify_id, p_spotify_id),
+        popularity = coalesce(p_popularity, a.popularity),
+        group_id = coalesce(a.group_id, p_group_id),
+        is_group = a.is_group or coalesce(p_is_group, false),
+        metadata = coalesce(p_metadata, '{}') || a.metadata
+      where a.id = v_id
+        and (a.mbid is distinct from coalesce(a.mbid, p_mbid) or a.spotify_id is distinct from coalesce(a.spotify_id, p_spotify_id)
+          or a.popularity is distinct from coalesce(p_popularity, a.popularity) or a.group_id is distinct from coalesce(a.group_id, p_group_id)
+          or a.is_group is distinct from (a.is_group or coalesce(p_is_group, false))
+          or a.metadata is distinct from (coalesce(p_metadata, '{}') || a.metadata));
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb) IS 'Ingestion: the artist with this MusicBrainz id (else this name, when it has no MBID) in the guild, created when missing with a unique code; an existing row only gains what it lacks (staff edits are kept) and is not written when nothing changes, so a rerun changes nothing. Returns its id. Source: issue 16 "Every job tolerates restarts" (unique key on MBID), seed 002 "artists + groups".';
+
+--
+-- Name: catalogue_upsert_era(bigint, text, text, date, date, text[]); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_artist app_public.artists;
+  v_id bigint;
+begin
+  select * into v_artist from app_public.artists a where a.id = p_artist_id for update;
+  if v_artist.id is null then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', p_artist_id));
+  end if;
+  select e.id into v_id from app_public.eras e
+   where e.artist_id = p_artist_id and ((p_mbid is not null and e.mbid = p_mbid) or (e.mbid is null and lower(e.name) = lower(btrim(p_name))))
+   order by (e.mbid is not null) desc, e.id limit 1;
+  if v_id is null then
+    insert into app_public.eras (guild_id, artist_id, name, code, starts_on, ends_on, search_keywords, mbid)
+      values (v_artist.guild_id, p_artist_id, left(btrim(p_name), 100),
+        app_private.catalogue_unique_code(p_name, 2, 6, array(select e.code from app_public.eras e where e.artist_id = p_artist_id)),
+        p_starts_on, case when p_ends_on >= p_starts_on or p_starts_on is null then p_ends_on end, coalesce(p_keywords, '{}'), p_mbid)
+      returning id into v_id;
+  else
+    update app_public.eras e set
+        mbid = coalesce(e.mbid, p_mbid),
+        starts_on = coalesce(e.starts_on, p_starts_on),
+        ends_on = coalesce(e.ends_on, case when p_ends_on >= coalesce(e.starts_on, p_starts_on) or coalesce(e.starts_on, p_starts_on) is null then p_ends_on end),
+        search_keywords = case when cardinality(e.search_keywords) = 0 then coalesce(p_keywords, '{}') else e.search_keywords end
+      where e.id = v_id
+        and (e.mbid is null and p_mbid is not null or e.starts_on is null and p_starts_on is not null
+          or e.ends_on is null and p_ends_on is not null and (p_ends_on >= coalesce(e.starts_on, p_starts_on) or coalesce(e.starts_on, p_starts_on) is null)
+          or cardinality(e.search_keywords) = 0 and cardinality(coalesce(p_keywords, '{}')) > 0);
+  end if;
+  return v_id;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]) IS 'Ingestion: the era of this MusicBrainz release group (else this name) of the artist, created when missing with a unique code, its window (first release date to the day before the next era''s) and its search keywords; an existing era only gains what it lacks, and is not written when nothing changes. Errors: CA017 artist_not_found. Source: seed 002 "eras (release groups / promo windows)", "Artist / Era / Image ingestion & heuristics"; issue 16 "Sources".';
+
 --
 -- Name: claim_webhook_nonce(text, text, timestamp with time zone, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
@@ -930,10 +1461,6 @@ ALTER FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_s
 --
 
 COMMENT ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) IS 'Signed webhooks, in the transaction of their effect (after the server checked the HMAC): WH002 webhook_stale when the signed timestamp is more than p_window_s seconds (5 minutes) from now; WH001 webhook_replayed when the nonce (16 to 128 characters) was already used on that endpoint. A concurrent duplicate waits on the primary key and is refused. Source: issue #6.';
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: minecraft_payouts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -4779,6 +5306,372 @@ ALTER FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_cu
 --
 
 COMMENT ON FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) IS 'Pays a member a card reward from the guild''s mint (a faucet): one transactions row (earn) and one posted transfer mint -> wallet; returns the tx id. The caller has locked the member. Source: issue 15 "Missions ... rewards paid once".';
+
+--
+-- Name: catalogue_rarity_decisions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.catalogue_rarity_decisions (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    image_id bigint NOT NULL,
+    era_id bigint NOT NULL,
+    template_id bigint,
+    kind text NOT NULL,
+    distribution jsonb NOT NULL,
+    base_roll integer NOT NULL,
+    base_rarity app_public.card_rarity NOT NULL,
+    weights jsonb NOT NULL,
+    rarity app_public.card_rarity NOT NULL,
+    stock integer NOT NULL,
+    min_stock_per_rarity integer NOT NULL,
+    reuse_bias numeric(4,3) NOT NULL,
+    reuse_roll integer,
+    action text NOT NULL,
+    reason text NOT NULL,
+    decided_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT catalogue_rarity_decisions_action_check CHECK ((action = ANY (ARRAY['create'::text, 'reuse'::text]))),
+    CONSTRAINT catalogue_rarity_decisions_base_roll_check CHECK (((base_roll >= 0) AND (base_roll <= 9999))),
+    CONSTRAINT catalogue_rarity_decisions_check CHECK ((((action = 'create'::text) = (template_id IS NOT NULL)) OR (template_id IS NULL))),
+    CONSTRAINT catalogue_rarity_decisions_reuse_roll_check CHECK (((reuse_roll >= 0) AND (reuse_roll <= 9999)))
+);
+
+ALTER TABLE app_public.catalogue_rarity_decisions OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE catalogue_rarity_decisions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.catalogue_rarity_decisions IS '@behavior -insert -update -delete
+Why an ingested image got its rarity: the distribution, the base roll and base rarity, the weights after the image kind, the stock of that era and rarity against min_stock_per_rarity, the reuse roll against reuse_bias, the action (create a template, or reuse the existing ones) and a sentence saying so.';
+
+--
+-- Name: catalogue_assign_rarity(bigint, bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone) RETURNS app_public.catalogue_rarity_decisions
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_img app_public.catalogue_images;
+  v_set app_public.catalogue_settings;
+  v_artist app_public.artists;
+  v_era app_public.eras;
+  v_base_weights jsonb;
+  v_weights jsonb;
+  v_base_roll integer;
+  v_reuse_roll integer;
+  v_base app_public.card_rarity;
+  v_rarity app_public.card_rarity;
+  v_stock integer;
+  v_action text;
+  v_reason text;
+  v_template app_public.card_templates;
+  v_n integer;
+  v app_public.catalogue_rarity_decisions;
+begin
+  select * into v_img from app_public.catalogue_images i where i.id = p_image_id for update;
+  select * into v from app_public.catalogue_rarity_decisions d where d.image_id = p_image_id;
+  if v.id is not null then return v; end if;
+  if v_img.id is null or v_img.status <> 'approved' or v_img.era_image_id is null then
+    perform app_private.raise_error('CG003', 'catalogue_image_not_reviewable', jsonb_build_object('image_id', p_image_id, 'status', v_img.status));
+  end if;
+  select * into v_set from app_public.catalogue_settings s where s.guild_id = v_img.guild_id;
+  if v_set.guild_id is null then
+    insert into app_public.catalogue_settings (guild_id) values (v_img.guild_id) returning * into v_set;
+  end if;
+  select * into v_artist from app_public.artists a where a.id = v_img.artist_id;
+  -- The era's row lock serialises stock counts and template numbering within the era.
+  select * into v_era from app_public.eras e where e.id = v_img.era_id for update;
+
+  -- 1. Base draw from the configured distribution.
+  v_base_weights := app_private.catalogue_rarity_weights(v_set.distribution, '{}');
+  v_base_roll := app_private.catalogue_roll(v_img.guild_id || ':' || v_img.source_url || ':rarity');
+  v_base := app_private.catalogue_rarity_for_roll(v_base_weights, v_base_roll);
+  -- 2. Reweighted by the image kind (the same roll, so the shift the kind causes is visible).
+  v_weights := app_private.catalogue_rarity_weights(v_set.distribution, coalesce(v_set.kind_weights -> v_img.kind, '{}'));
+  v_rarity := app_private.catalogue_rarity_for_roll(v_weights, v_base_roll);
+  -- 3. Stock and reuse policy.
+  select count(*) into v_stock from app_public.card_templates t
+   where t.era_id = v_era.id and t.rarity = v_rarity and t.retired_at is null and not t.temporary;
+  if v_stock < v_set.min_stock_per_rarity then
+    v_action := 'create';
+    v_reason := format('%s %s: base draw %s (roll %s), %s after the %s weights; stock %s < min_stock_per_rarity %s: new template',
+      v_era.name, v_rarity, v_base, v_base_roll, v_rarity, v_img.kind, v_stock, v_set.min_stock_per_rarity);
+  else
+    v_reuse_roll := app_private.catalogue_roll(v_img.guild_id || ':' || v_img.source_url || ':reuse');
+    if v_reuse_roll < round(v_set.reuse_bias * 10000) then
+      v_action := 'reuse';
+      v_reason := format('%s %s: base draw %s (roll %s), %s after the %s weights; stock %s >= %s and reuse roll %s < reuse_bias %s: existing templates reused, image kept in stock',
+        v_era.name, v_rarity, v_base, v_base_roll, v_rarity, v_img.kind, v_stock, v_set.min_stock_per_rarity, v_reuse_roll, v_set.reuse_bias);
+    else
+      v_action := 'create';
+      v_reason := format('%s %s: base draw %s (roll %s), %s after the %s weights; stock %s >= %s but reuse roll %s >= reuse_bias %s: new template',
+        v_era.name, v_rarity, v_base, v_base_roll, v_rarity, v_img.kind, v_stock, v_set.min_stock_per_rarity, v_reuse_roll, v_set.reuse_bias);
+    end if;
+  end if;
+  if v_action = 'create' then
+    select count(*) + 1 into v_n from app_public.card_templates t where t.era_id = v_era.id;
+    insert into app_public.card_templates (guild_id, public_id, artist_id, era_id, rarity, image_id, created_at, updated_at)
+      values (v_img.guild_id, v_artist.code || '-' || v_era.code || '-' || upper(left(v_rarity::text, 1)) || '-' || lpad(v_n::text, 3, '0'),
+        v_artist.id, v_era.id, v_rarity, v_img.era_image_id, p_at, p_at)
+      returning * into v_template;
+    update app_public.catalogue_images i set template_id = v_template.id where i.id = v_img.id;
+  end if;
+  insert into app_public.catalogue_rarity_decisions (guild_id, image_id, era_id, template_id, kind, distribution, base_roll,
+      base_rarity, weights, rarity, stock, min_stock_per_rarity, reuse_bias, reuse_roll, action, reason, decided_by, created_at)
+    values (v_img.guild_id, v_img.id, v_era.id, v_template.id, v_img.kind, v_set.distribution, v_base_roll, v_base, v_weights,
+      v_rarity, v_stock, v_set.min_stock_per_rarity, v_set.reuse_bias, v_reuse_roll, v_action, v_reason, p_decided_by, p_at)
+    returning * into v;
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone) IS 'The rarity of an approved ingested image, as the seed says: (1) a base draw from the guild''s distribution (common 62, rare 23, epic 10, legendary 4, mythic 1 by default), (2) reweighted by the image kind''s multipliers (the same roll on the reweighted distribution: red carpet and promo lean to epic/legendary, concert to common/rare, cover to rare, mv to rare/epic), (3) the stock policy: fewer live templates of that era and rarity than min_stock_per_rarity creates a template; otherwise a Bernoulli draw with reuse_bias reuses the existing ones (the image stays in stock, no template) or creates one. Rolls are derived from the guild and source URL (catalogue_roll), so the decision is reproducible; it is recorded once per image with every input and a sentence explaining it, and asking again returns it. Errors: CG003. Source: seed 002 "Rarety business rules & classifier logic", "Image type -> suggested rarity mapping"; issue 16 "Rarity assignment".';
+
+--
+-- Name: catalogue_choose_era(bigint, bigint, date, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- 1. The image's date inside an era's window (an open window ends the day before the next era starts).
+  if p_taken_on is not null then
+    select e.id into era_id from (
+      select x.id, x.starts_on,
+             coalesce(x.ends_on, lead(x.starts_on) over (order by x.starts_on, x.id) - 1) as ends_on
+        from app_public.eras x where x.artist_id = p_artist_id and x.starts_on is not null) e
+     where p_taken_on >= e.starts_on and (e.ends_on is null or p_taken_on <= e.ends_on)
+     order by e.starts_on desc, e.id desc limit 1;
+    if era_id is not null then reason := 'date_in_window'; return; end if;
+  end if;
+  -- 2. The source page names the era (its album title), the longest name first ("Red (Taylor's Version)" before "Red").
+  if p_page_text is not null and btrim(p_page_text) <> '' then
+    select e.id into era_id from app_public.eras e
+     where e.artist_id = p_artist_id and length(e.name) >= 2
+       and strpos(' ' || btrim(regexp_replace(lower(p_page_text), '[^[:alnum:]]+', ' ', 'g')) || ' ',
+                  ' ' || btrim(regexp_replace(lower(e.name), '[^[:alnum:]]+', ' ', 'g')) || ' ') > 0
+       and btrim(regexp_replace(lower(e.name), '[^[:alnum:]]+', ' ', 'g')) <> ''
+     order by length(e.name) desc, e.id limit 1;
+    if era_id is not null then reason := 'page_text'; return; end if;
+  end if;
+  -- 3. The era that was searched for.
+  era_id := p_searched_era_id;
+  reason := 'searched_era';
+end;
+$$;
+
+ALTER FUNCTION app_private.catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text) IS 'The era an ingested image belongs to, by the seed''s three heuristics in order: (1) date_in_window: the image''s date falls inside an era''s start/end window (an era without an end runs to the day before the next era''s start); (2) page_text: the source page names an era (whole words, case-insensitive, longest name first); (3) searched_era: the era used in the search query. Returns the era and the reason, which is recorded with the image. Source: seed 002 "Heuristics to associate image -> era"; issue 16 "Pipeline".';
+
+--
+-- Name: catalogue_licence_usable(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_licence_usable(p_licence jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+  select coalesce(
+    -- A named free licence: public domain, CC0, CC BY, CC BY-SA (any version); not NC/ND, not "fair use" or unknown.
+    lower(coalesce(p_licence ->> 'short_name', '')) ~ '^(public domain|pd|cc0|cc[ -]by([ -]sa)?([ -][0-9.]+)?)( |$)'
+      and lower(coalesce(p_licence ->> 'short_name', '')) !~ '(nc|nd)([ -]|$)'
+      -- Attribution licences need an author to credit.
+      and (lower(p_licence ->> 'short_name') !~ '^cc[ -]by' or coalesce(btrim(p_licence ->> 'author'), '') <> ''),
+    false);
+$_$;
+
+ALTER FUNCTION app_private.catalogue_licence_usable(p_licence jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_licence_usable(p_licence jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_licence_usable(p_licence jsonb) IS 'Whether an image''s licence lets it be used on a card: public domain, CC0, CC BY or CC BY-SA (with an author to credit for the BY licences); non-commercial, no-derivatives, fair use and missing licences are refused. Source: seed 002 "Notes on security, moderation and legal" (prefer public domain, CC-BY), issue 16 "an image without a usable licence is never used on a card".';
+
+--
+-- Name: catalogue_publish_image(bigint, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_images;
+  v_era_image bigint;
+begin
+  select * into v from app_public.catalogue_images i where i.id = p_image_id for update;
+  if v.era_image_id is not null then
+    update app_public.era_images e set era_id = v.era_id, kind = v.kind
+      where e.id = v.era_image_id and (e.era_id, e.kind) is distinct from (v.era_id, v.kind);
+    return v.era_image_id;
+  end if;
+  insert into app_public.era_images (guild_id, era_id, source_url, storage_url, kind, width, height, phash, licence, created_at)
+    values (v.guild_id, v.era_id, v.source_url, v.storage_url, v.kind, v.width, v.height, v.phash,
+      v.licence || jsonb_strip_nulls(jsonb_build_object('author', v.author, 'page_url', v.page_url, 'source', v.source, 'title', v.title)), p_at)
+    on conflict (guild_id, source_url) do update set era_id = excluded.era_id
+    returning id into v_era_image;
+  update app_public.catalogue_images i set era_image_id = v_era_image where i.id = v.id;
+  return v_era_image;
+end;
+$$;
+
+ALTER FUNCTION app_private.catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone) IS 'An approved candidate becomes (or updates) the era image the card game uses: era, kind, size, perceptual hash, storage URL and licence with author, page and source; one era image per source URL. Source: issue 16 "Staff review", seed 002 "era_images".';
+
+--
+-- Name: catalogue_queue_run(bigint, text, text, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint) RETURNS app_public.catalogue_runs
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_public.catalogue_runs;
+begin
+  perform 1 from app_public.guilds g where g.id = p_guild_id for update;
+  select * into v from app_public.catalogue_runs r
+   where r.guild_id = p_guild_id and r.kind = p_kind and lower(r.query) = lower(p_query) and r.status in ('queued', 'running');
+  if v.id is not null then return v; end if;
+  insert into app_public.catalogue_settings (guild_id) values (p_guild_id) on conflict do nothing;
+  insert into app_public.catalogue_runs (guild_id, kind, query, requested_by)
+    values (p_guild_id, p_kind, p_query, p_requested_by) returning * into v;
+  perform graphile_worker.add_job('catalogue__' || p_kind, json_build_object('run_id', v.id::text),
+    job_key := 'catalogue:run:' || v.id, max_attempts := 5);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_private.catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint) IS 'Records a catalogue run (ingest_artist or weekly_sync) and queues its job (catalogue__<kind>, job key per run), unless a run of the same kind and query is already queued or running in the guild: then that run is returned. Source: issue 16 "Pipeline", "catalogue__weekly_sync".';
+
+--
+-- Name: catalogue_rarity_for_roll(jsonb, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_rarity_for_roll(p_weights jsonb, p_roll integer) RETURNS app_public.card_rarity
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select x.r from (
+    select r, sum(coalesce((p_weights ->> r::text)::integer, 0)) over (order by n) as upto
+      from unnest(enum_range(null::app_public.card_rarity)) with ordinality as u(r, n)) x
+   where p_roll < x.upto order by x.upto limit 1;
+$$;
+
+ALTER FUNCTION app_private.catalogue_rarity_for_roll(p_weights jsonb, p_roll integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_rarity_for_roll(p_weights jsonb, p_roll integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_rarity_for_roll(p_weights jsonb, p_roll integer) IS 'The rarity a roll in 0..9999 lands on in a distribution of basis points (common first, mythic last). Source: seed 002 "Determine base rarity by sampling the distribution".';
+
+--
+-- Name: catalogue_rarity_weights(jsonb, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- Basis points per rarity, summing to 10,000: base share x kind multiplier, normalised; the rounding remainder goes to common.
+  with r as (
+    select x.r, x.n, coalesce((p_distribution ->> x.r::text)::numeric, 0) * coalesce((p_multipliers ->> x.r::text)::numeric, 1) as w
+      from unnest(enum_range(null::app_public.card_rarity)) with ordinality as x(r, n)
+  ), t as (select sum(w) as total from r),
+  b as (select r.r, r.n, case when t.total > 0 then floor(r.w * 10000 / t.total)::integer else 0 end as bp from r, t)
+  select jsonb_object_agg(b.r, b.bp + case when b.n = 1 then 10000 - (select sum(bp) from b) else 0 end)
+    from b;
+$$;
+
+ALTER FUNCTION app_private.catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb) IS 'The rarity distribution reweighted by an image kind: each rarity''s base share times the kind''s multiplier, normalised to basis points summing to 10,000 (the rounding remainder goes to common). Source: seed 002 "Reweight according to image kind (e.g., red carpet increases weight to epic/legendary)".';
+
+--
+-- Name: catalogue_roll(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_roll(p_key text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select (('x' || left(encode(sha256(convert_to(p_key, 'UTF8')), 'hex'), 8))::bit(32)::bigint % 10000)::integer;
+$$;
+
+ALTER FUNCTION app_private.catalogue_roll(p_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_roll(p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_roll(p_key text) IS 'A reproducible roll in 0..9999 from a key (the first 32 bits of its SHA-256, modulo 10,000): the rarity draws of an ingested image are derived from the guild and the image''s source URL, so anyone can recompute a decision and a rerun draws the same. Source: issue 16 "the decision and its inputs recorded".';
+
+--
+-- Name: catalogue_unique_code(text, integer, integer, text[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_base text := upper(regexp_replace(coalesce(p_name, ''), '[^A-Za-z0-9]', '', 'g'));
+  v_code text;
+  v_n integer := 2;
+begin
+  if v_base = '' then v_base := 'X'; end if;
+  v_base := left(v_base, p_max);
+  if length(v_base) < p_min then v_base := rpad(v_base, p_min, 'X'); end if;
+  v_code := v_base;
+  while v_code = any (coalesce(p_taken, '{}')) loop
+    v_code := left(v_base, p_max - length(v_n::text)) || v_n::text;
+    v_n := v_n + 1;
+  end loop;
+  return v_code;
+end;
+$$;
+
+ALTER FUNCTION app_private.catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]) IS 'The public-id code of an ingested artist or era: the name''s letters and digits, upper case, cut to p_max and padded with X to p_min; when taken, its tail is replaced by 2, 3, ... until free. Source: seed 002 "Public ID format", issue 16 "Pipeline".';
 
 --
 -- Name: check_ign(text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -13489,6 +14382,39 @@ ALTER FUNCTION app_public.register_member(display_name text) OWNER TO guildbank_
 COMMENT ON FUNCTION app_public.register_member(display_name text) IS 'Opens (or refreshes the name of) the calling member''s account in the current guild; idempotent. Clients call it on a member''s first interaction. Errors: AU001 not_authenticated, MB003 guild_not_found, VL001 invalid_argument.';
 
 --
+-- Name: render_catalogue_templates(bigint); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.render_catalogue_templates(artist_id bigint DEFAULT NULL::bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_n integer;
+begin
+  if artist_id is not null and not exists (select 1 from app_public.artists a where a.id = render_catalogue_templates.artist_id and a.guild_id = v_guild) then
+    perform app_private.raise_error('CA017', 'artist_not_found', jsonb_build_object('artist_id', artist_id));
+  end if;
+  v_n := app_hidden.catalogue_make_templates(v_guild, artist_id, app_public.current_discord_id(), now());
+  if v_n > 0 then
+    perform app_private.card_audit(v_guild, 'render_catalogue_templates', 'artist', coalesce(artist_id::text, 'all'), null,
+      jsonb_build_object('decisions', v_n), 'templates for approved images');
+  end if;
+  return v_n;
+end;
+$$;
+
+ALTER FUNCTION app_public.render_catalogue_templates(artist_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION render_catalogue_templates(artist_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.render_catalogue_templates(artist_id bigint) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) turn the approved images (of one artist, or all) into card templates, each with its recorded rarity decision; the bot renders a template''s card on first use and caches it. Returns how many images were decided (0 when nothing is new). Audited. Errors: AU001, PD001, CA017. Source: issue 16 "Staff review" ("render templates" for approved images).';
+
+--
 -- Name: report_daily(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13616,6 +14542,57 @@ ALTER FUNCTION app_public.report_top_earners("from" timestamp with time zone, "t
 --
 
 COMMENT ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) IS 'The members who received the most coins between from and to (daily rewards, gives, sales, staff credits, quests; returned escrow excluded), with what they spent (gives, settled purchases, debits), bots excluded. Roles: every staff role. Errors: AU001, PD001, VL001 invalid_argument. Source: issue #5 "reports".';
+
+--
+-- Name: request_catalogue_ingest(text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.request_catalogue_ingest(artist_name text) RETURNS app_public.catalogue_runs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_name text := btrim(coalesce(artist_name, ''));
+begin
+  if length(v_name) not between 1 and 100 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'artist_name'));
+  end if;
+  return app_private.catalogue_queue_run(v_guild, 'ingest_artist', v_name, app_public.current_discord_id());
+end;
+$$;
+
+ALTER FUNCTION app_public.request_catalogue_ingest(artist_name text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_catalogue_ingest(artist_name text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.request_catalogue_ingest(artist_name text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) ask to ingest an artist by name (/cards admin ingest artist, the panel): a run is recorded and the catalogue__ingest_artist job queued; while a run for that name is queued or running, the same run is answered (no second job). Errors: AU001, PD001, VL001. Source: seed 002 "/admin ingest artist <artist_name>"; issue 16 "Pipeline".';
+
+--
+-- Name: request_catalogue_sync(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.request_catalogue_sync() RETURNS app_public.catalogue_runs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+begin
+  return app_private.catalogue_queue_run(app_public.current_guild_id(), 'weekly_sync', 'sync', app_public.current_discord_id());
+end;
+$$;
+
+ALTER FUNCTION app_public.request_catalogue_sync() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION request_catalogue_sync(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.request_catalogue_sync() IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) run the weekly catalogue sync now (/cards admin sync, the panel): a run is recorded and catalogue__weekly_sync queued; while one is queued or running it is answered instead. Errors: AU001, PD001. Source: seed 002 "/admin sync", "Background sync (weekly)"; issue 16 "catalogue__weekly_sync".';
 
 --
 -- Name: request_data_transfer(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13785,6 +14762,75 @@ ALTER FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason 
 --
 
 COMMENT ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) IS 'Staff (SUPERADMIN, ADMIN) settle a failed payout after checking in game: paid posts its hold (status confirmed), not paid returns the escrow to the member''s MCD wallet (status stays failed, resolved_by set). Audited. Nobody resolves their own payout (separation of duties). Errors: AU001, PD001, PD002 self_action_forbidden, RS001, PY002 payout_not_found, PY003 payout_not_resolvable. Source: issue #6 (escalate, never retry blindly), db/CONVENTIONS.md (PD002).';
+
+--
+-- Name: review_catalogue_image(bigint, boolean, text, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.review_catalogue_image(image_id bigint, approve boolean, kind text DEFAULT NULL::text, era_id bigint DEFAULT NULL::bigint, reason text DEFAULT NULL::text) RETURNS app_public.catalogue_images
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff(array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_guild bigint := app_public.current_guild_id();
+  v_before app_public.catalogue_images;
+  v app_public.catalogue_images;
+  v_status text;
+begin
+  select * into v_before from app_public.catalogue_images i
+   where i.id = review_catalogue_image.image_id and i.guild_id = v_guild for update;
+  if v_before.id is null then
+    perform app_private.raise_error('CG002', 'catalogue_image_not_found', jsonb_build_object('image_id', image_id));
+  end if;
+  if v_before.status not in ('pending', 'approved', 'rejected') then
+    perform app_private.raise_error('CG003', 'catalogue_image_not_reviewable', jsonb_build_object('image_id', image_id, 'status', v_before.status));
+  end if;
+  if kind is not null and kind not in ('concert', 'mv', 'promo', 'cover', 'red_carpet') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'kind'));
+  end if;
+  if era_id is not null and not exists (select 1 from app_public.eras e where e.id = review_catalogue_image.era_id and e.artist_id = v_before.artist_id) then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'era_id'));
+  end if;
+  v_status := case when approve is null then v_before.status when approve then 'approved' else 'rejected' end;
+  if approve and not app_private.catalogue_licence_usable(v_before.licence || jsonb_build_object('author', coalesce(v_before.licence ->> 'author', v_before.author))) then
+    perform app_private.raise_error('CG004', 'catalogue_licence_unusable', jsonb_build_object('image_id', image_id, 'licence', v_before.licence ->> 'short_name'));
+  end if;
+  if v_before.template_id is not null and (v_status <> 'approved' or coalesce(era_id, v_before.era_id) <> v_before.era_id) then
+    perform app_private.raise_error('CG005', 'catalogue_image_has_template', jsonb_build_object('image_id', image_id));
+  end if;
+  update app_public.catalogue_images i set
+      status = v_status,
+      kind = coalesce(review_catalogue_image.kind, i.kind),
+      kind_reason = case when review_catalogue_image.kind is not null and review_catalogue_image.kind is distinct from i.kind then 'staff' else i.kind_reason end,
+      era_id = coalesce(review_catalogue_image.era_id, i.era_id),
+      era_reason = case when review_catalogue_image.era_id is not null and review_catalogue_image.era_id <> i.era_id then 'staff' else i.era_reason end,
+      reviewed_by = app_public.current_discord_id(), reviewed_at = now(), updated_at = now()
+    where i.id = v_before.id returning * into v;
+  if v.status = 'approved' then
+    perform app_private.catalogue_publish_image(v.id, now());
+  elsif v.era_image_id is not null then
+    -- A rejected image leaves the game's images (it has no template: checked above).
+    update app_public.catalogue_images i set era_image_id = null where i.id = v.id;
+    delete from app_public.era_images e where e.id = v.era_image_id
+      and not exists (select 1 from app_public.card_templates t where t.image_id = e.id);
+  end if;
+  select * into v from app_public.catalogue_images i where i.id = v_before.id;
+  perform app_private.card_audit(v_guild, 'review_catalogue_image', 'catalogue_image', v.id::text,
+    jsonb_build_object('status', v_before.status, 'kind', v_before.kind, 'era_id', v_before.era_id),
+    jsonb_build_object('status', v.status, 'kind', v.kind, 'era_id', v.era_id),
+    coalesce(nullif(btrim(reason), ''), 'image review'));
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) review an ingested image: approve (it becomes an era image the game can use), reject (it leaves the game''s images), or with approve null only correct its kind or era (recorded with reason "staff"). An image without a usable licence cannot be approved; once a template uses it, it cannot be rejected or moved to another era. Audited with before/after. Errors: AU001, PD001, VL001, CG002 catalogue_image_not_found, CG003 catalogue_image_not_reviewable (filtered or not yet checked), CG004 catalogue_licence_unusable, CG005 catalogue_image_has_template. Source: issue 16 "Staff review".';
 
 --
 -- Name: review_task_claim(bigint, boolean, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -14898,9 +15944,15 @@ CREATE TABLE app_public.artists (
     group_id bigint,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    mbid text,
+    spotify_id text,
+    popularity integer,
     CONSTRAINT artists_code_check CHECK ((code ~ '^[A-Z0-9]{2,4}$'::text)),
+    CONSTRAINT artists_mbid_check CHECK ((mbid ~ '^[0-9a-f-]{36}$'::text)),
     CONSTRAINT artists_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT artists_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+    CONSTRAINT artists_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
+    CONSTRAINT artists_popularity_check CHECK (((popularity >= 0) AND (popularity <= 100))),
+    CONSTRAINT artists_spotify_id_check CHECK ((spotify_id ~ '^[A-Za-z0-9]{10,40}$'::text))
 );
 
 ALTER TABLE app_public.artists OWNER TO guildbank_owner;
@@ -15324,6 +16376,120 @@ COMMENT ON TABLE app_public.card_wishlists IS '@behavior -insert -update -delete
 Templates a member wishlisted: they are told (card_notifications wishlist_drop) when one drops for someone.';
 
 --
+-- Name: catalogue_images_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_images ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.catalogue_images_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: catalogue_rarity_decisions_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_rarity_decisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.catalogue_rarity_decisions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: catalogue_run_errors; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.catalogue_run_errors (
+    id bigint NOT NULL,
+    run_id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    stage text NOT NULL,
+    subject text,
+    message text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_public.catalogue_run_errors OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE catalogue_run_errors; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.catalogue_run_errors IS '@behavior -insert -update -delete
+Errors a catalogue run met (stage, subject such as a query or URL, message); the run goes on past them.';
+
+--
+-- Name: catalogue_run_errors_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_run_errors ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.catalogue_run_errors_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: catalogue_runs_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.catalogue_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: catalogue_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.catalogue_settings (
+    guild_id bigint NOT NULL,
+    distribution jsonb DEFAULT '{"epic": 10, "rare": 23, "common": 62, "mythic": 1, "legendary": 4}'::jsonb NOT NULL,
+    kind_weights jsonb DEFAULT '{"mv": {"epic": 2, "rare": 1.8, "common": 0.6, "mythic": 0.5, "legendary": 0.7}, "cover": {"epic": 1, "rare": 3, "common": 0.5, "mythic": 0.5, "legendary": 0.5}, "promo": {"epic": 2, "rare": 1, "common": 0.5, "mythic": 1.2, "legendary": 2}, "concert": {"epic": 0.5, "rare": 1.5, "common": 1.5, "mythic": 0.25, "legendary": 0.25}, "red_carpet": {"epic": 2.5, "rare": 0.8, "common": 0.4, "mythic": 1.5, "legendary": 3}}'::jsonb NOT NULL,
+    min_stock_per_rarity integer DEFAULT 1 NOT NULL,
+    reuse_bias numeric(4,3) DEFAULT 0.5 NOT NULL,
+    min_width integer DEFAULT 800 NOT NULL,
+    phash_distance integer DEFAULT 6 NOT NULL,
+    eras_per_artist integer DEFAULT 6 NOT NULL,
+    images_per_query integer DEFAULT 3 NOT NULL,
+    sync_artist_limit integer DEFAULT 5 NOT NULL,
+    weekly_sync boolean DEFAULT false NOT NULL,
+    auto_approve boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT catalogue_settings_distribution_check CHECK ((jsonb_typeof(distribution) = 'object'::text)),
+    CONSTRAINT catalogue_settings_eras_per_artist_check CHECK (((eras_per_artist >= 1) AND (eras_per_artist <= 50))),
+    CONSTRAINT catalogue_settings_images_per_query_check CHECK (((images_per_query >= 1) AND (images_per_query <= 50))),
+    CONSTRAINT catalogue_settings_kind_weights_check CHECK ((jsonb_typeof(kind_weights) = 'object'::text)),
+    CONSTRAINT catalogue_settings_min_stock_per_rarity_check CHECK (((min_stock_per_rarity >= 0) AND (min_stock_per_rarity <= 100))),
+    CONSTRAINT catalogue_settings_min_width_check CHECK (((min_width >= 1) AND (min_width <= 10000))),
+    CONSTRAINT catalogue_settings_phash_distance_check CHECK (((phash_distance >= 0) AND (phash_distance <= 32))),
+    CONSTRAINT catalogue_settings_reuse_bias_check CHECK (((reuse_bias >= (0)::numeric) AND (reuse_bias <= (1)::numeric))),
+    CONSTRAINT catalogue_settings_sync_artist_limit_check CHECK (((sync_artist_limit >= 0) AND (sync_artist_limit <= 100)))
+);
+
+ALTER TABLE app_public.catalogue_settings OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE catalogue_settings; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.catalogue_settings IS '@behavior -insert -delete
+Catalogue ingestion settings of a guild: the rarity distribution (percent per rarity) and the multipliers per image kind, the stock policy (min_stock_per_rarity, reuse_bias), quality filters (min_width, phash_distance in bits), how much one run fetches (eras_per_artist, images_per_query), how many new artists a sync may add (sync_artist_limit), whether the weekly sync runs, whether images skip review.';
+
+--
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15512,9 +16678,11 @@ CREATE TABLE app_public.eras (
     colour text DEFAULT '#5865f2'::text NOT NULL,
     search_keywords text[] DEFAULT '{}'::text[] NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    mbid text,
     CONSTRAINT eras_check CHECK (((ends_on IS NULL) OR (starts_on IS NULL) OR (ends_on >= starts_on))),
     CONSTRAINT eras_code_check CHECK ((code ~ '^[A-Z0-9]{2,6}$'::text)),
     CONSTRAINT eras_colour_check CHECK ((colour ~ '^#[0-9a-f]{6}$'::text)),
+    CONSTRAINT eras_mbid_check CHECK ((mbid ~ '^[0-9a-f-]{36}$'::text)),
     CONSTRAINT eras_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
 );
 
@@ -17095,6 +18263,69 @@ ALTER TABLE ONLY app_public.card_wishlists
     ADD CONSTRAINT card_wishlists_pkey PRIMARY KEY (user_id, template_id);
 
 --
+-- Name: catalogue_images catalogue_images_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: catalogue_images catalogue_images_guild_id_source_url_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_guild_id_source_url_key UNIQUE (guild_id, source_url);
+
+--
+-- Name: catalogue_images catalogue_images_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_pkey PRIMARY KEY (id);
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_image_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_rarity_decisions
+    ADD CONSTRAINT catalogue_rarity_decisions_image_id_key UNIQUE (image_id);
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_rarity_decisions
+    ADD CONSTRAINT catalogue_rarity_decisions_pkey PRIMARY KEY (id);
+
+--
+-- Name: catalogue_run_errors catalogue_run_errors_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_run_errors
+    ADD CONSTRAINT catalogue_run_errors_pkey PRIMARY KEY (id);
+
+--
+-- Name: catalogue_runs catalogue_runs_guild_id_id_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_runs
+    ADD CONSTRAINT catalogue_runs_guild_id_id_key UNIQUE (guild_id, id);
+
+--
+-- Name: catalogue_runs catalogue_runs_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_runs
+    ADD CONSTRAINT catalogue_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: catalogue_settings catalogue_settings_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_settings
+    ADD CONSTRAINT catalogue_settings_pkey PRIMARY KEY (guild_id);
+
+--
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17664,6 +18895,12 @@ CREATE INDEX announcements_guild ON app_public.announcements USING btree (guild_
 CREATE INDEX artists_guild_id_lower_idx ON app_public.artists USING btree (guild_id, lower(name));
 
 --
+-- Name: artists_guild_mbid_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX artists_guild_mbid_key ON app_public.artists USING btree (guild_id, mbid);
+
+--
 -- Name: card_data_transfers_guild_id_status_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17748,16 +18985,76 @@ CREATE INDEX card_trade_items_trade_id_idx ON app_public.card_trade_items USING 
 CREATE INDEX card_wishlists_template_id_idx ON app_public.card_wishlists USING btree (template_id);
 
 --
+-- Name: catalogue_images_artist_id_status_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_images_artist_id_status_idx ON app_public.catalogue_images USING btree (artist_id, status);
+
+--
+-- Name: catalogue_images_artist_phash_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX catalogue_images_artist_phash_key ON app_public.catalogue_images USING btree (artist_id, phash) WHERE (status = ANY (ARRAY['pending'::text, 'approved'::text]));
+
+--
+-- Name: catalogue_images_guild_id_status_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_images_guild_id_status_id_idx ON app_public.catalogue_images USING btree (guild_id, status, id);
+
+--
+-- Name: catalogue_rarity_decisions_guild_id_created_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_rarity_decisions_guild_id_created_at_idx ON app_public.catalogue_rarity_decisions USING btree (guild_id, created_at DESC);
+
+--
+-- Name: catalogue_rarity_decisions_template_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_rarity_decisions_template_id_idx ON app_public.catalogue_rarity_decisions USING btree (template_id);
+
+--
+-- Name: catalogue_run_errors_run_id_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_run_errors_run_id_idx ON app_public.catalogue_run_errors USING btree (run_id);
+
+--
+-- Name: catalogue_runs_active_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX catalogue_runs_active_key ON app_public.catalogue_runs USING btree (guild_id, kind, lower(query)) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+--
+-- Name: catalogue_runs_guild_id_created_at_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX catalogue_runs_guild_id_created_at_idx ON app_public.catalogue_runs USING btree (guild_id, created_at DESC);
+
+--
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX economy_events_guild_window ON app_public.economy_events USING btree (guild_id, kind, starts_at);
 
 --
+-- Name: era_images_guild_source_url_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX era_images_guild_source_url_key ON app_public.era_images USING btree (guild_id, source_url);
+
+--
 -- Name: era_images_phash_idx; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX era_images_phash_idx ON app_public.era_images USING btree (phash);
+
+--
+-- Name: eras_artist_mbid_key; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE UNIQUE INDEX eras_artist_mbid_key ON app_public.eras USING btree (artist_id, mbid);
 
 --
 -- Name: fair_seeds_current; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -18300,6 +19597,12 @@ CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_publi
 CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
 
 --
+-- Name: catalogue_settings _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _050_require_staff BEFORE INSERT OR DELETE OR UPDATE ON app_public.catalogue_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__require_staff('SUPERADMIN', 'ADMIN');
+
+--
 -- Name: custom_commands _050_require_staff; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -18394,6 +19697,12 @@ CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_settin
 --
 
 CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.card_templates FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
+
+--
+-- Name: catalogue_settings _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _100_timestamps BEFORE INSERT OR UPDATE ON app_public.catalogue_settings FOR EACH ROW EXECUTE FUNCTION app_private.tg__timestamps();
 
 --
 -- Name: custom_commands _100_timestamps; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -18778,6 +20087,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_mi
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.card_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('card_settings', 'guild_id');
+
+--
+-- Name: catalogue_settings _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON app_public.catalogue_settings FOR EACH ROW WHEN ((CURRENT_USER = 'coins_staff'::name)) EXECUTE FUNCTION app_private.tg__audit('catalogue_settings', 'guild_id');
 
 --
 -- Name: custom_commands _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -19206,6 +20521,104 @@ ALTER TABLE ONLY app_public.card_wishlists
 
 ALTER TABLE ONLY app_public.card_wishlists
     ADD CONSTRAINT card_wishlists_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.users(id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_images catalogue_images_duplicate_of_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES app_public.catalogue_images(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_images catalogue_images_era_image_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_era_image_id_fkey FOREIGN KEY (era_image_id) REFERENCES app_public.era_images(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_images catalogue_images_guild_id_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_guild_id_artist_id_fkey FOREIGN KEY (guild_id, artist_id) REFERENCES app_public.artists(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_images catalogue_images_guild_id_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_guild_id_era_id_fkey FOREIGN KEY (guild_id, era_id) REFERENCES app_public.eras(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_images catalogue_images_guild_id_searched_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_guild_id_searched_era_id_fkey FOREIGN KEY (guild_id, searched_era_id) REFERENCES app_public.eras(guild_id, id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_images catalogue_images_run_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_run_id_fkey FOREIGN KEY (run_id) REFERENCES app_public.catalogue_runs(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_images catalogue_images_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_images
+    ADD CONSTRAINT catalogue_images_template_id_fkey FOREIGN KEY (template_id) REFERENCES app_public.card_templates(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_era_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_rarity_decisions
+    ADD CONSTRAINT catalogue_rarity_decisions_era_id_fkey FOREIGN KEY (era_id) REFERENCES app_public.eras(id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_image_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_rarity_decisions
+    ADD CONSTRAINT catalogue_rarity_decisions_image_id_fkey FOREIGN KEY (image_id) REFERENCES app_public.catalogue_images(id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_template_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_rarity_decisions
+    ADD CONSTRAINT catalogue_rarity_decisions_template_id_fkey FOREIGN KEY (template_id) REFERENCES app_public.card_templates(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_run_errors catalogue_run_errors_run_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_run_errors
+    ADD CONSTRAINT catalogue_run_errors_run_id_fkey FOREIGN KEY (run_id) REFERENCES app_public.catalogue_runs(id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_runs catalogue_runs_artist_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_runs
+    ADD CONSTRAINT catalogue_runs_artist_id_fkey FOREIGN KEY (artist_id) REFERENCES app_public.artists(id) ON DELETE SET NULL;
+
+--
+-- Name: catalogue_runs catalogue_runs_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_runs
+    ADD CONSTRAINT catalogue_runs_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: catalogue_settings catalogue_settings_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.catalogue_settings
+    ADD CONSTRAINT catalogue_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -20450,6 +21863,72 @@ CREATE POLICY card_wishlists_self ON app_public.card_wishlists FOR SELECT TO coi
 CREATE POLICY card_wishlists_staff ON app_public.card_wishlists FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
+-- Name: catalogue_images; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_images ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: catalogue_images catalogue_images_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_images_staff ON app_public.catalogue_images FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: catalogue_rarity_decisions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_rarity_decisions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: catalogue_rarity_decisions catalogue_rarity_decisions_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_rarity_decisions_staff ON app_public.catalogue_rarity_decisions FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: catalogue_run_errors; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_run_errors ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: catalogue_run_errors catalogue_run_errors_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_run_errors_staff ON app_public.catalogue_run_errors FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: catalogue_runs; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: catalogue_runs catalogue_runs_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_runs_staff ON app_public.catalogue_runs FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: catalogue_settings; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.catalogue_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: catalogue_settings catalogue_settings_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_settings_staff ON app_public.catalogue_settings FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
+-- Name: catalogue_settings catalogue_settings_staff_update; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY catalogue_settings_staff_update ON app_public.catalogue_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21497,6 +22976,95 @@ REVOKE ALL ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery 
 GRANT ALL ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) TO coins_worker;
 
 --
+-- Name: TABLE catalogue_images; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.catalogue_images TO coins_staff;
+
+--
+-- Name: FUNCTION catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_check_image(p_image_id bigint, p_width integer, p_height integer, p_mime text, p_bytes integer, p_phash text, p_storage_url text, p_kind text, p_kind_reason text, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_image_failed(p_image_id bigint, p_reason text, p_permanent boolean, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_make_templates(p_guild_id bigint, p_artist_id bigint, p_decided_by bigint, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_queue_ingest(p_guild_id bigint, p_artist_name text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_queue_ingest(p_guild_id bigint, p_artist_name text) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_queue_weekly_syncs(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_queue_weekly_syncs() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_queue_weekly_syncs() TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_record_candidate(p_run_id bigint, p_artist_id bigint, p_searched_era_id bigint, p_source text, p_source_url text, p_page_url text, p_title text, p_author text, p_licence jsonb, p_taken_on date, p_page_text text, p_search_query text, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_run_error(p_run_id bigint, p_stage text, p_subject text, p_message text, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_run_state(p_run_id bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_run_state(p_run_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_run_state(p_run_id bigint) TO coins_worker;
+
+--
+-- Name: TABLE catalogue_runs; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.catalogue_runs TO coins_staff;
+
+--
+-- Name: FUNCTION catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_run_update(p_run_id bigint, p_status text, p_progress jsonb, p_artist_id bigint, p_at timestamp with time zone) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_upsert_artist(p_guild_id bigint, p_name text, p_mbid text, p_is_group boolean, p_group_id bigint, p_spotify_id text, p_popularity integer, p_metadata jsonb) TO coins_worker;
+
+--
+-- Name: FUNCTION catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid text, p_name text, p_starts_on date, p_ends_on date, p_keywords text[]) TO coins_worker;
+
+--
 -- Name: FUNCTION claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -22265,6 +23833,66 @@ REVOKE ALL ON FUNCTION app_private.card_progress(p_guild_id bigint, p_user_id bi
 --
 
 REVOKE ALL ON FUNCTION app_private.card_reward(p_guild_id bigint, p_user_id bigint, p_currency text, p_amount bigint, p_reason text, p_meta jsonb, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: TABLE catalogue_rarity_decisions; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.catalogue_rarity_decisions TO coins_staff;
+
+--
+-- Name: FUNCTION catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_assign_rarity(p_image_id bigint, p_decided_by bigint, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_choose_era(p_artist_id bigint, p_searched_era_id bigint, p_taken_on date, p_page_text text, OUT era_id bigint, OUT reason text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_licence_usable(p_licence jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_licence_usable(p_licence jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_publish_image(p_image_id bigint, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_queue_run(p_guild_id bigint, p_kind text, p_query text, p_requested_by bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_rarity_for_roll(p_weights jsonb, p_roll integer); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_rarity_for_roll(p_weights jsonb, p_roll integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_rarity_weights(p_distribution jsonb, p_multipliers jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_roll(p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_roll(p_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.catalogue_unique_code(p_name text, p_min integer, p_max integer, p_taken text[]) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_ign(p_ign text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -23918,6 +25546,13 @@ REVOKE ALL ON FUNCTION app_public.register_member(display_name text) FROM PUBLIC
 GRANT ALL ON FUNCTION app_public.register_member(display_name text) TO coins_player;
 
 --
+-- Name: FUNCTION render_catalogue_templates(artist_id bigint); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.render_catalogue_templates(artist_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.render_catalogue_templates(artist_id bigint) TO coins_staff;
+
+--
 -- Name: FUNCTION report_daily("from" timestamp with time zone, "to" timestamp with time zone); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -23930,6 +25565,20 @@ GRANT ALL ON FUNCTION app_public.report_daily("from" timestamp with time zone, "
 
 REVOKE ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.report_top_earners("from" timestamp with time zone, "to" timestamp with time zone, "limit" integer) TO coins_staff;
+
+--
+-- Name: FUNCTION request_catalogue_ingest(artist_name text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.request_catalogue_ingest(artist_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_catalogue_ingest(artist_name text) TO coins_staff;
+
+--
+-- Name: FUNCTION request_catalogue_sync(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.request_catalogue_sync() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.request_catalogue_sync() TO coins_staff;
 
 --
 -- Name: FUNCTION request_data_transfer(target_discord_id bigint, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -23958,6 +25607,13 @@ GRANT ALL ON FUNCTION app_public.request_payout(amount bigint, idempotency_key t
 
 REVOKE ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.resolve_payout(payout_id bigint, paid boolean, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.review_catalogue_image(image_id bigint, approve boolean, kind text, era_id bigint, reason text) TO coins_staff;
 
 --
 -- Name: FUNCTION review_task_claim(claim_id bigint, accept boolean, note text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -24179,6 +25835,18 @@ GRANT INSERT(group_id),UPDATE(group_id) ON TABLE app_public.artists TO coins_sta
 --
 
 GRANT INSERT(metadata),UPDATE(metadata) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.mbid; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(mbid),UPDATE(mbid) ON TABLE app_public.artists TO coins_staff;
+
+--
+-- Name: COLUMN artists.spotify_id; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(spotify_id),UPDATE(spotify_id) ON TABLE app_public.artists TO coins_staff;
 
 --
 -- Name: TABLE badges; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -24517,6 +26185,84 @@ GRANT SELECT ON TABLE app_public.card_wishlists TO coins_player;
 GRANT SELECT ON TABLE app_public.card_wishlists TO coins_staff;
 
 --
+-- Name: TABLE catalogue_run_errors; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.catalogue_run_errors TO coins_staff;
+
+--
+-- Name: TABLE catalogue_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.distribution; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(distribution) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.kind_weights; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(kind_weights) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.min_stock_per_rarity; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(min_stock_per_rarity) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.reuse_bias; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(reuse_bias) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.min_width; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(min_width) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.phash_distance; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(phash_distance) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.eras_per_artist; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(eras_per_artist) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.images_per_query; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(images_per_query) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.sync_artist_limit; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(sync_artist_limit) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.weekly_sync; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(weekly_sync) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
+-- Name: COLUMN catalogue_settings.auto_approve; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(auto_approve) ON TABLE app_public.catalogue_settings TO coins_staff;
+
+--
 -- Name: TABLE currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -24688,6 +26434,12 @@ GRANT INSERT(colour),UPDATE(colour) ON TABLE app_public.eras TO coins_staff;
 --
 
 GRANT INSERT(search_keywords),UPDATE(search_keywords) ON TABLE app_public.eras TO coins_staff;
+
+--
+-- Name: COLUMN eras.mbid; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT INSERT(mbid),UPDATE(mbid) ON TABLE app_public.eras TO coins_staff;
 
 --
 -- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner

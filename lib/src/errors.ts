@@ -161,6 +161,11 @@ export const ERRORS = {
   XD006: { key: "transfer_blocked", message: "Close the {listings} card listing(s) and {trades} open trade(s) of the account first." },
   XD007: { key: "target_not_empty", message: "The target account now holds cards or money: its owner must agree to a merge (request again)." },
   XD008: { key: "target_unavailable", message: "That account cannot receive a data transfer (it is frozen or a bot)." },
+  CG001: { key: "catalogue_run_not_found", message: "That catalogue run does not exist." },
+  CG002: { key: "catalogue_image_not_found", message: "That catalogue image does not exist in this server." },
+  CG003: { key: "catalogue_image_not_reviewable", message: "That image cannot be reviewed now (it is {status})." },
+  CG004: { key: "catalogue_licence_unusable", message: "That image has no licence that allows its use on a card ({licence})." },
+  CG005: { key: "catalogue_image_has_template", message: "A card template already uses that image: it cannot be rejected or moved to another era." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -8,6 +8,8 @@ import LinkIcon from "@mui/icons-material/Link";
 import ManageHistoryIcon from "@mui/icons-material/ManageHistory";
 import ConfirmationNumberIcon from "@mui/icons-material/ConfirmationNumber";
 import PeopleIcon from "@mui/icons-material/People";
+import CloudDownloadIcon from "@mui/icons-material/CloudDownload";
+import PhotoLibraryIcon from "@mui/icons-material/PhotoLibrary";
 import StorefrontIcon from "@mui/icons-material/Storefront";
 import ReceiptIcon from "@mui/icons-material/Receipt";
 import SwapHorizIcon from "@mui/icons-material/SwapHoriz";
@@ -53,6 +55,7 @@ import {
   TaskEdit,
   TaskList,
 } from "./community/index.tsx";
+import { CatalogueDecisionList, CatalogueImageList, CatalogueRunList } from "./catalogue/index.tsx";
 import { CardEventList, CardListingList, CardTemplateList, CardTradeList, FairSeedList, PackTypeEdit, PackTypeList } from "./cards/index.tsx";
 import {
   ArtistCreate,
@@ -158,6 +161,9 @@ export function App() {
           <Resource name="cardMissions" list={CardMissionList} edit={CardMissionEdit} create={CardMissionCreate} icon={EventIcon} options={{ label: "Cards: missions" }} />
           <Resource name="cardAchievements" list={CardAchievementList} edit={CardAchievementEdit} create={CardAchievementCreate} icon={VerifiedIcon} options={{ label: "Cards: achievements" }} />
           <Resource name="cardDataTransfers" list={CardDataTransferList} icon={SwapHorizIcon} options={{ label: "Cards: data transfers" }} />
+          <Resource name="catalogueRuns" list={CatalogueRunList} icon={CloudDownloadIcon} options={{ label: "Catalogue: runs" }} />
+          <Resource name="catalogueImages" list={CatalogueImageList} icon={PhotoLibraryIcon} options={{ label: "Catalogue: review" }} />
+          <Resource name="catalogueRarityDecisions" list={CatalogueDecisionList} icon={StyleIcon} options={{ label: "Catalogue: rarities" }} />
           <Resource name="staffRoleMappings" create={RoleMappingCreate} />
           <Resource name="guildSettings" />
           <Resource name="pricingConfigs" />

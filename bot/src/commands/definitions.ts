@@ -164,7 +164,15 @@ export const COMMANDS = [
         .addStringOption((o) => o.setName("transfer").setDescription("The transfer id").setRequired(true).setMaxLength(36))
         .addBooleanOption((o) => o.setName("approve").setDescription("Approve (the move happens now) or reject").setRequired(true))
         .addStringOption((o) => o.setName("reason").setDescription("Why (audit log)").setRequired(true).setMaxLength(500)),
-    ),
+    )
+    // Catalogue ingestion (issue 16): queue a run; the answer follows its progress.
+    .addSubcommand((s) =>
+      s
+        .setName("ingest")
+        .setDescription("Ingest an artist: eras and licensed images from MusicBrainz and Wikimedia Commons.")
+        .addStringOption((o) => o.setName("artist").setDescription("The artist's name").setRequired(true).setMaxLength(100)),
+    )
+    .addSubcommand((s) => s.setName("sync").setDescription("Run the weekly catalogue sync now (new artists from charts and related artists).")),
   command("setup", "Staff: create or repair the Guildbank channels and the hub.")
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild),
   // Middleman (issue 13): staff subcommands check the role in SQL; history is for everybody.

@@ -27,6 +27,7 @@ import { COLOURS } from "../render/embeds.ts";
 import { coins, mention, when } from "../render/format.ts";
 import { interactionKey } from "./player.ts";
 import { decideTransfer } from "./cards-progress.ts";
+import { catalogueAdmin } from "./catalogue.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RARITY_COLOUR: Record<Rarity, number> = { common: 0x8d99a6, rare: 0x2e86de, epic: 0x8e44ad, legendary: 0xd4a017, mythic: 0xc0392b };
@@ -785,7 +786,7 @@ const adminGive = z.object({
 });
 
 /**
- * `/cardsadmin setrarity|give|rotateseed|deletetemplate|tempcard|purgeartist|transfer`: staff actions, each one SQL function as `coins_staff` with the member's
+ * `/cardsadmin setrarity|give|rotateseed|deletetemplate|tempcard|purgeartist|transfer|ingest|sync`: staff actions, each one SQL function as `coins_staff` with the member's
  * resolved staff role (the function checks the role: PD001), audited by the database.
  *
  * @param ctx - the bot.
@@ -857,6 +858,8 @@ export async function cardsAdmin(ctx: BotContext, i: ChatInputCommandInteraction
     await answer(i, `${n.name} is purged: ${n.retired} card(s) drop no more.`);
   } else if (sub === "transfer") {
     await decideTransfer(ctx, i);
+  } else if (sub === "ingest" || sub === "sync") {
+    await catalogueAdmin(ctx, i, actor, role, sub);
   } else if (sub === "rotateseed") {
     const s = await asStaff(ctx.pool, actor, role, async (c) => (await c.query<{ seed_hash: string }>("select seed_hash from app_public.rotate_fair_seed()")).rows[0]);
     await answer(i, `Seed rotated: the old seed is revealed and draws now use the seed with hash \`${s.seed_hash}\`.`);

@@ -267,7 +267,20 @@ select set_eq(
     ('coins_worker', 'app_hidden.expire_pack_openings(timestamp with time zone)'),
     ('coins_worker', 'app_hidden.expire_data_transfers(timestamp with time zone)'),
     ('coins_worker', 'app_hidden.discord_card_notice(bigint)'),
-    ('coins_worker', 'app_hidden.card_notice_delivered(bigint,text,text)')$$,
+    ('coins_worker', 'app_hidden.card_notice_delivered(bigint,text,text)'),
+    -- issue 16: catalogue ingestion (staff ask, review and render; the worker's steps)
+    ('coins_staff', 'app_public.request_catalogue_ingest(text)'), ('coins_staff', 'app_public.request_catalogue_sync()'),
+    ('coins_staff', 'app_public.review_catalogue_image(bigint,boolean,text,bigint,text)'), ('coins_staff', 'app_public.render_catalogue_templates(bigint)'),
+    ('coins_worker', 'app_hidden.catalogue_queue_weekly_syncs()'), ('coins_worker', 'app_hidden.catalogue_queue_ingest(bigint,text)'),
+    ('coins_worker', 'app_hidden.catalogue_upsert_artist(bigint,text,text,boolean,bigint,text,integer,jsonb)'),
+    ('coins_worker', 'app_hidden.catalogue_upsert_era(bigint,text,text,date,date,text[])'),
+    ('coins_worker', 'app_hidden.catalogue_run_update(bigint,text,jsonb,bigint,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_run_error(bigint,text,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_run_state(bigint)'),
+    ('coins_worker', 'app_hidden.catalogue_record_candidate(bigint,bigint,bigint,text,text,text,text,text,jsonb,date,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_check_image(bigint,integer,integer,text,integer,text,text,text,text,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_image_failed(bigint,text,boolean,timestamp with time zone)'),
+    ('coins_worker', 'app_hidden.catalogue_make_templates(bigint,bigint,bigint,timestamp with time zone)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -340,12 +353,13 @@ select results_eq(
            ('my_listings', 's', true), ('my_missions', 's', true), ('my_notification_settings', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
            ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true),
            ('quest_board', 's', true), ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true),
-           ('resolve_payout', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('season_leaderboard', 's', true),
-           ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true),
-           ('start_season', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true),
-           ('tasks_slots_taken', 's', true), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true), ('unlink_my_ign', 'v', true), ('use_item', 'v', true),
-           ('users_escrow_balance', 's', false), ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
+           ('render_catalogue_templates', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_catalogue_ingest', 'v', true), ('request_catalogue_sync', 'v', true),
+           ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_catalogue_image', 'v', true),
+           ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('season_leaderboard', 's', true), ('set_card_locked', 'v', true),
+           ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true), ('start_season', 'v', true),
+           ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true),
+           ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true), ('unlink_my_ign', 'v', true), ('use_item', 'v', true), ('users_escrow_balance', 's', false),
+           ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
   'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
@@ -376,22 +390,24 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('award_badges_all', 'v', true), ('card_notice_delivered', 'v', true), ('claim_webhook_nonce', 'v', true),
-           ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true), ('discord_digest', 's', true),
-           ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true),
-           ('discord_notification', 's', true), ('discord_reward', 's', true), ('discord_role_grant', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true),
-           ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_data_transfers', 'v', true),
-           ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_role_grants', 'v', true), ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true),
-           ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true),
-           ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_rendered', 'v', true),
-           ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true),
-           ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('publish_due_announcements', 'v', true),
-           ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true), ('record_discord_message', 'v', true),
-           ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_notification', 'v', true), ('record_payment', 'v', true),
-           ('record_reward_sync', 'v', true), ('record_role_grant', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true),
-           ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true),
-           ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('rollover_seasons', 'v', true), ('save_discord_setup', 'v', true), ('transactions_since', 'v', false),
-           ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('award_badges_all', 'v', true), ('card_notice_delivered', 'v', true), ('catalogue_check_image', 'v', true),
+           ('catalogue_image_failed', 'v', true), ('catalogue_make_templates', 'v', true), ('catalogue_queue_ingest', 'v', true), ('catalogue_queue_weekly_syncs', 'v', true), ('catalogue_record_candidate', 'v', true),
+           ('catalogue_run_error', 'v', true), ('catalogue_run_state', 's', true), ('catalogue_run_update', 'v', true), ('catalogue_upsert_artist', 'v', true), ('catalogue_upsert_era', 'v', true),
+           ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true),
+           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true),
+           ('discord_message', 's', true), ('discord_notification', 's', true), ('discord_reward', 's', true), ('discord_role_grant', 's', true), ('discord_staff_role_ids', 's', true),
+           ('discord_task', 's', true), ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true),
+           ('expire_data_transfers', 'v', true), ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_role_grants', 'v', true), ('expire_tasks', 'v', true),
+           ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
+           ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true),
+           ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true),
+           ('order_minecraft_player', 's', true), ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
+           ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
+           ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_notification', 'v', true),
+           ('record_payment', 'v', true), ('record_reward_sync', 'v', true), ('record_role_grant', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true),
+           ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true),
+           ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('rollover_seasons', 'v', true), ('save_discord_setup', 'v', true),
+           ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
   'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
@@ -454,7 +470,10 @@ select set_eq(
            ('app_public.card_events', '_900_audit', 'app_private.tg__audit', E'card_event\\000id\\000'),
            -- issue 14: the badge catalogue OPERATOR+
            ('app_public.badges', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000OPERATOR\\000'),
-           ('app_public.badges', '_900_audit', 'app_private.tg__audit', E'badge\\000code\\000')$$,
+           ('app_public.badges', '_900_audit', 'app_private.tg__audit', E'badge\\000code\\000'),
+           -- issue 16: catalogue settings ADMIN+
+           ('app_public.catalogue_settings', '_050_require_staff', 'app_private.tg__require_staff', E'SUPERADMIN\\000ADMIN\\000'),
+           ('app_public.catalogue_settings', '_900_audit', 'app_private.tg__audit', E'catalogue_settings\\000guild_id\\000')$$,
   'staff-writable tables: settings and pricing_config are ADMIN+, rewards, quests, tasks, announcements, embeds and commands OPERATOR+, the role mapping SUPERADMIN only, all audited');
 select is((select array_agg(distinct substring(pg_get_triggerdef(t.oid) from ' WHEN (.*) EXECUTE ')) from pg_trigger t
             where not t.tgisinternal and t.tgname in ('_050_require_staff', '_900_audit')),
@@ -514,7 +533,10 @@ select set_eq(
     -- issue 14, the member side: item uses, role grants, DM settings and DMs, badges, seasons are read by members and
     -- staff (RLS: members their own uses, grants and DMs); written by the rules (the badge catalogue by staff columns)
     union all select r, 'app_public.' || t, 'select' from unnest(array['coins_player', 'coins_staff']) r,
-      unnest(array['item_uses', 'role_grants', 'notification_settings', 'notifications', 'badges', 'member_badges', 'seasons', 'season_standings']) t$$,
+      unnest(array['item_uses', 'role_grants', 'notification_settings', 'notifications', 'badges', 'member_badges', 'seasons', 'season_standings']) t
+    -- issue 16: catalogue ingestion is read by staff only
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['catalogue_settings', 'catalogue_runs', 'catalogue_run_errors',
+      'catalogue_images', 'catalogue_rarity_decisions']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -591,7 +613,12 @@ select set_eq(
     union all select 'app_public.rewards', c, p from unnest(array['role_id', 'role_action', 'role_duration_s', 'consumable', 'use_message']) c,
       unnest(array['insert', 'update']) p
     union all select 'app_public.badges', c, 'insert' from unnest(array['guild_id', 'code', 'name', 'description', 'emoji', 'rule', 'threshold', 'enabled']) c
-    union all select 'app_public.badges', c, 'update' from unnest(array['name', 'description', 'emoji', 'threshold', 'enabled']) c$$,
+    union all select 'app_public.badges', c, 'update' from unnest(array['name', 'description', 'emoji', 'threshold', 'enabled']) c
+    -- issue 16: catalogue settings (ADMIN+), the MusicBrainz and Spotify ids of artists and eras
+    union all select 'app_public.catalogue_settings', c, 'update' from unnest(array['distribution', 'kind_weights', 'min_stock_per_rarity', 'reuse_bias',
+      'min_width', 'phash_distance', 'eras_per_artist', 'images_per_query', 'sync_artist_limit', 'weekly_sync', 'auto_approve']) c
+    union all select 'app_public.artists', c, p from unnest(array['mbid', 'spotify_id']) c, unnest(array['insert', 'update']) p
+    union all select 'app_public.eras', 'mbid', p from unnest(array['insert', 'update']) p$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

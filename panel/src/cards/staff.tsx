@@ -52,6 +52,7 @@ export function ArtistList() {
         <TextField source="name" />
         <TextField source="code" label="Code (public id prefix)" />
         <BooleanField source="isGroup" label="Group" />
+        <TextField source="mbid" label="MBID" emptyText="—" />
         <ReferenceField source="groupId" reference="artists" label="Member of" link={false} emptyText="—">
           <TextField source="name" />
         </ReferenceField>
@@ -77,6 +78,8 @@ function ArtistForm({ create }: { create?: boolean }) {
       <ReferenceInput source="groupId" reference="artists" filter={{ isGroup: true }}>
         <AutocompleteInput label="Member of (group)" optionText="name" emptyText="—" />
       </ReferenceInput>
+      <TextInput source="mbid" label="MusicBrainz id" helperText="Set by catalogue ingestion (issue 16); one artist per MBID in a server" />
+      <TextInput source="spotifyId" label="Spotify id" />
       <ReasonInput />
     </SimpleForm>
   );

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { decodeDbError } from "@guildbank/lib";
+import type { Logger } from "pino";
 import type { FulfilmentAdapters } from "../worker/adapters.ts";
+import type { CatalogueRuntime } from "../catalogue/runtime.ts";
 
 /** What the task factories need from the worker (built by `startWorker`). */
 export interface TaskContext {
@@ -13,6 +15,10 @@ export interface TaskContext {
    * transaction open before COMMIT. 0 (the default, and always in production) turns it off.
    */
   testFulfilDelayMs: number;
+  /** The catalogue's sources, store and limits (issue 16), built on first use. */
+  catalogue: () => CatalogueRuntime;
+  /** The worker's logger (tasks that log outside graphile-worker's helpers). */
+  logger: Logger;
 }
 
 /** Thrown when a job's payload does not have the shape its task expects. */

@@ -24,6 +24,7 @@ import { ANNOUNCEMENTS_PUBLISH, announcementsPublish } from "./announcements__pu
 import { ROLE_GRANTS_EXPIRE, roleGrantsExpire } from "./role_grants__expire.ts";
 import { SEASONS_ROLLOVER, seasonsRollover } from "./seasons__rollover.ts";
 import { BADGES_AWARD, badgesAward } from "./badges__award.ts";
+import { CATALOGUE_INGEST_ARTIST, CATALOGUE_WEEKLY_SYNC, catalogueIngestArtist, catalogueWeeklySync } from "./catalogue__ingest_artist.ts";
 
 export type { TaskContext } from "./context.ts";
 export { cronMatches } from "./leaderboard__refresh.ts";
@@ -50,6 +51,8 @@ export const TASK_IDENTIFIERS = [
   ROLE_GRANTS_EXPIRE,
   SEASONS_ROLLOVER,
   BADGES_AWARD,
+  CATALOGUE_INGEST_ARTIST,
+  CATALOGUE_WEEKLY_SYNC,
 ] as const;
 
 /** A task identifier of the server's worker. */
@@ -87,5 +90,7 @@ export function createTaskList(
     [SEASONS_ROLLOVER]: recordJobRun(SEASONS_ROLLOVER, seasonsRollover()),
     [BADGES_AWARD]: recordJobRun(BADGES_AWARD, badgesAward()),
     [ALERTS_NOTIFY]: alertsNotify(ctx.alerts),
+    [CATALOGUE_INGEST_ARTIST]: catalogueIngestArtist(ctx.catalogue, ctx.logger),
+    [CATALOGUE_WEEKLY_SYNC]: recordJobRun(CATALOGUE_WEEKLY_SYNC, catalogueWeeklySync(ctx.catalogue, ctx.logger)),
   };
 }

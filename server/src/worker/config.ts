@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { env, parseConfig, processConfigShape } from "@guildbank/lib";
+import { catalogueConfigSchema } from "../catalogue/config.ts";
 
 /**
  * The worker's configuration schema: one key per environment variable (see .env.example).
@@ -37,6 +38,8 @@ import { env, parseConfig, processConfigShape } from "@guildbank/lib";
  *   their escrow timeout. `MINECRAFT_API_MAX_ATTEMPTS` (1..20, default 5) requests per job,
  *   `MINECRAFT_API_BACKOFF_MS` (default 2000) before the second, doubled after each failure, then
  *   the order is refunded; `MINECRAFT_API_TIMEOUT_MS` (default 10000) per request.
+ * - The catalogue keys (`CATALOGUE_*`, `MUSICBRAINZ_URL`, `WIKIMEDIA_URL`, `LASTFM_*`, `SPOTIFY_*`, `S3_*`,
+ *   `CDN_URL`): see server/src/catalogue/config.ts.
  * - `WORKER_TEST_FULFIL_DELAY_MS`: **tests only** (default 0 = off; refused when
  *   `NODE_ENV=production`). When positive, `orders__fulfil` holds its settlement transaction
  *   open for this many milliseconds after `app_hidden.fulfil_order` ran and before COMMIT,
@@ -73,6 +76,8 @@ export const workerConfigSchema = z
     MINECRAFT_API_MAX_ATTEMPTS: env.int(1, 20).default(5),
     MINECRAFT_API_BACKOFF_MS: env.int(1, 600_000).default(2000),
     MINECRAFT_API_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
+    // The card catalogue's sources, image limits and storage (issue 16): server/src/catalogue/config.ts.
+    ...catalogueConfigSchema.shape,
   })
   .superRefine((c, ctx) => {
     if (c.DISCORD_ALERT_WEBHOOK_URL && c.NODE_ENV === "production" && !c.DISCORD_ALERT_WEBHOOK_URL.startsWith("https:")) {

@@ -22,6 +22,7 @@ import { parseCrontab, type ParsedCronItem } from "graphile-worker";
  *   `messages__sync`: every 10 minutes re-queues task and #shop posts still pending (issue 14).
  * - `role_grants__expire`, `seasons__rollover`: every minute (timed roles of shop items end; seasons are archived
  *   and renewed; converge to "now": jobKey); `badges__award`: every 10 minutes (streak badges) (issue 14).
+ * - `catalogue__weekly_sync`: Mondays at 04:00, queues one catalogue sync run per guild whose sync is on (issue 16).
  */
 export const CRONTAB = `
 # m    h  dom mon dow  task                    options
@@ -41,6 +42,7 @@ export const CRONTAB = `
 *      *  *   *   *    role_grants__expire     ?max=3&jobKey=role_grants__expire
 *      *  *   *   *    seasons__rollover       ?max=3&jobKey=seasons__rollover
 */10   *  *   *   *    badges__award           ?max=3&jobKey=badges__award
+0      4  *   *   1    catalogue__weekly_sync  ?max=3&jobKey=catalogue__weekly_cron
 `;
 
 /**

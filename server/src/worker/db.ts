@@ -36,6 +36,18 @@ export const REQUIRED_FUNCTIONS = [
   "app_hidden.requeue_task_sync(timestamptz)",
   "app_hidden.requeue_reward_sync(timestamptz)",
   "app_hidden.publish_due_announcements(timestamptz)",
+  // Catalogue ingestion (issue 16).
+  "app_hidden.catalogue_run_state(bigint)",
+  "app_hidden.catalogue_run_update(bigint, text, jsonb, bigint, timestamptz)",
+  "app_hidden.catalogue_run_error(bigint, text, text, text, timestamptz)",
+  "app_hidden.catalogue_upsert_artist(bigint, text, text, boolean, bigint, text, integer, jsonb)",
+  "app_hidden.catalogue_upsert_era(bigint, text, text, date, date, text[])",
+  "app_hidden.catalogue_record_candidate(bigint, bigint, bigint, text, text, text, text, text, jsonb, date, text, text, timestamptz)",
+  "app_hidden.catalogue_check_image(bigint, integer, integer, text, integer, text, text, text, text, timestamptz)",
+  "app_hidden.catalogue_image_failed(bigint, text, boolean, timestamptz)",
+  "app_hidden.catalogue_make_templates(bigint, bigint, bigint, timestamptz)",
+  "app_hidden.catalogue_queue_ingest(bigint, text)",
+  "app_hidden.catalogue_queue_weekly_syncs()",
 ] as const;
 
 /**

@@ -16,6 +16,7 @@ import { workerPoolSize, type WorkerConfig } from "./config.ts";
 import { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
 import { checkWorkerDatabase, createWorkerPool } from "./db.ts";
 import { toWorkerLogger } from "./logger.ts";
+import { createCatalogueRuntime, type CatalogueRuntime } from "../catalogue/runtime.ts";
 
 export { loadWorkerConfig, workerConfigSchema, workerPoolSize, type WorkerConfig } from "./config.ts";
 export { CRONTAB, parseWorkerCrontab } from "./crontab.ts";
@@ -73,6 +74,8 @@ export interface StartWorkerOptions {
   events?: WorkerEvents;
   /** The alert rate limit's window in ms (default 60 000: `ALERT_RATE_LIMIT_PER_MINUTE` per minute); tests shorten it. */
   alertWindowMs?: number;
+  /** The catalogue's sources and store (default: built from the `CATALOGUE_*`, source and `S3_*` keys on first use). */
+  catalogue?: CatalogueRuntime;
 }
 
 /** A running worker. */
@@ -133,6 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   });
   let runner: Runner;
   let listener: MetricsListener | null = null;
+  let catalogue: CatalogueRuntime | undefined;
   try {
     await checkWorkerDatabase(pool);
     const taskList = createTaskList({
@@ -152,6 +156,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       }),
       refundBatch: config.WORKER_REFUND_BATCH,
       testFulfilDelayMs: config.WORKER_TEST_FULFIL_DELAY_MS,
+      catalogue: () => (catalogue ??= options.catalogue ?? createCatalogueRuntime(config, logger)),
+      logger,
       alerts: {
         webhookUrl: config.DISCORD_ALERT_WEBHOOK_URL,
         limiter: new WebhookRateLimiter(config.ALERT_RATE_LIMIT_PER_MINUTE, options.alertWindowMs),
@@ -214,6 +220,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         await pool.end().catch((err: unknown) => logger.warn({ err }, "could not close the worker pool"));
         unshare();
         unobserve();
+        // A runtime the caller passed in is the caller's to stop.
+        if (!options.catalogue) await catalogue?.sources.stop().catch(() => {});
         await listener?.close();
       }
     })());
