@@ -142,6 +142,15 @@ export const ERRORS = {
   TD005: { key: "empty_trade", message: "A trade needs at least one card or amount." },
   CA017: { key: "artist_not_found", message: "That artist does not exist in this server." },
   CA018: { key: "artist_has_owned_cards", message: "Members own {copies} cards of that artist: delete those cards first." },
+  FT001: { key: "feature_disabled", message: "The {feature} feature is switched off in this server." },
+  SW001: { key: "guild_not_permitted", message: "You are not staff of that server in this session: sign in again if your roles changed." },
+  AR001: {
+    key: "archive_cutoff_too_recent",
+    message: "Only transactions older than 30 days can be archived (the latest cutoff allowed is {latest_allowed}).",
+  },
+  AR002: { key: "ledger_unverifiable", message: "Archiving was refused: the ledger would not verify ({violations} violations)." },
+  IA001: { key: "member_not_deactivated", message: "That member is active: there is nothing to reactivate." },
+  IA002: { key: "member_already_deactivated", message: "That member is already deactivated." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */
