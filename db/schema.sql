@@ -7966,7 +7966,7 @@ COMMENT ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bi
 --
 
 CREATE FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) RETURNS void
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare

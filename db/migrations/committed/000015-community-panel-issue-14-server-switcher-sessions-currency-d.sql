@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:f389137581c57ec2871373378b87595fa787391e
+--! Hash: sha1:28ddf9ced764a784f48e8a2b0ac2440f2ea153f4
 --! Message: Community panel (issue 14): server switcher sessions, currency display and feature toggles (FT001), inactive members, transactions archive, live community events, bot presence
 
 -- Community panel (issue 14, seed 003): the server switcher (guilds a panel session may switch to, re-checked on
@@ -213,7 +213,7 @@ grant update (currency_name, currency_symbol, feature_currency, feature_tasks, f
 --! Included settings/require_feature.sql
 create or replace function app_private.require_feature(p_guild_id bigint, p_feature text)
 returns void
-language plpgsql stable security definer set search_path = pg_catalog, public, pg_temp
+language plpgsql stable set search_path = pg_catalog, public, pg_temp
 as $$
 declare
   v_on boolean;
