@@ -238,6 +238,7 @@ select set_eq(
     ('guildbank_authenticator', 'app_private.add_session_guild(bytea,bigint,bigint[])'),
     ('guildbank_authenticator', 'app_private.session_guild_choices(bytea)'),
     ('guildbank_authenticator', 'app_private.switch_session_guild(bytea,bigint)'),
+    ('guildbank_authenticator', 'app_private.panel_guild_candidates(bigint,bigint[])'),
     ('coins_player', 'app_public.guild_features()'), ('coins_staff', 'app_public.guild_features()'),
     ('coins_player', 'app_public.transaction_history(timestamp with time zone,timestamp with time zone,app_public.tx_type)'),
     ('coins_staff', 'app_public.transaction_history(timestamp with time zone,timestamp with time zone,app_public.tx_type)'),
@@ -379,7 +380,7 @@ select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n 
                    where n.nspname = 'app_private' and p.prosecdef
                      and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream', 'open_panel_session',
                                            'refresh_session', 'revoke_refresh_token', 'http_request_begin', 'http_request_finish',
-                                           'add_session_guild', 'session_guild_choices', 'switch_session_guild')
+                                           'add_session_guild', 'session_guild_choices', 'switch_session_guild', 'panel_guild_candidates')
                      and p.prorettype <> 'trigger'::regtype$$,
   'in app_private only the session functions, the live-feed lease and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
 

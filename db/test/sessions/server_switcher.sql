@@ -1,5 +1,5 @@
 begin;
-select plan(17);
+select plan(18);
 \ir ../lib/helpers.psql
 -- Issue 14: the panel's server switcher. Guild A = 910000000000000001 (role 500 -> ADMIN), guild B = 920000000000000001
 -- (owned by the staff member ...090), guild C = 930000000000000001 (the staff member has no mapped role there).
@@ -18,6 +18,9 @@ create function pg_temp.sess() returns jsonb language sql as $$
     (select jsonb_agg(jsonb_build_array(guild_id, role_ids) order by guild_id) from app_private.session_guilds g where g.session_id = s.id))
     from app_private.sessions s where token_hash = sha256('acc') $$;
 
+select is(app_private.panel_guild_candidates(910000000000000090, '{910000000000000001,920000000000000001,930000000000000001,940000000000000001}'),
+  '{910000000000000001,920000000000000001,930000000000000001}'::bigint[],
+  'sign-in candidates: the member''s guilds that use Guildbank with a role mapping (A, C) or that they own (B)');
 select is(app_private.add_session_guild(sha256('acc'), 910000000000000001, '{500}')::text, 'ADMIN',
   'sign-in records guild A with the role its mapping resolves to');
 select is(app_private.add_session_guild(sha256('acc'), 920000000000000001, '{}')::text, 'SUPERADMIN',
