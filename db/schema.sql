@@ -7288,6 +7288,29 @@ ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildban
 COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount. Also reports transfers whose guild or currency differ from their accounts'' (transfer_scope_violations).';
 
 --
+-- Name: panel_guild_candidates(bigint, bigint[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(array_agg(g.id order by g.id), '{}')
+    from app_public.guilds g
+   where g.id = any (coalesce(p_guild_ids, '{}'))
+     and (g.owner_id = p_discord_id
+          or exists (select 1 from app_public.staff_role_mappings m where m.guild_id = g.id));
+$$;
+
+ALTER FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) IS 'Of the Discord guilds a member signing in to the panel belongs to, those where they could be staff: guilds using Guildbank that they own or that map at least one Discord role to a staff role (the sign-in then reads their roles in each and records the ones that resolve with add_session_guild). Raises nothing. Source: issue 14 "Panel" (server switcher).';
+
+--
 -- Name: pay_for_pack(bigint, bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -19858,6 +19881,13 @@ REVOKE ALL ON FUNCTION app_private.order_snapshot(p_order_id uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app_private.order_violations(p_guild_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) TO guildbank_authenticator;
 
 --
 -- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner

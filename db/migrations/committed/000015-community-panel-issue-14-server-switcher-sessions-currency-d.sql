@@ -1,5 +1,5 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:28ddf9ced764a784f48e8a2b0ac2440f2ea153f4
+--! Hash: sha1:9ad9d568b76d62691390853a4a5fa7da2b1a15fb
 --! Message: Community panel (issue 14): server switcher sessions, currency display and feature toggles (FT001), inactive members, transactions archive, live community events, bot presence
 
 -- Community panel (issue 14, seed 003): the server switcher (guilds a panel session may switch to, re-checked on
@@ -32,6 +32,7 @@ drop table if exists app_public.transactions_archive;
 drop function if exists app_public.guild_features();
 drop function if exists app_private.require_feature(bigint, text);
 drop function if exists app_private.add_session_guild(bytea, bigint, bigint[]);
+drop function if exists app_private.panel_guild_candidates(bigint, bigint[]);
 drop function if exists app_private.session_guild_choices(bytea);
 drop function if exists app_private.switch_session_guild(bytea, bigint);
 drop table if exists app_private.session_guilds;
@@ -178,6 +179,24 @@ comment on function app_private.switch_session_guild(bytea, bigint) is
   'and that role. Errors: AU001 not_authenticated, SW001 guild_not_permitted (any other guild id, e.g. a forged one: '
   'nothing changes). Source: issue 14 "Panel" (server switcher).';
 --! EndIncluded sessions/switch_session_guild.sql
+--! Included sessions/panel_guild_candidates.sql
+create or replace function app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[])
+returns bigint[]
+language sql stable security definer set search_path = pg_catalog, public, pg_temp
+as $$
+  select coalesce(array_agg(g.id order by g.id), '{}')
+    from app_public.guilds g
+   where g.id = any (coalesce(p_guild_ids, '{}'))
+     and (g.owner_id = p_discord_id
+          or exists (select 1 from app_public.staff_role_mappings m where m.guild_id = g.id));
+$$;
+
+comment on function app_private.panel_guild_candidates(bigint, bigint[]) is
+  'Of the Discord guilds a member signing in to the panel belongs to, those where they could be staff: guilds using '
+  'Guildbank that they own or that map at least one Discord role to a staff role (the sign-in then reads their roles '
+  'in each and records the ones that resolve with add_session_guild). Raises nothing. Source: issue 14 "Panel" '
+  '(server switcher).';
+--! EndIncluded sessions/panel_guild_candidates.sql
 
 --------------------------------------------------------------------------------
 -- Guild settings: currency display and feature toggles
@@ -1561,6 +1580,7 @@ comment on function app_hidden.record_bot_presence(bigint, timestamptz, text) is
 revoke all on function app_private.add_session_guild(bytea, bigint, bigint[]) from public;
 revoke all on function app_private.session_guild_choices(bytea) from public;
 revoke all on function app_private.switch_session_guild(bytea, bigint) from public;
+revoke all on function app_private.panel_guild_candidates(bigint, bigint[]) from public;
 revoke all on function app_private.require_feature(bigint, text) from public;
 revoke all on function app_public.guild_features() from public;
 revoke all on function app_public.archive_transactions(timestamptz, text, text) from public;
@@ -1577,7 +1597,7 @@ revoke all on function app_public.set_bot_presence(text, text, text) from public
 revoke all on function app_hidden.bot_presence_for_job() from public;
 revoke all on function app_hidden.record_bot_presence(bigint, timestamptz, text) from public;
 grant execute on function app_private.add_session_guild(bytea, bigint, bigint[]), app_private.session_guild_choices(bytea),
-  app_private.switch_session_guild(bytea, bigint) to guildbank_authenticator;
+  app_private.switch_session_guild(bytea, bigint), app_private.panel_guild_candidates(bigint, bigint[]) to guildbank_authenticator;
 grant execute on function app_public.guild_features(), app_public.transaction_history(timestamptz, timestamptz, app_public.tx_type),
   app_public.users_last_active_at(app_public.users) to coins_player, coins_staff;
 grant execute on function app_public.archive_transactions(timestamptz, text, text), app_public.inactive_members(integer, boolean),

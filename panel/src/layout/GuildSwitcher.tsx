@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { MenuItem, Select, Tooltip } from "@mui/material";
+import { NativeSelect, Tooltip } from "@mui/material";
 import { useNotify } from "react-admin";
 import { listGuilds, switchGuild, type SwitcherGuild } from "../lib/api.ts";
 
@@ -20,13 +20,12 @@ export function GuildSwitcher() {
   const selected = guilds.find((g) => g.selected)?.guildId ?? guilds[0].guildId;
   return (
     <Tooltip title={guilds.length > 1 ? "Switch server" : "Your server"}>
-      <Select
-        size="small"
+      <NativeSelect
         value={selected}
         disabled={busy || guilds.length < 2}
         data-testid="guild-switcher"
         inputProps={{ "aria-label": "Server" }}
-        sx={{ mr: 1, color: "inherit", minWidth: 160, ".MuiOutlinedInput-notchedOutline": { borderColor: "rgba(255,255,255,0.5)" }, ".MuiSvgIcon-root": { color: "inherit" } }}
+        sx={{ mr: 2, color: "inherit", minWidth: 180, "&:before": { borderColor: "rgba(255,255,255,0.5)" }, ".MuiNativeSelect-icon": { color: "inherit" }, option: { color: "#222" } }}
         onChange={async (e) => {
           setBusy(true);
           try {
@@ -40,11 +39,11 @@ export function GuildSwitcher() {
         }}
       >
         {guilds.map((g) => (
-          <MenuItem key={g.guildId} value={g.guildId} data-testid={`guild-${g.guildId}`}>
+          <option key={g.guildId} value={g.guildId} data-testid={`guild-${g.guildId}`}>
             {g.name} · {g.staffRole}
-          </MenuItem>
+          </option>
         ))}
-      </Select>
+      </NativeSelect>
     </Tooltip>
   );
 }
