@@ -2,6 +2,17 @@ import { createContext, useContext, useEffect, useRef, useState, type ReactNode 
 import { useRefresh } from "react-admin";
 import { gql } from "../lib/api.ts";
 import { setCurrencyDisplay } from "../lib/amounts.ts";
+import type { CurrencyDisplay } from "@guildbank/lib/money";
+
+const CurrencyContext = createContext<CurrencyDisplay | undefined>(undefined);
+
+/**
+ * The guild's currency name and symbol (issue 14). Amount fields call it so that they render again
+ * once the display is loaded (the formatter itself reads it from `setCurrencyDisplay`).
+ */
+export function useCurrencyDisplay(): CurrencyDisplay | undefined {
+  return useContext(CurrencyContext);
+}
 
 /** A transaction as the live stream sends it (the row, snake_case). */
 export interface TxEvent {
@@ -107,9 +118,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, []);
 
   // The guild's currency name and symbol for every amount shown (issue 14).
+  const [display, setDisplay] = useState<CurrencyDisplay | undefined>(undefined);
   useEffect(() => {
     gql<{ guildFeatures: { currencyName: string; currencySymbol: string } | null }>("{ guildFeatures }")
-      .then((d) => setCurrencyDisplay(d.guildFeatures ? { name: d.guildFeatures.currencyName, symbol: d.guildFeatures.currencySymbol } : undefined))
+      .then((d) => {
+        const value = d.guildFeatures ? { name: d.guildFeatures.currencyName, symbol: d.guildFeatures.currencySymbol } : undefined;
+        setCurrencyDisplay(value);
+        setDisplay(value);
+      })
       .catch(() => {});
   }, []);
 
@@ -161,5 +177,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  return <LiveContext.Provider value={{ transactions, community, alerts, openAlerts, queue, connected }}>{children}</LiveContext.Provider>;
+  return <LiveContext.Provider value={{ transactions, community, alerts, openAlerts, queue, connected }}>
+      <CurrencyContext.Provider value={display}>{children}</CurrencyContext.Provider>
+    </LiveContext.Provider>;
 }
