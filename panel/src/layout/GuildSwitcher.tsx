@@ -16,7 +16,8 @@ export function GuildSwitcher() {
   useEffect(() => {
     listGuilds().then(setGuilds, () => setGuilds([]));
   }, []);
-  if (!guilds || guilds.length === 0) return null;
+  // Only staff of several servers have anything to switch.
+  if (!guilds || guilds.length < 2) return null;
   const selected = guilds.find((g) => g.selected)?.guildId ?? guilds[0].guildId;
   return (
     <Tooltip title={guilds.length > 1 ? "Switch server" : "Your server"}>

@@ -51,7 +51,7 @@ function PanelMenu() {
       <Menu.DashboardItem />
       <Menu.ResourceItems />
       <Menu.Item to="/reports" primaryText="Reports" leftIcon={<BarChartIcon />} />
-      <Menu.Item to="/inactive" primaryText="Inactive members" leftIcon={<PersonOffIcon />} />
+      <Menu.Item to="/inactive" primaryText="Inactivity" leftIcon={<PersonOffIcon />} />
       <Menu.Item to="/bot-presence" primaryText="Bot presence" leftIcon={<SmartToyIcon />} />
       <Menu.Item to="/settings" primaryText="Settings" leftIcon={<SettingsIcon />} />
     </Menu>
