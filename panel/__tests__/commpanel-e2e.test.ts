@@ -128,10 +128,10 @@ describe("community panel in the selected guild", () => {
     const row = page.locator("tbody tr", { hasText: "Cookie" });
     await row.waitFor({ timeout: 10_000 });
     await expect.poll(() => row.locator("td").nth(4).textContent()).toBe("5");
-    const marker = await page.evaluate(() => ((window as any).__noReload = true));
+    const marker = await page.evaluate(() => ((globalThis as any).__noReload = true));
     await db.query("update app_public.rewards set stock = 4 where guild_id = $1 and sku = 'cookie'", [guildB]);
     await expect.poll(() => row.locator("td").nth(4).textContent(), { timeout: 10_000 }).toBe("4");
-    expect(await page.evaluate(() => (window as any).__noReload)).toBe(marker);
+    expect(await page.evaluate(() => (globalThis as any).__noReload)).toBe(marker);
 
     await page.goto(`${server.url}/#/tasks`);
     const task = page.locator("tbody tr", { hasText: "Task of guild B" });
@@ -141,7 +141,7 @@ describe("community panel in the selected guild", () => {
     const taskId = (await db.query("select id from app_public.tasks where guild_id = $1", [guildB])).rows[0].id;
     await db.query("select app_private.claim_task_for($1, $2, null, null)", [uid, taskId]);
     await expect.poll(() => task.textContent(), { timeout: 10_000 }).toContain("1 / 3");
-    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as any).__noReload)).toBe(true);
   });
 
   it("settings: the currency's name and the feature toggles", async () => {
