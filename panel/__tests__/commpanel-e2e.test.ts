@@ -129,8 +129,11 @@ describe("community panel in the selected guild", () => {
     await row.waitFor({ timeout: 10_000 });
     await expect.poll(() => row.locator("td").nth(4).textContent()).toBe("5");
     const marker = await page.evaluate(() => ((globalThis as any).__noReload = true));
+    const committed = performance.now();
     await db.query("update app_public.rewards set stock = 4 where guild_id = $1 and sku = 'cookie'", [guildB]);
-    await expect.poll(() => row.locator("td").nth(4).textContent(), { timeout: 10_000 }).toBe("4");
+    await expect.poll(() => row.locator("td").nth(4).textContent(), { timeout: 10_000, interval: 50 }).toBe("4");
+    // A figure, not a timed assertion: commit to the open page showing the new stock (stream, refetch, render).
+    console.log(`live update: stock change visible ${Math.round(performance.now() - committed)} ms after commit`);
     expect(await page.evaluate(() => (globalThis as any).__noReload)).toBe(marker);
 
     await page.goto(`${server.url}/#/tasks`);
