@@ -870,6 +870,60 @@ ALTER FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) OWNER 
 
 COMMENT ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) IS 'The badges__award cron job''s body (every 10 minutes): awards the streak badges members reached since (and any other badge those members now meet). Returns how many badges were awarded. Source: issue 14 ("evaluate badges on the low-frequency events or in a job").';
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: bot_presence; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.bot_presence (
+    guild_id bigint NOT NULL,
+    status text NOT NULL,
+    activity_type text,
+    activity_text text,
+    updated_by bigint NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    sync_state text DEFAULT 'pending'::text NOT NULL,
+    applied_at timestamp with time zone,
+    error text,
+    CONSTRAINT bot_presence_activity_text_check CHECK (((length(activity_text) >= 1) AND (length(activity_text) <= 128))),
+    CONSTRAINT bot_presence_activity_type_check CHECK ((activity_type = ANY (ARRAY['playing'::text, 'listening'::text, 'watching'::text, 'competing'::text, 'custom'::text]))),
+    CONSTRAINT bot_presence_check CHECK (((activity_type IS NULL) = (activity_text IS NULL))),
+    CONSTRAINT bot_presence_status_check CHECK ((status = ANY (ARRAY['online'::text, 'idle'::text, 'dnd'::text, 'invisible'::text]))),
+    CONSTRAINT bot_presence_sync_state_check CHECK ((sync_state = ANY (ARRAY['pending'::text, 'synced'::text, 'failed'::text, 'superseded'::text])))
+);
+
+ALTER TABLE app_public.bot_presence OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE bot_presence; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.bot_presence IS '@behavior -insert -update -delete
+The bot''s Discord presence as a guild''s staff set it from the panel (set_bot_presence), and whether the bot applied it (sync_state); Discord shows one presence per bot: the newest wins, older ones become superseded.';
+
+--
+-- Name: bot_presence_for_job(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.bot_presence_for_job() RETURNS app_public.bot_presence
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  -- The newest presence wins: a job for an older one applies the newest instead (Discord has one presence per bot).
+  select p.* from app_public.bot_presence p order by p.updated_at desc, p.guild_id limit 1;
+$$;
+
+ALTER FUNCTION app_hidden.bot_presence_for_job() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION bot_presence_for_job(); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.bot_presence_for_job() IS 'The presence a discord__presence job applies: the most recently set one of any guild (Discord shows one presence per bot), whichever guild''s job runs. Null when none was ever set. Raises nothing. Source: issue 14 (bot presence).';
+
 --
 -- Name: card_notice_delivered(bigint, text, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
 --
@@ -898,10 +952,6 @@ ALTER FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_
 --
 
 COMMENT ON FUNCTION app_hidden.card_notice_delivered(p_id bigint, p_delivery text, p_error text) IS 'Worker (discord__card_notice): records how a card notification''s delivery ended (sent, failed after the last attempt or refused for good by Discord, skipped) once; returns false when it was already recorded. Errors: VL001. Source: issue 15 "announced to owners".';
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: catalogue_images; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -1461,6 +1511,55 @@ ALTER FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_s
 --
 
 COMMENT ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) IS 'Signed webhooks, in the transaction of their effect (after the server checked the HMAC): WH002 webhook_stale when the signed timestamp is more than p_window_s seconds (5 minutes) from now; WH001 webhook_replayed when the nonce (16 to 128 characters) was already used on that endpoint. A concurrent duplicate waits on the primary key and is refused. Source: issue #6.';
+
+--
+-- Name: community_events_since(text, integer); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.community_events_since(p_cursor text, p_backlog integer DEFAULT 20) RETURNS app_public.stream_batch
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_now pg_snapshot := pg_current_snapshot();
+  v_since pg_snapshot;
+  v_events jsonb;
+  v_count integer;
+begin
+  if p_cursor is null then
+    select jsonb_agg(to_jsonb(e) - 'xid' || jsonb_build_object('guild_id', e.guild_id::text) order by e.id), count(*)
+      into v_events, v_count
+      from (select * from app_public.community_events
+             where guild_id = app_public.current_guild_id() and pg_visible_in_snapshot(xid, v_now)
+             order by id desc limit greatest(coalesce(p_backlog, 20), 0)) e;
+    return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+  end if;
+  begin
+    v_since := p_cursor::pg_snapshot;
+  exception when others then
+    raise exception using errcode = 'VL001', message = 'invalid_argument', detail = '{"argument": "cursor"}';
+  end;
+  select jsonb_agg(to_jsonb(e) - 'xid' || jsonb_build_object('guild_id', e.guild_id::text) order by e.id), count(*)
+    into v_events, v_count
+    from (select * from app_public.community_events
+           where guild_id = app_public.current_guild_id()
+             and xid >= pg_snapshot_xmin(v_since)
+             and pg_visible_in_snapshot(xid, v_now) and not pg_visible_in_snapshot(xid, v_since)
+           order by id limit 5001) e;
+  if v_count > 5000 then
+    return (v_now::text, '[]'::jsonb, true)::app_public.stream_batch;
+  end if;
+  return (v_now::text, coalesce(v_events, '[]'), false)::app_public.stream_batch;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.community_events_since(p_cursor text, p_backlog integer) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION community_events_since(p_cursor text, p_backlog integer); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.community_events_since(p_cursor text, p_backlog integer) IS 'The live community stream of the current guild (task, task_claim, stock and announcement changes), read with the caller''s rights (RLS: staff only), by snapshot visibility exactly like transactions_since, so a resumed stream misses nothing. Null cursor: the last p_backlog events. VL001 for a malformed cursor; truncated beyond 5000. Source: issue 14 "Panel" (live updates with subscription filters), seed 003 GET /api/stream.';
 
 --
 -- Name: minecraft_payouts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -3205,6 +3304,10 @@ begin
   get diagnostics v_n = row_count;
   delete from app_private.sessions where expires_at < p_at;
   get diagnostics v_m = row_count;
+  v_n := v_n + v_m;
+  -- The live community events (issue 14) only serve reconnecting panels: a day is plenty.
+  delete from app_public.community_events where created_at < p_at - interval '1 day';
+  get diagnostics v_m = row_count;
   return v_n + v_m;
 end;
 $$;
@@ -3215,7 +3318,7 @@ ALTER FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) OWNER TO 
 -- Name: FUNCTION purge_expired(p_at timestamp with time zone); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) IS 'Deletes idempotency records older than 7 days (replays are answered for a week) and expired sessions.';
+COMMENT ON FUNCTION app_hidden.purge_expired(p_at timestamp with time zone) IS 'Deletes idempotency records older than 7 days (replays are answered for a week) expired sessions, and live community events older than a day (issue 14).';
 
 --
 -- Name: queue_depth(); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -3329,6 +3432,37 @@ ALTER FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, 
 --
 
 COMMENT ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) IS 'The discord__announcement job''s result: the message id (null: none), synced or orphaned (the message was deleted on Discord: the panel says so; it is not re-posted behind the staff''s back), and whether it is pinned; synced stays pending when it changed after the job read it (p_seen). Errors: VL001. Source: seed 003 ("If message not found, mark orphaned"), issue 14.';
+
+--
+-- Name: record_bot_presence(bigint, timestamp with time zone, text); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_hidden.record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  -- Only the version the bot applied: a newer one set meanwhile stays pending for its own job.
+  update app_public.bot_presence
+     set sync_state = case when p_error is null then 'synced' else 'failed' end,
+         applied_at = case when p_error is null then now() else applied_at end,
+         error = left(p_error, 500)
+   where guild_id = p_guild_id and updated_at = p_updated_at;
+  if p_error is null then
+    -- Presence is per bot: the other guilds' older presences are superseded, not pending.
+    update app_public.bot_presence set sync_state = 'superseded'
+     where guild_id <> p_guild_id and updated_at < p_updated_at and sync_state <> 'superseded';
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_hidden.record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text); Type: COMMENT; Schema: app_hidden; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_hidden.record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text) IS 'The bot reports applying (or failing to apply, p_error) the presence set at p_updated_at for a guild: synced or failed (only if it is still that version); other guilds'' older presences become superseded. Raises nothing. Source: issue 14 (bot presence; every message the panel causes shows its sync state).';
 
 --
 -- Name: record_discord_message(bigint, text, text, bigint, bigint); Type: FUNCTION; Schema: app_hidden; Owner: guildbank_owner
@@ -4204,6 +4338,42 @@ ALTER FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at tim
 COMMENT ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) IS 'The economy event of a kind in effect in a guild at p_at (null row when none). Used by the daily-claim and shop rules.';
 
 --
+-- Name: add_session_guild(bytea, bigint, bigint[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]) RETURNS app_public.staff_role
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_private.sessions;
+  v_role app_public.staff_role;
+begin
+  select * into v from app_private.sessions
+   where token_hash = p_access_hash and kind = 'staff' and expires_at > now();
+  if v.id is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  v_role := app_hidden.resolve_staff_role(p_guild_id, v.discord_id, coalesce(p_role_ids, '{}'));
+  if v_role is null then
+    return null;
+  end if;
+  insert into app_private.session_guilds (session_id, guild_id, role_ids)
+    values (v.id, p_guild_id, coalesce(p_role_ids, '{}'))
+  on conflict (session_id, guild_id) do update set role_ids = excluded.role_ids;
+  return v_role;
+end;
+$$;
+
+ALTER FUNCTION app_private.add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]) IS 'At a panel sign-in, records one more guild the signed-in staff member may switch to without signing in again, with the Discord role ids Discord reported for them there (re-resolved on every request by session_claims). Returns the staff role it resolves to (owner: SUPERADMIN, else the highest mapped role) and records nothing when it resolves to none (a member, not staff, of that guild). Errors: AU001 not_authenticated (no live staff session behind the token). Source: issue 14 "Panel" (server switcher; role mapping or ownership in each guild, checked at sign-in).';
+
+--
 -- Name: admin_actions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -4313,6 +4483,7 @@ begin
   if v_user.id is null then
     perform app_private.raise_error('MB001', 'member_not_registered');
   end if;
+  perform app_private.require_feature(v_user.guild_id, 'quests');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'answer_quest', 'quest_id', p_quest_id, 'answer', p_answer));
   if v_replay is not null then
@@ -4372,7 +4543,7 @@ ALTER FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint,
 -- Name: FUNCTION answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest.';
+COMMENT ON FUNCTION app_private.answer_quest_for(p_user_id bigint, p_quest_id bigint, p_answer text, p_key text, p_at timestamp with time zone) IS 'The quest rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). See app_public.answer_quest. Errors also: FT001 feature_disabled when the guild switched quests off (issue 14 feature toggles).';
 
 --
 -- Name: item_uses; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -5025,6 +5196,7 @@ declare
 begin
   perform app_private.check_quantity(p_qty);
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  perform app_private.require_feature(v_user.guild_id, 'shop');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'buy_reward', 'sku', p_sku, 'qty', p_qty));
   if v_replay is not null then
@@ -5102,7 +5274,7 @@ ALTER FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty in
 -- Name: FUNCTION buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward.';
+COMMENT ON FUNCTION app_private.buy_reward_for(p_user_id bigint, p_sku text, p_qty integer, p_key text, p_at timestamp with time zone) IS 'The shop purchase rule at an explicit time. An active shop_discount economy event lowers the unit price by floor(price * discount) (list_price, event_id and discount in the transaction''s meta). See app_public.buy_reward. Errors also: FT001 feature_disabled when the guild switched shop off (issue 14 feature toggles).';
 
 --
 -- Name: card_audit(bigint, text, text, text, jsonb, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -5738,6 +5910,7 @@ begin
   if v_user.id is null then
     perform app_private.raise_error('MB001', 'member_not_registered');
   end if;
+  perform app_private.require_feature(v_user.guild_id, 'currency');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'claim_daily'));
   if v_replay is not null then
@@ -5791,7 +5964,7 @@ ALTER FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at ti
 -- Name: FUNCTION claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). An active daily_multiplier economy event multiplies the reward (rounded down; event_id and multiplier in the transaction''s meta). See app_public.claim_daily.';
+COMMENT ON FUNCTION app_private.claim_daily_for(p_user_id bigint, p_key text, p_at timestamp with time zone) IS 'The daily-claim rule at an explicit time (p_at; the public function passes now(), the demo seed back-dates). An active daily_multiplier economy event multiplies the reward (rounded down; event_id and multiplier in the transaction''s meta). See app_public.claim_daily. Errors also: FT001 feature_disabled when the guild switched currency off (issue 14 feature toggles).';
 
 --
 -- Name: task_claims; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -5878,6 +6051,7 @@ begin
   if v_user.id is null then
     perform app_private.raise_error('MB001', 'member_not_registered');
   end if;
+  perform app_private.require_feature(v_user.guild_id, 'tasks');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'claim_task', 'task_id', p_task_id));
   if v_replay is not null then
@@ -5945,7 +6119,7 @@ ALTER FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_
 -- Name: FUNCTION claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The claim rule at an explicit time (p_at) with the member''s Discord role ids stated (p_role_ids). See app_public.claim_task.';
+COMMENT ON FUNCTION app_private.claim_task_for(p_user_id bigint, p_task_id bigint, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The claim rule at an explicit time (p_at) with the member''s Discord role ids stated (p_role_ids). See app_public.claim_task. Errors also: FT001 feature_disabled when the guild switched tasks off (issue 14 feature toggles).';
 
 --
 -- Name: listings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -6241,6 +6415,8 @@ CREATE TABLE app_public.users (
     lifetime_spent bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    reactivated_at timestamp with time zone,
     CONSTRAINT users_badges_check CHECK ((jsonb_typeof(badges) = 'array'::text)),
     CONSTRAINT users_discord_id_check CHECK ((discord_id > 0)),
     CONSTRAINT users_display_name_check CHECK ((length(display_name) <= 100)),
@@ -6282,6 +6458,18 @@ COMMENT ON COLUMN app_public.users.lifetime_earned IS 'Coins ever received from 
 --
 
 COMMENT ON COLUMN app_public.users.lifetime_spent IS 'Coins ever paid out of the member''s own accounts (maintained by the ledger).';
+
+--
+-- Name: COLUMN users.deactivated_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.users.deactivated_at IS 'When staff deactivated the member (cleanup of inactive members, issue 14); null = active. Balances stay.';
+
+--
+-- Name: COLUMN users.reactivated_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.users.reactivated_at IS 'When staff last reactivated the member (counts as activity).';
 
 --
 -- Name: current_member(boolean); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6333,6 +6521,7 @@ declare
   v app_public.user_cards;
 begin
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  perform app_private.require_feature(v_user.guild_id, 'cards');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'draw_card', 'pack', p_pack, 'currency', p_currency));
   if v_replay is not null then
@@ -6352,7 +6541,7 @@ ALTER FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_curren
 -- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The draw rule at an explicit time. See app_public.draw_card.';
+COMMENT ON FUNCTION app_private.draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The draw rule at an explicit time. See app_public.draw_card. Errors also: FT001 feature_disabled when the guild switched cards off (issue 14 feature toggles).';
 
 --
 -- Name: card_draws; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -8451,6 +8640,7 @@ begin
   if v_user.frozen then
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
+  perform app_private.require_feature(v_user.guild_id, 'middleman');
   -- A second Start Middleman while the member's last ticket is still open (no form yet) returns that ticket.
   select * into v from app_public.mm_trades t where t.starter_id = p_user_id and t.status = 'open' order by t.id desc limit 1;
   if v.id is not null then
@@ -8483,7 +8673,7 @@ ALTER FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp wi
 -- Name: FUNCTION mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone) IS 'Start Middleman: opens a trade (status open) started by the member, at an explicit time; while the member''s last ticket is still open (no form submitted) that ticket is returned instead (a double click opens one ticket). Limits (guild_settings): at most mm_live_limit (3) live trades per member as any party, at most mm_hourly_limit (5) started per rolling hour. Errors: MB001, FZ001 account_frozen, MM005 too_many_live_trades, MM006 trade_rate_limited. Source: seed 004 "Start flow", "Rate-limit trade creation per user"; issue 13 "Limits in SQL".';
+COMMENT ON FUNCTION app_private.mm_open_trade_for(p_user_id bigint, p_at timestamp with time zone) IS 'Start Middleman: opens a trade (status open) started by the member, at an explicit time; while the member''s last ticket is still open (no form submitted) that ticket is returned instead (a double click opens one ticket). Limits (guild_settings): at most mm_live_limit (3) live trades per member as any party, at most mm_hourly_limit (5) started per rolling hour. Errors: FT001 feature_disabled (the guild switched the feature off, issue 14), MB001, FZ001 account_frozen, MM005 too_many_live_trades, MM006 trade_rate_limited. Source: seed 004 "Start flow", "Rate-limit trade creation per user"; issue 13 "Limits in SQL".';
 
 --
 -- Name: mm_party(app_public.mm_trades, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -8981,6 +9171,7 @@ declare
   v app_public.pack_openings;
 begin
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  perform app_private.require_feature(v_user.guild_id, 'cards');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'open_pack', 'pack', p_pack, 'currency', p_currency));
   if v_replay is not null then
@@ -9026,7 +9217,7 @@ ALTER FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_curren
 -- Name: FUNCTION open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The open-pack rule at an explicit time. See app_public.open_pack.';
+COMMENT ON FUNCTION app_private.open_pack_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone) IS 'The open-pack rule at an explicit time. See app_public.open_pack. Errors also: FT001 feature_disabled when the guild switched cards off (issue 14 feature toggles).';
 
 --
 -- Name: open_panel_session(bytea, bytea, bigint, bigint, app_public.staff_role, integer, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9163,6 +9354,29 @@ ALTER FUNCTION app_private.order_violations(p_guild_id bigint) OWNER TO guildban
 --
 
 COMMENT ON FUNCTION app_private.order_violations(p_guild_id bigint) IS 'Order invariant (DESIGN.md "Money"): an order in a final state has no pending transfer; fulfilled orders posted their hold, refunded and cancelled ones voided it, pending ones still hold it, for exactly the escrow amount. Also reports transfers whose guild or currency differ from their accounts'' (transfer_scope_violations).';
+
+--
+-- Name: panel_guild_candidates(bigint, bigint[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(array_agg(g.id order by g.id), '{}')
+    from app_public.guilds g
+   where g.id = any (coalesce(p_guild_ids, '{}'))
+     and (g.owner_id = p_discord_id
+          or exists (select 1 from app_public.staff_role_mappings m where m.guild_id = g.id));
+$$;
+
+ALTER FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) IS 'Of the Discord guilds a member signing in to the panel belongs to, those where they could be staff: guilds using Guildbank that they own or that map at least one Discord role to a staff role (the sign-in then reads their roles in each and records the ones that resolve with add_session_guild). Raises nothing. Source: issue 14 "Panel" (server switcher).';
 
 --
 -- Name: pay_for_pack(bigint, bigint, text, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9965,6 +10179,45 @@ ALTER FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint,
 COMMENT ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The payout rule at an explicit time. See app_public.request_payout. A key starting with mm: marks the payout as a middleman payout (kind mm: a trade''s proceeds or returned verification payments), any other as a withdrawal.';
 
 --
+-- Name: require_feature(bigint, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_on boolean;
+begin
+  select case p_feature
+           when 'currency' then s.feature_currency
+           when 'tasks' then s.feature_tasks
+           when 'shop' then s.feature_shop
+           when 'quests' then s.feature_quests
+           when 'middleman' then s.feature_middleman
+           when 'cards' then s.feature_cards
+         end
+    into v_on
+    from app_public.guild_settings s where s.guild_id = p_guild_id;
+  if p_feature not in ('currency', 'tasks', 'shop', 'quests', 'middleman', 'cards') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'feature'));
+  end if;
+  -- A guild without a settings row has every feature on (the defaults).
+  if v_on is false then
+    perform app_private.raise_error('FT001', 'feature_disabled', jsonb_build_object('feature', p_feature));
+  end if;
+end;
+$$;
+
+ALTER FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION require_feature(p_guild_id bigint, p_feature text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) IS 'Refuses value movements of a feature the guild switched off in guild_settings (feature_currency: daily and give; feature_tasks: claims and reviews; feature_shop: reward purchases; feature_quests: answers; feature_middleman: new trades; feature_cards: draws and packs). Errors: FT001 feature_disabled (detail: feature), VL001 invalid_argument (unknown feature). Source: issue 14 "Panel" (feature toggles), seed 003 "Server Configuration Structure" (features).';
+
+--
 -- Name: require_staff(app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -10017,6 +10270,7 @@ begin
   if v_user.discord_id = p_reviewer_id then
     perform app_private.raise_error('TK013', 'self_review');
   end if;
+  perform app_private.require_feature(v_claim.guild_id, 'tasks');
   v_replay := app_private.idempotency_begin(v_claim.guild_id, p_reviewer_id, p_key,
     jsonb_build_object('fn', 'review_task_claim', 'claim_id', p_claim_id, 'accept', p_accept, 'note', v_note));
   if v_replay is not null then
@@ -10078,7 +10332,7 @@ ALTER FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer
 -- Name: FUNCTION review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at); the member''s review DM is queued only when their task_reviewed notification setting is on (issue 14). See app_public.review_task_claim.';
+COMMENT ON FUNCTION app_private.review_task_claim_by(p_reviewer_id bigint, p_reviewer_role app_public.staff_role, p_claim_id bigint, p_accept boolean, p_note text, p_key text, p_at timestamp with time zone) IS 'The review rule for an explicit reviewer and time (p_at); the member''s review DM is queued only when their task_reviewed notification setting is on (issue 14). See app_public.review_task_claim. Errors also: FT001 feature_disabled when the guild switched tasks off (issue 14 feature toggles).';
 
 --
 -- Name: revoke_refresh_token(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -10191,11 +10445,23 @@ CREATE FUNCTION app_private.session_claims(p_token_hash bytea) RETURNS app_priva
     AS $$
 declare
   v app_private.sessions;
+  v_role app_public.staff_role;
 begin
   select * into v from app_private.sessions
    where token_hash = p_token_hash and expires_at > now() and coalesce(access_expires_at, expires_at) > now();
   if v.id is null then
     return null;
+  end if;
+  -- A session that signed in to several guilds carries the selected one: re-checked on every request against the
+  -- guilds granted at sign-in, with the role re-resolved from the current role mappings (a removed mapping ends it).
+  if v.kind = 'staff' and exists (select 1 from app_private.session_guilds sg where sg.session_id = v.id) then
+    select app_hidden.resolve_staff_role(sg.guild_id, v.discord_id, sg.role_ids) into v_role
+      from app_private.session_guilds sg
+     where sg.session_id = v.id and sg.guild_id = v.guild_id;
+    if v_role is null then
+      return null;
+    end if;
+    v.staff_role := v_role;
   end if;
   -- Touch at most once a minute: reading a session must not cost a write per request.
   if v.last_seen_at < now() - interval '1 minute' then
@@ -10211,7 +10477,33 @@ ALTER FUNCTION app_private.session_claims(p_token_hash bytea) OWNER TO guildbank
 -- Name: FUNCTION session_claims(p_token_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown, expired, or its access token has lapsed); expires_at is when the access token lapses. Refreshes last_seen_at at most once a minute.';
+COMMENT ON FUNCTION app_private.session_claims(p_token_hash bytea) IS 'The claims of a live session (null when unknown, expired, or its access token has lapsed); expires_at is when the access token lapses. A panel session that recorded guilds at sign-in (server switcher, issue 14) is re-checked on every call: its selected guild must be one of them and still resolve to a staff role, whose current value is returned (null otherwise). Refreshes last_seen_at at most once a minute.';
+
+--
+-- Name: session_guild_choices(bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.session_guild_choices(p_access_hash bytea) RETURNS TABLE(guild_id text, name text, staff_role app_public.staff_role, selected boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select g.id::text, g.name, r.role, g.id = s.guild_id
+    from app_private.sessions s
+    join app_private.session_guilds sg on sg.session_id = s.id
+    join app_public.guilds g on g.id = sg.guild_id
+    cross join lateral (select app_hidden.resolve_staff_role(g.id, s.discord_id, sg.role_ids) as role) r
+   where s.token_hash = p_access_hash and s.kind = 'staff' and s.expires_at > now()
+     and coalesce(s.access_expires_at, s.expires_at) > now() and r.role is not null
+   order by lower(g.name), g.id;
+$$;
+
+ALTER FUNCTION app_private.session_guild_choices(p_access_hash bytea) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION session_guild_choices(p_access_hash bytea); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.session_guild_choices(p_access_hash bytea) IS 'The guilds a live panel session may switch to (recorded at sign-in, each still resolving to a staff role now), by name, with the role held there and which one is selected; empty for an unknown or expired token. Raises nothing. Source: issue 14 "Panel" (server switcher).';
 
 --
 -- Name: set_frozen(boolean, bigint, text, text, app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -10265,6 +10557,56 @@ ALTER FUNCTION app_private.set_frozen(p_frozen boolean, p_discord_id bigint, p_r
 --
 
 COMMENT ON FUNCTION app_private.set_frozen(p_frozen boolean, p_discord_id bigint, p_reason text, p_key text, p_allowed app_public.staff_role[]) IS 'Shared body of freeze_user / unfreeze_user.';
+
+--
+-- Name: set_member_active(boolean, bigint, text, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text) RETURNS app_public.admin_actions
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff('{SUPERADMIN,ADMIN,OPERATOR}');
+  v_user app_public.users := app_private.staff_target(p_discord_id, p_reason);
+  v_actor bigint := app_public.current_discord_id();
+  v_replay jsonb;
+  v_before jsonb;
+  v_action app_public.admin_actions;
+begin
+  v_replay := app_private.idempotency_begin(v_user.guild_id, v_actor, p_key,
+    jsonb_build_object('fn', case when p_active then 'reactivate_member' else 'deactivate_member' end,
+      'user', p_discord_id, 'reason', p_reason));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.admin_actions, v_replay);
+  end if;
+  if p_active and v_user.deactivated_at is null then
+    perform app_private.raise_error('IA001', 'member_not_deactivated', jsonb_build_object('discord_id', p_discord_id::text));
+  elsif not p_active and v_user.deactivated_at is not null then
+    perform app_private.raise_error('IA002', 'member_already_deactivated', jsonb_build_object('discord_id', p_discord_id::text));
+  end if;
+  v_before := jsonb_build_object('deactivated_at', v_user.deactivated_at, 'reactivated_at', v_user.reactivated_at);
+  update app_public.users
+     set deactivated_at = case when p_active then null else now() end,
+         reactivated_at = case when p_active then now() else reactivated_at end
+   where id = v_user.id
+  returning * into v_user;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_user.guild_id, v_actor, v_role, case when p_active then 'reactivate_member' else 'deactivate_member' end,
+      'user', p_discord_id::text, v_before,
+      jsonb_build_object('deactivated_at', v_user.deactivated_at, 'reactivated_at', v_user.reactivated_at), btrim(p_reason))
+  returning * into v_action;
+  perform app_private.idempotency_finish(v_user.guild_id, v_actor, p_key, to_jsonb(v_action));
+  return v_action;
+end;
+$$;
+
+ALTER FUNCTION app_private.set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text) IS 'Deactivates (cleanup) or reactivates one member of the current guild, audited in admin_actions (before/after, reason); OPERATOR and above; never one''s own account. The member''s balance and history stay (no value moves); a deactivated member is left out of the panel''s member list and inactive report until reactivated. Errors: AU001, PD001 permission_denied, PD002 self_action_forbidden, RS001 reason_required, MB002 member_not_found, IA001 member_not_deactivated, IA002 member_already_deactivated, IK001/IK002. Source: issue 14 "Panel" (deactivate, reactivate, audited), seed 003 POST /users/cleanup and /users/<id>/reactivate.';
 
 --
 -- Name: settle_hold(bigint, jsonb, uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -10494,6 +10836,47 @@ ALTER FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id big
 COMMENT ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) IS 'The proof submission rule at an explicit time (p_at). See app_public.submit_task_proof.';
 
 --
+-- Name: switch_session_guild(bytea, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.switch_session_guild(p_access_hash bytea, p_guild_id bigint) RETURNS app_private.session_claims
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v app_private.sessions;
+  v_role app_public.staff_role;
+begin
+  select * into v from app_private.sessions
+   where token_hash = p_access_hash and kind = 'staff' and expires_at > now()
+     and coalesce(access_expires_at, expires_at) > now()
+  for update;
+  if v.id is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select app_hidden.resolve_staff_role(sg.guild_id, v.discord_id, sg.role_ids) into v_role
+    from app_private.session_guilds sg
+   where sg.session_id = v.id and sg.guild_id = p_guild_id;
+  if v_role is null then
+    -- Not granted at sign-in (a forged id), or no longer staff there: the session stays where it was.
+    perform app_private.raise_error('SW001', 'guild_not_permitted', jsonb_build_object('guild_id', p_guild_id::text));
+  end if;
+  update app_private.sessions set guild_id = p_guild_id, staff_role = v_role, last_seen_at = now()
+   where id = v.id
+  returning * into v;
+  return (v.id, v.guild_id, v.discord_id, v.kind, v.staff_role, least(v.expires_at, coalesce(v.access_expires_at, v.expires_at)))::app_private.session_claims;
+end;
+$$;
+
+ALTER FUNCTION app_private.switch_session_guild(p_access_hash bytea, p_guild_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION switch_session_guild(p_access_hash bytea, p_guild_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.switch_session_guild(p_access_hash bytea, p_guild_id bigint) IS 'Moves a live panel session to another guild: allowed only for a guild recorded at the sign-in (add_session_guild) where the member still resolves to a staff role (ownership or a mapped role); the session then carries that guild and that role. Errors: AU001 not_authenticated, SW001 guild_not_permitted (any other guild id, e.g. a forged one: nothing changes). Source: issue 14 "Panel" (server switcher).';
+
+--
 -- Name: task_proof_attachments_valid(jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -10553,6 +10936,44 @@ ALTER FUNCTION app_private.tg__audit() OWNER TO guildbank_owner;
 --
 
 COMMENT ON FUNCTION app_private.tg__audit() IS 'Trigger (arguments: subject_type, subject column; fires WHEN current_user = ''coins_staff'', i.e. for direct staff writes through the API): every staff insert, update or delete is written to admin_actions with before/after snapshots (updated_at ignored; no-op updates not recorded); reason from the claim app.reason.';
+
+--
+-- Name: tg__community_event(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.tg__community_event() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_row jsonb := to_jsonb(case when tg_op = 'DELETE' then old else new end);
+  v_kind text := tg_argv[0];
+  v_data jsonb;
+begin
+  v_data := case v_kind
+    when 'task_claim' then jsonb_build_object('task_id', v_row ->> 'task_id', 'status', v_row ->> 'status')
+    when 'stock' then jsonb_build_object('sku', v_row ->> 'sku', 'stock', v_row -> 'stock', 'visible', v_row -> 'visible',
+                                         'sync_state', v_row ->> 'sync_state')
+    when 'announcement' then jsonb_build_object('status', v_row ->> 'status', 'sync_state', v_row ->> 'sync_state',
+                                                'pinned', v_row -> 'pinned', 'message_id', v_row ->> 'message_id')
+    when 'task' then jsonb_build_object('status', v_row ->> 'status', 'sync_state', v_row ->> 'sync_state',
+                                        'message_id', v_row ->> 'message_id')
+    else '{}'::jsonb end;
+  insert into app_public.community_events (guild_id, kind, subject_id, change, data)
+    values ((v_row ->> 'guild_id')::bigint, v_kind, coalesce(v_row ->> 'id', v_row ->> 'sku'),
+            case tg_op when 'INSERT' then 'create' when 'DELETE' then 'delete' else 'update' end, v_data);
+  perform pg_notify('community_stream', v_row ->> 'guild_id');
+  return null;
+end;
+$$;
+
+ALTER FUNCTION app_private.tg__community_event() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION tg__community_event(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.tg__community_event() IS 'AFTER trigger (argument: the event kind task, task_claim, stock or announcement) recording a change of a community row in community_events (guild, kind, subject id (a reward''s sku), create/update/delete, the fields an open panel shows) and NOTIFYing community_stream with the guild id (delivered at commit), for the panel''s live updates without a reload. Source: issue 14 "Panel" (live updates), seed 003 GET /api/stream and _broadcast_data_change.';
 
 --
 -- Name: tg__notify_stream(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11902,6 +12323,93 @@ ALTER FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency
 COMMENT ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) IS 'Attempts a quest as the calling member: one attempt per quest per cooldown_s (a wrong answer uses the attempt, so trivia choices cannot be tried one by one); a correct answer (trivia, compared trimmed and case-insensitively) or a check-in earns the quest''s reward from the mint (transaction type earn, reason quest). A replayed idempotency key returns the first result. Errors: AU001 not_authenticated, MB003 guild_not_found, FZ001 account_frozen, QS001 quest_not_found (missing, inactive or outside its window), QS002 quest_cooldown (detail next_attempt_at, retry_after_s), QS003 answer_required, VL001 invalid_argument (answer over 200 characters), IK001/IK002. Source: seeds 000 ("Quests: daily trivia/quests with cooldown validation") and issue 4.';
 
 --
+-- Name: transaction_archive_runs; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.transaction_archive_runs (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    before timestamp with time zone NOT NULL,
+    archived bigint NOT NULL,
+    amount_total numeric NOT NULL,
+    actor_id bigint NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT transaction_archive_runs_archived_check CHECK ((archived >= 0))
+);
+
+ALTER TABLE app_public.transaction_archive_runs OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE transaction_archive_runs; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.transaction_archive_runs IS '@behavior -insert -update -delete
+One row per archive run (issue 14): the cutoff, how many transactions moved and their amount total, who and why.';
+
+--
+-- Name: archive_transactions(timestamp with time zone, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.archive_transactions(before timestamp with time zone, reason text, idempotency_key text) RETURNS app_public.transaction_archive_runs
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff('{SUPERADMIN,ADMIN}');
+  v_guild bigint := app_public.current_guild_id();
+  v_actor bigint := app_public.current_discord_id();
+  v_replay jsonb;
+  v_run app_public.transaction_archive_runs;
+  v_count bigint;
+  v_amount numeric;
+  v_bad integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if before is null or before > now() - interval '30 days' then
+    perform app_private.raise_error('AR001', 'archive_cutoff_too_recent',
+      jsonb_build_object('before', before, 'latest_allowed', now() - interval '30 days'));
+  end if;
+  v_replay := app_private.idempotency_begin(v_guild, v_actor, idempotency_key,
+    jsonb_build_object('fn', 'archive_transactions', 'before', before, 'reason', reason));
+  if v_replay is not null then
+    return jsonb_populate_record(null::app_public.transaction_archive_runs, v_replay);
+  end if;
+  with moved as (
+    delete from app_public.transactions t where t.guild_id = v_guild and t.created_at < before returning t.*
+  ), kept as (
+    insert into app_public.transactions_archive
+      select m.*, now() from moved m
+    returning amount
+  )
+  select count(*), coalesce(sum(amount), 0) into v_count, v_amount from kept;
+  -- The ledger proper (transfers, balances) is untouched; prove it still verifies, journal links included.
+  select count(*) into v_bad from app_public.verify_ledger(v_guild);
+  if v_bad > 0 then
+    perform app_private.raise_error('AR002', 'ledger_unverifiable', jsonb_build_object('violations', v_bad));
+  end if;
+  insert into app_public.transaction_archive_runs (guild_id, before, archived, amount_total, actor_id, reason)
+    values (v_guild, before, v_count, v_amount, v_actor, btrim(reason))
+  returning * into v_run;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_guild, v_actor, v_role, 'archive_transactions', 'transaction_archive', v_run.id::text, null,
+            jsonb_build_object('before', before, 'archived', v_count, 'amount_total', v_amount), btrim(reason));
+  perform app_private.idempotency_finish(v_guild, v_actor, idempotency_key, to_jsonb(v_run));
+  return v_run;
+end;
+$$;
+
+ALTER FUNCTION app_public.archive_transactions(before timestamp with time zone, reason text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION archive_transactions(before timestamp with time zone, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.archive_transactions(before timestamp with time zone, reason text, idempotency_key text) IS 'Moves the current guild''s transactions created before `before` (at least 30 days ago) from the hot table app_public.transactions into app_public.transactions_archive in one transaction, records the run (count and amount total) and audits it; then checks verify_ledger for the guild and refuses (rolling everything back) if anything is violated. Transfers and balances never move, so the ledger stays verifiable, and transaction_history (the CSV export) reads both tables. SUPERADMIN/ADMIN. Errors: AU001, PD001 permission_denied, RS001 reason_required, AR001 archive_cutoff_too_recent, AR002 ledger_unverifiable, IK001/IK002. Source: issue 14 "Panel" (Transactions: archive), seed 003 POST /transactions/archive.';
+
+--
 -- Name: assign_payment(bigint, bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -12570,6 +13078,76 @@ ALTER FUNCTION app_public.custom_command_names(prefix text) OWNER TO guildbank_o
 COMMENT ON FUNCTION app_public.custom_command_names(prefix text) IS 'The enabled custom command names of the caller''s guild starting with prefix (at most 25: Discord''s autocomplete limit), for /c''s autocomplete. Source: issue 14 ("one registered command with autocomplete").';
 
 --
+-- Name: deactivate_inactive_members(integer, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.deactivate_inactive_members(days integer, reason text, idempotency_key text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff('{SUPERADMIN,ADMIN,OPERATOR}');
+  v_guild bigint := app_public.current_guild_id();
+  v_actor bigint := app_public.current_discord_id();
+  v_replay jsonb;
+  v_count integer;
+begin
+  if reason is null or length(btrim(reason)) < 3 then
+    perform app_private.raise_error('RS001', 'reason_required');
+  end if;
+  if days is null or days not between 7 and 3650 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'days'));
+  end if;
+  v_replay := app_private.idempotency_begin(v_guild, v_actor, idempotency_key,
+    jsonb_build_object('fn', 'deactivate_inactive_members', 'days', days, 'reason', reason));
+  if v_replay is not null then
+    return (v_replay ->> 'count')::integer;
+  end if;
+  with gone as (
+    update app_public.users u set deactivated_at = now()
+     where u.id in (select i.id from app_public.inactive_members(days) i where i.discord_id <> v_actor)
+    returning u.guild_id, u.discord_id
+  ), audited as (
+    insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    select g.guild_id, v_actor, v_role, 'deactivate_member', 'user', g.discord_id::text,
+           jsonb_build_object('deactivated_at', null), jsonb_build_object('deactivated_at', now(), 'inactive_days', days), btrim(reason)
+      from gone g
+    returning 1
+  )
+  select count(*) into v_count from audited;
+  perform app_private.idempotency_finish(v_guild, v_actor, idempotency_key, jsonb_build_object('count', v_count));
+  return v_count;
+end;
+$$;
+
+ALTER FUNCTION app_public.deactivate_inactive_members(days integer, reason text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION deactivate_inactive_members(days integer, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.deactivate_inactive_members(days integer, reason text, idempotency_key text) IS 'Cleanup: deactivates every member of the current guild inactive for `days` days (7..3650; inactive_members), one audited admin_actions row each, and returns how many; OPERATOR and above; never the caller. Balances stay. Errors: AU001, PD001, RS001 reason_required, VL001 invalid_argument (days), IK001/IK002. Source: issue 14 "Panel" (deactivate, audited), seed 003 POST /api/<server>/users/cleanup.';
+
+--
+-- Name: deactivate_member(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.deactivate_member(discord_id bigint, reason text, idempotency_key text) RETURNS app_public.admin_actions
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select app_private.set_member_active(false, discord_id, reason, idempotency_key);
+$$;
+
+ALTER FUNCTION app_public.deactivate_member(discord_id bigint, reason text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION deactivate_member(discord_id bigint, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.deactivate_member(discord_id bigint, reason text, idempotency_key text) IS 'Deactivates one member (see app_private.set_member_active). Errors: AU001, PD001, PD002, RS001, MB002, IA002 member_already_deactivated, IK001, IK002. Source: issue 14 "Panel" (deactivate, audited).';
+
+--
 -- Name: decide_data_transfer(uuid, boolean, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -13144,6 +13722,7 @@ CREATE FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
+  perform app_private.require_feature(app_public.current_guild_id(), 'currency');
   return app_private.give_from((app_private.current_member()).id, to_discord_id, amount, idempotency_key, now());
 end;
 $$;
@@ -13154,7 +13733,7 @@ ALTER FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_
 -- Name: FUNCTION give(to_discord_id bigint, amount bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid. Source: issue #2.';
+COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid, FT001 feature_disabled (the guild switched the currency off, issue 14). Source: issue #2.';
 
 --
 -- Name: give_card_currency(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13213,6 +13792,62 @@ ALTER FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, c
 --
 
 COMMENT ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) IS 'Staff (SUPERADMIN, ADMIN, OPERATOR) give a member Notes, Discs or Gems from the guild''s mint (a faucet), audited before/after; never to themselves. Errors: AU001, PD001, RS001, PD002 self_action_forbidden, MB002 member_not_found, CA009 currency_not_used, AM001 invalid_amount. Source: issue 15 "Admin: give currency", seed 002 "/admin give_currency".';
+
+--
+-- Name: guild_features(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.guild_features() RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select jsonb_build_object(
+    'currencyName', coalesce(s.currency_name, 'coins'), 'currencySymbol', coalesce(s.currency_symbol, ''),
+    'features', jsonb_build_object('currency', coalesce(s.feature_currency, true), 'tasks', coalesce(s.feature_tasks, true),
+      'shop', coalesce(s.feature_shop, true), 'quests', coalesce(s.feature_quests, true),
+      'middleman', coalesce(s.feature_middleman, true), 'cards', coalesce(s.feature_cards, true)))
+    from (select app_public.current_guild_id() as guild_id) c
+    left join app_public.guild_settings s on s.guild_id = c.guild_id
+   where c.guild_id is not null;
+$$;
+
+ALTER FUNCTION app_public.guild_features() OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION guild_features(); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.guild_features() IS 'The current guild''s currency display (currencyName, currencySymbol) and feature toggles (currency, tasks, shop, quests, middleman, cards; true when no settings row), as the bot''s router and the panel read them. Null without claims. Raises nothing. Source: issue 14 "Panel" (currency display name and symbol, feature toggles).';
+
+--
+-- Name: inactive_members(integer, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.inactive_members(days integer, include_deactivated boolean DEFAULT false) RETURNS SETOF app_public.users
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform app_private.require_staff(enum_range(null::app_public.staff_role));
+  if days is null or days not between 1 and 3650 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'days'));
+  end if;
+  return query
+    select u.* from app_public.users u
+     where u.guild_id = app_public.current_guild_id() and not u.is_bot
+       and (include_deactivated or u.deactivated_at is null)
+       and app_public.users_last_active_at(u) < now() - make_interval(days => days)
+     order by app_public.users_last_active_at(u), u.id;
+end;
+$$;
+
+ALTER FUNCTION app_public.inactive_members(days integer, include_deactivated boolean) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION inactive_members(days integer, include_deactivated boolean); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.inactive_members(days integer, include_deactivated boolean) IS 'Members of the current guild with no activity (users_last_active_at) for `days` days (1..3650), oldest first; deactivated ones only with include_deactivated. Any staff role. Errors: AU001, PD001 permission_denied, VL001 invalid_argument (days). Source: issue 14 "Panel" (inactive members), seed 003 GET /api/<server>/users/inactive.';
 
 --
 -- Name: leaderboard(integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -14333,6 +14968,25 @@ ALTER FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) OWNER T
 COMMENT ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) IS 'The rarity a roll (0-9999) gives under drop rates in basis points [common, rare, epic, legendary, mythic]: bands in that order, each as wide as its rate. Source: issue 15 "Packs are configuration", seed 002 "Base probabilities".';
 
 --
+-- Name: reactivate_member(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.reactivate_member(discord_id bigint, reason text, idempotency_key text) RETURNS app_public.admin_actions
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select app_private.set_member_active(true, discord_id, reason, idempotency_key);
+$$;
+
+ALTER FUNCTION app_public.reactivate_member(discord_id bigint, reason text, idempotency_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION reactivate_member(discord_id bigint, reason text, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.reactivate_member(discord_id bigint, reason text, idempotency_key text) IS 'Reactivates a deactivated member (see app_private.set_member_active). Errors: AU001, PD001, PD002, RS001, MB002, IA001 member_not_deactivated, IK001, IK002. Source: issue 14 "Panel" (reactivate, audited), seed 003 POST /users/<id>/reactivate.';
+
+--
 -- Name: refund_order(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -14992,6 +15646,53 @@ ALTER FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) 
 COMMENT ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) IS 'A season''s leaderboard (default: the running one): what each member earned during it, ranked (ties share a rank), members with nothing earned left out; an archived season shows its final table. limit 1..100. Errors: AU001, VL001, SN002 no_active_season, SN004 season_not_found. Source: issue 14.';
 
 --
+-- Name: set_bot_presence(text, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.set_bot_presence(status text, activity_type text DEFAULT NULL::text, activity_text text DEFAULT NULL::text) RETURNS app_public.bot_presence
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_role app_public.staff_role := app_private.require_staff('{SUPERADMIN,ADMIN}');
+  v_guild bigint := app_public.current_guild_id();
+  v_before app_public.bot_presence;
+  v app_public.bot_presence;
+begin
+  if status is null or status not in ('online', 'idle', 'dnd', 'invisible') then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'status'));
+  end if;
+  if (activity_type is null) <> (nullif(btrim(coalesce(activity_text, '')), '') is null)
+     or (activity_type is not null and activity_type not in ('playing', 'listening', 'watching', 'competing', 'custom'))
+     or length(activity_text) > 128 then
+    perform app_private.raise_error('VL001', 'invalid_argument', jsonb_build_object('argument', 'activity'));
+  end if;
+  select * into v_before from app_public.bot_presence where guild_id = v_guild for update;
+  insert into app_public.bot_presence (guild_id, status, activity_type, activity_text, updated_by, updated_at, sync_state, applied_at, error)
+    values (v_guild, status, activity_type, nullif(btrim(activity_text), ''), app_public.current_discord_id(), now(), 'pending', null, null)
+  on conflict (guild_id) do update
+    set status = excluded.status, activity_type = excluded.activity_type, activity_text = excluded.activity_text,
+        updated_by = excluded.updated_by, updated_at = excluded.updated_at, sync_state = 'pending', applied_at = null, error = null
+  returning * into v;
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_guild, app_public.current_discord_id(), v_role, 'set_bot_presence', 'bot_presence', v_guild::text,
+            case when v_before.guild_id is null then null else to_jsonb(v_before) end, to_jsonb(v),
+            coalesce(nullif(btrim(current_setting('app.reason', true)), ''), 'bot presence set from the panel'));
+  perform graphile_worker.add_job('discord__presence', json_build_object('guild_id', v_guild::text),
+    queue_name := 'discord:presence', job_key := 'discord:presence:' || v_guild, max_attempts := 10);
+  return v;
+end;
+$$;
+
+ALTER FUNCTION app_public.set_bot_presence(status text, activity_type text, activity_text text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION set_bot_presence(status text, activity_type text, activity_text text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.set_bot_presence(status text, activity_type text, activity_text text) IS 'Sets the bot''s Discord presence from the panel: status (online, idle, dnd, invisible) and an optional activity (playing, listening, watching, competing or custom, with its text up to 128 characters). Stored per guild in bot_presence as pending, audited, and a discord__presence job (one per guild, coalesced) has the bot apply it; Discord presence is one per bot, so the most recently set one is what members see. SUPERADMIN/ADMIN. Errors: AU001, PD001 permission_denied, VL001 invalid_argument (status, activity). Source: issue 14 "Discord" (bot presence), seed 003 PUT /api/bot/status and /api/<server>/status.';
+
+--
 -- Name: set_card_locked(bigint, boolean); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15343,6 +16044,113 @@ ALTER FUNCTION app_public.tasks_slots_taken(t app_public.tasks) OWNER TO guildba
 COMMENT ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) IS 'Computed column: the task''s slots in use (claims in progress, submitted or accepted; a rejected or expired claim frees its slot). A count, so members may read it for tasks they can see. Source: seed 003 current_claims.';
 
 --
+-- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.transactions (
+    tx_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    type app_public.tx_type NOT NULL,
+    actor_id bigint,
+    user_id bigint,
+    counterparty_id bigint,
+    amount bigint DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'COIN'::text NOT NULL,
+    reason text NOT NULL,
+    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    order_id uuid,
+    listing_id uuid,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT transactions_amount_check CHECK ((amount >= 0)),
+    CONSTRAINT transactions_meta_check CHECK ((jsonb_typeof(meta) = 'object'::text)),
+    CONSTRAINT transactions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 500)))
+);
+
+ALTER TABLE app_public.transactions OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE transactions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.transactions IS '@behavior -insert -update -delete
+The human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.';
+
+--
+-- Name: COLUMN transactions.seq; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
+
+--
+-- Name: COLUMN transactions.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.guild_id IS 'The guild of the event (set by the rule that writes it).';
+
+--
+-- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.actor_id IS 'Discord snowflake of whoever acted (member or staff); null for the system.';
+
+--
+-- Name: COLUMN transactions.user_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.user_id IS 'The member whose balance the event concerns.';
+
+--
+-- Name: COLUMN transactions.counterparty_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.counterparty_id IS 'The other member, for transfers between members.';
+
+--
+-- Name: COLUMN transactions.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency moved (0 for flags).';
+
+--
+-- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.xid IS '@omit
+The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
+
+--
+-- Name: transaction_history(timestamp with time zone, timestamp with time zone, app_public.tx_type); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.transaction_history(from_at timestamp with time zone DEFAULT NULL::timestamp with time zone, to_at timestamp with time zone DEFAULT NULL::timestamp with time zone, tx_type app_public.tx_type DEFAULT NULL::app_public.tx_type) RETURNS SETOF app_public.transactions
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select * from (
+    select t.* from app_public.transactions t
+     where (from_at is null or t.created_at >= from_at) and (to_at is null or t.created_at < to_at)
+       and (tx_type is null or t.type = tx_type)
+    union all
+    select a.tx_id, a.seq, a.guild_id, a.type, a.actor_id, a.user_id, a.counterparty_id, a.amount, a.currency, a.reason,
+           a.meta, a.created_at, a.order_id, a.listing_id, a.xid
+      from app_public.transactions_archive a
+     where (from_at is null or a.created_at >= from_at) and (to_at is null or a.created_at < to_at)
+       and (tx_type is null or a.type = tx_type)
+  ) h
+  order by h.created_at desc, h.seq desc;
+$$;
+
+ALTER FUNCTION app_public.transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type) IS 'Every transaction, live and archived (transactions_archive), newest first, optionally from/to a time and of one type: what the panel''s CSV export reads so that archiving never shortens it. Caller''s rights: RLS decides (staff their guild, members their own). Raises nothing. Source: issue 14 "Panel" (archive keeps the CSV export complete).';
+
+--
 -- Name: unfreeze_user(bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -15467,6 +16275,28 @@ ALTER FUNCTION app_public.users_escrow_balance(u app_public.users) OWNER TO guil
 --
 
 COMMENT ON FUNCTION app_public.users_escrow_balance(u app_public.users) IS 'Computed column: the member''s coins held in escrow (pending holds). Caller''s rights, as users_wallet_balance.';
+
+--
+-- Name: users_last_active_at(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.users_last_active_at(u app_public.users) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select greatest(u.created_at, u.last_daily_at, u.reactivated_at,
+    (select max(t.created_at) from app_public.transactions t where t.user_id = u.id),
+    (select max(t.created_at) from app_public.transactions t where t.actor_id = u.discord_id and t.guild_id = u.guild_id),
+    (select max(a.created_at) from app_public.transactions_archive a where a.user_id = u.id));
+$$;
+
+ALTER FUNCTION app_public.users_last_active_at(u app_public.users) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION users_last_active_at(u app_public.users); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.users_last_active_at(u app_public.users) IS 'A member''s last activity (the panel''s lastActiveAt): the latest of their registration, daily claim, reactivation and any transaction they are the subject or the actor of (archived ones included). Read with the caller''s rights. Raises nothing. Source: issue 14 "Panel" (inactive members), seed 003 GET /users/inactive.';
 
 --
 -- Name: users_wallet_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -15665,6 +16495,13 @@ begin
        and (c.owner_id is distinct from l.seller_id or c.temporary);
   -- 10. Middleman trades agree with their holds (issue 13).
   return query select * from app_private.mm_violations(v_guild);
+  -- 11. Every transfer's journal entry exists, live or archived (issue 14: the archive moves journal rows, never transfers).
+  return query
+    select 'transfer_has_journal_entry', t.guild_id, t.currency, t.debit_account_id, 1::bigint, 0::bigint
+      from app_public.transfers t
+     where (v_guild is null or t.guild_id = v_guild) and t.tx_id is not null
+       and not exists (select 1 from app_public.transactions x where x.tx_id = t.tx_id)
+       and not exists (select 1 from app_public.transactions_archive a where a.tx_id = t.tx_id);
 end;
 $$;
 
@@ -15674,7 +16511,7 @@ ALTER FUNCTION app_public.verify_ledger(guild_id bigint) OWNER TO guildbank_owne
 -- Name: FUNCTION verify_ledger(guild_id bigint); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order); each card copy has one owner of its guild or is burned; print numbers of a template are 1..copies_created without gaps; an active card listing''s copy belongs to its seller; every middleman trade agrees with its holds (mm_violations, issue 13). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
+COMMENT ON FUNCTION app_public.verify_ledger(guild_id bigint) IS 'Returns every violated ledger invariant (empty = healthy): per guild and currency the balances sum to zero; each balance equals the sum of its postings, and its credit/debit totals those of its transfers; each member''s lifetime counters equal what crossed between them and others; no member/treasury/fees balance is negative; each escrow account equals its pending holds; each resolved hold was paid out exactly once and in full; every order agrees with its hold (no pending transfer behind a settled order); each card copy has one owner of its guild or is burned; print numbers of a template are 1..copies_created without gaps; an active card listing''s copy belongs to its seller; every middleman trade agrees with its holds (mm_violations, issue 13); every transfer''s journal entry exists in transactions or transactions_archive (issue 14 archive). Staff (any role) check their own guild; the worker and the owner may check one guild or all (null). Errors: AU001, PD001 permission_denied. Source: DESIGN.md "Money".';
 
 --
 -- Name: job_runs; Type: TABLE; Schema: app_hidden; Owner: guildbank_owner
@@ -15751,6 +16588,25 @@ ALTER TABLE app_private.idempotency_keys OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_private.idempotency_keys IS 'One row per external request (interaction id, Idempotency-Key header, webhook id), written in the same transaction as its effect; a replay returns result.';
+
+--
+-- Name: session_guilds; Type: TABLE; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE TABLE app_private.session_guilds (
+    session_id uuid NOT NULL,
+    guild_id bigint NOT NULL,
+    role_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE app_private.session_guilds OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE session_guilds; Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_private.session_guilds IS 'The guilds a panel session may switch to without signing in again (issue 14 server switcher), each with the Discord role ids reported at sign-in: session_claims re-resolves the staff role from them on every request.';
 
 --
 -- Name: session_rotated_tokens; Type: TABLE; Schema: app_private; Owner: guildbank_owner
@@ -16490,6 +17346,46 @@ COMMENT ON TABLE app_public.catalogue_settings IS '@behavior -insert -delete
 Catalogue ingestion settings of a guild: the rarity distribution (percent per rarity) and the multipliers per image kind, the stock policy (min_stock_per_rarity, reuse_bias), quality filters (min_width, phash_distance in bits), how much one run fetches (eras_per_artist, images_per_query), how many new artists a sync may add (sync_artist_limit), whether the weekly sync runs, whether images skip review.';
 
 --
+-- Name: community_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.community_events (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    kind text NOT NULL,
+    subject_id text NOT NULL,
+    change text NOT NULL,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT community_events_change_check CHECK ((change = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text]))),
+    CONSTRAINT community_events_data_check CHECK ((jsonb_typeof(data) = 'object'::text)),
+    CONSTRAINT community_events_kind_check CHECK ((kind = ANY (ARRAY['task'::text, 'task_claim'::text, 'stock'::text, 'announcement'::text])))
+);
+
+ALTER TABLE app_public.community_events OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE community_events; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.community_events IS '@behavior -insert -update -delete
+Changes of tasks, task claims, reward stock and announcements, written by triggers for the panel''s live stream (/streams/community, issue 14); kept a day (purge_expired).';
+
+--
+-- Name: community_events_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.community_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.community_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: currencies; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16796,6 +17692,16 @@ CREATE TABLE app_public.guild_settings (
     mc_withdraw_min bigint DEFAULT 100 NOT NULL,
     mc_withdraw_max bigint DEFAULT 100000000 NOT NULL,
     mc_withdraw_daily_max bigint DEFAULT 1000000000 NOT NULL,
+    currency_name text DEFAULT 'coins'::text NOT NULL,
+    currency_symbol text DEFAULT ''::text NOT NULL,
+    feature_currency boolean DEFAULT true NOT NULL,
+    feature_tasks boolean DEFAULT true NOT NULL,
+    feature_shop boolean DEFAULT true NOT NULL,
+    feature_quests boolean DEFAULT true NOT NULL,
+    feature_middleman boolean DEFAULT true NOT NULL,
+    feature_cards boolean DEFAULT true NOT NULL,
+    CONSTRAINT guild_settings_currency_name_check CHECK (((length(btrim(currency_name)) >= 1) AND (length(btrim(currency_name)) <= 32))),
+    CONSTRAINT guild_settings_currency_symbol_check CHECK ((length(currency_symbol) <= 8)),
     CONSTRAINT guild_settings_daily_amount_check CHECK ((daily_amount > 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_cap_check CHECK ((daily_streak_bonus_cap >= 0)),
     CONSTRAINT guild_settings_daily_streak_bonus_check CHECK ((daily_streak_bonus >= 0)),
@@ -16922,6 +17828,54 @@ COMMENT ON COLUMN app_public.guild_settings.mc_withdraw_max IS 'The largest sing
 --
 
 COMMENT ON COLUMN app_public.guild_settings.mc_withdraw_daily_max IS 'At most this many MCD cents withdrawn per member per rolling 24 hours (default 10,000,000.00).';
+
+--
+-- Name: COLUMN guild_settings.currency_name; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.currency_name IS 'The currency''s display name (plural, e.g. "coins"), used by the bot, the panel and the card image (issue 14).';
+
+--
+-- Name: COLUMN guild_settings.currency_symbol; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.currency_symbol IS 'The currency''s display symbol placed before amounts (e.g. "🪙" or "$"); empty = the name after the amount (issue 14).';
+
+--
+-- Name: COLUMN guild_settings.feature_currency; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_currency IS 'Feature toggle (issue 14): off refuses daily and give (FT001) and the bot answers that the currency is off.';
+
+--
+-- Name: COLUMN guild_settings.feature_tasks; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_tasks IS 'Feature toggle (issue 14): community tasks (claims, reviews).';
+
+--
+-- Name: COLUMN guild_settings.feature_shop; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_shop IS 'Feature toggle (issue 14): the rewards shop.';
+
+--
+-- Name: COLUMN guild_settings.feature_quests; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_quests IS 'Feature toggle (issue 14): quests.';
+
+--
+-- Name: COLUMN guild_settings.feature_middleman; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_middleman IS 'Feature toggle (issue 14): middleman trades.';
+
+--
+-- Name: COLUMN guild_settings.feature_cards; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_settings.feature_cards IS 'Feature toggle (issue 14): trading cards.';
 
 --
 -- Name: inventory; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -17831,81 +18785,49 @@ ALTER TABLE app_public.tasks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
--- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+-- Name: transaction_archive_runs_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TABLE app_public.transactions (
-    tx_id uuid DEFAULT gen_random_uuid() NOT NULL,
+ALTER TABLE app_public.transaction_archive_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app_public.transaction_archive_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: transactions_archive; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.transactions_archive (
+    tx_id uuid NOT NULL,
     seq bigint NOT NULL,
     guild_id bigint NOT NULL,
     type app_public.tx_type NOT NULL,
     actor_id bigint,
     user_id bigint,
     counterparty_id bigint,
-    amount bigint DEFAULT 0 NOT NULL,
-    currency text DEFAULT 'COIN'::text NOT NULL,
+    amount bigint NOT NULL,
+    currency text NOT NULL,
     reason text NOT NULL,
-    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    meta jsonb NOT NULL,
+    created_at timestamp with time zone NOT NULL,
     order_id uuid,
     listing_id uuid,
-    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    CONSTRAINT transactions_amount_check CHECK ((amount >= 0)),
-    CONSTRAINT transactions_meta_check CHECK ((jsonb_typeof(meta) = 'object'::text)),
-    CONSTRAINT transactions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 500)))
+    xid xid8 NOT NULL,
+    archived_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
-ALTER TABLE app_public.transactions OWNER TO guildbank_owner;
+ALTER TABLE app_public.transactions_archive OWNER TO guildbank_owner;
 
 --
--- Name: TABLE transactions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+-- Name: TABLE transactions_archive; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON TABLE app_public.transactions IS '@behavior -insert -update -delete
-The human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.';
-
---
--- Name: COLUMN transactions.seq; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
-
---
--- Name: COLUMN transactions.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.guild_id IS 'The guild of the event (set by the rule that writes it).';
-
---
--- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.actor_id IS 'Discord snowflake of whoever acted (member or staff); null for the system.';
-
---
--- Name: COLUMN transactions.user_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.user_id IS 'The member whose balance the event concerns.';
-
---
--- Name: COLUMN transactions.counterparty_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.counterparty_id IS 'The other member, for transfers between members.';
-
---
--- Name: COLUMN transactions.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency moved (0 for flags).';
-
---
--- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.xid IS '@omit
-The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
+COMMENT ON TABLE app_public.transactions_archive IS '@behavior -insert -update -delete
+Transactions moved out of the hot table by archive_transactions (issue 14): the same columns plus archived_at. Their transfers stay in app_public.transfers (verify_ledger checks every transfer''s journal entry exists here or in transactions); transaction_history and the CSV export read both.';
 
 --
 -- Name: transactions_seq_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -18011,6 +18933,13 @@ ALTER TABLE ONLY app_private.idempotency_keys
     ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (guild_id, actor_id, key);
 
 --
+-- Name: session_guilds session_guilds_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.session_guilds
+    ADD CONSTRAINT session_guilds_pkey PRIMARY KEY (session_id, guild_id);
+
+--
 -- Name: session_rotated_tokens session_rotated_tokens_pkey; Type: CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -18100,6 +19029,13 @@ ALTER TABLE ONLY app_public.artists
 
 ALTER TABLE ONLY app_public.badges
     ADD CONSTRAINT badges_pkey PRIMARY KEY (guild_id, code);
+
+--
+-- Name: bot_presence bot_presence_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.bot_presence
+    ADD CONSTRAINT bot_presence_pkey PRIMARY KEY (guild_id);
 
 --
 -- Name: card_achievements card_achievements_guild_id_code_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -18324,6 +19260,13 @@ ALTER TABLE ONLY app_public.catalogue_runs
 
 ALTER TABLE ONLY app_public.catalogue_settings
     ADD CONSTRAINT catalogue_settings_pkey PRIMARY KEY (guild_id);
+
+--
+-- Name: community_events community_events_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.community_events
+    ADD CONSTRAINT community_events_pkey PRIMARY KEY (id);
 
 --
 -- Name: currencies currencies_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -18753,6 +19696,20 @@ ALTER TABLE ONLY app_public.tasks
     ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
 
 --
+-- Name: transaction_archive_runs transaction_archive_runs_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transaction_archive_runs
+    ADD CONSTRAINT transaction_archive_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: transactions_archive transactions_archive_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transactions_archive
+    ADD CONSTRAINT transactions_archive_pkey PRIMARY KEY (tx_id);
+
+--
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -19031,6 +19988,18 @@ CREATE UNIQUE INDEX catalogue_runs_active_key ON app_public.catalogue_runs USING
 --
 
 CREATE INDEX catalogue_runs_guild_id_created_at_idx ON app_public.catalogue_runs USING btree (guild_id, created_at DESC);
+
+--
+-- Name: community_events_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX community_events_created_at ON app_public.community_events USING btree (created_at);
+
+--
+-- Name: community_events_guild_xid; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX community_events_guild_xid ON app_public.community_events USING btree (guild_id, xid);
 
 --
 -- Name: economy_events_guild_window; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -19447,10 +20416,28 @@ CREATE INDEX tasks_guild_status ON app_public.tasks USING btree (guild_id, statu
 CREATE INDEX tasks_pending_sync ON app_public.tasks USING btree (guild_id) WHERE (sync_state = 'pending'::text);
 
 --
+-- Name: transaction_archive_runs_guild; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transaction_archive_runs_guild ON app_public.transaction_archive_runs USING btree (guild_id, created_at);
+
+--
 -- Name: transactions_actor_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX transactions_actor_created_at ON app_public.transactions USING btree (actor_id, created_at);
+
+--
+-- Name: transactions_archive_guild_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_archive_guild_created_at ON app_public.transactions_archive USING btree (guild_id, created_at);
+
+--
+-- Name: transactions_archive_user_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX transactions_archive_user_created_at ON app_public.transactions_archive USING btree (user_id, created_at);
 
 --
 -- Name: transactions_counterparty; Type: INDEX; Schema: app_public; Owner: guildbank_owner
@@ -19981,6 +20968,30 @@ CREATE TRIGGER _510_void_voucher AFTER UPDATE OF status ON app_public.orders FOR
 CREATE TRIGGER _520_badges AFTER UPDATE OF status ON app_public.task_claims FOR EACH ROW WHEN (((new.status = 'accepted'::app_public.task_claim_status) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION app_private.tg_task_claims__badges();
 
 --
+-- Name: announcements _600_live; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.announcements FOR EACH ROW EXECUTE FUNCTION app_private.tg__community_event('announcement');
+
+--
+-- Name: rewards _600_live; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.rewards FOR EACH ROW EXECUTE FUNCTION app_private.tg__community_event('stock');
+
+--
+-- Name: task_claims _600_live; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.task_claims FOR EACH ROW EXECUTE FUNCTION app_private.tg__community_event('task_claim');
+
+--
+-- Name: tasks _600_live; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__community_event('task');
+
+--
 -- Name: transactions _700_high_value; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -20187,6 +21198,20 @@ ALTER TABLE ONLY app_private.fair_seed_secrets
     ADD CONSTRAINT fair_seed_secrets_seed_id_fkey FOREIGN KEY (seed_id) REFERENCES app_public.fair_seeds(id) ON DELETE CASCADE;
 
 --
+-- Name: session_guilds session_guilds_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.session_guilds
+    ADD CONSTRAINT session_guilds_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: session_guilds session_guilds_session_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_private.session_guilds
+    ADD CONSTRAINT session_guilds_session_id_fkey FOREIGN KEY (session_id) REFERENCES app_private.sessions(id) ON DELETE CASCADE;
+
+--
 -- Name: session_rotated_tokens session_rotated_tokens_session_id_fkey; Type: FK CONSTRAINT; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -20269,6 +21294,13 @@ ALTER TABLE ONLY app_public.artists
 
 ALTER TABLE ONLY app_public.badges
     ADD CONSTRAINT badges_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id);
+
+--
+-- Name: bot_presence bot_presence_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.bot_presence
+    ADD CONSTRAINT bot_presence_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: card_achievements card_achievements_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -20619,6 +21651,13 @@ ALTER TABLE ONLY app_public.catalogue_runs
 
 ALTER TABLE ONLY app_public.catalogue_settings
     ADD CONSTRAINT catalogue_settings_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: community_events community_events_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.community_events
+    ADD CONSTRAINT community_events_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: custom_commands custom_commands_guild_id_embed_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -21258,13 +22297,6 @@ COMMENT ON CONSTRAINT task_claims_guild_id_task_id_fkey ON app_public.task_claim
 @foreignFieldName claims';
 
 --
--- Name: task_claims task_claims_tx_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.task_claims
-    ADD CONSTRAINT task_claims_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id);
-
---
 -- Name: task_claims task_claims_user_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21277,6 +22309,13 @@ ALTER TABLE ONLY app_public.task_claims
 
 ALTER TABLE ONLY app_public.tasks
     ADD CONSTRAINT tasks_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
+
+--
+-- Name: transaction_archive_runs transaction_archive_runs_guild_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transaction_archive_runs
+    ADD CONSTRAINT transaction_archive_runs_guild_id_fkey FOREIGN KEY (guild_id) REFERENCES app_public.guilds(id) ON DELETE CASCADE;
 
 --
 -- Name: transactions transactions_counterparty_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -21326,13 +22365,6 @@ ALTER TABLE ONLY app_public.transfers
 
 ALTER TABLE ONLY app_public.transfers
     ADD CONSTRAINT transfers_pending_id_fkey FOREIGN KEY (pending_id) REFERENCES app_public.transfers(id);
-
---
--- Name: transfers transfers_tx_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transfers
-    ADD CONSTRAINT transfers_tx_id_fkey FOREIGN KEY (tx_id) REFERENCES app_public.transactions(tx_id) ON DELETE CASCADE;
 
 --
 -- Name: user_achievements user_achievements_guild_id_achievement_id_fkey; Type: FK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -21413,6 +22445,12 @@ ALTER TABLE app_private.fair_seed_secrets ENABLE ROW LEVEL SECURITY;
 --
 
 ALTER TABLE app_private.idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: session_guilds; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
+--
+
+ALTER TABLE app_private.session_guilds ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: session_rotated_tokens; Type: ROW SECURITY; Schema: app_private; Owner: guildbank_owner
@@ -21541,6 +22579,18 @@ CREATE POLICY badges_staff_insert ON app_public.badges FOR INSERT TO coins_staff
 --
 
 CREATE POLICY badges_staff_update ON app_public.badges FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: bot_presence; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.bot_presence ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: bot_presence bot_presence_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY bot_presence_staff ON app_public.bot_presence FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: card_achievements; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -21927,6 +22977,18 @@ CREATE POLICY catalogue_settings_staff ON app_public.catalogue_settings FOR SELE
 --
 
 CREATE POLICY catalogue_settings_staff_update ON app_public.catalogue_settings FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL))) WITH CHECK ((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)));
+
+--
+-- Name: community_events; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.community_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: community_events community_events_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY community_events_staff ON app_public.community_events FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: currencies; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
@@ -22793,10 +23855,44 @@ CREATE POLICY tasks_staff_insert ON app_public.tasks FOR INSERT TO coins_staff W
 CREATE POLICY tasks_staff_update ON app_public.tasks FOR UPDATE TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL) AND (status <> 'deleted'::text))) WITH CHECK (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (status <> 'deleted'::text)));
 
 --
+-- Name: transaction_archive_runs; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.transaction_archive_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: transaction_archive_runs transaction_archive_runs_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY transaction_archive_runs_staff ON app_public.transaction_archive_runs FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
+
+--
 -- Name: transactions; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE app_public.transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: transactions_archive; Type: ROW SECURITY; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.transactions_archive ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: transactions_archive transactions_archive_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY transactions_archive_self ON app_public.transactions_archive FOR SELECT TO coins_player USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND ((( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = user_id) OR (( SELECT u.id
+   FROM app_public.users u
+  WHERE ((u.guild_id = app_public.current_guild_id()) AND (u.discord_id = app_public.current_discord_id()))) = counterparty_id))));
+
+--
+-- Name: transactions_archive transactions_archive_staff; Type: POLICY; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE POLICY transactions_archive_staff ON app_public.transactions_archive FOR SELECT TO coins_staff USING (((guild_id = ( SELECT app_public.current_guild_id() AS current_guild_id)) AND (( SELECT app_public.current_staff_role() AS current_staff_role) IS NOT NULL)));
 
 --
 -- Name: transactions transactions_self; Type: POLICY; Schema: app_public; Owner: guildbank_owner
@@ -22969,6 +24065,19 @@ REVOKE ALL ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone
 GRANT ALL ON FUNCTION app_hidden.award_badges_all(p_at timestamp with time zone) TO coins_worker;
 
 --
+-- Name: TABLE bot_presence; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.bot_presence TO coins_staff;
+
+--
+-- Name: FUNCTION bot_presence_for_job(); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.bot_presence_for_job() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.bot_presence_for_job() TO coins_worker;
+
+--
 -- Name: FUNCTION card_notice_delivered(p_id bigint, p_delivery text, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -23070,6 +24179,13 @@ GRANT ALL ON FUNCTION app_hidden.catalogue_upsert_era(p_artist_id bigint, p_mbid
 
 REVOKE ALL ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.claim_webhook_nonce(p_endpoint text, p_nonce text, p_signed_at timestamp with time zone, p_window_s integer) TO coins_listener;
+
+--
+-- Name: FUNCTION community_events_since(p_cursor text, p_backlog integer); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.community_events_since(p_cursor text, p_backlog integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.community_events_since(p_cursor text, p_backlog integer) TO coins_staff;
 
 --
 -- Name: TABLE minecraft_payouts; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -23502,6 +24618,13 @@ REVOKE ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id 
 GRANT ALL ON FUNCTION app_hidden.record_announcement_message(p_announcement_id bigint, p_message bigint, p_state text, p_pinned boolean, p_seen timestamp with time zone) TO coins_worker;
 
 --
+-- Name: FUNCTION record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_hidden.record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_hidden.record_bot_presence(p_guild_id bigint, p_updated_at timestamp with time zone, p_error text) TO coins_worker;
+
+--
 -- Name: FUNCTION record_discord_message(p_guild_id bigint, p_type text, p_subject text, p_channel bigint, p_message bigint); Type: ACL; Schema: app_hidden; Owner: guildbank_owner
 --
 
@@ -23690,6 +24813,13 @@ GRANT SELECT ON TABLE app_public.economy_events TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]) TO guildbank_authenticator;
 
 --
 -- Name: TABLE admin_actions; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -24396,6 +25526,13 @@ REVOKE ALL ON FUNCTION app_private.order_snapshot(p_order_id uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.order_violations(p_guild_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.panel_guild_candidates(p_discord_id bigint, p_guild_ids bigint[]) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION pay_for_pack(p_user_id bigint, p_pack_type_id bigint, p_currency text, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -24500,6 +25637,12 @@ REVOKE ALL ON FUNCTION app_private.request_data_transfer_for(p_user_id bigint, p
 REVOKE ALL ON FUNCTION app_private.request_payout_for(p_user_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION require_feature(p_guild_id bigint, p_feature text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION require_staff(p_allowed app_public.staff_role[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -24545,10 +25688,23 @@ REVOKE ALL ON FUNCTION app_private.session_claims(p_token_hash bytea) FROM PUBLI
 GRANT ALL ON FUNCTION app_private.session_claims(p_token_hash bytea) TO guildbank_authenticator;
 
 --
+-- Name: FUNCTION session_guild_choices(p_access_hash bytea); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.session_guild_choices(p_access_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.session_guild_choices(p_access_hash bytea) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION set_frozen(p_frozen boolean, p_discord_id bigint, p_reason text, p_key text, p_allowed app_public.staff_role[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.set_frozen(p_frozen boolean, p_discord_id bigint, p_reason text, p_key text, p_allowed app_public.staff_role[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.set_member_active(p_active boolean, p_discord_id bigint, p_reason text, p_key text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION settle_hold(p_hold_id bigint, p_credits jsonb, p_tx_id uuid, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -24581,6 +25737,13 @@ REVOKE ALL ON FUNCTION app_private.start_season_for(p_guild_id bigint, p_name te
 REVOKE ALL ON FUNCTION app_private.submit_task_proof_for(p_user_id bigint, p_task_id bigint, p_text text, p_attachments jsonb, p_key text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION switch_session_guild(p_access_hash bytea, p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.switch_session_guild(p_access_hash bytea, p_guild_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_private.switch_session_guild(p_access_hash bytea, p_guild_id bigint) TO guildbank_authenticator;
+
+--
 -- Name: FUNCTION task_proof_attachments_valid(p_attachments jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -24591,6 +25754,12 @@ REVOKE ALL ON FUNCTION app_private.task_proof_attachments_valid(p_attachments js
 --
 
 REVOKE ALL ON FUNCTION app_private.tg__audit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tg__community_event(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.tg__community_event() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg__notify_stream(); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -24904,6 +26073,19 @@ REVOKE ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, ide
 GRANT ALL ON FUNCTION app_public.answer_quest(quest_id bigint, answer text, idempotency_key text) TO coins_player;
 
 --
+-- Name: TABLE transaction_archive_runs; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.transaction_archive_runs TO coins_staff;
+
+--
+-- Name: FUNCTION archive_transactions(before timestamp with time zone, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.archive_transactions(before timestamp with time zone, reason text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.archive_transactions(before timestamp with time zone, reason text, idempotency_key text) TO coins_staff;
+
+--
 -- Name: FUNCTION assign_payment(payment_id bigint, discord_id bigint, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -25078,6 +26260,20 @@ GRANT ALL ON FUNCTION app_public.custom_command(name text) TO coins_staff;
 REVOKE ALL ON FUNCTION app_public.custom_command_names(prefix text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_player;
 GRANT ALL ON FUNCTION app_public.custom_command_names(prefix text) TO coins_staff;
+
+--
+-- Name: FUNCTION deactivate_inactive_members(days integer, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.deactivate_inactive_members(days integer, reason text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.deactivate_inactive_members(days integer, reason text, idempotency_key text) TO coins_staff;
+
+--
+-- Name: FUNCTION deactivate_member(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.deactivate_member(discord_id bigint, reason text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.deactivate_member(discord_id bigint, reason text, idempotency_key text) TO coins_staff;
 
 --
 -- Name: FUNCTION decide_data_transfer(transfer_id uuid, approve boolean, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -25264,6 +26460,21 @@ GRANT ALL ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idemp
 
 REVOKE ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.give_card_currency(discord_id bigint, amount bigint, currency text, reason text) TO coins_staff;
+
+--
+-- Name: FUNCTION guild_features(); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.guild_features() FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.guild_features() TO coins_player;
+GRANT ALL ON FUNCTION app_public.guild_features() TO coins_staff;
+
+--
+-- Name: FUNCTION inactive_members(days integer, include_deactivated boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.inactive_members(days integer, include_deactivated boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.inactive_members(days integer, include_deactivated boolean) TO coins_staff;
 
 --
 -- Name: FUNCTION leaderboard("limit" integer); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -25532,6 +26743,13 @@ GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) 
 GRANT ALL ON FUNCTION app_public.rarity_for_roll(roll integer, rates integer[]) TO coins_staff;
 
 --
+-- Name: FUNCTION reactivate_member(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.reactivate_member(discord_id bigint, reason text, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.reactivate_member(discord_id bigint, reason text, idempotency_key text) TO coins_staff;
+
+--
 -- Name: FUNCTION refund_order(order_id uuid, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -25645,6 +26863,13 @@ GRANT ALL ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" in
 GRANT ALL ON FUNCTION app_public.season_leaderboard(season_id bigint, "limit" integer) TO coins_staff;
 
 --
+-- Name: FUNCTION set_bot_presence(status text, activity_type text, activity_text text); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.set_bot_presence(status text, activity_type text, activity_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.set_bot_presence(status text, activity_type text, activity_text text) TO coins_staff;
+
+--
 -- Name: FUNCTION set_card_locked(card_id bigint, locked boolean); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -25726,6 +26951,21 @@ GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_
 GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_staff;
 
 --
+-- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.transactions TO coins_player;
+GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
+
+--
+-- Name: FUNCTION transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type) TO coins_player;
+GRANT ALL ON FUNCTION app_public.transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type) TO coins_staff;
+
+--
 -- Name: FUNCTION unfreeze_user(discord_id bigint, reason text, idempotency_key text); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -25761,6 +27001,14 @@ GRANT ALL ON FUNCTION app_public.use_item(sku text, idempotency_key text) TO coi
 REVOKE ALL ON FUNCTION app_public.users_escrow_balance(u app_public.users) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.users_escrow_balance(u app_public.users) TO coins_player;
 GRANT ALL ON FUNCTION app_public.users_escrow_balance(u app_public.users) TO coins_staff;
+
+--
+-- Name: FUNCTION users_last_active_at(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) TO coins_player;
+GRANT ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) TO coins_staff;
 
 --
 -- Name: FUNCTION users_wallet_balance(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -26263,6 +27511,12 @@ GRANT UPDATE(weekly_sync) ON TABLE app_public.catalogue_settings TO coins_staff;
 GRANT UPDATE(auto_approve) ON TABLE app_public.catalogue_settings TO coins_staff;
 
 --
+-- Name: TABLE community_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.community_events TO coins_staff;
+
+--
 -- Name: TABLE currencies; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -26640,6 +27894,54 @@ GRANT UPDATE(mc_withdraw_max) ON TABLE app_public.guild_settings TO coins_staff;
 --
 
 GRANT UPDATE(mc_withdraw_daily_max) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.currency_name; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(currency_name) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.currency_symbol; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(currency_symbol) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_currency; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_currency) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_tasks; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_tasks) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_shop; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_shop) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_quests; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_quests) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_middleman; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_middleman) ON TABLE app_public.guild_settings TO coins_staff;
+
+--
+-- Name: COLUMN guild_settings.feature_cards; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT UPDATE(feature_cards) ON TABLE app_public.guild_settings TO coins_staff;
 
 --
 -- Name: TABLE inventory; Type: ACL; Schema: app_public; Owner: guildbank_owner
@@ -27140,11 +28442,11 @@ GRANT INSERT(discord_role_id) ON TABLE app_public.staff_role_mappings TO coins_s
 GRANT INSERT(staff_role),UPDATE(staff_role) ON TABLE app_public.staff_role_mappings TO coins_staff;
 
 --
--- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner
+-- Name: TABLE transactions_archive; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
-GRANT SELECT ON TABLE app_public.transactions TO coins_player;
-GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
+GRANT SELECT ON TABLE app_public.transactions_archive TO coins_player;
+GRANT SELECT ON TABLE app_public.transactions_archive TO coins_staff;
 
 --
 -- Name: TABLE user_achievements; Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -4,7 +4,7 @@
  * the health/metrics listener, and a graceful stop.
  */
 import { EventEmitter } from "node:events";
-import { Client, Events, GatewayIntentBits, type Guild } from "discord.js";
+import { ActivityType, Client, Events, GatewayIntentBits, type Guild } from "discord.js";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { createLogger, createPool, type Logger } from "@guildbank/lib";
 import { checkWorkerDatabase, createWorkerPool, toWorkerLogger } from "@guildbank/server/worker";
@@ -17,7 +17,7 @@ import { asWorker } from "./db.ts";
 import { startHealthListener, type HealthListener } from "./health.ts";
 import { createBotMetrics } from "./metrics.ts";
 import { routeInteraction } from "./router.ts";
-import { BOT_TASKS, createBotTaskList } from "./tasks/index.ts";
+import { BOT_TASKS, createBotTaskList, currentPresence, type BotPresence } from "./tasks/index.ts";
 
 /**
  * The functions the bot calls as `coins_worker` (its runner's tasks, the staff role resolution,
@@ -52,7 +52,29 @@ export const BOT_REQUIRED_FUNCTIONS = [
   "app_hidden.mm_record_ticket(bigint, bigint, bigint)",
   "app_hidden.mm_record_rendered(bigint, bigint)",
   "app_hidden.mm_store_transcript(bigint, text)",
+  "app_hidden.bot_presence_for_job()",
+  "app_hidden.record_bot_presence(bigint, timestamptz, text)",
 ] as const;
+
+const ACTIVITY_TYPES = { playing: ActivityType.Playing, listening: ActivityType.Listening, watching: ActivityType.Watching, competing: ActivityType.Competing, custom: ActivityType.Custom } as const;
+
+/**
+ * Sets the bot's presence over the gateway (issue 14: the panel's bot status): status and at most
+ * one activity (a custom status shows its text as the state).
+ *
+ * @param client - the discord.js client.
+ * @param p - the presence as stored.
+ * @returns false when the gateway is not connected (nothing sent).
+ */
+export function applyPresence(client: Client, p: BotPresence): boolean {
+  if (!client.isReady()) return false;
+  const activities =
+    p.activity_type && p.activity_text
+      ? [p.activity_type === "custom" ? { name: "Custom Status", type: ActivityType.Custom, state: p.activity_text } : { name: p.activity_text, type: ACTIVITY_TYPES[p.activity_type] }]
+      : [];
+  client.user.setPresence({ status: p.status, activities });
+  return true;
+}
 
 /** Options of {@link startBot}. */
 export interface StartBotOptions {
@@ -138,6 +160,10 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   });
   client.once(Events.ClientReady, (ready) => {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, "gateway ready");
+    // The presence set from the panel (issue 14) survives restarts: applied again at every login.
+    currentPresence(pool)
+      .then((p) => p && applyPresence(client, p))
+      .catch((err: unknown) => logger.warn({ err }, "could not apply the stored presence"));
     for (const guild of ready.guilds.cache.values()) {
       recordGuild(ctx, guild).catch((err: unknown) => logger.error({ err, guildId: guild.id }, "could not record a guild"));
     }
@@ -152,7 +178,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
     await checkWorkerDatabase(workerPool, BOT_REQUIRED_FUNCTIONS);
     runner = await run({
       pgPool: workerPool,
-      taskList: createBotTaskList({ pool, rest: client.rest, botId: config.DISCORD_CLIENT_ID, metrics }),
+      taskList: createBotTaskList({ pool, rest: client.rest, botId: config.DISCORD_CLIENT_ID, metrics, applyPresence: (p) => applyPresence(client, p) }),
       concurrency: config.BOT_WORKER_CONCURRENCY,
       pollInterval: config.BOT_WORKER_POLL_INTERVAL_MS,
       logger: toWorkerLogger(logger),

@@ -6,6 +6,7 @@
 import type { AutocompleteInteraction, BaseInteraction, ButtonInteraction, ChatInputCommandInteraction, ModalSubmitInteraction, StringSelectMenuInteraction, UserSelectMenuInteraction } from "discord.js";
 import type { BotContext } from "./context.ts";
 import { answer, describeError, parseCustomId, UserFacingError, type CustomId } from "./interaction.ts";
+import { COMMAND_FEATURES, COMPONENT_FEATURES, FEATURE_LABELS, HUB_FEATURES, guildFeatures, withCurrencyDisplay, type Feature } from "./features.ts";
 import { completeCustomCommand, runCustomCommand } from "./handlers/commands.ts";
 import { buyCard, burnCard, cardMarket, cardsAdmin, cardsAutocomplete, cardsButton, claimEventPack, collection, events, collectors, cooldowns, drawCard, inventory, myCards, openPack, sellCard, trade, viewCard, wishlist } from "./handlers/cards.ts";
 import { missions, transferButton, transferData } from "./handlers/cards-progress.ts";
@@ -141,11 +142,57 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
   const started = performance.now();
   let outcome = "ok";
   try {
+    // Issue 14: the guild's feature toggles and currency display, for everything below.
+    if (i.guildId) {
+      const settings = await guildFeatures(ctx.pool, i.guildId, i.user.id);
+      const feature = featureOf(i);
+      if (feature && !settings.features[feature]) {
+        if (i.isAutocomplete()) {
+          await i.respond([]).catch(() => {});
+          return;
+        }
+        throw new UserFacingError(`The ${FEATURE_LABELS[feature]} feature is switched off in this server.`);
+      }
+      await withCurrencyDisplay({ name: settings.currencyName, symbol: settings.currencySymbol }, () => dispatch(ctx, i, () => (outcome = "error")));
+      return;
+    }
+    await dispatch(ctx, i, () => (outcome = "error"));
+  } catch (err) {
+    const { text, expected } = describeError(ctx, err, `${kind} ${"customId" in i ? String(i.customId) : "commandName" in i ? String(i.commandName) : ""}`);
+    outcome = expected ? "refused" : "error";
+    if (i.isRepliable()) {
+      await answer(i, text).catch((replyErr: unknown) => ctx.logger.warn({ err: replyErr }, "could not answer an interaction"));
+    }
+  } finally {
+    ctx.metrics.interactions.inc({ kind, outcome });
+    ctx.metrics.interactionSeconds.observe({ kind }, (performance.now() - started) / 1000);
+  }
+}
+
+/** The feature an interaction belongs to (its command, or its custom id's first part), if any. */
+export function featureOf(i: BaseInteraction): Feature | undefined {
+  if (i.isChatInputCommand() || i.isAutocomplete()) return COMMAND_FEATURES[i.commandName];
+  if (i.isButton() || i.isStringSelectMenu() || i.isUserSelectMenu() || i.isModalSubmit()) {
+    let id: CustomId;
+    try {
+      id = parseCustomId(i.customId);
+    } catch {
+      return undefined;
+    }
+    if (id.feature === "hub") return HUB_FEATURES[id.action];
+    return COMPONENT_FEATURES[id.feature];
+  }
+  return undefined;
+}
+
+/** Routes an interaction to its handler; errors propagate to {@link routeInteraction}. */
+async function dispatch(ctx: BotContext, i: BaseInteraction, autocompleteFailed: () => void): Promise<void> {
+  {
     if (i.isAutocomplete()) {
       const handler = AUTOCOMPLETE_HANDLERS[i.commandName] ?? cardsAutocomplete;
       // An autocomplete cannot show an error: it offers nothing instead.
       await handler(ctx, i).catch(async (err: unknown) => {
-        outcome = "error";
+        autocompleteFailed();
         ctx.logger.warn({ err, command: i.commandName }, "autocomplete failed");
         if (!i.responded) await i.respond([]).catch(() => {});
       });
@@ -178,14 +225,5 @@ export async function routeInteraction(ctx: BotContext, i: BaseInteraction): Pro
     } else {
       return;
     }
-  } catch (err) {
-    const { text, expected } = describeError(ctx, err, `${kind} ${"customId" in i ? String(i.customId) : "commandName" in i ? String(i.commandName) : ""}`);
-    outcome = expected ? "refused" : "error";
-    if (i.isRepliable()) {
-      await answer(i, text).catch((replyErr: unknown) => ctx.logger.warn({ err: replyErr }, "could not answer an interaction"));
-    }
-  } finally {
-    ctx.metrics.interactions.inc({ kind, outcome });
-    ctx.metrics.interactionSeconds.observe({ kind }, (performance.now() - started) / 1000);
   }
 }

@@ -65,3 +65,18 @@ describe("the currency catalogue", () => {
     }
   });
 });
+
+describe("formatAmount with a guild's currency display (issue 14)", () => {
+  it("uses the guild's name (singular without the final s), or its symbol before the number", () => {
+    expect(formatAmount(1250, "COIN", { display: { name: "gems" } })).toBe("1,250 gems");
+    expect(formatAmount(1, "COIN", { display: { name: "gems" } })).toBe("1 gem");
+    expect(formatAmount(1250, "COIN", { display: { name: "gems", symbol: "💎" } })).toBe("💎1,250");
+    expect(formatAmount(-5, "COIN", { display: { symbol: "$" }, signed: true })).toBe("-$5");
+    expect(formatAmount(40, "COIN", { display: { symbol: "$" }, signed: true })).toBe("+$40");
+  });
+
+  it("leaves other currencies and an empty display alone", () => {
+    expect(formatAmount(150000, "MCD", { display: { name: "gems", symbol: "💎" } })).toBe("1,500.00 MCD");
+    expect(formatAmount(1250, "COIN", { display: { name: "", symbol: "  " } })).toBe("1,250 coins");
+  });
+});

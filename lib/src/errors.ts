@@ -166,6 +166,15 @@ export const ERRORS = {
   CG003: { key: "catalogue_image_not_reviewable", message: "That image cannot be reviewed now (it is {status})." },
   CG004: { key: "catalogue_licence_unusable", message: "That image has no licence that allows its use on a card ({licence})." },
   CG005: { key: "catalogue_image_has_template", message: "A card template already uses that image: it cannot be rejected or moved to another era." },
+  FT001: { key: "feature_disabled", message: "The {feature} feature is switched off in this server." },
+  SW001: { key: "guild_not_permitted", message: "You are not staff of that server in this session: sign in again if your roles changed." },
+  AR001: {
+    key: "archive_cutoff_too_recent",
+    message: "Only transactions older than 30 days can be archived (the latest cutoff allowed is {latest_allowed}).",
+  },
+  AR002: { key: "ledger_unverifiable", message: "Archiving was refused: the ledger would not verify ({violations} violations)." },
+  IA001: { key: "member_not_deactivated", message: "That member is active: there is nothing to reactivate." },
+  IA002: { key: "member_already_deactivated", message: "That member is already deactivated." },
 } as const satisfies Record<string, { key: string; message: string }>;
 
 /** A SQLSTATE listed in `db/ERRORS.md`. */

@@ -95,17 +95,43 @@ export function formatNumber(minor: MinorUnits, code?: string | null, options: {
 }
 
 /**
+ * How a guild shows its own currency (COIN), from `guild_settings.currency_name` / `currency_symbol`
+ * (issue 14): the plural name (e.g. `gems`) and an optional symbol (e.g. `💎`, `$`).
+ */
+export interface CurrencyDisplay {
+  /** Plural display name; the singular drops a final `s` (`gems` → `1 gem`). */
+  name?: string;
+  /** Placed before the number when set (`💎1,250`); empty or absent: the name after the number. */
+  symbol?: string;
+}
+
+/**
  * An amount with its currency, as every surface shows it.
  *
  * @param minor - integer minor units.
  * @param code - the currency (default COIN).
- * @param options - `signed`: a `+` before positive amounts (deltas).
- * @returns e.g. `1,500.00 MCD`, `1,250 coins`, `1 coin`, `+40 coins`.
+ * @param options - `signed`: a `+` before positive amounts (deltas); `display`: the guild's name and
+ *   symbol for COIN (other currencies keep their own units).
+ * @returns e.g. `1,500.00 MCD`, `1,250 coins`, `1 coin`, `+40 coins`; with a display `1,250 gems`,
+ *   `1 gem`, `💎1,250`.
  * @throws {RangeError} for an unknown currency or a non-integer amount.
  */
-export function formatAmount(minor: MinorUnits, code?: string | null, options: { signed?: boolean } = {}): string {
+export function formatAmount(minor: MinorUnits, code?: string | null, options: { signed?: boolean; display?: CurrencyDisplay } = {}): string {
   const c = currencyOf(code);
   const n = toBigInt(minor);
+  const number = formatNumber(n, c.code, options);
+  const d = c.code === "COIN" ? options.display : undefined;
+  const symbol = d?.symbol?.trim();
+  if (symbol) {
+    // The sign goes before the symbol: -$5, +$40.
+    const sign = /^[+-]/.test(number) ? number[0] : "";
+    return `${sign}${symbol}${sign ? number.slice(1) : number}`;
+  }
+  const name = d?.name?.trim();
+  if (name) {
+    const one = name.length > 1 && name.endsWith("s") ? name.slice(0, -1) : name;
+    return `${number} ${n === 1n || n === -1n ? one : name}`;
+  }
   const unit = n === 1n || n === -1n ? c.one : c.many;
-  return `${formatNumber(n, c.code, options)} ${unit}`;
+  return `${number} ${unit}`;
 }

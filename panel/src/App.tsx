@@ -38,6 +38,8 @@ import { QuestCreate, QuestEdit, QuestList } from "./quests/index.tsx";
 import { EventList } from "./events/index.tsx";
 import { Reports } from "./reports/index.tsx";
 import { RoleMappingCreate, Settings } from "./settings/index.tsx";
+import { BotPresencePage } from "./settings/presence.tsx";
+import { InactiveMembers } from "./users/inactive.tsx";
 import { AdminActionList } from "./adminActions/index.tsx";
 import { OpsAlertList } from "./opsAlerts/index.tsx";
 import {
@@ -172,6 +174,8 @@ export function App() {
           <CustomRoutes>
             <Route path="/reports" element={<Reports />} />
             <Route path="/settings" element={<Settings />} />
+            <Route path="/inactive" element={<InactiveMembers />} />
+            <Route path="/bot-presence" element={<BotPresencePage />} />
           </CustomRoutes>
         </>
       )}

@@ -2,7 +2,7 @@
  * A local fake of the parts of Discord the panel's sign-in uses: the OAuth2 authorization endpoint
  * (answers at once, as if the user had clicked "Authorise"), the token endpoint (checks client
  * credentials, redirect URI and the PKCE verifier), `GET /users/@me` and
- * `GET /users/@me/guilds/{guild}/member` (404 "Unknown Guild" for non-members). Used by the auth
+ * `GET /users/@me/guilds` (the member's guilds) and `GET /users/@me/guilds/{guild}/member` (404 "Unknown Guild" for non-members). Used by the auth
  * route tests and the end-to-end run; listens on 127.0.0.1, port 0.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -134,7 +134,7 @@ export async function startFakeDiscord(clientId = "900000000000000001"): Promise
     const token = randomBytes(16).toString("hex");
     tokens.set(token, grant.userId);
     fake.exchanges++;
-    res.json({ access_token: token, token_type: "Bearer", expires_in: 604800, refresh_token: randomBytes(8).toString("hex"), scope: "identify guilds.members.read" });
+    res.json({ access_token: token, token_type: "Bearer", expires_in: 604800, refresh_token: randomBytes(8).toString("hex"), scope: "identify guilds guilds.members.read" });
   });
 
   const bearer = (h: string | undefined) => tokens.get((h ?? "").replace(/^Bearer /, ""));
@@ -142,6 +142,12 @@ export async function startFakeDiscord(clientId = "900000000000000001"): Promise
     const u = users.get(bearer(req.headers.authorization) ?? "");
     if (!u) return void res.status(401).json({ message: "401: Unauthorized", code: 0 });
     res.json({ id: u.id, username: u.username, global_name: u.username, avatar: null });
+  });
+  // The member's guilds (scope `guilds`): partial guild objects, as Discord answers them.
+  app.get("/users/@me/guilds", (req, res) => {
+    const u = users.get(bearer(req.headers.authorization) ?? "");
+    if (!u) return void res.status(401).json({ message: "401: Unauthorized", code: 0 });
+    res.json(Object.keys(u.guilds).map((id) => ({ id, name: `Guild ${id}`, icon: null, owner: false, permissions: "0", features: [] })));
   });
   app.get("/users/@me/guilds/:guild/member", (req, res) => {
     const u = users.get(bearer(req.headers.authorization) ?? "");

@@ -93,7 +93,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
   });
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
-  const running = await startServer(config, pool, createLogger("server-test", "silent"));
+  const running = await startServer(config, pool, createLogger("server-test", (process.env.SERVER_TEST_LOG_LEVEL ?? "silent") as "silent"));
   return {
     ...running,
     pool,

@@ -228,6 +228,25 @@ describe("authorisation and protocol", () => {
     expect((await openSse(server.url, "/streams/tx", { cookie: "gb_session=" + "x".repeat(43) })).status).toBe(401);
   });
 
+  it("the community stream (issue 14): staff only, ?events= filters the kinds, a stock change arrives live", async () => {
+    const g = await fundedGuild(1);
+    const member = await memberCookie(g, 0);
+    expect((await openSse(server.url, "/streams/community", { cookie: member })).status).toBe(403);
+    const staff = await staffCookie(g);
+    const bad = await openSse(server.url, "/streams/community?events=task,nope", { cookie: staff });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body!)).toEqual({ error: "invalid_argument", argument: "events" });
+    const conn = track(await subscribe(server.url, "/streams/community?backlog=0&events=stock", { cookie: staff }));
+    await db.query("insert into app_public.tasks (guild_id, name, reward) values ($1, 'Ignored task', 5)", [g.guildId]);
+    await db.query("insert into app_public.rewards (guild_id, sku, name, category, price, stock) values ($1, 'cookie', 'Cookie', 'cosmetic', 10, 5)", [g.guildId]);
+    await db.query("update app_public.rewards set stock = 4 where guild_id = $1 and sku = 'cookie'", [g.guildId]);
+    await conn.until(() => conn.rows("community").length >= 2, 5_000, "two stock events");
+    const rows = conn.rows("community");
+    expect(rows.map((r) => [r.kind, r.change, (r.data as { stock: number }).stock])).toEqual([["stock", "create", 5], ["stock", "update", 4]]);
+    expect(rows.every((r) => r.subject_id === "cookie")).toBe(true);
+    conn.close();
+  });
+
   it("answers with event-stream headers, a retry hint, the backlog and a ready event carrying the cursor", async () => {
     const g = await fundedGuild(2);
     const first = await give(g, 0, 1);
@@ -564,7 +583,7 @@ describe("hub behaviour (own hub with short timers)", () => {
     const before = hub.stats.clients;
     const a = track(await subscribe(url, "/streams/alerts?backlog=0", { cookie }));
     const b = track(await subscribe(url, "/streams/tx?backlog=0", { cookie }));
-    expect(hub.stats.clients).toEqual({ tx: before.tx + 1, alerts: before.alerts + 1 });
+    expect(hub.stats.clients).toEqual({ tx: before.tx + 1, alerts: before.alerts + 1, community: before.community });
     a.close();
     b.close();
     for (let i = 0; i < 50 && hub.stats.clients.tx + hub.stats.clients.alerts > before.tx + before.alerts; i++) await sleep(20);

@@ -9,6 +9,7 @@ import { redactUrl, type Logger } from "@guildbank/lib";
 import type { ServerConfig } from "./config.ts";
 import { createPostGraphileWhenReady } from "./graphile.ts";
 import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, refreshPanelSession, revokeRefreshToken, sessionMiddleware } from "./auth/sessions.ts";
+import { guildSwitchRouter } from "./auth/guilds.ts";
 import { devLoginRouter } from "./auth/dev.ts";
 import { NAME_COOKIE, discordAuthRouter, setPanelCookies } from "./auth/discord.ts";
 import { cookieOptions } from "./http/cookies.ts";
@@ -36,11 +37,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 /**
  * Builds the express application and its HTTP server: request ids and JSON logs, `/healthz`,
  * the origin guard (CORS locked to PANEL_BASE_URL), sessions, Discord sign-in
- * (`/auth/discord/login`, `/auth/discord/callback`), `/auth/session`, `/auth/csrf`,
+ * (`/auth/discord/login`, `/auth/discord/callback`), `/auth/session`, `/auth/csrf`, the server
+ * switcher (`GET /auth/guilds`, `POST /auth/guild`),
  * `POST /auth/refresh` and `POST /auth/logout`, CSRF double submit on state-changing requests,
  * per-route rate limits, the development login (when enabled), PostGraphile on `/graphql` (with
  * Idempotency-Key records), the live Server-Sent Event streams on `/streams/tx` and
- * `/streams/alerts`, and the built panel at `/`.
+ * `/streams/alerts` (and `/streams/community`), and the built panel at `/`.
  *
  * @param config - server configuration.
  * @param pool - authenticator pool.
@@ -171,6 +173,8 @@ export async function createHttpServer(
       next(err);
     }
   });
+  // Server switcher (issue 14): GET /auth/guilds, POST /auth/guild (CSRF-protected like every POST here).
+  app.use(guildSwitchRouter(pool));
   const panel = panelStatic(config);
   if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config, { csrfToken: csrf.token, home: panel ? "/" : "/graphiql" }));
 

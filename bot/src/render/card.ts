@@ -7,6 +7,7 @@ import { createCanvas, loadImage, type Image } from "@napi-rs/canvas";
 import { fitText, roundedRect } from "./canvas.ts";
 import { formatNumber } from "@guildbank/lib";
 import { badgeNames, recentLine, type MemberCard } from "./embeds.ts";
+import { currentDisplay } from "../features.ts";
 
 /** Card size in pixels. */
 export const CARD_WIDTH = 800;
@@ -92,9 +93,10 @@ export function renderCard(card: MemberCard, avatar: Image | null = null): Buffe
   ctx.fillText(card.season_name ? fitText(ctx, `${card.season_name} RANK`.toUpperCase(), 220) : "RANK", CARD_WIDTH - 40, 100);
   ctx.textAlign = "left";
 
-  // Stat boxes: balance, escrow, streak.
+  // Stat boxes: balance, escrow, streak. The balance names the guild's currency when it has its own name (issue 14).
+  const name = currentDisplay()?.name?.trim();
   const stats: [string, string][] = [
-    ["BALANCE", formatNumber(card.balance, "COIN")],
+    [name && name.toLowerCase() !== "coins" ? `BALANCE · ${name.toUpperCase().slice(0, 16)}` : "BALANCE", formatNumber(card.balance, "COIN")],
     ["ESCROW", formatNumber(card.escrow, "COIN")],
     ["STREAK", `${card.streak_days} d`],
   ];

@@ -1,5 +1,6 @@
 /** Text formatting shared by every embed: amounts, Discord timestamps, mentions. */
 import { formatAmount, formatNumber } from "@guildbank/lib";
+import { currentDisplay } from "../features.ts";
 
 /**
  * An amount with its currency (the shared formatter of `@guildbank/lib`: the currency's scale
@@ -7,10 +8,11 @@ import { formatAmount, formatNumber } from "@guildbank/lib";
  *
  * @param amount - integer minor units as a bigint, number or decimal string (null: 0).
  * @param currency - the currency code (default COIN).
- * @returns e.g. `1,250 coins`, `1,500.00 MCD`.
+ * @returns e.g. `1,250 coins`, `1,500.00 MCD`; COIN in the guild's own name or symbol during an
+ *   interaction (issue 14: `1,250 gems`, `💎1,250`).
  */
 export function coins(amount: bigint | number | string | null | undefined, currency?: string | null): string {
-  return formatAmount(amount ?? 0, currency);
+  return formatAmount(amount ?? 0, currency, { display: currentDisplay() });
 }
 
 /**

@@ -20,6 +20,9 @@
  * - `discord__role` {grant_id}, `discord__role_remove` {grant_id}, `discord__notify`
  *   {notification_id}: a shop item's role added or removed (and a timed one taken back), a member's
  *   DM (see `members.ts`).
+ * - `discord__presence` {guild_id}: applies the newest presence set from the panel over the gateway
+ *   (`app_hidden.bot_presence_for_job`) and reports it synced (`app_hidden.record_bot_presence`);
+ *   retried while the gateway is not connected (issue 14).
  *
  * Rate limits: a 429 whose wait exceeds a few seconds is not slept on: the job is re-queued (same
  * job key) to run after Discord's `retry_after`, and completes. Other failures (outages) throw and
@@ -67,6 +70,7 @@ export const BOT_TASKS = [
   "discord__role",
   "discord__role_remove",
   "discord__notify",
+  "discord__presence",
 ] as const;
 export type BotTask = (typeof BOT_TASKS)[number];
 
@@ -77,6 +81,35 @@ export interface BotTaskContext {
   /** The bot's user id (for #coin-transactions overwrites). */
   botId: string;
   metrics: BotMetrics;
+  /**
+   * Applies a presence over the gateway (issue 14); false when the gateway is not connected (the
+   * job is then retried). Absent: the runner has no gateway and the job fails, to be retried.
+   */
+  applyPresence?: (presence: BotPresence) => boolean;
+}
+
+/** A presence as `app_public.bot_presence` stores it. */
+export interface BotPresence {
+  guild_id: string;
+  status: "online" | "idle" | "dnd" | "invisible";
+  activity_type: "playing" | "listening" | "watching" | "competing" | "custom" | null;
+  activity_text: string | null;
+  updated_at: string;
+}
+
+/**
+ * Reads the newest presence set from the panel (`app_hidden.bot_presence_for_job`), as the worker.
+ *
+ * @returns it, or null when none was ever set.
+ */
+export async function currentPresence(pool: pg.Pool): Promise<BotPresence | null> {
+  return asWorker(pool, async (c) => {
+    const { rows } = await c.query<BotPresence>(
+      `select p.guild_id::text, p.status, p.activity_type, p.activity_text, to_char(p.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
+         from app_hidden.bot_presence_for_job() p where p.guild_id is not null`,
+    );
+    return rows[0] ?? null;
+  });
 }
 
 const snowflake = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/));
@@ -100,6 +133,7 @@ const schemas = {
   discord__role: z.looseObject({ grant_id: snowflake }),
   discord__role_remove: z.looseObject({ grant_id: snowflake }),
   discord__notify: z.looseObject({ notification_id: snowflake }),
+  discord__presence: z.looseObject({ guild_id: snowflake }),
 };
 
 const json = (m: { embeds: { toJSON(): unknown }[]; components: { toJSON(): unknown }[] }) =>
@@ -219,6 +253,13 @@ function task<N extends BotTask>(name: N, ctx: BotTaskContext, body: (payload: z
 export function createBotTaskList(ctx: BotTaskContext): TaskList {
   const { pool, rest } = ctx;
   return {
+    discord__presence: task("discord__presence", ctx, async (_p, helpers) => {
+      const presence = await currentPresence(pool);
+      if (!presence) return;
+      if (!ctx.applyPresence?.(presence)) throw new Error("the gateway is not connected: the presence is applied when it is");
+      await asWorker(pool, (c) => c.query("select app_hidden.record_bot_presence($1, $2::timestamptz)", [presence.guild_id, presence.updated_at]));
+      helpers.logger.info(`presence ${presence.status} applied (set in guild ${presence.guild_id})`);
+    }),
     discord__setup: task("discord__setup", ctx, async (p, helpers) => {
       const result = await runSetup(pool, rest, p.guild_id, ctx.botId);
       helpers.logger.info(`setup of guild ${p.guild_id}: ${result.changes} change(s)`, { changes: result.changes });

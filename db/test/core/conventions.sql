@@ -280,7 +280,25 @@ select set_eq(
     ('coins_worker', 'app_hidden.catalogue_record_candidate(bigint,bigint,bigint,text,text,text,text,text,jsonb,date,text,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.catalogue_check_image(bigint,integer,integer,text,integer,text,text,text,text,timestamp with time zone)'),
     ('coins_worker', 'app_hidden.catalogue_image_failed(bigint,text,boolean,timestamp with time zone)'),
-    ('coins_worker', 'app_hidden.catalogue_make_templates(bigint,bigint,bigint,timestamp with time zone)')$$,
+    ('coins_worker', 'app_hidden.catalogue_make_templates(bigint,bigint,bigint,timestamp with time zone)'),
+    -- issue 14 (panel): the server switcher (sign-in), settings, inactive members, the archive, live events, bot presence
+    ('guildbank_authenticator', 'app_private.add_session_guild(bytea,bigint,bigint[])'),
+    ('guildbank_authenticator', 'app_private.session_guild_choices(bytea)'),
+    ('guildbank_authenticator', 'app_private.switch_session_guild(bytea,bigint)'),
+    ('guildbank_authenticator', 'app_private.panel_guild_candidates(bigint,bigint[])'),
+    ('coins_player', 'app_public.guild_features()'), ('coins_staff', 'app_public.guild_features()'),
+    ('coins_player', 'app_public.transaction_history(timestamp with time zone,timestamp with time zone,app_public.tx_type)'),
+    ('coins_staff', 'app_public.transaction_history(timestamp with time zone,timestamp with time zone,app_public.tx_type)'),
+    ('coins_player', 'app_public.users_last_active_at(app_public.users)'), ('coins_staff', 'app_public.users_last_active_at(app_public.users)'),
+    ('coins_staff', 'app_public.archive_transactions(timestamp with time zone,text,text)'),
+    ('coins_staff', 'app_public.inactive_members(integer,boolean)'),
+    ('coins_staff', 'app_public.deactivate_member(bigint,text,text)'),
+    ('coins_staff', 'app_public.reactivate_member(bigint,text,text)'),
+    ('coins_staff', 'app_public.deactivate_inactive_members(integer,text,text)'),
+    ('coins_staff', 'app_hidden.community_events_since(text,integer)'),
+    ('coins_staff', 'app_public.set_bot_presence(text,text,text)'),
+    ('coins_worker', 'app_hidden.bot_presence_for_job()'),
+    ('coins_worker', 'app_hidden.record_bot_presence(bigint,timestamp with time zone,text)')$$,
   'EXECUTE grants: exactly the documented functions per role (claim readers aside)');
 select is((select array_agg(r.rolname::text order by r.rolname) from pg_roles r
             where r.rolname in ('coins_anonymous', 'coins_player', 'coins_staff', 'coins_listener', 'coins_worker')
@@ -338,29 +356,31 @@ select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_public' order by 1$$,
   $$values ('acknowledge_alert', 'v', true), ('admin_adjust', 'v', true), ('announce_task', 'v', true), ('answer_data_transfer', 'v', true), ('answer_quest', 'v', true),
-           ('assign_payment', 'v', true), ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true), ('buy_reward', 'v', true),
-           ('cancel_card_listing', 'v', true), ('cancel_data_transfer', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true), ('cancel_trade', 'v', true),
-           ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('claim_task', 'v', true), ('collection_progress', 's', true),
-           ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false), ('current_guild_id', 's', false),
-           ('current_staff_role', 's', false), ('custom_command', 's', true), ('custom_command_names', 's', true), ('decide_data_transfer', 'v', true), ('delete_announcement', 'v', true),
-           ('delete_card_template', 'v', true), ('delete_task', 'v', true), ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false),
-           ('edit_listing_price', 'v', true), ('end_season', 'v', true), ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true),
-           ('give', 'v', true), ('give_card_currency', 'v', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true),
+           ('archive_transactions', 'v', true), ('assign_payment', 'v', true), ('burn_card', 'v', true), ('buy_card', 'v', true), ('buy_listing', 'v', true),
+           ('buy_reward', 'v', true), ('cancel_card_listing', 'v', true), ('cancel_data_transfer', 'v', true), ('cancel_listing', 'v', true), ('cancel_order', 'v', true),
+           ('cancel_trade', 'v', true), ('card_balances', 's', true), ('card_leaderboard', 's', true), ('claim_daily', 'v', true), ('claim_task', 'v', true),
+           ('collection_progress', 's', true), ('confirm_trade', 'v', true), ('create_card_template', 'v', true), ('create_listing', 'v', true), ('current_discord_id', 's', false),
+           ('current_guild_id', 's', false), ('current_staff_role', 's', false), ('custom_command', 's', true), ('custom_command_names', 's', true), ('deactivate_inactive_members', 'v', true),
+           ('deactivate_member', 'v', true), ('decide_data_transfer', 'v', true), ('delete_announcement', 'v', true), ('delete_card_template', 'v', true), ('delete_task', 'v', true),
+           ('draw_card', 'v', true), ('draw_stats', 's', true), ('economy_events_active', 's', false), ('edit_listing_price', 'v', true), ('end_season', 'v', true),
+           ('fair_value', 'i', true), ('freeze_user', 'v', true), ('fulfil_order', 'v', true), ('give', 'v', true), ('give_card_currency', 'v', true),
+           ('guild_features', 's', true), ('inactive_members', 's', true), ('leaderboard', 's', true), ('link_minecraft', 'v', true), ('list_card', 'v', true),
            ('market_listings', 's', true), ('mm_adjudicate', 'v', true), ('mm_attach_evidence', 'v', true), ('mm_attach_files', 'v', true), ('mm_cancel_trade', 'v', true),
            ('mm_confirm_delivery', 'v', true), ('mm_freeze', 'v', true), ('mm_history', 's', true), ('mm_mark_scammed', 'v', true), ('mm_open_trade', 'v', true),
            ('mm_reputation', 's', true), ('mm_request_evidence', 'v', true), ('mm_request_link', 'v', true), ('mm_set_counterparty', 'v', true), ('mm_set_discord', 'v', true),
            ('mm_set_ticket_mode', 'v', true), ('mm_submit_form', 'v', true), ('my_achievements', 's', true), ('my_card', 's', true), ('my_inventory', 's', true),
            ('my_listings', 's', true), ('my_missions', 's', true), ('my_notification_settings', 's', true), ('my_task_claims', 's', true), ('note_transaction', 'v', true),
            ('open_pack', 'v', true), ('pick_card', 'v', true), ('price_check', 's', true), ('propose_trade', 'v', true), ('purge_artist', 'v', true),
-           ('quest_board', 's', true), ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('refund_order', 'v', true), ('register_member', 'v', true),
-           ('render_catalogue_templates', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_catalogue_ingest', 'v', true), ('request_catalogue_sync', 'v', true),
-           ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true), ('review_catalogue_image', 'v', true),
-           ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('season_leaderboard', 's', true), ('set_card_locked', 'v', true),
-           ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true), ('start_event', 'v', true), ('start_season', 'v', true),
-           ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true), ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true),
-           ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true), ('unlink_my_ign', 'v', true), ('use_item', 'v', true), ('users_escrow_balance', 's', false),
-           ('users_wallet_balance', 's', false), ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
-  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers and the two balance computed columns (caller''s rights: RLS on accounts decides); the task counts are SECURITY DEFINER (counts, not rows)');
+           ('quest_board', 's', true), ('queue_status', 's', true), ('rarity_for_roll', 'i', true), ('reactivate_member', 'v', true), ('refund_order', 'v', true),
+           ('register_member', 'v', true), ('render_catalogue_templates', 'v', true), ('report_daily', 's', true), ('report_top_earners', 's', true), ('request_catalogue_ingest', 'v', true),
+           ('request_catalogue_sync', 'v', true), ('request_data_transfer', 'v', true), ('request_discord_setup', 'v', true), ('request_payout', 'v', true), ('resolve_payout', 'v', true),
+           ('review_catalogue_image', 'v', true), ('review_task_claim', 'v', true), ('revise_trade', 'v', true), ('rotate_fair_seed', 'v', true), ('season_leaderboard', 's', true),
+           ('set_bot_presence', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true),
+           ('start_event', 'v', true), ('start_season', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true),
+           ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('transaction_history', 's', false), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true),
+           ('unlink_my_ign', 'v', true), ('use_item', 'v', true), ('users_escrow_balance', 's', false), ('users_last_active_at', 's', false), ('users_wallet_balance', 's', false),
+           ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers, the two balance computed columns (caller''s rights: RLS on accounts decides), transaction_history and users_last_active_at (caller''s rights, issue 14); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
                   union all
@@ -390,32 +410,34 @@ select is(obj_description('app_public.rewards'::regclass, 'pg_class') ~ '^@', fa
 select results_eq(
   $$select p.proname::text collate "default", p.provolatile::text, p.prosecdef from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'app_hidden' order by 1$$,
-  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('award_badges_all', 'v', true), ('card_notice_delivered', 'v', true), ('catalogue_check_image', 'v', true),
-           ('catalogue_image_failed', 'v', true), ('catalogue_make_templates', 'v', true), ('catalogue_queue_ingest', 'v', true), ('catalogue_queue_weekly_syncs', 'v', true), ('catalogue_record_candidate', 'v', true),
-           ('catalogue_run_error', 'v', true), ('catalogue_run_state', 's', true), ('catalogue_run_update', 'v', true), ('catalogue_upsert_artist', 'v', true), ('catalogue_upsert_era', 'v', true),
-           ('claim_webhook_nonce', 'v', true), ('confirm_payout', 'v', true), ('daily_digest', 'v', true), ('discord_announcement', 's', true), ('discord_card_notice', 's', true),
-           ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true), ('discord_leaderboard', 's', true), ('discord_listing', 's', true),
-           ('discord_message', 's', true), ('discord_notification', 's', true), ('discord_reward', 's', true), ('discord_role_grant', 's', true), ('discord_staff_role_ids', 's', true),
-           ('discord_task', 's', true), ('discord_task_claim', 's', true), ('embed_valid', 'i', false), ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true),
-           ('expire_data_transfers', 'v', true), ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true), ('expire_role_grants', 'v', true), ('expire_tasks', 'v', true),
-           ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true), ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true),
-           ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true), ('mm_expire_trades', 'v', true), ('mm_public', 's', true),
-           ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true), ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true),
-           ('order_minecraft_player', 's', true), ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true), ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true),
-           ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true), ('raise_alert', 'v', true), ('record_announcement_message', 'v', true),
-           ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true), ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_notification', 'v', true),
-           ('record_payment', 'v', true), ('record_reward_sync', 'v', true), ('record_role_grant', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true),
-           ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true), ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true),
-           ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true), ('resolve_staff_role', 's', true), ('rollover_seasons', 'v', true), ('save_discord_setup', 'v', true),
+  $$values ('alert_for_notification', 's', true), ('alerts_since', 'v', false), ('award_badges_all', 'v', true), ('bot_presence_for_job', 's', true), ('card_notice_delivered', 'v', true),
+           ('catalogue_check_image', 'v', true), ('catalogue_image_failed', 'v', true), ('catalogue_make_templates', 'v', true), ('catalogue_queue_ingest', 'v', true), ('catalogue_queue_weekly_syncs', 'v', true),
+           ('catalogue_record_candidate', 'v', true), ('catalogue_run_error', 'v', true), ('catalogue_run_state', 's', true), ('catalogue_run_update', 'v', true), ('catalogue_upsert_artist', 'v', true),
+           ('catalogue_upsert_era', 'v', true), ('claim_webhook_nonce', 'v', true), ('community_events_since', 'v', false), ('confirm_payout', 'v', true), ('daily_digest', 'v', true),
+           ('discord_announcement', 's', true), ('discord_card_notice', 's', true), ('discord_digest', 's', true), ('discord_feed_entry', 's', true), ('discord_guild', 's', true),
+           ('discord_leaderboard', 's', true), ('discord_listing', 's', true), ('discord_message', 's', true), ('discord_notification', 's', true), ('discord_reward', 's', true),
+           ('discord_role_grant', 's', true), ('discord_staff_role_ids', 's', true), ('discord_task', 's', true), ('discord_task_claim', 's', true), ('embed_valid', 'i', false),
+           ('expire_card_listings', 'v', true), ('expire_card_trades', 'v', true), ('expire_data_transfers', 'v', true), ('expire_listings', 'v', true), ('expire_pack_openings', 'v', true),
+           ('expire_role_grants', 'v', true), ('expire_tasks', 'v', true), ('expire_temporary_cards', 'v', true), ('fail_stale_payouts', 'v', true), ('fulfil_order', 'v', true),
+           ('issue_voucher', 'v', true), ('leaderboard_schedules', 's', true), ('ledger_health', 's', true), ('mark_discord_channel_missing', 'v', true), ('mm_check_recipient', 's', true),
+           ('mm_expire_trades', 'v', true), ('mm_public', 's', true), ('mm_record_rendered', 'v', true), ('mm_record_ticket', 'v', true), ('mm_store_transcript', 'v', true),
+           ('mm_ticket', 's', true), ('order_for_fulfilment', 's', true), ('order_minecraft_player', 's', true), ('pay_card_rewards', 'v', true), ('payout_begin', 'v', true),
+           ('payout_unconfirmed', 'v', true), ('pricing_rollup', 'v', true), ('publish_due_announcements', 'v', true), ('purge_expired', 'v', true), ('queue_depth', 's', true),
+           ('raise_alert', 'v', true), ('record_announcement_message', 'v', true), ('record_bot_presence', 'v', true), ('record_discord_message', 'v', true), ('record_fulfilment_failure', 'v', true),
+           ('record_guild', 'v', true), ('record_job_run', 'v', true), ('record_notification', 'v', true), ('record_payment', 'v', true), ('record_reward_sync', 'v', true),
+           ('record_role_grant', 'v', true), ('record_task_delivery', 'v', true), ('record_task_message', 'v', true), ('record_task_review_message', 'v', true), ('redeem_voucher', 'v', true),
+           ('refresh_leaderboard', 'v', true), ('refund_expired_orders', 'v', true), ('refund_undeliverable_order', 'v', true), ('requeue_reward_sync', 'v', true), ('requeue_task_sync', 'v', true),
+           ('resolve_staff_role', 's', true), ('rollover_seasons', 'v', true), ('save_discord_setup', 'v', true),
            ('transactions_since', 'v', false), ('valid_limits', 'i', false), ('verify_ledger_and_alert', 'v', true)$$,
-  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
+  'app_hidden: job bodies and order_for_fulfilment are SECURITY DEFINER, transactions_since / alerts_since / community_events_since run with the caller''s rights, valid_limits and embed_valid are IMMUTABLE');
 select is((select pg_get_function_arguments('app_hidden.fulfil_order(uuid,text)'::regprocedure)), 'p_order_id uuid, p_delivery_ref text DEFAULT NULL::text',
   'app_hidden.fulfil_order takes the order and an optional delivery reference');
 select is(to_regproc('app_private.valid_limits'), null, 'the limits check is no longer in app_private (moved to app_hidden)');
 select is_empty($$select p.oid::regprocedure from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname = 'app_private' and p.prosecdef
                      and p.proname not in ('open_session', 'session_claims', 'close_session', 'watch_stream', 'open_panel_session',
-                                           'refresh_session', 'revoke_refresh_token', 'http_request_begin', 'http_request_finish')
+                                           'refresh_session', 'revoke_refresh_token', 'http_request_begin', 'http_request_finish',
+                                           'add_session_guild', 'session_guild_choices', 'switch_session_guild', 'panel_guild_candidates')
                      and p.prorettype <> 'trigger'::regtype$$,
   'in app_private only the session functions, the live-feed lease and trigger functions are SECURITY DEFINER (the rules run inside the public ones)');
 
@@ -536,7 +558,10 @@ select set_eq(
       unnest(array['item_uses', 'role_grants', 'notification_settings', 'notifications', 'badges', 'member_badges', 'seasons', 'season_standings']) t
     -- issue 16: catalogue ingestion is read by staff only
     union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['catalogue_settings', 'catalogue_runs', 'catalogue_run_errors',
-      'catalogue_images', 'catalogue_rarity_decisions']) t$$,
+      'catalogue_images', 'catalogue_rarity_decisions']) t
+    -- issue 14 (panel): the archive reads like transactions; archive runs, live events and the bot presence for staff
+    union all select r, 'app_public.transactions_archive', 'select' from unnest(array['coins_player', 'coins_staff']) r
+    union all select 'coins_staff', 'app_public.' || t, 'select' from unnest(array['transaction_archive_runs', 'community_events', 'bot_presence']) t$$,
   'table privileges: SELECT per role as documented (admin_actions, ops_alerts, daily_stats, the role mapping for staff only), DELETE of rewards, quests and role mappings for staff, nothing else');
 select set_eq(
   $$select a.attname::text from pg_attribute a where a.attrelid = 'app_public.quests'::regclass and a.attnum > 0 and not a.attisdropped
@@ -618,7 +643,10 @@ select set_eq(
     union all select 'app_public.catalogue_settings', c, 'update' from unnest(array['distribution', 'kind_weights', 'min_stock_per_rarity', 'reuse_bias',
       'min_width', 'phash_distance', 'eras_per_artist', 'images_per_query', 'sync_artist_limit', 'weekly_sync', 'auto_approve']) c
     union all select 'app_public.artists', c, p from unnest(array['mbid', 'spotify_id']) c, unnest(array['insert', 'update']) p
-    union all select 'app_public.eras', 'mbid', p from unnest(array['insert', 'update']) p$$,
+    union all select 'app_public.eras', 'mbid', p from unnest(array['insert', 'update']) p
+    -- issue 14 (panel): the currency display and the feature toggles (ADMIN+ by the settings trigger)
+    union all select 'app_public.guild_settings', c, 'update' from unnest(array['currency_name', 'currency_symbol', 'feature_currency',
+      'feature_tasks', 'feature_shop', 'feature_quests', 'feature_middleman', 'feature_cards']) c$$,
   'staff column grants: the settings and pricing tunables (UPDATE), the catalogue fields (INSERT; UPDATE all but guild_id and sku)');
 select is_empty($$select r.rolname, a.attrelid::regclass, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
                    join pg_namespace n on n.oid = c.relnamespace cross join pg_roles r

@@ -1,5 +1,5 @@
 begin;
-select plan(1941);
+select plan(2181);
 \ir ../lib/helpers.psql
 -- Fixtures. Guild A = 910000000000000001: alice ...011 (the player), bob ...012, dave ...014; staff ...090.
 -- Guild B = 920000000000000001: carol ...011, ellen ...012; staff ...090.
@@ -96,6 +96,14 @@ begin
     values (a, pg_temp.uid(a, 910000000000000011), 'streak_30'), (b, pg_temp.uid(b, 920000000000000011), 'streak_30');
   perform app_private.start_season_for(a, 'Season A', 30, true, null);
   perform app_private.start_season_for(b, 'Season B', 30, true, null);
+  -- issue 14 (panel): archived copies of every transaction (alice's and others', both guilds), an archive run, the bot
+  -- presence, the live community events (the task, claim and announcement inserts above wrote them in both guilds), and
+  -- the guilds the panel session of A may switch to
+  insert into app_public.transactions_archive select t.*, now() from app_public.transactions t;
+  insert into app_public.transaction_archive_runs (guild_id, before, archived, amount_total, actor_id, reason) values
+    (a, now() - interval '90 days', 0, 0, 910000000000000090, 'rls fixture'), (b, now() - interval '90 days', 0, 0, 920000000000000090, 'rls fixture');
+  insert into app_public.bot_presence (guild_id, status, updated_by) values (a, 'online', 910000000000000090), (b, 'idle', 920000000000000090);
+  insert into app_private.session_guilds (session_id, guild_id) select id, a from app_private.sessions where kind = 'staff';
 end $$;
 
 -- Who acts (always with the claims of guild A) ---------------------------------------------------------------------------
@@ -182,6 +190,13 @@ insert into tables (ord, tbl, key, probe_update) values
 insert into tables values
   (37, 'app_public.badges', 'guild_id || ''/'' || code', 'set name = name',
    $i$(guild_id, code, name, rule, threshold) values (910000000000000001, 'probe', 'Probe', 'sales', 1)$i$, $d$where code = 'first_sale'$d$);
+-- issue 14 (panel): written only by the rules (archive_transactions, the live triggers, set_bot_presence, the sign-in)
+insert into tables (ord, tbl, key, probe_update) values
+  (41, 'app_public.transactions_archive', 'tx_id::text', 'set reason = reason'),
+  (42, 'app_public.transaction_archive_runs', 'id::text', 'set reason = reason'),
+  (43, 'app_public.community_events', 'id::text', 'set data = data'),
+  (44, 'app_public.bot_presence', 'guild_id::text', 'set status = status'),
+  (45, 'app_private.session_guilds', 'session_id || ''/'' || guild_id', 'set role_ids = role_ids');
 
 -- SELECT expectations per table and class of caller: a predicate (evaluated by the superuser) naming exactly the
 -- rows the caller must see, or 'denied' (42501). Classes not listed for a table are denied.
@@ -303,7 +318,18 @@ insert into read_expect values
   ('app_public.seasons',               'staff_norole', 'guild_id = 910000000000000001'),
   ('app_public.season_standings',      'player',       'guild_id = 910000000000000001'),
   ('app_public.season_standings',      'staff',        'guild_id = 910000000000000001'),
-  ('app_public.season_standings',      'staff_norole', 'guild_id = 910000000000000001');
+  ('app_public.season_standings',      'staff_norole', 'guild_id = 910000000000000001'),
+  -- issue 14 (panel): the archive reads like transactions; archive runs, live events and the bot presence are for staff
+  -- with a role; the session's guilds are nobody's (app_private)
+  ('app_public.transactions_archive', 'player', 'pg_temp.uid(910000000000000001, 910000000000000011) in (user_id, counterparty_id)'),
+  ('app_public.transactions_archive', 'staff', 'guild_id = 910000000000000001'),
+  ('app_public.transactions_archive', 'staff_norole', 'false'),
+  ('app_public.transaction_archive_runs', 'staff', 'guild_id = 910000000000000001'),
+  ('app_public.transaction_archive_runs', 'staff_norole', 'false'),
+  ('app_public.community_events', 'staff', 'guild_id = 910000000000000001'),
+  ('app_public.community_events', 'staff_norole', 'false'),
+  ('app_public.bot_presence', 'staff', 'guild_id = 910000000000000001'),
+  ('app_public.bot_presence', 'staff_norole', 'false');
 
 -- Write expectations: every INSERT / UPDATE / DELETE is denied (42501), except staff UPDATE of guild_settings and
 -- pricing_config: ADMIN and SUPERADMIN update their own guild's row (1 row); the other staff roles reach the row and

@@ -1,6 +1,7 @@
 import { FunctionField, useRecordContext } from "react-admin";
 import { Chip } from "@mui/material";
 import { formatMoney } from "../lib/amounts.ts";
+import { useCurrencyDisplay } from "../live/LiveProvider.tsx";
 
 /**
  * Coins (COIN, integer minor units sent as strings) with thousands separators: for the amounts
@@ -17,6 +18,8 @@ export function formatCoins(v: unknown): string {
  * @param currencySource - the row's currency field (absent: the amount is in coins).
  */
 export function CoinsField({ source, label, sortable, currencySource }: { source: string; label?: string; sortable?: boolean; currencySource?: string }) {
+  // Renders again when the guild's currency display arrives (issue 14).
+  useCurrencyDisplay();
   return (
     <FunctionField
       source={source}

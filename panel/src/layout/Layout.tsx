@@ -1,10 +1,13 @@
 import { AppBar, Layout as RaLayout, Menu, TitlePortal, type LayoutProps } from "react-admin";
 import BarChartIcon from "@mui/icons-material/BarChart";
 import SettingsIcon from "@mui/icons-material/Settings";
+import PersonOffIcon from "@mui/icons-material/PersonOff";
+import SmartToyIcon from "@mui/icons-material/SmartToy";
 import { Badge, Chip, Stack, Tooltip } from "@mui/material";
 import NotificationsIcon from "@mui/icons-material/Notifications";
 import { Link } from "react-router-dom";
 import { LiveProvider, useLive } from "../live/LiveProvider.tsx";
+import { GuildSwitcher } from "./GuildSwitcher.tsx";
 
 /** Queue depth, failed jobs and open alerts, live in the app bar. */
 function Badges() {
@@ -35,6 +38,7 @@ function Bar() {
   return (
     <AppBar>
       <TitlePortal />
+      <GuildSwitcher />
       <Badges />
     </AppBar>
   );
@@ -47,6 +51,8 @@ function PanelMenu() {
       <Menu.DashboardItem />
       <Menu.ResourceItems />
       <Menu.Item to="/reports" primaryText="Reports" leftIcon={<BarChartIcon />} />
+      <Menu.Item to="/inactive" primaryText="Inactivity" leftIcon={<PersonOffIcon />} />
+      <Menu.Item to="/bot-presence" primaryText="Bot presence" leftIcon={<SmartToyIcon />} />
       <Menu.Item to="/settings" primaryText="Settings" leftIcon={<SettingsIcon />} />
     </Menu>
   );

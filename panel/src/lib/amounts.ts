@@ -2,7 +2,19 @@
  * Amounts in the panel: every amount goes through the shared formatter of `@guildbank/lib/money`
  * (the currency's scale and unit), so Minecraft dollars (scale 2) never show as coins.
  */
-import { formatAmount, toDecimal } from "@guildbank/lib/money";
+import { formatAmount, toDecimal, type CurrencyDisplay } from "@guildbank/lib/money";
+
+let display: CurrencyDisplay | undefined;
+
+/**
+ * Sets the guild's currency name and symbol (guild settings, issue 14) for every amount shown
+ * afterwards; the layout loads them at start and after a server switch.
+ *
+ * @param value - the display, or undefined for the default ("coins").
+ */
+export function setCurrencyDisplay(value: CurrencyDisplay | undefined): void {
+  display = value;
+}
 
 /**
  * An amount for display, or "" when there is none.
@@ -14,7 +26,7 @@ import { formatAmount, toDecimal } from "@guildbank/lib/money";
 export function formatMoney(v: unknown, currency?: unknown): string {
   if (v === null || v === undefined || v === "") return "";
   try {
-    return formatAmount(String(v), typeof currency === "string" && currency ? currency : "COIN");
+    return formatAmount(String(v), typeof currency === "string" && currency ? currency : "COIN", { display });
   } catch {
     return `${String(v)}${typeof currency === "string" ? ` ${currency}` : ""}`;
   }

@@ -179,3 +179,44 @@ export async function gql<T = Record<string, any>>(
   if (!body.data) throw new ApiError("Empty answer from the server.", res.status);
   return body.data;
 }
+
+/** One guild of the server switcher (`GET /auth/guilds`). */
+export interface SwitcherGuild {
+  guildId: string;
+  name: string;
+  staffRole: StaffRole;
+  selected: boolean;
+}
+
+/**
+ * The guilds the signed-in staff member may switch to without signing in again (recorded at the
+ * Discord sign-in; issue 14).
+ *
+ * @throws {ApiError} 401 when signed out.
+ */
+export async function listGuilds(): Promise<SwitcherGuild[]> {
+  const res = await fetch("/auth/guilds", { credentials: "same-origin" });
+  if (!res.ok) throw new ApiError(`guilds: HTTP ${res.status}`, res.status);
+  return ((await res.json()) as { guilds: SwitcherGuild[] }).guilds;
+}
+
+/**
+ * Moves the session to another guild (`POST /auth/guild`); the server re-checks the guild on every
+ * request afterwards.
+ *
+ * @param guildId - the guild (snowflake).
+ * @returns the session in the new guild.
+ * @throws {ApiError} 403 `guild_not_permitted` (SW001) for a guild not granted at sign-in.
+ */
+export async function switchGuild(guildId: string): Promise<Session> {
+  const res = await fetch("/auth/guild", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "content-type": "application/json", ...(csrfToken ? { "x-csrf-token": csrfToken } : {}) },
+    body: JSON.stringify({ guildId }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { session?: Session; error?: string; message?: string };
+  if (!res.ok || !body.session) throw new ApiError(body.message ?? body.error ?? `HTTP ${res.status}`, res.status);
+  current = { ...body.session, displayName: current?.displayName ?? null } as Session;
+  return current;
+}

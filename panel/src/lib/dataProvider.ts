@@ -34,7 +34,7 @@ export interface ResourceConfig {
   one?: string;
 }
 
-const USER = "id discordId displayName isBot frozen streakDays lastDailyAt walletBalance escrowBalance lifetimeEarned lifetimeSpent badges flags createdAt";
+const USER = "id discordId displayName isBot frozen streakDays lastDailyAt walletBalance escrowBalance lifetimeEarned lifetimeSpent badges flags createdAt deactivatedAt reactivatedAt lastActiveAt";
 
 /** Every resource of the panel. */
 export const RESOURCES: Record<string, ResourceConfig> = {
@@ -46,7 +46,7 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     fields: USER,
     search: (q) => (/^\d{5,20}$/.test(q) ? { discordId: { equalTo: q } } : { displayName: { includesInsensitive: q } }),
     defaultSort: "DISPLAY_NAME_ASC",
-    unsortable: ["walletBalance", "escrowBalance"],
+    unsortable: ["walletBalance", "escrowBalance", "lastActiveAt"],
   },
   /** Members looked up by Discord id (who acted, in the transaction log): the same rows keyed by `discordId`. */
   usersByDiscordId: {
@@ -158,7 +158,7 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     key: "sku",
     guildKey: true,
     keyType: "String!",
-    fields: "sku name description category price fulfilment payload limits stock expiresAt visible tradable roleId roleAction roleDurationS consumable useMessage createdAt updatedAt",
+    fields: "sku name description category price fulfilment payload limits stock expiresAt visible tradable roleId roleAction roleDurationS consumable useMessage syncState syncedAt createdAt updatedAt",
     search: (q) => ({ or: [{ sku: { includesInsensitive: q } }, { name: { includesInsensitive: q } }] }),
     defaultSort: "SKU_ASC",
   },
@@ -204,7 +204,7 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     key: "guildId",
     keyType: "BigInt!",
     fields:
-      "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold allowUserTasks maxTasksPerUser autoExpireEnabled requireProof taskChannelId reviewChannelId updatedAt guild { name }",
+      "guildId dailyAmount dailyStreakBonus dailyStreakBonusCap giveRateLimit giveRateWindowS escrowTimeoutMin voucherTimeoutH leaderboardCron highValueThreshold allowUserTasks maxTasksPerUser autoExpireEnabled requireProof taskChannelId reviewChannelId currencyName currencySymbol featureCurrency featureTasks featureShop featureQuests featureMiddleman featureCards updatedAt guild { name }",
   },
   pricingConfigs: {
     list: "pricingConfigs",
@@ -435,6 +435,8 @@ const READ_ONLY = new Set([
   "id", "nodeId", "guildId", "createdAt", "updatedAt", "active", "walletBalance", "escrowBalance",
   // owned by the database and the bot's jobs (issue 14)
   "messageId", "syncState", "syncedAt", "slotsTaken", "completedCount", "proofRequiredEffective", "publishedAt", "pinnedOnDiscord", "createdBy",
+  // issue 14 (panel): member activity
+  "deactivatedAt", "reactivatedAt", "lastActiveAt",
 ]);
 /** Array columns that are never null (an empty list is sent as is). */
 const NOT_NULL_ARRAYS = ["assignedMemberIds"];

@@ -9,6 +9,10 @@ export const ACTIONS = {
   freeze: ["SUPERADMIN", "ADMIN", "OPERATOR", "SUPPORT"],
   unfreeze: ["SUPERADMIN", "ADMIN", "OPERATOR"],
   editSettings: ["SUPERADMIN", "ADMIN"],
+  // issue 14 (panel): inactive members, the transactions archive, the bot's presence
+  deactivateMembers: ["SUPERADMIN", "ADMIN", "OPERATOR"],
+  archiveTransactions: ["SUPERADMIN", "ADMIN"],
+  setBotPresence: ["SUPERADMIN", "ADMIN"],
   manageRewards: ["SUPERADMIN", "ADMIN", "OPERATOR"],
   manageQuests: ["SUPERADMIN", "ADMIN", "OPERATOR"],
   overrideListing: ["SUPERADMIN", "ADMIN", "OPERATOR"],

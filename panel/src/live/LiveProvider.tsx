@@ -1,5 +1,18 @@
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { useRefresh } from "react-admin";
 import { gql } from "../lib/api.ts";
+import { setCurrencyDisplay } from "../lib/amounts.ts";
+import type { CurrencyDisplay } from "@guildbank/lib/money";
+
+const CurrencyContext = createContext<CurrencyDisplay | undefined>(undefined);
+
+/**
+ * The guild's currency name and symbol (issue 14). Amount fields call it so that they render again
+ * once the display is loaded (the formatter itself reads it from `setCurrencyDisplay`).
+ */
+export function useCurrencyDisplay(): CurrencyDisplay | undefined {
+  return useContext(CurrencyContext);
+}
 
 /** A transaction as the live stream sends it (the row, snake_case). */
 export interface TxEvent {
@@ -36,8 +49,20 @@ export interface QueueTotals {
   failed: number;
 }
 
+/** A community change as `/streams/community` sends it (issue 14): task, claim, stock or announcement. */
+export interface CommunityEvent {
+  id: number;
+  kind: "task" | "task_claim" | "stock" | "announcement";
+  subject_id: string;
+  change: "create" | "update" | "delete";
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
 interface Live {
   transactions: TxEvent[];
+  /** Community changes received since the panel opened (newest first). */
+  community: CommunityEvent[];
   alerts: AlertEvent[];
   /** Unacknowledged alerts (stream + last poll). */
   openAlerts: number;
@@ -45,7 +70,7 @@ interface Live {
   connected: boolean;
 }
 
-const LiveContext = createContext<Live>({ transactions: [], alerts: [], openAlerts: 0, queue: null, connected: false });
+const LiveContext = createContext<Live>({ transactions: [], community: [], alerts: [], openAlerts: 0, queue: null, connected: false });
 
 /** The live state: transaction feed, alerts, queue badges. */
 export function useLive(): Live {
@@ -66,6 +91,43 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [queue, setQueue] = useState<QueueTotals | null>(null);
   const [connected, setConnected] = useState(false);
   const seen = useRef(new Set<string>());
+  const [community, setCommunity] = useState<CommunityEvent[]>([]);
+  const refresh = useRefresh();
+  const refreshRef = useRef(refresh);
+  const pending = useRef(false);
+  refreshRef.current = refresh;
+
+  // Issue 14: task claims, stock changes and announcement states reach open pages without a reload.
+  useEffect(() => {
+    const es = new EventSource("/streams/community?backlog=0&events=task,task_claim,stock,announcement");
+    es.addEventListener("community", (e) => {
+      const row = JSON.parse((e as MessageEvent).data) as CommunityEvent;
+      if (seen.current.has(`c${row.id}`)) return;
+      seen.current.add(`c${row.id}`);
+      setCommunity((prev) => [row, ...prev].slice(0, KEEP));
+      // Open lists and records refetch (react-admin's refresh: every active query), coalesced per animation frame.
+      if (!pending.current) {
+        pending.current = true;
+        requestAnimationFrame(() => {
+          pending.current = false;
+          refreshRef.current();
+        });
+      }
+    });
+    return () => es.close();
+  }, []);
+
+  // The guild's currency name and symbol for every amount shown (issue 14).
+  const [display, setDisplay] = useState<CurrencyDisplay | undefined>(undefined);
+  useEffect(() => {
+    gql<{ guildFeatures: { currencyName: string; currencySymbol: string } | null }>("{ guildFeatures }")
+      .then((d) => {
+        const value = d.guildFeatures ? { name: d.guildFeatures.currencyName, symbol: d.guildFeatures.currencySymbol } : undefined;
+        setCurrencyDisplay(value);
+        setDisplay(value);
+      })
+      .catch(() => {});
+  }, []);
 
   useEffect(() => {
     const tx = new EventSource("/streams/tx?backlog=20");
@@ -115,5 +177,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  return <LiveContext.Provider value={{ transactions, alerts, openAlerts, queue, connected }}>{children}</LiveContext.Provider>;
+  return <LiveContext.Provider value={{ transactions, community, alerts, openAlerts, queue, connected }}>
+      <CurrencyContext.Provider value={display}>{children}</CurrencyContext.Provider>
+    </LiveContext.Provider>;
 }

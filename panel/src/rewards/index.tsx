@@ -1,6 +1,7 @@
 import {
   BooleanField,
   BooleanInput,
+  FunctionField,
   Datagrid,
   DateTimeInput,
   List,
@@ -18,6 +19,7 @@ import {
 import { can } from "../lib/permissions.ts";
 import { FormToolbar, ReasonInput, editAndCreate } from "../common/forms.tsx";
 import { CoinsField, enumChoices } from "../common/fields.tsx";
+import { SyncChip } from "../community/index.tsx";
 
 const CATEGORIES = enumChoices(["money", "rank", "cosmetic", "voucher"]);
 const FULFILMENT = enumChoices(["none", "api", "voucher"]);
@@ -43,6 +45,7 @@ export function RewardList() {
         <BooleanField source="tradable" />
         <BooleanField source="consumable" label="/use" />
         <TextField source="roleAction" label="Role" emptyText="—" />
+        <FunctionField label="#shop post" sortable={false} render={() => <SyncChip />} />
       </Datagrid>
     </List>
   );

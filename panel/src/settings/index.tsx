@@ -58,6 +58,24 @@ function EconomySettings({ guildId, allowed }: { guildId: string; allowed: boole
           <BooleanInput source="autoExpireEnabled" label="Expire tasks and overdue claims" />
           <BooleanInput source="requireProof" label="Proof required by default" />
         </Stack>
+        <Typography variant="subtitle2" sx={{ mt: 1 }}>
+          Currency and features
+        </Typography>
+        <Stack direction="row" spacing={2} sx={{ flexWrap: "wrap", alignItems: "center" }} useFlexGap>
+          <TextInput source="currencyName" label="Currency name" helperText="Plural, e.g. coins, gems" data-testid="currency-name" />
+          <TextInput source="currencySymbol" label="Currency symbol" helperText="Before amounts, e.g. 💎 or $; empty: the name" />
+        </Stack>
+        <Stack direction="row" spacing={2} sx={{ flexWrap: "wrap", alignItems: "center" }} useFlexGap data-testid="feature-toggles">
+          <BooleanInput source="featureCurrency" label="Currency (daily, give)" />
+          <BooleanInput source="featureTasks" label="Tasks" />
+          <BooleanInput source="featureShop" label="Shop" />
+          <BooleanInput source="featureQuests" label="Quests" />
+          <BooleanInput source="featureMiddleman" label="Middleman" />
+          <BooleanInput source="featureCards" label="Trading cards" />
+        </Stack>
+        <Typography variant="caption" color="text.secondary">
+          A switched-off feature&apos;s Discord commands answer that it is off, and its rules refuse to move value.
+        </Typography>
         {allowed && <ReasonInput />}
       </SimpleForm>
     </Edit>

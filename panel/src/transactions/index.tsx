@@ -1,8 +1,9 @@
-import { Datagrid, DateField, DateInput, ExportButton, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton, useGetManyAggregate, useRecordContext } from "react-admin";
+import { Datagrid, DateField, DateInput, FunctionField, List, SearchInput, SelectInput, TextField, TextInput, TopToolbar, FilterButton, useGetManyAggregate, useRecordContext } from "react-admin";
 import { CoinsField, MemberField, enumChoices } from "../common/fields.tsx";
 import { formatMoney, transactionsCsv } from "../lib/amounts.ts";
 import { session } from "../lib/api.ts";
 import { describeMeta } from "./meta.ts";
+import { ArchiveButton, FullExportButton, ValidateLedgerButton } from "./tools.tsx";
 
 const TYPES = enumChoices(["earn", "spend", "list", "buy", "fulfil", "refund", "flag"]);
 
@@ -54,7 +55,10 @@ export const transactionColumns = [
   <MemberField key="counterparty" source="counterparty" label="Counterparty" />,
 ];
 
-/** The transaction log: filters by type, member, actor and date; CSV export of the filtered rows. */
+/**
+ * The transaction log: filters by type, member, actor and date; CSV export of the filtered rows (live and
+ * archived); Validate (verify_ledger) and Archive (issue 14).
+ */
 export function TransactionList() {
   return (
     <List
@@ -65,7 +69,9 @@ export function TransactionList() {
       actions={
         <TopToolbar>
           <FilterButton />
-          <ExportButton maxResults={10000} />
+          <FullExportButton />
+          <ValidateLedgerButton />
+          <ArchiveButton />
         </TopToolbar>
       }
     >

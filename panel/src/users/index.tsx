@@ -42,6 +42,8 @@ export function UserList() {
         <BooleanField source="frozen" />
         <BooleanField source="isBot" label="Bot" />
         <DateField source="createdAt" label="Joined" />
+        <DateField source="lastActiveAt" label="Last active" sortable={false} />
+        <DateField source="deactivatedAt" label="Deactivated" emptyText="" />
       </Datagrid>
     </List>
   );
@@ -77,6 +79,26 @@ function UserActions() {
           description="A frozen member can neither send nor receive coins until unfrozen."
           run={(v, key) => gql(`mutation($d: BigInt!, $reason: String!, $key: String) { freezeUser(input: { discordId: $d, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, reason: v.reason, key }, { idempotencyKey: key })}
           success="Member frozen"
+        />
+      )}
+      {!record.deactivatedAt && can(permissions, "deactivateMembers") && (
+        <ActionDialog
+          label="Deactivate"
+          testId="deactivate"
+          color="warning"
+          title={`Deactivate ${record.displayName || discordId}`}
+          description="Cleanup of an inactive member: their balance and history stay; reactivate them at any time."
+          run={(v, key) => gql(`mutation($d: BigInt!, $reason: String!, $key: String!) { deactivateMember(input: { discordId: $d, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, reason: v.reason, key }, { idempotencyKey: key })}
+          success="Member deactivated"
+        />
+      )}
+      {record.deactivatedAt && can(permissions, "deactivateMembers") && (
+        <ActionDialog
+          label="Reactivate"
+          testId="reactivate"
+          title={`Reactivate ${record.displayName || discordId}`}
+          run={(v, key) => gql(`mutation($d: BigInt!, $reason: String!, $key: String!) { reactivateMember(input: { discordId: $d, reason: $reason, idempotencyKey: $key }) { adminAction { id } } }`, { d: discordId, reason: v.reason, key }, { idempotencyKey: key })}
+          success="Member reactivated"
         />
       )}
       {record.frozen && can(permissions, "unfreeze") && (
@@ -152,6 +174,11 @@ export function UserShow() {
           <DateField source="lastDailyAt" showTime />
           <BooleanField source="frozen" />
           <DateField source="createdAt" showTime />
+          <DateField source="lastActiveAt" label="Last active" showTime />
+          <DateField source="deactivatedAt" label="Deactivated" showTime emptyText="active" />
+        </Tab>
+        <Tab label="Tasks" path="tasks">
+          <MemberTasks />
         </Tab>
         <Tab label="Activity" path="activity">
           <Activity />
@@ -175,6 +202,26 @@ function Activity() {
     <ReferenceManyField reference="transactions" target="or" source="id" record={{ id: [{ userId: { equalTo: record.id } }, { counterpartyId: { equalTo: record.id } }] } as never} pagination={<Pagination />} perPage={10} sort={{ field: "seq", order: "DESC" }}>
       <Datagrid bulkActionButtons={false} empty={<Empty text="No transaction involves this member yet." />}>
         {transactionColumns}
+      </Datagrid>
+    </ReferenceManyField>
+  );
+}
+
+/** The member's task claims (issue 14): status, deadline, proof and review. */
+function MemberTasks() {
+  const record = useRecordContext();
+  if (!record) return null;
+  return (
+    <ReferenceManyField reference="taskClaims" target="userId" perPage={10} pagination={<Pagination />} sort={{ field: "id", order: "DESC" }}>
+      <Datagrid bulkActionButtons={false} empty={<Empty text="This member has not claimed any task yet." />} data-testid="member-tasks">
+        <FunctionField label="Task" render={(c: Record<string, any>) => c.task?.name ?? c.taskId} />
+        <StatusChip source="status" />
+        <DateField source="claimedAt" showTime />
+        <DateField source="deadline" showTime />
+        <DateField source="submittedAt" showTime emptyText="" />
+        <DateField source="reviewedAt" showTime emptyText="" />
+        <TextField source="reviewNote" emptyText="" />
+        <FunctionField label="Reward" render={(c: Record<string, any>) => (c.task ? formatMoney(c.task.reward) : "")} />
       </Datagrid>
     </ReferenceManyField>
   );

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { STAFF_ROLES, withClaims, type StaffRole } from "@guildbank/lib";
 import type { ServerConfig } from "../config.ts";
 import { cookieOptions } from "../http/cookies.ts";
-import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, openPanelSession, revokeRefreshToken, type PanelTokens } from "./sessions.ts";
+import { REFRESH_COOKIE, SESSION_COOKIE, closeSession, hashToken, openPanelSession, revokeRefreshToken, type PanelTokens } from "./sessions.ts";
 
 /** The short-lived cookie holding the OAuth2 `state` and PKCE verifier between login and callback. */
 export const OAUTH_COOKIE = "gb_oauth";
@@ -15,10 +15,13 @@ export const OAUTH_COOKIE = "gb_oauth";
  */
 export const NAME_COOKIE = "gb_name";
 /** Scopes the panel asks Discord for. */
-export const DISCORD_SCOPES = ["identify", "guilds.members.read"];
+export const DISCORD_SCOPES = ["identify", "guilds", "guilds.members.read"];
+/** At most this many guilds are recorded for the server switcher at one sign-in (one Discord call each). */
+export const MAX_SWITCHER_GUILDS = 10;
 
 const discordUser = z.object({ id: z.string().regex(/^\d{17,20}$/), username: z.string(), global_name: z.string().nullish() });
 const guildMember = z.object({ roles: z.array(z.string().regex(/^\d{1,20}$/)), nick: z.string().nullish() });
+const userGuilds = z.array(z.object({ id: z.string().regex(/^\d{1,20}$/) }).passthrough());
 const oauthCookie = z.object({ state: z.string().min(16), verifier: z.string().min(43), next: z.string().optional() });
 
 function escapeHtml(s: string): string {
@@ -68,7 +71,10 @@ export function setPanelCookies(res: Response, config: ServerConfig, tokens: Pan
  * Discord sign-in for the panel (OAuth2 authorization code with `state` and PKCE, via `arctic`):
  * `GET /auth/discord/login` redirects to Discord; `GET /auth/discord/callback` exchanges the code,
  * reads the user and their membership of the bound guild (`GUILD_ID`), resolves their staff role
- * from the guild's role mappings at this sign-in (`app_hidden.resolve_staff_role`), and opens a
+ * from the guild's role mappings at this sign-in (`app_hidden.resolve_staff_role`), does the same
+ * for the member's other Discord guilds that use Guildbank (`/users/@me/guilds`, at most
+ * {@link MAX_SWITCHER_GUILDS}) and records every guild where they are staff for the server switcher
+ * (`app_private.add_session_guild`; the bound guild is selected when they are staff there), and opens a
  * panel session (short-lived access cookie + rotating refresh cookie). A callback whose state matches
  * first ends the session the browser held. Non-members and members without a staff role get a
  * refusal page (403) and no session.
@@ -144,26 +150,52 @@ export function discordAuthRouter(pool: pg.Pool, config: ServerConfig, fetchImpl
       const userRes = await get("/users/@me");
       if (!userRes.ok) throw new Error(`discord /users/@me answered ${userRes.status}`);
       const user = discordUser.parse(await userRes.json());
-      const memberRes = await get(`/users/@me/guilds/${guildId}/member`);
-      if (memberRes.status === 404 || memberRes.status === 403) {
-        req.log?.info({ discordId: user.id, guildId }, "discord sign-in refused: not a member of the guild");
-        page(res, 403, "Not a member of this server", `<p>${escapeHtml(user.global_name ?? user.username)}, this panel is only for members of the Discord server it manages. Join the server, then sign in again.</p>`);
-        return;
+      // Server switcher (issue 14): every guild of the member's that uses Guildbank and where they may be staff
+      // (ownership or a mapped role) is checked now; the bound guild (GUILD_ID) first, and it is the one selected.
+      let discordGuildIds: string[] = [];
+      const guildsRes = await get("/users/@me/guilds");
+      if (guildsRes.ok) discordGuildIds = userGuilds.parse(await guildsRes.json()).map((g) => g.id);
+      else req.log?.warn({ status: guildsRes.status }, "discord /users/@me/guilds failed: only the bound guild is checked");
+      const candidates = await pool
+        .query<{ ids: string[] }>("select app_private.panel_guild_candidates($1, $2::bigint[])::text[] as ids", [user.id, discordGuildIds])
+        .then((r) => r.rows[0]?.ids ?? []);
+      const order = [guildId!, ...candidates.filter((g) => g !== guildId)].slice(0, MAX_SWITCHER_GUILDS);
+      const staffIn: { guildId: string; roles: string[]; staffRole: StaffRole; nick: string | null }[] = [];
+      let boundMember: z.infer<typeof guildMember> | null = null;
+      for (const gid of order) {
+        const memberRes = await get(`/users/@me/guilds/${gid}/member`);
+        if (memberRes.status === 404 || memberRes.status === 403) continue;
+        if (!memberRes.ok) {
+          if (gid === guildId) throw new Error(`discord guild member answered ${memberRes.status}`);
+          req.log?.warn({ guildId: gid, status: memberRes.status }, "discord guild member failed: guild left out of the switcher");
+          continue;
+        }
+        const member = guildMember.parse(await memberRes.json());
+        if (gid === guildId) boundMember = member;
+        const role = await withClaims(pool, { role: "coins_anonymous" }, async (c) => {
+          const { rows } = await c.query("select app_hidden.resolve_staff_role($1, $2, $3::bigint[]) as role", [gid, user.id, member.roles]);
+          return rows[0]?.role as StaffRole | null;
+        });
+        if (role && STAFF_ROLES.includes(role)) staffIn.push({ guildId: gid, roles: member.roles, staffRole: role, nick: member.nick ?? null });
       }
-      if (!memberRes.ok) throw new Error(`discord guild member answered ${memberRes.status}`);
-      const member = guildMember.parse(await memberRes.json());
-      const staffRole = await withClaims(pool, { role: "coins_anonymous" }, async (c) => {
-        const { rows } = await c.query("select app_hidden.resolve_staff_role($1, $2, $3::bigint[]) as role", [guildId, user.id, member.roles]);
-        return rows[0]?.role as StaffRole | null;
-      });
-      if (!staffRole || !STAFF_ROLES.includes(staffRole)) {
+      if (staffIn.length === 0) {
+        if (!boundMember) {
+          req.log?.info({ discordId: user.id, guildId }, "discord sign-in refused: not a member of the guild");
+          page(res, 403, "Not a member of this server", `<p>${escapeHtml(user.global_name ?? user.username)}, this panel is only for members of the Discord server it manages. Join the server, then sign in again.</p>`);
+          return;
+        }
         req.log?.info({ discordId: user.id, guildId }, "discord sign-in refused: no staff role");
         page(res, 403, "No panel access", `<p>${escapeHtml(user.global_name ?? user.username)}, you are a member of the server but none of your Discord roles is mapped to a staff role. Ask an administrator to map one of your roles in the panel’s settings, then sign in again.</p>`);
         return;
       }
-      const tokens = await openPanelSession(pool, { guildId: guildId!, discordId: user.id, staffRole }, config.ACCESS_TTL_S, config.REFRESH_TTL_S);
-      req.log?.info({ discordId: user.id, guildId, staffRole }, "discord sign-in");
+      const selected = staffIn[0];
+      const tokens = await openPanelSession(pool, { guildId: selected.guildId, discordId: user.id, staffRole: selected.staffRole }, config.ACCESS_TTL_S, config.REFRESH_TTL_S);
+      for (const g of staffIn) {
+        await pool.query("select app_private.add_session_guild($1, $2, $3::bigint[])", [hashToken(tokens.access), g.guildId, g.roles]);
+      }
+      req.log?.info({ discordId: user.id, guildId: selected.guildId, staffRole: selected.staffRole, guilds: staffIn.length }, "discord sign-in");
       setPanelCookies(res, config, tokens);
+      const member = { nick: selected.nick };
       res.cookie(NAME_COOKIE, (member.nick ?? user.global_name ?? user.username).slice(0, 64), cookieOptions(config, config.REFRESH_TTL_S));
       res.redirect(303, `${panelUrl}/`);
     } catch (err) {

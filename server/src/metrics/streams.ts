@@ -29,6 +29,7 @@ export function registerStreamMetrics(registry: Registry, stats: () => StreamSta
       return [
         { labels: { stream: "tx" }, value: clients.tx },
         { labels: { stream: "alerts" }, value: clients.alerts },
+        { labels: { stream: "community" }, value: clients.community },
       ];
     },
   });

@@ -1,6 +1,7 @@
 /**
- * The live streams: `GET /streams/tx` (the transaction feed) and `GET /streams/alerts` (ops alerts,
- * staff only) as Server-Sent Events.
+ * The live streams: `GET /streams/tx` (the transaction feed), `GET /streams/alerts` (ops alerts,
+ * staff only) and `GET /streams/community` (issue 14: task, claim, stock and announcement changes,
+ * staff only, filtered by `?events=task,task_claim,stock,announcement`) as Server-Sent Events.
  *
  * How it works (ARCHITECTURE.md "Live feed"):
  * - One dedicated connection (not from the pool) LISTENs on `tx_stream` and `ops_alerts`; the
@@ -41,7 +42,10 @@ import { SESSION_COOKIE, hashToken, requestClaims } from "../auth/sessions.ts";
 import { SSE_HEADERS, sseComment, sseEvent, sseId, sseRetry } from "./sse.ts";
 
 /** The two live streams. */
-export type StreamKind = "tx" | "alerts";
+export type StreamKind = "tx" | "alerts" | "community";
+
+/** The kinds of community events (issue 14), the `?events=` subscription filter of `/streams/community`. */
+export const COMMUNITY_EVENT_KINDS = ["task", "task_claim", "stock", "announcement"] as const;
 
 /**
  * The `application_name` of the LISTEN connection, `guildbank-streams/<process id>` (to find a
@@ -65,6 +69,7 @@ interface StreamSpec {
 const STREAMS: Record<StreamKind, StreamSpec> = {
   tx: { fn: "app_hidden.transactions_since", event: "tx", channel: "tx_stream", defaultBacklog: 50 },
   alerts: { fn: "app_hidden.alerts_since", event: "alert", channel: "ops_alerts", defaultBacklog: 20 },
+  community: { fn: "app_hidden.community_events_since", event: "community", channel: "community_stream", defaultBacklog: 20 },
 };
 
 /** A `pg_snapshot` text: `xmin:xmax:xip,xip,…` (the read function validates it again). */
@@ -119,7 +124,7 @@ export interface BatchInfo {
 /** Counters for `/metrics` (monotonic unless noted). */
 export interface StreamStats {
   /** Connected clients per stream (gauge). */
-  clients: { tx: number; alerts: number };
+  clients: { tx: number; alerts: number; community: number };
   /** The LISTEN connection: `connected` is a gauge. */
   listener: { connected: boolean; connects: number; disconnects: number };
   /** Notifications received. */
@@ -160,6 +165,8 @@ interface Subscriber {
   readonly expiresAt: number;
   readonly res: Response;
   readonly backlog: number;
+  /** Community streams: the event kinds asked for (`?events=`); null = all. */
+  readonly kinds: ReadonlySet<string> | null;
   /** Where the next read starts: the last batch's cursor (null: a new client, before its backlog). */
   cursor: string | null;
   /** The last `id:` written to the client. */
@@ -180,6 +187,26 @@ interface Subscriber {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/**
+ * The `?events=` filter of a community stream: a comma-separated subset of {@link COMMUNITY_EVENT_KINDS}
+ * (absent or empty: every kind).
+ *
+ * @throws BadArgument("events") for an unknown kind.
+ */
+function parseKinds(value: unknown): Set<string> | null {
+  if (value === undefined || value === "") return null;
+  if (typeof value !== "string" || value.length > 200) throw new BadArgument("events");
+  const kinds = new Set(value.split(",").map((k) => k.trim()).filter(Boolean));
+  for (const k of kinds) if (!(COMMUNITY_EVENT_KINDS as readonly string[]).includes(k)) throw new BadArgument("events");
+  return kinds.size ? kinds : null;
+}
+
+/** The `kind` of a community event's JSON text (events are passed on unparsed otherwise). */
+function communityKind(event: string): string {
+  const m = /"kind"\s*:\s*"([a-z_]+)"/.exec(event);
+  return m ? m[1] : "";
+}
+
 /** Thrown for a malformed request argument (cursor, backlog): answered 400. */
 class BadArgument extends Error {
   readonly argument: string;
@@ -198,7 +225,7 @@ export class StreamHub {
   readonly #log: Logger;
   readonly #subs = new Set<Subscriber>();
   /** stream → guild id → subscribers. */
-  readonly #byGuild: Record<StreamKind, Map<string, Set<Subscriber>>> = { tx: new Map(), alerts: new Map() };
+  readonly #byGuild: Record<StreamKind, Map<string, Set<Subscriber>>> = { tx: new Map(), alerts: new Map(), community: new Map() };
   readonly #inflight = new Set<Promise<unknown>>();
   #nextId = 1;
   #closing = false;
@@ -259,6 +286,7 @@ export class StreamHub {
     this.router = express.Router();
     this.router.get("/tx", (req, res) => this.#open("tx", req, res));
     this.router.get("/alerts", (req, res) => this.#open("alerts", req, res));
+    this.router.get("/community", (req, res) => this.#open("community", req, res));
     this.#heartbeat = setInterval(() => this.#tick(), this.#opts.heartbeatMs).unref();
     this.#ping = setInterval(() => this.#pingListener(), this.#opts.listenerPingMs).unref();
     this.#leaseTimer = setInterval(() => {
@@ -273,12 +301,14 @@ export class StreamHub {
     const c = this.#counters;
     let tx = 0;
     let alerts = 0;
+    let community = 0;
     for (const s of this.#subs) {
       if (s.kind === "tx") tx++;
-      else alerts++;
+      else if (s.kind === "alerts") alerts++;
+      else community++;
     }
     return {
-      clients: { tx, alerts },
+      clients: { tx, alerts, community },
       listener: { connected: this.#listener !== null, connects: c.listenerConnects, disconnects: c.listenerDisconnects },
       notifications: c.notifications,
       reads: c.reads,
@@ -340,7 +370,7 @@ export class StreamHub {
       res.status(401).json({ error: "not_authenticated" });
       return;
     }
-    if (kind === "alerts" && session.kind !== "staff") {
+    if ((kind === "alerts" || kind === "community") && session.kind !== "staff") {
       res.status(403).json({ error: "permission_denied" });
       return;
     }
@@ -350,9 +380,11 @@ export class StreamHub {
     }
     let cursor: string | null;
     let backlog: number;
+    let kinds: Set<string> | null = null;
     try {
       cursor = resumeCursor(req);
       backlog = parseBacklog(req.query.backlog, STREAMS[kind].defaultBacklog);
+      if (kind === "community") kinds = parseKinds(req.query.events);
     } catch (err) {
       if (!(err instanceof BadArgument)) throw err;
       res.status(400).json({ error: "invalid_argument", argument: err.argument });
@@ -368,6 +400,7 @@ export class StreamHub {
       expiresAt: session.expiresAt.getTime(),
       res,
       backlog,
+      kinds,
       cursor,
       sentId: null,
       started: false,
@@ -447,6 +480,8 @@ export class StreamHub {
     const payload = msg.payload ?? "";
     if (msg.channel === STREAMS.tx.channel) {
       this.#wake(this.#byGuild.tx.get(payload), at);
+    } else if (msg.channel === STREAMS.community.channel) {
+      this.#wake(this.#byGuild.community.get(payload), at);
     } else if (msg.channel === STREAMS.alerts.channel) {
       // A guild-less alert concerns every guild's staff.
       if (payload === "") for (const set of this.#byGuild.alerts.values()) this.#wake(set, at);
@@ -540,6 +575,9 @@ export class StreamHub {
 
   #deliver(sub: Subscriber, batch: Batch, notifiedAt: number | null, readStartedAt: number, first: boolean): void {
     const spec = STREAMS[sub.kind];
+    // The subscription filter (community streams): the cursor still advances past the events left out.
+    const kinds = sub.kinds;
+    if (kinds) batch = { ...batch, events: batch.events.filter((e) => kinds.has(communityKind(e))) };
     const n = batch.events.length;
     let out = first ? sseRetry(this.#opts.retryMs) : "";
     for (let i = 0; i < n; i++) {
@@ -636,13 +674,17 @@ export class StreamHub {
     const subs = [...this.#subs].filter((s) => s.started && s.tokenHash);
     if (subs.length === 0) return;
     const hashes = [...new Map(subs.map((s) => [s.tokenHash!.toString("hex"), s.tokenHash!])).values()];
-    const { rows } = await this.#opts.pool.query<{ hash: Buffer }>(
-      `select h.hash from unnest($1::bytea[]) h(hash) cross join lateral app_private.session_claims(h.hash) c
-        where c.session_id is null`,
+    // A session that ended, or switched to another guild (issue 14 server switcher), ends the streams it opened.
+    const { rows } = await this.#opts.pool.query<{ hash: Buffer; guild_id: string | null }>(
+      `select h.hash, c.guild_id::text as guild_id from unnest($1::bytea[]) h(hash) cross join lateral app_private.session_claims(h.hash) c`,
       [hashes],
     );
-    const gone = new Set(rows.map((r) => r.hash.toString("hex")));
-    for (const sub of subs) if (gone.has(sub.tokenHash!.toString("hex"))) this.#end(sub, "session_ended");
+    const guildOf = new Map(rows.map((r) => [r.hash.toString("hex"), r.guild_id]));
+    for (const sub of subs) {
+      const guild = guildOf.get(sub.tokenHash!.toString("hex"));
+      if (!guild) this.#end(sub, "session_ended");
+      else if (guild !== sub.guildId) this.#end(sub, "guild_switched");
+    }
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -692,7 +734,7 @@ export class StreamHub {
     client.on("notification", (msg) => this.#onNotification(msg));
     client
       .connect()
-      .then(() => client.query(`listen ${STREAMS.tx.channel}; listen ${STREAMS.alerts.channel}`))
+      .then(() => client.query(`listen ${STREAMS.tx.channel}; listen ${STREAMS.alerts.channel}; listen ${STREAMS.community.channel}`))
       .then(() => {
         if (lost) return;
         if (this.#closing) {
