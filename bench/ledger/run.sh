@@ -14,6 +14,9 @@
 #   BENCH_WORKLOADS  workloads to run, tpcb-like first (default "tpcb-like give-random give-hotspot give-onepayer")
 #   BENCH_PROTOCOL   pgbench -M query mode for every run (default prepared)
 #   BENCH_AUTHENTICATOR_PASSWORD  password of guildbank_authenticator, if the server needs one
+#   BENCH_DB         name of the bench database (default guildbank_bench; pgbench's is <name>_pgbench)
+#   BENCH_SETUP_REPO checkout whose migrations build the bench database (default this one; e.g. a
+#                    checkout of main, for before/after figures with the same workloads)
 #   BENCH_KEEP=1     keep the two databases afterwards (they are also kept when a check fails)
 #   BENCH_PROFILE=1  also sample wait events during give runs, print WAL bytes per transaction,
 #                    MultiXacts created per give and per-function time (track_functions = all);
@@ -34,6 +37,7 @@ CLIENTS=${BENCH_CLIENTS:-1 8 32}
 MODE=${BENCH_PROTOCOL:-prepared}
 REPEAT=${BENCH_REPEAT:-1}
 KEEP=${BENCH_KEEP:-0}
+SETUP_REPO=${BENCH_SETUP_REPO:-$repo}
 PROFILE=${BENCH_PROFILE:-0}
 
 DB=${BENCH_DB:-guildbank_bench}          # the application schema, migrated by db/scripts/setup.ts
@@ -67,7 +71,7 @@ echo "  server: shared_buffers=$(sql "$ROOT_PG_URL" -c "show shared_buffers") sy
 # --- Databases -------------------------------------------------------------------------------
 echo "setting up $DB (migrations) and $PGB_DB (pgbench -i -s $SCALE)..."
 sql "$ROOT_PG_URL" -c "drop database if exists $DB with (force)" -c "drop database if exists $PGB_DB with (force)"
-(cd "$repo" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
+(cd "$SETUP_REPO" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
   || { cat "$OUT/setup.txt" >&2; die "db/scripts/setup.ts failed"; }
 sql "$ROOT_PG_URL" -c "create database $PGB_DB"
 pgbench -i -s "$SCALE" -q "$PGB_URL" >"$OUT/pgbench-init.txt" 2>&1 || { cat "$OUT/pgbench-init.txt" >&2; die "pgbench -i failed"; }
