@@ -1559,6 +1559,7 @@ COMMENT ON COLUMN app_public.orders.expires_at IS 'Escrow timeout: a still-pendi
 CREATE FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text DEFAULT NULL::text) RETURNS app_public.orders
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_order app_public.orders;
@@ -9369,6 +9370,7 @@ COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) I
 CREATE FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) RETURNS app_public.orders
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if idempotency_key is null then
@@ -10389,6 +10391,7 @@ COMMENT ON FUNCTION app_public.fulfil_order(order_id uuid, reason text) IS 'Staf
 CREATE FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) RETURNS app_public.give_receipt
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_guild bigint := nullif(current_setting('app.guild_id', true), '')::bigint;

@@ -1,6 +1,6 @@
 --! Previous: sha1:60724fdceb8b9efb981e35650fc24c54814d62f3
---! Hash: sha1:9cb822d0639393716f2f623945e15f1cc6da064b
---! Message: issue 12 hot paths: give without wrapper calls, one idempotency write, fewer event-log indexes
+--! Hash: sha1:67b6ee995f1aba48c73a9ade416e200f44181980
+--! Message: issue 12 hot paths: give without wrapper calls, one idempotency write, fewer event-log indexes, generic plans
 
 -- Issue 12: hot paths. Internal changes only: every rule keeps its signature, results, errors and
 -- side effects. See README "Performance" and bench/README.md for the measurements.
@@ -22,6 +22,7 @@ alter table app_public.transactions add constraint transactions_guild_seq unique
 create or replace function app_public.give(to_discord_id bigint, amount bigint, idempotency_key text)
 returns app_public.give_receipt
 language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+  set plan_cache_mode = force_generic_plan
 as $$
 declare
   v_guild bigint := nullif(current_setting('app.guild_id', true), '')::bigint;
@@ -161,3 +162,81 @@ $$;
 comment on function app_private.give_from(bigint, bigint, bigint, text, timestamptz) is
   'The give rule at an explicit time (the public function passes now(); the demo seed back-dates). See app_public.give.';
 --! EndIncluded give/give_from.sql
+
+-- The public entry points of the hot paths run every statement they reach (their own, the rules they
+-- call, the triggers they fire) with generic plans: plpgsql otherwise re-plans on every call each
+-- statement whose custom plan looks cheaper (LIMIT/OFFSET and IN-lists of parameters), about 10 %
+-- of a give's server CPU. The generic plans are the same index scans (EXPLAIN in README).
+--! Included market/buy_listing.sql
+create or replace function app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) returns app_public.orders
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+  set plan_cache_mode = force_generic_plan
+as $$
+begin
+  if idempotency_key is null then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
+  end if;
+  return app_private.buy_listing_for((app_private.current_member()).id, listing_id, qty, idempotency_key, now());
+end;
+$$;
+
+comment on function app_public.buy_listing(uuid, integer, text) is
+  'Buys qty units of an active listing: the buyer''s coins (qty x unit price) move from wallet to escrow atomically and '
+  'the units leave the listing; the order is fulfilled by the orders__fulfil job (goods to the buyer, net to the seller, '
+  'fee to the guild''s fees account) or refunded. The listing row lock serialises buyers, so units are never oversold; '
+  'per-buyer min (per order) and max (across all of the buyer''s pending and fulfilled orders on the listing) are '
+  'enforced. Errors: AU001, MB001, AM002, MK001 listing_not_found, MK002 listing_not_active, MK003 self_purchase, '
+  'MK004 quantity_unavailable, MK005 below_min_per_buyer, MK006 above_max_per_buyer, FZ001, FZ002 (seller frozen), '
+  'NF001, IK001/IK002. Source: issue #3, seed 000 section 4 "Buy flow" and "Escrow".';
+--! EndIncluded market/buy_listing.sql
+--! Included orders/fulfil_order.sql
+create or replace function app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text default null) returns app_public.orders
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+  set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_order app_public.orders;
+begin
+  select * into v_order from app_public.orders where order_id = p_order_id;
+  -- Re-read: a retried or duplicated job does nothing once the order is settled.
+  if v_order.order_id is null or v_order.status <> 'pending' then
+    return v_order;
+  end if;
+  if v_order.expires_at <= now() then
+    return app_private.refund_order_core(p_order_id, 'refunded', null, 'escrow_timeout', now());
+  end if;
+  if v_order.fulfilment <> 'none' and (p_delivery_ref is null or length(btrim(p_delivery_ref)) = 0) then
+    perform app_private.raise_error('OR003', 'fulfilment_unconfirmed',
+      jsonb_build_object('order_id', p_order_id, 'fulfilment', v_order.fulfilment));
+  end if;
+  return app_private.fulfil_order_core(p_order_id, null,
+    case when p_delivery_ref is null then 'fulfilled' else 'delivered: ' || left(p_delivery_ref, 200) end, now());
+end;
+$$;
+
+comment on function app_hidden.fulfil_order(uuid, text) is
+  'orders__fulfil job body: fulfils a pending order. Kind none needs nothing more; api and voucher orders need the '
+  'adapter''s proof of delivery in p_delivery_ref (OR003 fulfilment_unconfirmed otherwise). A settled or missing order '
+  'is left alone; an expired one is refunded instead. Idempotent.';
+
+create or replace function app_public.fulfil_order(order_id uuid, reason text) returns app_public.orders
+language plpgsql volatile security definer set search_path = pg_catalog, public, pg_temp
+as $$
+declare
+  v_role app_public.staff_role := app_private.staff_order_action(order_id, reason,
+    array['SUPERADMIN', 'ADMIN', 'OPERATOR']::app_public.staff_role[]);
+  v_before jsonb := app_private.order_snapshot(order_id);
+  v_after app_public.orders;
+begin
+  v_after := app_private.fulfil_order_core(order_id, app_public.current_discord_id(), reason, now());
+  insert into app_public.admin_actions (guild_id, actor_id, actor_role, action, subject_type, subject_id, before, after, reason)
+    values (v_after.guild_id, app_public.current_discord_id(), v_role, 'force_fulfil', 'order', order_id::text,
+      v_before, app_private.order_snapshot(order_id), reason);
+  return v_after;
+end;
+$$;
+
+comment on function app_public.fulfil_order(uuid, text) is
+  'Staff override: fulfils a pending order now (as the fulfilment job would). Roles: SUPERADMIN, ADMIN, OPERATOR; '
+  'reason required; audited with before/after. Errors: AU001, PD001, RS001, OR001, OR002, LG003. Source: issue #3.';
+--! EndIncluded orders/fulfil_order.sql
