@@ -23,8 +23,9 @@
  * server's transaction sends), then over HTTP (C concurrent `give` mutations). It prints, per
  * repetition and as medians, the SQL give rate, the accepted HTTP gives per second, their ratio,
  * the HTTP p50/p99 and the server's Node CPU per request (`process_cpu_seconds_total` of its
- * `/metrics`, before and after the phase, over the requests it answered). Both phases' gives
- * count in the drift check at the end.
+ * `/metrics`, before and after the phase, over the requests it answered) beside this process's
+ * own CPU per request (the load generator shares the machine). A 3-second HTTP warm-up comes
+ * first, not counted. Every phase's gives count in the drift check at the end.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
@@ -469,13 +470,13 @@ async function sqlPhase(): Promise<Phase> {
 }
 
 /** One HTTP phase: `concurrency` callers each sending `give` mutations back to back for `duration` seconds. */
-async function httpPhase(): Promise<Phase> {
+async function httpPhase(phaseSeconds = opts.duration): Promise<Phase> {
   let gives = 0;
   const lat: number[] = [];
   const before = await serverCounters();
   const cpu0 = process.cpuUsage();
   const started = performance.now();
-  const end = started + opts.duration * 1000;
+  const end = started + phaseSeconds * 1000;
   await Promise.all(
     Array.from({ length: opts.concurrency }, async () => {
       while (performance.now() < end) {
@@ -509,6 +510,10 @@ const median = (xs: number[]) => {
 async function givesVsSql(): Promise<void> {
   const load = loadAverage;
   const rows: { sql: number; http: number; ratio: number; p50: number; p99: number; cpuMs?: number; clientMs: number; load: string }[] = [];
+  // Warm-up, not counted: the server's JIT and connections (the SQL side has neither to warm).
+  const warm = await httpPhase(Math.min(3, opts.duration));
+  accepted += warm.gives;
+  done += warm.latencies.length;
   for (let r = 1; r <= opts.repeat; r++) {
     const s = await sqlPhase();
     const h = await httpPhase();
