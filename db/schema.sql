@@ -2535,6 +2535,7 @@ COMMENT ON COLUMN app_public.orders.expires_at IS 'Escrow timeout: a still-pendi
 CREATE FUNCTION app_hidden.fulfil_order(p_order_id uuid, p_delivery_ref text DEFAULT NULL::text) RETURNS app_public.orders
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_order app_public.orders;
@@ -7053,9 +7054,14 @@ CREATE FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id big
 declare
   v_from app_public.users;
   v_to app_public.users;
-  v_settings app_public.guild_settings;
+  v_row app_public.users;
   v_guild bigint;
-  v_replay jsonb;
+  v_to_id bigint;
+  v_request jsonb;
+  v_prior app_private.idempotency_keys;
+  v_limit integer;
+  v_window integer;
+  v_currency_on boolean;
   v_from_wallet bigint;
   v_to_wallet bigint;
   v_oldest timestamptz;
@@ -7070,23 +7076,49 @@ begin
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_amount));
   end if;
   select guild_id into v_guild from app_public.users where id = p_from_user_id;
-  select * into v_to from app_public.users where guild_id = v_guild and discord_id = p_to_discord_id;
-  if v_to.id is null then
+  select id into v_to_id from app_public.users where guild_id = v_guild and discord_id = p_to_discord_id;
+  if v_to_id is null then
     perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
-  if v_to.id = p_from_user_id then
+  if v_to_id = p_from_user_id then
     perform app_private.raise_error('TR001', 'self_transfer');
   end if;
 
-  -- Lock both members in id order, then re-read them.
-  perform 1 from app_private.lock_members(array[p_from_user_id, v_to.id]);
-  select * into v_from from app_public.users where id = p_from_user_id;
-  select * into v_to from app_public.users where id = v_to.id;
+  -- Read before the member locks (neither depends on them: wallet ids never change), so the
+  -- sender's lock is held for less time.
+  -- The settings row also says whether the currency is switched off (issue 14 feature toggles): the same read,
+  -- so the toggle costs the give nothing (a guild without a settings row has every feature on).
+  select give_rate_limit, give_rate_window_s, feature_currency into v_limit, v_window, v_currency_on
+    from app_public.guild_settings where guild_id = v_guild;
+  if v_currency_on is false then
+    perform app_private.raise_error('FT001', 'feature_disabled', jsonb_build_object('feature', 'currency'));
+  end if;
+  select max(id) filter (where user_id = p_from_user_id), max(id) filter (where user_id = v_to_id)
+    into v_from_wallet, v_to_wallet
+    from app_public.accounts where user_id in (p_from_user_id, v_to_id) and currency = 'COIN' and kind = 'wallet';
 
-  v_replay := app_private.idempotency_begin(v_guild, v_from.discord_id, p_key,
-    jsonb_build_object('fn', 'give', 'to', p_to_discord_id, 'amount', p_amount));
-  if v_replay is not null then
-    return jsonb_populate_record(null::app_public.give_receipt, v_replay);
+  -- Lock both members in id order and read them in the same statement (what lock_members and
+  -- two re-reads did; issue 12).
+  for v_row in select * from app_public.users where id in (p_from_user_id, v_to_id) order by id for no key update loop
+    if v_row.id = p_from_user_id then v_from := v_row; else v_to := v_row; end if;
+  end loop;
+
+  -- Idempotency (what idempotency_begin / idempotency_finish did, with one row write instead of an
+  -- insert then an update). The key belongs to the sender, whose member row is locked above: a
+  -- concurrent give with the same key waits for that lock, then sees this one's committed row here.
+  if length(p_key) not between 1 and 255 then
+    perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', length(p_key)));
+  end if;
+  v_request := jsonb_build_object('fn', 'give', 'to', p_to_discord_id, 'amount', p_amount);
+  select * into v_prior from app_private.idempotency_keys
+   where guild_id = v_guild and actor_id = v_from.discord_id and key = p_key;
+  if found then
+    if v_prior.request is distinct from v_request then
+      perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_key));
+    end if;
+    if v_prior.result is not null then
+      return jsonb_populate_record(null::app_public.give_receipt, v_prior.result);
+    end if;
   end if;
 
   if v_from.frozen then
@@ -7096,20 +7128,16 @@ begin
     perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
 
-  select * into v_settings from app_public.guild_settings where guild_id = v_guild;
-  select id into v_from_wallet from app_public.accounts where user_id = v_from.id and currency = 'COIN' and kind = 'wallet';
-  select id into v_to_wallet from app_public.accounts where user_id = v_to.id and currency = 'COIN' and kind = 'wallet';
   -- The limit-th most recent give inside the window: once it leaves the window, a slot frees up.
   select created_at into v_oldest from app_public.transfers
    where debit_account_id = v_from_wallet and reason = 'give'
-     and created_at > p_at - make_interval(secs => v_settings.give_rate_window_s) and created_at <= p_at
+     and created_at > p_at - make_interval(secs => v_window) and created_at <= p_at
    order by created_at desc
-   offset v_settings.give_rate_limit - 1 limit 1;
+   offset v_limit - 1 limit 1;
   if v_oldest is not null then
     perform app_private.raise_error('RL001', 'rate_limited',
-      jsonb_build_object('limit', v_settings.give_rate_limit, 'window_s', v_settings.give_rate_window_s,
-        'retry_after_s', greatest(1, ceil(extract(epoch from
-          v_oldest + make_interval(secs => v_settings.give_rate_window_s) - p_at)))::bigint));
+      jsonb_build_object('limit', v_limit, 'window_s', v_window,
+        'retry_after_s', greatest(1, ceil(extract(epoch from v_oldest + make_interval(secs => v_window) - p_at)))::bigint));
   end if;
 
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta, created_at)
@@ -7121,7 +7149,15 @@ begin
 
   v_result := (v_tx, v_transfer, p_amount, v_to.discord_id,
     (select balance from app_public.accounts where id = v_from_wallet), p_at)::app_public.give_receipt;
-  perform app_private.idempotency_finish(v_guild, v_from.discord_id, p_key, to_jsonb(v_result));
+  -- Recorded in the same transaction as the effect. A conflict here can only come from another rule
+  -- (not a give) that claimed the same key for this sender meanwhile and committed: key reused.
+  insert into app_private.idempotency_keys (guild_id, actor_id, key, request, result)
+    values (v_guild, v_from.discord_id, p_key, v_request, to_jsonb(v_result))
+    on conflict (guild_id, actor_id, key) do update set result = excluded.result
+      where idempotency_keys.request = excluded.request and idempotency_keys.result is null;
+  if not found then
+    perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_key));
+  end if;
   return v_result;
 end;
 $$;
@@ -7132,7 +7168,7 @@ ALTER FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigi
 -- Name: FUNCTION give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule at an explicit time (the public function passes now(); the demo seed back-dates). See app_public.give.';
+COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule at an explicit time (the public function passes now(); the demo seed back-dates). See app_public.give (its errors, FT001 feature_disabled included: the guild switched the currency off, issue 14).';
 
 --
 -- Name: guild_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -12505,6 +12541,7 @@ COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) I
 CREATE FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) RETURNS app_public.orders
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 begin
   if idempotency_key is null then
@@ -13720,10 +13757,22 @@ COMMENT ON FUNCTION app_public.fulfil_order(order_id uuid, reason text) IS 'Staf
 CREATE FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) RETURNS app_public.give_receipt
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+declare
+  v_guild bigint := nullif(current_setting('app.guild_id', true), '')::bigint;
+  v_discord bigint := nullif(current_setting('app.discord_id', true), '')::bigint;
+  v_from bigint;
 begin
-  perform app_private.require_feature(app_public.current_guild_id(), 'currency');
-  return app_private.give_from((app_private.current_member()).id, to_discord_id, amount, idempotency_key, now());
+  -- app_private.current_member() inlined (issue 12: one PL/pgSQL call less per give); same errors.
+  if v_guild is null or v_discord is null then
+    perform app_private.raise_error('AU001', 'not_authenticated');
+  end if;
+  select id into v_from from app_public.users where guild_id = v_guild and discord_id = v_discord;
+  if v_from is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  return app_private.give_from(v_from, to_discord_id, amount, idempotency_key, now());
 end;
 $$;
 
@@ -13733,7 +13782,7 @@ ALTER FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_
 -- Name: FUNCTION give(to_discord_id bigint, amount bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid, FT001 feature_disabled (the guild switched the currency off, issue 14). Source: issue #2.';
+COMMENT ON FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency_key text) IS 'Moves amount coins (minor units, > 0) from the calling member''s wallet to another registered member of the guild. Rules: no self-transfer; neither side frozen; at most guild_settings.give_rate_limit gives per give_rate_window_s seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid. Source: issue #2.';
 
 --
 -- Name: give_card_currency(bigint, bigint, text, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -19710,18 +19759,18 @@ ALTER TABLE ONLY app_public.transactions_archive
     ADD CONSTRAINT transactions_archive_pkey PRIMARY KEY (tx_id);
 
 --
+-- Name: transactions transactions_guild_seq; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE ONLY app_public.transactions
+    ADD CONSTRAINT transactions_guild_seq UNIQUE (guild_id, seq);
+
+--
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.transactions
     ADD CONSTRAINT transactions_pkey PRIMARY KEY (tx_id);
-
---
--- Name: transactions transactions_seq_key; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
---
-
-ALTER TABLE ONLY app_public.transactions
-    ADD CONSTRAINT transactions_seq_key UNIQUE (seq);
 
 --
 -- Name: transfers transfers_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -20446,22 +20495,10 @@ CREATE INDEX transactions_archive_user_created_at ON app_public.transactions_arc
 CREATE INDEX transactions_counterparty ON app_public.transactions USING btree (counterparty_id) WHERE (counterparty_id IS NOT NULL);
 
 --
--- Name: transactions_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX transactions_created_at ON app_public.transactions USING btree (created_at);
-
---
 -- Name: transactions_guild_created_at; Type: INDEX; Schema: app_public; Owner: guildbank_owner
 --
 
 CREATE INDEX transactions_guild_created_at ON app_public.transactions USING btree (guild_id, created_at);
-
---
--- Name: transactions_guild_seq; Type: INDEX; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE INDEX transactions_guild_seq ON app_public.transactions USING btree (guild_id, seq);
 
 --
 -- Name: transactions_guild_xid; Type: INDEX; Schema: app_public; Owner: guildbank_owner

@@ -15,10 +15,24 @@
  * `[sim] player NN` (the `[sim]` prefix marks them in the panel's member list).
  *
  * R is in requests per second; `--rate 0` runs as fast as `--concurrency` allows.
+ *
+ * `--gives-vs-sql --database-url URL` (issue 12's HTTP target) runs, instead of the mixed workload,
+ * `--repeat` interleaved pairs of `--duration`-second phases at `--concurrency` clients: first
+ * the very same give straight through SQL (C connections of the authenticator role, each
+ * `BEGIN; set_config(role and claims); app_public.give(...); COMMIT`, exactly the statements the
+ * server's transaction sends), then over HTTP (C concurrent `give` mutations). It prints, per
+ * repetition and as medians, the SQL give rate, the accepted HTTP gives per second, their ratio,
+ * the HTTP p50/p99 and the server's Node CPU per request (`process_cpu_seconds_total` of its
+ * `/metrics`, before and after the phase, over the requests it answered) beside this process's
+ * own CPU per request (the load generator shares the machine). A 3-second HTTP warm-up comes
+ * first, not counted. Every phase's gives count in the drift check at the end.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
+import os from "node:os";
+import http from "node:http";
 import pRetry from "p-retry";
+import pg from "pg";
 import { z } from "zod";
 
 const { values } = parseArgs({
@@ -31,12 +45,16 @@ const { values } = parseArgs({
     guild: { type: "string", default: "100000000000000000" },
     funds: { type: "string", default: "500" },
     "give-limit": { type: "string" },
+    "gives-vs-sql": { type: "boolean", default: false },
+    "database-url": { type: "string" },
+    "metrics-url": { type: "string" },
+    repeat: { type: "string", default: "3" },
     help: { type: "boolean", default: false },
   },
 });
 if (values.help) {
   console.log(
-    "usage: npm run simulate -- [--url URL] [--players N] [--rate R req/s, 0 = max] [--duration S] [--concurrency C] [--guild ID] [--funds COINS] [--give-limit GIVES_PER_WINDOW]",
+    "usage: npm run simulate -- [--url URL] [--players N] [--rate R req/s, 0 = max] [--duration S] [--concurrency C] [--guild ID] [--funds COINS] [--give-limit GIVES_PER_WINDOW] [--gives-vs-sql --database-url AUTHENTICATOR_URL [--metrics-url URL] [--repeat N]]",
   );
   process.exit(0);
 }
@@ -49,7 +67,11 @@ const argsSchema = z.object({
   guild: z.string().regex(/^\d{17,20}$/),
   funds: z.coerce.number().int().min(0).max(1e12),
   "give-limit": z.coerce.number().int().min(1).max(10_000).optional(),
-});
+  "gives-vs-sql": z.boolean(),
+  "database-url": z.string().regex(/^postgres(ql)?:\/\//).optional(),
+  "metrics-url": z.url().optional(),
+  repeat: z.coerce.number().int().min(1).max(20),
+}).refine((o) => !o["gives-vs-sql"] || o["database-url"], { path: ["database-url"], message: "--gives-vs-sql needs the authenticator's URL of the server's database" });
 const parsed = argsSchema.safeParse(values);
 if (!parsed.success) {
   console.error("simulate: " + parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
@@ -95,6 +117,31 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * Keep-alive connections to the server (node:http, one per concurrent caller): `fetch` costs this
+ * process several times the CPU per request, and on a 2-core machine the load generator's CPU is
+ * taken from the server it measures.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+
+/** POSTs a JSON body to `path` on the server; resolves with the status and the body text. */
+function post(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${baseUrl}${path}`,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 class Session {
   cookie = "";
   csrfToken = "";
@@ -133,19 +180,15 @@ class Session {
    */
   async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> {
     return withRetries(async () => {
-      let res: Response;
+      let res: { status: number; text: string };
       try {
-        res = await fetch(`${baseUrl}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json", cookie: this.cookie, "x-csrf-token": this.csrfToken },
-          body: JSON.stringify({ query, variables }),
-        });
+        res = await post("/graphql", JSON.stringify({ query, variables }), { cookie: this.cookie, "x-csrf-token": this.csrfToken });
       } catch (err) {
         throw new Transient(`no answer from the server: ${(err as Error).message}`);
       }
-      if (res.status === 503) throw new Transient(`HTTP 503 (${(await res.text()).slice(0, 200)})`);
-      if (!res.ok && res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
-      const body = (await res.json()) as GqlResponse;
+      if (res.status === 503) throw new Transient(`HTTP 503 (${res.text.slice(0, 200)})`);
+      if (res.status !== 200) return { errors: [{ message: `HTTP ${res.status}` }] };
+      const body = JSON.parse(res.text) as GqlResponse;
       if (body.errors?.some((e) => e.extensions?.code === "DB001")) throw new Transient("DB001 database_unavailable");
       return body;
     });
@@ -360,8 +403,158 @@ function progress(final = false) {
   }
 }
 
+// --- issue 12: the same give through SQL and over HTTP, interleaved -------------------------------
+/** What one phase of {@link givesVsSql} measured. */
+interface Phase {
+  gives: number;
+  seconds: number;
+  latencies: number[];
+  cpuSeconds?: number;
+  requests?: number;
+  /** CPU of this process (the HTTP load generator) per request, ms. */
+  clientCpuMs?: number;
+}
+
+/** The server's `process_cpu_seconds_total` and answered requests (`http_requests_total`), from its /metrics. */
+async function serverCounters(): Promise<{ cpu: number; requests: number } | undefined> {
+  try {
+    const res = await fetch(opts["metrics-url"] ?? `${baseUrl}/metrics`);
+    if (!res.ok) return undefined;
+    const text = await res.text();
+    const sum = (name: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+    return { cpu: sum("process_cpu_seconds_total"), requests: sum("http_requests_total") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One SQL phase: `concurrency` connections each giving in a loop for `duration` seconds. */
+async function sqlPhase(): Promise<Phase> {
+  const pool = new pg.Pool({ connectionString: opts["database-url"], max: opts.concurrency });
+  const clients = await Promise.all(Array.from({ length: opts.concurrency }, () => pool.connect()));
+  let gives = 0;
+  const lat: number[] = [];
+  const started = performance.now();
+  const end = started + opts.duration * 1000;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (performance.now() < end) {
+        const p = pick(players);
+        const to = other(p);
+        const amount = BigInt(1 + Math.floor(Math.random() * 20));
+        const t = performance.now();
+        try {
+          await c.query("begin");
+          await c.query("select set_config('role', 'coins_player', true), set_config('app.guild_id', $1, true), set_config('app.discord_id', $2, true)", [opts.guild, p.discordId]);
+          await c.query({ name: "sim_give", text: "select * from app_public.give($1, $2, $3)", values: [to.discordId, amount.toString(), randomUUID()] });
+          await c.query("commit");
+          expected.set(p.discordId, expected.get(p.discordId)! - amount);
+          expected.set(to.discordId, expected.get(to.discordId)! + amount);
+          gives++;
+          lat.push(performance.now() - t);
+        } catch (err) {
+          await c.query("rollback").catch(() => {});
+          if (anomalies.length < 50) anomalies.push(`SQL give refused: ${(err as Error).message}`);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const c of clients) c.release();
+  await pool.end();
+  return { gives, seconds, latencies: lat };
+}
+
+/** One HTTP phase: `concurrency` callers each sending `give` mutations back to back for `duration` seconds. */
+async function httpPhase(phaseSeconds = opts.duration): Promise<Phase> {
+  let gives = 0;
+  const lat: number[] = [];
+  const before = await serverCounters();
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const end = started + phaseSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const outcome = await operations[0][1]();
+        lat.push(performance.now() - t);
+        if (outcome.accepted) gives++;
+        else if (outcome.anomaly && anomalies.length < 50) anomalies.push(outcome.anomaly);
+        else if (anomalies.length < 50) anomalies.push(`HTTP give refused: ${outcome.code}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const after = await serverCounters();
+  return {
+    clientCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(lat.length, 1),
+    gives,
+    seconds,
+    latencies: lat,
+    cpuSeconds: before && after ? after.cpu - before.cpu : undefined,
+    requests: before && after ? after.requests - before.requests : undefined,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Runs the interleaved SQL/HTTP give phases and prints their figures. */
+async function givesVsSql(): Promise<void> {
+  const load = loadAverage;
+  const rows: { sql: number; http: number; ratio: number; p50: number; p99: number; cpuMs?: number; clientMs: number; load: string }[] = [];
+  // Warm-up, not counted: the server's JIT and connections (the SQL side has neither to warm).
+  const warm = await httpPhase(Math.min(3, opts.duration));
+  accepted += warm.gives;
+  done += warm.latencies.length;
+  for (let r = 1; r <= opts.repeat; r++) {
+    const s = await sqlPhase();
+    const h = await httpPhase();
+    const row = {
+      sql: s.gives / s.seconds,
+      http: h.gives / h.seconds,
+      ratio: s.gives ? h.gives / h.seconds / (s.gives / s.seconds) : 0,
+      p50: percentile(h.latencies, 50),
+      p99: percentile(h.latencies, 99),
+      cpuMs: h.cpuSeconds !== undefined && h.requests ? (h.cpuSeconds * 1000) / h.requests : undefined,
+      clientMs: h.clientCpuMs ?? 0,
+      load: load(),
+    };
+    rows.push(row);
+    done += h.latencies.length;
+    for (const l of h.latencies) latencies.push(l);
+    accepted += h.gives + s.gives;
+    process.stderr.write(
+      `repetition ${r}/${opts.repeat}: SQL ${row.sql.toFixed(1)} gives/s, HTTP ${row.http.toFixed(1)} gives/s, ratio ${row.ratio.toFixed(2)}, HTTP p50 ${row.p50.toFixed(1)} ms p99 ${row.p99.toFixed(1)} ms, Node CPU ${row.cpuMs?.toFixed(2) ?? "?"} ms/request (load generator ${row.clientMs.toFixed(2)}), load ${row.load}\n`,
+    );
+  }
+  console.log("");
+  console.log(`gives, SQL vs HTTP, ${opts.concurrency} clients, ${opts.duration} s per phase, ${opts.repeat} interleaved repetitions, ${opts.players} members, same database`);
+  console.log("rep | SQL gives/s | HTTP gives/s | HTTP/SQL | HTTP p50 ms | HTTP p99 ms | Node CPU ms/request | client CPU ms/request | load average (1 5 15)");
+  rows.forEach((x, i) =>
+    console.log(
+      `${String(i + 1).padStart(3)} | ${x.sql.toFixed(1).padStart(11)} | ${x.http.toFixed(1).padStart(12)} | ${x.ratio.toFixed(2).padStart(8)} | ${x.p50.toFixed(1).padStart(11)} | ${x.p99.toFixed(1).padStart(11)} | ${(x.cpuMs?.toFixed(2) ?? "?").padStart(19)} | ${x.clientMs.toFixed(2).padStart(21)} | ${x.load}`,
+    ),
+  );
+  const cpus = rows.flatMap((x) => (x.cpuMs === undefined ? [] : [x.cpuMs]));
+  console.log(
+    `median | ${median(rows.map((x) => x.sql)).toFixed(1)} | ${median(rows.map((x) => x.http)).toFixed(1)} | ${median(rows.map((x) => x.ratio)).toFixed(2)} (target >= 0.60) | ${median(rows.map((x) => x.p50)).toFixed(1)} | ${median(rows.map((x) => x.p99)).toFixed(1)} (target < 100) | ${cpus.length ? median(cpus).toFixed(2) : "? (no /metrics)"} | ${median(rows.map((x) => x.clientMs)).toFixed(2)}`,
+  );
+}
+/** The machine's load average (1, 5, 15 min), for the report. */
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(1)).join(" ");
+}
+
 const pending = new Set<Promise<void>>();
-while (performance.now() < endAt) {
+while (!opts["gives-vs-sql"] && performance.now() < endAt) {
   const elapsed = (performance.now() - t0) / 1000;
   const due = opts.rate > 0 ? Math.floor(elapsed * opts.rate) + 1 : Infinity;
   while (sent < due && inFlight < opts.concurrency && performance.now() < endAt) {
@@ -374,6 +567,7 @@ while (performance.now() < endAt) {
   if (inFlight >= opts.concurrency) await Promise.race(pending);
 }
 await Promise.all(pending);
+if (opts["gives-vs-sql"]) await givesVsSql();
 const wall = (performance.now() - t0) / 1000;
 progress(true);
 

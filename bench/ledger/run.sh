@@ -11,8 +11,12 @@
 #   BENCH_SCALE      pgbench -i scale factor for tpcb-like (default 10)
 #   BENCH_CLIENTS    client counts (default "1 8 32")
 #   BENCH_REPEAT     runs per (workload, clients), interleaved; the table shows medians (default 1)
+#   BENCH_WORKLOADS  workloads to run, tpcb-like first (default "tpcb-like give-random give-hotspot give-onepayer")
 #   BENCH_PROTOCOL   pgbench -M query mode for every run (default prepared)
 #   BENCH_AUTHENTICATOR_PASSWORD  password of guildbank_authenticator, if the server needs one
+#   BENCH_DB         name of the bench database (default guildbank_bench; pgbench's is <name>_pgbench)
+#   BENCH_SETUP_REPO checkout whose migrations build the bench database (default this one; e.g. a
+#                    checkout of main, for before/after figures with the same workloads)
 #   BENCH_KEEP=1     keep the two databases afterwards (they are also kept when a check fails)
 #   BENCH_PROFILE=1  also sample wait events during give runs, print WAL bytes per transaction,
 #                    MultiXacts created per give and per-function time (track_functions = all);
@@ -33,14 +37,15 @@ CLIENTS=${BENCH_CLIENTS:-1 8 32}
 MODE=${BENCH_PROTOCOL:-prepared}
 REPEAT=${BENCH_REPEAT:-1}
 KEEP=${BENCH_KEEP:-0}
+SETUP_REPO=${BENCH_SETUP_REPO:-$repo}
 PROFILE=${BENCH_PROFILE:-0}
 
-DB=guildbank_bench            # the application schema, migrated by db/scripts/setup.ts
-PGB_DB=guildbank_bench_pgbench # pgbench's own tables for tpcb-like
+DB=${BENCH_DB:-guildbank_bench}          # the application schema, migrated by db/scripts/setup.ts
+PGB_DB=${BENCH_DB:-guildbank_bench}_pgbench # pgbench's own tables for tpcb-like
 GUILD=4242                    # benchmark guild id
 BASE=900000000000000000       # member i (1..MEMBERS) has discord id BASE + i; 1..10 are the hot ones
 FUND=1000000000000            # 10^12 coins per member: no give is ever refused for funds
-WORKLOADS="tpcb-like give-random give-hotspot"
+WORKLOADS=${BENCH_WORKLOADS:-tpcb-like give-random give-hotspot give-onepayer}
 
 die() { echo "bench/ledger: $*" >&2; exit 1; }
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a positive integer"
@@ -66,7 +71,7 @@ echo "  server: shared_buffers=$(sql "$ROOT_PG_URL" -c "show shared_buffers") sy
 # --- Databases -------------------------------------------------------------------------------
 echo "setting up $DB (migrations) and $PGB_DB (pgbench -i -s $SCALE)..."
 sql "$ROOT_PG_URL" -c "drop database if exists $DB with (force)" -c "drop database if exists $PGB_DB with (force)"
-(cd "$repo" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
+(cd "$SETUP_REPO" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
   || { cat "$OUT/setup.txt" >&2; die "db/scripts/setup.ts failed"; }
 sql "$ROOT_PG_URL" -c "create database $PGB_DB"
 pgbench -i -s "$SCALE" -q "$PGB_URL" >"$OUT/pgbench-init.txt" 2>&1 || { cat "$OUT/pgbench-init.txt" >&2; die "pgbench -i failed"; }
@@ -150,7 +155,7 @@ run() { # run WORKLOAD CLIENTS REPETITION
   printf '  %-13s c=%-3s %10s tps%s%s\n' "$w" "$c" "${tps:-?}" "$wal" "${STATUS[$w:$c]-}"
 }
 
-echo "running (each client count: tpcb-like, give-random, give-hotspot)..."
+echo "running (each client count and repetition: $WORKLOADS)..."
 for c in $CLIENTS; do
   for r in $(seq "$REPEAT"); do
     for w in $WORKLOADS; do run "$w" "$c" "$r"; done
@@ -201,13 +206,17 @@ pct() { awk -v p="${1:-0}" 'BEGIN { printf "%.1f%%", p }'; }
     done
   done
   echo
-  if [[ " $CLIENTS " == *" 8 "* ]]; then
-    r=$(pct "${RATIO[give-random:8]-}")
-    verdict=$(awk -v p="${RATIO[give-random:8]:-0}" 'BEGIN { print (p >= 40) ? "met" : "NOT met" }')
-    note=""
-    ((REPEAT >= 3)) || note=" (from $REPEAT run(s): on a shared machine use BENCH_REPEAT=5 for a stable verdict)"
-    echo "give-random at 8 clients: $r of tpcb-like (target >= 40%): $verdict$note"
-  fi
+  # Targets of issue 12 (ratios to tpcb-like at the same client count, same run).
+  note=""
+  ((REPEAT >= 3)) || note=" (from $REPEAT run(s): use BENCH_REPEAT=3 or more for a verdict)"
+  for target in give-random:8:70 give-random:32:70 give-onepayer:8:35 give-hotspot:8:0; do
+    IFS=: read -r tw tc tp <<<"$target"
+    [[ " $CLIENTS " == *" $tc "* && " $WORKLOADS " == *" $tw "* ]] || continue
+    r=$(pct "${RATIO[$tw:$tc]-}")
+    if ((tp == 0)); then echo "$tw at $tc clients: $r of tpcb-like (no target)"; continue; fi
+    verdict=$(awk -v p="${RATIO[$tw:$tc]:-0}" -v t="$tp" 'BEGIN { print (p >= t) ? "met" : "NOT met" }')
+    echo "$tw at $tc clients: $r of tpcb-like (target >= $tp%): $verdict$note"
+  done
   echo "gives: pgbench counted $gives_counted, ledger holds $gives_made give transfers and $bench_keys bench idempotency keys; $members_moved of $MEMBERS wallets moved"
   if ((gives_counted > 0)); then
     echo "storage: $(( (log_bytes1 - log_bytes0) / gives_counted )) bytes per give (transactions + transfers + idempotency_keys, heap and indexes)"

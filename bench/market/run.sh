@@ -26,6 +26,8 @@
 #   BENCH_REPEAT     runs per (workload, clients), interleaved; the table shows medians (default 1)
 #   BENCH_PROTOCOL   pgbench -M query mode for every run (default prepared)
 #   BENCH_AUTHENTICATOR_PASSWORD  password of guildbank_authenticator, if the server needs one
+#   BENCH_DB         name of the bench database (default guildbank_bench_market; pgbench's is <name>_pgbench)
+#   BENCH_SETUP_REPO checkout whose migrations build the bench database (default this one)
 #   BENCH_KEEP=1     keep the two databases afterwards (they are also kept when a check fails)
 #   BENCH_PROFILE=1  also sample wait events of the benchmark's backends during each market run
 #                    (bench/out/market-*/<run>.waits.txt) and print WAL bytes per transaction
@@ -51,8 +53,8 @@ REPEAT=${BENCH_REPEAT:-1}
 KEEP=${BENCH_KEEP:-0}
 PROFILE=${BENCH_PROFILE:-0}
 
-DB=guildbank_bench_market              # the application schema, migrated by db/scripts/setup.ts
-PGB_DB=guildbank_bench_market_pgbench   # pgbench's own tables for tpcb-like
+DB=${BENCH_DB:-guildbank_bench_market} # the application schema, migrated by db/scripts/setup.ts
+PGB_DB=${BENCH_DB:-guildbank_bench_market}_pgbench # pgbench's own tables for tpcb-like
 GUILD=4343                             # benchmark guild id
 BASE=910000000000000000                # buyer i (1..BUYERS) has discord id BASE + i
 SELLER_BASE=920000000000000000         # seller j (1..SELLERS) has discord id SELLER_BASE + j; listing j is theirs
@@ -92,7 +94,7 @@ echo "  server: shared_buffers=$(sql "$ROOT_PG_URL" -c "show shared_buffers") sy
 # --- Databases -------------------------------------------------------------------------------
 echo "setting up $DB (migrations) and $PGB_DB (pgbench -i -s $SCALE)..."
 sql "$ROOT_PG_URL" -c "drop database if exists $DB with (force)" -c "drop database if exists $PGB_DB with (force)"
-(cd "$repo" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
+(cd "${BENCH_SETUP_REPO:-$repo}" && ROOT_DATABASE_URL="$ROOT_URL" DATABASE_NAME="$DB" "$NODE" db/scripts/setup.ts) >"$OUT/setup.txt" 2>&1 \
   || { cat "$OUT/setup.txt" >&2; die "db/scripts/setup.ts failed"; }
 if [[ " $WORKLOADS " == *" tpcb-like "* ]]; then
   sql "$ROOT_PG_URL" -c "create database $PGB_DB"

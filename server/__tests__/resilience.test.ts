@@ -52,7 +52,8 @@ beforeAll(async () => {
   await migrateDatabase(urls);
   db = createPool(withUrl(pgServer.rootUrl, { database: DATABASE }), 3);
   authenticatorUrl = urls.authenticator;
-  server = await startTestServer({ DATABASE_URL: urls.authenticator, DATABASE_POOL_MAX: "10" });
+  // Sessions read on every request (no claims cache): the outage below must meet the session lookup first.
+  server = await startTestServer({ DATABASE_URL: urls.authenticator, DATABASE_POOL_MAX: "10", SESSION_CACHE_TTL_MS: "0" });
   const childPort = await freePort();
   childUrl = `http://127.0.0.1:${childPort}`;
   child = spawn(process.execPath, [path.join(ROOT_DIR, "server/src/main.ts")], {

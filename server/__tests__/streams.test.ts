@@ -549,6 +549,38 @@ describe("hub behaviour (own hub with short timers)", () => {
     await hub.close();
   });
 
+  it("reads once per guild and audience per commit, shared by its subscribers (issue 12)", async () => {
+    const g = await fundedGuild(3);
+    // Six staff clients (one audience), two clients of member 0 (another), one of member 1 (a third).
+    const staff = await Promise.all(Array.from({ length: 6 }, async () => track(await subscribe(url, "/streams/tx?backlog=0", { cookie: await staffCookie(g) }))));
+    const member0 = await Promise.all([0, 0].map(async (i) => track(await subscribe(url, "/streams/tx?backlog=0", { cookie: await memberCookie(g, i) }))));
+    const member1 = track(await subscribe(url, "/streams/tx?backlog=0", { cookie: await memberCookie(g, 1) }));
+    // The first commit may still find the new clients' cursors apart (one call per distinct cursor,
+    // one statement per audience); after it each audience shares one cursor.
+    const first = await give(g, 0, 2);
+    for (const c of [...staff, ...member0]) await c.waitFor((m) => m.type === "tx" && parseRow(m.data).tx_id === first);
+    await member1.until(() => member1.lastEventId !== null, 3_000, "an id");
+    await sleep(100);
+    const reads0 = hub.stats.reads;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(await give(g, i % 2, 2)); // members 0 and 1 in turn
+      for (const c of staff) await c.waitFor((m) => m.type === "tx" && parseRow(m.data).tx_id === ids[i]);
+      await sleep(50);
+    }
+    for (const c of member0) await c.waitFor((m) => m.type === "tx" && parseRow(m.data).tx_id === ids[4]);
+    await member1.waitFor((m) => m.type === "tx" && parseRow(m.data).tx_id === ids[3]);
+    await sleep(100);
+    const reads = hub.stats.reads - reads0;
+    // Three audiences, five commits: at most one read per audience per commit (coalescing may
+    // fold some), never one per subscriber (9 per commit).
+    expect(reads).toBeGreaterThanOrEqual(5);
+    expect(reads).toBeLessThanOrEqual(3 * 5);
+    for (const c of staff) expect(txIds(c)).toEqual([first, ...ids]);
+    for (const c of member0) expect(txIds(c)).toEqual([first, ids[0], ids[2], ids[4]]);
+    expect(txIds(member1)).toEqual([ids[1], ids[3]]);
+  });
+
   it("sends heartbeats and moves a member's id past other members' trades without events", async () => {
     const g = await fundedGuild(3);
     const member = track(await subscribe(url, "/streams/tx?backlog=0", { cookie: await memberCookie(g, 0) }));

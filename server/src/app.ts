@@ -105,7 +105,7 @@ export async function createHttpServer(
     webhooksRouter({ pool, logger, redemptionSecret: config.REDEMPTION_WEBHOOK_SECRET, paymentSecret: config.MINECRAFT_PAYMENT_WEBHOOK_SECRET }),
   );
 
-  app.use(cookieParser(), sessionMiddleware(pool));
+  app.use(cookieParser(), sessionMiddleware(pool, { cacheTtlMs: config.SESSION_CACHE_TTL_MS }));
   const csrf = createCsrf(config);
   const limits = rateLimits(config);
   // The Discord name the sign-in stored beside the session cookies (a label for the app bar).

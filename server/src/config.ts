@@ -59,6 +59,8 @@ export const serverConfigSchema = z
     RATE_LIMIT_AUTH_PER_MIN: env.int(1, 100000).default(30),
     /** Requests per minute per session (or client address) to /graphql. */
     RATE_LIMIT_API_PER_MIN: env.int(1, 1000000).default(1200),
+    /** Milliseconds a session's claims are reused from memory (0 = read on every request); the revocation latency for sessions closed by another process. */
+    SESSION_CACHE_TTL_MS: env.int(0, 60000).default(2000),
     /** Directory of the built panel served at / (default panel/dist; absent: not served). */
     PANEL_DIST_DIR: z.string().min(1).optional(),
     /** HMAC key of `POST /webhooks/redeem` (secret; also REDEMPTION_WEBHOOK_SECRET_FILE). Unset: the endpoint answers 503. */

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { postgraphile, type PostGraphileInstance } from "postgraphile";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { makeV4Preset } from "postgraphile/presets/v4";
-import { makePgService } from "postgraphile/adaptors/pg";
+import { makePgService, makeWithPgClientViaPgClientAlreadyInTransaction } from "postgraphile/adaptors/pg";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
 import { lambda, object, type ExecutableStep, type ObjectStep } from "postgraphile/grafast";
@@ -304,6 +304,63 @@ export const Xid8CodecPlugin: GraphileConfig.Plugin = {
   },
 };
 
+/** Pooled connections on which {@link makeWithPgClientOneTrip} already turned off JIT optimisation (as the stock adaptor does). */
+const PREPARED_CLIENTS = new WeakSet<object>();
+
+/**
+ * The `begin` and claims of a request in one simple-protocol statement string:
+ * `begin; select set_config('role', '…', true), …` (each name and value a quoted literal, escaped
+ * by node-postgres' `escapeLiteral`). The stock adaptor sends them as two round trips.
+ *
+ * @param client - the connection (its `escapeLiteral`).
+ * @param settings - the request's `pgSettings` (null values skipped).
+ * @param prepare - also turn off JIT optimisation on this connection, first (a session setting).
+ */
+export function beginWithSettingsSql(client: Pick<pg.ClientBase, "escapeLiteral">, settings: Record<string, string | null | undefined>, prepare = false): string {
+  const sets = Object.entries(settings)
+    .filter((e): e is [string, string] => e[1] !== null && e[1] !== undefined)
+    .map(([k, v]) => `set_config(${client.escapeLiteral(k)}, ${client.escapeLiteral(String(v))}, true)`);
+  return (prepare ? "set jit_optimize_above_cost = -1; " : "") + "begin" + (sets.length ? `; select ${sets.join(", ")}` : "");
+}
+
+/**
+ * A `withPgClient` for PostGraphile like `@dataplan/pg`'s node-postgres one (a pooled connection per
+ * call; with `pgSettings`, one transaction whose `set_config(…, true)` claims end with it; JIT
+ * optimisation off), except that `begin` and the claims go in one round trip
+ * ({@link beginWithSettingsSql}) instead of two: a give over HTTP is then `begin+claims`, the
+ * mutation and `commit`. Without settings the callback runs outside a transaction, as before.
+ *
+ * @param pool - authenticator pool.
+ */
+export function makeWithPgClientOneTrip(pool: pg.Pool) {
+  const withPgClient = async (pgSettings: Record<string, string | null | undefined> | null, callback: (client: never) => Promise<unknown>) => {
+    const client = await pool.connect();
+    const prepare = !PREPARED_CLIENTS.has(client);
+    try {
+      const settings = Object.entries(pgSettings ?? {}).filter(([, v]) => v !== null && v !== undefined);
+      if (!settings.length) {
+        if (prepare) await client.query("set jit_optimize_above_cost = -1");
+        PREPARED_CLIENTS.add(client);
+        return await makeWithPgClientViaPgClientAlreadyInTransaction(client, false)(null, callback as never);
+      }
+      try {
+        await client.query(beginWithSettingsSql(client, Object.fromEntries(settings), prepare));
+        PREPARED_CLIENTS.add(client);
+        // Already in the transaction just begun: no savepoint, no second begin.
+        const result = await makeWithPgClientViaPgClientAlreadyInTransaction(client, true)(null, callback as never);
+        await client.query("commit");
+        return result;
+      } catch (err) {
+        await client.query("rollback").catch(() => {});
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  };
+  return Object.assign(withPgClient, { release: () => {} });
+}
+
 /**
  * Builds the PostGraphile v5 instance: Amber + V4 compatibility preset, connection filters and
  * simplified inflection over schema `app_public`, with per-request `pgSettings` from the session,
@@ -331,7 +388,8 @@ export function createPostGraphile(config: ServerConfig, pool: pg.Pool, logger: 
       ZeroRowWriteIsAnErrorPlugin,
       RetryableStatusPlugin,
     ],
-    pgServices: [makePgService({ pool, schemas: ["app_public"] })],
+    // The stock node-postgres service, with a withPgClient that sends begin and claims in one round trip.
+    pgServices: [{ ...makePgService({ pool, schemas: ["app_public"] }), adaptor: { createWithPgClient: () => makeWithPgClientOneTrip(pool) as never, makePgService } }],
     grafserv: {
       graphqlPath: "/graphql",
       graphiql: development,

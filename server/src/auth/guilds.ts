@@ -3,7 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { decodeDbError, withClaims, type StaffRole } from "@guildbank/lib";
 import { bodyParsers } from "../http/body.ts";
-import { SESSION_COOKIE, hashToken, requestClaims } from "./sessions.ts";
+import { SESSION_COOKIE, forgetCachedSession, hashToken, requestClaims } from "./sessions.ts";
 
 /** One guild of the server switcher, as `GET /auth/guilds` answers it. */
 export interface SwitcherGuild {
@@ -74,7 +74,12 @@ export function guildSwitchRouter(pool: pg.Pool): Router {
         return;
       }
       try {
-        const { rows } = await pool.query("select * from app_private.switch_session_guild($1, $2)", [hashToken(token), parsed.data.guildId]);
+        // The session cache (issue 12) must not answer with the old guild's claims after the switch: drop this
+        // session's entry before (a request racing the switch re-reads) and after (one read while it ran).
+        forgetCachedSession(token);
+        const { rows } = await pool.query("select * from app_private.switch_session_guild($1, $2)", [hashToken(token), parsed.data.guildId]).finally(() =>
+          forgetCachedSession(token),
+        );
         const c = rows[0] as { guild_id: string; discord_id: string; kind: "staff"; staff_role: StaffRole; expires_at: Date };
         req.log?.info({ guildId: String(c.guild_id), staffRole: c.staff_role }, "panel session switched guild");
         res.json({ session: { guildId: String(c.guild_id), discordId: String(c.discord_id), kind: c.kind, staffRole: c.staff_role, expiresAt: c.expires_at } });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import type pg from "pg";
+import { LRUCache } from "lru-cache";
 import type { Claims, StaffRole } from "@guildbank/lib";
 
 /** The session cookie's name (for panel sessions: the short-lived access token). */
@@ -77,7 +78,10 @@ export async function openSession(pool: pg.Pool, identity: SessionIdentity, ttlS
  * @returns true if a session was closed.
  */
 export async function closeSession(pool: pg.Pool, token: string): Promise<boolean> {
+  forgetCachedSession(token);
   const { rows } = await pool.query("select app_private.close_session($1) as closed", [hashToken(token)]);
+  // Again: a request running meanwhile may have cached the claims just before the close.
+  forgetCachedSession(token);
   return rows[0]?.closed === true;
 }
 
@@ -89,18 +93,69 @@ export function requestClaims(session: SessionClaims | undefined): Claims {
     : { role: "coins_player", guildId: session.guildId, discordId: session.discordId };
 }
 
+/** How long a session's claims may be served from memory, at most (default; `SESSION_CACHE_TTL_MS`). */
+export const DEFAULT_SESSION_CACHE_TTL_MS = 2_000;
+/** The most sessions whose claims are kept in memory at once (least recently used dropped first). */
+export const SESSION_CACHE_MAX = 10_000;
+
 /**
- * Express middleware: resolves the session cookie (if any) to `req.session`. An unknown or
- * expired token leaves the request anonymous and clears the cookie.
+ * Claims of live sessions recently read, keyed by the hex SHA-256 of the cookie token (never the
+ * token itself). An entry lives at most the cache's TTL and never past the access token's own
+ * expiry; a sign-out, refresh or revocation through this process removes entries at once
+ * (see {@link forgetCachedSession}, {@link forgetAllCachedSessions}). Unknown tokens are not cached.
  */
-export function sessionMiddleware(pool: pg.Pool) {
+const claimsCache = new LRUCache<string, SessionClaims>({ max: SESSION_CACHE_MAX, ttl: DEFAULT_SESSION_CACHE_TTL_MS, ttlAutopurge: false });
+
+/** Drops the cached claims of one cookie token (sign-out). */
+export function forgetCachedSession(token: string): void {
+  claimsCache.delete(hashToken(token).toString("hex"));
+}
+
+/** Drops every cached session (a refresh rotation or a revocation: the access tokens it ends are not known here). */
+export function forgetAllCachedSessions(): void {
+  claimsCache.clear();
+}
+
+/** Options of {@link sessionMiddleware}. */
+export interface SessionMiddlewareOptions {
+  /**
+   * Milliseconds a session's claims may be reused without asking PostgreSQL (0 = ask on every
+   * request). This is the revocation latency for sessions closed outside this process (another
+   * server process, SQL); never longer than the access token's expiry.
+   */
+  cacheTtlMs?: number;
+}
+
+/**
+ * Express middleware: resolves the session cookie (if any) to `req.session`
+ * (`app_private.session_claims`, or its claims cached for at most `cacheTtlMs`). An unknown or
+ * expired token leaves the request anonymous and clears the cookie.
+ *
+ * @param pool - authenticator pool.
+ * @param options - {@link SessionMiddlewareOptions}.
+ */
+export function sessionMiddleware(pool: pg.Pool, options: SessionMiddlewareOptions = {}) {
+  const ttl = options.cacheTtlMs ?? DEFAULT_SESSION_CACHE_TTL_MS;
   return async (req: Request, res: Response, next: NextFunction) => {
     const token: unknown = req.cookies?.[SESSION_COOKIE];
     if (typeof token !== "string" || token.length < 20 || token.length > 100) return next();
+    const hash = hashToken(token);
+    const key = ttl > 0 ? hash.toString("hex") : "";
+    if (ttl > 0) {
+      const cached = claimsCache.get(key);
+      if (cached && cached.expiresAt.getTime() > Date.now()) {
+        req.session = cached;
+        return next();
+      }
+    }
     try {
-      const { rows } = await pool.query("select * from app_private.session_claims($1)", [hashToken(token)]);
+      const { rows } = await pool.query("select * from app_private.session_claims($1)", [hash]);
       req.session = rowToClaims(rows[0]);
       if (!req.session) res.clearCookie(SESSION_COOKIE, { path: "/" });
+      else if (ttl > 0) {
+        const left = req.session.expiresAt.getTime() - Date.now();
+        if (left > 0) claimsCache.set(key, req.session, { ttl: Math.min(ttl, left) });
+      }
       next();
     } catch (err) {
       next(err);
@@ -161,6 +216,8 @@ export type RefreshOutcome = { status: "rotated"; tokens: PanelTokens } | { stat
  * @param accessTtlS - lifetime of the new access token, in seconds.
  */
 export async function refreshPanelSession(pool: pg.Pool, refreshToken: string, accessTtlS: number): Promise<RefreshOutcome> {
+  // The old access token ends with the rotation (and a reuse ends the whole session): not from the cache either.
+  forgetAllCachedSessions();
   const access = newToken();
   const refresh = newToken();
   const { rows } = await pool.query("select * from app_private.refresh_session($1, $2, $3, $4)", [
@@ -169,6 +226,7 @@ export async function refreshPanelSession(pool: pg.Pool, refreshToken: string, a
     hashToken(refresh),
     accessTtlS,
   ]);
+  forgetAllCachedSessions();
   const row = rows[0] as Record<string, unknown> & { status: "rotated" | "reused" | "unknown" };
   if (row.status !== "rotated") return { status: row.status };
   return { status: "rotated", tokens: { access, refresh, claims: rowToClaims(row)! } };
@@ -180,6 +238,8 @@ export async function refreshPanelSession(pool: pg.Pool, refreshToken: string, a
  * @returns true if a session was closed.
  */
 export async function revokeRefreshToken(pool: pg.Pool, refreshToken: string): Promise<boolean> {
+  forgetAllCachedSessions();
   const { rows } = await pool.query("select app_private.revoke_refresh_token($1) as closed", [hashToken(refreshToken)]);
+  forgetAllCachedSessions();
   return rows[0]?.closed === true;
 }

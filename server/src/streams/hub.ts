@@ -8,10 +8,14 @@
  *   triggers NOTIFY with the row's guild id ('' for a guild-less alert) at commit. On connection
  *   loss it reconnects with backoff and re-LISTENs, then every subscriber re-reads from its
  *   cursor, so notifications lost while disconnected lose no events.
- * - Each subscriber keeps its own cursor (a `pg_snapshot` text). A notification for its guild
- *   schedules a read of `app_hidden.transactions_since` / `alerts_since` with the subscriber's
- *   claims (RLS: staff see their guild, members only their own transactions); bursts coalesce
- *   (one read in flight per subscriber, and one more if notified meanwhile).
+ * - Each subscriber keeps its own cursor (a `pg_snapshot` text). Subscribers are grouped by stream,
+ *   guild and audience (what RLS lets them see: the guild's staff at one staff role, or one member),
+ *   and a notification for the guild schedules ONE read per group (issue 12), not one per
+ *   subscriber: a single statement calls `app_hidden.transactions_since` / `alerts_since` once per
+ *   distinct cursor of the group, with the claims of the audience, inside a REPEATABLE READ
+ *   transaction, so every call sees the same snapshot and returns the same next cursor. After one
+ *   shared read the group's cursors are equal, so each later commit costs one function call per
+ *   group. Bursts coalesce (one read in flight per group, and one more if notified meanwhile).
  * - The NOTIFY only says "something committed"; the events always come from the table, by
  *   snapshot visibility, so nothing is lost or reordered by late commits or dropped notifications.
  *
@@ -37,7 +41,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import pg from "pg";
-import { decodeDbError, withClaims, type Claims, type Logger } from "@guildbank/lib";
+import { claimsToSettings, decodeDbError, withClaims, type Claims, type Logger } from "@guildbank/lib";
 import { SESSION_COOKIE, hashToken, requestClaims } from "../auth/sessions.ts";
 import { SSE_HEADERS, sseComment, sseEvent, sseId, sseRetry } from "./sse.ts";
 
@@ -155,11 +159,28 @@ interface Batch {
   events: string[];
 }
 
+/** The subscribers of one stream, guild and audience: they share each read. */
+interface Group {
+  readonly kind: StreamKind;
+  readonly guildId: string;
+  /** What RLS shows them: `staff:<role>` or `member:<discord id>`. */
+  readonly audience: string;
+  readonly subs: Set<Subscriber>;
+  /** A shared read is in flight. */
+  reading: boolean;
+  /** Notified (or a member must re-read) since the current read started. */
+  dirty: boolean;
+  retryTimer: NodeJS.Timeout | null;
+  failures: number;
+}
+
 interface Subscriber {
   readonly id: number;
   readonly kind: StreamKind;
   readonly guildId: string;
   readonly claims: Claims;
+  /** Its group (shared reads); set by #add. */
+  group: Group | null;
   readonly tokenHash: Buffer | null;
   /** Session expiry (epoch ms). */
   readonly expiresAt: number;
@@ -173,13 +194,12 @@ interface Subscriber {
   sentId: string | null;
   /** Headers and the first batch are written. */
   started: boolean;
+  /** Its own first read (backlog or resume) is in flight. */
   reading: boolean;
-  /** Notified (or must re-read) since the current read started. */
+  /** Has events to read: notified (or must re-read) since its last read. */
   dirty: boolean;
   /** The socket buffer is full: no read until it drains. */
   draining: boolean;
-  retryTimer: NodeJS.Timeout | null;
-  failures: number;
   /** The first notification not yet answered by a read (epoch ms). */
   pendingSince: number | null;
   closed: boolean;
@@ -224,8 +244,8 @@ export class StreamHub {
   readonly #opts: Required<Omit<StreamHubOptions, "server" | "onBatch">> & Pick<StreamHubOptions, "onBatch">;
   readonly #log: Logger;
   readonly #subs = new Set<Subscriber>();
-  /** stream → guild id → subscribers. */
-  readonly #byGuild: Record<StreamKind, Map<string, Set<Subscriber>>> = { tx: new Map(), alerts: new Map(), community: new Map() };
+  /** stream → guild id → audience → group of subscribers. */
+  readonly #byGuild: Record<StreamKind, Map<string, Map<string, Group>>> = { tx: new Map(), alerts: new Map(), community: new Map() };
   readonly #inflight = new Set<Promise<unknown>>();
   #nextId = 1;
   #closing = false;
@@ -396,6 +416,7 @@ export class StreamHub {
       kind,
       guildId: session.guildId,
       claims: requestClaims(session),
+      group: null,
       tokenHash: typeof token === "string" ? hashToken(token) : null,
       expiresAt: session.expiresAt.getTime(),
       res,
@@ -407,8 +428,6 @@ export class StreamHub {
       reading: true,
       dirty: false,
       draining: false,
-      retryTimer: null,
-      failures: 0,
       pendingSince: null,
       closed: false,
     };
@@ -448,21 +467,32 @@ export class StreamHub {
   #add(sub: Subscriber): void {
     this.#subs.add(sub);
     const byGuild = this.#byGuild[sub.kind];
-    let set = byGuild.get(sub.guildId);
-    if (!set) byGuild.set(sub.guildId, (set = new Set()));
-    set.add(sub);
+    let groups = byGuild.get(sub.guildId);
+    if (!groups) byGuild.set(sub.guildId, (groups = new Map()));
+    const audience = audienceOf(sub.claims);
+    let group = groups.get(audience);
+    if (!group) {
+      group = { kind: sub.kind, guildId: sub.guildId, audience, subs: new Set(), reading: false, dirty: false, retryTimer: null, failures: 0 };
+      groups.set(audience, group);
+    }
+    group.subs.add(sub);
+    sub.group = group;
   }
 
   #remove(sub: Subscriber): void {
     if (sub.closed) return;
     sub.closed = true;
-    if (sub.retryTimer) clearTimeout(sub.retryTimer);
-    sub.retryTimer = null;
     this.#subs.delete(sub);
+    const group = sub.group;
+    if (!group) return;
+    group.subs.delete(sub);
+    if (group.subs.size > 0) return;
+    if (group.retryTimer) clearTimeout(group.retryTimer);
+    group.retryTimer = null;
     const byGuild = this.#byGuild[sub.kind];
-    const set = byGuild.get(sub.guildId);
-    set?.delete(sub);
-    if (set?.size === 0) byGuild.delete(sub.guildId);
+    const groups = byGuild.get(sub.guildId);
+    if (groups?.get(group.audience) === group) groups.delete(group.audience);
+    if (groups?.size === 0) byGuild.delete(sub.guildId);
   }
 
   /** Ends a stream from the server side: a last `end` event, then the response (and socket). */
@@ -484,54 +514,119 @@ export class StreamHub {
       this.#wake(this.#byGuild.community.get(payload), at);
     } else if (msg.channel === STREAMS.alerts.channel) {
       // A guild-less alert concerns every guild's staff.
-      if (payload === "") for (const set of this.#byGuild.alerts.values()) this.#wake(set, at);
+      if (payload === "") for (const groups of this.#byGuild.alerts.values()) this.#wake(groups, at);
       else this.#wake(this.#byGuild.alerts.get(payload), at);
     }
   }
 
-  #wake(subs: Set<Subscriber> | undefined, at: number): void {
-    if (!subs) return;
-    for (const sub of subs) {
-      sub.pendingSince ??= at;
-      this.#schedule(sub);
+  #wake(groups: Map<string, Group> | undefined, at: number): void {
+    if (!groups) return;
+    for (const group of groups.values()) {
+      for (const sub of group.subs) {
+        sub.pendingSince ??= at;
+        if (sub.dirty) this.#counters.coalesced++;
+        sub.dirty = true;
+      }
+      this.#scheduleGroup(group);
     }
   }
 
-  /** Reads now, or marks the subscriber for one more read after the current one (coalescing). */
+  /** Marks the subscriber for a read and schedules its group's. */
   #schedule(sub: Subscriber): void {
-    if (sub.closed) return;
-    if (!sub.started || sub.reading || sub.draining || sub.retryTimer) {
-      if (sub.dirty) this.#counters.coalesced++;
-      sub.dirty = true;
+    if (sub.closed || !sub.group) return;
+    sub.dirty = true;
+    this.#scheduleGroup(sub.group);
+  }
+
+  /** Reads now, or marks the group for one more read after the current one (coalescing). */
+  #scheduleGroup(group: Group): void {
+    if (group.reading || group.retryTimer) {
+      group.dirty = true;
       return;
     }
-    this.#track(this.#pump(sub)).catch((err: unknown) => this.#log.error({ err }, "stream pump failed"));
+    this.#track(this.#pump(group)).catch((err: unknown) => this.#log.error({ err }, "stream pump failed"));
   }
 
-  /** Reads and writes batches until the subscriber is clean (or waits on the socket or a retry). */
-  async #pump(sub: Subscriber): Promise<void> {
-    sub.reading = true;
+  /**
+   * Reads and writes batches until no member of the group has anything to read (or the ready
+   * ones wait on their sockets or a retry): one statement per round for the whole group.
+   */
+  async #pump(group: Group): Promise<void> {
+    group.reading = true;
     try {
-      while (!sub.closed) {
-        sub.dirty = false;
-        const notifiedAt = sub.pendingSince;
-        sub.pendingSince = null;
+      for (;;) {
+        group.dirty = false;
+        const ready = [...group.subs].filter((s) => s.dirty && s.started && !s.closed && !s.reading && !s.draining);
+        if (ready.length === 0) return;
+        const round = ready.map((sub) => {
+          const notifiedAt = sub.pendingSince;
+          sub.dirty = false;
+          sub.pendingSince = null;
+          return { sub, cursor: sub.cursor!, notifiedAt };
+        });
         const readStartedAt = now();
-        let batch: Batch;
+        let batches: Map<string, Batch>;
         try {
-          batch = await this.#read(sub);
+          batches = await this.#readShared(group, round[0].sub, [...new Set(round.map((r) => r.cursor))]);
         } catch (err) {
-          if (notifiedAt !== null) sub.pendingSince = Math.min(notifiedAt, sub.pendingSince ?? Infinity);
-          this.#readFailed(sub, err);
+          for (const r of round) {
+            r.sub.dirty = true;
+            if (r.notifiedAt !== null) r.sub.pendingSince = Math.min(r.notifiedAt, r.sub.pendingSince ?? Infinity);
+          }
+          this.#readFailed(group, round.map((r) => r.sub), err);
           return;
         }
-        if (sub.closed) return;
-        sub.failures = 0;
-        this.#deliver(sub, batch, notifiedAt, readStartedAt, false);
-        if (!sub.dirty || sub.draining) return;
+        group.failures = 0;
+        for (const r of round) {
+          const batch = batches.get(r.cursor);
+          if (r.sub.closed || !batch) continue;
+          this.#deliver(r.sub, batch, r.notifiedAt, readStartedAt, false);
+        }
+        if (!group.dirty && ![...group.subs].some((s) => s.dirty && s.started && !s.reading && !s.draining)) return;
       }
     } finally {
-      sub.reading = false;
+      group.reading = false;
+    }
+  }
+
+  /**
+   * One shared read: the stream function once per distinct cursor, in one statement of a
+   * REPEATABLE READ transaction (so every call returns the same next cursor), with the claims of
+   * `as` (any member of the group: they see the same rows).
+   */
+  async #readShared(group: Group, as: Subscriber, cursors: string[]): Promise<Map<string, Batch>> {
+    this.#counters.reads++;
+    const client = await this.#opts.pool.connect();
+    let failed = false;
+    try {
+      await client.query("begin isolation level repeatable read read only");
+      try {
+        const settings = claimsToSettings(as.claims);
+        const names = Object.keys(settings);
+        await client.query(
+          `select ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(", ")}`,
+          names.flatMap((n) => [n, settings[n]]),
+        );
+        // The events come back as JSON texts: parsing jsonb in node would round snowflakes.
+        const { rows } = await client.query<{ from: string; cursor: string; truncated: boolean; events: string[] }>(
+          `select c.cursor as "from", b.cursor, b.truncated,
+                  coalesce((select array_agg(e::text order by n) from jsonb_array_elements(b.events) with ordinality x(e, n)), '{}') as events
+             from unnest($1::text[]) c(cursor) cross join lateral ${STREAMS[group.kind].fn}(c.cursor, $2::int) b`,
+          [cursors, as.backlog],
+        );
+        await client.query("commit");
+        return new Map(rows.map((r) => [r.from, { cursor: r.cursor, truncated: r.truncated, events: r.events }]));
+      } catch (err) {
+        await client.query("rollback").catch(() => {
+          failed = true;
+        });
+        throw err;
+      }
+    } catch (err) {
+      this.#counters.readErrors++;
+      throw err;
+    } finally {
+      client.release(failed);
     }
   }
 
@@ -554,22 +649,21 @@ export class StreamHub {
     }
   }
 
-  #readFailed(sub: Subscriber, err: unknown): void {
-    if (sub.closed) return;
+  #readFailed(group: Group, subs: Subscriber[], err: unknown): void {
     const code = (err as { code?: unknown } | null)?.code;
     if (decodeDbError(err) || (typeof code === "string" && code.startsWith("42"))) {
       // Not transient (a named error or a privilege problem): retrying would not help.
-      this.#log.error({ err, stream: sub.kind, guildId: sub.guildId }, "stream read refused; ending the stream");
-      this.#end(sub, "error");
+      this.#log.error({ err, stream: group.kind, guildId: group.guildId }, "stream read refused; ending the stream");
+      for (const sub of subs) this.#end(sub, "error");
       return;
     }
-    sub.failures++;
-    const delay = Math.min(250 * 2 ** (sub.failures - 1), 10_000);
-    this.#log.warn({ err, stream: sub.kind, guildId: sub.guildId, retryInMs: delay }, "stream read failed; retrying");
-    sub.dirty = true;
-    sub.retryTimer = setTimeout(() => {
-      sub.retryTimer = null;
-      this.#schedule(sub);
+    if (group.subs.size === 0) return;
+    group.failures++;
+    const delay = Math.min(250 * 2 ** (group.failures - 1), 10_000);
+    this.#log.warn({ err, stream: group.kind, guildId: group.guildId, retryInMs: delay }, "stream read failed; retrying");
+    group.retryTimer = setTimeout(() => {
+      group.retryTimer = null;
+      this.#scheduleGroup(group);
     }, delay);
   }
 
@@ -750,14 +844,18 @@ export class StreamHub {
         // Anything committed while nobody listened was not notified: every subscriber re-reads
         // from its cursor (the LISTEN is in effect now, so later commits will be notified). The
         // database is back: a subscriber waiting out a read-retry backoff reads now.
-        for (const sub of this.#subs) {
-          if (sub.retryTimer) {
-            clearTimeout(sub.retryTimer);
-            sub.retryTimer = null;
-            sub.failures = 0;
+        for (const byGuild of Object.values(this.#byGuild)) {
+          for (const groups of byGuild.values()) {
+            for (const group of groups.values()) {
+              if (group.retryTimer) {
+                clearTimeout(group.retryTimer);
+                group.retryTimer = null;
+                group.failures = 0;
+              }
+            }
           }
-          this.#schedule(sub);
         }
+        for (const sub of this.#subs) this.#schedule(sub);
       }, drop);
   }
 
@@ -779,6 +877,11 @@ export class StreamHub {
         this.#pinging = false;
       });
   }
+}
+
+/** What RLS shows a subscriber: subscribers with the same audience (and guild) share reads. */
+function audienceOf(claims: Claims): string {
+  return claims.role === "coins_staff" ? `staff:${claims.staffRole ?? ""}` : `${claims.role}:${claims.discordId ?? ""}`;
 }
 
 /** Where a client resumes: `Last-Event-ID` (what a browser sends on reconnect) over `?cursor=`; null for a new client. */
