@@ -11439,8 +11439,10 @@ CREATE FUNCTION app_private.tg_minecraft_payouts__queue() RETURNS trigger
     AS $$
 begin
   -- Retries only help while the payout is queued (the listener not logged in): the row's state machine, not the
-  -- queue, decides, and app_hidden.payout_begin lets /pay out at most once.
-  perform graphile_worker.add_job('minecraft__payout', json_build_object('payout_id', new.id),
+  -- queue, decides, and app_hidden.payout_begin lets /pay out at most once. The task is the guild's own
+  -- (minecraft__payout/<guild id>): each guild's listener runs only its guild's payouts (a runner claims only the
+  -- task identifiers it knows), so another guild's runner never claims, misses and drops this job.
+  perform graphile_worker.add_job('minecraft__payout/' || new.guild_id, json_build_object('payout_id', new.id),
     job_key := 'minecraft__payout:' || new.id, max_attempts := 25);
   return null;
 end;
@@ -11452,7 +11454,7 @@ ALTER FUNCTION app_private.tg_minecraft_payouts__queue() OWNER TO guildbank_owne
 -- Name: FUNCTION tg_minecraft_payouts__queue(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its minecraft__payout job (run by the minecraft/ process), retried with backoff while the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again.';
+COMMENT ON FUNCTION app_private.tg_minecraft_payouts__queue() IS 'Trigger: a new payout queues its job, task minecraft__payout/<guild id> (run by that guild''s minecraft/ process, and by no other guild''s), retried with backoff while the listener is not logged in (up to 25 attempts); once claimed (sent) a payout is never sent again. Source: seed 004 (payouts by /pay) and issue 13.';
 
 --
 -- Name: tg_mm_events__discord(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner

@@ -178,7 +178,7 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
     await checkWorkerDatabase(workerPool, BOT_REQUIRED_FUNCTIONS);
     runner = await run({
       pgPool: workerPool,
-      taskList: createBotTaskList({ pool, rest: client.rest, botId: config.DISCORD_CLIENT_ID, metrics, applyPresence: (p) => applyPresence(client, p) }),
+      taskList: createBotTaskList({ pool, rest: client.rest, botId: config.DISCORD_CLIENT_ID, metrics, applyPresence: options.login !== false ? (p) => applyPresence(client, p) : undefined }),
       concurrency: config.BOT_WORKER_CONCURRENCY,
       pollInterval: config.BOT_WORKER_POLL_INTERVAL_MS,
       logger: toWorkerLogger(logger),

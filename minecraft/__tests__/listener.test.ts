@@ -164,8 +164,8 @@ describe("minecraft listener", () => {
     expect(alerts).toEqual([{ severity: "critical", kind: "payout_unconfirmed" }]);
     // A duplicate job for the same payout (a replayed queue entry) sends nothing.
     const { rows: jobs } = await db.query(
-      "select id from graphile_worker.add_job('minecraft__payout', json_build_object('payout_id', $1::bigint), max_attempts := 1)",
-      [id],
+      "select id from graphile_worker.add_job('minecraft__payout/' || $2, json_build_object('payout_id', $1::bigint), max_attempts := 1)",
+      [id, guildId],
     );
     await waitFor("duplicate job done", async () => {
       const { rows } = await db.query("select count(*)::int as n from graphile_worker._private_jobs where id = $1", [jobs[0].id]);

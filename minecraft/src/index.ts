@@ -3,5 +3,5 @@ export { DEFAULT_CONFIRM_PATTERNS, DEFAULT_PAYMENT_PATTERNS, compilePatterns, ma
 export { loadMinecraftConfig, minecraftConfigSchema, type MinecraftConfig } from "./config.ts";
 export { createListener, type Listener, type ListenerOptions, type RecordedPayment } from "./listener.ts";
 export { createListenerMetrics, type ListenerMetrics } from "./metrics.ts";
-export { MINECRAFT_PAYOUT, minecraftPayout, startPayoutRunner, type PayoutContext, type PayoutRunner } from "./payout.ts";
+export { MINECRAFT_PAYOUT, minecraftPayout, payoutTaskFor, startPayoutRunner, type PayoutContext, type PayoutRunner } from "./payout.ts";
 export { startHealthServer, type HealthServer } from "./health.ts";

@@ -16,6 +16,17 @@ import type { ListenerMetrics } from "./metrics.ts";
 
 export const MINECRAFT_PAYOUT = "minecraft__payout";
 
+/**
+ * The payout task of one guild, `minecraft__payout/<guild id>`: the queue trigger names the payout's guild, and each
+ * guild's listener registers only its own, so one guild's runner never claims another guild's payouts.
+ *
+ * @param guildId - the guild (snowflake, as text).
+ * @returns the graphile-worker task identifier.
+ */
+export function payoutTaskFor(guildId: string): string {
+  return `${MINECRAFT_PAYOUT}/${guildId}`;
+}
+
 const payloadSchema = z.object({ payout_id: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]) });
 
 /** What the payout task needs. */
@@ -109,8 +120,9 @@ export interface PayoutRunner {
 }
 
 /**
- * Starts graphile-worker with only `minecraft__payout` (a runner claims only jobs it has a task
- * for, so the server's worker never runs payouts and this one runs nothing else), one job at a
+ * Starts graphile-worker with only this guild's `minecraft__payout/<guild id>` (a runner claims only jobs it has a
+ * task for, so the server's worker never runs payouts, this one runs nothing else, and another guild's listener
+ * never claims this guild's payouts), one job at a
  * time (payout confirmations are matched by IGN and amount), plus the sweep: every minute
  * `app_hidden.fail_stale_payouts` fails payouts left sent for more than twice the confirmation
  * timeout (a crash while waiting). The queue connections act as `coins_worker`.
@@ -138,7 +150,7 @@ export async function startPayoutRunner(ctx: PayoutContext, pollIntervalMs = 100
   try {
     runner = await run({
       pgPool: queuePool,
-      taskList: { [MINECRAFT_PAYOUT]: minecraftPayout(ctx) },
+      taskList: { [payoutTaskFor(ctx.config.MINECRAFT_GUILD_ID)]: minecraftPayout(ctx) },
       concurrency: 1,
       pollInterval: pollIntervalMs,
       noHandleSignals: true,

@@ -83,7 +83,8 @@ export interface BotTaskContext {
   metrics: BotMetrics;
   /**
    * Applies a presence over the gateway (issue 14); false when the gateway is not connected (the
-   * job is then retried). Absent: the runner has no gateway and the job fails, to be retried.
+   * job is then retried). Absent: the runner has no gateway, and its task list leaves
+   * `discord__presence` out, so the bot that has one runs those jobs.
    */
   applyPresence?: (presence: BotPresence) => boolean;
 }
@@ -252,7 +253,7 @@ function task<N extends BotTask>(name: N, ctx: BotTaskContext, body: (payload: z
  */
 export function createBotTaskList(ctx: BotTaskContext): TaskList {
   const { pool, rest } = ctx;
-  return {
+  const list: TaskList = {
     discord__presence: task("discord__presence", ctx, async (_p, helpers) => {
       const presence = await currentPresence(pool);
       if (!presence) return;
@@ -340,4 +341,8 @@ export function createBotTaskList(ctx: BotTaskContext): TaskList {
       await sendNotification(pool, rest, p.notification_id, helpers.job.attempts >= helpers.job.max_attempts);
     }),
   };
+  // A runner without a gateway (no applyPresence) never claims presence jobs: it could only fail them and delay the
+  // bot that can apply them.
+  if (!ctx.applyPresence) delete list.discord__presence;
+  return list;
 }

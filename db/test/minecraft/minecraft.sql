@@ -133,7 +133,7 @@ select is(pg_temp.rows_as('coins_player', 910000000000000001, 910000000000000011
   (select id::text from app_public.minecraft_payouts), 'a replay of the request returns the same payout');
 select is(array[pg_temp.mcd(910000000000000001, 910000000000000011), pg_temp.mcd(910000000000000001, 910000000000000011, 'escrow')],
   array[3200, 1000]::bigint[], '... whose amount is held in MCD escrow (once)');
-select is((select count(*) from graphile_worker.jobs where task_identifier = 'minecraft__payout'), 1::bigint,
+select is((select count(*) from graphile_worker.jobs where task_identifier like 'minecraft__payout/%'), 1::bigint,
   'the payout queued one minecraft__payout job');
 select is(pg_temp.rows_as('coins_listener', 910000000000000001, null, null,
     format('select status from app_hidden.payout_begin(%s)', (select id from app_public.minecraft_payouts))) -> 0 ->> 'status', 'sent',
