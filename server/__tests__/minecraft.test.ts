@@ -36,6 +36,11 @@ let apiUrl: string;
 const apiRequests: { at: number; body: string; timestamp: string; signature: string }[] = [];
 /** How many requests to fail, per order id (Infinity = always). */
 const failFirst = new Map<string, number>();
+/**
+ * How many first attempts the next new order's delivery fails (set before the purchase: the worker may deliver
+ * before the test learns the order's id, so a count set after the purchase could come too late).
+ */
+let failNextOrder = 0;
 
 beforeAll(async () => {
   unlockWorkerTests = await lockWorkerTests();
@@ -48,6 +53,10 @@ beforeAll(async () => {
       apiRequests.push({ at: Date.now(), body, timestamp: String(req.headers[TIMESTAMP_HEADER]), signature: String(req.headers[SIGNATURE_HEADER]) });
       const orderId = (JSON.parse(body) as { payload: { order_id: string } }).payload.order_id;
       const seen = apiRequests.filter((r) => r.body.includes(orderId)).length;
+      if (seen === 1 && failNextOrder) {
+        failFirst.set(orderId, failNextOrder);
+        failNextOrder = 0;
+      }
       if (seen <= (failFirst.get(orderId) ?? 0)) {
         res.writeHead(503).end("busy");
         return;
@@ -296,8 +305,8 @@ describe("direct-API fulfilment", () => {
   it("an endpoint failing twice then succeeding: one fulfilment, same key and valid signatures, backoff observed", async () => {
     const { guildId, buyer } = await linkedBuyer(100);
     await addReward(guildId, "rank", 30, "api", { action: "grant_rank", rank: "vip" });
+    failNextOrder = 2;
     const orderId = await buy(guildId, buyer, "rank");
-    failFirst.set(orderId, 2);
     await waitFor("fulfilled", async () => (await order(orderId)).status === "fulfilled");
     const mine = apiRequests.filter((r) => r.body.includes(orderId));
     expect(mine).toHaveLength(3);
@@ -317,8 +326,8 @@ describe("direct-API fulfilment", () => {
   it("an endpoint that always fails: the order is refunded after the last attempt, with an alert", async () => {
     const { guildId, buyer } = await linkedBuyer(100);
     await addReward(guildId, "rank", 30, "api");
+    failNextOrder = Number.POSITIVE_INFINITY;
     const orderId = await buy(guildId, buyer, "rank");
-    failFirst.set(orderId, Number.POSITIVE_INFINITY);
     await waitFor("refunded", async () => (await order(orderId)).status === "refunded");
     expect(apiRequests.filter((r) => r.body.includes(orderId))).toHaveLength(4);
     expect(await order(orderId)).toMatchObject({ settle_reason: "fulfilment_failed", last_error: expect.stringContaining("failed 4 times") });

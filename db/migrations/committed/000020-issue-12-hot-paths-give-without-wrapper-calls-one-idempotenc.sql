@@ -1,5 +1,5 @@
 --! Previous: sha1:ba1f931c4d66edb14a0f97e032f5c2bcbe7945d4
---! Hash: sha1:d9fe739324bc96d2a93b8f37c24f2ea696b52eab
+--! Hash: sha1:a7b7a0b44e59ca61e66ecb1f6af289fa4cadab03
 --! Message: issue 12 hot paths: give without wrapper calls, one idempotency write, fewer event-log indexes, generic plans
 
 -- Issue 12: hot paths. Internal changes only: every rule keeps its signature, results, errors and
@@ -47,7 +47,7 @@ comment on function app_public.give(bigint, bigint, text) is
   'seconds per sender (default 5 per 60 s); the wallet cannot go negative; the idempotency key is required and a '
   'replay returns the first receipt. Errors: AU001, MB001 member_not_registered, MB002 member_not_found, '
   'TR001 self_transfer, AM001 invalid_amount, FZ001 account_frozen, FZ002 recipient_frozen, RL001 rate_limited, '
-  'NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid. Source: issue #2.';
+  'NF001 insufficient_funds, IK001 idempotency_key_reused, IK002 idempotency_key_invalid, FT001 feature_disabled (the guild switched the currency off, issue 14). Source: issue #2.';
 --! EndIncluded give/give.sql
 --! Included give/give_from.sql
 create or replace function app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text,

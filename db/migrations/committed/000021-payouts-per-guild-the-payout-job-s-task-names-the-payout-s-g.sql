@@ -1,5 +1,5 @@
---! Previous: sha1:d9fe739324bc96d2a93b8f37c24f2ea696b52eab
---! Hash: sha1:236b2b6c9f20f37ea1a941f3147ee46ef155fb8f
+--! Previous: sha1:a7b7a0b44e59ca61e66ecb1f6af289fa4cadab03
+--! Hash: sha1:5527f90b331141a65e828a7573e8d51631461196
 --! Message: Payouts per guild: the payout job's task names the payout's guild
 
 -- Payouts per guild (issue 13, noticed at merge): the payout job's task names the payout's guild, so each guild's

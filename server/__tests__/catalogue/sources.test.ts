@@ -56,8 +56,11 @@ describe("MusicBrainz", () => {
     await Promise.all([source.searchArtist("Nova", 1), source.searchArtist("Nova", 1), source.searchArtist("Nova", 1)]);
     const at = since(n).map((s) => s.at);
     expect(at).toHaveLength(3);
-    expect(at[1] - at[0]).toBeGreaterThanOrEqual(990);
-    expect(at[2] - at[1]).toBeGreaterThanOrEqual(990);
+    // The limiter starts requests 1 s apart; arrival times at the fake carry the sockets' jitter (a late first
+    // arrival shortens the next gap), so the bounds allow it: an unlimited client sends all three within milliseconds.
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(900);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(900);
+    expect(at[2] - at[0]).toBeGreaterThanOrEqual(1900);
     await source.stop();
   });
 
