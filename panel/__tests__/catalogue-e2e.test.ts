@@ -25,6 +25,9 @@ const DIST = path.join(ROOT, "panel/dist");
 const SHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
 const FAST = { minTimeMs: 0, maxConcurrent: 4, retries: 1, backoffMs: 10, maxBackoffMs: 200, timeoutMs: 5000 };
 
+/** What the tests read of an <img> in the page (the test files are type-checked without the DOM library). */
+type LoadedImage = { complete: boolean; naturalWidth: number };
+
 let db: pg.Pool;
 let fake: FakeDiscord;
 let apis: CatalogueFake;
@@ -117,7 +120,7 @@ describe("catalogue pages in Chromium", () => {
     const thumbs = page.locator('[data-testid^="image-thumb-"]');
     await expect.poll(() => thumbs.count()).toBe(6);
     await expect
-      .poll(() => thumbs.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)), { timeout: 10_000 })
+      .poll(() => thumbs.evaluateAll((imgs) => (imgs as unknown as LoadedImage[]).map((i) => i.complete && i.naturalWidth > 0)), { timeout: 10_000 })
       .toEqual([true, true, true, true, true, true]);
     await page.screenshot({ path: path.join(SHOTS, "catalogue-review.png") });
 
@@ -126,7 +129,7 @@ describe("catalogue pages in Chromium", () => {
     await page.getByTestId(`approve-${rows[0].id}`).click();
     const preview = page.getByTestId(`image-preview-${rows[0].id}`);
     await preview.waitFor();
-    await expect.poll(() => preview.evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(192);
+    await expect.poll(() => preview.evaluate((i) => (i as unknown as LoadedImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(192);
     await page.screenshot({ path: path.join(SHOTS, "catalogue-review-dialog.png") });
     await page.keyboard.press("Escape");
     await preview.waitFor({ state: "detached" });

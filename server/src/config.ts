@@ -69,6 +69,8 @@ export const serverConfigSchema = z
     CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
     /** Public base URL of the image bucket (the worker's CDN_URL): stored images under it are answered with a redirect. */
     CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Where rendered card fronts are cached (the bot's CARD_CACHE_DIR: the same files serve both): `GET /cards/templates/:id/image`. */
+    CARD_CACHE_DIR: z.string().min(1).default(".data/card-cache"),
   })
   .superRefine((c, ctx) => {
     if (c.DEV_LOGIN && c.NODE_ENV === "production") {
