@@ -357,7 +357,7 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
     const card = page.getByTestId("card-image-NVL-FL1-E-001");
     await card.waitFor({ timeout: 10_000 });
     await expect.poll(() => card.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(300);
-    const alts = await page.locator('[data-testid^="card-image-"]').evaluateAll((imgs) => imgs.map((i) => i.getAttribute("alt")));
+    const alts = await page.locator('[data-testid^="card-image-"]').evaluateAll((imgs) => (imgs as unknown as { alt: string }[]).map((i) => i.alt));
     expect(alts.length).toBeGreaterThan(0);
     expect(alts.every((a) => a?.endsWith("(epic)"))).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, "cards-gallery.png") });
