@@ -21,6 +21,7 @@ WORKDIR /app
 # The workspace manifests and the lockfile only: this layer is rebuilt when dependencies change.
 COPY package.json package-lock.json ./
 COPY lib/package.json lib/
+COPY render/package.json render/
 COPY db/package.json db/
 COPY server/package.json server/
 COPY panel/package.json panel/
@@ -51,6 +52,7 @@ FROM ${NODE_IMAGE} AS panel
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY lib/package.json lib/
+COPY render/package.json render/
 COPY db/package.json db/
 COPY server/package.json server/
 COPY panel/package.json panel/
@@ -76,6 +78,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json .gmrc ./
 COPY lib/package.json lib/
 COPY lib/src lib/src
+COPY render/package.json render/
+COPY render/src render/src
 COPY db/package.json db/
 COPY db/scripts db/scripts
 COPY db/migrations db/migrations

@@ -25,6 +25,9 @@ const DIST = path.join(ROOT, "panel/dist");
 const SHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/screenshots");
 const FAST = { minTimeMs: 0, maxConcurrent: 4, retries: 1, backoffMs: 10, maxBackoffMs: 200, timeoutMs: 5000 };
 
+/** What the tests read of an <img> in the page (the test files are type-checked without the DOM library). */
+type LoadedImage = { complete: boolean; naturalWidth: number };
+
 let db: pg.Pool;
 let fake: FakeDiscord;
 let apis: CatalogueFake;
@@ -65,7 +68,7 @@ beforeAll(async () => {
   fake = await startFakeDiscord();
   fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [roleAdmin()] } });
   const port = await freePort();
-  server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
+  server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST, CATALOGUE_STORAGE_DIR: storage });
   browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
   const context = await browser.newContext({ viewport: { width: 1500, height: 900 }, locale: "en-US", timezoneId: "UTC" });
   page = await context.newPage();
@@ -113,9 +116,23 @@ describe("catalogue pages in Chromium", () => {
     await page.getByTestId("image-licence").first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.getByTestId("image-licence").count()).toBe(6);
     expect(await page.getByTestId("image-licence").allTextContents()).toContain("CC BY 2.0 · Eva Lens");
+    // The stored images (file:// in the local storage directory) load through the staff image route.
+    const thumbs = page.locator('[data-testid^="image-thumb-"]');
+    await expect.poll(() => thumbs.count()).toBe(6);
+    await expect
+      .poll(() => thumbs.evaluateAll((imgs) => (imgs as unknown as LoadedImage[]).map((i) => i.complete && i.naturalWidth > 0)), { timeout: 10_000 })
+      .toEqual([true, true, true, true, true, true]);
     await page.screenshot({ path: path.join(SHOTS, "catalogue-review.png") });
 
     const { rows } = await db.query("select id from app_public.catalogue_images where guild_id = $1 and status = 'pending' order by id", [guildId]);
+    // The review dialog shows the image larger (an 800-pixel-wide thumbnail at most).
+    await page.getByTestId(`approve-${rows[0].id}`).click();
+    const preview = page.getByTestId(`image-preview-${rows[0].id}`);
+    await preview.waitFor();
+    await expect.poll(() => preview.evaluate((i) => (i as unknown as LoadedImage).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(192);
+    await page.screenshot({ path: path.join(SHOTS, "catalogue-review-dialog.png") });
+    await page.keyboard.press("Escape");
+    await preview.waitFor({ state: "detached" });
     await confirm(`reclassify-${rows[0].id}`, { Kind: "promo", Reason: "a promotional shot" });
     await expect.poll(async () => (await db.query("select kind, kind_reason from app_public.catalogue_images where id = $1", [rows[0].id])).rows[0], { timeout: 10_000 }).toEqual({ kind: "promo", kind_reason: "staff" });
     for (const r of rows) {

@@ -7,7 +7,7 @@
  * transfer approved). Saves screenshots (dashboard, users, transactions, reports, card missions and data transfers)
  * into test-results/screenshots/ (git-ignored), or SCREENSHOTS_DIR: `npm run docs:screenshots` refreshes the README's.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import path from "node:path";
 import { tmpdir } from "node:os";
 import { spawnSync } from "node:child_process";
@@ -28,6 +28,8 @@ const roleAuditor = () => (BigInt(guildId) + 803n).toString();
 let db: pg.Pool;
 let fake: FakeDiscord;
 let server: Awaited<ReturnType<typeof startTestServer>>;
+/** The rendered cards' cache directory of this run (the server's CARD_CACHE_DIR). */
+let cardCache: string;
 let browser: Browser;
 let guildId: string;
 let members: string[];
@@ -63,7 +65,8 @@ beforeAll(async () => {
   fake.setUser({ id: admin(), username: "ada", guilds: { [guildId]: [roleAdmin()] } });
   fake.setUser({ id: auditor(), username: "otto", guilds: { [guildId]: [roleAuditor()] } });
   const port = await freePort();
-  server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST });
+  cardCache = mkdtempSync(path.join(tmpdir(), "panel-e2e-cards-"));
+  server = await startTestServer({ ...discordServerEnv(fake, guildId, `http://127.0.0.1:${port}`), PORT: String(port), PANEL_DIST_DIR: DIST, CARD_CACHE_DIR: cardCache });
   browser = await chromium.launch({ executablePath: launch.executablePath, headless: true, args: launch.args, env: launch.env });
 }, 120_000);
 
@@ -72,6 +75,7 @@ afterAll(async () => {
   await server?.close();
   await fake?.close();
   await db?.end();
+  if (cardCache) rmSync(cardCache, { recursive: true, force: true });
 });
 
 describe("the panel in Chromium", () => {
@@ -344,6 +348,19 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
     await expect
       .poll(async () => (await db.query("select public_id, rarity::text from app_public.card_templates where guild_id = $1 and era_id = $2", [guildId, era.id])).rows, { timeout: 10_000 })
       .toEqual([{ public_id: "NVL-FL1-E-001", rarity: "epic" }]);
+
+    // The catalogue is a gallery of the cards as the bot renders them; the rarity filter narrows it.
+    await page.getByRole("menuitem", { name: "Cards: catalogue" }).click();
+    await page.getByTestId("card-gallery").waitFor({ timeout: 10_000 });
+    await page.getByRole("combobox", { name: "Rarity" }).click();
+    await page.getByRole("option", { name: "epic", exact: true }).click();
+    const card = page.getByTestId("card-image-NVL-FL1-E-001");
+    await card.waitFor({ timeout: 10_000 });
+    await expect.poll(() => card.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(300);
+    const alts = await page.locator('[data-testid^="card-image-"]').evaluateAll((imgs) => (imgs as unknown as { alt: string }[]).map((i) => i.alt));
+    expect(alts.length).toBeGreaterThan(0);
+    expect(alts.every((a) => a?.endsWith("(epic)"))).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, "cards-gallery.png") });
   });
 
   it("edits a mission's target (audited) and shows the missions", async () => {

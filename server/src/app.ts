@@ -20,6 +20,8 @@ import { errorHandler } from "./http/errors.ts";
 import { createStreamHub, type StreamHub } from "./streams/index.ts";
 import { createServerMetrics } from "./metrics/index.ts";
 import { webhooksRouter } from "./webhooks/index.ts";
+import { catalogueImageRouter } from "./catalogue/serve.ts";
+import { cardImageRouter } from "./cards/image.ts";
 
 /** A running HTTP server and how to stop it. */
 export interface RunningServer {
@@ -178,6 +180,12 @@ export async function createHttpServer(
   const panel = panelStatic(config);
   if (config.DEV_LOGIN) app.use(devLoginRouter(pool, config, { csrfToken: csrf.token, home: panel ? "/" : "/graphiql" }));
 
+  // Catalogue images for staff (issue 16 review queue): read under the caller's claims, served from the storage directory only.
+  app.use("/catalogue/images", limits.api);
+  app.use(catalogueImageRouter(pool, { storageDir: config.CATALOGUE_STORAGE_DIR, cdnUrl: config.CDN_URL ?? null }));
+  // Rendered card templates for the panel's gallery (issue 15), with the bot's renderer and cache directory.
+  app.use("/cards/templates", limits.api);
+  app.use(cardImageRouter(pool, { cacheDir: config.CARD_CACHE_DIR, storageDir: config.CATALOGUE_STORAGE_DIR, cdnUrl: config.CDN_URL ?? null, onError: (err) => logger.warn({ err }, "card cache store failed") }));
   app.use("/graphql", limits.api, idempotencyMiddleware(pool));
   // The schema is built before the server listens, again if the database drops meanwhile.
   const pgl = await createPostGraphileWhenReady(config, pool, logger);

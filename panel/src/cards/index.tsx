@@ -6,7 +6,14 @@
  */
 import { useEffect, useState } from "react";
 import {
+  AutocompleteInput,
   BooleanField,
+  CreateButton,
+  RecordContextProvider,
+  ReferenceInput,
+  SelectInput,
+  useListContext,
+  useStore,
   BooleanInput,
   Datagrid,
   DateField,
@@ -24,7 +31,7 @@ import {
   useRecordContext,
   useRefresh,
 } from "react-admin";
-import { Box, Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
+import { Box, Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from "@mui/material";
 import { useWatch } from "react-hook-form";
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
@@ -81,19 +88,91 @@ function SetRarity() {
   );
 }
 
-/** The catalogue: every template with its rarity, copies minted, event flag. */
-export function CardTemplateList() {
+/** The server's rendered card of a template (`GET /cards/templates/:id/image`, staff only; the bot's renderer). */
+export function cardImageUrl(id: string | number): string {
+  return `/cards/templates/${encodeURIComponent(String(id))}/image`;
+}
+
+interface TemplateRecord {
+  id: string;
+  publicId: string;
+  rarity: string;
+  copiesCreated: number;
+  temporary: boolean;
+  retiredAt: string | null;
+}
+
+/** The catalogue as a gallery: each template's rendered card (as the bot draws it), with its numbers and actions. */
+function CardGallery() {
+  const { data, isPending } = useListContext<TemplateRecord>();
+  if (isPending || !data) return null;
+  if (!data.length) return <Typography sx={{ p: 2 }}>No card matches.</Typography>;
   return (
-    <List empty={false} filters={[<SearchInput key="q" source="q" alwaysOn placeholder="Public id" />]} sort={{ field: "publicId", order: "ASC" }}>
-      <Datagrid bulkActionButtons={false}>
-        <TextField source="publicId" label="Card" />
-        <SelectField source="rarity" choices={rarityChoices} />
-        <NumberField source="copiesCreated" label="Copies minted" />
-        <BooleanField source="temporary" label="Event card" />
-        <DateField source="retiredAt" label="Retired" showTime />
-        <DateField source="createdAt" showTime />
-        <SetRarity />
-      </Datagrid>
+    <Box data-testid="card-gallery" sx={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(180px, 1fr))", gap: 2, p: 2 }}>
+      {data.map((r) => (
+        <RecordContextProvider key={r.id} value={r}>
+          <Box sx={{ textAlign: "center", opacity: r.retiredAt ? 0.5 : 1 }}>
+            <Box
+              component="img"
+              src={cardImageUrl(r.id)}
+              alt={`${r.publicId} (${r.rarity.toLowerCase()})`}
+              loading="lazy"
+              width={300}
+              height={420}
+              data-testid={`card-image-${r.publicId}`}
+              sx={{ width: "100%", height: "auto", aspectRatio: "300 / 420", borderRadius: 2, display: "block" }}
+            />
+            <Typography variant="body2" sx={{ mt: 0.5 }}>
+              <b>{r.publicId}</b> · {r.copiesCreated} minted{r.temporary ? " · event" : ""}{r.retiredAt ? " · retired" : ""}
+            </Typography>
+            <SetRarity />
+          </Box>
+        </RecordContextProvider>
+      ))}
+    </Box>
+  );
+}
+
+function CardTable() {
+  return (
+    <Datagrid bulkActionButtons={false}>
+      <TextField source="publicId" label="Card" />
+      <SelectField source="rarity" choices={rarityChoices} />
+      <NumberField source="copiesCreated" label="Copies minted" />
+      <BooleanField source="temporary" label="Event card" />
+      <DateField source="retiredAt" label="Retired" showTime />
+      <DateField source="createdAt" showTime />
+      <SetRarity />
+    </Datagrid>
+  );
+}
+
+function CatalogueActions(props: { view: string; setView: (v: string) => void }) {
+  return (
+    <TopToolbar>
+      <ToggleButtonGroup size="small" exclusive value={props.view} onChange={(_e, v: string | null) => v && props.setView(v)}>
+        <ToggleButton value="gallery" data-testid="view-gallery">Gallery</ToggleButton>
+        <ToggleButton value="table" data-testid="view-table">Table</ToggleButton>
+      </ToggleButtonGroup>
+      <CreateButton />
+    </TopToolbar>
+  );
+}
+
+const templateFilters = [
+  <SearchInput key="q" source="q" alwaysOn placeholder="Public id" />,
+  <SelectInput key="rarity" source="rarity" choices={rarityChoices} alwaysOn />,
+  <ReferenceInput key="artistId" source="artistId" reference="artists" alwaysOn>
+    <AutocompleteInput label="Artist" optionText="name" />
+  </ReferenceInput>,
+];
+
+/** The catalogue: a gallery of rendered cards (or a table), filtered by public id, rarity and artist. */
+export function CardTemplateList() {
+  const [view, setView] = useStore<string>("cardTemplates.view", "gallery");
+  return (
+    <List empty={false} filters={templateFilters} actions={<CatalogueActions view={view} setView={setView} />} sort={{ field: "publicId", order: "ASC" }} perPage={view === "gallery" ? 24 : 25}>
+      {view === "gallery" ? <CardGallery /> : <CardTable />}
     </List>
   );
 }

@@ -126,6 +126,40 @@ export function CatalogueRunList() {
   );
 }
 
+/** The staff-only image route of the server (`GET /catalogue/images/:id`, `w`: a WebP thumbnail that wide). */
+export function catalogueImageUrl(id: string | number, width?: number): string {
+  return `/catalogue/images/${encodeURIComponent(String(id))}${width ? `?w=${width}` : ""}`;
+}
+
+/** A row's stored image as a small thumbnail (nothing when the image was never stored). */
+function Thumbnail(props: { id: string | number; storageUrl: string | null; title: string | null }) {
+  if (!props.storageUrl) return <Box sx={{ width: 96, height: 64, bgcolor: "action.hover", borderRadius: 1 }} />;
+  return (
+    <Box
+      component="img"
+      src={catalogueImageUrl(props.id, 192)}
+      alt={props.title ?? "candidate image"}
+      loading="lazy"
+      data-testid={`image-thumb-${props.id}`}
+      sx={{ width: 96, height: 64, objectFit: "cover", borderRadius: 1, display: "block" }}
+    />
+  );
+}
+
+/** The larger preview shown in the review dialogs. */
+function Preview(props: { id: string | number; storageUrl: string | null; title: string | null }) {
+  if (!props.storageUrl) return null;
+  return (
+    <Box
+      component="img"
+      src={catalogueImageUrl(props.id, 800)}
+      alt={props.title ?? "candidate image"}
+      data-testid={`image-preview-${props.id}`}
+      sx={{ width: "100%", maxHeight: 360, objectFit: "contain", mb: 2, borderRadius: 1, bgcolor: "action.hover" }}
+    />
+  );
+}
+
 function Review() {
   const r = useRecordContext();
   const { permissions } = usePermissions();
@@ -142,13 +176,14 @@ function Review() {
   return (
     <Box sx={{ display: "flex", gap: 0.5 }} onClick={(e) => e.stopPropagation()}>
       {r.status !== "approved" ? (
-        <ActionDialog label="Approve" testId={`approve-${r.id}`} title="Approve this image" description={`${r.title ?? ""}: licence ${r.licence?.short_name ?? "none"}${r.author ? `, by ${r.author}` : ""}.`} reason={false} run={() => review(true)} success="Approved" />
+        <ActionDialog label="Approve" testId={`approve-${r.id}`} title="Approve this image" preview={<Preview id={r.id} storageUrl={r.storageUrl} title={r.title} />} description={`${r.title ?? ""}: licence ${r.licence?.short_name ?? "none"}${r.author ? `, by ${r.author}` : ""}.`} reason={false} run={() => review(true)} success="Approved" />
       ) : null}
-      {r.status !== "rejected" ? <ActionDialog label="Reject" color="error" testId={`reject-${r.id}`} title="Reject this image" run={(v) => review(false, undefined, undefined, v.reason)} success="Rejected" /> : null}
+      {r.status !== "rejected" ? <ActionDialog label="Reject" color="error" testId={`reject-${r.id}`} title="Reject this image" preview={<Preview id={r.id} storageUrl={r.storageUrl} title={r.title} />} run={(v) => review(false, undefined, undefined, v.reason)} success="Rejected" /> : null}
       <ActionDialog
         label="Kind / era"
         testId={`reclassify-${r.id}`}
         title="Change the kind or era"
+        preview={<Preview id={r.id} storageUrl={r.storageUrl} title={r.title} />}
         description={`Kind: one of ${KINDS.join(", ")}. Era: the era's id (see Catalogue: eras).`}
         fields={[
           { name: "kind", label: "Kind", defaultValue: r.kind ?? "" },
@@ -199,6 +234,7 @@ export function CatalogueImageList() {
     <List actions={<RenderTemplates />} filters={imageFilters} filterDefaultValues={{ status: "pending" }} empty={false} sort={{ field: "id", order: "ASC" }}>
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <TextField source="id" />
+        <FunctionField label="" render={(r: { id: string; storageUrl: string | null; title: string | null }) => <Thumbnail id={r.id} storageUrl={r.storageUrl} title={r.title} />} />
         <FunctionField
           label="Image"
           render={(r: { title: string | null; sourceUrl: string; pageUrl: string | null }) => (

@@ -19,6 +19,8 @@ export interface ActionDialogProps {
   icon?: ReactNode;
   title: string;
   description?: string;
+  /** Shown above the description (e.g. the image a review is about). */
+  preview?: ReactNode;
   fields?: ActionField[];
   /** Every staff action that changes state asks for a reason (at least 3 characters, audited). */
   reason?: boolean;
@@ -36,7 +38,7 @@ export interface ActionDialogProps {
  * view refreshes.
  */
 export function ActionDialog(props: ActionDialogProps) {
-  const { label, icon, title, description, fields = [], reason = true, confirmLabel, run, success, testId, color = "primary" } = props;
+  const { label, icon, title, description, preview, fields = [], reason = true, confirmLabel, run, success, testId, color = "primary" } = props;
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<string, string>>({});
   const [key, setKey] = useState(newIdempotencyKey);
@@ -72,6 +74,7 @@ export function ActionDialog(props: ActionDialogProps) {
       <Dialog open={open} onClose={() => setOpen(false)} fullWidth maxWidth="sm">
         <DialogTitle>{title}</DialogTitle>
         <DialogContent>
+          {preview}
           {description && <Typography sx={{ mb: 2 }}>{description}</Typography>}
           {fields.map((f) => (
             <TextField
