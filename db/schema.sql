@@ -5394,6 +5394,10 @@ CREATE FUNCTION app_private.card_holdings(p_user_id bigint) RETURNS jsonb
     'wishlist', (select count(*) from app_public.card_wishlists w where w.user_id = p_user_id),
     'balances', coalesce((select jsonb_object_agg(a.currency, a.balance order by a.currency) from app_public.accounts a
                            where a.user_id = p_user_id and a.kind = 'wallet' and a.balance <> 0), '{}'),
+    'stats', coalesce((select jsonb_object_agg(s.metric, s.total order by s.metric) from app_public.card_stats s
+                        where s.user_id = p_user_id and s.total <> 0), '{}'),
+    'missions', (select count(*) from app_public.card_mission_progress p where p.user_id = p_user_id),
+    'achievements', (select count(*) from app_public.user_achievements a where a.user_id = p_user_id),
     'listings', (select count(*) from app_public.card_listings l where l.seller_id = p_user_id and l.status = 'active'),
     'trades', (select count(*) from app_public.card_trades t where p_user_id in (t.proposer_id, t.recipient_id) and t.status = 'open'));
 $$;
@@ -5404,7 +5408,7 @@ ALTER FUNCTION app_private.card_holdings(p_user_id bigint) OWNER TO guildbank_ow
 -- Name: FUNCTION card_holdings(p_user_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.card_holdings(p_user_id bigint) IS 'What a member holds for /transfer_data: copies owned, wishlist entries, non-zero wallet balances by currency, active card listings and open card trades. Source: issue 15 "/transfer_data".';
+COMMENT ON FUNCTION app_private.card_holdings(p_user_id bigint) IS 'What a member holds for /transfer_data: copies owned, wishlist entries, non-zero wallet balances by currency, non-zero lifetime card counters by metric, mission progress rows, unlocked achievements, active card listings and open card trades. Source: issue 15 "/transfer_data".';
 
 --
 -- Name: card_progress(bigint, bigint, text, integer, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -6840,6 +6844,7 @@ declare
   v_to_before jsonb;
   v_cards integer;
   v_tx uuid;
+  v_progress jsonb;
   a record;
 begin
   select * into v from app_public.card_data_transfers t where t.id = p_transfer_id;
@@ -6866,6 +6871,8 @@ begin
     select w.guild_id, v_to.id, w.template_id, w.created_at from app_public.card_wishlists w where w.user_id = v_from.id
     on conflict do nothing;
   delete from app_public.card_wishlists w where w.user_id = v_from.id;
+  -- Mission progress, lifetime card counters and achievements (merge rules: merge_card_progress).
+  v_progress := app_private.merge_card_progress(v_from.id, v_to.id);
   -- The balances: one ledger transfer per currency, wallet to wallet.
   for a in
     select ac.id, ac.currency, ac.balance from app_public.accounts ac
@@ -6878,7 +6885,7 @@ begin
     perform app_private.post_transfer(v.guild_id, a.id, app_private.ledger_account(v.guild_id, v_to.id, a.currency, 'wallet'),
       a.balance, 'data_transfer', v_tx, 'posted', null, null, p_at);
   end loop;
-  return jsonb_build_object('cards_moved', v_cards, 'from_before', v_before, 'to_before', v_to_before,
+  return jsonb_build_object('cards_moved', v_cards, 'progress_moved', v_progress, 'from_before', v_before, 'to_before', v_to_before,
     'from_after', app_private.card_holdings(v_from.id), 'to_after', app_private.card_holdings(v_to.id));
 end;
 $$;
@@ -6889,7 +6896,7 @@ ALTER FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timest
 -- Name: FUNCTION execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone) IS 'Carries out an approved /transfer_data: locks both members (id order), refuses while the requester has active card listings or open trades (XD006 transfer_blocked) or when a move''s target is no longer empty (XD007 target_not_empty: a merge needs its owner''s consent), or either account is frozen (FZ001); then every live copy changes owner, the wishlist joins the target''s, and each non-zero wallet balance moves by one ledger transfer (reason data_transfer). Pending holds stay with their hold. Returns the holdings of both before and after. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
+COMMENT ON FUNCTION app_private.execute_data_transfer(p_transfer_id uuid, p_at timestamp with time zone) IS 'Carries out an approved /transfer_data: locks both members (id order), refuses while the requester has active card listings or open trades (XD006 transfer_blocked) or when a move''s target is no longer empty (XD007 target_not_empty: a merge needs its owner''s consent), or either account is frozen (FZ001); then every live copy changes owner, the wishlist joins the target''s, mission progress, card stats and achievements move or merge (merge_card_progress: counts add, the better progress is kept, nothing is paid twice), and each non-zero wallet balance moves by one ledger transfer (reason data_transfer). Pending holds stay with their hold. Returns the holdings of both before and after. Source: issue 15 "/transfer_data"; seed 002 "Transfer data".';
 
 --
 -- Name: execute_trade(uuid, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -7895,6 +7902,58 @@ ALTER FUNCTION app_private.member_snapshot(p_user_id bigint) OWNER TO guildbank_
 --
 
 COMMENT ON FUNCTION app_private.member_snapshot(p_user_id bigint) IS 'A member''s audit snapshot (before/after of admin_actions).';
+
+--
+-- Name: merge_card_progress(bigint, bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.merge_card_progress(p_from_user_id bigint, p_to_user_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_stats integer;
+  v_missions integer;
+  v_achievements integer;
+begin
+  -- Lifetime counters: the counts add up.
+  insert into app_public.card_stats as t (guild_id, user_id, metric, total)
+    select s.guild_id, p_to_user_id, s.metric, s.total from app_public.card_stats s where s.user_id = p_from_user_id
+    on conflict (user_id, metric) do update set total = t.total + excluded.total;
+  get diagnostics v_stats = row_count;
+  delete from app_public.card_stats s where s.user_id = p_from_user_id;
+  -- Mission progress of each period: the better progress, the earliest completion, and a reward already paid on either
+  -- side stays paid (the target's payment first), so a period is never paid twice.
+  insert into app_public.card_mission_progress as t (guild_id, mission_id, user_id, period_start, progress, completed_at, paid_at, tx_id)
+    select p.guild_id, p.mission_id, p_to_user_id, p.period_start, p.progress, p.completed_at, p.paid_at, p.tx_id
+      from app_public.card_mission_progress p where p.user_id = p_from_user_id
+    on conflict (mission_id, user_id, period_start) do update
+      set progress = greatest(t.progress, excluded.progress),
+          completed_at = least(t.completed_at, excluded.completed_at),
+          paid_at = case when t.paid_at is not null then t.paid_at else excluded.paid_at end,
+          tx_id = case when t.paid_at is not null then t.tx_id else excluded.tx_id end;
+  get diagnostics v_missions = row_count;
+  delete from app_public.card_mission_progress p where p.user_id = p_from_user_id;
+  -- Achievements: unlocked once; the earliest unlock, and a reward already paid on either side stays paid.
+  insert into app_public.user_achievements as t (guild_id, achievement_id, user_id, unlocked_at, paid_at, tx_id)
+    select a.guild_id, a.achievement_id, p_to_user_id, a.unlocked_at, a.paid_at, a.tx_id
+      from app_public.user_achievements a where a.user_id = p_from_user_id
+    on conflict (achievement_id, user_id) do update
+      set unlocked_at = least(t.unlocked_at, excluded.unlocked_at),
+          paid_at = case when t.paid_at is not null then t.paid_at else excluded.paid_at end,
+          tx_id = case when t.paid_at is not null then t.tx_id else excluded.tx_id end;
+  get diagnostics v_achievements = row_count;
+  delete from app_public.user_achievements a where a.user_id = p_from_user_id;
+  return jsonb_build_object('stats', v_stats, 'missions', v_missions, 'achievements', v_achievements);
+end;
+$$;
+
+ALTER FUNCTION app_private.merge_card_progress(p_from_user_id bigint, p_to_user_id bigint) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION merge_card_progress(p_from_user_id bigint, p_to_user_id bigint); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.merge_card_progress(p_from_user_id bigint, p_to_user_id bigint) IS 'Moves a member''s card progress to another account of the same guild (part of an approved /transfer_data, inside its transaction): lifetime counters (card_stats) add up metric by metric; mission progress of the same mission and period keeps the better progress (the greater count) and the earlier completion; an achievement unlocked on both keeps the earlier unlock. A reward already paid on either side stays paid with its transaction (the target''s first), so no mission period or achievement is paid twice, and a completed but unpaid one is paid once by pay_card_rewards. The source account keeps no progress. Returns the rows moved or merged per kind. Source: issue 15 "/transfer_data" (moves the collection), "Missions ... and achievements".';
 
 --
 -- Name: mint_card(bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -15883,6 +15942,52 @@ ALTER FUNCTION app_public.set_wishlist(public_id text, wanted boolean) OWNER TO 
 --
 
 COMMENT ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) IS 'A member adds a template to (wanted) or removes it from their wishlist; they are told when it drops for someone (draw_cards). Idempotent. Errors: AU001, MB001, CA006 template_not_found. Source: issue 15 "Inventory: wishlist".';
+
+--
+-- Name: shop_packs(bigint[], timestamp with time zone); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.shop_packs(role_ids bigint[] DEFAULT NULL::bigint[], at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(code text, name text, cards_per_pack integer, costs jsonb, daily_free integer, free_left integer, cooldown_s integer, next_at timestamp with time zone, event_name text, event_ends_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+declare
+  v_user app_public.users := app_private.current_member();
+  v_at timestamptz := coalesce(shop_packs.at, now());
+  v_reduction integer;
+  v_next timestamptz;
+begin
+  perform app_private.require_feature(v_user.guild_id, 'cards');
+  select coalesce(max(r.reduction_pct), 0) into v_reduction from app_public.card_cooldown_roles r
+   where r.guild_id = v_user.guild_id and r.discord_role_id = any (coalesce(shop_packs.role_ids, '{}'));
+  select c.next_at into v_next from app_public.card_cooldowns c where c.user_id = v_user.id and c.command = 'openpack';
+  return query
+    select p.code, p.name, p.cards_per_pack,
+           coalesce((select jsonb_object_agg(k.currency, k.amount order by k.currency) from app_public.pack_costs k
+                      where k.pack_type_id = p.id
+                        and k.currency = any ((select s.currencies from app_public.card_settings s where s.guild_id = p.guild_id) || '{COIN}'::text[])), '{}'),
+           p.daily_free,
+           greatest(p.daily_free - (select count(*)::integer from app_public.pack_openings o
+                                      where o.user_id = v_user.id and o.pack_type_id = p.id and o.free
+                                        and o.opened_at >= date_trunc('day', v_at at time zone 'UTC') at time zone 'UTC'), 0),
+           (p.cooldown_s * (100 - v_reduction) / 100.0)::integer,
+           case when v_next > v_at then v_next end,
+           e.name, e.ends_at
+      from app_public.pack_types p
+      left join app_public.card_events e on e.id = p.event_id
+     where p.guild_id = v_user.guild_id and p.active and p.command = 'openpack'
+       and (p.event_id is null or (v_at >= e.starts_at and v_at < e.ends_at))
+     order by e.ends_at nulls first, p.cards_per_pack, p.code;
+end;
+$$;
+
+ALTER FUNCTION app_public.shop_packs(role_ids bigint[], at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION shop_packs(role_ids bigint[], at timestamp with time zone); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.shop_packs(role_ids bigint[], at timestamp with time zone) IS 'The packs the calling member can open now (at `at`, default now), as /shop shows them: each active /openpack pack (event packs only during their event) with its cost per currency the guild uses (minor units), its daily free allotment and how many free opens are left today (UTC day), the cooldown after an open (reduced by the member''s best card_cooldown_roles reduction among role_ids, as the bot read them) and when the running /openpack cooldown ends (null when none). Opening stays open_pack''s rule (costs, cooldowns, allotment checked there). Errors: AU001, MB001, FT001 feature_disabled. Source: issue 15 "/shop (packs and currencies)".';
 
 --
 -- Name: start_event(text, numeric, text, timestamp with time zone, timestamp with time zone, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -25362,6 +25467,12 @@ REVOKE ALL ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_p
 REVOKE ALL ON FUNCTION app_private.member_snapshot(p_user_id bigint) FROM PUBLIC;
 
 --
+-- Name: FUNCTION merge_card_progress(p_from_user_id bigint, p_to_user_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.merge_card_progress(p_from_user_id bigint, p_to_user_id bigint) FROM PUBLIC;
+
+--
 -- Name: FUNCTION mint_card(p_template_id bigint, p_user_id bigint, p_origin text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -26936,6 +27047,13 @@ GRANT ALL ON FUNCTION app_public.set_notification(kind text, enabled boolean) TO
 
 REVOKE ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.set_wishlist(public_id text, wanted boolean) TO coins_player;
+
+--
+-- Name: FUNCTION shop_packs(role_ids bigint[], at timestamp with time zone); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.shop_packs(role_ids bigint[], at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.shop_packs(role_ids bigint[], at timestamp with time zone) TO coins_player;
 
 --
 -- Name: FUNCTION start_event(kind text, value numeric, title text, starts_at timestamp with time zone, ends_at timestamp with time zone, reason text); Type: ACL; Schema: app_public; Owner: guildbank_owner

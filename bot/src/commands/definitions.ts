@@ -30,7 +30,7 @@ export const COMMANDS = [
   command("balance", "Your wallet and escrow balance (only you see it)."),
   command("daily", "Claim your daily coins and keep your streak."),
   command("card", "Your card: balance, streak, badges, rank, last transactions."),
-  command("shop", "Buy rewards with your coins."),
+  command("shop", "Buy rewards with your coins, and card packs (when cards are on)."),
   command("market", "Members' listings for sale.")
     .addStringOption((o) => o.setName("item").setDescription("Only this item (code or part of its name)").setRequired(false).setMaxLength(40))
     .addIntegerOption((o) => o.setName("max_price").setDescription("At most this price per unit").setRequired(false).setMinValue(1))

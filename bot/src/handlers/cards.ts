@@ -28,6 +28,7 @@ import { coins, mention, when } from "../render/format.ts";
 import { interactionKey } from "./player.ts";
 import { decideTransfer } from "./cards-progress.ts";
 import { catalogueAdmin } from "./catalogue.ts";
+import { openFromShop, showPacks } from "./cards-shop.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RARITY_COLOUR: Record<Rarity, number> = { common: 0x8d99a6, rare: 0x2e86de, epic: 0x8e44ad, legendary: 0xd4a017, mythic: 0xc0392b };
@@ -145,7 +146,18 @@ export async function claimEventPack(ctx: BotContext, i: ChatInputCommandInterac
   await openPackCode(ctx, i, { pack: code, currency: null });
 }
 
-async function openPackCode(ctx: BotContext, i: ChatInputCommandInteraction, data: { pack: string; currency: string | null }): Promise<void> {
+/**
+ * Opens a pack for the member (`open_pack`: cooldown, free allotment or cost, pick-one-of-N all checked in SQL; the
+ * interaction's id is the idempotency key) and shows its backs with one *Card n* button each: public in the channel
+ * when the guild's `reveal_public` is on, else ephemeral. Used by `/openpack`, `/claim_event_pack` and the *Open*
+ * buttons of the shop's Packs view.
+ *
+ * @param ctx - the bot.
+ * @param i - the command or button.
+ * @param data - the pack code and the currency to pay in (null: a free open from the daily allotment).
+ * @throws the SQL refusals (CA007, CA008, CA009, CA015, CD002, NF001, FT001) as database errors the router words.
+ */
+export async function openPackCode(ctx: BotContext, i: RepliableInteraction, data: { pack: string; currency: string | null }): Promise<void> {
   const parsed = { data };
   const actor = actorOf(i);
   const { opening, faces, pub, name } = await asMember(ctx.pool, actor, async (c) => {
@@ -719,7 +731,8 @@ export async function collectors(ctx: BotContext, i: ChatInputCommandInteraction
 
 /**
  * Card buttons: `cards:pick:<opening>:<slot>`, `cards:mine:<owner|me>:<rarity|all>:<page>`, `cards:buy:<listing>`,
- * `cards:tok:<trade>:<version>`, `cards:tno:<trade>`.
+ * `cards:tok:<trade>:<version>`, `cards:tno:<trade>`, and the shop's `cards:packs` (the Packs view) and
+ * `cards:open:<pack>:<currency|free>` (open one from it).
  *
  * @param ctx - the bot.
  * @param i - the button.
@@ -735,6 +748,10 @@ export async function cardsButton(ctx: BotContext, i: ButtonInteraction, id: Cus
     }
     case "buy":
       return buy(ctx, i, id.id);
+    case "packs":
+      return showPacks(ctx, i);
+    case "open":
+      return openFromShop(ctx, i, id);
     case "tok":
       return tradeButton(ctx, i, id, true);
     case "tno":

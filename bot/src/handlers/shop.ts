@@ -19,6 +19,7 @@ import {
   type StringSelectMenuInteraction,
 } from "discord.js";
 import { asMember } from "../db.ts";
+import { guildFeatures } from "../features.ts";
 import type { BotContext } from "../context.ts";
 import { actorOf, answer, customId, UserFacingError, type CustomId } from "../interaction.ts";
 import { COLOURS, receiptEmbed, type OrderRow } from "../render/embeds.ts";
@@ -39,23 +40,42 @@ interface Reward {
 const ON_SALE = "visible and (expires_at is null or expires_at > now())";
 
 /**
- * Opens the shop (`/shop`, hub *Shop*): a select of the categories on sale.
+ * Opens the shop (`/shop`, hub *Shop*): a select of the categories on sale and, when the guild's cards feature is
+ * on, a *Card packs & currencies* button (`cards:packs`, the Packs view of `cards-shop.ts`).
  *
  * @param ctx - the bot.
  * @param i - the interaction.
  */
 export async function openShop(ctx: BotContext, i: RepliableInteraction): Promise<void> {
-  const categories = await asMember(ctx.pool, actorOf(i), async (c) =>
-    (await c.query<{ category: string; n: string }>(`select category::text, count(*) as n from app_public.rewards where ${ON_SALE} group by 1 order by 1`)).rows,
-  );
-  if (categories.length === 0) throw new UserFacingError("The shop has nothing for sale right now.");
-  const select = new StringSelectMenuBuilder()
-    .setCustomId("shop:category")
-    .setPlaceholder("Choose a category")
-    .addOptions(categories.map((c) => ({ label: c.category, value: c.category, description: `${c.n} item(s)` })));
+  const actor = actorOf(i);
+  const [categories, settings] = await Promise.all([
+    asMember(ctx.pool, actor, async (c) =>
+      (await c.query<{ category: string; n: string }>(`select category::text, count(*) as n from app_public.rewards where ${ON_SALE} group by 1 order by 1`)).rows,
+    ),
+    guildFeatures(ctx.pool, actor.guildId, actor.discordId),
+  ]);
+  // Issue 15: with the cards feature on, the shop also sells packs (paid in the card currencies).
+  const cards = settings.features.cards;
+  if (categories.length === 0 && !cards) throw new UserFacingError("The shop has nothing for sale right now.");
+  const components: ActionRowBuilder<StringSelectMenuBuilder | ButtonBuilder>[] = [];
+  if (categories.length > 0) {
+    const select = new StringSelectMenuBuilder()
+      .setCustomId("shop:category")
+      .setPlaceholder("Choose a category")
+      .addOptions(categories.map((c) => ({ label: c.category, value: c.category, description: `${c.n} item(s)` })));
+    components.push(new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select));
+  }
+  if (cards) {
+    components.push(
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(customId("cards", "packs")).setLabel("Card packs & currencies").setEmoji("🃏").setStyle(ButtonStyle.Primary),
+      ),
+    );
+  }
+  const text = [categories.length > 0 ? "Choose a category." : null, cards ? "Card packs: see *Card packs & currencies*." : null].filter(Boolean).join("\n");
   await answer(i, {
-    embeds: [new EmbedBuilder().setColor(COLOURS.brand).setTitle("🛒 Shop").setDescription("Choose a category.")],
-    components: [new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(select)],
+    embeds: [new EmbedBuilder().setColor(COLOURS.brand).setTitle("🛒 Shop").setDescription(text)],
+    components,
   });
 }
 
