@@ -29,12 +29,12 @@ import {
   TopToolbar,
   usePermissions,
   useRecordContext,
-  useRefresh,
 } from "react-admin";
 import { Box, Card, CardContent, Table, TableBody, TableCell, TableHead, TableRow, ToggleButton, ToggleButtonGroup, Typography } from "@mui/material";
 import { useWatch } from "react-hook-form";
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
+import { ToolbarMutation } from "../common/ToolbarMutation.tsx";
 import { ActionDialog } from "../common/ActionDialog.tsx";
 import { FormToolbar, ReasonInput } from "../common/forms.tsx";
 
@@ -321,24 +321,16 @@ export function CardTradeList() {
 }
 
 function RotateSeed() {
-  const { permissions } = usePermissions();
-  const refresh = useRefresh();
-  if (!can(permissions, "editSettings")) return null;
   return (
-    <TopToolbar>
-      <ActionDialog
-        label="Rotate seed"
-        testId="rotate-seed"
-        title="Rotate the server seed"
-        description="The current seed is revealed, so every draw made with it can be verified; a new seed's hash is published before any draw uses it."
-        reason={false}
-        run={async () => {
-          await gql(`mutation { rotateFairSeed(input: {}) { fairSeed { id } } }`);
-          refresh();
-        }}
-        success="Seed rotated"
-      />
-    </TopToolbar>
+    <ToolbarMutation
+      permission="editSettings"
+      label="Rotate seed"
+      testId="rotate-seed"
+      title="Rotate the server seed"
+      description="The current seed is revealed, so every draw made with it can be verified; a new seed's hash is published before any draw uses it."
+      mutation="mutation { rotateFairSeed(input: {}) { fairSeed { id } } }"
+      success="Seed rotated"
+    />
   );
 }
 

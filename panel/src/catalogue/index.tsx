@@ -24,6 +24,7 @@ import {
 import { Box, Chip, Link, Typography } from "@mui/material";
 import { gql } from "../lib/api.ts";
 import { can } from "../lib/permissions.ts";
+import { ToolbarMutation } from "../common/ToolbarMutation.tsx";
 import { ActionDialog } from "../common/ActionDialog.tsx";
 
 /** The image kinds staff may choose. */
@@ -197,24 +198,16 @@ function Review() {
 }
 
 function RenderTemplates() {
-  const { permissions } = usePermissions();
-  const refresh = useRefresh();
-  if (!can(permissions, "manageRewards")) return null;
   return (
-    <TopToolbar>
-      <ActionDialog
-        label="Render templates"
-        testId="render-templates"
-        title="Make card templates from the approved images"
-        description="Each approved image without a decision gets its rarity (base draw, kind weights, stock policy; the reason is recorded) and, when the decision says so, a card template the bot renders."
-        reason={false}
-        run={async () => {
-          await gql(`mutation { renderCatalogueTemplates(input: {}) { integer } }`);
-          refresh();
-        }}
-        success="Templates made"
-      />
-    </TopToolbar>
+    <ToolbarMutation
+      permission="manageRewards"
+      label="Render templates"
+      testId="render-templates"
+      title="Make card templates from the approved images"
+      description="Each approved image without a decision gets its rarity (base draw, kind weights, stock policy; the reason is recorded) and, when the decision says so, a card template the bot renders."
+      mutation="mutation { renderCatalogueTemplates(input: {}) { integer } }"
+      success="Templates made"
+    />
   );
 }
 
