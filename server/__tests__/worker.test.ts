@@ -697,6 +697,12 @@ describe("kill -9 in the middle of fulfilment", () => {
       const b = spawnWorker({ WORKER_CONCURRENCY: "4", WORKER_CRON: "true", WORKER_POLL_INTERVAL_MS: "500" });
       workers.push(b);
       await b.waitForLog(/^worker started$/);
+      // The stuck orders' escrow runs out now instead of a minute after the purchase (their deadline is moved back),
+      // and the timeout job is queued as its crontab line queues it: the test waits for the rule, not the clock.
+      await db.query("update app_public.orders set expires_at = now() - interval '1 second' where order_id = any($1)", [[...stuck]]);
+      await db.query(
+        "select graphile_worker.add_job('orders__escrow_timeout', json_build_object('_cron', json_build_object('ts', now())), job_key := 'orders__escrow_timeout')",
+      );
       const settled = await waitFor(
         "every order settled",
         async () => {
