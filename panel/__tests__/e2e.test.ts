@@ -114,7 +114,11 @@ describe("the panel in Chromium", () => {
 
     // A direct write (the catalogue) needs a reason too; it lands in the audit log.
     await page.getByRole("menuitem", { name: "Rewards" }).click();
+    // The Rewards list, not the audit log it replaces, must be on screen before its first row is clicked.
+    await page.waitForURL(/#\/rewards(\?|$)/);
+    await page.getByRole("columnheader", { name: "SKU" }).waitFor();
     await page.locator("tbody tr").first().click();
+    await page.waitForURL(/#\/rewards\/[^/?]+/);
     await page.getByLabel(/Price \(coins\)/).fill("321");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Required").first().waitFor();

@@ -40,6 +40,10 @@ create function pg_temp.progress_state() returns jsonb language sql as $$
 create function pg_temp.unchanged(p_name text) returns boolean language sql as $$
   select pg_temp.progress_state() = (select state from snapshots where name = p_name) $$;
 
+-- Every draw of standard-3 is a common in this file: the figures below count packs, not luck (a legendary or mythic pull
+-- would add its achievement and counter).
+update app_public.pack_types set rate_common = 10000, rate_rare = 0, rate_epic = 0, rate_legendary = 0, rate_mythic = 0
+ where guild_id = 942000000000000001 and code = 'standard-3';
 -- ana: two packs on 2030-03-04 (one free, one for 200 Notes), both picked; the job pays daily-open and first-pack. ---------
 select app_private.post_transfer(942000000000000001, app_private.ledger_account(942000000000000001, null, 'NOTE', 'mint'),
   app_private.ledger_account(942000000000000001, pg_temp.uid(942000000000000011), 'NOTE', 'wallet'), 1000, 'test_fund');
