@@ -11,13 +11,13 @@
  * - Answers carry an ETag of everything the image depends on (public id, rarity, temporary flag, image URL, copies),
  *   `Cache-Control: private`, and 304 on a matching `If-None-Match`.
  */
-import { createHash } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import { withClaims } from "@guildbank/lib";
 import { CardRenderer, RARITIES, type CardFace, type Rarity } from "@guildbank/render/collectible";
 import { requestClaims } from "../auth/sessions.ts";
+import { answeredNotModified, staffImageRequest } from "../http/staff-images.ts";
 import { redirectable, resolveStoredFile } from "../catalogue/serve.ts";
 
 /** Where the route finds images and caches rendered fronts. */
@@ -67,12 +67,10 @@ export function cardImageRouter(pool: pg.Pool, options: CardImageOptions): Route
   const router = Router();
   router.get("/cards/templates/:id/image", async (req: Request, res: Response, next) => {
     try {
-      const s = req.session;
-      if (!s) return void res.status(401).json({ error: "not_signed_in" });
-      if (s.kind !== "staff") return void res.status(403).json({ error: "staff_only" });
-      const id = String(req.params.id);
-      if (!/^\d{1,18}$/.test(id)) return void res.status(404).json({ error: "not_found" });
-      const row = await withClaims(pool, requestClaims(s), async (c) => {
+      const asked = staffImageRequest(req, res);
+      if (!asked) return;
+      const { session, id } = asked;
+      const row = await withClaims(pool, requestClaims(session), async (c) => {
         const { rows } = await c.query<TemplateRow>(
           `select t.public_id, t.rarity::text as rarity, a.name as artist, e.name as era, e.colour, i.storage_url, t.copies_created, t.temporary
              from app_public.card_templates t
@@ -96,11 +94,7 @@ export function cardImageRouter(pool: pg.Pool, options: CardImageOptions): Route
         printNo: null,
         temporary: row.temporary,
       };
-      const etag = `"${createHash("sha1").update(JSON.stringify(face)).digest("base64url")}"`;
-      res.set("Cache-Control", "private, max-age=300");
-      res.set("ETag", etag);
-      res.set("X-Content-Type-Options", "nosniff");
-      if (req.headers["if-none-match"] === etag) return void res.status(304).end();
+      if (answeredNotModified(req, res, JSON.stringify(face), 300)) return;
       res.type("image/png").send(await renderer.card(face));
     } catch (err) {
       next(err);

@@ -17,12 +17,12 @@ import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHash } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import sharp from "sharp";
 import { withClaims } from "@guildbank/lib";
 import { requestClaims } from "../auth/sessions.ts";
+import { answeredNotModified, staffImageRequest } from "../http/staff-images.ts";
 
 /** Where the stored images live. */
 export interface ImageServeOptions {
@@ -89,12 +89,10 @@ export function catalogueImageRouter(pool: pg.Pool, options: ImageServeOptions):
   const router = Router();
   router.get("/catalogue/images/:id", async (req: Request, res: Response, next) => {
     try {
-      const s = req.session;
-      if (!s) return void res.status(401).json({ error: "not_signed_in" });
-      if (s.kind !== "staff") return void res.status(403).json({ error: "staff_only" });
-      const id = String(req.params.id);
-      if (!/^\d{1,18}$/.test(id)) return void res.status(404).json({ error: "not_found" });
-      const row = await withClaims(pool, requestClaims(s), async (c) => {
+      const asked = staffImageRequest(req, res);
+      if (!asked) return;
+      const { session, id } = asked;
+      const row = await withClaims(pool, requestClaims(session), async (c) => {
         const { rows } = await c.query<{ storage_url: string | null; mime: string | null }>("select storage_url, mime from app_public.catalogue_images where id = $1", [id]);
         return rows[0];
       });
@@ -109,11 +107,7 @@ export function catalogueImageRouter(pool: pg.Pool, options: ImageServeOptions):
         return void res.status(404).json({ error: "not_found" });
       }
       const width = widthOf(req);
-      const etag = `"${createHash("sha1").update(`${row.storage_url}|${width ?? "full"}`).digest("base64url")}"`;
-      res.set("Cache-Control", "private, max-age=86400");
-      res.set("ETag", etag);
-      res.set("X-Content-Type-Options", "nosniff");
-      if (req.headers["if-none-match"] === etag) return void res.status(304).end();
+      if (answeredNotModified(req, res, `${row.storage_url}|${width ?? "full"}`, 86400)) return;
       if (width) {
         const out = await sharp(file).rotate().resize({ width, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
         res.type("image/webp").send(out);
