@@ -324,6 +324,8 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
     expect((await audit("insert_artist")).map((r) => r.reason)).toEqual(["new signing"]);
 
     await page.getByRole("menuitem", { name: "Cards: eras" }).click();
+    // The eras list must replace the artists list before its Create link is clicked (both have one).
+    await page.waitForURL(/#\/eras(\?|$)/);
     await page.getByRole("link", { name: "Create" }).click();
     await autocomplete(page, "Artist", "Nova", "Nova Lights");
     await page.getByLabel(/^Name/).fill("First Light");
@@ -342,6 +344,7 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
     await expect.poll(async () => (await audit("update_era")).map((r) => [r.reason, r.before.colour, r.after.colour])).toEqual([["purple artwork", "#2e86de", "#8e44ad"]]);
 
     await page.getByRole("menuitem", { name: "Cards: catalogue" }).click();
+    await page.waitForURL(/#\/cardTemplates(\?|$)/);
     await page.getByRole("link", { name: "Create" }).click();
     await autocomplete(page, "Artist", "Nova", "Nova Lights");
     await autocomplete(page, "Era", "First", "First Light");
