@@ -54,16 +54,32 @@ describe("npm run simulate", () => {
       let finished = false;
       void child.finally(() => (finished = true)).catch(() => {});
       let terminated = 0;
-      // Terminate the server's connections that are running a statement (never anybody else's).
-      while (!finished && terminated < 12) {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        const { rows } = await db.query<{ pid: number }>(
-          "select pid from pg_stat_activity where application_name = 'guildbank-simulate-disrupted' and datname = current_database() and state <> 'idle'",
-        );
-        if (rows.length === 0) continue;
-        await db.query("select pg_terminate_backend(p) from unnest($1::int[]) p", [rows.map((r) => r.pid)]);
-        terminated += rows.length;
-        await new Promise((resolve) => setTimeout(resolve, 300));
+      // Terminate the server's connections while they are inside a give (never anybody else's). A
+      // connection seen busy in pg_stat_activity may be idle by the time it is terminated (a give takes
+      // about a millisecond), and killing an idle pooled connection fails no request: so hold the guild's
+      // account rows locked until some of the server's gives wait on them, and terminate those.
+      const blocker = await db.connect();
+      try {
+        while (!finished && terminated < 12) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await blocker.query("begin");
+          await blocker.query("select 1 from app_public.accounts where guild_id = $1 for update", [guildId]);
+          let waiting: number[] = [];
+          for (let i = 0; i < 40 && !finished && waiting.length === 0; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            const { rows } = await blocker.query<{ pid: number }>(
+              "select pid from pg_stat_activity where application_name = 'guildbank-simulate-disrupted' and datname = current_database() and wait_event_type = 'Lock'",
+            );
+            waiting = rows.map((r) => r.pid);
+          }
+          if (waiting.length > 0) {
+            const { rows } = await blocker.query<{ killed: boolean }>("select pg_terminate_backend(p) as killed from unnest($1::int[]) p", [waiting]);
+            terminated += rows.filter((r) => r.killed).length;
+          }
+          await blocker.query("rollback");
+        }
+      } finally {
+        blocker.release();
       }
       const { stdout } = await child;
       expect(terminated).toBeGreaterThan(0);
