@@ -6429,7 +6429,8 @@ CREATE TABLE app_public.users (
     CONSTRAINT users_lifetime_earned_check CHECK ((lifetime_earned >= 0)),
     CONSTRAINT users_lifetime_spent_check CHECK ((lifetime_spent >= 0)),
     CONSTRAINT users_streak_days_check CHECK ((streak_days >= 0))
-);
+)
+WITH (fillfactor='70');
 
 ALTER TABLE app_public.users OWNER TO guildbank_owner;
 
@@ -7052,29 +7053,29 @@ ALTER FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint,
 COMMENT ON FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone) IS 'Fulfils a pending order at most once: posts its hold (shop: all to the treasury; market: net to the seller''s wallet, fee to the fees account), delivers the goods to the buyer''s inventory, marks it fulfilled. Errors: OR001, OR002, LG003 hold_expired (an expired order can only be refunded).';
 
 --
--- Name: give_from(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+-- Name: give_as(bigint, bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.give_receipt
+CREATE FUNCTION app_private.give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) RETURNS app_public.give_receipt
     LANGUAGE plpgsql
     AS $$
 declare
-  v_from app_public.users;
-  v_to app_public.users;
-  v_row app_public.users;
-  v_guild bigint;
+  v_row record;
+  v_from_id bigint;
   v_to_id bigint;
-  v_request jsonb;
-  v_prior app_private.idempotency_keys;
+  v_from_frozen boolean;
+  v_to_frozen boolean;
+  v_from_wallet bigint;
+  v_to_wallet bigint;
   v_limit integer;
   v_window integer;
   v_currency_on boolean;
-  v_from_wallet bigint;
-  v_to_wallet bigint;
+  v_request jsonb;
+  v_prior app_private.idempotency_keys;
   v_oldest timestamptz;
   v_tx uuid;
   v_transfer bigint;
-  v_result app_public.give_receipt;
+  v_receipt jsonb;
 begin
   if p_key is null then
     perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', null));
@@ -7082,43 +7083,47 @@ begin
   if p_amount is null or p_amount <= 0 then
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_amount));
   end if;
-  select guild_id into v_guild from app_public.users where id = p_from_user_id;
-  select id into v_to_id from app_public.users where guild_id = v_guild and discord_id = p_to_discord_id;
+
+  -- One statement finds both members, their COIN wallets and the guild's give settings, and locks
+  -- both member rows in id order (issue 12: it replaces six statements). The settings row also says
+  -- whether the currency is switched off (issue 14; a guild without a settings row has every feature on).
+  for v_row in
+    select u.id, u.discord_id, u.frozen, a.id as wallet, s.give_rate_limit, s.give_rate_window_s, s.feature_currency
+      from app_public.users u
+      join app_public.accounts a on a.user_id = u.id and a.currency = 'COIN' and a.kind = 'wallet'
+      left join app_public.guild_settings s on s.guild_id = u.guild_id
+     where u.guild_id = p_guild_id and u.discord_id in (p_from_discord_id, p_to_discord_id)
+     order by u.id
+       for no key update of u
+  loop
+    if v_row.discord_id = p_from_discord_id then
+      v_from_id := v_row.id; v_from_frozen := v_row.frozen; v_from_wallet := v_row.wallet;
+    else
+      v_to_id := v_row.id; v_to_frozen := v_row.frozen; v_to_wallet := v_row.wallet;
+    end if;
+    v_limit := v_row.give_rate_limit; v_window := v_row.give_rate_window_s; v_currency_on := v_row.feature_currency;
+  end loop;
+  if v_from_id is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  if p_to_discord_id = p_from_discord_id then
+    perform app_private.raise_error('TR001', 'self_transfer');
+  end if;
   if v_to_id is null then
     perform app_private.raise_error('MB002', 'member_not_found', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
-  if v_to_id = p_from_user_id then
-    perform app_private.raise_error('TR001', 'self_transfer');
-  end if;
-
-  -- Read before the member locks (neither depends on them: wallet ids never change), so the
-  -- sender's lock is held for less time.
-  -- The settings row also says whether the currency is switched off (issue 14 feature toggles): the same read,
-  -- so the toggle costs the give nothing (a guild without a settings row has every feature on).
-  select give_rate_limit, give_rate_window_s, feature_currency into v_limit, v_window, v_currency_on
-    from app_public.guild_settings where guild_id = v_guild;
   if v_currency_on is false then
     perform app_private.raise_error('FT001', 'feature_disabled', jsonb_build_object('feature', 'currency'));
   end if;
-  select max(id) filter (where user_id = p_from_user_id), max(id) filter (where user_id = v_to_id)
-    into v_from_wallet, v_to_wallet
-    from app_public.accounts where user_id in (p_from_user_id, v_to_id) and currency = 'COIN' and kind = 'wallet';
 
-  -- Lock both members in id order and read them in the same statement (what lock_members and
-  -- two re-reads did; issue 12).
-  for v_row in select * from app_public.users where id in (p_from_user_id, v_to_id) order by id for no key update loop
-    if v_row.id = p_from_user_id then v_from := v_row; else v_to := v_row; end if;
-  end loop;
-
-  -- Idempotency (what idempotency_begin / idempotency_finish did, with one row write instead of an
-  -- insert then an update). The key belongs to the sender, whose member row is locked above: a
-  -- concurrent give with the same key waits for that lock, then sees this one's committed row here.
+  -- Idempotency, with one row write. The key belongs to the sender, whose member row is locked above:
+  -- a concurrent give with the same key waits for that lock, then sees this one's committed row here.
   if length(p_key) not between 1 and 255 then
     perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', length(p_key)));
   end if;
   v_request := jsonb_build_object('fn', 'give', 'to', p_to_discord_id, 'amount', p_amount);
   select * into v_prior from app_private.idempotency_keys
-   where guild_id = v_guild and actor_id = v_from.discord_id and key = p_key;
+   where guild_id = p_guild_id and actor_id = p_from_discord_id and key = p_key;
   if found then
     if v_prior.request is distinct from v_request then
       perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_key));
@@ -7128,10 +7133,10 @@ begin
     end if;
   end if;
 
-  if v_from.frozen then
+  if v_from_frozen then
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
-  if v_to.frozen then
+  if v_to_frozen then
     perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
 
@@ -7148,24 +7153,53 @@ begin
   end if;
 
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta, created_at)
-    values (v_guild, 'spend', v_from.discord_id, v_from.id, v_to.id, p_amount, 'give',
-            jsonb_build_object('to_discord_id', v_to.discord_id::text), p_at)
+    values (p_guild_id, 'spend', p_from_discord_id, v_from_id, v_to_id, p_amount, 'give',
+            jsonb_build_object('to_discord_id', p_to_discord_id::text), p_at)
     returning tx_id into v_tx;
-  v_transfer := app_private.post_transfer(v_guild, v_from_wallet, v_to_wallet, p_amount, 'give', v_tx,
+  v_transfer := app_private.post_transfer(p_guild_id, v_from_wallet, v_to_wallet, p_amount, 'give', v_tx,
     'posted', null, null, p_at);
 
-  v_result := (v_tx, v_transfer, p_amount, v_to.discord_id,
-    (select balance from app_public.accounts where id = v_from_wallet), p_at)::app_public.give_receipt;
-  -- Recorded in the same transaction as the effect. A conflict here can only come from another rule
-  -- (not a give) that claimed the same key for this sender meanwhile and committed: key reused.
+  -- The receipt (with the sender's new balance) is recorded in the same statement that reads it, in the
+  -- same transaction as the effect. A conflict here can only come from another rule (not a give) that
+  -- claimed the same key for this sender meanwhile and committed: key reused.
   insert into app_private.idempotency_keys (guild_id, actor_id, key, request, result)
-    values (v_guild, v_from.discord_id, p_key, v_request, to_jsonb(v_result))
+    select p_guild_id, p_from_discord_id, p_key, v_request,
+           to_jsonb((v_tx, v_transfer, p_amount, p_to_discord_id, a.balance, p_at)::app_public.give_receipt)
+      from app_public.accounts a where a.id = v_from_wallet
     on conflict (guild_id, actor_id, key) do update set result = excluded.result
-      where idempotency_keys.request = excluded.request and idempotency_keys.result is null;
-  if not found then
+      where idempotency_keys.request = excluded.request and idempotency_keys.result is null
+    returning result into v_receipt;
+  if v_receipt is null then
     perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_key));
   end if;
-  return v_result;
+  return (v_tx, v_transfer, p_amount, p_to_discord_id, (v_receipt ->> 'balance')::bigint, p_at)::app_public.give_receipt;
+end;
+$$;
+
+ALTER FUNCTION app_private.give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule for the member p_from_discord_id of guild p_guild_id at an explicit time: app_public.give passes the caller''s claims and now(), app_private.give_from a member id (the demo seed back-dates). Rules and errors: see app_public.give (AM001, IK002, MB001, TR001, MB002, FT001, IK001, FZ001, FZ002, RL001, NF001). Issue 12: both members, their wallets and the guild''s settings are read and locked in one statement. Source: issue #2, issue 12.';
+
+--
+-- Name: give_from(bigint, bigint, bigint, text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone DEFAULT now()) RETURNS app_public.give_receipt
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_guild bigint;
+  v_discord bigint;
+begin
+  select guild_id, discord_id into v_guild, v_discord from app_public.users where id = p_from_user_id;
+  if v_guild is null then
+    perform app_private.raise_error('MB001', 'member_not_registered');
+  end if;
+  return app_private.give_as(v_guild, v_discord, p_to_discord_id, p_amount, p_key, p_at);
 end;
 $$;
 
@@ -7175,7 +7209,7 @@ ALTER FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigi
 -- Name: FUNCTION give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule at an explicit time (the public function passes now(); the demo seed back-dates). See app_public.give (its errors, FT001 feature_disabled included: the guild switched the currency off, issue 14).';
+COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) IS 'The give rule for a member given by id, at an explicit time (the demo seed back-dates): app_private.give_as. See app_public.give (its errors, FT001 feature_disabled included: the guild switched the currency off, issue 14).';
 
 --
 -- Name: guild_account(bigint, app_public.account_kind); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9570,9 +9604,6 @@ CREATE FUNCTION app_private.post_transfer(p_guild_id bigint, p_debit_account_id 
 declare
   v_moved int;
   v_currencies int;
-  v_currency text;
-  v_debit_user bigint;
-  v_credit_user bigint;
   v_id bigint;
 begin
   if p_amount is null or p_amount <= 0 then
@@ -9588,8 +9619,10 @@ begin
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'a hold needs a timeout'));
   end if;
 
-  -- One statement moves both balances. The debit side only moves if it can afford it; the
-  -- WHERE clause is re-checked on the latest row version after the row lock is taken.
+  -- One statement moves both balances, records the transfer and moves the lifetime counters (issue 12: it
+  -- was three). The debit side only moves if it can afford it; the WHERE clause is re-checked on the
+  -- latest row version after the row lock is taken. The transfer and the counters are only written when
+  -- both sides moved in one currency; otherwise the errors below abort the transaction.
   with moved as (
     update app_public.accounts a
        set balance = a.balance + case when a.id = p_credit_account_id then p_amount else -p_amount end,
@@ -9599,12 +9632,28 @@ begin
        and a.guild_id = p_guild_id
        and (a.id = p_credit_account_id or a.kind in ('mint', 'external') or a.balance >= p_amount)
     returning a.id, a.currency, a.user_id
+  ), sides as (
+    select count(*) as n, count(distinct currency) as currencies, min(currency) as currency,
+           max(user_id) filter (where id = p_debit_account_id) as debit_user,
+           max(user_id) filter (where id = p_credit_account_id) as credit_user
+      from moved
+  ), posted as (
+    insert into app_public.transfers (guild_id, debit_account_id, credit_account_id, currency, amount, status,
+        pending_id, timeout_at, resolved_at, reason, tx_id, created_at)
+      select p_guild_id, p_debit_account_id, p_credit_account_id, s.currency, p_amount, p_status,
+        p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at
+        from sides s where s.n = 2 and s.currencies = 1
+    returning id
+  ), lifetime as (
+    -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
+    update app_public.users u
+       set lifetime_spent = u.lifetime_spent + case when u.id = s.debit_user then p_amount else 0 end,
+           lifetime_earned = u.lifetime_earned + case when u.id = s.credit_user then p_amount else 0 end
+      from sides s
+     where s.n = 2 and s.currencies = 1 and s.currency = 'COIN' and s.debit_user is distinct from s.credit_user
+       and u.id in (s.debit_user, s.credit_user)
   )
-  select count(*), count(distinct currency), min(currency),
-         max(user_id) filter (where id = p_debit_account_id),
-         max(user_id) filter (where id = p_credit_account_id)
-    into v_moved, v_currencies, v_currency, v_debit_user, v_credit_user
-    from moved;
+  select s.n, s.currencies, (select id from posted) into v_moved, v_currencies, v_id from sides s;
 
   if v_moved <> 2 then
     if (select count(*) from app_public.accounts
@@ -9621,19 +9670,6 @@ begin
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'currency mismatch'));
   end if;
 
-  insert into app_public.transfers (guild_id, debit_account_id, credit_account_id, currency, amount, status,
-      pending_id, timeout_at, resolved_at, reason, tx_id, created_at)
-    values (p_guild_id, p_debit_account_id, p_credit_account_id, v_currency, p_amount, p_status,
-      p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at)
-    returning id into v_id;
-
-  -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
-  if v_currency = 'COIN' and v_debit_user is distinct from v_credit_user then
-    update app_public.users u
-       set lifetime_spent = u.lifetime_spent + case when u.id = v_debit_user then p_amount else 0 end,
-           lifetime_earned = u.lifetime_earned + case when u.id = v_credit_user then p_amount else 0 end
-     where u.id in (v_debit_user, v_credit_user);
-  end if;
   return v_id;
 end;
 $$;
@@ -11889,60 +11925,59 @@ ALTER FUNCTION app_private.tg_tasks__discord() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_private.tg_tasks__discord() IS 'Trigger (before insert or update of a task): a new task, or a change of anything members see, marks its Discord message pending and queues discord__task (post, edit in place, or delete for a deleted task); the job''s own record of the message (ids, synced or orphaned) changes nothing members see and queues nothing. Source: seed 003 "Task System Discord-Dashboard Sync", issue 14.';
 
 --
--- Name: tg_transactions__discord_feed(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+-- Name: tg_transactions__fan_out(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
-CREATE FUNCTION app_private.tg_transactions__discord_feed() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-begin
-  perform app_private.queue_discord_job(new.guild_id, 'transactions', 'discord__transaction',
-    jsonb_build_object('tx_id', new.tx_id), 'discord__transaction:' || new.tx_id);
-  return null;
-end;
-$$;
-
-ALTER FUNCTION app_private.tg_transactions__discord_feed() OWNER TO guildbank_owner;
-
---
--- Name: FUNCTION tg_transactions__discord_feed(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
---
-
-COMMENT ON FUNCTION app_private.tg_transactions__discord_feed() IS 'Trigger: every transaction of a guild with a #coin-transactions channel queues its feed post (discord__transaction).';
-
---
--- Name: tg_transactions__high_value(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
---
-
-CREATE FUNCTION app_private.tg_transactions__high_value() RETURNS trigger
+CREATE FUNCTION app_private.tg_transactions__fan_out() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 declare
   v_threshold bigint;
+  v_feed boolean;
+  v_watched boolean;
 begin
-  if new.amount <= 0 or new.currency <> 'COIN' or new.type not in ('spend', 'earn', 'buy', 'fulfil') then
-    return null;
-  end if;
-  select high_value_threshold into v_threshold from app_public.guild_settings where guild_id = new.guild_id;
-  if new.amount >= v_threshold then
+  -- One read of what the guild wants told about a new transaction (issue 12: three triggers made three).
+  select s.high_value_threshold,
+         exists (select 1 from app_public.guild_discord g
+                  where g.guild_id = new.guild_id and g.transactions_channel_id is not null
+                    and not ('transactions' = any (g.missing_channels))),
+         exists (select 1 from app_private.stream_watchers w where w.guild_id = new.guild_id and w.expires_at > now())
+    into v_threshold, v_feed, v_watched
+    from (values (new.guild_id)) t (guild_id)
+    left join app_public.guild_settings s on s.guild_id = t.guild_id;
+
+  -- 1. A COIN movement (give, purchase, fulfilment, adjustment) of at least the guild's high_value_threshold
+  --    raises a warning ops alert 'high_value_trade' (seed 000 section 11 "high-value trade pings").
+  if new.amount > 0 and new.currency = 'COIN' and new.type in ('spend', 'earn', 'buy', 'fulfil')
+     and new.amount >= v_threshold then
     perform app_hidden.raise_alert(new.guild_id, 'warning', 'high_value_trade',
       format('%s coins moved (%s, %s) by %s.', new.amount, new.type, new.reason, coalesce(new.actor_id::text, 'the system')),
       jsonb_build_object('tx_id', new.tx_id, 'type', new.type, 'reason', new.reason, 'amount', new.amount,
         'actor_id', new.actor_id::text, 'threshold', v_threshold, 'order_id', new.order_id, 'listing_id', new.listing_id));
   end if;
+  -- 2. A guild with the bot's #coin-transactions channel (not marked missing) gets the feed post: the
+  --    discord__transaction job, as app_private.queue_discord_job queues it.
+  if v_feed then
+    perform graphile_worker.add_job('discord__transaction', json_build_object('tx_id', new.tx_id),
+      queue_name := 'discord:' || new.guild_id, job_key := 'discord__transaction:' || new.tx_id, max_attempts := 10);
+  end if;
+  -- 3. The live feed is told at commit (NOTIFY tx_stream with the guild id), only while someone watches
+  --    the guild: every notifying commit takes a server-wide lock through its WAL flush.
+  if v_watched then
+    perform pg_notify('tx_stream', new.guild_id::text);
+  end if;
   return null;
 end;
 $$;
 
-ALTER FUNCTION app_private.tg_transactions__high_value() OWNER TO guildbank_owner;
+ALTER FUNCTION app_private.tg_transactions__fan_out() OWNER TO guildbank_owner;
 
 --
--- Name: FUNCTION tg_transactions__high_value(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION tg_transactions__fan_out(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg_transactions__high_value() IS 'Trigger: a COIN movement (give, purchase, fulfilment, adjustment) of at least the guild''s high_value_threshold raises a warning ops alert ''high_value_trade'' (seed 000 section 11 "high-value trade pings").';
+COMMENT ON FUNCTION app_private.tg_transactions__fan_out() IS 'Trigger (after insert on transactions): (1) a COIN movement of type spend, earn, buy or fulfil of at least the guild''s high_value_threshold raises the warning ops alert ''high_value_trade'' (seed 000 section 11 "high-value trade pings"); (2) a guild with a #coin-transactions channel not marked missing queues its feed post discord__transaction (issue 17); (3) NOTIFY tx_stream with the guild id while a live-feed lease exists (app_private.stream_watchers). One read of the guild''s settings for all three (issue 12: they were three triggers).';
 
 --
 -- Name: tg_users__provision(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -13823,17 +13858,13 @@ CREATE FUNCTION app_public.give(to_discord_id bigint, amount bigint, idempotency
 declare
   v_guild bigint := nullif(current_setting('app.guild_id', true), '')::bigint;
   v_discord bigint := nullif(current_setting('app.discord_id', true), '')::bigint;
-  v_from bigint;
 begin
-  -- app_private.current_member() inlined (issue 12: one PL/pgSQL call less per give); same errors.
+  -- app_private.current_member() inlined (issue 12: one PL/pgSQL call less per give); give_as raises
+  -- MB001 when the caller is not a member.
   if v_guild is null or v_discord is null then
     perform app_private.raise_error('AU001', 'not_authenticated');
   end if;
-  select id into v_from from app_public.users where guild_id = v_guild and discord_id = v_discord;
-  if v_from is null then
-    perform app_private.raise_error('MB001', 'member_not_registered');
-  end if;
-  return app_private.give_from(v_from, to_discord_id, amount, idempotency_key, now());
+  return app_private.give_as(v_guild, v_discord, to_discord_id, amount, idempotency_key, now());
 end;
 $$;
 
@@ -16893,7 +16924,8 @@ CREATE TABLE app_public.accounts (
     CONSTRAINT accounts_debits_posted_check CHECK ((debits_posted >= 0)),
     CONSTRAINT accounts_non_negative CHECK (((kind = ANY (ARRAY['mint'::app_public.account_kind, 'external'::app_public.account_kind])) OR (balance >= 0))),
     CONSTRAINT accounts_owner_matches_kind CHECK (((kind = ANY (ARRAY['wallet'::app_public.account_kind, 'escrow'::app_public.account_kind])) = (user_id IS NOT NULL)))
-);
+)
+WITH (fillfactor='70');
 
 ALTER TABLE app_public.accounts OWNER TO guildbank_owner;
 
@@ -21136,10 +21168,10 @@ CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.task_cla
 CREATE TRIGGER _600_live AFTER INSERT OR DELETE OR UPDATE ON app_public.tasks FOR EACH ROW EXECUTE FUNCTION app_private.tg__community_event('task');
 
 --
--- Name: transactions _700_high_value; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
+-- Name: transactions _700_fan_out; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
-CREATE TRIGGER _700_high_value AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__high_value();
+CREATE TRIGGER _700_fan_out AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__fan_out();
 
 --
 -- Name: task_claims _800_discord; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -21166,12 +21198,6 @@ CREATE TRIGGER _800_discord_feed AFTER INSERT ON app_public.admin_actions FOR EA
 CREATE TRIGGER _800_discord_feed AFTER UPDATE OF status ON app_public.orders FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION app_private.tg_orders__discord_feed();
 
 --
--- Name: transactions _800_discord_feed; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _800_discord_feed AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg_transactions__discord_feed();
-
---
 -- Name: leaderboard_snapshots _800_discord_leaderboard; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -21188,12 +21214,6 @@ CREATE TRIGGER _800_discord_shop AFTER INSERT OR UPDATE OF status, qty_available
 --
 
 CREATE TRIGGER _800_notify AFTER INSERT ON app_public.ops_alerts FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('ops_alerts');
-
---
--- Name: transactions _800_notify; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TRIGGER _800_notify AFTER INSERT ON app_public.transactions FOR EACH ROW EXECUTE FUNCTION app_private.tg__notify_stream('tx_stream');
 
 --
 -- Name: announcements _900_audit; Type: TRIGGER; Schema: app_public; Owner: guildbank_owner
@@ -25325,6 +25345,12 @@ REVOKE ALL ON FUNCTION app_private.fair_seed_for(p_guild_id bigint, p_at timesta
 REVOKE ALL ON FUNCTION app_private.fulfil_order_core(p_order_id uuid, p_actor_id bigint, p_reason text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.give_as(p_guild_id bigint, p_from_discord_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION give_from(p_from_user_id bigint, p_to_discord_id bigint, p_amount bigint, p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -26074,16 +26100,10 @@ REVOKE ALL ON FUNCTION app_private.tg_task_claims__discord() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.tg_tasks__discord() FROM PUBLIC;
 
 --
--- Name: FUNCTION tg_transactions__discord_feed(); Type: ACL; Schema: app_private; Owner: guildbank_owner
+-- Name: FUNCTION tg_transactions__fan_out(); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
-REVOKE ALL ON FUNCTION app_private.tg_transactions__discord_feed() FROM PUBLIC;
-
---
--- Name: FUNCTION tg_transactions__high_value(); Type: ACL; Schema: app_private; Owner: guildbank_owner
---
-
-REVOKE ALL ON FUNCTION app_private.tg_transactions__high_value() FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_private.tg_transactions__fan_out() FROM PUBLIC;
 
 --
 -- Name: FUNCTION tg_users__provision(); Type: ACL; Schema: app_private; Owner: guildbank_owner
