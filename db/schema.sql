@@ -4814,7 +4814,9 @@ begin
     return 0;
   end if;
   -- Count only what a badge the member lacks still needs, and no further than its threshold: a busy trader's
-  -- fulfilment never counts their whole history.
+  -- fulfilment never counts their whole history. Each count walks an index newest first (orders_seller_sales,
+  -- orders_buyer): without the ORDER BY, LIMIT made a sequential scan look cheap to the planner (matches
+  -- assumed spread evenly), and for a member who never sold it read the whole orders table (issue 12).
   select max(b.threshold) filter (where b.rule = 'sales'), max(b.threshold) filter (where b.rule = 'purchases'),
          max(b.threshold) filter (where b.rule = 'tasks_done'), max(b.threshold) filter (where b.rule = 'daily_streak')
     into v_need_sales, v_need_purchases, v_need_tasks, v_need_streak
@@ -4829,10 +4831,12 @@ begin
       select
         case when v_need_sales is null then 0 else
           (select count(*) from (select 1 from app_public.orders o
-             where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled' limit v_need_sales) x) end as sales,
+             where o.seller_id = v_user.id and o.kind = 'market' and o.status = 'fulfilled'
+             order by o.settled_at desc limit v_need_sales) x) end as sales,
         case when v_need_purchases is null then 0 else
           (select count(*) from (select 1 from app_public.orders o
-             where o.buyer_id = v_user.id and o.status = 'fulfilled' limit v_need_purchases) x) end as purchases,
+             where o.buyer_id = v_user.id and o.status = 'fulfilled'
+             order by o.created_at desc limit v_need_purchases) x) end as purchases,
         case when v_need_tasks is null then 0 else
           (select count(*) from (select 1 from app_public.task_claims c
              where c.user_id = v_user.id and c.status = 'accepted' limit v_need_tasks) x) end as tasks_done,
@@ -20464,6 +20468,12 @@ CREATE INDEX orders_pending ON app_public.orders USING btree (expires_at) WHERE 
 --
 
 CREATE INDEX orders_seller ON app_public.orders USING btree (seller_id) WHERE (seller_id IS NOT NULL);
+
+--
+-- Name: orders_seller_sales; Type: INDEX; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE INDEX orders_seller_sales ON app_public.orders USING btree (seller_id, settled_at) WHERE ((kind = 'market'::app_public.order_kind) AND (status = 'fulfilled'::app_public.order_status));
 
 --
 -- Name: pack_openings_open; Type: INDEX; Schema: app_public; Owner: guildbank_owner
