@@ -7075,7 +7075,8 @@ declare
   v_window integer;
   v_currency_on boolean;
   v_request jsonb;
-  v_prior app_private.idempotency_keys;
+  v_prior_request jsonb;
+  v_prior_result jsonb;
   v_oldest timestamptz;
   v_tx uuid;
   v_transfer bigint;
@@ -7126,14 +7127,23 @@ begin
     perform app_private.raise_error('IK002', 'idempotency_key_invalid', jsonb_build_object('length', length(p_key)));
   end if;
   v_request := jsonb_build_object('fn', 'give', 'to', p_to_discord_id, 'amount', p_amount);
-  select * into v_prior from app_private.idempotency_keys
-   where guild_id = p_guild_id and actor_id = p_from_discord_id and key = p_key;
-  if found then
-    if v_prior.request is distinct from v_request then
+  -- One statement reads the key's record and the rate-limit window (issue 12: it was two): the limit-th most
+  -- recent give inside the window; once it leaves the window, a slot frees up. Both are read after the lock.
+  select k.request, k.result,
+         (select t.created_at from app_public.transfers t
+           where t.debit_account_id = v_from_wallet and t.reason = 'give'
+             and t.created_at > p_at - make_interval(secs => v_window) and t.created_at <= p_at
+           order by t.created_at desc
+          offset v_limit - 1 limit 1)
+    into v_prior_request, v_prior_result, v_oldest
+    from (values (1)) one (x)
+    left join app_private.idempotency_keys k on k.guild_id = p_guild_id and k.actor_id = p_from_discord_id and k.key = p_key;
+  if v_prior_request is not null then
+    if v_prior_request is distinct from v_request then
       perform app_private.raise_error('IK001', 'idempotency_key_reused', jsonb_build_object('key', p_key));
     end if;
-    if v_prior.result is not null then
-      return jsonb_populate_record(null::app_public.give_receipt, v_prior.result);
+    if v_prior_result is not null then
+      return jsonb_populate_record(null::app_public.give_receipt, v_prior_result);
     end if;
   end if;
 
@@ -7143,13 +7153,6 @@ begin
   if v_to_frozen then
     perform app_private.raise_error('FZ002', 'recipient_frozen', jsonb_build_object('discord_id', p_to_discord_id::text));
   end if;
-
-  -- The limit-th most recent give inside the window: once it leaves the window, a slot frees up.
-  select created_at into v_oldest from app_public.transfers
-   where debit_account_id = v_from_wallet and reason = 'give'
-     and created_at > p_at - make_interval(secs => v_window) and created_at <= p_at
-   order by created_at desc
-   offset v_limit - 1 limit 1;
   if v_oldest is not null then
     perform app_private.raise_error('RL001', 'rate_limited',
       jsonb_build_object('limit', v_limit, 'window_s', v_window,
