@@ -7035,7 +7035,6 @@ begin
         'amount', v_order.fee, 'reason', 'market_fee');
     end if;
   end if;
-  perform app_private.settle_hold(v_order.hold_id, v_legs, v_tx, p_at);
   for v_line in select * from app_public.order_lines where order_id = p_order_id loop
     perform app_private.inventory_add(v_order.buyer_id, v_line.sku, v_line.qty);
   end loop;
@@ -7044,6 +7043,11 @@ begin
          fulfilment_attempts = fulfilment_attempts + 1, last_error = null
    where order_id = p_order_id
   returning * into v_order;
+  -- The money moves last (issue 12): the guild's fees account is credited by every market order, so its row
+  -- lock serialises fulfilments from that write to the commit; the order's own effects (inventory, status,
+  -- the notices and badges its triggers give) come first. All of it is one transaction: an error in any part
+  -- (LG003 hold_expired included) undoes the rest.
+  perform app_private.settle_hold(v_order.hold_id, v_legs, v_tx, p_at);
   return v_order;
 end;
 $$;
