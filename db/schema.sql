@@ -4754,7 +4754,7 @@ begin
      where u.guild_id = v_season.guild_id and not u.is_bot
   on conflict (season_id, user_id) do nothing;
   with scores as (
-    select s.user_id, greatest(0, u.lifetime_earned - s.baseline) as score, u.discord_id
+    select s.user_id, greatest(0, app_public.users_lifetime_earned(u) - s.baseline) as score, u.discord_id
       from app_public.season_standings s join app_public.users u on u.id = s.user_id
      where s.season_id = v_season.id
   ), ranked as (
@@ -6420,8 +6420,6 @@ CREATE TABLE app_public.users (
     badges jsonb DEFAULT '[]'::jsonb NOT NULL,
     flags jsonb DEFAULT '{}'::jsonb NOT NULL,
     frozen boolean DEFAULT false NOT NULL,
-    lifetime_earned bigint DEFAULT 0 NOT NULL,
-    lifetime_spent bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     deactivated_at timestamp with time zone,
@@ -6430,8 +6428,6 @@ CREATE TABLE app_public.users (
     CONSTRAINT users_discord_id_check CHECK ((discord_id > 0)),
     CONSTRAINT users_display_name_check CHECK ((length(display_name) <= 100)),
     CONSTRAINT users_flags_check CHECK ((jsonb_typeof(flags) = 'object'::text)),
-    CONSTRAINT users_lifetime_earned_check CHECK ((lifetime_earned >= 0)),
-    CONSTRAINT users_lifetime_spent_check CHECK ((lifetime_spent >= 0)),
     CONSTRAINT users_streak_days_check CHECK ((streak_days >= 0))
 )
 WITH (fillfactor='70');
@@ -6456,18 +6452,6 @@ COMMENT ON COLUMN app_public.users.discord_id IS 'The member''s Discord user sno
 --
 
 COMMENT ON COLUMN app_public.users.streak_days IS 'Consecutive daily claims, each within 48 h of the previous one.';
-
---
--- Name: COLUMN users.lifetime_earned; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.users.lifetime_earned IS 'Coins ever received from outside the member''s own accounts (maintained by the ledger).';
-
---
--- Name: COLUMN users.lifetime_spent; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.users.lifetime_spent IS 'Coins ever paid out of the member''s own accounts (maintained by the ledger).';
 
 --
 -- Name: COLUMN users.deactivated_at; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
@@ -9630,24 +9614,29 @@ begin
     perform app_private.raise_error('LG001', 'ledger_violation', jsonb_build_object('why', 'a hold needs a timeout'));
   end if;
 
-  -- One statement moves both balances, records the transfer and moves the lifetime counters (issue 12: it
-  -- was three). The debit side only moves if it can afford it; the WHERE clause is re-checked on the
-  -- latest row version after the row lock is taken. The transfer and the counters are only written when
-  -- both sides moved in one currency; otherwise the errors below abort the transaction.
+  -- One statement moves both balances, their lifetime counters and records the transfer (issue 12: it was
+  -- three, and the counters were on the member rows). The debit side only moves if it can afford it; the
+  -- WHERE clause is re-checked on the latest row version after the row lock is taken. The lifetime counters
+  -- (in coins) move only when COIN crosses between owners: holds and voids stay with the member, and the
+  -- guild's own accounts have none. The transfer is only recorded when both sides moved in one currency;
+  -- otherwise the errors below abort the transaction.
   with moved as (
     update app_public.accounts a
        set balance = a.balance + case when a.id = p_credit_account_id then p_amount else -p_amount end,
            credits_posted = a.credits_posted + case when a.id = p_credit_account_id then p_amount else 0 end,
-           debits_posted = a.debits_posted + case when a.id = p_debit_account_id then p_amount else 0 end
+           debits_posted = a.debits_posted + case when a.id = p_debit_account_id then p_amount else 0 end,
+           lifetime_earned = a.lifetime_earned + case when a.id = p_credit_account_id and a.currency = 'COIN'
+             and a.user_id is not null and a.user_id is distinct from o.user_id then p_amount else 0 end,
+           lifetime_spent = a.lifetime_spent + case when a.id = p_debit_account_id and a.currency = 'COIN'
+             and a.user_id is not null and a.user_id is distinct from o.user_id then p_amount else 0 end
+      from app_public.accounts o
      where a.id in (p_debit_account_id, p_credit_account_id)
+       and o.id = case when a.id = p_debit_account_id then p_credit_account_id else p_debit_account_id end
        and a.guild_id = p_guild_id
        and (a.id = p_credit_account_id or a.kind in ('mint', 'external') or a.balance >= p_amount)
-    returning a.id, a.currency, a.user_id
+    returning a.id, a.currency
   ), sides as (
-    select count(*) as n, count(distinct currency) as currencies, min(currency) as currency,
-           max(user_id) filter (where id = p_debit_account_id) as debit_user,
-           max(user_id) filter (where id = p_credit_account_id) as credit_user
-      from moved
+    select count(*) as n, count(distinct currency) as currencies, min(currency) as currency from moved
   ), posted as (
     insert into app_public.transfers (guild_id, debit_account_id, credit_account_id, currency, amount, status,
         pending_id, timeout_at, resolved_at, reason, tx_id, created_at)
@@ -9655,14 +9644,6 @@ begin
         p_pending_id, p_timeout_at, case when p_status = 'posted' then p_at end, p_reason, p_tx_id, p_at
         from sides s where s.n = 2 and s.currencies = 1
     returning id
-  ), lifetime as (
-    -- Lifetime counters (in coins) move only when COIN crosses between owners (holds and voids stay with the member).
-    update app_public.users u
-       set lifetime_spent = u.lifetime_spent + case when u.id = s.debit_user then p_amount else 0 end,
-           lifetime_earned = u.lifetime_earned + case when u.id = s.credit_user then p_amount else 0 end
-      from sides s
-     where s.n = 2 and s.currencies = 1 and s.currency = 'COIN' and s.debit_user is distinct from s.credit_user
-       and u.id in (s.debit_user, s.credit_user)
   )
   select s.n, s.currencies, (select id from posted) into v_moved, v_currencies, v_id from sides s;
 
@@ -10565,7 +10546,7 @@ COMMENT ON FUNCTION app_private.rotate_fair_seed_for(p_guild_id bigint, p_at tim
 CREATE FUNCTION app_private.season_score(p_season_id bigint, p_user app_public.users) RETURNS bigint
     LANGUAGE sql STABLE
     AS $$
-  select greatest(0, p_user.lifetime_earned - coalesce(
+  select greatest(0, app_public.users_lifetime_earned(p_user) - coalesce(
     (select s.baseline from app_public.season_standings s where s.season_id = p_season_id and s.user_id = p_user.id), 0));
 $$;
 
@@ -10888,7 +10869,7 @@ begin
     returning * into v_season;
   -- Everybody starts from what they have earned so far: the season counts from here.
   insert into app_public.season_standings (season_id, guild_id, user_id, baseline)
-    select v_season.id, p_guild_id, u.id, u.lifetime_earned from app_public.users u
+    select v_season.id, p_guild_id, u.id, app_public.users_lifetime_earned(u) from app_public.users u
      where u.guild_id = p_guild_id and not u.is_bot;
   return v_season;
 end;
@@ -14692,9 +14673,9 @@ begin
       (select 1 + count(*) from app_public.users u
          left join app_public.season_standings st on st.season_id = v_season.id and st.user_id = u.id
         where u.guild_id = v_user.guild_id and not u.is_bot
-          and greatest(0, u.lifetime_earned - coalesce(st.baseline, 0)) > v_score)::int
+          and greatest(0, app_public.users_lifetime_earned(u) - coalesce(st.baseline, 0)) > v_score)::int
     end,
-    v_user.lifetime_earned, v_user.lifetime_spent, v_user.frozen,
+    app_public.users_lifetime_earned(v_user), app_public.users_lifetime_spent(v_user), v_user.frozen,
     coalesce((select jsonb_agg(jsonb_build_object('tx_id', t.tx_id, 'type', t.type, 'amount', t.amount, 'currency', t.currency,
                 'direction', case when t.user_id = v_user.id and t.type in ('earn', 'refund') then 'in'
                                   when t.counterparty_id = v_user.id then 'in'
@@ -16497,6 +16478,44 @@ ALTER FUNCTION app_public.users_last_active_at(u app_public.users) OWNER TO guil
 COMMENT ON FUNCTION app_public.users_last_active_at(u app_public.users) IS 'A member''s last activity (the panel''s lastActiveAt): the latest of their registration, daily claim, reactivation and any transaction they are the subject or the actor of (archived ones included). Read with the caller''s rights. Raises nothing. Source: issue 14 "Panel" (inactive members), seed 003 GET /users/inactive.';
 
 --
+-- Name: users_lifetime_earned(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.users_lifetime_earned(u app_public.users) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(sum(a.lifetime_earned), 0)::bigint from app_public.accounts a where a.user_id = u.id and a.currency = 'COIN';
+$$;
+
+ALTER FUNCTION app_public.users_lifetime_earned(u app_public.users) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION users_lifetime_earned(u app_public.users); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.users_lifetime_earned(u app_public.users) IS 'Computed column: coins the member ever received from another owner (the sum of accounts.lifetime_earned over their COIN accounts, maintained by app_private.post_transfer; issue 12 moved the counter off the member row). Runs with the caller''s rights, so RLS on accounts decides what it may read (0 otherwise).';
+
+--
+-- Name: users_lifetime_spent(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_public.users_lifetime_spent(u app_public.users) RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+  select coalesce(sum(a.lifetime_spent), 0)::bigint from app_public.accounts a where a.user_id = u.id and a.currency = 'COIN';
+$$;
+
+ALTER FUNCTION app_public.users_lifetime_spent(u app_public.users) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION users_lifetime_spent(u app_public.users); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_public.users_lifetime_spent(u app_public.users) IS 'Computed column: coins the member ever paid to another owner (the sum of accounts.lifetime_spent over their COIN accounts, maintained by app_private.post_transfer; issue 12 moved the counter off the member row). Runs with the caller''s rights, so RLS on accounts decides what it may read (0 otherwise).';
+
+--
 -- Name: users_wallet_balance(app_public.users); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -16639,9 +16658,9 @@ begin
        group by u.id
     )
     select 'lifetime_counters_match', u.guild_id, 'COIN'::text, null::bigint,
-           f.earned + f.spent, u.lifetime_earned + u.lifetime_spent
+           f.earned + f.spent, app_public.users_lifetime_earned(u) + app_public.users_lifetime_spent(u)
       from app_public.users u join flows f on f.user_id = u.id
-     where u.lifetime_earned <> f.earned or u.lifetime_spent <> f.spent;
+     where app_public.users_lifetime_earned(u) <> f.earned or app_public.users_lifetime_spent(u) <> f.spent;
   -- 3. No member, treasury or fees account is negative.
   return query
     select 'no_negative_balance', a.guild_id, a.currency, a.id, 0::bigint, a.balance
@@ -16930,9 +16949,12 @@ CREATE TABLE app_public.accounts (
     debits_posted bigint DEFAULT 0 NOT NULL,
     credits_posted bigint DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    lifetime_earned bigint DEFAULT 0 NOT NULL,
+    lifetime_spent bigint DEFAULT 0 NOT NULL,
     CONSTRAINT accounts_balance_is_net CHECK ((balance = (credits_posted - debits_posted))),
     CONSTRAINT accounts_credits_posted_check CHECK ((credits_posted >= 0)),
     CONSTRAINT accounts_debits_posted_check CHECK ((debits_posted >= 0)),
+    CONSTRAINT accounts_lifetime_check CHECK (((lifetime_earned >= 0) AND (lifetime_spent >= 0))),
     CONSTRAINT accounts_non_negative CHECK (((kind = ANY (ARRAY['mint'::app_public.account_kind, 'external'::app_public.account_kind])) OR (balance >= 0))),
     CONSTRAINT accounts_owner_matches_kind CHECK (((kind = ANY (ARRAY['wallet'::app_public.account_kind, 'escrow'::app_public.account_kind])) = (user_id IS NOT NULL)))
 )
@@ -16946,6 +16968,18 @@ ALTER TABLE app_public.accounts OWNER TO guildbank_owner;
 
 COMMENT ON TABLE app_public.accounts IS '@behavior -insert -update -delete
 Ledger accounts. balance = credits - debits, in minor units of currency; written only by app_private.post_transfer.';
+
+--
+-- Name: COLUMN accounts.lifetime_earned; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.accounts.lifetime_earned IS 'COIN this account received from an account of another owner (member COIN accounts only; maintained by post_transfer).';
+
+--
+-- Name: COLUMN accounts.lifetime_spent; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.accounts.lifetime_spent IS 'COIN this account paid to an account of another owner (member COIN accounts only; maintained by post_transfer).';
 
 --
 -- Name: accounts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -27203,6 +27237,22 @@ GRANT ALL ON FUNCTION app_public.users_escrow_balance(u app_public.users) TO coi
 REVOKE ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) TO coins_player;
 GRANT ALL ON FUNCTION app_public.users_last_active_at(u app_public.users) TO coins_staff;
+
+--
+-- Name: FUNCTION users_lifetime_earned(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.users_lifetime_earned(u app_public.users) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.users_lifetime_earned(u app_public.users) TO coins_player;
+GRANT ALL ON FUNCTION app_public.users_lifetime_earned(u app_public.users) TO coins_staff;
+
+--
+-- Name: FUNCTION users_lifetime_spent(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_public.users_lifetime_spent(u app_public.users) FROM PUBLIC;
+GRANT ALL ON FUNCTION app_public.users_lifetime_spent(u app_public.users) TO coins_player;
+GRANT ALL ON FUNCTION app_public.users_lifetime_spent(u app_public.users) TO coins_staff;
 
 --
 -- Name: FUNCTION users_wallet_balance(u app_public.users); Type: ACL; Schema: app_public; Owner: guildbank_owner

@@ -39,6 +39,8 @@ select set_eq(
     ('coins_player', 'app_public.leaderboard(integer)'),
     ('coins_player', 'app_public.users_wallet_balance(app_public.users)'),
     ('coins_player', 'app_public.users_escrow_balance(app_public.users)'),
+    ('coins_player', 'app_public.users_lifetime_earned(app_public.users)'),
+    ('coins_player', 'app_public.users_lifetime_spent(app_public.users)'),
     ('coins_staff', 'app_public.leaderboard(integer)'),
     ('coins_staff', 'app_public.admin_adjust(bigint,bigint,text,text)'),
     ('coins_staff', 'app_public.freeze_user(bigint,text,text)'),
@@ -46,6 +48,8 @@ select set_eq(
     ('coins_staff', 'app_public.verify_ledger(bigint)'),
     ('coins_staff', 'app_public.users_wallet_balance(app_public.users)'),
     ('coins_staff', 'app_public.users_escrow_balance(app_public.users)'),
+    ('coins_staff', 'app_public.users_lifetime_earned(app_public.users)'),
+    ('coins_staff', 'app_public.users_lifetime_spent(app_public.users)'),
     ('coins_worker', 'app_public.verify_ledger(bigint)'),
     -- 000002: shop and marketplace
     ('coins_player', 'app_public.price_check(text,bigint)'),
@@ -379,9 +383,9 @@ select results_eq(
            ('set_bot_presence', 'v', true), ('set_card_locked', 'v', true), ('set_card_rarity', 'v', true), ('set_notification', 'v', true), ('set_wishlist', 'v', true),
            ('shop_packs', 's', true), ('start_event', 'v', true), ('start_season', 'v', true), ('stop_event', 'v', true), ('submit_task_proof', 'v', true), ('tasks_completed_count', 's', true),
            ('tasks_proof_required_effective', 's', true), ('tasks_slots_taken', 's', true), ('transaction_history', 's', false), ('unfreeze_user', 'v', true), ('unlink_minecraft', 'v', true),
-           ('unlink_my_ign', 'v', true), ('use_item', 'v', true), ('users_escrow_balance', 's', false), ('users_last_active_at', 's', false), ('users_wallet_balance', 's', false),
+           ('unlink_my_ign', 'v', true), ('use_item', 'v', true), ('users_escrow_balance', 's', false), ('users_last_active_at', 's', false), ('users_lifetime_earned', 's', false), ('users_lifetime_spent', 's', false), ('users_wallet_balance', 's', false),
            ('verify_draw', 's', true), ('verify_ledger', 's', true)$$,
-  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers, the two balance computed columns (caller''s rights: RLS on accounts decides), transaction_history and users_last_active_at (caller''s rights, issue 14); the task counts are SECURITY DEFINER (counts, not rows)');
+  'app_public: actions are VOLATILE (mutations), reads STABLE (queries) (the fairness helpers fair_value and rarity_for_roll IMMUTABLE), all SECURITY DEFINER but the claim readers, the balance and lifetime computed columns (caller''s rights: RLS on accounts decides), transaction_history and users_last_active_at (caller''s rights, issue 14); the task counts are SECURITY DEFINER (counts, not rows)');
 select is_empty($$select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                    where n.nspname in ('app_public', 'app_hidden', 'app_private') and obj_description(p.oid, 'pg_proc') is null
                   union all

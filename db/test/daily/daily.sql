@@ -23,7 +23,7 @@ do $$ begin perform pg_temp.claim('c1', 910000000000000011, '2031-01-01 12:00+00
 select results_eq($$select amount, streak_days, balance, claimed_at, next_claim_at from receipts where name = 'c1'$$,
   $$values (100::bigint, 1, 100::bigint, '2031-01-01 12:00+00'::timestamptz, '2031-01-02 12:00+00'::timestamptz)$$,
   'first claim: daily_amount (100), streak 1, next claim 24 h later');
-select results_eq($$select streak_days, last_daily_at, lifetime_earned, pg_temp.wallet(guild_id, discord_id) from app_public.users
+select results_eq($$select streak_days, last_daily_at, app_public.users_lifetime_earned(users) as lifetime_earned, pg_temp.wallet(guild_id, discord_id) from app_public.users
                      where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$values (1, '2031-01-01 12:00+00'::timestamptz, 100::bigint, 100::bigint)$$, 'the member row records the streak, the claim time and the credit');
 select results_eq(
@@ -67,7 +67,7 @@ end $$;
 select is((select array_agg(amount order by streak_days) from receipts where name ~ '^d'),
   array[110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 200, 200, 200, 200]::bigint[],
   'streaks 2..15: bonus = min((streak - 1) x 10, 100), capped from streak 11');
-select results_eq($$select streak_days, lifetime_earned, pg_temp.wallet(guild_id, discord_id) from app_public.users
+select results_eq($$select streak_days, app_public.users_lifetime_earned(users) as lifetime_earned, pg_temp.wallet(guild_id, discord_id) from app_public.users
                      where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$select 15, sum(amount)::bigint, sum(amount)::bigint from receipts$$, 'streak 15; wallet and lifetime_earned equal the sum of all receipts');
 

@@ -46,7 +46,7 @@ select results_eq(
   $$values ('spend', 910000000000000011::bigint, true, true, 100::bigint, 'give', '{"to_discord_id": "910000000000000012"}'::jsonb,
             true, 'give', true, true)$$,
   'one spend transaction (sender, counterparty; meta = the recipient as text, no idempotency key) and one wallet -> wallet transfer');
-select results_eq($$select discord_id, lifetime_earned, lifetime_spent from app_public.users
+select results_eq($$select discord_id, app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users
                      where guild_id = 910000000000000001 and discord_id in (910000000000000011, 910000000000000012) order by 1$$,
   $$values (910000000000000011::bigint, 1000::bigint, 100::bigint), (910000000000000012::bigint, 100::bigint, 0::bigint)$$,
   'lifetime_spent of the sender and lifetime_earned of the recipient grow by the amount');

@@ -167,10 +167,10 @@ select is_empty($$
       join app_public.accounts d on d.id = t.debit_account_id
       join app_public.accounts c on c.id = t.credit_account_id
      where t.currency = 'COIN')
-  select u.id, u.lifetime_earned, u.lifetime_spent
+  select u.id, app_public.users_lifetime_earned(u), app_public.users_lifetime_spent(u)
     from app_public.users u
-   where u.lifetime_earned <> coalesce((select sum(amount) from legs where credit_user = u.id and debit_user is distinct from u.id), 0)
-      or u.lifetime_spent <> coalesce((select sum(amount) from legs where debit_user = u.id and credit_user is distinct from u.id), 0)$$,
+   where app_public.users_lifetime_earned(u) <> coalesce((select sum(amount) from legs where credit_user = u.id and debit_user is distinct from u.id), 0)
+      or app_public.users_lifetime_spent(u) <> coalesce((select sum(amount) from legs where debit_user = u.id and credit_user is distinct from u.id), 0)$$,
   'every member''s lifetime_earned / lifetime_spent equal the COIN transfers that crossed to / from another owner');
 select is_empty($$select h.id from app_public.transfers h
   where h.pending_id is null and h.timeout_at is not null and h.status = 'posted' and h.resolved_at > h.timeout_at$$,

@@ -96,18 +96,18 @@ select set_eq(
   'posting totals inflated on both sides (the balance still nets out) are reported by posting_totals_match alone: expected 750, actual 760');
 select set_eq(
   $$select * from jsonb_to_recordset(pg_temp.after_corruption(
-      format('update app_public.users set lifetime_earned = lifetime_earned + 7 where id = %s', pg_temp.uid(910000000000000001, 910000000000000011)),
+      format('update app_public.accounts set lifetime_earned = lifetime_earned + 7 where user_id = %s and currency = ''COIN'' and kind = ''wallet''', pg_temp.uid(910000000000000001, 910000000000000011)),
       $c$pg_temp.rows_as('coins_staff', 910000000000000001, 910000000000000090, 'AUDITOR', 'select * from app_public.verify_ledger()')$c$))
       as (invariant text, guild_id bigint, currency text, account_id bigint, expected bigint, actual bigint)$$,
   $$values ('lifetime_counters_match', 910000000000000001::bigint, 'COIN', null::bigint, 700::bigint, 707::bigint)$$,
   'an inflated lifetime_earned is reported by lifetime_counters_match (earned 600 + spent 100 = 700 vs 707), seen by staff of the guild');
 select is(pg_temp.after_corruption(
-    format('update app_public.users set lifetime_earned = lifetime_earned + 7 where id = %s', pg_temp.uid(910000000000000001, 910000000000000011)),
+    format('update app_public.accounts set lifetime_earned = lifetime_earned + 7 where user_id = %s and currency = ''COIN'' and kind = ''wallet''', pg_temp.uid(910000000000000001, 910000000000000011)),
     $c$(select coalesce(jsonb_agg(v), '[]') from app_public.verify_ledger(920000000000000001) v)$c$),
   '[]'::jsonb, 'verify_ledger(guild B) does not report guild A''s lifetime counters');
 select set_eq(
   $$select invariant, account_id, expected, actual from jsonb_to_recordset(pg_temp.after_corruption(
-      format('update app_public.users set lifetime_spent = lifetime_spent + 3 where id = %s', pg_temp.uid(910000000000000001, 910000000000000012)),
+      format('update app_public.accounts set lifetime_spent = lifetime_spent + 3 where user_id = %s and currency = ''COIN'' and kind = ''wallet''', pg_temp.uid(910000000000000001, 910000000000000012)),
       $c$(select coalesce(jsonb_agg(v), '[]') from app_public.verify_ledger() v)$c$))
       as (invariant text, account_id bigint, expected bigint, actual bigint)$$,
   $$values ('lifetime_counters_match', null::bigint, 400::bigint, 403::bigint)$$,

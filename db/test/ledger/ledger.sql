@@ -67,7 +67,7 @@ select results_eq(
   $$values (700::bigint, 1000::bigint, 300::bigint), (300::bigint, 300::bigint, 0::bigint)$$,
   'wallet -> wallet moves both balances and both posting totals');
 select results_eq(
-  $$select discord_id, lifetime_earned, lifetime_spent from app_public.users where guild_id = 910000000000000001 order by discord_id$$,
+  $$select discord_id, app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where guild_id = 910000000000000001 order by discord_id$$,
   $$values (910000000000000011::bigint, 1000::bigint, 300::bigint), (910000000000000012::bigint, 300::bigint, 0::bigint)$$,
   'lifetime counters move when value crosses owners (mint -> alice, alice -> bob)');
 
@@ -164,7 +164,7 @@ select case when pg_temp.has_rowlocks()
   then is(pg_temp.member_locks(array[910000000000000011, 910000000000000012]), array[910000000000000011]::bigint[],
           'hold() locks its member''s row (FOR NO KEY UPDATE), and only that member')
   else skip('pgrowlocks is not available', 1) end;
-select results_eq($$select lifetime_earned, lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
+select results_eq($$select app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$values (1000::bigint, 300::bigint)$$, 'holds do not change lifetime counters');
 select is(pg_temp.error_as(null, null, null, null, $$select app_private.hold(910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 10, 'order', null)$$),
   '{"code": "LG001", "key": "ledger_violation", "detail": {"why": "a hold needs a timeout"}}'::jsonb, 'hold() without a timeout: LG001');
@@ -209,7 +209,7 @@ select results_eq(
       from app_public.transfers where pending_id = (select id from holds where name = 'h1') order by amount$$,
   $$values (50::bigint, 'fee', 'posted', true), (150::bigint, 'order', 'posted', true)$$,
   'the settlement legs point at the hold and come out of escrow');
-select results_eq($$select discord_id, lifetime_earned, lifetime_spent from app_public.users where guild_id = 910000000000000001 order by discord_id$$,
+select results_eq($$select discord_id, app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where guild_id = 910000000000000001 order by discord_id$$,
   $$values (910000000000000011::bigint, 1000::bigint, 500::bigint), (910000000000000012::bigint, 450::bigint, 0::bigint)$$,
   'settlement counts as spent for alice (200) and earned for bob (150)');
 select is(pg_temp.error_as(null, null, null, null, format($$select app_private.settle_hold(%s, jsonb_build_array(
@@ -226,7 +226,7 @@ select results_eq(
   $$select h.status::text, h.resolved_at is not null, l.amount, l.debit_account_id = h.credit_account_id, l.credit_account_id = h.debit_account_id
       from app_public.transfers h join app_public.transfers l on l.pending_id = h.id where h.id = (select id from holds where name = 'h2')$$,
   $$values ('voided', true, 100::bigint, true, true)$$, 'the voided hold has one reverse leg for its full amount');
-select results_eq($$select lifetime_earned, lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
+select results_eq($$select app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$values (1000::bigint, 500::bigint)$$, 'hold + void leave lifetime counters unchanged');
 select throws_ok(format($$select app_private.void_hold(%s)$$, (select id from holds where name = 'h2')),
   'LG002', 'hold_already_resolved', 'voiding a voided hold: LG002');
@@ -274,7 +274,7 @@ select lives_ok(format($$select app_private.settle_hold(%s, jsonb_build_array(
 select results_eq(
   $$select (select status::text from app_public.transfers where id = (select id from holds where name = 'h4')),
            pg_temp.wallet(910000000000000001, 910000000000000012), pg_temp.bal(pg_temp.acct(910000000000000001, 910000000000000011, 'escrow')),
-           (select lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011))$$,
+           (select app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011))$$,
   $$values ('posted', 490::bigint, 0::bigint, 540::bigint)$$, 'h4 is settled: bob 450 -> 490, escrow empty, alice has spent 540');
 
 -- Locks: the resolution of a hold locks every member it touches, before the hold itself ----------
@@ -318,7 +318,7 @@ insert into app_public.accounts (guild_id, user_id, currency, kind) values
   (910000000000000001, pg_temp.uid(910000000000000001, 910000000000000011), 'MCD', 'wallet'),
   (910000000000000001, pg_temp.uid(910000000000000001, 910000000000000012), 'MCD', 'wallet');
 create temp table lifetime_before as
-  select id, lifetime_earned, lifetime_spent from app_public.users where guild_id = 910000000000000001;
+  select id, app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where guild_id = 910000000000000001;
 select lives_ok($$select app_private.post_transfer(910000000000000001, pg_temp.gacct(910000000000000001, 'external', 'MCD'),
     pg_temp.mcd(910000000000000011), 500, 'test_mcd'), app_private.post_transfer(910000000000000001, pg_temp.mcd(910000000000000011),
     pg_temp.mcd(910000000000000012), 200, 'test_mcd')$$,
@@ -327,7 +327,7 @@ select results_eq($$select pg_temp.bal(pg_temp.mcd(910000000000000011)), pg_temp
                            pg_temp.bal(pg_temp.gacct(910000000000000001, 'external', 'MCD'))$$,
   $$values (300::bigint, 200::bigint, -500::bigint)$$, 'the MCD balances moved (alice 300, bob 200, the external account -500)');
 select is_empty($$select u.id from app_public.users u join lifetime_before b on b.id = u.id
-                   where (u.lifetime_earned, u.lifetime_spent) is distinct from (b.lifetime_earned, b.lifetime_spent)$$,
+                   where (app_public.users_lifetime_earned(u), app_public.users_lifetime_spent(u)) is distinct from (b.lifetime_earned, b.lifetime_spent)$$,
   'lifetime counters only count COIN: the MCD that crossed between owners changed no member''s lifetime_earned / lifetime_spent');
 select is_empty($$select * from app_public.verify_ledger(910000000000000001) where invariant = 'lifetime_counters_match'$$,
   'and verify_ledger''s lifetime_counters_match only counts COIN transfers (the MCD flows are not expected in the counters)');

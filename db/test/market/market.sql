@@ -216,7 +216,7 @@ select results_eq(
 select results_eq($$select l.reason, l.amount from app_public.transfers l where l.pending_id = (pg_temp.ord('O3')).hold_id order by l.amount$$,
   $$values ('market_fee', 24::bigint), ('sale_proceeds', 276::bigint)$$, 'the hold is settled by two legs: sale_proceeds and market_fee');
 select results_eq(
-  $$select discord_id, lifetime_earned, lifetime_spent from app_public.users where id in (pg_temp.uid(910000000000000001, 910000000000000021), pg_temp.uid(910000000000000001, 910000000000000022)) order by discord_id$$,
+  $$select discord_id, app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where id in (pg_temp.uid(910000000000000001, 910000000000000021), pg_temp.uid(910000000000000001, 910000000000000022)) order by discord_id$$,
   $$values (910000000000000021::bigint, 276::bigint, 0::bigint), (910000000000000022::bigint, 2000::bigint, 300::bigint)$$,
   'lifetime counters: the seller earned the net, the buyer spent the full price');
 select results_eq($$select type::text, reason, amount, meta from app_public.transactions where order_id = pg_temp.id('O3') and type = 'fulfil'$$,

@@ -82,7 +82,7 @@ select set_eq(
   'staff read every escrow balance of their guild');
 -- The computed columns run with the caller's rights: a users row fabricated by the caller does not get past RLS on accounts.
 create function pg_temp.fabricated(p_guild bigint, p_discord bigint) returns text language sql as $$
-  select format('row(%s, %s, %s, '''', false, 0, null, ''[]'', ''{}'', false, 0, 0, now(), now(), null, null)::app_public.users',
+  select format('row(%s, %s, %s, '''', false, 0, null, ''[]'', ''{}'', false, now(), now(), null, null)::app_public.users',
                 pg_temp.uid(p_guild, p_discord), p_guild, p_discord) $$;
 select is(pg_temp.player(910000000000000011, format(
     'select app_public.users_wallet_balance(%s) as b', pg_temp.fabricated(920000000000000001, 920000000000000011))) -> 0 -> 'b', 'null'::jsonb,

@@ -88,7 +88,7 @@ select results_eq(
      where name = 'debit' and t.tx_id = (a->'after'->>'tx_id')::uuid$$,
   $$values ('OPERATOR', 180::bigint, 150::bigint, 'spend', 30::bigint, true, true)$$,
   'a debit burns back to the mint: spend transaction, wallet 180 -> 150');
-select results_eq($$select lifetime_earned, lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
+select results_eq($$select app_public.users_lifetime_earned(users) as lifetime_earned, app_public.users_lifetime_spent(users) as lifetime_spent from app_public.users where id = pg_temp.uid(910000000000000001, 910000000000000011)$$,
   $$values (180::bigint, 30::bigint)$$, 'credits count as earned, debits as spent');
 
 insert into snapshots values ('adjust_refusals', pg_temp.state());
