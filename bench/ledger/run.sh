@@ -76,29 +76,8 @@ sql "$ROOT_PG_URL" -c "drop database if exists $DB with (force)" -c "drop databa
 sql "$ROOT_PG_URL" -c "create database $PGB_DB"
 pgbench -i -s "$SCALE" -q "$PGB_URL" >"$OUT/pgbench-init.txt" 2>&1 || { cat "$OUT/pgbench-init.txt" >&2; die "pgbench -i failed"; }
 
-# One guild, MEMBERS members funded from the mint through the staff-adjustment rule, and a give
-# rate limit the benchmark cannot reach (the default is 5 gives per 60 s per sender).
-sql "$BENCH_URL" >"$OUT/seed.txt" <<SQL
-select app_private.ensure_guild($GUILD, 'Guildbank bench');
-update app_public.guild_settings set give_rate_limit = 10000, give_rate_window_s = 1 where guild_id = $GUILD;
-do \$\$
-declare
-  u app_public.users;
-begin
-  for i in 1..$MEMBERS loop
-    u := app_private.ensure_member($GUILD, $BASE + i, 'bench member ' || i, false);
-    perform app_private.admin_adjust_by(1, 'ADMIN', u.id, $FUND, 'bench funding');
-  end loop;
-end
-\$\$;
--- A day of history before the runs: member i gave 1 coin to member i+1 (a ring, so every balance is
--- back to the funding). A guild's log tables are never empty; empty ones would also give the planner
--- zero-page statistics, and a session's cached generic plan would then scan them sequentially.
-select app_private.give_from(u.id, $BASE + 1 + (u.discord_id - $BASE) % $MEMBERS, 1, 'seed-' || u.discord_id,
-    now() - interval '1 day')
-  from app_public.users u where u.guild_id = $GUILD order by u.id;
-vacuum analyze;
-SQL
+# The benchmark guild and a day of its history (bench/ledger/seed.sql, shared with ab.sh).
+sql "$BENCH_URL" -v guild=$GUILD -v base=$BASE -v members="$MEMBERS" -v fund=$FUND -f "$here/seed.sql" >"$OUT/seed.txt"
 seeded=$(sql "$BENCH_URL" -c "select count(*) from app_public.users u join app_public.accounts a on a.user_id = u.id and a.kind = 'wallet' where u.guild_id = $GUILD and a.balance = $FUND")
 ((seeded == MEMBERS)) || die "seeding failed: $seeded of $MEMBERS members funded"
 LOG_TABLES="'app_public.transactions', 'app_public.transfers', 'app_private.idempotency_keys'"
