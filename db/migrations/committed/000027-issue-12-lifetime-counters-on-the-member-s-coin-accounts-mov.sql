@@ -1,5 +1,5 @@
 --! Previous: sha1:4bfa005a291c10d1ce3f4f62209c8a82d2bbb605
---! Hash: sha1:38a9fc24193db8ae9ea3aa25f742e442b2a2de7e
+--! Hash: sha1:898159c73485b60e62aef6ff9d3eb22fd46b7898
 --! Message: issue 12: lifetime counters on the member's COIN accounts, moved by the same update as the balances; users.lifetime_earned / lifetime_spent become computed columns
 
 -- Issue 12: the lifetime counters move from the member row to the member's COIN accounts. Every transfer
@@ -145,8 +145,9 @@ $$;
 
 comment on function app_private.post_transfer(bigint, bigint, bigint, bigint, text, uuid, app_public.transfer_status, bigint, timestamptz, timestamptz) is
   'The single writer of the ledger. Moves p_amount (minor units, > 0) from the debit to the credit account of the same '
-  'guild and currency, updating both balances in one statement, and records the transfer (posted, or pending for a hold '
-  'into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, '
+  'guild and currency, updating both balances and their lifetime counters (COIN crossing between owners: '
+  'accounts.lifetime_earned / lifetime_spent, issue 12) in one statement, and records the transfer (posted, or pending '
+  'for a hold into escrow). Member rows must already be locked (app_private.lock_members). Errors: AM001 invalid_amount, '
   'NF001 insufficient_funds (the debit account cannot go below zero; DETAIL needed, available and their currency, '
   'issue 17), LG001 ledger_violation. Design: DESIGN.md "Money".';
 --! EndIncluded ledger/post_transfer.sql
