@@ -71,7 +71,7 @@ let db: pg.Pool;
 let serverProc: Proc | undefined;
 let workerProc: Proc | undefined;
 let webhook: Server;
-const webhookCalls: { path: string; status: number }[] = [];
+const webhookCalls: { path: string; status: number; body: string }[] = [];
 /** Answers of the fake webhook, in order (then 204). */
 const webhookScript = [500, 429];
 
@@ -79,10 +79,11 @@ beforeAll(async () => {
   unlockWorkerTests = await lockWorkerTests();
   db = superuserPool();
   webhook = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const status = webhookScript.shift() ?? 204;
-      webhookCalls.push({ path: req.url ?? "", status });
+      webhookCalls.push({ path: req.url ?? "", status, body: Buffer.concat(chunks).toString("utf8") });
       res.writeHead(status, { "content-type": "application/json" });
       // Error bodies that echo what they got: they must not reach the logs either.
       res.end(status === 429 ? JSON.stringify({ retry_after: 0.3, global: false, url: req.url }) : status >= 400 ? JSON.stringify({ message: `bad ${req.url}` }) : undefined);
@@ -120,6 +121,14 @@ describe("log hygiene", () => {
       MINECRAFT_API_KEY: SECRETS.minecraftApiKey,
       GRAPHILE_ENV: "development",
     };
+    // The alert webhook must see this test's alert only. The other test files have finished or wait for
+    // the worker-tests lock, but alerts they raised without running a worker may still be queued:
+    // fail those jobs now, so that this file's worker does not post them.
+    await db.query(
+      `select graphile_worker.permanently_fail_jobs(array_agg(id), 'left by another test file; not this test''s alert')
+         from graphile_worker.jobs where task_identifier = 'alerts__notify' and locked_at is null
+       having count(*) > 0`,
+    );
     serverProc = run("src/main.ts", { ...common, HOST: "127.0.0.1", PORT: "0", DEV_LOGIN: "true" });
     workerProc = run("src/worker-main.ts", {
       ...common,
@@ -192,6 +201,8 @@ describe("log hygiene", () => {
 
     await waitFor("the alert to be posted after a 500 and a 429", () => webhookCalls.some((c) => c.status === 204), 60_000);
     expect(webhookCalls.map((c) => c.status)).toEqual([500, 429, 204]);
+    // Each attempt posted this test's alert (the give of 400 coins over the threshold of 300).
+    for (const call of webhookCalls) expect(call.body).toContain("400 coins moved");
     expect(webhookCalls[0].path).toContain(SECRETS.webhookToken);
     await sleep(500);
     await stop(serverProc);
