@@ -4339,6 +4339,28 @@ ALTER FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at tim
 COMMENT ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) IS 'The economy event of a kind in effect in a guild at p_at (null row when none). Used by the daily-claim and shop rules.';
 
 --
+-- Name: add_discord_job(bigint, text, jsonb, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+begin
+  perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
+    max_attempts := 10);
+end;
+$$;
+
+ALTER FUNCTION app_private.add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner: the guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff. Callers check the channel first (discord_channel_ready).';
+
+--
 -- Name: add_session_guild(bytea, bigint, bigint[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -6500,6 +6522,62 @@ ALTER FUNCTION app_private.current_member(p_lock boolean) OWNER TO guildbank_own
 --
 
 COMMENT ON FUNCTION app_private.current_member(p_lock boolean) IS 'The calling member (from the claims), optionally locked. AU001 not_authenticated without claims; MB001 member_not_registered.';
+
+--
+-- Name: guild_discord; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.guild_discord (
+    guild_id bigint NOT NULL,
+    hub_channel_id bigint,
+    leaderboard_channel_id bigint,
+    shop_channel_id bigint,
+    transactions_channel_id bigint,
+    last_setup_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    missing_channels text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT guild_discord_hub_channel_id_check CHECK ((hub_channel_id > 0)),
+    CONSTRAINT guild_discord_leaderboard_channel_id_check CHECK ((leaderboard_channel_id > 0)),
+    CONSTRAINT guild_discord_missing_channels_known CHECK ((missing_channels <@ ARRAY['hub'::text, 'leaderboard'::text, 'shop'::text, 'transactions'::text])),
+    CONSTRAINT guild_discord_shop_channel_id_check CHECK ((shop_channel_id > 0)),
+    CONSTRAINT guild_discord_transactions_channel_id_check CHECK ((transactions_channel_id > 0))
+);
+
+ALTER TABLE app_public.guild_discord OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE guild_discord; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.guild_discord IS '@behavior -insert -update -delete
+The Discord channels of a guild''s Guildbank (#coin-hub, #leaderboard, #shop, #coin-transactions), written by the bot''s discord__setup job (app_hidden.save_discord_setup). A guild without a row has no bot: no discord__* job is queued for it. Source: issue #4 (first-run setup).';
+
+--
+-- Name: COLUMN guild_discord.missing_channels; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.guild_discord.missing_channels IS 'The bot''s channels (hub, leaderboard, shop, transactions) that Discord answered are unknown or not accessible: no discord__* job is queued for them until /setup recreates them (app_hidden.mark_discord_channel_missing). Issue 17.';
+
+--
+-- Name: discord_channel_ready(app_public.guild_discord, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.discord_channel_ready(g app_public.guild_discord, p_channel text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
+                        when 'leaderboard' then g.leaderboard_channel_id end is not null
+     and not (p_channel = any (g.missing_channels));
+$$;
+
+ALTER FUNCTION app_private.discord_channel_ready(g app_public.guild_discord, p_channel text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION discord_channel_ready(g app_public.guild_discord, p_channel text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.discord_channel_ready(g app_public.guild_discord, p_channel text) IS 'Whether the guild''s bot channel p_channel (transactions, shop or leaderboard) is set and not marked missing until /setup repairs it: the condition for queueing a discord__* job to it (issue 17). Inlined where it is called.';
 
 --
 -- Name: draw_card_for(bigint, text, text, bigint[], text, timestamp with time zone); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9811,12 +9889,8 @@ CREATE FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text,
     AS $$
 begin
   if exists (select 1 from app_public.guild_discord g
-              where g.guild_id = p_guild_id
-                and case p_channel when 'transactions' then g.transactions_channel_id when 'shop' then g.shop_channel_id
-                                   when 'leaderboard' then g.leaderboard_channel_id end is not null
-                and not (p_channel = any (g.missing_channels))) then
-    perform graphile_worker.add_job(p_task, p_payload::json, queue_name := 'discord:' || p_guild_id, job_key := p_key,
-      max_attempts := 10);
+              where g.guild_id = p_guild_id and app_private.discord_channel_ready(g, p_channel)) then
+    perform app_private.add_discord_job(p_guild_id, p_task, p_payload, p_key);
   end if;
 end;
 $$;
@@ -9827,7 +9901,7 @@ ALTER FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, 
 -- Name: FUNCTION queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17). The server''s worker has no discord__* task, so never claims it. The guild''s own queue ''discord:<guild>'' runs its jobs one at a time (the feed keeps its order); the job_key per subject coalesces a burst of changes into one edit; 10 attempts with graphile-worker''s exponential backoff.';
+COMMENT ON FUNCTION app_private.queue_discord_job(p_guild_id bigint, p_channel text, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__* job for the bot''s runner when the guild has the bot''s channel p_channel (transactions, shop or leaderboard; a guild without the bot, or whose channel is marked missing until /setup repairs it, queues nothing; issue 17): app_private.discord_channel_ready, then app_private.add_discord_job. The server''s worker has no discord__* task, so never claims it.';
 
 --
 -- Name: queue_member_job(bigint, text, jsonb, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11107,12 +11181,8 @@ CREATE FUNCTION app_private.tg__notify_stream() RETURNS trigger
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 begin
-  -- Delivered at commit; identical payloads within one transaction are folded into one. For the
-  -- transaction feed only while someone watches the guild (see app_private.stream_watchers).
-  if tg_argv[0] <> 'tx_stream'
-     or exists (select 1 from app_private.stream_watchers w where w.guild_id = new.guild_id and w.expires_at > now()) then
-    perform pg_notify(tg_argv[0], coalesce(new.guild_id::text, ''));
-  end if;
+  -- Delivered at commit; identical payloads within one transaction are folded into one.
+  perform pg_notify(tg_argv[0], coalesce(new.guild_id::text, ''));
   return null;
 end;
 $$;
@@ -11123,7 +11193,7 @@ ALTER FUNCTION app_private.tg__notify_stream() OWNER TO guildbank_owner;
 -- Name: FUNCTION tg__notify_stream(); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.tg__notify_stream() IS 'Trigger: NOTIFY channel tg_argv[0] with the row''s guild id; for tx_stream only while a live-feed lease exists for the guild, because every notifying commit takes a server-wide lock through its WAL flush.';
+COMMENT ON FUNCTION app_private.tg__notify_stream() IS 'Trigger: NOTIFY channel tg_argv[0] with the row''s guild id (ops_alerts). The transaction feed notifies from tg_transactions__fan_out instead, only while a live-feed lease exists for the guild (issue 12).';
 
 --
 -- Name: tg__require_staff(); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11932,8 +12002,7 @@ begin
   -- One read of what the guild wants told about a new transaction (issue 12: three triggers made three).
   select s.high_value_threshold,
          exists (select 1 from app_public.guild_discord g
-                  where g.guild_id = new.guild_id and g.transactions_channel_id is not null
-                    and not ('transactions' = any (g.missing_channels))),
+                  where g.guild_id = new.guild_id and app_private.discord_channel_ready(g, 'transactions')),
          exists (select 1 from app_private.stream_watchers w where w.guild_id = new.guild_id and w.expires_at > now())
     into v_threshold, v_feed, v_watched
     from (values (new.guild_id)) t (guild_id)
@@ -11949,10 +12018,10 @@ begin
         'actor_id', new.actor_id::text, 'threshold', v_threshold, 'order_id', new.order_id, 'listing_id', new.listing_id));
   end if;
   -- 2. A guild with the bot's #coin-transactions channel (not marked missing) gets the feed post: the
-  --    discord__transaction job, as app_private.queue_discord_job queues it.
+  --    discord__transaction job (what app_private.queue_discord_job does, with the channel read above).
   if v_feed then
-    perform graphile_worker.add_job('discord__transaction', json_build_object('tx_id', new.tx_id),
-      queue_name := 'discord:' || new.guild_id, job_key := 'discord__transaction:' || new.tx_id, max_attempts := 10);
+    perform app_private.add_discord_job(new.guild_id, 'discord__transaction', jsonb_build_object('tx_id', new.tx_id),
+      'discord__transaction:' || new.tx_id);
   end if;
   -- 3. The live feed is told at commit (NOTIFY tx_stream with the guild id), only while someone watches
   --    the guild: every notifying commit takes a server-wide lock through its WAL flush.
@@ -17849,42 +17918,6 @@ ALTER TABLE app_public.fair_seeds ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     NO MAXVALUE
     CACHE 1
 );
-
---
--- Name: guild_discord; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.guild_discord (
-    guild_id bigint NOT NULL,
-    hub_channel_id bigint,
-    leaderboard_channel_id bigint,
-    shop_channel_id bigint,
-    transactions_channel_id bigint,
-    last_setup_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    missing_channels text[] DEFAULT '{}'::text[] NOT NULL,
-    CONSTRAINT guild_discord_hub_channel_id_check CHECK ((hub_channel_id > 0)),
-    CONSTRAINT guild_discord_leaderboard_channel_id_check CHECK ((leaderboard_channel_id > 0)),
-    CONSTRAINT guild_discord_missing_channels_known CHECK ((missing_channels <@ ARRAY['hub'::text, 'leaderboard'::text, 'shop'::text, 'transactions'::text])),
-    CONSTRAINT guild_discord_shop_channel_id_check CHECK ((shop_channel_id > 0)),
-    CONSTRAINT guild_discord_transactions_channel_id_check CHECK ((transactions_channel_id > 0))
-);
-
-ALTER TABLE app_public.guild_discord OWNER TO guildbank_owner;
-
---
--- Name: TABLE guild_discord; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.guild_discord IS '@behavior -insert -update -delete
-The Discord channels of a guild''s Guildbank (#coin-hub, #leaderboard, #shop, #coin-transactions), written by the bot''s discord__setup job (app_hidden.save_discord_setup). A guild without a row has no bot: no discord__* job is queued for it. Source: issue #4 (first-run setup).';
-
---
--- Name: COLUMN guild_discord.missing_channels; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.guild_discord.missing_channels IS 'The bot''s channels (hub, leaderboard, shop, transactions) that Discord answered are unknown or not accessible: no discord__* job is queued for them until /setup recreates them (app_hidden.mark_discord_channel_missing). Issue 17.';
 
 --
 -- Name: guild_settings; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -25030,6 +25063,12 @@ GRANT SELECT ON TABLE app_public.economy_events TO coins_staff;
 REVOKE ALL ON FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) FROM PUBLIC;
 
 --
+-- Name: FUNCTION add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.add_discord_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION add_session_guild(p_access_hash bytea, p_guild_id bigint, p_role_ids bigint[]); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -25327,6 +25366,19 @@ GRANT SELECT ON TABLE app_public.users TO coins_staff;
 --
 
 REVOKE ALL ON FUNCTION app_private.current_member(p_lock boolean) FROM PUBLIC;
+
+--
+-- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.guild_discord TO coins_player;
+GRANT SELECT ON TABLE app_public.guild_discord TO coins_staff;
+
+--
+-- Name: FUNCTION discord_channel_ready(g app_public.guild_discord, p_channel text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.discord_channel_ready(g app_public.guild_discord, p_channel text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION draw_card_for(p_user_id bigint, p_pack text, p_currency text, p_role_ids bigint[], p_key text, p_at timestamp with time zone); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -27938,13 +27990,6 @@ GRANT INSERT(search_keywords),UPDATE(search_keywords) ON TABLE app_public.eras T
 --
 
 GRANT INSERT(mbid),UPDATE(mbid) ON TABLE app_public.eras TO coins_staff;
-
---
--- Name: TABLE guild_discord; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.guild_discord TO coins_player;
-GRANT SELECT ON TABLE app_public.guild_discord TO coins_staff;
 
 --
 -- Name: TABLE guild_settings; Type: ACL; Schema: app_public; Owner: guildbank_owner
