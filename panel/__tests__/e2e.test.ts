@@ -297,6 +297,14 @@ async function audit(action: string) {
   return (await db.query("select reason, before, after from app_public.admin_actions where guild_id = $1 and action = $2 order by id", [guildId, action])).rows;
 }
 
+/**
+ * Clicks the Create button of `resource`'s list. Chosen by its target, not its name: a menu click changes the
+ * URL before the new list replaces the old one, and every list has a "Create" link.
+ */
+async function clickCreate(page: Page, resource: string) {
+  await page.locator(`a[href$="/${resource}/create"]`).click();
+}
+
 /** Picks an option of a react-admin AutocompleteInput by its label. */
 async function autocomplete(page: Page, label: string, typed: string, option: string) {
   const input = page.getByRole("combobox", { name: label });
@@ -314,7 +322,7 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
   it("creates an artist, an era of it and a card template of that era; edits the era with an audited reason", async () => {
     await page.getByRole("menuitem", { name: "Cards: artists" }).click();
     await page.getByRole("cell", { name: "Aurora Vale", exact: true }).waitFor();
-    await page.getByRole("link", { name: "Create" }).click();
+    await clickCreate(page, "artists");
     await page.getByLabel(/^Name/).fill("Nova Lights");
     await page.getByLabel(/^Code/).fill("nvl");
     await page.getByLabel(/^Reason/).fill("new signing");
@@ -324,9 +332,8 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
     expect((await audit("insert_artist")).map((r) => r.reason)).toEqual(["new signing"]);
 
     await page.getByRole("menuitem", { name: "Cards: eras" }).click();
-    // The eras list must replace the artists list before its Create link is clicked (both have one).
     await page.waitForURL(/#\/eras(\?|$)/);
-    await page.getByRole("link", { name: "Create" }).click();
+    await clickCreate(page, "eras");
     await autocomplete(page, "Artist", "Nova", "Nova Lights");
     await page.getByLabel(/^Name/).fill("First Light");
     await page.getByLabel(/^Code/).fill("fl1");
@@ -345,7 +352,7 @@ describe("the Cards staff forms in Chromium (issue 15)", () => {
 
     await page.getByRole("menuitem", { name: "Cards: catalogue" }).click();
     await page.waitForURL(/#\/cardTemplates(\?|$)/);
-    await page.getByRole("link", { name: "Create" }).click();
+    await clickCreate(page, "cardTemplates");
     await autocomplete(page, "Artist", "Nova", "Nova Lights");
     await autocomplete(page, "Era", "First", "First Light");
     await page.getByRole("combobox", { name: "Rarity" }).click();
