@@ -23,6 +23,21 @@ BENCH_URL=$(url_for "" "$DB")                 # superuser, bench database
 PGB_URL=$(url_for "" "$PGB_DB")               # superuser, pgbench database
 AUTH_URL=$(url_for guildbank_authenticator "$DB" "${BENCH_AUTHENTICATOR_PASSWORD-}") # what the app logs in as
 
+# cpu_busy_ms: the machine's busy CPU time so far, in milliseconds summed over every core (user,
+# nice, system, irq, softirq and steal from /proc/stat; idle and iowait left out); empty where there
+# is no /proc/stat. The difference over a run, divided by the transactions it processed, is the CPU
+# one transaction costs the whole machine: the server's backends, pgbench's own client threads, and
+# whatever else runs there (a yardstick run beside it pays the same overhead).
+cpu_busy_ms() {
+  [[ -r /proc/stat ]] || return 0
+  awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '$1 == "cpu" { printf "%.0f\n", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz; exit }' /proc/stat
+}
+# cpu_per_tx MS0 MS1 PROCESSED: milliseconds of CPU per transaction, 3 decimals ("" when unknown).
+cpu_per_tx() {
+  [[ -n ${1-} && -n ${2-} && ${3:-0} != 0 ]] || return 0
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.3f", (b - a) / n }'
+}
+
 # sql URL [psql arguments...]: unaligned, tuples only, stops on the first error, no notices.
 sql() { local url=$1; shift; PGOPTIONS="${PGOPTIONS-} -c client_min_messages=warning" psql "$url" -X -v ON_ERROR_STOP=1 -Atq "$@"; }
 

@@ -4,6 +4,9 @@
 #
 #   npm run bench:ledger            (= bash bench/ledger/run.sh)
 #
+# Each run also prints the machine's CPU per transaction (bench/lib.sh cpu_busy_ms) and, in the
+# table, its ratio to tpcb-like's: the CPU ceiling of the throughput ratio on this machine.
+#
 # Environment:
 #   BENCH_ROOT_URL   superuser URL of the server (default postgres://postgres@127.0.0.1:5432/postgres)
 #   BENCH_SECONDS    seconds per pgbench run (default 10)
@@ -89,7 +92,7 @@ if [[ $PROFILE == 1 ]]; then
 fi
 
 # --- Runs ------------------------------------------------------------------------------------
-declare -A TPS LAT FAILED STATUS   # space-separated values, one per repetition (STATUS: problems only)
+declare -A TPS LAT CPU FAILED STATUS # space-separated values, one per repetition (STATUS: problems only)
 declare -A TPS_RUNS                 # min-max of tps over the repetitions
 gives_counted=0
 aborted_runs=""
@@ -97,7 +100,7 @@ multixacts=0
 run_id=$(( $(date +%s) % 100000 * 1000 ))
 
 run() { # run WORKLOAD CLIENTS REPETITION
-  local w=$1 c=$2 j=$(( $2 < 2 ? $2 : 2 )) name="$1-c$2" rc=0 mx0=0 sampler="" lsn0="" wal="" tps lat processed failed
+  local w=$1 c=$2 j=$(( $2 < 2 ? $2 : 2 )) name="$1-c$2" rc=0 cpu0="" cpu1="" cpu mx0=0 sampler="" lsn0="" wal="" tps lat processed failed
   ((REPEAT == 1)) || name+="-r$3"
   local log="$OUT/$name.txt"
   local -a cmd
@@ -117,7 +120,9 @@ run() { # run WORKLOAD CLIENTS REPETITION
     sample_waits "$OUT/$name.waits.txt" 8 & sampler=$!
   fi
   echo "${cmd[*]}" | sed -E 's#postgres(ql)?://[^ ]*@#postgres://…@#g' >"$log"
+  cpu0=$(cpu_busy_ms)
   "${cmd[@]}" >>"$log" 2>&1 || rc=$?
+  cpu1=$(cpu_busy_ms)
   [[ -n $sampler ]] && wait "$sampler"
   [[ -z $lsn0 ]] || wal=$(sql "$ROOT_PG_URL" -c "select pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn0')::bigint")
   if [[ $PROFILE == 1 && $w != tpcb-like ]]; then
@@ -130,6 +135,8 @@ run() { # run WORKLOAD CLIENTS REPETITION
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$log" | tail -1)
   TPS[$w:$c]+=" ${tps:-0}"
   LAT[$w:$c]+=" ${lat:-0}"
+  cpu=$(cpu_per_tx "$cpu0" "$cpu1" "${processed:-0}")
+  CPU[$w:$c]+=" ${cpu:-0}"
   FAILED[$w:$c]=$(( ${FAILED[$w:$c]:-0} + ${failed:-0} ))
   if ((rc != 0)) || grep -q 'aborted' "$log"; then
     STATUS[$w:$c]+=" ABORTED (exit $rc, see bench/out/ledger-$stamp/$name.txt)"
@@ -137,7 +144,7 @@ run() { # run WORKLOAD CLIENTS REPETITION
   fi
   if [[ $w != tpcb-like ]]; then gives_counted=$(( gives_counted + ${processed:-0} )); fi
   [[ -z $wal || ${processed:-0} == 0 ]] || wal=", $(( wal / processed )) WAL bytes/tx (server-wide)"
-  printf '  %-13s c=%-3s %10s tps%s%s\n' "$w" "$c" "${tps:-?}" "$wal" "${STATUS[$w:$c]-}"
+  printf '  %-13s c=%-3s %10s tps, %s CPU ms/tx%s%s\n' "$w" "$c" "${tps:-?}" "${cpu:-?}" "$wal" "${STATUS[$w:$c]-}"
 }
 
 echo "running (each client count and repetition: $WORKLOADS)..."
@@ -160,6 +167,7 @@ for key in "${!TPS[@]}"; do
   TPS_RUNS[$key]=$(spread "${TPS[$key]}")
   TPS[$key]=$(median "${TPS[$key]}")
   LAT[$key]=$(median "${LAT[$key]}")
+  CPU[$key]=$(median "${CPU[$key]}")
 done
 
 # --- Ledger checks ---------------------------------------------------------------------------
@@ -180,14 +188,16 @@ pct() { awk -v p="${1:-0}" 'BEGIN { printf "%.1f%%", p }'; }
     runs_hdr=$(printf ' %13s' "tps min-max"); runs_sep=" -------------"
     echo "(medians of $REPEAT runs; vs tpcb-like = median of the per-repetition ratios)"
   fi
-  printf '%-13s %7s %10s %14s %13s %8s%s\n' workload clients tps "avg lat (ms)" "vs tpcb-like" failed "$runs_hdr"
-  printf '%-13s %7s %10s %14s %13s %8s%s\n' ------------- ------- ---------- -------------- ------------- -------- "$runs_sep"
+  printf '%-13s %7s %10s %14s %13s %10s %10s %8s%s\n' workload clients tps "avg lat (ms)" "vs tpcb-like" "CPU ms/tx" "CPU ratio" failed "$runs_hdr"
+  printf '%-13s %7s %10s %14s %13s %10s %10s %8s%s\n' ------------- ------- ---------- -------------- ------------- ---------- ---------- -------- "$runs_sep"
   for w in $WORKLOADS; do
     for c in $CLIENTS; do
       if [[ $w == tpcb-like ]]; then r="100%"; else r=$(pct "${RATIO[$w:$c]-}"); fi
       runs=""; ((REPEAT == 1)) || runs=$(printf ' %13s' "${TPS_RUNS[$w:$c]-}")
-      printf '%-13s %7s %10.1f %14.3f %13s %8s%s%s\n' "$w" "$c" "${TPS[$w:$c]:-0}" "${LAT[$w:$c]:-0}" "$r" \
-        "${FAILED[$w:$c]:-?}" "$runs" "${STATUS[$w:$c]-}"
+      # CPU ratio: the machine's CPU per transaction against tpcb-like's (x times as much).
+      cr=$(awk -v a="${CPU[$w:$c]:-0}" -v b="${CPU[tpcb-like:$c]:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }')
+      printf '%-13s %7s %10.1f %14.3f %13s %10s %10s %8s%s%s\n' "$w" "$c" "${TPS[$w:$c]:-0}" "${LAT[$w:$c]:-0}" "$r" \
+        "${CPU[$w:$c]:-0}" "$cr" "${FAILED[$w:$c]:-?}" "$runs" "${STATUS[$w:$c]-}"
     done
   done
   echo

@@ -13,6 +13,9 @@
 #   buy-hotspot         the buy alone, 90 % on 2 listings
 # Every order insert also queues an orders__fulfil graphile-worker job (trigger): part of the cost.
 #
+# Each run also prints the machine's CPU per transaction (bench/lib.sh cpu_busy_ms) and, in the
+# table, its ratio to tpcb-like's: the CPU ceiling of the throughput ratio on this machine.
+#
 # Environment:
 #   BENCH_ROOT_URL   superuser URL of the server (default postgres://postgres@127.0.0.1:5432/postgres)
 #   BENCH_SECONDS    seconds per pgbench run (default 10)
@@ -169,7 +172,7 @@ funded=$(sql "$BENCH_URL" -c "select count(*) from app_public.users u join app_p
 jobs_before=$(sql "$BENCH_URL" -c "select count(*) from graphile_worker._private_jobs")
 
 # --- Runs ------------------------------------------------------------------------------------
-declare -A TPS LAT STATUS    # space-separated values, one per repetition (STATUS: problems only)
+declare -A TPS LAT CPU STATUS # space-separated values, one per repetition (STATUS: problems only)
 declare -A TPS_RUNS           # min-max of tps over the repetitions
 buys_counted=0
 settled_after=0
@@ -177,7 +180,7 @@ aborted_runs=""
 run_id=$(( $(date +%s) % 100000 * 1000 ))
 
 run() { # run WORKLOAD CLIENTS REPETITION
-  local w=$1 c=$2 j=$(( $2 < 2 ? $2 : 2 )) name="$1-c$2" rc=0 sampler="" lsn0="" extra="" tps lat processed settled
+  local w=$1 c=$2 j=$(( $2 < 2 ? $2 : 2 )) name="$1-c$2" rc=0 cpu0="" cpu1="" cpu sampler="" lsn0="" extra="" tps lat processed settled
   ((REPEAT == 1)) || name+="-r$3"
   local log="$OUT/$name.txt"
   local -a cmd
@@ -199,7 +202,9 @@ run() { # run WORKLOAD CLIENTS REPETITION
     sample_waits "$OUT/$name.waits.txt" 10 & sampler=$!
   fi
   echo "${cmd[*]}" | sed -E 's#postgres(ql)?://[^ ]*@#postgres://…@#g' >"$log"
+  cpu0=$(cpu_busy_ms)
   "${cmd[@]}" >>"$log" 2>&1 || rc=$?
+  cpu1=$(cpu_busy_ms)
   [[ -n $sampler ]] && wait "$sampler"
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$log" | tail -1)
   lat=$(sed -n 's/^latency average = \([0-9.]*\) ms.*/\1/p' "$log" | tail -1)
@@ -209,6 +214,8 @@ run() { # run WORKLOAD CLIENTS REPETITION
   fi
   TPS[$w:$c]+=" ${tps:-0}"
   LAT[$w:$c]+=" ${lat:-0}"
+  cpu=$(cpu_per_tx "$cpu0" "$cpu1" "${processed:-0}")
+  CPU[$w:$c]+=" ${cpu:-0}"
   if ((rc != 0)) || grep -q 'aborted' "$log"; then
     STATUS[$w:$c]+=" ABORTED (exit $rc, see bench/out/market-$stamp/$name.txt)"
     aborted_runs+=" $name"
@@ -235,7 +242,7 @@ run() { # run WORKLOAD CLIENTS REPETITION
     settled_after=$(( settled_after + settled ))
     extra+=", then $settled pending orders fulfilled in $(( SECONDS - t0 )) s (untimed)"
   fi
-  printf '  %-18s c=%-3s %10s tps%s (checkpoint before: %s s)%s\n' "$w" "$c" "${tps:-?}" "$extra" "$t_cp" "${STATUS[$w:$c]-}"
+  printf '  %-18s c=%-3s %10s tps, %s CPU ms/tx%s (checkpoint before: %s s)%s\n' "$w" "$c" "${tps:-?}" "${cpu:-?}" "$extra" "$t_cp" "${STATUS[$w:$c]-}"
 }
 
 echo "schema: $(grep -c "Running migration" "$OUT/setup.txt") committed migrations, the last $(sed -n "s/.*Running migration '\(.*\)\.sql'.*/\1/p" "$OUT/setup.txt" | tail -1)"
@@ -249,6 +256,7 @@ for key in "${!TPS[@]}"; do
   TPS_RUNS[$key]=$(spread "${TPS[$key]}")
   TPS[$key]=$(median "${TPS[$key]}")
   LAT[$key]=$(median "${LAT[$key]}")
+  CPU[$key]=$(median "${CPU[$key]}")
 done
 
 # --- Checks ----------------------------------------------------------------------------------
@@ -310,13 +318,15 @@ ratio() { # ratio TPS TPCB_TPS -> percentage
   echo
   runs_hdr=""; runs_sep=""
   if ((REPEAT > 1)); then runs_hdr=$(printf ' %13s' "tps min-max"); runs_sep=" -------------"; echo "(median of $REPEAT runs)"; fi
-  printf '%-18s %7s %10s %14s %13s%s\n' workload clients tps "avg lat (ms)" "vs tpcb-like" "$runs_hdr"
-  printf '%-18s %7s %10s %14s %13s%s\n' ------------------ ------- ---------- -------------- ------------- "$runs_sep"
+  printf '%-18s %7s %10s %14s %13s %10s %10s%s\n' workload clients tps "avg lat (ms)" "vs tpcb-like" "CPU ms/tx" "CPU ratio" "$runs_hdr"
+  printf '%-18s %7s %10s %14s %13s %10s %10s%s\n' ------------------ ------- ---------- -------------- ------------- ---------- ---------- "$runs_sep"
   for w in $WORKLOADS; do
     for c in $CLIENTS; do
       if [[ $w == tpcb-like ]]; then r="100%"; else r=$(ratio "${TPS[$w:$c]-}" "${TPS[tpcb-like:$c]-}"); fi
       runs=""; ((REPEAT == 1)) || runs=$(printf ' %13s' "${TPS_RUNS[$w:$c]-}")
-      printf '%-18s %7s %10.1f %14.3f %13s%s%s\n' "$w" "$c" "${TPS[$w:$c]:-0}" "${LAT[$w:$c]:-0}" "$r" "$runs" "${STATUS[$w:$c]-}"
+      # CPU ratio: the machine's CPU per transaction against tpcb-like's (x times as much).
+      cr=$(awk -v a="${CPU[$w:$c]:-0}" -v b="${CPU[tpcb-like:$c]:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }')
+      printf '%-18s %7s %10.1f %14.3f %13s %10s %10s%s%s\n' "$w" "$c" "${TPS[$w:$c]:-0}" "${LAT[$w:$c]:-0}" "$r" "${CPU[$w:$c]:-0}" "$cr" "$runs" "${STATUS[$w:$c]-}"
     done
   done
   echo
