@@ -38,6 +38,12 @@ cpu_per_tx() {
   awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.3f", (b - a) / n }'
 }
 
+# cpu_ratio MS MS_TPCB: a workload's CPU per transaction against tpcb-like's in the same run, as
+# "2.5x" ("-" when either is unknown or 0).
+cpu_ratio() {
+  awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }'
+}
+
 # sql URL [psql arguments...]: unaligned, tuples only, stops on the first error, no notices.
 sql() { local url=$1; shift; PGOPTIONS="${PGOPTIONS-} -c client_min_messages=warning" psql "$url" -X -v ON_ERROR_STOP=1 -Atq "$@"; }
 

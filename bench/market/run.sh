@@ -324,8 +324,7 @@ ratio() { # ratio TPS TPCB_TPS -> percentage
     for c in $CLIENTS; do
       if [[ $w == tpcb-like ]]; then r="100%"; else r=$(ratio "${TPS[$w:$c]-}" "${TPS[tpcb-like:$c]-}"); fi
       runs=""; ((REPEAT == 1)) || runs=$(printf ' %13s' "${TPS_RUNS[$w:$c]-}")
-      # CPU ratio: the machine's CPU per transaction against tpcb-like's (x times as much).
-      cr=$(awk -v a="${CPU[$w:$c]:-0}" -v b="${CPU[tpcb-like:$c]:-0}" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }')
+      cr=$(cpu_ratio "${CPU[$w:$c]-}" "${CPU[tpcb-like:$c]-}")
       printf '%-18s %7s %10.1f %14.3f %13s %10s %10s%s%s\n' "$w" "$c" "${TPS[$w:$c]:-0}" "${LAT[$w:$c]:-0}" "$r" "${CPU[$w:$c]:-0}" "$cr" "$runs" "${STATUS[$w:$c]-}"
     done
   done
