@@ -4083,16 +4083,19 @@ COMMENT ON FUNCTION app_hidden.requeue_task_sync(p_at timestamp with time zone) 
 --
 
 CREATE FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) RETURNS app_public.staff_role
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
+begin
+  -- PL/pgSQL for its cached plan (see app_private.member_account): every panel request resolves the role.
   -- The enum is declared from the most to the least powerful role, so min() is the highest rank.
-  select case
+  return case
     when exists (select 1 from app_public.guilds g where g.id = p_guild_id and g.owner_id = p_discord_id)
       then 'SUPERADMIN'::app_public.staff_role
     else (select min(m.staff_role) from app_public.staff_role_mappings m
            where m.guild_id = p_guild_id and m.discord_role_id = any (coalesce(p_role_ids, '{}')))
   end;
+end;
 $$;
 
 ALTER FUNCTION app_hidden.resolve_staff_role(p_guild_id bigint, p_discord_id bigint, p_role_ids bigint[]) OWNER TO guildbank_owner;
@@ -4321,13 +4324,19 @@ COMMENT ON COLUMN app_public.economy_events.stopped_at IS 'Set when staff stop t
 --
 
 CREATE FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) RETURNS app_public.economy_events
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-  select * from app_public.economy_events
+declare
+  v_event app_public.economy_events;
+begin
+  -- PL/pgSQL for its cached plan (see app_private.member_account): every daily claim and shop purchase asks.
+  select * into v_event from app_public.economy_events
    where guild_id = p_guild_id and kind = p_kind and starts_at <= p_at
      and p_at < least(ends_at, coalesce(stopped_at, 'infinity'))
    order by starts_at desc
    limit 1;
+  return v_event;
+end;
 $$;
 
 ALTER FUNCTION app_private.active_event(p_guild_id bigint, p_kind text, p_at timestamp with time zone) OWNER TO guildbank_owner;
@@ -7289,9 +7298,16 @@ COMMENT ON FUNCTION app_private.give_from(p_from_user_id bigint, p_to_discord_id
 --
 
 CREATE FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-  select id from app_public.accounts where guild_id = p_guild_id and user_id is null and currency = 'COIN' and kind = p_kind;
+declare
+  v_id bigint;
+begin
+  -- PL/pgSQL for its cached plan (see app_private.member_account).
+  select id into v_id from app_public.accounts
+   where guild_id = p_guild_id and user_id is null and currency = 'COIN' and kind = p_kind;
+  return v_id;
+end;
 $$;
 
 ALTER FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) OWNER TO guildbank_owner;
@@ -7300,7 +7316,7 @@ ALTER FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.ac
 -- Name: FUNCTION guild_account(p_guild_id bigint, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) IS 'The guild''s COIN account of a kind (mint, treasury, fees).';
+COMMENT ON FUNCTION app_private.guild_account(p_guild_id bigint, p_kind app_public.account_kind) IS 'The guild''s COIN account of a kind (mint, treasury, fees); null when there is none. Raises nothing.';
 
 --
 -- Name: hmac_sha256(bytea, bytea); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -7504,13 +7520,19 @@ COMMENT ON FUNCTION app_private.idempotency_finish(p_guild_id bigint, p_actor_id
 --
 
 CREATE FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) RETURNS integer
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
+declare
+  v_quantity integer;
+begin
+  -- PL/pgSQL for its cached plan (see app_private.member_account): a fulfilment calls it per line.
   insert into app_public.inventory (user_id, guild_id, sku, quantity)
     select p_user_id, u.guild_id, p_sku, p_qty from app_public.users u where u.id = p_user_id
   on conflict (user_id, sku) do update
     set quantity = app_public.inventory.quantity + excluded.quantity, updated_at = now()
-  returning quantity;
+  returning quantity into v_quantity;
+  return v_quantity;
+end;
 $$;
 
 ALTER FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) OWNER TO guildbank_owner;
@@ -7519,7 +7541,7 @@ ALTER FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty int
 -- Name: FUNCTION inventory_add(p_user_id bigint, p_sku text, p_qty integer); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) IS 'Adds p_qty units of a SKU to a member''s inventory; returns the new quantity.';
+COMMENT ON FUNCTION app_private.inventory_add(p_user_id bigint, p_sku text, p_qty integer) IS 'Adds p_qty units of a SKU to a member''s inventory; returns the new quantity (null when the member does not exist).';
 
 --
 -- Name: inventory_take(bigint, text, integer); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -7971,9 +7993,16 @@ COMMENT ON FUNCTION app_private.median_7d(p_guild_id bigint, p_sku text, p_at ti
 --
 
 CREATE FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) RETURNS bigint
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-  select id from app_public.accounts where user_id = p_user_id and currency = 'COIN' and kind = p_kind;
+declare
+  v_id bigint;
+begin
+  -- PL/pgSQL, not SQL: a SQL function whose body reads a table is planned again on every call
+  -- (PostgreSQL 15-17); PL/pgSQL keeps the plan for the session (db/CONVENTIONS.md, issue 12).
+  select id into v_id from app_public.accounts where user_id = p_user_id and currency = 'COIN' and kind = p_kind;
+  return v_id;
+end;
 $$;
 
 ALTER FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) OWNER TO guildbank_owner;
@@ -7982,7 +8011,7 @@ ALTER FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.ac
 -- Name: FUNCTION member_account(p_user_id bigint, p_kind app_public.account_kind); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) IS 'The member''s COIN account of a kind (wallet, escrow).';
+COMMENT ON FUNCTION app_private.member_account(p_user_id bigint, p_kind app_public.account_kind) IS 'The member''s COIN account of a kind (wallet, escrow); null when there is none. Raises nothing.';
 
 --
 -- Name: member_snapshot(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -9263,15 +9292,18 @@ COMMENT ON FUNCTION app_private.mm_violations(p_guild_id bigint) IS 'Middleman i
 --
 
 CREATE FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $$
-  select coalesce(
+begin
+  -- PL/pgSQL for its cached plan (see app_private.member_account): every order and review asks.
+  return coalesce(
     (select case p_kind when 'listing_sold' then s.listing_sold when 'order_fulfilled' then s.order_fulfilled
                         when 'order_refunded' then s.order_refunded when 'task_reviewed' then s.task_reviewed
                         when 'badge_awarded' then s.badge_awarded when 'role_expired' then s.role_expired end
        from app_public.notification_settings s where s.user_id = p_user_id),
     -- The defaults: noisy kinds (every fulfilled order, every expired role) off, the rest on.
     p_kind in ('listing_sold', 'order_refunded', 'task_reviewed', 'badge_awarded'));
+end;
 $$;
 
 ALTER FUNCTION app_private.notification_enabled(p_user_id bigint, p_kind text) OWNER TO guildbank_owner;
