@@ -148,7 +148,10 @@ export async function startBot(options: StartBotOptions): Promise<BotHandle> {
   });
   client.rest.setToken(config.DISCORD_TOKEN);
   const metrics = createBotMetrics();
-  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(cardCacheFromConfig(config), 2000, cacheErrorLogger(logger)) };
+  const ctx: BotContext = { pool, logger, client, metrics, applicationId: config.DISCORD_CLIENT_ID, cards: new CardRenderer(cardCacheFromConfig(config), 2000, cacheErrorLogger(logger), {
+    storageDir: config.CATALOGUE_STORAGE_DIR,
+    cdnUrl: config.CDN_URL ?? null,
+  }) };
 
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {

@@ -60,6 +60,9 @@ export function discordRestOptions(baseUrl: string): Pick<RESTOptions, "api" | "
  *   `CARD_CACHE_S3_PREFIX` (default `card-cache/`), `CARD_CACHE_S3_ENDPOINT` (MinIO, R2...: path-style URLs),
  *   `CARD_CACHE_S3_REGION` (default `us-east-1`), `CARD_CACHE_S3_ACCESS_KEY_ID` / `CARD_CACHE_S3_SECRET_ACCESS_KEY`
  *   (unset: the SDK's default credential chain).
+ * - `CATALOGUE_STORAGE_DIR`: the catalogue worker's image directory (default `.data/catalogue`): card images are
+ *   read from `file://` URLs inside it only. `CDN_URL`: the image bucket's public base URL: card images are
+ *   downloaded from under it only. Any other stored URL is drawn as generated artwork (`@guildbank/render/art-source`).
  * - `LOG_LEVEL`: pino level (default `info`).
  */
 export const botConfigSchema = z.object({
@@ -82,6 +85,8 @@ export const botConfigSchema = z.object({
   CARD_CACHE_S3_REGION: z.string().min(1).default("us-east-1"),
   CARD_CACHE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   CARD_CACHE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
+  CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The bot's validated configuration. */

@@ -7,8 +7,9 @@
  * database. Flat colours only (gradients make PNG encoding several times slower).
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createCanvas, loadImage, type Image, type SKRSContext2D } from "@napi-rs/canvas";
+import { artLocation, type ArtSources } from "./art-source.ts";
 import { fitText, roundedRect } from "./canvas.ts";
 import { DirectoryCardCache, type CardCacheStore } from "./card-cache.ts";
 
@@ -41,7 +42,8 @@ export interface CardFace {
   era: string;
   /** The era's colour (#rrggbb), tints generated artwork. */
   colour: string;
-  /** The template's image URL (https://, file://), or null for generated artwork. */
+  /** The template's stored image URL (file:// in the storage directory, or under the bucket's base URL; see
+   *  `art-source.ts`), or null for generated artwork. Any other URL is drawn as generated artwork. */
   imageUrl: string | null;
   /** Copies minted so far of the template. */
   copies: number;
@@ -238,17 +240,45 @@ export function drawBack(ctx: SKRSContext2D, x = 0, y = 0): void {
   ctx.restore();
 }
 
-/** Fetches and decodes a template's image: https (2 s timeout) or file://, through the cache; null when unavailable. */
-async function loadArt(url: string | null, cache: CardCacheStore | null, onError: (err: unknown) => void): Promise<Image | null> {
-  if (!url) return null;
+/** The largest template image read or downloaded, in bytes (a larger one is drawn as generated artwork). */
+export const MAX_ART_BYTES = 20 * 1024 * 1024;
+
+/** Reads an http(s) body up to `max` bytes; null when it is larger (the rest is not downloaded). */
+async function boundedBody(res: Response, max: number): Promise<Buffer | null> {
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel();
+    return null;
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > max) return null; // leaving the loop cancels the stream
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Fetches and decodes a template's image, through the cache: only a file inside the storage directory or an object
+ * under the bucket's base URL (`artLocation`), at most `MAX_ART_BYTES`, 2 s for a download, redirects refused; null
+ * (generated artwork) otherwise or when unavailable.
+ */
+async function loadArt(url: string | null, sources: ArtSources, cache: CardCacheStore | null, onError: (err: unknown) => void): Promise<Image | null> {
+  const where = await artLocation(url, sources);
+  if (!where) return null;
   try {
-    const key = `sources/${createHash("sha256").update(url).digest("hex").slice(0, 32)}.img`;
+    const key = `sources/${createHash("sha256").update(url as string).digest("hex").slice(0, 32)}.img`;
     let bytes: Buffer | null = null;
     if (cache) bytes = await cache.get(key).catch((err: unknown) => (onError(err), null));
-    if (!bytes && url.startsWith("file://")) bytes = await readFile(new URL(url));
-    else if (!bytes && /^https?:\/\//.test(url)) {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) bytes = Buffer.from(await res.arrayBuffer());
+    if (!bytes && where.kind === "file") {
+      if ((await stat(where.path)).size <= MAX_ART_BYTES) bytes = await readFile(where.path);
+    } else if (!bytes && where.kind === "http") {
+      const res = await fetch(where.url, { redirect: "error", signal: AbortSignal.timeout(2000) });
+      if (res.ok) bytes = await boundedBody(res, MAX_ART_BYTES);
+      else await res.body?.cancel();
       if (bytes && cache) await cache.put(key, bytes, res.headers.get("content-type") ?? "application/octet-stream").catch(onError);
     }
     return bytes ? await loadImage(bytes) : null;
@@ -269,14 +299,22 @@ export class CardRenderer {
   private readonly cache: CardCacheStore | null;
   private readonly maxEntries: number;
   private readonly onError: (err: unknown) => void;
+  private readonly sources: ArtSources;
 
   /**
    * @param cache - where rendered fronts (and downloaded source images) are cached: a store, a directory path, or
    *   null to keep them in memory only.
    * @param maxEntries - decoded fronts kept in memory (least recently used go first).
    * @param onError - told about cache store failures (default: ignored).
+   * @param sources - where template images may be read from (default: nowhere, every front gets generated artwork).
    */
-  constructor(cache: CardCacheStore | string | null, maxEntries = 2000, onError: (err: unknown) => void = () => {}) {
+  constructor(
+    cache: CardCacheStore | string | null,
+    maxEntries = 2000,
+    onError: (err: unknown) => void = () => {},
+    sources: ArtSources = { storageDir: null, cdnUrl: null },
+  ) {
+    this.sources = sources;
     this.cache = typeof cache === "string" ? new DirectoryCardCache(cache) : cache;
     this.maxEntries = maxEntries;
     this.onError = onError;
@@ -309,7 +347,7 @@ export class CardRenderer {
     let png = this.cache ? await this.cache.get(file).catch((err: unknown) => (this.onError(err), null)) : null;
     if (!png) {
       const canvas = createCanvas(CARD_W, CARD_H);
-      drawFront(canvas.getContext("2d"), face, await loadArt(face.imageUrl, this.cache, this.onError));
+      drawFront(canvas.getContext("2d"), face, await loadArt(face.imageUrl, this.sources, this.cache, this.onError));
       png = canvas.toBuffer("image/png");
       if (this.cache) await this.cache.put(file, png, "image/png").catch(this.onError);
     }

@@ -45,7 +45,7 @@ interface FaceRow {
 }
 
 const FACE_COLUMNS = `t.public_id, t.rarity::text as rarity, a.name as artist, e.name as era, e.colour,
-  coalesce(i.storage_url, i.source_url) as image_url, t.copies_created, t.temporary`;
+  i.storage_url as image_url, t.copies_created, t.temporary`;
 const FACE_JOINS = `join app_public.artists a on a.id = t.artist_id join app_public.eras e on e.id = t.era_id
   left join app_public.era_images i on i.id = t.image_id`;
 

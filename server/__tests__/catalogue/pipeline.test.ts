@@ -159,7 +159,7 @@ describe("catalogue pipeline", () => {
     }
     const made = decided.filter((d) => d.action === "create");
     expect(made.length).toBeGreaterThanOrEqual(3); // each era's first template of a rarity is always created
-    const renderer = new CardRenderer(null);
+    const renderer = new CardRenderer(null, 100, undefined, { storageDir: storage, cdnUrl: null });
     for (const d of made) {
       const face = { publicId: d.public_id, rarity: d.rarity, artist: d.artist, era: d.era, colour: d.colour, imageUrl: d.storage_url, copies: 0, printNo: null };
       const png = await renderer.card(face);

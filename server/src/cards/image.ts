@@ -6,19 +6,18 @@
  * - The template (with its artist, era and image) is read **as the caller**, so row-level security decides: another
  *   guild's template reads nothing (404).
  * - The template's stored image is used only when it lies inside the catalogue storage directory or under the CDN
- *   base URL; anything else (a source URL elsewhere, a path outside the directory) falls back to the generated
- *   artwork, so the route never reads arbitrary files or fetches arbitrary URLs.
+ *   base URL (the renderer's rule, `@guildbank/render/art-source`); anything else (a source URL elsewhere, a path
+ *   outside the directory) falls back to the generated artwork, so the route never reads arbitrary files or fetches
+ *   arbitrary URLs.
  * - Answers carry an ETag of everything the image depends on (public id, rarity, temporary flag, image URL, copies),
  *   `Cache-Control: private`, and 304 on a matching `If-None-Match`.
  */
-import { pathToFileURL } from "node:url";
 import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import { withClaims } from "@guildbank/lib";
 import { CardRenderer, RARITIES, type CardFace, type Rarity } from "@guildbank/render/collectible";
 import { requestClaims } from "../auth/sessions.ts";
 import { answeredNotModified, staffImageRequest } from "../http/staff-images.ts";
-import { redirectable, resolveStoredFile } from "../catalogue/serve.ts";
 
 /** Where the route finds images and caches rendered fronts. */
 export interface CardImageOptions {
@@ -44,17 +43,6 @@ interface TemplateRow {
 }
 
 /**
- * The image a template may be drawn with: its stored file inside the storage directory (as a `file://` URL of the
- * real path) or its CDN URL; null otherwise (generated artwork).
- */
-async function safeImageUrl(storageUrl: string | null, options: CardImageOptions): Promise<string | null> {
-  if (!storageUrl) return null;
-  if (options.cdnUrl && redirectable(storageUrl, options.cdnUrl)) return storageUrl;
-  const file = await resolveStoredFile(storageUrl, options.storageDir);
-  return file ? pathToFileURL(file).href : null;
-}
-
-/**
  * The staff-only rendered card route.
  *
  * @param pool - authenticator pool (reads happen under the caller's claims).
@@ -63,7 +51,7 @@ async function safeImageUrl(storageUrl: string | null, options: CardImageOptions
  *   session, 404 for a template the caller cannot see, else 200 `image/png` (300×420).
  */
 export function cardImageRouter(pool: pg.Pool, options: CardImageOptions): Router {
-  const renderer = new CardRenderer(options.cacheDir, 500, options.onError);
+  const renderer = new CardRenderer(options.cacheDir, 500, options.onError, { storageDir: options.storageDir, cdnUrl: options.cdnUrl ?? null });
   const router = Router();
   router.get("/cards/templates/:id/image", async (req: Request, res: Response, next) => {
     try {
@@ -89,7 +77,7 @@ export function cardImageRouter(pool: pg.Pool, options: CardImageOptions): Route
         artist: row.artist,
         era: row.era,
         colour: row.colour,
-        imageUrl: await safeImageUrl(row.storage_url, options),
+        imageUrl: row.storage_url, // the renderer reads it only inside the storage directory or under the CDN base
         copies: row.copies_created,
         printNo: null,
         temporary: row.temporary,

@@ -14,13 +14,12 @@
  * and the width, so a revisit costs a 304.
  */
 import { createReadStream } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Router, type Request, type Response } from "express";
 import type pg from "pg";
 import sharp from "sharp";
 import { withClaims } from "@guildbank/lib";
+import { resolveStoredFile, underBase } from "@guildbank/render/art-source";
 import { requestClaims } from "../auth/sessions.ts";
 import { answeredNotModified, staffImageRequest } from "../http/staff-images.ts";
 
@@ -35,38 +34,12 @@ export interface ImageServeOptions {
 const TYPES: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif" };
 
 /**
- * Resolves a stored `file://` URL to a file inside `storageDir`.
- *
- * @param storageUrl - the URL the database keeps.
- * @param storageDir - the configured directory.
- * @returns the real path of the file, or null when the URL is not a file URL, the file is missing, or it lies outside
- *   the directory (after following symbolic links).
- */
-export async function resolveStoredFile(storageUrl: string, storageDir: string): Promise<string | null> {
-  if (!storageUrl.startsWith("file://")) return null;
-  let file: string;
-  try {
-    file = fileURLToPath(storageUrl);
-  } catch {
-    return null;
-  }
-  const root = await realpath(path.resolve(storageDir)).catch(() => null);
-  const real = await realpath(path.resolve(file)).catch(() => null);
-  if (!root || !real) return null;
-  const rel = path.relative(root, real);
-  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return null;
-  const st = await stat(real).catch(() => null);
-  return st?.isFile() ? real : null;
-}
-
-/**
  * Whether an `http(s)` URL may be redirected to: under the configured CDN base when one is set, else any http(s) URL
  * the worker stored (the S3 store writes only its public URL).
  */
 export function redirectable(storageUrl: string, cdnUrl: string | null | undefined): boolean {
   if (!/^https?:\/\//.test(storageUrl)) return false;
-  if (!cdnUrl) return true;
-  return storageUrl.startsWith(cdnUrl.replace(/\/?$/, "/"));
+  return cdnUrl ? underBase(storageUrl, cdnUrl) : true;
 }
 
 /** The thumbnail width asked for (`?w=`), clamped to 64..1600; null for the stored file. */
