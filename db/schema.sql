@@ -4953,6 +4953,7 @@ declare
   v_tx uuid;
 begin
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  perform app_private.require_feature(v_user.guild_id, 'cards');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'burn_card', 'card', p_card_id));
   if v_replay is not null then
@@ -5055,6 +5056,7 @@ begin
   perform 1 from app_private.lock_members(array[p_user_id, v.seller_id]);
   select * into v_buyer from app_public.users where id = p_user_id;
   select * into v_seller from app_public.users where id = v.seller_id;
+  perform app_private.require_feature(v_buyer.guild_id, 'cards');
   v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
     jsonb_build_object('fn', 'buy_card', 'listing', p_listing_id));
   if v_replay is not null then
@@ -5138,6 +5140,12 @@ begin
   -- Only the buyer's funds move now, so only the buyer is locked: a popular seller must not
   -- serialise every purchase (the listing's row lock already serialises buyers of one listing).
   select * into v_buyer from app_private.lock_members(array[p_user_id]);
+  -- The marketplace is part of the shop feature (issue 14 feature toggles): what app_private.require_feature does,
+  -- with the settings row this rule reads anyway (a guild without one has every feature on).
+  select * into v_settings from app_public.guild_settings where guild_id = v_buyer.guild_id;
+  if v_settings.feature_shop is false then
+    perform app_private.raise_error('FT001', 'feature_disabled', jsonb_build_object('feature', 'shop'));
+  end if;
   select * into v_seller from app_public.users where id = v_listing.seller_id;
   v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
     jsonb_build_object('fn', 'buy_listing', 'listing', p_listing_id, 'qty', p_qty));
@@ -5175,7 +5183,6 @@ begin
 
   v_total := v_listing.unit_price * p_qty;
   v_fee := floor(v_total * v_listing.fee_rate)::bigint;
-  select * into v_settings from app_public.guild_settings where guild_id = v_buyer.guild_id;
   v_order_id := gen_random_uuid();
   v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta,
@@ -6314,6 +6321,7 @@ begin
     perform app_private.raise_error('TD001', 'trade_not_found', jsonb_build_object('trade_id', p_trade_id));
   end if;
   perform 1 from app_private.lock_members(array[v.proposer_id, v.recipient_id]);
+  perform app_private.require_feature(v.guild_id, 'cards');
   select * into v from app_public.card_trades where id = p_trade_id for update;
   if v.status <> 'open' or v.expires_at <= p_at then
     perform app_private.raise_error('TD002', 'trade_not_open', jsonb_build_object('status',
@@ -6362,6 +6370,8 @@ begin
     perform app_private.raise_error('AM001', 'invalid_amount', jsonb_build_object('amount', p_unit_price));
   end if;
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  -- The marketplace is part of the shop feature (issue 14 feature toggles; the bot gates /sell and /market too).
+  perform app_private.require_feature(v_user.guild_id, 'shop');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'create_listing', 'sku', p_sku, 'qty', p_qty, 'unit_price', p_unit_price,
       'hours', p_expires_in_hours, 'min', p_min_per_buyer, 'max', p_max_per_buyer));
@@ -7680,6 +7690,7 @@ declare
   v app_public.card_listings;
 begin
   select * into v_user from app_private.lock_members(array[p_user_id]);
+  perform app_private.require_feature(v_user.guild_id, 'cards');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'list_card', 'card', p_card_id, 'price', p_price, 'currency', p_currency, 'hours', p_hours));
   if v_replay is not null then
@@ -9849,6 +9860,7 @@ declare
   v app_public.card_trades;
 begin
   select * into v_user from app_public.users where id = p_user_id;
+  perform app_private.require_feature(v_user.guild_id, 'cards');
   if v_user.frozen then
     perform app_private.raise_error('FZ001', 'account_frozen');
   end if;
@@ -10444,7 +10456,7 @@ ALTER FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) OW
 -- Name: FUNCTION require_feature(p_guild_id bigint, p_feature text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) IS 'Refuses value movements of a feature the guild switched off in guild_settings (feature_currency: daily and give; feature_tasks: claims and reviews; feature_shop: reward purchases; feature_quests: answers; feature_middleman: new trades; feature_cards: draws and packs). Errors: FT001 feature_disabled (detail: feature), VL001 invalid_argument (unknown feature). Source: issue 14 "Panel" (feature toggles), seed 003 "Server Configuration Structure" (features).';
+COMMENT ON FUNCTION app_private.require_feature(p_guild_id bigint, p_feature text) IS 'Refuses value movements of a feature the guild switched off in guild_settings (feature_currency: daily and give; feature_tasks: claims, proofs and reviews; feature_shop: reward purchases, market listings and purchases; feature_quests: answers; feature_middleman: new trades; feature_cards: draws, packs, card listings and purchases, burns, trade proposals and confirmations). What is already under way can still be wound down: cancelling a listing or a trade, an open middleman trade, a pack already paid for. Errors: FT001 feature_disabled (detail: feature), VL001 invalid_argument (unknown feature). Source: issue 14 "Panel" (feature toggles), seed 003 "Server Configuration Structure" (features).';
 
 --
 -- Name: require_staff(app_public.staff_role[]); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -11008,6 +11020,7 @@ begin
   if v_user.id is null then
     perform app_private.raise_error('MB001', 'member_not_registered');
   end if;
+  perform app_private.require_feature(v_user.guild_id, 'tasks');
   v_replay := app_private.idempotency_begin(v_user.guild_id, v_user.discord_id, p_key,
     jsonb_build_object('fn', 'submit_task_proof', 'task_id', p_task_id, 'text', v_text, 'attachments', v_attachments));
   if v_replay is not null then
@@ -12700,7 +12713,7 @@ ALTER FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) OWNER 
 -- Name: FUNCTION burn_card(card_id bigint, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) IS 'A member burns one of their copies for Notes by rarity (card_settings.burn_notes; temporary copies pay nothing): the copy loses its owner for good (a card sink, a Notes faucet from the guild''s mint). Errors: AU001, MB001, FZ001, CA001 card_not_found, CA003 card_locked, CA005 card_listed, IK001/IK002. Source: issue 15 "Inventory: burn a copy for currency by rarity".';
+COMMENT ON FUNCTION app_public.burn_card(card_id bigint, idempotency_key text) IS 'A member burns one of their copies for Notes by rarity (card_settings.burn_notes; temporary copies pay nothing): the copy loses its owner for good (a card sink, a Notes faucet from the guild''s mint). Errors: AU001, MB001, FT001 feature_disabled (the guild switched cards off), FZ001, CA001 card_not_found, CA003 card_locked, CA005 card_listed, IK001/IK002. Source: issue 15 "Inventory: burn a copy for currency by rarity".';
 
 --
 -- Name: buy_card(uuid, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12721,7 +12734,7 @@ ALTER FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) OWNER 
 -- Name: FUNCTION buy_card(listing_id uuid, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) IS 'A member buys a card listing: in one transaction the price moves from the buyer''s wallet to the seller''s, minus the fee (floor(price x fee_bp / 10000)) to the guild''s fees account of that currency, and the copy moves to the buyer (unlocked). Errors: AU001, MB001, MK001 listing_not_found, MK003 self_purchase, FZ001, FZ002, MK002 listing_not_active, NF001 insufficient_funds, IK001/IK002. Source: issue 15 "Card market", seed 002 "/buy".';
+COMMENT ON FUNCTION app_public.buy_card(listing_id uuid, idempotency_key text) IS 'A member buys a card listing: in one transaction the price moves from the buyer''s wallet to the seller''s, minus the fee (floor(price x fee_bp / 10000)) to the guild''s fees account of that currency, and the copy moves to the buyer (unlocked). Errors: AU001, MB001, MK001 listing_not_found, MK003 self_purchase, FT001 feature_disabled (the guild switched cards off), FZ001, FZ002, MK002 listing_not_active, NF001 insufficient_funds, IK001/IK002. Source: issue 15 "Card market", seed 002 "/buy".';
 
 --
 -- Name: buy_listing(uuid, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -12746,7 +12759,7 @@ ALTER FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_
 -- Name: FUNCTION buy_listing(listing_id uuid, qty integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) IS 'Buys qty units of an active listing: the buyer''s coins (qty x unit price) move from wallet to escrow atomically and the units leave the listing; the order is fulfilled by the orders__fulfil job (goods to the buyer, net to the seller, fee to the guild''s fees account) or refunded. The listing row lock serialises buyers, so units are never oversold; per-buyer min (per order) and max (across all of the buyer''s pending and fulfilled orders on the listing) are enforced. Errors: AU001, MB001, AM002, MK001 listing_not_found, MK002 listing_not_active, MK003 self_purchase, MK004 quantity_unavailable, MK005 below_min_per_buyer, MK006 above_max_per_buyer, FZ001, FZ002 (seller frozen), NF001, IK001/IK002. Source: issue #3, seed 000 section 4 "Buy flow" and "Escrow".';
+COMMENT ON FUNCTION app_public.buy_listing(listing_id uuid, qty integer, idempotency_key text) IS 'Buys qty units of an active listing: the buyer''s coins (qty x unit price) move from wallet to escrow atomically and the units leave the listing; the order is fulfilled by the orders__fulfil job (goods to the buyer, net to the seller, fee to the guild''s fees account) or refunded. The listing row lock serialises buyers, so units are never oversold; per-buyer min (per order) and max (across all of the buyer''s pending and fulfilled orders on the listing) are enforced. Errors: AU001, MB001, AM002, FT001 feature_disabled (the guild switched the shop off), MK001 listing_not_found, MK002 listing_not_active, MK003 self_purchase, MK004 quantity_unavailable, MK005 below_min_per_buyer, MK006 above_max_per_buyer, FZ001, FZ002 (seller frozen), NF001, IK001/IK002. Source: issue #3, seed 000 section 4 "Buy flow" and "Escrow".';
 
 --
 -- Name: buy_reward(text, integer, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -13103,7 +13116,7 @@ ALTER FUNCTION app_public.confirm_trade(trade_id uuid, version integer) OWNER TO
 -- Name: FUNCTION confirm_trade(trade_id uuid, version integer); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) IS 'A member of an open trade confirms the version they saw; when both confirmed the current version the swap happens in this transaction (execute_trade), else the trade waits for the other side. Errors: AU001, MB001, TD001 trade_not_found, TD002 trade_not_open, TD003 trade_changed (the offer changed since that version), and the swap''s (FZ001, CA001, CA003, CA004, CA005, NF001). Source: issue 15 "Trading" (each side confirms after the last change).';
+COMMENT ON FUNCTION app_public.confirm_trade(trade_id uuid, version integer) IS 'A member of an open trade confirms the version they saw; when both confirmed the current version the swap happens in this transaction (execute_trade), else the trade waits for the other side. Errors: AU001, MB001, TD001 trade_not_found, FT001 feature_disabled (the guild switched cards off; cancelling still works), TD002 trade_not_open, TD003 trade_changed (the offer changed since that version), and the swap''s (FZ001, CA001, CA003, CA004, CA005, NF001). Source: issue 15 "Trading" (each side confirms after the last change).';
 
 --
 -- Name: card_templates; Type: TABLE; Schema: app_public; Owner: guildbank_owner
@@ -13205,7 +13218,7 @@ ALTER FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigin
 -- Name: FUNCTION create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
+COMMENT ON FUNCTION app_public.create_listing(sku text, qty integer, unit_price bigint, expires_in_hours integer, min_per_buyer integer, max_per_buyer integer, idempotency_key text) IS 'Lists qty units the caller owns at unit_price coins each, for expires_in_hours (1 .. max_listing_days x 24). The items move from the inventory into the listing. Guards (app_private.pricing_quote): below the floor is refused; the fee band fixes the fee rate. Buyers must take at least min_per_buyer and at most max_per_buyer units in total. Errors: AU001, MB001, AM001, AM002, FT001 feature_disabled (the guild switched the shop off), FZ001, MK008 invalid_expiry, MK010 invalid_buyer_limits, RW001, RW005 not_tradable, FL001 below_price_floor (detail: floor, reference, median_7d, scarcity_multiplier), IN001 insufficient_inventory, IK001/IK002. Source: issue #3, seed 000 section 4 "Sell flow".';
 
 --
 -- Name: current_guild_id(); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -14173,7 +14186,7 @@ ALTER FUNCTION app_public.list_card(card_id bigint, price bigint, currency text,
 -- Name: FUNCTION list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) IS 'A member lists one of their copies on the guild''s card market (server-only) at a price (minor units) in a currency the guild uses, for 1 to card_settings.listing_hours hours; the market fee (card_settings.market_fee_bp, the seed''s 5 %) is fixed at listing time. The copy stays with the seller and cannot be traded, burned or listed again while the listing is active. Errors: AU001, MB001, FZ001, AM001, CA009, MK008 invalid_expiry, CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, IK001/IK002. Source: issue 15 "Card market", seed 002 "/sell".';
+COMMENT ON FUNCTION app_public.list_card(card_id bigint, price bigint, currency text, hours integer, idempotency_key text) IS 'A member lists one of their copies on the guild''s card market (server-only) at a price (minor units) in a currency the guild uses, for 1 to card_settings.listing_hours hours; the market fee (card_settings.market_fee_bp, the seed''s 5 %) is fixed at listing time. The copy stays with the seller and cannot be traded, burned or listed again while the listing is active. Errors: AU001, MB001, FT001 feature_disabled (the guild switched cards off), FZ001, AM001, CA009, MK008 invalid_expiry, CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, IK001/IK002. Source: issue 15 "Card market", seed 002 "/sell".';
 
 --
 -- Name: market_listings(text, bigint, text, integer, integer); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -15073,7 +15086,7 @@ ALTER FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[
 -- Name: FUNCTION propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'A member offers a trade to another member: copies and currencies ({"NOTE": 100}) they give for copies and currencies they want. Version 1, nobody confirmed yet, expires after card_settings.trade_expiry_min; the other member is told. Errors: AU001, MB001, FZ001, MB002 member_not_found, TD004 self_trade, FZ002, TD005 empty_trade, and the item checks (CA001, CA003, CA004, CA005, CA009, AM001, VL001). Source: issue 15 "Trading", seed 002 "/trade".';
+COMMENT ON FUNCTION app_public.propose_trade(to_discord_id bigint, give_cards bigint[], give jsonb, want_cards bigint[], want jsonb) IS 'A member offers a trade to another member: copies and currencies ({"NOTE": 100}) they give for copies and currencies they want. Version 1, nobody confirmed yet, expires after card_settings.trade_expiry_min; the other member is told. Errors: AU001, MB001, FT001 feature_disabled (the guild switched cards off), FZ001, MB002 member_not_found, TD004 self_trade, FZ002, TD005 empty_trade, and the item checks (CA001, CA003, CA004, CA005, CA009, AM001, VL001). Source: issue 15 "Trading", seed 002 "/trade".';
 
 --
 -- Name: purge_artist(bigint, text); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
@@ -16263,7 +16276,7 @@ ALTER FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, pro
 -- Name: FUNCTION submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text); Type: COMMENT; Schema: app_public; Owner: guildbank_owner
 --
 
-COMMENT ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) IS 'Submits proof for the calling member''s claim of a task: the claim must be in progress and before its deadline; a task that requires proof needs text or at least one attachment ({url (https), filename, content_type, size}, at most 10). The claim becomes submitted and its proof is posted to the review channel (discord__task_review). Errors: AU001, MB003, FZ001, TK001 task_not_found, TK008 claim_not_found, TK009 claim_wrong_status, TK010 claim_overdue, TK011 proof_required, VL001 invalid_argument (text over 2000 characters, malformed attachments), IK001/IK002. Source: seed 003 "Task Claim and Completion" 5-6, issue 14.';
+COMMENT ON FUNCTION app_public.submit_task_proof(task_id bigint, proof_text text, proof_attachments jsonb, idempotency_key text) IS 'Submits proof for the calling member''s claim of a task: the claim must be in progress and before its deadline; a task that requires proof needs text or at least one attachment ({url (https), filename, content_type, size}, at most 10). The claim becomes submitted and its proof is posted to the review channel (discord__task_review). Errors: AU001, MB003, FT001 feature_disabled (the guild switched tasks off), FZ001, TK001 task_not_found, TK008 claim_not_found, TK009 claim_wrong_status, TK010 claim_overdue, TK011 proof_required, VL001 invalid_argument (text over 2000 characters, malformed attachments), IK001/IK002. Source: seed 003 "Task Claim and Completion" 5-6, issue 14.';
 
 --
 -- Name: tasks_completed_count(app_public.tasks); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
