@@ -4276,6 +4276,87 @@ ALTER FUNCTION app_hidden.verify_ledger_and_alert() OWNER TO guildbank_owner;
 COMMENT ON FUNCTION app_hidden.verify_ledger_and_alert() IS 'ledger__verify job body: runs verify_ledger over every guild; each guild with violations gets a critical ops alert. Returns the number of violations.';
 
 --
+-- Name: accounts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.accounts (
+    id bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    user_id bigint,
+    currency text DEFAULT 'COIN'::text NOT NULL,
+    kind app_public.account_kind NOT NULL,
+    balance bigint DEFAULT 0 NOT NULL,
+    debits_posted bigint DEFAULT 0 NOT NULL,
+    credits_posted bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    lifetime_earned bigint DEFAULT 0 NOT NULL,
+    lifetime_spent bigint DEFAULT 0 NOT NULL
+)
+WITH (fillfactor='70');
+
+ALTER TABLE app_public.accounts OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE accounts; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.accounts IS '@behavior -insert -update -delete
+Ledger accounts. balance = credits - debits, in minor units of currency; written only by app_private.post_transfer.';
+
+--
+-- Name: COLUMN accounts.lifetime_earned; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.accounts.lifetime_earned IS 'COIN this account received from an account of another owner (member COIN accounts only; maintained by post_transfer).';
+
+--
+-- Name: COLUMN accounts.lifetime_spent; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.accounts.lifetime_spent IS 'COIN this account paid to an account of another owner (member COIN accounts only; maintained by post_transfer).';
+
+--
+-- Name: accounts_invariants(app_public.accounts); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.accounts_invariants(r app_public.accounts) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+  -- One expression when every invariant holds (every write of the ledger).
+  if r.balance = r.credits_posted - r.debits_posted and r.credits_posted >= 0 and r.debits_posted >= 0
+     and r.lifetime_earned >= 0 and r.lifetime_spent >= 0
+     and (r.kind in ('mint', 'external') or r.balance >= 0)
+     and (r.kind in ('wallet', 'escrow')) = (r.user_id is not null) then
+    return true;
+  end if;
+  -- Otherwise the first false one is named as its own CHECK constraint was; an unknown (null) one passes, as in SQL.
+  if (r.balance = r.credits_posted - r.debits_posted) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_balance_is_net', r::text);
+  elsif (r.credits_posted >= 0) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_credits_posted_check', r::text);
+  elsif (r.debits_posted >= 0) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_debits_posted_check', r::text);
+  elsif (r.lifetime_earned >= 0 and r.lifetime_spent >= 0) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_lifetime_check', r::text);
+  elsif (r.kind in ('mint', 'external') or r.balance >= 0) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_non_negative', r::text);
+  elsif ((r.kind in ('wallet', 'escrow')) = (r.user_id is not null)) is false then
+    perform app_private.raise_check_violation('app_public.accounts', 'accounts_owner_matches_kind', r::text);
+  end if;
+  return true;
+end;
+$$;
+
+ALTER FUNCTION app_private.accounts_invariants(r app_public.accounts) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION accounts_invariants(r app_public.accounts); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.accounts_invariants(r app_public.accounts) IS 'The CHECK constraint accounts_invariants: an account''s balance is its posted credits minus its posted debits (accounts_balance_is_net), both and the lifetime counters are never negative (accounts_credits_posted_check, accounts_debits_posted_check, accounts_lifetime_check), only the mint and external accounts may go below zero (accounts_non_negative: no negative balances), and wallets and escrows, only they, belong to a member (accounts_owner_matches_kind). A failing invariant raises 23514 check_violation under its own name (app_private.raise_check_violation). One constraint instead of six: PostgreSQL re-reads every CHECK expression of a table from its stored text in each statement that writes a row, which cost a give 17 % of its server instructions across the ledger tables (issue 12). Source: DESIGN.md "Money", issue 12.';
+
+--
 -- Name: economy_events; Type: TABLE; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -7797,14 +7878,7 @@ CREATE TABLE app_public.transfers (
     resolved_at timestamp with time zone,
     reason text NOT NULL,
     tx_id uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT transfers_amount_check CHECK ((amount > 0)),
-    CONSTRAINT transfers_distinct_accounts CHECK ((debit_account_id <> credit_account_id)),
-    CONSTRAINT transfers_holds_have_timeout CHECK (((status <> 'pending'::app_public.transfer_status) OR (timeout_at IS NOT NULL))),
-    CONSTRAINT transfers_legs_are_posted CHECK (((pending_id IS NULL) OR (status = 'posted'::app_public.transfer_status))),
-    CONSTRAINT transfers_reason_check CHECK ((reason ~ '^[a-z_]{1,40}$'::text)),
-    CONSTRAINT transfers_resolution CHECK (((status = 'pending'::app_public.transfer_status) = (resolved_at IS NULL))),
-    CONSTRAINT transfers_timeout_only_on_holds CHECK (((timeout_at IS NULL) OR (pending_id IS NULL)))
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 ALTER TABLE app_public.transfers OWNER TO guildbank_owner;
@@ -9996,6 +10070,33 @@ ALTER FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payl
 COMMENT ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) IS 'Queues a discord__task* job for the bot''s runner when the guild has the bot (a guild_discord row), in the guild''s own queue; the job_key per subject coalesces a burst of changes into one edit and never doubles a role grant or a DM. A DM is tried at most 3 times (its failure is recorded by the job), the rest 10. Source: issue 14, DESIGN.md "Tasks and Discord sync".';
 
 --
+-- Name: raise_check_violation(regclass, text, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.raise_check_violation(p_table regclass, p_constraint text, p_row text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+  -- The error PostgreSQL itself raises for a failing CHECK constraint, word for word.
+  raise exception using
+    errcode = 'check_violation',
+    message = format('new row for relation "%s" violates check constraint "%s"', (select c.relname from pg_catalog.pg_class c where c.oid = p_table), p_constraint),
+    detail = format('Failing row contains %s.', p_row),
+    schema = (select n.nspname from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.oid = p_table),
+    table = (select c.relname from pg_catalog.pg_class c where c.oid = p_table),
+    constraint = p_constraint;
+end;
+$$;
+
+ALTER FUNCTION app_private.raise_check_violation(p_table regclass, p_constraint text, p_row text) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION raise_check_violation(p_table regclass, p_constraint text, p_row text); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.raise_check_violation(p_table regclass, p_constraint text, p_row text) IS 'Raises what PostgreSQL raises for a failing CHECK constraint (SQLSTATE 23514 check_violation; message, schema, table and constraint name; DETAIL with the failing row), for the row validators that hold several invariants in one CHECK (app_private.accounts_invariants, transfers_invariants, transactions_invariants): a client sees the same error as when each invariant was its own constraint. Source: issue 12 (hot paths).';
+
+--
 -- Name: raise_error(text, text, jsonb); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12157,6 +12258,112 @@ ALTER FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigin
 COMMENT ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) IS 'Checks one side of a trade: every copy is the owner''s, not locked, not temporary, not listed; every currency is used by the guild with a whole positive amount. Errors: CA001, CA003 card_locked, CA004 card_temporary, CA005 card_listed, CA009 currency_not_used, AM001 invalid_amount, VL001. Source: issue 15 "Trading".';
 
 --
+-- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
+--
+
+CREATE TABLE app_public.transactions (
+    tx_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    seq bigint NOT NULL,
+    guild_id bigint NOT NULL,
+    type app_public.tx_type NOT NULL,
+    actor_id bigint,
+    user_id bigint,
+    counterparty_id bigint,
+    amount bigint DEFAULT 0 NOT NULL,
+    currency text DEFAULT 'COIN'::text NOT NULL,
+    reason text NOT NULL,
+    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    order_id uuid,
+    listing_id uuid,
+    xid xid8 DEFAULT pg_current_xact_id() NOT NULL
+);
+
+ALTER TABLE app_public.transactions OWNER TO guildbank_owner;
+
+--
+-- Name: TABLE transactions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON TABLE app_public.transactions IS '@behavior -insert -update -delete
+The human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.';
+
+--
+-- Name: COLUMN transactions.seq; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
+
+--
+-- Name: COLUMN transactions.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.guild_id IS 'The guild of the event (set by the rule that writes it).';
+
+--
+-- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.actor_id IS 'Discord snowflake of whoever acted (member or staff); null for the system.';
+
+--
+-- Name: COLUMN transactions.user_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.user_id IS 'The member whose balance the event concerns.';
+
+--
+-- Name: COLUMN transactions.counterparty_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.counterparty_id IS 'The other member, for transfers between members.';
+
+--
+-- Name: COLUMN transactions.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency moved (0 for flags).';
+
+--
+-- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
+--
+
+COMMENT ON COLUMN app_public.transactions.xid IS '@omit
+The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
+
+--
+-- Name: transactions_invariants(app_public.transactions); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.transactions_invariants(r app_public.transactions) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+  -- One expression when every invariant holds (every event logged).
+  if r.amount >= 0 and jsonb_typeof(r.meta) = 'object' and length(r.reason) between 1 and 500 then
+    return true;
+  end if;
+  -- Otherwise the first false one is named as its own CHECK constraint was; an unknown (null) one passes, as in SQL.
+  if (r.amount >= 0) is false then
+    perform app_private.raise_check_violation('app_public.transactions', 'transactions_amount_check', r::text);
+  elsif (jsonb_typeof(r.meta) = 'object') is false then
+    perform app_private.raise_check_violation('app_public.transactions', 'transactions_meta_check', r::text);
+  elsif (length(r.reason) between 1 and 500) is false then
+    perform app_private.raise_check_violation('app_public.transactions', 'transactions_reason_check', r::text);
+  end if;
+  return true;
+end;
+$$;
+
+ALTER FUNCTION app_private.transactions_invariants(r app_public.transactions) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION transactions_invariants(r app_public.transactions); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.transactions_invariants(r app_public.transactions) IS 'The CHECK constraint transactions_invariants on the event log: the amount is never negative (transactions_amount_check), meta is a JSON object (transactions_meta_check) and the reason has 1 to 500 characters (transactions_reason_check). A failing invariant raises 23514 check_violation under its own name (app_private.raise_check_violation). One constraint instead of three, for the reason given on app_private.accounts_invariants (issue 12). Source: seed 000 section 11 (the audit and event log), issue 12.';
+
+--
 -- Name: transfer_scope_violations(bigint); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -12178,6 +12385,51 @@ ALTER FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) OWNER TO
 --
 
 COMMENT ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) IS 'Ledger invariant: a transfer''s guild and currency are those of both its accounts (the foreign keys to guilds and currencies were dropped from the hot ledger tables for write throughput).';
+
+--
+-- Name: transfers_invariants(app_public.transfers); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
+--
+
+CREATE FUNCTION app_private.transfers_invariants(r app_public.transfers) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+  -- One expression when every invariant holds (every write of the ledger).
+  if r.amount > 0 and r.debit_account_id <> r.credit_account_id
+     and (r.status <> 'pending' or r.timeout_at is not null)
+     and (r.pending_id is null or r.status = 'posted')
+     and r.reason ~ '^[a-z_]{1,40}$'
+     and (r.status = 'pending') = (r.resolved_at is null)
+     and (r.timeout_at is null or r.pending_id is null) then
+    return true;
+  end if;
+  -- Otherwise the first false one is named as its own CHECK constraint was; an unknown (null) one passes, as in SQL.
+  if (r.amount > 0) is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_amount_check', r::text);
+  elsif (r.debit_account_id <> r.credit_account_id) is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_distinct_accounts', r::text);
+  elsif (r.status <> 'pending' or r.timeout_at is not null) is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_holds_have_timeout', r::text);
+  elsif (r.pending_id is null or r.status = 'posted') is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_legs_are_posted', r::text);
+  elsif (r.reason ~ '^[a-z_]{1,40}$') is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_reason_check', r::text);
+  elsif ((r.status = 'pending') = (r.resolved_at is null)) is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_resolution', r::text);
+  elsif (r.timeout_at is null or r.pending_id is null) is false then
+    perform app_private.raise_check_violation('app_public.transfers', 'transfers_timeout_only_on_holds', r::text);
+  end if;
+  return true;
+end;
+$_$;
+
+ALTER FUNCTION app_private.transfers_invariants(r app_public.transfers) OWNER TO guildbank_owner;
+
+--
+-- Name: FUNCTION transfers_invariants(r app_public.transfers); Type: COMMENT; Schema: app_private; Owner: guildbank_owner
+--
+
+COMMENT ON FUNCTION app_private.transfers_invariants(r app_public.transfers) IS 'The CHECK constraint transfers_invariants: a positive amount (transfers_amount_check) between two different accounts (transfers_distinct_accounts); a pending transfer (a hold) has a timeout (transfers_holds_have_timeout) and only it is unresolved (transfers_resolution); the legs that settle a hold are posted (transfers_legs_are_posted) and carry no timeout (transfers_timeout_only_on_holds); a reason is a snake_case word of 1 to 40 letters (transfers_reason_check). A failing invariant raises 23514 check_violation under its own name (app_private.raise_check_violation). One constraint instead of seven, for the reason given on app_private.accounts_invariants (issue 12). Source: DESIGN.md "Money" (pending, posted and voided transfers), issue 12.';
 
 --
 -- Name: unlink_ign(bigint, text, text); Type: FUNCTION; Schema: app_private; Owner: guildbank_owner
@@ -16337,83 +16589,6 @@ ALTER FUNCTION app_public.tasks_slots_taken(t app_public.tasks) OWNER TO guildba
 COMMENT ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) IS 'Computed column: the task''s slots in use (claims in progress, submitted or accepted; a rejected or expired claim frees its slot). A count, so members may read it for tasks they can see. Source: seed 003 current_claims.';
 
 --
--- Name: transactions; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.transactions (
-    tx_id uuid DEFAULT gen_random_uuid() NOT NULL,
-    seq bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    type app_public.tx_type NOT NULL,
-    actor_id bigint,
-    user_id bigint,
-    counterparty_id bigint,
-    amount bigint DEFAULT 0 NOT NULL,
-    currency text DEFAULT 'COIN'::text NOT NULL,
-    reason text NOT NULL,
-    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    order_id uuid,
-    listing_id uuid,
-    xid xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    CONSTRAINT transactions_amount_check CHECK ((amount >= 0)),
-    CONSTRAINT transactions_meta_check CHECK ((jsonb_typeof(meta) = 'object'::text)),
-    CONSTRAINT transactions_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 500)))
-);
-
-ALTER TABLE app_public.transactions OWNER TO guildbank_owner;
-
---
--- Name: TABLE transactions; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.transactions IS '@behavior -insert -update -delete
-The human-readable event log (the feed''s source): one row per economic event, written by the rule functions in the same transaction as its ledger transfers.';
-
---
--- Name: COLUMN transactions.seq; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.seq IS 'Insertion-ordered sequence (assigned at insert, not at commit: a later seq may commit first).';
-
---
--- Name: COLUMN transactions.guild_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.guild_id IS 'The guild of the event (set by the rule that writes it).';
-
---
--- Name: COLUMN transactions.actor_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.actor_id IS 'Discord snowflake of whoever acted (member or staff); null for the system.';
-
---
--- Name: COLUMN transactions.user_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.user_id IS 'The member whose balance the event concerns.';
-
---
--- Name: COLUMN transactions.counterparty_id; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.counterparty_id IS 'The other member, for transfers between members.';
-
---
--- Name: COLUMN transactions.amount; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.amount IS 'Minor units of currency moved (0 for flags).';
-
---
--- Name: COLUMN transactions.xid; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.transactions.xid IS '@omit
-The writing transaction''s id: the live stream delivers rows in commit order by snapshot visibility.';
-
---
 -- Name: transaction_history(timestamp with time zone, timestamp with time zone, app_public.tx_type); Type: FUNCTION; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -17048,52 +17223,6 @@ ALTER TABLE app_private.webhook_nonces OWNER TO guildbank_owner;
 --
 
 COMMENT ON TABLE app_private.webhook_nonces IS 'Nonces of accepted signed webhooks, written in the same transaction as the webhook''s effect: a replay within the signature window is refused (WH001). Rows older than a day are purged as new ones arrive.';
-
---
--- Name: accounts; Type: TABLE; Schema: app_public; Owner: guildbank_owner
---
-
-CREATE TABLE app_public.accounts (
-    id bigint NOT NULL,
-    guild_id bigint NOT NULL,
-    user_id bigint,
-    currency text DEFAULT 'COIN'::text NOT NULL,
-    kind app_public.account_kind NOT NULL,
-    balance bigint DEFAULT 0 NOT NULL,
-    debits_posted bigint DEFAULT 0 NOT NULL,
-    credits_posted bigint DEFAULT 0 NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    lifetime_earned bigint DEFAULT 0 NOT NULL,
-    lifetime_spent bigint DEFAULT 0 NOT NULL,
-    CONSTRAINT accounts_balance_is_net CHECK ((balance = (credits_posted - debits_posted))),
-    CONSTRAINT accounts_credits_posted_check CHECK ((credits_posted >= 0)),
-    CONSTRAINT accounts_debits_posted_check CHECK ((debits_posted >= 0)),
-    CONSTRAINT accounts_lifetime_check CHECK (((lifetime_earned >= 0) AND (lifetime_spent >= 0))),
-    CONSTRAINT accounts_non_negative CHECK (((kind = ANY (ARRAY['mint'::app_public.account_kind, 'external'::app_public.account_kind])) OR (balance >= 0))),
-    CONSTRAINT accounts_owner_matches_kind CHECK (((kind = ANY (ARRAY['wallet'::app_public.account_kind, 'escrow'::app_public.account_kind])) = (user_id IS NOT NULL)))
-)
-WITH (fillfactor='70');
-
-ALTER TABLE app_public.accounts OWNER TO guildbank_owner;
-
---
--- Name: TABLE accounts; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON TABLE app_public.accounts IS '@behavior -insert -update -delete
-Ledger accounts. balance = credits - debits, in minor units of currency; written only by app_private.post_transfer.';
-
---
--- Name: COLUMN accounts.lifetime_earned; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.accounts.lifetime_earned IS 'COIN this account received from an account of another owner (member COIN accounts only; maintained by post_transfer).';
-
---
--- Name: COLUMN accounts.lifetime_spent; Type: COMMENT; Schema: app_public; Owner: guildbank_owner
---
-
-COMMENT ON COLUMN app_public.accounts.lifetime_spent IS 'COIN this account paid to an account of another owner (member COIN accounts only; maintained by post_transfer).';
 
 --
 -- Name: accounts_id_seq; Type: SEQUENCE; Schema: app_public; Owner: guildbank_owner
@@ -19293,6 +19422,13 @@ ALTER TABLE ONLY app_private.webhook_nonces
     ADD CONSTRAINT webhook_nonces_pkey PRIMARY KEY (endpoint, nonce);
 
 --
+-- Name: accounts accounts_invariants; Type: CHECK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.accounts
+    ADD CONSTRAINT accounts_invariants CHECK (app_private.accounts_invariants(accounts.*));
+
+--
 -- Name: accounts accounts_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -20028,11 +20164,25 @@ ALTER TABLE ONLY app_public.transactions
     ADD CONSTRAINT transactions_guild_seq UNIQUE (guild_id, seq);
 
 --
+-- Name: transactions transactions_invariants; Type: CHECK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.transactions
+    ADD CONSTRAINT transactions_invariants CHECK (app_private.transactions_invariants(transactions.*));
+
+--
 -- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
 --
 
 ALTER TABLE ONLY app_public.transactions
     ADD CONSTRAINT transactions_pkey PRIMARY KEY (tx_id);
+
+--
+-- Name: transfers transfers_invariants; Type: CHECK CONSTRAINT; Schema: app_public; Owner: guildbank_owner
+--
+
+ALTER TABLE app_public.transfers
+    ADD CONSTRAINT transfers_invariants CHECK (app_private.transfers_invariants(transfers.*));
 
 --
 -- Name: transfers transfers_pkey; Type: CONSTRAINT; Schema: app_public; Owner: guildbank_owner
@@ -25095,6 +25245,19 @@ REVOKE ALL ON FUNCTION app_hidden.verify_ledger_and_alert() FROM PUBLIC;
 GRANT ALL ON FUNCTION app_hidden.verify_ledger_and_alert() TO coins_worker;
 
 --
+-- Name: TABLE accounts; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.accounts TO coins_player;
+GRANT SELECT ON TABLE app_public.accounts TO coins_staff;
+
+--
+-- Name: FUNCTION accounts_invariants(r app_public.accounts); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.accounts_invariants(r app_public.accounts) FROM PUBLIC;
+
+--
 -- Name: TABLE economy_events; Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -25911,6 +26074,12 @@ REVOKE ALL ON FUNCTION app_private.queue_member_job(p_guild_id bigint, p_task te
 REVOKE ALL ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p_payload jsonb, p_key text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION raise_check_violation(p_table regclass, p_constraint text, p_row text); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.raise_check_violation(p_table regclass, p_constraint text, p_row text) FROM PUBLIC;
+
+--
 -- Name: FUNCTION raise_error(p_code text, p_key text, p_detail jsonb); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
@@ -26266,10 +26435,29 @@ REVOKE ALL ON FUNCTION app_private.tg_users__provision() FROM PUBLIC;
 REVOKE ALL ON FUNCTION app_private.trade_items_check(p_owner_id bigint, p_guild_id bigint, p_cards bigint[], p_currencies jsonb) FROM PUBLIC;
 
 --
+-- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner
+--
+
+GRANT SELECT ON TABLE app_public.transactions TO coins_player;
+GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
+
+--
+-- Name: FUNCTION transactions_invariants(r app_public.transactions); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.transactions_invariants(r app_public.transactions) FROM PUBLIC;
+
+--
 -- Name: FUNCTION transfer_scope_violations(p_guild_id bigint); Type: ACL; Schema: app_private; Owner: guildbank_owner
 --
 
 REVOKE ALL ON FUNCTION app_private.transfer_scope_violations(p_guild_id bigint) FROM PUBLIC;
+
+--
+-- Name: FUNCTION transfers_invariants(r app_public.transfers); Type: ACL; Schema: app_private; Owner: guildbank_owner
+--
+
+REVOKE ALL ON FUNCTION app_private.transfers_invariants(r app_public.transfers) FROM PUBLIC;
 
 --
 -- Name: FUNCTION unlink_ign(p_user_id bigint, p_via text, p_reason text); Type: ACL; Schema: app_private; Owner: guildbank_owner
@@ -27276,13 +27464,6 @@ GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_
 GRANT ALL ON FUNCTION app_public.tasks_slots_taken(t app_public.tasks) TO coins_staff;
 
 --
--- Name: TABLE transactions; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.transactions TO coins_player;
-GRANT SELECT ON TABLE app_public.transactions TO coins_staff;
-
---
 -- Name: FUNCTION transaction_history(from_at timestamp with time zone, to_at timestamp with time zone, tx_type app_public.tx_type); Type: ACL; Schema: app_public; Owner: guildbank_owner
 --
 
@@ -27374,13 +27555,6 @@ GRANT ALL ON FUNCTION app_public.verify_draw(draw_id bigint, server_seed text) T
 REVOKE ALL ON FUNCTION app_public.verify_ledger(guild_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app_public.verify_ledger(guild_id bigint) TO coins_staff;
 GRANT ALL ON FUNCTION app_public.verify_ledger(guild_id bigint) TO coins_worker;
-
---
--- Name: TABLE accounts; Type: ACL; Schema: app_public; Owner: guildbank_owner
---
-
-GRANT SELECT ON TABLE app_public.accounts TO coins_player;
-GRANT SELECT ON TABLE app_public.accounts TO coins_staff;
 
 --
 -- Name: TABLE artists; Type: ACL; Schema: app_public; Owner: guildbank_owner
