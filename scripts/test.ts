@@ -158,6 +158,7 @@ try {
         TEST_OWNER_URL: db.urls.owner,
         TEST_AUTHENTICATOR_URL: db.urls.authenticator,
         TEST_PGTAP_URL: db.urls.pgtap,
+        TEST_TEMPLATE_URL: db.urls.template,
         ...(screenshots ? { SCREENSHOTS_DIR: path.resolve(screenshots) } : {}),
       },
     );
@@ -169,6 +170,7 @@ try {
       TEST_OWNER_URL: db.urls.owner,
       TEST_AUTHENTICATOR_URL: db.urls.authenticator,
       TEST_PGTAP_URL: db.urls.pgtap,
+      TEST_TEMPLATE_URL: db.urls.template,
     });
     if (result !== 0) exitCode = 1;
   }

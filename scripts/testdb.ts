@@ -4,17 +4,22 @@
  * its cluster under `.data/test-pg` on a free port. Creates a fresh database (default
  * `guildbank_test`), the roles, and runs the committed migrations; then copies it (as a template)
  * into `<name>_pgtap` with pgTAP, for the pgTAP files: they count rows across guilds and need a
- * database no other test writes to, while the vitest files share the first one.
+ * database no other test writes to, while the vitest files share the first one. A third copy,
+ * `<name>_template`, is never connected to: the files that run a job worker clone it into a
+ * database of their own (server/__tests__/helpers.ts `isolateDatabase`), so that their worker
+ * sees only their jobs and they run beside the others.
  */
 import { createServer } from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { ROOT_DIR, deriveUrls, embeddedBinaries, migrateDatabase, setupDatabase, startEmbedded, withUrl, type DatabaseUrls, type EmbeddedServer } from "@guildbank/db";
+import { copyDatabase } from "./copy-database.ts";
 import { installPgTap } from "./pgtap.ts";
 
 export interface TestDatabase {
-  /** The test database's URLs, and `pgtap`: a superuser URL of its copy for the pgTAP files. */
-  urls: DatabaseUrls & { pgtap: string };
+  /** The test database's URLs; `pgtap`: a superuser URL of its copy for the pgTAP files; `template`: a superuser URL of
+   *  the untouched copy the worker files clone (never connect to it: a template must have no sessions). */
+  urls: DatabaseUrls & { pgtap: string; template: string };
   /** Where the server came from, for messages. */
   source: "TEST_DATABASE_URL" | "embedded";
   embedded?: EmbeddedServer;
@@ -76,20 +81,11 @@ export async function prepareTestDatabase(name = process.env.TEST_DATABASE_NAME 
     const urls = deriveUrls(rootUrl, name, passwords);
     await migrateDatabase(urls);
     const pgtapName = `${name}_pgtap`;
+    const templateName = `${name}_template`;
     const admin = new pg.Client({ connectionString: rootUrl });
     await admin.connect();
     try {
-      await admin.query(`drop database if exists ${pgtapName} with (force)`);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await admin.query(`create database ${pgtapName} template ${name}`);
-          break;
-        } catch (err) {
-          // "source database is being accessed by other users": a migration connection closing.
-          if ((err as { code?: string }).code !== "55006" || attempt >= 50) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      for (const copy of [pgtapName, templateName]) await copyDatabase(admin, name, copy);
     } finally {
       await admin.end();
     }
@@ -103,9 +99,10 @@ export async function prepareTestDatabase(name = process.env.TEST_DATABASE_NAME 
     } finally {
       await tap.end();
     }
-    return { urls: { ...urls, root: withUrl(rootUrl, { database: name }), pgtap: pgtapUrl }, source, embedded };
+    return { urls: { ...urls, root: withUrl(rootUrl, { database: name }), pgtap: pgtapUrl, template: withUrl(rootUrl, { database: templateName }) }, source, embedded };
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
 }
+

@@ -6,8 +6,8 @@
 import type { TestProject } from "vitest/node";
 import { prepareTestDatabase, type TestDatabase } from "./testdb.ts";
 
-// One database for the whole run: vitest runs this setup once per project (vitest.config.ts has
-// two), in the same process.
+// One database for the whole run, even if vitest runs this setup more than once (once per project
+// when a config has several), in the same process.
 const shared = globalThis as { guildbankTestDb?: Promise<TestDatabase>; guildbankTestDbUsers?: number };
 
 export async function setup(project: TestProject): Promise<void> {
@@ -16,6 +16,7 @@ export async function setup(project: TestProject): Promise<void> {
     owner: process.env.TEST_OWNER_URL ?? "",
     authenticator: process.env.TEST_AUTHENTICATOR_URL ?? "",
     pgtap: process.env.TEST_PGTAP_URL ?? "",
+    template: process.env.TEST_TEMPLATE_URL ?? "",
   };
   if (!urls.root) {
     shared.guildbankTestDbUsers = (shared.guildbankTestDbUsers ?? 0) + 1;
@@ -32,6 +33,6 @@ export async function teardown(): Promise<void> {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    db: { root: string; owner: string; authenticator: string; pgtap: string };
+    db: { root: string; owner: string; authenticator: string; pgtap: string; template: string };
   }
 }

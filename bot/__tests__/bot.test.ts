@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { deployCommands } from "../src/deploy-commands.ts";
 import { loadBotConfig, recordGuild, startBot } from "../src/index.ts";
 import { FakeDiscord } from "./fake-discord.ts";
@@ -18,7 +18,7 @@ const EPHEMERAL = 64;
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 const ADMIN_ROLE = snowflake();
 const AUDITOR_ROLE = snowflake();
@@ -74,7 +74,7 @@ async function jobsSettled(): Promise<void> {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
@@ -106,7 +106,7 @@ afterAll(async () => {
     ?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1 or key = $2))", [`discord:${guildId}`, `discord__setup:${guildId}`])
     .catch(() => {});
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("/setup", () => {

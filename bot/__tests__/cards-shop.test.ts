@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId } from "../../server/__tests__/helpers.ts";
 import { clearFeatureCache } from "../src/features.ts";
 import { button, command, customIds, fields, inject, messageOf, startTestBot, type Member, type TestBot } from "./fixtures.ts";
 
@@ -14,7 +14,7 @@ const EPHEMERAL = 64;
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let owner: Member;
 let alice: Member;
@@ -37,7 +37,7 @@ function buttons(body: any): Record<string, boolean> {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
@@ -63,7 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("/shop: packs and card currencies", () => {

@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, messageOf, startTestBot, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let owner: Member;
 let alice: Member;
@@ -24,7 +24,7 @@ async function uid(m: Member): Promise<string> {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
@@ -51,7 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("cards in Discord", () => {

@@ -13,13 +13,13 @@ import { loadCatalogueConfig } from "../../server/src/catalogue/config.ts";
 import { createCatalogueRuntime, type CatalogueRuntime } from "../../server/src/catalogue/runtime.ts";
 import { startWorker, type WorkerHandle } from "../../server/src/index.ts";
 import { fakeEnv, startCatalogueFake, type CatalogueFake } from "../../server/__tests__/catalogue/fakes.ts";
-import { dbUrls, lockWorkerTests, newGuildId, testWorkerConfig, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, testWorkerConfig, waitFor } from "../../server/__tests__/helpers.ts";
 import { command, inject, startTestBot, type Member, type RawInteraction, type TestBot } from "./fixtures.ts";
 
 const FAST = { minTimeMs: 0, maxConcurrent: 4, retries: 1, backoffMs: 10, maxBackoffMs: 200, timeoutMs: 5000 };
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let fake: CatalogueFake;
 let worker: WorkerHandle;
 let runtime: CatalogueRuntime;
@@ -38,7 +38,7 @@ function lastText(raw: RawInteraction): string {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 2 });
   guildId = newGuildId().toString();
   owner = { id: (BigInt(guildId) + 900n).toString(), name: "Owner" };
@@ -60,7 +60,7 @@ afterAll(async () => {
   await t?.stop();
   await fake?.close();
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
   if (storage) rmSync(storage, { recursive: true, force: true });
 });
 

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, snowflake, startTestBot, type Member, type RawInteraction, type TestBot } from "./fixtures.ts";
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let shop: string;
 let news: string;
@@ -66,7 +66,7 @@ function autocomplete(m: Member, name: string, typed: string): RawInteraction {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   owner = { id: (BigInt(guildId) + 900n).toString(), name: "Owner" };
@@ -85,7 +85,7 @@ afterAll(async () => {
   await t?.stop();
   await db?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1))", [`discord:${guildId}`]).catch(() => {});
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("announcements with the embed builder", () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { loadBotConfig, startBot } from "../src/index.ts";
 import { clearFeatureCache } from "../src/features.ts";
 import { FakeDiscord } from "./fake-discord.ts";
@@ -14,7 +14,7 @@ import { APP_ID, button, command, inject, startTestBot, type Member, type TestBo
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let owner: Member;
 let alice: Member;
@@ -30,7 +30,7 @@ async function txCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   owner = { id: (BigInt(guildId) + 900n).toString(), name: "Owner" };
@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("feature toggles", () => {

@@ -23,13 +23,13 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { resolveChromium } from "../../scripts/chromium.ts";
 import { messageHtml } from "./embed-html.ts";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, modal, snowflake, startTestBot, type Member, type RawInteraction, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let owner: Member;
 let alice: Member;
@@ -120,7 +120,7 @@ async function startTrade(starter: Member, other: Member, role: "buyer" | "selle
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
@@ -162,7 +162,7 @@ afterAll(async () => {
   await t?.stop();
   await db?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where payload::text like $1))", [`%${guildId}%`]).catch(() => {});
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("middleman setup", () => {

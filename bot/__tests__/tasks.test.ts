@@ -8,14 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { dbUrls, lockWorkerTests, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, waitFor } from "../../server/__tests__/helpers.ts";
 import { button, command, customIds, fields, inject, messageOf, modal, snowflake, startTestBot, wallet, type Member, type TestBot } from "./fixtures.ts";
 
 const EPHEMERAL = 64;
 
 let t: TestBot;
 let db: pg.Pool;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let guildId: string;
 let taskChannel: string;
 let reviewChannel: string;
@@ -67,7 +67,7 @@ async function taskPost(id = taskId) {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = new pg.Pool({ connectionString: dbUrls().root, max: 4 });
   guildId = newGuildId().toString();
   const id = (n: number) => (BigInt(guildId) + BigInt(n)).toString();
@@ -89,7 +89,7 @@ afterAll(async () => {
   await t?.stop();
   await db?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1))", [`discord:${guildId}`]).catch(() => {});
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("a task's post", () => {

@@ -1,13 +1,10 @@
 /** Fixtures of the listener's tests: the test database (vitest global setup), guilds, balances. */
 import { randomInt } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { dbUrls } from "../../scripts/test-database.ts";
 import { loadMinecraftConfig, type MinecraftConfig } from "../src/index.ts";
 
-/** The test database's URLs. */
-export function dbUrls() {
-  return inject("db");
-}
+export { dbUrls } from "../../scripts/test-database.ts";
 
 /** A superuser pool on the test database. */
 export function superuserPool(): pg.Pool {

@@ -13,7 +13,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { resolveChromium } from "../../scripts/chromium.ts";
-import { createGuild, freePort, lockWorkerTests, startTestServer, superuserPool, testWorkerConfig } from "../../server/__tests__/helpers.ts";
+import { createGuild, freePort, isolateDatabase, startTestServer, superuserPool, testWorkerConfig } from "../../server/__tests__/helpers.ts";
 import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 import { fakeEnv, startCatalogueFake, type CatalogueFake } from "../../server/__tests__/catalogue/fakes.ts";
 import { loadCatalogueConfig } from "../../server/src/catalogue/config.ts";
@@ -34,7 +34,7 @@ let apis: CatalogueFake;
 let worker: WorkerHandle;
 let runtime: CatalogueRuntime;
 let storage: string;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let guildId: string;
@@ -55,7 +55,7 @@ beforeAll(async () => {
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
   }
   mkdirSync(SHOTS, { recursive: true });
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   ({ guildId } = await createGuild(db, 1));
   await db.query("insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values ($1, $2, 'ADMIN')", [guildId, roleAdmin()]);
@@ -86,7 +86,7 @@ afterAll(async () => {
   await fake?.close();
   await apis?.close();
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
   if (storage) rmSync(storage, { recursive: true, force: true });
 });
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type pg from "pg";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { resolveChromium } from "../../scripts/chromium.ts";
-import { createGuild, freePort, lockWorkerTests, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
+import { createGuild, freePort, isolateDatabase, startTestServer, superuserPool, walletBalance } from "../../server/__tests__/helpers.ts";
 import { discordServerEnv, startFakeDiscord, type FakeDiscord } from "../../server/__tests__/fake-discord.ts";
 import { snowflake, startTestBot, type TestBot } from "../../bot/__tests__/fixtures.ts";
 
@@ -23,7 +23,7 @@ const SHOTS = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? "test-results/sc
 let db: pg.Pool;
 let fake: FakeDiscord;
 let bot: TestBot;
-let unlock: () => Promise<void>;
+let dropOwnDatabase: () => Promise<void>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let guildId: string;
@@ -39,7 +39,7 @@ beforeAll(async () => {
     if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
   }
   mkdirSync(SHOTS, { recursive: true });
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   ({ guildId, memberIds: members } = await createGuild(db, 2));
   await db.query("insert into app_public.staff_role_mappings (guild_id, discord_role_id, staff_role) values ($1, $2, 'ADMIN')", [guildId, roleAdmin()]);
@@ -73,7 +73,7 @@ afterAll(async () => {
   await bot?.stop();
   await db?.query("select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs where queue_name = $1))", [`discord:${guildId}`]).catch(() => {});
   await db?.end();
-  await unlock?.();
+  await dropOwnDatabase?.();
 });
 
 describe("community pages in Chromium", () => {

@@ -4,9 +4,9 @@
  * coalesced into one summary; a 429 `retry_after` is honoured; no webhook configured is a no-op;
  * a crashing process raises a critical alert.
  *
- * Runs workers: takes the cross-process advisory lock of the worker tests first (the job queue is
- * shared by the whole test database). Other test files may raise alerts meanwhile, so assertions
- * look at this file's alerts (by id) wherever the rate limit makes that matter.
+ * Runs workers, on a database of its own (isolateDatabase): its job queue and alert feed are this
+ * file's alone. Assertions still look at this file's alerts (by id) wherever the rate limit makes
+ * that matter.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,7 +22,7 @@ import { ConfigError, REDACT_PATHS } from "@guildbank/lib";
 import { loadServerConfig } from "../src/config.ts";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { WebhookRateLimiter, alertEmbed, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
-import { clientFor, createGuild, dbUrls, dropQueuedJobs, startTestServer, superuserPool, lockWorkerTests, testWorkerConfig, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, dropQueuedJobs, startTestServer, superuserPool, isolateDatabase, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WEBHOOK_TOKEN = "whk-token-Zq81hTT0-secret";
@@ -85,7 +85,7 @@ function alertIdsOf(post: Post): string[] {
   return [...(embed.description ?? "").matchAll(/`#(\d+)`/g)].map((m) => m[1]);
 }
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const webhook = new FakeWebhook();
@@ -134,7 +134,7 @@ async function notifications(outcome: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   server = await startTestServer();
   await webhook.start();
@@ -153,7 +153,7 @@ afterAll(async () => {
   await webhook.stop();
   await server?.close();
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 describe("alerts__notify", () => {

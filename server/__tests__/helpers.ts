@@ -2,14 +2,11 @@
 import { randomInt } from "node:crypto";
 import { createServer as createNetServer } from "node:net";
 import pg from "pg";
-import { inject } from "vitest";
 import { createLogger, createPool } from "@guildbank/lib";
+import { dbUrls } from "../../scripts/test-database.ts";
 import { loadServerConfig, loadWorkerConfig, startServer, type RunningServer, type WorkerConfig } from "../src/index.ts";
 
-/** The test database's URLs (from the vitest global setup). */
-export function dbUrls() {
-  return inject("db");
-}
+export { dbUrls, isolateDatabase } from "../../scripts/test-database.ts";
 
 /** A superuser pool on the test database (fixtures and direct checks). */
 export function superuserPool(): pg.Pool {
@@ -235,23 +232,6 @@ export async function dropQueuedJobs(db: pg.Pool, task: string): Promise<void> {
     "delete from graphile_worker._private_jobs where task_id = (select id from graphile_worker._private_tasks where identifier = $1)",
     [task],
   );
-}
-
-export const WORKER_TESTS_LOCK = 7_203_001;
-
-/**
- * Takes the worker tests' cross-process advisory lock (waiting for another file to finish).
- *
- * @returns a function releasing it.
- */
-export async function lockWorkerTests(): Promise<() => Promise<void>> {
-  const lock = new pg.Client({ connectionString: dbUrls().root });
-  await lock.connect();
-  await lock.query("select pg_advisory_lock($1)", [WORKER_TESTS_LOCK]);
-  return async () => {
-    await lock.query("select pg_advisory_unlock($1)", [WORKER_TESTS_LOCK]).catch(() => {});
-    await lock.end();
-  };
 }
 
 /**

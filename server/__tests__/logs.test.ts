@@ -7,7 +7,7 @@
  *
  * Also checks that the logs are JSON lines and carry the request id a client sent.
  *
- * Runs a worker: takes the cross-process advisory lock of the worker tests first.
+ * Runs a worker, on a database of its own (isolateDatabase).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGuild, dbUrls, dropQueuedJobs, freePort, superuserPool, lockWorkerTests, waitFor } from "./helpers.ts";
+import { createGuild, dbUrls, dropQueuedJobs, freePort, superuserPool, isolateDatabase, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REQUEST_ID = "logs-test-req-000001";
@@ -66,7 +66,7 @@ async function stop(proc: Proc | undefined): Promise<void> {
   if (proc.child.exitCode === null) proc.child.kill("SIGKILL");
 }
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let serverProc: Proc | undefined;
 let workerProc: Proc | undefined;
@@ -76,7 +76,7 @@ const webhookCalls: { path: string; status: number; body: string }[] = [];
 const webhookScript = [500, 429];
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   webhook = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -97,7 +97,7 @@ afterAll(async () => {
   await stop(workerProc);
   await new Promise<void>((resolve) => webhook?.close(() => resolve()));
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 describe("log hygiene", () => {

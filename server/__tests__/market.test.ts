@@ -2,14 +2,14 @@
  * The marketplace under contention, end to end: members act over GraphQL against the real server,
  * a real worker (graphile-worker, as coins_worker) fulfils the orders, and the ledger is checked.
  *
- * Test files that run a worker take a cross-process advisory lock first: the job queue is shared
- * by the whole test database, so two workers at once would take each other's jobs.
+ * Test files that run a worker get a database of their own first (isolateDatabase): with the job
+ * queue of a shared database, two workers at once would take each other's jobs.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
-import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, lockWorkerTests } from "./helpers.ts";
+import { clientFor, createGuild, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, isolateDatabase } from "./helpers.ts";
 
 
 const BUY_REWARD = `mutation($sku: String!, $qty: Int!, $key: String!) {
@@ -24,13 +24,13 @@ const BUY_LISTING = `mutation($listingId: UUID!, $qty: Int!, $key: String!) {
   buyListing(input: { listingId: $listingId, qty: $qty, idempotencyKey: $key }) { order { orderId status escrow fee } }
 }`;
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let worker: WorkerHandle | undefined;
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   server = await startTestServer();
   worker = await startWorker({
@@ -42,7 +42,7 @@ afterAll(async () => {
   await worker?.stop();
   await server?.close();
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 /** Waits until no order of the guild is pending; returns the orders. */

@@ -3,8 +3,7 @@
  * operations by name, SSE clients, job queue depth, job durations and failures, ledger health, the
  * worker's own listener and its merge into the server's scrape, and who may scrape.
  *
- * Runs a worker: takes the cross-process advisory lock of the worker tests first (the job queue is
- * shared by the whole test database).
+ * Runs a worker, on a database of its own (isolateDatabase): its job queue is this file's alone.
  */
 import { EventEmitter } from "node:events";
 import pg from "pg";
@@ -22,7 +21,7 @@ import {
   renderMetrics,
   routeLabel,
 } from "../src/metrics/index.ts";
-import { clientFor, createGuild, freePort, startTestServer, superuserPool, lockWorkerTests, testWorkerConfig, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, freePort, startTestServer, superuserPool, isolateDatabase, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const TOKEN = "metrics-token-0123456789abcdef";
 
@@ -66,12 +65,12 @@ async function scrape(url: string, headers: Record<string, string> = {}): Promis
   return parseMetrics(await res.text());
 }
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   server = await startTestServer();
 }, 300_000);
@@ -79,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 describe("server /metrics", () => {
@@ -178,7 +177,7 @@ describe("job metrics, with a real worker", () => {
     );
     const orderId = bought.data!.buyReward.order.orderId;
 
-    // No worker runs (this file holds the worker lock): the order's job waits in the queue. (Scrapes
+    // No worker runs (this file's own database has none): the order's job waits in the queue. (Scrapes
     // within a second share one database read: poll.)
     const before = await waitFor("the queued order in the queue depth", async () => {
       const m = await scrape(server.url);

@@ -8,7 +8,7 @@
  *   the same idempotency key and a valid signature on every attempt, the backoff observed; an
  *   endpoint that always fails gets the order refunded after the last attempt.
  *
- * Takes the worker tests' advisory lock: the job queue is shared by the test database.
+ * Runs a worker, on a database of its own (isolateDatabase): its job queue is this file's alone.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -20,13 +20,13 @@ import { startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { voucherAdapter } from "../src/fulfilment/voucher.ts";
 import { FulfilmentDeferred, type AdapterContext, type FulfilmentOrder } from "../src/worker/adapters.ts";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, verifySignature } from "../src/webhooks/index.ts";
-import { clientFor, createGuild, ledgerViolations, lockWorkerTests, startTestServer, superuserPool, testWorkerConfig, waitFor, walletBalance } from "./helpers.ts";
+import { clientFor, createGuild, ledgerViolations, isolateDatabase, startTestServer, superuserPool, testWorkerConfig, waitFor, walletBalance } from "./helpers.ts";
 
 const REDEEM_SECRET = "redeem-secret-0123456789abcdef";
 const PAYMENT_SECRET = "payment-secret-0123456789abcdef";
 const API_KEY = "api-key-0123456789abcdef012345";
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let worker: WorkerHandle | undefined;
@@ -43,7 +43,7 @@ const failFirst = new Map<string, number>();
 let failNextOrder = 0;
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   server = await startTestServer({ REDEMPTION_WEBHOOK_SECRET: REDEEM_SECRET, MINECRAFT_PAYMENT_WEBHOOK_SECRET: PAYMENT_SECRET });
   api = createServer((req, res) => {
@@ -81,7 +81,7 @@ afterAll(async () => {
   await server?.close();
   await new Promise<void>((resolve) => (api ? api.close(() => resolve()) : resolve()));
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 async function addReward(guildId: string, sku: string, price: number, fulfilment: "api" | "voucher", payload: Record<string, unknown> = {}) {

@@ -3,8 +3,8 @@
  * twice (the second run does nothing), fulfilment adapters and retries, the per-guild
  * leaderboard cron, and a worker process killed with SIGKILL in the middle of a fulfilment.
  *
- * Test files that run a worker take a cross-process advisory lock first: the job queue is shared
- * by the whole test database, so two workers at once would take each other's jobs.
+ * Test files that run a worker get a database of their own first (isolateDatabase): with the job
+ * queue of a shared database, two workers at once would take each other's jobs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -26,7 +26,7 @@ import {
   type FulfilmentOrder,
   type WorkerHandle,
 } from "../src/worker/index.ts";
-import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, lockWorkerTests, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, ledgerViolations, startTestServer, superuserPool, testWorkerConfig, walletBalance, isolateDatabase, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,12 +56,12 @@ let hasSlotIdempotence = false;
   }
 }
 
-let unlockWorkerTests: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let db: pg.Pool;
 let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
-  unlockWorkerTests = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   db = superuserPool();
   server = await startTestServer();
 }, 300_000);
@@ -69,7 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await db?.end();
-  await unlockWorkerTests?.();
+  await dropOwnDatabase?.();
 });
 
 async function userId(guildId: string, discordId: string): Promise<string> {

@@ -18,7 +18,7 @@ import type { SourcePolicy } from "../../src/catalogue/http.ts";
 import { ingestArtist, type CatalogueDb } from "../../src/catalogue/pipeline.ts";
 import { createCatalogueRuntime, type CatalogueRuntime } from "../../src/catalogue/runtime.ts";
 import { startWorker, type WorkerHandle } from "../../src/index.ts";
-import { dbUrls, lockWorkerTests, newGuildId, superuserPool, testWorkerConfig, waitFor } from "../helpers.ts";
+import { dbUrls, isolateDatabase, newGuildId, superuserPool, testWorkerConfig, waitFor } from "../helpers.ts";
 import { fakeEnv, startCatalogueFake, type CatalogueFake } from "./fakes.ts";
 
 const FAST: SourcePolicy = { minTimeMs: 0, maxConcurrent: 4, retries: 1, backoffMs: 10, maxBackoffMs: 200, timeoutMs: 5000 };
@@ -29,7 +29,7 @@ let db: pg.Pool;
 let authPool: pg.Pool;
 let worker: WorkerHandle | undefined;
 let runtime: CatalogueRuntime;
-let unlock: (() => Promise<void>) | undefined;
+let dropOwnDatabase: (() => Promise<void>) | undefined;
 let storage: string;
 let guildId: string;
 
@@ -69,7 +69,7 @@ function files(dir: string): string[] {
 }
 
 beforeAll(async () => {
-  unlock = await lockWorkerTests();
+  dropOwnDatabase = await isolateDatabase();
   fake = await startCatalogueFake();
   storage = mkdtempSync(path.join(os.tmpdir(), "catalogue-store-"));
   db = superuserPool();
@@ -89,7 +89,7 @@ afterAll(async () => {
   await authPool?.end();
   await db?.end();
   await fake?.close();
-  await unlock?.();
+  await dropOwnDatabase?.();
   if (storage) rmSync(storage, { recursive: true, force: true });
 });
 
