@@ -5221,12 +5221,8 @@ begin
   -- Only the buyer's funds move now, so only the buyer is locked: a popular seller must not
   -- serialise every purchase (the listing's row lock already serialises buyers of one listing).
   select * into v_buyer from app_private.lock_members(array[p_user_id]);
-  -- The marketplace is part of the shop feature (issue 14 feature toggles): what app_private.require_feature does,
-  -- with the settings row this rule reads anyway (a guild without one has every feature on).
-  select * into v_settings from app_public.guild_settings where guild_id = v_buyer.guild_id;
-  if v_settings.feature_shop is false then
-    perform app_private.raise_error('FT001', 'feature_disabled', jsonb_build_object('feature', 'shop'));
-  end if;
+  -- The marketplace is part of the shop feature (issue 14 feature toggles).
+  perform app_private.require_feature(v_buyer.guild_id, 'shop');
   select * into v_seller from app_public.users where id = v_listing.seller_id;
   v_replay := app_private.idempotency_begin(v_buyer.guild_id, v_buyer.discord_id, p_key,
     jsonb_build_object('fn', 'buy_listing', 'listing', p_listing_id, 'qty', p_qty));
@@ -5264,6 +5260,7 @@ begin
 
   v_total := v_listing.unit_price * p_qty;
   v_fee := floor(v_total * v_listing.fee_rate)::bigint;
+  select * into v_settings from app_public.guild_settings where guild_id = v_buyer.guild_id;
   v_order_id := gen_random_uuid();
   v_expires := p_at + make_interval(mins => v_settings.escrow_timeout_min);
   insert into app_public.transactions (guild_id, type, actor_id, user_id, counterparty_id, amount, reason, meta,
@@ -10076,14 +10073,20 @@ COMMENT ON FUNCTION app_private.queue_task_job(p_guild_id bigint, p_task text, p
 CREATE FUNCTION app_private.raise_check_violation(p_table regclass, p_constraint text, p_row text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     AS $$
+declare
+  v_schema name;
+  v_table name;
 begin
+  select n.nspname, c.relname into v_schema, v_table
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where c.oid = p_table;
   -- The error PostgreSQL itself raises for a failing CHECK constraint, word for word.
   raise exception using
     errcode = 'check_violation',
-    message = format('new row for relation "%s" violates check constraint "%s"', (select c.relname from pg_catalog.pg_class c where c.oid = p_table), p_constraint),
+    message = format('new row for relation "%s" violates check constraint "%s"', v_table, p_constraint),
     detail = format('Failing row contains %s.', p_row),
-    schema = (select n.nspname from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where c.oid = p_table),
-    table = (select c.relname from pg_catalog.pg_class c where c.oid = p_table),
+    schema = v_schema,
+    table = v_table,
     constraint = p_constraint;
 end;
 $$;

@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { withUrl } from "@guildbank/db";
 import { copyDatabase } from "./copy-database.ts";
 
 type TestDbUrls = ReturnType<typeof inject<"db">>;
@@ -32,7 +33,7 @@ export async function isolateDatabase(): Promise<() => Promise<void>> {
   const shared = inject("db");
   const template = new URL(shared.template);
   const name = `${template.pathname.slice(1).replace(/_template$/, "")}_file_${process.pid}_${randomInt(1, 2 ** 31)}`;
-  const admin = new pg.Client({ connectionString: withDatabase(shared.template, "postgres") });
+  const admin = new pg.Client({ connectionString: withUrl(shared.template, { database: "postgres" }) });
   await admin.connect();
   try {
     await copyDatabase(admin, template.pathname.slice(1), name);
@@ -41,13 +42,13 @@ export async function isolateDatabase(): Promise<() => Promise<void>> {
   }
   isolated = {
     ...shared,
-    root: withDatabase(shared.root, name),
-    owner: withDatabase(shared.owner, name),
-    authenticator: withDatabase(shared.authenticator, name),
+    root: withUrl(shared.root, { database: name }),
+    owner: withUrl(shared.owner, { database: name }),
+    authenticator: withUrl(shared.authenticator, { database: name }),
   };
   return async () => {
     isolated = null;
-    const drop = new pg.Client({ connectionString: withDatabase(shared.template, "postgres") });
+    const drop = new pg.Client({ connectionString: withUrl(shared.template, { database: "postgres" }) });
     await drop.connect();
     try {
       await drop.query(`drop database if exists "${name}" with (force)`);
@@ -55,11 +56,4 @@ export async function isolateDatabase(): Promise<() => Promise<void>> {
       await drop.end();
     }
   };
-}
-
-/** A connection URL with another database name. */
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.href;
 }

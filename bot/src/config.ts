@@ -1,6 +1,6 @@
 import type { RESTOptions } from "discord.js";
 import { z } from "zod";
-import { env, parseConfig, processConfigShape } from "@guildbank/lib";
+import { env, imageStoreConfigShape, parseConfig, processConfigShape } from "@guildbank/lib";
 
 /** Discord's API base, as the server's `DISCORD_API_BASE_URL` defaults to it. */
 export const DEFAULT_DISCORD_API_BASE_URL = "https://discord.com/api/v10";
@@ -85,8 +85,7 @@ export const botConfigSchema = z.object({
   CARD_CACHE_S3_REGION: z.string().min(1).default("us-east-1"),
   CARD_CACHE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   CARD_CACHE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
-  CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ...imageStoreConfigShape,
 });
 
 /** The bot's validated configuration. */

@@ -138,3 +138,18 @@ export const processConfigShape = {
   NODE_ENV: env.nodeEnv(),
   LOG_LEVEL: env.logLevel(),
 };
+
+/**
+ * Where the catalogue's images are stored, for every process that stores or reads them (the
+ * worker's ingestion, the server's image routes, the bot's card renderer); spread it into a
+ * `z.object`:
+ *
+ * - `CATALOGUE_STORAGE_DIR`: the local directory of the images (default `.data/catalogue`); the
+ *   database keeps `file://` URLs into it, and images are read from inside it only.
+ * - `CDN_URL`: the public http(s) base URL of the image bucket, when the images live in one; stored
+ *   URLs use it, and images are fetched (or redirected to) from under it only.
+ */
+export const imageStoreConfigShape = {
+  CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
+  CDN_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+};

@@ -22,7 +22,7 @@ import { ConfigError, REDACT_PATHS } from "@guildbank/lib";
 import { loadServerConfig } from "../src/config.ts";
 import { loadWorkerConfig, startWorker, type WorkerHandle } from "../src/worker/index.ts";
 import { WebhookRateLimiter, alertEmbed, scrubSecrets, summaryEmbed, type AlertForNotification } from "../src/alerts/index.ts";
-import { clientFor, createGuild, dbUrls, dropQueuedJobs, startTestServer, superuserPool, isolateDatabase, testWorkerConfig, waitFor } from "./helpers.ts";
+import { clientFor, createGuild, dbUrls, startTestServer, superuserPool, isolateDatabase, testWorkerConfig, waitFor } from "./helpers.ts";
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WEBHOOK_TOKEN = "whk-token-Zq81hTT0-secret";
@@ -138,8 +138,6 @@ beforeAll(async () => {
   db = superuserPool();
   server = await startTestServer();
   await webhook.start();
-  // Alert jobs left by other test files would be posted to this file's webhook: drop them.
-  await dropQueuedJobs(db, "alerts__notify");
 }, 300_000);
 
 afterEach(async () => {

@@ -220,21 +220,6 @@ export async function clientFor(server: { url: string }, body: Parameters<ApiCli
 
 /** The advisory lock every test file that runs a worker holds: they share one job queue. */
 /**
- * Deletes every queued graphile-worker job of `task`. A worker test file calls it once it holds the
- * worker-tests lock, before starting its worker: jobs other test files left queued (alerts they
- * raised without running a worker, say) would otherwise run there and disturb its counts.
- *
- * @param db - a superuser pool.
- * @param task - the task identifier, e.g. `alerts__notify`.
- */
-export async function dropQueuedJobs(db: pg.Pool, task: string): Promise<void> {
-  await db.query(
-    "delete from graphile_worker._private_jobs where task_id = (select id from graphile_worker._private_tasks where identifier = $1)",
-    [task],
-  );
-}
-
-/**
  * Polls `probe` until it returns a truthy value.
  *
  * @param what - named in the timeout error.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { env, parseConfig, processConfigShape } from "@guildbank/lib";
+import { env, imageStoreConfigShape, parseConfig, processConfigShape } from "@guildbank/lib";
 
 /** The server's configuration schema: one key per environment variable (see .env.example). */
 export const serverConfigSchema = z
@@ -67,10 +67,9 @@ export const serverConfigSchema = z
     REDEMPTION_WEBHOOK_SECRET: env.secret(16).optional(),
     /** HMAC key of `POST /webhooks/minecraft/payment` (secret). Unset: the endpoint answers 503. */
     MINECRAFT_PAYMENT_WEBHOOK_SECRET: env.secret(16).optional(),
-    /** Directory of the ingested catalogue images (the worker's CATALOGUE_STORAGE_DIR): `GET /catalogue/images/:id` serves files from it and nowhere else. */
-    CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
-    /** Public base URL of the image bucket (the worker's CDN_URL): stored images under it are answered with a redirect. */
-    CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** The catalogue's images (the worker's): `GET /catalogue/images/:id` serves files from inside CATALOGUE_STORAGE_DIR only
+     *  and redirects to images under CDN_URL; the card route draws from the same two places only. */
+    ...imageStoreConfigShape,
     /** Where rendered card fronts are cached (the bot's CARD_CACHE_DIR: the same files serve both): `GET /cards/templates/:id/image`. */
     CARD_CACHE_DIR: z.string().min(1).default(".data/card-cache"),
   })

@@ -14,7 +14,7 @@
  *   `S3_BUCKET`, `S3_KEY`, `S3_SECRET` (`S3_REGION`, default us-east-1; `CDN_URL`: the public base of the bucket).
  */
 import { z } from "zod";
-import { env } from "@guildbank/lib";
+import { env, imageStoreConfigShape } from "@guildbank/lib";
 
 const url = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
@@ -37,13 +37,12 @@ export const catalogueConfigSchema = z.object({
   CATALOGUE_DOWNLOAD_TIMEOUT_MS: env.int(100, 600_000).default(30_000),
   CATALOGUE_STORED_WIDTH: env.int(200, 8000).default(1600),
   CATALOGUE_DOWNLOAD_CONCURRENCY: env.int(1, 16).default(3),
-  CATALOGUE_STORAGE_DIR: z.string().min(1).default(".data/catalogue"),
+  ...imageStoreConfigShape,
   S3_ENDPOINT: url.optional(),
   S3_BUCKET: z.string().min(1).optional(),
   S3_KEY: z.string().min(1).optional(),
   S3_SECRET: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
-  CDN_URL: url.optional(),
 });
 
 /** The catalogue configuration. */
